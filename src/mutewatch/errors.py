@@ -1,0 +1,82 @@
+"""The one exception tree of mutewatch.
+
+Every error names what went wrong and says what to do instead. Each class carries the
+process exit code the CLI uses and the HTTP status the web API answers with::
+
+    MutewatchError                  exit 1, HTTP 500
+     ├── UsageError                 exit 2, HTTP 400   bad option, bad query parameter
+     │    └── NotFoundError         exit 2, HTTP 404   unknown outlet, article, comment, user
+     ├── InputError                 exit 3, HTTP 422   an input file or record cannot be read
+     │    └── RegistryError         exit 3, HTTP 422   the outlet registry YAML is invalid
+     ├── StoreError                 exit 4, HTTP 503   the store cannot be opened or migrated
+     │    └── StoreBusyError        exit 4, HTTP 503   another process holds the write lock
+     ├── EngineError                exit 5, HTTP 500   a measuring engine (DuckDB/Spark) failed
+     └── AuthError                  exit 6, HTTP 401   missing or bad credentials
+          └── ForbiddenError        exit 6, HTTP 403   the role may not do this
+"""
+
+from __future__ import annotations
+
+
+class MutewatchError(Exception):
+    """Base of every error mutewatch raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class UsageError(MutewatchError):
+    exit_code = 2
+    http_status = 400
+    code = "bad_request"
+
+
+class NotFoundError(UsageError):
+    http_status = 404
+    code = "not_found"
+
+
+class InputError(MutewatchError):
+    exit_code = 3
+    http_status = 422
+    code = "bad_input"
+
+
+class RegistryError(InputError):
+    code = "bad_registry"
+
+
+class StoreError(MutewatchError):
+    exit_code = 4
+    http_status = 503
+    code = "store_unavailable"
+
+
+class StoreBusyError(StoreError):
+    code = "store_busy"
+
+
+class EngineError(MutewatchError):
+    exit_code = 5
+    http_status = 500
+    code = "engine_error"
+
+
+class AuthError(MutewatchError):
+    exit_code = 6
+    http_status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(AuthError):
+    http_status = 403
+    code = "forbidden"
