@@ -1,0 +1,471 @@
+"""Findings: the measurements stated as plain sentences, each with its numbers and method.
+
+``findings(store_path, baseline=..., period=..., **options)`` runs the other measurements
+(outlet status, silences, trend, supporters, platforms) and turns each into zero or more
+findings::
+
+    {"kind": "silenced_outlets", "sentence": "29 of 38 official outlets ...",
+     "numbers": {...}, "method": "...", "parameters": {...}}
+
+Windows: ``baseline`` and ``period`` are inclusive UTC date ranges. When not given, the
+baseline is the first full calendar year in the store (else its first full month) and the
+period is the last full calendar month. A finding whose measurement is not available, or
+has nothing to say (no outlets, no silences, no links), is left out and listed under
+``skipped`` with the reason, so a missing sentence is never silent.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from mutewatch.errors import UsageError
+
+WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
+CHANNELS = {
+    "official": "Official channels",
+    "supporter": "Supporter channels",
+    "all": "All channels",
+}
+OUTPUT = {"official": "Official output", "supporter": "Supporter output", "all": "Output"}
+HOST_CLASS_NAMES = {
+    "telegram": "Telegram",
+    "onion": "hidden services (.onion)",
+    "file_host": "file hosts",
+    "paste": "paste sites",
+    "video": "video hosts",
+    "social": "social networks",
+    "other": "other sites",
+}
+
+Window = tuple[date, date]
+
+
+# ----------------------------------------------------------------------------- windows
+def parse_window(text: str, what: str) -> Window:
+    """``A..B`` (inclusive UTC dates, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) to two dates."""
+    parts = text.split("..")
+    if len(parts) == 1:
+        parts = [text, text]
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        raise UsageError(
+            f"{what} {text!r} is not a date range",
+            hint=f"write it as A..B, e.g. --{what} 2015-01-01..2015-12-31 or --{what} 2015",
+        )
+    start = _parse_day(parts[0].strip(), what, first=True)
+    end = _parse_day(parts[1].strip(), what, first=False)
+    if end < start:
+        raise UsageError(f"{what} {text!r} ends before it starts", hint="swap the two dates")
+    return start, end
+
+
+def _parse_day(text: str, what: str, *, first: bool) -> date:
+    try:
+        if len(text) == 4:
+            year = int(text)
+            return date(year, 1, 1) if first else date(year, 12, 31)
+        if len(text) == 7:
+            year, month = int(text[:4]), int(text[5:7])
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, 1) if first else date(year, month, last)
+        return date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise UsageError(
+            f"{what}: {text!r} is not a date",
+            hint="use YYYY, YYYY-MM or YYYY-MM-DD (UTC)",
+        ) from exc
+
+
+def default_windows(first: date, last: date) -> tuple[Window, Window]:
+    """First full calendar year (else first full month) vs the last full calendar month."""
+    year = first.year if (first.month, first.day) == (1, 1) else first.year + 1
+    if date(year, 12, 31) <= last:
+        baseline = (date(year, 1, 1), date(year, 12, 31))
+    else:
+        start = first if first.day == 1 else _month_after(first)
+        baseline = (start, _month_end(start))
+    end_month = last.replace(day=1) if last == _month_end(last) else _month_before(last)
+    period = (end_month, _month_end(end_month))
+    if period[1] > last or baseline[1] > last or period[0] <= baseline[1]:
+        raise UsageError(
+            f"the store's data ({first} to {last}) does not hold a full baseline and a later "
+            "full month",
+            hint="pass --baseline A..B and --period C..D",
+        )
+    return baseline, period
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _month_after(day: date) -> date:
+    return _month_end(day) + timedelta(days=1)
+
+
+def _month_before(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def window_label(window: Window) -> str:
+    """A window as people say it: ``2015``, ``December 2017``, or ``A to B``."""
+    start, end = window
+    if start == date(start.year, 1, 1) and end == date(start.year, 12, 31):
+        return str(start.year)
+    if start.day == 1 and end == _month_end(start):
+        return f"{calendar.month_name[start.month]} {start.year}"
+    if start == end:
+        return start.isoformat()
+    return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def window_json(window: Window) -> dict[str, str]:
+    """A window in JSON: inclusive UTC dates."""
+    return {"from": window[0].isoformat(), "to": window[1].isoformat()}
+
+
+# ----------------------------------------------------------------------------- formatting
+def pct(share: float) -> str:
+    """0.7632 -> '76%'."""
+    return f"{round(share * 100):.0f}%"
+
+
+def num(value: float) -> str:
+    """Counts with thousands separators; rates with one decimal."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def when(text: str) -> str:
+    """An ISO time as ``YYYY-MM-DD HH:MM UTC``."""
+    stamp = datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def finding(
+    kind: str, sentence: str, numbers: dict[str, Any], method: str, parameters: dict[str, Any]
+) -> dict[str, Any]:
+    """One finding in the JSON shape of ``mutewatch findings --json``."""
+    return {
+        "kind": kind,
+        "sentence": sentence,
+        "numbers": numbers,
+        "method": method,
+        "parameters": parameters,
+    }
+
+
+# ----------------------------------------------------------------------------- sentences
+def silenced_sentence(
+    status: dict[str, Any], baseline: Window, period: Window, of: str
+) -> dict[str, Any] | None:
+    """From outlet status: how many outlets active in the baseline were silenced."""
+    summary = status.get("summary") or {}
+    active = int(summary.get("active_in_baseline") or 0)
+    if active == 0:
+        return None
+    silenced = int(summary.get("silenced") or 0)
+    threshold = float(status.get("threshold", 0.10))
+    share = silenced / active
+    b, p = window_label(baseline), window_label(period)
+    sentence = (
+        f"{silenced} of {active} {WHO.get(of, 'outlets')} active in {b} ({pct(share)}) were "
+        f"almost totally silenced in {p} (output at most {pct(threshold)} of their {b} rate)."
+    )
+    numbers = {
+        "active_in_baseline": active,
+        "silenced": silenced,
+        "share_silenced": round(share, 4),
+        "active_in_period": summary.get("active_in_period"),
+        "threshold": threshold,
+    }
+    method = (
+        "Outlet status: per outlet, posts per day in the period divided by posts per day in "
+        "the baseline; an outlet active in the baseline is silenced when that ratio is at most "
+        "the threshold (outlets with nothing in the period included)."
+    )
+    params = {
+        "baseline": window_json(baseline),
+        "period": window_json(period),
+        "of": of,
+        "silenced_below": threshold,
+    }
+    return finding("silenced_outlets", sentence, numbers, method, params)
+
+
+def longest_silence_sentence(
+    silences: Sequence[dict[str, Any]], of: str, min_hours: float
+) -> dict[str, Any] | None:
+    """The longest network-wide silence on record, and the longest break before it."""
+    network = [s for s in silences if s.get("scope", "network") == "network"]
+    if not network:
+        return None
+    longest = max(network, key=lambda s: (float(s["hours"]), s["start"]))
+    earlier = [float(s["hours"]) for s in network if s["end"] <= longest["start"]]
+    previous = max(earlier) if earlier else None
+    hours = float(longest["hours"])
+    record = previous is None or hours > previous
+    who = CHANNELS.get(of, "Channels")
+    sentence = f"{who} went silent for {hours:.1f} hours from {when(longest['start'])}"
+    if record and previous is not None:
+        sentence += f", the longest break on record (previous longest {previous:.1f} hours)"
+    elif record:
+        sentence += (
+            f", the longest break on record (no earlier break of {num(min_hours)} hours or more)"
+        )
+    else:
+        sentence += ", the longest break on record"
+    coverage = longest.get("coverage", "full")
+    if coverage != "full":
+        sentence += (
+            f"; the archive's coverage of that span is {coverage}, so part of it may be uncollected"
+        )
+    p_value = longest.get("p_value")
+    if p_value is not None:
+        sentence += f" (p = {float(p_value):.2g} under the rate model of the preceding weeks)"
+    sentence += "."
+    numbers = {
+        "start": longest["start"],
+        "end": longest["end"],
+        "hours": round(hours, 2),
+        "previous_longest_hours": None if previous is None else round(previous, 2),
+        "p_value": p_value,
+        "coverage": coverage,
+        "silences_on_record": len(network),
+    }
+    method = (
+        "Silences: gaps between consecutive counted posts across all counted outlets "
+        "(network scope) of at least min_hours; previous longest = the longest such gap that "
+        "ended before this one began; p-value and coverage as reported by `mutewatch silences`."
+    )
+    return finding(
+        "longest_silence",
+        sentence,
+        numbers,
+        method,
+        {"of": of, "scope": "network", "min_hours": min_hours},
+    )
+
+
+def decline_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | None:
+    """Peak-to-current change of the rate per day."""
+    ptc = trend_result.get("peak_to_current")
+    if not ptc or ptc.get("change") is None:
+        return None
+    peak, current, change = ptc["peak"], ptc["current"], float(ptc["change"])
+    every = trend_result.get("parameters", {}).get("every", "month")
+    label = _period_label(peak, every), _period_label(current, every)
+    verb = "fell" if change >= 0 else "rose"
+    sentence = (
+        f"{OUTPUT.get(of, 'Output')} {verb} {pct(abs(change))} from its peak in {label[0]} "
+        f"({peak['per_day']:.1f} a day) to {label[1]} ({current['per_day']:.1f} a day)."
+    )
+    if peak is current or peak["period"] == current["period"]:
+        sentence = (
+            f"{OUTPUT.get(of, 'Output')} is at its peak in {label[1]} "
+            f"({current['per_day']:.1f} a day)."
+        )
+    numbers = {
+        "peak_period": peak["period"],
+        "peak_per_day": peak["per_day"],
+        "current_period": current["period"],
+        "current_per_day": current["per_day"],
+        "change": change,
+    }
+    method = (
+        "(peak - current) / peak of posts per day, over full calendar periods; peak = the "
+        "full period with the highest rate, current = the last full period."
+    )
+    return finding("decline", sentence, numbers, method, {"of": of, "every": every})
+
+
+def _period_label(row: dict[str, Any], every: str) -> str:
+    start = date.fromisoformat(row["start"])
+    if every == "month":
+        return f"{calendar.month_name[start.month]} {start.year}"
+    return f"the week of {row['period']}"
+
+
+def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | None:
+    """The largest relative drop among the network-level change points."""
+    changes = [c for c in trend_result.get("change_points", []) if c.get("change") is not None]
+    if not changes:
+        return None
+    biggest = min(changes, key=lambda c: float(c["change"]))
+    if float(biggest["change"]) >= 0:
+        biggest = max(changes, key=lambda c: float(c["change"]))
+    direction = "dropped" if float(biggest["change"]) < 0 else "rose"
+    count = len(trend_result.get("change_points", []))
+    sentence = (
+        f"{OUTPUT.get(of, 'Output')} {direction} on {biggest['at']} from "
+        f"{biggest['before_per_day']:.1f} to {biggest['after_per_day']:.1f} posts a day "
+        f"({float(biggest['change']) * 100:+.0f}%), the largest of {count} change "
+        f"point{'s' if count != 1 else ''} found in the daily series."
+    )
+    params = {k: trend_result.get("parameters", {}).get(k) for k in ("penalty", "min_size")}
+    params["of"] = of
+    method = (
+        "PELT (ruptures) on zero-filled daily counts with a negative-binomial cost (dispersion "
+        "from successive differences), penalty 2 ln(n) unless set."
+    )
+    numbers = dict(biggest)
+    numbers["change_points"] = count
+    return finding("change_point", sentence, numbers, method, params)
+
+
+def supporter_share_sentence(
+    base: dict[str, Any], now: dict[str, Any], baseline: Window, period: Window
+) -> dict[str, Any] | None:
+    """Supporter share of posts, baseline vs period (``total`` blocks of `supporters`)."""
+    if base.get("share") is None or now.get("share") is None:
+        return None
+    b, p = float(base["share"]), float(now["share"])
+    trend_word = "up from" if p > b else ("down from" if p < b else "as in")
+    sentence = (
+        f"Supporters made {pct(p)} of all posts in {window_label(period)} "
+        f"({num(now['supporter'])} of {num(now['posts'])}), {trend_word} {pct(b)} in "
+        f"{window_label(baseline)}."
+    )
+    numbers = {
+        "baseline_share": round(b, 4),
+        "period_share": round(p, 4),
+        "baseline_supporter_posts": base["supporter"],
+        "baseline_posts": base["posts"],
+        "period_supporter_posts": now["supporter"],
+        "period_posts": now["posts"],
+    }
+    method = "Supporter posts / (supporter posts + official posts) in each window."
+    return finding(
+        "supporter_share",
+        sentence,
+        numbers,
+        method,
+        {"baseline": window_json(baseline), "period": window_json(period)},
+    )
+
+
+def amplification_sentence(
+    base: dict[str, Any], now: dict[str, Any], baseline: Window, period: Window
+) -> dict[str, Any] | None:
+    """Supporter forwards of official releases per day, baseline vs period."""
+    if not base.get("days") or not now.get("days"):
+        return None
+    if not base.get("amplification") and not now.get("amplification"):
+        return None
+    b_rate = base["amplification"] / base["days"]
+    p_rate = now["amplification"] / now["days"]
+    per_release = now.get("forwards_per_release")
+    sentence = (
+        f"Supporters forwarded official releases {p_rate:.1f} times a day in "
+        f"{window_label(period)}, against {b_rate:.1f} a day in {window_label(baseline)}"
+    )
+    if per_release is not None:
+        sentence += f" ({per_release:.2f} forwards per official release in {window_label(period)})"
+    sentence += "."
+    numbers = {
+        "baseline_forwards": base["amplification"],
+        "baseline_per_day": round(b_rate, 4),
+        "period_forwards": now["amplification"],
+        "period_per_day": round(p_rate, 4),
+        "period_forwards_per_release": per_release,
+        "period_amplifiers": now.get("amplifiers"),
+    }
+    method = (
+        "Amplification: posts by supporter accounts that forward a post of an official "
+        "outlet's account (forwarded_account_id, else the forwarded_from name matching a name "
+        "the official account had), per day in each window."
+    )
+    return finding(
+        "amplification",
+        sentence,
+        numbers,
+        method,
+        {"baseline": window_json(baseline), "period": window_json(period)},
+    )
+
+
+def hosts_sentence(
+    base: dict[str, Any],
+    now: dict[str, Any],
+    trend_info: dict[str, Any] | None,
+    baseline: Window,
+    period: Window,
+    of: str,
+) -> dict[str, Any] | None:
+    """Distinct hosts linked to, baseline vs period, with the per-period trend."""
+    if not base.get("links") and not now.get("links"):
+        return None
+    b_hosts, p_hosts = int(base["hosts"]), int(now["hosts"])
+    word = "down from" if p_hosts < b_hosts else ("up from" if p_hosts > b_hosts else "as")
+    sentence = (
+        f"Links in posts of {WHO.get(of, 'outlets')} pointed to {p_hosts} distinct hosts "
+        f"({now['host_classes']} kinds of platform) in {window_label(period)}, {word} "
+        f"{b_hosts} ({base['host_classes']}) in {window_label(baseline)}"
+    )
+    if trend_info and trend_info.get("kendall_tau") is not None:
+        sentence += (
+            f"; over all periods the number of hosts is {trend_info['direction']} "
+            f"(Kendall tau {trend_info['kendall_tau']:+.2f}, p = {trend_info['p_value']:.2g})"
+        )
+    sentence += "."
+    numbers = {
+        "baseline_hosts": b_hosts,
+        "period_hosts": p_hosts,
+        "baseline_host_classes": base["host_classes"],
+        "period_host_classes": now["host_classes"],
+        "baseline_links": base["links"],
+        "period_links": now["links"],
+        "trend": trend_info,
+    }
+    method = (
+        "Distinct link hosts and host classes among links in counted posts, per window; trend "
+        "= Kendall's tau and Theil-Sen slope of the per-period host counts."
+    )
+    return finding(
+        "platform_hosts",
+        sentence,
+        numbers,
+        method,
+        {"baseline": window_json(baseline), "period": window_json(period), "of": of},
+    )
+
+
+def vanished_classes_sentences(
+    base: dict[str, Any],
+    now: dict[str, Any],
+    last_seen: dict[str, str | None],
+    baseline: Window,
+    period: Window,
+    of: str,
+) -> list[dict[str, Any]]:
+    """One finding per host class linked to in the baseline and not at all in the period."""
+    out: list[dict[str, Any]] = []
+    base_classes: dict[str, int] = base.get("by_class", {})
+    now_classes: dict[str, int] = now.get("by_class", {})
+    for cls, count in sorted(base_classes.items(), key=lambda kv: -kv[1]):
+        if count <= 0 or now_classes.get(cls, 0) > 0:
+            continue
+        name = HOST_CLASS_NAMES.get(cls, cls)
+        seen = last_seen.get(cls)
+        sentence = (
+            f"Links to {name} disappeared: {num(count)} in {window_label(baseline)}, none in "
+            f"{window_label(period)}"
+        )
+        sentence += f" (last seen {seen[:10]})." if seen else "."
+        out.append(
+            finding(
+                "host_class_gone",
+                sentence,
+                {"host_class": cls, "baseline_links": count, "period_links": 0, "last_seen": seen},
+                "Links per host class among links in counted posts, per window; last seen = "
+                "the latest link of that class in the store.",
+                {"baseline": window_json(baseline), "period": window_json(period), "of": of},
+            )
+        )
+    return out
+
+
+SentenceFn = Callable[..., dict[str, Any] | None]
