@@ -30,13 +30,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import ruptures as rpt
 from scipy import stats as sps
 
 from mutewatch.errors import UsageError
+from mutewatch.measure.engine import Engine
+from mutewatch.measure.params import Params
 
 INTERVALS = ("poisson", "negbin")
 EVERY = ("week", "month")
@@ -361,3 +365,89 @@ def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[
         "direction": direction,
         "alpha": alpha,
     }
+
+
+# ----------------------------------------------------------------------------- data
+def observed_window(eng: Engine, params: Params) -> tuple[date | None, date | None]:
+    """``--from``/``--to`` when given, else the first and last day of any post in the store."""
+    first, last = params.date_from, params.date_to
+    if first is None or last is None:
+        t = eng.table("posts")
+        row = eng.execute(t.aggregate(lo=t.ts.min(), hi=t.ts.max())).iloc[0]
+        if first is None and not pd.isna(row["lo"]):
+            first = pd.Timestamp(row["lo"]).date()
+        if last is None and not pd.isna(row["hi"]):
+            last = pd.Timestamp(row["hi"]).date()
+    return first, last
+
+
+def daily_counts(eng: Engine, params: Params) -> dict[date, int]:
+    """Counted posts per UTC day (one Ibis aggregation on the engine)."""
+    p = eng.posts(params)
+    expr = p.group_by(day=p.ts.truncate("D")).aggregate(n=p.count())
+    df = eng.execute(expr)
+    return {pd.Timestamp(d).date(): int(n) for d, n in zip(df["day"], df["n"], strict=True)}
+
+
+def daily_series(eng: Engine, params: Params) -> tuple[list[date], list[int]]:
+    """The zero-filled daily series of counted posts over the observed window."""
+    first, last = observed_window(eng, params)
+    return zero_fill(daily_counts(eng, params), first, last)
+
+
+def measure(
+    eng: Engine,
+    params: Params,
+    *,
+    every: str = "month",
+    window: int = 28,
+    level: float = 0.95,
+    interval: str = "negbin",
+    penalty: float | None = None,
+    min_size: int = 7,
+) -> dict[str, Any]:
+    """``mutewatch trend`` on an open engine: the JSON object the command prints."""
+    if every not in EVERY:
+        raise UsageError(f"--every {every!r} is not known", hint=f"use one of {', '.join(EVERY)}")
+    days, counts = daily_series(eng, params)
+    result = analyse(
+        days,
+        counts,
+        every=every,
+        window=window,
+        level=level,
+        interval=interval,
+        penalty=penalty,
+        min_size=min_size,
+    )
+    used_penalty = result.pop("penalty")
+    echo = params.echo()
+    echo.update(
+        every=every,
+        window=window,
+        level=level,
+        interval=interval,
+        penalty=used_penalty,
+        min_size=min_size,
+    )
+    return {"parameters": echo, "method": METHOD, **result}
+
+
+def trend(store_path: str | Path, **options: Any) -> dict[str, Any]:
+    """Library entry (``run_measurement("trend", store, **options)``): open, measure, close."""
+    params = Params.from_options(options)
+    with Engine.for_params(store_path, params) as eng:
+        return measure(eng, params, **options)
+
+
+METHOD = {
+    "series": "counted posts per UTC day, zero-filled over --from..--to (default: the first "
+    "to the last day of any post in the store)",
+    "change_points": "PELT (ruptures, jump=1) with a negative-binomial cost: per-segment mean, "
+    "dispersion r shared, estimated by moments of successive differences; penalty per change "
+    "point 2 ln(n) unless --penalty; segments at least --min-size days",
+    "peak_to_current": "(peak - current) / peak of posts per day over full calendar periods "
+    "(--every); peak = highest full period, current = last full period",
+    "rolling": "trailing --window-day sum / window, interval at --level: poisson = exact "
+    "Garwood interval; negbin = Garwood on the effective count K/phi, scaled by phi = 1 + mu/r",
+}
