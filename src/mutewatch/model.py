@@ -53,6 +53,9 @@ class Quarantined:
     position: int
     reason: str
     raw: str
+    platform: str | None = None
+    account_id: str | None = None
+    message_id: int | None = None  # when readable: a quarantined message is not an id gap
 
 
 @dataclass(slots=True)
@@ -61,6 +64,10 @@ class Skipped:
 
     position: int
     reason: str
+    platform: str | None = None
+    account_id: str | None = None
+    message_id: int | None = None
+    ts: datetime | None = None
 
 
 @dataclass(slots=True)

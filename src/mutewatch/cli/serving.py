@@ -1,9 +1,101 @@
-"""Commands of this capability; see ``register``."""
+"""Commands of the "show it" capability: ``report``, ``serve`` and ``users add``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
+
+from mutewatch.errors import UsageError
+from mutewatch.web.auth import ROLES
 
 
 def register(main: click.Group) -> None:
-    """Add this capability's commands to the main group."""
+    """Add ``report``, ``serve`` and ``users`` to the main group."""
+    main.add_command(report)
+    main.add_command(serve)
+    main.add_command(users)
+
+
+@click.command()
+@click.option("--baseline", metavar="A..B", help="Baseline period, e.g. 2023-01-01..2023-12-31.")
+@click.option("--period", metavar="C..D", help="Period under study, e.g. 2024-01-01..2024-06-30.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
+    show_default=True, help="The HTML file to write.",
+)  # fmt: skip
+@click.option(
+    "--png-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Also write each chart as a PNG into this directory (uses /usr/bin/chromium).",
+)  # fmt: skip
+@click.pass_obj
+def report(
+    store: Path, baseline: str | None, period: str | None, out: Path, png_dir: Path | None
+) -> None:
+    """Write a self-contained HTML report (opens offline; plotly.js inlined).
+
+    Example: mutewatch report --baseline 2023-01-01..2023-12-31 --period 2024-01-01..2024-06-30 --out report.html --png-dir charts/
+    """
+    from mutewatch.show.report import ReportOptions, write_report
+
+    options = ReportOptions.from_strings(baseline=baseline, period=period)
+    written = write_report(store, out, options, png_dir=png_dir)
+    click.echo(str(written.html))
+    for png in written.pngs:
+        click.echo(str(png))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option("--secure-cookies", is_flag=True, help="Mark session cookies Secure (behind HTTPS).")
+@click.pass_obj
+def serve(store: Path, host: str, port: int, secure_cookies: bool) -> None:
+    """Run the API and dashboard (log in with a user name and token from `users add`).
+
+    Reads come from a snapshot of the store, so `mutewatch ingest` may run meanwhile.
+
+    Example: mutewatch --store demo.duckdb serve --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    from mutewatch.web.app import create_app
+
+    app = create_app(store, secure_cookies=secure_cookies)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@click.group()
+def users() -> None:
+    """Manage dashboard and API users.
+
+    Example: mutewatch users add ada --role analyst
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"name", "role", "token"}.')
+@click.pass_obj
+def users_add(store: Path, name: str, role: str, as_json: bool) -> None:
+    """Create a user (or issue a new token to one) and print the token once.
+
+    Only the token's SHA-256 is stored: keep the printed token safe.
+
+    Example: mutewatch users add ada --role analyst --json
+    """
+    from mutewatch.store import Store
+    from mutewatch.web.auth import add_user, append_audit
+
+    if not name.strip():
+        raise UsageError("the user name is empty", hint="pass a NAME, e.g. `users add ada`")
+    with Store.open(store) as opened:
+        user, token = add_user(opened, name, role)
+        append_audit(opened, "user.add", actor="cli", target=user.name, detail={"role": role})
+    if as_json:
+        click.echo(json.dumps({"name": user.name, "role": user.role, "token": token}))
+    else:
+        click.echo(f"user {user.name} ({user.role}); token (shown once):")
+        click.echo(token)

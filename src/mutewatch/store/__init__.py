@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -23,7 +24,7 @@ from mutewatch.store.schema import SCHEMA_VERSION, migrate
 
 DEFAULT_STORE = "mutewatch.duckdb"
 
-__all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "Store", "default_store_path"]
+__all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "Store", "default_store_path", "iso_utc"]
 
 
 def default_store_path() -> Path:
@@ -93,3 +94,65 @@ class Store:
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
+
+    # -- readers ---------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        """What the store holds; the shape of ``mutewatch status --json``."""
+        row = self.rows(
+            """
+            SELECT count(*) AS posts,
+                   count(*) FILTER (WHERE official) AS official_posts,
+                   count(*) FILTER (WHERE NOT official) AS supporter_posts,
+                   count(*) FILTER (WHERE official AND forwarded_from IS NULL)
+                       AS official_releases,
+                   count(*) FILTER (WHERE forwarded_from IS NOT NULL) AS forwards,
+                   min(ts) AS first, max(ts) AS last
+            FROM posts
+            """
+        )[0]
+        counts = self.rows(
+            """
+            SELECT (SELECT count(*) FROM quarantine) AS quarantined,
+                   (SELECT count(*) FROM outlets) AS outlets,
+                   (SELECT count(*) FROM outlets WHERE official) AS official_outlets,
+                   (SELECT count(*) FROM accounts) AS accounts,
+                   (SELECT count(*) FROM sources) AS sources,
+                   (SELECT count(*) FROM links) AS links,
+                   (SELECT coalesce(sum(missing), 0) FROM id_gaps) AS missing_message_ids,
+                   (SELECT coalesce(sum(skipped), 0) FROM sources) AS skipped
+            """
+        )[0]
+        return {
+            **{k: int(v) for k, v in row.items() if k not in ("first", "last")},
+            **{k: int(v) for k, v in counts.items()},
+            "first": iso_utc(row["first"]),
+            "last": iso_utc(row["last"]),
+            "schema_version": SCHEMA_VERSION,
+            "store": str(self.path),
+        }
+
+    def quarantine(self) -> list[dict[str, Any]]:
+        """Every quarantined record: file, position, reason and the raw record."""
+        return self.rows(
+            "SELECT q.path AS file, q.position, q.reason, q.raw, s.sha256 "
+            "FROM quarantine q JOIN sources s USING (source_id) ORDER BY q.path, q.position"
+        )
+
+    def sources(self) -> list[dict[str, Any]]:
+        rows = self.rows(
+            "SELECT source_id, path, format, sha256, status, read, new, duplicates, "
+            "quarantined, skipped, first_time, last_time FROM sources ORDER BY source_id"
+        )
+        for r in rows:
+            r["first_time"], r["last_time"] = iso_utc(r["first_time"]), iso_utc(r["last_time"])
+        return rows
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO-8601 UTC with a Z, the one time format of every JSON output."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds") + "Z"

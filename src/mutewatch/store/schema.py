@@ -108,8 +108,16 @@ MIGRATIONS: list[str] = [
         after_id BIGINT NOT NULL,
         before_id BIGINT NOT NULL,
         missing BIGINT NOT NULL,
-        after_ts TIMESTAMP NOT NULL,
-        before_ts TIMESTAMP NOT NULL
+        after_ts TIMESTAMP,                  -- time of the last known message before the gap
+        before_ts TIMESTAMP                  -- time of the first known message after it
+    );
+    -- ids of messages that are not posts (service, unsupported, quarantined): not gaps
+    CREATE TABLE IF NOT EXISTS nonpost_ids (
+        platform VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        message_id BIGINT NOT NULL,
+        ts TIMESTAMP,
+        PRIMARY KEY (platform, account_id, message_id)
     );
     CREATE TABLE IF NOT EXISTS quarantine (
         source_id BIGINT NOT NULL,

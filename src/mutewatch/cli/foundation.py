@@ -1,0 +1,283 @@
+"""Foundation commands: ingest, status, outlets list/load, quarantine, demo."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from mutewatch.errors import StoreBusyError
+from mutewatch.ingest import IngestOptions, IngestReport, ingest
+from mutewatch.outlets import list_outlets, load_registry
+from mutewatch.store import Store
+
+console = Console(stderr=True)
+
+
+@contextmanager
+def open_store(
+    ctx: click.Context, *, read_only: bool = False, wait: float = 0.0
+) -> Iterator[Store]:
+    """Open the --store, retrying for ``wait`` seconds while another process holds it."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            store = Store.open(ctx.obj, read_only=read_only)
+            break
+        except StoreBusyError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def _parse_map(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values:
+        field, sep, column = value.partition("=")
+        if not sep or not field or not column:
+            raise click.BadParameter(f"{value!r}: write FIELD=COLUMN, e.g. account=username")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--outlets", "registry", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Outlet registry YAML to load before attributing posts.")
+@click.option("--format", "fmt", default="auto", show_default=True,
+              type=click.Choice(["auto", "telegram", "csv", "jsonl", "parquet", "feed"]))
+@click.option("--map", "mapping", multiple=True, callback=_parse_map,
+              help="FIELD=COLUMN for tabular files (account, time, text, message_id, ...).")
+@click.option("--time-format", help="strptime format of the time column, or iso / unix.")
+@click.option("--tz", default="UTC", show_default=True,
+              help="Zone of times that carry no offset (Telegram `date` without unixtime).")
+@click.option("--platform", help="Platform of tabular or feed rows, e.g. twitter.")
+@click.option("--wait", default=30.0, show_default=True,
+              help="Seconds to wait while another process (e.g. the server) holds the store.")
+@click.option("--json", "as_json", is_flag=True, help="Print the accounting as JSON.")
+@click.pass_context
+def ingest_command(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    registry: Path | None,
+    fmt: str,
+    mapping: dict[str, str],
+    time_format: str | None,
+    tz: str,
+    platform: str | None,
+    wait: float,
+    as_json: bool,
+) -> None:
+    """Ingest archives (folders are searched recursively) into the store.
+
+    Every record is accounted for: read = new + duplicates + quarantined + skipped.
+
+    Example: mutewatch ingest exports/ --outlets outlets.yaml
+
+    Example: mutewatch ingest ../shared/data/fifth_tribe_tweets.csv --format csv
+    --platform twitter --map account=username --map time=time --map text=tweets
+    --time-format "%m/%d/%Y %H:%M"
+    """
+    options = IngestOptions(fmt, mapping, time_format, tz, platform)
+    with open_store(ctx, wait=wait) as store:
+        if registry:
+            load_registry(store, registry)
+        report = run_ingest(store, list(paths), options, quiet=as_json)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        print_report(report)
+
+
+def run_ingest(store: Store, paths: list[Path], options: IngestOptions, quiet: bool = False) -> IngestReport:
+    """Ingest with a rich progress bar per file (on stderr)."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
+        tasks: dict[Path, Any] = {}
+
+        def advance(path: Path, done: int, total: int) -> None:
+            if path not in tasks:
+                tasks[path] = progress.add_task(path.name, total=total)
+            progress.update(tasks[path], completed=done)
+
+        return ingest(store, paths, options, advance)
+
+
+def print_report(report: IngestReport) -> None:
+    table = Table(title="Ingest")
+    for name in ("file", "status", "read", "new", "duplicates", "quarantined", "skipped"):
+        table.add_column(name, justify="left" if name in ("file", "status") else "right")
+    for f in report.files:
+        c = f.counts
+        table.add_row(f.path, f.status, *(str(v) for v in c.as_dict().values()))
+    table.add_row("total", "", *(str(v) for v in report.as_dict().values() if isinstance(v, int)))
+    Console().print(table)
+    if report.quarantined:
+        click.echo(f"{report.quarantined} record(s) quarantined: see `mutewatch quarantine`.")
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def status_command(ctx: click.Context, as_json: bool) -> None:
+    """What the store holds: posts, official and supporter posts, outlets, sources, span.
+
+    Example: mutewatch --store mutewatch.duckdb status --json
+    """
+    with open_store(ctx, read_only=True) as store:
+        data = store.status()
+    if as_json:
+        emit_json(data)
+        return
+    table = Table(title=f"mutewatch store {data['store']}", show_header=False)
+    for key, value in data.items():
+        table.add_row(key, str(value))
+    Console().print(table)
+
+
+@click.group("outlets")
+def outlets_group() -> None:
+    """The outlet registry: list outlets, load a registry, measure their status.
+
+    Example: mutewatch outlets load outlets.yaml
+    """
+
+
+@outlets_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def outlets_list(ctx: click.Context, as_json: bool) -> None:
+    """Every outlet with its accounts and post counts.
+
+    Example: mutewatch outlets list --json
+    """
+    with open_store(ctx, read_only=True) as store:
+        rows = list_outlets(store)
+    for row in rows:
+        row["first"], row["last"] = _iso(row["first"]), _iso(row["last"])
+    if as_json:
+        emit_json({"outlets": rows})
+        return
+    table = Table(title="Outlets")
+    for name in ("outlet", "official", "registered", "accounts", "posts", "first", "last"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(*(str(r[k]) for k in ("outlet", "official", "registered", "accounts", "posts", "first", "last")))
+    Console().print(table)
+
+
+@outlets_group.command("load")
+@click.argument("registry", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--wait", default=30.0, show_default=True, help="Seconds to wait for the store lock.")
+@click.pass_context
+def outlets_load(ctx: click.Context, registry: Path, wait: float) -> None:
+    """Load (or replace) the outlet registry and re-attribute every post; no archive is re-read.
+
+    Example: mutewatch outlets load outlets.yaml
+    """
+    with open_store(ctx, wait=wait) as store:
+        outlets = load_registry(store, registry)
+        data = store.status()
+    click.echo(
+        f"Loaded {len(outlets)} outlets; {data['official_posts']} official and "
+        f"{data['supporter_posts']} supporter posts attributed."
+    )
+
+
+@click.command("quarantine")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def quarantine_command(ctx: click.Context, as_json: bool) -> None:
+    """Records that could not be read, with file, position, reason and the raw record.
+
+    Example: mutewatch quarantine --json
+    """
+    with open_store(ctx, read_only=True) as store:
+        rows = store.quarantine()
+    if as_json:
+        emit_json({"quarantined": rows, "count": len(rows)})
+        return
+    table = Table(title=f"Quarantine ({len(rows)})")
+    for name in ("file", "position", "reason", "raw"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(r["file"], str(r["position"]), r["reason"], (r["raw"] or "")[:120])
+    Console().print(table)
+
+
+def _iso(value: Any) -> Any:
+    from mutewatch.store import iso_utc
+
+    return iso_utc(value) if value is not None else None
+
+
+@click.command("demo")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("mutewatch-demo"), show_default=True,
+              help="Where to write the synthetic exports and registry.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the synthetic ecosystem.")
+@click.option("--scale", default=1.0, show_default=True, help="Size factor (1.0 = full demo).")
+@click.pass_context
+def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -> None:
+    """Generate a synthetic ecosystem, ingest it with its registry, and summarise it.
+
+    The demo is synthetic: made-up outlet names, placeholder text.
+
+    Example: mutewatch --store demo.duckdb demo --dir mutewatch-demo
+    """
+    from mutewatch.demo import generate
+
+    console.print(f"Generating the synthetic ecosystem in {directory} ...")
+    generate(directory, seed=seed, scale=scale)
+    with open_store(ctx) as store:
+        load_registry(store, directory / "outlets.yaml")
+        report = run_ingest(store, [directory / "exports"], IngestOptions())
+        data = store.status()
+    print_report(report)
+    click.echo(
+        f"Store {data['store']}: {data['posts']} posts ({data['official_posts']} official, "
+        f"{data['supporter_posts']} supporter) from {data['outlets']} outlets and "
+        f"{data['accounts']} accounts, {data['first']} to {data['last']}; "
+        f"{data['quarantined']} quarantined."
+    )
+    for hook in DEMO_HOOKS:
+        hook(ctx, directory)
+
+
+# Later capabilities (findings, report) append a callable (ctx, demo_dir) -> None here.
+DEMO_HOOKS: list[Any] = []
+
+
+def register(main: click.Group) -> None:
+    """Add the foundation commands to the main group."""
+    for command in (ingest_command, status_command, outlets_group, quarantine_command, demo_command):
+        main.add_command(command)

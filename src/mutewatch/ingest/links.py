@@ -1,0 +1,91 @@
+"""Outbound links: url -> host -> host class.
+
+Classes: telegram, onion (hidden service), file_host, paste, video, social, other. The
+lists are deliberately short and overridable; researchers extend them with ``HOST_CLASSES``.
+No URL is ever fetched: a link is only parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+HOST_CLASSES: dict[str, tuple[str, ...]] = {
+    "telegram": ("t.me", "telegram.me", "telegram.org", "telegra.ph", "telesco.pe"),
+    "file_host": (
+        "archive.org",
+        "mediafire.com",
+        "mega.nz",
+        "mega.co.nz",
+        "drive.google.com",
+        "dropbox.com",
+        "files.fm",
+        "sendvid.com",
+        "justpaste.it",  # file+paste hybrid; classed by its main use in the literature
+        "top4top.io",
+        "file.io",
+        "anonfiles.com",
+        "gofile.io",
+        "files.example",
+        "example-files.example",
+    ),
+    "paste": ("pastebin.com", "paste.ee", "ghostbin.com", "dpaste.org", "paste.example"),
+    "video": (
+        "youtube.com",
+        "youtu.be",
+        "vimeo.com",
+        "dailymotion.com",
+        "rumble.com",
+        "bitchute.com",
+        "odysee.com",
+        "video.example",
+    ),
+    "social": (
+        "twitter.com",
+        "x.com",
+        "facebook.com",
+        "instagram.com",
+        "tiktok.com",
+        "vk.com",
+        "rocket.chat",
+        "social.example",
+    ),
+}
+
+_CLASS_OF_SUFFIX = {host: cls for cls, hosts in HOST_CLASSES.items() for host in hosts}
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[)]+|\b[a-z2-7]{16,56}\.onion\b[^\s<>\"']*", re.I)
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def host_of(url: str) -> str | None:
+    """The lower-case host of a URL, without ``www.``; None when there is none."""
+    candidate = url.strip()
+    if not _SCHEME_RE.match(candidate):
+        candidate = "http://" + candidate
+    try:
+        host = urlsplit(candidate).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def classify_host(host: str | None) -> str:
+    """The host class of a host: the longest listed suffix wins; .onion is always onion."""
+    if not host:
+        return "other"
+    if host.endswith(".onion"):
+        return "onion"
+    parts = host.split(".")
+    for start in range(len(parts) - 1):
+        cls = _CLASS_OF_SUFFIX.get(".".join(parts[start:]))
+        if cls:
+            return cls
+    return "other"
+
+
+def find_urls(text: str) -> list[str]:
+    """URLs written in plain text (for formats without link entities)."""
+    return [m.group(0).rstrip(".,;:!?") for m in _URL_RE.finditer(text)]

@@ -1,0 +1,248 @@
+"""CSV, JSON Lines and Parquet exports, read through a column mapping.
+
+The mapping names which column holds each canonical field (``--map FIELD=COLUMN``):
+
+* required: ``account`` (account name or handle) and ``time``;
+* optional: ``account_id``, ``message_id``, ``text``, ``kind``, ``forwarded_from``,
+  ``reply_to``, ``author``, ``links`` (URLs separated by whitespace).
+
+Where there is no ``message_id`` column, a stable id is derived from the account, the raw
+time, the text and how many identical rows came before, so re-ingesting the same or an
+overlapping file adds no duplicates. Times are parsed with ``--time-format`` (strptime; also
+``iso`` (default) and ``unix``) in the ``--tz`` zone when they carry no offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from mutewatch.errors import UsageError
+from mutewatch.ingest.links import find_urls
+from mutewatch.model import Item, NameSeen, Post, Quarantined
+
+FIELDS = (
+    "account",
+    "account_id",
+    "message_id",
+    "time",
+    "text",
+    "kind",
+    "forwarded_from",
+    "reply_to",
+    "author",
+    "links",
+)
+REQUIRED = ("account", "time")
+BATCH_ROWS = 65_536
+
+
+@dataclass
+class TableSpec:
+    """How to read one tabular file into posts."""
+
+    platform: str
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    time_format: str | None = None
+    tz: str = "UTC"
+
+    def column(self, name: str) -> str | None:
+        return self.mapping.get(name) or (name if name in REQUIRED else None)
+
+
+def check_mapping(mapping: Mapping[str, str]) -> None:
+    unknown = sorted(set(mapping) - set(FIELDS))
+    if unknown:
+        raise UsageError(
+            f"unknown field(s) in --map: {', '.join(unknown)}",
+            hint=f"fields are {', '.join(FIELDS)}; write --map FIELD=COLUMN",
+        )
+
+
+def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
+    options = pacsv.ReadOptions(block_size=16 << 20)
+    reader = pacsv.open_csv(
+        fh,
+        read_options=options,
+        convert_options=pacsv.ConvertOptions(column_types=_all_strings(fh, options)),
+    )
+    return _rows(((batch.to_pylist()) for batch in reader), path, spec)
+
+
+def read_parquet(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
+    parquet = pq.ParquetFile(fh)
+    return _rows((b.to_pylist() for b in parquet.iter_batches(BATCH_ROWS)), path, spec)
+
+
+def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
+    def batches() -> Iterator[list[Any]]:
+        rows: list[Any] = []
+        for line in fh:
+            if not line.strip():
+                continue
+            try:
+                rows.append(msgspec.json.decode(line))
+            except msgspec.DecodeError as exc:
+                rows.append(_Unreadable(line.decode("utf-8", "replace"), f"not valid JSON: {exc}"))
+            if len(rows) >= BATCH_ROWS:
+                yield rows
+                rows = []
+        yield rows
+
+    return _rows(batches(), path, spec)
+
+
+@dataclass
+class _Unreadable:
+    raw: str
+    reason: str
+
+
+def _all_strings(fh: IO[bytes], options: pacsv.ReadOptions) -> dict[str, pa.DataType]:
+    start = fh.tell()
+    header = pacsv.open_csv(fh, read_options=options).schema.names
+    fh.seek(start)
+    return dict.fromkeys(header, pa.string())
+
+
+def _rows(batches: Iterator[list[Any]], path: Path, spec: TableSpec) -> Iterator[Item]:
+    zone = ZoneInfo(spec.tz)
+    occurrences: dict[bytes, int] = {}
+    names_seen: set[tuple[str, str]] = set()
+    position = 0
+    for rows in batches:
+        for row in rows:
+            item = _row_to_item(row, position, spec, zone, occurrences)
+            position += 1
+            if isinstance(item, Post) and item.account_name:
+                key = (item.account_id, item.account_name)
+                if key not in names_seen:
+                    names_seen.add(key)
+                    yield NameSeen(spec.platform, item.account_id, item.account_name, item.ts)
+            yield item
+
+
+def _row_to_item(
+    row: Any, position: int, spec: TableSpec, zone: ZoneInfo, occurrences: dict[bytes, int]
+) -> Post | Quarantined:
+    if isinstance(row, _Unreadable):
+        return Quarantined(position, row.reason, row.raw)
+    if not isinstance(row, dict):
+        return Quarantined(position, "a row that is not an object", _dump(row))
+    try:
+        return _post(row, position, spec, zone, occurrences)
+    except _BadRow as exc:
+        return Quarantined(position, str(exc), _dump(row), spec.platform)
+
+
+class _BadRow(Exception):
+    pass
+
+
+def _post(
+    row: dict[str, Any],
+    position: int,
+    spec: TableSpec,
+    zone: ZoneInfo,
+    occurrences: dict[bytes, int],
+) -> Post:
+    account = _text(row, spec.column("account"))
+    if not account:
+        raise _BadRow(f"no account: column {spec.column('account')!r} is empty or missing")
+    raw_time = _text(row, spec.column("time"))
+    ts = parse_time(raw_time, spec.time_format, zone)
+    if ts is None:
+        raise _BadRow(
+            f"no parseable time: {raw_time!r} in column {spec.column('time')!r} does not "
+            f"match --time-format {spec.time_format or 'iso'}"
+        )
+    account_id = _text(row, spec.column("account_id")) or account
+    text = _text(row, spec.column("text"))
+    message_id = _message_id(row, spec, account_id, raw_time, text, occurrences)
+    links_column = spec.column("links")
+    links = (_text(row, links_column).split() if links_column else []) + find_urls(text)
+    return Post(
+        position=position,
+        platform=spec.platform,
+        account_id=account_id,
+        message_id=message_id,
+        ts=ts,
+        kind=_text(row, spec.column("kind")) or "text",
+        text=text,
+        links=links,
+        forwarded_from=_text(row, spec.column("forwarded_from")) or None,
+        reply_to=_optional_int(row, spec.column("reply_to")),
+        author=_text(row, spec.column("author")) or None,
+        account_name=account,
+    )
+
+
+def _message_id(
+    row: dict[str, Any],
+    spec: TableSpec,
+    account_id: str,
+    raw_time: str,
+    text: str,
+    occurrences: dict[bytes, int],
+) -> int:
+    column = spec.column("message_id")
+    if column:
+        value = row.get(column)
+        try:
+            return int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise _BadRow(f"message id {value!r} in column {column!r} is not an integer") from None
+    content = f"{account_id}\x1f{raw_time}\x1f{text}".encode()
+    digest = hashlib.blake2b(content, digest_size=16).digest()
+    seen = occurrences.get(digest, 0)
+    occurrences[digest] = seen + 1
+    stable = hashlib.blake2b(digest + seen.to_bytes(4, "big"), digest_size=8).digest()
+    return int.from_bytes(stable, "big") >> 1  # fits a signed BIGINT
+
+
+def parse_time(raw: str, fmt: str | None, zone: ZoneInfo) -> datetime | None:
+    """A UTC naive datetime from a raw value, or None when it cannot be read."""
+    if not raw:
+        return None
+    try:
+        if fmt == "unix":
+            return datetime.fromtimestamp(float(raw), UTC).replace(tzinfo=None)
+        value = datetime.strptime(raw, fmt) if fmt and fmt != "iso" else _iso(raw)
+    except (ValueError, OverflowError, OSError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _iso(raw: str) -> datetime:
+    return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+
+
+def _text(row: dict[str, Any], column: str | None) -> str:
+    if not column:
+        return ""
+    value = row.get(column)
+    return "" if value is None else str(value)
+
+
+def _optional_int(row: dict[str, Any], column: str | None) -> int | None:
+    value = _text(row, column)
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _dump(row: Any) -> str:
+    return msgspec.json.encode(row, enc_hook=str).decode()

@@ -1,0 +1,345 @@
+"""One Ibis connection for every measurement: the DuckDB store, or Spark over Parquet.
+
+Heavy aggregation is written once as Ibis expressions and runs on either engine; statistics
+then run on the small results (pandas/numpy). Library use::
+
+    from mutewatch.measure.engine import Engine
+    from mutewatch.measure.params import Params
+
+    params = Params(of="official")
+    with Engine.open("mutewatch.duckdb", engine="duckdb") as eng:   # or engine="spark"
+        posts = eng.posts(params)                      # ibis Table of counted posts
+        daily = posts.group_by(day=posts.ts.truncate("D")).agg(n=posts.count())
+        df = eng.execute(daily)                        # pandas.DataFrame, naive UTC times
+
+Engines:
+
+* ``duckdb`` (default): the store file opened read-only (session TimeZone UTC).
+* ``spark``: a local SparkSession (``local[*]``, or ``spark_master``) reading a Parquet export
+  of the store, written by ``export_parquet`` / ``mutewatch export --parquet DIR``. Without
+  ``parquet=DIR`` the export is cached beside the store (``<store>.parquet/``) and rewritten
+  whenever the store file changes (size or modification time of the store and its WAL). One
+  SparkSession is reused per process; it is built with ``spark.sql.session.timeZone=UTC``,
+  Arrow enabled and the UI disabled, and the process runs with ``TZ=UTC``.
+
+Times in the store are naive TIMESTAMPs meaning UTC; ``execute`` returns them as naive
+``datetime64[us]`` on both engines so results compare exactly. Gaps between timestamps must be
+computed as ``ts.delta(prev, unit="microsecond")`` (whole seconds differ between engines).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from mutewatch.errors import EngineError, StoreBusyError, StoreError, UsageError
+from mutewatch.measure.params import ENGINES, Params
+
+#: Tables of the store that measurements read (and that a Parquet export holds).
+TABLES = (
+    "posts",
+    "outlets",
+    "accounts",
+    "account_names",
+    "outlet_accounts",
+    "links",
+    "sources",
+    "coverage",
+    "id_gaps",
+)
+MANIFEST = "manifest.json"
+EXPORT_FORMAT = 1
+
+__all__ = ["TABLES", "Engine", "cached_export_dir", "export_parquet", "spark_session"]
+
+_SPARK_LOCK = threading.Lock()
+_SPARK: Any = None
+_SPARK_MASTER: str | None = None
+
+
+def _store_fingerprint(store_path: Path) -> dict[str, Any]:
+    """What identifies a version of the store file: size and mtime of it and of its WAL."""
+    out: dict[str, Any] = {}
+    for suffix in ("", ".wal"):
+        p = Path(str(store_path) + suffix)
+        if p.exists():
+            st = p.stat()
+            out[suffix or "db"] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the store read-only; fall back to the same-process read-write instance."""
+    if not store_path.exists():
+        raise StoreError(
+            f"no store at {store_path}",
+            hint="run `mutewatch ingest PATH` or `mutewatch demo` first, or pass --store",
+        )
+    try:
+        con = duckdb.connect(str(store_path), read_only=True)
+    except duckdb.ConnectionException:
+        # this process already holds the file read-write (e.g. demo then findings)
+        con = duckdb.connect(str(store_path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusyError(
+                f"the store {store_path} is locked by another process",
+                hint="wait for the running ingest to finish, or measure a copy of the store",
+            ) from exc
+        raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
+    con.execute("SET TimeZone = 'UTC'")
+    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    missing = [t for t in TABLES if t not in have]
+    if missing:
+        con.close()
+        raise StoreError(
+            f"{store_path} is not a mutewatch store (no table {missing[0]})",
+            hint="pass the store file written by `mutewatch ingest` with --store",
+        )
+    return con
+
+
+def export_parquet(store_path: str | Path, out_dir: str | Path) -> dict[str, Any]:
+    """Write every measured table of the store to ``out_dir/<table>.parquet``.
+
+    Naive UTC timestamps stay naive (Spark reads them as TimestampNTZ). A ``manifest.json``
+    records the store's fingerprint and the row count of each table. The directory is written
+    beside its target and renamed into place, so a reader never sees half an export. Returns
+    the manifest.
+    """
+    store_path = Path(store_path)
+    out_dir = Path(out_dir)
+    fingerprint = _store_fingerprint(store_path)
+    con = _connect_duckdb(store_path)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        rows: dict[str, int] = {}
+        for table in TABLES:
+            target = tmp / f"{table}.parquet"
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' (FORMAT parquet)")
+            rows[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+        manifest = {
+            "format": EXPORT_FORMAT,
+            "store": str(store_path.resolve()),
+            "fingerprint": fingerprint,
+            "rows": rows,
+            "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old.{os.getpid()}")
+            out_dir.rename(old)
+            shutil.rmtree(old, ignore_errors=True)
+        tmp.rename(out_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise EngineError(
+            f"cannot write the Parquet export {out_dir}: {exc}",
+            hint="check the directory is writable and the disk has room",
+        ) from exc
+    finally:
+        con.close()
+    return manifest
+
+
+def cached_export_dir(store_path: Path) -> Path:
+    """The on-the-fly export beside the store, refreshed when the store has changed."""
+    out = Path(str(store_path) + ".parquet")
+    manifest = out / MANIFEST
+    if manifest.exists():
+        try:
+            meta = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            meta = {}
+        if meta.get("format") == EXPORT_FORMAT and meta.get("fingerprint") == _store_fingerprint(
+            store_path
+        ):
+            return out
+    export_parquet(store_path, out)
+    return out
+
+
+def spark_session(master: str | None = None) -> Any:
+    """The process's one SparkSession (built on first use; UTC, Arrow on, UI off)."""
+    global _SPARK, _SPARK_MASTER
+    master = master or "local[*]"
+    with _SPARK_LOCK:
+        if _SPARK is not None and _SPARK_MASTER == master:
+            return _SPARK
+        os.environ["TZ"] = "UTC"
+        if hasattr(time, "tzset"):
+            time.tzset()
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:
+            raise EngineError(
+                "--engine spark needs PySpark",
+                hint='install it with `pip install "mutewatch[spark]"` (and Java 17)',
+            ) from exc
+        if _SPARK is not None:
+            _SPARK.stop()
+        try:
+            _SPARK = (
+                SparkSession.builder.master(master)
+                .appName("mutewatch")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "8")
+                .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+                .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+                .getOrCreate()
+            )
+        except Exception as exc:  # Java missing, master unreachable, ...
+            raise EngineError(
+                f"cannot start Spark (master {master}): {exc}",
+                hint="check Java 17 is installed (JAVA_HOME) and the --spark-master URL",
+            ) from exc
+        _SPARK.sparkContext.setLogLevel("ERROR")
+        _SPARK_MASTER = master
+        return _SPARK
+
+
+class Engine:
+    """An open Ibis backend over the store's tables; see the module docstring."""
+
+    def __init__(self, kind: str, con: Any, store_path: Path | None, source: str) -> None:
+        self.kind = kind
+        self.con = con
+        self.store_path = store_path
+        self.source = source  # the store file or the Parquet directory read
+        self._tables: dict[str, ir.Table] = {}
+
+    @classmethod
+    def open(
+        cls,
+        store_path: str | Path,
+        engine: str = "duckdb",
+        *,
+        spark_master: str | None = None,
+        parquet: str | Path | None = None,
+    ) -> Engine:
+        """Open ``engine`` (``duckdb`` or ``spark``) over the store at ``store_path``.
+
+        For Spark, ``parquet`` names an export (``mutewatch export --parquet DIR``); without
+        it the store is exported on the fly to a cache beside it.
+        """
+        store = Path(store_path)
+        if engine not in ENGINES:
+            raise UsageError(f"engine {engine!r} is not known", hint=f"use one of {ENGINES}")
+        if engine == "duckdb":
+            raw = _connect_duckdb(store)
+            return cls("duckdb", ibis.duckdb.from_connection(raw), store, str(store))
+        directory = Path(parquet) if parquet else cached_export_dir(store)
+        for table in TABLES:
+            if not (directory / f"{table}.parquet").exists():
+                raise StoreError(
+                    f"{directory} has no {table}.parquet",
+                    hint="write the export with `mutewatch export --parquet DIR`",
+                )
+        session = spark_session(spark_master)
+        con = ibis.pyspark.connect(session)
+        eng = cls("spark", con, store, str(directory))
+        for table in TABLES:
+            eng._tables[table] = con.read_parquet(
+                str(directory / f"{table}.parquet"), table_name=f"mw_{table}"
+            )
+        return eng
+
+    @classmethod
+    def for_params(cls, store_path: str | Path, params: Params) -> Engine:
+        """Open the engine the parameters name."""
+        return cls.open(
+            store_path, params.engine, spark_master=params.spark_master, parquet=params.parquet
+        )
+
+    def table(self, name: str) -> ir.Table:
+        """A table of the store (one of ``TABLES``) as an Ibis table."""
+        if name not in self._tables:
+            if self.kind == "spark":
+                raise UsageError(f"no table {name} in the export", hint=f"use one of {TABLES}")
+            self._tables[name] = self.con.table(name)
+        return self._tables[name]
+
+    def posts(self, params: Params) -> ir.Table:
+        """Counted posts: ``posts`` filtered by ``--of``, ``--include-forwards`` and dates.
+
+        Columns are those of the ``posts`` table (platform, account_id, message_id, ts, kind,
+        forwarded_from, outlet_id, official, source_id, ...). Join ``outlets`` (on outlet_id)
+        after aggregating when names are needed: see ``outlet_names``.
+        """
+        p = self.table("posts")
+        preds: list[ir.BooleanValue] = []
+        if params.of == "official":
+            preds.append(p.official.fill_null(False))
+        elif params.of == "supporter":
+            preds.append(~p.official.fill_null(False))
+        if not params.include_forwards:
+            preds.append(p.forwarded_from.isnull())
+        if params.ts_from is not None:
+            preds.append(p.ts >= ibis.literal(params.ts_from, type="timestamp"))
+        if params.ts_to is not None:
+            preds.append(p.ts < ibis.literal(params.ts_to, type="timestamp"))
+        return p.filter(*preds) if preds else p
+
+    def outlet_names(self) -> pd.DataFrame:
+        """outlet_id, name, official, registered of every outlet (small, fetched eagerly)."""
+        o = self.table("outlets")
+        return self.execute(o.select("outlet_id", "name", "official", "registered"))
+
+    def execute(self, expr: ir.Expr) -> pd.DataFrame:
+        """Run an expression; timestamps come back as naive ``datetime64[us]`` (UTC)."""
+        try:
+            result = self.con.execute(expr)
+        except Exception as exc:
+            raise EngineError(
+                f"the {self.kind} engine failed on {self.source}: {exc}",
+                hint="check the store (or Parquet export) is a current mutewatch store",
+            ) from exc
+        if not isinstance(result, pd.DataFrame):
+            return pd.DataFrame({"value": [result]})
+        return _normalise(result)
+
+    def close(self) -> None:
+        """Release the connection (the process's SparkSession stays up for reuse)."""
+        if self.kind == "duckdb":
+            self.con.disconnect()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _normalise(df: pd.DataFrame) -> pd.DataFrame:
+    """Same dtypes from both engines: naive datetime64[us] times, int64 integers."""
+    for col in df.columns:
+        s = df[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            df[col] = s.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+        elif pd.api.types.is_datetime64_any_dtype(s.dtype):
+            df[col] = s.astype("datetime64[us]")
+        elif pd.api.types.is_integer_dtype(s.dtype) and not isinstance(
+            s.dtype, pd.api.extensions.ExtensionDtype
+        ):
+            df[col] = s.astype("int64")
+    return df

@@ -1,0 +1,231 @@
+"""Options shared by every measuring command, parsed once and echoed in every output.
+
+Library use::
+
+    from mutewatch.measure.params import Params, parse_range
+    params = Params(of="official", date_from=date(2015, 1, 1), date_to=date(2017, 12, 31))
+    params.echo()   # -> {"of": "official", "include_forwards": False, "from": "2015-01-01", ...}
+
+Conventions (the issue's contract):
+
+* ``of``: which posts count. ``official`` (default) = posts by accounts of official outlets;
+  ``supporter`` = posts by every other account (``posts.official`` FALSE or unknown);
+  ``all`` = both.
+* ``include_forwards``: forwards (``posts.forwarded_from`` NOT NULL) are distribution, not
+  releases; they are left out unless this is true.
+* ``date_from`` / ``date_to`` (``--from`` / ``--to``): inclusive UTC dates. ``A..B`` ranges
+  (``parse_range``) are inclusive too: ``2017-12-01..2017-12-31`` is the whole of December.
+* ``engine``: ``duckdb`` (the store file, read-only) or ``spark`` (a Parquet export of the
+  store; ``parquet`` names it, else one is cached beside the store); ``spark_master`` is the
+  Spark master URL (default ``local[*]``).
+
+CLI use: decorate a click command with ``@common_options`` and build the parameters with
+``Params.from_options(kwargs)``, which pops the shared keys and leaves the command's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from mutewatch.errors import UsageError
+
+OF_CHOICES = ("official", "supporter", "all")
+ENGINES = ("duckdb", "spark")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = [
+    "ENGINES",
+    "OF_CHOICES",
+    "DateRange",
+    "Params",
+    "common_options",
+    "iso",
+    "parse_date",
+    "parse_range",
+]
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO-8601 UTC text of a naive UTC time: ``2017-11-08T09:00:00Z`` (None stays None)."""
+    if value is None:
+        return None
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}"
+    return text + "Z"
+
+
+def parse_date(text: str | date | None, what: str = "date") -> date | None:
+    """``YYYY-MM-DD`` (or a date) -> date; None stays None. Raises UsageError otherwise."""
+    if text is None or text == "":
+        return None
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError as exc:
+        raise UsageError(
+            f"{what}: {text!r} is not a date", hint="write dates as YYYY-MM-DD, e.g. 2017-12-31"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of UTC dates, ``start..end``."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """Number of days in the range, both ends included."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def ts_start(self) -> datetime:
+        """First instant of the range (naive UTC)."""
+        return datetime.combine(self.start, time())
+
+    @property
+    def ts_end(self) -> datetime:
+        """First instant after the range (naive UTC): filter with ``ts < ts_end``."""
+        return datetime.combine(self.end + timedelta(days=1), time())
+
+    def echo(self) -> dict[str, Any]:
+        """The range as JSON: from, to (inclusive dates) and days."""
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "days": self.days}
+
+
+def parse_range(text: str | DateRange, what: str = "range") -> DateRange:
+    """``A..B`` (inclusive UTC dates) -> DateRange. ``A`` alone means the single day A."""
+    if isinstance(text, DateRange):
+        return text
+    parts = str(text).split("..")
+    if len(parts) > 2 or not parts[0].strip():
+        raise UsageError(
+            f"{what}: {text!r} is not a date range", hint="write A..B, e.g. 2015-01-01..2015-12-31"
+        )
+    start = parse_date(parts[0], what)
+    end = parse_date(parts[-1], what)
+    assert start is not None and end is not None
+    if end < start:
+        raise UsageError(f"{what}: {text!r} ends before it starts", hint="write A..B with A <= B")
+    return DateRange(start, end)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Which posts count and where the aggregation runs; see the module docstring."""
+
+    of: str = "official"
+    include_forwards: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    engine: str = "duckdb"
+    spark_master: str | None = None
+    parquet: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.of not in OF_CHOICES:
+            raise UsageError(f"--of {self.of!r} is not known", hint=f"use one of {OF_CHOICES}")
+        if self.engine not in ENGINES:
+            raise UsageError(f"--engine {self.engine!r} is not known", hint=f"use one of {ENGINES}")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise UsageError(
+                f"--to {self.date_to} is before --from {self.date_from}",
+                hint="give --from A --to B with A <= B",
+            )
+
+    KEYS = ("of", "include_forwards", "date_from", "date_to", "engine", "spark_master", "parquet")
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Params:
+        """Pop the shared keys out of ``options`` (CLI kwargs or library keywords).
+
+        Accepts ``date_from``/``date_to`` or ``from``/``to`` (str or date) and ``parquet``
+        as str or Path. What is left in ``options`` belongs to the measurement itself.
+        """
+        date_from = options.pop("date_from", None) or options.pop("from", None)
+        date_to = options.pop("date_to", None) or options.pop("to", None)
+        options.pop("from", None)
+        options.pop("to", None)
+        parquet = options.pop("parquet", None)
+        return cls(
+            of=options.pop("of", None) or "official",
+            include_forwards=bool(options.pop("include_forwards", False)),
+            date_from=parse_date(date_from, "--from"),
+            date_to=parse_date(date_to, "--to"),
+            engine=options.pop("engine", None) or "duckdb",
+            spark_master=options.pop("spark_master", None),
+            parquet=Path(parquet) if parquet else None,
+        )
+
+    @property
+    def ts_from(self) -> datetime | None:
+        """First counted instant (naive UTC), or None."""
+        return datetime.combine(self.date_from, time()) if self.date_from else None
+
+    @property
+    def ts_to(self) -> datetime | None:
+        """First instant after the counted window (naive UTC), or None: use ``ts < ts_to``."""
+        return datetime.combine(self.date_to + timedelta(days=1), time()) if self.date_to else None
+
+    def echo(self) -> dict[str, Any]:
+        """The parameters as JSON, for the ``parameters`` key of every output."""
+        out: dict[str, Any] = {
+            "of": self.of,
+            "include_forwards": self.include_forwards,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "engine": self.engine,
+        }
+        if self.engine == "spark":
+            out["spark_master"] = self.spark_master or "local[*]"
+        return out
+
+
+def common_options(func: F) -> F:
+    """Click options every measuring command takes: --of, --include-forwards, --from/--to,
+    --engine, --spark-master, --parquet, --json."""
+    decorators = [
+        click.option(
+            "--of",
+            type=click.Choice(OF_CHOICES),
+            default="official",
+            show_default=True,
+            help="Which posts count: official releases, supporter posts, or all.",
+        ),
+        click.option(
+            "--include-forwards",
+            is_flag=True,
+            help="Count forwards/reposts too (distribution; left out by default).",
+        ),
+        click.option("--from", "date_from", metavar="YYYY-MM-DD", help="First UTC day counted."),
+        click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Last UTC day counted."),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="duckdb",
+            show_default=True,
+            help="Aggregation engine: the DuckDB store, or Spark over a Parquet export.",
+        ),
+        click.option("--spark-master", metavar="URL", help="Spark master [default local[*]]."),
+        click.option(
+            "--parquet",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Parquet export for --engine spark [default: cached beside the store].",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func

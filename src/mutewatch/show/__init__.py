@@ -1,0 +1,1 @@
+"""Showing the measurements: the self-contained HTML report and the shared figures."""

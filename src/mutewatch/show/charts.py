@@ -1,0 +1,357 @@
+"""Figures shared by the report and the dashboard, computed from a (read-only) store.
+
+Definitions (also listed in the report's methods appendix, ``DEFINITIONS``):
+
+* a *release* is a post by an official outlet's account that is not a forward;
+* *output* is the number of releases per time bucket (day, week or month, chosen from the
+  span: up to 120 days by day, up to two years by week, else by month);
+* an outlet is *active* in a bucket when it made at least one release in it;
+* a *silence* is a gap of at least ``min_hours`` between consecutive releases of an
+  official outlet; it is *unprecedented* when it is longer than every earlier gap of that
+  outlet (the first ``min_history`` gaps never count as unprecedented);
+* the *supporter share* is supporter posts / all posts in a bucket; *amplification* is
+  the number of supporter forwards of official outlets' posts;
+* the *host mix* counts links by host class; *distinct hosts* counts hosts in a bucket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import plotly.graph_objects as go
+
+from mutewatch.store import Store
+
+TOP_OUTLETS = 12
+PALETTE = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#b5b5b5",
+]  # fmt: skip
+
+DEFINITIONS: dict[str, str] = {
+    "release": "a post by an official outlet's account that is not a forward",
+    "output": "releases per time bucket (day up to 120 days, week up to 2 years, else month)",
+    "active outlet": "an official outlet with at least one release in the bucket",
+    "silence": "a gap of at least min_hours between consecutive releases of an official outlet",
+    "unprecedented silence": "a silence longer than every earlier gap of the same outlet, "
+    "once the outlet has at least min_history earlier gaps",
+    "supporter post": "a post by an account not belonging to an official outlet "
+    "(including accounts no registry names)",
+    "supporter share": "supporter posts / all posts in the bucket",
+    "amplification": "supporter forwards whose source is an official outlet's account",
+    "host mix": "links per host class (telegram, onion, file_host, paste, video, social, other)",
+    "distinct hosts": "number of different link hosts seen in the bucket",
+    "coverage": "per source file, the time window and channels it covered; quarantined "
+    "records could not be read and are kept apart",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A time range [since, until) and an optional outlet."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    outlet_id: int | None = None
+    min_hours: float = 48.0
+    min_history: int = 3
+
+    def where(self, alias: str = "p", ts: str = "ts") -> tuple[str, list[Any]]:
+        """SQL conditions and parameters for this filter."""
+        parts, params = ["TRUE"], []
+        if self.since is not None:
+            parts.append(f"{alias}.{ts} >= ?")
+            params.append(self.since)
+        if self.until is not None:
+            parts.append(f"{alias}.{ts} < ?")
+            params.append(self.until)
+        if self.outlet_id is not None and alias == "p":
+            parts.append(f"{alias}.outlet_id = ?")
+            params.append(self.outlet_id)
+        return " AND ".join(parts), params
+
+
+@dataclass
+class ChartSet:
+    """The figures and the tables beside them."""
+
+    figures: dict[str, go.Figure] = field(default_factory=dict)
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    bucket: str = "week"
+
+
+TITLES = {
+    "output_by_outlet": "Output over time, by outlet (releases)",
+    "output_by_medium": "Output over time, by medium (releases)",
+    "heatmap": "Outlets × months (releases)",
+    "active_outlets": "Active official outlets over time",
+    "silences": "Silences of official outlets (unprecedented ones marked)",
+    "supporters": "Supporter share and amplification",
+    "hosts": "Link host mix",
+    "distinct_hosts": "Distinct hosts in use",
+    "coverage": "Data coverage by source, and quarantine",
+}
+
+
+def choose_bucket(store: Store, filters: Filters) -> str:
+    """day, week or month from the span of the filtered posts."""
+    where, params = filters.where()
+    row = store.con.execute(f"SELECT min(ts), max(ts) FROM posts p WHERE {where}", params).fetchone()
+    if not row or row[0] is None:
+        return "week"
+    span = row[1] - row[0]
+    if span <= timedelta(days=120):
+        return "day"
+    return "week" if span <= timedelta(days=730) else "month"
+
+
+def _layout(fig: go.Figure, title: str, **extra: Any) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01},
+        template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        height=380,
+        legend={"orientation": "v"},
+        **extra,
+    )
+    return fig
+
+
+def _stacked(rows: list[tuple[Any, str, int]], title: str, key_order: list[str]) -> go.Figure:
+    fig = go.Figure()
+    series: dict[str, tuple[list[Any], list[int]]] = {k: ([], []) for k in key_order}
+    for bucket, key, n in rows:
+        xs, ys = series.setdefault(key, ([], []))
+        xs.append(bucket)
+        ys.append(n)
+    for i, (key, (xs, ys)) in enumerate(series.items()):
+        fig.add_bar(x=xs, y=ys, name=str(key), marker_color=PALETTE[i % len(PALETTE)])
+    return _layout(fig, title, barmode="stack")
+
+
+def output_by_outlet(store: Store, f: Filters, bucket: str) -> go.Figure:
+    """Stacked releases per bucket, top outlets by volume and the rest as "other"."""
+    where, params = f.where()
+    rows = store.con.execute(
+        f"""
+        WITH r AS (
+            SELECT date_trunc('{bucket}', p.ts) AS b, o.name AS outlet
+            FROM posts p JOIN outlets o ON o.outlet_id = p.outlet_id
+            WHERE p.official AND p.forwarded_from IS NULL AND {where}
+        ), top AS (
+            SELECT outlet FROM r GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT {TOP_OUTLETS}
+        )
+        SELECT b, CASE WHEN outlet IN (SELECT outlet FROM top) THEN outlet ELSE 'other' END AS k,
+               count(*) FROM r GROUP BY ALL ORDER BY b, k
+        """,
+        params,
+    ).fetchall()
+    order = sorted({r[1] for r in rows if r[1] != "other"}) + (
+        ["other"] if any(r[1] == "other" for r in rows) else []
+    )
+    return _stacked(rows, TITLES["output_by_outlet"], order)
+
+
+def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
+    """Stacked releases per bucket by medium (post kind)."""
+    where, params = f.where()
+    rows = store.con.execute(
+        f"SELECT date_trunc('{bucket}', p.ts) AS b, p.kind, count(*) FROM posts p "
+        f"WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL ORDER BY b, kind",
+        params,
+    ).fetchall()
+    return _stacked(rows, TITLES["output_by_medium"], sorted({r[1] for r in rows}))
+
+
+def heatmap(store: Store, f: Filters) -> go.Figure:
+    """Releases per official outlet and month."""
+    where, params = f.where()
+    rows = store.con.execute(
+        f"SELECT o.name, strftime(date_trunc('month', p.ts), '%Y-%m') AS m, count(*) "
+        f"FROM posts p JOIN outlets o ON o.outlet_id = p.outlet_id "
+        f"WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL",
+        params,
+    ).fetchall()
+    outlets = sorted({r[0] for r in rows})
+    months = sorted({r[1] for r in rows})
+    grid = {(r[0], r[1]): r[2] for r in rows}
+    z = [[grid.get((o, m), 0) for m in months] for o in outlets]
+    fig = go.Figure(go.Heatmap(z=z, x=months, y=outlets, colorscale="Blues", hoverongaps=False))
+    return _layout(fig, TITLES["heatmap"], height=max(320, 40 + 22 * len(outlets)))
+
+
+def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
+    """Distinct official outlets with a release, per bucket."""
+    where, params = f.where()
+    rows = store.con.execute(
+        f"SELECT date_trunc('{bucket}', p.ts) AS b, count(DISTINCT p.outlet_id) FROM posts p "
+        f"WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL ORDER BY b",
+        params,
+    ).fetchall()
+    fig = go.Figure(
+        go.Scatter(x=[r[0] for r in rows], y=[r[1] for r in rows], mode="lines+markers",
+                   name="active outlets", line={"shape": "hv"})
+    )  # fmt: skip
+    return _layout(fig, TITLES["active_outlets"])
+
+
+def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
+    """Gaps of at least ``min_hours`` between releases of each official outlet."""
+    where, params = f.where()
+    rows = store.rows(
+        f"""
+        WITH r AS (
+            SELECT p.outlet_id, o.name AS outlet, p.ts,
+                   lag(p.ts) OVER (PARTITION BY p.outlet_id ORDER BY p.ts) AS prev
+            FROM posts p JOIN outlets o ON o.outlet_id = p.outlet_id
+            WHERE p.official AND p.forwarded_from IS NULL AND {where}
+        ), g AS (
+            SELECT outlet_id, outlet, prev AS start, ts AS "end",
+                   date_diff('second', prev, ts) / 3600.0 AS hours,
+                   max(date_diff('second', prev, ts)) OVER (
+                       PARTITION BY outlet_id ORDER BY ts
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) / 3600.0 AS longest_before,
+                   count(*) OVER (PARTITION BY outlet_id ORDER BY ts
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS history
+            FROM r WHERE prev IS NOT NULL
+        )
+        SELECT outlet_id, outlet, start, "end", round(hours, 1) AS hours,
+               history >= ? AND hours > coalesce(longest_before, 0) AS unprecedented
+        FROM g WHERE hours >= ? ORDER BY start
+        """,
+        [*params, f.min_history, f.min_hours],
+    )
+    return rows
+
+
+def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    """A timeline: one bar per silence, per outlet; unprecedented ones in red."""
+    fig = go.Figure()
+    for flag, color, label in ((False, "#9ecae1", "silence"), (True, "#d62728", "unprecedented")):
+        sel = [r for r in rows if bool(r["unprecedented"]) == flag]
+        fig.add_bar(
+            base=[r["start"] for r in sel],
+            x=[r["hours"] * 3_600_000 for r in sel],
+            y=[r["outlet"] for r in sel],
+            orientation="h",
+            name=label,
+            marker_color=color,
+            customdata=[r["hours"] for r in sel],
+            hovertemplate="%{y}: %{customdata} h from %{base|%Y-%m-%d %H:%M}<extra></extra>",
+        )
+    fig.update_xaxes(type="date")
+    outlets = {r["outlet"] for r in rows}
+    return _layout(fig, TITLES["silences"], barmode="overlay", height=max(320, 60 + 24 * len(outlets)))
+
+
+def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
+    """Supporter share of all posts (left axis) and amplification forwards (right axis)."""
+    where, params = f.where()
+    rows = store.con.execute(
+        f"""
+        WITH off AS (
+            SELECT a.platform, a.account_id, a.name FROM accounts a
+            JOIN outlets o USING (outlet_id) WHERE o.official
+        )
+        SELECT date_trunc('{bucket}', p.ts) AS b,
+               count(*) FILTER (WHERE NOT coalesce(p.official, FALSE)) / count(*) AS share,
+               count(*) FILTER (WHERE NOT coalesce(p.official, FALSE)
+                   AND p.forwarded_from IS NOT NULL
+                   AND (p.forwarded_account_id IN (SELECT account_id FROM off)
+                        OR p.forwarded_from IN (SELECT name FROM off))) AS amplification
+        FROM posts p WHERE {where} GROUP BY ALL ORDER BY b
+        """,
+        params,
+    ).fetchall()
+    fig = go.Figure()
+    fig.add_scatter(x=[r[0] for r in rows], y=[r[1] for r in rows], name="supporter share",
+                    mode="lines", line={"color": "#ff7f0e"})  # fmt: skip
+    fig.add_bar(x=[r[0] for r in rows], y=[r[2] for r in rows], name="amplification (forwards)",
+                yaxis="y2", marker_color="#1f77b4", opacity=0.5)  # fmt: skip
+    return _layout(
+        fig,
+        TITLES["supporters"],
+        yaxis={"title": "share", "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis2={"title": "forwards", "overlaying": "y", "side": "right", "rangemode": "tozero"},
+    )
+
+
+def _link_where(f: Filters) -> tuple[str, list[Any]]:
+    where, params = f.where("l")
+    if f.outlet_id is not None:
+        where += (
+            " AND (l.platform, l.account_id) IN "
+            "(SELECT platform, account_id FROM accounts WHERE outlet_id = ?)"
+        )
+        params.append(f.outlet_id)
+    return where, params
+
+
+def hosts(store: Store, f: Filters, bucket: str) -> tuple[go.Figure, go.Figure, list[dict[str, Any]]]:
+    """Links by host class per bucket, distinct hosts per bucket, and the top hosts."""
+    where, params = _link_where(f)
+    rows = store.con.execute(
+        f"SELECT date_trunc('{bucket}', l.ts) AS b, l.host_class, count(*) FROM links l "
+        f"WHERE {where} GROUP BY ALL ORDER BY b, host_class",
+        params,
+    ).fetchall()
+    mix = _stacked(rows, TITLES["hosts"], sorted({r[1] for r in rows}))
+    distinct = store.con.execute(
+        f"SELECT date_trunc('{bucket}', l.ts) AS b, count(DISTINCT l.host) FROM links l "
+        f"WHERE {where} GROUP BY ALL ORDER BY b",
+        params,
+    ).fetchall()
+    dfig = go.Figure(go.Scatter(x=[r[0] for r in distinct], y=[r[1] for r in distinct],
+                                mode="lines+markers", name="distinct hosts"))  # fmt: skip
+    top = store.rows(
+        f"SELECT l.host, l.host_class, count(*) AS links, min(l.ts) AS first, max(l.ts) AS last "
+        f"FROM links l WHERE {where} GROUP BY ALL ORDER BY links DESC, host LIMIT 25",
+        params,
+    )
+    return mix, _layout(dfig, TITLES["distinct_hosts"]), top
+
+
+def coverage(store: Store) -> tuple[go.Figure, list[dict[str, Any]]]:
+    """Each source's time window (bars) and its read/new/quarantined counts (table)."""
+    rows = store.rows(
+        "SELECT source_id, path, format, first_time, last_time, read, new, duplicates, "
+        "quarantined, skipped FROM sources ORDER BY source_id"
+    )
+    fig = go.Figure()
+    with_window = [r for r in rows if r["first_time"] is not None and r["last_time"] is not None]
+    fig.add_bar(
+        base=[r["first_time"] for r in with_window],
+        x=[(r["last_time"] - r["first_time"]).total_seconds() * 1000 for r in with_window],
+        y=[f"#{r['source_id']} {str(r['path']).rsplit('/', 1)[-1][:40]}" for r in with_window],
+        orientation="h",
+        marker_color=["#d62728" if r["quarantined"] else "#2ca02c" for r in with_window],
+        customdata=[r["quarantined"] for r in with_window],
+        hovertemplate="%{y}<br>quarantined: %{customdata}<extra></extra>",
+        name="coverage window",
+    )
+    fig.update_xaxes(type="date")
+    for r in rows:
+        r["path"] = str(r["path"]).rsplit("/", 1)[-1]
+    return _layout(fig, TITLES["coverage"], height=max(300, 60 + 24 * len(with_window))), rows
+
+
+def build(store: Store, filters: Filters | None = None) -> ChartSet:
+    """Every figure and table for these filters."""
+    f = filters or Filters()
+    bucket = choose_bucket(store, f)
+    out = ChartSet(bucket=bucket)
+    out.figures["output_by_outlet"] = output_by_outlet(store, f, bucket)
+    out.figures["output_by_medium"] = output_by_medium(store, f, bucket)
+    out.figures["heatmap"] = heatmap(store, f)
+    out.figures["active_outlets"] = active_outlets(store, f, bucket)
+    gaps = silences(store, f)
+    out.figures["silences"] = silence_figure(gaps)
+    out.tables["silences"] = [g for g in gaps if g["unprecedented"]] or gaps[-20:]
+    out.figures["supporters"] = supporters(store, f, bucket)
+    mix, distinct, top = hosts(store, f, bucket)
+    out.figures["hosts"], out.figures["distinct_hosts"] = mix, distinct
+    out.tables["hosts"] = top
+    out.figures["coverage"], out.tables["coverage"] = coverage(store)
+    return out

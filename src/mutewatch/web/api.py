@@ -1,0 +1,408 @@
+"""The JSON API under ``/api/v1``: the CLI's measurements, posts, users, ingest and audit.
+
+Measurement endpoints take the CLI command's options as query parameters in snake_case
+(``/api/v1/silences?scope=network&min_hours=12``), convert them with the CLI's own click
+types, and return the same JSON as ``--json``. Results are cached per store snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from mutewatch.errors import EngineError, MutewatchError, NotFoundError, UsageError
+from mutewatch.store import Store
+from mutewatch.web import queries
+from mutewatch.web.auth import ROLES, User, add_user, disable_user, list_users, read_audit
+from mutewatch.web.auth import require_role as _require_role
+
+router = APIRouter(prefix="/api/v1")
+
+VIEW = _require_role("viewer", "analyst")
+READ = _require_role("analyst")
+ADMIN = _require_role("admin")
+
+# endpoint path -> measurement name in mutewatch.measure.registry
+MEASUREMENTS: dict[str, str] = {
+    "/outlets/status": "outlets_status",
+    "/output": "output",
+    "/silences": "silences",
+    "/trend": "trend",
+    "/platforms": "platforms",
+    "/supporters": "supporters",
+    "/findings": "findings",
+}
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+class ResultCache:
+    """LRU of results keyed by (snapshot generation, what, parameters)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+
+def cached(request: Request, what: str, params: tuple[Any, ...], fn: Callable[[Store], Any]) -> Any:
+    """Compute ``fn(store)`` on the current snapshot, or return the cached result."""
+    gateway = request.app.state.gateway
+    with gateway.reading() as snap:
+        key = (snap.generation, what, params)
+
+        def compute() -> Any:
+            store = snap.store()
+            try:
+                return fn(store)
+            finally:
+                store.con.close()
+
+        result: Any = request.app.state.cache.get_or_compute(key, compute)
+    return result
+
+
+def shown(request: Request, user: User, data: Any) -> Any:
+    """Pseudonymise supporter identifiers for users who may not see them."""
+    if user.sees_identities:
+        return data
+    return request.app.state.auth.pseudonymiser().apply(data)
+
+
+# -- measurement dispatch ------------------------------------------------------------------
+def _cli_command(name: str) -> click.Command | None:
+    """The click command behind a measurement, to reuse its options and types."""
+    try:
+        cli = importlib.import_module("mutewatch.cli")
+    except Exception:  # noqa: BLE001 - the CLI may be incomplete; fall back to plain strings
+        return None
+    command: Any = getattr(cli, "main", None)
+    for part in name.split("_") if name == "outlets_status" else [name]:
+        if not isinstance(command, click.Group):
+            return None
+        command = command.commands.get(part)
+    return command if isinstance(command, click.Command) else None
+
+
+def _guess(value: str) -> Any:
+    low = value.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    return value
+
+
+def measurement_options(name: str, request: Request) -> dict[str, Any]:
+    """Query parameters converted like the CLI would convert the same options."""
+    command = _cli_command(name)
+    query = request.query_params
+    if command is None:
+        return {key: _guess(query[key]) for key in query}
+    params = {p.name: p for p in command.params if isinstance(p, click.Option) and p.name}
+    options: dict[str, Any] = {}
+    ctx = click.Context(command)
+    for key in query:
+        param = params.get(key)
+        if param is None or key in ("json", "store"):
+            known = ", ".join(sorted(k for k in params if k not in ("json", "store")))
+            raise UsageError(
+                f"unknown query parameter {key!r} for {name}", hint=f"known: {known or 'none'}"
+            )
+        raw: Any = query.getlist(key) if param.multiple else query[key]
+        if param.is_flag and not param.multiple:
+            raw = raw.lower() in ("1", "true", "yes", "on")
+            options[key] = raw
+            continue
+        try:
+            options[key] = param.type_cast_value(ctx, raw)
+        except click.BadParameter as exc:
+            raise UsageError(f"bad value {raw!r} for {key}: {exc.message}") from exc
+    return options
+
+
+def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> Any:
+    """Call the measurement library (imported late: it may land after this module)."""
+    try:
+        registry = importlib.import_module("mutewatch.measure.registry")
+    except ImportError as exc:
+        raise EngineError(
+            f"the measurement {name!r} is not available: {exc}",
+            hint="install a mutewatch with mutewatch.measure.registry",
+        ) from exc
+    try:
+        return registry.run_measurement(name, store_path, **options)
+    except MutewatchError:
+        raise
+    except TypeError as exc:
+        raise UsageError(f"bad options for {name}: {exc}") from exc
+
+
+def _measurement_endpoint(path: str, name: str) -> None:
+    def endpoint(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
+        options = measurement_options(name, request)
+        key = tuple(sorted((k, repr(v)) for k, v in options.items()))
+        gateway = request.app.state.gateway
+        with gateway.reading() as snap:
+            cache_key = (snap.generation, name, key)
+            result = request.app.state.cache.get_or_compute(
+                cache_key, lambda: queries.jsonable(run_measurement_on(name, snap.path, options))
+            )
+        return shown(request, user, result)
+
+    endpoint.__name__ = f"measure_{name}"
+    endpoint.__doc__ = (
+        f"The `{name.replace('_', ' ')}` measurement, as `mutewatch {name.replace('_', ' ')} "
+        "--json` prints it. Query parameters are the command's options in snake_case."
+    )
+    router.add_api_route(path, endpoint, methods=["GET"], tags=["measurements"])
+
+
+@router.get("/status", tags=["measurements"])
+def get_status(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
+    """What the store holds, as `mutewatch status --json` prints it."""
+    return cached(request, "status", (), queries.status)
+
+
+@router.get("/outlets", tags=["measurements"])
+def get_outlets(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
+    """Every outlet: official or supporter, registered, accounts, posts, first and last post."""
+    return shown(request, user, cached(request, "outlets", (), queries.outlets))
+
+
+for _path, _name in MEASUREMENTS.items():
+    _measurement_endpoint(_path, _name)
+
+
+@router.get("/outlets/{outlet_id}", tags=["measurements"])
+def get_outlet(
+    request: Request, outlet_id: int, user: Annotated[User, Depends(VIEW)]
+) -> Any:
+    """One outlet: accounts, names over time, daily posts (supporters pseudonymised for viewers)."""
+    data = cached(
+        request, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id)
+    )
+    return shown(request, user, data)
+
+
+# -- posts (analyst) -----------------------------------------------------------------------
+@router.get("/posts", tags=["posts"])
+def get_posts(
+    request: Request,
+    user: Annotated[User, Depends(READ)],
+    q: Annotated[str | None, Query(max_length=200, description="substring, case-insensitive")] = None,
+    outlet_id: int | None = None,
+    since: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
+    until: Annotated[str | None, Query(description="YYYY-MM-DD, exclusive")] = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Any:
+    """Search post texts (links defanged; media as labels, never URLs). Analysts only."""
+    start, end = queries.parse_time(since, "since"), queries.parse_time(until, "until")
+    params = (q, outlet_id, start, end, limit, offset)
+    return cached(
+        request,
+        "posts",
+        params,
+        lambda s: queries.search_posts(
+            s, q=q, outlet_id=outlet_id, since=start, until=end, limit=limit, offset=offset
+        ),
+    )
+
+
+# -- users and audit (admin) ---------------------------------------------------------------
+class NewUser(BaseModel):
+    """A user to create; the answer carries its token, shown once."""
+
+    name: str = Field(min_length=1, max_length=64)
+    role: str = Field(description=f"one of {', '.join(ROLES)}")
+
+
+@router.get("/users", tags=["admin"])
+def get_users(request: Request, user: Annotated[User, Depends(ADMIN)]) -> Any:
+    """Every user, its role and number of live tokens."""
+    with request.app.state.gateway.reading() as snap:
+        return {"users": queries.jsonable(list_users(snap.store()))}
+
+
+@router.post("/users", tags=["admin"], status_code=201)
+def post_user(request: Request, body: NewUser, user: Annotated[User, Depends(ADMIN)]) -> Any:
+    """Create a user (or issue a new token); returns `{name, role, token}` once."""
+    created, token = request.app.state.gateway.write(lambda s: add_user(s, body.name, body.role))
+    request.app.state.auth.audit(
+        "user.add", actor=user.name, target=created.name, detail={"role": created.role},
+        ip=_ip(request),
+    )
+    return {"name": created.name, "role": created.role, "token": token}
+
+
+@router.delete("/users/{name}", tags=["admin"])
+def delete_user(request: Request, name: str, user: Annotated[User, Depends(ADMIN)]) -> Any:
+    """Disable a user and revoke its tokens and sessions."""
+    request.app.state.gateway.write(lambda s: disable_user(s, name))
+    request.app.state.auth.forget_user(name)
+    request.app.state.auth.audit("user.disable", actor=user.name, target=name, ip=_ip(request))
+    return {"name": name, "disabled": True}
+
+
+@router.get("/audit", tags=["admin"])
+def get_audit(
+    request: Request, user: Annotated[User, Depends(ADMIN)], limit: int = 200
+) -> Any:
+    """The newest audit entries (logins, failed logins, admin actions)."""
+    if not 1 <= limit <= 5000:
+        raise UsageError(f"limit={limit} is out of range", hint="use 1..5000")
+    with request.app.state.gateway.reading() as snap:
+        return {"entries": queries.jsonable(read_audit(snap.store(), limit))}
+
+
+@router.get("/me", tags=["admin"])
+def get_me(user: Annotated[User, Depends(_require_role(*ROLES))]) -> Any:
+    """Who the token or session belongs to."""
+    return {"name": user.name, "role": user.role}
+
+
+# -- ingest (admin) ------------------------------------------------------------------------
+@router.post("/ingest", tags=["admin"], status_code=202)
+async def post_ingest(
+    request: Request,
+    user: Annotated[User, Depends(ADMIN)],
+    file: Annotated[UploadFile, File(description="an export archive or file to ingest")],
+) -> Any:
+    """Upload an archive; it is queued and ingested by the server's single writer.
+
+    Reads keep being served from the snapshot meanwhile. Poll `GET /api/v1/ingest/{job}`.
+    """
+    jobs: IngestJobs = request.app.state.ingest_jobs
+    job = await jobs.receive(file)
+    request.app.state.auth.audit(
+        "ingest.upload", actor=user.name, target=job["file"], detail={"job": job["id"]},
+        ip=_ip(request),
+    )
+    jobs.start(request.app.state.gateway, job["id"], request.app.state.auth, user.name)
+    return jobs.get(job["id"])
+
+
+@router.get("/ingest/{job_id}", tags=["admin"])
+def get_ingest(request: Request, job_id: str, user: Annotated[User, Depends(ADMIN)]) -> Any:
+    """The state of an upload: queued, running, done (with the ingest report) or failed."""
+    return request.app.state.ingest_jobs.get(job_id)
+
+
+class IngestJobs:
+    """Uploaded files waiting for, or done with, the writer."""
+
+    def __init__(self, upload_dir: Path, ingest: Callable[[Store, Path], Any] | None = None):
+        self.upload_dir = upload_dir
+        self.upload_dir.mkdir(parents=True, exist_ok=True)
+        self._ingest = ingest
+        self._jobs: dict[str, dict[str, Any]] = {}
+
+    async def receive(self, upload: UploadFile) -> dict[str, Any]:
+        job_id = uuid.uuid4().hex[:12]
+        name = Path(upload.filename or "upload").name or "upload"
+        target = self.upload_dir / f"{job_id}-{name}"
+        digest, size = hashlib.sha256(), 0
+        with target.open("wb") as out:
+            while chunk := await upload.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    out.close()
+                    target.unlink(missing_ok=True)
+                    raise UsageError(
+                        f"the upload {name} is larger than {MAX_UPLOAD_BYTES >> 20} MB",
+                        hint="run `mutewatch ingest PATH` on the server instead",
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        job = {
+            "id": job_id, "file": name, "path": str(target), "bytes": size,
+            "sha256": digest.hexdigest(), "state": "queued",
+            "queued_at": datetime.now(UTC).isoformat(), "report": None, "error": None,
+        }
+        self._jobs[job_id] = job
+        return job
+
+    def start(self, gateway: Any, job_id: str, auth: Any, actor: str) -> None:
+        job = self._jobs[job_id]
+
+        def run(store: Store) -> Any:
+            job["state"] = "running"
+            return self.ingest_file(store, Path(job["path"]))
+
+        future = gateway.submit(run, timeout=3600)
+
+        def done(fut: Any) -> None:
+            exc = fut.exception()
+            if exc is None:
+                job.update(state="done", report=queries.jsonable(_as_dict(fut.result())))
+            else:
+                job.update(state="failed", error={"code": getattr(exc, "code", "internal_error"),
+                                                  "message": str(exc)})
+            auth.audit("ingest.finish", actor=actor, target=job["file"],
+                       detail={"job": job_id, "state": job["state"]}, ok=exc is None)
+
+        future.add_done_callback(done)
+
+    def ingest_file(self, store: Store, path: Path) -> Any:
+        if self._ingest is not None:
+            return self._ingest(store, path)
+        try:
+            module = importlib.import_module("mutewatch.ingest")
+        except ImportError as exc:
+            raise EngineError(f"ingest is not available: {exc}") from exc
+        return module.ingest(store, [path], module.IngestOptions())
+
+    def get(self, job_id: str) -> dict[str, Any]:
+        job = self._jobs.get(job_id)
+        if job is None:
+            raise NotFoundError(f"no ingest job {job_id!r}", hint="POST /api/v1/ingest first")
+        return {k: v for k, v in job.items() if k != "path"}
+
+
+def _as_dict(report: Any) -> Any:
+    if isinstance(report, dict):
+        return report
+    for attr in ("to_dict", "as_dict"):
+        if callable(getattr(report, attr, None)):
+            return getattr(report, attr)()
+    if hasattr(report, "__dataclass_fields__"):
+        import dataclasses
+
+        return dataclasses.asdict(report)
+    return {"result": str(report)}
+
+
+def _ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The one error shape of the API."""
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)

@@ -1,0 +1,193 @@
+"""The FastAPI application: JSON API, dashboard, and (when present) moderation.
+
+    from mutewatch.web.app import create_app
+    app = create_app(Path("mutewatch.duckdb"))
+
+Settings (keyword arguments): ``cache_dir`` (snapshots; default a temporary directory),
+``refresh_interval`` (s, 1.0), ``linger`` (s, 0.2), ``write_timeout`` (s, 30),
+``pseudonym_key`` (default env ``MUTEWATCH_PSEUDONYM_KEY``, else generated once and kept in
+the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
+``ingest`` (a ``callable(store, path)`` replacing ``mutewatch.ingest.ingest``; for tests),
+``login_limit`` (failed logins per 5 minutes, 5).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError
+from mutewatch.web import api, pages
+from mutewatch.web.access import StoreGateway
+from mutewatch.web.auth import AuthService, LoginLimiter, get_or_create_setting, migrate_web
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "media-src 'none'; frame-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def create_app(store_path: Path, **settings: Any) -> FastAPI:
+    """Build the app for one store; see the module doc for ``settings``."""
+    store_path = Path(store_path)
+    gateway = StoreGateway(
+        store_path,
+        cache_dir=settings.get("cache_dir"),
+        refresh_interval=float(settings.get("refresh_interval", 1.0)),
+        linger=float(settings.get("linger", 0.2)),
+        write_timeout=float(settings.get("write_timeout", 30.0)),
+        migrators=[migrate_web],
+    )
+    gateway.start()
+    try:
+        session_secret = str(
+            settings.get("session_secret")
+            or gateway.write(lambda s: get_or_create_setting(s, "session_secret"), timeout=5)
+        )
+    except StoreError:
+        log.warning("store busy at start: sessions will not survive a restart")
+        session_secret = secrets.token_hex(32)
+    pseudonym_key = settings.get("pseudonym_key") or os.environ.get("MUTEWATCH_PSEUDONYM_KEY")
+    auth = AuthService(gateway, pseudonym_key=pseudonym_key, session_secret=session_secret)
+    auth.limiter = LoginLimiter(limit=int(settings.get("login_limit", 5)))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        gateway.stop()
+
+    app = FastAPI(
+        title="mutewatch",
+        version=_version(),
+        description=(
+            "Measurements of propaganda ecosystems, the dashboard, and moderation. "
+            "Every endpoint needs `Authorization: Bearer TOKEN` "
+            "(create one with `mutewatch users add NAME --role ROLE`) or a dashboard session."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    app.state.auth = auth
+    app.state.cache = api.ResultCache()
+    app.state.settings = dict(settings, store_path=store_path)
+    app.state.secure_cookies = bool(settings.get("secure_cookies", False))
+    upload_dir = Path(settings.get("upload_dir") or gateway.cache_dir / "uploads")
+    app.state.ingest_jobs = api.IngestJobs(upload_dir, settings.get("ingest"))
+
+    _install_errors(app)
+    app.middleware("http")(_security_headers)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    pages.mount_static(app)
+    _include_moderation(app)
+    return app
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("mutewatch")
+    except Exception:  # noqa: BLE001 - not installed: a source checkout
+        return "0"
+
+
+def _include_moderation(app: FastAPI) -> None:
+    """Add ``mutewatch.web.moderation.router`` (and call its ``setup(app)``) if it exists."""
+    try:
+        module = importlib.import_module("mutewatch.web.moderation")
+    except ModuleNotFoundError as exc:
+        if exc.name != "mutewatch.web.moderation":
+            raise
+        return
+    router = getattr(module, "router", None)
+    if router is not None:
+        app.include_router(router)
+    setup = getattr(module, "setup", None)
+    if callable(setup):
+        setup(app)
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if not request.url.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/v1alpha1/", "/openapi.json")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _install_errors(app: FastAPI) -> None:
+    """Every error leaves as ``{"error": {"code", "message"}}`` (dashboard: a page)."""
+
+    @app.exception_handler(MutewatchError)
+    async def mutewatch_error(request: Request, exc: MutewatchError) -> Response:
+        if _wants_html(request):
+            if isinstance(exc, AuthError) and not isinstance(exc, ForbiddenError):
+                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            return pages.error_page(request, exc.http_status, str(exc))
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        return api.error_response(exc.http_status, exc.code, str(exc), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
+            for err in exc.errors()
+        )
+        return api.error_response(422, "validation_error", problems or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_html(request) and exc.status_code == 404:
+            return pages.error_page(request, 404, "no such page")
+        code = STATUS_CODES.get(exc.status_code, "http_error")
+        headers = dict(exc.headers) if exc.headers else None
+        return api.error_response(exc.status_code, code, str(exc.detail), headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return api.error_response(
+            500, "internal_error", f"internal error: {type(exc).__name__}; see the server log"
+        )

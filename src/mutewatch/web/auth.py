@@ -1,0 +1,580 @@
+"""Users, roles, API tokens, dashboard sessions, CSRF, the audit log and pseudonyms.
+
+Roles: ``viewer`` (measurements only; supporter accounts pseudonymised), ``analyst`` (also
+post texts and account names), ``moderator`` (the moderation queue), ``admin`` (everything,
+including users and ingest). Nothing is served anonymously.
+
+Tokens are 256-bit random strings shown once; only their SHA-256 is stored (a fast hash
+is right for high-entropy secrets). The dashboard login takes the user name and token and
+sets an HttpOnly, SameSite=Strict session cookie; state-changing dashboard requests carry a
+CSRF token (form field ``csrf`` or header ``X-CSRF-Token``) derived from the session.
+
+Library use::
+
+    from mutewatch.web.auth import add_user
+    user, token = add_user(store, "ada", "analyst")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from fastapi import Request
+
+from mutewatch.errors import AuthError, ForbiddenError, NotFoundError, StoreError, UsageError
+from mutewatch.store import Store
+from mutewatch.store.schema import migrate
+
+ROLES = ("viewer", "analyst", "moderator", "admin")
+SESSION_COOKIE = "mw_session"
+SESSION_HOURS = 12
+TOKEN_PREFIX = "mw_"
+
+WEB_MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE IF NOT EXISTS web_users (
+        name VARCHAR PRIMARY KEY,
+        role VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        disabled BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE TABLE IF NOT EXISTS web_tokens (
+        token_hash VARCHAR PRIMARY KEY,     -- sha256 of the token; the token is never stored
+        name VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        revoked_at TIMESTAMP
+    );
+    CREATE TABLE IF NOT EXISTS web_sessions (
+        session_hash VARCHAR PRIMARY KEY,   -- sha256 of the cookie value
+        name VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL,
+        revoked_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS web_audit_ids START 1;
+    -- append-only: the code only ever inserts; each row chains the previous row's hash
+    CREATE TABLE IF NOT EXISTS web_audit (
+        id BIGINT PRIMARY KEY,
+        at TIMESTAMP NOT NULL,
+        actor VARCHAR,
+        action VARCHAR NOT NULL,
+        target VARCHAR,
+        detail VARCHAR,
+        ip VARCHAR,
+        ok BOOLEAN NOT NULL,
+        prev_hash VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS web_settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+    """,
+]
+
+
+def migrate_web(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or upgrade the web tables (component ``web``)."""
+    migrate(con, component="web", migrations=WEB_MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class User:
+    """An authenticated user. ``via`` is ``token`` or ``session``."""
+
+    name: str
+    role: str
+    via: str = "token"
+    session_id: str | None = None
+
+    @property
+    def sees_identities(self) -> bool:
+        """May read supporter names and identifiers and post texts (analyst, admin)."""
+        return self.role in ("analyst", "admin")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 hex of a token or session id."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh API token."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+# -- users (library; the CLI and the admin API call these in the writer) -------------------
+def add_user(store: Store, name: str, role: str) -> tuple[User, str]:
+    """Create a user (or give an existing one a new token and role); return it and its token."""
+    name = name.strip()
+    if role not in ROLES:
+        raise UsageError(f"unknown role {role!r}", hint=f"use one of {', '.join(ROLES)}")
+    if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
+        raise UsageError(
+            f"invalid user name {name!r}", hint="use 1-64 printable characters without spaces"
+        )
+    migrate_web(store.con)
+    token = new_token()
+    with store.transaction() as con:
+        con.execute(
+            "INSERT INTO web_users (name, role, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET role = excluded.role, disabled = FALSE",
+            [name, role, _now()],
+        )
+        con.execute(
+            "INSERT INTO web_tokens (token_hash, name, created_at) VALUES (?, ?, ?)",
+            [hash_secret(token), name, _now()],
+        )
+    return User(name, role), token
+
+
+def list_users(store: Store) -> list[dict[str, Any]]:
+    """Every user with role, creation time and live token count."""
+    return store.rows(
+        "SELECT u.name, u.role, u.created_at, u.disabled, "
+        "count(t.token_hash) FILTER (WHERE t.revoked_at IS NULL) AS tokens "
+        "FROM web_users u LEFT JOIN web_tokens t USING (name) "
+        "GROUP BY ALL ORDER BY u.name"
+    )
+
+
+def disable_user(store: Store, name: str) -> None:
+    """Disable a user and revoke its tokens and sessions."""
+    if not store.scalar("SELECT count(*) FROM web_users WHERE name = ?", [name]):
+        raise NotFoundError(f"no user named {name!r}", hint="list users with GET /api/v1/users")
+    with store.transaction() as con:
+        con.execute("UPDATE web_users SET disabled = TRUE WHERE name = ?", [name])
+        con.execute(
+            "UPDATE web_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+            [_now(), name],
+        )
+        con.execute(
+            "UPDATE web_sessions SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+            [_now(), name],
+        )
+
+
+def _has_web_tables(store: Store) -> bool:
+    return bool(
+        store.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'web_tokens'"
+        )
+    )
+
+
+def lookup_token(store: Store, token: str) -> User | None:
+    """The user a token belongs to, or None (unknown, revoked, or user disabled)."""
+    if not token or not _has_web_tables(store):
+        return None
+    row = store.con.execute(
+        "SELECT u.name, u.role FROM web_tokens t JOIN web_users u USING (name) "
+        "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND NOT u.disabled",
+        [hash_secret(token)],
+    ).fetchone()
+    return User(row[0], row[1]) if row else None
+
+
+def lookup_session(store: Store, session_id: str) -> User | None:
+    """The user of a live persisted session, or None."""
+    if not session_id or not _has_web_tables(store):
+        return None
+    row = store.con.execute(
+        "SELECT u.name, u.role FROM web_sessions s JOIN web_users u USING (name) "
+        "WHERE s.session_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? "
+        "AND NOT u.disabled",
+        [hash_secret(session_id), _now()],
+    ).fetchone()
+    return User(row[0], row[1], via="session", session_id=session_id) if row else None
+
+
+def user_for_token(store_path: Path, token: str) -> User | None:
+    """The user of an API token, reading the store at ``store_path`` read-only.
+
+    Inside the server prefer the app's gateway (``request.app.state.auth``); this opens the
+    file itself and raises ``StoreBusyError`` while another process writes to it.
+    """
+    try:
+        store = Store.open(store_path, read_only=True)
+    except StoreError:
+        raise
+    try:
+        return lookup_token(store, token)
+    finally:
+        store.close()
+
+
+# -- settings: keys generated once and kept in the store -----------------------------------
+def get_or_create_setting(store: Store, key: str) -> str:
+    """A secret setting from ``web_settings``, generated (256 bits) if absent."""
+    migrate_web(store.con)
+    value = store.scalar("SELECT value FROM web_settings WHERE key = ?", [key])
+    if value is None:
+        value = secrets.token_hex(32)
+        store.con.execute(
+            "INSERT INTO web_settings VALUES (?, ?) ON CONFLICT DO NOTHING", [key, value]
+        )
+        value = store.scalar("SELECT value FROM web_settings WHERE key = ?", [key])
+    return str(value)
+
+
+# -- audit ---------------------------------------------------------------------------------
+def append_audit(
+    store: Store,
+    action: str,
+    *,
+    actor: str | None,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+    ok: bool = True,
+    at: datetime | None = None,
+) -> int:
+    """Append one audit entry, chained to the previous one by SHA-256; return its id."""
+    migrate_web(store.con)
+    with store.transaction() as con:
+        prev = con.execute("SELECT hash FROM web_audit ORDER BY id DESC LIMIT 1").fetchone()
+        prev_hash = prev[0] if prev else "0" * 64
+        entry_id = int(con.execute("SELECT nextval('web_audit_ids')").fetchone()[0])  # type: ignore[index]
+        when = at or _now()
+        detail_text = json.dumps(detail or {}, sort_keys=True, default=str)
+        payload = json.dumps(
+            [entry_id, when.isoformat(), actor, action, target, detail_text, ip, ok, prev_hash]
+        )
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        con.execute(
+            "INSERT INTO web_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [entry_id, when, actor, action, target, detail_text, ip, ok, prev_hash, digest],
+        )
+    return entry_id
+
+
+def read_audit(store: Store, limit: int = 200) -> list[dict[str, Any]]:
+    """The newest audit entries first."""
+    if not _has_web_tables(store):
+        return []
+    return store.rows(
+        "SELECT id, at, actor, action, target, detail, ip, ok FROM web_audit "
+        "ORDER BY id DESC LIMIT ?",
+        [limit],
+    )
+
+
+def verify_audit_chain(store: Store) -> bool:
+    """True when every audit row's hash matches its content and the previous row."""
+    prev_hash = "0" * 64
+    for row in store.con.execute(
+        "SELECT id, at, actor, action, target, detail, ip, ok, prev_hash, hash "
+        "FROM web_audit ORDER BY id"
+    ).fetchall():
+        entry_id, at, actor, action, target, detail, ip, ok, prev, digest = row
+        payload = json.dumps(
+            [entry_id, at.isoformat(), actor, action, target, detail, ip, ok, prev]
+        )
+        if prev != prev_hash or hashlib.sha256(payload.encode()).hexdigest() != digest:
+            return False
+        prev_hash = digest
+    return True
+
+
+# -- failed-login rate limiting ------------------------------------------------------------
+class LoginLimiter:
+    """At most ``limit`` failed logins per key (IP, user name) in a sliding ``window``."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._fails: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, *keys: str) -> int:
+        """Seconds until a login may be tried again for these keys (0: allowed now)."""
+        now = time.monotonic()
+        wait = 0.0
+        with self._lock:
+            for key in keys:
+                fails = self._fails.get(key)
+                if not fails:
+                    continue
+                while fails and fails[0] <= now - self.window:
+                    fails.popleft()
+                if len(fails) >= self.limit:
+                    wait = max(wait, fails[0] + self.window - now)
+        return int(wait) + 1 if wait > 0 else 0
+
+    def fail(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._fails.setdefault(key, deque()).append(now)
+
+    def succeed(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._fails.pop(key, None)
+
+
+# -- pseudonyms ----------------------------------------------------------------------------
+class Pseudonymiser:
+    """Replace supporter identifiers and names with a keyed hash (HMAC-SHA256)."""
+
+    def __init__(self, key: str, identifiers: set[str]) -> None:
+        self._key = key.encode()
+        self.identifiers = identifiers
+
+    def pseudonym(self, value: str) -> str:
+        """``supporter-`` + 10 hex digits of HMAC(key, value): stable, not reversible."""
+        digest = hmac.new(self._key, value.encode(), hashlib.sha256).hexdigest()
+        return f"supporter-{digest[:10]}"
+
+    def apply(self, data: Any) -> Any:
+        """Walk JSON-like data and replace every string equal to a supporter identifier."""
+        if isinstance(data, str):
+            return self.pseudonym(data) if data in self.identifiers else data
+        if isinstance(data, dict):
+            return {k: self.apply(v) for k, v in data.items()}
+        if isinstance(data, list | tuple):
+            return [self.apply(v) for v in data]
+        return data
+
+
+def supporter_identifiers(store: Store) -> set[str]:
+    """Account ids and every name of supporter accounts, and names of unregistered outlets.
+
+    Names shared with an official outlet or official account are left alone.
+    """
+    rows = store.con.execute(
+        """
+        WITH sup AS (
+            SELECT a.platform, a.account_id, a.name FROM accounts a
+            LEFT JOIN outlets o USING (outlet_id)
+            WHERE coalesce(o.official, FALSE) = FALSE
+        )
+        SELECT account_id FROM sup
+        UNION SELECT name FROM sup WHERE name IS NOT NULL
+        UNION SELECT n.name FROM account_names n JOIN sup USING (platform, account_id)
+        UNION SELECT name FROM outlets WHERE NOT official AND NOT registered
+        """
+    ).fetchall()
+    official = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT name FROM outlets WHERE official UNION "
+            "SELECT a.name FROM accounts a JOIN outlets o USING (outlet_id) "
+            "WHERE o.official AND a.name IS NOT NULL UNION "
+            "SELECT account_id FROM accounts a JOIN outlets o USING (outlet_id) WHERE o.official"
+        ).fetchall()
+    }
+    return {str(r[0]) for r in rows if r[0] is not None and str(r[0]) not in official}
+
+
+# -- CSRF ----------------------------------------------------------------------------------
+def csrf_token(secret: str, session_id: str) -> str:
+    """The CSRF token of a session: HMAC(secret, session id)."""
+    return hmac.new(secret.encode(), f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
+
+
+# -- the FastAPI dependency ----------------------------------------------------------------
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def require_role(*roles: str) -> Callable[[Request], Awaitable[User]]:
+    """A FastAPI dependency: the authenticated user, who must hold one of ``roles`` (or admin).
+
+    Authenticates ``Authorization: Bearer TOKEN`` or the dashboard session cookie; cookie
+    requests that change state must carry the session's CSRF token.
+    """
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}; use {ROLES}")
+    allowed = set(roles) | {"admin"}
+
+    async def dependency(request: Request) -> User:
+        user = await authenticate(request)
+        if user.role not in allowed:
+            raise ForbiddenError(
+                f"the role {user.role!r} of {user.name!r} may not use {request.url.path}",
+                hint=f"this needs one of: {', '.join(sorted(allowed))}",
+            )
+        request.state.user = user
+        return user
+
+    return dependency
+
+
+async def authenticate(request: Request) -> User:
+    """The user behind a request, or ``AuthError``; checks CSRF for cookie-borne writes."""
+    auth = request.app.state.auth
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError(
+                "the Authorization header must be `Bearer TOKEN`",
+                hint="create a token with `mutewatch users add NAME --role ROLE`",
+            )
+        user = auth.user_for_token(token.strip())
+        if user is None:
+            raise AuthError("unknown or revoked token", hint="ask an admin for a new token")
+        return user
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        user = auth.user_for_session(session_id)
+        if user is not None:
+            if request.method not in SAFE_METHODS:
+                await _check_csrf(request, auth.csrf_for(session_id))
+            return user
+    raise AuthError(
+        "authentication required",
+        hint="send `Authorization: Bearer TOKEN` or log in at /login",
+    )
+
+
+async def _check_csrf(request: Request, expected: str) -> None:
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get("csrf")
+            sent = value if isinstance(value, str) else None
+    if not sent or not hmac.compare_digest(sent, expected):
+        raise ForbiddenError(
+            "missing or wrong CSRF token",
+            hint="reload the page; dashboard forms must carry the `csrf` field",
+        )
+
+
+class AuthService:
+    """Per-app authentication state: token/session lookups against the snapshot."""
+
+    def __init__(self, gateway: Any, *, pseudonym_key: str | None, session_secret: str) -> None:
+        self.gateway = gateway
+        self.session_secret = session_secret
+        self._pseudonym_key = pseudonym_key
+        self.limiter = LoginLimiter()
+        self._sessions: dict[str, tuple[User, datetime]] = {}
+        self._revoked: set[str] = set()
+        self._cache: dict[tuple[int, str], User | None] = {}
+        self._pseudo: tuple[int, Pseudonymiser] | None = None
+        self._lock = threading.Lock()
+
+    def user_for_token(self, token: str) -> User | None:
+        key = (self.gateway.generation, hash_secret(token))
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        with self.gateway.reading() as snap:
+            user = lookup_token(snap.store(), token)
+        with self._lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = user
+        return user
+
+    def user_for_session(self, session_id: str) -> User | None:
+        digest = hash_secret(session_id)
+        if digest in self._revoked:
+            return None
+        live = self._sessions.get(digest)
+        if live is not None:
+            user, expires = live
+            return user if expires > _now() else None
+        with self.gateway.reading() as snap:
+            return lookup_session(snap.store(), session_id)
+
+    def csrf_for(self, session_id: str) -> str:
+        return csrf_token(self.session_secret, session_id)
+
+    def login(self, name: str, token: str) -> tuple[User, str] | None:
+        """Check a name and token; on success open a session and return it with its id."""
+        user = self.user_for_token(token)
+        if user is None or not hmac.compare_digest(user.name, name):
+            return None
+        session_id = secrets.token_urlsafe(32)
+        expires = _now() + timedelta(hours=SESSION_HOURS)
+        session_user = User(user.name, user.role, via="session", session_id=session_id)
+        self._sessions[hash_secret(session_id)] = (session_user, expires)
+        self.gateway.submit(
+            lambda store: store.con.execute(
+                "INSERT INTO web_sessions (session_hash, name, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                [hash_secret(session_id), user.name, _now(), expires],
+            ),
+            persistent=True,
+        )
+        return session_user, session_id
+
+    def logout(self, session_id: str) -> None:
+        digest = hash_secret(session_id)
+        self._sessions.pop(digest, None)
+        self._revoked.add(digest)
+        self.gateway.submit(
+            lambda store: store.con.execute(
+                "UPDATE web_sessions SET revoked_at = ? WHERE session_hash = ?", [_now(), digest]
+            ),
+            persistent=True,
+        )
+
+    def forget_user(self, name: str) -> None:
+        """Drop cached sessions and token lookups of a user (after disabling it)."""
+        with self._lock:
+            self._cache.clear()
+            for digest, (user, _) in list(self._sessions.items()):
+                if user.name == name:
+                    self._sessions.pop(digest, None)
+                    self._revoked.add(digest)
+
+    def audit(
+        self,
+        action: str,
+        *,
+        actor: str | None,
+        target: str | None = None,
+        detail: dict[str, Any] | None = None,
+        ip: str | None = None,
+        ok: bool = True,
+    ) -> None:
+        """Queue an audit entry; it is retried until written (never dropped)."""
+        at = _now()
+        self.gateway.submit(
+            lambda store: append_audit(
+                store, action, actor=actor, target=target, detail=detail, ip=ip, ok=ok, at=at
+            ),
+            persistent=True,
+        )
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        """The pseudonymiser for the current snapshot (its identifier set is cached)."""
+        generation = self.gateway.generation
+        cached = self._pseudo
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        with self.gateway.reading() as snap:
+            idents = supporter_identifiers(snap.store())
+            key = self._pseudonym_key
+            if key is None:
+                store = snap.store()
+                key = (
+                    store.scalar("SELECT value FROM web_settings WHERE key = 'pseudonym_key'")
+                    if _has_web_tables(store)
+                    else None
+                )
+        if key is None:
+            key = self.gateway.write(lambda s: get_or_create_setting(s, "pseudonym_key"))
+            self._pseudonym_key = key
+        pseudo = Pseudonymiser(str(key), idents)
+        self._pseudo = (generation, pseudo)
+        return pseudo

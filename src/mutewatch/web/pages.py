@@ -1,0 +1,346 @@
+"""The dashboard: login, charts, outlet pages, the post browser, admin, and API docs.
+
+Server-rendered Jinja2 (autoescaped) with plotly.js served from the installed plotly
+package; nothing is loaded from another origin, and the Content-Security-Policy forbids it.
+Figures are embedded as JSON in ``<script type="application/json">`` blocks (with ``<``
+escaped) and drawn by ``/static/dashboard.js``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import plotly
+from fastapi import APIRouter, Depends, FastAPI, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from mutewatch.errors import UsageError
+from mutewatch.show import charts
+from mutewatch.web import queries
+from mutewatch.web.api import ADMIN, READ, VIEW, cached, shown
+from mutewatch.web.auth import (
+    ROLES,
+    SESSION_COOKIE,
+    SESSION_HOURS,
+    User,
+    add_user,
+    list_users,
+    read_audit,
+    require_role,
+)
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+ANY = require_role(*ROLES)
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def mount_static(app: FastAPI) -> None:
+    """Serve ``web/static`` at ``/static`` and plotly.js from the plotly package."""
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+
+@router.get("/vendor/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """plotly.js from the installed plotly package (no CDN)."""
+    return FileResponse(
+        PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
+    )
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template with the user, the CSRF token and the request."""
+    user: User | None = getattr(request.state, "user", None)
+    csrf = ""
+    if user is not None and user.session_id:
+        csrf = request.app.state.auth.csrf_for(user.session_id)
+    return templates.TemplateResponse(
+        request, name, {"user": user, "csrf": csrf, **context}, status_code=status_code
+    )
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """An HTML error page for the dashboard."""
+    return render(request, "error.html", status_code=status, status=status, message=message)
+
+
+def figure_json(fig: Any, pseudo: Any | None) -> str:
+    """A figure as JSON safe inside a ``<script type="application/json">`` block."""
+    data = json.loads(fig.to_json())
+    if pseudo is not None:
+        data = pseudo.apply(data)
+    text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# -- login ---------------------------------------------------------------------------------
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    """The login form: user name and API token."""
+    return render(request, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=64)],
+    token: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    """Check the name and token; set the session cookie; rate-limit failures."""
+    auth = request.app.state.auth
+    ip = request.client.host if request.client else "?"
+    keys = (f"ip:{ip}", f"name:{name}")
+    wait = auth.limiter.retry_after(*keys)
+    if wait:
+        auth.audit("login.blocked", actor=name, ip=ip, ok=False, detail={"retry_after": wait})
+        page = render(
+            request, "login.html", status_code=429, next=_safe_next(next),
+            error=f"Too many failed logins. Try again in {wait} s.",
+        )  # fmt: skip
+        page.headers["Retry-After"] = str(wait)
+        return page
+    result = auth.login(name, token)
+    if result is None:
+        auth.limiter.fail(*keys)
+        auth.audit("login.failed", actor=name, ip=ip, ok=False)
+        return render(
+            request, "login.html", status_code=401, next=_safe_next(next),
+            error="Unknown user name or token.",
+        )  # fmt: skip
+    user, session_id = result
+    auth.limiter.succeed(*keys)
+    auth.audit("login", actor=user.name, ip=ip, detail={"role": user.role})
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, session_id, max_age=SESSION_HOURS * 3600, httponly=True,
+        samesite="strict", secure=request.app.state.secure_cookies, path="/",
+    )  # fmt: skip
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, user: Annotated[User, Depends(ANY)]) -> Response:
+    """End the session (CSRF-checked)."""
+    if user.session_id:
+        request.app.state.auth.logout(user.session_id)
+    request.app.state.auth.audit("logout", actor=user.name)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site relative paths (no open redirect)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+# -- dashboard -----------------------------------------------------------------------------
+def _filters(since: str | None, until: str | None, outlet_id: str | None) -> charts.Filters:
+    oid: int | None = None
+    if outlet_id not in (None, ""):
+        try:
+            oid = int(str(outlet_id))
+        except ValueError as exc:
+            raise UsageError(f"outlet_id={outlet_id!r} is not a number") from exc
+    return charts.Filters(
+        since=queries.parse_time(since, "since"),
+        until=queries.parse_time(until, "until"),
+        outlet_id=oid,
+    )
+
+
+def _chart_payload(request: Request, user: User, f: charts.Filters) -> dict[str, Any]:
+    def compute(store: Any) -> dict[str, Any]:
+        built = charts.build(store, f)
+        return {
+            "figures": {k: json.loads(v.to_json()) for k, v in built.figures.items()},
+            "tables": queries.jsonable(built.tables),
+            "bucket": built.bucket,
+        }
+
+    key = (f.since, f.until, f.outlet_id)
+    data = cached(request, "charts", key, compute)
+    return shown(request, user, data)  # type: ignore[no-any-return]
+
+
+def _safe_json(data: Any) -> str:
+    text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@router.get("/")
+def dashboard(
+    request: Request,
+    user: Annotated[User, Depends(ANY)],
+    since: str | None = None,
+    until: str | None = None,
+    outlet_id: str | None = None,
+) -> Response:
+    """Charts, filterable by time range and outlet."""
+    if user.role == "moderator":
+        return RedirectResponse("/moderation", status_code=303)
+    f = _filters(since, until, outlet_id)
+    payload = _chart_payload(request, user, f)
+    outlets = shown(request, user, cached(request, "outlets", (), queries.outlets))["outlets"]
+    status = cached(request, "status", (), queries.status)
+    figures = [
+        (name, charts.TITLES[name], _safe_json(fig)) for name, fig in payload["figures"].items()
+    ]
+    return render(
+        request, "dashboard.html", figures=figures, tables=payload["tables"],
+        bucket=payload["bucket"], outlets=outlets, status=status,
+        since=since or "", until=until or "", outlet_id=f.outlet_id,
+    )  # fmt: skip
+
+
+@router.get("/outlets/{outlet_id}")
+def outlet_page(request: Request, outlet_id: int, user: Annotated[User, Depends(VIEW)]) -> Response:
+    """One outlet: timeline, accounts and names over time, silences."""
+    detail = shown(
+        request,
+        user,
+        cached(request, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id)),
+    )
+    f = charts.Filters(outlet_id=outlet_id)
+
+    def gaps(store: Any) -> list[dict[str, Any]]:
+        return queries.jsonable(charts.silences(store, f))  # type: ignore[no-any-return]
+
+    silences = cached(request, "outlet_silences", (outlet_id,), gaps)
+    timeline = {
+        "data": [
+            {
+                "type": "bar",
+                "x": [d["day"] for d in detail["daily"]],
+                "y": [d["posts"] for d in detail["daily"]],
+                "name": "posts per day",
+            }
+        ],
+        "layout": {"title": {"text": "Posts per day"}, "height": 320},
+    }
+    return render(
+        request, "outlet.html", detail=detail, silences=silences,
+        timeline=_safe_json(timeline),
+    )  # fmt: skip
+
+
+@router.get("/posts")
+def posts_page(
+    request: Request,
+    user: Annotated[User, Depends(READ)],
+    q: str | None = None,
+    outlet_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: int = 1,
+) -> Response:
+    """The post browser: full-text (substring) search, escaped text, defanged links."""
+    f = _filters(since, until, outlet_id)
+    page = max(1, page)
+    limit = 50
+    q = (q or "").strip()[:200] or None
+    result = cached(
+        request,
+        "posts",
+        (q, f.outlet_id, f.since, f.until, limit, (page - 1) * limit),
+        lambda s: queries.search_posts(
+            s, q=q, outlet_id=f.outlet_id, since=f.since, until=f.until,
+            limit=limit, offset=(page - 1) * limit,
+        ),
+    )  # fmt: skip
+    outlets = cached(request, "outlets", (), queries.outlets)["outlets"]
+    base = {"q": q or "", "outlet_id": outlet_id or "", "since": since or "", "until": until or ""}
+    return render(
+        request, "posts.html", result=result, outlets=outlets, q=q or "", page=page,
+        outlet_id=f.outlet_id, since=since or "", until=until or "",
+        prev_url="/posts?" + urlencode({**base, "page": page - 1}) if page > 1 else None,
+        next_url="/posts?" + urlencode({**base, "page": page + 1})
+        if page * limit < result["total"] else None,
+    )  # fmt: skip
+
+
+# -- admin ---------------------------------------------------------------------------------
+@router.get("/admin")
+def admin_page(request: Request, user: Annotated[User, Depends(ADMIN)]) -> Response:
+    """Users, the audit log, and uploads to ingest."""
+    return _admin(request, new_token=None)
+
+
+def _admin(request: Request, new_token: dict[str, str] | None) -> HTMLResponse:
+    with request.app.state.gateway.reading() as snap:
+        store = snap.store()
+        users = queries.jsonable(list_users(store))
+        audit = queries.jsonable(read_audit(store, 100))
+    return render(request, "admin.html", users=users, audit=audit, roles=ROLES,
+                  new_token=new_token)  # fmt: skip
+
+
+@router.post("/admin/users")
+def admin_add_user(
+    request: Request,
+    user: Annotated[User, Depends(ADMIN)],
+    name: Annotated[str, Form(max_length=64)],
+    role: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """Create a user from the dashboard; its token is shown once."""
+    created, token = request.app.state.gateway.write(lambda s: add_user(s, name, role))
+    request.app.state.auth.audit(
+        "user.add", actor=user.name, target=created.name, detail={"role": created.role},
+        ip=request.client.host if request.client else None,
+    )  # fmt: skip
+    return _admin(request, {"name": created.name, "role": created.role, "token": token})
+
+
+@router.post("/admin/ingest")
+async def admin_ingest(
+    request: Request, user: Annotated[User, Depends(ADMIN)], file: UploadFile
+) -> Response:
+    """Upload an archive from the dashboard; it is queued for the writer."""
+    jobs = request.app.state.ingest_jobs
+    job = await jobs.receive(file)
+    request.app.state.auth.audit(
+        "ingest.upload", actor=user.name, target=job["file"], detail={"job": job["id"]}
+    )
+    jobs.start(request.app.state.gateway, job["id"], request.app.state.auth, user.name)
+    return RedirectResponse(f"/api/v1/ingest/{job['id']}", status_code=303)
+
+
+# -- API docs (served locally, no CDN) -----------------------------------------------------
+@router.get("/openapi.json")
+def openapi(request: Request, user: Annotated[User, Depends(ANY)]) -> Any:
+    """The OpenAPI document."""
+    return request.app.openapi()
+
+
+@router.get("/docs")
+def docs(request: Request, user: Annotated[User, Depends(ANY)]) -> Response:
+    """API reference rendered from the OpenAPI document."""
+    spec = request.app.openapi()
+    ops = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [
+                {
+                    "name": p.get("name"),
+                    "in": p.get("in"),
+                    "required": p.get("required", False),
+                    "type": (p.get("schema") or {}).get("type", ""),
+                    "description": p.get("description", ""),
+                }
+                for p in op.get("parameters", [])
+            ]
+            ops.append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                "description": op.get("description", ""), "params": params,
+                "tags": ", ".join(op.get("tags", [])),
+            })  # fmt: skip
+    return render(request, "docs.html", ops=ops, info=spec.get("info", {}))
