@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 import ruptures as rpt
@@ -451,3 +452,60 @@ METHOD = {
     "rolling": "trailing --window-day sum / window, interval at --level: poisson = exact "
     "Garwood interval; negbin = Garwood on the effective count K/phi, scaled by phi = 1 + mu/r",
 }
+
+
+# ----------------------------------------------------------------------------- buckets
+BUCKETS = ("day", "week", "month")
+_TRUNCATE = {"day": "D", "week": "W", "month": "M"}
+
+
+def check_every(every: str) -> str:
+    """Validate a bucket size (day, week from Monday, calendar month)."""
+    if every not in BUCKETS:
+        raise UsageError(f"--every {every!r} is not known", hint=f"use one of {', '.join(BUCKETS)}")
+    return every
+
+
+def bucket(ts: Any, every: str) -> Any:
+    """An Ibis expression: the start of the bucket holding ``ts`` (weeks start on Monday)."""
+    return ts.truncate(_TRUNCATE[check_every(every)])
+
+
+def bucket_rows(first: date, last: date, every: str) -> list[dict[str, Any]]:
+    """Every bucket from ``first`` to ``last``: start, label, days observed and ``full``."""
+    out: list[dict[str, Any]] = []
+    start = first if check_every(every) == "day" else period_start(first, every)
+    while start <= last:
+        nxt = start + timedelta(days=1) if every == "day" else next_period(start, every)
+        lo, hi = max(start, first), min(nxt - timedelta(days=1), last)
+        out.append(
+            {
+                "period": start.isoformat()[:7] if every == "month" else start.isoformat(),
+                "start": start,
+                "days": (hi - lo).days + 1,
+                "full": lo == start and hi == nxt - timedelta(days=1),
+            }
+        )
+        start = nxt
+    return out
+
+
+def window_of(eng: Engine, params: Params) -> tuple[date, date]:
+    """The observed window, or a UsageError when the store holds no posts at all."""
+    first, last = observed_window(eng, params)
+    if first is None or last is None:
+        raise UsageError(
+            "the store holds no posts to measure",
+            hint="ingest an archive first (`mutewatch ingest PATH`) or run `mutewatch demo`",
+        )
+    return first, last
+
+
+def date_filter(table: Any, params: Params) -> Any:
+    """``table`` restricted to ``--from``/``--to`` on its ``ts`` column."""
+    preds = []
+    if params.ts_from is not None:
+        preds.append(table.ts >= ibis.literal(params.ts_from, type="timestamp"))
+    if params.ts_to is not None:
+        preds.append(table.ts < ibis.literal(params.ts_to, type="timestamp"))
+    return table.filter(*preds) if preds else table
