@@ -19,9 +19,18 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import ibis
+import pandas as pd
+
 from mutewatch.errors import UsageError
+from mutewatch.measure import platforms as plat_mod
+from mutewatch.measure import supporters as sup_mod
+from mutewatch.measure import trend as trend_mod
+from mutewatch.measure.engine import Engine
+from mutewatch.measure.params import Params
 
 WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
 CHANNELS = {
@@ -197,7 +206,10 @@ def silenced_sentence(
 
 
 def longest_silence_sentence(
-    silences: Sequence[dict[str, Any]], of: str, min_hours: float
+    silences: Sequence[dict[str, Any]],
+    of: str,
+    min_hours: float,
+    previous_longest: float | None = None,
 ) -> dict[str, Any] | None:
     """The longest network-wide silence on record, and the longest break before it."""
     network = [s for s in silences if s.get("scope", "network") == "network"]
@@ -205,7 +217,7 @@ def longest_silence_sentence(
         return None
     longest = max(network, key=lambda s: (float(s["hours"]), s["start"]))
     earlier = [float(s["hours"]) for s in network if s["end"] <= longest["start"]]
-    previous = max(earlier) if earlier else None
+    previous = max(earlier) if earlier else previous_longest
     hours = float(longest["hours"])
     record = previous is None or hours > previous
     who = CHANNELS.get(of, "Channels")
@@ -302,8 +314,12 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
     sentence = (
         f"{OUTPUT.get(of, 'Output')} {direction} on {biggest['at']} from "
         f"{biggest['before_per_day']:.1f} to {biggest['after_per_day']:.1f} posts a day "
-        f"({float(biggest['change']) * 100:+.0f}%), the largest of {count} change "
-        f"point{'s' if count != 1 else ''} found in the daily series."
+        f"({float(biggest['change']) * 100:+.0f}%), "
+        + (
+            "the only change point found in the daily series."
+            if count == 1
+            else f"the largest of {count} change points found in the daily series."
+        )
     )
     params = {k: trend_result.get("parameters", {}).get(k) for k in ("penalty", "min_size")}
     params["of"] = of
@@ -317,16 +333,21 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
 
 
 def supporter_share_sentence(
-    base: dict[str, Any], now: dict[str, Any], baseline: Window, period: Window
+    base: dict[str, Any],
+    now: dict[str, Any],
+    baseline: Window,
+    period: Window,
+    include_forwards: bool = False,
 ) -> dict[str, Any] | None:
     """Supporter share of posts, baseline vs period (``total`` blocks of `supporters`)."""
     if base.get("share") is None or now.get("share") is None:
         return None
+    fwd = "" if include_forwards else "; forwards not counted"
     b, p = float(base["share"]), float(now["share"])
     trend_word = "up from" if p > b else ("down from" if p < b else "as in")
     sentence = (
         f"Supporters made {pct(p)} of all posts in {window_label(period)} "
-        f"({num(now['supporter'])} of {num(now['posts'])}), {trend_word} {pct(b)} in "
+        f"({num(now['supporter'])} of {num(now['posts'])}{fwd}), {trend_word} {pct(b)} in "
         f"{window_label(baseline)}."
     )
     numbers = {
@@ -468,4 +489,229 @@ def vanished_classes_sentences(
     return out
 
 
-SentenceFn = Callable[..., dict[str, Any] | None]
+# ----------------------------------------------------------------------------- orchestration
+STATUS_NAMES = ("outlets_status", "outlet_status", "outlets-status", "status")
+SILENCE_NAMES = ("silences",)
+
+
+def _registry_run(names: Sequence[str], store_path: Path, **options: Any) -> dict[str, Any]:
+    """Run the first of ``names`` the measurement registry knows; KeyError if none."""
+    from mutewatch.measure import registry  # imported late: the registry imports this module
+
+    known = getattr(registry, "MEASUREMENTS", None) or getattr(registry, "REGISTRY", {})
+    for name in names:
+        if name in known:
+            result: dict[str, Any] = registry.run_measurement(name, store_path, **options)
+            return result
+    raise KeyError(f"none of {', '.join(names)} is a registered measurement")
+
+
+def previous_longest_gap(eng: Engine, params: Params, before: datetime) -> float | None:
+    """Hours of the longest gap between consecutive counted posts ending by ``before``."""
+    p = eng.posts(params).filter(lambda t: t.ts <= ibis.literal(before, type="timestamp"))
+    w = ibis.window(order_by=[p.ts, p.platform, p.account_id, p.message_id])
+    gaps = p.select(gap=p.ts.delta(p.ts.lag().over(w), unit="microsecond"))
+    df = eng.execute(gaps.aggregate(longest=gaps.gap.max()))
+    value = df.iloc[0]["longest"]
+    return None if pd.isna(value) else float(value) / 3.6e9
+
+
+def _windows(
+    eng: Engine, params: Params, baseline: str | Window | None, period: str | Window | None
+) -> tuple[Window, Window]:
+    first, last = trend_mod.window_of(eng, params)
+    auto_b, auto_p = (None, None)
+    if baseline is None or period is None:
+        auto_b, auto_p = default_windows(first, last)
+    b = parse_window(baseline, "baseline") if isinstance(baseline, str) else baseline or auto_b
+    p = parse_window(period, "period") if isinstance(period, str) else period or auto_p
+    assert b is not None and p is not None
+    return b, p
+
+
+def _range_text(window: Window) -> str:
+    return f"{window[0].isoformat()}..{window[1].isoformat()}"
+
+
+def findings(
+    store_path: str | Path,
+    *,
+    baseline: str | Window | None = None,
+    period: str | Window | None = None,
+    silenced_below: float = 0.10,
+    min_hours: float = 6.0,
+    **options: Any,
+) -> dict[str, Any]:
+    """``mutewatch findings``: every finding as one JSON object (see the module docstring)."""
+    store = Path(store_path)
+    params = Params.from_options(options)
+    out: list[dict[str, Any]] = []
+    skipped: list[dict[str, str]] = []
+    shared = {k: v for k, v in params.echo().items() if k in ("of", "include_forwards", "engine")}
+    shared.update(
+        date_from=params.date_from,
+        date_to=params.date_to,
+        spark_master=params.spark_master,
+        parquet=params.parquet,
+    )
+    with Engine.for_params(store, params) as eng:
+        b, p = _windows(eng, params, baseline, period)
+        _own_findings(eng, params, b, p, out, skipped)
+        status_opts = dict(
+            shared, baseline=_range_text(b), period=_range_text(p), silenced_below=silenced_below
+        )
+        _try(
+            skipped,
+            "silenced_outlets",
+            lambda: _status_findings(store, status_opts, b, p, params.of, out),
+        )
+        _try(
+            skipped,
+            "longest_silence",
+            lambda: _silence_findings(
+                store,
+                eng,
+                params,
+                dict(shared, scope="network", min_hours=min_hours),
+                min_hours,
+                out,
+            ),
+        )
+    echo = params.echo()
+    echo.update(
+        baseline=window_json(b),
+        period=window_json(p),
+        silenced_below=silenced_below,
+        min_hours=min_hours,
+    )
+    return {"findings": out, "skipped": skipped, "parameters": echo}
+
+
+def _try(skipped: list[dict[str, str]], kind: str, run: Callable[[], None]) -> None:
+    try:
+        run()
+    except (KeyError, ImportError) as exc:
+        skipped.append({"kind": kind, "reason": f"measurement not available: {exc}"})
+
+
+def _add(
+    out: list[dict[str, Any]],
+    skipped: list[dict[str, str]],
+    kind: str,
+    item: dict[str, Any] | None,
+    why: str,
+) -> None:
+    if item is None:
+        skipped.append({"kind": kind, "reason": why})
+    else:
+        out.append(item)
+
+
+def _own_findings(
+    eng: Engine,
+    params: Params,
+    b: Window,
+    p: Window,
+    out: list[dict[str, Any]],
+    skipped: list[dict[str, str]],
+) -> None:
+    """Findings from trend, supporters and platforms (this module's siblings)."""
+    t = trend_mod.measure(eng, params)
+    _add(out, skipped, "decline", decline_sentence(t, params.of), "no full period of output")
+    _add(
+        out,
+        skipped,
+        "change_point",
+        change_point_sentence(t, params.of),
+        "no change point in the daily series",
+    )
+    sb, sp = sup_mod.totals(eng, params, *b), sup_mod.totals(eng, params, *p)
+    _add(
+        out,
+        skipped,
+        "supporter_share",
+        supporter_share_sentence(sb, sp, b, p, params.include_forwards),
+        "no posts in the baseline or the period",
+    )
+    _add(
+        out,
+        skipped,
+        "amplification",
+        amplification_sentence(sb, sp, b, p),
+        "no supporter forwards of official releases",
+    )
+    pb, pp = plat_mod.totals(eng, params, *b), plat_mod.totals(eng, params, *p)
+    measured = plat_mod.measure(eng, params)
+    _add(
+        out,
+        skipped,
+        "platform_hosts",
+        hosts_sentence(pb, pp, measured["trend"]["hosts"], b, p, params.of),
+        "no links in counted posts",
+    )
+    last = {c: s["last"] for c, s in measured["host_classes"].items()}
+    out.extend(vanished_classes_sentences(pb, pp, last, b, p, params.of))
+
+
+def _status_findings(
+    store: Path, opts: dict[str, Any], b: Window, p: Window, of: str, out: list[dict[str, Any]]
+) -> None:
+    status = _registry_run(STATUS_NAMES, store, **opts)
+    item = silenced_sentence(status, b, p, of)
+    if item is not None:
+        out.append(item)
+    timing = silencing_times_sentence(status, b, p)
+    if timing is not None:
+        out.append(timing)
+
+
+def _silence_findings(
+    store: Path,
+    eng: Engine,
+    params: Params,
+    opts: dict[str, Any],
+    min_hours: float,
+    out: list[dict[str, Any]],
+) -> None:
+    result = _registry_run(SILENCE_NAMES, store, **opts)
+    rows = [s for s in result.get("silences", []) if s.get("scope", "network") == "network"]
+    item = longest_silence_sentence(rows, params.of, min_hours)
+    if item is None:
+        return
+    start = datetime.fromisoformat(item["numbers"]["start"].replace("Z", "+00:00"))
+    previous = previous_longest_gap(eng, params, start.replace(tzinfo=None))
+    if previous is not None and item["numbers"]["previous_longest_hours"] is None:
+        item = (
+            longest_silence_sentence(rows, params.of, min_hours, previous_longest=previous) or item
+        )
+    out.append(item)
+
+
+def silencing_times_sentence(status: dict[str, Any], b: Window, p: Window) -> dict[str, Any] | None:
+    """When the silenced outlets' output shifted (their per-outlet change points)."""
+    times = sorted(
+        str(o["changed_at"])[:10]
+        for o in status.get("outlets", [])
+        if o.get("status") in ("silenced", "dormant") and o.get("changed_at")
+    )
+    silenced = [o for o in status.get("outlets", []) if o.get("status") in ("silenced", "dormant")]
+    if not times:
+        return None
+    median = times[len(times) // 2]
+    sentence = (
+        f"Of the {len(silenced)} silenced outlets, {len(times)} show a change point in their "
+        f"output between {times[0]} and {times[-1]} (median {median})."
+    )
+    return finding(
+        "silencing_dates",
+        sentence,
+        {
+            "silenced": len(silenced),
+            "with_change_point": len(times),
+            "first": times[0],
+            "last": times[-1],
+            "median": median,
+        },
+        "Per-outlet change points (PELT with a count cost) as reported by outlet status.",
+        {"baseline": window_json(b), "period": window_json(p)},
+    )
