@@ -174,32 +174,44 @@ class SourceWriter:
     def _insert_links(
         self, con: Any, posts: list[Post], inserted: set[tuple[str, str, int]]
     ) -> None:
-        rows = []
+        columns: dict[str, list[Any]] = {k: [] for k in _LINK_COLUMNS}
         for p in posts:
             if p.links and (p.platform, p.account_id, p.message_id) in inserted:
                 for url in dict.fromkeys(p.links):
                     host = host_of(url)
-                    rows.append(
-                        (p.platform, p.account_id, p.message_id, url, host, classify_host(host), p.ts)
-                    )
-        if rows:
-            con.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                    for key, value in zip(
+                        _LINK_COLUMNS,
+                        (p.platform, p.account_id, p.message_id, url, host, classify_host(host), p.ts),
+                        strict=True,
+                    ):
+                        columns[key].append(value)
+        _insert_columns(con, "links", columns, "INSERT INTO links SELECT * FROM {batch}")
 
     def _insert_quarantine(self, con: Any, quarantined: list[Quarantined]) -> None:
-        if quarantined:
-            con.executemany(
-                "INSERT OR IGNORE INTO quarantine VALUES (?, ?, ?, ?, ?)",
-                [(self.state.source_id, self.path, q.position, q.reason, q.raw) for q in quarantined],
-            )
+        columns = {
+            "source_id": [self.state.source_id] * len(quarantined),
+            "path": [self.path] * len(quarantined),
+            "position": [q.position for q in quarantined],
+            "reason": [q.reason for q in quarantined],
+            "raw": [q.raw for q in quarantined],
+        }
+        _insert_columns(con, "quarantine", columns, "INSERT OR IGNORE INTO quarantine SELECT * FROM {batch}")
 
     def _record_nonpost_ids(self, con: Any, records: list[Record]) -> None:
         rows = [
-            (r.platform, r.account_id, r.message_id, r.ts if isinstance(r, Skipped) else None)
+            r
             for r in records
             if not isinstance(r, Post) and r.platform and r.account_id and r.message_id is not None
         ]
-        if rows:
-            con.executemany("INSERT OR IGNORE INTO nonpost_ids VALUES (?, ?, ?, ?)", rows)
+        columns = {
+            "platform": [r.platform for r in rows],
+            "account_id": [r.account_id for r in rows],
+            "message_id": [r.message_id for r in rows],
+            "ts": [r.ts if isinstance(r, Skipped) else None for r in rows],
+        }
+        _insert_columns(
+            con, "nonpost_ids", columns, "INSERT OR IGNORE INTO nonpost_ids SELECT * FROM {batch}"
+        )
 
     def _record_names(self, con: Any, posts: list[Post], names: list[NameSeen]) -> None:
         seen: dict[tuple[str, str, str], list[datetime | None]] = {}
@@ -212,30 +224,45 @@ class SourceWriter:
                 span[1] = at if span[1] is None or at > span[1] else span[1]
 
         for p in posts:
-            self.touched_accounts.add((p.platform, p.account_id))
             note(p.platform, p.account_id, p.account_name or p.account_id, p.ts)
         for n in names:
-            self.touched_accounts.add((n.platform, n.account_id))
             note(n.platform, n.account_id, n.name, n.at)
             if n.chat_type:
                 chat_types[(n.platform, n.account_id)] = n.chat_type
-        for (platform, account, name), (first, last) in seen.items():
-            con.execute(
-                "INSERT INTO account_names VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT DO UPDATE SET "
-                "first_seen = least(account_names.first_seen, excluded.first_seen), "
-                "last_seen = greatest(account_names.last_seen, excluded.last_seen)",
-                [platform, account, name, first, last],
-            )
-        for (platform, account), (first, last) in _spans_by_account(seen).items():
-            con.execute(
-                "INSERT INTO accounts (platform, account_id, chat_type, first_seen, last_seen) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                "chat_type = coalesce(excluded.chat_type, accounts.chat_type), "
-                "first_seen = least(accounts.first_seen, excluded.first_seen), "
-                "last_seen = greatest(accounts.last_seen, excluded.last_seen)",
-                [platform, account, chat_types.get((platform, account)), first, last],
-            )
+        self.touched_accounts.update((platform, account) for platform, account, _ in seen)
+        keys = list(seen)
+        _insert_columns(
+            con,
+            "account_names",
+            {
+                "platform": [k[0] for k in keys],
+                "account_id": [k[1] for k in keys],
+                "name": [k[2] for k in keys],
+                "first_seen": [seen[k][0] for k in keys],
+                "last_seen": [seen[k][1] for k in keys],
+            },
+            "INSERT INTO account_names SELECT * FROM {batch} ON CONFLICT DO UPDATE SET "
+            "first_seen = least(account_names.first_seen, excluded.first_seen), "
+            "last_seen = greatest(account_names.last_seen, excluded.last_seen)",
+        )
+        spans = _spans_by_account(seen)
+        accounts = list(spans)
+        _insert_columns(
+            con,
+            "accounts",
+            {
+                "platform": [k[0] for k in accounts],
+                "account_id": [k[1] for k in accounts],
+                "chat_type": [chat_types.get(k) for k in accounts],
+                "first_seen": [spans[k][0] for k in accounts],
+                "last_seen": [spans[k][1] for k in accounts],
+            },
+            "INSERT INTO accounts (platform, account_id, chat_type, first_seen, last_seen) "
+            "SELECT * FROM {batch} ON CONFLICT DO UPDATE SET "
+            "chat_type = coalesce(excluded.chat_type, accounts.chat_type), "
+            "first_seen = least(accounts.first_seen, excluded.first_seen), "
+            "last_seen = greatest(accounts.last_seen, excluded.last_seen)",
+        )
 
     def _record_coverage(self, con: Any, posts: list[Post]) -> None:
         spans: dict[tuple[str, str], list[Any]] = {}
@@ -244,21 +271,38 @@ class SourceWriter:
             if span is None:
                 spans[(p.platform, p.account_id)] = [p.ts, p.ts, p.message_id, p.message_id, 1]
                 continue
-            span[0] = min(span[0], p.ts)
-            span[1] = max(span[1], p.ts)
-            span[2] = min(span[2], p.message_id)
-            span[3] = max(span[3], p.message_id)
+            if p.ts < span[0]:
+                span[0] = p.ts
+            if p.ts > span[1]:
+                span[1] = p.ts
+            if p.message_id < span[2]:
+                span[2] = p.message_id
+            if p.message_id > span[3]:
+                span[3] = p.message_id
             span[4] += 1
-        for (platform, account), (first, last, lo, hi, n) in spans.items():
-            con.execute(
-                "INSERT INTO coverage VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                "first_time = least(coverage.first_time, excluded.first_time), "
-                "last_time = greatest(coverage.last_time, excluded.last_time), "
-                "first_message_id = least(coverage.first_message_id, excluded.first_message_id), "
-                "last_message_id = greatest(coverage.last_message_id, excluded.last_message_id), "
-                "messages = coverage.messages + excluded.messages",
-                [self.state.source_id, platform, account, first, last, lo, hi, n],
-            )
+        keys = list(spans)
+        columns = {
+            "source_id": [self.state.source_id] * len(keys),
+            "platform": [k[0] for k in keys],
+            "account_id": [k[1] for k in keys],
+            **{
+                name: [spans[k][i] for k in keys]
+                for i, name in enumerate(
+                    ("first_time", "last_time", "first_message_id", "last_message_id", "messages")
+                )
+            },
+        }
+        _insert_columns(
+            con,
+            "coverage",
+            columns,
+            "INSERT INTO coverage SELECT * FROM {batch} ON CONFLICT DO UPDATE SET "
+            "first_time = least(coverage.first_time, excluded.first_time), "
+            "last_time = greatest(coverage.last_time, excluded.last_time), "
+            "first_message_id = least(coverage.first_message_id, excluded.first_message_id), "
+            "last_message_id = greatest(coverage.last_message_id, excluded.last_message_id), "
+            "messages = coverage.messages + excluded.messages",
+        )
 
     def _advance_source(self, con: Any, counts: Counts, posts: list[Post], position: int) -> None:
         first = min((p.ts for p in posts), default=None)
@@ -297,14 +341,30 @@ class SourceWriter:
             )
 
     def _refresh_latest_names(self, con: Any) -> None:
-        for platform, account in self.touched_accounts:
-            con.execute(
-                "UPDATE accounts SET name = (SELECT name FROM account_names n "
-                "WHERE n.platform = ? AND n.account_id = ? "
-                "ORDER BY n.last_seen DESC NULLS LAST, n.name LIMIT 1) "
-                "WHERE platform = ? AND account_id = ?",
-                [platform, account, platform, account],
-            )
+        con.execute(
+            "UPDATE accounts SET name = n.name FROM ("
+            "  SELECT platform, account_id, arg_max(name, coalesce(last_seen, TIMESTAMP '0001-01-01'))"
+            "  AS name FROM account_names GROUP BY ALL) n "
+            "WHERE accounts.platform = n.platform AND accounts.account_id = n.account_id "
+            "AND accounts.name IS DISTINCT FROM n.name"
+        )
+
+
+_LINK_COLUMNS = ("platform", "account_id", "message_id", "url", "host", "host_class", "ts")
+
+
+def _insert_columns(con: Any, table: str, columns: dict[str, list[Any]], sql: str) -> None:
+    """Insert column lists through one Arrow batch: one statement, not one per row."""
+    if not next(iter(columns.values())):
+        return
+    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+    batch = pa.table({name: pa.array(values, schema.field(name).type) for name, values in columns.items()})
+    name = f"_batch_{table}"
+    con.register(name, batch)
+    try:
+        con.execute(sql.format(batch=name))
+    finally:
+        con.unregister(name)
 
 
 def _first_of_each_key(posts: list[Post]) -> list[Post]:

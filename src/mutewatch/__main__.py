@@ -1,0 +1,3 @@
+from mutewatch.cli import main
+
+main()
