@@ -259,13 +259,26 @@ class StoreGateway:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.25)
                 continue
-            for migrator in self.migrators:
-                migrator(store.con)
+            try:
+                for migrator in self.migrators:
+                    migrator(store.con)
+            except BaseException:
+                store.close()
+                raise
             return store
 
     def _write_batch(self, pending: list[_Job]) -> list[_Job]:
         """Run the queued jobs in one read-write session; return jobs to retry later."""
-        store = self._open_writer(pending)
+        try:
+            store = self._open_writer(pending)
+        except Exception as exc:  # noqa: BLE001 - the store cannot be opened: tell the callers
+            log.error("cannot open %s for writing: %s", self.store_path, exc)
+            for job in pending:
+                if not job.future.done():
+                    job.future.set_exception(
+                        StoreError(f"cannot open the store {self.store_path}: {exc}")
+                    )
+            return []
         if store is None:
             return pending  # only persistent jobs left, all blocked: try again later
         try:

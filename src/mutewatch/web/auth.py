@@ -67,7 +67,7 @@ WEB_MIGRATIONS: list[str] = [
     -- append-only: the code only ever inserts; each row chains the previous row's hash
     CREATE TABLE IF NOT EXISTS web_audit (
         id BIGINT PRIMARY KEY,
-        at TIMESTAMP NOT NULL,
+        ts TIMESTAMP NOT NULL,
         actor VARCHAR,
         action VARCHAR NOT NULL,
         target VARCHAR,
@@ -266,7 +266,7 @@ def read_audit(store: Store, limit: int = 200) -> list[dict[str, Any]]:
     if not _has_web_tables(store):
         return []
     return store.rows(
-        "SELECT id, at, actor, action, target, detail, ip, ok FROM web_audit "
+        "SELECT id, ts, actor, action, target, detail, ip, ok FROM web_audit "
         "ORDER BY id DESC LIMIT ?",
         [limit],
     )
@@ -276,7 +276,7 @@ def verify_audit_chain(store: Store) -> bool:
     """True when every audit row's hash matches its content and the previous row."""
     prev_hash = "0" * 64
     for row in store.con.execute(
-        "SELECT id, at, actor, action, target, detail, ip, ok, prev_hash, hash "
+        "SELECT id, ts, actor, action, target, detail, ip, ok, prev_hash, hash "
         "FROM web_audit ORDER BY id"
     ).fetchall():
         entry_id, at, actor, action, target, detail, ip, ok, prev, digest = row

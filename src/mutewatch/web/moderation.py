@@ -1,0 +1,223 @@
+"""Moderation endpoints, the Perspective-compatible endpoint and the moderator page.
+
+Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
+
+- ``POST /api/v1/articles`` ``{id, title, body}`` (moderator) → 201 ``{id, title, created}``
+- ``POST /api/v1/comments`` ``{article_id, author_name, email?, text, parent_id?}`` (any
+  signed-in role: the site's comment backend) → 201 ``{id, decision, clauses, reason}``
+- ``GET /api/v1/moderation/queue?limit=&offset=&clause=`` (moderator) → held comments
+- ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note}``
+  (moderator) → the comment's new state
+- ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
+- ``POST /v1alpha1/comments:analyze?key=TOKEN``: Perspective API's request and response
+- ``GET /moderation``: the moderator page (queue, evidence, keyboard actions, history)
+
+Bodies are read raw: invalid UTF-8, non-JSON, missing fields and oversized texts give a
+4xx ``{"error": {"code", "message"}}`` and store nothing. A 201 means committed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from mutewatch.errors import AuthError, EngineError, InputError, MutewatchError
+from mutewatch.web.auth import require_role
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+MAX_BODY_BYTES = 1_000_000
+_lock = threading.Lock()
+ASSETS = Path(__file__).parent / "moderation_assets"
+
+
+def _service(request: Request) -> Any:
+    """The app's ModerationService, created on first use."""
+    state = request.app.state
+    service = getattr(state, "moderation_service", None)
+    if service is None:
+        with _lock:
+            service = getattr(state, "moderation_service", None)
+            if service is None:
+                service = _make_service(request.app)
+    return service
+
+
+def _make_service(app: FastAPI) -> Any:
+    from mutewatch.moderate.service import DirectAccess, GatewayAccess, ModerationService
+
+    state = app.state
+    gateway = getattr(state, "gateway", None)
+    if gateway is not None:
+        service = ModerationService(GatewayAccess(gateway))
+    else:
+        import duckdb
+
+        path = getattr(state, "store_path", None) or state.settings["store_path"]
+        service = ModerationService(DirectAccess(duckdb.connect(str(path))))
+    state.moderation_service = service
+    return service
+
+
+def setup(app: FastAPI) -> None:
+    """Create the service and load the models now, so the first comment is fast."""
+    from mutewatch.moderate.checks import CommentInput
+
+    service = _make_service(app)
+    try:
+        service.moderator.check([CommentInput(id="warmup", text="Warm up.", author_name="A B")])
+    except MutewatchError as exc:  # the server still starts; comment checks will say why
+        log.warning("moderation models could not load: %s", exc)
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise InputError(
+            f"the request body has {len(raw)} bytes; the limit is {MAX_BODY_BYTES}",
+            hint="send one comment per request",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the request body is not valid UTF-8 (byte {exc.start})",
+            hint="encode the JSON body as UTF-8",
+        ) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"the request body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+
+
+def _json(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(json.loads(json.dumps(data, default=str)), status_code=status)
+
+
+@router.post("/api/v1/articles", status_code=201)
+async def post_article(
+    request: Request, user: Any = Depends(require_role("moderator"))
+) -> JSONResponse:
+    """Add or replace an article ``{id, title, body}`` comments are judged against."""
+    record = await _json_body(request)
+    result = await run_in_threadpool(_service(request).add_article, record, user.name)
+    return _json(result, 201)
+
+
+@router.post("/api/v1/comments", status_code=201)
+async def post_comment(
+    request: Request, user: Any = Depends(require_role("viewer", "analyst", "moderator"))
+) -> JSONResponse:
+    """Submit a comment; 201 ``{id, decision, clauses, reason}`` once stored with its decision."""
+    record = await _json_body(request)
+    result = await run_in_threadpool(_service(request).submit_comment, record)
+    return _json(result, 201)
+
+
+@router.get("/api/v1/moderation/queue")
+async def get_queue(
+    request: Request,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    clause: str | None = Query(None),
+    user: Any = Depends(require_role("moderator")),
+) -> JSONResponse:
+    """Held comments, oldest first, with the clauses that fired and their evidence."""
+    result = await run_in_threadpool(_service(request).queue, limit, offset, clause)
+    return _json(result)
+
+
+@router.post("/api/v1/comments/{comment_id}/actions")
+async def post_action(
+    comment_id: str, request: Request, user: Any = Depends(require_role("moderator"))
+) -> JSONResponse:
+    """Approve, reject or edit a comment ``{action, text?, note}``; audited with your name."""
+    record = await _json_body(request)
+    result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
+    return _json(result)
+
+
+@router.get("/api/v1/comments/{comment_id}/history")
+async def get_history(
+    comment_id: str, request: Request, user: Any = Depends(require_role("moderator"))
+) -> JSONResponse:
+    """A comment's revisions, decisions (machine and human) and audit entries."""
+    return _json(await run_in_threadpool(_service(request).history, comment_id))
+
+
+@router.get("/api/v1/moderation/audit")
+async def get_audit(
+    request: Request,
+    limit: int = Query(200, ge=1, le=5000),
+    user: Any = Depends(require_role("moderator")),
+) -> JSONResponse:
+    """The append-only moderation audit log, newest first."""
+    return _json({"items": await run_in_threadpool(_service(request).audit, limit)})
+
+
+def _token_user(request: Request, key: str | None) -> Any:
+    if not key:
+        raise AuthError(
+            "the API key is missing", hint="call /v1alpha1/comments:analyze?key=TOKEN"
+        )
+    auth = getattr(request.app.state, "auth", None)
+    if auth is not None:
+        user = auth.user_for_token(key)
+    else:
+        from mutewatch.web.auth import user_for_token
+
+        user = user_for_token(request.app.state.store_path, key)
+    if user is None:
+        raise AuthError("API key not valid", hint="create one with `mutewatch users add`")
+    return user
+
+
+@router.post("/v1alpha1/comments:analyze")
+async def analyze(request: Request, key: str | None = Query(None)) -> JSONResponse:
+    """Perspective API's ``comments:analyze``: same request, same response shape."""
+    from mutewatch.moderate.perspective import analyze as perspective_analyze
+
+    await run_in_threadpool(_token_user, request, key)
+    record = await _json_body(request)
+    return _json(await run_in_threadpool(perspective_analyze, record))
+
+
+def _csrf(request: Request) -> str:
+    from mutewatch.web.auth import SESSION_COOKIE
+
+    session = request.cookies.get(SESSION_COOKIE)
+    auth = getattr(request.app.state, "auth", None)
+    if not session or auth is None:
+        return ""
+    return str(auth.csrf_for(session))
+
+
+@router.get("/moderation", response_class=HTMLResponse)
+async def moderation_page(
+    request: Request, user: Any = Depends(require_role("moderator"))
+) -> HTMLResponse:
+    """The moderator page: the queue with evidence, keyboard actions and each history."""
+    page = (ASSETS / "moderation.html").read_text(encoding="utf-8")
+    page = page.replace("{{csrf}}", html.escape(_csrf(request), quote=True))
+    page = page.replace("{{user}}", html.escape(f"{user.name} ({user.role})"))
+    return HTMLResponse(page)
+
+
+@router.get("/moderation/moderation.js")
+async def moderation_js(user: Any = Depends(require_role("moderator"))) -> Response:
+    """The moderator page's script (served same-origin: the CSP allows no inline script)."""
+    script = (ASSETS / "moderation.js").read_text(encoding="utf-8")
+    return Response(script, media_type="text/javascript")
+
+
+__all__ = ["router", "setup", "EngineError"]

@@ -1,0 +1,160 @@
+// The moderator page: queue, highlighted evidence, blurred text, keyboard actions, history.
+// User content is only ever inserted with textContent (never innerHTML).
+(function () {
+  "use strict";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const queueEl = document.getElementById("queue");
+  const statusEl = document.getElementById("status");
+  let items = [];
+  let current = 0;
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  async function api(method, url, body) {
+    const opts = { method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.headers["X-CSRF-Token"] = csrf;
+      opts.body = JSON.stringify(body);
+    }
+    const res = await fetch(url, opts);
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
+    return data;
+  }
+
+  // Evidence spans (character offsets) from the fired clauses, merged and sorted.
+  function spans(item) {
+    const out = [];
+    for (const c of item.clauses || []) {
+      const s = c.evidence && c.evidence.span;
+      if (s && Number.isInteger(s.start) && Number.isInteger(s.end)) out.push([s.start, s.end, c.clause]);
+    }
+    out.sort((a, b) => a[0] - b[0]);
+    return out;
+  }
+
+  function renderText(item) {
+    const box = el("div", "text blurred");
+    box.title = "Flagged text is blurred: press v or click to read it";
+    const text = item.text || "";
+    let at = 0;
+    for (const [start, end, clause] of spans(item)) {
+      if (start < at) continue;
+      box.appendChild(document.createTextNode(text.slice(at, start)));
+      const mark = el("mark", "evidence", text.slice(start, end));
+      mark.title = clause;
+      box.appendChild(mark);
+      at = end;
+    }
+    box.appendChild(document.createTextNode(text.slice(at)));
+    box.addEventListener("click", () => box.classList.toggle("blurred"));
+    return box;
+  }
+
+  function renderItem(item, index) {
+    const card = el("article", "item" + (index === current ? " current" : ""));
+    card.tabIndex = 0;
+    card.dataset.id = item.id;
+    const meta = el("div", "meta");
+    meta.textContent = `${item.id} · ${item.author_name} · on “${item.article_title || item.article_id}” · ${item.created_at}`;
+    card.appendChild(meta);
+    const clauses = el("div");
+    for (const c of item.clauses || []) {
+      const action = (c.evidence && c.evidence.action) || "";
+      const tag = el("span", "clause " + action, `${c.clause} ${Number(c.score).toFixed(2)} ≥ ${c.threshold}`);
+      const ev = Object.assign({}, c.evidence || {});
+      delete ev.detail;
+      tag.title = JSON.stringify(ev);
+      clauses.appendChild(tag);
+    }
+    card.appendChild(clauses);
+    card.appendChild(renderText(item));
+    card.appendChild(el("div", "meta", item.reason || ""));
+    card.addEventListener("click", () => { current = index; highlight(); });
+    return card;
+  }
+
+  function highlight() {
+    [...queueEl.children].forEach((c, i) => c.classList.toggle("current", i === current));
+    const node = queueEl.children[current];
+    if (node) node.scrollIntoView({ block: "nearest" });
+  }
+
+  async function loadQueue() {
+    const data = await api("GET", "/api/v1/moderation/queue?limit=200");
+    items = data.items;
+    current = Math.min(current, Math.max(0, items.length - 1));
+    queueEl.replaceChildren(...items.map(renderItem));
+    statusEl.textContent = `${data.total} held comment(s)`;
+    if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
+  }
+
+  async function loadAudit() {
+    const data = await api("GET", "/api/v1/moderation/audit?limit=50");
+    const rows = data.items.map((a) => {
+      const tr = el("tr");
+      for (const v of [a.at, a.actor, a.action, a.comment_id || a.article_id, a.clause, a.note]) tr.appendChild(el("td", null, v || ""));
+      return tr;
+    });
+    document.getElementById("audit").replaceChildren(...rows);
+  }
+
+  async function showHistory(id) {
+    const data = await api("GET", `/api/v1/comments/${encodeURIComponent(id)}/history`);
+    const box = document.getElementById("history");
+    box.replaceChildren();
+    box.appendChild(el("div", null, `${data.comment.id}: ${data.comment.status}, revision ${data.comment.revision}`));
+    for (const r of data.revisions) {
+      box.appendChild(el("div", "meta", `revision ${r.revision} by ${r.editor} at ${r.created_at}${r.note ? " — " + r.note : ""}`));
+      box.appendChild(el("div", "text", r.text));
+    }
+    for (const d of data.decisions) box.appendChild(el("div", "meta", `decision ${d.decision} by ${d.decided_by} at ${d.created_at}: ${d.reason}`));
+    for (const a of data.audit) box.appendChild(el("div", "meta", `audit: ${a.at} ${a.actor} ${a.action} ${a.clause || ""} ${a.note || ""}`));
+  }
+
+  async function act(action) {
+    const item = items[current];
+    if (!item) return;
+    const body = { action, note: "" };
+    if (action === "edit") {
+      const text = window.prompt("Edited text (the original is kept as a revision):", item.text);
+      if (text === null) return;
+      body.text = text;
+    }
+    const note = window.prompt(`Note for ${action} of ${item.id} (audit log):`, "");
+    if (note === null) return;
+    body.note = note;
+    try {
+      await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
+      statusEl.textContent = `${action}: ${item.id}`;
+      await loadQueue();
+      await loadAudit();
+    } catch (err) {
+      statusEl.textContent = `Error: ${err.message}`;
+    }
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    if (ev.target.closest && ev.target.closest("input, textarea")) return;
+    const node = queueEl.children[current];
+    switch (ev.key) {
+      case "j": current = Math.min(current + 1, items.length - 1); highlight(); break;
+      case "k": current = Math.max(current - 1, 0); highlight(); break;
+      case "v": if (node) { const t = node.querySelector(".text"); if (t) t.classList.toggle("blurred"); } break;
+      case "a": act("approve"); break;
+      case "r": act("reject"); break;
+      case "e": act("edit"); break;
+      case "h": if (items[current]) showHistory(items[current].id); break;
+      default: return;
+    }
+    ev.preventDefault();
+  });
+
+  loadQueue().then(loadAudit).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+})();

@@ -1,0 +1,97 @@
+"""The JSON API in-process through httpx.ASGITransport."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from conftest import HOSTILE, Env, bearer
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_status_counts_the_store(client: httpx.AsyncClient, env: Env) -> None:
+    r = await client.get("/api/v1/status", headers=bearer(env, "viewer"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["outlets"] == 5
+    assert body["accounts"] == 5
+    assert body["quarantined"] == 1
+    assert body["supporter_posts"] == 401
+    assert body["posts"] == body["official_posts"] + body["supporter_posts"]
+    assert body["first"].startswith("2024-01-01T08:00")
+
+
+async def test_anonymous_gets_one_error_shape(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/status")
+    assert r.status_code == 401
+    assert set(r.json()) == {"error"}
+    assert r.json()["error"]["code"] == "unauthorized"
+    assert r.headers["www-authenticate"] == "Bearer"
+
+
+async def test_bad_token_and_bad_scheme(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/status", headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    r = await client.get("/api/v1/status", headers={"Authorization": "Basic eDp5"})
+    assert r.status_code == 401
+    assert "Bearer" in r.json()["error"]["message"]
+
+
+async def test_unknown_path_and_validation_errors(client: httpx.AsyncClient, env: Env) -> None:
+    r = await client.get("/api/v1/nothing", headers=bearer(env, "admin"))
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"
+    r = await client.get("/api/v1/posts?limit=abc", headers=bearer(env, "analyst"))
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "validation_error"
+    assert "limit" in r.json()["error"]["message"]
+    r = await client.get("/api/v1/outlets/999", headers=bearer(env, "analyst"))
+    assert r.status_code == 404
+    assert "999" in r.json()["error"]["message"]
+
+
+async def test_posts_are_defanged_and_searchable(client: httpx.AsyncClient, env: Env) -> None:
+    r = await client.get("/api/v1/posts", params={"q": "<script>"}, headers=bearer(env, "analyst"))
+    assert r.status_code == 200
+    posts = r.json()["posts"]
+    assert len(posts) == 1
+    text = posts[0]["text"]
+    assert "hxxps://example[.]org/page?a=1" in text
+    assert "https://" not in text
+    assert text.replace("hxxps://example[.]org", "https://example.org") == HOSTILE
+
+
+async def test_search_escapes_like_wildcards(client: httpx.AsyncClient, env: Env) -> None:
+    r = await client.get("/api/v1/posts", params={"q": "%"}, headers=bearer(env, "analyst"))
+    assert r.json()["total"] == 0
+
+
+async def test_viewer_sees_supporters_pseudonymised(client: httpx.AsyncClient, env: Env) -> None:
+    viewer = (await client.get("/api/v1/outlets", headers=bearer(env, "viewer"))).json()
+    analyst = (await client.get("/api/v1/outlets", headers=bearer(env, "analyst"))).json()
+    vnames = {o["name"] for o in viewer["outlets"]}
+    anames = {o["name"] for o in analyst["outlets"]}
+    assert "Supporter Channel One" in anames
+    assert "Supporter Channel One" not in vnames
+    assert {"Outlet A", "Outlet B", "Outlet C"} <= vnames
+    pseudo = sorted(n for n in vnames if n.startswith("supporter-"))
+    assert len(pseudo) == 2
+    detail = (await client.get("/api/v1/outlets/4", headers=bearer(env, "viewer"))).json()
+    shown = str(detail)
+    assert "2001" not in shown and "Old Supporter Name" not in shown
+    assert detail["outlet"]["name"] in pseudo
+    again = (await client.get("/api/v1/outlets", headers=bearer(env, "viewer"))).json()
+    assert again == viewer  # keyed hash: stable
+
+
+async def test_openapi_is_served_to_users(client: httpx.AsyncClient, env: Env) -> None:
+    r = await client.get("/openapi.json", headers=bearer(env, "viewer"))
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    for path in ("/api/v1/status", "/api/v1/silences", "/api/v1/outlets/status", "/api/v1/posts"):
+        assert path in paths
+    assert (await client.get("/openapi.json")).status_code == 401
+    docs = await client.get("/docs", headers=bearer(env, "viewer"))
+    assert docs.status_code == 200 and "/api/v1/silences" in docs.text
+    assert "cdn" not in docs.text.lower()
