@@ -100,7 +100,8 @@ def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
             ) from exc
         raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
     con.execute("SET TimeZone = 'UTC'")
-    have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    listed = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    have = {row[0] for row in listed}
     missing = [t for t in TABLES if t not in have]
     if missing:
         con.close()
@@ -177,7 +178,7 @@ def spark_session(master: str | None = None) -> Any:
     global _SPARK, _SPARK_MASTER
     master = master or "local[*]"
     with _SPARK_LOCK:
-        if _SPARK is not None and _SPARK_MASTER == master:
+        if _SPARK is not None and master == _SPARK_MASTER:
             return _SPARK
         os.environ["TZ"] = "UTC"
         if hasattr(time, "tzset"):
@@ -198,6 +199,7 @@ def spark_session(master: str | None = None) -> Any:
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                 .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.shuffle.partitions", "8")
                 .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                 .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
@@ -252,12 +254,7 @@ class Engine:
                 )
         session = spark_session(spark_master)
         con = ibis.pyspark.connect(session)
-        eng = cls("spark", con, store, str(directory))
-        for table in TABLES:
-            eng._tables[table] = con.read_parquet(
-                str(directory / f"{table}.parquet"), table_name=f"mw_{table}"
-            )
-        return eng
+        return cls("spark", con, store, str(directory))
 
     @classmethod
     def for_params(cls, store_path: str | Path, params: Params) -> Engine:
@@ -269,9 +266,14 @@ class Engine:
     def table(self, name: str) -> ir.Table:
         """A table of the store (one of ``TABLES``) as an Ibis table."""
         if name not in self._tables:
-            if self.kind == "spark":
-                raise UsageError(f"no table {name} in the export", hint=f"use one of {TABLES}")
-            self._tables[name] = self.con.table(name)
+            if name not in TABLES:
+                raise UsageError(f"no table {name} to measure", hint=f"use one of {TABLES}")
+            if self.kind == "spark":  # read on first use: each read is a Spark job
+                self._tables[name] = self.con.read_parquet(
+                    str(Path(self.source) / f"{name}.parquet"), table_name=f"mw_{name}"
+                )
+            else:
+                self._tables[name] = self.con.table(name)
         return self._tables[name]
 
     def posts(self, params: Params) -> ir.Table:
