@@ -1,0 +1,214 @@
+"""Commands `trend`, `supporters`, `platforms` and `findings` (thin faces over the library)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mutewatch.measure import findings as findings_mod
+from mutewatch.measure import platforms as platforms_mod
+from mutewatch.measure import supporters as supporters_mod
+from mutewatch.measure import trend as trend_mod
+from mutewatch.measure.params import common_options
+
+EVERY = click.Choice(["day", "week", "month"])
+
+
+def _print_json(result: dict[str, Any]) -> None:
+    click.echo(json.dumps(result, ensure_ascii=False, default=str))
+
+
+def _params_line(result: dict[str, Any]) -> None:
+    parameters = result.get("parameters", {})
+    text = ", ".join(f"{k}={v}" for k, v in parameters.items() if v is not None)
+    click.echo(f"Parameters: {text}")
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+@click.command("trend")
+@click.option(
+    "--every",
+    type=click.Choice(["week", "month"]),
+    default="month",
+    show_default=True,
+    help="Calendar periods for peak-to-current.",
+)
+@click.option("--window", type=int, default=28, show_default=True, help="Rolling window, days.")
+@click.option("--level", type=float, default=0.95, show_default=True, help="Interval level.")
+@click.option(
+    "--interval",
+    type=click.Choice(list(trend_mod.INTERVALS)),
+    default="negbin",
+    show_default=True,
+    help="poisson: exact Garwood; negbin: Garwood widened for dispersion.",
+)
+@click.option("--penalty", type=float, default=None, help="PELT penalty [default 2 ln(days)].")
+@click.option("--min-size", type=int, default=7, show_default=True, help="Shortest segment, days.")
+@common_options
+@click.pass_obj
+def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
+    """Decline at network level: change points, peak-to-current, rolling rates with intervals.
+
+    Change points: PELT (ruptures) with a negative-binomial cost on the zero-filled daily
+    series. Peak-to-current: (peak - current) / peak of posts per day over full calendar
+    periods. Rolling rates: trailing --window days with exact Poisson (Garwood) or
+    negative-binomial-widened intervals.
+
+    Example: mutewatch --store demo.duckdb trend --every month --window 28 --json
+    """
+    result = trend_mod.trend(store, **options)
+    if as_json:
+        _print_json(result)
+        return
+    _params_line(result)
+    s = result["series"]
+    click.echo(
+        f"Series: {s['start']} to {s['end']}, {s['days']} days, {s['posts']} posts "
+        f"({_fmt(s['per_day'])} a day)"
+    )
+    click.echo(f"Change points ({len(result['change_points'])}):")
+    for c in result["change_points"]:
+        change = "-" if c["change"] is None else f"{c['change'] * 100:+.0f}%"
+        click.echo(
+            f"  {c['at']}  {_fmt(c['before_per_day'])} -> {_fmt(c['after_per_day'])} "
+            f"a day ({change})"
+        )
+    ptc = result["peak_to_current"]
+    if ptc:
+        click.echo(
+            f"Peak {ptc['peak']['period']} ({_fmt(ptc['peak']['per_day'])} a day) -> "
+            f"current {ptc['current']['period']} ({_fmt(ptc['current']['per_day'])} a "
+            f"day): change {_fmt(ptc['change'] and ptc['change'] * 100, 1)}%"
+        )
+    if result["rolling"]:
+        r = result["rolling"][-1]
+        click.echo(
+            f"Latest {result['parameters']['window']}-day rate to {r['date']}: "
+            f"{_fmt(r['per_day'])} a day [{_fmt(r['low'])}, {_fmt(r['high'])}]"
+        )
+
+
+@click.command("supporters")
+@click.option("--every", type=EVERY, default="month", show_default=True, help="Period size.")
+@common_options
+@click.pass_obj
+def supporters_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
+    """Supporter share of posts over time, and supporter forwards of official releases.
+
+    Share = supporter posts / (supporter + official posts) per period (forwards only with
+    --include-forwards). Amplification = supporter forwards of posts by official outlets'
+    accounts. Trends: Kendall's tau and Theil-Sen slope over full periods.
+
+    Example: mutewatch --store demo.duckdb supporters --every month --json
+    """
+    result = supporters_mod.supporters(store, **options)
+    if as_json:
+        _print_json(result)
+        return
+    _params_line(result)
+    click.echo(
+        f"{'period':<11}{'official':>9}{'supporter':>10}{'share':>7}{'fwds':>7}"
+        f"{'per rel.':>9}{'accts':>6}"
+    )
+    for r in result["rows"]:
+        click.echo(
+            f"{r['period']:<11}{r['official']:>9}{r['supporter']:>10}"
+            f"{_fmt(r['share']):>7}{r['amplification']:>7}"
+            f"{_fmt(r['forwards_per_release']):>9}{r['amplifiers']:>6}"
+        )
+    for name, t in result["trend"].items():
+        click.echo(
+            f"Trend of {name}: {t['direction']} (tau {_fmt(t['kendall_tau'])}, "
+            f"p {_fmt(t['p_value'], 4)})"
+        )
+
+
+@click.command("platforms")
+@click.option("--every", type=EVERY, default="month", show_default=True, help="Period size.")
+@click.option("--top", type=int, default=10, show_default=True, help="Hosts listed per period.")
+@common_options
+@click.pass_obj
+def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
+    """Where outbound links point, by host class and host, and how many places are in use.
+
+    Per period: links by host class, the top hosts, the number of distinct hosts and host
+    classes; their trend (Kendall's tau, Theil-Sen) says whether there are fewer places to
+    upload.
+
+    Example: mutewatch --store demo.duckdb platforms --every month --top 5 --json
+    """
+    result = platforms_mod.platforms(store, **options)
+    if as_json:
+        _print_json(result)
+        return
+    _params_line(result)
+    click.echo(f"{'period':<11}{'links':>7}{'hosts':>6}{'classes':>8}  by class")
+    for r in result["rows"]:
+        by = ", ".join(f"{c} {v['links']}" for c, v in r["by_class"].items())
+        click.echo(f"{r['period']:<11}{r['links']:>7}{r['hosts']:>6}{r['host_classes']:>8}  {by}")
+    for name, t in result["trend"].items():
+        click.echo(
+            f"Trend of distinct {name}: {t['direction']} (tau {_fmt(t['kendall_tau'])}, "
+            f"p {_fmt(t['p_value'], 4)})"
+        )
+    gone = [c for c, s in result["host_classes"].items() if s["gone"]]
+    if gone:
+        click.echo(
+            "Gone before the last period: "
+            + ", ".join(f"{c} (last {result['host_classes'][c]['last']})" for c in gone)
+        )
+
+
+@click.command("findings")
+@click.option("--baseline", metavar="A..B", help="Baseline window [default: first full year].")
+@click.option("--period", metavar="C..D", help="Target window [default: last full month].")
+@click.option(
+    "--silenced-below",
+    type=float,
+    default=0.10,
+    show_default=True,
+    help="Silenced: period rate at most this share of the baseline rate.",
+)
+@click.option(
+    "--min-hours",
+    type=float,
+    default=6.0,
+    show_default=True,
+    help="Shortest gap counted as a silence.",
+)
+@common_options
+@click.pass_obj
+def findings_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
+    """The measurements as plain sentences, each with its numbers, method and parameters.
+
+    Draws on outlet status, silences, trend, supporters and platforms. Windows are
+    inclusive UTC dates (A..B; YYYY and YYYY-MM also work); by default the baseline is the
+    first full calendar year in the store and the period the last full month.
+
+    Example: mutewatch --store demo.duckdb findings --baseline 2015 --period 2017-12 --json
+    """
+    result = findings_mod.findings(store, **options)
+    if as_json:
+        _print_json(result)
+        return
+    _params_line(result)
+    for i, f in enumerate(result["findings"], start=1):
+        click.echo(f"{i}. {f['sentence']}")
+    for s in result.get("skipped", []):
+        click.echo(f"(no {s['kind']} finding: {s['reason']})")
+
+
+def register(main: click.Group) -> None:
+    """Add trend, supporters, platforms and findings to the main group."""
+    for command in (trend_cmd, supporters_cmd, platforms_cmd, findings_cmd):
+        main.add_command(command)
