@@ -72,7 +72,8 @@ def ethos(data: Path) -> list[Row]:
             hate = float(rec["isHate"]) >= 0.5
             targets = multi.get(text, {})
             racial = any(
-                float(targets.get(k, 0) or 0) >= 0.5 for k in ("race", "national_origin", "religion")
+                float(targets.get(k, 0) or 0) >= 0.5
+                for k in ("race", "national_origin", "religion")
             )
             labels = {"hate": float(hate), "racist": float(hate and racial)}
             rows.append(Row(text=text, labels=labels, group="ethos"))

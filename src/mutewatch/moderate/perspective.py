@@ -26,6 +26,8 @@ Library use::
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import numpy as np
@@ -37,6 +39,52 @@ from mutewatch.moderate.models import embedder, heads
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
 SUPPORTED = ("TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFANITY", "THREAT")
 SUPPORTED_LANGUAGES = ("en",)
+
+
+_BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*:)")
+
+
+def parse_request(body: str) -> Any:
+    """Parse a request body as Perspective does: JSON, or JSON with unquoted keys.
+
+    Perspective's own curl example sends ``{comment: {text: "..."}, requestedAttributes:
+    {TOXICITY:{}} }``; keys outside strings are quoted before parsing.
+    """
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as first:
+        quoted = _quote_bare_keys(body)
+        try:
+            return json.loads(quoted)
+        except json.JSONDecodeError:
+            raise InputError(
+                f"the request body is not JSON: {first.msg} at line {first.lineno} "
+                f"column {first.colno}",
+                hint='send a JSON object like {"comment": {"text": "..."}, '
+                '"requestedAttributes": {"TOXICITY": {}}}',
+            ) from first
+
+
+def _quote_bare_keys(body: str) -> str:
+    """Quote bare object keys, leaving the insides of strings alone."""
+    out: list[str] = []
+    chunk: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == '"':
+            out.append(_BARE_KEY.sub(r'\1"\2"\3', "".join(chunk)))
+            chunk = []
+            j = i + 1
+            while j < len(body) and body[j] != '"':
+                j += 2 if body[j] == "\\" else 1
+            out.append(body[i : j + 1])
+            i = j + 1
+            continue
+        chunk.append(ch)
+        i += 1
+    out.append(_BARE_KEY.sub(r'\1"\2"\3', "".join(chunk)))
+    return "".join(out)
 
 
 def _fail(message: str) -> InputError:
@@ -59,7 +107,7 @@ def _attribute_scores(vectors: np.ndarray) -> dict[str, np.ndarray]:
 def _requested(request: dict[str, Any]) -> dict[str, dict[str, Any]]:
     attrs = request.get("requestedAttributes")
     if not isinstance(attrs, dict) or not attrs:
-        raise _fail("requestedAttributes must be a non-empty object, e.g. {\"TOXICITY\": {}}")
+        raise _fail('requestedAttributes must be a non-empty object, e.g. {"TOXICITY": {}}')
     out = {}
     for name, spec in attrs.items():
         if name not in SUPPORTED:
@@ -102,8 +150,10 @@ def _languages(request: dict[str, Any], names: list[str]) -> list[str]:
 
 
 def _detected(text: str) -> list[str]:
+    import importlib
+
     try:
-        from mutewatch.moderate import language
+        language = importlib.import_module("mutewatch.moderate.language")
     except ImportError:
         return []
     return [str(language.detect(text).language)]

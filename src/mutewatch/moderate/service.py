@@ -5,6 +5,12 @@ Everything lives in the store (DuckDB), in this component's own tables (``mod_*`
 transaction, committed before the call returns: a comment acknowledged to a client survives a
 crash. The audit log is append-only: nothing in mutewatch updates or deletes its rows.
 
+The service reaches the store through an *access*: ``DirectAccess`` over one connection (the
+CLI, tests), or ``GatewayAccess`` over the web server's ``StoreGateway`` (writes run in its
+single writer against the main file; reads come from its snapshot). Everything a decision
+depends on (the article, the thread) is read inside the write transaction itself, so a comment
+is never stored against an article that does not exist.
+
 Library use::
 
     from mutewatch.moderate.service import ModerationService
@@ -19,9 +25,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 import numpy as np
@@ -74,7 +81,7 @@ MIGRATIONS: list[str] = [
         decided_by VARCHAR NOT NULL,         -- machine | the moderator's user name
         decision VARCHAR NOT NULL,           -- publish | hold | reject
         reason VARCHAR NOT NULL,
-        clauses VARCHAR NOT NULL,            -- JSON list of {clause, score, threshold, fired, evidence}
+        clauses VARCHAR NOT NULL,            -- JSON [{clause, score, threshold, fired, evidence}]
         policy_version VARCHAR,
         model_versions VARCHAR,              -- JSON object
         created_at TIMESTAMP NOT NULL
@@ -128,25 +135,228 @@ def _text_field(
     return value
 
 
+T = TypeVar("T")
+Con = duckdb.DuckDBPyConnection
+
+
+def migrate_moderation(con: Con) -> None:
+    """Create or update this component's tables (idempotent)."""
+    migrate(con, component="moderate", migrations=MIGRATIONS)
+
+
+class Access(Protocol):
+    """How the service reads and writes the store."""
+
+    def read(self, fn: Callable[[Con], T]) -> T:
+        """Run a read-only function on a connection."""
+
+    def write(self, fn: Callable[[Con], T]) -> T:
+        """Run ``fn`` in one transaction on the main store; committed when this returns."""
+
+
+def _transaction(con: Con, fn: Callable[[Con], T]) -> T:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result = fn(con)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return result
+
+
+class DirectAccess:
+    """One connection, serialised by a lock (CLI, library, tests)."""
+
+    def __init__(self, con: Con) -> None:
+        self.con = con
+        con.execute("SET TimeZone = 'UTC'")
+        migrate_moderation(con)
+        self._lock = threading.RLock()
+
+    def read(self, fn: Callable[[Con], T]) -> T:
+        with self._lock:
+            return fn(self.con)
+
+    def write(self, fn: Callable[[Con], T]) -> T:
+        with self._lock:
+            return _transaction(self.con, fn)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class ReadOnlyAccess:
+    """A read-only connection (``moderate check`` reading articles); writes are refused."""
+
+    def __init__(self, con: Con) -> None:
+        self.con = con
+        con.execute("SET TimeZone = 'UTC'")
+
+    def read(self, fn: Callable[[Con], T]) -> T:
+        if not _has_tables(self.con):
+            return fn(_empty_tables(self.con))
+        return fn(self.con)
+
+    def write(self, fn: Callable[[Con], T]) -> T:
+        raise StoreError("this store was opened read-only", hint="open it read-write")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class GatewayAccess:
+    """The web server's StoreGateway: writes in its single writer, reads from its snapshot."""
+
+    def __init__(self, gateway: Any) -> None:
+        self.gateway = gateway
+        if migrate_moderation not in gateway.migrators:
+            gateway.migrators.append(migrate_moderation)
+
+    def read(self, fn: Callable[[Con], T]) -> T:
+        with self.gateway.reading() as snap:
+            cur = snap.cursor()
+            try:
+                if not _has_tables(cur):
+                    return fn(_empty_tables(cur))
+                return fn(cur)
+            finally:
+                cur.close()
+
+    def write(self, fn: Callable[[Con], T]) -> T:
+        def job(store: Any) -> T:
+            migrate_moderation(store.con)
+            return _transaction(store.con, fn)
+
+        result: T = self.gateway.write(job)
+        self.gateway.request_refresh()
+        return result
+
+
+def _has_tables(con: Con) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'mod_comments'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _empty_tables(con: Con) -> Con:
+    """An in-memory connection with empty moderation tables (a snapshot taken before them)."""
+    mem = duckdb.connect(":memory:")
+    migrate_moderation(mem)
+    return mem
+
+
+def _rows(con: Con, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description or []]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _audit(
+    con: Con,
+    actor: str,
+    action: str,
+    *,
+    comment_id: str | None = None,
+    article_id: str | None = None,
+    clause: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Append one audit entry (the only statement that touches mod_audit)."""
+    con.execute(
+        "INSERT INTO mod_audit VALUES (nextval('mod_audit_ids'), ?, ?, ?, ?, ?, ?, ?)",
+        [_now(), actor, action, comment_id, article_id, clause, note],
+    )
+
+
+def _article(con: Con, article_id: str) -> dict[str, Any]:
+    rows = _rows(
+        con,
+        "SELECT article_id AS id, title, body, created_at, updated_at FROM mod_articles"
+        " WHERE article_id = ?",
+        [article_id],
+    )
+    if not rows:
+        raise NotFoundError(
+            f"unknown article {article_id!r}",
+            hint="add it first: POST /api/v1/articles or `mutewatch moderate articles add`",
+        )
+    return rows[0]
+
+
+def _comment(con: Con, comment_id: str) -> dict[str, Any]:
+    rows = _rows(
+        con,
+        "SELECT comment_id AS id, article_id, parent_id, author_name, text, revision, status,"
+        " decision, created_at, updated_at FROM mod_comments WHERE comment_id = ?",
+        [comment_id],
+    )
+    if not rows:
+        raise NotFoundError(
+            f"unknown comment {comment_id!r}", hint="list held comments at the queue"
+        )
+    return rows[0]
+
+
+def _topic(con: Con, article_id: str, parent_id: str | None) -> Topic:
+    """The article's vector, its published thread (latest 50) and the parent comment."""
+    rows = _rows(con, "SELECT embedding FROM mod_articles WHERE article_id = ?", [article_id])
+    if not rows:
+        _article(con, article_id)  # raises NotFoundError
+    article = np.asarray(rows[0]["embedding"], dtype=np.float32)
+    thread_rows = _rows(
+        con,
+        "SELECT embedding FROM mod_comments WHERE article_id = ? AND status = 'published'"
+        " AND embedding IS NOT NULL ORDER BY created_at DESC LIMIT ?",
+        [article_id, THREAD_SIZE],
+    )
+    thread = np.asarray([r["embedding"] for r in thread_rows], dtype=np.float32).reshape(-1, 384)
+    parent = None
+    if parent_id:
+        prow = _rows(con, "SELECT embedding FROM mod_comments WHERE comment_id = ?", [parent_id])
+        if prow and prow[0]["embedding"] is not None:
+            parent = np.asarray(prow[0]["embedding"], dtype=np.float32)
+    return Topic(article_id=article_id, article=article, thread=thread, parent=parent)
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    row["clauses"] = json.loads(row["clauses"])
+    row["model_versions"] = json.loads(row["model_versions"] or "{}")
+    return row
+
+
+def _insert_decision(
+    con: Con, comment_id: str, revision: int, by: str, d: dict[str, Any], now: datetime
+) -> None:
+    con.execute(
+        "INSERT INTO mod_decisions VALUES (nextval('mod_decision_ids'), ?, ?, ?, ?, ?, ?, ?,"
+        " ?, ?)",
+        [
+            comment_id, revision, by, d["decision"], d["reason"],
+            json.dumps(d.get("clauses", []), ensure_ascii=False, sort_keys=True),
+            d.get("policy_version"), json.dumps(d.get("model_versions", {}), sort_keys=True),
+            now,
+        ],
+    )  # fmt: skip
+
+
 class ModerationService:
-    """Comment moderation over one DuckDB connection (writes serialised by a lock)."""
+    """Comment moderation: validation, checks, storage, queue, actions and audit."""
 
     def __init__(
         self,
-        con: duckdb.DuckDBPyConnection,
+        access: Access,
         policy: Policy | None = None,
         moderator: Moderator | None = None,
     ) -> None:
-        self.con = con
-        self.con.execute("SET TimeZone = 'UTC'")
-        migrate(con, component="moderate", migrations=MIGRATIONS)
+        self.access = access
         self.policy = policy or load_policy()
         self._moderator = moderator
-        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, path: str | Path, policy: Policy | None = None) -> ModerationService:
-        """Open (and migrate) the store file at ``path``."""
+        """A service over the store file at ``path`` (opened read-write, migrated)."""
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as exc:
@@ -154,7 +364,7 @@ class ModerationService:
                 f"cannot open the store {path}: {exc}",
                 hint="check the path, or stop the process holding its lock",
             ) from exc
-        return cls(con, policy)
+        return cls(DirectAccess(con), policy)
 
     @property
     def moderator(self) -> Moderator:
@@ -164,182 +374,128 @@ class ModerationService:
         return self._moderator
 
     def close(self) -> None:
-        """Close the connection."""
-        self.con.close()
+        """Close a direct connection (no-op for the gateway)."""
+        closer = getattr(self.access, "close", None)
+        if callable(closer):
+            closer()
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        with self._lock:
-            cur = self.con.execute(sql, params or [])
-            names = [d[0] for d in cur.description or []]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
     def article(self, article_id: str) -> dict[str, Any]:
-        """One article (without its embedding); NotFoundError if unknown."""
-        rows = self._rows(
-            "SELECT article_id, title, body, created_at, updated_at FROM mod_articles"
-            " WHERE article_id = ?",
-            [article_id],
-        )
-        if not rows:
-            raise NotFoundError(
-                f"unknown article {article_id!r}",
-                hint="add it first: POST /api/v1/articles or `mutewatch moderate articles add`",
-            )
-        return rows[0]
+        """One article; NotFoundError if unknown."""
+        return self.access.read(lambda con: _article(con, article_id))
 
     def topic(self, article_id: str, parent_id: str | None = None) -> Topic:
-        """The article's vector, its published thread (latest 50) and the parent comment."""
-        rows = self._rows(
-            "SELECT embedding FROM mod_articles WHERE article_id = ?", [article_id]
-        )
-        if not rows:
-            self.article(article_id)  # raises NotFoundError
-        article = np.asarray(rows[0]["embedding"], dtype=np.float32)
-        thread_rows = self._rows(
-            "SELECT embedding FROM mod_comments WHERE article_id = ? AND status = 'published'"
-            " AND embedding IS NOT NULL ORDER BY created_at DESC LIMIT ?",
-            [article_id, THREAD_SIZE],
-        )
-        thread = np.asarray(
-            [r["embedding"] for r in thread_rows], dtype=np.float32
-        ).reshape(-1, 384)
-        parent = None
-        if parent_id:
-            prow = self._rows(
-                "SELECT embedding FROM mod_comments WHERE comment_id = ?", [parent_id]
-            )
-            if prow and prow[0]["embedding"] is not None:
-                parent = np.asarray(prow[0]["embedding"], dtype=np.float32)
-        return Topic(article_id=article_id, article=article, thread=thread, parent=parent)
+        """What a comment on this article should be about (see ``checks.Topic``)."""
+        return self.access.read(lambda con: _topic(con, article_id, parent_id))
 
     def comment(self, comment_id: str) -> dict[str, Any]:
         """One comment's current state; NotFoundError if unknown."""
-        rows = self._rows(
-            "SELECT comment_id AS id, article_id, parent_id, author_name, text, revision, status,"
-            " decision, created_at, updated_at FROM mod_comments WHERE comment_id = ?",
-            [comment_id],
-        )
-        if not rows:
-            raise NotFoundError(
-                f"unknown comment {comment_id!r}", hint="list held comments at the queue"
-            )
-        return rows[0]
-
-    def latest_decision(self, comment_id: str) -> dict[str, Any] | None:
-        """The machine's latest decision on a comment, clauses decoded."""
-        rows = self._rows(
-            "SELECT decision, reason, clauses, policy_version, model_versions, created_at"
-            " FROM mod_decisions WHERE comment_id = ? AND decided_by = 'machine'"
-            " ORDER BY decision_id DESC LIMIT 1",
-            [comment_id],
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        row["clauses"] = json.loads(row["clauses"])
-        row["model_versions"] = json.loads(row["model_versions"] or "{}")
-        return row
+        return self.access.read(lambda con: _comment(con, comment_id))
 
     def queue(self, limit: int = 50, offset: int = 0, clause: str | None = None) -> dict[str, Any]:
-        """Held comments, oldest first, with the machine's evidence."""
+        """Held comments, oldest first, each with the machine's fired clauses and evidence."""
         if not 1 <= limit <= 500 or offset < 0:
-            raise UsageError("limit must be 1..500 and offset ≥ 0")
-        rows = self._rows(
-            "SELECT comment_id FROM mod_comments WHERE status = 'held'"
-            " ORDER BY created_at, comment_id",
-        )
-        items = []
-        for row in rows:
-            item = self.comment(row["comment_id"])
-            decision = self.latest_decision(row["comment_id"]) or {"clauses": []}
-            fired = [c for c in decision["clauses"] if c["fired"]]
-            if clause and clause not in {c["clause"] for c in fired}:
-                continue
-            item.update(reason=decision.get("reason"), clauses=fired)
-            items.append(item)
-        return {"total": len(items), "items": items[offset : offset + limit]}
+            raise UsageError(f"limit must be 1..500 and offset at least 0 (got {limit}, {offset})")
+
+        def read(con: Con) -> dict[str, Any]:
+            rows = _rows(
+                con,
+                "SELECT c.comment_id AS id, c.article_id, a.title AS article_title, c.parent_id,"
+                " c.author_name, c.text, c.revision, c.status, c.decision, c.created_at,"
+                " d.reason, d.clauses, d.policy_version, d.model_versions"
+                " FROM mod_comments c LEFT JOIN mod_articles a USING (article_id)"
+                " LEFT JOIN (SELECT * FROM mod_decisions WHERE decided_by = 'machine'"
+                "   QUALIFY row_number() OVER (PARTITION BY comment_id"
+                "   ORDER BY decision_id DESC) = 1) d ON d.comment_id = c.comment_id"
+                " WHERE c.status = 'held' ORDER BY c.created_at, c.comment_id",
+            )
+            items = []
+            for row in rows:
+                _decoded(row)
+                row["clauses"] = [c for c in row["clauses"] if c["fired"]]
+                if clause and clause not in {c["clause"] for c in row["clauses"]}:
+                    continue
+                items.append(row)
+            return {"total": len(items), "items": items[offset : offset + limit]}
+
+        return self.access.read(read)
 
     def history(self, comment_id: str) -> dict[str, Any]:
         """A comment's revisions, decisions and audit entries."""
-        current = self.comment(comment_id)
-        revisions = self._rows(
-            "SELECT revision, text, editor, note, created_at FROM mod_revisions"
-            " WHERE comment_id = ? ORDER BY revision",
-            [comment_id],
-        )
-        decisions = self._rows(
-            "SELECT decision_id, revision, decided_by, decision, reason, clauses, policy_version,"
-            " model_versions, created_at FROM mod_decisions WHERE comment_id = ?"
-            " ORDER BY decision_id",
-            [comment_id],
-        )
-        for d in decisions:
-            d["clauses"] = json.loads(d["clauses"])
-            d["model_versions"] = json.loads(d["model_versions"] or "{}")
-        return {
-            "comment": current,
-            "revisions": revisions,
-            "decisions": decisions,
-            "audit": self.audit(comment_id=comment_id),
-        }
 
-    def audit(self, comment_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
-        """Audit entries, newest first (optionally for one comment)."""
-        where, params = ("WHERE comment_id = ?", [comment_id]) if comment_id else ("", [])
-        return self._rows(
-            f"SELECT audit_id, at, actor, action, comment_id, article_id, clause, note"
-            f" FROM mod_audit {where} ORDER BY audit_id DESC LIMIT ?",
-            [*params, limit],
+        def read(con: Con) -> dict[str, Any]:
+            current = _comment(con, comment_id)
+            revisions = _rows(
+                con,
+                "SELECT revision, text, editor, note, created_at FROM mod_revisions"
+                " WHERE comment_id = ? ORDER BY revision",
+                [comment_id],
+            )
+            decisions = _rows(
+                con,
+                "SELECT decision_id, revision, decided_by, decision, reason, clauses,"
+                " policy_version, model_versions, created_at FROM mod_decisions"
+                " WHERE comment_id = ? ORDER BY decision_id",
+                [comment_id],
+            )
+            audit = _rows(
+                con,
+                "SELECT audit_id, at, actor, action, clause, note FROM mod_audit"
+                " WHERE comment_id = ? ORDER BY audit_id",
+                [comment_id],
+            )
+            return {
+                "comment": current,
+                "revisions": revisions,
+                "decisions": [_decoded(d) for d in decisions],
+                "audit": audit,
+            }
+
+        return self.access.read(read)
+
+    def audit(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The newest audit entries first."""
+        return self.access.read(
+            lambda con: _rows(
+                con,
+                "SELECT audit_id, at, actor, action, comment_id, article_id, clause, note"
+                " FROM mod_audit ORDER BY audit_id DESC LIMIT ?",
+                [limit],
+            )
         )
 
     # --- writing ---------------------------------------------------------------------------
 
-    def _audit(
-        self,
-        actor: str,
-        action: str,
-        *,
-        comment_id: str | None = None,
-        article_id: str | None = None,
-        clause: str | None = None,
-        note: str | None = None,
-    ) -> None:
-        self.con.execute(
-            "INSERT INTO mod_audit VALUES (nextval('mod_audit_ids'), ?, ?, ?, ?, ?, ?, ?)",
-            [_now(), actor, action, comment_id, article_id, clause, note],
-        )
-
-    def add_article(self, record: dict[str, Any], actor: str) -> dict[str, Any]:
+    def add_article(self, record: Any, actor: str) -> dict[str, Any]:
         """Create or replace an article ``{id, title, body}``; its embedding is stored."""
+        if not isinstance(record, dict):
+            raise InputError("the article must be a JSON object {id, title, body}")
         article_id = _text_field(record, "id", limit=MAX_ID_CHARS, what="article")
         title = _text_field(record, "title", limit=MAX_TITLE_CHARS, what="article")
         body = _text_field(record, "body", limit=MAX_BODY_CHARS, what="article")
         assert article_id is not None and title is not None and body is not None
-        vector = embedder().embed([f"{title}. {body}"])[0]
-        now = _now()
-        with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                exists = self.con.execute(
-                    "SELECT count(*) FROM mod_articles WHERE article_id = ?", [article_id]
-                ).fetchone()
-                self.con.execute(
-                    "INSERT OR REPLACE INTO mod_articles VALUES (?, ?, ?, ?, "
-                    "coalesce((SELECT created_at FROM mod_articles WHERE article_id = ?), ?), ?)",
-                    [article_id, title, body, vector.tolist(), article_id, now, now],
-                )
-                action = "article_updated" if exists and exists[0] else "article_added"
-                self._audit(actor, action, article_id=article_id)
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
-        return {"id": article_id, "title": title, "created": action == "article_added"}
+        vector = embedder().embed([f"{title}. {body}"])[0].tolist()
 
-    def validate_comment(self, record: dict[str, Any]) -> CommentInput:
-        """Check a comment request; InputError/NotFoundError say what is wrong."""
+        def write(con: Con) -> bool:
+            now = _now()
+            old = _rows(
+                con, "SELECT created_at FROM mod_articles WHERE article_id = ?", [article_id]
+            )
+            created = old[0]["created_at"] if old else now
+            con.execute(
+                "INSERT OR REPLACE INTO mod_articles VALUES (?, ?, ?, ?, ?, ?)",
+                [article_id, title, body, vector, created, now],
+            )
+            action = "article_updated" if old else "article_added"
+            _audit(con, actor, action, article_id=article_id)
+            return not old
+
+        created = self.access.write(write)
+        return {"id": article_id, "title": title, "created": created}
+
+    def validate_comment(self, record: Any) -> CommentInput:
+        """Check a comment request's fields (not yet the article); InputError says what."""
         if not isinstance(record, dict):
             raise InputError("the comment must be a JSON object")
         article_id = _text_field(record, "article_id", limit=MAX_ID_CHARS, what="comment")
@@ -352,136 +508,119 @@ class ModerationService:
             record, "parent_id", limit=MAX_ID_CHARS, required=False, what="comment"
         )
         assert article_id is not None and author is not None and text is not None
-        self.article(article_id)
-        if parent_id:
-            parent = self.comment(parent_id)
-            if parent["article_id"] != article_id:
-                raise InputError(
-                    f"the parent comment {parent_id!r} belongs to article "
-                    f"{parent['article_id']!r}, not {article_id!r}"
-                )
         return CommentInput(
             id="", text=text, author_name=author, article_id=article_id, parent_id=parent_id
         )
 
-    def submit_comment(self, record: dict[str, Any]) -> dict[str, Any]:
+    def submit_comment(self, record: Any) -> dict[str, Any]:
         """Validate, check and store a comment with its decision; returns the contract shape.
 
-        The comment, its first revision, its decision and the audit entry are written in one
-        transaction and committed before this returns.
+        The text is embedded and the language and name models run first; then one
+        transaction reads the article and thread, decides, and writes the comment, its first
+        revision, its decision and the audit entry. It is committed before this returns.
         """
         comment = self.validate_comment(record)
-        topic = self.topic(comment.article_id or "", comment.parent_id)
-        [decision] = self.moderator.check([comment], [topic])
-        with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                seq = self.con.execute("SELECT nextval('mod_comment_ids')").fetchone()
-                comment_id = f"c{seq[0] if seq else 0}"
-                self._store_comment(comment_id, comment, record.get("email"), decision)
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
+        [features] = self.moderator.prepare([comment])
+        email = record.get("email")
+
+        def write(con: Con) -> tuple[str, Decision]:
+            article_id = comment.article_id or ""
+            _article(con, article_id)
+            if comment.parent_id:
+                parent = _comment(con, comment.parent_id)
+                if parent["article_id"] != article_id:
+                    raise InputError(
+                        f"the parent comment {comment.parent_id!r} belongs to article "
+                        f"{parent['article_id']!r}, not {article_id!r}",
+                        hint="reply within the same article",
+                    )
+            features.topic = _topic(con, article_id, comment.parent_id)
+            decision = self.moderator.decide(features)
+            seq = con.execute("SELECT nextval('mod_comment_ids')").fetchone()
+            comment_id = f"c{seq[0] if seq else 0}"
+            _store_comment(con, comment_id, comment, email, decision)
+            return comment_id, decision
+
+        comment_id, decision = self.access.write(write)
         out = decision.as_dict()
         out["id"] = comment_id
         return out
 
-    def _store_comment(
-        self, comment_id: str, c: CommentInput, email: Any, decision: Decision
-    ) -> None:
-        now = _now()
-        vector = decision.embedding.tolist() if decision.embedding is not None else None
-        self.con.execute(
-            "INSERT INTO mod_comments VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
-            [
-                comment_id, c.article_id, c.parent_id, c.author_name, email, c.text,
-                STATUS_OF[decision.decision], decision.decision, vector, now, now,
-            ],
-        )  # fmt: skip
-        self.con.execute(
-            "INSERT INTO mod_revisions VALUES (?, 1, ?, ?, NULL, ?)",
-            [comment_id, c.text, c.author_name, now],
-        )
-        self._insert_decision(comment_id, 1, "machine", decision.as_dict(versions=True), now)
-        fired = [x.clause for x in decision.clauses if x.fired]
-        self._audit(
-            "machine",
-            f"submitted:{decision.decision}",
-            comment_id=comment_id,
-            article_id=c.article_id,
-            clause=",".join(fired) or None,
-            note=decision.reason,
-        )
-
-    def _insert_decision(
-        self, comment_id: str, revision: int, by: str, d: dict[str, Any], now: datetime
-    ) -> None:
-        self.con.execute(
-            "INSERT INTO mod_decisions VALUES (nextval('mod_decision_ids'), ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?)",
-            [
-                comment_id, revision, by, d["decision"], d["reason"],
-                json.dumps(d.get("clauses", []), ensure_ascii=False, sort_keys=True),
-                d.get("policy_version"), json.dumps(d.get("model_versions", {}), sort_keys=True),
-                now,
-            ],
-        )  # fmt: skip
-
-    def act(self, comment_id: str, record: dict[str, Any], actor: str) -> dict[str, Any]:
+    def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
         """A moderator's action ``{action: approve|reject|edit, text?, note, clause?}``.
 
         ``edit`` stores the new text as a new revision (the original stays) and publishes it.
         Every action is appended to the audit log with the moderator's name.
         """
         if not isinstance(record, dict):
-            raise InputError("the action must be a JSON object")
+            raise InputError("the action must be a JSON object {action, note, text?}")
         action = record.get("action")
         if action not in ACTIONS:
-            raise InputError(
-                f"unknown action {action!r}", hint=f"use one of {', '.join(ACTIONS)}"
-            )
+            raise InputError(f"unknown action {action!r}", hint=f"use one of {', '.join(ACTIONS)}")
         if not isinstance(record.get("note"), str):
             raise InputError(
-                "the action has no `note` string", hint="say why, e.g. \"note\": \"on topic\""
+                "the action has no `note` string", hint='say why, e.g. "note": "on topic"'
             )
         note = _text_field(record, "note", limit=2000, required=False, what="action")
         clause = _text_field(record, "clause", limit=50, required=False, what="action")
         text = None
         if action == "edit":
             text = _text_field(record, "text", limit=self.policy.max_text_chars, what="action")
-        current = self.comment(comment_id)
-        now = _now()
-        status = "rejected" if action == "reject" else "published"
-        decision = "reject" if action == "reject" else "publish"
-        with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                revision = int(current["revision"])
-                if text is not None:
-                    revision += 1
-                    self.con.execute(
-                        "INSERT INTO mod_revisions VALUES (?, ?, ?, ?, ?, ?)",
-                        [comment_id, revision, text, actor, note, now],
-                    )
-                self.con.execute(
-                    "UPDATE mod_comments SET status = ?, text = ?, revision = ?, updated_at = ?"
-                    " WHERE comment_id = ?",
-                    [status, text or current["text"], revision, now, comment_id],
+        vector = embedder().embed([text])[0].tolist() if text is not None else None
+
+        def write(con: Con) -> dict[str, Any]:
+            current = _comment(con, comment_id)
+            now = _now()
+            status = "rejected" if action == "reject" else "published"
+            revision = int(current["revision"])
+            if text is not None:
+                revision += 1
+                con.execute(
+                    "INSERT INTO mod_revisions VALUES (?, ?, ?, ?, ?, ?)",
+                    [comment_id, revision, text, actor, note, now],
                 )
-                self._insert_decision(
-                    comment_id,
-                    revision,
-                    actor,
-                    {"decision": decision, "reason": note or f"moderator: {action}"},
-                    now,
+                con.execute(
+                    "UPDATE mod_comments SET embedding = ? WHERE comment_id = ?",
+                    [vector, comment_id],
                 )
-                self._audit(
-                    actor, action, comment_id=comment_id, article_id=current["article_id"],
-                    clause=clause, note=note,
-                )  # fmt: skip
-                self.con.execute("COMMIT")
-            except BaseException:
-                self.con.execute("ROLLBACK")
-                raise
-        return self.comment(comment_id)
+            con.execute(
+                "UPDATE mod_comments SET status = ?, text = ?, revision = ?, updated_at = ?"
+                " WHERE comment_id = ?",
+                [status, text or current["text"], revision, now, comment_id],
+            )
+            verdict = "reject" if action == "reject" else "publish"
+            reason = note or f"moderator: {action}"
+            _insert_decision(
+                con, comment_id, revision, actor, {"decision": verdict, "reason": reason}, now
+            )
+            _audit(
+                con, actor, str(action), comment_id=comment_id,
+                article_id=current["article_id"], clause=clause, note=note,
+            )  # fmt: skip
+            return _comment(con, comment_id)
+
+        return self.access.write(write)
+
+
+def _store_comment(
+    con: Con, comment_id: str, c: CommentInput, email: Any, decision: Decision
+) -> None:
+    now = _now()
+    vector = decision.embedding.tolist() if decision.embedding is not None else None
+    con.execute(
+        "INSERT INTO mod_comments VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+        [
+            comment_id, c.article_id, c.parent_id, c.author_name, email, c.text,
+            STATUS_OF[decision.decision], decision.decision, vector, now, now,
+        ],
+    )  # fmt: skip
+    con.execute(
+        "INSERT INTO mod_revisions VALUES (?, 1, ?, ?, NULL, ?)",
+        [comment_id, c.text, c.author_name, now],
+    )
+    _insert_decision(con, comment_id, 1, "machine", decision.as_dict(versions=True), now)
+    fired = [x.clause for x in decision.clauses if x.fired]
+    _audit(
+        con, "machine", f"submitted:{decision.decision}", comment_id=comment_id,
+        article_id=c.article_id, clause=",".join(fired) or None, note=decision.reason,
+    )  # fmt: skip

@@ -23,17 +23,19 @@ import json
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import AuthError, EngineError, InputError, MutewatchError
-from mutewatch.web.auth import require_role
+from mutewatch.web.auth import User, require_role
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+ModeratorUser = Annotated[User, Depends(require_role("moderator"))]
+SubmitterUser = Annotated[User, Depends(require_role("viewer", "analyst", "moderator"))]
 MAX_BODY_BYTES = 1_000_000
 _lock = threading.Lock()
 ASSETS = Path(__file__).parent / "moderation_assets"
@@ -78,7 +80,7 @@ def setup(app: FastAPI) -> None:
         log.warning("moderation models could not load: %s", exc)
 
 
-async def _json_body(request: Request) -> Any:
+async def _text_body(request: Request) -> str:
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise InputError(
@@ -92,6 +94,11 @@ async def _json_body(request: Request) -> Any:
             f"the request body is not valid UTF-8 (byte {exc.start})",
             hint="encode the JSON body as UTF-8",
         ) from exc
+    return text
+
+
+async def _json_body(request: Request) -> Any:
+    text = await _text_body(request)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -105,9 +112,7 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 
 
 @router.post("/api/v1/articles", status_code=201)
-async def post_article(
-    request: Request, user: Any = Depends(require_role("moderator"))
-) -> JSONResponse:
+async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
     """Add or replace an article ``{id, title, body}`` comments are judged against."""
     record = await _json_body(request)
     result = await run_in_threadpool(_service(request).add_article, record, user.name)
@@ -115,9 +120,7 @@ async def post_article(
 
 
 @router.post("/api/v1/comments", status_code=201)
-async def post_comment(
-    request: Request, user: Any = Depends(require_role("viewer", "analyst", "moderator"))
-) -> JSONResponse:
+async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
     """Submit a comment; 201 ``{id, decision, clauses, reason}`` once stored with its decision."""
     record = await _json_body(request)
     result = await run_in_threadpool(_service(request).submit_comment, record)
@@ -127,10 +130,10 @@ async def post_comment(
 @router.get("/api/v1/moderation/queue")
 async def get_queue(
     request: Request,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-    clause: str | None = Query(None),
-    user: Any = Depends(require_role("moderator")),
+    user: ModeratorUser,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    clause: str | None = None,
 ) -> JSONResponse:
     """Held comments, oldest first, with the clauses that fired and their evidence."""
     result = await run_in_threadpool(_service(request).queue, limit, offset, clause)
@@ -138,9 +141,7 @@ async def get_queue(
 
 
 @router.post("/api/v1/comments/{comment_id}/actions")
-async def post_action(
-    comment_id: str, request: Request, user: Any = Depends(require_role("moderator"))
-) -> JSONResponse:
+async def post_action(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """Approve, reject or edit a comment ``{action, text?, note}``; audited with your name."""
     record = await _json_body(request)
     result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
@@ -148,9 +149,7 @@ async def post_action(
 
 
 @router.get("/api/v1/comments/{comment_id}/history")
-async def get_history(
-    comment_id: str, request: Request, user: Any = Depends(require_role("moderator"))
-) -> JSONResponse:
+async def get_history(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """A comment's revisions, decisions (machine and human) and audit entries."""
     return _json(await run_in_threadpool(_service(request).history, comment_id))
 
@@ -158,8 +157,8 @@ async def get_history(
 @router.get("/api/v1/moderation/audit")
 async def get_audit(
     request: Request,
-    limit: int = Query(200, ge=1, le=5000),
-    user: Any = Depends(require_role("moderator")),
+    user: ModeratorUser,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 200,
 ) -> JSONResponse:
     """The append-only moderation audit log, newest first."""
     return _json({"items": await run_in_threadpool(_service(request).audit, limit)})
@@ -167,9 +166,7 @@ async def get_audit(
 
 def _token_user(request: Request, key: str | None) -> Any:
     if not key:
-        raise AuthError(
-            "the API key is missing", hint="call /v1alpha1/comments:analyze?key=TOKEN"
-        )
+        raise AuthError("the API key is missing", hint="call /v1alpha1/comments:analyze?key=TOKEN")
     auth = getattr(request.app.state, "auth", None)
     if auth is not None:
         user = auth.user_for_token(key)
@@ -183,12 +180,13 @@ def _token_user(request: Request, key: str | None) -> Any:
 
 
 @router.post("/v1alpha1/comments:analyze")
-async def analyze(request: Request, key: str | None = Query(None)) -> JSONResponse:
+async def analyze(request: Request, key: str | None = None) -> JSONResponse:
     """Perspective API's ``comments:analyze``: same request, same response shape."""
     from mutewatch.moderate.perspective import analyze as perspective_analyze
+    from mutewatch.moderate.perspective import parse_request
 
     await run_in_threadpool(_token_user, request, key)
-    record = await _json_body(request)
+    record = parse_request(await _text_body(request))
     return _json(await run_in_threadpool(perspective_analyze, record))
 
 
@@ -203,9 +201,7 @@ def _csrf(request: Request) -> str:
 
 
 @router.get("/moderation", response_class=HTMLResponse)
-async def moderation_page(
-    request: Request, user: Any = Depends(require_role("moderator"))
-) -> HTMLResponse:
+async def moderation_page(request: Request, user: ModeratorUser) -> HTMLResponse:
     """The moderator page: the queue with evidence, keyboard actions and each history."""
     page = (ASSETS / "moderation.html").read_text(encoding="utf-8")
     page = page.replace("{{csrf}}", html.escape(_csrf(request), quote=True))
@@ -214,7 +210,7 @@ async def moderation_page(
 
 
 @router.get("/moderation/moderation.js")
-async def moderation_js(user: Any = Depends(require_role("moderator"))) -> Response:
+async def moderation_js(user: ModeratorUser) -> Response:
     """The moderator page's script (served same-origin: the CSP allows no inline script)."""
     script = (ASSETS / "moderation.js").read_text(encoding="utf-8")
     return Response(script, media_type="text/javascript")

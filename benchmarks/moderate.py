@@ -1,0 +1,192 @@
+"""Moderation performance, in-process and over HTTP, side by side.
+
+    python benchmarks/moderate.py [--comments 400] [--json]
+
+Measures on this machine (issue 5 targets in brackets):
+- batch throughput of ``Moderator.check`` over real news comments [>= 100 comments/s];
+- per-comment latency p50/p99 in process (one comment per call) and over HTTP
+  (``POST /api/v1/comments`` against a real uvicorn server on 127.0.0.1) [p99 <= 100 ms];
+- the server's resident memory after the run [<= 1.5 GB];
+- the server's startup: process start to the first answered request, models loaded [<= 10 s].
+
+Comments come from the Fox News data in ../shared/data when present (else neutral
+placeholders). The default policy is used when the language and name modules are installed;
+otherwise the text clauses only (the report says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mutewatch.moderate import datasets as ds
+from mutewatch.moderate.checks import CommentInput, Moderator
+from mutewatch.moderate.policy import Policy, load_policy
+from mutewatch.store import Store
+from mutewatch.web.auth import add_user
+
+ARTICLE = {
+    "id": "bench",
+    "title": "Texas, 12 states to ask judge to stall Obama transgender bathroom order",
+    "body": "A coalition of states asked a federal judge to block a directive on school restrooms.",
+}
+SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from mutewatch.web.app import create_app
+app = create_app(Path(sys.argv[1]), linger=0.05)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def _policy() -> tuple[Policy, str]:
+    full = all(
+        importlib.util.find_spec(f"mutewatch.moderate.{m}") is not None
+        for m in ("language", "names")
+    )
+    policy = load_policy()
+    if full:
+        return policy, "default (8 clauses)"
+    keep = {"defamatory", "racist", "personal", "irrelevant"}
+    clauses = tuple(c for c in policy.clauses if c.clause in keep)
+    return replace(policy, clauses=clauses), "text clauses only (language/names not installed)"
+
+
+def _texts(n: int) -> list[str]:
+    try:
+        rows = ds.fox_news(ds.default_data_dir())
+        texts = [r.text for r in rows if r.text.strip()]
+    except Exception:  # noqa: BLE001 - no research data: neutral placeholders
+        texts = [f"Placeholder comment number {i} about the council budget." for i in range(50)]
+    return [texts[i % len(texts)] for i in range(n)]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
+    moderator = Moderator(policy)
+    moderator.check([CommentInput("w", "warm up", "Ana Silva")])
+    comments = [CommentInput(str(i), t, "Ana Silva") for i, t in enumerate(texts)]
+    start = time.perf_counter()
+    moderator.check(comments)
+    batch = time.perf_counter() - start
+    single = []
+    for c in comments[:200]:
+        t0 = time.perf_counter()
+        moderator.check([c])
+        single.append((time.perf_counter() - t0) * 1000)
+    return {
+        "throughput_per_s": round(len(comments) / batch, 1),
+        "p50_ms": round(_pct(single, 0.5), 1),
+        "p99_ms": round(_pct(single, 0.99), 1),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def over_http(texts: list[str]) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-"))
+    store_path = tmp / "bench.duckdb"
+    with Store.open(store_path) as store:
+        _, token = add_user(store, "bench", "moderator")
+    port = _free_port()
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store_path), str(port)])
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+            while True:
+                try:
+                    if client.get("/api/v1/moderation/queue").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None or time.perf_counter() - started > 120:
+                    raise RuntimeError("the server did not start")
+                time.sleep(0.05)
+            startup = time.perf_counter() - started
+            client.post("/api/v1/articles", json=ARTICLE).raise_for_status()
+            latencies = []
+            statuses: dict[int, int] = {}
+            t_all = time.perf_counter()
+            for i, text in enumerate(texts):
+                body = {"article_id": "bench", "author_name": "Ana Silva", "text": text}
+                t0 = time.perf_counter()
+                r = client.post("/api/v1/comments", json=body)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                if i == 0 and r.status_code != 201:
+                    raise RuntimeError(f"comment refused: {r.status_code} {r.text}")
+            total = time.perf_counter() - t_all
+            rss = _rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {
+        "throughput_per_s": round(len(texts) / total, 1),
+        "p50_ms": round(_pct(latencies, 0.5), 1),
+        "p99_ms": round(_pct(latencies, 0.99), 1),
+        "rss_mb": round(rss, 1),
+        "startup_s": round(startup, 2),
+        "statuses": statuses,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="moderation benchmark")
+    parser.add_argument("--comments", type=int, default=400)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    policy, which = _policy()
+    texts = _texts(args.comments)
+    report = {
+        "cpus": os.cpu_count(),
+        "policy": which,
+        "comments": len(texts),
+        "in_process": in_process(policy, texts),
+        "http": over_http(texts),
+    }
+    if args.json:
+        print(json.dumps(report))
+        return
+    ip, web = report["in_process"], report["http"]
+    print(f"moderation benchmark: {len(texts)} comments, {report['cpus']} CPUs, policy {which}")
+    print(f"{'':24}{'in-process':>14}{'HTTP':>14}   target")
+    tput = f"{ip['throughput_per_s']:>14}{web['throughput_per_s']:>14}"
+    print(f"{'throughput (/s)':24}{tput}   >= 100 (batch)")
+    print(f"{'p50 latency (ms)':24}{ip['p50_ms']:>14}{web['p50_ms']:>14}")
+    print(f"{'p99 latency (ms)':24}{ip['p99_ms']:>14}{web['p99_ms']:>14}   <= 100 (HTTP)")
+    print(f"{'server RSS (MB)':24}{'':>14}{web['rss_mb']:>14}   <= 1536")
+    print(f"{'server startup (s)':24}{'':>14}{web['startup_s']:>14}   <= 10")
+    print(f"HTTP statuses: {web['statuses']}")
+
+
+if __name__ == "__main__":
+    main()

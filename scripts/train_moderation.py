@@ -1,0 +1,242 @@
+"""Fit the shipped moderation heads from the non-evaluation rows of ../shared/data/moderation.
+
+Usage::
+
+    python scripts/train_moderation.py [--data ../shared/data] [--out weights/heads.json]
+
+Each head is a logistic regression over all-MiniLM-L6-v2 sentence embeddings. Only rows whose
+text is NOT an evaluation row (sha1(text) % 5 != 0) are read for fitting, for choosing the
+regularisation (5-fold cross-validation) and for calibrating the relevance threshold.
+Embeddings are cached under /tmp/mutewatch-embeddings (never in the repo). On 2 cores the first
+run takes a few minutes (embedding about 12k texts); later runs take seconds.
+
+Heads:
+- racist: identity attacks on race, ethnicity, national origin or religion. Positives: ETHOS
+  hate aimed at race/national origin/religion, Davidson hate, Jigsaw identity_hate. Negatives:
+  ETHOS non-hate, Davidson offensive and neither (offensive is not racist), Fox/SFU non-hateful.
+- personal: insults and attacks. Positives: Fox News hateful, SFU toxic, ETHOS hate, Jigsaw
+  insult/toxic, Davidson hate/offensive. Negatives: the non-hateful rows of the same sets.
+- offensive: Davidson hate or offensive vs neither, Jigsaw obscene/toxic (Perspective PROFANITY).
+- threat: ETHOS violence, Jigsaw threat (Perspective THREAT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+from mutewatch.moderate import datasets as ds
+from mutewatch.moderate.models import HEADS_FILE, embedder
+
+CACHE = Path("/tmp/mutewatch-embeddings")
+SEED = 20261129
+DAVIDSON_PER_CLASS = 1500
+C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+def embed_cached(texts: list[str]) -> np.ndarray:
+    """Embeddings of texts, cached per text under /tmp/mutewatch-embeddings."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()
+    path = CACHE / f"{key}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = embedder().embed(texts)
+    np.save(path, vectors)
+    return vectors
+
+
+def training_rows(data: Path) -> dict[str, list[ds.Row]]:
+    """The non-evaluation rows of each dataset (Davidson subsampled per class)."""
+    rng = random.Random(SEED)
+    david = ds.split(ds.davidson(data), evaluation=False)
+    by_class: dict[str, list[ds.Row]] = {"hate": [], "offensive": [], "neither": []}
+    for row in david:
+        key = (
+            "hate" if row.labels["hate"] else "offensive" if row.labels["offensive"] else "neither"
+        )
+        by_class[key].append(row)
+    sample: list[ds.Row] = []
+    for rows in by_class.values():
+        rng.shuffle(rows)
+        sample += rows[:DAVIDSON_PER_CLASS]
+    return {
+        "ethos": ds.split(ds.ethos(data), evaluation=False),
+        "davidson": sample,
+        "fox": ds.split(ds.fox_news(data), evaluation=False),
+        "sfu": ds.split(ds.sfu(data), evaluation=False),
+        "jigsaw": ds.split(ds.jigsaw(data), evaluation=False),
+    }
+
+
+def _ethos_violence(data: Path) -> dict[str, float]:
+    out: dict[str, float] = {}
+    path = data / "moderation" / "ethos_multi_label.csv"
+    with path.open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh, delimiter=";"):
+            out[rec["comment"]] = float(float(rec["violence"]) >= 0.5)
+    return out
+
+
+def label_sets(
+    rows: dict[str, list[ds.Row]], violence: dict[str, float]
+) -> dict[str, list[tuple[str, int, float, str]]]:
+    """For each head: (text, label, weight, dataset) tuples; in-domain news sets weigh more."""
+    out: dict[str, list[tuple[str, int, float, str]]] = {
+        "racist": [],
+        "personal": [],
+        "offensive": [],
+        "threat": [],
+    }
+    for r in rows["ethos"]:
+        out["racist"].append((r.text, int(r.labels["racist"]), 1.0, "ethos"))
+        out["personal"].append((r.text, int(r.labels["hate"]), 1.0, "ethos"))
+        out["threat"].append((r.text, int(violence.get(r.text, 0.0)), 1.0, "ethos"))
+    for r in rows["davidson"]:
+        hate, off = int(r.labels["hate"]), int(r.labels["offensive"])
+        out["racist"].append((r.text, hate, 0.5, "davidson"))
+        out["personal"].append((r.text, int(hate or off), 0.3, "davidson"))
+        out["offensive"].append((r.text, int(hate or off), 1.0, "davidson"))
+    for r in rows["fox"]:
+        out["personal"].append((r.text, int(r.labels["hateful"]), 2.0, "fox"))
+        if not r.labels["hateful"]:
+            out["racist"].append((r.text, 0, 1.0, "fox"))
+    for r in rows["sfu"]:
+        out["personal"].append((r.text, int(r.labels["toxic"]), 2.0, "sfu"))
+        if not r.labels["toxic"]:
+            out["racist"].append((r.text, 0, 1.0, "sfu"))
+    for r in rows["jigsaw"]:
+        lab = r.labels
+        out["racist"].append((r.text, int(lab["identity_hate"]), 1.0, "jigsaw"))
+        out["personal"].append((r.text, int(lab["insult"] or lab["toxic"]), 1.0, "jigsaw"))
+        out["offensive"].append((r.text, int(lab["obscene"] or lab["toxic"]), 1.0, "jigsaw"))
+        out["threat"].append((r.text, int(lab["threat"]), 1.0, "jigsaw"))
+    return out
+
+
+def fit_head(
+    name: str, items: list[tuple[str, int, float, str]], vectors: dict[str, np.ndarray]
+) -> dict[str, object]:
+    """Choose C by 5-fold CV (ROC-AUC), then fit on all given rows; class-balanced weights."""
+    x = np.stack([vectors[t] for t, _, _, _ in items])
+    y = np.array([lab for _, lab, _, _ in items])
+    w = np.array([wt for _, _, wt, _ in items], dtype=float)
+    pos = w[y == 1].sum()
+    neg = w[y == 0].sum()
+    w = np.where(y == 1, w * (neg / pos), w)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+    best = (0.0, C_GRID[0])
+    for c in C_GRID:
+        scores = np.zeros(len(y))
+        for train, test in folds.split(x, y):
+            model = LogisticRegression(C=c, max_iter=2000)
+            model.fit(x[train], y[train], sample_weight=w[train])
+            scores[test] = model.decision_function(x[test])
+        auc = float(roc_auc_score(y, scores))
+        print(f"  {name}: C={c} CV ROC-AUC {auc:.3f}", file=sys.stderr)
+        best = max(best, (auc, c))
+    model = LogisticRegression(C=best[1], max_iter=2000)
+    model.fit(x, y, sample_weight=w)
+    return {
+        "weights": [round(float(v), 7) for v in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 7),
+        "meta": {
+            "C": best[1],
+            "cv_roc_auc": round(best[0], 4),
+            "rows": len(y),
+            "positives": int(y.sum()),
+        },
+    }
+
+
+def _thread_sims(vec: np.ndarray, thread: np.ndarray) -> float:
+    if not len(thread):
+        return -1.0
+    return float(np.sort(thread @ vec)[::-1][:3].mean())
+
+
+def fit_relevance(data: Path) -> dict[str, float]:
+    """Calibrate P(off-topic | best similarity) on non-evaluation Fox News and SFU rows.
+
+    For each article, its own comments are positives for relevance and every other article's
+    comments are negatives. Similarity is the best of: the article (title and lead) and the
+    mean of the top 3 similarities to the article's other non-evaluation comments (the thread).
+    """
+    rows = ds.split(ds.fox_news(data), False) + ds.split(ds.sfu(data), False)
+    articles: dict[str, str] = {}
+    for r in rows:
+        articles.setdefault(r.group, f"{r.group}. {r.context}".strip(". "))
+    titles = sorted(articles)
+    art_vec = dict(zip(titles, embed_cached([articles[t] for t in titles]), strict=True))
+    vecs = embed_cached([r.text for r in rows])
+    by_article: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_article.setdefault(r.group, []).append(i)
+    sims, labels, kinds = [], [], []
+    for title in titles:
+        own = by_article[title]
+        for i, r in enumerate(rows):
+            thread_idx = [j for j in own if j != i]
+            thread = vecs[thread_idx]
+            a = float(art_vec[title] @ vecs[i])
+            t = _thread_sims(vecs[i], thread)
+            sims.append((a, t))
+            labels.append(int(r.group != title))
+            kinds.append(title)
+    s = np.array(sims)
+    y = np.array(labels)
+    best = s.max(axis=1)
+    for name, col in (("article", s[:, 0]), ("thread", s[:, 1]), ("best", best)):
+        print(f"  relevance {name}: ROC-AUC {roc_auc_score(y, -col):.3f}", file=sys.stderr)
+    w = np.where(y == 1, (y == 0).sum() / max((y == 1).sum(), 1), 1.0)
+    model = LogisticRegression(C=1.0, max_iter=1000)
+    model.fit(best[:, None], y, sample_weight=w)
+    return {
+        "slope": round(float(model.coef_[0][0]), 5),
+        "intercept": round(float(model.intercept_[0]), 5),
+        "pairs": int(len(y)),
+        "cv_free_roc_auc": round(float(roc_auc_score(y, -best)), 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ds.default_data_dir())
+    parser.add_argument("--out", type=Path, default=HEADS_FILE)
+    args = parser.parse_args()
+    started = time.time()
+    rows = training_rows(args.data)
+    for rows_of in rows.values():
+        assert not any(ds.is_evaluation(r.text) for r in rows_of), "evaluation row in training"
+    texts = sorted({r.text for rows_of in rows.values() for r in rows_of})
+    print(f"embedding {len(texts)} training texts", file=sys.stderr)
+    vectors = dict(zip(texts, embed_cached(texts), strict=True))
+    sets = label_sets(rows, _ethos_violence(args.data))
+    heads = {name: fit_head(name, items, vectors) for name, items in sets.items()}
+    out = {
+        "meta": {
+            "trained_on": "non-evaluation rows of ../shared/data/moderation",
+            "embedding": "all-MiniLM-L6-v2-onnx-int8, mean-pooled, L2-normalised",
+            "script": "scripts/train_moderation.py",
+            "seed": SEED,
+            "relevance": fit_relevance(args.data),
+        },
+        "heads": heads,
+    }
+    args.out.write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} in {time.time() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

