@@ -257,10 +257,10 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
     from mutewatch.demo import generate
 
     console.print(f"Generating the synthetic ecosystem in {directory} ...")
-    generate(directory, seed=seed, scale=scale)
+    manifest = generate(directory, seed=seed, scale=scale)
     with open_store(ctx) as store:
-        load_registry(store, directory / "outlets.yaml")
-        report = run_ingest(store, [directory / "exports"], IngestOptions())
+        load_registry(store, manifest.registry)
+        report = run_ingest(store, [manifest.exports], IngestOptions(tz=manifest.tz))
         data = store.status()
     print_report(report)
     click.echo(

@@ -33,6 +33,7 @@ BLOCK_BYTES = 8 << 20
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video)\b.*\)$", re.S)
 _MESSAGES_OPEN = re.compile(rb'\n( *)"messages": \[(\]?)')
 _HEADER_FIELD = re.compile(rb'\n( *)"(name|type|id)": (.*?),?(?=\n)')
+_HEADER_KEYS = ("name", "type", "id")
 _TITLE_ACTIONS = {"edit_group_title", "edit_channel_title", "create_channel", "create_group"}
 _MEDIA_KIND = {
     "sticker": "sticker",
@@ -107,7 +108,7 @@ def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
     if _MESSAGES_OPEN.search(head) or (b"\n" in head and b'"chats"' in head):
         yield from _FastReader(fh, path, zone).records()
     else:
-        yield from _read_streaming(fh, path, zone)
+        yield from read_streaming(fh, path, zone)
 
 
 class _FastReader:
@@ -145,17 +146,18 @@ class _FastReader:
     def _messages(
         self, chat: Chat, indent: bytes, buf: bytes, eof: bool
     ) -> Generator[Item, None, tuple[bytes, bool]]:
-        separator = b"\n" + indent + b"},\n" + indent + b"{"
-        closing = b"\n" + indent + b"}\n" + indent[:-1] + b"]"
+        # Only the array's own closing bracket sits at the indentation just above its items.
+        closing = b"\n" + indent[:-1] + b"]"
+        separator = b",\n" + indent + b"{"
         while True:
             end = buf.find(closing)
             if end >= 0:
-                yield from self._decode(chat, indent, buf[: end + len(indent) + 2])
+                yield from self._decode(indent, chat, buf[:end])
                 return buf[end + len(closing) :], eof
             cut = buf.rfind(separator)
             if cut >= 0:
-                yield from self._decode(chat, indent, buf[: cut + len(indent) + 2])
-                buf = buf[cut + len(indent) + 3 :]
+                yield from self._decode(indent, chat, buf[:cut])
+                buf = buf[cut + 1 :]
             if eof:
                 if buf.strip():
                     yield self._quarantine(chat, buf, "the file ends inside this message (truncated)")
@@ -164,21 +166,21 @@ class _FastReader:
             eof = not chunk
             buf += chunk
 
-    def _decode(self, chat: Chat, indent: bytes, block: bytes) -> Iterator[Item]:
-        start = block.find(b"{")
-        body = block[start:]
+    def _decode(self, indent: bytes, chat: Chat, block: bytes) -> Iterator[Item]:
+        body = block.strip()
+        if not body:
+            return
         try:
             messages = _decode_block(b"[" + body + b"]")
         except (msgspec.DecodeError, msgspec.ValidationError):
-            yield from self._decode_each(chat, body.split(b"},\n" + indent + b"{"))
+            element = re.compile(rb",\n" + re.escape(indent) + rb"(?=\S)")
+            yield from self._decode_each(chat, element.split(body))
             return
         for message in messages:
             yield from self._emit(chat, message, None)
 
     def _decode_each(self, chat: Chat, parts: list[bytes]) -> Iterator[Item]:
-        last = len(parts) - 1
-        for i, part in enumerate(parts):
-            raw = (b"" if i == 0 else b"{") + part + (b"" if i == last else b"}")
+        for raw in parts:
             try:
                 message = _decode_one(raw)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
@@ -373,7 +375,7 @@ def _raw_text(m: Message, raw: bytes | None) -> str:
 # -- the streaming fallback (any JSON layout) --------------------------------------------
 
 
-def _read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]:
+def read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]:
     """Walk the JSON events; build one message at a time; never the whole file."""
     position = 0
     chat_fields: dict[str, Any] = {}
@@ -385,30 +387,26 @@ def _read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]
         for prefix, event, value in events:
             if builder is not None:
                 builder.event(event, value)
-                if prefix == depth_prefix and event == "end_map":
+                if prefix == depth_prefix and event in ("end_map", "end_array"):
                     yield from _streamed_message(chat, builder.value, position, zone)
                     position += 1
                     builder = None
                 continue
-            if prefix.endswith("messages.item") and event == "start_map":
-                if chat is None:
-                    chat = _chat_from_fields(chat_fields, path, position)
-                    yield from _chat_names(chat)
-                builder = ijson.ObjectBuilder()
-                builder.event(event, value)
-                depth_prefix = prefix
-            elif event in ("string", "number") and prefix.rsplit(".", 1)[-1] in (
-                "name",
-                "type",
-                "id",
-            ):
-                parent, key = prefix.rsplit(".", 1) if "." in prefix else ("", prefix)
-                if not parent.endswith("messages.item") and ".messages." not in prefix:
-                    if chat is not None and key == "name":
-                        chat, chat_fields = None, {}
-                    chat_fields[key] = value
+            if prefix.endswith("messages.item"):
+                if event in ("start_map", "start_array"):
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                    depth_prefix = prefix
+                else:  # a bare string, number or null where a message should be
+                    yield from _streamed_message(chat, value, position, zone)
+                    position += 1
+            elif prefix.endswith("messages") and event == "start_array":
+                chat = _chat_from_fields(chat_fields, path, position)
+                yield from _chat_names(chat)
             elif prefix.endswith("messages") and event == "end_array":
                 chat, chat_fields = None, {}
+            elif event in ("string", "number") and prefix.rsplit(".", 1)[-1] in _HEADER_KEYS:
+                chat_fields[prefix.rsplit(".", 1)[-1]] = value
     except ijson.JSONError as exc:
         yield Quarantined(
             position,

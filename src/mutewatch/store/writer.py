@@ -135,8 +135,8 @@ class SourceWriter:
             self._insert_quarantine(con, quarantined)
             self._record_nonpost_ids(con, fresh)
             self._record_names(con, posts, names)
-            self._record_coverage(con, posts)
-            if not self.state.previously_done:
+            if not self.state.previously_done:  # a finished source's coverage is complete
+                self._record_coverage(con, posts)
                 self._advance_source(con, counts, posts, position_after)
         self.run.add(counts)
         return counts
