@@ -1,124 +1,12 @@
-"""Fixtures: a small populated store (rows inserted directly), users, and the app."""
+"""Fixtures of the web tests: a populated store, users, the app and an in-process client."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
-
-from mutewatch.store import Store
-from mutewatch.web.auth import add_user
-
-HOSTILE = (
-    "Test item <script>window.__pwned = 1</script> and "
-    "<img src=x onerror=\"window.__pwned = 2\"> see https://example.org/page?a=1"
-)
-START = datetime(2024, 1, 1, 8, 0)
-ROLES = ("viewer", "analyst", "moderator", "admin")
-
-
-def populate(path: Path, *, days: int = 200) -> None:
-    """Three official outlets, two supporter accounts, links, a source, a quarantined record.
-
-    Outlet "Outlet A" posts every 12 h but is silent from day 120 to day 130
-    (an unprecedented silence); supporters forward Outlet A's posts.
-    """
-    with Store.open(path) as store, store.transaction() as con:
-        con.execute(
-            "INSERT INTO sources (source_id, path, format, sha256, size_bytes, status, read, new,"
-            " quarantined, first_time, last_time, started_at, finished_at) VALUES "
-            "(1, '/data/export-a/result.json', 'telegram_json', 'abc', 100, 'done', 0, 0, 1,"
-            " ?, ?, ?, ?)",
-            [START, START + timedelta(days=days), START, START],
-        )
-        con.execute(
-            "INSERT INTO quarantine VALUES (1, '/data/export-a/result.json', 7, 'bad date', '{}')"
-        )
-        outlets = [
-            (1, "Outlet A", True, "north", True),
-            (2, "Outlet B", True, "south", True),
-            (3, "Outlet C", True, None, True),
-            (4, "Supporter Channel One", False, None, False),
-            (5, "Supporter Channel Two", False, None, False),
-        ]
-        con.executemany("INSERT INTO outlets VALUES (?, ?, ?, ?, ?)", outlets)
-        accounts = [
-            ("telegram", "1001", "Outlet A", 1),
-            ("telegram", "1002", "Outlet B", 2),
-            ("telegram", "1003", "Outlet C", 3),
-            ("telegram", "2001", "Supporter Channel One", 4),
-            ("telegram", "2002", "Supporter Channel Two", 5),
-        ]
-        for platform, account_id, name, outlet_id in accounts:
-            con.execute(
-                "INSERT INTO accounts VALUES (?, ?, ?, 'channel', ?, ?, ?)",
-                [platform, account_id, name, START, START + timedelta(days=days), outlet_id],
-            )
-            con.execute(
-                "INSERT INTO account_names VALUES (?, ?, ?, ?, ?)",
-                [platform, account_id, name, START, START + timedelta(days=days)],
-            )
-        con.execute(
-            "INSERT INTO account_names VALUES ('telegram', '2001', 'Old Supporter Name', ?, ?)",
-            [START - timedelta(days=30), START],
-        )
-        posts, links = [], []
-        kinds = ["text", "photo", "video", "text", "document"]
-        for outlet_id, account_id, every in ((1, "1001", 12), (2, "1002", 24), (3, "1003", 36)):
-            for i in range(days * 24 // every):
-                ts = START + timedelta(hours=every * i)
-                if outlet_id == 1 and 120 <= (ts - START).days < 130:
-                    continue
-                mid = i + 1
-                posts.append(("telegram", account_id, mid, ts, kinds[i % 5],
-                              f"placeholder release {mid} of outlet {outlet_id}",
-                              None, None, outlet_id, True))  # fmt: skip
-                if i % 4 == 0:
-                    host = ["t.me", "files.example.net", "video.example.com"][i % 3]
-                    links.append(("telegram", account_id, mid, f"https://{host}/x{mid}", host,
-                                  ["telegram", "file_host", "video"][i % 3], ts))  # fmt: skip
-        for n, account_id in enumerate(("2001", "2002")):
-            for i in range(days):
-                ts = START + timedelta(days=i, hours=3 + n)
-                posts.append(("telegram", account_id, i + 1, ts, "text",
-                              f"placeholder forward {i}", "Outlet A", "1001", 4 + n, False))  # fmt: skip
-        posts.append(("telegram", "2001", 10_000, START + timedelta(days=5, hours=1), "text",
-                      HOSTILE, None, None, 4, False))  # fmt: skip
-        con.executemany(
-            "INSERT INTO posts (platform, account_id, message_id, ts, time_from_local, kind, text,"
-            " forwarded_from, forwarded_account_id, source_id, outlet_id, official)"
-            " VALUES (?, ?, ?, ?, FALSE, ?, ?, ?, ?, 1, ?, ?)",
-            [(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]) for p in posts],
-        )
-        con.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", links)
-        con.execute(
-            "INSERT INTO coverage VALUES (1, 'telegram', '1001', ?, ?, 1, 400, 400)",
-            [START, START + timedelta(days=days)],
-        )
-    _ = json  # keep the import for factories that add media JSON
-
-
-@dataclass
-class Env:
-    """A populated store with one user per role."""
-
-    path: Path
-    tokens: dict[str, str]
-
-
-def make_env(base: Path) -> Env:
-    path = base / "store.duckdb"
-    populate(path)
-    tokens = {}
-    with Store.open(path) as store:
-        for role in ROLES:
-            _, tokens[role] = add_user(store, f"{role}1", role)
-    return Env(path, tokens)
+from webfactory import Env, make_env
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +36,3 @@ async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-
-
-def bearer(env: Env, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {env.tokens[role]}"}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
-from conftest import HOSTILE, Env, bearer
+from webfactory import HOSTILE, Env, bearer
 
 pytestmark = pytest.mark.anyio
 

@@ -35,7 +35,7 @@ def report(
 ) -> None:
     """Write a self-contained HTML report (opens offline; plotly.js inlined).
 
-    Example: mutewatch report --baseline 2023-01-01..2023-12-31 --period 2024-01-01..2024-06-30 --out report.html --png-dir charts/
+    Example: mutewatch report --period 2024-01-01..2024-06-30 --out report.html --png-dir charts/
     """
     from mutewatch.show.report import ReportOptions, write_report
 

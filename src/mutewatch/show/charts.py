@@ -60,7 +60,8 @@ class Filters:
 
     def where(self, alias: str = "p", ts: str = "ts") -> tuple[str, list[Any]]:
         """SQL conditions and parameters for this filter."""
-        parts, params = ["TRUE"], []
+        parts: list[str] = ["TRUE"]
+        params: list[Any] = []
         if self.since is not None:
             parts.append(f"{alias}.{ts} >= ?")
             params.append(self.since)
@@ -98,7 +99,9 @@ TITLES = {
 def choose_bucket(store: Store, filters: Filters) -> str:
     """day, week or month from the span of the filtered posts."""
     where, params = filters.where()
-    row = store.con.execute(f"SELECT min(ts), max(ts) FROM posts p WHERE {where}", params).fetchone()
+    row = store.con.execute(
+        f"SELECT min(ts), max(ts) FROM posts p WHERE {where}", params
+    ).fetchone()
     if not row or row[0] is None:
         return "week"
     span = row[1] - row[0]
@@ -243,7 +246,9 @@ def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
         )
     fig.update_xaxes(type="date")
     outlets = {r["outlet"] for r in rows}
-    return _layout(fig, TITLES["silences"], barmode="overlay", height=max(320, 60 + 24 * len(outlets)))
+    return _layout(
+        fig, TITLES["silences"], barmode="overlay", height=max(320, 60 + 24 * len(outlets))
+    )
 
 
 def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
@@ -289,7 +294,9 @@ def _link_where(f: Filters) -> tuple[str, list[Any]]:
     return where, params
 
 
-def hosts(store: Store, f: Filters, bucket: str) -> tuple[go.Figure, go.Figure, list[dict[str, Any]]]:
+def hosts(
+    store: Store, f: Filters, bucket: str
+) -> tuple[go.Figure, go.Figure, list[dict[str, Any]]]:
     """Links by host class per bucket, distinct hosts per bucket, and the top hosts."""
     where, params = _link_where(f)
     rows = store.con.execute(

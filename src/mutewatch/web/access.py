@@ -62,6 +62,7 @@ class Snapshot:
     generation: int
     signature: tuple[Any, ...]
     con: duckdb.DuckDBPyConnection
+    data_version: str = ""
     users: int = 0
     retired: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -83,6 +84,40 @@ class _Job:
     future: Future[Any]
     deadline: float
     persistent: bool
+
+
+DATA_TABLES = (
+    "posts", "outlets", "accounts", "account_names", "outlet_accounts", "links", "sources",
+    "coverage", "quarantine", "id_gaps", "ingest_runs",
+)  # fmt: skip
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """A fingerprint of the observatory's tables (not the web or moderation tables).
+
+    Measurement results are cached under it, so logins or moderation writes, which make a
+    new snapshot, do not throw away cached measurements.
+    """
+    have = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    parts: list[Any] = []
+    for table in DATA_TABLES:
+        if table in have:
+            parts.append(con.execute(f"SELECT count(*) FROM {table}").fetchone())
+    if "sources" in have:
+        parts.append(con.execute("SELECT max(source_id), max(finished_at) FROM sources").fetchone())
+    if "outlets" in have:
+        parts.append(
+            con.execute(
+                "SELECT sum(hash(outlet_id, name, official, region, registered)) FROM outlets"
+            ).fetchone()
+        )
+    if "accounts" in have:
+        parts.append(
+            con.execute("SELECT sum(hash(account_id, name, outlet_id)) FROM accounts").fetchone()
+        )
+    return repr(parts)
 
 
 def file_signature(path: Path) -> tuple[Any, ...]:
@@ -129,14 +164,15 @@ class StoreGateway:
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
-        """Start the worker; prepare the store (migrations) and take the first snapshot."""
+        """Start the worker (the first write creates and migrates the store)."""
         if self._thread is not None:
             return
         self._thread = threading.Thread(target=self._run, name="mutewatch-store", daemon=True)
         self._thread.start()
-        with contextlib.suppress(StoreBusyError):
-            self.write(lambda store: None, timeout=min(self.write_timeout, 5.0))
-        self._snapshot_ready.wait(timeout=5.0)
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until a first snapshot exists; False if none came in ``timeout`` seconds."""
+        return self._snapshot_ready.wait(timeout=timeout)
 
     def stop(self) -> None:
         """Finish queued jobs, stop the worker, close and delete the snapshots."""
@@ -350,7 +386,7 @@ class StoreGateway:
             guard.close()
         con = duckdb.connect(str(target), read_only=True)
         con.execute("SET TimeZone = 'UTC'")
-        return Snapshot(target, generation, signature, con)
+        return Snapshot(target, generation, signature, con, data_version(con))
 
     def _retire(self, snap: Snapshot) -> None:
         with snap.lock:

@@ -72,7 +72,7 @@ def cached(request: Request, what: str, params: tuple[Any, ...], fn: Callable[[S
     """Compute ``fn(store)`` on the current snapshot, or return the cached result."""
     gateway = request.app.state.gateway
     with gateway.reading() as snap:
-        key = (snap.generation, what, params)
+        key = (snap.data_version, what, params)
 
         def compute() -> Any:
             store = snap.store()
@@ -119,31 +119,54 @@ def _guess(value: str) -> Any:
     return value
 
 
+# options that would let a caller pick files, hosts or a heavy engine: CLI only
+API_DENIED = {"engine", "spark_master", "parquet", "as_json", "json", "store"}
+
+
 def measurement_options(name: str, request: Request) -> dict[str, Any]:
-    """Query parameters converted like the CLI would convert the same options."""
+    """Query parameters converted like the CLI would convert the same options.
+
+    A parameter is named like the CLI option in snake_case (``--min-hours`` is
+    ``min_hours``, ``--from`` is ``from``); the option's own name (``date_from``) works too.
+    """
     command = _cli_command(name)
     query = request.query_params
+    denied = [key for key in query if key in API_DENIED]
+    if denied:
+        raise UsageError(
+            f"the option {denied[0]!r} is not available over the API",
+            hint="the server always measures its own store with DuckDB; use the CLI for more",
+        )
     if command is None:
         return {key: _guess(query[key]) for key in query}
-    params = {p.name: p for p in command.params if isinstance(p, click.Option) and p.name}
+    params: dict[str, click.Option] = {}
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name and param.name not in API_DENIED:
+            params[param.name] = param
+            for opt in param.opts:
+                params.setdefault(opt.lstrip("-").replace("-", "_"), param)
     options: dict[str, Any] = {}
     ctx = click.Context(command)
     for key in query:
         param = params.get(key)
-        if param is None or key in ("json", "store"):
-            known = ", ".join(sorted(k for k in params if k not in ("json", "store")))
+        if param is None:
+            known = ", ".join(sorted(params))
             raise UsageError(
                 f"unknown query parameter {key!r} for {name}", hint=f"known: {known or 'none'}"
             )
+        assert param.name is not None
         raw: Any = query.getlist(key) if param.multiple else query[key]
         if param.is_flag and not param.multiple:
-            raw = raw.lower() in ("1", "true", "yes", "on")
-            options[key] = raw
+            options[param.name] = str(raw).lower() in ("1", "true", "yes", "on")
             continue
         try:
-            options[key] = param.type_cast_value(ctx, raw)
+            options[param.name] = param.type_cast_value(ctx, raw)
         except click.BadParameter as exc:
             raise UsageError(f"bad value {raw!r} for {key}: {exc.message}") from exc
+    for param in {id(p): p for p in params.values()}.values():
+        if param.name and param.name not in options:
+            # the CLI's defaults, so the answer is the CLI's answer
+            options[param.name] = param.type_cast_value(ctx, param.get_default(ctx))
     return options
 
 
@@ -170,7 +193,7 @@ def _measurement_endpoint(path: str, name: str) -> None:
         key = tuple(sorted((k, repr(v)) for k, v in options.items()))
         gateway = request.app.state.gateway
         with gateway.reading() as snap:
-            cache_key = (snap.generation, name, key)
+            cache_key = (snap.data_version, name, key)
             result = request.app.state.cache.get_or_compute(
                 cache_key, lambda: queries.jsonable(run_measurement_on(name, snap.path, options))
             )
@@ -201,13 +224,9 @@ for _path, _name in MEASUREMENTS.items():
 
 
 @router.get("/outlets/{outlet_id}", tags=["measurements"])
-def get_outlet(
-    request: Request, outlet_id: int, user: Annotated[User, Depends(VIEW)]
-) -> Any:
+def get_outlet(request: Request, outlet_id: int, user: Annotated[User, Depends(VIEW)]) -> Any:
     """One outlet: accounts, names over time, daily posts (supporters pseudonymised for viewers)."""
-    data = cached(
-        request, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id)
-    )
+    data = cached(request, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id))
     return shown(request, user, data)
 
 
@@ -216,7 +235,9 @@ def get_outlet(
 def get_posts(
     request: Request,
     user: Annotated[User, Depends(READ)],
-    q: Annotated[str | None, Query(max_length=200, description="substring, case-insensitive")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="substring, case-insensitive")
+    ] = None,
     outlet_id: int | None = None,
     since: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive")] = None,
     until: Annotated[str | None, Query(description="YYYY-MM-DD, exclusive")] = None,
@@ -256,7 +277,10 @@ def post_user(request: Request, body: NewUser, user: Annotated[User, Depends(ADM
     """Create a user (or issue a new token); returns `{name, role, token}` once."""
     created, token = request.app.state.gateway.write(lambda s: add_user(s, body.name, body.role))
     request.app.state.auth.audit(
-        "user.add", actor=user.name, target=created.name, detail={"role": created.role},
+        "user.add",
+        actor=user.name,
+        target=created.name,
+        detail={"role": created.role},
         ip=_ip(request),
     )
     return {"name": created.name, "role": created.role, "token": token}
@@ -272,9 +296,7 @@ def delete_user(request: Request, name: str, user: Annotated[User, Depends(ADMIN
 
 
 @router.get("/audit", tags=["admin"])
-def get_audit(
-    request: Request, user: Annotated[User, Depends(ADMIN)], limit: int = 200
-) -> Any:
+def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: int = 200) -> Any:
     """The newest audit entries (logins, failed logins, admin actions)."""
     if not 1 <= limit <= 5000:
         raise UsageError(f"limit={limit} is out of range", hint="use 1..5000")
@@ -302,7 +324,10 @@ async def post_ingest(
     jobs: IngestJobs = request.app.state.ingest_jobs
     job = await jobs.receive(file)
     request.app.state.auth.audit(
-        "ingest.upload", actor=user.name, target=job["file"], detail={"job": job["id"]},
+        "ingest.upload",
+        actor=user.name,
+        target=job["file"],
+        detail={"job": job["id"]},
         ip=_ip(request),
     )
     jobs.start(request.app.state.gateway, job["id"], request.app.state.auth, user.name)
@@ -342,9 +367,15 @@ class IngestJobs:
                 digest.update(chunk)
                 out.write(chunk)
         job = {
-            "id": job_id, "file": name, "path": str(target), "bytes": size,
-            "sha256": digest.hexdigest(), "state": "queued",
-            "queued_at": datetime.now(UTC).isoformat(), "report": None, "error": None,
+            "id": job_id,
+            "file": name,
+            "path": str(target),
+            "bytes": size,
+            "sha256": digest.hexdigest(),
+            "state": "queued",
+            "queued_at": datetime.now(UTC).isoformat(),
+            "report": None,
+            "error": None,
         }
         self._jobs[job_id] = job
         return job
@@ -363,10 +394,17 @@ class IngestJobs:
             if exc is None:
                 job.update(state="done", report=queries.jsonable(_as_dict(fut.result())))
             else:
-                job.update(state="failed", error={"code": getattr(exc, "code", "internal_error"),
-                                                  "message": str(exc)})
-            auth.audit("ingest.finish", actor=actor, target=job["file"],
-                       detail={"job": job_id, "state": job["state"]}, ok=exc is None)
+                job.update(
+                    state="failed",
+                    error={"code": getattr(exc, "code", "internal_error"), "message": str(exc)},
+                )
+            auth.audit(
+                "ingest.finish",
+                actor=actor,
+                target=job["file"],
+                detail={"job": job_id, "state": job["state"]},
+                ok=exc is None,
+            )
 
         future.add_done_callback(done)
 
@@ -403,6 +441,10 @@ def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """The one error shape of the API."""
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )

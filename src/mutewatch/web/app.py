@@ -8,7 +8,8 @@ Settings (keyword arguments): ``cache_dir`` (snapshots; default a temporary dire
 ``pseudonym_key`` (default env ``MUTEWATCH_PSEUDONYM_KEY``, else generated once and kept in
 the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
 ``ingest`` (a ``callable(store, path)`` replacing ``mutewatch.ingest.ingest``; for tests),
-``login_limit`` (failed logins per 5 minutes, 5).
+``login_limit`` (failed logins per 5 minutes, 5), ``moderation`` (False: leave out
+``mutewatch.web.moderation`` even when it is installed).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import importlib
 import logging
 import os
 import secrets
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -65,15 +67,22 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
         migrators=[migrate_web],
     )
     gateway.start()
+    pseudonym_key = settings.get("pseudonym_key") or os.environ.get("MUTEWATCH_PSEUDONYM_KEY")
     try:
-        session_secret = str(
-            settings.get("session_secret")
-            or gateway.write(lambda s: get_or_create_setting(s, "session_secret"), timeout=5)
+        stored = gateway.write(
+            lambda s: (
+                get_or_create_setting(s, "session_secret"),
+                get_or_create_setting(s, "pseudonym_key"),
+            ),
+            timeout=5,
         )
+        session_secret = str(settings.get("session_secret") or stored[0])
+        pseudonym_key = pseudonym_key or stored[1]
     except StoreError:
         log.warning("store busy at start: sessions will not survive a restart")
-        session_secret = secrets.token_hex(32)
-    pseudonym_key = settings.get("pseudonym_key") or os.environ.get("MUTEWATCH_PSEUDONYM_KEY")
+        session_secret = str(settings.get("session_secret") or secrets.token_hex(32))
+    gateway.wait_ready(timeout=5.0)
+    threading.Thread(target=_warm_up, name="mutewatch-warm-up", daemon=True).start()
     auth = AuthService(gateway, pseudonym_key=pseudonym_key, session_secret=session_secret)
     auth.limiter = LoginLimiter(limit=int(settings.get("login_limit", 5)))
 
@@ -112,6 +121,14 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     return app
 
 
+def _warm_up() -> None:
+    """Import the measurement library ahead of the first request (Ibis takes seconds)."""
+    try:
+        importlib.import_module("mutewatch.measure.registry")
+    except Exception:  # noqa: BLE001 - reported when a measurement is requested
+        log.debug("measurement library not importable yet", exc_info=True)
+
+
 def _version() -> str:
     try:
         from importlib.metadata import version
@@ -123,11 +140,20 @@ def _version() -> str:
 
 def _include_moderation(app: FastAPI) -> None:
     """Add ``mutewatch.web.moderation.router`` (and call its ``setup(app)``) if it exists."""
+    app.state.moderation_error = None
+    if app.state.settings.get("moderation") is False:
+        return
     try:
         module = importlib.import_module("mutewatch.web.moderation")
     except ModuleNotFoundError as exc:
-        if exc.name != "mutewatch.web.moderation":
-            raise
+        if exc.name == "mutewatch.web.moderation":
+            return
+        app.state.moderation_error = repr(exc)
+        log.exception("moderation is unavailable: mutewatch.web.moderation failed to import")
+        return
+    except Exception as exc:  # noqa: BLE001 - a broken optional module must not stop the server
+        app.state.moderation_error = repr(exc)
+        log.exception("moderation is unavailable: mutewatch.web.moderation failed to import")
         return
     router = getattr(module, "router", None)
     if router is not None:

@@ -425,17 +425,17 @@ async def authenticate(request: Request) -> User:
                 "the Authorization header must be `Bearer TOKEN`",
                 hint="create a token with `mutewatch users add NAME --role ROLE`",
             )
-        user = auth.user_for_token(token.strip())
+        user: User | None = auth.user_for_token(token.strip())
         if user is None:
             raise AuthError("unknown or revoked token", hint="ask an admin for a new token")
         return user
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
-        user = auth.user_for_session(session_id)
-        if user is not None:
+        session_user: User | None = auth.user_for_session(session_id)
+        if session_user is not None:
             if request.method not in SAFE_METHODS:
                 await _check_csrf(request, auth.csrf_for(session_id))
-            return user
+            return session_user
     raise AuthError(
         "authentication required",
         hint="send `Authorization: Bearer TOKEN` or log in at /login",

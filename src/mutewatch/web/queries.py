@@ -106,9 +106,7 @@ def outlet_detail(store: Store, outlet_id: int) -> dict[str, Any]:
         "FROM posts WHERE outlet_id = ? GROUP BY ALL ORDER BY day",
         [outlet_id],
     )
-    return jsonable(
-        {"outlet": found[0], "accounts": accounts, "names": names, "daily": daily}
-    )  # type: ignore[no-any-return]
+    return jsonable({"outlet": found[0], "accounts": accounts, "names": names, "daily": daily})  # type: ignore[no-any-return]
 
 
 def parse_time(value: str | None, name: str) -> datetime | None:
@@ -140,7 +138,8 @@ def search_posts(
         raise UsageError(f"limit={limit} is out of range", hint="use 1..500")
     if offset < 0:
         raise UsageError(f"offset={offset} is negative", hint="use 0 or more")
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append("p.text ILIKE ? ESCAPE '\\'")
