@@ -1,0 +1,369 @@
+"""Silences: long gaps between counted posts, how unusual they were, and whether we saw them.
+
+Method:
+
+* **Gaps.** Counted posts (``--of``, default official releases without forwards, so supporter
+  chatter and forwarded official posts never break an official silence) are ordered by time
+  (ties by platform, account, message id) per series: one series for ``--scope network``,
+  one per outlet for ``--scope outlet``. A gap runs from a post (``start``) to the next one
+  (``end``); its length comes from ``ts.delta(prev, unit="microsecond")``. Window functions
+  (lag, running max, rank) run in one Ibis expression on DuckDB or Spark.
+* **Silence**: a gap of at least ``--min-hours``. ``rank`` = 1 + the number of gaps of the
+  same series (all gaps, not only silences) that were longer; ``unprecedented`` = longer than
+  every earlier gap of the same series in the record (``previous_longest_hours``), vacuously
+  true for the series' first gap.
+* **p_value**: see ``stats`` (seasonal negative binomial fitted to the preceding weeks).
+* **coverage**: for every channel of the series (the outlet's accounts; for the network, every
+  account of a counted outlet) whose archive (the union of its ``coverage`` windows over all
+  sources) overlaps the gap, the share of the gap inside its coverage windows, minus time
+  inside an ``id_gaps`` interval (message ids missing: deleted or not collected). ``full`` =
+  every such channel covered the whole gap with no missing ids; ``none`` = none covered any
+  of it (or no channel's archive reaches into the gap); ``partial`` otherwise.
+  ``covered_share`` is the mean share over those channels.
+* **Coordinated silences**: per-outlet silences (same ``--min-hours``, coverage not ``none``)
+  are swept in time; a window is a maximal stretch where at least ``k`` of the ``N`` outlets
+  counted in the selection were silent at once (default ``k`` = half of ``N``, at least 2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from mutewatch.errors import UsageError
+from mutewatch.measure import stats
+from mutewatch.measure.engine import Engine
+from mutewatch.measure.params import Params, iso
+
+SCOPES = ("network", "outlet")
+_US_PER_HOUR = 3_600_000_000
+
+
+def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> ir.Table:
+    """Gaps of at least ``min_hours`` with rank and running record, as one Ibis expression.
+
+    Columns: series (outlet_id, -1 for unattributed; 0 for the network), start, end,
+    gap_us, rank, prior_max_us (longest earlier gap, null for the first), n_gaps,
+    first_ts (the series' first counted post).
+    """
+    p = engine.posts(params)
+    series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
+    p = p.select(
+        series=series, ts=p.ts, platform=p.platform, account_id=p.account_id, mid=p.message_id
+    )
+    order = [p.ts, p.platform, p.account_id, p.mid]
+    g = p.mutate(
+        start=p.ts.lag().over(ibis.window(group_by=p.series, order_by=order)),
+        first_ts=p.ts.min().over(ibis.window(group_by=p.series)),
+    )
+    g = g.filter(g.start.notnull())
+    g = g.mutate(gap_us=g.ts.delta(g.start, unit="microsecond"))
+    order = ["ts", "platform", "account_id", "mid"]
+    g = g.mutate(
+        rank=ibis.rank().over(ibis.window(group_by=g.series, order_by=ibis.desc(g.gap_us))) + 1,
+        running=g.gap_us.max().over(ibis.window(group_by=g.series, order_by=order, rows=(None, 0))),
+        n_gaps=g.count().over(ibis.window(group_by=g.series)),
+    )
+    g = g.mutate(prior_max_us=g.running.lag().over(ibis.window(group_by="series", order_by=order)))
+    g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
+    return g.select(
+        "series", "start", g.ts.name("end"), "gap_us", "rank", "prior_max_us", "n_gaps", "first_ts"
+    )
+
+
+def _lookback_counts(
+    engine: Engine, params: Params, scope: str, gaps: pd.DataFrame, lookback_days: float
+) -> dict[int, list[tuple[datetime, int, int]]]:
+    """Per gap (by row position), posts per (day, hour) in [lookback start, gap start]."""
+    if gaps.empty:
+        return {}
+    frame = pd.DataFrame(
+        {
+            "gid": np.arange(len(gaps), dtype="int64"),
+            "gseries": gaps["series"].astype("int64"),
+            "gstart": gaps["start"].astype("datetime64[us]"),
+            "glb": gaps["lb_start"].astype("datetime64[us]"),
+        }
+    )
+    g = ibis.memtable(frame)
+    p = engine.posts(params)
+    series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0, type="int64")
+    p = p.select(series=series.cast("int64"), ts=p.ts)
+    j = p.join(g, [p.series == g.gseries, p.ts >= g.glb, p.ts <= g.gstart])
+    t = j.select(gid=j.gid, day=j.ts.truncate("D"), hour=j.ts.hour())
+    df = engine.execute(t.group_by(["gid", "day", "hour"]).agg(n=t.count()))
+    out: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
+    for gid, day, hour, n in zip(df["gid"], df["day"], df["hour"], df["n"], strict=True):
+        out[int(gid)].append((pd.Timestamp(day).to_pydatetime(), int(hour), int(n)))
+    return out
+
+
+def _channels(engine: Engine, params: Params) -> pd.DataFrame:
+    """Accounts with their outlet and officialness (small)."""
+    a = engine.table("accounts")
+    o = engine.table("outlets")
+    j = a.left_join(o, a.outlet_id == o.outlet_id)
+    df = engine.execute(
+        j.select(
+            platform=j.platform,
+            account_id=j.account_id,
+            oid=a.outlet_id.fill_null(-1),
+            official=o.official.fill_null(False),
+        )
+    )
+    if params.of == "official":
+        df = df[df["official"]]
+    elif params.of == "supporter":
+        df = df[~df["official"]]
+    return df
+
+
+def _merge(intervals: list[tuple[np.datetime64, np.datetime64]]) -> list[tuple[Any, Any]]:
+    out: list[list[Any]] = []
+    for lo, hi in sorted(intervals):
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(a, b) for a, b in out]
+
+
+def _overlap(starts: Any, ends: Any, windows: list[tuple[Any, Any]]) -> Any:
+    total = np.zeros(len(starts), dtype="int64")
+    for lo, hi in windows:
+        a = np.maximum(starts, lo)
+        b = np.minimum(ends, hi)
+        total += np.clip((b - a).astype("int64"), 0, None)
+    return total
+
+
+def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> pd.DataFrame:
+    """coverage (full/partial/none) and covered_share per gap; see the module docstring."""
+    out = pd.DataFrame({"coverage": ["none"] * len(gaps), "covered_share": [0.0] * len(gaps)})
+    if gaps.empty:
+        return out
+    cov = engine.execute(
+        engine.table("coverage").select("platform", "account_id", "first_time", "last_time")
+    ).dropna()
+    idg = engine.execute(
+        engine.table("id_gaps").select("platform", "account_id", "after_ts", "before_ts")
+    )
+    chans = _channels(engine, params)
+    windows: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for r in cov.itertuples(index=False):
+        windows[(r.platform, r.account_id)].append(
+            (np.datetime64(r.first_time, "us"), np.datetime64(r.last_time, "us"))
+        )
+    holes: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for r in idg.itertuples(index=False):
+        holes[(r.platform, r.account_id)].append(
+            (np.datetime64(r.after_ts, "us"), np.datetime64(r.before_ts, "us"))
+        )
+    starts = gaps["start"].to_numpy(dtype="datetime64[us]")
+    ends = gaps["end"].to_numpy(dtype="datetime64[us]")
+    length = np.maximum((ends - starts).astype("int64"), 1)
+    series = gaps["series"].to_numpy()
+    n_rel = np.zeros(len(gaps))
+    share_sum = np.zeros(len(gaps))
+    share_min = np.ones(len(gaps))
+    share_max = np.zeros(len(gaps))
+    for r in chans.itertuples(index=False):
+        key = (r.platform, r.account_id)
+        if key not in windows:
+            continue
+        mask = series == r.oid if scope == "outlet" else np.ones(len(gaps), dtype=bool)
+        if not mask.any():
+            continue
+        merged = _merge(windows[key])
+        lo, hi = merged[0][0], merged[-1][1]
+        relevant = mask & (starts < hi) & (ends > lo)
+        if not relevant.any():
+            continue
+        covered = _overlap(starts, ends, merged)
+        if key in holes:
+            # missing ids inside covered time make that time unknown
+            cut = [
+                (max(a, w0), min(b, w1))
+                for a, b in _merge(holes[key])
+                for w0, w1 in merged
+                if max(a, w0) < min(b, w1)
+            ]
+            covered = covered - _overlap(starts, ends, _merge(cut))
+        share = np.where(relevant, covered / length, 0.0)
+        n_rel += relevant
+        share_sum += share
+        share_min = np.where(relevant, np.minimum(share_min, share), share_min)
+        share_max = np.where(relevant, np.maximum(share_max, share), share_max)
+    labels = np.where(
+        n_rel == 0,
+        "none",
+        np.where(share_min >= 1 - 1e-9, "full", np.where(share_max <= 1e-9, "none", "partial")),
+    )
+    out["coverage"] = labels
+    out["covered_share"] = np.round(np.where(n_rel > 0, share_sum / np.maximum(n_rel, 1), 0.0), 4)
+    return out
+
+
+def _p_values(
+    engine: Engine,
+    params: Params,
+    scope: str,
+    gaps: pd.DataFrame,
+    lookback_days: float,
+    min_lookback_days: float,
+) -> list[dict[str, float]]:
+    lb = gaps["start"] - pd.Timedelta(days=lookback_days)
+    gaps = gaps.assign(lb_start=lb.where(lb > gaps["first_ts"], gaps["first_ts"]))
+    counts = _lookback_counts(engine, params, scope, gaps, lookback_days)
+    out: list[dict[str, float]] = []
+    for i, r in enumerate(gaps.itertuples(index=False)):
+        start, lb_start = r.start.to_pydatetime(), r.lb_start.to_pydatetime()
+        if (start - lb_start) < timedelta(days=min_lookback_days):
+            out.append({})
+            continue
+        out.append(stats.gap_p_value(start, r.end.to_pydatetime(), lb_start, counts.get(i, [])))
+    return out
+
+
+def _scope_silences(
+    engine: Engine,
+    params: Params,
+    scope: str,
+    min_hours: float,
+    lookback_days: float,
+    min_lookback_days: float,
+    names: dict[int, str],
+) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    gaps = engine.execute(gaps_expr(engine, params, scope, min_hours))
+    gaps = gaps.sort_values(["series", "start", "end"], kind="stable").reset_index(drop=True)
+    cov = coverage(engine, params, scope, gaps)
+    pvals = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
+    rows = []
+    for i, r in enumerate(gaps.itertuples(index=False)):
+        prior = None if pd.isna(r.prior_max_us) else int(r.prior_max_us)
+        pv = pvals[i]
+        rows.append(
+            {
+                "scope": scope,
+                "outlet": names.get(int(r.series)) if scope == "outlet" else None,
+                "start": iso(r.start.to_pydatetime()),
+                "end": iso(r.end.to_pydatetime()),
+                "hours": round(int(r.gap_us) / _US_PER_HOUR, 4),
+                "unprecedented": prior is None or int(r.gap_us) > prior,
+                "previous_longest_hours": None if prior is None else round(prior / _US_PER_HOUR, 4),
+                "rank": int(r.rank),
+                "gaps_in_series": int(r.n_gaps),
+                "p_value": _round_sig(pv.get("p_value")),
+                "expected_posts": _round_sig(pv.get("expected")),
+                "dispersion": _round_sig(pv.get("inv_r")),
+                "coverage": str(cov.at[i, "coverage"]),
+                "covered_share": float(cov.at[i, "covered_share"]),
+                "_series": int(r.series),
+            }
+        )
+    return rows, gaps
+
+
+def _round_sig(x: float | None, digits: int = 6) -> float | None:
+    if x is None or not math.isfinite(x):
+        return None
+    return float(f"{x:.{digits}g}")
+
+
+def coordinated(rows: list[dict[str, Any]], n_outlets: int, k: int | None) -> dict[str, Any]:
+    """Windows where at least k of the N outlets were silent at once (sweep line)."""
+    k_eff = k if k is not None else max(2, math.ceil(n_outlets / 2))
+    events: list[tuple[str, int, str]] = []
+    for r in rows:
+        if r["coverage"] == "none":
+            continue
+        label = r["outlet"] if r["outlet"] is not None else f"#{r['_series']}"
+        events.append((r["start"], 1, label))
+        events.append((r["end"], -1, label))
+    events.sort(key=lambda e: (e[0], e[1]))  # ends before starts at the same instant
+    windows: list[dict[str, Any]] = []
+    silent: dict[str, int] = defaultdict(int)
+    current: dict[str, Any] | None = None
+    for at, delta, label in events:
+        silent[label] += delta
+        if silent[label] == 0:
+            del silent[label]
+        count = len(silent)
+        if current is None and count >= k_eff:
+            current = {"start": at, "outlets": set(silent), "max_silent": count}
+        elif current is not None and count >= k_eff:
+            current["outlets"] |= set(silent)
+            current["max_silent"] = max(current["max_silent"], count)
+        elif current is not None:
+            current["end"] = at
+            windows.append(current)
+            current = None
+    for w in windows:
+        t0 = datetime.fromisoformat(w["start"].rstrip("Z"))
+        t1 = datetime.fromisoformat(w["end"].rstrip("Z"))
+        w["hours"] = round((t1 - t0).total_seconds() / 3600, 4)
+        w["outlets"] = sorted(w["outlets"])
+    return {
+        "k": k_eff,
+        "n": n_outlets,
+        "windows": [
+            {key: w[key] for key in ("start", "end", "hours", "max_silent", "outlets")}
+            for w in windows
+        ],
+    }
+
+
+def measure(
+    engine: Engine,
+    params: Params,
+    *,
+    scope: str = "network",
+    min_hours: float = 12.0,
+    k: int | None = None,
+    lookback_days: float = 28.0,
+    min_lookback_days: float = 7.0,
+    with_coordinated: bool = True,
+) -> dict[str, Any]:
+    """Silences of ``scope`` with rank, record, p-value and coverage; coordinated windows."""
+    if scope not in SCOPES:
+        raise UsageError(f"--scope {scope!r} is not known", hint=f"use one of {SCOPES}")
+    if min_hours <= 0:
+        raise UsageError(f"--min-hours {min_hours} must be positive", hint="e.g. --min-hours 12")
+    if k is not None and k < 1:
+        raise UsageError(f"--k {k} must be at least 1", hint="e.g. --k 3")
+    names_df = engine.outlet_names()
+    names = dict(zip(names_df["outlet_id"].astype(int), names_df["name"], strict=True))
+    args = (min_hours, lookback_days, min_lookback_days, names)
+    rows, _ = _scope_silences(engine, params, scope, *args)
+    result: dict[str, Any] = {"silences": []}
+    if with_coordinated:
+        outlet_rows = (
+            rows if scope == "outlet" else _scope_silences(engine, params, "outlet", *args)[0]
+        )
+        p = engine.posts(params)
+        n_outlets = int(engine.execute(p.aggregate(n=p.outlet_id.nunique()))["n"].iloc[0])
+        result["coordinated"] = coordinated(outlet_rows, n_outlets, k)
+    for r in rows:
+        del r["_series"]
+    rows.sort(key=lambda r: (r["outlet"] or "", r["start"]))
+    result["silences"] = rows
+    result["parameters"] = {
+        **params.echo(),
+        "scope": scope,
+        "min_hours": min_hours,
+        "k": result.get("coordinated", {}).get("k", k),
+        "lookback_days": lookback_days,
+        "min_lookback_days": min_lookback_days,
+    }
+    result["method"] = " ".join((__doc__ or "").split("\n\n", 1)[1].split())
+    result["p_value_method"] = stats.GAP_METHOD.format(
+        lookback=lookback_days, min_lookback=min_lookback_days
+    )
+    return result
