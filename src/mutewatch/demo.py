@@ -194,7 +194,10 @@ def _plan_channels(rng: np.random.Generator, start: int, end: int) -> list[Chann
     plans = ["dormant"] * 8 + ["silenced"] * 21 + ["active"] * 9
     rng.shuffle(plans)
     # the successor outlet and the renamed outlet must stay visible to the end
-    plans[4], plans[11] = "active", "silenced"
+    for pos, want in ((4, "active"), (11, "silenced")):
+        other = next(k for k in range(38) if plans[k] == want and k not in (4, 11))
+        if plans[pos] != want:
+            plans[pos], plans[other] = plans[other], plans[pos]
     for i in range(1, 41):
         plan = plans[i - 1] if i <= 38 else "new"
         ch = Channel(
@@ -231,12 +234,13 @@ def _plan_channels(rng: np.random.Generator, start: int, end: int) -> list[Chann
     for ch in chans:
         if ch.official and ch.plan != "new":
             ch.fwd_p = 0.01
-    # the full-account export: two official chats in left_chats (one overlapping)
+    # the full-account export: two official chats in left_chats, one of them overlapping
+    # a single-chat export
     by_name = {c.name: c for c in chans}
     by_name["Province 40 Media Office"].single_export = False
     by_name["Province 40 Media Office"].account_list = "left_chats"
-    p02 = by_name["Province 02 Media Office"]
-    p02.account_list, p02.account_from = "left_chats", _epoch("2017-10-01")
+    overlap = next(c for c in chans if c.plan == "active" and c.index != 4)
+    overlap.account_list, overlap.account_from = "left_chats", _epoch("2017-10-01")
     return chans
 
 
@@ -348,9 +352,7 @@ def _plant_deleted_block(own: dict[int, _Own], chans: list[Channel]) -> dict[str
     return {"channel_id": str(ch.chat_id), "from": _iso_utc(a), "to": _iso_utc(b)}
 
 
-def _plant_silence(
-    own: dict[int, _Own], chans: list[Channel], scale: float
-) -> tuple[int, int]:
+def _plant_silence(own: dict[int, _Own], chans: list[Channel], scale: float) -> tuple[int, int]:
     """Clear every official post inside the silence and pin posts at both of its edges."""
     s = _epoch(SILENCE_START)
     e = s + int(SILENCE_HOURS * HOUR)
@@ -386,30 +388,53 @@ def _visible_official(own: dict[int, _Own]) -> np.ndarray:
     return np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
 
 
+def _filler_weight(ch: Channel, t: np.ndarray, scale: float) -> np.ndarray:
+    """Gap fillers go to channels not (yet) in decline, so planted declines stay intact."""
+    r = ch.rate(t, scale)
+    if ch.plan in ("active", "new") or ch.decline_at is None:
+        return r
+    return np.where(t < ch.decline_at - 60 * DAY, r, 0.0)
+
+
 def _cap_gaps(
-    own: dict[int, _Own], chans: list[Channel], silence: tuple[int, int], scale: float
+    own: dict[int, _Own],
+    chans: list[Channel],
+    silence: tuple[int, int],
+    scale: float,
+    rng: np.random.Generator,
 ) -> int:
     """Add releases inside any official network gap of MAX_OTHER_GAP_HOURS or more.
 
-    Returns the number of releases added. The planted silence is left alone, so it stays
-    the longest gap on record at any scale.
+    Each added release goes to an official channel drawn in proportion to its planned rate
+    at that time. Returns the number added. The planted silence is left alone, so it stays
+    the longest gap on record at any scale (small scales need many such releases).
     """
     cap = int(MAX_OTHER_GAP_HOURS * HOUR)
-    added = 0
-    while True:
-        ts = _visible_official(own)
-        gaps = np.diff(ts)
-        idx = np.nonzero(gaps >= cap)[0]
-        idx = idx[~((ts[idx] == silence[0]) & (ts[idx + 1] == silence[1]))]
-        if idx.size == 0:
-            return added
-        for k in idx:
-            a, b = int(ts[k]), int(ts[k + 1])
-            n = math.ceil((b - a) / (cap * 0.6)) - 1
-            for m in range(1, n + 1):
-                t = a + (b - a) * m // (n + 1)
-                _insert(own[_busiest(chans, t, scale).index], t)
-                added += 1
+    ts = _visible_official(own)
+    gaps = np.diff(ts)
+    idx = np.nonzero(gaps >= cap)[0]
+    idx = idx[~((ts[idx] == silence[0]) & (ts[idx + 1] == silence[1]))]
+    times: list[int] = []
+    for k in idx.tolist():
+        a, b = int(ts[k]), int(ts[k + 1])
+        n = math.ceil((b - a) / (cap * 0.6)) - 1
+        times += [a + (b - a) * m // (n + 1) for m in range(1, n + 1)]
+    if not times:
+        return 0
+    official = [c for c in chans if c.official]
+    t = np.array(times, dtype=np.int64)
+    rates = np.stack([_filler_weight(c, t, scale) for c in official])  # (channels, fillers)
+    rates[:, rates.sum(axis=0) == 0] = 1.0
+    cum = np.cumsum(rates / rates.sum(axis=0), axis=0)
+    owner = (rng.random(t.size) > cum).sum(axis=0).clip(0, len(official) - 1)
+    for j, ch in enumerate(official):
+        extra = t[owner == j]
+        if extra.size:
+            o = own[ch.index]
+            order = np.argsort(np.concatenate([o.ts, extra]), kind="stable")
+            o.ts = np.concatenate([o.ts, extra])[order]
+            o.deleted = np.concatenate([o.deleted, np.zeros(extra.size, bool)])[order]
+    return int(t.size)
 
 
 # --------------------------------------------------------------------------------------
@@ -622,7 +647,8 @@ def _media(rel: _Release) -> dict[str, Any]:
         m.update({"performer": "Placeholder Studio", "title": f"Track {rel.seq}"})
     m["duration_seconds"] = dur
     if k in ("video_file", "video_message", "animation"):
-        m.update({"width": 640 if k != "video_message" else 384, "height": 360 if k != "video_message" else 384})  # noqa: E501
+        side = 384 if k == "video_message" else 0
+        m.update({"width": side or 640, "height": side or 360})
     return m
 
 
@@ -682,7 +708,9 @@ class _ChatWriter:
         self._sep = b",\n" + pad + b"  "
 
     def write(self, message: Any) -> None:
-        self._buf.append((self._sep if self.count else self._sep_first) + _fmt(message, self.depth + 2))
+        self._buf.append(
+            (self._sep if self.count else self._sep_first) + _fmt(message, self.depth + 2)
+        )
         self.count += 1
         if len(self._buf) >= 2000:
             self.fh.write(b"".join(self._buf))
@@ -711,11 +739,14 @@ class _Built:
 
 
 _MALFORMED_PLAN: dict[str, list[tuple[str, str]]] = {
-    "Province 03 Media Office": [("id_not_integer", "2015-06-10"), ("no_parseable_time", "2017-02-02")],
+    "Province 03 Media Office": [
+        ("id_not_integer", "2015-06-10"),
+        ("no_parseable_time", "2017-02-02"),
+    ],
     "Province 08 Media Office": [("no_parseable_time", "2016-01-20")],
     "Supporter Channel 02": [("no_time", "2016-07-04"), ("not_an_object", "2017-03-03")],
     "Supporter Channel 09": [("id_not_integer", "2016-11-11")],
-}  # fmt: skip
+}
 _DATE_ONLY_CHANNEL = "Province 01 Media Office"
 _DATE_ONLY_COUNT = 5
 
@@ -811,9 +842,7 @@ def _build_channel(
     return out
 
 
-def _service(
-    ev: _Event, ch: Channel, mid: int, clock: _Clock, recent: list[int]
-) -> dict[str, Any]:
+def _service(ev: _Event, ch: Channel, mid: int, clock: _Clock, recent: list[int]) -> dict[str, Any]:
     msg = _head(mid, "service", ev.ts, clock)
     msg["actor"], msg["actor_id"] = ch.name, f"channel{ch.chat_id}"
     action = ev.data["action"]
@@ -899,7 +928,7 @@ def generate(
     own = _official_posts(rng, chans, t0, t1, scale)
     deleted_block = _plant_deleted_block(own, chans)
     silence = _plant_silence(own, chans, scale)
-    fillers = _cap_gaps(own, chans, silence, scale)
+    fillers = _cap_gaps(own, chans, silence, scale, rng)
     for ch in chans:
         if not ch.official:
             ts = _nb_times(rng, ch, t0, t1, scale)
@@ -907,7 +936,9 @@ def generate(
     rels: dict[int, list[_Release]] = {}
     vis: dict[int, list[bool]] = {}
     for ch in chans:
-        rels[ch.index], vis[ch.index], _ = _releases(rng, ch, own[ch.index].ts, own[ch.index].deleted)
+        rels[ch.index], vis[ch.index], _ = _releases(
+            rng, ch, own[ch.index].ts, own[ch.index].deleted
+        )
     off_rels = {c.index: rels[c.index] for c in chans if c.official}
     fwds = _forwards(rng, chans, off_rels, vis, silence)
     clock = _Clock(tz)
@@ -1044,16 +1075,18 @@ def _write_registry(path: Path, chans: list[Channel]) -> None:
     for ch in chans:
         if not ch.registered:
             continue
-        o = outlets.setdefault(
-            ch.outlet,
-            {"name": ch.outlet, "official": ch.official, "accounts": []},
-        )
-        if ch.official:
-            o["region"] = _REGIONS[int(ch.outlet[9:11]) % len(_REGIONS)]
+        o = outlets.get(ch.outlet)
+        if o is None:
+            o = outlets[ch.outlet] = {"name": ch.outlet, "official": ch.official}
+            if ch.official:
+                o["region"] = _REGIONS[int(ch.outlet[9:11]) % len(_REGIONS)]
+            o["accounts"] = []
         o["accounts"].append({"platform": "telegram", "id": str(ch.chat_id)})
     for o in outlets.values():
         if o["official"] and int(o["name"][9:11]) % 10 == 1:
-            o["accounts"].append({"platform": "twitter", "name": f"province{o['name'][9:11]}_media"})
+            o["accounts"].append(
+                {"platform": "twitter", "name": f"province{o['name'][9:11]}_media"}
+            )
     header = (
         "# mutewatch outlet registry for the synthetic demo ecosystem (made-up outlets).\n"
         "# Telegram account id = the bare chat id of the export, as a string.\n"
@@ -1089,14 +1122,23 @@ def _truth(
         "outlet_summary": _outlet_summary(chans, exported),
         "channels": [_channel_truth(ch, built[ch.index]) for ch in chans],
         "renamed": [
-            {"channel_id": str(c.chat_id), "old_name": c.old_name, "new_name": c.name,
-             "at": _iso_utc(c.renamed_at or 0)}
-            for c in chans if c.old_name
-        ],  # fmt: skip
+            {
+                "channel_id": str(c.chat_id),
+                "old_name": c.old_name,
+                "new_name": c.name,
+                "at": _iso_utc(c.renamed_at or 0),
+            }
+            for c in chans
+            if c.old_name
+        ],
         "successors": [
-            {"outlet": c.outlet, "channel_ids": [str(x.chat_id) for x in chans if x.outlet == c.outlet]}
-            for c in chans if c.official and c.name != c.outlet
-        ],  # fmt: skip
+            {
+                "outlet": c.outlet,
+                "channel_ids": [str(x.chat_id) for x in chans if x.outlet == c.outlet],
+            }
+            for c in chans
+            if c.official and c.name != c.outlet
+        ],
         "unregistered_channels": [str(c.chat_id) for c in chans if not c.registered],
         "deleted_block": deleted_block,
         "gap_fillers_added": fillers,
@@ -1137,7 +1179,7 @@ def _silence_truth(
     before = gaps[off[1:] <= s]
     inside = 0
     for ch in chans:
-        for ts, etype, msg in built[ch.index].records:
+        for ts, etype, _msg in built[ch.index].records:
             if etype == FWD and s < ts < e:
                 inside += 1
     sup_inside = sum(
@@ -1249,7 +1291,10 @@ def _file_summary(f: dict[str, Any]) -> dict[str, Any]:
 
 
 def _expected(files: list[dict[str, Any]]) -> dict[str, int]:
-    """Totals one ingest of every file must report: read = new + duplicates + quarantined + skipped."""
+    """Totals one ingest of every file must report.
+
+    read = new + duplicates + quarantined + skipped (service and unsupported records).
+    """
     read = quarantined = skipped = posts_read = 0
     keys: set[tuple[str, int]] = set()
     for f in files:
@@ -1339,4 +1384,3 @@ def write_benchmark_export(
         fh.write(b"\n")
         size = fh.tell()
     return {"messages": w.count, "bytes": size, "posts": posts, "skipped": skipped}
-
