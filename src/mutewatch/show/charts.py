@@ -111,14 +111,15 @@ def choose_bucket(store: Store, filters: Filters) -> str:
 
 
 def _layout(fig: go.Figure, title: str, **extra: Any) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0.01},
-        template="plotly_white",
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        height=380,
-        legend={"orientation": "v"},
-        **extra,
-    )
+    layout: dict[str, Any] = {
+        "title": {"text": title, "x": 0.01},
+        "template": "plotly_white",
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
+        "height": 380,
+        "legend": {"orientation": "v"},
+    }
+    layout.update(extra)
+    fig.update_layout(**layout)
     return fig
 
 

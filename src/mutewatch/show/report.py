@@ -1,0 +1,329 @@
+"""The self-contained HTML report: one file, plotly.js inlined once, opens offline.
+
+Library use::
+
+    from mutewatch.show.report import ReportOptions, write_report
+    written = write_report(Path("mutewatch.duckdb"), Path("report.html"),
+                           ReportOptions.from_strings(period="2024-01-01..2024-06-30"))
+
+Sections: key findings; output over time by outlet and by medium; outlets × months;
+active outlets; silences (unprecedented marked); supporter share and amplification;
+platform and host mix with distinct hosts; data coverage and quarantine; methods appendix.
+``--png-dir`` also writes every chart as a PNG through kaleido and Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from mutewatch.errors import MutewatchError, UsageError
+from mutewatch.show import charts
+from mutewatch.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+SECTIONS: list[tuple[str, str, list[str]]] = [
+    ("key-findings", "Key findings", []),
+    ("output", "Output over time", ["output_by_outlet", "output_by_medium"]),
+    ("heatmap", "Outlets × months", ["heatmap"]),
+    ("active-outlets", "Active outlets over time", ["active_outlets"]),
+    ("silences", "Silences", ["silences"]),
+    ("supporters", "Supporter share and amplification", ["supporters"]),
+    ("platforms", "Platform and host mix", ["hosts", "distinct_hosts"]),
+    ("coverage", "Data coverage and quarantine", ["coverage"]),
+    ("methods", "Methods appendix", []),
+]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """The windows of the report (inclusive UTC days) and the silence parameters."""
+
+    baseline: tuple[date, date] | None = None
+    period: tuple[date, date] | None = None
+    min_hours: float = 48.0
+    min_history: int = 3
+
+    @classmethod
+    def from_strings(
+        cls, *, baseline: str | None = None, period: str | None = None
+    ) -> ReportOptions:
+        """Parse ``A..B`` windows as the CLI gives them."""
+        return cls(
+            baseline=_window(baseline, "--baseline") if baseline else None,
+            period=_window(period, "--period") if period else None,
+        )
+
+    def filters(self) -> charts.Filters:
+        """Charts span the baseline's start to the period's end (everything if unset)."""
+        starts = [w[0] for w in (self.baseline, self.period) if w]
+        ends = [w[1] for w in (self.baseline, self.period) if w]
+        return charts.Filters(
+            since=datetime.combine(min(starts), datetime.min.time()) if starts else None,
+            until=datetime.combine(max(ends) + timedelta(days=1), datetime.min.time())
+            if ends
+            else None,
+            min_hours=self.min_hours,
+            min_history=self.min_history,
+        )
+
+
+def _window(text: str, what: str) -> tuple[date, date]:
+    start, sep, end = text.partition("..")
+    try:
+        if not sep:
+            raise ValueError(text)
+        first, last = date.fromisoformat(start.strip()), date.fromisoformat(end.strip())
+    except ValueError as exc:
+        raise UsageError(
+            f"{what} {text!r} is not a window", hint="write YYYY-MM-DD..YYYY-MM-DD"
+        ) from exc
+    if last < first:
+        raise UsageError(f"{what} {text!r} ends before it starts", hint="write A..B with A <= B")
+    return first, last
+
+
+@dataclass
+class WrittenReport:
+    """What ``write_report`` wrote."""
+
+    html: Path
+    pngs: list[Path] = field(default_factory=list)
+
+
+def load_findings(store_path: Path, options: ReportOptions) -> dict[str, Any]:
+    """The ``findings`` measurement, or an explanation of why it is missing."""
+    kwargs: dict[str, Any] = {}
+    if options.baseline:
+        kwargs["baseline"] = f"{options.baseline[0]}..{options.baseline[1]}"
+    if options.period:
+        kwargs["period"] = f"{options.period[0]}..{options.period[1]}"
+    try:
+        registry = importlib.import_module("mutewatch.measure.registry")
+        if "findings" in getattr(registry, "MEASUREMENTS", {}):
+            return dict(registry.run_measurement("findings", store_path, **kwargs))
+        module = importlib.import_module("mutewatch.measure.findings")
+        return dict(module.findings(store_path, **kwargs))
+    except (ImportError, MutewatchError) as exc:
+        return {"findings": [], "skipped": [{"kind": "all", "reason": str(exc)}], "parameters": {}}
+
+
+def _figure_div(fig: go.Figure, name: str) -> str:
+    return str(
+        pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"chart-{name}",
+            config={"displaylogo": False, "responsive": True},
+        )
+    )
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    if not rows:
+        return "<p class='empty'>None.</p>"
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>" for c in columns) + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _findings_html(found: dict[str, Any]) -> str:
+    items = "".join(
+        f"<li>{html.escape(str(f.get('sentence', '')))}</li>" for f in found.get("findings", [])
+    )
+    skipped = "".join(
+        f"<li>{html.escape(str(s.get('kind')))}: {html.escape(str(s.get('reason')))}</li>"
+        for s in found.get("skipped", [])
+    )
+    out = f"<ul class='findings'>{items}</ul>" if items else "<p>No findings.</p>"
+    if skipped:
+        out += f"<details><summary>Findings left out</summary><ul>{skipped}</ul></details>"
+    return out
+
+
+def _methods_html(
+    options: ReportOptions, found: dict[str, Any], built: charts.ChartSet, status: dict[str, Any]
+) -> str:
+    defs = "".join(
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in charts.DEFINITIONS.items()
+    )
+    params = {
+        "baseline": f"{options.baseline[0]}..{options.baseline[1]}" if options.baseline else "auto",
+        "period": f"{options.period[0]}..{options.period[1]}" if options.period else "auto",
+        "time bucket of the charts": built.bucket,
+        "min_hours (silence)": options.min_hours,
+        "min_history (unprecedented)": options.min_history,
+        "top outlets stacked (others as 'other')": charts.TOP_OUTLETS,
+        "time zone": "UTC",
+    }
+    rows = "".join(
+        f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>"
+        for k, v in params.items()
+    )
+    methods = "".join(
+        f"<dt>{html.escape(str(f.get('kind')))}</dt><dd>{html.escape(str(f.get('method', '')))}"
+        f"<br><code>{html.escape(json.dumps(f.get('parameters', {}), default=str))}</code></dd>"
+        for f in found.get("findings", [])
+    )
+    return (
+        f"<h3>Definitions</h3><dl>{defs}</dl>"
+        f"<h3>Parameters</h3><table><tbody>{rows}</tbody></table>"
+        f"<h3>Findings: method and parameters</h3><dl>{methods or '<dd>none</dd>'}</dl>"
+        f"<h3>Parameters of the findings measurement</h3>"
+        f"<pre>{html.escape(json.dumps(found.get('parameters', {}), indent=1, default=str))}</pre>"
+        f"<h3>The store</h3><pre>{html.escape(json.dumps(status, indent=1, default=str))}</pre>"
+    )
+
+
+def _status(store: Store) -> dict[str, Any]:
+    from mutewatch.web.queries import status
+
+    return status(store)
+
+
+def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[str, go.Figure]]:
+    """The report's HTML and its figures (for PNG export)."""
+    store = Store.open(store_path, read_only=True)
+    try:
+        built = charts.build(store, options.filters())
+        status = _status(store)
+    finally:
+        store.close()
+    found = load_findings(store_path, options)
+    parts: list[str] = []
+    for section_id, title, names in SECTIONS:
+        body = ""
+        if section_id == "key-findings":
+            body = _findings_html(found)
+        elif section_id == "methods":
+            body = _methods_html(options, found, built, status)
+        for name in names:
+            body += f"<figure>{_figure_div(built.figures[name], name)}</figure>"
+        if section_id == "silences":
+            body += "<h3>Unprecedented silences (else the latest)</h3>" + _table(
+                built.tables["silences"], ["outlet", "start", "end", "hours", "unprecedented"]
+            )
+        elif section_id == "platforms":
+            hosts = [
+                dict(h, host=str(h["host"]).replace(".", "[.]")) for h in built.tables["hosts"]
+            ]
+            body += "<h3>Hosts in use (defanged)</h3>" + _table(
+                hosts, ["host", "host_class", "links", "first", "last"]
+            )
+        elif section_id == "coverage":
+            body += "<h3>Sources</h3>" + _table(
+                built.tables["coverage"],
+                ["source_id", "path", "format", "first_time", "last_time", "read", "new",
+                 "duplicates", "quarantined", "skipped"],
+            )  # fmt: skip
+        parts.append(f"<section id='{section_id}'><h2>{html.escape(title)}</h2>{body}</section>")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    toc = "".join(f"<li><a href='#{sid}'>{html.escape(t)}</a></li>" for sid, t, _ in SECTIONS)
+    page = TEMPLATE.format(
+        plotlyjs=get_plotlyjs(),
+        generated=html.escape(generated),
+        store=html.escape(store_path.name),
+        toc=toc,
+        sections="\n".join(parts),
+        posts=status.get("posts", 0),
+        first=html.escape(str(status.get("first") or "–")),
+        last=html.escape(str(status.get("last") or "–")),
+    )
+    return page, built.figures
+
+
+def write_report(
+    store_path: Path,
+    out: Path,
+    options: ReportOptions | None = None,
+    *,
+    png_dir: Path | None = None,
+) -> WrittenReport:
+    """Write the report (and PNGs when ``png_dir`` is given)."""
+    page, figures = build_report(Path(store_path), options or ReportOptions())
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
+    written = WrittenReport(out)
+    if png_dir is not None:
+        written.pngs = write_pngs(figures, Path(png_dir))
+    return written
+
+
+def write_pngs(figures: dict[str, go.Figure], png_dir: Path) -> list[Path]:
+    """Every figure as ``NAME.png`` through kaleido, with Debian's Chromium (no download)."""
+    if "BROWSER_PATH" not in os.environ and CHROMIUM.exists():
+        os.environ["BROWSER_PATH"] = str(CHROMIUM)
+    png_dir.mkdir(parents=True, exist_ok=True)
+    names = list(figures)
+    paths = [png_dir / f"{name}.png" for name in names]
+    try:
+        pio.write_images(
+            [figures[n] for n in names], [str(p) for p in paths], format="png", width=1100
+        )
+    except Exception as exc:  # noqa: BLE001 - kaleido/Chromium failures become one clear error
+        raise UsageError(
+            f"could not write PNGs to {png_dir}: {exc}",
+            hint="install Debian's chromium (apt-get install chromium) or set BROWSER_PATH",
+        ) from exc
+    return paths
+
+
+TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="mutewatch">
+<title>mutewatch report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1150px; padding: 1em 2em;
+       color: #222; }}
+h1 {{ margin-bottom: .2em; }}
+section {{ border-top: 1px solid #ddd; padding-top: .5em; margin-top: 1.5em; }}
+table {{ border-collapse: collapse; font-size: .9em; margin: .5em 0 1em; }}
+th, td {{ border-bottom: 1px solid #e3e3e3; padding: .2em .6em; text-align: left; }}
+.findings li {{ margin: .4em 0; }}
+dt {{ font-weight: bold; margin-top: .5em; }}
+pre {{ background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; }}
+figure {{ margin: 0 0 1em; }}
+.meta {{ color: #555; }}
+</style>
+<script type="text/javascript">{plotlyjs}</script>
+</head>
+<body>
+<h1>mutewatch report</h1>
+<p class="meta">Store <code>{store}</code>: {posts} posts, {first} to {last} (UTC).
+Generated {generated}. This file is self-contained and works offline.</p>
+<nav><ol>{toc}</ol></nav>
+{sections}
+</body>
+</html>
+"""
