@@ -1,9 +1,206 @@
-"""Commands of this capability; see ``register``."""
+"""Commands `output`, `outlets status`, `silences` and `export` (thin faces over the library).
+
+Every command runs through ``mutewatch.measure.registry.run_measurement`` so the CLI, the
+web API and the report show the same numbers.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import click
+
+from mutewatch.measure.engine import export_parquet
+from mutewatch.measure.output import BY_CHOICES, EVERY_CHOICES
+from mutewatch.measure.params import common_options
+from mutewatch.measure.registry import run_measurement
+from mutewatch.measure.silences import SCOPES
+
+
+def _emit(result: dict[str, Any], as_json: bool, render: Any) -> None:
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    render(result)
+    params = ", ".join(f"{k}={v}" for k, v in result["parameters"].items() if v is not None)
+    click.echo(f"Parameters: {params}")
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _table(rows: list[dict[str, Any]], keys: list[str]) -> None:
+    cells = [[_fmt(r.get(k)) for k in keys] for r in rows]
+    widths = [max([len(k), *(len(c[i]) for c in cells)]) for i, k in enumerate(keys)]
+    click.echo("  ".join(k.ljust(w) for k, w in zip(keys, widths, strict=True)))
+    for c in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)))
+
+
+@click.command("output")
+@click.option("--by", type=click.Choice(BY_CHOICES), default=None, help="Group the series.")
+@click.option(
+    "--every",
+    type=click.Choice(EVERY_CHOICES),
+    default="day",
+    show_default=True,
+    help="Period of the buckets (week starts Monday).",
+)
+@common_options
+@click.pass_obj
+def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
+    """Counted posts per period (zero-filled), optionally per outlet, medium, platform, host.
+
+    Example: mutewatch output --by outlet --every month --from 2015-01-01 --json
+    """
+    result = run_measurement("output", store, **options)
+
+    def render(r: dict[str, Any]) -> None:
+        _table(r["rows"], ["period", "group", "count"] if r["by"] else ["period", "count"])
+        click.echo(f"Total: {r['total']}")
+
+    _emit(result, as_json, render)
+
+
+@click.command("status")
+@click.option("--baseline", required=True, metavar="A..B", help="Baseline dates, inclusive UTC.")
+@click.option("--period", required=True, metavar="C..D", help="Target dates, inclusive UTC.")
+@click.option(
+    "--silenced-below",
+    type=float,
+    default=0.10,
+    show_default=True,
+    help="Silenced when period rate / baseline rate is at most this.",
+)
+@click.option("--no-change-points", is_flag=True, help="Skip the PELT change point per outlet.")
+@click.option(
+    "--min-segment-days",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Shortest PELT segment, days.",
+)
+@common_options
+@click.pass_obj
+def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options: Any) -> None:
+    """Per outlet: baseline and period rates per day, ratio, status, and when it changed.
+
+    Statuses: active, silenced (ratio <= threshold), dormant (nothing in the period),
+    new (nothing in the baseline).
+
+    Example:
+      mutewatch outlets status --baseline 2015-01-01..2015-12-31 --period 2017-12-01..2017-12-31
+    """
+    result = run_measurement("outlets_status", store, change_points=not no_change_points, **options)
+
+    def render(r: dict[str, Any]) -> None:
+        keys = [
+            "outlet",
+            "official",
+            "baseline_per_day",
+            "period_per_day",
+            "ratio",
+            "status",
+            "changed_at",
+        ]
+        _table(r["outlets"], keys)
+        s = r["summary"]
+        share = s["share_silenced"]
+        click.echo(
+            f"{s['silenced']} of {s['active_in_baseline']} outlets active in the baseline were "
+            f"silenced (ratio <= {r['threshold']})"
+            + (f": {share:.0%}" if share is not None else "")
+            + f"; {s['active_in_period']} active in the period."
+        )
+
+    _emit(result, as_json, render)
+
+
+@click.command("silences")
+@click.option(
+    "--scope",
+    type=click.Choice(SCOPES),
+    default="network",
+    show_default=True,
+    help="network: across all counted outlets; outlet: per outlet.",
+)
+@click.option(
+    "--min-hours", type=float, default=12.0, show_default=True, help="Shortest gap reported, hours."
+)
+@click.option(
+    "--k",
+    type=int,
+    default=None,
+    help="Coordinated: at least k outlets silent at once [default half of N, >= 2].",
+)
+@click.option(
+    "--lookback-days",
+    type=float,
+    default=28.0,
+    show_default=True,
+    help="Days before a gap the rate model is fitted on.",
+)
+@click.option("--no-coordinated", is_flag=True, help="Skip coordinated silences.")
+@common_options
+@click.pass_obj
+def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options: Any) -> None:
+    """Gaps of at least H hours between counted posts, with rank, record, p-value, coverage.
+
+    Example: mutewatch silences --scope network --min-hours 12 --json
+    """
+    result = run_measurement("silences", store, with_coordinated=not no_coordinated, **options)
+
+    def render(r: dict[str, Any]) -> None:
+        keys = ["outlet", "start", "end", "hours", "unprecedented", "rank", "p_value", "coverage"]
+        _table(r["silences"], keys if r["parameters"]["scope"] == "outlet" else keys[1:])
+        co = r.get("coordinated")
+        if co:
+            click.echo(f"Coordinated (>= {co['k']} of {co['n']} outlets silent at once):")
+            _table(co["windows"], ["start", "end", "hours", "max_silent"])
+
+    _emit(result, as_json, render)
+
+
+@click.command("export")
+@click.option(
+    "--parquet",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write one Parquet file per table into.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def export_cmd(store: Path, /, directory: Path, as_json: bool) -> None:
+    """Export the store's tables to Parquet for Spark (`--engine spark --parquet DIR`).
+
+    Example:
+      mutewatch export --parquet export/ && mutewatch silences --engine spark --parquet export/
+    """
+    manifest = export_parquet(store, directory)
+    if as_json:
+        click.echo(json.dumps({"directory": str(directory), **manifest}))
+        return
+    rows = ", ".join(f"{t} {n}" for t, n in manifest["rows"].items())
+    click.echo(f"Wrote {directory}: {rows}")
 
 
 def register(main: click.Group) -> None:
-    """Add this capability's commands to the main group."""
+    """Add output, outlets status, silences and export to the main group."""
+    main.add_command(output_cmd)
+    main.add_command(silences_cmd)
+    main.add_command(export_cmd)
+    outlets = main.commands.get("outlets")
+    if isinstance(outlets, click.Group):
+        outlets.add_command(status_cmd)
+    else:  # foundation not registered yet: keep `outlets status` reachable
+        group = click.Group("outlets", help="Outlets: measure their status.")
+        group.add_command(status_cmd)
+        main.add_command(group)
