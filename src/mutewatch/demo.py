@@ -209,7 +209,7 @@ def _plan_channels(rng: np.random.Generator, start: int, end: int) -> list[Chann
             handle=f"province{i:02d}media",
             live_from=start,
             live_to=end,
-            base_rate=float(rng.lognormal(math.log(2.6), 0.35)),
+            base_rate=float(rng.lognormal(math.log(2.0), 0.35)),
             plan=plan,
         )
         frac = float(rng.uniform(0.30, 0.88))
@@ -284,9 +284,9 @@ def _plan_supporters(
             handle=f"relay{j:02d}" if unlisted else f"supporter{j:02d}ch",
             live_from=start + int(rng.integers(0, 150)) * DAY,
             live_to=end,
-            base_rate=float(rng.uniform(1.5, 4.0)),
+            base_rate=float(rng.uniform(1.2, 3.0)),
             plan="supporter",
-            fwd_p=float(rng.uniform(0.05, 0.09)),
+            fwd_p=float(rng.uniform(0.04, 0.07)),
             registered=not unlisted,
         )
         if j == 6:
@@ -703,21 +703,27 @@ class _ChatWriter:
         for key, val in header.items():
             fh.write(pad + b" " + _fmt(key, 0) + b": " + _fmt(val, depth + 1) + b",\n")
         fh.write(pad + b' "messages": [')
-        self._buf: list[bytes] = []
-        self._sep_first = b"\n" + pad + b"  "
-        self._sep = b",\n" + pad + b"  "
+        self._buf: list[Any] = []
+        self._indent = b"\n" + b" " * (depth + 1)
 
     def write(self, message: Any) -> None:
-        self._buf.append(
-            (self._sep if self.count else self._sep_first) + _fmt(message, self.depth + 2)
-        )
+        self._buf.append(message)
         self.count += 1
         if len(self._buf) >= 2000:
-            self.fh.write(b"".join(self._buf))
-            self._buf.clear()
+            self._flush()
+
+    def _flush(self) -> None:
+        """Encode buffered messages as one indented list, then splice it into the chat."""
+        if not self._buf:
+            return
+        body = msgspec.json.format(msgspec.json.encode(self._buf), indent=1)
+        # body is b"[\n {...},\n {...}\n]": keep the items, one level deeper
+        lead = b"\n" if self.count == len(self._buf) else b",\n"
+        self.fh.write(lead + b" " * (self.depth + 1) + body[2:-2].replace(b"\n", self._indent))
+        self._buf.clear()
 
     def close(self) -> None:
-        self.fh.write(b"".join(self._buf))
+        self._flush()
         pad = b" " * self.depth
         self.fh.write((b"\n" + pad + b" ]\n" if self.count else b"]\n") + pad + b"}")
 
