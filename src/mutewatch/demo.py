@@ -44,6 +44,7 @@ __all__ = [
     "DemoManifest",
     "generate",
     "write_benchmark_export",
+    "write_export",
 ]
 
 PLACEHOLDER = "(File not included. Change data exporting settings to download.)"
@@ -1049,30 +1050,85 @@ def _write_account_export(
     path = exports / "DataExport_2018-01-05" / "result.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     stats: list[dict[str, Any]] = []
+    position = 0
+
+    def chat(w: _ChatWriter, ch: Channel, section: str) -> None:
+        nonlocal position
+        st = _write_chat(w, _in_window(built[ch.index], ch.account_from, t1), ch, position)
+        position += st["records"]
+        stats.append({**st, "list": section})
+
+    sections = {
+        s: [(_chat_header(c), lambda w, c=c, s=s: chat(w, c, s)) for c in chans
+            if c.account_list == s]
+        for s in ("chats", "left_chats")
+    }  # fmt: skip
     with open(path, "wb", buffering=1 << 20) as fh:
-        fh.write(b"{\n")
-        for key, val in _ACCOUNT_HEAD.items():
-            fh.write(b" " + _fmt(key, 0) + b": " + _fmt(val, 1) + b",\n")
-        position = 0
-        for section in ("chats", "left_chats"):
-            members = [c for c in chans if c.account_list == section]
-            about = ("This page lists all chats from this export." if section == "chats"
-                     else "This page lists all supergroups and channels from this export "
-                     "that you've left.")  # fmt: skip
-            fh.write(b' "' + section.encode() + b'": {\n  "about": ' + _fmt(about, 0))
-            fh.write(b',\n  "list": [')
-            for n, ch in enumerate(members):
-                fh.write(b"\n   " if n == 0 else b",\n   ")
-                w = _ChatWriter(fh, _chat_header(ch), 3)
-                recs = _in_window(built[ch.index], ch.account_from, t1)
-                st = _write_chat(w, recs, ch, position)
-                position += st["records"]
-                st["list"] = section
-                stats.append(st)
-            fh.write(b"\n  ]\n }" + (b",\n" if section == "chats" else b"\n"))
-        fh.write(b"}\n")
+        _write_account(fh, sections)
     return {"path": str(path.relative_to(exports.parent)), "kind": "full_account",
             "chats": stats}  # fmt: skip
+
+
+_SECTION_ABOUT = {
+    "chats": "This page lists all chats from this export.",
+    "left_chats": "This page lists all supergroups and channels from this export that you've left.",
+}
+
+
+def _write_account(fh: IO[bytes], sections: dict[str, list[tuple[dict[str, Any], Any]]]) -> None:
+    """A full-account export; each chat is (header, fill) where fill(writer) writes messages."""
+    fh.write(b"{\n")
+    for key, val in _ACCOUNT_HEAD.items():
+        fh.write(b" " + _fmt(key, 0) + b": " + _fmt(val, 1) + b",\n")
+    for k, (section, members) in enumerate(sections.items()):
+        fh.write(b" " + _fmt(section, 0) + b': {\n  "about": ' + _fmt(_SECTION_ABOUT[section], 0))
+        fh.write(b',\n  "list": [' + (b"" if members else b"]"))
+        for n, (header, fill) in enumerate(members):
+            fh.write(b"\n   " if n == 0 else b",\n   ")
+            fill(_ChatWriter(fh, header, 3))
+        fh.write(
+            (b"\n  ]" if members else b"") + b"\n }" + (b",\n" if k + 1 < len(sections) else b"\n")
+        )
+    fh.write(b"}\n")
+
+
+def write_export(
+    path: Path | str,
+    chats: list[dict[str, Any]],
+    left_chats: list[dict[str, Any]] | None = None,
+    *,
+    account: bool = False,
+) -> Path:
+    """Write chats (``{"name", "type", "id", "messages"}`` dicts) in Telegram Desktop's layout.
+
+    One chat and ``account=False`` gives a single-chat ``result.json``; otherwise a
+    full-account export with ``chats.list`` and ``left_chats.list``. Messages may be any
+    JSON values (tests plant junk records this way).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def filler(chat: dict[str, Any]) -> Any:
+        def fill(w: _ChatWriter) -> None:
+            for m in chat.get("messages", []):
+                w.write(m)
+            w.close()
+
+        return fill
+
+    def header(chat: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in chat.items() if k != "messages"}
+
+    with open(path, "wb", buffering=1 << 20) as fh:
+        if not account and len(chats) == 1 and not left_chats:
+            filler(chats[0])(_ChatWriter(fh, header(chats[0]), 0))
+            fh.write(b"\n")
+        else:
+            _write_account(fh, {
+                "chats": [(header(c), filler(c)) for c in chats],
+                "left_chats": [(header(c), filler(c)) for c in left_chats or []],
+            })  # fmt: skip
+    return path
 
 
 def _write_registry(path: Path, chans: list[Channel]) -> None:
