@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,17 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def shared_data(*parts: str) -> Path:
-    """A file of ../shared/data, or skip the test with a clear message when it is missing."""
+def _shared_data(*parts: str) -> Path:
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"research data not found at {path} (see ../shared/data/README.md)")
     return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Callable[..., Path]:
+    """``shared_data("a", "b.csv")``: a file of ../shared/data, or skip the test clearly."""
+    return _shared_data
 
 
 @pytest.fixture(scope="session")

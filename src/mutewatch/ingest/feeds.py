@@ -35,14 +35,18 @@ def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
         )
     feed = parsed.feed
     account = str(feed.get("link") or feed.get("title") or path.stem)
-    if feed.get("title"):
-        yield NameSeen(platform, account, str(feed["title"]), None, "feed")
+    title = str(feed.get("title") or account)
+    yield NameSeen(platform, account, title, None, "feed")
     for position, entry in enumerate(parsed.entries):
-        yield _entry(entry, position, platform, account)
+        record = _entry(entry, position, platform, account)
+        if isinstance(record, Post):
+            record.account_name = title
+        yield record
 
 
 def _entry(entry: Any, position: int, platform: str, account: str) -> Post | Quarantined:
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    # dict.get: feedparser's own get() maps updated to published with a deprecation warning
+    stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     key = str(entry.get("id") or entry.get("link") or entry.get("title") or "")
     raw = msgspec.json.encode(dict(entry), enc_hook=str).decode()
     if stamp is None:
@@ -68,5 +72,6 @@ def _entry(entry: Any, position: int, platform: str, account: str) -> Post | Qua
 
 
 def _updated(entry: Any) -> datetime | None:
-    stamp = entry.get("updated_parsed") if entry.get("published_parsed") else None
+    published = dict.get(entry, "published_parsed")
+    stamp = dict.get(entry, "updated_parsed") if published else None
     return datetime.fromtimestamp(timegm(stamp), UTC).replace(tzinfo=None) if stamp else None
