@@ -20,7 +20,7 @@ def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
     application = create_app(
         env.path, cache_dir=tmp_path_factory.mktemp("cache"), refresh_interval=0.2, linger=0.05,
-        pseudonym_key="test-key",
+        pseudonym_key="test-key", moderation=False,
     )  # fmt: skip
     yield application
     application.state.gateway.stop()

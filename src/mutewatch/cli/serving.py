@@ -16,6 +16,21 @@ def register(main: click.Group) -> None:
     main.add_command(report)
     main.add_command(serve)
     main.add_command(users)
+    try:
+        from mutewatch.cli import foundation
+    except ImportError:  # the foundation CLI is not there: no demo to hook into
+        return
+    hooks = getattr(foundation, "DEMO_HOOKS", None)
+    if isinstance(hooks, list) and _demo_report not in hooks:
+        hooks.append(_demo_report)
+
+
+def _demo_report(ctx: click.Context, directory: Path) -> None:
+    """After `mutewatch demo`: write the demo report and print its path."""
+    from mutewatch.show.report import ReportOptions, write_report
+
+    written = write_report(Path(ctx.obj), Path(directory) / "report.html", ReportOptions())
+    click.echo(f"Report: {written.html}")
 
 
 @click.command()

@@ -2,28 +2,33 @@
 
 DuckDB allows one writing *process* per file, and a read-write connection locks the file
 against every other process, readers included. The server therefore never keeps the main
-store open:
+store open for long:
 
-* **Reads** come from a *snapshot*: a copy of the store file in the server's cache
+* **Reads, normally, come from a snapshot**: a copy of the store file in the server's cache
   directory, opened read-only. A snapshot is never written, so nothing another process does
-  to the main store can block a read. Each snapshot has a ``generation`` number; results
-  are cached per generation.
-* **Refresh.** A single worker thread watches the main file (mtime, size, and its ``.wal``).
-  When it changed, the worker opens the main store *read-only* (which fails while another
-  process writes, e.g. ``mutewatch ingest`` — the worker then keeps the old snapshot and
-  tries again later), copies the file while that shared lock keeps writers out, closes it,
-  and swaps the new snapshot in. Readers of the old snapshot finish undisturbed; its file
-  is deleted when the last of them is done.
+  to the main store (``mutewatch ingest`` for an hour) can block a read.
+* **Refresh.** A single worker thread watches the main file (mtime and size of it and its
+  ``.wal``). When it changed, the worker opens the main store *read-only* (this fails while
+  another process writes; the worker then keeps serving the old snapshot and tries again
+  every ``refresh_interval``), copies the file while that shared lock keeps writers out,
+  closes it, and swaps the new snapshot in. Readers of the old snapshot finish undisturbed;
+  its file is deleted when the last of them is done.
 * **Writes** by the server (logins, audit entries, users, uploads to ingest, moderation)
-  are jobs run by the same worker thread, the server's single writer. It opens the main
-  store read-write, runs every queued job (group commit), keeps it open for a short
-  ``linger`` while more jobs arrive, closes it (DuckDB checkpoints on close) and refreshes
-  the snapshot. While another process holds the write lock, the worker retries until the
-  job's deadline, then the job fails with ``StoreBusyError`` (HTTP 503). Fire-and-forget
-  jobs (audit entries) are retried until they are written.
+  are jobs for the same worker thread: the server's single writer. It opens the main store
+  read-write, runs every queued job (group commit), and keeps the store open while more
+  jobs arrive, for at most ``linger`` seconds of quiet and ``max_hold`` seconds in all.
+  **While it holds the store, reads use the live store** (connections to the same
+  in-process DuckDB instance), so a write is visible to the very next read. Before it lets
+  go, it checkpoints, copies the file into a new snapshot and swaps it in; then it closes
+  the store and, if jobs are still waiting, pauses ``yield_time`` so that an external
+  writer polling for the lock gets its turn.
+* **Busy store.** While another process holds the write lock, a job waits (retrying) until
+  its deadline (``write_timeout``) and then fails with ``StoreBusyError`` (HTTP 503).
+  Fire-and-forget jobs (audit entries, session rows) are retried until written.
 
-A CLI ``mutewatch ingest`` against the same store retries while the server briefly holds
-the lock; the server keeps serving reads from its snapshot during the whole ingest.
+A CLI ``mutewatch ingest`` against the same store should retry while the server briefly
+holds the lock (polling every 0.1 s or so); the server keeps serving reads from its
+snapshot during the whole ingest, and picks the new data up when the ingest closes.
 """
 
 from __future__ import annotations
@@ -55,27 +60,54 @@ Migrator = Callable[[duckdb.DuckDBPyConnection], None]
 
 
 @dataclass
-class Snapshot:
-    """One read-only copy of the store, shared by concurrent readers."""
+class View:
+    """What readers see: a snapshot copy (read-only) or, while the writer holds it, the live
+    store. ``generation`` changes with every new view or write; ``data_version`` only when
+    the observatory's tables change."""
 
     path: Path
     generation: int
-    signature: tuple[Any, ...]
-    con: duckdb.DuckDBPyConnection
-    data_version: str = ""
+    data_version: str
+    con: duckdb.DuckDBPyConnection | None = None  # the snapshot's connection; None: live
+    signature: tuple[Any, ...] = ()
     users: int = 0
     retired: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def live(self) -> bool:
+        return self.con is None
+
+
+class Lease:
+    """One reader's use of a view; connections it opened are closed when it ends."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.path = view.path
+        self.generation = view.generation
+        self.data_version = view.data_version
+        self._opened: list[duckdb.DuckDBPyConnection] = []
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A connection of its own for one thread (DuckDB cursors are per-thread)."""
-        cur = self.con.cursor()
+        """A connection of its own for this thread (closed at the end of the lease)."""
+        if self.view.con is not None:
+            cur = self.view.con.cursor()
+        else:  # the live store: same in-process instance as the writer (same config)
+            cur = duckdb.connect(str(self.view.path))
         cur.execute("SET TimeZone = 'UTC'")
+        self._opened.append(cur)
         return cur
 
     def store(self) -> Store:
-        """A read-only ``Store`` over a fresh cursor."""
+        """A ``Store`` over a fresh cursor (treat it as read-only)."""
         return Store(self.cursor(), self.path, True)
+
+    def close(self) -> None:
+        for con in self._opened:
+            with contextlib.suppress(Exception):
+                con.close()
+        self._opened.clear()
 
 
 @dataclass
@@ -142,6 +174,8 @@ class StoreGateway:
         cache_dir: Path | None = None,
         refresh_interval: float = 1.0,
         linger: float = 0.2,
+        max_hold: float = 2.0,
+        yield_time: float = 0.3,
         write_timeout: float = 30.0,
         migrators: list[Migrator] | None = None,
     ) -> None:
@@ -151,22 +185,27 @@ class StoreGateway:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.refresh_interval = refresh_interval
         self.linger = linger
+        self.max_hold = max_hold
+        self.yield_time = yield_time
         self.write_timeout = write_timeout
         self.migrators = list(migrators or [])
         self._queue: queue.Queue[_Job | None] = queue.Queue()
-        self._current: Snapshot | None = None
+        self._current: View | None = None  # the newest snapshot
+        self._live: View | None = None  # set while the writer holds the main store
         self._lock = threading.Lock()
         self._generations = itertools.count(1)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._snapshot_ready = threading.Event()
         self.last_refresh_error: str | None = None
+        self.stats = {"snapshots": 0, "write_sessions": 0, "jobs": 0, "busy_retries": 0}
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
         """Start the worker (the first write creates and migrates the store)."""
         if self._thread is not None:
             return
+        self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="mutewatch-store", daemon=True)
         self._thread.start()
 
@@ -180,7 +219,7 @@ class StoreGateway:
             return
         self._stop.set()
         self._queue.put(None)
-        self._thread.join(timeout=30)
+        self._thread.join(timeout=60)
         self._thread = None
         with self._lock:
             snap, self._current = self._current, None
@@ -191,32 +230,34 @@ class StoreGateway:
 
     # -- reading -----------------------------------------------------------------------
     @contextlib.contextmanager
-    def reading(self) -> Iterator[Snapshot]:
-        """Lease the current snapshot for the duration of one request."""
+    def reading(self) -> Iterator[Lease]:
+        """Lease the live store or the current snapshot for the duration of one request."""
         with self._lock:
-            snap = self._current
-            if snap is None:
+            view = self._live or self._current
+            if view is None:
                 raise StoreError(
                     f"the store {self.store_path} has not been readable yet"
                     + (f": {self.last_refresh_error}" if self.last_refresh_error else ""),
                     hint="wait for the running ingest to finish; the server retries by itself",
                 )
-            with snap.lock:
-                snap.users += 1
+            with view.lock:
+                view.users += 1
+        lease = Lease(view)
         try:
-            yield snap
+            yield lease
         finally:
-            with snap.lock:
-                snap.users -= 1
-                done = snap.retired and snap.users == 0
+            lease.close()
+            with view.lock:
+                view.users -= 1
+                done = view.retired and view.users == 0
             if done:
-                self._dispose(snap)
+                self._dispose(view)
 
     @property
     def generation(self) -> int:
-        """The current snapshot's generation (0 before the first snapshot)."""
-        snap = self._current
-        return snap.generation if snap else 0
+        """The generation of what readers see now (0 before the first snapshot)."""
+        view = self._live or self._current
+        return view.generation if view else 0
 
     def request_refresh(self) -> None:
         """Ask the worker to check the main file now rather than at the next interval."""
@@ -235,29 +276,33 @@ class StoreGateway:
         return future
 
     def write(self, fn: Callable[[Store], T], *, timeout: float | None = None) -> T:
-        """Run ``fn(store)`` in the writer with the main store open read-write; wait for it."""
-        wait = (self.write_timeout if timeout is None else timeout) + 60.0
+        """Run ``fn(store)`` in the writer (main store open read-write) and wait for it.
+
+        When it returns, the change is visible to every following read.
+        """
+        wait = (self.write_timeout if timeout is None else timeout) + 3600.0
         return self.submit(fn, timeout=timeout).result(timeout=wait)
 
     # -- the worker --------------------------------------------------------------------
     def _run(self) -> None:
         pending: list[_Job] = []
-        while not self._stop.is_set() or pending:
+        while True:
             if not pending:
                 try:
-                    job = self._queue.get(timeout=self.refresh_interval)
+                    item = self._queue.get(timeout=self.refresh_interval)
                 except queue.Empty:
-                    job = None
-                if job is not None:
-                    pending.append(job)
-                elif self._stop.is_set():
-                    break
+                    item = None
+                if item is not None:
+                    pending.append(item)
             pending.extend(self._drain())
+            if self._stop.is_set() and not pending:
+                break
             if pending:
-                pending = self._write_batch(pending)
-                if pending:
-                    time.sleep(0.2)
-            self._maybe_refresh(force=False)
+                pending = self._session(pending)
+                if pending:  # held too long, or blocked by another process: let others in
+                    time.sleep(self.yield_time)
+            else:
+                self._maybe_refresh()
 
     def _drain(self) -> list[_Job]:
         jobs: list[_Job] = []
@@ -269,44 +314,51 @@ class StoreGateway:
             if item is not None:
                 jobs.append(item)
 
-    def _open_writer(self, pending: list[_Job]) -> Store | None:
+    def _fail_expired(self, pending: list[_Job]) -> list[_Job]:
+        now = time.monotonic()
+        stopping = self._stop.is_set()
+        keep = []
+        for job in pending:
+            if (job.persistent and not stopping) or job.deadline > now:
+                keep.append(job)
+            elif not job.future.done():
+                job.future.set_exception(
+                    StoreBusyError(
+                        f"the store {self.store_path} is locked by another process",
+                        hint="an ingest is running; retry when it has finished",
+                    )
+                )
+        return keep
+
+    def _open_writer(self, pending: list[_Job]) -> tuple[Store | None, list[_Job]]:
         """Open the main store read-write, retrying while another process holds it."""
         delay = 0.02
         while True:
             try:
                 store = Store.open(self.store_path, read_only=False)
             except StoreBusyError:
-                now = time.monotonic()
-                stopping = self._stop.is_set()
-                keep = []
-                for job in pending:
-                    if (job.persistent and not stopping) or job.deadline > now:
-                        keep.append(job)
-                    else:
-                        job.future.set_exception(
-                            StoreBusyError(
-                                f"the store {self.store_path} is locked by another process",
-                                hint="an ingest is running; retry when it has finished",
-                            )
-                        )
-                pending[:] = keep
-                if all(job.persistent for job in keep):
-                    return None  # nothing is waiting: retry the persistent jobs later
+                self.stats["busy_retries"] += 1
+                pending = self._fail_expired(pending)
+                if all(job.persistent for job in pending):
+                    return None, pending  # nobody waits: retry the persistent jobs later
+                self._maybe_refresh()  # no-op while locked; keeps the loop honest
                 time.sleep(delay)
-                delay = min(delay * 2, 0.25)
+                delay = min(delay * 2, 0.1)
                 continue
-            try:
-                for migrator in self.migrators:
+            for migrator in list(self.migrators):
+                try:
                     migrator(store.con)
-            except BaseException:
-                store.close()
-                raise
-            return store
+                except Exception as exc:  # noqa: BLE001 - one component's bad migration
+                    # must not stop every other write; jobs needing its tables fail alone
+                    with contextlib.suppress(Exception):
+                        store.con.execute("ROLLBACK")
+                    log.error("migration %r failed on %s: %s", migrator, self.store_path, exc)
+            return store, pending
 
-    def _write_batch(self, pending: list[_Job]) -> list[_Job]:
-        """Run the queued jobs in one read-write session; return jobs to retry later."""
+    def _session(self, pending: list[_Job]) -> list[_Job]:
+        """One read-write session; returns jobs still waiting (to run after a pause)."""
         try:
-            store = self._open_writer(pending)
+            store, pending = self._open_writer(pending)
         except Exception as exc:  # noqa: BLE001 - the store cannot be opened: tell the callers
             log.error("cannot open %s for writing: %s", self.store_path, exc)
             for job in pending:
@@ -316,48 +368,75 @@ class StoreGateway:
                     )
             return []
         if store is None:
-            return pending  # only persistent jobs left, all blocked: try again later
+            return pending
+        self.stats["write_sessions"] += 1
+        began = time.monotonic()
         try:
+            live = View(self.store_path, next(self._generations), data_version(store.con))
+            with self._lock:
+                self._live = live
             while pending:
-                for job in pending:
-                    self._run_job(store, job)
-                pending = []
-                waited = time.monotonic() + self.linger
-                while time.monotonic() < waited:
-                    try:
-                        item = self._queue.get(timeout=max(0.0, waited - time.monotonic()))
-                    except queue.Empty:
-                        break
-                    if item is not None:
-                        pending.append(item)
-                        pending.extend(self._drain())
-                        break
+                settled = [(job, self._run_job(store, job)) for job in pending]
+                self.stats["jobs"] += len(settled)
+                live = View(self.store_path, next(self._generations), data_version(store.con))
+                with self._lock:
+                    self._live = live
+                for job, outcome in settled:
+                    self._settle(job, outcome)
+                pending = self._wait_for_jobs(began)
+                if time.monotonic() - began >= self.max_hold:
+                    break
+            self._snapshot_from_writer(store)
         finally:
+            with self._lock:
+                self._live = None
             store.close()
-        self._maybe_refresh(force=True)
+        return pending
+
+    def _wait_for_jobs(self, began: float) -> list[_Job]:
+        quiet_until = time.monotonic() + self.linger
+        hold_until = began + self.max_hold
+        until = min(quiet_until, hold_until)
+        while (left := until - time.monotonic()) > 0:
+            try:
+                item = self._queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if item is not None:
+                return [item, *self._drain()]
         return []
 
     @staticmethod
-    def _run_job(store: Store, job: _Job) -> None:
+    def _run_job(store: Store, job: _Job) -> tuple[bool, Any]:
         if not job.future.set_running_or_notify_cancel():
-            return
+            return False, None
         try:
-            job.future.set_result(job.fn(store))
+            return True, job.fn(store)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
             with contextlib.suppress(Exception):
                 store.con.execute("ROLLBACK")
-            job.future.set_exception(exc)
+            return False, exc
+
+    @staticmethod
+    def _settle(job: _Job, outcome: tuple[bool, Any]) -> None:
+        ok, value = outcome
+        if job.future.done():
+            return
+        if ok:
+            job.future.set_result(value)
+        elif isinstance(value, BaseException):
+            job.future.set_exception(value)
 
     # -- snapshots -----------------------------------------------------------------------
-    def _maybe_refresh(self, *, force: bool) -> None:
+    def _maybe_refresh(self) -> None:
+        """Take a new snapshot when the main file changed and nobody writes it."""
         if not self.store_path.exists():
             return
-        signature = file_signature(self.store_path)
         current = self._current
-        if not force and current is not None and current.signature == signature:
+        if current is not None and current.signature == file_signature(self.store_path):
             return
         try:
-            snap = self._take_snapshot()
+            guard = Store.open(self.store_path, read_only=True)  # shared lock: no writer
         except StoreBusyError as exc:
             self.last_refresh_error = str(exc)
             return
@@ -365,6 +444,41 @@ class StoreGateway:
             self.last_refresh_error = str(exc)
             log.warning("snapshot of %s failed: %s", self.store_path, exc)
             return
+        try:
+            self._install(self._copy())
+        except (duckdb.Error, OSError) as exc:
+            self.last_refresh_error = str(exc)
+            log.warning("snapshot of %s failed: %s", self.store_path, exc)
+        finally:
+            guard.close()
+
+    def _snapshot_from_writer(self, store: Store) -> None:
+        """Checkpoint and copy while this process holds the write lock."""
+        try:
+            store.con.execute("CHECKPOINT")
+        except duckdb.Error as exc:  # the WAL is copied along instead
+            log.debug("checkpoint before snapshot failed: %s", exc)
+        try:
+            self._install(self._copy())
+        except (duckdb.Error, OSError) as exc:
+            self.last_refresh_error = str(exc)
+            log.warning("snapshot of %s failed: %s", self.store_path, exc)
+
+    def _copy(self) -> View:
+        """Copy the main file (and WAL) into a new snapshot; the caller holds a lock."""
+        generation = next(self._generations)
+        target = self.cache_dir / f"snapshot-{generation}.duckdb"
+        signature = file_signature(self.store_path)
+        shutil.copyfile(self.store_path, target)
+        wal = Path(str(self.store_path) + ".wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(target) + ".wal"))
+        con = duckdb.connect(str(target), read_only=True)
+        con.execute("SET TimeZone = 'UTC'")
+        self.stats["snapshots"] += 1
+        return View(target, generation, data_version(con), con, signature)
+
+    def _install(self, snap: View) -> None:
         self.last_refresh_error = None
         with self._lock:
             old, self._current = self._current, snap
@@ -372,33 +486,19 @@ class StoreGateway:
         if old is not None:
             self._retire(old)
 
-    def _take_snapshot(self) -> Snapshot:
-        generation = next(self._generations)
-        target = self.cache_dir / f"snapshot-{generation}.duckdb"
-        guard = Store.open(self.store_path, read_only=True)  # shared lock: no writer meanwhile
-        try:
-            signature = file_signature(self.store_path)
-            shutil.copyfile(self.store_path, target)
-            wal = Path(str(self.store_path) + ".wal")
-            if wal.exists():
-                shutil.copyfile(wal, Path(str(target) + ".wal"))
-        finally:
-            guard.close()
-        con = duckdb.connect(str(target), read_only=True)
-        con.execute("SET TimeZone = 'UTC'")
-        return Snapshot(target, generation, signature, con, data_version(con))
-
-    def _retire(self, snap: Snapshot) -> None:
-        with snap.lock:
-            snap.retired = True
-            done = snap.users == 0
+    def _retire(self, view: View) -> None:
+        with view.lock:
+            view.retired = True
+            done = view.users == 0
         if done:
-            self._dispose(snap)
+            self._dispose(view)
 
     @staticmethod
-    def _dispose(snap: Snapshot) -> None:
+    def _dispose(view: View) -> None:
+        if view.con is None:
+            return
         with contextlib.suppress(Exception):
-            snap.con.close()
-        for p in (snap.path, Path(str(snap.path) + ".wal")):
+            view.con.close()
+        for p in (view.path, Path(str(view.path) + ".wal")):
             with contextlib.suppress(OSError):
                 os.remove(p)

@@ -140,20 +140,25 @@ def measurement_options(name: str, request: Request) -> dict[str, Any]:
     if command is None:
         return {key: _guess(query[key]) for key in query}
     params: dict[str, click.Option] = {}
-    for param in command.params:
-        if isinstance(param, click.Option) and param.name and param.name not in API_DENIED:
-            params[param.name] = param
-            for opt in param.opts:
-                params.setdefault(opt.lstrip("-").replace("-", "_"), param)
+    for candidate in command.params:
+        if (
+            isinstance(candidate, click.Option)
+            and candidate.name
+            and candidate.name not in API_DENIED
+        ):
+            params[candidate.name] = candidate
+            for opt in candidate.opts:
+                params.setdefault(opt.lstrip("-").replace("-", "_"), candidate)
     options: dict[str, Any] = {}
     ctx = click.Context(command)
     for key in query:
-        param = params.get(key)
-        if param is None:
+        found = params.get(key)
+        if found is None:
             known = ", ".join(sorted(params))
             raise UsageError(
                 f"unknown query parameter {key!r} for {name}", hint=f"known: {known or 'none'}"
             )
+        param = found
         assert param.name is not None
         raw: Any = query.getlist(key) if param.multiple else query[key]
         if param.is_flag and not param.multiple:
@@ -163,10 +168,10 @@ def measurement_options(name: str, request: Request) -> dict[str, Any]:
             options[param.name] = param.type_cast_value(ctx, raw)
         except click.BadParameter as exc:
             raise UsageError(f"bad value {raw!r} for {key}: {exc.message}") from exc
-    for param in {id(p): p for p in params.values()}.values():
-        if param.name and param.name not in options:
+    for option in {id(p): p for p in params.values()}.values():
+        if option.name and option.name not in options:
             # the CLI's defaults, so the answer is the CLI's answer
-            options[param.name] = param.type_cast_value(ctx, param.get_default(ctx))
+            options[option.name] = option.type_cast_value(ctx, option.get_default(ctx))
     return options
 
 
@@ -210,7 +215,21 @@ def _measurement_endpoint(path: str, name: str) -> None:
 @router.get("/status", tags=["measurements"])
 def get_status(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
     """What the store holds, as `mutewatch status --json` prints it."""
-    return cached(request, "status", (), queries.status)
+    return status_of(request)
+
+
+def status_of(request: Request) -> dict[str, Any]:
+    """The status JSON, naming the served store (not the snapshot behind it)."""
+    name = request.app.state.gateway.store_path.name
+
+    def compute(store: Store) -> dict[str, Any]:
+        data = queries.status(store)
+        if "store" in data:
+            data["store"] = name
+        return data
+
+    result: dict[str, Any] = cached(request, "status", (), compute)
+    return result
 
 
 @router.get("/outlets", tags=["measurements"])

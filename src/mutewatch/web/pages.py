@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from mutewatch.errors import UsageError
 from mutewatch.show import charts
 from mutewatch.web import queries
-from mutewatch.web.api import ADMIN, READ, VIEW, cached, shown
+from mutewatch.web.api import ADMIN, READ, VIEW, cached, shown, status_of
 from mutewatch.web.auth import (
     ROLES,
     SESSION_COOKIE,
@@ -191,7 +191,7 @@ def dashboard(
     f = _filters(since, until, outlet_id)
     payload = _chart_payload(request, user, f)
     outlets = shown(request, user, cached(request, "outlets", (), queries.outlets))["outlets"]
-    status = cached(request, "status", (), queries.status)
+    status = status_of(request)
     figures = [
         (name, charts.TITLES[name], _safe_json(fig)) for name, fig in payload["figures"].items()
     ]
