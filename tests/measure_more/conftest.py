@@ -9,7 +9,9 @@ Rows go straight into the schema tables (no importer), so each planted number is
   (36 hours); supporters keep posting and forwarding during it.
 * 20 supporter channels (unregistered, official FALSE): original posts rise linearly from
   4 a day (network) in January 2015 to 40 a day in June 2016; besides, 10 forwards a day of
-  official releases (forwarded_account_id set) until the change point, 3 a day after.
+  official releases (forwarded_account_id set) until the change point, 3 a day after; in
+  May 2016 also 40 forwards naming an official channel only by its name, and 40 forwarding
+  an unrelated channel (not amplification).
 * Links in official releases: hosts ``files-1..4.example`` (file_host) until 2015-09-30
   only, ``paste.example`` (paste), ``video-1..2.example`` (video) throughout, ``t.me``
   (telegram) throughout, plus ``social-1..3.example`` (social) until 2015-12-31.
@@ -34,6 +36,7 @@ CHANGE = datetime(2016, 3, 1)
 SILENCE = (datetime(2015, 11, 8, 9, 0), datetime(2015, 11, 9, 21, 0))
 FILE_HOSTS_UNTIL = datetime(2015, 10, 1)
 SOCIAL_UNTIL = datetime(2016, 1, 1)
+NAME_ONLY = 40
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,10 @@ def build_planted(path: Path, seed: int = 11) -> None:
             src = f"off{int(rng.integers(10)) + 1}"
             sup = f"sup{int(rng.integers(20)) + 1}"
             posts.append((sup, t, f"Office channel {src[3:]}", src, None, None))
+    for k in range(NAME_ONLY):  # forwards known by name only, in May 2016
+        t = datetime(2016, 5, 2) + timedelta(hours=17 * k)
+        posts.append((f"sup{k % 20 + 1}", t, "Office channel 3", None, None, None))
+        posts.append((f"sup{k % 20 + 1}", t, "Unrelated channel", None, None, None))
     for k in range(6):  # supporters busy during the silence
         t = SILENCE[0] + timedelta(hours=3 + 5 * k)
         posts.append((f"sup{k + 1}", t, "Office channel 1", "off1", None, None))

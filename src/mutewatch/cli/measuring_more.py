@@ -182,9 +182,15 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 @click.option(
     "--min-hours",
     type=float,
-    default=6.0,
+    default=12.0,
     show_default=True,
     help="Shortest gap counted as a silence.",
+)
+@click.option(
+    "--coordinated/--no-coordinated",
+    default=True,
+    show_default=True,
+    help="Also look for windows with k of N outlets silent at once (slower).",
 )
 @common_options
 @click.pass_obj

@@ -22,9 +22,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import ibis
-import pandas as pd
-
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
 from mutewatch.measure import supporters as sup_mod
@@ -148,6 +145,11 @@ def num(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def duration(hours: float) -> str:
+    """Hours as people say them: ``36.0 hours``, or ``109.1 days`` beyond three days."""
+    return f"{hours:.1f} hours" if hours <= 72 else f"{hours / 24:.1f} days"
+
+
 def when(text: str) -> str:
     """An ISO time as ``YYYY-MM-DD HH:MM UTC``."""
     stamp = datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
@@ -217,27 +219,32 @@ def longest_silence_sentence(
         return None
     longest = max(network, key=lambda s: (float(s["hours"]), s["start"]))
     earlier = [float(s["hours"]) for s in network if s["end"] <= longest["start"]]
-    previous = max(earlier) if earlier else previous_longest
+    previous = longest.get("previous_longest_hours")
+    if previous is None:
+        previous = max(earlier) if earlier else previous_longest
     hours = float(longest["hours"])
     record = previous is None or hours > previous
     who = CHANNELS.get(of, "Channels")
     sentence = f"{who} went silent for {hours:.1f} hours from {when(longest['start'])}"
-    if record and previous is not None:
-        sentence += f", the longest break on record (previous longest {previous:.1f} hours)"
-    elif record:
-        sentence += (
-            f", the longest break on record (no earlier break of {num(min_hours)} hours or more)"
-        )
+    notes: list[str] = []
+    if previous is not None:
+        notes.append(f"previous longest {previous:.1f} hours")
     else:
-        sentence += ", the longest break on record"
+        notes.append("the first gap in the record")
+    p_value = longest.get("p_value")
+    if p_value is not None:
+        notes.append(
+            f"p = {float(p_value):.2g} under a seasonal negative-binomial rate model of the "
+            "preceding weeks"
+        )
+    sentence += ", the longest break on record" if record else ", the longest break"
+    sentence += f" ({'; '.join(notes)})"
     coverage = longest.get("coverage", "full")
     if coverage != "full":
         sentence += (
-            f"; the archive's coverage of that span is {coverage}, so part of it may be uncollected"
+            f"; the archive's coverage of that span is {coverage}, so part of it may be "
+            "uncollected rather than silent"
         )
-    p_value = longest.get("p_value")
-    if p_value is not None:
-        sentence += f" (p = {float(p_value):.2g} under the rate model of the preceding weeks)"
     sentence += "."
     numbers = {
         "start": longest["start"],
@@ -490,39 +497,22 @@ def vanished_classes_sentences(
 
 
 # ----------------------------------------------------------------------------- orchestration
-STATUS_NAMES = ("outlets_status", "outlet_status", "outlets-status", "status")
-SILENCE_NAMES = ("silences",)
+def _measurement(name: str) -> Callable[..., dict[str, Any]]:
+    """A measurement function ``(engine, params, **options)`` from the registry."""
+    from mutewatch.measure import registry  # late: the registry imports this module
 
-
-def _registry_run(names: Sequence[str], store_path: Path, **options: Any) -> dict[str, Any]:
-    """Run the first of ``names`` the measurement registry knows; KeyError if none."""
-    from mutewatch.measure import registry  # imported late: the registry imports this module
-
-    known = getattr(registry, "MEASUREMENTS", None) or getattr(registry, "REGISTRY", {})
-    for name in names:
-        if name in known:
-            result: dict[str, Any] = registry.run_measurement(name, store_path, **options)
-            return result
-    raise KeyError(f"none of {', '.join(names)} is a registered measurement")
-
-
-def previous_longest_gap(eng: Engine, params: Params, before: datetime) -> float | None:
-    """Hours of the longest gap between consecutive counted posts ending by ``before``."""
-    p = eng.posts(params).filter(lambda t: t.ts <= ibis.literal(before, type="timestamp"))
-    w = ibis.window(order_by=[p.ts, p.platform, p.account_id, p.message_id])
-    gaps = p.select(gap=p.ts.delta(p.ts.lag().over(w), unit="microsecond"))
-    df = eng.execute(gaps.aggregate(longest=gaps.gap.max()))
-    value = df.iloc[0]["longest"]
-    return None if pd.isna(value) else float(value) / 3.6e9
+    if name not in registry.MEASUREMENTS:
+        raise KeyError(f"{name} is not a registered measurement")
+    return registry.MEASUREMENTS[name]
 
 
 def _windows(
     eng: Engine, params: Params, baseline: str | Window | None, period: str | Window | None
 ) -> tuple[Window, Window]:
-    first, last = trend_mod.window_of(eng, params)
-    auto_b, auto_p = (None, None)
+    auto_b: Window | None = None
+    auto_p: Window | None = None
     if baseline is None or period is None:
-        auto_b, auto_p = default_windows(first, last)
+        auto_b, auto_p = default_windows(*trend_mod.window_of(eng, params))
     b = parse_window(baseline, "baseline") if isinstance(baseline, str) else baseline or auto_b
     p = parse_window(period, "period") if isinstance(period, str) else period or auto_p
     assert b is not None and p is not None
@@ -533,65 +523,83 @@ def _range_text(window: Window) -> str:
     return f"{window[0].isoformat()}..{window[1].isoformat()}"
 
 
-def findings(
-    store_path: str | Path,
+def measure(
+    eng: Engine,
+    params: Params,
     *,
     baseline: str | Window | None = None,
     period: str | Window | None = None,
     silenced_below: float = 0.10,
-    min_hours: float = 6.0,
-    **options: Any,
+    min_hours: float = 12.0,
+    coordinated: bool = True,
 ) -> dict[str, Any]:
-    """``mutewatch findings``: every finding as one JSON object (see the module docstring)."""
-    store = Path(store_path)
-    params = Params.from_options(options)
+    """``mutewatch findings`` on an open engine: every finding as one JSON object."""
     out: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
-    shared = {k: v for k, v in params.echo().items() if k in ("of", "include_forwards", "engine")}
-    shared.update(
-        date_from=params.date_from,
-        date_to=params.date_to,
-        spark_master=params.spark_master,
-        parquet=params.parquet,
-    )
-    with Engine.for_params(store, params) as eng:
-        b, p = _windows(eng, params, baseline, period)
-        _own_findings(eng, params, b, p, out, skipped)
-        status_opts = dict(
-            shared, baseline=_range_text(b), period=_range_text(p), silenced_below=silenced_below
+    b, p = _windows(eng, params, baseline, period)
+    _own_findings(eng, params, b, p, out, skipped)
+    try:
+        status = _measurement("outlets_status")(
+            eng,
+            params,
+            baseline=_range_text(b),
+            period=_range_text(p),
+            silenced_below=silenced_below,
         )
-        _try(
+        _add(
+            out,
             skipped,
             "silenced_outlets",
-            lambda: _status_findings(store, status_opts, b, p, params.of, out),
+            silenced_sentence(status, b, p, params.of),
+            "no outlet active in the baseline",
         )
-        _try(
+        _add(
+            out,
+            skipped,
+            "silencing_dates",
+            silencing_times_sentence(status, b, p),
+            "no silenced outlet with a change point",
+        )
+    except KeyError as exc:
+        skipped.append({"kind": "silenced_outlets", "reason": f"not available: {exc}"})
+    try:
+        result = _measurement("silences")(
+            eng, params, scope="network", min_hours=min_hours, with_coordinated=coordinated
+        )
+        rows = result.get("silences", [])
+        _add(
+            out,
             skipped,
             "longest_silence",
-            lambda: _silence_findings(
-                store,
-                eng,
-                params,
-                dict(shared, scope="network", min_hours=min_hours),
-                min_hours,
-                out,
-            ),
+            longest_silence_sentence(rows, params.of, min_hours),
+            f"no network gap of {num(min_hours)} hours or more",
         )
+        if coordinated:
+            _add(
+                out,
+                skipped,
+                "coordinated_silence",
+                coordinated_sentence(result.get("coordinated") or {}, params.of, min_hours),
+                "no window with k of N outlets silent at once",
+            )
+    except KeyError as exc:
+        skipped.append({"kind": "longest_silence", "reason": f"not available: {exc}"})
     echo = params.echo()
     echo.update(
         baseline=window_json(b),
         period=window_json(p),
         silenced_below=silenced_below,
         min_hours=min_hours,
+        coordinated=coordinated,
     )
     return {"findings": out, "skipped": skipped, "parameters": echo}
 
 
-def _try(skipped: list[dict[str, str]], kind: str, run: Callable[[], None]) -> None:
-    try:
-        run()
-    except (KeyError, ImportError) as exc:
-        skipped.append({"kind": kind, "reason": f"measurement not available: {exc}"})
+def findings(store_path: str | Path, **options: Any) -> dict[str, Any]:
+    """Library entry (``run_measurement("findings", store, **options)``): open, measure."""
+    params = Params.from_options(options)
+    with Engine.for_params(store_path, params) as eng:
+        return measure(eng, params, **options)
 
 
 def _add(
@@ -653,48 +661,14 @@ def _own_findings(
     out.extend(vanished_classes_sentences(pb, pp, last, b, p, params.of))
 
 
-def _status_findings(
-    store: Path, opts: dict[str, Any], b: Window, p: Window, of: str, out: list[dict[str, Any]]
-) -> None:
-    status = _registry_run(STATUS_NAMES, store, **opts)
-    item = silenced_sentence(status, b, p, of)
-    if item is not None:
-        out.append(item)
-    timing = silencing_times_sentence(status, b, p)
-    if timing is not None:
-        out.append(timing)
-
-
-def _silence_findings(
-    store: Path,
-    eng: Engine,
-    params: Params,
-    opts: dict[str, Any],
-    min_hours: float,
-    out: list[dict[str, Any]],
-) -> None:
-    result = _registry_run(SILENCE_NAMES, store, **opts)
-    rows = [s for s in result.get("silences", []) if s.get("scope", "network") == "network"]
-    item = longest_silence_sentence(rows, params.of, min_hours)
-    if item is None:
-        return
-    start = datetime.fromisoformat(item["numbers"]["start"].replace("Z", "+00:00"))
-    previous = previous_longest_gap(eng, params, start.replace(tzinfo=None))
-    if previous is not None and item["numbers"]["previous_longest_hours"] is None:
-        item = (
-            longest_silence_sentence(rows, params.of, min_hours, previous_longest=previous) or item
-        )
-    out.append(item)
-
-
 def silencing_times_sentence(status: dict[str, Any], b: Window, p: Window) -> dict[str, Any] | None:
     """When the silenced outlets' output shifted (their per-outlet change points)."""
-    times = sorted(
-        str(o["changed_at"])[:10]
+    silenced = [
+        o
         for o in status.get("outlets", [])
-        if o.get("status") in ("silenced", "dormant") and o.get("changed_at")
-    )
-    silenced = [o for o in status.get("outlets", []) if o.get("status") in ("silenced", "dormant")]
+        if o.get("status") in ("silenced", "dormant") and o.get("baseline_posts", 1)
+    ]
+    times = sorted(str(o["changed_at"])[:10] for o in silenced if o.get("changed_at"))
     if not times:
         return None
     median = times[len(times) // 2]
@@ -714,4 +688,37 @@ def silencing_times_sentence(status: dict[str, Any], b: Window, p: Window) -> di
         },
         "Per-outlet change points (PELT with a count cost) as reported by outlet status.",
         {"baseline": window_json(b), "period": window_json(p)},
+    )
+
+
+def coordinated_sentence(
+    coordinated: dict[str, Any], of: str, min_hours: float
+) -> dict[str, Any] | None:
+    """The longest window in which at least k of the N outlets were silent at once."""
+    windows = coordinated.get("windows") or []
+    if not windows:
+        return None
+    top = max(windows, key=lambda w: (float(w["hours"]), w["max_silent"]))
+    k, n = coordinated.get("k"), coordinated.get("n")
+    sentence = (
+        f"At least {k} of {n} {WHO.get(of, 'outlets')} were silent at once for "
+        f"{duration(float(top['hours']))} from {when(top['start'])} (up to {top['max_silent']} "
+        f"at the same time), the longest of {len(windows)} such "
+        f"window{'s' if len(windows) != 1 else ''}."
+    )
+    return finding(
+        "coordinated_silence",
+        sentence,
+        {
+            "k": k,
+            "n": n,
+            "start": top["start"],
+            "end": top["end"],
+            "hours": top["hours"],
+            "max_silent": top["max_silent"],
+            "windows": len(windows),
+        },
+        "Per-outlet silences (gaps of at least min_hours, coverage not none) swept in time; "
+        "a window is a maximal stretch with at least k of the N counted outlets silent.",
+        {"of": of, "min_hours": min_hours, "k": k},
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mutewatch.errors import UsageError
-from mutewatch.measure import output, silences, status
+from mutewatch.measure import findings, output, platforms, silences, status, supporters, trend
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import Params
 
@@ -27,6 +27,10 @@ MEASUREMENTS: dict[str, Measurement] = {
     "output": output.measure,
     "outlets_status": status.measure,
     "silences": silences.measure,
+    "trend": trend.measure,
+    "supporters": supporters.measure,
+    "platforms": platforms.measure,
+    "findings": findings.measure,
 }
 
 
