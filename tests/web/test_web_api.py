@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import click
 import httpx
 import pytest
 from webfactory import HOSTILE, Env, bearer
@@ -94,3 +97,52 @@ async def test_openapi_is_served_to_users(client: httpx.AsyncClient, env: Env) -
     docs = await client.get("/docs", headers=bearer(env, "viewer"))
     assert docs.status_code == 200 and "/api/v1/silences" in docs.text
     assert "cdn" not in docs.text.lower()
+
+
+BASELINE, PERIOD = "2024-01-01..2024-03-31", "2024-05-01..2024-05-31"
+CLI_CASES = [
+    ("/api/v1/output", ["output"]),
+    ("/api/v1/output?every=week&from=2024-02-01",
+     ["output", "--every", "week", "--from", "2024-02-01"]),
+    ("/api/v1/silences?scope=network&min_hours=12",
+     ["silences", "--scope", "network", "--min-hours", "12"]),
+    (f"/api/v1/outlets/status?baseline={BASELINE}&period={PERIOD}",
+     ["outlets", "status", "--baseline", BASELINE, "--period", PERIOD]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "argv"), CLI_CASES)
+async def test_measurements_match_the_cli(
+    client: httpx.AsyncClient, env: Env, path: str, argv: list[str]
+) -> None:
+    """Same query parameters as the CLI options, same JSON as `--json` prints."""
+    from click.testing import CliRunner
+
+    from mutewatch.cli import main
+
+    command = main
+    for part in argv:
+        if part.startswith("-") or not isinstance(command, click.Group):
+            break
+        if part not in command.commands:
+            pytest.skip(f"the CLI has no `{' '.join(argv[:2])}` command yet")
+        command = command.commands[part]
+    r = await client.get(path, headers=bearer(env, "analyst"))
+    cli = CliRunner().invoke(main, ["--store", str(env.path), *argv, "--json"])
+    if cli.exit_code != 0:
+        assert r.status_code >= 400, (cli.output, r.text)
+        return
+    assert r.status_code == 200, r.text
+    expected = json.loads(cli.output)
+    assert r.json() == expected
+
+
+async def test_unknown_and_cli_only_options_are_refused(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    r = await client.get("/api/v1/output?nonsense=1", headers=bearer(env, "viewer"))
+    assert r.status_code == 400 and "nonsense" in r.json()["error"]["message"]
+    for option in ("engine=spark", "parquet=/etc", "spark_master=spark://x:7077"):
+        r = await client.get(f"/api/v1/output?{option}", headers=bearer(env, "viewer"))
+        assert r.status_code == 400, option
+        assert "not available over the API" in r.json()["error"]["message"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
 import threading
 import uuid
 from collections import OrderedDict
@@ -149,8 +150,7 @@ def measurement_options(name: str, request: Request) -> dict[str, Any]:
             params[candidate.name] = candidate
             for opt in candidate.opts:
                 params.setdefault(opt.lstrip("-").replace("-", "_"), candidate)
-    options: dict[str, Any] = {}
-    ctx = click.Context(command)
+    argv: list[str] = []
     for key in query:
         found = params.get(key)
         if found is None:
@@ -158,21 +158,48 @@ def measurement_options(name: str, request: Request) -> dict[str, Any]:
             raise UsageError(
                 f"unknown query parameter {key!r} for {name}", hint=f"known: {known or 'none'}"
             )
-        param = found
-        assert param.name is not None
-        raw: Any = query.getlist(key) if param.multiple else query[key]
-        if param.is_flag and not param.multiple:
-            options[param.name] = str(raw).lower() in ("1", "true", "yes", "on")
-            continue
-        try:
-            options[param.name] = param.type_cast_value(ctx, raw)
-        except click.BadParameter as exc:
-            raise UsageError(f"bad value {raw!r} for {key}: {exc.message}") from exc
-    for option in {id(p): p for p in params.values()}.values():
-        if option.name and option.name not in options:
-            # the CLI's defaults, so the answer is the CLI's answer
-            options[option.name] = option.type_cast_value(ctx, option.get_default(ctx))
-    return options
+        argv.extend(_as_argv(found, query.getlist(key)))
+    try:  # click parses exactly as the CLI does: types, choices, defaults
+        ctx = command.make_context(name, argv)
+    except click.ClickException as exc:
+        raise UsageError(f"bad query parameters for {name}: {exc.format_message()}") from exc
+    return {k: v for k, v in ctx.params.items() if k not in API_DENIED}
+
+
+def _as_argv(option: click.Option, values: list[str]) -> list[str]:
+    """The command-line words for one query parameter."""
+    long = max(option.opts, key=len)
+    if option.is_flag and not option.multiple:
+        on = values[-1].lower() in ("1", "true", "yes", "on", "")
+        if on:
+            return [long]
+        return [max(option.secondary_opts, key=len)] if option.secondary_opts else []
+    words: list[str] = []
+    for value in values if option.multiple else values[-1:]:
+        words.extend([long, value])
+    return words
+
+
+def _library_options(registry: Any, name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Turn the CLI's negative flags into the library's keywords, as the CLI commands do.
+
+    ``--no-coordinated`` arrives as ``no_coordinated``; the library takes
+    ``with_coordinated`` (or ``coordinated``) with the opposite value.
+    """
+    fn = getattr(registry, "MEASUREMENTS", {}).get(name)
+    if fn is None:
+        return options
+    accepted = set(inspect.signature(fn).parameters)
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        if key.startswith("no_") and key not in accepted:
+            base = key[3:]
+            target = next((c for c in (f"with_{base}", base) if c in accepted), None)
+            if target is not None:
+                out[target] = not value
+                continue
+        out[key] = value
+    return out
 
 
 def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> Any:
@@ -185,7 +212,9 @@ def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> 
             hint="install a mutewatch with mutewatch.measure.registry",
         ) from exc
     try:
-        return registry.run_measurement(name, store_path, **options)
+        return registry.run_measurement(
+            name, store_path, **_library_options(registry, name, options)
+        )
     except MutewatchError:
         raise
     except TypeError as exc:

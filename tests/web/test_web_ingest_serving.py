@@ -1,0 +1,147 @@
+"""Ingest while serving: reads never stop, whoever writes (DuckDB allows one writer)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from webfactory import Env, bearer, make_env
+
+from mutewatch.store import Store
+from mutewatch.web.app import create_app
+
+pytestmark = pytest.mark.anyio
+
+HOLDER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+for i in range(30):
+    con.execute(
+        "INSERT INTO posts (platform, account_id, message_id, ts, time_from_local, kind, text,"
+        " source_id, outlet_id, official) VALUES ('telegram', '1003', ?, TIMESTAMP '2025-01-01'"
+        " + to_hours(?), FALSE, 'text', 'placeholder late release', 1, 3, TRUE)",
+        [900000 + i, i],
+    )
+    time.sleep(float(sys.argv[2]) / 30)
+con.close()
+print("released", flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def busy_env(tmp_path_factory: pytest.TempPathFactory) -> Env:
+    return make_env(tmp_path_factory.mktemp("busy"))
+
+
+@pytest.fixture(scope="module")
+def busy_app(busy_env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    def slow_ingest(store: Store, path: Path) -> dict[str, int]:
+        """Stands for mutewatch.ingest: one row per line of the upload, slowly."""
+        lines = [ln for ln in path.read_text().splitlines() if ln.strip()]
+        for i, line in enumerate(lines):
+            store.con.execute(
+                "INSERT INTO posts (platform, account_id, message_id, ts, time_from_local, kind,"
+                " text, source_id, outlet_id, official) VALUES ('telegram', '1002', ?,"
+                " TIMESTAMP '2025-02-01' + to_hours(?), FALSE, 'text', ?, 1, 2, TRUE)",
+                [800000 + i, i, line],
+            )
+            time.sleep(0.05)
+        return {"read": len(lines), "new": len(lines)}
+
+    app = create_app(
+        busy_env.path, cache_dir=tmp_path_factory.mktemp("busycache"), refresh_interval=0.1,
+        write_timeout=1.0, moderation=False, ingest=slow_ingest,
+    )  # fmt: skip
+    yield app
+    app.state.gateway.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def busy_client(busy_app: object) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=busy_app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        yield c
+
+
+async def _posts(client: httpx.AsyncClient, env: Env) -> int:
+    r = await client.get("/api/v1/status", headers=bearer(env, "viewer"))
+    assert r.status_code == 200, r.text
+    return int(r.json()["posts"])
+
+
+async def test_reads_continue_while_another_process_writes(
+    busy_client: httpx.AsyncClient, busy_env: Env
+) -> None:
+    before = await _posts(busy_client, busy_env)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(busy_env.path), "2.5"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        latencies = []
+        refused = None
+        while holder.poll() is None:
+            t0 = time.perf_counter()
+            assert await _posts(busy_client, busy_env) == before  # the snapshot, unchanged
+            r = await busy_client.get("/api/v1/outlets", headers=bearer(busy_env, "analyst"))
+            assert r.status_code == 200
+            latencies.append(time.perf_counter() - t0)
+            if refused is None:  # a write meanwhile waits, then says the store is busy
+                refused = await busy_client.post(
+                    "/api/v1/users", json={"name": "late", "role": "viewer"},
+                    headers=bearer(busy_env, "admin"),
+                )  # fmt: skip
+            await asyncio.sleep(0.05)
+        assert len(latencies) >= 10
+        assert max(latencies) < 0.5, latencies
+        assert refused is not None and refused.status_code == 503
+        assert refused.json()["error"]["code"] == "store_busy"
+    finally:
+        holder.wait(timeout=30)
+    for _ in range(100):  # the released store is picked up by the next snapshot
+        if await _posts(busy_client, busy_env) == before + 30:
+            break
+        await asyncio.sleep(0.1)
+    assert await _posts(busy_client, busy_env) == before + 30
+
+
+async def test_upload_is_ingested_by_the_server_while_reads_continue(
+    busy_client: httpx.AsyncClient, busy_env: Env
+) -> None:
+    before = await _posts(busy_client, busy_env)
+    body = "\n".join(f"placeholder uploaded line {i}" for i in range(40)).encode()
+    r = await busy_client.post(
+        "/api/v1/ingest", files={"file": ("upload.txt", body, "text/plain")},
+        headers=bearer(busy_env, "admin"),
+    )  # fmt: skip
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["state"] in ("queued", "running") and job["bytes"] == len(body)
+    served, state, seen = 0, job["state"], [before]
+    deadline = time.monotonic() + 30
+    while state in ("queued", "running") and time.monotonic() < deadline:
+        t0 = time.perf_counter()
+        seen.append(await _posts(busy_client, busy_env))
+        assert time.perf_counter() - t0 < 0.5
+        served += 1
+        state = (
+            await busy_client.get(f"/api/v1/ingest/{job['id']}", headers=bearer(busy_env, "admin"))
+        ).json()["state"]
+        await asyncio.sleep(0.05)
+    assert state == "done"
+    assert served >= 10  # reads kept coming during the 2 s ingest
+    assert seen == sorted(seen) and seen[-1] <= before + 40  # never backwards
+    assert await _posts(busy_client, busy_env) == before + 40
+    done = (
+        await busy_client.get(f"/api/v1/ingest/{job['id']}", headers=bearer(busy_env, "admin"))
+    ).json()
+    assert done["report"] == {"read": 40, "new": 40}
