@@ -47,11 +47,23 @@ def counted_links(eng: Engine, params: Params) -> ir.Table:
     return links.join(posts, KEY, how="semi")
 
 
-def _distinct(t: ir.Table) -> dict[str, Any]:
+def host_summary(eng: Engine, params: Params) -> pd.DataFrame:
+    """One row per (host_class, host) among counted links: links, first and last time."""
+    t = counted_links(eng, params)
+    expr = t.group_by(["host_class", "host"]).aggregate(
+        links=t.count(), first=t.ts.min(), last=t.ts.max()
+    )
+    return eng.execute(expr)
+
+
+def summarise(hosts: pd.DataFrame) -> dict[str, Any]:
+    """Links, distinct hosts and classes, links by class, from ``host_summary`` rows."""
+    by = hosts.groupby("host_class")["links"].sum() if len(hosts) else pd.Series(dtype=int)
     return {
-        "links": t.count(),
-        "hosts": t.host.nunique(),
-        "host_classes": t.host_class.nunique(),
+        "links": int(hosts["links"].sum()) if len(hosts) else 0,
+        "hosts": int(hosts["host"].dropna().nunique()) if len(hosts) else 0,
+        "host_classes": int(hosts["host_class"].nunique()) if len(hosts) else 0,
+        "by_class": {str(c): int(n) for c, n in sorted(by.items())},
     }
 
 
@@ -64,70 +76,45 @@ def totals(eng: Engine, params: Params, first: date, last: date) -> dict[str, An
         date_to=last,
         engine=params.engine,
     )
-    t = counted_links(eng, sub)
-    head = eng.execute(t.aggregate(**_distinct(t))).iloc[0].fillna(0)
-    by = eng.execute(t.group_by("host_class").aggregate(links=t.count()))
-    return {
-        "from": first.isoformat(),
-        "to": last.isoformat(),
-        "links": int(head["links"]),
-        "hosts": int(head["hosts"]),
-        "host_classes": int(head["host_classes"]),
-        "by_class": {
-            str(c): int(n) for c, n in sorted(zip(by["host_class"], by["links"], strict=True))
-        },
-    }
+    return {"from": first.isoformat(), "to": last.isoformat(), **summarise(host_summary(eng, sub))}
 
 
-def last_seen(eng: Engine, params: Params) -> dict[str, dict[str, str | None]]:
-    """Per host class: first and last link time (ISO UTC) among counted links."""
-    t = counted_links(eng, params)
-    df = eng.execute(t.group_by("host_class").aggregate(first=t.ts.min(), last=t.ts.max()))
-    return {
-        str(r["host_class"]): {
-            "first": iso(pd.Timestamp(r["first"]).to_pydatetime()),
-            "last": iso(pd.Timestamp(r["last"]).to_pydatetime()),
+def class_times(hosts: pd.DataFrame) -> dict[str, dict[str, str | None]]:
+    """Per host class: first and last link time (ISO UTC), from ``host_summary`` rows."""
+    out: dict[str, dict[str, str | None]] = {}
+    for cls, group in hosts.groupby("host_class", sort=True):
+        out[str(cls)] = {
+            "first": iso(pd.Timestamp(group["first"].min()).to_pydatetime()),
+            "last": iso(pd.Timestamp(group["last"].max()).to_pydatetime()),
         }
-        for r in df.to_dict("records")
-    }
+    return out
 
 
 def _per_period(eng: Engine, params: Params, every: str, top: int) -> dict[date, dict[str, Any]]:
-    """Execute the three bucketed aggregations; return them keyed by bucket start date."""
+    """One bucketed aggregation (bucket, class, host); per-period rows keyed by bucket start."""
     t = counted_links(eng, params)
     t = t.mutate(bucket=tr.bucket(t.ts, every))
-    head = eng.execute(t.group_by("bucket").aggregate(**_distinct(t)))
-    by_class = eng.execute(
-        t.group_by(["bucket", "host_class"]).aggregate(links=t.count(), hosts=t.host.nunique())
-    )
-    by_host = eng.execute(t.group_by(["bucket", "host"]).aggregate(links=t.count()))
-
-    def day(b: Any) -> date:
-        stamp: date = pd.Timestamp(b).date()
-        return stamp
-
+    df = eng.execute(t.group_by(["bucket", "host_class", "host"]).aggregate(links=t.count()))
     out: dict[date, dict[str, Any]] = {}
-    for r in head.to_dict("records"):
-        out[day(r["bucket"])] = {
-            "links": int(r["links"]),
-            "hosts": int(r["hosts"]),
-            "host_classes": int(r["host_classes"]),
-            "by_class": {},
-            "top_hosts": [],
+    for b, group in df.groupby("bucket", sort=True):
+        by_class = group.groupby("host_class", sort=True).agg(
+            links=("links", "sum"), hosts=("host", "nunique")
+        )
+        named = group[group["host"].notna()].sort_values(["links", "host"], ascending=[False, True])
+        stamp: date = pd.Timestamp(b).date()
+        out[stamp] = {
+            "links": int(group["links"].sum()),
+            "hosts": int(group["host"].dropna().nunique()),
+            "host_classes": int(group["host_class"].nunique()),
+            "by_class": {
+                str(c): {"links": int(r["links"]), "hosts": int(r["hosts"])}
+                for c, r in by_class.iterrows()
+            },
+            "top_hosts": [
+                {"host": str(h), "links": int(n)}
+                for h, n in zip(named["host"][:top], named["links"][:top], strict=True)
+            ],
         }
-    for r in by_class.sort_values(["bucket", "host_class"]).to_dict("records"):
-        out[day(r["bucket"])]["by_class"][str(r["host_class"])] = {
-            "links": int(r["links"]),
-            "hosts": int(r["hosts"]),
-        }
-    by_host = by_host[by_host["host"].notna()].sort_values(
-        ["bucket", "links", "host"], ascending=[True, False, True]
-    )
-    for b, group in by_host.groupby("bucket", sort=True):
-        out[day(b)]["top_hosts"] = [
-            {"host": str(h), "links": int(n)}
-            for h, n in zip(group["host"][:top], group["links"][:top], strict=True)
-        ]
     return out
 
 
@@ -144,11 +131,11 @@ def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10)
         row.update(found.get(b["start"], empty))
         rows.append(row)
     full = [r for r in rows if r["full"]] or rows
-    seen = last_seen(eng, params)
+    hosts = host_summary(eng, params)
     last_start = rows[-1]["start"] if rows else None
     classes = {
         c: {**s, "gone": bool(last_start and s["last"] and s["last"][:10] < last_start)}
-        for c, s in sorted(seen.items())
+        for c, s in class_times(hosts).items()
     }
     echo = params.echo()
     echo.update(every=every, top=top)
@@ -156,7 +143,7 @@ def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10)
         "parameters": echo,
         "method": METHOD,
         "rows": rows,
-        "total": totals(eng, params, first, last),
+        "total": {"from": first.isoformat(), "to": last.isoformat(), **summarise(hosts)},
         "host_classes": classes,
         "trend": {
             "hosts": tr.monotone_trend([r["hosts"] for r in full]),
