@@ -49,33 +49,33 @@ _US_PER_HOUR = 3_600_000_000
 def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> ir.Table:
     """Gaps of at least ``min_hours`` with rank and running record, as one Ibis expression.
 
-    Columns: series (outlet_id, -1 for unattributed; 0 for the network), start, end,
-    gap_us, rank, prior_max_us (longest earlier gap, null for the first), n_gaps,
-    first_ts (the series' first counted post).
+    Columns: series (outlet_id, -1 for unattributed; 0 for the network), start, end, gap_us,
+    rank (1 = longest gap of the series), prior_max_us (longest earlier gap; null for the
+    first). Posts are ordered by time only: posts at the same instant give zero gaps, and
+    the running record is ordered by (time, gap), so ties cannot change any result.
     """
     p = engine.posts(params)
     series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
-    p = p.select(
-        series=series, ts=p.ts, platform=p.platform, account_id=p.account_id, mid=p.message_id
-    )
-    order = [p.ts, p.platform, p.account_id, p.mid]
-    g = p.mutate(
-        start=p.ts.lag().over(ibis.window(group_by=p.series, order_by=order)),
-        first_ts=p.ts.min().over(ibis.window(group_by=p.series)),
-    )
+    p = p.select(series=series.cast("int64"), ts=p.ts)
+    g = p.mutate(start=p.ts.lag().over(ibis.window(group_by="series", order_by="ts")))
     g = g.filter(g.start.notnull())
     g = g.mutate(gap_us=g.ts.delta(g.start, unit="microsecond"))
-    order = ["ts", "platform", "account_id", "mid"]
+    order = ["ts", "gap_us"]
     g = g.mutate(
-        rank=ibis.rank().over(ibis.window(group_by=g.series, order_by=ibis.desc(g.gap_us))) + 1,
-        running=g.gap_us.max().over(ibis.window(group_by=g.series, order_by=order, rows=(None, 0))),
-        n_gaps=g.count().over(ibis.window(group_by=g.series)),
+        rank=ibis.rank().over(ibis.window(group_by="series", order_by=ibis.desc("gap_us"))) + 1,
+        running=g.gap_us.max().over(ibis.window(group_by="series", order_by=order, rows=(None, 0))),
     )
     g = g.mutate(prior_max_us=g.running.lag().over(ibis.window(group_by="series", order_by=order)))
     g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
-    return g.select(
-        "series", "start", g.ts.name("end"), "gap_us", "rank", "prior_max_us", "n_gaps", "first_ts"
-    )
+    return g.select("series", "start", g.ts.name("end"), "gap_us", "rank", "prior_max_us")
+
+
+def series_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
+    """Per series: first counted post and number of gaps (posts - 1)."""
+    p = engine.posts(params)
+    series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
+    p = p.select(series=series.cast("int64"), ts=p.ts)
+    return p.group_by("series").agg(first_ts=p.ts.min(), n_gaps=p.count() - 1)
 
 
 def _lookback_counts(
@@ -242,6 +242,11 @@ def _scope_silences(
     names: dict[int, str],
 ) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     gaps = engine.execute(gaps_expr(engine, params, scope, min_hours))
+    if gaps.empty:
+        gaps = gaps.assign(first_ts=pd.Series(dtype="datetime64[us]"), n_gaps=0)
+    else:
+        per_series = engine.execute(series_expr(engine, params, scope))
+        gaps = gaps.merge(per_series, on="series", how="left")
     gaps = gaps.sort_values(["series", "start", "end"], kind="stable").reset_index(drop=True)
     cov = coverage(engine, params, scope, gaps)
     pvals = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
