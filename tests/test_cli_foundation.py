@@ -20,13 +20,28 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 
 def test_ingest_status_outlets_quarantine(tmp_path: Path) -> None:
     store = str(tmp_path / "s.duckdb")
-    code, out = run("--store", store, "ingest", str(FIXTURES / "telegram"), "--tz", "Europe/Berlin", "--json")
+    code, out = run(
+        "--store", store, "ingest", str(FIXTURES / "telegram"), "--tz", "Europe/Berlin", "--json"
+    )
     assert code == 0
     report = json.loads(out)
-    assert report["read"] == report["new"] + report["duplicates"] + report["quarantined"] + report["skipped"]
+    assert (
+        report["read"]
+        == report["new"] + report["duplicates"] + report["quarantined"] + report["skipped"]
+    )
     code, out = run("--store", store, "status", "--json")
     status = json.loads(out)
-    for key in ("posts", "official_posts", "supporter_posts", "quarantined", "outlets", "accounts", "sources", "first", "last"):
+    for key in (
+        "posts",
+        "official_posts",
+        "supporter_posts",
+        "quarantined",
+        "outlets",
+        "accounts",
+        "sources",
+        "first",
+        "last",
+    ):
         assert key in status
     assert status["first"] == "2023-05-02T08:15:03Z" and status["posts"] == 6
     code, out = run("--store", store, "outlets", "list", "--json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ import pytest
 
 from mutewatch.demo import DemoManifest
 from mutewatch.ingest import IngestOptions, IngestReport, ingest, telegram
-from mutewatch.model import Item, NameSeen, Post, Quarantined, Skipped
+from mutewatch.model import Item, NameSeen, Post, PostBatch, Quarantined, Skipped
 from mutewatch.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -23,13 +24,23 @@ MINIFIED = FIXTURES / "telegram" / "minified.json"
 
 
 def read_fast(path: Path, tz: str = "Europe/Berlin") -> list[Item]:
+    """Records in position order, batches opened into posts."""
     with path.open("rb") as fh:
-        return list(telegram.read(fh, path, tz))
+        return _flat(telegram.read(fh, path, tz))
+
+
+def _flat(items: Iterable[Item]) -> list[Item]:
+    flat: list[Item] = []
+    for item in items:
+        flat.extend(item.posts() if isinstance(item, PostBatch) else [item])
+    names: list[Item] = [i for i in flat if isinstance(i, NameSeen)]
+    records = [i for i in flat if isinstance(i, Post | Quarantined | Skipped)]
+    return names + sorted(records, key=lambda r: r.position)
 
 
 def read_slow(path: Path, tz: str = "Europe/Berlin") -> list[Item]:
     with path.open("rb") as fh:
-        return list(telegram.read_streaming(fh, path, ZoneInfo(tz)))
+        return _flat(telegram.read_streaming(fh, path, ZoneInfo(tz)))
 
 
 def posts(items: list[Item]) -> dict[int, Post]:
@@ -175,9 +186,11 @@ def _comparable(items: list[Item]) -> list[tuple[object, ...]]:
         if isinstance(i, Quarantined):
             out.append(("Q", i.position, i.message_id, i.reason.split(":")[0]))
         elif isinstance(i, Post):
-            out.append(("P", i.position, i.message_id, i.ts, i.kind, i.text, tuple(i.links), i.media))
+            out.append(
+                ("P", i.position, i.message_id, i.ts, i.kind, i.text, tuple(i.links), i.media)
+            )
         elif isinstance(i, Skipped):
             out.append(("S", i.position, i.message_id, i.reason))
-        else:
+        elif isinstance(i, NameSeen):
             out.append(("N", i.account_id, i.name, i.at))
     return out

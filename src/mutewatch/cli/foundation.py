@@ -53,7 +53,9 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
 
-def _parse_map(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+def _parse_map(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for value in values:
         field, sep, column = value.partition("=")
@@ -65,18 +67,40 @@ def _parse_map(_ctx: click.Context, _param: click.Parameter, values: tuple[str, 
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--outlets", "registry", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Outlet registry YAML to load before attributing posts.")
-@click.option("--format", "fmt", default="auto", show_default=True,
-              type=click.Choice(["auto", "telegram", "csv", "jsonl", "parquet", "feed"]))
-@click.option("--map", "mapping", multiple=True, callback=_parse_map,
-              help="FIELD=COLUMN for tabular files (account, time, text, message_id, ...).")
+@click.option(
+    "--outlets",
+    "registry",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Outlet registry YAML to load before attributing posts.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "telegram", "csv", "jsonl", "parquet", "feed"]),
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    callback=_parse_map,
+    help="FIELD=COLUMN for tabular files (account, time, text, message_id, ...).",
+)
 @click.option("--time-format", help="strptime format of the time column, or iso / unix.")
-@click.option("--tz", default="UTC", show_default=True,
-              help="Zone of times that carry no offset (Telegram `date` without unixtime).")
+@click.option(
+    "--tz",
+    default="UTC",
+    show_default=True,
+    help="Zone of times that carry no offset (Telegram `date` without unixtime).",
+)
 @click.option("--platform", help="Platform of tabular or feed rows, e.g. twitter.")
-@click.option("--wait", default=30.0, show_default=True,
-              help="Seconds to wait while another process (e.g. the server) holds the store.")
+@click.option(
+    "--wait",
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait while another process (e.g. the server) holds the store.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the accounting as JSON.")
 @click.pass_context
 def ingest_command(
@@ -112,7 +136,9 @@ def ingest_command(
         print_report(report)
 
 
-def run_ingest(store: Store, paths: list[Path], options: IngestOptions, quiet: bool = False) -> IngestReport:
+def run_ingest(
+    store: Store, paths: list[Path], options: IngestOptions, quiet: bool = False
+) -> IngestReport:
     """Ingest with a rich progress bar per file (on stderr)."""
     columns = (
         TextColumn("{task.description}"),
@@ -191,7 +217,12 @@ def outlets_list(ctx: click.Context, as_json: bool) -> None:
     for name in ("outlet", "official", "registered", "accounts", "posts", "first", "last"):
         table.add_column(name)
     for r in rows:
-        table.add_row(*(str(r[k]) for k in ("outlet", "official", "registered", "accounts", "posts", "first", "last")))
+        table.add_row(
+            *(
+                str(r[k])
+                for k in ("outlet", "official", "registered", "accounts", "posts", "first", "last")
+            )
+        )
     Console().print(table)
 
 
@@ -241,9 +272,14 @@ def _iso(value: Any) -> Any:
 
 
 @click.command("demo")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("mutewatch-demo"), show_default=True,
-              help="Where to write the synthetic exports and registry.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("mutewatch-demo"),
+    show_default=True,
+    help="Where to write the synthetic exports and registry.",
+)
 @click.option("--seed", default=7, show_default=True, help="Seed of the synthetic ecosystem.")
 @click.option("--scale", default=1.0, show_default=True, help="Size factor (1.0 = full demo).")
 @click.pass_context
@@ -279,5 +315,11 @@ DEMO_HOOKS: list[Any] = []
 
 def register(main: click.Group) -> None:
     """Add the foundation commands to the main group."""
-    for command in (ingest_command, status_command, outlets_group, quarantine_command, demo_command):
+    for command in (
+        ingest_command,
+        status_command,
+        outlets_group,
+        quarantine_command,
+        demo_command,
+    ):
         main.add_command(command)

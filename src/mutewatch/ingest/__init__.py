@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mutewatch.errors import InputError, UsageError
 from mutewatch.ingest import feeds, tabular, telegram
-from mutewatch.model import Item, NameSeen, Record
+from mutewatch.model import Item, NameSeen, PostBatch, Record
 from mutewatch.store import Store
 from mutewatch.store.writer import Counts, SourceWriter
 
@@ -103,7 +103,9 @@ class IngestReport:
         return self._sum("skipped")
 
     def as_dict(self) -> dict[str, Any]:
-        totals = {k: getattr(self, k) for k in ("read", "new", "duplicates", "quarantined", "skipped")}
+        totals = {
+            k: getattr(self, k) for k in ("read", "new", "duplicates", "quarantined", "skipped")
+        }
         return {**totals, "files": [f.as_dict() for f in self.files]}
 
 
@@ -163,9 +165,9 @@ def discover(paths: Iterable[Path], fmt: str = "auto") -> list[tuple[Path, str]]
                         hint="pass --format telegram|csv|jsonl|parquet|feed",
                     )
                 continue
-            if path.is_dir() and fmt == "auto" and detected == "telegram":
-                if not _looks_like_telegram(candidate):
-                    continue
+            is_other_json = detected == "telegram" and not _looks_like_telegram(candidate)
+            if path.is_dir() and fmt == "auto" and is_other_json:
+                continue
             found.append((candidate, detected))
     return found
 
@@ -229,14 +231,20 @@ def ingest_file(
 def _batches(items: Iterator[Item]) -> Iterator[tuple[list[Record], list[NameSeen], int]]:
     records: list[Record] = []
     names: list[NameSeen] = []
+    size = 0
     position_after = 0
     for item in items:
         if isinstance(item, NameSeen):
             names.append(item)
             continue
         records.append(item)
-        position_after = item.position + 1
-        if len(records) >= BATCH_RECORDS:
+        if isinstance(item, PostBatch):
+            size += len(item)
+            position_after = max(position_after, item.last_position + 1)
+        else:
+            size += 1
+            position_after = max(position_after, item.position + 1)
+        if size >= BATCH_RECORDS:
             yield records, names, position_after
-            records, names = [], []
+            records, names, size = [], [], 0
     yield records, names, position_after

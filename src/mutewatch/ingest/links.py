@@ -53,7 +53,9 @@ HOST_CLASSES: dict[str, tuple[str, ...]] = {
 }
 
 _CLASS_OF_SUFFIX = {host: cls for cls, hosts in HOST_CLASSES.items() for host in hosts}
-_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[)]+|\b[a-z2-7]{16,56}\.onion\b[^\s<>\"']*", re.I)
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'\]\[)]+|\b[a-z2-7]{16,56}\.onion\b[^\s<>\"']*", re.I
+)
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 

@@ -16,7 +16,7 @@ message, so one bad record is quarantined and its neighbours are kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -24,9 +24,20 @@ from zoneinfo import ZoneInfo
 
 import ijson
 import msgspec
+import pyarrow as pa
 
 from mutewatch.ingest.links import find_urls
-from mutewatch.model import Item, NameSeen, Post, Quarantined, Skipped
+from mutewatch.model import (
+    BATCH_SCHEMA,
+    LINK_SCHEMA,
+    MEDIA_TYPE,
+    Item,
+    NameSeen,
+    Post,
+    PostBatch,
+    Quarantined,
+    Skipped,
+)
 
 PLATFORM = "telegram"
 BLOCK_BYTES = 8 << 20
@@ -160,7 +171,9 @@ class _FastReader:
                 buf = buf[cut + 1 :]
             if eof:
                 if buf.strip():
-                    yield self._quarantine(chat, buf, "the file ends inside this message (truncated)")
+                    yield self._quarantine(
+                        chat, buf, "the file ends inside this message (truncated)"
+                    )
                 return b"", True
             chunk = self.fh.read(BLOCK_BYTES)
             eof = not chunk
@@ -176,8 +189,9 @@ class _FastReader:
             element = re.compile(rb",\n" + re.escape(indent) + rb"(?=\S)")
             yield from self._decode_each(chat, element.split(body))
             return
-        for message in messages:
-            yield from self._emit(chat, message, None)
+        base = self.position
+        self.position += len(messages)
+        yield from _block_records(chat, messages, base, self.zone)
 
     def _decode_each(self, chat: Chat, parts: list[bytes]) -> Iterator[Item]:
         for raw in parts:
@@ -241,6 +255,131 @@ def _unreadable(path: Path, position: int, reason: str) -> Exception:
         f"{path}: record {position}: {reason}",
         hint="check that this is a Telegram Desktop JSON export (result.json), or pass --format",
     )
+
+
+# -- a block of messages -> one columnar batch -------------------------------------------
+
+
+def _block_records(
+    chat: Chat, messages: list[Message], base: int, zone: ZoneInfo
+) -> Iterator[Item]:
+    """Ordinary messages become one PostBatch built column by column; the rest one by one."""
+    plain: list[Message] = []
+    positions: list[int] = []
+    for i, m in enumerate(messages):
+        if m.type == "message" and m.date_unixtime is not None:
+            plain.append(m)
+            positions.append(base + i)
+        else:
+            yield from _records_of(chat, m, base + i, zone, None)
+    try:
+        seconds = [int(m.date_unixtime) for m in plain]  # type: ignore[arg-type]
+    except ValueError:  # an unreadable unixtime somewhere: take the careful path
+        for position, m in zip(positions, plain, strict=True):
+            yield from _records_of(chat, m, position, zone, None)
+        return
+    if plain:
+        yield _batch_of(chat, plain, positions, seconds)
+
+
+def _batch_of(
+    chat: Chat, msgs: list[Message], positions: list[int], seconds: list[int]
+) -> PostBatch:
+    n = len(msgs)
+    texts: list[str] = []
+    links: list[tuple[int, str]] = []
+    for m in msgs:
+        if isinstance(m.text, str):
+            texts.append(m.text)
+        else:
+            text, found = _plain_text(m.text)
+            texts.append(text)
+            links.extend((m.id, url) for url in found)
+    table = pa.table(
+        {
+            "position": pa.array(positions, pa.int64()),
+            "platform": pa.array([PLATFORM] * n, pa.string()),
+            "account_id": pa.array([chat.id] * n, pa.string()),
+            "message_id": pa.array([m.id for m in msgs], pa.int64()),
+            "ts": _timestamps(seconds),
+            "edited": _timestamps([_unix_or_none(m.edited_unixtime) for m in msgs]),
+            "time_from_local": pa.array([False] * n, pa.bool_()),
+            "kind": pa.array([_kind(m) for m in msgs], pa.string()),
+            "text": pa.array(texts, pa.string()),
+            "forwarded_from": pa.array([m.forwarded_from for m in msgs], pa.string()),
+            "reply_to": pa.array([m.reply_to_message_id for m in msgs], pa.int64()),
+            "author": pa.array([m.author for m in msgs], pa.string()),
+            "media": _media_column(msgs),
+            "account_name": pa.array([chat.name] * n, pa.string()),
+        },
+        schema=BATCH_SCHEMA,
+    )
+    link_table = pa.table(
+        {
+            "platform": pa.array([PLATFORM] * len(links), pa.string()),
+            "account_id": pa.array([chat.id] * len(links), pa.string()),
+            "message_id": pa.array([i for i, _ in links], pa.int64()),
+            "url": pa.array([u for _, u in links], pa.string()),
+        },
+        schema=LINK_SCHEMA,
+    )
+    return PostBatch(table, link_table)
+
+
+def _timestamps(seconds: Sequence[int | None]) -> pa.Array:
+    return pa.array(seconds, pa.int64()).cast(pa.timestamp("s")).cast(pa.timestamp("us"))
+
+
+def _kind(m: Message) -> str:
+    if m.poll is not None:
+        return "poll"
+    if m.photo is not None:
+        return "photo"
+    if m.file is not None or m.media_type is not None:
+        return _MEDIA_KIND.get(m.media_type or "", "document")
+    if m.location_information is not None:
+        return "location"
+    if m.contact_information is not None:
+        return "contact"
+    return "text"
+
+
+def _media_column(msgs: list[Message]) -> pa.StructArray:
+    """Media metadata as a struct column, field by field (no per-message dicts)."""
+    has_media = [
+        m.photo is not None or m.file is not None or m.media_type is not None or m.poll is not None
+        for m in msgs
+    ]
+    file_field = [m.photo if m.photo is not None else m.file for m in msgs]
+    polls = [m.poll for m in msgs]
+    fields = {
+        "placeholder": pa.array(
+            [f is not None and f[:1] == "(" and bool(_PLACEHOLDER.match(f)) for f in file_field],
+            pa.bool_(),
+        ),
+        "file_name": pa.array([m.file_name for m in msgs], pa.string()),
+        "file_size": pa.array(
+            [m.photo_file_size if m.photo is not None else m.file_size for m in msgs], pa.int64()
+        ),
+        "mime_type": pa.array([m.mime_type for m in msgs], pa.string()),
+        "duration_seconds": pa.array([m.duration_seconds for m in msgs], pa.int64()),
+        "width": pa.array([m.width for m in msgs], pa.int64()),
+        "height": pa.array([m.height for m in msgs], pa.int64()),
+        "sticker_emoji": pa.array([m.sticker_emoji for m in msgs], pa.string()),
+        "poll_question": pa.array([p.question if p else None for p in polls], pa.string()),
+        "total_voters": pa.array([p.total_voters if p else None for p in polls], pa.int64()),
+    }
+    mask = pa.array([not h for h in has_media], pa.bool_())
+    return pa.StructArray.from_arrays(list(fields.values()), fields=list(MEDIA_TYPE), mask=mask)
+
+
+def _unix_or_none(value: str | int | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
 
 
 # -- one message -> records ---------------------------------------------------------------
@@ -320,7 +459,7 @@ def _timestamp(m: Message, zone: ZoneInfo) -> tuple[datetime | None, bool]:
 
 def _plain_text(text: str | list[str | Entity]) -> tuple[str, list[str]]:
     if isinstance(text, str):
-        return text, find_urls(text)
+        return text, find_urls(text) if "://" in text else []
     parts: list[str] = []
     links: list[str] = []
     for piece in text:
@@ -336,36 +475,11 @@ def _plain_text(text: str | list[str | Entity]) -> tuple[str, list[str]]:
 
 
 def _media(m: Message) -> tuple[str, str | None]:
-    if m.poll is not None:
-        return "poll", _media_json(poll_question=m.poll.question, total_voters=m.poll.total_voters)
-    if m.photo is not None:
-        return "photo", _media_json(
-            placeholder=bool(_PLACEHOLDER.match(m.photo)),
-            file_size=m.photo_file_size,
-            width=m.width,
-            height=m.height,
-        )
-    if m.file is not None or m.media_type is not None:
-        kind = _MEDIA_KIND.get(m.media_type or "", "document")
-        return kind, _media_json(
-            placeholder=bool(m.file and _PLACEHOLDER.match(m.file)),
-            file_name=m.file_name,
-            file_size=m.file_size,
-            mime_type=m.mime_type,
-            duration_seconds=m.duration_seconds,
-            width=m.width,
-            height=m.height,
-            sticker_emoji=m.sticker_emoji,
-        )
-    if m.location_information is not None:
-        return "location", None
-    if m.contact_information is not None:
-        return "contact", None
-    return "text", None
-
-
-def _media_json(**fields: Any) -> str:
-    return msgspec.json.encode({k: v for k, v in fields.items() if v is not None}).decode()
+    """Kind and media JSON of one message (the one-by-one path)."""
+    media = _media_column([m])[0].as_py()
+    if media is None:
+        return _kind(m), None
+    return _kind(m), msgspec.json.encode({k: v for k, v in media.items() if v is not None}).decode()
 
 
 def _raw_text(m: Message, raw: bytes | None) -> str:
@@ -424,9 +538,7 @@ def _chat_from_fields(fields: dict[str, Any], path: Path, position: int) -> Chat
     return Chat(str(fields["id"]), fields.get("name"), fields.get("type"))
 
 
-def _streamed_message(
-    chat: Chat | None, obj: Any, position: int, zone: ZoneInfo
-) -> Iterator[Item]:
+def _streamed_message(chat: Chat | None, obj: Any, position: int, zone: ZoneInfo) -> Iterator[Item]:
     assert chat is not None
     raw = msgspec.json.encode(obj)
     try:

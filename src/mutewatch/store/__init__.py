@@ -92,8 +92,8 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
-        row = self.con.execute(sql, params or []).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute(sql, params or []).fetchall()  # fetchall: leaves no open result
+        return rows[0][0] if rows else None
 
     # -- readers ---------------------------------------------------------------------------
 

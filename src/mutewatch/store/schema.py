@@ -146,13 +146,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def current_version(con: duckdb.DuckDBPyConnection, component: str = "core") -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()[0]
+    if not exists[0]:
         return 0
-    row = con.execute(
+    rows = con.execute(
         "SELECT value FROM meta WHERE key = ?", [f"schema_version:{component}"]
-    ).fetchone()
-    return int(row[0]) if row else 0
+    ).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def migrate(
@@ -173,7 +173,8 @@ def migrate(
         con.execute("BEGIN TRANSACTION")
         con.execute(sql)
         con.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"schema_version:{component}", str(number)]
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [f"schema_version:{component}", str(number)],
         )
         con.execute("COMMIT")
     return len(steps)

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mutewatch.ingest.links import classify_host, host_of
-from mutewatch.model import NameSeen, Post, Quarantined, Record, Skipped
+from mutewatch.model import NameSeen, Post, PostBatch, Quarantined, Record, Skipped
 from mutewatch.store import Store
 
 _POST_COLUMNS = (
@@ -33,6 +34,14 @@ _POST_COLUMNS = (
     "reply_to",
     "author",
     "media",
+)
+
+
+# Media structs become JSON text without their empty fields.
+_MEDIA_JSON = (
+    "CASE WHEN media IS NULL THEN NULL ELSE "
+    "regexp_replace(to_json(media)::VARCHAR, '\"[a-z_]+\":null,?', '', 'g')"
+    ".replace(',}', '}') END AS media"
 )
 
 
@@ -99,13 +108,14 @@ class SourceWriter:
 
     def _begin(self, sha256: str, size: int) -> SourceState:
         con = self.store.con
-        row = con.execute(
+        rows = con.execute(
             "SELECT source_id, status, position, read, new, duplicates, quarantined, skipped "
             "FROM sources WHERE sha256 = ?",
             [sha256],
-        ).fetchone()
+        ).fetchall()
+        row = rows[0] if rows else None
         if row is None:
-            source_id = int(con.execute("SELECT nextval('source_ids')").fetchone()[0])  # type: ignore[index]
+            source_id = int(con.execute("SELECT nextval('source_ids')").fetchall()[0][0])
             con.execute(
                 "INSERT INTO sources (source_id, path, format, sha256, size_bytes, status, "
                 "started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)",
@@ -120,90 +130,72 @@ class SourceWriter:
 
     def write(self, records: list[Record], names: list[NameSeen], position_after: int) -> Counts:
         """Commit one batch; ``position_after`` is the index of the next unread record."""
-        fresh = [r for r in records if r.position >= self.state.resume_from]
-        counts = Counts(read=len(fresh))
-        posts = _first_of_each_key([r for r in fresh if isinstance(r, Post)])
-        counts.duplicates += sum(1 for r in fresh if isinstance(r, Post)) - len(posts)
-        quarantined = [r for r in fresh if isinstance(r, Quarantined)]
-        counts.quarantined = len(quarantined)
-        counts.skipped = sum(1 for r in fresh if isinstance(r, Skipped))
-        with self.store.transaction() as con:
-            inserted = self._insert_posts(con, posts)
-            counts.new = len(inserted)
-            counts.duplicates += len(posts) - len(inserted)
-            self._insert_links(con, posts, inserted)
-            self._insert_quarantine(con, quarantined)
-            self._record_nonpost_ids(con, fresh)
-            self._record_names(con, posts, names)
-            if not self.state.previously_done:  # a finished source's coverage is complete
-                self._record_coverage(con, posts)
-                self._advance_source(con, counts, posts, position_after)
+        resume = self.state.resume_from
+        batch = _one_batch(records, resume)
+        others = [
+            r for r in records if isinstance(r, Quarantined | Skipped) and r.position >= resume
+        ]
+        counts = Counts(
+            read=len(batch) + len(others),
+            quarantined=sum(1 for r in others if isinstance(r, Quarantined)),
+            skipped=sum(1 for r in others if isinstance(r, Skipped)),
+        )
+        con = self.store.con
+        con.register("_batch", batch.table)
+        con.register("_batch_links", batch.links)
+        try:
+            with self.store.transaction():
+                counts.new = self._insert_posts(con)
+                counts.duplicates = len(batch) - counts.new
+                self._insert_quarantine(con, [r for r in others if isinstance(r, Quarantined)])
+                self._record_nonpost_ids(con, others)
+                self._record_names(con, names)
+                if not self.state.previously_done:  # a finished source's coverage is complete
+                    self._record_coverage(con)
+                    self._advance_source(con, counts, position_after)
+        finally:
+            con.unregister("_batch")
+            con.unregister("_batch_links")
         self.run.add(counts)
         return counts
 
-    def _insert_posts(self, con: Any, posts: list[Post]) -> set[tuple[str, str, int]]:
-        if not posts:
-            return set()
-        table = pa.table(
-            {
-                "platform": [p.platform for p in posts],
-                "account_id": [p.account_id for p in posts],
-                "message_id": pa.array([p.message_id for p in posts], pa.int64()),
-                "ts": pa.array([p.ts for p in posts], pa.timestamp("us")),
-                "edited": pa.array([p.edited for p in posts], pa.timestamp("us")),
-                "time_from_local": [p.time_from_local for p in posts],
-                "kind": [p.kind for p in posts],
-                "text": [p.text for p in posts],
-                "forwarded_from": pa.array([p.forwarded_from for p in posts], pa.string()),
-                "reply_to": pa.array([p.reply_to for p in posts], pa.int64()),
-                "author": pa.array([p.author for p in posts], pa.string()),
-                "media": pa.array([p.media for p in posts], pa.string()),
-            }
-        )
-        con.register("_batch_posts", table)
+    def _insert_posts(self, con: Any) -> int:
+        """Insert the batch's first occurrence of each key; links of new posts only."""
         cols = ", ".join(_POST_COLUMNS)
-        rows = con.execute(
+        values = cols.replace("media", _MEDIA_JSON)
+        returned = con.execute(
             f"INSERT OR IGNORE INTO posts ({cols}, source_id) "
-            f"SELECT {cols}, ? FROM _batch_posts "
-            "RETURNING platform, account_id, message_id",
+            f"SELECT {values}, ? FROM _batch QUALIFY row_number() OVER "
+            "(PARTITION BY platform, account_id, message_id ORDER BY position) = 1 "
+            "RETURNING platform, account_id, message_id, ts",
             [self.state.source_id],
-        ).fetchall()
-        con.unregister("_batch_posts")
-        return {(str(a), str(b), int(c)) for a, b, c in rows}
-
-    def _insert_links(
-        self, con: Any, posts: list[Post], inserted: set[tuple[str, str, int]]
-    ) -> None:
-        columns: dict[str, list[Any]] = {k: [] for k in _LINK_COLUMNS}
-        for p in posts:
-            if p.links and (p.platform, p.account_id, p.message_id) in inserted:
-                for url in dict.fromkeys(p.links):
-                    host = host_of(url)
-                    for key, value in zip(
-                        _LINK_COLUMNS,
-                        (p.platform, p.account_id, p.message_id, url, host, classify_host(host), p.ts),
-                        strict=True,
-                    ):
-                        columns[key].append(value)
-        _insert_columns(con, "links", columns, "INSERT INTO links SELECT * FROM {batch}")
+        ).fetchnumpy()
+        inserted = pa.table(returned)
+        if inserted.num_rows:
+            con.register("_new_keys", inserted)
+            con.execute(
+                "INSERT INTO links SELECT l.platform, l.account_id, l.message_id, l.url, "
+                "NULL, 'other', k.ts FROM (SELECT DISTINCT * FROM _batch_links) l "
+                "JOIN _new_keys k USING (platform, account_id, message_id)"
+            )
+            con.unregister("_new_keys")
+        return int(inserted.num_rows)
 
     def _insert_quarantine(self, con: Any, quarantined: list[Quarantined]) -> None:
-        columns = {
+        columns: dict[str, list[Any]] = {
             "source_id": [self.state.source_id] * len(quarantined),
             "path": [self.path] * len(quarantined),
             "position": [q.position for q in quarantined],
             "reason": [q.reason for q in quarantined],
             "raw": [q.raw for q in quarantined],
         }
-        _insert_columns(con, "quarantine", columns, "INSERT OR IGNORE INTO quarantine SELECT * FROM {batch}")
+        _insert_columns(
+            con, "quarantine", columns, "INSERT OR IGNORE INTO quarantine SELECT * FROM {batch}"
+        )
 
-    def _record_nonpost_ids(self, con: Any, records: list[Record]) -> None:
-        rows = [
-            r
-            for r in records
-            if not isinstance(r, Post) and r.platform and r.account_id and r.message_id is not None
-        ]
-        columns = {
+    def _record_nonpost_ids(self, con: Any, records: list[Quarantined | Skipped]) -> None:
+        rows = [r for r in records if r.platform and r.account_id and r.message_id is not None]
+        columns: dict[str, list[Any]] = {
             "platform": [r.platform for r in rows],
             "account_id": [r.account_id for r in rows],
             "message_id": [r.message_id for r in rows],
@@ -213,104 +205,64 @@ class SourceWriter:
             con, "nonpost_ids", columns, "INSERT OR IGNORE INTO nonpost_ids SELECT * FROM {batch}"
         )
 
-    def _record_names(self, con: Any, posts: list[Post], names: list[NameSeen]) -> None:
-        seen: dict[tuple[str, str, str], list[datetime | None]] = {}
-        chat_types: dict[tuple[str, str], str] = {}
-
-        def note(platform: str, account: str, name: str, at: datetime | None) -> None:
-            span = seen.setdefault((platform, account, name), [at, at])
-            if at is not None:
-                span[0] = at if span[0] is None or at < span[0] else span[0]
-                span[1] = at if span[1] is None or at > span[1] else span[1]
-
-        for p in posts:
-            note(p.platform, p.account_id, p.account_name or p.account_id, p.ts)
-        for n in names:
-            note(n.platform, n.account_id, n.name, n.at)
-            if n.chat_type:
-                chat_types[(n.platform, n.account_id)] = n.chat_type
-        self.touched_accounts.update((platform, account) for platform, account, _ in seen)
-        keys = list(seen)
-        _insert_columns(
-            con,
-            "account_names",
-            {
-                "platform": [k[0] for k in keys],
-                "account_id": [k[1] for k in keys],
-                "name": [k[2] for k in keys],
-                "first_seen": [seen[k][0] for k in keys],
-                "last_seen": [seen[k][1] for k in keys],
-            },
-            "INSERT INTO account_names SELECT * FROM {batch} ON CONFLICT DO UPDATE SET "
+    def _record_names(self, con: Any, names: list[NameSeen]) -> None:
+        """Names from the posts (with their time span) and from headers and title changes."""
+        columns = {
+            "platform": [n.platform for n in names],
+            "account_id": [n.account_id for n in names],
+            "name": [n.name for n in names],
+            "seen_at": pa.array([n.at for n in names], pa.timestamp("us")),
+            "chat_type": pa.array([n.chat_type for n in names], pa.string()),
+        }
+        con.register("_names", pa.table(columns))
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _seen AS "
+                "SELECT platform, account_id, coalesce(account_name, account_id) AS name, "
+                "min(ts) AS first_seen, max(ts) AS last_seen, NULL::VARCHAR AS chat_type "
+                "FROM _batch GROUP BY ALL "
+                "UNION ALL "
+                "SELECT platform, account_id, name, seen_at, seen_at, chat_type FROM _names"
+            )
+        finally:
+            con.unregister("_names")
+        con.execute(
+            "INSERT INTO account_names SELECT platform, account_id, name, min(first_seen), "
+            "max(last_seen) FROM _seen GROUP BY ALL ON CONFLICT DO UPDATE SET "
             "first_seen = least(account_names.first_seen, excluded.first_seen), "
-            "last_seen = greatest(account_names.last_seen, excluded.last_seen)",
+            "last_seen = greatest(account_names.last_seen, excluded.last_seen)"
         )
-        spans = _spans_by_account(seen)
-        accounts = list(spans)
-        _insert_columns(
-            con,
-            "accounts",
-            {
-                "platform": [k[0] for k in accounts],
-                "account_id": [k[1] for k in accounts],
-                "chat_type": [chat_types.get(k) for k in accounts],
-                "first_seen": [spans[k][0] for k in accounts],
-                "last_seen": [spans[k][1] for k in accounts],
-            },
+        con.execute(
             "INSERT INTO accounts (platform, account_id, chat_type, first_seen, last_seen) "
-            "SELECT * FROM {batch} ON CONFLICT DO UPDATE SET "
+            "SELECT platform, account_id, max(chat_type), min(first_seen), max(last_seen) "
+            "FROM _seen GROUP BY ALL ON CONFLICT DO UPDATE SET "
             "chat_type = coalesce(excluded.chat_type, accounts.chat_type), "
             "first_seen = least(accounts.first_seen, excluded.first_seen), "
-            "last_seen = greatest(accounts.last_seen, excluded.last_seen)",
+            "last_seen = greatest(accounts.last_seen, excluded.last_seen)"
         )
+        touched = con.execute("SELECT DISTINCT platform, account_id FROM _seen").fetchall()
+        self.touched_accounts.update((str(p), str(a)) for p, a in touched)
+        con.execute("DROP TABLE _seen")
 
-    def _record_coverage(self, con: Any, posts: list[Post]) -> None:
-        spans: dict[tuple[str, str], list[Any]] = {}
-        for p in posts:
-            span = spans.get((p.platform, p.account_id))
-            if span is None:
-                spans[(p.platform, p.account_id)] = [p.ts, p.ts, p.message_id, p.message_id, 1]
-                continue
-            if p.ts < span[0]:
-                span[0] = p.ts
-            if p.ts > span[1]:
-                span[1] = p.ts
-            if p.message_id < span[2]:
-                span[2] = p.message_id
-            if p.message_id > span[3]:
-                span[3] = p.message_id
-            span[4] += 1
-        keys = list(spans)
-        columns = {
-            "source_id": [self.state.source_id] * len(keys),
-            "platform": [k[0] for k in keys],
-            "account_id": [k[1] for k in keys],
-            **{
-                name: [spans[k][i] for k in keys]
-                for i, name in enumerate(
-                    ("first_time", "last_time", "first_message_id", "last_message_id", "messages")
-                )
-            },
-        }
-        _insert_columns(
-            con,
-            "coverage",
-            columns,
-            "INSERT INTO coverage SELECT * FROM {batch} ON CONFLICT DO UPDATE SET "
+    def _record_coverage(self, con: Any) -> None:
+        con.execute(
+            "INSERT INTO coverage SELECT ?, platform, account_id, min(ts), max(ts), "
+            "min(message_id), max(message_id), count(*) FROM _batch GROUP BY ALL "
+            "ON CONFLICT DO UPDATE SET "
             "first_time = least(coverage.first_time, excluded.first_time), "
             "last_time = greatest(coverage.last_time, excluded.last_time), "
             "first_message_id = least(coverage.first_message_id, excluded.first_message_id), "
             "last_message_id = greatest(coverage.last_message_id, excluded.last_message_id), "
             "messages = coverage.messages + excluded.messages",
+            [self.state.source_id],
         )
 
-    def _advance_source(self, con: Any, counts: Counts, posts: list[Post], position: int) -> None:
-        first = min((p.ts for p in posts), default=None)
-        last = max((p.ts for p in posts), default=None)
+    def _advance_source(self, con: Any, counts: Counts, position: int) -> None:
         con.execute(
             "UPDATE sources SET position = ?, read = read + ?, new = new + ?, "
             "duplicates = duplicates + ?, quarantined = quarantined + ?, skipped = skipped + ?, "
-            "first_time = least(first_time, ?), last_time = greatest(last_time, ?) "
+            "first_time = least(first_time, b.first), last_time = greatest(last_time, b.last) "
+            "FROM (SELECT min(ts) AS first, max(ts) AS last FROM _batch) b "
             "WHERE source_id = ?",
             [
                 position,
@@ -319,8 +271,6 @@ class SourceWriter:
                 counts.duplicates,
                 counts.quarantined,
                 counts.skipped,
-                first,
-                last,
                 self.state.source_id,
             ],
         )
@@ -329,6 +279,7 @@ class SourceWriter:
         """Close the source: derived tables for touched accounts, then status done."""
         with self.store.transaction() as con:
             self._refresh_latest_names(con)
+            classify_links(con)
             refresh_id_gaps(con, self.touched_accounts)
             con.execute(
                 "UPDATE sources SET status = 'done', finished_at = ? WHERE source_id = ? "
@@ -343,14 +294,12 @@ class SourceWriter:
     def _refresh_latest_names(self, con: Any) -> None:
         con.execute(
             "UPDATE accounts SET name = n.name FROM ("
-            "  SELECT platform, account_id, arg_max(name, coalesce(last_seen, TIMESTAMP '0001-01-01'))"
-            "  AS name FROM account_names GROUP BY ALL) n "
+            "  SELECT platform, account_id, "
+            "  arg_max(name, coalesce(last_seen, TIMESTAMP '0001-01-01')) AS name "
+            "  FROM account_names GROUP BY ALL) n "
             "WHERE accounts.platform = n.platform AND accounts.account_id = n.account_id "
             "AND accounts.name IS DISTINCT FROM n.name"
         )
-
-
-_LINK_COLUMNS = ("platform", "account_id", "message_id", "url", "host", "host_class", "ts")
 
 
 def _insert_columns(con: Any, table: str, columns: dict[str, list[Any]], sql: str) -> None:
@@ -358,7 +307,9 @@ def _insert_columns(con: Any, table: str, columns: dict[str, list[Any]], sql: st
     if not next(iter(columns.values())):
         return
     schema = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
-    batch = pa.table({name: pa.array(values, schema.field(name).type) for name, values in columns.items()})
+    batch = pa.table(
+        {name: pa.array(values, schema.field(name).type) for name, values in columns.items()}
+    )
     name = f"_batch_{table}"
     con.register(name, batch)
     try:
@@ -367,28 +318,45 @@ def _insert_columns(con: Any, table: str, columns: dict[str, list[Any]], sql: st
         con.unregister(name)
 
 
-def _first_of_each_key(posts: list[Post]) -> list[Post]:
-    seen: set[tuple[str, str, int]] = set()
-    unique = []
-    for p in posts:
-        key = (p.platform, p.account_id, p.message_id)
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
+def _one_batch(records: list[Record], resume_from: int) -> PostBatch:
+    """All posts of a write as one Arrow batch, without those an earlier run committed."""
+    batches = [r for r in records if isinstance(r, PostBatch)]
+    singles = [r for r in records if isinstance(r, Post)]
+    if singles:
+        batches.append(PostBatch.of(singles))
+    if not batches:
+        return PostBatch.of([])
+    table = pa.concat_tables([b.table for b in batches])
+    links = pa.concat_tables([b.links for b in batches])
+    if resume_from:
+        table = table.filter(pc.greater_equal(table["position"], resume_from))
+    return PostBatch(table, links)
 
 
-def _spans_by_account(
-    seen: dict[tuple[str, str, str], list[datetime | None]],
-) -> dict[tuple[str, str], tuple[datetime | None, datetime | None]]:
-    spans: dict[tuple[str, str], tuple[datetime | None, datetime | None]] = {}
-    for (platform, account, _name), (first, last) in seen.items():
-        old_first, old_last = spans.get((platform, account), (None, None))
-        spans[(platform, account)] = (
-            min((t for t in (old_first, first) if t is not None), default=None),
-            max((t for t in (old_last, last) if t is not None), default=None),
-        )
-    return spans
+def classify_links(con: Any) -> None:
+    """Fill host and host class of links added since the last call (set-based, per host)."""
+    urls = con.execute("SELECT DISTINCT url FROM links WHERE host IS NULL").fetchall()
+    if not urls:
+        return
+    hosts = [host_of(u) for (u,) in urls]
+    _insert_columns_temp(
+        con,
+        "_hosts",
+        {
+            "url": [u for (u,) in urls],
+            "host": hosts,
+            "host_class": [classify_host(h) for h in hosts],
+        },
+    )
+    con.execute(
+        "UPDATE links SET host = h.host, host_class = h.host_class FROM _hosts h "
+        "WHERE links.url = h.url AND links.host IS NULL"
+    )
+    con.unregister("_hosts")
+
+
+def _insert_columns_temp(con: Any, name: str, columns: dict[str, list[Any]]) -> None:
+    con.register(name, pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
 
 
 def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
@@ -397,7 +365,9 @@ def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
     Only platforms with sequential ids have gaps; derived ids (tabular imports) are hashes.
     """
     for platform, account in accounts:
-        con.execute("DELETE FROM id_gaps WHERE platform = ? AND account_id = ?", [platform, account])
+        con.execute(
+            "DELETE FROM id_gaps WHERE platform = ? AND account_id = ?", [platform, account]
+        )
         if platform != "telegram":
             continue
         con.execute(
