@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import random
 import sys
@@ -37,24 +36,12 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from mutewatch.moderate import datasets as ds
-from mutewatch.moderate.models import HEADS_FILE, embedder
+from mutewatch.moderate.evaluate import embed_cached
+from mutewatch.moderate.models import HEADS_FILE
 
-CACHE = Path("/tmp/mutewatch-embeddings")
 SEED = 20261129
 DAVIDSON_PER_CLASS = 1500
-C_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
-
-
-def embed_cached(texts: list[str]) -> np.ndarray:
-    """Embeddings of texts, cached per text under /tmp/mutewatch-embeddings."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()
-    path = CACHE / f"{key}.npy"
-    if path.exists():
-        return np.load(path)
-    vectors = embedder().embed(texts)
-    np.save(path, vectors)
-    return vectors
+C_GRID = (0.5, 1.0, 2.0)
 
 
 def training_rows(data: Path) -> dict[str, list[ds.Row]]:
@@ -125,6 +112,27 @@ def label_sets(
     return out
 
 
+def _threshold_report(
+    name: str, oof: np.ndarray, y: np.ndarray, sets: list[str], texts: list[str]
+) -> None:
+    """Out-of-fold rates per threshold on the non-evaluation rows (for setting the policy)."""
+    from mutewatch.moderate.checks import identity_mentions
+
+    sets_a = np.array(sets)
+    ident = np.array([bool(identity_mentions(t)) for t in texts])
+    for thr in (0.5, 0.6, 0.7, 0.8, 0.9):
+        fired = oof >= thr
+        parts = [f"recall {fired[y == 1].mean():.2f}", f"FPR {fired[y == 0].mean():.3f}"]
+        neg_ident = (y == 0) & ident
+        if neg_ident.any():
+            parts.append(f"FPR identity-mention {fired[neg_ident].mean():.3f}")
+        for ds_name in ("davidson", "fox", "ethos"):
+            mask = (y == 0) & (sets_a == ds_name)
+            if mask.any():
+                parts.append(f"FPR {ds_name} {fired[mask].mean():.3f}")
+        print(f"  {name} >= {thr}: " + ", ".join(parts), file=sys.stderr)
+
+
 def fit_head(
     name: str, items: list[tuple[str, int, float, str]], vectors: dict[str, np.ndarray]
 ) -> dict[str, object]:
@@ -146,6 +154,11 @@ def fit_head(
         auc = float(roc_auc_score(y, scores))
         print(f"  {name}: C={c} CV ROC-AUC {auc:.3f}", file=sys.stderr)
         best = max(best, (auc, c))
+    oof = np.zeros(len(y))
+    for train, test in folds.split(x, y):
+        m = LogisticRegression(C=best[1], max_iter=2000).fit(x[train], y[train], w[train])
+        oof[test] = m.predict_proba(x[test])[:, 1]
+    _threshold_report(name, oof, y, [d for _, _, _, d in items], [t for t, _, _, _ in items])
     model = LogisticRegression(C=best[1], max_iter=2000)
     model.fit(x, y, sample_weight=w)
     return {
@@ -160,6 +173,12 @@ def fit_head(
     }
 
 
+def _centred(vectors: np.ndarray, center: np.ndarray) -> np.ndarray:
+    """Subtract the mean comment vector (the 'any comment' direction), then L2-normalise."""
+    out = vectors - center
+    return out / np.linalg.norm(out, axis=-1, keepdims=True)
+
+
 def _thread_sims(vec: np.ndarray, thread: np.ndarray) -> float:
     if not len(thread):
         return -1.0
@@ -172,14 +191,20 @@ def fit_relevance(data: Path) -> dict[str, float]:
     For each article, its own comments are positives for relevance and every other article's
     comments are negatives. Similarity is the best of: the article (title and lead) and the
     mean of the top 3 similarities to the article's other non-evaluation comments (the thread).
+    All vectors are first centred on the mean comment vector (shipped as ``center``), which
+    removes what all comments share and sharpens topical similarity.
     """
     rows = ds.split(ds.fox_news(data), False) + ds.split(ds.sfu(data), False)
     articles: dict[str, str] = {}
     for r in rows:
         articles.setdefault(r.group, f"{r.group}. {r.context}".strip(". "))
     titles = sorted(articles)
-    art_vec = dict(zip(titles, embed_cached([articles[t] for t in titles]), strict=True))
-    vecs = embed_cached([r.text for r in rows])
+    raw = embed_cached([r.text for r in rows])
+    center = raw.mean(axis=0)
+    art_vec = dict(
+        zip(titles, _centred(embed_cached([articles[t] for t in titles]), center), strict=True)
+    )
+    vecs = _centred(raw, center)
     by_article: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         by_article.setdefault(r.group, []).append(i)
@@ -203,6 +228,7 @@ def fit_relevance(data: Path) -> dict[str, float]:
     model = LogisticRegression(C=1.0, max_iter=1000)
     model.fit(best[:, None], y, sample_weight=w)
     return {
+        "center": [round(float(v), 6) for v in center],
         "slope": round(float(model.coef_[0][0]), 5),
         "intercept": round(float(model.intercept_[0]), 5),
         "pairs": int(len(y)),

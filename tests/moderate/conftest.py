@@ -2,40 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from dataclasses import replace
-from pathlib import Path
-
 import pytest
+from moderate_helpers import companions_present, text_policy
 
 from mutewatch.moderate.checks import Moderator
-from mutewatch.moderate.policy import Policy, load_policy
-
-REPO = Path(__file__).resolve().parents[2]
-DATA = (REPO / ".." / "shared" / "data").resolve()
-COMPANIONS = ("mutewatch.moderate.language", "mutewatch.moderate.names")
-
-
-def companions_present() -> bool:
-    """True when the language and names modules (written in parallel) are installed."""
-    return all(importlib.util.find_spec(m) is not None for m in COMPANIONS)
-
-
-needs_companions = pytest.mark.skipif(
-    not companions_present(),
-    reason="mutewatch.moderate.language / names have not landed yet",
-)
-needs_data = pytest.mark.skipif(
-    not (DATA / "moderation").exists(),
-    reason=f"the shared research data is missing at {DATA}",
-)
-
-
-def text_policy() -> Policy:
-    """The default policy without the language and name clauses (no companion modules)."""
-    policy = load_policy()
-    keep = {"defamatory", "racist", "personal", "irrelevant"}
-    return replace(policy, clauses=tuple(c for c in policy.clauses if c.clause in keep))
+from mutewatch.moderate.policy import load_policy
 
 
 @pytest.fixture(scope="session")

@@ -53,7 +53,8 @@ def test_all_attributes_and_sentence_spans() -> None:
     scores = response["attributeScores"]
     assert set(scores) == set(ISSUE_REQUEST["requestedAttributes"])  # type: ignore[arg-type]
     insult = scores["INSULT"]["spanScores"]
-    assert [(s["begin"], s["end"]) for s in insult] == [(0, 17), (17, 39)]
+    text = ISSUE_REQUEST["comment"]["text"]  # type: ignore[index]
+    assert [(s["begin"], s["end"]) for s in insult] == [(0, 17), (17, len(text))]
     assert insult[0]["score"]["value"] > insult[1]["score"]["value"]
     assert "clientToken" not in response
 

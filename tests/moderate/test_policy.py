@@ -28,7 +28,7 @@ def test_default_policy_has_every_clause_of_the_terms() -> None:
 def test_version_changes_with_content() -> None:
     text = DEFAULT_POLICY_FILE.read_text(encoding="utf-8")
     a = parse_policy(text)
-    b = parse_policy(text.replace("threshold: 0.8\n", "threshold: 0.81\n", 1))
+    b = parse_policy(text.replace("threshold: 0.9\n", "threshold: 0.91\n", 1))
     assert a.version != b.version
     assert parse_policy(text).version == a.version
 

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from moderate_helpers import companions_present, text_policy
 
 from mutewatch.moderate.checks import Moderator
 from mutewatch.moderate.service import GatewayAccess, ModerationService
 from mutewatch.store import Store
 from mutewatch.web.auth import add_user
-
-from .conftest import companions_present, text_policy
 
 ROLES = ("viewer", "analyst", "moderator", "admin")
 ARTICLE = {

@@ -59,7 +59,14 @@ _HONORIFIC = (
     r"Minister|Secretary|Chancellor|Prime Minister|Sheriff|Chief|Officer|Professor|Prof)\.?"
 )
 _CAP = r"[A-Z][a-z'’-]+"
-_NAME_RE = re.compile(rf"\b(?:{_HONORIFIC}\s+{_CAP}(?:\s+{_CAP})?|{_CAP}(?:\s+{_CAP}){{1,2}})\b")
+_HONORIFIC_RE = re.compile(rf"\b{_HONORIFIC}\s+{_CAP}(?:\s+{_CAP})?")
+_RUN_RE = re.compile(rf"\b{_CAP}(?:\s+{_CAP})+")
+_STARTERS = {
+    "yesterday", "today", "now", "also", "maybe", "perhaps", "clearly", "obviously",
+    "honestly", "sadly", "again", "even", "only", "still", "because", "since", "after",
+    "before", "while", "although", "meanwhile", "however", "mr", "mrs", "ms", "dear", "hey",
+    "hi", "hello", "thanks", "thank", "please", "sorry", "lol", "wow", "ok", "okay",
+}  # fmt: skip
 _NOT_NAMES = {
     "The", "This", "That", "These", "Those", "They", "There", "Then", "When", "What", "Why",
     "How", "Who", "Where", "And", "But", "Or", "If", "So", "Yes", "No", "Not", "Just", "Well",
@@ -221,19 +228,29 @@ def check_personal(f: Features) -> tuple[float, dict[str, Any]]:
 
 
 def person_names(text: str) -> list[dict[str, Any]]:
-    """Spans that look like a person's name (honorific + name, or two or three capitals)."""
-    found = []
-    for m in _NAME_RE.finditer(text):
-        words = m.group(0).split()
-        while words and words[0] in _NOT_NAMES:
-            words = words[1:]
-        if not words or (len(words) == 1 and not re.match(_HONORIFIC, m.group(0))):
+    """Spans that look like a person's name: an honorific and a name, or a run of 2-3 capitals.
+
+    Leading sentence words ("The", "Yesterday") and group words ("Muslims") are dropped.
+    """
+    found: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _HONORIFIC_RE.finditer(text):
+        found.append({"name": m.group(0), "start": m.start(), "end": m.end()})
+        taken.append((m.start(), m.end()))
+    for m in _RUN_RE.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
             continue
-        if all(w in _NOT_NAMES for w in words):
+        words = m.group(0).split()
+        while words and (words[0] in _NOT_NAMES or words[0].lower() in _STARTERS):
+            words = words[1:]
+        while words and words[-1] in _NOT_NAMES:
+            words = words[:-1]
+        if not 2 <= len(words) <= 3:
             continue
         start = m.start() + m.group(0).index(words[0])
-        found.append({"name": " ".join(words), "start": start, "end": m.end()})
-    return found
+        name = " ".join(words)
+        found.append({"name": name, "start": start, "end": start + len(name)})
+    return sorted(found, key=lambda p: p["start"])
 
 
 def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
@@ -270,24 +287,43 @@ def spam_signals(text: str) -> tuple[float, dict[str, Any]]:
     urls = _URL_RE.findall(text)
     contacts = _CONTACT_RE.findall(text)
     ads = sorted({m.lower() for m in _AD_RE.findall(text)})
-    parts = [0.5 * min(len(urls), 2), 0.4 * bool(contacts), 0.3 * min(len(ads), 3)]
+    parts = [0.35 * min(len(urls), 2), 0.4 * bool(contacts), 0.35 * min(len(ads), 3)]
     score = 1.0
     for p in parts:
         score *= 1.0 - min(p, 0.95)
     return 1.0 - score, {"links": urls[:5], "contacts": contacts[:3], "ad_phrases": ads[:5]}
 
 
+@cache
+def _center() -> npt.NDArray[np.float32]:
+    """The mean comment vector of the relevance calibration (zeros if absent)."""
+    cal = heads().meta.get("relevance", {})
+    return np.asarray(cal.get("center", np.zeros(384)), dtype=np.float32)
+
+
+def _centred(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    out = vectors - _center()
+    norms = np.linalg.norm(out, axis=-1, keepdims=True)
+    result: npt.NDArray[np.float32] = out / np.maximum(norms, 1e-12)
+    return result
+
+
 def topic_similarity(f: Features) -> dict[str, float] | None:
-    """Cosine similarity of the comment to its article, thread (mean of top 3) and parent."""
+    """Similarity of the comment to its article, thread (mean of top 3) and parent.
+
+    Vectors are centred on the mean comment vector first: what every comment shares says
+    nothing about the topic.
+    """
     if f.topic is None:
         return None
     t = f.topic
-    out = {"article": float(t.article @ f.vector)}
+    v = _centred(f.vector)
+    out = {"article": float(_centred(t.article) @ v)}
     if len(t.thread):
-        sims = np.sort(t.thread @ f.vector)[::-1][:3]
+        sims = np.sort(_centred(t.thread) @ v)[::-1][:3]
         out["thread"] = float(sims.mean())
     if t.parent is not None:
-        out["parent"] = float(t.parent @ f.vector)
+        out["parent"] = float(_centred(t.parent) @ v)
     return {k: round(v, SCORE_DIGITS) for k, v in out.items()}
 
 
@@ -330,8 +366,12 @@ def _language_evidence(f: Features) -> dict[str, Any]:
 def check_language(f: Features) -> tuple[float, dict[str, Any]]:
     """Not English. Dialect writing is left to the dialect clause, so it is not double-called."""
     lang = f.language
+    evidence = _language_evidence(f)
+    if isinstance(lang.evidence, dict) and lang.evidence.get("no_letters"):
+        evidence["note"] = "no letters (emoji, digits or punctuation only): no language to judge"
+        return 0.0, evidence
     score = max(0.0, 1.0 - lang.english - lang.dialect)
-    return score, _language_evidence(f)
+    return score, evidence
 
 
 def check_dialect(f: Features) -> tuple[float, dict[str, Any]]:

@@ -42,19 +42,42 @@ DAVIDSON_SAMPLE = 1500
 SEED = 20261129
 
 
+_MEMORY: dict[str, Vectors] = {}
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _load_cache(cache: Path) -> None:
+    for path in sorted(cache.glob("chunk-*.npz")):
+        if path.name in _MEMORY:
+            continue
+        with np.load(path) as data:
+            for key, vec in zip(data["keys"], data["vectors"], strict=True):
+                _MEMORY[str(key)] = vec
+        _MEMORY[path.name] = np.zeros(0, dtype=np.float32)  # marks the chunk as loaded
+
+
 def embed_cached(texts: list[str], cache: Path | None = CACHE_DIR) -> Vectors:
-    """Embeddings of texts; cached as one .npy per list under ``cache`` (never the repo)."""
+    """Embeddings of texts, cached per text under ``cache`` (/tmp by default, never the repo)."""
     if cache is None:
         return embedder().embed(texts)
     cache.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()
-    path = cache / f"{key}.npy"
-    if path.exists():
-        loaded: Vectors = np.load(path)
-        return loaded
-    vectors = embedder().embed(texts)
-    np.save(path, vectors)
-    return vectors
+    _load_cache(cache)
+    keys = [_text_key(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in _MEMORY}.items())
+    if missing:
+        vectors = embedder().embed([t for _, t in missing])
+        new_keys = np.array([k for k, _ in missing])
+        name = f"chunk-{_text_key(''.join(new_keys))[:16]}.npz"
+        np.savez(cache / name, keys=new_keys, vectors=vectors)
+        _MEMORY[name] = np.zeros(0, dtype=np.float32)
+        for k, v in zip(new_keys, vectors, strict=True):
+            _MEMORY[str(k)] = v
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([_MEMORY[k] for k in keys]).astype(np.float32)
 
 
 def binary_metrics(labels: list[int], scores: list[float], fired: list[bool]) -> dict[str, Any]:

@@ -27,15 +27,17 @@ Library use::
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
 import numpy as np
 
-from mutewatch.errors import InputError
+from mutewatch.errors import InputError, MutewatchError
 from mutewatch.moderate.checks import sentence_spans
 from mutewatch.moderate.models import embedder, heads
 
+log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
 SUPPORTED = ("TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFANITY", "THREAT")
 SUPPORTED_LANGUAGES = ("en",)
@@ -154,9 +156,10 @@ def _detected(text: str) -> list[str]:
 
     try:
         language = importlib.import_module("mutewatch.moderate.language")
-    except ImportError:
+        return [str(language.detect(text).language)]
+    except (ImportError, MutewatchError) as exc:  # scoring does not depend on it
+        log.warning("language detection unavailable for detectedLanguages: %s", exc)
         return []
-    return [str(language.detect(text).language)]
 
 
 def _value(v: float) -> dict[str, Any]:

@@ -89,7 +89,7 @@ MIGRATIONS: list[str] = [
     CREATE SEQUENCE IF NOT EXISTS mod_audit_ids START 1;
     CREATE TABLE IF NOT EXISTS mod_audit (
         audit_id BIGINT PRIMARY KEY,
-        at TIMESTAMP NOT NULL,
+        logged_at TIMESTAMP NOT NULL,
         actor VARCHAR NOT NULL,
         action VARCHAR NOT NULL,             -- article_added | submitted | approve | reject | edit
         comment_id VARCHAR,
@@ -441,7 +441,7 @@ class ModerationService:
             )
             audit = _rows(
                 con,
-                "SELECT audit_id, at, actor, action, clause, note FROM mod_audit"
+                "SELECT audit_id, logged_at AS at, actor, action, clause, note FROM mod_audit"
                 " WHERE comment_id = ? ORDER BY audit_id",
                 [comment_id],
             )
@@ -459,8 +459,8 @@ class ModerationService:
         return self.access.read(
             lambda con: _rows(
                 con,
-                "SELECT audit_id, at, actor, action, comment_id, article_id, clause, note"
-                " FROM mod_audit ORDER BY audit_id DESC LIMIT ?",
+                "SELECT audit_id, logged_at AS at, actor, action, comment_id, article_id, clause,"
+                " note FROM mod_audit ORDER BY audit_id DESC LIMIT ?",
                 [limit],
             )
         )

@@ -1,5 +1,5 @@
 // The moderator page: queue, highlighted evidence, blurred text, keyboard actions, history.
-// User content is only ever inserted with textContent (never innerHTML).
+// User content is only ever inserted with textContent, never parsed as HTML.
 (function () {
   "use strict";
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
