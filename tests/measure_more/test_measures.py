@@ -40,7 +40,7 @@ def platforms_result(planted: Planted) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def findings_result(planted: Planted) -> dict[str, Any]:
-    return fnd.findings(planted.path)
+    return fnd.findings(planted.path, coordinated=True)
 
 
 def _sql(planted: Planted, query: str) -> Any:
@@ -175,7 +175,8 @@ def test_findings_state_the_planted_numbers(findings_result: dict[str, Any]) -> 
         by_kind.setdefault(f["kind"], []).append(f)
         assert f["sentence"] and f["method"] and isinstance(f["numbers"], dict)
     assert findings_result["parameters"]["baseline"] == {"from": "2015-01-01", "to": "2015-12-31"}
-    assert "dropped on 2016-03-01" in by_kind["change_point"][0]["sentence"]
+    assert "dropped on 2016-03-01" in by_kind["change_points"][0]["sentence"]
+    assert "the only change point" in by_kind["change_points"][0]["sentence"]
     decline = by_kind["decline"][0]
     assert f"{round(decline['numbers']['change'] * 100)}%" in decline["sentence"]
     assert "to June 2016" in decline["sentence"]
@@ -211,7 +212,6 @@ def test_findings_through_the_registry(planted: Planted) -> None:
         planted.path,
         baseline="2015-01..2015-06",
         period="2016-04",
-        coordinated=False,
         of="official",
     )
     kinds = {f["kind"] for f in result["findings"]}
@@ -295,11 +295,11 @@ def test_cli_findings_text_and_json(
 
     monkeypatch.setattr(measuring_more.findings_mod, "findings", fake)
     res = CliRunner().invoke(
-        cli, ["findings", "--baseline", "2015", "--period", "2016-06", "--no-coordinated"]
+        cli, ["findings", "--baseline", "2015", "--period", "2016-06", "--coordinated"]
     )
     assert res.exit_code == 0, res.output
     assert "Links to file hosts disappeared" in res.output
-    assert seen["baseline"] == "2015" and seen["coordinated"] is False
+    assert seen["baseline"] == "2015" and seen["coordinated"] is True
     assert seen["min_hours"] == 12.0
     res = CliRunner().invoke(cli, ["findings", "--json", "--period", "2016-06-01..2016-06-30"])
     data = json.loads(res.output)

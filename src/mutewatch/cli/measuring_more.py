@@ -188,9 +188,10 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 )
 @click.option(
     "--coordinated/--no-coordinated",
-    default=True,
+    default=False,
     show_default=True,
-    help="Also look for windows with k of N outlets silent at once (slower).",
+    help="Also state the longest window with k of N outlets silent at once (slower; "
+    "per-outlet silences of --min-hours).",
 )
 @common_options
 @click.pass_obj

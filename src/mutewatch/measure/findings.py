@@ -309,34 +309,45 @@ def _period_label(row: dict[str, Any], every: str) -> str:
 
 
 def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | None:
-    """The largest relative drop among the network-level change points."""
+    """The network-level change points: one, or the staircase from first to last level."""
     changes = [c for c in trend_result.get("change_points", []) if c.get("change") is not None]
     if not changes:
         return None
+    who = OUTPUT.get(of, "Output")
+    drops = sum(1 for c in changes if float(c["change"]) < 0)
     biggest = min(changes, key=lambda c: float(c["change"]))
     if float(biggest["change"]) >= 0:
         biggest = max(changes, key=lambda c: float(c["change"]))
-    direction = "dropped" if float(biggest["change"]) < 0 else "rose"
-    count = len(trend_result.get("change_points", []))
-    sentence = (
-        f"{OUTPUT.get(of, 'Output')} {direction} on {biggest['at']} from "
-        f"{biggest['before_per_day']:.1f} to {biggest['after_per_day']:.1f} posts a day "
-        f"({float(biggest['change']) * 100:+.0f}%), "
-        + (
-            "the only change point found in the daily series."
-            if count == 1
-            else f"the largest of {count} change points found in the daily series."
+    pct_change = f"{float(biggest['change']) * 100:+.0f}%"
+    if len(changes) == 1:
+        direction = "dropped" if float(biggest["change"]) < 0 else "rose"
+        sentence = (
+            f"{who} {direction} on {biggest['at']} from {biggest['before_per_day']:.1f} to "
+            f"{biggest['after_per_day']:.1f} posts a day ({pct_change}), the only change point "
+            "found in the daily series."
         )
-    )
+    else:
+        first, last = changes[0], changes[-1]
+        sentence = (
+            f"{who} changed level {len(changes)} times in the daily series ({drops} drops, "
+            f"{len(changes) - drops} rises): from {first['before_per_day']:.1f} posts a day "
+            f"before {first['at']} to {last['after_per_day']:.1f} a day after {last['at']}; "
+            f"the largest single change was on {biggest['at']} ({pct_change})."
+        )
     params = {k: trend_result.get("parameters", {}).get(k) for k in ("penalty", "min_size")}
     params["of"] = of
     method = (
         "PELT (ruptures) on zero-filled daily counts with a negative-binomial cost (dispersion "
         "from successive differences), penalty 2 ln(n) unless set."
     )
-    numbers = dict(biggest)
-    numbers["change_points"] = count
-    return finding("change_point", sentence, numbers, method, params)
+    numbers = {
+        "change_points": changes,
+        "drops": drops,
+        "largest": biggest,
+        "first_level_per_day": changes[0]["before_per_day"],
+        "last_level_per_day": changes[-1]["after_per_day"],
+    }
+    return finding("change_points", sentence, numbers, method, params)
 
 
 def supporter_share_sentence(
@@ -531,7 +542,7 @@ def measure(
     period: str | Window | None = None,
     silenced_below: float = 0.10,
     min_hours: float = 12.0,
-    coordinated: bool = True,
+    coordinated: bool = False,
 ) -> dict[str, Any]:
     """``mutewatch findings`` on an open engine: every finding as one JSON object."""
     out: list[dict[str, Any]] = []
@@ -629,7 +640,7 @@ def _own_findings(
     _add(
         out,
         skipped,
-        "change_point",
+        "change_points",
         change_point_sentence(t, params.of),
         "no change point in the daily series",
     )
