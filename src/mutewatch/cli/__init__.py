@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from mutewatch.cli import foundation, measuring, moderating, serving
+from mutewatch.cli import foundation, measuring, measuring_more, moderating, serving
 from mutewatch.errors import MutewatchError
 from mutewatch.store import default_store_path
 
@@ -44,5 +44,5 @@ def main(ctx: click.Context, store: Path | None) -> None:
     ctx.obj = store if store is not None else default_store_path()
 
 
-for _module in (foundation, measuring, moderating, serving):
+for _module in (foundation, measuring, measuring_more, moderating, serving):
     _module.register(main)
