@@ -309,8 +309,18 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
         hook(ctx, directory)
 
 
-# Later capabilities (findings, report) append a callable (ctx, demo_dir) -> None here.
-DEMO_HOOKS: list[Any] = []
+def _demo_findings(ctx: click.Context, _directory: Path) -> None:
+    """After `mutewatch demo`: print the demo's findings, one sentence each."""
+    from mutewatch.measure.registry import run_measurement
+
+    result = run_measurement("findings", ctx.obj)
+    click.echo("\nFindings:")
+    for finding in result.get("findings", []):
+        click.echo(f"- {finding['sentence']}")
+
+
+# Later capabilities (the report) append a callable (ctx, demo_dir) -> None here.
+DEMO_HOOKS: list[Any] = [_demo_findings]
 
 
 def register(main: click.Group) -> None:
