@@ -65,8 +65,11 @@ def report(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
 @click.option("--secure-cookies", is_flag=True, help="Mark session cookies Secure (behind HTTPS).")
+@click.option(
+    "--no-moderation", is_flag=True, help="Serve the observatory only (no comment moderation)."
+)
 @click.pass_obj
-def serve(store: Path, host: str, port: int, secure_cookies: bool) -> None:
+def serve(store: Path, host: str, port: int, secure_cookies: bool, no_moderation: bool) -> None:
     """Run the API and dashboard (log in with a user name and token from `users add`).
 
     Reads come from a snapshot of the store, so `mutewatch ingest` may run meanwhile.
@@ -77,7 +80,7 @@ def serve(store: Path, host: str, port: int, secure_cookies: bool) -> None:
 
     from mutewatch.web.app import create_app
 
-    app = create_app(store, secure_cookies=secure_cookies)
+    app = create_app(store, secure_cookies=secure_cookies, moderation=not no_moderation)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 

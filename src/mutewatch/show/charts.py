@@ -113,7 +113,11 @@ def choose_bucket(store: Store, filters: Filters) -> str:
 def _layout(fig: go.Figure, title: str, **extra: Any) -> go.Figure:
     layout: dict[str, Any] = {
         "title": {"text": title, "x": 0.01},
-        "template": "plotly_white",
+        "template": "none",  # named templates cost ~0.2 s per figure to apply
+        "colorway": PALETTE,
+        "font": {"family": "system-ui, sans-serif", "size": 12},
+        "xaxis": {"gridcolor": "#eeeeee", "automargin": True},
+        "yaxis": {"gridcolor": "#eeeeee", "automargin": True, "rangemode": "tozero"},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
         "height": 380,
         "legend": {"orientation": "v"},

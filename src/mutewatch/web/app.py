@@ -141,7 +141,7 @@ def _version() -> str:
 def _include_moderation(app: FastAPI) -> None:
     """Add ``mutewatch.web.moderation.router`` (and call its ``setup(app)``) if it exists."""
     app.state.moderation_error = None
-    if app.state.settings.get("moderation") is False:
+    if not app.state.settings.get("moderation", True):
         return
     try:
         module = importlib.import_module("mutewatch.web.moderation")
