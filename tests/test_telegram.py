@@ -194,3 +194,30 @@ def _comparable(items: list[Item]) -> list[tuple[object, ...]]:
         elif isinstance(i, NameSeen):
             out.append(("N", i.account_id, i.name, i.at))
     return out
+
+
+def test_link_hosts_in_sql_match_the_python_parser(tmp_path: Path) -> None:
+    from mutewatch.ingest.links import classify_host, host_of
+    from mutewatch.store.writer import classify_links
+
+    urls = [
+        "https://www.Example.org/x?y=1",
+        "http://user:pw@files.example:8080/a",
+        "t.me/some_channel",
+        "http://abcdefghijklmnop.onion/page",
+        "https://youtu.be/abc#t=1",
+        "not a url",
+    ]
+    with Store.open(tmp_path / "s.duckdb") as store:
+        for i, url in enumerate(urls):
+            store.con.execute(
+                "INSERT INTO links VALUES ('x', 'a', ?, ?, NULL, 'other', TIMESTAMP '2020-01-01')",
+                [i, url],
+            )
+        classify_links(store.con)
+        rows = store.rows("SELECT url, host, host_class FROM links ORDER BY message_id")
+    for row, url in zip(rows, urls, strict=True):
+        expected = host_of(url) or ""
+        if " " not in url:
+            assert row["host"] == expected, url
+        assert row["host_class"] == classify_host(row["host"] or None)

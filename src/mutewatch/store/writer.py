@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mutewatch.ingest.links import classify_host, host_of
+from mutewatch.ingest.links import classify_host
 from mutewatch.model import NameSeen, Post, PostBatch, Quarantined, Record, Skipped
 from mutewatch.store import Store
 
@@ -333,30 +333,36 @@ def _one_batch(records: list[Record], resume_from: int) -> PostBatch:
     return PostBatch(table, links)
 
 
+# The host of a URL, in SQL: scheme and user info dropped, lower case, no "www.".
+_HOST_SQL = (
+    "regexp_replace(lower(regexp_extract(url, "
+    "'^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^@/?#]*@)?([^/:?#]+)', 1)), '^www\\.', '')"
+)
+
+
 def classify_links(con: Any) -> None:
-    """Fill host and host class of links added since the last call (set-based, per host)."""
-    urls = con.execute("SELECT DISTINCT url FROM links WHERE host IS NULL").fetchall()
-    if not urls:
-        return
-    hosts = [host_of(u) for (u,) in urls]
-    _insert_columns_temp(
-        con,
-        "_hosts",
-        {
-            "url": [u for (u,) in urls],
-            "host": hosts,
-            "host_class": [classify_host(h) for h in hosts],
-        },
-    )
+    """Fill host and host class of links added since the last call.
+
+    Hosts are cut out in SQL for every new URL; only the few distinct hosts are classified
+    in Python. A link with no readable host gets host '' and class other.
+    """
     con.execute(
-        "UPDATE links SET host = h.host, host_class = h.host_class FROM _hosts h "
-        "WHERE links.url = h.url AND links.host IS NULL"
+        f"CREATE OR REPLACE TEMP TABLE _hosts AS SELECT DISTINCT url, {_HOST_SQL} AS host "
+        "FROM links WHERE host IS NULL"
     )
-    con.unregister("_hosts")
-
-
-def _insert_columns_temp(con: Any, name: str, columns: dict[str, list[Any]]) -> None:
-    con.register(name, pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
+    hosts = [str(h) for (h,) in con.execute("SELECT DISTINCT host FROM _hosts").fetchall()]
+    classes = pa.table(
+        {"host": pa.array(hosts, pa.string()), "cls": [classify_host(h or None) for h in hosts]}
+    )
+    con.register("_classes", classes)
+    try:
+        con.execute(
+            "UPDATE links SET host = h.host, host_class = c.cls FROM _hosts h "
+            "JOIN _classes c USING (host) WHERE links.url = h.url AND links.host IS NULL"
+        )
+    finally:
+        con.unregister("_classes")
+        con.execute("DROP TABLE _hosts")
 
 
 def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
