@@ -9,6 +9,7 @@ import httpx
 import pytest
 from webfactory import ROLES, Env, bearer
 
+from mutewatch.store import Store
 from mutewatch.web.auth import verify_audit_chain
 
 pytestmark = pytest.mark.anyio
@@ -194,3 +195,17 @@ def test_tokens_are_stored_hashed_and_audit_is_chained(app: object, env: Env) ->
             assert all(token not in str(v) for v in stored)
         assert store.scalar("SELECT count(*) FROM web_audit") > 0
         assert verify_audit_chain(store)
+
+
+def test_audit_chain_detects_tampering(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from mutewatch.web.auth import append_audit
+
+    path = Path(str(tmp_path)) / "audit.duckdb"
+    with Store.open(path) as store:
+        for i in range(3):
+            append_audit(store, "login", actor=f"user{i}", ip="127.0.0.1")
+        assert verify_audit_chain(store)
+        store.con.execute("UPDATE web_audit SET actor = 'someone else' WHERE id = 2")
+        assert not verify_audit_chain(store)
