@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from dataclasses import replace
 from pathlib import Path
@@ -15,9 +16,19 @@ DATA = (REPO / ".." / "shared" / "data").resolve()
 COMPANIONS = ("mutewatch.moderate.language", "mutewatch.moderate.names")
 
 
+@functools.cache
 def companions_present() -> bool:
-    """True when the language and names modules (written in parallel) are installed."""
-    return all(importlib.util.find_spec(m) is not None for m in COMPANIONS)
+    """True when the language and names modules (written in parallel) are installed and run."""
+    if not all(importlib.util.find_spec(m) is not None for m in COMPANIONS):
+        return False
+    from mutewatch.moderate import language, names
+
+    try:
+        language.detect("A plain sentence in English.")
+        names.assess("Ana Silva")
+    except Exception:  # noqa: BLE001 - e.g. their model files have not landed yet
+        return False
+    return True
 
 
 needs_companions = pytest.mark.skipif(

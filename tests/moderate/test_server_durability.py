@@ -1,0 +1,87 @@
+"""A comment acknowledged with 201 by a real server survives kill -9 of that server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+import yaml
+
+from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
+from mutewatch.store import Store
+from mutewatch.web.auth import add_user
+
+SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from mutewatch.web.app import create_app
+app = create_app(Path(sys.argv[1]), linger=5.0)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_201_comment_survives_kill_9(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    with Store.open(store) as s:
+        _, token = add_user(s, "mod", "moderator")
+    doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    doc["clauses"] = [c for c in doc["clauses"] if c["clause"] in ("defamatory", "irrelevant")]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    port = _port()
+    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store), str(port)], env=env)
+    try:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        ) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if client.get("/api/v1/moderation/queue").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+            article = {"id": "a1", "title": "Tram line", "body": "The council funds a tram."}
+            assert client.post("/api/v1/articles", json=article).status_code == 201
+            r = client.post(
+                "/api/v1/comments",
+                json={"article_id": "a1", "author_name": "Ana Silva", "text": "Good trams."},
+            )
+            assert r.status_code == 201, r.text
+            acked = r.json()["id"]
+            # the writer lingers with the store open (linger=5 s): kill it right now
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    con = duckdb.connect(str(store))
+    row = con.execute(
+        "SELECT c.status, count(d.decision_id) FROM mod_comments c JOIN mod_decisions d"
+        " USING (comment_id) WHERE comment_id = ? GROUP BY c.status",
+        [acked],
+    ).fetchone()
+    con.close()
+    assert row == ("published", 1)
