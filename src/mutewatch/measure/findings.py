@@ -17,10 +17,13 @@ has nothing to say (no outlets, no silences, no links), is left out and listed u
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
@@ -479,29 +482,56 @@ def vanished_classes_sentences(
     baseline: Window,
     period: Window,
     of: str,
+    alpha: float = 0.05,
 ) -> list[dict[str, Any]]:
-    """One finding per host class linked to in the baseline and not at all in the period."""
+    """One finding per host class linked to in the baseline and not at all in the period.
+
+    Only where the absence means something: had the class kept its baseline share of links,
+    the period would hold ``expected`` of them; the finding is made when P(0 | Poisson
+    ``expected``) = exp(-expected) is below ``alpha``.
+    """
     out: list[dict[str, Any]] = []
     base_classes: dict[str, int] = base.get("by_class", {})
     now_classes: dict[str, int] = now.get("by_class", {})
-    for cls, count in sorted(base_classes.items(), key=lambda kv: -kv[1]):
-        if count <= 0 or now_classes.get(cls, 0) > 0:
+    base_links, now_links = int(base.get("links", 0)), int(now.get("links", 0))
+    for cls, count in sorted(base_classes.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count <= 0 or now_classes.get(cls, 0) > 0 or base_links == 0:
+            continue
+        share = count / base_links
+        expected = share * now_links
+        p_value = math.exp(-expected)
+        if p_value >= alpha:
             continue
         name = HOST_CLASS_NAMES.get(cls, cls)
         seen = last_seen.get(cls)
         sentence = (
-            f"Links to {name} disappeared: {num(count)} in {window_label(baseline)}, none in "
-            f"{window_label(period)}"
+            f"No links to {name} in {window_label(period)}, against {num(count)} in "
+            f"{window_label(baseline)} ({pct(share)} of its links; about {expected:.0f} "
+            f"expected had that share held)"
         )
-        sentence += f" (last seen {seen[:10]})." if seen else "."
+        sentence += f"; last seen {seen[:10]}." if seen else "."
         out.append(
             finding(
                 "host_class_gone",
                 sentence,
-                {"host_class": cls, "baseline_links": count, "period_links": 0, "last_seen": seen},
-                "Links per host class among links in counted posts, per window; last seen = "
-                "the latest link of that class in the store.",
-                {"baseline": window_json(baseline), "period": window_json(period), "of": of},
+                {
+                    "host_class": cls,
+                    "baseline_links": count,
+                    "baseline_share": round(share, 4),
+                    "period_links": 0,
+                    "expected_if_unchanged": round(expected, 2),
+                    "p_value": float(f"{p_value:.3g}"),
+                    "last_seen": seen,
+                },
+                "Links per host class among links in counted posts, per window; expected = "
+                "baseline share x links in the period; reported when exp(-expected) < alpha; "
+                "last seen = the latest link of that class within --from/--to.",
+                {
+                    "baseline": window_json(baseline),
+                    "period": window_json(period),
+                    "of": of,
+                    "alpha": alpha,
+                },
             )
         )
     return out
@@ -556,6 +586,7 @@ def measure(
             baseline=_range_text(b),
             period=_range_text(p),
             silenced_below=silenced_below,
+            change_points=False,
         )
         _add(
             out,
@@ -564,12 +595,13 @@ def measure(
             silenced_sentence(status, b, p, params.of),
             "no outlet active in the baseline",
         )
+        names = silenced_outlets(status)
         _add(
             out,
             skipped,
             "silencing_dates",
-            silencing_times_sentence(status, b, p),
-            "no silenced outlet with a change point",
+            silencing_times_sentence(names, silencing_weeks(eng, params, names), b, p),
+            "no silenced outlet with a drop in its weekly series",
         )
     except KeyError as exc:
         skipped.append({"kind": "silenced_outlets", "reason": f"not available: {exc}"})
@@ -672,20 +704,81 @@ def _own_findings(
     out.extend(vanished_classes_sentences(pb, pp, last, b, p, params.of))
 
 
-def silencing_times_sentence(status: dict[str, Any], b: Window, p: Window) -> dict[str, Any] | None:
-    """When the silenced outlets' output shifted (their per-outlet change points)."""
-    silenced = [
-        o
+def silenced_outlets(status: dict[str, Any]) -> list[str]:
+    """Names of the outlets outlet status counts as silenced (dormant ones included)."""
+    threshold = float(status.get("threshold", 0.10))
+    return [
+        str(o["outlet"])
         for o in status.get("outlets", [])
-        if o.get("status") in ("silenced", "dormant") and o.get("baseline_posts", 1)
+        if o.get("outlet") is not None
+        and o.get("baseline_posts", 0) > 0
+        and o.get("ratio") is not None
+        and float(o["ratio"]) <= threshold
     ]
-    times = sorted(str(o["changed_at"])[:10] for o in silenced if o.get("changed_at"))
-    if not times:
+
+
+def silencing_weeks(eng: Engine, params: Params, names: Sequence[str]) -> list[dict[str, Any]]:
+    """Per named outlet, the week its output dropped most (PELT on its weekly series).
+
+    One Ibis aggregation (counted posts per outlet and week); per outlet, the zero-filled
+    series of full weeks goes through ``trend.change_points`` (negative-binomial cost,
+    ``min_size`` 2 weeks) and the change point with the largest relative drop is kept.
+    """
+    if not names:
+        return []
+    ids = eng.outlet_names()
+    ids = ids[ids["name"].isin(list(names))]
+    by_id = {int(i): str(n) for i, n in zip(ids["outlet_id"], ids["name"], strict=True)}
+    first, last = trend_mod.window_of(eng, params)
+    weeks = [w for w in trend_mod.bucket_rows(first, last, "week") if w["full"]]
+    if len(weeks) < 4 or not by_id:
+        return []
+    posts = eng.posts(params)
+    posts = posts.filter(posts.outlet_id.isin(list(by_id)))
+    expr = posts.group_by(
+        outlet_id=posts.outlet_id, week=trend_mod.bucket(posts.ts, "week")
+    ).aggregate(n=posts.count())
+    df = eng.execute(expr)
+    index = {w["start"]: k for k, w in enumerate(weeks)}
+    series = {oid: [0] * len(weeks) for oid in by_id}
+    for oid, week, n in zip(df["outlet_id"], df["week"], df["n"], strict=True):
+        k = index.get(pd.Timestamp(week).date())
+        if k is not None:
+            series[int(oid)][k] = int(n)
+    out: list[dict[str, Any]] = []
+    for oid, counts in sorted(series.items()):
+        starts = trend_mod.change_points(counts, min_size=2)
+        days = [w["start"] for w in weeks]
+        drops = [
+            c
+            for c in trend_mod.describe_changes(trend_mod.segments(days, counts, starts))
+            if c["change"] is not None and c["change"] < 0
+        ]
+        if drops:
+            worst = min(drops, key=lambda c: c["change"])
+            out.append(
+                {
+                    "outlet": by_id[oid],
+                    "week": worst["at"],
+                    "before_per_week": worst["before_per_day"],
+                    "after_per_week": worst["after_per_day"],
+                    "change": worst["change"],
+                }
+            )
+    return out
+
+
+def silencing_times_sentence(
+    silenced: Sequence[str], weeks: Sequence[dict[str, Any]], b: Window, p: Window
+) -> dict[str, Any] | None:
+    """When the silenced outlets' output dropped (their weekly change points)."""
+    if not weeks:
         return None
+    times = sorted(w["week"] for w in weeks)
     median = times[len(times) // 2]
     sentence = (
-        f"Of the {len(silenced)} silenced outlets, {len(times)} show a change point in their "
-        f"output between {times[0]} and {times[-1]} (median {median})."
+        f"Of the {len(silenced)} silenced outlets, {len(times)} show a drop in weekly output "
+        f"between the weeks of {times[0]} and {times[-1]} (median: the week of {median})."
     )
     return finding(
         "silencing_dates",
@@ -696,9 +789,12 @@ def silencing_times_sentence(status: dict[str, Any], b: Window, p: Window) -> di
             "first": times[0],
             "last": times[-1],
             "median": median,
+            "outlets": list(weeks),
         },
-        "Per-outlet change points (PELT with a count cost) as reported by outlet status.",
-        {"baseline": window_json(b), "period": window_json(p)},
+        "Per silenced outlet: PELT (ruptures) with a negative-binomial cost on its zero-filled "
+        "series of posts per full week (Monday start), minimum segment 2 weeks, penalty "
+        "2 ln(n); the change point with the largest relative drop dates the silencing.",
+        {"baseline": window_json(b), "period": window_json(p), "min_size_weeks": 2},
     )
 
 
