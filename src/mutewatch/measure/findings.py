@@ -148,6 +148,11 @@ def num(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def pval(p: float) -> str:
+    """A p-value as text: ``p = 0.0012``, or ``p < 0.0001``."""
+    return "p < 0.0001" if p < 1e-4 else f"p = {p:.2g}"
+
+
 def duration(hours: float) -> str:
     """Hours as people say them: ``36.0 hours``, or ``109.1 days`` beyond three days."""
     return f"{hours:.1f} hours" if hours <= 72 else f"{hours / 24:.1f} days"
@@ -237,7 +242,7 @@ def longest_silence_sentence(
     p_value = longest.get("p_value")
     if p_value is not None:
         notes.append(
-            f"p = {float(p_value):.2g} under a seasonal negative-binomial rate model of the "
+            f"{pval(float(p_value))} under a seasonal negative-binomial rate model of the "
             "preceding weeks"
         )
     sentence += ", the longest break on record" if record else ", the longest break"
@@ -450,7 +455,7 @@ def hosts_sentence(
     if trend_info and trend_info.get("kendall_tau") is not None:
         sentence += (
             f"; over all periods the number of hosts is {trend_info['direction']} "
-            f"(Kendall tau {trend_info['kendall_tau']:+.2f}, p = {trend_info['p_value']:.2g})"
+            f"(Kendall tau {trend_info['kendall_tau']:+.2f}, {pval(trend_info['p_value'])})"
         )
     sentence += "."
     numbers = {

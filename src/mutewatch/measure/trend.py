@@ -361,7 +361,7 @@ def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[
     return {
         "periods": len(pairs),
         "kendall_tau": round(float(tau.statistic), 4),
-        "p_value": round(p_value, 6),
+        "p_value": float(f"{p_value:.3g}"),
         "slope_per_period": round(slope, 6),
         "direction": direction,
         "alpha": alpha,
