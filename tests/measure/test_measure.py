@@ -244,9 +244,17 @@ def test_partial_coverage_when_one_channel_was_not_collected(factory: StoreFacto
 # --- statistics -----------------------------------------------------------------------------
 
 
-def _counts(times: list[datetime]) -> list[tuple[datetime, int, int]]:
-    c = Counter((datetime.combine(t.date(), datetime.min.time()), t.hour) for t in times)
-    return [(d, h, n) for (d, h), n in c.items()]
+def _fit(start: datetime, end: datetime, lb: datetime, times: list[datetime]) -> dict[str, float]:
+    """Score a gap with a lookback of whole days lb .. day(start) - 1 holding ``times``."""
+    n_days = (datetime.combine(start.date(), datetime.min.time()) - lb).days
+    daily = np.zeros(n_days)
+    hours = np.zeros(24)
+    for t in times:
+        i = (t - lb).days
+        if 0 <= i < n_days:
+            daily[i] += 1
+            hours[t.hour] += 1
+    return stats.gap_p_value(start, end, lb, daily, hours)
 
 
 def test_p_value_allows_over_dispersion() -> None:
@@ -260,8 +268,8 @@ def test_p_value_allows_over_dispersion() -> None:
             day = lb + timedelta(days=d)
             bursty += every(day, day + timedelta(days=1), timedelta(hours=1))
     end = start + timedelta(hours=24)
-    p_steady = stats.gap_p_value(start, end, lb, _counts(steady))
-    p_bursty = stats.gap_p_value(start, end, lb, _counts(bursty))
+    p_steady = _fit(start, end, lb, steady)
+    p_bursty = _fit(start, end, lb, bursty)
     assert p_steady["inv_r"] == 0 and p_steady["p_value"] == pytest.approx(np.exp(-12), rel=0.05)
     assert p_bursty["inv_r"] > 0.5
     assert p_bursty["p_value"] > 100 * p_steady["p_value"]
@@ -273,24 +281,18 @@ def test_p_value_knows_the_night_and_the_weekend() -> None:
     days = [lb + timedelta(days=d) for d in range(28)]
     # posts only 08:00-19:00 UTC, never on Fridays
     times = [d + timedelta(hours=h) for d in days if d.weekday() != 4 for h in range(8, 20)]
-    night = stats.gap_p_value(
-        start + timedelta(hours=19), start + timedelta(hours=32), lb, _counts(times)
-    )
-    day = stats.gap_p_value(
-        start + timedelta(hours=7), start + timedelta(hours=20), lb, _counts(times)
-    )
+    night = _fit(start + timedelta(hours=19), start + timedelta(hours=32), lb, times)
+    day = _fit(start + timedelta(hours=7), start + timedelta(hours=20), lb, times)
     assert night["p_value"] > 0.2 and day["p_value"] < 1e-3
-    friday = stats.gap_p_value(
-        start + timedelta(hours=19), start + timedelta(hours=56), lb, _counts(times)
-    )
+    friday = _fit(start + timedelta(hours=19), start + timedelta(hours=56), lb, times)
     assert friday["p_value"] > 0.05  # a quiet Friday is expected
 
 
 def test_p_value_crosses_dst_as_plain_utc_hours() -> None:
     start = datetime(2017, 3, 26, 0, 30)  # Europe switches to summer time at 01:00 UTC
-    lb = start - timedelta(days=28)
+    lb = datetime(2017, 2, 26)
     times = every(lb, start, timedelta(hours=1))
-    r = stats.gap_p_value(start, start + timedelta(hours=3), lb, _counts(times))
+    r = _fit(start, start + timedelta(hours=3), lb, times)
     assert r["expected"] == pytest.approx(3.0, rel=0.02)
 
 
@@ -369,3 +371,18 @@ def test_cli_json_and_text(scenario: Scenario) -> None:
     assert res.exit_code == 0 and json.loads(res.output)["every"] == "month"
     res = runner.invoke(main, ["--store", str(path), "output", "--from", "yesterday"])
     assert res.exit_code == 2 and "not a date" in res.output
+
+
+def test_numpy_pelt_matches_ruptures() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(15):
+        n = int(rng.integers(40, 160))
+        cps = sorted(rng.choice(np.arange(10, n - 10), int(rng.integers(1, 4)), replace=False))
+        rates = rng.gamma(2, 5, len(cps) + 1)
+        bounds = [0, *cps, n]
+        x = np.concatenate(
+            [rng.poisson(r, b - a) for r, a, b in zip(rates, bounds[:-1], bounds[1:], strict=True)]
+        ).astype(float)
+        size = int(rng.integers(1, 8))
+        mine = stats.pelt(x, penalty=2 * np.log(n), min_size=size, phi=stats.dispersion_phi(x))
+        assert mine == stats.change_points_ruptures(x, min_size=size)

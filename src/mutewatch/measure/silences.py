@@ -78,31 +78,46 @@ def series_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
     return p.group_by("series").agg(first_ts=p.ts.min(), n_gaps=p.count() - 1)
 
 
-def _lookback_counts(
-    engine: Engine, params: Params, scope: str, gaps: pd.DataFrame, lookback_days: float
-) -> dict[int, list[tuple[datetime, int, int]]]:
-    """Per gap (by row position), posts per (day, hour) in [lookback start, gap start]."""
-    if gaps.empty:
-        return {}
-    frame = pd.DataFrame(
-        {
-            "gid": np.arange(len(gaps), dtype="int64"),
-            "gseries": gaps["series"].astype("int64"),
-            "gstart": gaps["start"].astype("datetime64[us]"),
-            "glb": gaps["lb_start"].astype("datetime64[us]"),
-        }
-    )
-    g = ibis.memtable(frame)
+def day_hour_expr(engine: Engine, params: Params, scope: str, series_ids: list[int]) -> ir.Table:
+    """Per series and UTC day: posts, and posts in each hour of the day (h0 .. h23)."""
     p = engine.posts(params)
-    series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0, type="int64")
-    p = p.select(series=series.cast("int64"), ts=p.ts)
-    j = p.join(g, [p.series == g.gseries, p.ts >= g.glb, p.ts <= g.gstart])
-    t = j.select(gid=j.gid, day=j.ts.truncate("D"), hour=j.ts.hour())
-    df = engine.execute(t.group_by(["gid", "day", "hour"]).agg(n=t.count()))
-    out: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
-    for gid, day, hour, n in zip(df["gid"], df["day"], df["hour"], df["n"], strict=True):
-        out[int(gid)].append((pd.Timestamp(day).to_pydatetime(), int(hour), int(n)))
-    return out
+    series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
+    p = p.select(series=series.cast("int64"), day=p.ts.truncate("D"), hour=p.ts.hour())
+    if scope == "outlet":
+        p = p.filter(p.series.isin(series_ids))
+    hours = {f"h{h}": p.count(where=p.hour == h) for h in range(24)}
+    return p.group_by(["series", "day"]).agg(n=p.count(), **hours)
+
+
+def _day_number(value: Any) -> int:
+    """Days since 1970-01-01 of a time (UTC day)."""
+    return int(np.datetime64(value, "D").astype("int64"))
+
+
+class _SeriesDays:
+    """Dense per-day counts of one series with cumulative hour-of-day sums."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        days = frame["day"].to_numpy(dtype="datetime64[D]").astype("int64")
+        self.first = int(days.min())
+        size = int(days.max()) - self.first + 1
+        idx = days - self.first
+        self.daily = np.zeros(size)
+        self.daily[idx] = frame["n"].to_numpy(dtype=float)
+        hours = np.zeros((size, 24))
+        hours[idx] = frame[[f"h{h}" for h in range(24)]].to_numpy(dtype=float)
+        self.hours_cum = np.vstack([np.zeros(24), np.cumsum(hours, axis=0)])
+
+    def window(self, lo: int, hi: int) -> tuple[Any, Any]:
+        """Daily counts and hour-of-day totals over day numbers lo .. hi - 1."""
+        i, j = lo - self.first, hi - self.first
+        size = self.daily.size
+        daily = np.zeros(j - i)
+        a, b = max(i, 0), min(j, size)
+        if a < b:
+            daily[a - i : b - i] = self.daily[a:b]
+        hours = self.hours_cum[min(max(j, 0), size)] - self.hours_cum[min(max(i, 0), size)]
+        return daily, hours
 
 
 def _channels(engine: Engine, params: Params) -> pd.DataFrame:
@@ -219,16 +234,23 @@ def _p_values(
     lookback_days: float,
     min_lookback_days: float,
 ) -> list[dict[str, float]]:
-    lb = gaps["start"] - pd.Timedelta(days=lookback_days)
-    gaps = gaps.assign(lb_start=lb.where(lb > gaps["first_ts"], gaps["first_ts"]))
-    counts = _lookback_counts(engine, params, scope, gaps, lookback_days)
+    """Seasonal negative-binomial p-value of every gap (see ``stats``)."""
+    if gaps.empty:
+        return []
+    ids = sorted({int(x) for x in gaps["series"]})
+    table = engine.execute(day_hour_expr(engine, params, scope, ids))
+    per_series = {int(k): _SeriesDays(f) for k, f in table.groupby("series")}
     out: list[dict[str, float]] = []
-    for i, r in enumerate(gaps.itertuples(index=False)):
-        start, lb_start = r.start.to_pydatetime(), r.lb_start.to_pydatetime()
-        if (start - lb_start) < timedelta(days=min_lookback_days):
+    for r in gaps.itertuples(index=False):
+        start = r.start.to_pydatetime()
+        day = _day_number(start)
+        lo = max(day - int(lookback_days), _day_number(r.first_ts.to_pydatetime()))
+        if day - lo < min_lookback_days or int(r.series) not in per_series:
             out.append({})
             continue
-        out.append(stats.gap_p_value(start, r.end.to_pydatetime(), lb_start, counts.get(i, [])))
+        daily, hours = per_series[int(r.series)].window(lo, day)
+        first_day = datetime(1970, 1, 1) + timedelta(days=lo)
+        out.append(stats.gap_p_value(start, r.end.to_pydatetime(), first_day, daily, hours))
     return out
 
 

@@ -4,8 +4,9 @@ Gap p-value (used by ``silences``)
 ----------------------------------
 A gap of length ``L`` hours that starts at the post at time ``s`` is scored by the
 probability of seeing *no* counted post in ``[s, s + L)`` under a rate model fitted to the
-``lookback`` days before ``s`` (default 28; at least ``min_lookback`` = 7 days of the series'
-record are required, otherwise the p-value is null):
+``lookback`` whole UTC days before the day of ``s`` (default 28, fewer when the series'
+record starts later; at least ``min_lookback`` = 7 days are required, otherwise the p-value
+is null):
 
 1. Level: ``rho`` = posts per day in the lookback (``N / D``, ``D`` the lookback in days).
 2. Seasonality, multiplicative: an hour-of-day factor ``a[h] = (n_h + c) / (N/24 + c)`` and a
@@ -28,11 +29,14 @@ gap; with many gaps, expect some small values by chance (no multiplicity correct
 
 Change points (used by ``outlets status``)
 ------------------------------------------
-PELT (``ruptures.Pelt``) on daily counts with a Poisson segment cost (``-2 log L`` at the
-segment's own mean, from cumulative sums) scaled by a variance inflation ``phi`` estimated
-from day-to-day differences, so over-dispersed series are not cut at every burst (a
-quasi-Poisson cost). Penalty ``2 * ln(n)`` per change point, segments at least
-``min_size`` = 7 days.
+PELT on daily counts with a Poisson segment cost (``-2 log L`` at the segment's own mean,
+from cumulative sums) scaled by a variance inflation ``phi`` estimated from day-to-day
+differences, so over-dispersed series are not cut at every burst (a quasi-Poisson cost).
+Penalty ``2 * ln(n)`` per change point (n = days), segments at least ``min_size`` = 7 days.
+For speed the search runs on 7-day blocks (exposure-weighted, so a short last block is
+fair) with an exact numpy PELT (``pelt``; the same optimum as ``ruptures.Pelt`` with this
+cost, which the tests check via ``QuasiPoissonCost``), and each change is then refined to
+the day that maximises the two-segment likelihood within a week either side.
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ import ruptures as rpt
 
 GAP_METHOD = (
     "p_value = P(no counted post in [start, start+hours)) under a negative-binomial "
-    "(gamma-mixed Poisson) rate model fitted to the {lookback} days before the gap: level = posts "
+    "(gamma-mixed Poisson) rate model fitted to the {lookback} whole UTC days before the day "
+    "the gap starts (from the series' first day if later): level = posts "
     "per day in that lookback; multiplicative hour-of-day and day-of-week (UTC) factors from "
     "the lookback's posts, shrunk with a pseudo-count of 1; dispersion 1/r by moments of the "
     "lookback's daily counts around their weekday expectation (0 = Poisson); "
@@ -56,9 +61,11 @@ GAP_METHOD = (
 )
 
 CHANGE_METHOD = (
-    "PELT (ruptures) on the outlet's zero-filled daily counts over baseline start .. period "
-    "end, quasi-Poisson cost (Poisson -2logL divided by a dispersion phi estimated from "
+    "PELT on the outlet's zero-filled daily counts over baseline start .. period end, "
+    "quasi-Poisson cost (Poisson -2logL divided by a dispersion phi estimated from "
     "day-to-day differences), penalty 2 ln(n) per change, segments >= {min_size} days; "
+    "searched on 7-day blocks (exact numpy PELT, same optimum as ruptures.Pelt with this "
+    "cost) and refined to the day within a week either side; "
     "changed_at = first day of the segment after the largest level shift in the direction of "
     "the outlet's status (drop for silenced/dormant, rise for new, either for active)."
 )
@@ -101,10 +108,108 @@ def dispersion_phi(counts: np.ndarray[Any, Any]) -> float:
     return float(max(1.0, (diff**2 / 2.0).sum() / denom)) if denom > 0 else 1.0
 
 
+def pelt(
+    counts: np.ndarray[Any, Any],
+    exposure: np.ndarray[Any, Any] | None = None,
+    *,
+    penalty: float,
+    min_size: int = 1,
+    phi: float = 1.0,
+) -> list[int]:
+    """Exact PELT (Killick et al. 2012) with the quasi-Poisson cost, vectorised with numpy.
+
+    Same optimum as ``ruptures.Pelt(custom_cost=QuasiPoissonCost(phi), jump=1)`` (checked in
+    the tests), without a Python call per cost evaluation. ``exposure`` gives each point's
+    length (days) so blocks of unequal length compare; returns the segment starts (> 0).
+    """
+    x = np.asarray(counts, dtype=float)
+    n = x.size
+    e = np.ones(n) if exposure is None else np.asarray(exposure, dtype=float)
+    cs = [0.0, *np.cumsum(x).tolist()]
+    ce = [0.0, *np.cumsum(e).tolist()]
+    scale = -2.0 / max(phi, 1.0)
+    log = math.log
+    best = [math.inf] * (n + 1)
+    best[0] = -penalty
+    last = [0] * (n + 1)
+    admissible: list[int] = []
+    # the admissible set stays small after pruning: plain floats beat numpy here
+    for t in range(min_size, n + 1):
+        new = t - min_size
+        if new == 0 or new >= min_size:
+            admissible.append(new)
+        if not admissible:
+            continue
+        seg = []
+        for s in admissible:
+            total = cs[t] - cs[s]
+            c = scale * total * (log(total / (ce[t] - ce[s])) - 1.0) if total > 0 else 0.0
+            seg.append(best[s] + c)
+        i = min(range(len(seg)), key=seg.__getitem__)
+        best[t] = seg[i] + penalty
+        last[t] = admissible[i]
+        admissible = [s for s, v in zip(admissible, seg, strict=True) if v <= best[t]]
+    out: list[int] = []
+    t = n
+    while t > 0 and math.isfinite(best[t]):
+        t = last[t]
+        if t > 0:
+            out.append(t)
+    return sorted(out)
+
+
 def change_points(
     counts: np.ndarray[Any, Any], *, min_size: int = 7, penalty: float | None = None
 ) -> list[int]:
-    """Indices where a new segment of the count series starts (PELT, quasi-Poisson)."""
+    """Indices where a new segment of the daily count series starts.
+
+    PELT runs on 7-day blocks (``min_size`` rounded up to whole blocks, the last block
+    shorter), then each change is refined to the day: the split within a week either side
+    that maximises the two-segment likelihood of the daily counts.
+    """
+    x = np.asarray(counts, dtype=float)
+    n = x.size
+    if n < 2 * min_size or x.sum() <= 0:
+        return []
+    phi = dispersion_phi(x)
+    pen = penalty if penalty is not None else 2.0 * math.log(n)
+    starts = np.arange(0, n, 7)
+    blocks = np.add.reduceat(x, starts)
+    exposure = np.diff(np.append(starts, n)).astype(float)
+    weekly = pelt(blocks, exposure, penalty=pen, min_size=max(1, -(-min_size // 7)), phi=phi)
+    # a change inside a block shows as that block alone between two changes: merge
+    # changes on adjacent blocks and search the day across both
+    groups: list[list[int]] = []
+    for k in weekly:
+        if groups and k - groups[-1][-1] == 1:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    spans = [(int(starts[g[0]]), int(starts[g[-1]])) for g in groups]
+    bounds = [0, *[a for a, _ in spans], n]
+    refined = []
+    for i, (first, lastd) in enumerate(spans):
+        lo, hi = bounds[i], bounds[i + 2]
+        candidates = np.arange(max(lo + min_size, first - 6), min(hi - min_size, lastd + 6) + 1)
+        if candidates.size == 0:
+            refined.append(first)
+            continue
+        cs = np.concatenate([[0.0], np.cumsum(x[lo:hi])])
+        ks = candidates - lo
+        left, right = cs[ks], cs[-1] - cs[ks]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ll = np.where(left > 0, left * np.log(left / ks), 0.0) + np.where(
+                right > 0, right * np.log(right / (hi - lo - ks)), 0.0
+            )
+        refined.append(int(candidates[int(np.argmax(ll))]))
+        bounds[i + 1] = refined[-1]
+    return refined
+
+
+def change_points_ruptures(
+    counts: np.ndarray[Any, Any], *, min_size: int = 7, penalty: float | None = None
+) -> list[int]:
+    """Reference: ``ruptures.Pelt`` with the same cost on the daily series (slow)."""
     x = np.asarray(counts, dtype=float)
     n = x.size
     if n < 2 * min_size or x.sum() <= 0:
@@ -165,47 +270,31 @@ def expected_in_window(
 def gap_p_value(
     start: datetime,
     end: datetime,
-    lookback_start: datetime,
-    day_hour_counts: list[tuple[datetime, int, int]],
+    first_day: datetime,
+    daily: np.ndarray[Any, Any],
+    hour_counts: np.ndarray[Any, Any],
     *,
     pseudo: float = 1.0,
 ) -> dict[str, float]:
     """Fit the seasonal negative-binomial model on the lookback and score the gap.
 
-    ``day_hour_counts``: (day start, hour of day, posts) for posts in
-    ``[lookback_start, start]``. Returns p_value, expected (Lambda), inv_r and rate_per_day.
+    The lookback is the whole UTC days ``first_day .. first_day + len(daily) - 1`` (the days
+    before the one the gap starts on); ``daily`` holds their counts and ``hour_counts`` the
+    counts per hour of day (24) over them. Returns p_value, expected (Lambda), inv_r and
+    rate_per_day; empty when the lookback is empty or silent.
     """
-    days_span = (start - lookback_start).total_seconds() / 86400.0
-    total = float(sum(n for _, _, n in day_hour_counts))
-    if days_span <= 0 or total <= 0:
+    x = np.asarray(daily, dtype=float)
+    total = float(x.sum())
+    if x.size == 0 or total <= 0:
         return {}
-    rho = total / days_span
-    n_h = np.zeros(24)
-    n_d = np.zeros(7)
-    per_day: dict[datetime, float] = {}
-    for day, hour, n in day_hour_counts:
-        n_h[hour] += n
-        n_d[day.weekday()] += n
-        per_day[day] = per_day.get(day, 0.0) + n
-    exposure = np.zeros(7)
-    t = lookback_start
-    while t < start:
-        nxt = min(datetime.combine(t.date() + timedelta(days=1), datetime.min.time()), start)
-        exposure[t.weekday()] += (nxt - t).total_seconds() / 86400.0
-        t = nxt
-    a = (n_h + pseudo) / (total / 24.0 + pseudo)
+    rho = total / x.size
+    weekday = (np.arange(x.size) + first_day.weekday()) % 7
+    n_d = np.bincount(weekday, weights=x, minlength=7)
+    exposure = np.bincount(weekday, minlength=7).astype(float)
+    a = (np.asarray(hour_counts, dtype=float) + pseudo) / (total / 24.0 + pseudo)
     b = np.where(exposure > 0, (n_d + pseudo) / (exposure * rho + pseudo), 1.0)
     lam = expected_in_window(start, end, rho / 24.0, a, b)
-    first_full = datetime.combine(lookback_start.date(), datetime.min.time())
-    if first_full < lookback_start:
-        first_full += timedelta(days=1)
-    xs, es = [], []
-    day = first_full
-    while day + timedelta(days=1) <= start:
-        xs.append(per_day.get(day, 0.0))
-        es.append(rho * b[day.weekday()])
-        day += timedelta(days=1)
-    x, e = np.array(xs), np.array(es)
+    e = rho * b[weekday]
     inv_r = float(max(0.0, ((x - e) ** 2 - x).sum() / (e**2).sum())) if x.size >= 3 else 0.0
     return {
         "p_value": nb_zero_probability(lam, inv_r),
