@@ -85,14 +85,24 @@ def measure(
     if first is not None and last is not None:
         periods = pd.date_range(first, last, freq=_FREQ[every])
         groups = sorted(set(df["group"]), key=lambda g: (g is None, g or "")) if by else [None]
-        counts = {
-            (pd.Timestamp(r.period), r.group if by else None): int(r.count)
-            for r in df.itertuples(index=False)
-        }
-        for period in periods:
-            label = period.strftime("%Y-%m-%d")
-            for g in groups:
-                rows.append({"period": label, "group": g, "count": counts.get((period, g), 0)})
+        if not by:
+            df["group"] = None
+        key = pd.MultiIndex.from_product([periods, range(len(groups))], names=["p", "g"])
+        code = {g: i for i, g in enumerate(groups)}
+        counts = pd.Series(
+            df["count"].to_numpy(dtype="int64"),
+            index=pd.MultiIndex.from_arrays(
+                [pd.DatetimeIndex(df["period"]), df["group"].map(code).to_numpy()]
+            ),
+        )
+        counts = counts.groupby(level=[0, 1]).sum().reindex(key, fill_value=0)
+        labels = periods.strftime("%Y-%m-%d").tolist()
+        n_groups = len(groups)
+        values = counts.to_numpy().tolist()
+        rows = [
+            {"period": labels[i // n_groups], "group": groups[i % n_groups], "count": v}
+            for i, v in enumerate(values)
+        ]
     return {
         "every": every,
         "by": by,
