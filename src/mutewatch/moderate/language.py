@@ -25,7 +25,7 @@ import re
 import threading
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -336,20 +336,29 @@ def evaluate(data: Path | None = None, threshold: float = 0.5) -> dict[str, Any]
     rows = evaluation_rows(data)
     report: dict[str, Any] = {"model_version": LANGUAGE_MODEL_VERSION, "threshold": threshold}
     for kind in ("sentences", "word-pairs"):
-        res = [(detect(t).english >= threshold, lab == "en") for t, lab in rows[kind]]
+        results = [(detect(t), lab) for t, lab in rows[kind]]
+        res = [(r.english >= threshold, lab == "en") for r, lab in results]
         en = [p for p, y in res if y]
         other = [p for p, y in res if not y]
+        german = [r for r, lab in results if lab == "de"]
         report[kind] = {
             "n": len(res),
-            "accuracy": round(sum(p == y for p, y in res) / max(len(res), 1), 4),
-            "english_recall": round(sum(en) / max(len(en), 1), 4),
-            "other_rejected": round(sum(not p for p in other) / max(len(other), 1), 4),
+            "accuracy": _rate(p == y for p, y in res),
+            "english_recall": _rate(en),
+            "other_rejected": _rate(not p for p in other),
+            "called_dialect": _rate(r.dialect >= threshold for r, _ in results),
+            "german_called_dialect": _rate(r.dialect >= threshold for r in german),
         }
     dia = [detect(t) for t, _ in rows["dialect"]]
     report["swiss_german"] = {
         "n": len(dia),
-        "not_english": round(sum(r.english < threshold for r in dia) / max(len(dia), 1), 4),
-        "dialect": round(sum(r.dialect >= threshold for r in dia) / max(len(dia), 1), 4),
-        "called_de": round(sum(r.language == "de" for r in dia) / max(len(dia), 1), 4),
+        "not_english": _rate(r.english < threshold for r in dia),
+        "dialect": _rate(r.dialect >= threshold for r in dia),
+        "called_de": _rate(r.language == "de" for r in dia),
     }
     return report
+
+
+def _rate(flags: Iterable[bool]) -> float:
+    values = list(flags)
+    return round(sum(values) / max(len(values), 1), 4)
