@@ -23,10 +23,11 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 if importlib.util.find_spec("pyspark") is None or shutil.which("java") is None:
     pytest.skip("engine parity needs PySpark and Java 17", allow_module_level=True)
 
+WINDOW = {"date_from": "2015-01-01", "date_to": "2016-06-30"}
 CASES: dict[str, tuple[Callable[..., dict[str, Any]], dict[str, Any]]] = {
-    "trend": (trend.trend, {"every": "week", "window": 14}),
-    "supporters": (supporters.supporters, {"every": "week", "include_forwards": True}),
-    "platforms": (platforms.platforms, {"every": "week", "top": 3, "date_to": "2016-03-31"}),
+    "trend": (trend.trend, {"every": "week", "window": 14, **WINDOW}),
+    "supporters": (supporters.supporters, {"every": "week", "include_forwards": True, **WINDOW}),
+    "platforms": (platforms.platforms, {"every": "week", "top": 3, **WINDOW}),
 }
 
 
