@@ -27,6 +27,10 @@ def _params_line(result: dict[str, Any]) -> None:
     click.echo(f"Parameters: {text}")
 
 
+def _p(value: float | None) -> str:
+    return "p -" if value is None else findings_mod.pval(float(value))
+
+
 def _fmt(value: Any, digits: int = 2) -> str:
     if value is None:
         return "-"
@@ -128,8 +132,7 @@ def supporters_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         )
     for name, t in result["trend"].items():
         click.echo(
-            f"Trend of {name}: {t['direction']} (tau {_fmt(t['kendall_tau'])}, "
-            f"p {_fmt(t['p_value'], 4)})"
+            f"Trend of {name}: {t['direction']} (tau {_fmt(t['kendall_tau'])}, {_p(t['p_value'])})"
         )
 
 
@@ -159,7 +162,7 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     for name, t in result["trend"].items():
         click.echo(
             f"Trend of distinct {name}: {t['direction']} (tau {_fmt(t['kendall_tau'])}, "
-            f"p {_fmt(t['p_value'], 4)})"
+            f"{_p(t['p_value'])})"
         )
     gone = [c for c, s in result["host_classes"].items() if s["gone"]]
     if gone:
