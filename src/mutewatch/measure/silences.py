@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import ibis
@@ -40,7 +40,7 @@ import pandas as pd
 from mutewatch.errors import UsageError
 from mutewatch.measure import stats
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import Params, iso
+from mutewatch.measure.params import Params
 
 SCOPES = ("network", "outlet")
 _US_PER_HOUR = 3_600_000_000
@@ -233,25 +233,51 @@ def _p_values(
     gaps: pd.DataFrame,
     lookback_days: float,
     min_lookback_days: float,
-) -> list[dict[str, float]]:
-    """Seasonal negative-binomial p-value of every gap (see ``stats``)."""
+) -> dict[str, Any]:
+    """Seasonal negative-binomial p-value of every gap, vectorised per series (``stats``)."""
+    size = len(gaps)
+    out = {k: np.full(size, np.nan) for k in ("p_value", "expected", "inv_r", "rate_per_day")}
     if gaps.empty:
-        return []
+        return out
     ids = sorted({int(x) for x in gaps["series"]})
     table = engine.execute(day_hour_expr(engine, params, scope, ids))
     per_series = {int(k): _SeriesDays(f) for k, f in table.groupby("series")}
-    out: list[dict[str, float]] = []
-    for r in gaps.itertuples(index=False):
-        start = r.start.to_pydatetime()
-        day = _day_number(start)
-        lo = max(day - int(lookback_days), _day_number(r.first_ts.to_pydatetime()))
-        if day - lo < min_lookback_days or int(r.series) not in per_series:
-            out.append({})
+    span = int(lookback_days)
+    starts = gaps["start"].to_numpy(dtype="datetime64[us]")
+    ends = gaps["end"].to_numpy(dtype="datetime64[us]")
+    day = starts.astype("datetime64[D]").astype("int64")
+    first = gaps["first_ts"].to_numpy(dtype="datetime64[D]").astype("int64")
+    lo = np.maximum(day - span, first)
+    eligible = (day - lo) >= min_lookback_days
+    series = gaps["series"].to_numpy(dtype="int64")
+    for sid, sd in per_series.items():
+        idx = np.flatnonzero((series == sid) & eligible)
+        if idx.size == 0:
             continue
-        daily, hours = per_series[int(r.series)].window(lo, day)
-        first_day = datetime(1970, 1, 1) + timedelta(days=lo)
-        out.append(stats.gap_p_value(start, r.end.to_pydatetime(), first_day, daily, hours))
+        cols = np.arange(span)
+        valid = cols[None, :] < (day[idx] - lo[idx])[:, None]
+        pos = lo[idx][:, None] + cols[None, :] - sd.first
+        n = sd.daily.size
+        inside = (pos >= 0) & (pos < n)
+        daily = np.where(inside, sd.daily[np.clip(pos, 0, n - 1)], 0.0)
+        hours = (
+            sd.hours_cum[np.clip(day[idx] - sd.first, 0, n)]
+            - sd.hours_cum[np.clip(lo[idx] - sd.first, 0, n)]
+        )
+        res = stats.gap_p_values(starts[idx], ends[idx], lo[idx], daily, valid, hours)
+        for key, values in res.items():
+            out[key][idx] = values
     return out
+
+
+def _iso_column(values: pd.Series) -> list[str]:
+    """ISO-8601 UTC text of a column of naive UTC times (as ``params.iso``)."""
+    if values.empty:
+        return []
+    ts = pd.to_datetime(values)
+    text: list[str] = ts.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    micro: list[int] = ts.dt.microsecond.tolist()
+    return [t + (f".{m:06d}" if m else "") + "Z" for t, m in zip(text, micro, strict=True)]
 
 
 def _scope_silences(
@@ -271,30 +297,60 @@ def _scope_silences(
         gaps = gaps.merge(per_series, on="series", how="left")
     gaps = gaps.sort_values(["series", "start", "end"], kind="stable").reset_index(drop=True)
     cov = coverage(engine, params, scope, gaps)
-    pvals = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
-    rows = []
-    for i, r in enumerate(gaps.itertuples(index=False)):
-        prior = None if pd.isna(r.prior_max_us) else int(r.prior_max_us)
-        pv = pvals[i]
-        rows.append(
-            {
-                "scope": scope,
-                "outlet": names.get(int(r.series)) if scope == "outlet" else None,
-                "start": iso(r.start.to_pydatetime()),
-                "end": iso(r.end.to_pydatetime()),
-                "hours": round(int(r.gap_us) / _US_PER_HOUR, 4),
-                "unprecedented": prior is None or int(r.gap_us) > prior,
-                "previous_longest_hours": None if prior is None else round(prior / _US_PER_HOUR, 4),
-                "rank": int(r.rank),
-                "gaps_in_series": int(r.n_gaps),
-                "p_value": _round_sig(pv.get("p_value")),
-                "expected_posts": _round_sig(pv.get("expected")),
-                "dispersion": _round_sig(pv.get("inv_r")),
-                "coverage": str(cov.at[i, "coverage"]),
-                "covered_share": float(cov.at[i, "covered_share"]),
-                "_series": int(r.series),
-            }
-        )
+    pv = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
+    gap_us = gaps["gap_us"].to_numpy(dtype="int64")
+    prior = gaps["prior_max_us"].to_numpy(dtype="float64")
+    series = gaps["series"].to_numpy(dtype="int64").tolist()
+    columns = zip(
+        series,
+        _iso_column(gaps["start"]),
+        _iso_column(gaps["end"]),
+        np.round(gap_us / _US_PER_HOUR, 4).tolist(),
+        (np.isnan(prior) | (gap_us > np.nan_to_num(prior, nan=-1))).tolist(),
+        np.where(np.isnan(prior), np.nan, np.round(prior / _US_PER_HOUR, 4)).tolist(),
+        gaps["rank"].to_numpy(dtype="int64").tolist(),
+        gaps["n_gaps"].to_numpy(dtype="int64").tolist(),
+        pv["p_value"].tolist(),
+        pv["expected"].tolist(),
+        pv["inv_r"].tolist(),
+        cov["coverage"].tolist(),
+        cov["covered_share"].tolist(),
+        strict=True,
+    )
+    rows = [
+        {
+            "scope": scope,
+            "outlet": names.get(sid) if scope == "outlet" else None,
+            "start": start,
+            "end": end,
+            "hours": hours,
+            "unprecedented": bool(record),
+            "previous_longest_hours": None if math.isnan(prev) else prev,
+            "rank": rank,
+            "gaps_in_series": n_gaps,
+            "p_value": _round_sig(p),
+            "expected_posts": _round_sig(lam),
+            "dispersion": _round_sig(inv_r),
+            "coverage": label,
+            "covered_share": share,
+            "_series": sid,
+        }
+        for (
+            sid,
+            start,
+            end,
+            hours,
+            record,
+            prev,
+            rank,
+            n_gaps,
+            p,
+            lam,
+            inv_r,
+            label,
+            share,
+        ) in columns
+    ]
     return rows, gaps
 
 

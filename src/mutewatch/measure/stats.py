@@ -42,7 +42,7 @@ the day that maximises the two-segment likelihood within a week either side.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -242,11 +242,47 @@ def main_change(counts: np.ndarray[Any, Any], direction: str, **kwargs: Any) -> 
 
 def nb_zero_probability(expected: float, inv_r: float) -> float:
     """P(N = 0) for a negative binomial with mean ``expected`` and dispersion ``1/r``."""
-    if expected <= 0:
-        return 1.0
-    if inv_r <= 1e-12:
-        return math.exp(-expected)
-    return math.exp(-math.log1p(expected * inv_r) / inv_r)
+    return float(nb_zero_probabilities(np.array([expected]), np.array([inv_r]))[0])
+
+
+def nb_zero_probabilities(expected: Any, inv_r: Any) -> Any:
+    """Vectorised ``nb_zero_probability``: (1 + mu/r)^-r, exp(-mu) where 1/r = 0."""
+    mu = np.maximum(np.asarray(expected, dtype=float), 0.0)
+    k = np.asarray(inv_r, dtype=float)
+    safe = np.where(k > 1e-12, k, 1.0)
+    return np.where(k > 1e-12, np.exp(-np.log1p(mu * safe) / safe), np.exp(-mu))
+
+
+_MONDAY = np.datetime64("1970-01-05T00:00", "us")
+
+
+def _week_hours(times: Any) -> Any:
+    """Hours since Monday 1970-01-05 00:00 UTC (float)."""
+    return (np.asarray(times, dtype="datetime64[us]") - _MONDAY).astype("int64") / 3.6e9
+
+
+def expected_in_windows(starts: Any, ends: Any, hourly_rate: Any, a: Any, b: Any) -> Any:
+    """Seasonally expected counts in [start, end) for many windows at once.
+
+    ``a``: (G, 24) hour-of-day factors; ``b``: (G, 7) weekday factors (Monday = 0). The
+    hour-of-week profile ``a[h % 24] * b[h // 24]`` is integrated exactly (fractions of
+    hours included) with its cumulative sum, whole weeks at a time.
+    """
+    a = np.atleast_2d(np.asarray(a, dtype=float))
+    b = np.atleast_2d(np.asarray(b, dtype=float))
+    profile = a[:, np.arange(168) % 24] * b[:, np.arange(168) // 24]
+    cum = np.concatenate([np.zeros((profile.shape[0], 1)), np.cumsum(profile, axis=1)], axis=1)
+    rows = np.arange(profile.shape[0])
+
+    def position(hours: Any) -> Any:
+        weeks = np.floor(hours / 168.0)
+        offset = hours - weeks * 168.0
+        whole = np.minimum(np.floor(offset).astype(int), 167)
+        part = offset - whole
+        return weeks * cum[:, 168] + cum[rows, whole] + profile[rows, whole] * part
+
+    span = position(_week_hours(ends)) - position(_week_hours(starts))
+    return np.asarray(hourly_rate, dtype=float) * np.maximum(span, 0.0)
 
 
 def expected_in_window(
@@ -255,16 +291,54 @@ def expected_in_window(
     """Seasonally expected count in [start, end): sum of rate * a[hour] * b[weekday]."""
     if end <= start or hourly_rate <= 0:
         return 0.0
-    first = start.replace(minute=0, second=0, microsecond=0)
-    hours = int(math.ceil((end - first).total_seconds() / 3600.0))
-    grid = np.array([first + timedelta(hours=i) for i in range(hours + 1)], dtype="datetime64[us]")
-    lo = np.maximum(grid[:-1], np.datetime64(start, "us"))
-    hi = np.minimum(grid[1:], np.datetime64(end, "us"))
-    frac = np.clip((hi - lo).astype("int64") / 3.6e9, 0.0, 1.0)
-    hod = (grid[:-1].astype("datetime64[h]").astype("int64")) % 24
-    days = grid[:-1].astype("datetime64[D]").astype("int64")
-    dow = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
-    return float(hourly_rate * (frac * a[hod] * np.asarray(b)[dow]).sum())
+    got = expected_in_windows([start], [end], np.array([hourly_rate]), a, np.asarray(b))
+    return float(got[0])
+
+
+def gap_p_values(
+    starts: Any,
+    ends: Any,
+    first_days: Any,
+    daily: Any,
+    valid: Any,
+    hour_counts: Any,
+    *,
+    pseudo: float = 1.0,
+) -> dict[str, Any]:
+    """Fit the seasonal negative-binomial model per gap and score every gap at once.
+
+    ``daily`` (G, L): counts of the lookback's whole UTC days, from ``first_days`` (day
+    numbers since 1970-01-01) on; ``valid`` (G, L) marks the days inside each lookback;
+    ``hour_counts`` (G, 24): counts per hour of day over them. Returns arrays p_value,
+    expected, inv_r and rate_per_day (NaN where the lookback is empty or silent).
+    """
+    x = np.where(valid, np.asarray(daily, dtype=float), 0.0)
+    n_days = valid.sum(axis=1).astype(float)
+    total = x.sum(axis=1)
+    ok = (n_days > 0) & (total > 0)
+    rho = np.where(ok, total / np.maximum(n_days, 1.0), 0.0)
+    weekday = (np.asarray(first_days)[:, None] + np.arange(x.shape[1])[None, :] + 3) % 7
+    n_d = np.zeros((x.shape[0], 7))
+    exposure = np.zeros((x.shape[0], 7))
+    for d in range(7):
+        on = weekday == d
+        n_d[:, d] = np.where(on, x, 0.0).sum(axis=1)
+        exposure[:, d] = (on & valid).sum(axis=1)
+    a = (np.asarray(hour_counts, dtype=float) + pseudo) / (total[:, None] / 24.0 + pseudo)
+    b = np.where(exposure > 0, (n_d + pseudo) / (exposure * rho[:, None] + pseudo), 1.0)
+    lam = expected_in_windows(starts, ends, rho / 24.0, a, b)
+    e = np.where(valid, rho[:, None] * np.take_along_axis(b, weekday, axis=1), 0.0)
+    num = (((x - e) ** 2 - x) * valid).sum(axis=1)
+    den = (e**2).sum(axis=1)
+    inv_r = np.where((n_days >= 3) & (den > 0), np.maximum(0.0, num / np.where(den > 0, den, 1)), 0)
+    p = nb_zero_probabilities(lam, inv_r)
+    nan = np.full(x.shape[0], np.nan)
+    return {
+        "p_value": np.where(ok, p, nan),
+        "expected": np.where(ok, lam, nan),
+        "inv_r": np.where(ok, inv_r, nan),
+        "rate_per_day": np.where(ok, rho, nan),
+    }
 
 
 def gap_p_value(
@@ -276,29 +350,22 @@ def gap_p_value(
     *,
     pseudo: float = 1.0,
 ) -> dict[str, float]:
-    """Fit the seasonal negative-binomial model on the lookback and score the gap.
+    """One gap: ``gap_p_values`` for a lookback of whole days from ``first_day`` on.
 
-    The lookback is the whole UTC days ``first_day .. first_day + len(daily) - 1`` (the days
-    before the one the gap starts on); ``daily`` holds their counts and ``hour_counts`` the
-    counts per hour of day (24) over them. Returns p_value, expected (Lambda), inv_r and
-    rate_per_day; empty when the lookback is empty or silent.
+    Returns p_value, expected (Lambda), inv_r and rate_per_day; empty when the lookback is
+    empty or silent.
     """
-    x = np.asarray(daily, dtype=float)
-    total = float(x.sum())
-    if x.size == 0 or total <= 0:
+    x = np.asarray(daily, dtype=float)[None, :]
+    day0 = int(np.datetime64(first_day, "D").astype("int64"))
+    out = gap_p_values(
+        [start],
+        [end],
+        np.array([day0]),
+        x,
+        np.ones_like(x, dtype=bool),
+        np.asarray(hour_counts, dtype=float)[None, :],
+        pseudo=pseudo,
+    )
+    if not np.isfinite(out["p_value"][0]):
         return {}
-    rho = total / x.size
-    weekday = (np.arange(x.size) + first_day.weekday()) % 7
-    n_d = np.bincount(weekday, weights=x, minlength=7)
-    exposure = np.bincount(weekday, minlength=7).astype(float)
-    a = (np.asarray(hour_counts, dtype=float) + pseudo) / (total / 24.0 + pseudo)
-    b = np.where(exposure > 0, (n_d + pseudo) / (exposure * rho + pseudo), 1.0)
-    lam = expected_in_window(start, end, rho / 24.0, a, b)
-    e = rho * b[weekday]
-    inv_r = float(max(0.0, ((x - e) ** 2 - x).sum() / (e**2).sum())) if x.size >= 3 else 0.0
-    return {
-        "p_value": nb_zero_probability(lam, inv_r),
-        "expected": lam,
-        "inv_r": inv_r,
-        "rate_per_day": rho,
-    }
+    return {k: float(v[0]) for k, v in out.items()}
