@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -206,14 +207,22 @@ class ReadOnlyAccess:
 
 
 class GatewayAccess:
-    """The web server's StoreGateway: writes in its single writer, reads from its snapshot."""
+    """The web server's StoreGateway: writes in its single writer, reads from its snapshot.
+
+    Reads after one of our own writes wait (up to ``FRESH_WAIT`` seconds) for a snapshot
+    taken after that write, so a moderator never sees the queue as it was before an action.
+    """
+
+    FRESH_WAIT = 5.0
 
     def __init__(self, gateway: Any) -> None:
         self.gateway = gateway
+        self._written_after: int | None = None  # snapshot generation current at our last write
         if migrate_moderation not in gateway.migrators:
             gateway.migrators.append(migrate_moderation)
 
     def read(self, fn: Callable[[Con], T]) -> T:
+        self._await_fresh()
         with self.gateway.reading() as snap:
             cur = snap.cursor()
             try:
@@ -223,10 +232,24 @@ class GatewayAccess:
             finally:
                 cur.close()
 
+    def _await_fresh(self) -> None:
+        stale = self._written_after
+        if stale is None:
+            return
+        deadline = time.monotonic() + self.FRESH_WAIT
+        while self.gateway.generation <= stale and time.monotonic() < deadline:
+            self.gateway.request_refresh()
+            time.sleep(0.01)
+        if self.gateway.generation > stale and self._written_after == stale:
+            self._written_after = None
+
     def write(self, fn: Callable[[Con], T]) -> T:
         def job(store: Any) -> T:
             migrate_moderation(store.con)
-            return _transaction(store.con, fn)
+            result = _transaction(store.con, fn)
+            # runs in the writer thread: any snapshot numbered above this one includes the write
+            self._written_after = self.gateway.generation
+            return result
 
         result: T = self.gateway.write(job)
         self.gateway.request_refresh()
