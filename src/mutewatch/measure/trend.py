@@ -185,22 +185,33 @@ def rolling_rates(
     """Trailing ``window``-day rate per day on each day with a full window, with its interval."""
     if window < 1:
         raise UsageError(f"window must be at least 1 day, got {window}", hint="pass --window 28")
-    cs = np.concatenate([[0.0], np.cumsum(np.asarray(counts, dtype=float))])
-    rows: list[dict[str, Any]] = []
-    for i in range(window - 1, len(counts)):
-        total = float(cs[i + 1] - cs[i + 1 - window])
-        low, high = rate_interval(total, window, level=level, interval=interval, r=r)
-        rows.append(
-            {
-                "date": days[i].isoformat(),
-                "window_start": days[i + 1 - window].isoformat(),
-                "posts": int(total),
-                "per_day": round(total / window, 4),
-                "low": round(low, 4),
-                "high": round(high, 4),
-            }
+    if interval not in INTERVALS:
+        raise UsageError(
+            f"unknown interval {interval!r}", hint=f"use one of {', '.join(INTERVALS)}"
         )
-    return rows
+    cs = np.concatenate([[0.0], np.cumsum(np.asarray(counts, dtype=float))])
+    if len(counts) < window:
+        return []
+    totals = cs[window:] - cs[:-window]  # totals[j] = sum of counts[j : j + window]
+    phi = np.ones_like(totals)
+    if interval == "negbin" and not math.isinf(r):
+        phi = 1.0 + (totals / window) / r
+    k = totals / phi
+    alpha = 1.0 - level
+    low = np.where(k > 0, sps.chi2.ppf(alpha / 2.0, 2.0 * np.maximum(k, 1e-12)) / 2.0, 0.0)
+    high = sps.chi2.ppf(1.0 - alpha / 2.0, 2.0 * k + 2.0) / 2.0
+    low, high = low * phi / window, high * phi / window
+    return [
+        {
+            "date": days[j + window - 1].isoformat(),
+            "window_start": days[j].isoformat(),
+            "posts": int(totals[j]),
+            "per_day": round(float(totals[j]) / window, 4),
+            "low": round(float(low[j]), 4),
+            "high": round(float(high[j]), 4),
+        }
+        for j in range(len(totals))
+    ]
 
 
 @dataclass(frozen=True, slots=True)
