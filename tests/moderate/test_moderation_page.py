@@ -1,0 +1,98 @@
+"""The moderator page in a real headless Chromium against a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
+from mutewatch.store import Store
+from mutewatch.web.auth import add_user
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]  # fmt: skip
+SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from mutewatch.web.app import create_app
+app = create_app(Path(sys.argv[1]))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    base = tmp_path_factory.mktemp("modpage")
+    store = base / "store.duckdb"
+    with Store.open(store) as s:
+        _, token = add_user(s, "mod", "moderator")
+    doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    doc["clauses"] = [c for c in doc["clauses"] if c["clause"] in ("defamatory", "irrelevant")]
+    (base / "policy.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(base / "policy.yaml")}
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store), str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+        while True:
+            try:
+                if client.get("/api/v1/moderation/queue").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        article = {"id": "a1", "title": "Tram line", "body": "The council funds a tram line."}
+        client.post("/api/v1/articles", json=article).raise_for_status()
+        text = "Councillor John Smith took bribes from the tram builders."
+        r = client.post(
+            "/api/v1/comments", json={"article_id": "a1", "author_name": "A B", "text": text}
+        )
+        assert r.json()["decision"] == "hold"
+    yield url, token
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_queue_blur_keyboard_approve_and_audit(server: tuple[str, str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, token = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(extra_http_headers={"Authorization": f"Bearer {token}"})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{url}/moderation")
+        item = page.locator("article.item").first
+        item.wait_for()
+        text = item.locator(".text")
+        assert "blurred" in (text.get_attribute("class") or "")
+        assert item.locator("mark.evidence").inner_text().startswith("Councillor John Smith")
+        page.keyboard.press("v")
+        assert "blurred" not in (text.get_attribute("class") or "")
+        page.evaluate("window.prompt = () => 'checked by test'")
+        page.keyboard.press("a")
+        page.locator("#queue p.meta").wait_for()  # "The queue is empty."
+        page.locator("#audit td", has_text="approve").first.wait_for()
+        browser.close()
+    assert errors == []
