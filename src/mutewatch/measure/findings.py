@@ -1,17 +1,32 @@
 """Findings: the measurements stated as plain sentences, each with its numbers and method.
 
-``findings(store_path, baseline=..., period=..., **options)`` runs the other measurements
-(outlet status, silences, trend, supporters, platforms) and turns each into zero or more
-findings::
+``findings(store_path, baseline=..., period=..., **options)`` (or ``measure(engine, params,
+...)``, registered as ``findings``) runs the other measurements on one engine and turns each
+into zero or more findings::
 
     {"kind": "silenced_outlets", "sentence": "29 of 38 official outlets ...",
      "numbers": {...}, "method": "...", "parameters": {...}}
 
-Windows: ``baseline`` and ``period`` are inclusive UTC date ranges. When not given, the
-baseline is the first full calendar year in the store (else its first full month) and the
-period is the last full calendar month. A finding whose measurement is not available, or
-has nothing to say (no outlets, no silences, no links), is left out and listed under
-``skipped`` with the reason, so a missing sentence is never silent.
+Kinds, in order:
+
+* ``decline`` (trend): (peak - current) / peak of posts per day over full calendar months.
+* ``change_points`` (trend): the network-level PELT change points of the daily series.
+* ``supporter_share``, ``amplification`` (supporters): baseline vs period.
+* ``platform_hosts``, ``host_class_gone`` (platforms): distinct hosts baseline vs period with
+  their trend; host classes absent in the period where their baseline share predicts enough
+  links that the absence is unlikely by chance (exp(-expected) < 0.05).
+* ``silenced_outlets`` (outlet status, without its per-outlet change points) and
+  ``silencing_dates``: per silenced outlet, PELT on its weekly series dates the drop.
+* ``longest_silence`` (silences, network scope): hours, start, previous longest gap,
+  p-value and coverage as `mutewatch silences` reports them.
+* ``coordinated_silence`` (only with ``coordinated=True``; per-outlet silences are costly).
+
+Windows: ``baseline`` and ``period`` are inclusive UTC date ranges (``A..B``; ``YYYY`` and
+``YYYY-MM`` also work). When not given, the baseline is the first full calendar year in the
+store (else its first full month) and the period is the last full calendar month. A finding
+with nothing to say (no outlets, no silences, no links) or whose measurement is not
+registered is left out and listed under ``skipped`` with the reason, so a missing sentence is
+never silent.
 """
 
 from __future__ import annotations
