@@ -57,15 +57,18 @@ def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> i
     p = engine.posts(params)
     series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
     p = p.select(series=series.cast("int64"), ts=p.ts)
-    g = p.mutate(start=p.ts.lag().over(ibis.window(group_by="series", order_by="ts")))
+    part = ["series"] if scope == "outlet" else None  # the network is one partition
+
+    def win(order: Any, rows: tuple[int | None, int] | None = None) -> Any:
+        return ibis.window(group_by=part, order_by=order, rows=rows)
+
+    g = p.mutate(start=p.ts.lag().over(win("ts")))
     g = g.filter(g.start.notnull())
     g = g.mutate(gap_us=g.ts.delta(g.start, unit="microsecond"))
-    order = ["ts", "gap_us"]
     g = g.mutate(
-        rank=ibis.rank().over(ibis.window(group_by="series", order_by=ibis.desc("gap_us"))) + 1,
-        running=g.gap_us.max().over(ibis.window(group_by="series", order_by=order, rows=(None, 0))),
+        rank=ibis.rank().over(win(ibis.desc("gap_us"))) + 1,
+        prior_max_us=g.gap_us.max().over(win(["ts", "gap_us"], rows=(None, -1))),
     )
-    g = g.mutate(prior_max_us=g.running.lag().over(ibis.window(group_by="series", order_by=order)))
     g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
     return g.select("series", "start", g.ts.name("end"), "gap_us", "rank", "prior_max_us")
 
