@@ -29,14 +29,17 @@ from typing import Any
 
 import httpx
 
+# the demo covers 2015-2017: its baseline year and last month
 ENDPOINTS: list[tuple[str, str, str | None, dict[str, Any]]] = [
     # (label, path, measurement for the library side, its options)
     ("status", "/api/v1/status", None, {}),
-    ("outlets/status", "/api/v1/outlets/status", "outlets_status", {}),
+    ("outlets/status",
+     "/api/v1/outlets/status?baseline=2015-01-01..2015-12-31&period=2017-12-01..2017-12-31",
+     "outlets_status", {"baseline": "2015-01-01..2015-12-31", "period": "2017-12-01..2017-12-31"}),
     ("silences", "/api/v1/silences", "silences", {}),
     ("output", "/api/v1/output?every=week", "output", {"every": "week"}),
     ("outlets", "/api/v1/outlets", None, {}),
-]
+]  # fmt: skip
 TARGETS = {"status", "outlets/status", "silences"}
 
 
@@ -138,8 +141,11 @@ def library_call(store: Path, name: str | None, options: dict[str, Any]) -> Call
 
         return status
     from mutewatch.measure.registry import run_measurement
+    from mutewatch.web.api import library_options, options_from_query
 
-    return lambda: run_measurement(name, store, **options)
+    # the same options the API derives from the same query (CLI defaults included)
+    kwargs = library_options(name, options_from_query(name, options))
+    return lambda: run_measurement(name, store, **kwargs)
 
 
 def time_library(fn: Callable[[], Any], repeats: int) -> dict[str, Any]:

@@ -7,9 +7,11 @@ types, and return the same JSON as ``--json``. Results are cached per store snap
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib
 import inspect
+import json
 import threading
 import uuid
 from collections import OrderedDict
@@ -20,7 +22,7 @@ from typing import Annotated, Any
 
 import click
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from mutewatch.errors import EngineError, MutewatchError, NotFoundError, UsageError
@@ -46,6 +48,7 @@ MEASUREMENTS: dict[str, str] = {
     "/findings": "findings",
 }
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+GZIP_OVER = 4096  # cached answers larger than this go gzip-compressed when the client accepts
 
 
 class ResultCache:
@@ -84,6 +87,49 @@ def cached(request: Request, what: str, params: tuple[Any, ...], fn: Callable[[S
 
         result: Any = request.app.state.cache.get_or_compute(key, compute)
     return result
+
+
+def json_cached(
+    request: Request,
+    user: User,
+    what: str,
+    params: tuple[Any, ...],
+    fn: Callable[[Store], Any],
+) -> Response:
+    """A JSON response whose bytes are cached per data version, query and audience.
+
+    Viewers get supporter identifiers pseudonymised; the serialised answer is cached apart.
+    """
+    gateway = request.app.state.gateway
+    cache: ResultCache = request.app.state.cache
+    masked = not user.sees_identities
+    with gateway.reading() as lease:
+        version = lease.data_version
+
+        def compute() -> Any:
+            store = lease.store()
+            try:
+                return queries.jsonable(fn(store))
+            finally:
+                store.con.close()
+
+        def body() -> bytes:
+            data = cache.get_or_compute((version, what, params), compute)
+            if masked:
+                data = request.app.state.auth.pseudonymiser().apply(data)
+            return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+
+        raw: bytes = cache.get_or_compute((version, what, params, "json", masked), body)
+        if len(raw) > GZIP_OVER and "gzip" in request.headers.get("accept-encoding", ""):
+            packed: bytes = cache.get_or_compute(
+                (version, what, params, "gzip", masked), lambda: gzip.compress(raw, 6, mtime=0)
+            )
+            return Response(
+                packed,
+                media_type="application/json",
+                headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+            )
+    return Response(raw, media_type="application/json", headers={"Vary": "Accept-Encoding"})
 
 
 def shown(request: Request, user: User, data: Any) -> Any:
@@ -125,13 +171,20 @@ API_DENIED = {"engine", "spark_master", "parquet", "as_json", "json", "store"}
 
 
 def measurement_options(name: str, request: Request) -> dict[str, Any]:
-    """Query parameters converted like the CLI would convert the same options.
+    """Query parameters converted like the CLI would convert the same options."""
+    return options_from_query(name, request.query_params)
+
+
+def options_from_query(name: str, query: Any) -> dict[str, Any]:
+    """Options from a query (a mapping with ``getlist``, or a dict of lists) as the CLI
+    would parse them.
 
     A parameter is named like the CLI option in snake_case (``--min-hours`` is
     ``min_hours``, ``--from`` is ``from``); the option's own name (``date_from``) works too.
     """
+    if not hasattr(query, "getlist"):
+        query = _MultiDict(query)
     command = _cli_command(name)
-    query = request.query_params
     denied = [key for key in query if key in API_DENIED]
     if denied:
         raise UsageError(
@@ -164,6 +217,17 @@ def measurement_options(name: str, request: Request) -> dict[str, Any]:
     except click.ClickException as exc:
         raise UsageError(f"bad query parameters for {name}: {exc.format_message()}") from exc
     return {k: v for k, v in ctx.params.items() if k not in API_DENIED}
+
+
+class _MultiDict(dict[str, Any]):
+    """A dict of lists (or single values) with ``getlist``, like Starlette's query."""
+
+    def getlist(self, key: str) -> list[str]:
+        value = dict.__getitem__(self, key)
+        return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+    def __getitem__(self, key: str) -> str:
+        return self.getlist(key)[-1]
 
 
 def _as_argv(option: click.Option, values: list[str]) -> list[str]:
@@ -202,6 +266,12 @@ def _library_options(registry: Any, name: str, options: dict[str, Any]) -> dict[
     return out
 
 
+def library_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The keywords ``run_measurement`` takes for CLI-parsed options."""
+    registry = importlib.import_module("mutewatch.measure.registry")
+    return _library_options(registry, name, options)
+
+
 def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> Any:
     """Call the measurement library (imported late: it may land after this module)."""
     try:
@@ -222,16 +292,12 @@ def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> 
 
 
 def _measurement_endpoint(path: str, name: str) -> None:
-    def endpoint(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
+    def endpoint(request: Request, user: Annotated[User, Depends(VIEW)]) -> Response:
         options = measurement_options(name, request)
         key = tuple(sorted((k, repr(v)) for k, v in options.items()))
-        gateway = request.app.state.gateway
-        with gateway.reading() as snap:
-            cache_key = (snap.data_version, name, key)
-            result = request.app.state.cache.get_or_compute(
-                cache_key, lambda: queries.jsonable(run_measurement_on(name, snap.path, options))
-            )
-        return shown(request, user, result)
+        return json_cached(
+            request, user, name, key, lambda s: run_measurement_on(name, s.path, options)
+        )
 
     endpoint.__name__ = f"measure_{name}"
     endpoint.__doc__ = (
@@ -244,7 +310,7 @@ def _measurement_endpoint(path: str, name: str) -> None:
 @router.get("/status", tags=["measurements"])
 def get_status(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
     """What the store holds, as `mutewatch status --json` prints it."""
-    return status_of(request)
+    return _status_response(request, user)
 
 
 def status_of(request: Request) -> dict[str, Any]:
@@ -261,10 +327,22 @@ def status_of(request: Request) -> dict[str, Any]:
     return result
 
 
+def _status_response(request: Request, user: User) -> Response:
+    name = request.app.state.gateway.store_path.name
+
+    def compute(store: Store) -> dict[str, Any]:
+        data = queries.status(store)
+        if "store" in data:
+            data["store"] = name
+        return data
+
+    return json_cached(request, user, "status", (), compute)
+
+
 @router.get("/outlets", tags=["measurements"])
 def get_outlets(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
     """Every outlet: official or supporter, registered, accounts, posts, first and last post."""
-    return shown(request, user, cached(request, "outlets", (), queries.outlets))
+    return json_cached(request, user, "outlets", (), queries.outlets)
 
 
 for _path, _name in MEASUREMENTS.items():
@@ -274,8 +352,9 @@ for _path, _name in MEASUREMENTS.items():
 @router.get("/outlets/{outlet_id}", tags=["measurements"])
 def get_outlet(request: Request, outlet_id: int, user: Annotated[User, Depends(VIEW)]) -> Any:
     """One outlet: accounts, names over time, daily posts (supporters pseudonymised for viewers)."""
-    data = cached(request, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id))
-    return shown(request, user, data)
+    return json_cached(
+        request, user, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id)
+    )
 
 
 # -- posts (analyst) -----------------------------------------------------------------------
@@ -295,8 +374,9 @@ def get_posts(
     """Search post texts (links defanged; media as labels, never URLs). Analysts only."""
     start, end = queries.parse_time(since, "since"), queries.parse_time(until, "until")
     params = (q, outlet_id, start, end, limit, offset)
-    return cached(
+    return json_cached(
         request,
+        user,
         "posts",
         params,
         lambda s: queries.search_posts(
