@@ -257,3 +257,10 @@ def test_benchmark_export_streams_exact_counts(tmp_path: Path) -> None:
     assert path.stat().st_size == info["bytes"]
     ids = [m["id"] for m in doc["messages"]]
     assert ids == sorted(ids) and len(set(ids)) == 3000
+
+
+def test_host_classes_agree_with_the_importer(demo: DemoManifest) -> None:
+    from mutewatch.ingest.links import classify_host
+
+    for h in demo.truth["hosts"]:
+        assert classify_host(h["host"]) == h["class"], h

@@ -94,17 +94,19 @@ _OFFICIAL_KIND_P = np.array([0.11, 0.64, 0.08, 0.04, 0.02, 0.01, 0.02, 0.01, 0.0
 _SUPPORTER_KIND_P = np.array([0.45, 0.28, 0.05, 0.02, 0.03, 0.01, 0.05, 0.05, 0.04, 0.02])
 
 # (host, class, live from, live until): fake hosts only. Fewer places to upload over time.
+# Classes follow mutewatch.ingest.links (telegram, onion, file_host, paste, video, social,
+# other); the fake hosts sit under the suffixes that module lists (files.example, ...).
 HOSTS: tuple[tuple[str, str, str, str], ...] = (
     ("t.me", "telegram", "2015-01-01", "2018-01-01"),
-    ("archive-files.example", "file_host", "2015-01-01", "2016-03-01"),
-    ("upload-box-files.example", "file_host", "2015-01-01", "2016-08-01"),
-    ("file-drop.example", "file_host", "2015-01-01", "2016-12-01"),
-    ("share-files.example", "file_host", "2015-03-01", "2017-04-01"),
-    ("cloud-files.example", "file_host", "2015-01-01", "2018-01-01"),
+    ("archive.files.example", "file_host", "2015-01-01", "2016-03-01"),
+    ("upload-box.files.example", "file_host", "2015-01-01", "2016-08-01"),
+    ("drop.files.example", "file_host", "2015-01-01", "2016-12-01"),
+    ("share.files.example", "file_host", "2015-03-01", "2017-04-01"),
+    ("cloud.example-files.example", "file_host", "2015-01-01", "2018-01-01"),
     ("paste.example", "paste", "2015-01-01", "2018-01-01"),
-    ("notes-paste.example", "paste", "2015-01-01", "2016-06-01"),
-    ("video.example", "video_host", "2015-01-01", "2018-01-01"),
-    ("clips-video.example", "video_host", "2015-01-01", "2016-10-01"),
+    ("notes.paste.example", "paste", "2015-01-01", "2016-06-01"),
+    ("video.example", "video", "2015-01-01", "2018-01-01"),
+    ("clips.video.example", "video", "2015-01-01", "2016-10-01"),
     ("social.example", "social", "2015-01-01", "2016-02-01"),
     ("xyzdemo2aaaaaaaa.onion", "onion", "2016-06-01", "2018-01-01"),
     ("xyzdemo3bbbbbbbb.onion", "onion", "2017-02-01", "2018-01-01"),
@@ -114,7 +116,7 @@ _HOST_WEIGHT = {
     "telegram": 3.0,
     "file_host": 2.0,
     "paste": 1.0,
-    "video_host": 1.5,
+    "video": 1.5,
     "social": 1.0,
     "onion": 2.5,
     "other": 0.5,
@@ -567,7 +569,7 @@ def _url(rel: _Release, chans: list[Channel]) -> str:
         return f"https://{host}/d/{token}"
     if cls == "paste":
         return f"https://{host}/raw/{token[:8]}"
-    if cls == "video_host":
+    if cls == "video":
         return f"https://{host}/watch?v={token}"
     if cls == "social":
         return f"https://{host}/user{h % 1000:03d}"
