@@ -33,6 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 
 from mutewatch.errors import InputError, NotFoundError, StoreError, UsageError
 from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic
@@ -322,25 +323,34 @@ def _comment(con: Con, comment_id: str) -> dict[str, Any]:
     return rows[0]
 
 
+def _vectors(con: Con, sql: str, params: list[Any]) -> npt.NDArray[np.float32]:
+    """The FLOAT[] column of a query as an (n, 384) array (via NumPy, not Python floats)."""
+    column = con.execute(sql, params).fetchnumpy()["embedding"]
+    if len(column) == 0:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([np.asarray(v, dtype=np.float32) for v in column])
+
+
 def _topic(con: Con, article_id: str, parent_id: str | None) -> Topic:
     """The article's vector, its published thread (latest 50) and the parent comment."""
-    rows = _rows(con, "SELECT embedding FROM mod_articles WHERE article_id = ?", [article_id])
-    if not rows:
+    article = _vectors(con, "SELECT embedding FROM mod_articles WHERE article_id = ?", [article_id])
+    if not len(article):
         _article(con, article_id)  # raises NotFoundError
-    article = np.asarray(rows[0]["embedding"], dtype=np.float32)
-    thread_rows = _rows(
+    thread = _vectors(
         con,
         "SELECT embedding FROM mod_comments WHERE article_id = ? AND status = 'published'"
         " AND embedding IS NOT NULL ORDER BY created_at DESC LIMIT ?",
         [article_id, THREAD_SIZE],
     )
-    thread = np.asarray([r["embedding"] for r in thread_rows], dtype=np.float32).reshape(-1, 384)
     parent = None
     if parent_id:
-        prow = _rows(con, "SELECT embedding FROM mod_comments WHERE comment_id = ?", [parent_id])
-        if prow and prow[0]["embedding"] is not None:
-            parent = np.asarray(prow[0]["embedding"], dtype=np.float32)
-    return Topic(article_id=article_id, article=article, thread=thread, parent=parent)
+        found = _vectors(
+            con,
+            "SELECT embedding FROM mod_comments WHERE comment_id = ? AND embedding IS NOT NULL",
+            [parent_id],
+        )
+        parent = found[0] if len(found) else None
+    return Topic(article_id=article_id, article=article[0], thread=thread, parent=parent)
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
