@@ -19,7 +19,9 @@ Method:
   inside an ``id_gaps`` interval (message ids missing: deleted or not collected). ``full`` =
   every such channel covered the whole gap with no missing ids; ``none`` = none covered any
   of it (or no channel's archive reaches into the gap); ``partial`` otherwise.
-  ``covered_share`` is the mean share over those channels.
+  ``covered_share`` is the mean share over those channels, ``channels_in_archive`` their
+  number: a channel whose archive has not begun or has ended is not counted (it may not
+  have existed), so a low number next to ``full`` says how thin the archive was then.
 * **Coordinated silences**: per-outlet silences (same ``--min-hours``, coverage not ``none``)
   are swept in time; a window is a maximal stretch where at least ``k`` of the ``N`` outlets
   counted in the selection were silent at once (default ``k`` = half of ``N``, at least 2).
@@ -164,7 +166,13 @@ def _overlap(starts: Any, ends: Any, windows: list[tuple[Any, Any]]) -> Any:
 
 def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> pd.DataFrame:
     """coverage (full/partial/none) and covered_share per gap; see the module docstring."""
-    out = pd.DataFrame({"coverage": ["none"] * len(gaps), "covered_share": [0.0] * len(gaps)})
+    out = pd.DataFrame(
+        {
+            "coverage": ["none"] * len(gaps),
+            "covered_share": [0.0] * len(gaps),
+            "channels_in_archive": [0] * len(gaps),
+        }
+    )
     if gaps.empty:
         return out
     cov = engine.execute(
@@ -226,6 +234,7 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
     )
     out["coverage"] = labels
     out["covered_share"] = np.round(np.where(n_rel > 0, share_sum / np.maximum(n_rel, 1), 0.0), 4)
+    out["channels_in_archive"] = n_rel.astype("int64")
     return out
 
 
@@ -318,6 +327,7 @@ def _scope_silences(
         pv["inv_r"].tolist(),
         cov["coverage"].tolist(),
         cov["covered_share"].tolist(),
+        cov["channels_in_archive"].tolist(),
         strict=True,
     )
     rows = [
@@ -336,6 +346,7 @@ def _scope_silences(
             "dispersion": _round_sig(inv_r),
             "coverage": label,
             "covered_share": share,
+            "channels_in_archive": channels,
             "_series": sid,
         }
         for (
@@ -352,6 +363,7 @@ def _scope_silences(
             inv_r,
             label,
             share,
+            channels,
         ) in columns
     ]
     return rows, gaps
