@@ -386,3 +386,22 @@ def test_numpy_pelt_matches_ruptures() -> None:
         size = int(rng.integers(1, 8))
         mine = stats.pelt(x, penalty=2 * np.log(n), min_size=size, phi=stats.dispersion_phi(x))
         assert mine == stats.change_points_ruptures(x, min_size=size)
+
+
+def test_cli_export_parquet(scenario: Scenario, tmp_path: Path) -> None:
+    from mutewatch.cli import main
+
+    path, truth = scenario
+    out = tmp_path / "exp"
+    res = CliRunner().invoke(
+        main, ["--store", str(path), "export", "--parquet", str(out), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["rows"]["coverage"] == 8 and data["rows"]["id_gaps"] == 1
+    assert sorted(p.name for p in out.glob("*.parquet")) == sorted(
+        f"{t}.parquet" for t in data["rows"]
+    )
+    with duckdb.connect() as con:
+        n = con.execute(f"SELECT count(*) FROM '{out / 'posts.parquet'}'").fetchone()[0]
+    assert n == data["rows"]["posts"]
