@@ -307,3 +307,18 @@ def test_cli_findings_text_and_json(
     data = json.loads(res.output)
     assert data["findings"] == findings_result["findings"]
     assert {"kind", "sentence", "numbers", "method", "parameters"} <= set(data["findings"][0])
+
+
+def test_staircase_sentence_names_the_largest_absolute_shift() -> None:
+    steps = [
+        {"at": "2016-01-01", "before_per_day": 0.05, "after_per_day": 14.0, "change": 279.0},
+        {"at": "2016-03-01", "before_per_day": 40.0, "after_per_day": 140.0, "change": 2.5},
+    ]
+    item = fnd.change_point_sentence({"change_points": steps, "parameters": {}}, "supporter")
+    assert item is not None
+    assert item["sentence"] == (
+        "Supporter output changed level 2 times in the daily series (0 drops, 2 rises): from "
+        "0.1 posts a day before 2016-01-01 to 140.0 a day after 2016-03-01; the largest single "
+        "shift was on 2016-03-01 (40.0 to 140.0 a day, +250%)."
+    )
+    assert fnd.change_point_sentence({"change_points": []}, "official") is None

@@ -338,16 +338,18 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
         return None
     who = OUTPUT.get(of, "Output")
     drops = sum(1 for c in changes if float(c["change"]) < 0)
-    biggest = min(changes, key=lambda c: float(c["change"]))
-    if float(biggest["change"]) >= 0:
-        biggest = max(changes, key=lambda c: float(c["change"]))
-    pct_change = f"{float(biggest['change']) * 100:+.0f}%"
+    biggest = max(changes, key=lambda c: abs(c["after_per_day"] - c["before_per_day"]))
+    pct_change = (
+        f"{biggest['before_per_day']:.1f} to {biggest['after_per_day']:.1f} a day, "
+        f"{float(biggest['change']) * 100:+.0f}%"
+    )
     if len(changes) == 1:
         direction = "dropped" if float(biggest["change"]) < 0 else "rose"
         sentence = (
             f"{who} {direction} on {biggest['at']} from {biggest['before_per_day']:.1f} to "
-            f"{biggest['after_per_day']:.1f} posts a day ({pct_change}), the only change point "
-            "found in the daily series."
+            f"{biggest['after_per_day']:.1f} posts a day "
+            f"({float(biggest['change']) * 100:+.0f}%), the only change point found in the "
+            "daily series."
         )
     else:
         first, last = changes[0], changes[-1]
@@ -355,7 +357,7 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
             f"{who} changed level {len(changes)} times in the daily series ({drops} drops, "
             f"{len(changes) - drops} rises): from {first['before_per_day']:.1f} posts a day "
             f"before {first['at']} to {last['after_per_day']:.1f} a day after {last['at']}; "
-            f"the largest single change was on {biggest['at']} ({pct_change})."
+            f"the largest single shift was on {biggest['at']} ({pct_change})."
         )
     params = {k: trend_result.get("parameters", {}).get(k) for k in ("penalty", "min_size")}
     params["of"] = of
