@@ -117,3 +117,43 @@ def users_add(store: Path, name: str, role: str, as_json: bool) -> None:
     else:
         click.echo(f"user {user.name} ({user.role}); token (shown once):")
         click.echo(token)
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def users_list(store: Path, as_json: bool) -> None:
+    """List users, their roles and live tokens (tokens themselves are never stored).
+
+    Example: mutewatch users list --json
+    """
+    from mutewatch.store import Store
+    from mutewatch.web.auth import list_users, migrate_web
+
+    with Store.open(store) as opened:
+        migrate_web(opened.con)
+        rows = list_users(opened)
+    if as_json:
+        click.echo(json.dumps({"users": rows}, default=str))
+        return
+    for row in rows:
+        state = "disabled" if row["disabled"] else f"{row['tokens']} live token(s)"
+        click.echo(f"{row['name']:24} {row['role']:10} {state}")
+
+
+@users.command("disable")
+@click.argument("name")
+@click.pass_obj
+def users_disable(store: Path, name: str) -> None:
+    """Disable a user and revoke its tokens and sessions (recorded in the audit log).
+
+    Example: mutewatch users disable ada
+    """
+    from mutewatch.store import Store
+    from mutewatch.web.auth import append_audit, disable_user, migrate_web
+
+    with Store.open(store) as opened:
+        migrate_web(opened.con)
+        disable_user(opened, name)
+        append_audit(opened, "user.disable", actor="cli", target=name)
+    click.echo(f"user {name} disabled; its tokens and sessions are revoked")

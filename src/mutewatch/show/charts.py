@@ -7,8 +7,9 @@ Definitions (also listed in the report's methods appendix, ``DEFINITIONS``):
   span: up to 120 days by day, up to two years by week, else by month);
 * an outlet is *active* in a bucket when it made at least one release in it;
 * a *silence* is a gap of at least ``min_hours`` between consecutive releases of an
-  official outlet; it is *unprecedented* when it is longer than every earlier gap of that
-  outlet (the first ``min_history`` gaps never count as unprecedented);
+  official outlet (a *network silence*: ``network_min_hours`` without any official
+  release); it is *unprecedented* when it is longer than every earlier gap of that
+  outlet, once ``min_history_days`` of its record lie before it;
 * the *supporter share* is supporter posts / all posts in a bucket; *amplification* is
   the number of supporter forwards of official outlets' posts;
 * the *host mix* counts links by host class; *distinct hosts* counts hosts in a bucket.
@@ -34,9 +35,11 @@ DEFINITIONS: dict[str, str] = {
     "release": "a post by an official outlet's account that is not a forward",
     "output": "releases per time bucket (day up to 120 days, week up to 2 years, else month)",
     "active outlet": "an official outlet with at least one release in the bucket",
-    "silence": "a gap of at least min_hours between consecutive releases of an official outlet",
-    "unprecedented silence": "a silence longer than every earlier gap of the same outlet, "
-    "once the outlet has at least min_history earlier gaps",
+    "silence": "a gap of at least min_hours between consecutive releases of an official outlet; "
+    "a network silence: a gap of at least network_min_hours in which no official outlet "
+    "released anything",
+    "unprecedented silence": "a silence longer than every earlier gap of the same outlet "
+    "(or of the network), once min_history_days of its record lie before it",
     "supporter post": "a post by an account not belonging to an official outlet "
     "(including accounts no registry names)",
     "supporter share": "supporter posts / all posts in the bucket",
@@ -56,7 +59,8 @@ class Filters:
     until: datetime | None = None
     outlet_id: int | None = None
     min_hours: float = 48.0
-    min_history: int = 3
+    network_min_hours: float = 12.0
+    min_history_days: float = 90.0
 
     def where(self, alias: str = "p", ts: str = "ts") -> tuple[str, list[Any]]:
         """SQL conditions and parameters for this filter."""
@@ -205,33 +209,54 @@ def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
     return _layout(fig, TITLES["active_outlets"])
 
 
+NETWORK = "network: all official outlets"
+
+
 def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
-    """Gaps of at least ``min_hours`` between releases of each official outlet."""
+    """Silences per official outlet (``min_hours``) and of the whole official network
+    (``network_min_hours``: no official outlet released anything), oldest first."""
     where, params = f.where()
     rows = store.rows(
         f"""
         WITH r AS (
-            SELECT p.outlet_id, o.name AS outlet, p.ts,
-                   lag(p.ts) OVER (PARTITION BY p.outlet_id ORDER BY p.ts) AS prev
+            SELECT p.outlet_id AS series, o.name AS outlet, p.ts
             FROM posts p JOIN outlets o ON o.outlet_id = p.outlet_id
             WHERE p.official AND p.forwarded_from IS NULL AND {where}
+            UNION ALL
+            SELECT 0 AS series, '{NETWORK}' AS outlet, p.ts
+            FROM posts p WHERE p.official AND p.forwarded_from IS NULL AND {where}
+                AND ? IS NULL
+        ), l AS (
+            SELECT series, outlet, ts,
+                   lag(ts) OVER (PARTITION BY series ORDER BY ts) AS prev,
+                   min(ts) OVER (PARTITION BY series) AS first_ts FROM r
         ), g AS (
-            SELECT outlet_id, outlet, prev AS start, ts AS "end",
+            SELECT series, outlet, prev AS start, ts AS "end",
                    date_diff('second', prev, ts) / 3600.0 AS hours,
                    max(date_diff('second', prev, ts)) OVER (
-                       PARTITION BY outlet_id ORDER BY ts
+                       PARTITION BY series ORDER BY ts
                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) / 3600.0 AS longest_before,
-                   count(*) OVER (PARTITION BY outlet_id ORDER BY ts
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS history
-            FROM r WHERE prev IS NOT NULL
+                   date_diff('second', first_ts, prev) / 86400.0 AS history_days
+            FROM l WHERE prev IS NOT NULL
         )
-        SELECT outlet_id, outlet, start, "end", round(hours, 1) AS hours,
-               history >= ? AND hours > coalesce(longest_before, 0) AS unprecedented
-        FROM g WHERE hours >= ? ORDER BY start
+        SELECT nullif(series, 0) AS outlet_id, outlet, start, "end", round(hours, 1) AS hours,
+               history_days >= ? AND hours > coalesce(longest_before, 0) AS unprecedented,
+               round(longest_before, 1) AS longest_before
+        FROM g WHERE hours >= CASE WHEN series = 0 THEN ? ELSE ? END
+        ORDER BY start, outlet
         """,
-        [*params, f.min_history, f.min_hours],
+        [*params, *params, f.outlet_id, f.min_history_days, f.network_min_hours, f.min_hours],
     )
     return rows
+
+
+def silence_table(rows: list[dict[str, Any]], limit: int = 25) -> list[dict[str, Any]]:
+    """Network silences first, then the longest unprecedented ones (else the latest)."""
+    network = [r for r in rows if r["outlet_id"] is None and r["unprecedented"]]
+    outlets = [r for r in rows if r["outlet_id"] is not None and r["unprecedented"]]
+    outlets = sorted(outlets, key=lambda r: -float(r["hours"]))[:limit]
+    chosen = network + sorted(outlets, key=lambda r: r["start"])
+    return chosen or rows[-limit:]
 
 
 def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
@@ -360,7 +385,7 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
     out.figures["active_outlets"] = active_outlets(store, f, bucket)
     gaps = silences(store, f)
     out.figures["silences"] = silence_figure(gaps)
-    out.tables["silences"] = [g for g in gaps if g["unprecedented"]] or gaps[-20:]
+    out.tables["silences"] = silence_table(gaps)
     out.figures["supporters"] = supporters(store, f, bucket)
     mix, distinct, top = hosts(store, f, bucket)
     out.figures["hosts"], out.figures["distinct_hosts"] = mix, distinct

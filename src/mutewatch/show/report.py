@@ -53,7 +53,8 @@ class ReportOptions:
     baseline: tuple[date, date] | None = None
     period: tuple[date, date] | None = None
     min_hours: float = 48.0
-    min_history: int = 3
+    network_min_hours: float = 12.0
+    min_history_days: float = 90.0
 
     @classmethod
     def from_strings(
@@ -75,7 +76,8 @@ class ReportOptions:
             if ends
             else None,
             min_hours=self.min_hours,
-            min_history=self.min_history,
+            network_min_hours=self.network_min_hours,
+            min_history_days=self.min_history_days,
         )
 
 
@@ -176,8 +178,9 @@ def _methods_html(
         "baseline": f"{options.baseline[0]}..{options.baseline[1]}" if options.baseline else "auto",
         "period": f"{options.period[0]}..{options.period[1]}" if options.period else "auto",
         "time bucket of the charts": built.bucket,
-        "min_hours (silence)": options.min_hours,
-        "min_history (unprecedented)": options.min_history,
+        "min_hours (silence of an outlet)": options.min_hours,
+        "network_min_hours (silence of the network)": options.network_min_hours,
+        "min_history_days (unprecedented)": options.min_history_days,
         "top outlets stacked (others as 'other')": charts.TOP_OUTLETS,
         "time zone": "UTC",
     }
@@ -226,7 +229,8 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
             body += f"<figure>{_figure_div(built.figures[name], name)}</figure>"
         if section_id == "silences":
             body += "<h3>Unprecedented silences (else the latest)</h3>" + _table(
-                built.tables["silences"], ["outlet", "start", "end", "hours", "unprecedented"]
+                built.tables["silences"],
+                ["outlet", "start", "end", "hours", "longest_before", "unprecedented"],
             )
         elif section_id == "platforms":
             hosts = [

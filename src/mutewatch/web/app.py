@@ -34,7 +34,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError
 from mutewatch.web import api, pages
 from mutewatch.web.access import StoreGateway
-from mutewatch.web.auth import AuthService, LoginLimiter, get_or_create_setting, migrate_web
+from mutewatch.web.auth import (
+    SERVICES,
+    AuthService,
+    LoginLimiter,
+    get_or_create_setting,
+    migrate_web,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +93,12 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     threading.Thread(target=_warm_up, name="mutewatch-warm-up", daemon=True).start()
     auth = AuthService(gateway, pseudonym_key=pseudonym_key, session_secret=session_secret)
     auth.limiter = LoginLimiter(limit=int(settings.get("login_limit", 5)))
+    SERVICES[store_path.resolve()] = auth
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        SERVICES.pop(store_path.resolve(), None)
         gateway.stop()
 
     app = FastAPI(

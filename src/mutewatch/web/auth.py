@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 from fastapi import Request
 
-from mutewatch.errors import AuthError, ForbiddenError, NotFoundError, StoreError, UsageError
+from mutewatch.errors import AuthError, ForbiddenError, NotFoundError, UsageError
 from mutewatch.store import Store
 from mutewatch.store.schema import migrate
 
@@ -203,17 +203,23 @@ def lookup_session(store: Store, session_id: str) -> User | None:
 def user_for_token(store_path: Path, token: str) -> User | None:
     """The user of an API token, reading the store at ``store_path`` read-only.
 
-    Inside the server prefer the app's gateway (``request.app.state.auth``); this opens the
-    file itself and raises ``StoreBusyError`` while another process writes to it.
+    When an app of this process serves that store, its snapshot answers (no file is
+    opened); otherwise the file is opened read-only, which raises ``StoreBusyError`` while
+    another process writes to it.
     """
-    try:
-        store = Store.open(store_path, read_only=True)
-    except StoreError:
-        raise
+    service = SERVICES.get(Path(store_path).resolve())
+    if service is not None:
+        found: User | None = service.user_for_token(token)
+        return found
+    store = Store.open(store_path, read_only=True)
     try:
         return lookup_token(store, token)
     finally:
         store.close()
+
+
+# the auth services of the apps running in this process, by resolved store path
+SERVICES: dict[Path, AuthService] = {}
 
 
 # -- settings: keys generated once and kept in the store -----------------------------------
