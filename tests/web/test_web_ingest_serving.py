@@ -6,6 +6,7 @@ import asyncio
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,8 +14,11 @@ import httpx
 import pytest
 from webfactory import Env, bearer, make_env
 
+from mutewatch.errors import InputError
 from mutewatch.store import Store
+from mutewatch.web.api import extract_zip
 from mutewatch.web.app import create_app
+from mutewatch.web.auth import add_user
 
 pytestmark = pytest.mark.anyio
 
@@ -145,3 +149,50 @@ async def test_upload_is_ingested_by_the_server_while_reads_continue(
         await busy_client.get(f"/api/v1/ingest/{job['id']}", headers=bearer(busy_env, "admin"))
     ).json()
     assert done["report"] == {"read": 40, "new": 40}
+
+
+async def test_uploaded_zip_goes_through_the_real_ingest(
+    tmp_path: Path, busy_env: Env, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A zipped Telegram export from the demo generator, ingested by mutewatch.ingest."""
+    demo = pytest.importorskip("mutewatch.demo")
+    manifest = demo.generate(tmp_path / "demo", scale=0.01)
+    channel = sorted(p for p in manifest.exports.iterdir() if p.is_dir())[0]
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for file in channel.rglob("*"):
+            if file.is_file():
+                zf.write(file, f"{channel.name}/{file.relative_to(channel)}")
+    store = tmp_path / "real.duckdb"
+    with Store.open(store) as opened:
+        _, token = add_user(opened, "root", "admin")
+    app = create_app(store, cache_dir=tmp_path_factory.mktemp("realcache"), moderation=False)
+    try:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            r = await c.post(
+                "/api/v1/ingest", files={"file": ("export.zip", archive.read_bytes())},
+                headers=headers,
+            )  # fmt: skip
+            assert r.status_code == 202, r.text
+            job = r.json()
+            for _ in range(300):
+                job = (await c.get(f"/api/v1/ingest/{job['id']}", headers=headers)).json()
+                if job["state"] in ("done", "failed"):
+                    break
+                await asyncio.sleep(0.1)
+            assert job["state"] == "done", job
+            status = (await c.get("/api/v1/status", headers=headers)).json()
+            assert status["posts"] > 0 and status["sources"] == 1
+    finally:
+        app.state.gateway.stop()
+
+
+def test_zip_slip_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../outside.txt", "placeholder")
+    with pytest.raises(InputError, match="outside the archive"):
+        extract_zip(archive, tmp_path / "x")
+    assert not (tmp_path.parent / "outside.txt").exists()

@@ -12,8 +12,10 @@ import hashlib
 import importlib
 import inspect
 import json
+import shutil
 import threading
 import uuid
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,7 +27,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from mutewatch.errors import EngineError, MutewatchError, NotFoundError, UsageError
+from mutewatch.errors import EngineError, InputError, MutewatchError, NotFoundError, UsageError
 from mutewatch.store import Store
 from mutewatch.web import queries
 from mutewatch.web.auth import ROLES, User, add_user, disable_user, list_users, read_audit
@@ -480,7 +482,8 @@ class IngestJobs:
     async def receive(self, upload: UploadFile) -> dict[str, Any]:
         job_id = uuid.uuid4().hex[:12]
         name = Path(upload.filename or "upload").name or "upload"
-        target = self.upload_dir / f"{job_id}-{name}"
+        (self.upload_dir / job_id).mkdir(parents=True)
+        target = self.upload_dir / job_id / name  # the name tells ingest the format
         digest, size = hashlib.sha256(), 0
         with target.open("wb") as out:
             while chunk := await upload.read(1 << 20):
@@ -537,6 +540,8 @@ class IngestJobs:
         future.add_done_callback(done)
 
     def ingest_file(self, store: Store, path: Path) -> Any:
+        if zipfile.is_zipfile(path):
+            path = extract_zip(path, path.parent / "extracted")
         if self._ingest is not None:
             return self._ingest(store, path)
         try:
@@ -550,6 +555,37 @@ class IngestJobs:
         if job is None:
             raise NotFoundError(f"no ingest job {job_id!r}", hint="POST /api/v1/ingest first")
         return {k: v for k, v in job.items() if k != "path"}
+
+
+MAX_UNZIPPED_BYTES = 8 * 1024 * 1024 * 1024
+
+
+def extract_zip(archive: Path, target: Path) -> Path:
+    """Extract an uploaded zip safely: no absolute paths, no ``..``, no links, bounded size."""
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    with zipfile.ZipFile(archive) as zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNZIPPED_BYTES:
+            raise InputError(
+                f"{archive.name} unpacks to {total >> 20} MB, over the limit",
+                hint="unpack it on the server and run `mutewatch ingest DIR`",
+            )
+        for member in members:
+            mode = member.external_attr >> 16
+            if (mode & 0o170000) == 0o120000:  # a symbolic link
+                continue
+            dest = (root / member.filename).resolve()
+            if not dest.is_relative_to(root):
+                raise InputError(
+                    f"{archive.name}: the entry {member.filename!r} points outside the archive",
+                    hint="upload a plain export archive",
+                )
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(member) as src, dest.open("wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+    return target
 
 
 def _as_dict(report: Any) -> Any:
