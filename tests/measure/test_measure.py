@@ -405,3 +405,16 @@ def test_cli_export_parquet(scenario: Scenario, tmp_path: Path) -> None:
     with duckdb.connect() as con:
         n = con.execute(f"SELECT count(*) FROM '{out / 'posts.parquet'}'").fetchone()[0]
     assert n == data["rows"]["posts"]
+
+
+def test_measure_while_this_process_holds_the_store_open(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    path, _ = scenario
+    copy = tmp_path / "held.duckdb"
+    copy.write_bytes(path.read_bytes())
+    from mutewatch.store import Store
+
+    with Store.open(copy):  # read-write in this process (e.g. `mutewatch demo`)
+        result = run_measurement("silences", copy, with_coordinated=False)
+    assert result["silences"][0]["hours"] == 24.5
