@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mutewatch.errors import UsageError
 from mutewatch.measure import trend
@@ -91,3 +93,23 @@ def test_monotone_trend_direction() -> None:
     assert trend.monotone_trend([9, 8, 8, 6, 5, 4, 3, 2])["direction"] == "falling"
     assert trend.monotone_trend([0.1, 0.2, 0.25, 0.3, 0.5, 0.6])["direction"] == "rising"
     assert trend.monotone_trend([3, 3, 3])["direction"] == "flat"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.dates(min_value=date(2014, 1, 1), max_value=date(2019, 12, 31)),
+    counts=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=120),
+    every=st.sampled_from(["week", "month"]),
+)
+def test_periods_and_buckets_partition_the_series(
+    first: date, counts: list[int], every: str
+) -> None:
+    days = _days(len(counts), first)
+    periods = trend.period_rates(days, counts, every)
+    assert sum(p["posts"] for p in periods) == sum(counts)
+    assert sum(p["days"] for p in periods) == len(counts)
+    buckets = trend.bucket_rows(days[0], days[-1], every)
+    assert [b["days"] for b in buckets] == [p["days"] for p in periods]
+    assert [b["full"] for b in buckets] == [p["full"] for p in periods]
+    rolling = trend.rolling_rates(days, counts, window=7, interval="poisson")
+    assert all(r["low"] <= r["per_day"] <= r["high"] for r in rolling)
