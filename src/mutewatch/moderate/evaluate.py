@@ -360,6 +360,10 @@ def evaluate(
     scorer = _Scorer(policy, cache)
     baseline = _baseline()
     report: dict[str, Any] = {"policy_version": policy.version, "data": str(data)}
+    try:
+        report["model_versions"] = Moderator(policy).model_versions
+    except Exception as exc:  # noqa: BLE001 - a missing companion module is reported below
+        report["model_versions"] = {"error": str(exc)}
     if "toxicity" in parts:
         report["toxicity"] = _toxicity(scorer, data, baseline)
         report["identity_mentions_fpr"] = _identity_fpr(scorer, data)
