@@ -309,7 +309,14 @@ def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
         fig,
         TITLES["supporters"],
         yaxis={"title": "share", "tickformat": ".0%", "rangemode": "tozero"},
-        yaxis2={"title": "forwards", "overlaying": "y", "side": "right", "rangemode": "tozero"},
+        yaxis2={
+            "title": "forwards",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
+        legend={"orientation": "h", "y": -0.12},
     )
 
 
@@ -391,4 +398,14 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
     out.figures["hosts"], out.figures["distinct_hosts"] = mix, distinct
     out.tables["hosts"] = top
     out.figures["coverage"], out.tables["coverage"] = coverage(store)
+    out.tables["quarantine"] = store.rows(
+        "SELECT reason, count(*) AS records, count(DISTINCT path) AS files FROM quarantine "
+        "GROUP BY reason ORDER BY records DESC, reason LIMIT 50"
+    )
+    out.tables["id_gaps"] = store.rows(
+        "SELECT coalesce(a.name, g.account_id) AS channel, count(*) AS gaps, "
+        "sum(g.missing) AS missing_ids, min(g.after_ts) AS first, max(g.before_ts) AS last "
+        "FROM id_gaps g LEFT JOIN accounts a USING (platform, account_id) "
+        "GROUP BY ALL ORDER BY missing_ids DESC, channel LIMIT 25"
+    )
     return out

@@ -245,6 +245,12 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
                 ["source_id", "path", "format", "first_time", "last_time", "read", "new",
                  "duplicates", "quarantined", "skipped"],
             )  # fmt: skip
+            body += "<h3>Quarantined records by reason</h3>" + _table(
+                built.tables["quarantine"], ["reason", "records", "files"]
+            )
+            body += "<h3>Missing message ids (deleted or not collected)</h3>" + _table(
+                built.tables["id_gaps"], ["channel", "gaps", "missing_ids", "first", "last"]
+            )
         parts.append(f"<section id='{section_id}'><h2>{html.escape(title)}</h2>{body}</section>")
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     toc = "".join(f"<li><a href='#{sid}'>{html.escape(t)}</a></li>" for sid, t, _ in SECTIONS)
