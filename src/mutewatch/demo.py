@@ -472,6 +472,8 @@ def _post_attrs(rng: np.random.Generator, n: int, official: bool) -> dict[str, n
 
 def _pick_host(ts: int, u: float) -> int:
     live = [(i, w) for i, (a, b, w) in enumerate(_HOST_SPANS) if a <= ts < b]
+    if not live:  # outside every host's life: the hosts that last longest
+        live = [(i, w) for i, (_, b, w) in enumerate(_HOST_SPANS) if b == _HOST_SPANS[0][1]]
     total = sum(w for _, w in live)
     acc = 0.0
     for i, w in live:
@@ -1406,13 +1408,15 @@ def write_benchmark_export(
     chans = [ch, donor]
     clock = _Clock(tz)
     ts, seq, written, posts, skipped = _epoch("2015-01-01"), 0, 0, 0, 0
+    expected = messages if target_bytes is None else max(1, target_bytes // 620)
+    mean_gap = max(1.0, 3 * 365 * DAY / expected)  # spread over about three years
     with open(path, "wb", buffering=1 << 20) as fh:
         w = _ChatWriter(fh, _chat_header(ch), 0)
         while (target_bytes is None and written < messages) or (
             target_bytes is not None and fh.tell() < target_bytes
         ):
             n = 50_000 if target_bytes is not None else min(50_000, messages - written)
-            gaps = rng.exponential(300, size=n).astype(np.int64) + 1
+            gaps = rng.exponential(mean_gap, size=n).astype(np.int64) + 1
             at = _post_attrs(rng, n, True)
             kinds = at["kind"]
             extra = rng.random(n)
