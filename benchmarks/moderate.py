@@ -47,7 +47,8 @@ SERVER = """
 import sys, uvicorn
 from pathlib import Path
 from mutewatch.web.app import create_app
-app = create_app(Path(sys.argv[1]))
+settings = {"linger": float(sys.argv[3])} if len(sys.argv) > 3 else {}
+app = create_app(Path(sys.argv[1]), **settings)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
@@ -118,7 +119,7 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def over_http(texts: list[str], policy_file: Path | None) -> dict[str, Any]:
+def over_http(texts: list[str], policy_file: Path | None, linger: float | None) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-"))
     store_path = tmp / "bench.duckdb"
     with Store.open(store_path) as store:
@@ -128,7 +129,8 @@ def over_http(texts: list[str], policy_file: Path | None) -> dict[str, Any]:
     env = dict(os.environ)
     if policy_file is not None:
         env["MUTEWATCH_MODERATION_POLICY"] = str(policy_file)
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store_path), str(port)], env=env)
+    argv = [sys.executable, "-c", SERVER, str(store_path), str(port)]
+    proc = subprocess.Popen(argv + ([str(linger)] if linger is not None else []), env=env)
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"}
     try:
@@ -174,6 +176,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="moderation benchmark")
     parser.add_argument("--comments", type=int, default=400)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--linger", type=float, default=None, help="the server's writer linger (s) [app default]"
+    )
     args = parser.parse_args()
     policy, which, policy_file = _policy()
     texts = _texts(args.comments)
@@ -183,7 +188,7 @@ def main() -> None:
         "policy": which,
         "comments": len(texts),
         "in_process": in_process(policy, texts),
-        "http": over_http(texts, policy_file),
+        "http": over_http(texts, policy_file, args.linger),
     }
     report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     if args.json:
