@@ -7,9 +7,10 @@ Method:
   (ties by platform, account, message id) per series: one series for ``--scope network``,
   one per outlet for ``--scope outlet``. A gap runs from a post (``start``) to the next one
   (``end``); its length comes from ``ts.delta(prev, unit="microsecond")``. Window functions
-  (lag, running max, rank) run in one Ibis expression on DuckDB or Spark.
+  (lag, running max, sharing one sort) run in one Ibis expression on DuckDB or Spark.
 * **Silence**: a gap of at least ``--min-hours``. ``rank`` = 1 + the number of gaps of the
-  same series (all gaps, not only silences) that were longer; ``unprecedented`` = longer than
+  same series (all gaps, not only silences) that were longer (every longer gap is itself a
+  silence, so this is computed on the silences); ``unprecedented`` = longer than
   every earlier gap of the same series in the record (``previous_longest_hours``), vacuously
   true for the series' first gap.
 * **p_value**: see ``stats`` (seasonal negative binomial fitted to the preceding weeks).
@@ -52,9 +53,9 @@ def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> i
     """Gaps of at least ``min_hours`` with rank and running record, as one Ibis expression.
 
     Columns: series (outlet_id, -1 for unattributed; 0 for the network), start, end, gap_us,
-    rank (1 = longest gap of the series), prior_max_us (longest earlier gap; null for the
-    first). Posts are ordered by time only: posts at the same instant give zero gaps, and
-    the running record is ordered by (time, gap), so ties cannot change any result.
+    prior_max_us (longest earlier gap of the series, short ones included; null for the
+    first). Posts are ordered by time only: posts at the same instant give zero gaps, so
+    ties cannot change any result. Ranks are computed on the result (see _scope_silences).
     """
     p = engine.posts(params)
     series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
@@ -67,12 +68,11 @@ def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> i
     g = p.mutate(start=p.ts.lag().over(win("ts")))
     g = g.filter(g.start.notnull())
     g = g.mutate(gap_us=g.ts.delta(g.start, unit="microsecond"))
-    g = g.mutate(
-        rank=ibis.rank().over(win(ibis.desc("gap_us"))) + 1,
-        prior_max_us=g.gap_us.max().over(win(["ts", "gap_us"], rows=(None, -1))),
-    )
+    # same partition and order as the lag, so the engine sorts once; among posts at one
+    # instant only the first in order has a gap > 0, so the tie order changes nothing
+    g = g.mutate(prior_max_us=g.gap_us.max().over(win("ts", rows=(None, -1))))
     g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
-    return g.select("series", "start", g.ts.name("end"), "gap_us", "rank", "prior_max_us")
+    return g.select("series", "start", g.ts.name("end"), "gap_us", "prior_max_us")
 
 
 def series_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
@@ -308,6 +308,9 @@ def _scope_silences(
         per_series = engine.execute(series_expr(engine, params, scope))
         gaps = gaps.merge(per_series, on="series", how="left")
     gaps = gaps.sort_values(["series", "start", "end"], kind="stable").reset_index(drop=True)
+    # every gap longer than a silence is itself a silence, so ranking the silences ranks
+    # them among all gaps of the series
+    gaps["rank"] = gaps.groupby("series")["gap_us"].rank(method="min", ascending=False)
     cov = coverage(engine, params, scope, gaps)
     pv = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
     gap_us = gaps["gap_us"].to_numpy(dtype="int64")
