@@ -22,6 +22,7 @@ Bodies are read raw: invalid UTF-8, non-JSON, missing fields and oversized texts
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import logging
 import os
@@ -83,14 +84,33 @@ def _make_service(app: FastAPI) -> Any:
 
 
 def setup(app: FastAPI) -> None:
-    """Create the service and load the models now, so the first comment is fast."""
+    """Create the service and load the models now, so the first comment is fast.
+
+    The embedding model loads in a second thread while the language and name models load
+    here: startup takes the longer of the two, not their sum.
+    """
     from mutewatch.moderate.checks import CommentInput
+    from mutewatch.moderate.models import embedder, heads
 
     service = _make_service(app)
+    loader = threading.Thread(target=lambda: (embedder(), heads()), name="load-embedder")
+    loader.start()
     try:
+        for name in ("language", "names"):
+            if any(c.check in _USES[name] for c in service.policy.clauses):
+                module = importlib.import_module(f"mutewatch.moderate.{name}")
+                warm = getattr(module, "warm_up", None)
+                if callable(warm):
+                    warm()
+        loader.join()
         service.moderator.check([CommentInput(id="warmup", text="Warm up.", author_name="A B")])
-    except MutewatchError as exc:  # the server still starts; comment checks will say why
+    except (MutewatchError, ImportError) as exc:  # the server still starts; checks say why
         log.warning("moderation models could not load: %s", exc)
+    finally:
+        loader.join()
+
+
+_USES = {"language": {"language", "dialect"}, "names": {"fantasy_name", "false_name"}}
 
 
 async def _text_body(request: Request) -> str:
