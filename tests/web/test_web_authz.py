@@ -209,3 +209,31 @@ def test_audit_chain_detects_tampering(tmp_path: object) -> None:
         assert verify_audit_chain(store)
         store.con.execute("UPDATE web_audit SET actor = 'someone else' WHERE id = 2")
         assert not verify_audit_chain(store)
+
+
+@pytest.mark.slow
+async def test_moderation_routes_refuse_anonymous_too(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """With mutewatch.web.moderation plugged in, every route still needs a user."""
+    pytest.importorskip("mutewatch.web.moderation")
+    from webfactory import make_env
+
+    from mutewatch.web.app import create_app
+
+    env = make_env(tmp_path_factory.mktemp("modstore"))
+    app = create_app(env.path, cache_dir=tmp_path_factory.mktemp("modcache"))
+    try:
+        assert app.state.moderation_error is None
+        spec = app.openapi()
+        assert any("/moderation" in p or "/comments" in p for p in spec["paths"])
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            for path, ops in spec["paths"].items():
+                for method in ops:
+                    r = await c.request(method.upper(), re.sub(r"\{[^}]+\}", "1", path))
+                    assert r.status_code == 401, (method, path, r.status_code)
+            r = await c.get("/api/v1/status", headers=bearer(env, "moderator"))
+            assert r.status_code == 403  # moderators moderate; measurements are not theirs
+    finally:
+        app.state.gateway.stop()

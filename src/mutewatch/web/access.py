@@ -209,6 +209,11 @@ class StoreGateway:
         self._thread = threading.Thread(target=self._run, name="mutewatch-store", daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """True between ``start()`` and ``stop()``."""
+        return self._thread is not None
+
     def wait_ready(self, timeout: float) -> bool:
         """Wait until a first snapshot exists; False if none came in ``timeout`` seconds."""
         return self._snapshot_ready.wait(timeout=timeout)

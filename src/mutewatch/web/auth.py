@@ -208,7 +208,7 @@ def user_for_token(store_path: Path, token: str) -> User | None:
     another process writes to it.
     """
     service = SERVICES.get(Path(store_path).resolve())
-    if service is not None:
+    if service is not None and service.gateway.running:
         found: User | None = service.user_for_token(token)
         return found
     store = Store.open(store_path, read_only=True)
