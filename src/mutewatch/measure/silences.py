@@ -43,7 +43,7 @@ import pandas as pd
 from mutewatch.errors import UsageError
 from mutewatch.measure import stats
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import Params
+from mutewatch.measure.params import Params, iso
 
 SCOPES = ("network", "outlet")
 _US_PER_HOUR = 3_600_000_000
@@ -325,9 +325,9 @@ def _scope_silences(
         np.where(np.isnan(prior), np.nan, np.round(prior / _US_PER_HOUR, 4)).tolist(),
         gaps["rank"].to_numpy(dtype="int64").tolist(),
         gaps["n_gaps"].to_numpy(dtype="int64").tolist(),
-        pv["p_value"].tolist(),
-        pv["expected"].tolist(),
-        pv["inv_r"].tolist(),
+        _round_sig_array(pv["p_value"]).tolist(),
+        _round_sig_array(pv["expected"]).tolist(),
+        _round_sig_array(pv["inv_r"]).tolist(),
         cov["coverage"].tolist(),
         cov["covered_share"].tolist(),
         cov["channels_in_archive"].tolist(),
@@ -344,9 +344,9 @@ def _scope_silences(
             "previous_longest_hours": None if math.isnan(prev) else prev,
             "rank": rank,
             "gaps_in_series": n_gaps,
-            "p_value": _round_sig(p),
-            "expected_posts": _round_sig(lam),
-            "dispersion": _round_sig(inv_r),
+            "p_value": None if math.isnan(p) else p,
+            "expected_posts": None if math.isnan(lam) else lam,
+            "dispersion": None if math.isnan(inv_r) else inv_r,
             "coverage": label,
             "covered_share": share,
             "channels_in_archive": channels,
@@ -372,6 +372,15 @@ def _scope_silences(
     return rows, gaps
 
 
+def _round_sig_array(x: Any, digits: int = 6) -> Any:
+    """Round to ``digits`` significant digits, element-wise (NaN stays NaN)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.floor(np.log10(np.abs(x)))
+    shift = np.where(np.isfinite(mag), digits - 1 - mag, 0)
+    return np.where(x == 0, 0.0, np.round(x * 10.0**shift) / 10.0**shift)
+
+
 def _round_sig(x: float | None, digits: int = 6) -> float | None:
     if x is None or not math.isfinite(x):
         return None
@@ -379,46 +388,47 @@ def _round_sig(x: float | None, digits: int = 6) -> float | None:
 
 
 def coordinated(rows: list[dict[str, Any]], n_outlets: int, k: int | None) -> dict[str, Any]:
-    """Windows where at least k of the N outlets were silent at once (sweep line)."""
+    """Windows where at least k of the N outlets were silent at once (sweep line).
+
+    An outlet's silences never overlap (they are consecutive gaps), so the number of open
+    silences is the number of silent outlets; events at one instant are applied together,
+    so back-to-back silences of one outlet do not split a window.
+    """
     k_eff = k if k is not None else max(2, math.ceil(n_outlets / 2))
-    events: list[tuple[str, int, str]] = []
-    for r in rows:
-        if r["coverage"] == "none":
-            continue
-        label = r["outlet"] if r["outlet"] is not None else f"#{r['_series']}"
-        events.append((r["start"], 1, label))
-        events.append((r["end"], -1, label))
-    events.sort(key=lambda e: (e[0], e[1]))  # ends before starts at the same instant
-    windows: list[dict[str, Any]] = []
-    silent: dict[str, int] = defaultdict(int)
-    current: dict[str, Any] | None = None
-    for at, delta, label in events:
-        silent[label] += delta
-        if silent[label] == 0:
-            del silent[label]
-        count = len(silent)
-        if current is None and count >= k_eff:
-            current = {"start": at, "outlets": set(silent), "max_silent": count}
-        elif current is not None and count >= k_eff:
-            current["outlets"] |= set(silent)
-            current["max_silent"] = max(current["max_silent"], count)
-        elif current is not None:
-            current["end"] = at
-            windows.append(current)
-            current = None
-    for w in windows:
-        t0 = datetime.fromisoformat(w["start"].rstrip("Z"))
-        t1 = datetime.fromisoformat(w["end"].rstrip("Z"))
-        w["hours"] = round((t1 - t0).total_seconds() / 3600, 4)
-        w["outlets"] = sorted(w["outlets"])
-    return {
-        "k": k_eff,
-        "n": n_outlets,
-        "windows": [
-            {key: w[key] for key in ("start", "end", "hours", "max_silent", "outlets")}
-            for w in windows
-        ],
-    }
+    kept = [r for r in rows if r["coverage"] != "none"]
+    result: dict[str, Any] = {"k": k_eff, "n": n_outlets, "windows": []}
+    if not kept:
+        return result
+    labels = np.array(
+        [r["outlet"] if r["outlet"] is not None else f"#{r['_series']}" for r in kept],
+        dtype=object,
+    )
+    starts = np.array([r["start"].rstrip("Z") for r in kept], dtype="datetime64[us]")
+    ends = np.array([r["end"].rstrip("Z") for r in kept], dtype="datetime64[us]")
+    times = np.concatenate([starts, ends])
+    delta = np.concatenate([np.ones(len(kept), dtype=int), -np.ones(len(kept), dtype=int)])
+    order = np.argsort(times, kind="stable")
+    times, delta = times[order], delta[order]
+    count = np.cumsum(delta)
+    last_at = np.r_[times[1:] != times[:-1], True]  # the count once an instant is applied
+    instants, open_count = times[last_at], count[last_at]
+    above = open_count >= k_eff
+    edges = np.diff(np.r_[0, above.astype(int), 0])
+    first_idx, stop_idx = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    for i, j in zip(first_idx, stop_idx, strict=True):
+        w_start, w_end = instants[i], instants[j]
+        overlap = (starts < w_end) & (ends > w_start)
+        hours = (w_end - w_start).astype("int64") / 3.6e9
+        result["windows"].append(
+            {
+                "start": iso(w_start.astype(datetime)),
+                "end": iso(w_end.astype(datetime)),
+                "hours": round(float(hours), 4),
+                "max_silent": int(open_count[i:j].max()),
+                "outlets": sorted(set(labels[overlap].tolist())),
+            }
+        )
+    return result
 
 
 def measure(
