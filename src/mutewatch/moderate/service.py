@@ -219,6 +219,7 @@ class GatewayAccess:
     def __init__(self, gateway: Any) -> None:
         self.gateway = gateway
         self._written_after: int | None = None  # snapshot generation current at our last write
+        self._migrated: Any = None  # the writer connection our tables were last checked on
         if migrate_moderation not in gateway.migrators:
             gateway.migrators.append(migrate_moderation)
 
@@ -246,7 +247,9 @@ class GatewayAccess:
 
     def write(self, fn: Callable[[Con], T]) -> T:
         def job(store: Any) -> T:
-            migrate_moderation(store.con)
+            if self._migrated is not store.con:  # once per writer session (the gateway's
+                migrate_moderation(store.con)  # migrators also run it when it opens one)
+                self._migrated = store.con
             result = _transaction(store.con, fn)
             # runs in the writer thread: any snapshot numbered above this one includes the write
             self._written_after = self.gateway.generation
