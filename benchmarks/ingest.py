@@ -109,8 +109,19 @@ def _measure(cmd: list[str]) -> dict[str, Any]:
         "wall_seconds": wall,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux: KiB
-        "output": json.loads(out.decode() or "{}"),
+        "output": _json_in(out.decode()),
     }
+
+
+def _json_in(text: str) -> Any:
+    """The JSON object a child printed, even if something (a progress bar) printed around it."""
+    start = 0 if text.startswith("{") else text.find("\n{") + 1
+    if start == 0 and not text.startswith("{"):
+        raise SystemExit(f"no JSON object in the output: {text[:500]!r}")
+    value, _ = json.JSONDecoder().raw_decode(text[start:])
+    if start:
+        print(f"note: the child printed {text[:start][:80]!r} before its JSON", file=sys.stderr)
+    return value
 
 
 def _rates(m: dict[str, Any], size: int, messages: int) -> dict[str, Any]:
