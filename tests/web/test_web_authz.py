@@ -200,10 +200,11 @@ def test_tokens_are_stored_hashed_and_audit_is_chained(app: object, env: Env) ->
 def test_audit_chain_detects_tampering(tmp_path: object) -> None:
     from pathlib import Path
 
-    from mutewatch.web.auth import append_audit
+    from mutewatch.web.auth import append_audit, migrate_web
 
     path = Path(str(tmp_path)) / "audit.duckdb"
     with Store.open(path) as store:
+        migrate_web(store.con)
         for i in range(3):
             append_audit(store, "login", actor=f"user{i}", ip="127.0.0.1")
         assert verify_audit_chain(store)

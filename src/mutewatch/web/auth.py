@@ -248,8 +248,10 @@ def append_audit(
     ok: bool = True,
     at: datetime | None = None,
 ) -> int:
-    """Append one audit entry, chained to the previous one by SHA-256; return its id."""
-    migrate_web(store.con)
+    """Append one audit entry, chained to the previous one by SHA-256; return its id.
+
+    The web tables must exist (``migrate_web``; the server's writer has run it).
+    """
     with store.transaction() as con:
         prev = con.execute("SELECT hash FROM web_audit ORDER BY id DESC LIMIT 1").fetchone()
         prev_hash = prev[0] if prev else "0" * 64
