@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import statistics
 import time
 
 import pytest
@@ -96,13 +97,15 @@ def test_no_letters_is_undecided() -> None:
 
 def test_fast_enough() -> None:
     detect("warm up")
-    texts = ENGLISH + [t for t, _ in OTHER] + SWISS_GERMAN
-    start = time.perf_counter()
+    texts = ENGLISH + [t for t, _ in OTHER] + SWISS_GERMAN + ["A long comment. " * 200]
+    timings = []
     for _ in range(5):
         for t in texts:
+            start = time.perf_counter()
             detect(t)
-    per_call = (time.perf_counter() - start) / (5 * len(texts))
-    assert per_call < 0.005
+            timings.append(time.perf_counter() - start)
+    # The median, not the mean: a busy CI machine adds spikes that say nothing about the code.
+    assert statistics.median(timings) < 0.005
 
 
 def test_long_text_is_bounded() -> None:

@@ -230,3 +230,14 @@ def test_real_names_target_on_evaluation_rows(shared_data: object) -> None:
 def test_fictional_names_target_on_evaluation_rows(shared_data: object) -> None:
     report = names.evaluate(shared_data)  # type: ignore[arg-type]
     assert report["fictional"]["not_published"] >= 0.90
+
+
+@pytest.mark.parametrize("name", ["Elsa", "Mario", "Robin", "Homer"])
+def test_character_names_that_are_real_given_names_are_only_held(name: str) -> None:
+    r = assess(name)
+    assert names.HOLD <= r.fantasy < names.REJECT, r
+
+
+def test_real_surname_shared_with_a_character_passes() -> None:
+    assert assess("John Bowser").rule is None
+    assert assess("Superman").fantasy >= names.REJECT

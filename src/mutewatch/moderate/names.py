@@ -45,7 +45,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-NAMES_MODEL_VERSION = "names-2"
+NAMES_MODEL_VERSION = "names-3"
 """Version of the name check (bump when lists, rules or the char model change)."""
 
 REJECT = 0.8
@@ -321,12 +321,21 @@ def _list_rules(folded: str, lists: _Lists, s: _Scores) -> None:
         if cand in lists.joke:
             s.fan(0.92, "joke_name", matched=cand)
         if cand in lists.fictional:
-            s.fan(0.95, "fictional_character", matched=cand, franchise=lists.fictional[cand])
+            # A one-word character name that is also a real given or family name ("Elsa",
+            # "Mario", "Homer", "Robin") is only doubtful: hold it, do not reject it.
+            real_word = (
+                " " not in cand
+                and cand not in lists.fictional_tokens
+                and _charmodel().is_known(cand)
+            )
+            score = 0.6 if real_word else 0.95
+            s.fan(score, "fictional_character", matched=cand, franchise=lists.fictional[cand])
         if cand in lists.celebrity:
             s.fal(0.7, "celebrity_name", matched=cand)
     if squashed in lists.fictional and squashed not in folded.split():
         s.fan(0.9, "fictional_character", matched=squashed, franchise=lists.fictional[squashed])
-    hits = [w for w in folded.split() if w in lists.fictional_tokens]
+    known = _charmodel().is_known
+    hits = [w for w in folded.split() if w in lists.fictional_tokens and not known(w)]
     if hits:
         s.fan(0.85, "fictional_character", tokens=hits)
     words = folded.split()
