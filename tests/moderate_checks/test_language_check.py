@@ -121,3 +121,9 @@ def test_targets_on_evaluation_rows(shared_data: object) -> None:
     assert report["word-pairs"]["accuracy"] >= 0.95
     assert report["swiss_german"]["not_english"] >= 0.95
     assert report["swiss_german"]["dialect"] >= 0.90
+
+
+def test_dialect_evidence_names_the_dialect_words() -> None:
+    r = detect("Mir gfallt dä Artikel nöd.")
+    assert "nöd" in r.evidence["dialect_words"]
+    assert "dialect_words" not in detect("Great article, thank you.").evidence

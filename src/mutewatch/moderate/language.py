@@ -125,7 +125,7 @@ def features(norm: str) -> dict[int, float]:
         return {}
     grams = _gram_buckets(norm) & np.uint64(DIM - 1)
     words = np.array(
-        [zlib.crc32(("w:" + w).encode("utf-8")) & (DIM - 1) for w in norm.split()],
+        [_word_bucket(w) for w in norm.split()],
         dtype=np.uint64,
     )
     idx, counts = np.unique(np.concatenate([grams, words]), return_counts=True)
@@ -170,6 +170,16 @@ class _NgramModels:
         en = float(self.english_w[idx].astype(np.float64) @ val) + self.english_b
         di = float(self.dialect_w[idx].astype(np.float64) @ val) + self.dialect_b
         return _sigmoid(en), _sigmoid(di)
+
+    def dialect_words(self, norm: str, k: int = 3) -> list[str]:
+        """The (up to k) words of a normalised text that most point to dialect writing."""
+        weights = {w: float(self.dialect_w[_word_bucket(w)]) for w in set(norm.split())}
+        ranked = sorted((w for w, v in weights.items() if v > 0), key=lambda w: (-weights[w], w))
+        return ranked[:k]
+
+
+def _word_bucket(word: str) -> int:
+    return zlib.crc32(("w:" + word).encode("utf-8")) & (DIM - 1)
 
 
 def model_path() -> Path:
@@ -333,6 +343,8 @@ def detect(text: str) -> LanguageResult:
         "fasttext_als": round(als, 4),
         "model_version": f"{LANGUAGE_MODEL_VERSION}/{models.version}",
     }
+    if p_dialect >= 0.3:
+        evidence["dialect_words"] = models.dialect_words(norm)
     return LanguageResult(
         language, round(confidence, 4), round(english, 4), round(p_dialect, 4), evidence
     )
