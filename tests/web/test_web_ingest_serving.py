@@ -198,3 +198,43 @@ def test_zip_slip_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="outside the archive"):
         extract_zip(archive, tmp_path / "x")
     assert not (tmp_path.parent / "outside.txt").exists()
+
+
+@pytest.mark.slow
+async def test_cli_ingest_runs_beside_the_server(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`mutewatch ingest` in another process while the server serves and writes audit rows."""
+    demo = pytest.importorskip("mutewatch.demo")
+    manifest = demo.generate(tmp_path / "demo", scale=0.01)
+    env = make_env(tmp_path_factory.mktemp("cliingest"))
+    app = create_app(
+        env.path, cache_dir=tmp_path_factory.mktemp("clicache"), refresh_interval=0.1,
+        moderation=False,
+    )  # fmt: skip
+    transport = httpx.ASGITransport(app=app, client=("10.1.1.1", 1))  # type: ignore[arg-type]
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            before = await _posts(c, env)
+            cli = subprocess.Popen(
+                [sys.executable, "-m", "mutewatch", "--store", str(env.path), "ingest",
+                 str(manifest.exports), "--wait", "60", "--json"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            served = 0
+            while cli.poll() is None:
+                assert await _posts(c, env) >= before
+                # a failed login writes an audit row: the server's writer keeps working too
+                await c.post("/login", data={"name": "nobody", "token": "wrong"})
+                served += 1
+                await asyncio.sleep(0.1)
+            out, err = cli.communicate()
+            assert cli.returncode == 0, err
+            for _ in range(100):
+                if await _posts(c, env) > before:
+                    break
+                await asyncio.sleep(0.1)
+            assert await _posts(c, env) > before
+            assert served >= 5
+    finally:
+        app.state.gateway.stop()  # type: ignore[attr-defined]

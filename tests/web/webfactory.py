@@ -29,8 +29,8 @@ def populate(path: Path, *, days: int = 200) -> None:
         con.execute(
             "INSERT INTO sources (source_id, path, format, sha256, size_bytes, status, read, new,"
             " quarantined, first_time, last_time, started_at, finished_at) VALUES "
-            "(1, '/data/export-a/result.json', 'telegram_json', 'abc', 100, 'done', 0, 0, 1,"
-            " ?, ?, ?, ?)",
+            "(nextval('source_ids'), '/data/export-a/result.json', 'telegram_json', 'abc', 100,"
+            " 'done', 0, 0, 1, ?, ?, ?, ?)",
             [START, START + timedelta(days=days), START, START],
         )
         con.execute(
