@@ -238,3 +238,17 @@ async def test_moderation_routes_refuse_anonymous_too(
             assert r.status_code == 403  # moderators moderate; measurements are not theirs
     finally:
         app.state.gateway.stop()
+
+
+async def test_guessing_api_tokens_is_rate_limited(app: object) -> None:
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.66", 1))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        codes = [
+            (await c.get("/api/v1/me", headers={"Authorization": f"Bearer guess{i}"})).status_code
+            for i in range(31)
+        ]
+        assert codes[:30] == [401] * 30
+        assert codes[30] == 429
+        r = await c.get("/api/v1/me", headers={"Authorization": "Bearer another"})
+        assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests"
+        assert "retry-after" in r.headers

@@ -223,6 +223,8 @@ def _install_errors(app: FastAPI) -> None:
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
             return pages.error_page(request, exc.http_status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        if exc.http_status == 429:
+            headers = {"Retry-After": "60"}
         return api.error_response(exc.http_status, exc.code, str(exc), headers)
 
     @app.exception_handler(RequestValidationError)

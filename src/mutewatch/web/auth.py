@@ -298,6 +298,13 @@ def verify_audit_chain(store: Store) -> bool:
 
 
 # -- failed-login rate limiting ------------------------------------------------------------
+class RateLimitedError(AuthError):
+    """Too many failed attempts from one address or for one user (HTTP 429)."""
+
+    http_status = 429
+    code = "too_many_requests"
+
+
 class LoginLimiter:
     """At most ``limit`` failed logins per key (IP, user name) in a sliding ``window``."""
 
@@ -305,7 +312,16 @@ class LoginLimiter:
         self.limit = limit
         self.window = window
         self._fails: dict[str, deque[float]] = {}
+        self._flagged: set[str] = set()
         self._lock = threading.Lock()
+
+    def flagged(self, key: str) -> bool:
+        """True once per blocking episode (so the block is audited once, not per request)."""
+        with self._lock:
+            if key in self._flagged:
+                return True
+            self._flagged.add(key)
+            return False
 
     def retry_after(self, *keys: str) -> int:
         """Seconds until a login may be tried again for these keys (0: allowed now)."""
@@ -332,6 +348,7 @@ class LoginLimiter:
         with self._lock:
             for key in keys:
                 self._fails.pop(key, None)
+                self._flagged.discard(key)
 
 
 # -- pseudonyms ----------------------------------------------------------------------------
@@ -433,8 +450,18 @@ async def authenticate(request: Request) -> User:
                 "the Authorization header must be `Bearer TOKEN`",
                 hint="create a token with `mutewatch users add NAME --role ROLE`",
             )
+        ip = f"api:{request.client.host if request.client else '?'}"
+        wait = auth.token_limiter.retry_after(ip)
+        if wait:
+            raise RateLimitedError(
+                f"too many requests with bad tokens from this address; retry in {wait} s",
+                hint="check the token; ask an admin for a new one",
+            )
         user: User | None = auth.user_for_token(token.strip())
         if user is None:
+            auth.token_limiter.fail(ip)
+            if auth.token_limiter.retry_after(ip) and not auth.token_limiter.flagged(ip):
+                auth.audit("token.blocked", actor=None, ip=ip.removeprefix("api:"), ok=False)
             raise AuthError("unknown or revoked token", hint="ask an admin for a new token")
         return user
     session_id = request.cookies.get(SESSION_COOKIE)
@@ -473,6 +500,7 @@ class AuthService:
         self.session_secret = session_secret
         self._pseudonym_key = pseudonym_key
         self.limiter = LoginLimiter()
+        self.token_limiter = LoginLimiter(limit=30, window=300.0)  # bad API tokens per IP
         self._sessions: dict[str, tuple[User, datetime]] = {}
         self._revoked: set[str] = set()
         self._cache: dict[tuple[int, str], User | None] = {}
