@@ -18,6 +18,7 @@ import html
 import importlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,7 +28,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from mutewatch.errors import MutewatchError, UsageError
+from mutewatch.errors import MutewatchError, StoreBusyError, UsageError
 from mutewatch.show import charts
 from mutewatch.store import Store
 
@@ -209,9 +210,21 @@ def _status(store: Store) -> dict[str, Any]:
     return status(store)
 
 
+def _open_waiting(store_path: Path, wait: float = 30.0) -> Store:
+    """Open the store read-only, retrying while a writer (the server, an ingest) holds it."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Store.open(store_path, read_only=True)
+        except StoreBusyError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
 def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[str, go.Figure]]:
     """The report's HTML and its figures (for PNG export)."""
-    store = Store.open(store_path, read_only=True)
+    store = _open_waiting(store_path)
     try:
         built = charts.build(store, options.filters())
         status = _status(store)
