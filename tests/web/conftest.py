@@ -8,12 +8,11 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import Env, make_env
+from webfactory import Env, LiveServer, make_env
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +43,6 @@ async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-
-
-@dataclass
-class LiveServer:
-    """A real `mutewatch serve` on 127.0.0.1."""
-
-    url: str
-    env: Env
-    process: subprocess.Popen[str]
 
 
 def _free_port() -> int:

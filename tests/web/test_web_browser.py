@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LiveServer
+from webfactory import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

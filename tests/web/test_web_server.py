@@ -6,8 +6,7 @@ import re
 
 import httpx
 import pytest
-from conftest import LiveServer
-from webfactory import bearer
+from webfactory import LiveServer, bearer
 
 pytestmark = pytest.mark.server
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -134,3 +135,12 @@ def make_env(base: Path) -> Env:
 def bearer(env: Env, role: str) -> dict[str, str]:
     """The Authorization header of the role's user."""
     return {"Authorization": f"Bearer {env.tokens[role]}"}
+
+
+@dataclass
+class LiveServer:
+    """A real `mutewatch serve` on 127.0.0.1."""
+
+    url: str
+    env: Env
+    process: subprocess.Popen[str]
