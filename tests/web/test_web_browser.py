@@ -62,6 +62,9 @@ def test_dashboard_renders_and_hostile_posts_stay_text(
     page.wait_for_selector(f"body[data-charts-rendered='{figures}']", timeout=20_000)
     assert page.locator(".plot .main-svg").count() >= figures
     assert page.locator("#chart-heatmap .heatmaplayer, #chart-heatmap .hm").count() >= 1
+    # key findings arrive from the API as text
+    page.wait_for_selector("#findings[data-findings]", timeout=60_000)
+    assert page.locator("#findings-list li").count() >= 1
     # filter by outlet and time range: the page reloads with the filter applied
     page.select_option("select[name=outlet_id]", label="Outlet B")
     page.fill("input[name=since]", "2024-02-01")

@@ -14,3 +14,30 @@
       });
   });
 })();
+
+// Key findings: fetched from the API (same session), shown as text only.
+(function () {
+  "use strict";
+  var box = document.getElementById("findings");
+  if (!box) { return; }
+  var state = document.getElementById("findings-state");
+  var list = document.getElementById("findings-list");
+  fetch(box.getAttribute("data-src"), {credentials: "same-origin"})
+    .then(function (r) { return r.json().then(function (body) { return [r.status, body]; }); })
+    .then(function (pair) {
+      var body = pair[1];
+      if (pair[0] !== 200) {
+        state.textContent = "Findings unavailable: " + ((body.error && body.error.message) || pair[0]);
+        return;
+      }
+      (body.findings || []).forEach(function (f) {
+        var li = document.createElement("li");
+        li.textContent = f.sentence;
+        list.appendChild(li);
+      });
+      state.textContent = (body.findings || []).length ? "" : "No findings for these windows.";
+      box.setAttribute("data-findings", String((body.findings || []).length));
+    })
+    .catch(function (e) { state.textContent = "Findings unavailable: " + e; });
+})();
+
