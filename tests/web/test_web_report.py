@@ -67,7 +67,7 @@ def test_bad_window_is_a_usage_error() -> None:
         ReportOptions.from_strings(period="2024-05-02..2024-05-01")
 
 
-def test_cli_report_writes_the_file(tmp_path: Path, report_file: Path) -> None:
+def test_cli_report_without_a_store_says_what_to_do(tmp_path: Path, report_file: Path) -> None:
     from mutewatch.cli import main
 
     store = report_file.parent.parent / "missing.duckdb"
