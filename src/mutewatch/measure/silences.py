@@ -6,7 +6,10 @@ Method:
   chatter and forwarded official posts never break an official silence) are ordered by time
   (ties by platform, account, message id) per series: one series for ``--scope network``,
   one per outlet for ``--scope outlet``. A gap runs from a post (``start``) to the next one
-  (``end``); its length comes from ``ts.delta(prev, unit="microsecond")``. Window functions
+  (``end``); its length comes from ``ts.delta(prev, unit="microsecond")``. For the network
+  and ``--min-hours`` >= 1 the gaps come, exactly, from hourly buckets (first/last post and
+  the longest gap inside each hour): a gap of an hour or more always crosses an hour
+  boundary, and per-hour windows sort in parallel. Window functions
   (lag, running max, sharing one sort) run in one Ibis expression on DuckDB or Spark.
 * **Silence**: a gap of at least ``--min-hours``. ``rank`` = 1 + the number of gaps of the
   same series (all gaps, not only silences) that were longer (every longer gap is itself a
@@ -73,6 +76,58 @@ def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> i
     g = g.mutate(prior_max_us=g.gap_us.max().over(win("ts", rows=(None, -1))))
     g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
     return g.select("series", "start", g.ts.name("end"), "gap_us", "prior_max_us")
+
+
+def hour_buckets_expr(engine: Engine, params: Params) -> ir.Table:
+    """Per UTC hour with posts: first and last post, posts, and the longest gap inside it.
+
+    The lag runs within each hour, so the engine sorts many small partitions in parallel
+    instead of the whole record at once.
+    """
+    p = engine.posts(params)
+    p = p.select(ts=p.ts, hour=p.ts.truncate("h"))
+    w = ibis.window(group_by="hour", order_by="ts")
+    g = p.mutate(gap_us=p.ts.delta(p.ts.lag().over(w), unit="microsecond"))
+    return g.group_by("hour").agg(
+        first=g.ts.min(), last=g.ts.max(), n=g.count(), inner_max_us=g.gap_us.max()
+    )
+
+
+def network_gaps(engine: Engine, params: Params, min_hours: float) -> pd.DataFrame:
+    """Network gaps of at least ``min_hours`` (>= 1) from hourly buckets, exactly.
+
+    A gap of an hour or more between consecutive posts spans an hour boundary, so it runs
+    from one non-empty hour's last post to the next non-empty hour's first post; gaps
+    inside an hour only feed the running record. Same columns as ``gaps_expr`` plus
+    first_ts and n_gaps.
+    """
+    b = engine.execute(hour_buckets_expr(engine, params)).sort_values("hour")
+    cols = ["series", "start", "end", "gap_us", "prior_max_us", "first_ts", "n_gaps"]
+    if len(b) < 2:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
+            {"start": "datetime64[us]", "end": "datetime64[us]", "first_ts": "datetime64[us]"}
+        )
+    first = b["first"].to_numpy(dtype="datetime64[us]")
+    last = b["last"].to_numpy(dtype="datetime64[us]")
+    inner = b["inner_max_us"].to_numpy(dtype="float64")  # NaN for one-post hours
+    cross = (first[1:] - last[:-1]).astype("int64").astype("float64")
+    # record before the cross gap i (hour i -> i+1): inner gaps of hours 0..i, cross gaps < i
+    inner_cum = np.fmax.accumulate(inner)
+    cross_prev = np.r_[np.nan, np.fmax.accumulate(cross)[:-1]]
+    prior = np.fmax(inner_cum[:-1], cross_prev)
+    keep = cross >= min_hours * _US_PER_HOUR
+    n = int(b["n"].sum())
+    return pd.DataFrame(
+        {
+            "series": np.zeros(int(keep.sum()), dtype="int64"),
+            "start": last[:-1][keep],
+            "end": first[1:][keep],
+            "gap_us": cross[keep].astype("int64"),
+            "prior_max_us": prior[keep],
+            "first_ts": np.repeat(first[0], int(keep.sum())),
+            "n_gaps": np.full(int(keep.sum()), n - 1, dtype="int64"),
+        }
+    )
 
 
 def series_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
@@ -301,12 +356,15 @@ def _scope_silences(
     min_lookback_days: float,
     names: dict[int, str],
 ) -> tuple[list[dict[str, Any]], pd.DataFrame]:
-    gaps = engine.execute(gaps_expr(engine, params, scope, min_hours))
-    if gaps.empty:
-        gaps = gaps.assign(first_ts=pd.Series(dtype="datetime64[us]"), n_gaps=0)
+    if scope == "network" and min_hours >= 1:
+        gaps = network_gaps(engine, params, min_hours)
     else:
-        per_series = engine.execute(series_expr(engine, params, scope))
-        gaps = gaps.merge(per_series, on="series", how="left")
+        gaps = engine.execute(gaps_expr(engine, params, scope, min_hours))
+        if gaps.empty:
+            gaps = gaps.assign(first_ts=pd.Series(dtype="datetime64[us]"), n_gaps=0)
+        else:
+            per_series = engine.execute(series_expr(engine, params, scope))
+            gaps = gaps.merge(per_series, on="series", how="left")
     gaps = gaps.sort_values(["series", "start", "end"], kind="stable").reset_index(drop=True)
     # every gap longer than a silence is itself a silence, so ranking the silences ranks
     # them among all gaps of the series
