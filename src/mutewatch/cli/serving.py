@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from mutewatch.errors import UsageError
-from mutewatch.web.auth import ROLES
+
+# web.auth.ROLES, written out so that `mutewatch --help` does not import the web stack
+ROLES = ("viewer", "analyst", "moderator", "admin")
 
 
 def register(main: click.Group) -> None:
