@@ -36,17 +36,17 @@ RAW_DECODE = r"""
 import sys, time, json
 import msgspec
 
-class Entity(msgspec.Struct):
+class Entity(msgspec.Struct, gc=False):
     type: str
     text: str
     href: str | None = None
 
-class Poll(msgspec.Struct):
+class Poll(msgspec.Struct, gc=False):
     question: str
     closed: bool = False
     total_voters: int = 0
 
-class Message(msgspec.Struct, rename={"from_": "from"}):
+class Message(msgspec.Struct, rename={"from_": "from"}, gc=False):
     id: int
     type: str
     date: str | None = None
@@ -78,7 +78,7 @@ class Message(msgspec.Struct, rename={"from_": "from"}):
     text: str | list[str | Entity] = ""
     text_entities: list[Entity] = []
 
-class Export(msgspec.Struct):
+class Export(msgspec.Struct, gc=False):
     name: str
     type: str
     id: int
