@@ -1009,12 +1009,13 @@ def _write_chat(
              MALFORMED: "malformed"}  # fmt: skip
     positions: list[int] = []
     first = last = None
-    keys: list[int] = []
+    keys: list[tuple[int, int, bool, bool]] = []  # (id, ts, forward, has a link)
     for ts, etype, msg in records:
         if etype == MALFORMED:
             positions.append(offset + w.count)
         elif etype in (POST, FWD):
-            keys.append(int(msg["id"]))
+            link = any(e["type"] in ("link", "text_link") for e in msg["text_entities"])
+            keys.append((int(msg["id"]), ts, etype == FWD, link))
             first = ts if first is None else first
             last = ts
         w.write(msg)
@@ -1028,6 +1029,7 @@ def _write_chat(
         "malformed_positions": positions,
         "first": _iso_utc(first) if first is not None else None,
         "last": _iso_utc(last) if last is not None else None,
+        "official": ch.official,
         "message_ids": keys,
     }
 
@@ -1211,7 +1213,7 @@ def _truth(
         "hosts": [{"host": h, "class": c, "from": a, "until": b} for h, c, a, b in HOSTS],
         "malformed": _malformed_truth(files, built, chans),
         "files": [_file_summary(f) for f in files],
-        "expected": _expected(files),
+        "expected": _expected(files, chans),
     }
 
 
@@ -1356,27 +1358,46 @@ def _file_summary(f: dict[str, Any]) -> dict[str, Any]:
             "chats": chats}  # fmt: skip
 
 
-def _expected(files: list[dict[str, Any]]) -> dict[str, int]:
-    """Totals one ingest of every file must report.
+def _expected(files: list[dict[str, Any]], chans: list[Channel]) -> dict[str, Any]:
+    """Totals one ingest of every file (with the registry loaded) must report.
 
     read = new + duplicates + quarantined + skipped (service and unsupported records).
+    The rest is what ``mutewatch status`` shows afterwards: ``official_posts`` are all posts
+    of official outlets' channels, forwards included; ``official_releases`` leave forwards
+    out; ``links`` counts posts with a link (each has one); ``outlets`` are the registry's
+    plus one for each channel no registry names.
     """
     read = quarantined = skipped = posts_read = 0
-    keys: set[tuple[str, int]] = set()
+    posts: dict[tuple[str, int], tuple[int, bool, bool, bool]] = {}
     for f in files:
         for st in f["chats"]:
             read += st["records"]
             quarantined += st["malformed"]
             skipped += st["service"] + st["unsupported"]
             posts_read += st["posts"] + st["forwards"]
-            keys.update((st["channel_id"], k) for k in st["message_ids"])
+            for mid, ts, fwd, link in st["message_ids"]:
+                posts[(st["channel_id"], mid)] = (ts, fwd, link, st["official"])
+    values = list(posts.values())
+    times = [v[0] for v in values]
     return {
         "read": read,
-        "new": len(keys),
-        "duplicates": posts_read - len(keys),
+        "new": len(posts),
+        "duplicates": posts_read - len(posts),
         "quarantined": quarantined,
         "skipped": skipped,
-        "posts": len(keys),
+        "posts": len(posts),
+        "official_posts": sum(1 for v in values if v[3]),
+        "supporter_posts": sum(1 for v in values if not v[3]),
+        "official_releases": sum(1 for v in values if v[3] and not v[1]),
+        "forwards": sum(1 for v in values if v[1]),
+        "links": sum(1 for v in values if v[2]),
+        "outlets": len({c.outlet for c in chans if c.registered})
+        + sum(1 for c in chans if not c.registered),
+        "official_outlets": len({c.outlet for c in chans if c.official}),
+        "accounts": len(chans),
+        "sources": len(files),
+        "first": _iso_utc(min(times)) if times else None,
+        "last": _iso_utc(max(times)) if times else None,
     }
 
 
