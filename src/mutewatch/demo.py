@@ -893,7 +893,20 @@ def _malformed(ev: _Event, ch: Channel, clock: _Clock, mid: int | None) -> Any:
 
 @dataclass
 class DemoManifest:
-    """Where the demo was written and what was planted in it (``truth``, see module doc)."""
+    """Where the demo was written and what was planted in it.
+
+    ``truth`` (also ``manifest.json``) holds: ``seed``, ``scale``, ``start``/``end``,
+    ``export_tz`` (pass it as ``--tz``); ``silence`` (start, end, hours, previous and other
+    longest official network gaps, forwards and supporter posts inside it); ``outlets``
+    (per outlet: channel ids, plan, decline date and factor, releases in 2015 and in
+    December 2017, their rates, ratio and status); ``outlet_summary`` (2015 vs December 2017
+    at the 10% threshold); ``channels`` (per channel counts, old name, date-only messages);
+    ``renamed``; ``successors``; ``unregistered_channels``; ``deleted_block`` (a planted
+    run of deleted ids); ``hosts`` (fake link hosts, class, life span); ``malformed``
+    (file, 0-based position in the file, reason, id); ``files`` (per file and chat
+    accounting); ``expected`` (totals of one ingest of ``exports/`` with the registry:
+    read, new, duplicates, quarantined, skipped, and ``mutewatch status`` fields).
+    """
 
     root: Path
     exports: Path
