@@ -9,8 +9,10 @@ Method:
   (``end``); its length comes from ``ts.delta(prev, unit="microsecond")``. For the network
   and ``--min-hours`` >= 1 the gaps come, exactly, from hourly buckets (first/last post and
   the longest gap inside each hour): a gap of an hour or more always crosses an hour
-  boundary, and per-hour windows sort in parallel. Window functions
-  (lag, running max, sharing one sort) run in one Ibis expression on DuckDB or Spark.
+  boundary, and per-hour windows sort in parallel. The record before a silence is the
+  longest earlier silence, or, for a series' first silence, the longest gap before it
+  (one aggregate), so no running window over every post is needed. Window functions
+  (lag) and aggregates run as Ibis expressions on DuckDB or Spark.
 * **Silence**: a gap of at least ``--min-hours``. ``rank`` = 1 + the number of gaps of the
   same series (all gaps, not only silences) that were longer (every longer gap is itself a
   silence, so this is computed on the silences); ``unprecedented`` = longer than
@@ -52,30 +54,53 @@ SCOPES = ("network", "outlet")
 _US_PER_HOUR = 3_600_000_000
 
 
-def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> ir.Table:
-    """Gaps of at least ``min_hours`` with rank and running record, as one Ibis expression.
+def all_gaps_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
+    """Every gap between consecutive counted posts: series, start, end (= ts), gap_us.
 
-    Columns: series (outlet_id, -1 for unattributed; 0 for the network), start, end, gap_us,
-    prior_max_us (longest earlier gap of the series, short ones included; null for the
-    first). Posts are ordered by time only: posts at the same instant give zero gaps, so
-    ties cannot change any result. Ranks are computed on the result (see _scope_silences).
+    Posts are ordered by time only: posts at the same instant give zero gaps, so the tie
+    order cannot change any result.
     """
     p = engine.posts(params)
     series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
     p = p.select(series=series.cast("int64"), ts=p.ts)
     part = ["series"] if scope == "outlet" else None  # the network is one partition
-
-    def win(order: Any, rows: tuple[int | None, int] | None = None) -> Any:
-        return ibis.window(group_by=part, order_by=order, rows=rows)
-
-    g = p.mutate(start=p.ts.lag().over(win("ts")))
+    g = p.mutate(start=p.ts.lag().over(ibis.window(group_by=part, order_by="ts")))
     g = g.filter(g.start.notnull())
-    g = g.mutate(gap_us=g.ts.delta(g.start, unit="microsecond"))
-    # same partition and order as the lag, so the engine sorts once; among posts at one
-    # instant only the first in order has a gap > 0, so the tie order changes nothing
-    g = g.mutate(prior_max_us=g.gap_us.max().over(win("ts", rows=(None, -1))))
+    return g.select("series", "start", "ts", gap_us=g.ts.delta(g.start, unit="microsecond"))
+
+
+def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> ir.Table:
+    """Gaps of at least ``min_hours``: series, start, end, gap_us (one lag window)."""
+    g = all_gaps_expr(engine, params, scope)
     g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
-    return g.select("series", "start", g.ts.name("end"), "gap_us", "prior_max_us")
+    return g.select("series", "start", g.ts.name("end"), "gap_us")
+
+
+def with_records(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> pd.DataFrame:
+    """Add prior_max_us: the longest earlier gap of the series (null for its first gap).
+
+    Every gap longer than a silence is itself a silence, so for all but a series' first
+    silence the record is the longest earlier silence; for the first one it is the longest
+    gap before it, fetched in one aggregate (no running window over every post).
+    """
+    gaps = gaps.sort_values(["series", "end"], kind="stable").reset_index(drop=True)
+    earlier = gaps.groupby("series")["gap_us"].transform(lambda x: x.cummax().shift())
+    gaps["prior_max_us"] = earlier.astype("float64")
+    if gaps.empty:
+        return gaps
+    first = gaps.groupby("series", as_index=False)["end"].min()
+    first = first.rename(columns={"series": "fseries", "end": "fend"})
+    first["fend"] = first["fend"].astype("datetime64[us]")
+    f = ibis.memtable(first)
+    g = all_gaps_expr(engine, params, scope)
+    j = g.join(f, [g.series == f.fseries, g.ts < f.fend])
+    before = engine.execute(j.group_by(j.series).agg(before_us=j.gap_us.max()))
+    lookup = dict(zip(before["series"].astype(int), before["before_us"], strict=True))
+    is_first = gaps["prior_max_us"].isna()
+    gaps.loc[is_first, "prior_max_us"] = [
+        float(lookup.get(int(sid), np.nan)) for sid in gaps.loc[is_first, "series"]
+    ]
+    return gaps
 
 
 def hour_buckets_expr(engine: Engine, params: Params) -> ir.Table:
@@ -360,6 +385,7 @@ def _scope_silences(
         gaps = network_gaps(engine, params, min_hours)
     else:
         gaps = engine.execute(gaps_expr(engine, params, scope, min_hours))
+        gaps = with_records(engine, params, scope, gaps)
         if gaps.empty:
             gaps = gaps.assign(first_ts=pd.Series(dtype="datetime64[us]"), n_gaps=0)
         else:
