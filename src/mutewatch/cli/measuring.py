@@ -12,11 +12,7 @@ from typing import Any
 
 import click
 
-from mutewatch.measure.engine import export_parquet
-from mutewatch.measure.output import BY_CHOICES, EVERY_CHOICES
-from mutewatch.measure.params import common_options
-from mutewatch.measure.registry import run_measurement
-from mutewatch.measure.silences import SCOPES
+from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, SCOPES, common_options
 
 
 def _emit(result: dict[str, Any], as_json: bool, render: Any) -> None:
@@ -60,6 +56,8 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 
     Example: mutewatch output --by outlet --every month --from 2015-01-01 --json
     """
+    from mutewatch.measure.registry import run_measurement
+
     result = run_measurement("output", store, **options)
 
     def render(r: dict[str, Any]) -> None:
@@ -98,6 +96,8 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
     Example:
       mutewatch outlets status --baseline 2015-01-01..2015-12-31 --period 2017-12-01..2017-12-31
     """
+    from mutewatch.measure.registry import run_measurement
+
     result = run_measurement("outlets_status", store, change_points=not no_change_points, **options)
 
     def render(r: dict[str, Any]) -> None:
@@ -155,6 +155,8 @@ def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options:
 
     Example: mutewatch silences --scope network --min-hours 12 --json
     """
+    from mutewatch.measure.registry import run_measurement
+
     result = run_measurement("silences", store, with_coordinated=not no_coordinated, **options)
 
     def render(r: dict[str, Any]) -> None:
@@ -184,6 +186,8 @@ def export_cmd(store: Path, /, directory: Path, as_json: bool) -> None:
     Example:
       mutewatch export --parquet export/ && mutewatch silences --engine spark --parquet export/
     """
+    from mutewatch.measure.engine import export_parquet
+
     manifest = export_parquet(store, directory)
     if as_json:
         click.echo(json.dumps({"directory": str(directory), **manifest}))

@@ -20,10 +20,8 @@ import pandas as pd
 
 from mutewatch.errors import UsageError
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import Params
+from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, Params
 
-BY_CHOICES = ("outlet", "medium", "platform", "host", "official")
-EVERY_CHOICES = ("day", "week", "month")
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
 

@@ -35,6 +35,12 @@ import click
 
 from mutewatch.errors import UsageError
 
+# Choices shared by the library and the CLI (kept here, in a light module, so that the
+# CLI can offer them without importing the engines).
+BY_CHOICES = ("outlet", "medium", "platform", "host", "official")
+EVERY_CHOICES = ("day", "week", "month")
+SCOPES = ("network", "outlet")
+
 OF_CHOICES = ("official", "supporter", "all")
 ENGINES = ("duckdb", "spark")
 

@@ -48,9 +48,8 @@ import pandas as pd
 from mutewatch.errors import UsageError
 from mutewatch.measure import stats
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import Params, iso
+from mutewatch.measure.params import SCOPES, Params, iso
 
-SCOPES = ("network", "outlet")
 _US_PER_HOUR = 3_600_000_000
 
 
