@@ -124,3 +124,12 @@ def test_real_fifth_tribe_csv_ingests_without_quarantine(
         status = store.status()
         assert status["accounts"] == 111 and status["first"] == "2015-01-06T21:07:00Z"
         assert status["supporter_posts"] == status["posts"]  # no registry: none official
+
+
+def test_ids_beyond_64_bits_are_quarantined(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text(f"handle,when,body,msg\na,2016-03-01 10:00,x,{2**64}\na,2016-03-01 10:00,y,7\n")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [path], CSV_OPTIONS)
+        assert (report.new, report.quarantined) == (1, 1)
+        assert "beyond 64 bits" in store.quarantine()[0]["reason"]

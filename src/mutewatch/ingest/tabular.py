@@ -45,6 +45,7 @@ FIELDS = (
 )
 REQUIRED = ("account", "time")
 BATCH_ROWS = 65_536
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass
@@ -199,9 +200,12 @@ def _message_id(
     if column:
         value = row.get(column)
         try:
-            return int(value)  # type: ignore[arg-type]
+            number = int(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise _BadRow(f"message id {value!r} in column {column!r} is not an integer") from None
+        if not _INT64_MIN <= number <= _INT64_MAX:
+            raise _BadRow(f"message id {value!r} in column {column!r} is beyond 64 bits")
+        return number
     content = f"{account_id}\x1f{raw_time}\x1f{text}".encode()
     digest = hashlib.blake2b(content, digest_size=16).digest()
     seen = occurrences.get(digest, 0)
@@ -239,9 +243,10 @@ def _text(row: dict[str, Any], column: str | None) -> str:
 def _optional_int(row: dict[str, Any], column: str | None) -> int | None:
     value = _text(row, column)
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and _INT64_MIN <= number <= _INT64_MAX else None
 
 
 def _dump(row: Any) -> str:

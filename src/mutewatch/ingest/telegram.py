@@ -19,7 +19,7 @@ import re
 from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import ijson
@@ -43,6 +43,7 @@ PLATFORM = "telegram"
 BLOCK_BYTES = 8 << 20
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video)\b.*\)$", re.S)
 _MESSAGES_OPEN = re.compile(rb'\n( *)"messages": \[(\]?)')
+_ITEM_INDENT = re.compile(rb"\s*?\n( +)(?=[^\s\]])")
 _HEADER_FIELD = re.compile(rb'\n( *)"(name|type|id)": (.*?),?(?=\n)')
 _HEADER_KEYS = ("name", "type", "id")
 _TITLE_ACTIONS = {"edit_group_title", "edit_channel_title", "create_channel", "create_group"}
@@ -56,6 +57,10 @@ _MEDIA_KIND = {
 }
 
 
+# Integers beyond 64 bits fail decoding, so the message is quarantined with the reason.
+Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+
+
 class Entity(msgspec.Struct):
     type: str = "plain"
     text: str = ""
@@ -64,13 +69,13 @@ class Entity(msgspec.Struct):
 
 class Poll(msgspec.Struct):
     question: str = ""
-    total_voters: int | None = None
+    total_voters: Int64 | None = None
 
 
 class Message(msgspec.Struct, rename={"from_": "from"}):
     """The fields of a Telegram Desktop message that mutewatch reads; others are ignored."""
 
-    id: int
+    id: Int64
     type: str = "message"
     date: str | None = None
     date_unixtime: str | int | None = None
@@ -79,20 +84,20 @@ class Message(msgspec.Struct, rename={"from_": "from"}):
     from_id: str | None = None
     author: str | None = None
     forwarded_from: str | None = None
-    reply_to_message_id: int | None = None
+    reply_to_message_id: Int64 | None = None
     action: str | None = None
     title: str | None = None
     text: str | list[str | Entity] = ""
     photo: str | None = None
     file: str | None = None
     file_name: str | None = None
-    file_size: int | None = None
-    photo_file_size: int | None = None
+    file_size: Int64 | None = None
+    photo_file_size: Int64 | None = None
     mime_type: str | None = None
     media_type: str | None = None
-    duration_seconds: int | None = None
-    width: int | None = None
-    height: int | None = None
+    duration_seconds: Int64 | None = None
+    width: Int64 | None = None
+    height: Int64 | None = None
     sticker_emoji: str | None = None
     poll: Poll | None = None
     location_information: dict[str, Any] | None = None
@@ -151,14 +156,27 @@ class _FastReader:
             header = b""
             if match.group(2):  # "messages": []
                 continue
-            indent = match.group(1) + b" "
-            buf, eof = yield from self._messages(chat, indent, buf, eof)
+            buf, eof = self._fill(buf, eof)
+            items = _ITEM_INDENT.match(buf)
+            if items is None:  # an empty list written over lines, or not Telegram's layout
+                closing = buf.find(b"]")
+                buf = buf[closing + 1 :] if closing >= 0 else b""
+                continue
+            buf, eof = yield from self._messages(chat, match.group(1), items.group(1), buf, eof)
+
+    def _fill(self, buf: bytes, eof: bool, need: int = 1 << 16) -> tuple[bytes, bool]:
+        """Read until ``buf`` holds ``need`` bytes or the file ends."""
+        while len(buf) < need and not eof:
+            chunk = self.fh.read(BLOCK_BYTES)
+            eof = not chunk
+            buf += chunk
+        return buf, eof
 
     def _messages(
-        self, chat: Chat, indent: bytes, buf: bytes, eof: bool
+        self, chat: Chat, key_indent: bytes, indent: bytes, buf: bytes, eof: bool
     ) -> Generator[Item, None, tuple[bytes, bool]]:
-        # Only the array's own closing bracket sits at the indentation just above its items.
-        closing = b"\n" + indent[:-1] + b"]"
+        # Only the array's own closing bracket sits at the indentation of its key.
+        closing = b"\n" + key_indent + b"]"
         separator = b",\n" + indent + b"{"
         while True:
             end = buf.find(closing)
@@ -238,9 +256,18 @@ def _chat_from_header(header: bytes) -> Chat | None:
                 fields[key] = msgspec.json.decode(m.group(3))
             except msgspec.DecodeError:
                 continue
-    if "id" not in fields:
+    return _chat(fields)
+
+
+def _chat(fields: dict[str, Any]) -> Chat | None:
+    """A chat from its header fields; None without a usable id (int or non-empty text)."""
+    ident = fields.get("id")
+    if isinstance(ident, bool) or not isinstance(ident, int | str) or ident == "":
         return None
-    return Chat(str(fields["id"]), fields.get("name"), fields.get("type"))
+    name, kind = fields.get("name"), fields.get("type")
+    return Chat(
+        str(ident), name if isinstance(name, str) else None, kind if isinstance(kind, str) else None
+    )
 
 
 def _chat_names(chat: Chat) -> Iterator[NameSeen]:
@@ -274,7 +301,10 @@ def _block_records(
             yield from _records_of(chat, m, base + i, zone, None)
     try:
         seconds = [int(m.date_unixtime) for m in plain]  # type: ignore[arg-type]
-    except ValueError:  # an unreadable unixtime somewhere: take the careful path
+        careful = not all(_MIN_UNIX <= t <= _MAX_UNIX for t in seconds)
+    except ValueError:
+        careful = True
+    if careful:  # an unreadable time or an out-of-range number somewhere: one by one
         for position, m in zip(positions, plain, strict=True):
             yield from _records_of(chat, m, position, zone, None)
         return
@@ -373,13 +403,18 @@ def _media_column(msgs: list[Message]) -> pa.StructArray:
     return pa.StructArray.from_arrays(list(fields.values()), fields=list(MEDIA_TYPE), mask=mask)
 
 
+# Seconds since 1970 that a timestamp column can hold (years 1 to 9999).
+_MIN_UNIX, _MAX_UNIX = -62_135_596_800, 253_402_300_799
+
+
 def _unix_or_none(value: str | int | None) -> int | None:
     if value is None:
         return None
     try:
-        return int(value)
+        seconds = int(value)
     except ValueError:
         return None
+    return seconds if _MIN_UNIX <= seconds <= _MAX_UNIX else None
 
 
 # -- one message -> records ---------------------------------------------------------------
@@ -434,10 +469,11 @@ def _records_of(
 
 
 def _from_unix(value: str | int | None) -> datetime | None:
-    if value is None:
+    seconds = _unix_or_none(value)
+    if seconds is None:
         return None
     try:
-        return datetime.fromtimestamp(int(value), UTC).replace(tzinfo=None)
+        return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
     except (ValueError, OverflowError, OSError):
         return None
 
@@ -496,7 +532,7 @@ def read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]:
     chat: Chat | None = None
     builder: ijson.ObjectBuilder | None = None
     depth_prefix = ""
-    events = ijson.parse(fh, use_float=True)
+    events = ijson.parse(fh)  # not use_float: yajl overflows on integers beyond 64 bits
     try:
         for prefix, event, value in events:
             if builder is not None:
@@ -533,9 +569,10 @@ def read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]:
 
 
 def _chat_from_fields(fields: dict[str, Any], path: Path, position: int) -> Chat:
-    if "id" not in fields:
+    chat = _chat(fields)
+    if chat is None:
         raise _unreadable(path, position, "a messages list without a chat id")
-    return Chat(str(fields["id"]), fields.get("name"), fields.get("type"))
+    return chat
 
 
 def _streamed_message(chat: Chat | None, obj: Any, position: int, zone: ZoneInfo) -> Iterator[Item]:

@@ -57,6 +57,7 @@ class Store:
                 ) from exc
             raise StoreError(f"cannot open the store {target}: {exc}") from exc
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")  # never mixed into --json output
         if not read_only:
             migrate(con)
         return cls(con, target, read_only)
