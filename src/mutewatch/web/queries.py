@@ -180,8 +180,13 @@ def _media_label(media: str | None, kind: str) -> str | None:
     except ValueError:
         meta = {}
     parts = [kind]
-    if isinstance(meta, dict):
-        for key in ("mime", "size", "duration"):
+    if isinstance(meta, dict):  # the keys of model.MEDIA_TYPE, shown short
+        for key, label in _MEDIA_LABELS:
             if meta.get(key) is not None:
-                parts.append(f"{key}={meta[key]}")
+                parts.append(f"{label}={meta[key]}")
+        if meta.get("placeholder"):
+            parts.append("not downloaded")
     return "[" + " ".join(str(p) for p in parts) + "]"
+
+
+_MEDIA_LABELS = (("mime_type", "mime"), ("file_size", "size"), ("duration_seconds", "duration"))
