@@ -334,6 +334,13 @@ def offtopic_probability(similarity: float) -> float:
     return 1.0 / (1.0 + float(np.exp(-z)))
 
 
+# Similarity alone maps into the doubtful band and never reaches the default reject threshold
+# (0.95): a short comment such as "Good piece." shares nothing an embedding can tie to the
+# article, so a human decides. Only spam signals (links plus sales phrases) reject. The
+# scaling is monotone, so the ranking (ROC-AUC) of off-topic comments is unchanged.
+SIMILARITY_CEILING = 0.94
+
+
 def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
     """Off-topic for the article and thread (semantic similarity), or spam/advertising."""
     spam, evidence = spam_signals(f.comment.text)
@@ -349,7 +356,7 @@ def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
         evidence["note"] = "no article given: only spam signals were checked"
     evidence["offtopic"] = _round(offtopic)
     evidence["spam"] = _round(spam)
-    return max(spam, offtopic), evidence
+    return max(spam, SIMILARITY_CEILING * offtopic), evidence
 
 
 def _language_evidence(f: Features) -> dict[str, Any]:
