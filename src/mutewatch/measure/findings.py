@@ -661,10 +661,10 @@ def measure(
 
 
 def findings(store_path: str | Path, **options: Any) -> dict[str, Any]:
-    """Library entry (``run_measurement("findings", store, **options)``): open, measure."""
-    params = Params.from_options(options)
-    with Engine.for_params(store_path, params) as eng:
-        return measure(eng, params, **options)
+    """Library entry: the same as ``run_measurement("findings", store, **options)``."""
+    from mutewatch.measure.registry import run_measurement  # the registry imports this module
+
+    return run_measurement("findings", Path(store_path), **options)
 
 
 def _add(

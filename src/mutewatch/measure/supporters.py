@@ -151,7 +151,7 @@ def measure(eng: Engine, params: Params, *, every: str = "month") -> dict[str, A
 
 
 def supporters(store_path: str | Path, **options: Any) -> dict[str, Any]:
-    """Library entry (``run_measurement("supporters", store, **options)``)."""
-    params = Params.from_options(options)
-    with Engine.for_params(store_path, params) as eng:
-        return measure(eng, params, **options)
+    """Library entry: the same as ``run_measurement("supporters", store, **options)``."""
+    from mutewatch.measure.registry import run_measurement  # the registry imports this module
+
+    return run_measurement("supporters", Path(store_path), **options)

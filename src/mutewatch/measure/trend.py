@@ -446,10 +446,10 @@ def measure(
 
 
 def trend(store_path: str | Path, **options: Any) -> dict[str, Any]:
-    """Library entry (``run_measurement("trend", store, **options)``): open, measure, close."""
-    params = Params.from_options(options)
-    with Engine.for_params(store_path, params) as eng:
-        return measure(eng, params, **options)
+    """Library entry: the same as ``run_measurement("trend", store, **options)``."""
+    from mutewatch.measure.registry import run_measurement  # the registry imports this module
+
+    return run_measurement("trend", Path(store_path), **options)
 
 
 METHOD = {
