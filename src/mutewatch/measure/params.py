@@ -26,7 +26,7 @@ CLI use: decorate a click command with ``@common_options`` and build the paramet
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -152,6 +152,10 @@ class Params:
             )
 
     KEYS = ("of", "include_forwards", "date_from", "date_to", "engine", "spark_master", "parquet")
+
+    def within(self, first: date, last: date) -> Params:
+        """The same choice of posts, restricted to the dates ``first..last``."""
+        return replace(self, date_from=first, date_to=last)
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Params:

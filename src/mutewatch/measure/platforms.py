@@ -69,13 +69,7 @@ def summarise(hosts: pd.DataFrame) -> dict[str, Any]:
 
 def totals(eng: Engine, params: Params, first: date, last: date) -> dict[str, Any]:
     """The window ``first..last`` as one row: links, distinct hosts/classes, links by class."""
-    sub = Params(
-        of=params.of,
-        include_forwards=params.include_forwards,
-        date_from=first,
-        date_to=last,
-        engine=params.engine,
-    )
+    sub = params.within(first, last)
     return {"from": first.isoformat(), "to": last.isoformat(), **summarise(host_summary(eng, sub))}
 
 

@@ -105,13 +105,7 @@ def _row(values: dict[str, Any], days: int) -> dict[str, Any]:
 
 def totals(eng: Engine, params: Params, first: date, last: date) -> dict[str, Any]:
     """The whole window ``first..last`` as one row (used by findings for its two windows)."""
-    sub = Params(
-        of=params.of,
-        include_forwards=params.include_forwards,
-        date_from=first,
-        date_to=last,
-        engine=params.engine,
-    )
+    sub = params.within(first, last)
     t = flags(eng, sub)
     df = eng.execute(t.aggregate(**_aggregates(t)))
     row = _row(df.iloc[0].fillna(0).to_dict(), (last - first).days + 1)
