@@ -36,10 +36,11 @@ import re
 import threading
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -107,6 +108,7 @@ class _Lists:
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, Any] = {}
+T = TypeVar("T")
 
 
 def _data_path(name: str) -> Path:
@@ -143,14 +145,19 @@ def _load_lists(without: frozenset[str] = frozenset()) -> _Lists:
         ) from exc
 
 
-def _lists() -> _Lists:
-    obj = _CACHE.get("lists")
+def _once(key: str, load: Callable[[], T]) -> T:
+    """Load a shipped model once per process, even when threads ask at the same time."""
+    obj = _CACHE.get(key)
     if obj is None:
         with _LOCK:
-            obj = _CACHE.get("lists")
+            obj = _CACHE.get(key)
             if obj is None:
-                obj = _CACHE["lists"] = _load_lists()
-    return obj
+                obj = _CACHE[key] = load()
+    return cast(T, obj)
+
+
+def _lists() -> _Lists:
+    return _once("lists", _load_lists)
 
 
 @dataclass(frozen=True)
@@ -191,13 +198,7 @@ def _load_charmodel() -> _CharModel:
 
 
 def _charmodel() -> _CharModel:
-    obj = _CACHE.get("char")
-    if obj is None:
-        with _LOCK:
-            obj = _CACHE.get("char")
-            if obj is None:
-                obj = _CACHE["char"] = _load_charmodel()
-    return obj
+    return _once("char", _load_charmodel)
 
 
 def token_features(token: str) -> dict[int, float]:
