@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mutewatch.errors import InputError, UsageError
 from mutewatch.ingest import feeds, tabular, telegram
+from mutewatch.ingest.readahead import gc_paused, read_ahead
 from mutewatch.model import Item, NameSeen, PostBatch, Record
 from mutewatch.store import Store
 from mutewatch.store.writer import Counts, SourceWriter
@@ -213,22 +214,31 @@ def ingest_file(
 ) -> FileReport:
     """Read one file into the store, batch by batch, resuming an interrupted run."""
     size = path.stat().st_size
-    writer = SourceWriter(store, str(path), fmt, sha256_of(path), size)
+    with path.open("rb") as fh, gc_paused():
+        # The first batches are parsed while the file is hashed, later ones while the
+        # store writes: parsing holds the GIL, hashing and DuckDB release it.
+        batches = read_ahead(_batches(FORMATS[fmt](fh, path, options), fh))
+        try:
+            writer = SourceWriter(store, str(path), fmt, sha256_of(path), size)
+            for records, names, position_after, offset in batches:
+                writer.write(records, names, position_after)
+                if progress:
+                    progress(path, offset, size)
+        finally:
+            batches.close()
+        writer.finish()
     status = (
         "already ingested"
         if writer.state.previously_done
         else ("resumed" if writer.resume_from else "new")
     )
-    with path.open("rb") as fh:
-        for records, names, position_after in _batches(FORMATS[fmt](fh, path, options)):
-            writer.write(records, names, position_after)
-            if progress:
-                progress(path, fh.tell(), size)
-    writer.finish()
     return FileReport(str(path), fmt, writer.source_id, status, writer.run)
 
 
-def _batches(items: Iterator[Item]) -> Iterator[tuple[list[Record], list[NameSeen], int]]:
+def _batches(
+    items: Iterator[Item], fh: IO[bytes]
+) -> Iterator[tuple[list[Record], list[NameSeen], int, int]]:
+    """Records in groups of about BATCH_RECORDS, each with the file offset read so far."""
     records: list[Record] = []
     names: list[NameSeen] = []
     size = 0
@@ -245,6 +255,6 @@ def _batches(items: Iterator[Item]) -> Iterator[tuple[list[Record], list[NameSee
             size += 1
             position_after = max(position_after, item.position + 1)
         if size >= BATCH_RECORDS:
-            yield records, names, position_after
+            yield records, names, position_after, fh.tell()
             records, names, size = [], [], 0
-    yield records, names, position_after
+    yield records, names, position_after, fh.tell()

@@ -61,18 +61,18 @@ _MEDIA_KIND = {
 Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 
 
-class Entity(msgspec.Struct):
+class Entity(msgspec.Struct, gc=False):
     type: str = "plain"
     text: str = ""
     href: str | None = None
 
 
-class Poll(msgspec.Struct):
+class Poll(msgspec.Struct, gc=False):
     question: str = ""
     total_voters: Int64 | None = None
 
 
-class Message(msgspec.Struct, rename={"from_": "from"}):
+class Message(msgspec.Struct, rename={"from_": "from"}, gc=False):
     """The fields of a Telegram Desktop message that mutewatch reads; others are ignored."""
 
     id: Int64
