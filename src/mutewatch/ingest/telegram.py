@@ -181,11 +181,11 @@ class _FastReader:
         while True:
             end = buf.find(closing)
             if end >= 0:
-                yield from self._decode(indent, chat, buf[:end])
+                yield from self._decode(indent, chat, memoryview(buf)[:end])
                 return buf[end + len(closing) :], eof
             cut = buf.rfind(separator)
             if cut >= 0:
-                yield from self._decode(indent, chat, buf[:cut])
+                yield from self._decode(indent, chat, memoryview(buf)[:cut])
                 buf = buf[cut + 1 :]
             if eof:
                 if buf.strip():
@@ -197,15 +197,16 @@ class _FastReader:
             eof = not chunk
             buf += chunk
 
-    def _decode(self, indent: bytes, chat: Chat, block: bytes) -> Iterator[Item]:
-        body = block.strip()
-        if not body:
+    def _decode(self, indent: bytes, chat: Chat, block: memoryview) -> Iterator[Item]:
+        # One copy of the block (into the array the decoder reads), not three.
+        array = b"".join((b"[", block, b"]"))
+        if len(array) < 256 and not array[1:-1].strip():
             return
         try:
-            messages = _decode_block(b"[" + body + b"]")
+            messages = _decode_block(array)
         except (msgspec.DecodeError, msgspec.ValidationError):
             element = re.compile(rb",\n" + re.escape(indent) + rb"(?=\S)")
-            yield from self._decode_each(chat, element.split(body))
+            yield from self._decode_each(chat, element.split(array[1:-1].strip()))
             return
         base = self.position
         self.position += len(messages)
