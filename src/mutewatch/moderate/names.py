@@ -4,16 +4,19 @@
 joke name, gamer handle, keyboard mashing) and how likely it is intentionally false
 ("Anonymous", "Not Telling", "Your Mom", a celebrity borrowed as a pseudonym). It is lean: a
 few rules, hand-composed lists (``data/names_lists.json``, ``data/names_multicultural.json``)
-and a small model (``data/names_charmodel.npz``, built by ``scripts/train_language.py
---names``): hashes of ~93k known real-name words (US Census first and last names plus the
-multicultural list) and a char n-gram logistic regression that scores how fictional an
-unknown word looks. About 1 MB in memory, well under 1 ms per name; no 1.9 GB name database.
+and the real-name knowledge in ``data/names_known.npz`` (built by ``scripts/build_names.py``
+from public name lists: US Census first names and surnames, voter-file name dictionaries, the
+World Gender Name Dictionary's 4.1M given names of 195 countries): sorted hashes of known given
+names and surnames and a hashed char 1..4-gram model of real name words. About 30 MB in memory,
+well under 1 ms per name; no 1.9 GB name database.
 
 Rules, in order of strength: exact list matches (placeholder, joke, fictional character,
 celebrity), handle spelling (digits, underscores, ``xX…Xx``, symbols, camelCase, words glued
 from handle vocabulary), keyboard mashing (keyboard-row runs, repeated characters, no vowels),
 shape (a single word, initials only, a phrase, an epithet such as "X the Y"), and finally the
-char model, which can only move a name into the hold band.
+evidence rule, which can only move a name into the hold band: a name of two or more words is
+published only when it has a known given name (first or last word: family-name-first
+cultures) and no unknown word whose spelling is implausible for a name of any culture.
 
 Score bands (the policy owns its thresholds; these are the recommended ones and the ones
 ``evaluate()`` reports with):
@@ -46,7 +49,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-NAMES_MODEL_VERSION = "names-3"
+NAMES_MODEL_VERSION = "names-4"
 """Version of the name check (bump when lists, rules or the char model change)."""
 
 REJECT = 0.8
@@ -54,11 +57,21 @@ HOLD = 0.5
 MAX_NAME_CHARS = 200
 
 LISTS_FILE = "names_lists.json"
+KNOWN_FILE = "names_known.npz"
 CHARMODEL_FILE = "names_charmodel.npz"
+"""Legacy: what ``scripts/train_language.py --names`` writes; names-4 no longer reads it."""
 MULTICULTURAL_FILE = "names_multicultural.json"
 CHAR_DIM = 1 << 16
-IMPLAUSIBLE = 0.8
-"""An unknown name word whose char-model fiction probability reaches this is held."""
+LM_DIM = 1 << 20
+LM_ORDER = 4
+LM_VOCAB = 40
+IMPLAUSIBLE_LOGP = -3.5
+"""An unknown name word whose mean char log-probability is below this is held (set on the
+training rows and the multicultural development names; see ``scripts/build_names.py``)."""
+EVIDENCE_SCORE = 0.6
+"""The fantasy score of a name the evidence rule doubts: inside the hold band."""
+_TRANSLIT = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss",
+                           "æ": "ae", "œ": "oe", "ı": "i", "ħ": "h", "ŧ": "t"})  # fmt: skip
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz", "1234567890")
 _ALLOWED_PUNCT = set(" .,'-\u2019\u2018`\u00b4()\"\u201c\u201d")  # quotes: "Chuy" nicknames
@@ -160,45 +173,92 @@ def _lists() -> _Lists:
     return _once("lists", _load_lists)
 
 
-@dataclass(frozen=True)
-class _CharModel:
-    """Known real-name words (hashed) and a char n-gram logistic regression real-vs-fictional."""
+def word_hash(word: str) -> int:
+    """CRC32 of one folded name word: how ``names_known.npz`` stores it."""
+    return zlib.crc32(word.encode("utf-8"))
 
-    known: np.ndarray
-    weights: np.ndarray
-    bias: float
+
+def lm_buckets(word: str) -> list[tuple[int, int]]:
+    """(n-gram bucket, context bucket) of every char 1..4-gram of one folded name word."""
+    padded = "^" * (LM_ORDER - 1) + word + "$"
+    mask = LM_DIM - 1
+    out = []
+    for i in range(LM_ORDER - 1, len(padded)):
+        for k in range(1, LM_ORDER + 1):
+            gram = padded[i - k + 1 : i + 1]
+            g = zlib.crc32(f"{k}|{gram}".encode()) & mask
+            c = zlib.crc32(f"{k}<{gram[:-1]}".encode()) & mask
+            out.append((g, c))
+    return out
+
+
+@dataclass(frozen=True)
+class _Known:
+    """Hashed known given names and surnames, and the char n-gram model of real name words."""
+
+    given: np.ndarray
+    surname: np.ndarray
+    common: np.ndarray
+    grams: np.ndarray
+    contexts: np.ndarray
+    types: np.ndarray
     version: str
 
-    def is_known(self, token: str) -> bool:
-        h = np.uint32(zlib.crc32(token.encode("utf-8")))
-        i = int(np.searchsorted(self.known, h))
-        return i < len(self.known) and self.known[i] == h
+    @staticmethod
+    def _has(table: np.ndarray, word: str) -> bool:
+        h = np.uint32(word_hash(word))
+        i = int(np.searchsorted(table, h))
+        return i < len(table) and bool(table[i] == h)
 
-    def fiction_probability(self, token: str) -> float:
-        feats = token_features(token)
-        z = sum(float(self.weights[b]) * v for b, v in feats.items()) + self.bias
-        return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+    def is_given(self, word: str) -> bool:
+        """True when ``word`` (folded) is a known given name of some culture."""
+        return self._has(self.given, word)
+
+    def is_known(self, word: str) -> bool:
+        """True when ``word`` (folded) is a known given name or surname."""
+        return self._has(self.given, word) or self._has(self.surname, word)
+
+    def is_common(self, word: str) -> bool:
+        """True when ``word`` is a US Census first name or surname (100 bearers or more)."""
+        return self._has(self.common, word)
+
+    def char_logprob(self, word: str) -> float:
+        """Mean natural-log probability per character of ``word`` under the real-name model."""
+        buckets = lm_buckets(word)
+        total = 0.0
+        for pos in range(0, len(buckets), LM_ORDER):
+            p = 1.0 / LM_VOCAB
+            for g, c in buckets[pos : pos + LM_ORDER]:
+                n = int(self.contexts[c])
+                if n:
+                    lam = n / (n + int(self.types[c]))
+                    p = lam * min(int(self.grams[g]), n) / n + (1.0 - lam) * p
+            total += math.log(p)
+        return total / max(len(buckets) // LM_ORDER, 1)
 
 
-def _load_charmodel() -> _CharModel:
-    path = _data_path(CHARMODEL_FILE)
+def _load_known() -> _Known:
+    path = _data_path(KNOWN_FILE)
     try:
         with np.load(path, allow_pickle=False) as z:
-            return _CharModel(
-                known=z["known"].astype(np.uint32),
-                weights=z["weights"].astype(np.float64),
-                bias=float(z["bias"]),
+            return _Known(
+                given=np.cumsum(z["given"], dtype=np.uint32),
+                surname=np.cumsum(z["surname"], dtype=np.uint32),
+                common=np.cumsum(z["common"], dtype=np.uint32),
+                grams=z["lm_ngram"].astype(np.uint32),
+                contexts=z["lm_context"].astype(np.uint32),
+                types=z["lm_types"].astype(np.uint32),
                 version=str(z["version"]),
             )
     except (OSError, KeyError, ValueError) as exc:
         raise InputError(
-            f"cannot read the name char model {path}: {exc}",
-            hint="reinstall mutewatch or run `python scripts/train_language.py --names`",
+            f"cannot read the real-name knowledge {path}: {exc}",
+            hint="reinstall mutewatch or rebuild it with `python scripts/build_names.py`",
         ) from exc
 
 
-def _charmodel() -> _CharModel:
-    return _once("char", _load_charmodel)
+def _known() -> _Known:
+    return _once("known", _load_known)
 
 
 def token_features(token: str) -> dict[int, float]:
@@ -227,13 +287,13 @@ def content_tokens(folded: str) -> list[str]:
 def warm_up() -> None:
     """Load the lists and the char model now (a service calls this at startup)."""
     _lists()
-    _charmodel()
+    _known()
 
 
 def fold(text: str) -> str:
     """Lower case, accents stripped, every run of non-alphanumerics turned into one space."""
     t = unicodedata.normalize("NFKD", text)
-    t = "".join(ch for ch in t if not unicodedata.combining(ch)).lower()
+    t = "".join(ch for ch in t if not unicodedata.combining(ch)).lower().translate(_TRANSLIT)
     t = t.replace("'", "").replace("\u2019", "")
     return " ".join(re.sub(r"[\W_]+", " ", t).split())
 
@@ -278,18 +338,25 @@ def _assess(name: str, lists: _Lists) -> NameResult:
 
 
 def _plausibility_rule(folded: str, s: _Scores) -> None:
-    """Hold names with a word no name list knows that the char model finds fictional."""
+    """Hold a name of two or more words that lacks evidence of being a person's name.
+
+    Evidence: a known given name as the first or the last word (family-name-first cultures),
+    and no unknown word whose spelling the real-name char model finds implausible. Words in
+    other scripts than Latin are not judged; single words are left to the shape rules.
+    """
     if s.fantasy >= REJECT or s.false >= REJECT:
         return
-    model = _charmodel()
+    known = _known()
     tokens = [t for t in content_tokens(folded) if t.isascii()]
-    unknown = [t for t in tokens if not model.is_known(t)]
-    if not unknown:
+    if len(tokens) < 2:
         return
-    probs = {t: round(model.fiction_probability(t), 4) for t in unknown}
-    worst = max(probs.values())
-    if worst >= IMPLAUSIBLE:
-        s.fan(0.6, "implausible_name", unknown_words=probs)
+    if not (known.is_given(tokens[0]) or known.is_given(tokens[-1])):
+        s.fan(EVIDENCE_SCORE, "no_known_given_name", words=tokens)
+    unknown = [t for t in tokens if not known.is_known(t)]
+    logps = {t: round(known.char_logprob(t), 3) for t in unknown}
+    implausible = {t: v for t, v in logps.items() if v < IMPLAUSIBLE_LOGP}
+    if implausible:
+        s.fan(EVIDENCE_SCORE, "implausible_name", unknown_words=implausible)
 
 
 def _result(s: _Scores, raw: str) -> NameResult:
@@ -299,7 +366,7 @@ def _result(s: _Scores, raw: str) -> NameResult:
         rule = s.fantasy_rule if s.fantasy >= s.false else s.false_rule
     ev = dict(s.evidence)
     ev["name"] = raw
-    ev["model_version"] = f"{NAMES_MODEL_VERSION}/{_charmodel().version}"
+    ev["model_version"] = f"{NAMES_MODEL_VERSION}/{_known().version}"
     return NameResult(round(s.fantasy, 4), round(s.false, 4), rule, ev)
 
 
@@ -325,9 +392,7 @@ def _list_rules(folded: str, lists: _Lists, s: _Scores) -> None:
             # A one-word character name that is also a real given or family name ("Elsa",
             # "Mario", "Homer", "Robin") is only doubtful: hold it, do not reject it.
             real_word = (
-                " " not in cand
-                and cand not in lists.fictional_tokens
-                and _charmodel().is_known(cand)
+                " " not in cand and cand not in lists.fictional_tokens and _known().is_common(cand)
             )
             score = 0.6 if real_word else 0.95
             s.fan(score, "fictional_character", matched=cand, franchise=lists.fictional[cand])
@@ -335,7 +400,7 @@ def _list_rules(folded: str, lists: _Lists, s: _Scores) -> None:
             s.fal(0.7, "celebrity_name", matched=cand)
     if squashed in lists.fictional and squashed not in folded.split():
         s.fan(0.9, "fictional_character", matched=squashed, franchise=lists.fictional[squashed])
-    known = _charmodel().is_known
+    known = _known().is_common
     hits = [w for w in folded.split() if w in lists.fictional_tokens and not known(w)]
     if hits:
         s.fan(0.85, "fictional_character", tokens=hits)
