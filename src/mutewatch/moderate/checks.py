@@ -465,18 +465,27 @@ class Moderator:
         topics: Sequence[Topic | None] | None = None,
         vectors: Vectors | None = None,
     ) -> list[Features]:
-        """Embed all texts in one batch and run the language and name models once each."""
-        if vectors is None:
-            vectors = embedder().embed([c.text for c in comments])
+        """Embed all texts in one batch and run the language and name models once each.
+
+        The embedding runs in the background (ONNX Runtime releases the GIL) while the
+        language and name models run here, so they cost no extra wall-clock time.
+        """
+        pending = (
+            None if vectors is not None else embedder().embed_async([c.text for c in comments])
+        )
         topics = topics if topics is not None else [None] * len(comments)
         out = []
-        for c, v, t in zip(comments, vectors, topics, strict=True):
-            f = Features(comment=c, vector=v, topic=t)
+        for c, t in zip(comments, topics, strict=True):
+            f = Features(comment=c, vector=np.zeros(0, dtype=np.float32), topic=t)
             if self._language is not None:
                 f.language = self._language.detect(c.text)
             if self._names is not None:
                 f.name = self._names.assess(c.author_name)
             out.append(f)
+        vectors = pending.result() if pending is not None else vectors
+        assert vectors is not None
+        for f, v in zip(out, vectors, strict=True):
+            f.vector = v
         return out
 
     def check(

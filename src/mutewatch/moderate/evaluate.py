@@ -34,10 +34,10 @@ from mutewatch.moderate.checks import (
     Topic,
     identity_mentions,
 )
-from mutewatch.moderate.models import Vectors, embedder
+from mutewatch.moderate.models import EMBEDDING_TAG, Vectors, embedder
 from mutewatch.moderate.policy import Clause, Policy, load_policy
 
-CACHE_DIR = Path("/tmp/mutewatch-embeddings")
+CACHE_DIR = Path("/tmp/mutewatch-embeddings") / EMBEDDING_TAG
 DAVIDSON_SAMPLE = 1500
 SEED = 20261129
 
