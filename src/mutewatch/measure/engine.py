@@ -60,6 +60,8 @@ TABLES = (
     "id_gaps",
 )
 MANIFEST = "manifest.json"
+#: Seconds to wait for a store another process holds (e.g. while it refreshes derived tables).
+LOCK_WAIT = float(os.environ.get("MUTEWATCH_LOCK_WAIT", "20"))
 EXPORT_FORMAT = 1
 
 __all__ = ["TABLES", "Engine", "cached_export_dir", "export_parquet", "spark_session"]
@@ -87,18 +89,24 @@ def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
             f"no store at {store_path}",
             hint="run `mutewatch ingest PATH` or `mutewatch demo` first, or pass --store",
         )
-    try:
-        con = duckdb.connect(str(store_path), read_only=True)
-    except duckdb.ConnectionException:
-        # this process already holds the file read-write (e.g. demo then findings)
-        con = duckdb.connect(str(store_path))
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreBusyError(
-                f"the store {store_path} is locked by another process",
-                hint="wait for the running ingest to finish, or measure a copy of the store",
-            ) from exc
-        raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            con = duckdb.connect(str(store_path), read_only=True)
+            break
+        except duckdb.ConnectionException:
+            # this process already holds the file read-write (e.g. demo then findings)
+            con = duckdb.connect(str(store_path))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
+            if time.monotonic() >= deadline:  # e.g. a long ingest; a refresh is brief
+                raise StoreBusyError(
+                    f"the store {store_path} is locked by another process",
+                    hint="wait for the running ingest to finish, or measure a copy of the store",
+                ) from exc
+            time.sleep(0.1)
     con.execute("SET TimeZone = 'UTC'")
     listed = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
     have = {row[0] for row in listed}
@@ -110,6 +118,39 @@ def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
             hint="pass the store file written by `mutewatch ingest` with --store",
         )
     return con
+
+
+def _connect_with_derived(store_path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """Open the store read-only, refreshing its derived tables first when they are stale.
+
+    The refresh needs the store to itself for a moment: it is tried only when no other
+    connection (of this process or another) holds the file, and skipped silently
+    otherwise (measurements then evaluate the same expressions on the fly).
+    """
+    from mutewatch.measure import derived
+
+    con = _connect_duckdb(store_path)
+    if derived.fresh(con):
+        return con, True
+    if not derived.refresh_allowed() or _access_mode(con) != "read_only":
+        return con, False
+    con.close()
+    try:
+        writer = duckdb.connect(str(store_path))
+    except (duckdb.ConnectionException, duckdb.IOException):
+        return _connect_duckdb(store_path), False
+    try:
+        writer.execute("SET TimeZone = 'UTC'")
+        if not derived.fresh(writer):
+            derived.refresh(writer)
+    finally:
+        writer.close()
+    con = _connect_duckdb(store_path)
+    return con, derived.fresh(con)
+
+
+def _access_mode(con: duckdb.DuckDBPyConnection) -> str:
+    return str(con.execute("SELECT current_setting('access_mode')").fetchall()[0][0]).lower()
 
 
 def export_parquet(store_path: str | Path, out_dir: str | Path) -> dict[str, Any]:
@@ -218,11 +259,14 @@ def spark_session(master: str | None = None) -> Any:
 class Engine:
     """An open Ibis backend over the store's tables; see the module docstring."""
 
-    def __init__(self, kind: str, con: Any, store_path: Path | None, source: str) -> None:
+    def __init__(
+        self, kind: str, con: Any, store_path: Path | None, source: str, derived: bool = False
+    ) -> None:
         self.kind = kind
         self.con = con
         self.store_path = store_path
         self.source = source  # the store file or the Parquet directory read
+        self.derived = derived  # the store's derived tables are current (DuckDB only)
         self._tables: dict[str, ir.Table] = {}
 
     @classmethod
@@ -243,8 +287,8 @@ class Engine:
         if engine not in ENGINES:
             raise UsageError(f"engine {engine!r} is not known", hint=f"use one of {ENGINES}")
         if engine == "duckdb":
-            raw = _connect_duckdb(store)
-            return cls("duckdb", ibis.duckdb.from_connection(raw), store, str(store))
+            raw, current = _connect_with_derived(store)
+            return cls("duckdb", ibis.duckdb.from_connection(raw), store, str(store), current)
         directory = Path(parquet) if parquet else cached_export_dir(store)
         for table in TABLES:
             if not (directory / f"{table}.parquet").exists():
@@ -275,6 +319,40 @@ class Engine:
             else:
                 self._tables[name] = self.con.table(name)
         return self._tables[name]
+
+    def derived_table(self, name: str) -> ir.Table | None:
+        """A current derived table of the store (``derived``), or None."""
+        if not self.derived:
+            return None
+        if name not in self._tables:
+            self._tables[name] = self.con.table(name)
+        return self._tables[name]
+
+    def daily(self) -> ir.Table:
+        """``derived.daily_expr``: materialised when current, else evaluated on the fly."""
+        from mutewatch.measure import derived
+
+        table = self.derived_table(derived.DAILY)
+        return table if table is not None else derived.daily_expr(self.table)
+
+    def link_days(self) -> ir.Table:
+        """``derived.links_expr``: materialised when current, else evaluated on the fly."""
+        from mutewatch.measure import derived
+
+        table = self.derived_table(derived.LINKS)
+        return table if table is not None else derived.links_expr(self.table)
+
+    def long_gaps(self, scope: str, of: str, include_forwards: bool) -> ir.Table:
+        """``derived.long_gaps_expr`` of one family (materialised when kept and current)."""
+        from mutewatch.measure import derived
+
+        family = (scope, "all" if scope == "outlet" else of, include_forwards)
+        table = self.derived_table(derived.GAPS)
+        if table is not None and family in derived.gap_families():
+            return table.filter(
+                table.scope == family[0], table.of == family[1], table.fwd == family[2]
+            )
+        return derived.long_gaps_expr(self.table, *family)
 
     def posts(self, params: Params) -> ir.Table:
         """Counted posts: ``posts`` filtered by ``--of``, ``--include-forwards`` and dates.

@@ -19,11 +19,13 @@ import ibis
 import pandas as pd
 
 from mutewatch.errors import UsageError
+from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, Params
 
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
+_FROM_DAYS = (None, "outlet", "official")
 
 
 def bucket_start(day: date, every: str) -> pd.Timestamp:
@@ -49,13 +51,16 @@ def _counts(engine: Engine, params: Params, by: str | None, every: str) -> pd.Da
             message_id=j.message_id,
         ).distinct()
         return engine.execute(j.group_by(["period", "group"]).agg(count=j.count()))
-    group = {
-        None: ibis.null().cast("string"),
-        "outlet": p.outlet_id.cast("string"),
-        "medium": p.kind,
-        "platform": p.platform,
-        "official": p.official.fill_null(False).ifelse("official", "supporter"),
-    }[by]
+    if by in _FROM_DAYS:  # sums over the per-day relation (derived.daily_expr)
+        d = counted_days(engine.daily(), params)
+        key = {
+            None: ibis.null().cast("string"),
+            "outlet": d.outlet_id.cast("string"),
+            "official": d.off.ifelse("official", "supporter"),
+        }[by]
+        t = d.select(period=d.day.truncate(_TRUNC[every]), group=key, n=d.n)
+        return engine.execute(t.group_by(["period", "group"]).agg(count=t.n.sum()))
+    group = {"medium": p.kind, "platform": p.platform}[by]
     t = p.select(period=p.ts.truncate(_TRUNC[every]), group=group)
     return engine.execute(t.group_by(["period", "group"]).agg(count=t.count()))
 

@@ -5,7 +5,8 @@ Method:
 * Links are the ``links`` table (one row per URL found in a post, with its ``host`` and
   ``host_class``: telegram, onion, file_host, paste, video, social, other), restricted to
   links in counted posts (``--of``, ``--include-forwards``, ``--from``/``--to``: a semi-join
-  on the post key), bucketed by the post's UTC time (``--every``).
+  on the post key), bucketed by the link's UTC time (that of its post; ``--every``).
+  Counting runs on the per-day relation of links (``derived.links_expr``).
 * Per period: links by host class (count and distinct hosts), the ``--top`` hosts by links,
   the number of distinct hosts and of distinct host classes ("platforms") in use.
 * Trend of the distinct counts over full periods: Kendall's tau with its p-value and the
@@ -26,6 +27,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from mutewatch.measure import trend as tr
+from mutewatch.measure.derived import counted_link_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import Params, iso
 
@@ -49,9 +51,9 @@ def counted_links(eng: Engine, params: Params) -> ir.Table:
 
 def host_summary(eng: Engine, params: Params) -> pd.DataFrame:
     """One row per (host_class, host) among counted links: links, first and last time."""
-    t = counted_links(eng, params)
+    t = counted_link_days(eng.link_days(), params)
     expr = t.group_by(["host_class", "host"]).aggregate(
-        links=t.count(), first=t.ts.min(), last=t.ts.max()
+        links=t.n.sum(), first=t.first.min(), last=t.last.max()
     )
     return eng.execute(expr)
 
@@ -86,9 +88,9 @@ def class_times(hosts: pd.DataFrame) -> dict[str, dict[str, str | None]]:
 
 def _per_period(eng: Engine, params: Params, every: str, top: int) -> dict[date, dict[str, Any]]:
     """One bucketed aggregation (bucket, class, host); per-period rows keyed by bucket start."""
-    t = counted_links(eng, params)
-    t = t.mutate(bucket=tr.bucket(t.ts, every))
-    df = eng.execute(t.group_by(["bucket", "host_class", "host"]).aggregate(links=t.count()))
+    t = counted_link_days(eng.link_days(), params)
+    t = t.mutate(bucket=tr.bucket(t.day, every))
+    df = eng.execute(t.group_by(["bucket", "host_class", "host"]).aggregate(links=t.n.sum()))
     out: dict[date, dict[str, Any]] = {}
     for b, group in df.groupby("bucket", sort=True):
         by_class = group.groupby("host_class", sort=True).agg(

@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 
 from mutewatch.errors import UsageError
-from mutewatch.measure import stats
+from mutewatch.measure import derived, stats
+from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import SCOPES, Params, iso
 
@@ -154,23 +155,52 @@ def network_gaps(engine: Engine, params: Params, min_hours: float) -> pd.DataFra
     )
 
 
+def _series_days(engine: Engine, params: Params, scope: str) -> ir.Table:
+    """Counted rows of the per-day relation with their series (outlet, -1, or 0)."""
+    d = counted_days(engine.daily(), params)
+    series = d.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
+    return d.mutate(series=series.cast("int64"))
+
+
 def series_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
     """Per series: first counted post and number of gaps (posts - 1)."""
-    p = engine.posts(params)
-    series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
-    p = p.select(series=series.cast("int64"), ts=p.ts)
-    return p.group_by("series").agg(first_ts=p.ts.min(), n_gaps=p.count() - 1)
+    d = _series_days(engine, params, scope)
+    return d.group_by("series").agg(first_ts=d.first.min(), n_gaps=d.n.sum() - 1)
 
 
 def day_hour_expr(engine: Engine, params: Params, scope: str, series_ids: list[int]) -> ir.Table:
     """Per series and UTC day: posts, and posts in each hour of the day (h0 .. h23)."""
-    p = engine.posts(params)
-    series = p.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
-    p = p.select(series=series.cast("int64"), day=p.ts.truncate("D"), hour=p.ts.hour())
+    d = _series_days(engine, params, scope)
     if scope == "outlet":
-        p = p.filter(p.series.isin(series_ids))
-    hours = {f"h{h}": p.count(where=p.hour == h) for h in range(24)}
-    return p.group_by(["series", "day"]).agg(n=p.count(), **hours)
+        d = d.filter(d.series.isin(series_ids))
+    hours = {f"h{h}": d[f"h{h}"].sum() for h in range(24)}
+    return d.group_by(["series", "day"]).agg(n=d.n.sum(), **hours)
+
+
+def stored_gaps(
+    engine: Engine, params: Params, scope: str, min_hours: float
+) -> pd.DataFrame | None:
+    """Silences from the long-gap relation (``derived.long_gaps_expr``), or None.
+
+    It holds every gap of an hour or more over the whole record with its record, so it
+    answers ``--min-hours`` >= 1 without ``--from``/``--to``. For ``--scope outlet`` its
+    series are split by officialness; ``--of all`` needs each outlet to be all official or
+    all not (else None: the caller measures from the posts).
+    """
+    if min_hours < derived.LONG_GAP_HOURS or params.date_from or params.date_to:
+        return None
+    if scope == "outlet" and params.of == "all":
+        d = _series_days(engine, params, scope)
+        mixed = d.group_by("series").agg(k=d.off.nunique()).filter(lambda t: t.k > 1)
+        if len(engine.execute(mixed.select("series"))):
+            return None
+    g = engine.long_gaps(scope, params.of, params.include_forwards)
+    g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
+    if scope == "outlet" and params.of != "all":
+        g = g.filter(g.off == (params.of == "official"))
+    gaps = engine.execute(g.select("series", "start", "end", "gap_us", "prior_max_us"))
+    gaps["prior_max_us"] = gaps["prior_max_us"].astype("float64")
+    return gaps
 
 
 def _day_number(value: Any) -> int:
@@ -380,7 +410,14 @@ def _scope_silences(
     min_lookback_days: float,
     names: dict[int, str],
 ) -> tuple[list[dict[str, Any]], pd.DataFrame]:
-    if scope == "network" and min_hours >= 1:
+    stored = stored_gaps(engine, params, scope, min_hours)
+    if stored is not None:
+        if stored.empty:
+            gaps = stored.assign(first_ts=pd.Series(dtype="datetime64[us]"), n_gaps=0)
+        else:
+            per_series = engine.execute(series_expr(engine, params, scope))
+            gaps = stored.merge(per_series, on="series", how="left")
+    elif scope == "network" and min_hours >= 1:
         gaps = network_gaps(engine, params, min_hours)
     else:
         gaps = engine.execute(gaps_expr(engine, params, scope, min_hours))
@@ -541,8 +578,8 @@ def measure(
         outlet_rows = (
             rows if scope == "outlet" else _scope_silences(engine, params, "outlet", *args)[0]
         )
-        p = engine.posts(params)
-        n_outlets = int(engine.execute(p.aggregate(n=p.outlet_id.nunique()))["n"].iloc[0])
+        d = counted_days(engine.daily(), params)
+        n_outlets = int(engine.execute(d.aggregate(n=d.outlet_id.nunique()))["n"].iloc[0])
         result["coordinated"] = coordinated(outlet_rows, n_outlets, k)
     for r in rows:
         del r["_series"]

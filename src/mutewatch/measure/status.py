@@ -21,6 +21,7 @@ import pandas as pd
 
 from mutewatch.errors import UsageError
 from mutewatch.measure import stats
+from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import DateRange, Params, iso, parse_range
 
@@ -36,10 +37,9 @@ def _status(base: int, period: int, ratio: float | None, threshold: float) -> st
 
 
 def _daily(engine: Engine, params: Params, span: DateRange, outlet_ids: list[int]) -> pd.DataFrame:
-    p = engine.posts(params)
-    p = p.filter(p.ts >= span.ts_start, p.ts < span.ts_end, p.outlet_id.isin(outlet_ids))
-    t = p.select(outlet_id=p.outlet_id, day=p.ts.truncate("D"))
-    return engine.execute(t.group_by(["outlet_id", "day"]).agg(n=t.count()))
+    d = counted_days(engine.daily(), params)
+    d = d.filter(d.day >= span.ts_start, d.day < span.ts_end, d.outlet_id.isin(outlet_ids))
+    return engine.execute(d.group_by(["outlet_id", "day"]).agg(n=d.n.sum()))
 
 
 def _changes(
@@ -85,12 +85,15 @@ def measure(
         raise UsageError(
             f"--silenced-below {silenced_below} is not a share", hint="give a number in 0..1"
         )
-    p = engine.posts(params)
-    p = p.select(oid=p.outlet_id.fill_null(-1), ts=p.ts)
-    in_base = (p.ts >= base.ts_start) & (p.ts < base.ts_end)
-    in_per = (p.ts >= per.ts_start) & (p.ts < per.ts_end)
-    t = p.filter(in_base | in_per).mutate(in_base=in_base, in_per=in_per)
-    agg = t.group_by("oid").agg(base_n=t.count(where=t.in_base), period_n=t.count(where=t.in_per))
+    d = counted_days(engine.daily(), params)
+    d = d.select(oid=d.outlet_id.fill_null(-1), day=d.day, n=d.n)
+    in_base = (d.day >= base.ts_start) & (d.day < base.ts_end)
+    in_per = (d.day >= per.ts_start) & (d.day < per.ts_end)
+    t = d.filter(in_base | in_per).mutate(in_base=in_base, in_per=in_per)
+    agg = t.group_by("oid").agg(
+        base_n=t.n.sum(where=t.in_base).fill_null(0),
+        period_n=t.n.sum(where=t.in_per).fill_null(0),
+    )
     df = engine.execute(agg)
     names = engine.outlet_names().set_index("outlet_id")
     rows: list[dict[str, Any]] = []

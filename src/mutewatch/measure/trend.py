@@ -40,6 +40,7 @@ import ruptures as rpt
 from scipy import stats as sps
 
 from mutewatch.errors import UsageError
+from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import Params
 
@@ -384,8 +385,13 @@ def observed_window(eng: Engine, params: Params) -> tuple[date | None, date | No
     """``--from``/``--to`` when given, else the first and last day of any post in the store."""
     first, last = params.date_from, params.date_to
     if first is None or last is None:
-        t = eng.table("posts")
-        row = eng.execute(t.aggregate(lo=t.ts.min(), hi=t.ts.max())).iloc[0]
+        if eng.derived:  # every post, counted or not, per day
+            d = eng.daily()
+            expr = d.aggregate(lo=d.first.min(), hi=d.last.max())
+        else:
+            t = eng.table("posts")
+            expr = t.aggregate(lo=t.ts.min(), hi=t.ts.max())
+        row = eng.execute(expr).iloc[0]
         if first is None and not pd.isna(row["lo"]):
             first = pd.Timestamp(row["lo"]).date()
         if last is None and not pd.isna(row["hi"]):
@@ -395,8 +401,8 @@ def observed_window(eng: Engine, params: Params) -> tuple[date | None, date | No
 
 def daily_counts(eng: Engine, params: Params) -> dict[date, int]:
     """Counted posts per UTC day (one Ibis aggregation on the engine)."""
-    p = eng.posts(params)
-    expr = p.group_by(day=p.ts.truncate("D")).aggregate(n=p.count())
+    d = counted_days(eng.daily(), params)
+    expr = d.group_by("day").aggregate(n=d.n.sum())
     df = eng.execute(expr)
     return {pd.Timestamp(d).date(): int(n) for d, n in zip(df["day"], df["n"], strict=True)}
 
