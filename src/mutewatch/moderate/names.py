@@ -15,8 +15,9 @@ celebrity), handle spelling (digits, underscores, ``xX…Xx``, symbols, camelCas
 from handle vocabulary), keyboard mashing (keyboard-row runs, repeated characters, no vowels),
 shape (a single word, initials only, a phrase, an epithet such as "X the Y"), and finally the
 evidence rule, which can only move a name into the hold band: a name of two or more words is
-published only when it has a known given name (first or last word: family-name-first
-cultures) and no unknown word whose spelling is implausible for a name of any culture.
+published only when it has a known given name (the first word, or the last after a known
+surname: family-name-first cultures) and no unknown word whose spelling is implausible for a
+name of any culture.
 
 Score bands (the policy owns its thresholds; these are the recommended ones and the ones
 ``evaluate()`` reports with):
@@ -214,6 +215,10 @@ class _Known:
         """True when ``word`` (folded) is a known given name of some culture."""
         return self._has(self.given, word)
 
+    def is_surname(self, word: str) -> bool:
+        """True when ``word`` (folded) is a known surname of some culture."""
+        return self._has(self.surname, word)
+
     def is_known(self, word: str) -> bool:
         """True when ``word`` (folded) is a known given name or surname."""
         return self._has(self.given, word) or self._has(self.surname, word)
@@ -340,9 +345,10 @@ def _assess(name: str, lists: _Lists) -> NameResult:
 def _plausibility_rule(folded: str, s: _Scores) -> None:
     """Hold a name of two or more words that lacks evidence of being a person's name.
 
-    Evidence: a known given name as the first or the last word (family-name-first cultures),
-    and no unknown word whose spelling the real-name char model finds implausible. Words in
-    other scripts than Latin are not judged; single words are left to the shape rules.
+    Evidence: a known given name as the first word, or as the last word after a known surname
+    (family name first: "Nguyen Van An", "Kim Min-jun"), and no unknown word whose spelling
+    the real-name char model finds implausible. Words in other scripts than Latin are not
+    judged; single words are left to the shape rules.
     """
     if s.fantasy >= REJECT or s.false >= REJECT:
         return
@@ -350,7 +356,8 @@ def _plausibility_rule(folded: str, s: _Scores) -> None:
     tokens = [t for t in content_tokens(folded) if t.isascii()]
     if len(tokens) < 2:
         return
-    if not (known.is_given(tokens[0]) or known.is_given(tokens[-1])):
+    family_first = known.is_surname(tokens[0]) and known.is_given(tokens[-1])
+    if not (known.is_given(tokens[0]) or family_first):
         s.fan(EVIDENCE_SCORE, "no_known_given_name", words=tokens)
     unknown = [t for t in tokens if not known.is_known(t)]
     logps = {t: round(known.char_logprob(t), 3) for t in unknown}

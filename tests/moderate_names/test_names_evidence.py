@@ -1,0 +1,115 @@
+"""The name check's evidence rule (names-4) on held-out names from many naming traditions.
+
+The held-out sets live in ``names_heldout.py`` and are read by nothing the check ships, so
+these tests measure generalisation; the Star Wars and US legislator figures come from the
+evaluation rows of ../shared/data (skipped when it is missing).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from names_heldout import NOT_REAL, REAL, REAL_BY_CULTURE
+
+from mutewatch.moderate import names
+from mutewatch.moderate.names import assess
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+def _published(name: str) -> bool:
+    r = assess(name)
+    return max(r.fantasy, r.false) < names.HOLD
+
+
+def _rejected(name: str) -> bool:
+    r = assess(name)
+    return max(r.fantasy, r.false) >= names.REJECT
+
+
+@pytest.fixture(scope="module")
+def shared_data() -> Path:
+    """The research data, or skip when this checkout has none beside it."""
+    if not (SHARED_DATA / "moderation" / "names").is_dir():
+        pytest.skip(f"research data not found at {SHARED_DATA.resolve()} (../shared/data)")
+    return SHARED_DATA
+
+
+def test_held_out_real_names_publish_and_none_is_rejected() -> None:
+    multi_word = [n for n in REAL if len(n.split()) > 1]
+    held = [n for n in multi_word if not _published(n)]
+    assert len(held) / len(multi_word) <= 0.05, held
+    assert [n for n in REAL if _rejected(n)] == []
+
+
+@pytest.mark.parametrize("culture", sorted(set(REAL_BY_CULTURE) - {"single_name_cultures"}))
+def test_every_naming_tradition_mostly_publishes(culture: str) -> None:
+    group = REAL_BY_CULTURE[culture]
+    held = [n for n in group if not _published(n)]
+    assert len(held) / len(group) <= 0.2, held
+
+
+def test_single_names_are_held_not_rejected() -> None:
+    for name in ("Sukarno", "Suharto"):
+        r = assess(name)
+        assert names.HOLD <= max(r.fantasy, r.false) < names.REJECT, r
+
+
+def test_handles_jokes_and_characters_do_not_publish() -> None:
+    published = [n for n in NOT_REAL if _published(n)]
+    assert len(published) / len(NOT_REAL) <= 0.05, published
+
+
+def test_unknown_given_name_is_held_with_its_rule() -> None:
+    r = assess("Zorblax Quennith")
+    assert names.HOLD <= r.fantasy < names.REJECT, r
+    assert r.rule in {"no_known_given_name", "implausible_name"}
+    assert "no_known_given_name" in r.evidence
+
+
+def test_family_name_first_order_publishes() -> None:
+    for name in ("Nguyen Van Minh", "Kim Ji-hoon", "Wang Fang"):
+        assert _published(name), assess(name)
+    # a known given name last does not rescue a first word that is not a surname
+    assert not _published("Qzxwvt Fang")
+
+
+def test_implausible_unknown_word_is_held_with_evidence() -> None:
+    r = assess("John Qoxuaj")
+    assert r.rule == "implausible_name", r
+    words = r.evidence["implausible_name"]["unknown_words"]
+    assert words["qoxuaj"] < names.IMPLAUSIBLE_LOGP
+
+
+def test_char_model_ranks_real_spelling_above_mashing() -> None:
+    known = names._known()
+    assert known.char_logprob("johnson") > names.IMPLAUSIBLE_LOGP
+    assert known.char_logprob("xqzkvbt") < names.IMPLAUSIBLE_LOGP
+    assert known.is_given("john") and known.is_surname("johnson") and known.is_common("smith")
+    assert not known.is_known("xqzkvbt")
+
+
+def test_evidence_names_the_shipped_knowledge_version() -> None:
+    r = assess("Ana Silva")
+    assert r.rule is None, r
+    assert r.evidence["model_version"].startswith(f"{names.NAMES_MODEL_VERSION}/names-known-")
+
+
+def test_name_check_is_fast() -> None:
+    names.warm_up()
+    batch = (REAL + NOT_REAL) * 5
+    start = time.perf_counter()
+    for n in batch:
+        assess(n)
+    per_name = (time.perf_counter() - start) / len(batch)
+    assert per_name < 0.002, f"{per_name * 1000:.2f} ms per name"
+
+
+def test_evaluation_rows_real_names_target(shared_data: Path) -> None:
+    report = names.evaluate(shared_data)
+    assert report["real"]["published"] >= 0.97, report["real_not_published"]
+    # Known gap (issue 5 asks 0.90): half the Star Wars evaluation names are built from real
+    # given names and surnames; this guards the names-4 figure against regressions.
+    assert report["fictional"]["not_published"] >= 0.5
