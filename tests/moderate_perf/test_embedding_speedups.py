@@ -110,3 +110,31 @@ def test_service_stores_the_decision_vector_and_freezes_startup_objects(
     assert np.array_equal(vector, expected)
     assert abs(float(np.linalg.norm(np.asarray(article[0], dtype=np.float32))) - 1.0) < 1e-5
     svc.close()
+
+
+def test_topic_reads_article_thread_and_parent_in_one_query(tmp_path: Path) -> None:
+    from mutewatch.errors import NotFoundError
+    from mutewatch.moderate.service import THREAD_SIZE, _topic
+
+    con = duckdb.connect(str(tmp_path / "store.duckdb"))
+    DirectAccess(con)
+    unit = np.eye(384, dtype=np.float32)
+    con.execute("INSERT INTO mod_articles VALUES ('a1', 't', 'b', ?, now(), now())", [unit[0]])
+    con.execute("INSERT INTO mod_articles VALUES ('a2', 't', 'b', ?, now(), now())", [unit[1]])
+    for i in range(THREAD_SIZE + 5):
+        status = "held" if i == 0 else "published"
+        article = "a2" if i == 1 else "a1"
+        con.execute(
+            "INSERT INTO mod_comments VALUES (?, ?, NULL, 'Ana', NULL, 'x', 1, ?, 'publish', ?,"
+            " TIMESTAMP '2026-01-01' + to_seconds(?), now())",
+            [f"c{i}", article, status, unit[2 + i], i],
+        )
+    topic = _topic(con, "a1", "c0")
+    assert np.array_equal(topic.article, unit[0])
+    assert topic.parent is not None and np.array_equal(topic.parent, unit[2])  # held parent
+    assert topic.thread.shape == (THREAD_SIZE, 384)
+    newest = {int(np.argmax(v)) - 2 for v in topic.thread}
+    assert newest == set(range(5, THREAD_SIZE + 5))  # the latest 50 published of a1 only
+    assert _topic(con, "a1", None).parent is None
+    with pytest.raises(NotFoundError):
+        _topic(con, "nope", None)
