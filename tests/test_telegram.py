@@ -221,3 +221,26 @@ def test_link_hosts_in_sql_match_the_python_parser(tmp_path: Path) -> None:
         if " " not in url:
             assert row["host"] == expected, url
         assert row["host_class"] == classify_host(row["host"] or None)
+
+
+def test_host_classes_in_sql_match_classify_host() -> None:
+    from mutewatch.ingest.links import HOST_CLASSES, classify_host, host_class_sql
+
+    listed = [host for hosts in HOST_CLASSES.values() for host in hosts]
+    hosts = [
+        *listed,
+        *(f"sub.{h}" for h in listed),
+        *(f"x{h}" for h in listed),  # a lookalike, not a subdomain
+        "abcdefghijklmnop.onion",
+        "onion",
+        "a..t.me",
+        "me",
+        "",
+        "example.org",
+        "it's.example",
+    ]
+    con = duckdb.connect()
+    sql = host_class_sql("h")
+    found = dict(con.execute(f"SELECT h, {sql} FROM unnest(?::VARCHAR[]) t(h)", [hosts]).fetchall())
+    assert found == {h: classify_host(h or None) for h in hosts}
+    assert con.execute(f"SELECT {sql} FROM (SELECT NULL::VARCHAR AS h)").fetchone() == ("other",)

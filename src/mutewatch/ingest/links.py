@@ -88,6 +88,31 @@ def classify_host(host: str | None) -> str:
     return "other"
 
 
+def host_class_sql(host: str) -> str:
+    """SQL that gives ``classify_host`` of the host expression ``host``, row by row.
+
+    Same rules: no host is other, ``.onion`` is onion, then the longest listed suffix that
+    is the host or ends it after a dot.
+    """
+    listed = sorted(
+        ((suffix, cls) for suffix, cls in _CLASS_OF_SUFFIX.items() if "." in suffix),
+        key=lambda pair: -len(pair[0]),
+    )
+    whens = " ".join(
+        f"WHEN {host} = {_sql_text(suffix)} OR suffix({host}, {_sql_text('.' + suffix)}) "
+        f"THEN {_sql_text(cls)}"
+        for suffix, cls in listed
+    )
+    return (
+        f"CASE WHEN {host} IS NULL OR {host} = '' THEN 'other' "
+        f"WHEN suffix({host}, '.onion') THEN 'onion' {whens} ELSE 'other' END"
+    )
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def find_urls(text: str) -> list[str]:
     """URLs written in plain text (for formats without link entities)."""
     return [m.group(0).rstrip(".,;:!?") for m in _URL_RE.finditer(text)]

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mutewatch.ingest.links import classify_host
+from mutewatch.ingest.links import classify_host, host_class_sql
 from mutewatch.model import NameSeen, Post, PostBatch, Quarantined, Record, Skipped
 from mutewatch.store import Store
 
@@ -175,7 +175,8 @@ class SourceWriter:
             con.register("_new_keys", inserted)
             con.execute(
                 "INSERT INTO links SELECT l.platform, l.account_id, l.message_id, l.url, "
-                "NULL, 'other', k.ts FROM (SELECT DISTINCT * FROM _batch_links) l "
+                f"l.host, {host_class_sql('l.host')}, k.ts FROM ("
+                f"  SELECT *, {_HOST_SQL} AS host FROM (SELECT DISTINCT * FROM _batch_links)) l "
                 "JOIN _new_keys k USING (platform, account_id, message_id)"
             )
             con.unregister("_new_keys")
@@ -341,10 +342,12 @@ _HOST_SQL = (
 
 
 def classify_links(con: Any) -> None:
-    """Fill host and host class of links added since the last call.
+    """Fill host and host class of links stored without them.
 
-    Hosts are cut out in SQL for every new URL; only the few distinct hosts are classified
-    in Python. A link with no readable host gets host '' and class other.
+    Ingest classifies links as it inserts them (``host_class_sql``); this catches rows
+    written any other way. Hosts are cut out in SQL for every such URL; only the few
+    distinct hosts are classified in Python. A link with no readable host gets host '' and
+    class other.
     """
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _hosts AS SELECT DISTINCT url, {_HOST_SQL} AS host "
