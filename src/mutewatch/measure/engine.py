@@ -383,7 +383,12 @@ class Engine:
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
         """Run an expression; timestamps come back as naive ``datetime64[us]`` (UTC)."""
         try:
-            result = self.con.execute(expr)
+            if self.kind == "duckdb" and isinstance(expr, ir.Table):
+                # Arrow straight to pandas: ibis' own conversion goes through Python
+                # objects for decimals (DuckDB's sums) and columns with nulls
+                result = _duckdb_frame(self.con, expr)
+            else:
+                result = self.con.execute(expr)
         except Exception as exc:
             raise EngineError(
                 f"the {self.kind} engine failed on {self.source}: {exc}",
@@ -408,6 +413,31 @@ class Engine:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _duckdb_frame(con: Any, expr: ir.Table) -> pd.DataFrame:
+    """``con.execute(expr)`` with the Arrow result cast to the expression's schema first.
+
+    Same frame as ibis' DuckDB ``execute``, which turns DuckDB's sums (HUGEINT, i.e.
+    decimals in Arrow) into Python Decimals one by one; ``to_pyarrow`` casts them in Arrow.
+    """
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    table = con.to_pyarrow(expr)
+    df = pd.DataFrame(
+        {
+            name: (
+                col.to_pylist()
+                if pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count
+                else col.to_pandas()
+            )
+            for name, col in zip(table.column_names, table.columns, strict=True)
+        }
+    )
+    df = DuckDBPandasData.convert_table(df, expr.schema())
+    result: pd.DataFrame = expr.__pandas_result__(df)
+    return result
 
 
 def _normalise(df: pd.DataFrame) -> pd.DataFrame:

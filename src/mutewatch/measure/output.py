@@ -59,7 +59,7 @@ def _counts(engine: Engine, params: Params, by: str | None, every: str) -> pd.Da
             "official": d.off.ifelse("official", "supporter"),
         }[by]
         t = d.select(period=d.day.truncate(_TRUNC[every]), group=key, n=d.n)
-        return engine.execute(t.group_by(["period", "group"]).agg(count=t.n.sum()))
+        return engine.execute(t.group_by(["period", "group"]).agg(count=t.n.sum().cast("int64")))
     group = {"medium": p.kind, "platform": p.platform}[by]
     t = p.select(period=p.ts.truncate(_TRUNC[every]), group=group)
     return engine.execute(t.group_by(["period", "group"]).agg(count=t.count()))

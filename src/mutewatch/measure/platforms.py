@@ -53,7 +53,7 @@ def host_summary(eng: Engine, params: Params) -> pd.DataFrame:
     """One row per (host_class, host) among counted links: links, first and last time."""
     t = counted_link_days(eng.link_days(), params)
     expr = t.group_by(["host_class", "host"]).aggregate(
-        links=t.n.sum(), first=t.first.min(), last=t.last.max()
+        links=t.n.sum().cast("int64"), first=t.first.min(), last=t.last.max()
     )
     return eng.execute(expr)
 
@@ -90,7 +90,9 @@ def _per_period(eng: Engine, params: Params, every: str, top: int) -> dict[date,
     """One bucketed aggregation (bucket, class, host); per-period rows keyed by bucket start."""
     t = counted_link_days(eng.link_days(), params)
     t = t.mutate(bucket=tr.bucket(t.day, every))
-    df = eng.execute(t.group_by(["bucket", "host_class", "host"]).aggregate(links=t.n.sum()))
+    df = eng.execute(
+        t.group_by(["bucket", "host_class", "host"]).aggregate(links=t.n.sum().cast("int64"))
+    )
     out: dict[date, dict[str, Any]] = {}
     for b, group in df.groupby("bucket", sort=True):
         by_class = group.groupby("host_class", sort=True).agg(

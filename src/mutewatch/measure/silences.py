@@ -165,16 +165,28 @@ def _series_days(engine: Engine, params: Params, scope: str) -> ir.Table:
 def series_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
     """Per series: first counted post and number of gaps (posts - 1)."""
     d = _series_days(engine, params, scope)
-    return d.group_by("series").agg(first_ts=d.first.min(), n_gaps=d.n.sum() - 1)
+    return d.group_by("series").agg(first_ts=d.first.min(), n_gaps=d.n.sum().cast("int64") - 1)
 
 
-def day_hour_expr(engine: Engine, params: Params, scope: str, series_ids: list[int]) -> ir.Table:
-    """Per series and UTC day: posts, and posts in each hour of the day (h0 .. h23)."""
+def day_hour_expr(
+    engine: Engine,
+    params: Params,
+    scope: str,
+    series_ids: list[int],
+    spans: pd.DataFrame | None = None,
+) -> ir.Table:
+    """Per series and UTC day: posts, and posts in each hour of the day (h0 .. h23).
+
+    ``spans`` (series, lo, hi: naive UTC days) keeps only the days in ``[lo, hi)``.
+    """
     d = _series_days(engine, params, scope)
-    if scope == "outlet":
+    if scope == "outlet" and spans is None:
         d = d.filter(d.series.isin(series_ids))
-    hours = {f"h{h}": d[f"h{h}"].sum() for h in range(24)}
-    return d.group_by(["series", "day"]).agg(n=d.n.sum(), **hours)
+    if spans is not None:
+        m = ibis.memtable(spans.rename(columns={"series": "mseries"}))
+        d = d.join(m, [d.series == m.mseries, d.day >= m.lo, d.day < m.hi]).select(d)
+    hours = {f"h{h}": d[f"h{h}"].sum().cast("int64") for h in range(24)}
+    return d.group_by(["series", "day"]).agg(n=d.n.sum().cast("int64"), **hours)
 
 
 def stored_gaps(
@@ -208,30 +220,45 @@ def _day_number(value: Any) -> int:
     return int(np.datetime64(value, "D").astype("int64"))
 
 
-class _SeriesDays:
-    """Dense per-day counts of one series with cumulative hour-of-day sums."""
+class _DenseDays:
+    """Per-day counts of many series laid end to end, with cumulative hour-of-day sums.
+
+    Each series takes the days from its first to its last row (days without a row are 0),
+    so a lookback window is a slice; hour-of-day totals over days are differences of one
+    cumulative sum.
+    """
 
     def __init__(self, frame: pd.DataFrame) -> None:
+        frame = frame.sort_values(["series", "day"], kind="stable")
+        sids = frame["series"].to_numpy(dtype="int64")
         days = frame["day"].to_numpy(dtype="datetime64[D]").astype("int64")
-        self.first = int(days.min())
-        size = int(days.max()) - self.first + 1
-        idx = days - self.first
-        self.daily = np.zeros(size)
-        self.daily[idx] = frame["n"].to_numpy(dtype=float)
-        hours = np.zeros((size, 24))
-        hours[idx] = frame[[f"h{h}" for h in range(24)]].to_numpy(dtype=float)
+        self.ids, starts = np.unique(sids, return_index=True)
+        self.first = np.minimum.reduceat(days, starts)
+        self.size = np.maximum.reduceat(days, starts) - self.first + 1
+        self.offset = np.r_[0, np.cumsum(self.size)[:-1]].astype("int64")
+        block = np.searchsorted(self.ids, sids)
+        pos = self.offset[block] + days - self.first[block]
+        total = int(self.size.sum())
+        self.daily = np.zeros(total)
+        self.daily[pos] = frame["n"].to_numpy(dtype=float)
+        hours = np.zeros((total, 24))
+        hours[pos] = frame[[f"h{h}" for h in range(24)]].to_numpy(dtype=float)
         self.hours_cum = np.vstack([np.zeros(24), np.cumsum(hours, axis=0)])
 
-    def window(self, lo: int, hi: int) -> tuple[Any, Any]:
-        """Daily counts and hour-of-day totals over day numbers lo .. hi - 1."""
-        i, j = lo - self.first, hi - self.first
-        size = self.daily.size
-        daily = np.zeros(j - i)
-        a, b = max(i, 0), min(j, size)
-        if a < b:
-            daily[a - i : b - i] = self.daily[a:b]
-        hours = self.hours_cum[min(max(j, 0), size)] - self.hours_cum[min(max(i, 0), size)]
-        return daily, hours
+    def lookback(self, series: Any, lo: Any, day: Any, span: int) -> tuple[Any, Any, Any]:
+        """Per gap: daily counts of days lo .. lo+span-1, which of them are before ``day``,
+        and hour-of-day totals over lo .. day-1."""
+        j = np.searchsorted(self.ids, series)
+        first, size, offset = self.first[j], self.size[j], self.offset[j]
+        cols = np.arange(span)
+        valid = cols[None, :] < (day - lo)[:, None]
+        pos = (lo - first)[:, None] + cols[None, :]
+        inside = (pos >= 0) & (pos < size[:, None])
+        at = offset[:, None] + np.clip(pos, 0, (size - 1)[:, None])
+        daily = np.where(inside, self.daily[at], 0.0)
+        hi = offset + np.clip(day - first, 0, size)
+        low = offset + np.clip(lo - first, 0, size)
+        return daily, valid, self.hours_cum[hi] - self.hours_cum[low]
 
 
 def _channels(engine: Engine, params: Params) -> pd.DataFrame:
@@ -347,6 +374,27 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
     return out
 
 
+def _lookback_spans(series: Any, lo: Any, hi: Any) -> pd.DataFrame:
+    """The day ranges ``[lo, hi)`` (day numbers) merged per series: series, lo, hi (days)."""
+    order = np.lexsort((lo, series))
+    rows: list[list[int]] = []
+    for sid, a, b in zip(
+        series[order].tolist(), lo[order].tolist(), hi[order].tolist(), strict=True
+    ):
+        if rows and rows[-1][0] == sid and a <= rows[-1][2]:
+            rows[-1][2] = max(rows[-1][2], b)
+        else:
+            rows.append([sid, a, b])
+    arr = np.array(rows, dtype="int64").reshape(-1, 3)
+    return pd.DataFrame(
+        {
+            "series": arr[:, 0],
+            "lo": arr[:, 1].astype("datetime64[D]").astype("datetime64[us]"),
+            "hi": arr[:, 2].astype("datetime64[D]").astype("datetime64[us]"),
+        }
+    )
+
+
 def _p_values(
     engine: Engine,
     params: Params,
@@ -360,9 +408,6 @@ def _p_values(
     out = {k: np.full(size, np.nan) for k in ("p_value", "expected", "inv_r", "rate_per_day")}
     if gaps.empty:
         return out
-    ids = sorted({int(x) for x in gaps["series"]})
-    table = engine.execute(day_hour_expr(engine, params, scope, ids))
-    per_series = {int(k): _SeriesDays(f) for k, f in table.groupby("series")}
     span = int(lookback_days)
     starts = gaps["start"].to_numpy(dtype="datetime64[us]")
     ends = gaps["end"].to_numpy(dtype="datetime64[us]")
@@ -371,20 +416,16 @@ def _p_values(
     lo = np.maximum(day - span, first)
     eligible = (day - lo) >= min_lookback_days
     series = gaps["series"].to_numpy(dtype="int64")
-    for sid, sd in per_series.items():
-        idx = np.flatnonzero((series == sid) & eligible)
-        if idx.size == 0:
-            continue
-        cols = np.arange(span)
-        valid = cols[None, :] < (day[idx] - lo[idx])[:, None]
-        pos = lo[idx][:, None] + cols[None, :] - sd.first
-        n = sd.daily.size
-        inside = (pos >= 0) & (pos < n)
-        daily = np.where(inside, sd.daily[np.clip(pos, 0, n - 1)], 0.0)
-        hours = (
-            sd.hours_cum[np.clip(day[idx] - sd.first, 0, n)]
-            - sd.hours_cum[np.clip(lo[idx] - sd.first, 0, n)]
-        )
+    if not eligible.any():
+        return out
+    spans = _lookback_spans(series[eligible], lo[eligible], day[eligible])
+    table = engine.execute(day_hour_expr(engine, params, scope, [], spans))
+    if table.empty:
+        return out
+    dense = _DenseDays(table)
+    idx = np.flatnonzero(eligible & np.isin(series, dense.ids))
+    if idx.size:
+        daily, valid, hours = dense.lookback(series[idx], lo[idx], day[idx], span)
         res = stats.gap_p_values(starts[idx], ends[idx], lo[idx], daily, valid, hours)
         for key, values in res.items():
             out[key][idx] = values

@@ -39,7 +39,7 @@ def _status(base: int, period: int, ratio: float | None, threshold: float) -> st
 def _daily(engine: Engine, params: Params, span: DateRange, outlet_ids: list[int]) -> pd.DataFrame:
     d = counted_days(engine.daily(), params)
     d = d.filter(d.day >= span.ts_start, d.day < span.ts_end, d.outlet_id.isin(outlet_ids))
-    return engine.execute(d.group_by(["outlet_id", "day"]).agg(n=d.n.sum()))
+    return engine.execute(d.group_by(["outlet_id", "day"]).agg(n=d.n.sum().cast("int64")))
 
 
 def _changes(
@@ -91,8 +91,8 @@ def measure(
     in_per = (d.day >= per.ts_start) & (d.day < per.ts_end)
     t = d.filter(in_base | in_per).mutate(in_base=in_base, in_per=in_per)
     agg = t.group_by("oid").agg(
-        base_n=t.n.sum(where=t.in_base).fill_null(0),
-        period_n=t.n.sum(where=t.in_per).fill_null(0),
+        base_n=t.n.sum(where=t.in_base).fill_null(0).cast("int64"),
+        period_n=t.n.sum(where=t.in_per).fill_null(0).cast("int64"),
     )
     df = engine.execute(agg)
     names = engine.outlet_names().set_index("outlet_id")

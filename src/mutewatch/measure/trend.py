@@ -402,7 +402,7 @@ def observed_window(eng: Engine, params: Params) -> tuple[date | None, date | No
 def daily_counts(eng: Engine, params: Params) -> dict[date, int]:
     """Counted posts per UTC day (one Ibis aggregation on the engine)."""
     d = counted_days(eng.daily(), params)
-    expr = d.group_by("day").aggregate(n=d.n.sum())
+    expr = d.group_by("day").aggregate(n=d.n.sum().cast("int64"))
     df = eng.execute(expr)
     return {pd.Timestamp(d).date(): int(n) for d, n in zip(df["day"], df["n"], strict=True)}
 
