@@ -40,7 +40,7 @@ from mutewatch.errors import InputError, NotFoundError, StoreError, UsageError
 from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import Policy, load_policy
-from mutewatch.store.schema import migrate
+from mutewatch.store.schema import current_version, migrate
 
 MIGRATIONS: list[str] = [
     """
@@ -251,8 +251,12 @@ class GatewayAccess:
 
     def write(self, fn: Callable[[Con], T]) -> T:
         def job(store: Any) -> T:
-            if self._migrated is not store.con:  # once per writer session (the gateway's
-                migrate_moderation(store.con)  # migrators also run it when it opens one)
+            if self._migrated is not store.con:  # once per writer session: the gateway's
+                # migrators ran migrate_moderation when it opened the store; only if that
+                # failed is it run here, so its error reaches the caller (a version check is
+                # one query; migrating again cost about 7 ms per session)
+                if current_version(store.con, "moderate") < len(MIGRATIONS):
+                    migrate_moderation(store.con)
                 self._migrated = store.con
             result = _transaction(store.con, fn)
             # runs in the writer thread: any snapshot numbered above this one includes the write
