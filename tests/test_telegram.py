@@ -244,3 +244,21 @@ def test_host_classes_in_sql_match_classify_host() -> None:
     found = dict(con.execute(f"SELECT h, {sql} FROM unnest(?::VARCHAR[]) t(h)", [hosts]).fetchall())
     assert found == {h: classify_host(h or None) for h in hosts}
     assert con.execute(f"SELECT {sql} FROM (SELECT NULL::VARCHAR AS h)").fetchone() == ("other",)
+
+
+def test_urls_spelled_out_in_plain_text_are_links_on_both_paths(tmp_path: Path) -> None:
+    message = {"type": "message", "date_unixtime": "1700000000", "from": "Example"}
+    export = {
+        "name": "Example",
+        "type": "public_channel",
+        "id": 42,
+        "messages": [
+            {**message, "id": 1, "text": "see https://files.example/a, then more"},
+            {**message, "id": 2, "text": "no link here"},
+        ],
+    }
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export, indent=1))
+    fast, slow = posts(read_fast(path)), posts(read_slow(path))
+    assert fast[1].links == slow[1].links == ["https://files.example/a"]
+    assert fast[2].links == slow[2].links == []

@@ -292,14 +292,17 @@ def _block_records(
     chat: Chat, messages: list[Message], base: int, zone: ZoneInfo
 ) -> Iterator[Item]:
     """Ordinary messages become one PostBatch built column by column; the rest one by one."""
-    plain: list[Message] = []
-    positions: list[int] = []
-    for i, m in enumerate(messages):
-        if m.type == "message" and m.date_unixtime is not None:
-            plain.append(m)
-            positions.append(base + i)
-        else:
-            yield from _records_of(chat, m, base + i, zone, None)
+    ordinary = [m.type == "message" and m.date_unixtime is not None for m in messages]
+    if all(ordinary):
+        plain, positions = messages, list(range(base, base + len(messages)))
+    else:
+        plain, positions = [], []
+        for i, (m, is_ordinary) in enumerate(zip(messages, ordinary, strict=True)):
+            if is_ordinary:
+                plain.append(m)
+                positions.append(base + i)
+            else:
+                yield from _records_of(chat, m, base + i, zone, None)
     try:
         seconds = [int(m.date_unixtime) for m in plain]  # type: ignore[arg-type]
         careful = not all(_MIN_UNIX <= t <= _MAX_UNIX for t in seconds)
@@ -317,15 +320,13 @@ def _batch_of(
     chat: Chat, msgs: list[Message], positions: list[int], seconds: list[int]
 ) -> PostBatch:
     n = len(msgs)
-    texts: list[str] = []
+    texts = [m.text for m in msgs]
     links: list[tuple[int, str]] = []
-    for m in msgs:
-        if isinstance(m.text, str):
-            texts.append(m.text)
-        else:
-            text, found = _plain_text(m.text)
-            texts.append(text)
-            links.extend((m.id, url) for url in found)
+    # Entity arrays, and plain texts that spell out a URL, need a closer look.
+    for i in [i for i, t in enumerate(texts) if not isinstance(t, str) or "://" in t]:
+        text, found = _plain_text(texts[i])
+        texts[i] = text
+        links.extend((msgs[i].id, url) for url in found)
     table = pa.table(
         {
             "position": pa.array(positions, pa.int64()),
@@ -497,18 +498,14 @@ def _timestamp(m: Message, zone: ZoneInfo) -> tuple[datetime | None, bool]:
 def _plain_text(text: str | list[str | Entity]) -> tuple[str, list[str]]:
     if isinstance(text, str):
         return text, find_urls(text) if "://" in text else []
-    parts: list[str] = []
-    links: list[str] = []
-    for piece in text:
-        if isinstance(piece, str):
-            parts.append(piece)
-            continue
-        parts.append(piece.text)
-        if piece.type == "link":
-            links.append(piece.text)
-        elif piece.type == "text_link" and piece.href:
-            links.append(piece.href)
-    return "".join(parts), links
+    plain = "".join([piece if isinstance(piece, str) else piece.text for piece in text])
+    links = [
+        (piece.href or "") if piece.type == "text_link" else piece.text
+        for piece in text
+        if not isinstance(piece, str)
+        and (piece.type == "link" or (piece.type == "text_link" and piece.href))
+    ]
+    return plain, links
 
 
 def _media(m: Message) -> tuple[str, str | None]:
