@@ -196,10 +196,10 @@ def test_false_names_are_rejected(name: str) -> None:
 
 def test_held_out_real_names_from_many_cultures_mostly_pass() -> None:
     # names-4 holds (never rejects) a name with no known given name or an implausible unknown
-    # word: 8 of these 107 (7.5%) are held for a human, e.g. a given name no list knows
-    # ("Kagiso", "Nalesoni"). The larger set in tests/moderate_names publishes 98.5%.
+    # word: 6 of these 107 (5.6%) are held for a human, e.g. a given name no list knows
+    # ("Kagiso", "Nalesoni"). The set in tests/moderate_names is larger.
     failed = [n for n in HELD_OUT_REAL if max(assess(n).fantasy, assess(n).false) >= names.HOLD]
-    assert len(failed) / len(HELD_OUT_REAL) <= 0.08, failed
+    assert len(failed) / len(HELD_OUT_REAL) <= 0.06, failed
     rejected = [n for n in HELD_OUT_REAL if max(assess(n).fantasy, assess(n).false) >= names.REJECT]
     assert rejected == []
 

@@ -72,8 +72,21 @@ def test_unknown_given_name_is_held_with_its_rule() -> None:
 def test_family_name_first_order_publishes() -> None:
     for name in ("Nguyen Van Minh", "Kim Ji-hoon", "Wang Fang"):
         assert _published(name), assess(name)
-    # a known given name last does not rescue a first word that is not a surname
-    assert not _published("Qzxwvt Fang")
+    assert _published("Kaņeps, Lūcija") == _published("Lūcija Kaņeps")
+    assert _published("Smith, John") and _published("Sanford D. Bishop, Jr.")
+
+
+def test_scripts_without_latin_letters_are_not_mistaken_for_handles() -> None:
+    # Hangul decomposes into jamo, Indic scripts carry vowel signs and zero-width joiners.
+    for name in ("장민재", "王 伟", "पुरुषोत्तम उपाध्याय", "श्रीमती निर्मला गुप\u200dता"):
+        r = assess(name)
+        assert max(r.fantasy, r.false) < names.HOLD, r
+
+
+def test_fictional_word_that_a_name_list_knows_is_held_not_rejected() -> None:
+    r = assess("Shmi Skywalker")
+    assert names.HOLD <= r.fantasy < names.REJECT, r
+    assert assess("Luke Skywalker").fantasy >= names.REJECT
 
 
 def test_implausible_unknown_word_is_held_with_evidence() -> None:
