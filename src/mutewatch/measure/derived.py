@@ -29,7 +29,8 @@ only while the signature matches the store (``fresh``); otherwise it evaluates t
 same expressions on the fly, as Spark always does, so answers never depend on whether the
 tables are current. ``Engine.open`` refreshes stale tables by itself when it can have the
 store to itself for a moment (it opens it read-write only when no other connection holds
-it; set ``MUTEWATCH_MEASURE_REFRESH=0`` to never write). Ingest and ``outlets load`` keep
+it; set ``MUTEWATCH_MEASURE_REFRESH=0`` to never write, ``MUTEWATCH_MEASURE_DERIVED=0`` to
+never use the tables). Ingest and ``outlets load`` keep
 them current with one call: ``mutewatch.measure.derived.refresh(store.con)``.
 
 Writes that change posts without changing any of the signature's parts (an UPDATE of
@@ -268,6 +269,12 @@ def fresh(con: duckdb.DuckDBPyConnection) -> bool:
 def refresh_allowed() -> bool:
     """False when ``MUTEWATCH_MEASURE_REFRESH=0``: measurements then never write."""
     return os.environ.get("MUTEWATCH_MEASURE_REFRESH", "1") != "0"
+
+
+def use_allowed() -> bool:
+    """False when ``MUTEWATCH_MEASURE_DERIVED=0``: measurements then never read the
+    materialised tables (and never refresh them); everything is evaluated on the fly."""
+    return os.environ.get("MUTEWATCH_MEASURE_DERIVED", "1") != "0"
 
 
 # --------------------------------------------------------------------------- refresh

@@ -108,7 +108,7 @@ def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
                 ) from exc
             time.sleep(0.1)
     con.execute("SET TimeZone = 'UTC'")
-    listed = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
     have = {row[0] for row in listed}
     missing = [t for t in TABLES if t not in have]
     if missing:
@@ -130,6 +130,8 @@ def _connect_with_derived(store_path: Path) -> tuple[duckdb.DuckDBPyConnection, 
     from mutewatch.measure import derived
 
     con = _connect_duckdb(store_path)
+    if not derived.use_allowed():
+        return con, False
     if derived.fresh(con):
         return con, True
     if not derived.refresh_allowed() or _access_mode(con) != "read_only":

@@ -19,6 +19,7 @@ All counting (including distinct counts) is done by Ibis expressions on the shar
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -93,27 +94,35 @@ def _per_period(eng: Engine, params: Params, every: str, top: int) -> dict[date,
     df = eng.execute(
         t.group_by(["bucket", "host_class", "host"]).aggregate(links=t.n.sum().cast("int64"))
     )
-    out: dict[date, dict[str, Any]] = {}
-    for b, group in df.groupby("bucket", sort=True):
-        by_class = group.groupby("host_class", sort=True).agg(
-            links=("links", "sum"), hosts=("host", "nunique")
-        )
-        named = group[group["host"].notna()].sort_values(["links", "host"], ascending=[False, True])
-        stamp: date = pd.Timestamp(b).date()
-        out[stamp] = {
-            "links": int(group["links"].sum()),
-            "hosts": int(group["host"].dropna().nunique()),
-            "host_classes": int(group["host_class"].nunique()),
-            "by_class": {
-                str(c): {"links": int(r["links"]), "hosts": int(r["hosts"])}
-                for c, r in by_class.iterrows()
-            },
-            "top_hosts": [
-                {"host": str(h), "links": int(n)}
-                for h, n in zip(named["host"][:top], named["links"][:top], strict=True)
-            ],
-        }
-    return out
+    rows: dict[date, list[tuple[str, str | None, int]]] = defaultdict(list)
+    buckets = df["bucket"].to_numpy(dtype="datetime64[D]").tolist()
+    hosts = [None if pd.isna(h) else str(h) for h in df["host"].tolist()]
+    for b, c, h, n in zip(
+        buckets, df["host_class"].tolist(), hosts, df["links"].tolist(), strict=True
+    ):
+        rows[b].append((str(c), h, int(n)))
+    return {b: _period_row(rows[b], top) for b in sorted(rows)}
+
+
+def _period_row(rows: list[tuple[str, str | None, int]], top: int) -> dict[str, Any]:
+    """One period from its (host class, host, links) rows (plain Python: a few rows)."""
+    by_class: dict[str, dict[str, Any]] = {}
+    for c, h, n in rows:
+        entry = by_class.setdefault(c, {"links": 0, "hosts": set()})
+        entry["links"] += n
+        if h is not None:
+            entry["hosts"].add(h)
+    named = sorted(((h, n) for _, h, n in rows if h is not None), key=lambda r: (-r[1], r[0]))
+    return {
+        "links": sum(n for _, _, n in rows),
+        "hosts": len({h for _, h, _ in rows if h is not None}),
+        "host_classes": len(by_class),
+        "by_class": {
+            c: {"links": by_class[c]["links"], "hosts": len(by_class[c]["hosts"])}
+            for c in sorted(by_class)
+        },
+        "top_hosts": [{"host": h, "links": n} for h, n in named[:top]],
+    }
 
 
 def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10) -> dict[str, Any]:

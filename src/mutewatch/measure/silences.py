@@ -336,19 +336,26 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
     share_sum = np.zeros(len(gaps))
     share_min = np.ones(len(gaps))
     share_max = np.zeros(len(gaps))
+    by_series: dict[int, Any] = {}
+    if scope == "outlet":
+        order = np.argsort(series, kind="stable")
+        keys, first_at = np.unique(series[order], return_index=True)
+        by_series = dict(zip(keys.tolist(), np.split(order, first_at[1:]), strict=True))
+    every_gap = np.arange(len(gaps))
     for r in chans.itertuples(index=False):
         key = (r.platform, r.account_id)
         if key not in windows:
             continue
-        mask = series == r.oid if scope == "outlet" else np.ones(len(gaps), dtype=bool)
-        if not mask.any():
+        mine = by_series.get(int(r.oid)) if scope == "outlet" else every_gap
+        if mine is None or not mine.size:
             continue
         merged = _merge(windows[key])
         lo, hi = merged[0][0], merged[-1][1]
-        relevant = mask & (starts < hi) & (ends > lo)
-        if not relevant.any():
+        idx = mine[(starts[mine] < hi) & (ends[mine] > lo)]  # the gaps this channel concerns
+        if not idx.size:
             continue
-        covered = _overlap(starts, ends, merged)
+        s_idx, e_idx = starts[idx], ends[idx]
+        covered = _overlap(s_idx, e_idx, merged)
         if key in holes:
             # missing ids inside covered time make that time unknown
             cut = [
@@ -357,12 +364,12 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
                 for w0, w1 in merged
                 if max(a, w0) < min(b, w1)
             ]
-            covered = covered - _overlap(starts, ends, _merge(cut))
-        share = np.where(relevant, covered / length, 0.0)
-        n_rel += relevant
-        share_sum += share
-        share_min = np.where(relevant, np.minimum(share_min, share), share_min)
-        share_max = np.where(relevant, np.maximum(share_max, share), share_max)
+            covered = covered - _overlap(s_idx, e_idx, _merge(cut))
+        share = covered / length[idx]
+        n_rel[idx] += 1
+        share_sum[idx] += share
+        share_min[idx] = np.minimum(share_min[idx], share)
+        share_max[idx] = np.maximum(share_max[idx], share)
     labels = np.where(
         n_rel == 0,
         "none",
