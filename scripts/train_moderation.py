@@ -7,8 +7,11 @@ Usage::
 Each head is a logistic regression over all-MiniLM-L6-v2 sentence embeddings. Only rows whose
 text is NOT an evaluation row (sha1(text) % 5 != 0) are read for fitting, for choosing the
 regularisation (5-fold cross-validation) and for calibrating the relevance threshold.
-Embeddings are cached under /tmp/mutewatch-embeddings (never in the repo). On 2 cores the first
-run takes a few minutes (embedding about 12k texts); later runs take seconds.
+Embeddings (cut at ``models.MAX_TOKENS`` word pieces) are cached under
+/tmp/mutewatch-embeddings/<model>-<tokens>tok (never in the repo). On 2 cores the first run
+takes about 5 minutes (embedding about 7k texts); later runs take about a minute. The heads
+record the embedding they were fitted on (``embedding_tag``); the models refuse heads fitted
+on another one, so changing ``MAX_TOKENS`` means running this script again.
 
 Heads:
 - racist: identity attacks on race, ethnicity, national origin or religion. Positives: ETHOS
@@ -37,7 +40,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from mutewatch.moderate import datasets as ds
 from mutewatch.moderate.evaluate import embed_cached
-from mutewatch.moderate.models import HEADS_FILE
+from mutewatch.moderate.models import EMBEDDING_TAG, HEADS_FILE, MAX_TOKENS
 
 SEED = 20261129
 DAVIDSON_PER_CLASS = 1500
@@ -176,7 +179,8 @@ def fit_head(
 def _centred(vectors: np.ndarray, center: np.ndarray) -> np.ndarray:
     """Subtract the mean comment vector (the 'any comment' direction), then L2-normalise."""
     out = vectors - center
-    return out / np.linalg.norm(out, axis=-1, keepdims=True)
+    result: np.ndarray = out / np.linalg.norm(out, axis=-1, keepdims=True)
+    return result
 
 
 def _thread_sims(vec: np.ndarray, thread: np.ndarray) -> float:
@@ -185,7 +189,7 @@ def _thread_sims(vec: np.ndarray, thread: np.ndarray) -> float:
     return float(np.sort(thread @ vec)[::-1][:3].mean())
 
 
-def fit_relevance(data: Path) -> dict[str, float]:
+def fit_relevance(data: Path) -> dict[str, object]:
     """Calibrate P(off-topic | best similarity) on non-evaluation Fox News and SFU rows.
 
     For each article, its own comments are positives for relevance and every other article's
@@ -253,7 +257,9 @@ def main() -> None:
     out = {
         "meta": {
             "trained_on": "non-evaluation rows of ../shared/data/moderation",
-            "embedding": "all-MiniLM-L6-v2-onnx-int8, mean-pooled, L2-normalised",
+            "embedding": f"all-MiniLM-L6-v2-onnx-int8, first {MAX_TOKENS} word pieces,"
+            " mean-pooled, L2-normalised",
+            "embedding_tag": EMBEDDING_TAG,
             "script": "scripts/train_moderation.py",
             "seed": SEED,
             "relevance": fit_relevance(args.data),

@@ -138,3 +138,21 @@ def test_topic_reads_article_thread_and_parent_in_one_query(tmp_path: Path) -> N
     assert _topic(con, "a1", None).parent is None
     with pytest.raises(NotFoundError):
         _topic(con, "nope", None)
+
+
+def test_heads_fitted_on_another_embedding_are_refused(tmp_path: Path) -> None:
+    import json
+
+    from mutewatch.errors import EngineError
+    from mutewatch.moderate.models import EMBEDDING_TAG, HEADS_FILE, Heads
+
+    data = json.loads(HEADS_FILE.read_text(encoding="utf-8"))
+    data["meta"]["embedding_tag"] = EMBEDDING_TAG
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(data), encoding="utf-8")
+    assert "racist" in Heads(good).names()
+    data["meta"]["embedding_tag"] = "all-MiniLM-L6-v2-onnx-int8-256tok"
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(EngineError, match="256tok"):
+        Heads(stale)

@@ -219,6 +219,13 @@ class Heads:
         data = json.loads(path.read_text(encoding="utf-8"))
         self.version = f"heads@{_sha12(path)}"
         self.meta: dict[str, Any] = data.get("meta", {})
+        fitted_on = self.meta.get("embedding_tag", EMBEDDING_TAG)
+        if fitted_on != EMBEDDING_TAG:
+            raise EngineError(
+                f"the moderation weights {path} were fitted on {fitted_on} embeddings, but this"
+                f" embedder makes {EMBEDDING_TAG} (MAX_TOKENS changed?)",
+                hint="re-run scripts/train_moderation.py to refit them",
+            )
         self._heads = {
             name: Head(
                 name=name,
