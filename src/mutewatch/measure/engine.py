@@ -379,8 +379,23 @@ class Engine:
 
     def outlet_names(self) -> pd.DataFrame:
         """outlet_id, name, official, registered of every outlet (small, fetched eagerly)."""
-        o = self.table("outlets")
-        return self.execute(o.select("outlet_id", "name", "official", "registered"))
+        return self.read("outlets", "outlet_id", "name", "official", "registered")
+
+    def read(self, name: str, *columns: str) -> pd.DataFrame:
+        """Columns of a small table of the store, whole (no SQL to compile on DuckDB; nullable
+        integers come back as floats with NaN, as from Arrow)."""
+        expr = self.table(name).select(*columns)
+        if self.kind != "duckdb":
+            return self.execute(expr)
+        listed = ", ".join(f'"{c}"' for c in columns)
+        try:
+            frame = self.con.con.sql(f'SELECT {listed} FROM "{name}"').to_arrow_table().to_pandas()
+            return _normalise(frame)
+        except duckdb.Error as exc:
+            raise EngineError(
+                f"the duckdb engine failed on {self.source}: {exc}",
+                hint="check the store is a current mutewatch store",
+            ) from exc
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
         """Run an expression; timestamps come back as naive ``datetime64[us]`` (UTC)."""
@@ -417,16 +432,20 @@ class Engine:
         self.close()
 
 
-def _duckdb_frame(con: Any, expr: ir.Table) -> pd.DataFrame:
+def _duckdb_frame(con: Any, expr: ir.Table, arrow: Any = None) -> pd.DataFrame:
     """``con.execute(expr)`` with the Arrow result cast to the expression's schema first.
 
     Same frame as ibis' DuckDB ``execute``, which turns DuckDB's sums (HUGEINT, i.e.
     decimals in Arrow) into Python Decimals one by one; ``to_pyarrow`` casts them in Arrow.
+    ``arrow``: the result, already fetched (by plain SQL), to convert the same way.
     """
     import pyarrow.types as pat
-    from ibis.backends.duckdb.converter import DuckDBPandasData
+    from ibis.backends.duckdb.converter import DuckDBPandasData, DuckDBPyArrowData
 
-    table = con.to_pyarrow(expr)
+    if arrow is None:
+        table = con.to_pyarrow(expr)
+    else:
+        table = expr.__pyarrow_result__(arrow, data_mapper=DuckDBPyArrowData)
     df = pd.DataFrame(
         {
             name: (

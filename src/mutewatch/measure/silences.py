@@ -35,7 +35,9 @@ Method:
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -52,6 +54,7 @@ from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import SCOPES, Params, iso
 
 _US_PER_HOUR = 3_600_000_000
+_FEW_SPANS = 32  # lookback spans given as predicates; more are joined
 
 
 def all_gaps_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
@@ -182,7 +185,19 @@ def day_hour_expr(
     d = _series_days(engine, params, scope)
     if scope == "outlet" and spans is None:
         d = d.filter(d.series.isin(series_ids))
-    if spans is not None:
+    if spans is not None and len(spans) <= _FEW_SPANS:
+        d = d.filter(
+            functools.reduce(
+                operator.or_,
+                [
+                    (d.series == int(sid)) & (d.day >= lo) & (d.day < hi)
+                    for sid, lo, hi in spans.itertuples(index=False)
+                ],
+            )
+        )
+    elif spans is not None:
+        # the overall range first: the per-day table is sorted by day, so it prunes
+        d = d.filter(d.day >= spans["lo"].min(), d.day < spans["hi"].max())
         m = ibis.memtable(spans.rename(columns={"series": "mseries"}))
         d = d.join(m, [d.series == m.mseries, d.day >= m.lo, d.day < m.hi]).select(d)
     hours = {f"h{h}": d[f"h{h}"].sum().cast("int64") for h in range(24)}
@@ -263,16 +278,16 @@ class _DenseDays:
 
 def _channels(engine: Engine, params: Params) -> pd.DataFrame:
     """Accounts with their outlet and officialness (small)."""
-    a = engine.table("accounts")
-    o = engine.table("outlets")
-    j = a.left_join(o, a.outlet_id == o.outlet_id)
-    df = engine.execute(
-        j.select(
-            platform=j.platform,
-            account_id=j.account_id,
-            oid=a.outlet_id.fill_null(-1),
-            official=o.official.fill_null(False),
-        )
+    a = engine.read("accounts", "platform", "account_id", "outlet_id")
+    o = engine.read("outlets", "outlet_id", "official")
+    j = a.merge(o, on="outlet_id", how="left")
+    df = pd.DataFrame(
+        {
+            "platform": j["platform"],
+            "account_id": j["account_id"],
+            "oid": j["outlet_id"].fillna(-1).astype("int64"),
+            "official": j["official"].fillna(False).astype(bool),
+        }
     )
     if params.of == "official":
         df = df[df["official"]]
@@ -311,12 +326,8 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
     )
     if gaps.empty:
         return out
-    cov = engine.execute(
-        engine.table("coverage").select("platform", "account_id", "first_time", "last_time")
-    ).dropna()
-    idg = engine.execute(
-        engine.table("id_gaps").select("platform", "account_id", "after_ts", "before_ts")
-    )
+    cov = engine.read("coverage", "platform", "account_id", "first_time", "last_time").dropna()
+    idg = engine.read("id_gaps", "platform", "account_id", "after_ts", "before_ts")
     chans = _channels(engine, params)
     windows: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in cov.itertuples(index=False):
