@@ -30,6 +30,7 @@ computed as ``ts.delta(prev, unit="microsecond")`` (whole seconds differ between
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -65,6 +66,8 @@ LOCK_WAIT = float(os.environ.get("MUTEWATCH_LOCK_WAIT", "20"))
 EXPORT_FORMAT = 1
 
 __all__ = ["TABLES", "Engine", "cached_export_dir", "export_parquet", "spark_session"]
+
+log = logging.getLogger(__name__)
 
 _SPARK_LOCK = threading.Lock()
 _SPARK: Any = None
@@ -139,12 +142,14 @@ def _connect_with_derived(store_path: Path) -> tuple[duckdb.DuckDBPyConnection, 
     con.close()
     try:
         writer = duckdb.connect(str(store_path))
-    except (duckdb.ConnectionException, duckdb.IOException):
+    except duckdb.Error:  # held by another connection, or not writable
         return _connect_duckdb(store_path), False
     try:
         writer.execute("SET TimeZone = 'UTC'")
         if not derived.fresh(writer):
             derived.refresh(writer)
+    except duckdb.Error as exc:  # e.g. a full disk: measure without the tables
+        log.warning("could not refresh the derived tables of %s: %s", store_path, exc)
     finally:
         writer.close()
     con = _connect_duckdb(store_path)
