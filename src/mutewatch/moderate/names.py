@@ -60,10 +60,7 @@ MAX_NAME_CHARS = 200
 
 LISTS_FILE = "names_lists.json"
 KNOWN_FILE = "names_known.npz"
-CHARMODEL_FILE = "names_charmodel.npz"
-"""Legacy: what ``scripts/train_language.py --names`` writes; names-4 no longer reads it."""
 MULTICULTURAL_FILE = "names_multicultural.json"
-CHAR_DIM = 1 << 16
 LM_DIM = 1 << 20
 LM_ORDER = 4
 LM_VOCAB = 40
@@ -276,18 +273,6 @@ def _load_known() -> _Known:
 
 def _known() -> _Known:
     return _once("known", _load_known)
-
-
-def token_features(token: str) -> dict[int, float]:
-    """L2-normalised hashed char 2..4-grams of one folded name word, with ^ and $ marks."""
-    padded = f"^{token}$"
-    counts: dict[int, float] = {}
-    for n in (2, 3, 4):
-        for i in range(len(padded) - n + 1):
-            b = zlib.crc32(padded[i : i + n].encode("utf-8")) & (CHAR_DIM - 1)
-            counts[b] = counts.get(b, 0.0) + 1.0
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-    return {b: v / norm for b, v in counts.items()}
 
 
 def content_tokens(folded: str) -> list[str]:
