@@ -55,12 +55,15 @@ def _changes(
         return {}
     daily = _daily(engine, params, span, ids)
     days = pd.date_range(span.start, span.end, freq="D")
-    index = {d: i for i, d in enumerate(days)}
+    oids = daily["outlet_id"].to_numpy(dtype="int64")
+    pos = daily["day"].to_numpy(dtype="datetime64[D]") - np.datetime64(span.start, "D")
+    pos = pos.astype("int64")
+    counts = daily["n"].to_numpy(dtype=float)
     out: dict[int, dict[str, Any]] = {}
-    for oid, frame in daily.groupby("outlet_id"):
+    for oid in np.unique(oids).tolist():
         series = np.zeros(len(days))
-        for day, n in zip(frame["day"], frame["n"], strict=True):
-            series[index[pd.Timestamp(day)]] = n
+        mine = oids == oid
+        series[pos[mine]] = counts[mine]
         found = stats.main_change(series, _DIRECTION[statuses[int(oid)]], min_size=min_size)
         if found:
             found["at"] = iso(days[found.pop("index")].to_pydatetime())
