@@ -90,8 +90,10 @@ def _flags(p: ir.Table) -> dict[str, Any]:
     return {"off": p.official.fill_null(False), "fwd": p.forwarded_from.notnull()}
 
 
-def daily_expr(table: Tables) -> ir.Table:
-    """Posts per outlet, off, fwd and UTC day: n, first, last, h0..h23 (see module doc)."""
+def daily_expr(table: Tables, hours: bool = True) -> ir.Table:
+    """Posts per outlet, off, fwd and UTC day: n, first, last, h0..h23 (see module doc).
+
+    ``hours=False`` leaves out h0..h23 (cheaper when evaluated on the fly without them)."""
     p = table("posts")
     t = p.select(
         outlet_id=p.outlet_id,
@@ -100,9 +102,9 @@ def daily_expr(table: Tables) -> ir.Table:
         hour=p.ts.hour(),
         ts=p.ts,
     )
-    hours = {f"h{h}": t.count(where=t.hour == h) for h in range(24)}
+    per_hour = {f"h{h}": t.count(where=t.hour == h) for h in range(24)} if hours else {}
     return t.group_by(["outlet_id", "off", "fwd", "day"]).agg(
-        n=t.count(), first=t.ts.min(), last=t.ts.max(), **hours
+        n=t.count(), first=t.ts.min(), last=t.ts.max(), **per_hour
     )
 
 

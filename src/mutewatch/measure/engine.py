@@ -335,12 +335,13 @@ class Engine:
             self._tables[name] = self.con.table(name)
         return self._tables[name]
 
-    def daily(self) -> ir.Table:
-        """``derived.daily_expr``: materialised when current, else evaluated on the fly."""
+    def daily(self, hours: bool = False) -> ir.Table:
+        """``derived.daily_expr``: materialised when current, else evaluated on the fly
+        (with the hour-of-day columns only when ``hours``)."""
         from mutewatch.measure import derived
 
         table = self.derived_table(derived.DAILY)
-        return table if table is not None else derived.daily_expr(self.table)
+        return table if table is not None else derived.daily_expr(self.table, hours)
 
     def link_days(self) -> ir.Table:
         """``derived.links_expr``: materialised when current, else evaluated on the fly."""

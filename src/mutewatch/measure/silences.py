@@ -158,9 +158,9 @@ def network_gaps(engine: Engine, params: Params, min_hours: float) -> pd.DataFra
     )
 
 
-def _series_days(engine: Engine, params: Params, scope: str) -> ir.Table:
+def _series_days(engine: Engine, params: Params, scope: str, hours: bool = False) -> ir.Table:
     """Counted rows of the per-day relation with their series (outlet, -1, or 0)."""
-    d = counted_days(engine.daily(), params)
+    d = counted_days(engine.daily(hours), params)
     series = d.outlet_id.fill_null(-1) if scope == "outlet" else ibis.literal(0)
     return d.mutate(series=series.cast("int64"))
 
@@ -182,7 +182,7 @@ def day_hour_expr(
 
     ``spans`` (series, lo, hi: naive UTC days) keeps only the days in ``[lo, hi)``.
     """
-    d = _series_days(engine, params, scope)
+    d = _series_days(engine, params, scope, hours=True)
     if scope == "outlet" and spans is None:
         d = d.filter(d.series.isin(series_ids))
     if spans is not None and len(spans) <= _FEW_SPANS:
