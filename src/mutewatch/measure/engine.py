@@ -360,7 +360,16 @@ class Engine:
             return table.filter(
                 table.scope == family[0], table.of == family[1], table.fwd == family[2]
             )
-        return derived.long_gaps_expr(self.table, *family)
+        if self.kind != "duckdb":
+            return derived.long_gaps_expr(self.table, *family)
+        # every gap once, in a temporary table (allowed read-only): the record reads it
+        # three times, which DuckDB would otherwise compute three times
+        name = f"_mw_gaps_{scope}_{family[1]}_{int(include_forwards)}"
+        if name not in self._tables:
+            every = ibis.to_sql(derived.all_gaps_expr(self.table, *family), dialect="duckdb")
+            self.con.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {every}")
+            self._tables[name] = self.con.table(name)
+        return derived.long_gaps_expr(self.table, *family, gaps=self._tables[name])
 
     def posts(self, params: Params) -> ir.Table:
         """Counted posts: ``posts`` filtered by ``--of``, ``--include-forwards`` and dates.
