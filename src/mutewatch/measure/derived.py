@@ -11,13 +11,14 @@ instead of millions. Each is one Ibis expression over the store's tables:
   ``--to``) is a filter on ``off``, ``fwd`` and ``day``, so output, outlet status, change
   points and the silence p-values are sums over these rows.
 * ``measure_gaps`` (``long_gaps_expr``): every gap of at least ``LONG_GAP_HOURS`` (1 h)
-  between consecutive counted posts, for each scope (network; outlet, per outlet and
-  officialness) and each choice of ``--of`` (network) / ``--include-forwards``, over the
-  whole record, with ``prior_max_us``: the longest earlier gap of the series (gaps of any
-  length). It is exact: gaps shorter than an hour only matter before the series' first long
-  gap, and their maximum there is one aggregate (``m0``); after it, the running maximum of
-  the long gaps is the record. Silences of ``--min-hours`` >= 1 without ``--from``/``--to``
-  are a filter on these rows.
+  between consecutive counted posts over the whole record, with ``prior_max_us``: the
+  longest earlier gap of the series (gaps of any length). It is exact: gaps shorter than an
+  hour only matter before the series' first long gap, and their maximum there is one
+  aggregate (``m0``); after it, the running maximum of the long gaps is the record. Kept
+  for the families ``gap_families`` names (network: official releases; outlet: per outlet
+  and officialness, forwards left out); other families are the same expression evaluated
+  on the fly. Silences of ``--min-hours`` >= 1 without ``--from``/``--to`` are a filter on
+  these rows; other silences are measured from the posts as before.
 * ``measure_links`` (``links_expr``): links of posts per ``off``, ``fwd``, the post's UTC
   day, the link's UTC day, host class and host: links, first and last link time.
 
