@@ -265,8 +265,11 @@ def _state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def fresh(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the store holds derived tables built from what it holds now."""
-    state = _state(con)
-    return bool(state) and state.get("signature") == signature(con)
+    try:
+        state = _state(con)
+        return bool(state) and state.get("signature") == signature(con)
+    except duckdb.CatalogException:  # a store from before a table the signature reads
+        return False
 
 
 def refresh_allowed() -> bool:
