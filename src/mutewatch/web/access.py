@@ -197,6 +197,7 @@ class StoreGateway:
         self._stop = threading.Event()
         self._snapshot_ready = threading.Event()
         self.last_refresh_error: str | None = None
+        self._derived_asked: str | None = None  # data version whose tables were asked for
         self.stats = {"snapshots": 0, "write_sessions": 0, "jobs": 0, "busy_retries": 0}
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -455,9 +456,36 @@ class StoreGateway:
             log.warning("snapshot of %s failed: %s", self.store_path, exc)
         finally:
             guard.close()
+        self._ask_for_derived_tables()
+
+    def _ask_for_derived_tables(self) -> None:
+        """After a change made elsewhere (a CLI ingest), let the writer bring the measurement
+        tables up to date once, so that snapshots carry them (else measured on the fly)."""
+        from mutewatch.measure import derived
+
+        snap = self._current
+        if snap is None or snap.con is None or snap.data_version == self._derived_asked:
+            return
+        if not (derived.use_allowed() and derived.refresh_allowed()):
+            return
+        self._derived_asked = snap.data_version
+        if not derived.fresh(snap.con.cursor()):
+            self._queue.put(_Job(lambda store: None, Future(), time.monotonic() + 60, False))
+
+    def _refresh_derived_tables(self, store: Store) -> None:
+        from mutewatch.measure import derived
+
+        if not (derived.use_allowed() and derived.refresh_allowed()):
+            return
+        try:
+            if not derived.fresh(store.con):
+                derived.refresh(store.con)
+        except Exception as exc:  # noqa: BLE001 - measurements then run on the fly
+            log.warning("measurement tables of %s not refreshed: %s", self.store_path, exc)
 
     def _snapshot_from_writer(self, store: Store) -> None:
-        """Checkpoint and copy while this process holds the write lock."""
+        """Refresh the measurement tables, checkpoint and copy, holding the write lock."""
+        self._refresh_derived_tables(store)
         try:
             store.con.execute("CHECKPOINT")
         except duckdb.Error as exc:  # the WAL is copied along instead
