@@ -14,7 +14,7 @@ Formats register by name in ``FORMATS``; each is a function ``(fh, path, options
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mutewatch.errors import InputError, UsageError
 from mutewatch.ingest import feeds, tabular, telegram
-from mutewatch.ingest.readahead import gc_paused, read_ahead
+from mutewatch.ingest.parallel import gc_paused, read_in_worker, worker_allowed
 from mutewatch.model import Item, NameSeen, PostBatch, Record
 from mutewatch.store import Store
 from mutewatch.store.writer import Counts, SourceWriter
@@ -214,19 +214,24 @@ def ingest_file(
 ) -> FileReport:
     """Read one file into the store, batch by batch, resuming an interrupted run."""
     size = path.stat().st_size
-    with path.open("rb") as fh, gc_paused():
-        # The first batches are parsed while the file is hashed, later ones while the
-        # store writes: parsing holds the GIL, hashing and DuckDB release it.
-        batches = read_ahead(_batches(FORMATS[fmt](fh, path, options), fh))
-        try:
-            writer = SourceWriter(store, str(path), fmt, sha256_of(path), size)
+
+    def parsed() -> Generator[tuple[list[Record], list[NameSeen], int, int], None, None]:
+        with path.open("rb") as fh, gc_paused():
+            yield from _batches(FORMATS[fmt](fh, path, options), fh)
+
+    # In a reader process, the first batches are parsed while this one hashes the file,
+    # and each later one while this one writes the one before.
+    batches = read_in_worker(parsed, str(path)) if worker_allowed() else parsed()
+    try:
+        writer = SourceWriter(store, str(path), fmt, sha256_of(path), size)
+        with gc_paused():
             for records, names, position_after, offset in batches:
                 writer.write(records, names, position_after)
                 if progress:
                     progress(path, offset, size)
-        finally:
-            batches.close()
-        writer.finish()
+    finally:
+        batches.close()
+    writer.finish()
     status = (
         "already ingested"
         if writer.state.previously_done
