@@ -1,8 +1,10 @@
-"""The server keeps the measurement tables of its snapshots current after outside changes."""
+"""The server and other processes: current measurement tables, and the store handed over."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -42,3 +44,38 @@ def test_snapshots_get_current_measurement_tables(demo_store: Path, tmp_path: Pa
         gateway.stop()
     with Store.open(path, read_only=True) as store:
         assert derived.fresh(store.con)
+
+
+WAITER = """
+import sys, time, duckdb
+from pathlib import Path
+from mutewatch.store import clear_waiting, note_waiting
+path, start = Path(sys.argv[1]), time.monotonic()
+while True:
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+        break
+    except duckdb.IOException:
+        note_waiting(path)
+        time.sleep(0.1)
+clear_waiting(path)
+print(round(time.monotonic() - start, 2))
+"""
+
+
+def test_the_server_lets_go_when_another_process_waits(tmp_path: Path) -> None:
+    path = tmp_path / "store.duckdb"
+    Store.open(path).close()
+    gateway = StoreGateway(path, cache_dir=tmp_path / "cache", linger=30.0, max_hold=60.0)
+    gateway.start()
+    try:
+        gateway.write(lambda store: store.con.execute("CREATE TABLE held (x INTEGER)"))
+        # the writer now lingers with the store open for up to 30 s, for more writes
+        waited = subprocess.run(
+            [sys.executable, "-c", WAITER, str(path)],
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        assert float(waited.stdout) < 10, waited.stdout
+        assert not Path(f"{path}.waiting").exists()
+    finally:
+        gateway.stop()

@@ -234,7 +234,8 @@ async def test_cli_ingest_runs_beside_the_server(
                 if await _posts(c, env) > before:
                     break
                 await asyncio.sleep(0.1)
-            assert await _posts(c, env) > before
+            gateway = app.state.gateway  # type: ignore[attr-defined]
+            assert await _posts(c, env) > before, (gateway.stats, gateway.last_refresh_error)
             assert served >= 5
     finally:
         app.state.gateway.stop()  # type: ignore[attr-defined]

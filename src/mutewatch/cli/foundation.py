@@ -24,7 +24,7 @@ from rich.table import Table
 from mutewatch.errors import StoreBusyError
 from mutewatch.ingest import IngestOptions, IngestReport, ingest
 from mutewatch.outlets import list_outlets, load_registry
-from mutewatch.store import Store
+from mutewatch.store import Store, clear_waiting, note_waiting
 
 console = Console(stderr=True)
 
@@ -35,14 +35,21 @@ def open_store(
 ) -> Iterator[Store]:
     """Open the --store, retrying for ``wait`` seconds while another process holds it."""
     deadline = time.monotonic() + wait
-    while True:
-        try:
-            store = Store.open(ctx.obj, read_only=read_only)
-            break
-        except StoreBusyError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.2)
+    waited = False
+    try:
+        while True:
+            try:
+                store = Store.open(ctx.obj, read_only=read_only)
+                break
+            except StoreBusyError:
+                if time.monotonic() >= deadline:
+                    raise
+                note_waiting(Path(ctx.obj))
+                waited = True
+                time.sleep(0.2)
+    finally:
+        if waited:
+            clear_waiting(Path(ctx.obj))
     try:
         yield store
     finally:

@@ -47,6 +47,7 @@ import pandas as pd
 
 from mutewatch.errors import EngineError, StoreBusyError, StoreError, UsageError
 from mutewatch.measure.params import ENGINES, Params
+from mutewatch.store import clear_waiting, note_waiting
 
 #: Tables of the store that measurements read (and that a Parquet export holds).
 TABLES = (
@@ -93,23 +94,30 @@ def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
             hint="run `mutewatch ingest PATH` or `mutewatch demo` first, or pass --store",
         )
     deadline = time.monotonic() + LOCK_WAIT
-    while True:
-        try:
-            con = duckdb.connect(str(store_path), read_only=True)
-            break
-        except duckdb.ConnectionException:
-            # this process already holds the file read-write (e.g. demo then findings)
-            con = duckdb.connect(str(store_path))
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
-            if time.monotonic() >= deadline:  # e.g. a long ingest; a refresh is brief
-                raise StoreBusyError(
-                    f"the store {store_path} is locked by another process",
-                    hint="wait for the running ingest to finish, or measure a copy of the store",
-                ) from exc
-            time.sleep(0.1)
+    waited = False
+    try:
+        while True:
+            try:
+                con = duckdb.connect(str(store_path), read_only=True)
+                break
+            except duckdb.ConnectionException:
+                # this process already holds the file read-write (e.g. demo then findings)
+                con = duckdb.connect(str(store_path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
+                if time.monotonic() >= deadline:  # e.g. a long ingest; a refresh is brief
+                    raise StoreBusyError(
+                        f"the store {store_path} is locked by another process",
+                        hint="wait for the running ingest to finish, or measure a copy",
+                    ) from exc
+                note_waiting(store_path)
+                waited = True
+                time.sleep(0.1)
+    finally:
+        if waited:
+            clear_waiting(store_path)
     con.execute("SET TimeZone = 'UTC'")
     listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
     have = {row[0] for row in listed}

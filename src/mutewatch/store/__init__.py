@@ -10,8 +10,9 @@ Library use::
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +30,33 @@ __all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "Store", "default_store_path", "is
 
 def default_store_path() -> Path:
     return Path(os.environ.get("MUTEWATCH_STORE", DEFAULT_STORE))
+
+
+# A process that finds the store locked says so in a file beside it, so that a holder that
+# could keep it (the web server between comments) lets go at once instead of at its limit.
+WAITER_SUFFIX = ".waiting"
+WAITER_FRESH_SECONDS = 30.0  # an older note is from a process that died while it waited
+
+
+def note_waiting(path: Path) -> None:
+    """Tell the store's holder that this process waits for the store (best effort)."""
+    with suppress(OSError):
+        Path(f"{path}{WAITER_SUFFIX}").write_text(str(os.getpid()), encoding="utf-8")
+
+
+def clear_waiting(path: Path) -> None:
+    """Withdraw the note (another waiter notes again on its next try)."""
+    with suppress(OSError):
+        Path(f"{path}{WAITER_SUFFIX}").unlink(missing_ok=True)
+
+
+def someone_waits(path: Path) -> bool:
+    """True while another process has noted that it waits for the store."""
+    try:
+        noted = Path(f"{path}{WAITER_SUFFIX}").stat().st_mtime
+    except OSError:
+        return False
+    return time.time() - noted < WAITER_FRESH_SECONDS
 
 
 class Store:

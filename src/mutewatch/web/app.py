@@ -4,7 +4,7 @@
     app = create_app(Path("mutewatch.duckdb"))
 
 Settings (keyword arguments): ``cache_dir`` (snapshots; default a temporary directory),
-``refresh_interval`` (s, 1.0), ``linger`` (s, 0.2), ``write_timeout`` (s, 30),
+``refresh_interval`` (s, 1.0), ``linger`` (s, 2.0), ``max_hold`` (s, 60), ``write_timeout`` (s, 30),
 ``pseudonym_key`` (default env ``MUTEWATCH_PSEUDONYM_KEY``, else generated once and kept in
 the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
 ``ingest`` (a ``callable(store, path)`` replacing ``mutewatch.ingest.ingest``; for tests),
@@ -70,7 +70,8 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
         store_path,
         cache_dir=settings.get("cache_dir"),
         refresh_interval=float(settings.get("refresh_interval", 1.0)),
-        linger=float(settings.get("linger", 0.2)),
+        linger=float(settings.get("linger", 2.0)),
+        max_hold=float(settings.get("max_hold", 60.0)),
         write_timeout=float(settings.get("write_timeout", 30.0)),
         migrators=[migrate_web],
     )
