@@ -265,7 +265,7 @@ class GatewayAccess:
             self._written_after = self.gateway.generation
             return result
 
-        result: T = self.gateway.write(job)
+        result: T = self.gateway.write(job, data=False)
         self.gateway.request_refresh()
         return result
 

@@ -550,6 +550,7 @@ class AuthService:
                 [hash_secret(session_id), user.name, _now(), expires],
             ),
             persistent=True,
+            data=False,
         )
         return session_user, session_id
 
@@ -562,6 +563,7 @@ class AuthService:
                 "UPDATE web_sessions SET revoked_at = ? WHERE session_hash = ?", [_now(), digest]
             ),
             persistent=True,
+            data=False,
         )
 
     def forget_user(self, name: str) -> None:
@@ -590,6 +592,7 @@ class AuthService:
                 store, action, actor=actor, target=target, detail=detail, ip=ip, ok=ok, at=at
             ),
             persistent=True,
+            data=False,
         )
 
     def pseudonymiser(self) -> Pseudonymiser:
