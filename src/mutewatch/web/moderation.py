@@ -89,7 +89,6 @@ def setup(app: FastAPI) -> None:
     The embedding model loads in a second thread while the language and name models load
     here: startup takes the longer of the two, not their sum.
     """
-    from mutewatch.moderate.checks import CommentInput
     from mutewatch.moderate.models import embedder, heads
 
     service = _make_service(app)
@@ -103,7 +102,7 @@ def setup(app: FastAPI) -> None:
                 if callable(warm):
                     warm()
         loader.join()
-        service.moderator.check([CommentInput(id="warmup", text="Warm up.", author_name="A B")])
+        _warm_up(service.moderator)
     except (MutewatchError, ImportError) as exc:  # the server still starts; checks say why
         log.warning("moderation models could not load: %s", exc)
     finally:
@@ -111,6 +110,33 @@ def setup(app: FastAPI) -> None:
 
 
 _USES = {"language": {"language", "dialect"}, "names": {"fantasy_name", "false_name"}}
+_WARM_WORDS = [
+    "placeholder",
+    "text",
+    "about",
+    "the",
+    "council",
+    "budget",
+    "and",
+    "the",
+    "new",
+    "school",
+    "plan",
+]
+
+
+def _warm_up(moderator: Any) -> None:
+    """Decide a few made-up comments of growing length against a made-up article, one at a
+    time as requests do: the first inferences of each input length and the first relevance
+    judgement are slow (arena growth, lazy loads), and were the server's slowest requests."""
+    from mutewatch.moderate.checks import CommentInput, Topic
+    from mutewatch.moderate.models import embedder
+
+    article = embedder().embed([" ".join(_WARM_WORDS * 20)])[0]
+    topic = Topic("warmup", article)
+    for i, repeat in enumerate((0, 1, 4, 16)):
+        text = " ".join(_WARM_WORDS * repeat) or "Warm up."
+        moderator.check([CommentInput(id=f"warmup{i}", text=text, author_name="A B")], [topic])
 
 
 async def _text_body(request: Request) -> str:
