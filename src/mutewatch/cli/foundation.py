@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +20,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from mutewatch.errors import StoreBusyError
 from mutewatch.ingest import IngestOptions, IngestReport, ingest
 from mutewatch.outlets import list_outlets, load_registry
-from mutewatch.store import Store, clear_waiting, note_waiting
+from mutewatch.store import Store, when_free
 
 console = Console(stderr=True)
 
@@ -34,22 +32,9 @@ def open_store(
     ctx: click.Context, *, read_only: bool = False, wait: float = 0.0
 ) -> Iterator[Store]:
     """Open the --store, retrying for ``wait`` seconds while another process holds it."""
-    deadline = time.monotonic() + wait
-    waited = False
-    try:
-        while True:
-            try:
-                store = Store.open(ctx.obj, read_only=read_only)
-                break
-            except StoreBusyError:
-                if time.monotonic() >= deadline:
-                    raise
-                note_waiting(Path(ctx.obj))
-                waited = True
-                time.sleep(0.2)
-    finally:
-        if waited:
-            clear_waiting(Path(ctx.obj))
+    store = when_free(
+        Path(ctx.obj), lambda: Store.open(ctx.obj, read_only=read_only), wait, poll=0.2
+    )
     try:
         yield store
     finally:

@@ -283,7 +283,20 @@ def use_allowed() -> bool:
     return os.environ.get("MUTEWATCH_MEASURE_DERIVED", "1") != "0"
 
 
+def maintained() -> bool:
+    """True when the derived tables are both read and kept current (neither switch is off)."""
+    return use_allowed() and refresh_allowed()
+
+
 # --------------------------------------------------------------------------- refresh
+def refresh_if_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """``refresh`` unless the tables are current already; True when it refreshed."""
+    if fresh(con):
+        return False
+    refresh(con)
+    return True
+
+
 def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """(Re)build the derived tables in the store behind ``con`` (read-write).
 

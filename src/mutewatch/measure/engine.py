@@ -47,7 +47,7 @@ import pandas as pd
 
 from mutewatch.errors import EngineError, StoreBusyError, StoreError, UsageError
 from mutewatch.measure.params import ENGINES, Params
-from mutewatch.store import clear_waiting, note_waiting
+from mutewatch.store import when_free
 
 #: Tables of the store that measurements read (and that a Parquet export holds).
 TABLES = (
@@ -93,31 +93,8 @@ def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
             f"no store at {store_path}",
             hint="run `mutewatch ingest PATH` or `mutewatch demo` first, or pass --store",
         )
-    deadline = time.monotonic() + LOCK_WAIT
-    waited = False
-    try:
-        while True:
-            try:
-                con = duckdb.connect(str(store_path), read_only=True)
-                break
-            except duckdb.ConnectionException:
-                # this process already holds the file read-write (e.g. demo then findings)
-                con = duckdb.connect(str(store_path))
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
-                if time.monotonic() >= deadline:  # e.g. a long ingest; a refresh is brief
-                    raise StoreBusyError(
-                        f"the store {store_path} is locked by another process",
-                        hint="wait for the running ingest to finish, or measure a copy",
-                    ) from exc
-                note_waiting(store_path)
-                waited = True
-                time.sleep(0.1)
-    finally:
-        if waited:
-            clear_waiting(store_path)
+    # e.g. a long ingest holds it (a refresh is brief)
+    con = when_free(store_path, lambda: _connect_once(store_path), LOCK_WAIT, poll=0.1)
     con.execute("SET TimeZone = 'UTC'")
     listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
     have = {row[0] for row in listed}
@@ -129,6 +106,21 @@ def _connect_duckdb(store_path: Path) -> duckdb.DuckDBPyConnection:
             hint="pass the store file written by `mutewatch ingest` with --store",
         )
     return con
+
+
+def _connect_once(store_path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(store_path), read_only=True)
+    except duckdb.ConnectionException:
+        # this process already holds the file read-write (e.g. demo then findings)
+        return duckdb.connect(str(store_path))
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise StoreError(f"cannot open the store {store_path}: {exc}") from exc
+        raise StoreBusyError(
+            f"the store {store_path} is locked by another process",
+            hint="wait for the running ingest to finish, or measure a copy",
+        ) from exc
 
 
 def _connect_with_derived(store_path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
@@ -145,7 +137,7 @@ def _connect_with_derived(store_path: Path) -> tuple[duckdb.DuckDBPyConnection, 
         return con, False
     if derived.fresh(con):
         return con, True
-    if not derived.refresh_allowed() or _access_mode(con) != "read_only":
+    if not derived.maintained() or _access_mode(con) != "read_only":
         return con, False
     con.close()
     try:
@@ -154,8 +146,7 @@ def _connect_with_derived(store_path: Path) -> tuple[duckdb.DuckDBPyConnection, 
         return _connect_duckdb(store_path), False
     try:
         writer.execute("SET TimeZone = 'UTC'")
-        if not derived.fresh(writer):
-            derived.refresh(writer)
+        derived.refresh_if_stale(writer)
     except duckdb.Error as exc:  # e.g. a full disk: measure without the tables
         log.warning("could not refresh the derived tables of %s: %s", store_path, exc)
     finally:
@@ -386,19 +377,9 @@ class Engine:
         forwarded_from, outlet_id, official, source_id, ...). Join ``outlets`` (on outlet_id)
         after aggregating when names are needed: see ``outlet_names``.
         """
-        p = self.table("posts")
-        preds: list[ir.BooleanValue] = []
-        if params.of == "official":
-            preds.append(p.official.fill_null(False))
-        elif params.of == "supporter":
-            preds.append(~p.official.fill_null(False))
-        if not params.include_forwards:
-            preds.append(p.forwarded_from.isnull())
-        if params.ts_from is not None:
-            preds.append(p.ts >= ibis.literal(params.ts_from, type="timestamp"))
-        if params.ts_to is not None:
-            preds.append(p.ts < ibis.literal(params.ts_to, type="timestamp"))
-        return p.filter(*preds) if preds else p
+        from mutewatch.measure import derived
+
+        return derived.counted(self.table, params)
 
     def outlet_names(self) -> pd.DataFrame:
         """outlet_id, name, official, registered of every outlet (small, fetched eagerly)."""

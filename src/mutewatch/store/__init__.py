@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -24,6 +24,7 @@ from mutewatch.errors import StoreBusyError, StoreError
 from mutewatch.store.schema import SCHEMA_VERSION, migrate
 
 DEFAULT_STORE = "mutewatch.duckdb"
+T = TypeVar("T")
 
 __all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "Store", "default_store_path", "iso_utc"]
 
@@ -48,6 +49,26 @@ def clear_waiting(path: Path) -> None:
     """Withdraw the note (another waiter notes again on its next try)."""
     with suppress(OSError):
         Path(f"{path}{WAITER_SUFFIX}").unlink(missing_ok=True)
+
+
+def when_free(path: Path, attempt: Callable[[], T], wait: float, poll: float) -> T:
+    """``attempt()`` until it stops raising StoreBusyError or ``wait`` seconds have passed,
+    noting meanwhile that this process waits for the store at ``path``."""
+    deadline = time.monotonic() + wait
+    waited = False
+    try:
+        while True:
+            try:
+                return attempt()
+            except StoreBusyError:
+                if time.monotonic() >= deadline:
+                    raise
+                note_waiting(path)
+                waited = True
+                time.sleep(poll)
+    finally:
+        if waited:
+            clear_waiting(path)
 
 
 def someone_waits(path: Path) -> bool:

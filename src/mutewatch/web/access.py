@@ -408,9 +408,6 @@ class StoreGateway:
                     self._live = live
                 for job, outcome in settled:
                     self._settle(job, outcome)
-                if someone_waits(self.store_path):
-                    pending = []  # these ran; new ones wait for the next session
-                    break
                 pending = self._wait_for_jobs(began)
                 if time.monotonic() - began >= self.max_hold:
                     break
@@ -425,12 +422,11 @@ class StoreGateway:
         quiet_until = time.monotonic() + self.linger
         hold_until = began + self.max_hold
         until = min(quiet_until, hold_until)
-        while (left := until - time.monotonic()) > 0:
+        # queued jobs wait for the next session while another process waits for the store
+        while (left := until - time.monotonic()) > 0 and not someone_waits(self.store_path):
             try:
                 item = self._queue.get(timeout=min(left, WAITER_POLL))
             except queue.Empty:
-                if someone_waits(self.store_path):
-                    break
                 continue
             if item is not None:
                 return [item, *self._drain()]
@@ -491,7 +487,7 @@ class StoreGateway:
         snap = self._current
         if snap is None or snap.con is None or snap.data_version == self._derived_asked:
             return
-        if not (derived.use_allowed() and derived.refresh_allowed()):
+        if not derived.maintained():
             return
         self._derived_asked = snap.data_version
         if not derived.fresh(snap.con.cursor()):
@@ -500,11 +496,10 @@ class StoreGateway:
     def _refresh_derived_tables(self, store: Store) -> None:
         from mutewatch.measure import derived
 
-        if not (derived.use_allowed() and derived.refresh_allowed()):
+        if not derived.maintained():
             return
         try:
-            if not derived.fresh(store.con):
-                derived.refresh(store.con)
+            derived.refresh_if_stale(store.con)
         except Exception as exc:  # noqa: BLE001 - measurements then run on the fly
             log.warning("measurement tables of %s not refreshed: %s", self.store_path, exc)
 
