@@ -317,19 +317,16 @@ def get_status(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
 
 def status_of(request: Request) -> dict[str, Any]:
     """The status JSON, naming the served store (not the snapshot behind it)."""
-    name = request.app.state.gateway.store_path.name
-
-    def compute(store: Store) -> dict[str, Any]:
-        data = queries.status(store)
-        if "store" in data:
-            data["store"] = name
-        return data
-
-    result: dict[str, Any] = cached(request, "status", (), compute)
+    result: dict[str, Any] = cached(request, "status", (), _status_computer(request))
     return result
 
 
 def _status_response(request: Request, user: User) -> Response:
+    return json_cached(request, user, "status", (), _status_computer(request))
+
+
+def _status_computer(request: Request) -> Callable[[Store], dict[str, Any]]:
+    """``queries.status`` of a store, naming the served store rather than its snapshot."""
     name = request.app.state.gateway.store_path.name
 
     def compute(store: Store) -> dict[str, Any]:
@@ -338,7 +335,7 @@ def _status_response(request: Request, user: User) -> Response:
             data["store"] = name
         return data
 
-    return json_cached(request, user, "status", (), compute)
+    return compute
 
 
 @router.get("/outlets", tags=["measurements"])
