@@ -16,7 +16,8 @@ import pytest
 from webfactory import Env, bearer, make_env
 
 from mutewatch.errors import InputError
-from mutewatch.store import Store
+from mutewatch.store import Store, copy_store_file
+from mutewatch.web.access import StoreGateway
 from mutewatch.web.api import extract_zip
 from mutewatch.web.app import create_app
 from mutewatch.web.auth import add_user
@@ -189,6 +190,57 @@ async def test_uploaded_zip_goes_through_the_real_ingest(
             assert status["posts"] > 0 and status["sources"] == 1
     finally:
         app.state.gateway.stop()
+
+
+OPEN_READ_ONLY = """
+import sys, duckdb
+try:
+    duckdb.connect(sys.argv[1], read_only=True)
+except duckdb.IOException as exc:
+    print("refused:", exc)
+else:
+    print("opened")
+"""
+
+
+def _another_process_opens(path: Path) -> str:
+    probe = [sys.executable, "-c", OPEN_READ_ONLY, str(path)]
+    return subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+
+
+def test_a_snapshot_taken_by_the_writer_keeps_the_write_lock(tmp_path: Path) -> None:
+    """Copying the store in-process would close a descriptor of it and so drop DuckDB's
+    POSIX lock: another process could then write the store the server still writes."""
+    (tmp_path / "env").mkdir()
+    env = make_env(tmp_path / "env")
+    gateway = StoreGateway(env.path, cache_dir=tmp_path / "cache")
+    try:
+        with Store.open(env.path) as store:
+            store.con.execute("INSERT INTO outlets VALUES (9999, 'lock probe', FALSE, NULL, TRUE)")
+            assert _another_process_opens(env.path).startswith("refused")
+            gateway._snapshot_from_writer(store)
+            assert gateway.stats["snapshots"] == 1
+            assert _another_process_opens(env.path).startswith("refused")
+        assert _another_process_opens(env.path).startswith("opened")
+    finally:
+        gateway.stop()
+
+
+def test_copy_store_file_keeps_a_read_lock_too(tmp_path: Path) -> None:
+    (tmp_path / "env").mkdir()
+    env = make_env(tmp_path / "env")
+    with Store.open(env.path, read_only=True):
+        copy_store_file(env.path, tmp_path / "copy.duckdb")
+        writer = [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])"]
+        done = subprocess.run([*writer, str(env.path)], capture_output=True, text=True)
+        assert done.returncode != 0 and "lock" in done.stderr
+    with Store.open(tmp_path / "copy.duckdb", read_only=True) as copy:
+        assert copy.status()["posts"] > 0
+
+
+def test_copy_store_file_names_what_it_could_not_copy(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="missing.duckdb"):
+        copy_store_file(tmp_path / "missing.duckdb", tmp_path / "copy.duckdb")
 
 
 def test_zip_slip_is_refused(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ Library use::
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -26,7 +28,14 @@ from mutewatch.store.schema import SCHEMA_VERSION, migrate
 DEFAULT_STORE = "mutewatch.duckdb"
 T = TypeVar("T")
 
-__all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "Store", "default_store_path", "iso_utc"]
+__all__ = [
+    "DEFAULT_STORE",
+    "SCHEMA_VERSION",
+    "Store",
+    "copy_store_file",
+    "default_store_path",
+    "iso_utc",
+]
 
 
 def default_store_path() -> Path:
@@ -78,6 +87,26 @@ def someone_waits(path: Path) -> bool:
     except OSError:
         return False
     return time.time() - noted < WAITER_FRESH_SECONDS
+
+
+def copy_store_file(source: Path, target: Path) -> None:
+    """Copy a store file (or its WAL) that this process may hold open, without dropping its lock.
+
+    DuckDB locks the file with POSIX record locks, which belong to the process and are all
+    released when it closes *any* descriptor of the file: ``shutil.copyfile`` here would let
+    another process open the store for writing while this one still writes it. A child
+    process's descriptors do not touch this process's locks, so the copy runs in one.
+    Raises OSError when the copy fails.
+    """
+    copier = shutil.which("cp")
+    if os.name != "posix" or copier is None:  # Windows locks are per handle: no such hazard
+        shutil.copyfile(source, target)
+        return
+    done = subprocess.run(
+        [copier, "--", str(source), str(target)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise OSError(f"cannot copy {source} to {target}: {done.stderr.strip()}")
 
 
 class Store:

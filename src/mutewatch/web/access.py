@@ -54,7 +54,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from mutewatch.errors import StoreBusyError, StoreError
-from mutewatch.store import Store, someone_waits
+from mutewatch.store import Store, copy_store_file, someone_waits
 
 log = logging.getLogger(__name__)
 
@@ -521,10 +521,10 @@ class StoreGateway:
         generation = next(self._generations)
         target = self.cache_dir / f"snapshot-{generation}.duckdb"
         signature = file_signature(self.store_path)
-        shutil.copyfile(self.store_path, target)
+        copy_store_file(self.store_path, target)
         wal = Path(str(self.store_path) + ".wal")
         if wal.exists():
-            shutil.copyfile(wal, Path(str(target) + ".wal"))
+            copy_store_file(wal, Path(str(target) + ".wal"))
         con = duckdb.connect(str(target), read_only=True)
         con.execute("SET TimeZone = 'UTC'")
         self.stats["snapshots"] += 1
