@@ -51,7 +51,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-NAMES_MODEL_VERSION = "names-4"
+NAMES_MODEL_VERSION = "names-5"
 """Version of the name check (bump when lists, rules or the char model change)."""
 
 REJECT = 0.8
@@ -457,12 +457,27 @@ def _handle_rules(raw: str, folded: str, lists: _Lists, s: _Scores) -> None:
             prefix = re.split(r"[-'\u2019]", token[: m.start()])[-1].lower()
             if not _CAMEL_PREFIX_OK.match(prefix) and len(prefix) > 3:
                 s.fan(0.75, "gamer_handle", camel_case=token)
-    words = folded.split()
+    _handle_word_rules(folded.split(), lists, s)
+
+
+def _handle_word_rules(words: list[str], lists: _Lists, s: _Scores) -> None:
+    """Words glued from handle vocabulary ("shadowhunter"), or a name made only of it.
+
+    Many such compounds are real family names ("Firestone", "Blackhawk", "Littlebear",
+    "Funez": US Census surnames), so a compound that the census lists is a name, and one that
+    only the larger (noisier) name lists know is held rather than rejected.
+    """
+    known = _known()
     parts = [_segment(w, lists.handle_words) for w in words]
-    glued = [w for w, p in zip(words, parts, strict=True) if p and len(p) >= 2]
+    glued = [
+        w for w, p in zip(words, parts, strict=True) if p and len(p) >= 2 and not known.is_common(w)
+    ]
     if glued:
-        s.fan(0.85, "gamer_handle", glued_words=glued)
-    elif len(words) >= 2 and all(w in lists.handle_words for w in words):
+        score = 0.6 if all(known.is_known(w) for w in glued) else 0.85
+        s.fan(score, "gamer_handle", glued_words=glued)
+        return
+    # held, not rejected: "Hunter King" and "Angel Stone" are names too
+    if len(words) >= 2 and all(w in lists.handle_words for w in words):
         s.fan(0.7, "gamer_handle", handle_words=words)
 
 
@@ -527,7 +542,9 @@ def _shape_rules(raw: str, folded: str, lists: _Lists, s: _Scores) -> None:
     phrase = [w for w in words if w in _FUNCTION_WORDS and w not in lists.particles]
     if phrase and len(words) >= 2:
         s.fal(0.8, "placeholder_name", phrase_words=phrase)
-    if len(words) >= 3 and any(w in ("the", "of") for w in words[1:-1]):
+    # unfolded: Vietnamese "Thế" folds to "the" ("Nguyễn Thế Anh" is no epithet)
+    spelled = raw.casefold().split()
+    if len(spelled) >= 3 and any(w in ("the", "of") for w in spelled[1:-1]):
         s.fan(0.8, "fictional_character", epithet=" ".join(words))
     if len(words) > 6:
         s.fal(0.6, "placeholder_name", too_many_words=len(words))
