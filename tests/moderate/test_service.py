@@ -128,7 +128,7 @@ def test_bad_actions(service: ModerationService) -> None:
     with pytest.raises(InputError, match="`text`"):
         service.act(c["id"], {"action": "edit", "note": "n"}, "m")
     with pytest.raises(NotFoundError):
-        service.act("c404", {"action": "approve", "note": ""}, "m")
+        service.act("c404", {"action": "approve", "note": "n"}, "m")
     assert _count(service, "mod_audit") == audit
 
 

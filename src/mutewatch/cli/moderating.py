@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,22 +29,28 @@ def moderate() -> None:
     """
 
 
-def _parse_line(number: int, raw: bytes) -> dict[str, Any]:
+def _safe(text: str) -> str:
+    """Text a UTF-8 terminal can print (a lone surrogate becomes its escape)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _parse_line(raw: bytes, policy: Any) -> Any:
+    """One input line as a checked ``CommentInput``; InputError says what is wrong.
+
+    The fields are checked by the service's own rules (``parse_comment``): the same limits
+    (the policy's ``max_text_chars`` and ``max_name_chars``), valid Unicode, strings.
+    """
+    from mutewatch.moderate.service import parse_comment
+
     try:
         record = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"line {number}: not valid UTF-8 ({exc.reason})") from exc
+        raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
-        raise InputError(f"line {number}: not JSON ({exc.msg})") from exc
+        raise InputError(f"not JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(record, dict):
-        raise InputError(f"line {number}: a comment must be a JSON object")
-    for key in ("id", "author_name", "text"):
-        if not isinstance(record.get(key), str | int) or (key != "id" and not record[key]):
-            raise InputError(
-                f"line {number}: missing or invalid `{key}`",
-                hint='each line is {"id", "article_id" (optional), "author_name", "text"}',
-            )
-    return record
+        raise InputError("a comment must be a JSON object")
+    return parse_comment(record, policy, with_id=True, article_required=False)
 
 
 class _Topics:
@@ -70,24 +77,94 @@ class _Topics:
         return self._service.topic(article_id, parent_id)
 
 
-def _flush(batch: list[dict[str, Any]], moderator: Any, topics: _Topics, out: IO[str],
-           versions: bool) -> None:  # fmt: skip
-    from mutewatch.moderate.checks import CommentInput
+@dataclass
+class _Run:
+    """One ``moderate check`` run: where decisions and refusals go, and the counts.
 
-    comments = [
-        CommentInput(
-            id=str(r["id"]),
-            text=r["text"],
-            author_name=str(r["author_name"]),
-            article_id=r.get("article_id"),
-            parent_id=r.get("parent_id"),
-        )
-        for r in batch
-    ]
-    contexts = [topics.get(c.article_id, c.parent_id) if c.article_id else None for c in comments]
-    for decision in moderator.check(comments, contexts):
-        out.write(json.dumps(decision.as_dict(versions=versions), ensure_ascii=False) + "\n")
-    out.flush()
+    Every non-blank line read is either decided (a line on stdout) or refused (a line on
+    stderr, and in the quarantine file if one was given): read = decided + refused.
+    """
+
+    moderator: Any
+    out: IO[str]
+    versions: bool
+    quarantine: IO[str] | None = None
+    read: int = 0
+    decided: int = 0
+    refused: int = 0
+    blank: int = 0
+    batch: list[tuple[int, Any, Any, bytes]] = field(
+        default_factory=list
+    )  # line, comment, topic, raw
+
+    def refuse(self, number: int, reason: str, raw: bytes) -> None:
+        """Report a bad line on stderr (and quarantine it); it gets no decision."""
+        self.refused += 1
+        click.echo(f"Error: <stdin> line {number}: {_safe(reason)}", err=True)
+        if self.quarantine is not None:
+            entry = {
+                "line": number,
+                "reason": _safe(reason),
+                "raw": raw.decode("utf-8", "backslashreplace").rstrip("\r\n"),
+            }
+            self.quarantine.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def add(self, number: int, comment: Any, topic: Any, raw: bytes) -> None:
+        """Queue a good line; decide the batch when it is full."""
+        self.batch.append((number, comment, topic, raw))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Decide the batch and write its decisions in input order.
+
+        Should the checks fail on the batch (a defect, or an input the checks did not
+        expect), each comment is decided alone, so only the line that fails is refused.
+        """
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        try:
+            decisions = self.moderator.check([b[1] for b in batch], [b[2] for b in batch])
+        except Exception:  # noqa: BLE001 - retried line by line just below
+            decisions = None
+        for i, item in enumerate(batch):
+            number, comment, topic, raw = item
+            if decisions is not None:
+                self._write(decisions[i])
+                continue
+            try:
+                [decision] = self.moderator.check([comment], [topic])
+            except Exception as exc:  # noqa: BLE001 - this line is refused, the rest go on
+                self.refuse(number, f"the checks failed on it: {type(exc).__name__}: {exc}", raw)
+                continue
+            self._write(decision)
+        self.out.flush()
+
+    def _write(self, decision: Any) -> None:
+        self.out.write(json.dumps(decision.as_dict(versions=self.versions), ensure_ascii=False))
+        self.out.write("\n")
+        self.decided += 1
+
+    def summary(self) -> str:
+        """``read N line(s): D decided, R refused`` (and the blank lines skipped)."""
+        text = f"read {self.read} line(s): {self.decided} decided, {self.refused} refused"
+        return text + (f" ({self.blank} blank line(s) skipped)" if self.blank else "")
+
+
+def _take_line(run: _Run, topics: _Topics, policy: Any, number: int, raw: bytes) -> None:
+    """Check one input line and queue it, or refuse it with its reason."""
+    if not raw.strip():
+        run.blank += 1
+        return
+    run.read += 1
+    try:
+        comment = _parse_line(raw, policy)
+        topic = topics.get(comment.article_id, comment.parent_id) if comment.article_id else None
+    except MutewatchError as exc:
+        run.refuse(number, str(exc), raw)
+        return
+    run.add(number, comment, topic, raw)
 
 
 @moderate.command("check")
@@ -99,15 +176,30 @@ def _flush(batch: list[dict[str, Any]], moderator: Any, topics: _Topics, out: IO
     help="A policy YAML file (default: the publisher's terms shipped with mutewatch).",
 )
 @click.option("--with-versions", is_flag=True, help="Add policy_version and model_versions.")
+@click.option(
+    "--quarantine",
+    "quarantine_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help='Also write each refused line to this JSONL file as {"line", "reason", "raw"}.',
+)
 @click.pass_obj
-def check(store: Path, policy_file: Path | None, with_versions: bool) -> None:
+def check(
+    store: Path, policy_file: Path | None, with_versions: bool, quarantine_file: Path | None
+) -> None:
     """Check comments (JSONL on stdin) and write one decision per line (JSONL on stdout).
 
     Input line: {"id", "article_id" (optional), "author_name", "text"}.
     Output line: {"id", "decision", "clauses": [{"clause", "score", "threshold", "fired",
     "evidence"}], "reason"}. Relevance is judged against the article in the store when
-    article_id is given. A bad line is reported on stderr (with its line number) and
-    skipped; the exit code is then 3.
+    article_id is given. The policy's limits (max_text_chars, max_name_chars) apply, as
+    in the service.
+
+    A bad line (not UTF-8 or JSON, a missing or non-string field, a text over the limit, a
+    lone surrogate, an unknown article) is refused: stderr gets "Error: <stdin> line N:
+    reason", --quarantine FILE gets the line itself, and every good line is still decided.
+    The last stderr line counts them: read N line(s): D decided, R refused. The exit code
+    is 0 when nothing was refused, else 3 (bad input).
 
     Example: echo '{"id": "1", "author_name": "Ana Silva", "text": "Good report."}' |
     mutewatch moderate check
@@ -115,34 +207,24 @@ def check(store: Path, policy_file: Path | None, with_versions: bool) -> None:
     from mutewatch.moderate.checks import Moderator
     from mutewatch.moderate.policy import load_policy
 
-    moderator = Moderator(load_policy(policy_file))
+    policy = load_policy(policy_file)
+    quarantine = quarantine_file.open("w", encoding="utf-8") if quarantine_file else None
+    run = _Run(Moderator(policy), sys.stdout, with_versions, quarantine)
     topics = _Topics(store)
-    batch: list[dict[str, Any]] = []
-    bad = 0
-    for number, raw in enumerate(sys.stdin.buffer, start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = _parse_line(number, raw)
-        except MutewatchError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            bad += 1
-            continue
-        try:
-            if record.get("article_id"):
-                topics.get(str(record["article_id"]), record.get("parent_id"))
-        except MutewatchError as exc:
-            click.echo(f"Error: line {number}: {exc}", err=True)
-            bad += 1
-            continue
-        batch.append(record)
-        if len(batch) >= BATCH:
-            _flush(batch, moderator, topics, sys.stdout, with_versions)
-            batch = []
-    if batch:
-        _flush(batch, moderator, topics, sys.stdout, with_versions)
-    if bad:
-        raise InputError(f"{bad} input line(s) were skipped", hint="see the errors above")
+    try:
+        for number, raw in enumerate(sys.stdin.buffer, start=1):
+            _take_line(run, topics, policy, number, raw)
+        run.flush()
+    finally:
+        if quarantine is not None:
+            quarantine.close()
+    if run.refused:
+        where = f"; they are in {quarantine_file}" if quarantine_file else ""
+        raise InputError(
+            f"{run.summary()}",
+            hint=f"each refused line is reported above with its reason{where}",
+        )
+    click.echo(run.summary(), err=True)
 
 
 @moderate.group("articles")

@@ -39,7 +39,7 @@ import numpy.typing as npt
 from mutewatch.errors import InputError, NotFoundError, StoreError, UsageError
 from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic
 from mutewatch.moderate.models import embedder
-from mutewatch.moderate.policy import Policy, load_policy
+from mutewatch.moderate.policy import CLAUSES, SEVERITY, Policy, load_policy
 from mutewatch.store.schema import current_version, migrate
 
 MIGRATIONS: list[str] = [
@@ -101,6 +101,9 @@ MIGRATIONS: list[str] = [
         note VARCHAR
     );
     """,
+    # who submitted a comment (the signed-in API user, or `cli`): the `submitted:*` rows'
+    # actor is `machine`, the decider; this says on whose behalf. NULL on other rows.
+    "ALTER TABLE mod_audit ADD COLUMN IF NOT EXISTS submitted_by VARCHAR;",
 ]
 
 STATUS_OF = {"publish": "published", "hold": "held", "reject": "rejected"}
@@ -109,6 +112,13 @@ THREAD_SIZE = 50
 MAX_ID_CHARS = 200
 MAX_TITLE_CHARS = 1000
 MAX_BODY_CHARS = 200_000
+MAX_NOTE_CHARS = 2000
+MAX_EMAIL_CHARS = 254  # the longest address SMTP carries (RFC 5321 path limit)
+MAX_EMAIL_LOCAL_CHARS = 64
+AUDIT_KEYS = (
+    "audit_id", "at", "actor", "action", "comment_id", "article_id", "clause", "note",
+    "submitted_by",
+)  # fmt: skip
 VECTOR_PARAM = "CAST(? AS FLOAT[384])"
 """An embedding parameter: bound from the float32 NumPy array itself (measured: about 4 ms
 less per insert than a list of 384 Python floats); stored in the FLOAT[] columns."""
@@ -118,10 +128,35 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """A value quoted for an error message: shortened, and printable even when it holds a
+    lone surrogate (which could not be written to a UTF-8 terminal or JSON body)."""
+    short = value if len(value) <= limit else value[:limit] + "..."
+    return repr(short.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def check_unicode(value: str, key: str, what: str = "request") -> None:
+    """InputError unless ``value`` can be written as UTF-8.
+
+    JSON can carry a lone surrogate (``"\\ud800"``): Python decodes it into a string that no
+    UTF-8 file, database or model can take (DuckDB and fastText fail on it).
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = value[exc.start].encode("utf-8", "backslashreplace").decode("ascii")
+        raise InputError(
+            f"the {what} field `{key}` is not valid Unicode: a lone surrogate ({bad}) at"
+            f" character {exc.start}",
+            hint="send UTF-8 text; a JSON \\uD800-\\uDFFF escape must be half of a pair",
+        ) from exc
+
+
 def _text_field(
     record: dict[str, Any], key: str, *, limit: int, required: bool = True, what: str = "request"
 ) -> str | None:
-    """A string field of a request: present (if required), a string, non-empty, not too long."""
+    """A string field of a request: present (if required), a string, valid Unicode,
+    non-empty, not too long."""
     value = record.get(key)
     if value is None:
         if required:
@@ -129,6 +164,7 @@ def _text_field(
         return None
     if not isinstance(value, str):
         raise InputError(f"the {what} field `{key}` must be a string, not {type(value).__name__}")
+    check_unicode(value, key, what)
     if required and not value.strip():
         raise InputError(f"the {what} field `{key}` is empty", hint=f"send a non-empty `{key}`")
     if len(value) > limit:
@@ -139,6 +175,127 @@ def _text_field(
     if "\x00" in value:
         raise InputError(f"the {what} field `{key}` contains a NUL character")
     return value
+
+
+def _email_field(record: dict[str, Any], what: str = "comment") -> str | None:
+    """The optional ``email``: one ``@``, a local part, a dotted domain, no spaces, not long.
+
+    Left out, null or blank (a web form's empty field) means no address: None.
+    """
+    email = _text_field(record, "email", limit=MAX_EMAIL_CHARS, required=False, what=what)
+    if email is None or not email.strip():
+        return None
+    local, at, domain = email.partition("@")
+    labels = domain.split(".")
+    problem = None
+    if not at or "@" in domain:
+        problem = "it needs exactly one @"
+    elif any(ch.isspace() for ch in email):
+        problem = "it contains white space"
+    elif not local or len(local) > MAX_EMAIL_LOCAL_CHARS:
+        problem = f"the part before @ must have 1..{MAX_EMAIL_LOCAL_CHARS} characters"
+    elif len(labels) < 2 or not all(labels):
+        problem = "the part after @ must be a domain with a dot, like example.org"
+    if problem:
+        raise InputError(
+            f"the {what} field `email` {shown(email)} is not an e-mail address: {problem}",
+            hint="send an address like name@example.org, or leave `email` out",
+        )
+    return email
+
+
+def _id_field(record: dict[str, Any], what: str) -> str:
+    """A record's own ``id`` (batch input): a non-empty string or an integer."""
+    value = record.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise InputError(
+            f"the {what} has no `id` string or number"
+            + ("" if value is None else f" (got {type(value).__name__})"),
+            hint='give each line an "id"',
+        )
+    checked = _text_field(record, "id", limit=MAX_ID_CHARS, what=what)
+    assert checked is not None
+    return checked
+
+
+def parse_comment(
+    record: Any, policy: Policy, *, with_id: bool = False, article_required: bool = True
+) -> CommentInput:
+    """Check a comment's fields (not yet the article) against the policy's limits.
+
+    The service (``article_id`` required, the id assigned on storing) and the batch CLI
+    (``with_id``: each line has its own ``id``; ``article_id`` optional) share this, so the
+    same comment is refused, with the same reason, in both. InputError names the field.
+    """
+    if not isinstance(record, dict):
+        raise InputError(
+            f"the comment must be a JSON object, not {type(record).__name__}",
+            hint='send {"article_id", "author_name", "text"}',
+        )
+    comment_id = _id_field(record, "comment") if with_id else ""
+    article_id = _text_field(
+        record, "article_id", limit=MAX_ID_CHARS, required=article_required, what="comment"
+    )
+    author = _text_field(record, "author_name", limit=policy.max_name_chars, what="comment")
+    text = _text_field(record, "text", limit=policy.max_text_chars, what="comment")
+    _email_field(record)
+    parent_id = _text_field(record, "parent_id", limit=MAX_ID_CHARS, required=False, what="comment")
+    assert author is not None and text is not None
+    return CommentInput(
+        id=comment_id,
+        text=text,
+        author_name=author,
+        article_id=article_id or None,
+        parent_id=parent_id or None,
+    )
+
+
+def _check_comment_id(comment_id: Any) -> str:
+    """A comment id from a URL or a caller: a short string that can be written as UTF-8."""
+    checked = _text_field({"id": comment_id}, "id", limit=MAX_ID_CHARS, what="comment")
+    assert checked is not None
+    return checked
+
+
+def _clause_field(record: dict[str, Any]) -> str | None:
+    """An action's optional ``clause``: one clause name or several joined by commas."""
+    given = _text_field(record, "clause", limit=200, required=False, what="action")
+    if given is None or not given.strip():
+        return None
+    names = [part.strip() for part in given.split(",")]
+    unknown = [n for n in names if n not in CLAUSES]
+    if unknown:
+        raise InputError(
+            f"the action field `clause` names unknown clause(s) {', '.join(map(shown, unknown))}",
+            hint=f"use one of {', '.join(CLAUSES)} (several joined by commas), or leave it out",
+        )
+    return ",".join(names)
+
+
+def deciding_clauses(clauses: list[dict[str, Any]]) -> str | None:
+    """The clause(s) that made a decision: the fired ones with the most severe action
+    (policy order, joined by commas); None when none fired."""
+    fired = [c for c in clauses if c.get("fired")]
+    if not fired:
+        return None
+
+    def level(c: dict[str, Any]) -> int:
+        return SEVERITY.get(str((c.get("evidence") or {}).get("action", "hold")), 1)
+
+    top = max(level(c) for c in fired)
+    return ",".join(str(c["clause"]) for c in fired if level(c) == top)
+
+
+def _machine_clause(con: Con, comment_id: str) -> str | None:
+    """The clause(s) behind the machine's latest decision on a comment (see above)."""
+    row = con.execute(
+        "SELECT clauses FROM mod_decisions WHERE comment_id = ? AND decided_by = 'machine'"
+        " ORDER BY decision_id DESC LIMIT 1",
+        [comment_id],
+    ).fetchone()
+    return deciding_clauses(json.loads(row[0])) if row else None
 
 
 T = TypeVar("T")
@@ -299,12 +456,26 @@ def _audit(
     article_id: str | None = None,
     clause: str | None = None,
     note: str | None = None,
+    submitted_by: str | None = None,
 ) -> None:
     """Append one audit entry (the only statement that touches mod_audit)."""
     con.execute(
-        "INSERT INTO mod_audit VALUES (nextval('mod_audit_ids'), ?, ?, ?, ?, ?, ?, ?)",
-        [_now(), actor, action, comment_id, article_id, clause, note],
+        "INSERT INTO mod_audit (audit_id, logged_at, actor, action, comment_id, article_id,"
+        " clause, note, submitted_by) VALUES (nextval('mod_audit_ids'), ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_now(), actor, action, comment_id, article_id, clause, note, submitted_by],
     )
+
+
+def _audit_rows(
+    con: Con, where: str, params: list[Any], keys: tuple[str, ...] = AUDIT_KEYS
+) -> list[dict[str, Any]]:
+    """Audit entries as dicts of ``keys`` (``at`` is ``logged_at``).
+
+    Reads ``*``: a snapshot taken before the ``submitted_by`` migration still answers
+    (with None there) instead of failing.
+    """
+    rows = _rows(con, f"SELECT * FROM mod_audit {where}", params)
+    return [{k: row.get("logged_at" if k == "at" else k) for k in keys} for row in rows]
 
 
 def _article(con: Con, article_id: str) -> dict[str, Any]:
@@ -452,12 +623,22 @@ class ModerationService:
 
     def comment(self, comment_id: str) -> dict[str, Any]:
         """One comment's current state; NotFoundError if unknown."""
+        comment_id = _check_comment_id(comment_id)
         return self.access.read(lambda con: _comment(con, comment_id))
 
     def queue(self, limit: int = 50, offset: int = 0, clause: str | None = None) -> dict[str, Any]:
-        """Held comments, oldest first, each with the machine's fired clauses and evidence."""
+        """Held comments, oldest first, each with the machine's fired clauses and evidence.
+
+        ``clause`` keeps those where that clause fired; an unknown clause is a UsageError
+        naming the valid ones (not an empty list that looks like an empty queue).
+        """
         if not 1 <= limit <= 500 or offset < 0:
             raise UsageError(f"limit must be 1..500 and offset at least 0 (got {limit}, {offset})")
+        if clause is not None and clause not in CLAUSES:
+            raise UsageError(
+                f"unknown clause {shown(str(clause))} in the queue filter",
+                hint=f"use one of {', '.join(CLAUSES)}, or leave `clause` out",
+            )
 
         def read(con: Con) -> dict[str, Any]:
             rows = _rows(
@@ -484,6 +665,7 @@ class ModerationService:
 
     def history(self, comment_id: str) -> dict[str, Any]:
         """A comment's revisions, decisions and audit entries."""
+        comment_id = _check_comment_id(comment_id)
 
         def read(con: Con) -> dict[str, Any]:
             current = _comment(con, comment_id)
@@ -500,12 +682,8 @@ class ModerationService:
                 " WHERE comment_id = ? ORDER BY decision_id",
                 [comment_id],
             )
-            audit = _rows(
-                con,
-                "SELECT audit_id, logged_at AS at, actor, action, clause, note FROM mod_audit"
-                " WHERE comment_id = ? ORDER BY audit_id",
-                [comment_id],
-            )
+            keys = tuple(k for k in AUDIT_KEYS if k not in ("comment_id", "article_id"))
+            audit = _audit_rows(con, "WHERE comment_id = ? ORDER BY audit_id", [comment_id], keys)
             return {
                 "comment": current,
                 "revisions": revisions,
@@ -518,12 +696,7 @@ class ModerationService:
     def audit(self, limit: int = 200) -> list[dict[str, Any]]:
         """The newest audit entries first."""
         return self.access.read(
-            lambda con: _rows(
-                con,
-                "SELECT audit_id, logged_at AS at, actor, action, comment_id, article_id, clause,"
-                " note FROM mod_audit ORDER BY audit_id DESC LIMIT ?",
-                [limit],
-            )
+            lambda con: _audit_rows(con, "ORDER BY audit_id DESC LIMIT ?", [limit])
         )
 
     # --- writing ---------------------------------------------------------------------------
@@ -557,32 +730,21 @@ class ModerationService:
 
     def validate_comment(self, record: Any) -> CommentInput:
         """Check a comment request's fields (not yet the article); InputError says what."""
-        if not isinstance(record, dict):
-            raise InputError("the comment must be a JSON object")
-        article_id = _text_field(record, "article_id", limit=MAX_ID_CHARS, what="comment")
-        author = _text_field(
-            record, "author_name", limit=self.policy.max_name_chars, what="comment"
-        )
-        text = _text_field(record, "text", limit=self.policy.max_text_chars, what="comment")
-        _text_field(record, "email", limit=320, required=False, what="comment")
-        parent_id = _text_field(
-            record, "parent_id", limit=MAX_ID_CHARS, required=False, what="comment"
-        )
-        assert article_id is not None and author is not None and text is not None
-        return CommentInput(
-            id="", text=text, author_name=author, article_id=article_id, parent_id=parent_id
-        )
+        return parse_comment(record, self.policy)
 
-    def submit_comment(self, record: Any) -> dict[str, Any]:
+    def submit_comment(self, record: Any, submitted_by: str | None = None) -> dict[str, Any]:
         """Validate, check and store a comment with its decision; returns the contract shape.
 
         The text is embedded and the language and name models run first; then one
         transaction reads the article and thread, decides, and writes the comment, its first
-        revision, its decision and the audit entry. It is committed before this returns.
+        revision, its decision and the audit entry (actor ``machine``, the decider, and
+        ``submitted_by``: the API user who sent it). It is committed before this returns.
         """
         comment = self.validate_comment(record)
+        if submitted_by is not None:
+            check_unicode(submitted_by, "submitted_by", "submission")
         [features] = self.moderator.prepare([comment])
-        email = record.get("email")
+        email = _email_field(record)
 
         def write(con: Con) -> tuple[str, Decision]:
             article_id = comment.article_id or ""
@@ -597,7 +759,7 @@ class ModerationService:
                     )
             features.topic = topic
             decision = self.moderator.decide(features)
-            return _store_comment(con, comment, email, decision), decision
+            return _store_comment(con, comment, email, decision, submitted_by), decision
 
         comment_id, decision = self.access.write(write)
         out = decision.as_dict()
@@ -608,19 +770,27 @@ class ModerationService:
         """A moderator's action ``{action: approve|reject|edit, text?, note, clause?}``.
 
         ``edit`` stores the new text as a new revision (the original stays) and publishes it.
-        Every action is appended to the audit log with the moderator's name.
+        Every action is appended to the audit log with the moderator's name, the note (which
+        must say something) and the clause it concerns: the one given, else the clause(s)
+        behind the machine's decision on the comment.
         """
+        comment_id = _check_comment_id(comment_id)
         if not isinstance(record, dict):
             raise InputError("the action must be a JSON object {action, note, text?}")
         action = record.get("action")
-        if action not in ACTIONS:
-            raise InputError(f"unknown action {action!r}", hint=f"use one of {', '.join(ACTIONS)}")
-        if not isinstance(record.get("note"), str):
+        if not isinstance(action, str) or action not in ACTIONS:
+            shown_action = shown(action) if isinstance(action, str) else repr(action)
             raise InputError(
-                "the action has no `note` string", hint='say why, e.g. "note": "on topic"'
+                f"unknown action {shown_action}", hint=f"use one of {', '.join(ACTIONS)}"
             )
-        note = _text_field(record, "note", limit=2000, required=False, what="action")
-        clause = _text_field(record, "clause", limit=50, required=False, what="action")
+        if not isinstance(record.get("note"), str) or not record["note"].strip():
+            raise InputError(
+                "the action has no `note`: every approve, reject and edit needs one for the"
+                " audit log",
+                hint='say why, e.g. "note": "on topic, allegation is sourced"',
+            )
+        note = _text_field(record, "note", limit=MAX_NOTE_CHARS, what="action")
+        clause = _clause_field(record)
         text = None
         if action == "edit":
             text = _text_field(record, "text", limit=self.policy.max_text_chars, what="action")
@@ -652,15 +822,17 @@ class ModerationService:
                 con, comment_id, revision, actor, {"decision": verdict, "reason": reason}, now
             )
             _audit(
-                con, actor, str(action), comment_id=comment_id,
-                article_id=current["article_id"], clause=clause, note=note,
+                con, actor, action, comment_id=comment_id, article_id=current["article_id"],
+                clause=clause or _machine_clause(con, comment_id), note=note,
             )  # fmt: skip
             return _comment(con, comment_id)
 
         return self.access.write(write)
 
 
-def _store_comment(con: Con, c: CommentInput, email: Any, decision: Decision) -> str:
+def _store_comment(
+    con: Con, c: CommentInput, email: Any, decision: Decision, submitted_by: str | None
+) -> str:
     """Insert a new comment (id ``c<sequence>``) with its revision, decision and audit entry."""
     now = _now()
     row = con.execute(
@@ -681,5 +853,6 @@ def _store_comment(con: Con, c: CommentInput, email: Any, decision: Decision) ->
     _audit(
         con, "machine", f"submitted:{decision.decision}", comment_id=comment_id,
         article_id=c.article_id, clause=",".join(fired) or None, note=decision.reason,
+        submitted_by=submitted_by,
     )  # fmt: skip
     return comment_id
