@@ -1,4 +1,4 @@
-"""A Perspective-compatible ``comments:analyze``: request in, response out, pure library.
+"""Perspective-compatible ``comments:analyze`` and ``comments:suggestscore``: pure library.
 
 Tools built for Perspective API (Coral Talk and others) send::
 
@@ -13,14 +13,40 @@ and read::
                                                                  "type": "PROBABILITY"}}]}},
      "languages": ["en"], "detectedLanguages": ["en"]}
 
-Scores come from mutewatch's own heads (fitted on news comments): TOXICITY is the larger of
-the personal-attack and racism scores, IDENTITY_ATTACK the racism head, INSULT the personal
-head, PROFANITY the offensive-language head and THREAT the threat head. Nothing is stored.
+What each attribute means here (scored on the whole text and on each sentence):
+
+- ``IDENTITY_ATTACK``: the score of mutewatch's ``racism`` check (the ``racist`` clause). An
+  identity attack needs an identity: where the text names no group the check knows (its
+  ``groups_mentioned`` evidence is empty), IDENTITY_ATTACK is capped at INSULT, so an insult
+  aimed at no group never scores higher as an identity attack than as an insult.
+- ``INSULT``: the score of the ``personal_attack`` check (the ``personal`` clause).
+- ``PROFANITY``: the offensive-language head (trained on Davidson's offensive class and
+  Jigsaw's obscene labels: swearing, slurs, obscenity).
+- ``THREAT``: the threat head (ETHOS violence, Jigsaw threat).
+- ``TOXICITY``: the largest of the four above: a comment is as toxic as its worst trait.
+- ``SEVERE_TOXICITY``: the square of the largest of IDENTITY_ATTACK, INSULT and THREAT.
+  Profanity alone is not severe (Perspective: "much less sensitive to ... positive uses of
+  curse words"), and squaring keeps mild cases low (0.5 gives 0.25, 0.95 gives 0.90), so
+  SEVERE_TOXICITY never exceeds TOXICITY.
+
+Summary and spans agree: a comment is as bad as its worst sentence, so each attribute's
+``summaryScore`` is the larger of the whole-text score and the highest ``spanScores`` value.
+Spans are sentences; ``begin``/``end`` count UTF-16 code units, as Perspective's do.
+
+Languages: the response's ``languages`` mirror the request's, or are the language mutewatch's
+language check detected when the request names none; ``detectedLanguages`` is always the
+detection. Every attribute supports English only: any other language is an error naming
+the attribute, unless ``dropUnsupportedAttributes`` is true, in which case the attributes
+that cannot be scored (unknown names, or the language) are silently left out.
+
+Nothing is stored, neither by ``analyze`` nor by ``suggest_score``, whatever ``doNotStore``
+says. Every invalid request raises ``InputError`` (the web layer answers it as Perspective's
+HTTP 400 ``INVALID_ARGUMENT``).
 
 Library use::
 
     from mutewatch.moderate.perspective import analyze
-    response = analyze({"comment": {"text": "hello"},
+    response = analyze({"comment": {"text": "hello"}, "languages": ["en"],
                         "requestedAttributes": {"TOXICITY": {}}})
 """
 
@@ -28,36 +54,48 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from mutewatch.errors import InputError, MutewatchError
-from mutewatch.moderate.checks import sentence_spans
-from mutewatch.moderate.models import embedder, heads
+from mutewatch.moderate.checks import (
+    CHECKS,
+    CommentInput,
+    Features,
+    identity_mentions,
+    sentence_spans,
+)
+from mutewatch.moderate.models import Vectors, embedder, heads
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
-SUPPORTED = ("TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFANITY", "THREAT")
+SUPPORTED = ("TOXICITY", "SEVERE_TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFANITY", "THREAT")
 SUPPORTED_LANGUAGES = ("en",)
-
+SCORE_TYPES = ("SCORE_TYPE_UNSPECIFIED", "PROBABILITY", "STD_DEV_SCORE", "PERCENTILE", "RAW")
+_PROBABILITY = ("SCORE_TYPE_UNSPECIFIED", "PROBABILITY")
+Scores = npt.NDArray[np.float64]
 
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*:)")
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
 def parse_request(body: str) -> Any:
     """Parse a request body as Perspective does: JSON, or JSON with unquoted keys.
 
-    Perspective's own curl example sends ``{comment: {text: "..."}, requestedAttributes:
-    {TOXICITY:{}} }``; keys outside strings are quoted before parsing.
+    Perspective's curl example sends ``{comment: {text: "..."}, requestedAttributes:
+    {TOXICITY:{}} }`` and its suggestscore example has a trailing comma (``{...},}``);
+    keys outside strings are quoted and trailing commas dropped before parsing.
     """
     try:
         return json.loads(body)
     except json.JSONDecodeError as first:
-        quoted = _quote_bare_keys(body)
         try:
-            return json.loads(quoted)
+            return json.loads(_lenient(body))
         except json.JSONDecodeError:
             raise InputError(
                 f"the request body is not JSON: {first.msg} at line {first.lineno} "
@@ -67,15 +105,19 @@ def parse_request(body: str) -> Any:
             ) from first
 
 
-def _quote_bare_keys(body: str) -> str:
-    """Quote bare object keys, leaving the insides of strings alone."""
+def _lenient(body: str) -> str:
+    """Quote bare object keys and drop trailing commas, leaving the insides of strings alone."""
+
+    def fix(chunk: list[str]) -> str:
+        return _TRAILING_COMMA.sub(r"\1", _BARE_KEY.sub(r'\1"\2"\3', "".join(chunk)))
+
     out: list[str] = []
     chunk: list[str] = []
     i = 0
     while i < len(body):
         ch = body[i]
         if ch == '"':
-            out.append(_BARE_KEY.sub(r'\1"\2"\3', "".join(chunk)))
+            out.append(fix(chunk))
             chunk = []
             j = i + 1
             while j < len(body) and body[j] != '"':
@@ -85,7 +127,7 @@ def _quote_bare_keys(body: str) -> str:
             continue
         chunk.append(ch)
         i += 1
-    out.append(_BARE_KEY.sub(r'\1"\2"\3', "".join(chunk)))
+    out.append(fix(chunk))
     return "".join(out)
 
 
@@ -93,65 +135,136 @@ def _fail(message: str) -> InputError:
     return InputError(message, hint="see the Perspective API comments:analyze request format")
 
 
-def _attribute_scores(vectors: np.ndarray) -> dict[str, np.ndarray]:
+# --- scores ----------------------------------------------------------------------------------
+
+
+def _check_score(check: str, text: str, vector: npt.NDArray[np.float32]) -> tuple[float, Any]:
+    """One mutewatch check on one piece of text: its score in 0..1 and its evidence."""
+    f = Features(comment=CommentInput(id="perspective", text=text, author_name=""),
+                 vector=vector, topic=None)  # fmt: skip
+    score, evidence = CHECKS[check](f)
+    return min(1.0, max(0.0, float(score))), evidence
+
+
+def _identity_and_insult(pieces: list[str], vectors: Vectors) -> tuple[Scores, Scores]:
+    """IDENTITY_ATTACK and INSULT of each piece, from the racism and personal-attack checks."""
+    identity, insult = np.zeros(len(pieces)), np.zeros(len(pieces))
+    for i, (piece, vector) in enumerate(zip(pieces, vectors, strict=True)):
+        racist, evidence = _check_score("racism", piece, vector)
+        personal, _ = _check_score("personal_attack", piece, vector)
+        groups = evidence.get("groups_mentioned") if isinstance(evidence, dict) else None
+        if not isinstance(groups, list):
+            groups = identity_mentions(piece)
+        identity[i] = racist if groups else min(racist, personal)
+        insult[i] = personal
+    return identity, insult
+
+
+def attribute_scores(pieces: list[str], vectors: Vectors) -> dict[str, Scores]:
+    """Every supported attribute's score for each piece of text (see the module docstring)."""
     h = heads()
-    racist = h.score("racist", vectors)
-    personal = h.score("personal", vectors)
+    identity, insult = _identity_and_insult(pieces, vectors)
+    profanity = np.clip(h.score("offensive", vectors), 0.0, 1.0)
+    threat = np.clip(h.score("threat", vectors), 0.0, 1.0)
+    severe = np.maximum.reduce([identity, insult, threat]) ** 2
     return {
-        "TOXICITY": np.maximum(racist, personal),
-        "IDENTITY_ATTACK": racist,
-        "INSULT": personal,
-        "PROFANITY": h.score("offensive", vectors),
-        "THREAT": h.score("threat", vectors),
+        "TOXICITY": np.maximum.reduce([identity, insult, profanity, threat]),
+        "SEVERE_TOXICITY": severe,
+        "IDENTITY_ATTACK": identity,
+        "INSULT": insult,
+        "PROFANITY": profanity,
+        "THREAT": threat,
     }
 
 
-def _requested(request: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    attrs = request.get("requestedAttributes")
-    if not isinstance(attrs, dict) or not attrs:
-        raise _fail('requestedAttributes must be a non-empty object, e.g. {"TOXICITY": {}}')
-    out = {}
-    for name, spec in attrs.items():
-        if name not in SUPPORTED:
-            raise _fail(f"Unknown attribute {name!r}; supported: {', '.join(SUPPORTED)}")
-        spec = spec or {}
-        if not isinstance(spec, dict):
-            raise _fail(f"requestedAttributes.{name} must be an object")
-        if spec.get("scoreType", "PROBABILITY") != "PROBABILITY":
-            raise _fail(f"requestedAttributes.{name}.scoreType: only PROBABILITY is supported")
-        out[name] = spec
-    return out
+def _value(v: float) -> dict[str, Any]:
+    return {"value": round(float(v), 4), "type": "PROBABILITY"}
+
+
+def _utf16(text: str) -> Callable[[int], int]:
+    """Map a character offset of ``text`` to its UTF-16 code-unit offset (Perspective's)."""
+    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+        return lambda i: i
+    units = np.cumsum([0] + [2 if ord(c) >= 0x10000 else 1 for c in text])
+    return lambda i: int(units[i])
+
+
+# --- request fields --------------------------------------------------------------------------
 
 
 def _text(request: dict[str, Any]) -> str:
     comment = request.get("comment")
     if not isinstance(comment, dict) or not isinstance(comment.get("text"), str):
         raise _fail("comment.text is required and must be a string")
-    if comment.get("type", "PLAIN_TEXT") != "PLAIN_TEXT":
+    if comment.get("type", "PLAIN_TEXT") not in ("PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"):
         raise _fail("comment.type: only PLAIN_TEXT is supported")
     text: str = comment["text"]
     if not text.strip():
         raise _fail("comment.text is empty")
-    if len(text.encode("utf-8")) > MAX_TEXT_CHARS:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise _fail(
+            f"comment.text is not valid Unicode: a lone surrogate at character {exc.start} "
+            "cannot be encoded as UTF-8"
+        ) from exc
+    if size > MAX_TEXT_CHARS:
         raise _fail(f"comment.text is longer than {MAX_TEXT_CHARS} bytes")
     return text
 
 
-def _languages(request: dict[str, Any], names: list[str]) -> list[str]:
+def _attribute_spec(name: str, spec: Any) -> dict[str, Any]:
+    spec = {} if spec is None else spec
+    if not isinstance(spec, dict):
+        raise _fail(f"requestedAttributes.{name} must be an object")
+    if spec.get("scoreType", "PROBABILITY") not in _PROBABILITY:
+        raise _fail(f"requestedAttributes.{name}.scoreType: only PROBABILITY is supported")
+    threshold = spec.get("scoreThreshold")
+    if threshold is not None and not _probability(threshold):
+        raise _fail(f"requestedAttributes.{name}.scoreThreshold must be a number in 0..1")
+    return spec
+
+
+def _requested(request: dict[str, Any], drop: bool) -> dict[str, dict[str, Any]]:
+    """The requested attributes and their options; unknown ones dropped if ``drop``."""
+    attrs = request.get("requestedAttributes")
+    if not isinstance(attrs, dict) or not attrs:
+        raise _fail('requestedAttributes must be a non-empty object, e.g. {"TOXICITY": {}}')
+    out = {}
+    for name, spec in attrs.items():
+        if name not in SUPPORTED:
+            if drop:
+                continue
+            raise _fail(
+                f"Unknown attribute {name!r}; supported: {', '.join(SUPPORTED)} "
+                '(or send "dropUnsupportedAttributes": true to leave it out)'
+            )
+        out[name] = _attribute_spec(name, spec)
+    return out
+
+
+def _flag(request: dict[str, Any], field: str) -> bool:
+    value = request.get(field, False)
+    if not isinstance(value, bool):
+        raise _fail(f"{field} must be true or false")
+    return value
+
+
+def _language_list(request: dict[str, Any]) -> list[str] | None:
     languages = request.get("languages")
     if languages is None:
-        return list(SUPPORTED_LANGUAGES)
+        return None
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-        raise _fail("languages must be a list of language codes")
-    unsupported = [x for x in languages if x.split("-")[0].lower() not in SUPPORTED_LANGUAGES]
-    if unsupported:
-        raise _fail(
-            f"Attribute {names[0]} does not support request languages: {', '.join(unsupported)}"
-        )
-    return languages or list(SUPPORTED_LANGUAGES)
+        raise _fail('languages must be a list of language codes, e.g. ["en"]')
+    return languages or None
 
 
-def _detected(text: str) -> list[str]:
+def _supported_language(code: str) -> bool:
+    return re.split(r"[-_]", code)[0].lower() in SUPPORTED_LANGUAGES
+
+
+def detected_languages(text: str) -> list[str]:
+    """The language mutewatch's language check detects (``[]`` when it cannot run)."""
     import importlib
 
     try:
@@ -162,8 +275,23 @@ def _detected(text: str) -> list[str]:
         return []
 
 
-def _value(v: float) -> dict[str, Any]:
-    return {"value": round(float(v), 4), "type": "PROBABILITY"}
+def _effective_languages(requested: list[str] | None, detected: list[str]) -> list[str]:
+    """The request's languages, else the detected ones (Perspective's ``languages``)."""
+    if requested:
+        return requested
+    if not detected:
+        raise _fail('the language of comment.text could not be detected; send "languages": ["en"]')
+    return detected
+
+
+def _client_token(request: dict[str, Any], out: dict[str, Any]) -> None:
+    if "clientToken" in request:
+        if not isinstance(request["clientToken"], str):
+            raise _fail("clientToken must be a string")
+        out["clientToken"] = request["clientToken"]
+
+
+# --- comments:analyze ------------------------------------------------------------------------
 
 
 def analyze(request: Any) -> dict[str, Any]:
@@ -171,28 +299,130 @@ def analyze(request: Any) -> dict[str, Any]:
     if not isinstance(request, dict):
         raise _fail("the request body must be a JSON object")
     text = _text(request)
-    attrs = _requested(request)
-    languages = _languages(request, list(attrs))
+    drop = _flag(request, "dropUnsupportedAttributes")
+    attrs = _requested(request, drop)
+    requested_languages = _language_list(request)
+    detected = detected_languages(text)
+    languages = _effective_languages(requested_languages, detected)
+    unsupported = [x for x in languages if not _supported_language(x)]
+    if unsupported and attrs and not drop:
+        raise _fail(
+            f"Attribute {next(iter(attrs))} does not support request languages: "
+            f"{', '.join(unsupported)}"
+        )
+    out: dict[str, Any] = {"attributeScores": {}, "languages": languages}
+    if attrs and not unsupported:
+        out["attributeScores"] = _scored(text, attrs)
+    out["detectedLanguages"] = detected
+    _client_token(request, out)
+    return out
+
+
+def _scored(text: str, attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``attributeScores`` for the requested attributes: sentence spans and a summary that
+    is the larger of the whole-text score and the worst span."""
     spans = sentence_spans(text)
     pieces = [text] + ([text[a:b] for a, b in spans] if len(spans) > 1 else [])
-    vectors = embedder().embed(pieces)
-    scores = _attribute_scores(vectors)
-    out: dict[str, Any] = {"attributeScores": {}, "languages": languages}
+    scores = attribute_scores(pieces, embedder().embed(pieces))
+    at = _utf16(text)
+    out: dict[str, Any] = {}
     for name, spec in attrs.items():
         column = scores[name]
-        summary = float(column[0])
-        threshold = spec.get("scoreThreshold")
-        if isinstance(threshold, int | float) and summary < threshold:
-            continue
         span_values = column[1:] if len(spans) > 1 else column[:1]
-        out["attributeScores"][name] = {
+        summary = max(float(column[0]), float(span_values.max()))
+        threshold = spec.get("scoreThreshold")
+        if threshold is not None and summary < threshold:
+            continue
+        out[name] = {
             "spanScores": [
-                {"begin": a, "end": b, "score": _value(v)}
+                {"begin": at(a), "end": at(b), "score": _value(v)}
                 for (a, b), v in zip(spans, span_values, strict=True)
             ],
             "summaryScore": _value(summary),
         }
-    out["detectedLanguages"] = _detected(text)
-    if "clientToken" in request:
-        out["clientToken"] = request["clientToken"]
+    return out
+
+
+# --- comments:suggestscore -------------------------------------------------------------------
+
+
+def _probability(value: Any) -> bool:
+    return _number(value) and 0.0 <= value <= 1.0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _score(score: Any, where: str) -> None:
+    """Validate one suggested ``{value, type?}`` score."""
+    if not isinstance(score, dict) or not _number(score.get("value")):
+        raise _fail(f'{where} must be an object with a numeric "value", e.g. {{"value": 0}}')
+    kind = score.get("type", "PROBABILITY")
+    if kind not in SCORE_TYPES:
+        raise _fail(f"{where}.type must be one of {', '.join(SCORE_TYPES)}")
+    if kind in _PROBABILITY and not _probability(score["value"]):
+        raise _fail(f"{where}.value must be in 0..1 for a PROBABILITY score")
+
+
+def _span_scores(spans: Any, where: str) -> None:
+    if not isinstance(spans, list):
+        raise _fail(f"{where} must be a list of {{begin, end, score}}")
+    for i, span in enumerate(spans):
+        at = f"{where}[{i}]"
+        if not isinstance(span, dict):
+            raise _fail(f"{at} must be an object {{begin, end, score}}")
+        begin, end = span.get("begin"), span.get("end")
+        if not (isinstance(begin, int) and isinstance(end, int) and 0 <= begin <= end):
+            raise _fail(f"{at} needs integer begin and end with 0 <= begin <= end")
+        _score(span.get("score"), f"{at}.score")
+
+
+def _suggested(scores: Any) -> None:
+    """Validate ``attributeScores`` of a suggestion (any attribute name, as Perspective's)."""
+    if not isinstance(scores, dict) or not scores:
+        raise _fail(
+            'attributeScores must be a non-empty object, e.g. {"TOXICITY": {"summaryScore": '
+            '{"value": 0}}}'
+        )
+    for name, entry in scores.items():
+        where = f"attributeScores.{name}"
+        if not isinstance(entry, dict) or not ({"summaryScore", "spanScores"} & set(entry)):
+            raise _fail(f"{where} must hold a summaryScore, spanScores or both")
+        if "summaryScore" in entry:
+            _score(entry["summaryScore"], f"{where}.summaryScore")
+        if "spanScores" in entry:
+            _span_scores(entry["spanScores"], f"{where}.spanScores")
+
+
+def _context(context: Any) -> None:
+    if context is None:
+        return
+    entries = context.get("entries", []) if isinstance(context, dict) else None
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("text", ""), str) for e in entries
+    ):
+        raise _fail('context must be an object {"entries": [{"text": "..."}]}')
+
+
+def suggest_score(request: Any) -> dict[str, Any]:
+    """Answer one Perspective ``comments:suggestscore`` request: validate it, keep nothing.
+
+    mutewatch never stores Perspective traffic: a suggested score is checked for shape
+    (``comment.text``; ``attributeScores`` with ``summaryScore``/``spanScores`` values;
+    optional ``context``, ``languages``, ``clientToken``) and acknowledged, and then
+    forgotten. Any attribute name is accepted (Coral Talk sends its moderation status, e.g.
+    ``APPROVED``). The answer is Perspective's: ``{"detectedLanguages", "requestedLanguages"
+    (when the request had languages), "clientToken" (echoed when given)}``.
+    """
+    if not isinstance(request, dict):
+        raise _fail("the request body must be a JSON object")
+    text = _text(request)
+    _suggested(request.get("attributeScores"))
+    _context(request.get("context"))
+    languages = _language_list(request)
+    out: dict[str, Any] = {"detectedLanguages": detected_languages(text)}
+    if languages:
+        out["requestedLanguages"] = languages
+    _client_token(request, out)
     return out

@@ -9,14 +9,18 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 - ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note}``
   (moderator) → the comment's new state
 - ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
-- ``POST /v1alpha1/comments:analyze?key=TOKEN``: Perspective API's request and response
+- ``POST /v1alpha1/comments:analyze?key=TOKEN`` and ``POST /v1alpha1/comments:suggestscore``:
+  Perspective API's requests and responses (the key may also come in ``X-Goog-Api-Key``);
+  their errors take Google's shape ``{"error": {"code": 400, "message", "status":
+  "INVALID_ARGUMENT"}}`` (401 ``UNAUTHENTICATED``, 403 ``PERMISSION_DENIED``, ...)
 - ``GET /moderation``: the moderator page (queue, evidence, keyboard actions, history)
 
 The policy is the shipped default unless the app setting ``moderation_policy`` or the
 environment variable ``MUTEWATCH_MODERATION_POLICY`` names another policy file.
 
-Bodies are read raw: invalid UTF-8, non-JSON, missing fields and oversized texts give a
-4xx ``{"error": {"code", "message"}}`` and store nothing. A 201 means committed.
+Bodies are read raw: invalid UTF-8, non-JSON, strings UTF-8 cannot encode (a lone surrogate
+sent as a JSON escape), missing fields and oversized texts give a 4xx ``{"error": {"code",
+"message"}}`` naming the field, and store nothing. A 201 means committed.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +39,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from mutewatch.errors import AuthError, EngineError, InputError, MutewatchError
+from mutewatch.errors import AuthError, EngineError, ForbiddenError, InputError, MutewatchError
 from mutewatch.web.auth import User, require_role
 
 log = logging.getLogger(__name__)
@@ -159,10 +164,46 @@ async def _text_body(request: Request) -> str:
 async def _json_body(request: Request) -> Any:
     text = await _text_body(request)
     try:
-        return json.loads(text)
+        record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"the request body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+    except RecursionError as exc:
+        raise InputError("the request body is nested too deeply to be read") from exc
+    check_utf8(record)
+    return record
+
+
+def check_utf8(value: Any) -> None:
+    """Raise InputError naming the first string (key or value) UTF-8 cannot encode.
+
+    JSON may escape a lone surrogate (``"\\ud800"``), which parses into a Python string
+    that no UTF-8 writer (DuckDB, the response encoder) accepts; the path says where it is
+    (``comment.text``, ``items[2].text``, ``a key in comment``).
+    """
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            _encodable(item, path or "the body")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                _encodable(key, f"a key in {path or 'the body'}")
+                stack.append((child, f"{path}.{key}" if path else key))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
+
+
+def _encodable(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{where} is not valid Unicode: it holds a lone surrogate"
+            f" (\\u{ord(text[exc.start]):04x} at character {exc.start}), which UTF-8 cannot"
+            " encode",
+            hint="send the text as UTF-8; a JSON \\u escape must be a complete surrogate pair",
         ) from exc
 
 
@@ -225,7 +266,10 @@ async def get_audit(
 
 def _token_user(request: Request, key: str | None) -> Any:
     if not key:
-        raise AuthError("the API key is missing", hint="call /v1alpha1/comments:analyze?key=TOKEN")
+        raise ForbiddenError(
+            "The request is missing a valid API key.",
+            hint="call /v1alpha1/comments:analyze?key=TOKEN or send the X-Goog-Api-Key header",
+        )
     auth = getattr(request.app.state, "auth", None)
     if auth is not None:
         user = auth.user_for_token(key)
@@ -238,15 +282,66 @@ def _token_user(request: Request, key: str | None) -> Any:
     return user
 
 
+GOOGLE_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+
+
+def perspective_error(exc: MutewatchError) -> JSONResponse:
+    """An error in Google's shape ``{"error": {"code", "message", "status"}}``.
+
+    A bad request (mutewatch's 400 and 422) is 400 ``INVALID_ARGUMENT``; a missing key is
+    403 ``PERMISSION_DENIED`` (Google's answer to a request without a key); a wrong key 401
+    ``UNAUTHENTICATED``; a busy store 503 ``UNAVAILABLE``; anything else 500 ``INTERNAL``.
+    """
+    code = 400 if exc.http_status == 422 else exc.http_status
+    code = code if code in GOOGLE_STATUS else 500
+    body = {"error": {"code": code, "message": str(exc), "status": GOOGLE_STATUS[code]}}
+    headers = {"Retry-After": "60"} if code in (429, 503) else None
+    return JSONResponse(body, status_code=code, headers=headers)
+
+
+async def _perspective(
+    request: Request, key: str | None, answer: Callable[[Any], dict[str, Any]]
+) -> JSONResponse:
+    """Authenticate by API key, read the body as Perspective does, answer or fail Google's way."""
+    from mutewatch.moderate.perspective import parse_request
+
+    try:
+        await run_in_threadpool(_token_user, request, key or request.headers.get("x-goog-api-key"))
+        try:
+            record = parse_request(await _text_body(request))
+        except RecursionError as exc:
+            raise InputError("the request body is nested too deeply to be read") from exc
+        check_utf8(record)
+        return _json(await run_in_threadpool(answer, record))
+    except MutewatchError as exc:
+        return perspective_error(exc)
+    except Exception as exc:  # noqa: BLE001 - Perspective clients expect Google's error shape
+        log.exception("unhandled error on %s", request.url.path)
+        return perspective_error(EngineError(f"internal error: {type(exc).__name__}"))
+
+
 @router.post("/v1alpha1/comments:analyze")
 async def analyze(request: Request, key: str | None = None) -> JSONResponse:
     """Perspective API's ``comments:analyze``: same request, same response shape."""
     from mutewatch.moderate.perspective import analyze as perspective_analyze
-    from mutewatch.moderate.perspective import parse_request
 
-    await run_in_threadpool(_token_user, request, key)
-    record = parse_request(await _text_body(request))
-    return _json(await run_in_threadpool(perspective_analyze, record))
+    return await _perspective(request, key, perspective_analyze)
+
+
+@router.post("/v1alpha1/comments:suggestscore")
+async def suggest_score(request: Request, key: str | None = None) -> JSONResponse:
+    """Perspective API's ``comments:suggestscore``: validated and acknowledged, never stored."""
+    from mutewatch.moderate.perspective import suggest_score as perspective_suggest
+
+    return await _perspective(request, key, perspective_suggest)
 
 
 def _csrf(request: Request) -> str:

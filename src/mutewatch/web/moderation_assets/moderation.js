@@ -5,6 +5,7 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const queueEl = document.getElementById("queue");
   const statusEl = document.getElementById("status");
+  const historyEl = document.getElementById("history");
   let items = [];
   let current = 0;
 
@@ -39,9 +40,11 @@
     return out;
   }
 
-  function renderText(item) {
-    const box = el("div", "text blurred");
-    box.title = "Flagged text is blurred: press v or click to read it";
+  // A comment's text with its evidence marked. Flagged text starts blurred; a click (or Enter
+  // or Space when focused) shows or hides it, and v does so for the selected comment.
+  function renderText(item, flagged) {
+    const box = el("div", flagged ? "text flagged blurred" : "text");
+    box.dataset.comment = item.id;
     const text = item.text || "";
     let at = 0;
     for (const [start, end, clause] of spans(item)) {
@@ -53,8 +56,29 @@
       at = end;
     }
     box.appendChild(document.createTextNode(text.slice(at)));
+    if (!flagged) return box;
+    box.title = "Flagged text is blurred: press v or click to read it";
+    box.tabIndex = 0;
+    box.setAttribute("role", "button");
     box.addEventListener("click", () => box.classList.toggle("blurred"));
+    box.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      box.classList.toggle("blurred");
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
     return box;
+  }
+
+  // v: show or hide the selected comment's text, in the queue and in its history alike.
+  function toggleReveal(node) {
+    const text = node && node.querySelector(".text.flagged");
+    if (!text) return;
+    const blur = !text.classList.contains("blurred");
+    text.classList.toggle("blurred", blur);
+    for (const t of historyEl.querySelectorAll(".text.flagged")) {
+      if (t.dataset.comment === node.dataset.id) t.classList.toggle("blurred", blur);
+    }
   }
 
   function renderItem(item, index) {
@@ -74,7 +98,7 @@
       clauses.appendChild(tag);
     }
     card.appendChild(clauses);
-    card.appendChild(renderText(item));
+    card.appendChild(renderText(item, true));
     card.appendChild(el("div", "meta", item.reason || ""));
     card.addEventListener("click", () => { current = index; highlight(); });
     return card;
@@ -105,14 +129,25 @@
     document.getElementById("audit").replaceChildren(...rows);
   }
 
+  // One revision as the history shows it: flagged (blurred) when a decision on it held or
+  // rejected it or fired a clause, or when no decision on it is known; evidence marked.
+  function revisionView(data, r) {
+    const decisions = data.decisions.filter((d) => d.revision === r.revision);
+    const fired = [];
+    for (const d of decisions) for (const c of d.clauses || []) if (c.fired) fired.push(c);
+    const flagged = !decisions.length || fired.length > 0 || decisions.some((d) => d.decision !== "publish");
+    return { view: { id: data.comment.id, text: r.text, clauses: fired }, flagged };
+  }
+
   async function showHistory(id) {
     const data = await api("GET", `/api/v1/comments/${encodeURIComponent(id)}/history`);
-    const box = document.getElementById("history");
+    const box = historyEl;
     box.replaceChildren();
     box.appendChild(el("div", null, `${data.comment.id}: ${data.comment.status}, revision ${data.comment.revision}`));
     for (const r of data.revisions) {
       box.appendChild(el("div", "meta", `revision ${r.revision} by ${r.editor} at ${r.created_at}${r.note ? " — " + r.note : ""}`));
-      box.appendChild(el("div", "text", r.text));
+      const { view, flagged } = revisionView(data, r);
+      box.appendChild(renderText(view, flagged));
     }
     for (const d of data.decisions) box.appendChild(el("div", "meta", `decision ${d.decision} by ${d.decided_by} at ${d.created_at}: ${d.reason}`));
     for (const a of data.audit) box.appendChild(el("div", "meta", `audit: ${a.at} ${a.actor} ${a.action} ${a.clause || ""} ${a.note || ""}`));
@@ -146,7 +181,7 @@
     switch (ev.key) {
       case "j": current = Math.min(current + 1, items.length - 1); highlight(); break;
       case "k": current = Math.max(current - 1, 0); highlight(); break;
-      case "v": if (node) { const t = node.querySelector(".text"); if (t) t.classList.toggle("blurred"); } break;
+      case "v": toggleReveal(node); break;
       case "a": act("approve"); break;
       case "r": act("reject"); break;
       case "e": act("edit"); break;
