@@ -101,8 +101,9 @@ async def test_attributes_come_from_the_checks() -> None:
     scores = _summaries(analyze(_all(text, languages=["en"])))
     assert scores["IDENTITY_ATTACK"] == round(check_racism(f)[0], 4)
     assert scores["INSULT"] == round(check_personal(f)[0], 4)
-    worst = max(scores["IDENTITY_ATTACK"], scores["INSULT"], scores["THREAT"])
-    assert scores["SEVERE_TOXICITY"] == pytest.approx(worst**2, abs=2e-4)
+    severe = max(scores["IDENTITY_ATTACK"] ** 2, scores["THREAT"] ** 2,
+                 scores["INSULT"] * scores["PROFANITY"])  # fmt: skip
+    assert scores["SEVERE_TOXICITY"] == pytest.approx(severe, abs=2e-4)
 
 
 async def test_summary_is_at_least_the_worst_span() -> None:

@@ -24,10 +24,12 @@ What each attribute means here (scored on the whole text and on each sentence):
   Jigsaw's obscene labels: swearing, slurs, obscenity).
 - ``THREAT``: the threat head (ETHOS violence, Jigsaw threat).
 - ``TOXICITY``: the largest of the four above: a comment is as toxic as its worst trait.
-- ``SEVERE_TOXICITY``: the square of the largest of IDENTITY_ATTACK, INSULT and THREAT.
-  Profanity alone is not severe (Perspective: "much less sensitive to ... positive uses of
-  curse words"), and squaring keeps mild cases low (0.5 gives 0.25, 0.95 gives 0.90), so
-  SEVERE_TOXICITY never exceeds TOXICITY.
+- ``SEVERE_TOXICITY``: the largest of IDENTITY_ATTACK squared, THREAT squared and INSULT
+  times PROFANITY. Profanity alone is not severe (Perspective: "much less sensitive to ...
+  positive uses of curse words"), a plain insult is moderate (0.95 x 0.6 gives 0.57), a
+  profane insult, a strong identity attack or a threat is severe; squaring keeps mild cases
+  low (0.5 gives 0.25). Each term is at most its largest factor, so SEVERE_TOXICITY never
+  exceeds TOXICITY.
 
 Summary and spans agree: a comment is as bad as its worst sentence, so each attribute's
 ``summaryScore`` is the larger of the whole-text score and the highest ``spanScores`` value.
@@ -138,10 +140,8 @@ def _fail(message: str) -> InputError:
 # --- scores ----------------------------------------------------------------------------------
 
 
-def _check_score(check: str, text: str, vector: npt.NDArray[np.float32]) -> tuple[float, Any]:
-    """One mutewatch check on one piece of text: its score in 0..1 and its evidence."""
-    f = Features(comment=CommentInput(id="perspective", text=text, author_name=""),
-                 vector=vector, topic=None)  # fmt: skip
+def _check_score(check: str, f: Features) -> tuple[float, Any]:
+    """One mutewatch check on one prepared piece of text: its score in 0..1 and evidence."""
     score, evidence = CHECKS[check](f)
     return min(1.0, max(0.0, float(score))), evidence
 
@@ -150,8 +150,9 @@ def _identity_and_insult(pieces: list[str], vectors: Vectors) -> tuple[Scores, S
     """IDENTITY_ATTACK and INSULT of each piece, from the racism and personal-attack checks."""
     identity, insult = np.zeros(len(pieces)), np.zeros(len(pieces))
     for i, (piece, vector) in enumerate(zip(pieces, vectors, strict=True)):
-        racist, evidence = _check_score("racism", piece, vector)
-        personal, _ = _check_score("personal_attack", piece, vector)
+        f = Features(CommentInput(id="perspective", text=piece, author_name=""), vector, None)
+        racist, evidence = _check_score("racism", f)
+        personal, _ = _check_score("personal_attack", f)
         groups = evidence.get("groups_mentioned") if isinstance(evidence, dict) else None
         if not isinstance(groups, list):
             groups = identity_mentions(piece)
@@ -166,7 +167,7 @@ def attribute_scores(pieces: list[str], vectors: Vectors) -> dict[str, Scores]:
     identity, insult = _identity_and_insult(pieces, vectors)
     profanity = np.clip(h.score("offensive", vectors), 0.0, 1.0)
     threat = np.clip(h.score("threat", vectors), 0.0, 1.0)
-    severe = np.maximum.reduce([identity, insult, threat]) ** 2
+    severe = np.maximum.reduce([identity**2, threat**2, insult * profanity])
     return {
         "TOXICITY": np.maximum.reduce([identity, insult, profanity, threat]),
         "SEVERE_TOXICITY": severe,
