@@ -176,7 +176,7 @@ async def _json_body(request: Request) -> Any:
 
 
 def check_utf8(value: Any) -> None:
-    """Raise InputError naming the first string (key or value) UTF-8 cannot encode.
+    """Raise InputError naming a string (key or value) that UTF-8 cannot encode.
 
     JSON may escape a lone surrogate (``"\\ud800"``), which parses into a Python string
     that no UTF-8 writer (DuckDB, the response encoder) accepts; the path says where it is
