@@ -34,6 +34,7 @@ import hashlib
 import json
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -127,6 +128,16 @@ def gdi_rows(data: Path) -> list[str]:
 
 def english_comments(data: Path, rng: random.Random) -> list[str]:
     """Non-evaluation English comments from the moderation corpora (a sample per source)."""
+    out: list[str] = []
+    for texts in comment_sources(data):
+        keep = sorted({t for t in texts if t.strip() and not is_eval(t)})
+        rng.shuffle(keep)
+        out.extend(keep[:COMMENTS_PER_SOURCE])
+    return out
+
+
+def comment_sources(data: Path) -> list[list[str]]:
+    """Every comment text of each English moderation corpus (evaluation rows included)."""
     m = data / "moderation"
     sources: list[list[str]] = []
     with open(m / "davidson_labeled_data.csv", encoding="utf-8", newline="") as fh:
@@ -139,12 +150,7 @@ def english_comments(data: Path, rng: random.Random) -> list[str]:
         sources.append([r["comment_text"] for r in csv.DictReader(fh)])
     with open(m / "fox_news_comments.json", encoding="utf-8") as fh:
         sources.append([json.loads(line)["text"] for line in fh if line.strip()])
-    out: list[str] = []
-    for texts in sources:
-        keep = sorted({t for t in texts if t.strip() and not is_eval(t)})
-        rng.shuffle(keep)
-        out.extend(keep[:COMMENTS_PER_SOURCE])
-    return out
+    return sources
 
 
 def matrix(texts: list[str]) -> sp.csr_matrix:
@@ -260,14 +266,114 @@ def detector_scores(texts: list[str]) -> list[tuple[dict[str, float], dict[str, 
     return [(dict(lang.lingua_scores(t)), dict(lang.fasttext_scores(t))) for t in texts]
 
 
+def lexicon_texts(data: Path) -> dict[str, list[str]]:
+    """Non-evaluation texts by language: langid, all English comments, GDI as ``gsw``."""
+    by_lang: dict[str, list[str]] = {}
+    for t, c in langid_rows(data):
+        by_lang.setdefault(c, []).append(t)
+    for texts in comment_sources(data):
+        by_lang["en"].extend(sorted({t for t in texts if t.strip() and not is_eval(t)}))
+    by_lang[lang.DIALECT_CODE] = gdi_rows(data)
+    by_lang["de"].extend(COLLOQUIAL_GERMAN)
+    return by_lang
+
+
+def write_lexicon(by_lang: dict[str, list[str]], path: Path) -> None:
+    """Count the normalised words of each language and save them as ``language_lexicon.npz``.
+
+    Only CRC32 hashes of the words and their counts are shipped, no text.
+    """
+    langs = sorted(by_lang)
+    rows: dict[tuple[int, int], int] = {}
+    totals = np.zeros(len(langs), dtype=np.int64)
+    for i, code in enumerate(langs):
+        for t in by_lang[code]:
+            for w in lang.normalise(t).split():
+                key = (lang.word_hash(w), i)
+                rows[key] = rows.get(key, 0) + 1
+                totals[i] += 1
+    keys = sorted(rows)
+    np.savez_compressed(
+        path,
+        langs=np.array(langs),
+        hashes=np.array([h for h, _ in keys], dtype=np.uint32),
+        lang=np.array([i for _, i in keys], dtype=np.uint8),
+        count=np.array([min(rows[k], 2**32 - 1) for k in keys], dtype=np.uint32),
+        totals=totals,
+    )
+    print(f"wrote {path}: {len(keys)} (word, language) counts, {int(totals.sum())} words")
+
+
+def dev_check(data: Path, tmp: Path) -> None:
+    """Short-text rule on the dev fifth of the non-evaluation rows, lexicon built without it.
+
+    Prints, for English word pairs, other languages' short texts and short Swiss German
+    utterances, the shares the default policy's language/dialect bands would publish, hold
+    and reject, and the share called dialect, without and with the rule. (The n-gram models
+    saw the dev rows, so the "without" figures are optimistic.)
+    """
+    by_lang = lexicon_texts(data)
+    dev = {c: [t for t in ts if is_dev(text_group(t))] for c, ts in by_lang.items()}
+    train = {c: [t for t in ts if not is_dev(text_group(t))] for c, ts in by_lang.items()}
+    write_lexicon(train, tmp / lang.LEXICON_FILE)
+    lang._CACHE["lexicon"] = lang._load_lexicon(tmp / lang.LEXICON_FILE)
+    try:
+        for name, texts in dev_sets(dev).items():
+            with_rule = [lang.detect(t) for t in texts]
+            saved, lang.SHORT_WORDS = lang.SHORT_WORDS, 0
+            without = [lang.detect(t) for t in texts]
+            lang.SHORT_WORDS = saved
+            for label, res in (("without", without), ("with", with_rule)):
+                print(f"dev {name:17} {label:8} n={len(res):5} {bands(res)}")
+    finally:
+        lang._CACHE.pop("lexicon", None)
+
+
+def dev_sets(dev: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The dev texts the short-text rule applies to, by kind."""
+
+    def short(texts: list[str]) -> list[str]:
+        return [t for t in texts if 0 < len(lang.normalise(t).split()) <= lang.SHORT_WORDS]
+
+    other = [t for c, ts in dev.items() if c not in ("en", lang.DIALECT_CODE) for t in ts]
+    return {
+        "en word pairs": short([t for t in dev["en"] if len(t.split()) == 2]),
+        "other languages": short(other),
+        "swiss german": short(dev[lang.DIALECT_CODE]),
+    }
+
+
+def bands(res: list[lang.LanguageResult]) -> str:
+    """Published / held / rejected shares under the default bands (reject 0.5, hold 0.4)."""
+    n = max(len(res), 1)
+    score = [max(1 - r.english - r.dialect, r.dialect) for r in res]
+    pub = sum(s < 0.4 for s in score) / n
+    held = sum(0.4 <= s < 0.5 for s in score) / n
+    dialect = sum(r.dialect >= 0.5 for r in res) / n
+    return (
+        f"published {pub:.4f} held {held:.4f} rejected {1 - pub - held:.4f} dialect {dialect:.4f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--out", type=Path, default=REPO / "src/mutewatch/moderate/data")
+    ap.add_argument("--lexicon-only", action="store_true", help="rebuild only language_lexicon.npz")
+    ap.add_argument(
+        "--dev", action="store_true", help="with --lexicon-only: print the short-text dev check"
+    )
     args = ap.parse_args(argv)
     if not (args.data / "moderation").is_dir():
         print(f"no data at {args.data / 'moderation'}: pass --data", file=sys.stderr)
         return 2
+    if args.lexicon_only:
+        if args.dev:
+            with tempfile.TemporaryDirectory() as tmp:
+                dev_check(args.data, Path(tmp))
+            return 0
+        write_lexicon(lexicon_texts(args.data), args.out / lang.LEXICON_FILE)
+        return 0
     t0 = time.time()
     rng = random.Random(SEED)
     corpus = build_corpus(args.data, rng)
@@ -315,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         version=np.str_(version),
     )
     print(f"wrote {args.out / lang.MODEL_FILE} ({version}) in {time.time() - t0:.0f}s")
+    write_lexicon(lexicon_texts(args.data), args.out / lang.LEXICON_FILE)
     return 0
 
 

