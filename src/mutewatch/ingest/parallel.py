@@ -48,7 +48,7 @@ def read_in_worker(produce: Callable[[], Iterator[T]], what: str) -> Generator[T
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     reader = context.Process(
-        target=_serve, args=(produce, sender), name="mutewatch-reader", daemon=True
+        target=_serve, args=(produce, sender, receiver), name="mutewatch-reader", daemon=True
     )
     reader.start()
     sender.close()
@@ -75,8 +75,11 @@ def read_in_worker(produce: Callable[[], Iterator[T]], what: str) -> Generator[T
         reader.join()
 
 
-def _serve(produce: Callable[[], Iterator[Any]], sender: Connection) -> None:
+def _serve(produce: Callable[[], Iterator[Any]], sender: Connection, receiver: Connection) -> None:
     """The reader process: send every item, then "done", or the exception that stopped it."""
+    # The fork copied the writer's end too; closed here, the pipe breaks when the writer
+    # dies (kill -9), so this process stops instead of blocking on a full pipe forever.
+    receiver.close()
     try:
         for item in produce():
             sender.send(("item", item))

@@ -121,7 +121,9 @@ def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
     zone = ZoneInfo(tz)
     head = fh.read(1 << 16)
     fh.seek(0)
-    if _MESSAGES_OPEN.search(head) or (b"\n" in head and b'"chats"' in head):
+    # The fast reader knows Telegram's own layout (LF line ends); anything else streams.
+    crlf = b"\r\n" in head
+    if not crlf and (_MESSAGES_OPEN.search(head) or (b"\n" in head and b'"chats"' in head)):
         yield from _FastReader(fh, path, zone).records()
     else:
         yield from read_streaming(fh, path, zone)
@@ -204,7 +206,7 @@ class _FastReader:
             return
         try:
             messages = _decode_block(array)
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
             element = re.compile(rb",\n" + re.escape(indent) + rb"(?=\S)")
             yield from self._decode_each(chat, element.split(array[1:-1].strip()))
             return
@@ -216,7 +218,7 @@ class _FastReader:
         for raw in parts:
             try:
                 message = _decode_one(raw)
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
                 yield self._quarantine(chat, raw, f"not a readable message: {exc}")
                 continue
             yield from self._emit(chat, message, raw)
@@ -291,29 +293,36 @@ def _unreadable(path: Path, position: int, reason: str) -> Exception:
 def _block_records(
     chat: Chat, messages: list[Message], base: int, zone: ZoneInfo
 ) -> Iterator[Item]:
-    """Ordinary messages become one PostBatch built column by column; the rest one by one."""
-    ordinary = [m.type == "message" and m.date_unixtime is not None for m in messages]
-    if all(ordinary):
-        plain, positions = messages, list(range(base, base + len(messages)))
-    else:
-        plain, positions = [], []
-        for i, (m, is_ordinary) in enumerate(zip(messages, ordinary, strict=True)):
-            if is_ordinary:
-                plain.append(m)
-                positions.append(base + i)
-            else:
-                yield from _records_of(chat, m, base + i, zone, None)
+    """Runs of ordinary messages become columnar PostBatches; the rest go one by one.
+
+    Everything is yielded in file order: a batch's resume position is the highest position
+    it holds, so a record yielded ahead of lower positions would let a resumed run skip them.
+    """
+    run: list[int] = []
+    seconds: list[int] = []
+    for i, m in enumerate(messages):
+        unix = _plain_unix(m)
+        if unix is not None:
+            run.append(i)
+            seconds.append(unix)
+            continue
+        if run:
+            yield _batch_of(chat, [messages[j] for j in run], [base + j for j in run], seconds)
+            run, seconds = [], []
+        yield from _records_of(chat, m, base + i, zone, None)
+    if run:
+        yield _batch_of(chat, [messages[j] for j in run], [base + j for j in run], seconds)
+
+
+def _plain_unix(m: Message) -> int | None:
+    """The time of an ordinary message with a readable, in-range ``date_unixtime``, else None."""
+    if m.type != "message" or m.date_unixtime is None:
+        return None
     try:
-        seconds = [int(m.date_unixtime) for m in plain]  # type: ignore[arg-type]
-        careful = not all(_MIN_UNIX <= t <= _MAX_UNIX for t in seconds)
+        unix = int(m.date_unixtime)
     except ValueError:
-        careful = True
-    if careful:  # an unreadable time or an out-of-range number somewhere: one by one
-        for position, m in zip(positions, plain, strict=True):
-            yield from _records_of(chat, m, position, zone, None)
-        return
-    if plain:
-        yield _batch_of(chat, plain, positions, seconds)
+        return None
+    return unix if _MIN_UNIX <= unix <= _MAX_UNIX else None
 
 
 def _batch_of(

@@ -1,0 +1,171 @@
+"""Ingest under damage: resume after a crash mid-block, bad bytes, CRLF files, a killed writer."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mutewatch.ingest as ingest_module
+import mutewatch.store.writer as writer_module
+from mutewatch.ingest import ingest
+from mutewatch.store import Store
+
+BASE = 1_682_935_200
+
+
+def _message(i: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": i, "type": "message", "date": "2023-05-01T10:00:00",
+        "date_unixtime": str(BASE + 60 * i), "from": "Alpha", "from_id": "channel1100000000",
+        "text": f"placeholder {i}", "text_entities": [], **fields,
+    }  # fmt: skip
+
+
+def _export(path: Path, messages: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    chat = {"name": "Alpha", "type": "public_channel", "id": 1100000000, "messages": messages}
+    path.write_text(json.dumps(chat, indent=1), encoding="utf-8")
+    return path
+
+
+def _summary(store: Store) -> dict[str, Any]:
+    return {
+        "posts": store.scalar("SELECT count(*) FROM posts"),
+        "ids": store.scalar("SELECT sum(message_id) FROM posts"),
+        "quarantined": store.scalar("SELECT count(*) FROM quarantine"),
+        "sources": store.rows(
+            "SELECT status, position, read, new, duplicates, quarantined, skipped FROM sources"
+        ),
+    }
+
+
+class _Crash(Exception):
+    pass
+
+
+def test_resume_after_a_crash_mid_block_gives_the_clean_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block mixing a bad time and a service message is committed in position order, so
+    a crash after the first batch loses nothing on resume (it once skipped 9,000 posts)."""
+    monkeypatch.setenv("MUTEWATCH_INGEST_PROCESS", "0")
+    monkeypatch.setattr(ingest_module, "BATCH_RECORDS", 1000)
+    messages = [_message(i) for i in range(1, 3001)]
+    messages[1999]["date_unixtime"] = "bad"  # quarantined (no date to fall back on)
+    messages[1999]["date"] = "not a date"
+    messages[2899] = {
+        "id": 2900, "type": "service", "date": "2023-05-01T10:00:00",
+        "date_unixtime": str(BASE), "action": "pin_message", "text": "", "text_entities": [],
+    }  # fmt: skip
+    export = _export(tmp_path / "chat" / "result.json", messages)
+    with Store.open(tmp_path / "clean.duckdb") as store:
+        ingest(store, [export])
+        clean = _summary(store)
+    assert clean["posts"] == 2998 and clean["quarantined"] == 1
+
+    write = writer_module.SourceWriter.write
+
+    def crash_after_first_commit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        write(self, *args, **kwargs)
+        raise _Crash
+
+    with Store.open(tmp_path / "crashed.duckdb") as store:
+        monkeypatch.setattr(writer_module.SourceWriter, "write", crash_after_first_commit)
+        with pytest.raises(_Crash):
+            ingest(store, [export])
+        monkeypatch.setattr(writer_module.SourceWriter, "write", write)
+        assert 0 < store.scalar("SELECT count(*) FROM posts") < 2998
+        ingest(store, [export])
+        assert _summary(store) == clean
+
+
+def test_invalid_utf8_in_one_message_quarantines_only_that_message(tmp_path: Path) -> None:
+    export = _export(tmp_path / "chat" / "result.json", [_message(i) for i in range(1, 11)])
+    data = export.read_bytes().replace(b"placeholder 5", b"placeholder \xff\xfe 5")
+    export.write_bytes(data)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [export]).as_dict()
+        assert store.scalar("SELECT count(*) FROM posts") == 9
+        [row] = store.rows("SELECT reason, raw FROM quarantine")
+    assert "not a readable message" in row["reason"] and "placeholder" in row["raw"]
+    assert report["read"] == 10 and report["quarantined"] == 1
+
+
+def test_export_with_windows_line_ends_reads_like_the_original(tmp_path: Path) -> None:
+    messages = [_message(i) for i in range(1, 21)]
+    lf = _export(tmp_path / "lf" / "result.json", messages)
+    crlf = tmp_path / "crlf" / "result.json"
+    crlf.parent.mkdir()
+    crlf.write_bytes(lf.read_bytes().replace(b"\n", b"\r\n"))
+    results = []
+    for path in (lf, crlf):
+        with Store.open(tmp_path / f"{path.parent.name}.duckdb") as store:
+            ingest(store, [path])
+            results.append(store.rows("SELECT message_id, ts, text FROM posts ORDER BY 1"))
+    assert len(results[0]) == 20 and results[0] == results[1]
+
+
+READER_ORPHAN = """
+import os, sys, time
+from mutewatch.ingest.parallel import read_in_worker
+
+def produce():
+    i = 0
+    while True:  # far more than the pipe holds: the reader blocks on a full pipe
+        yield b"x" * 65536
+        i += 1
+
+stream = read_in_worker(produce, "endless")
+next(stream)
+print(os.getpid(), flush=True)
+time.sleep(1.0)
+os._exit(9)  # the writer dies without closing anything, like kill -9
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_the_reader_process_ends_when_the_writer_is_killed() -> None:
+    script = subprocess.Popen(
+        [sys.executable, "-c", READER_ORPHAN], stdout=subprocess.PIPE, text=True
+    )
+    writer_pid = int(script.stdout.readline()) if script.stdout else 0
+    readers = [
+        int(pid)
+        for pid in os.listdir("/proc")
+        if pid.isdigit() and _parent_of(int(pid)) == writer_pid
+    ]
+    assert readers, "no reader process was forked"
+    try:
+        script.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while any(_alive(pid) for pid in readers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in readers), "the reader outlived its writer"
+    finally:
+        for pid in readers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
