@@ -21,6 +21,11 @@ Heads:
   insult/toxic, Davidson hate/offensive. Negatives: the non-hateful rows of the same sets.
 - offensive: Davidson hate or offensive vs neither, Jigsaw obscene/toxic (Perspective PROFANITY).
 - threat: ETHOS violence, Jigsaw threat (Perspective THREAT).
+
+Last, it prints the operating-point rates of the racist and personal clauses as
+``mutewatch.moderate.checks`` scores them (the larger of the head and the lexicon of
+data/toxicity_lexicon.json), from out-of-fold head scores on the non-evaluation rows: the
+policy's hold thresholds are chosen from those lines.
 """
 
 from __future__ import annotations
@@ -137,7 +142,10 @@ def _threshold_report(
 
 
 def fit_head(
-    name: str, items: list[tuple[str, int, float, str]], vectors: dict[str, np.ndarray]
+    name: str,
+    items: list[tuple[str, int, float, str]],
+    vectors: dict[str, np.ndarray],
+    oof_out: dict[str, dict[str, float]] | None = None,
 ) -> dict[str, object]:
     """Choose C by 5-fold CV (ROC-AUC), then fit on all given rows; class-balanced weights."""
     x = np.stack([vectors[t] for t, _, _, _ in items])
@@ -164,6 +172,10 @@ def fit_head(
     _threshold_report(name, oof, y, [d for _, _, _, d in items], [t for t, _, _, _ in items])
     model = LogisticRegression(C=best[1], max_iter=2000)
     model.fit(x, y, sample_weight=w)
+    if oof_out is not None:
+        for (text, _, _, _), score in zip(items, oof, strict=True):
+            oof_out.setdefault(text, {})[name] = float(score)
+        _FITTED[name] = model
     return {
         "weights": [round(float(v), 7) for v in model.coef_[0]],
         "bias": round(float(model.intercept_[0]), 7),
@@ -174,6 +186,63 @@ def fit_head(
             "positives": int(y.sum()),
         },
     }
+
+
+_FITTED: dict[str, LogisticRegression] = {}
+OPERATING_THRESHOLDS = (0.6, 0.7, 0.75, 0.8, 0.9)
+
+
+def operating_point_report(
+    data: Path, oof: dict[str, dict[str, float]], vectors: dict[str, np.ndarray]
+) -> None:
+    """Rates of the racist and personal clauses as the checks score them (max of the head
+    and the lexicon), from out-of-fold head scores on the non-evaluation rows.
+
+    A text one head was not fitted on (Fox News hateful rows for racist) takes that head's
+    final score, which is out-of-sample for it. The policy's hold thresholds are chosen from
+    these lines (see default_policy.yaml).
+    """
+    from mutewatch.moderate import checks
+
+    def head_score(name: str, text: str) -> float:
+        if name in oof.get(text, {}):
+            return oof[text][name]
+        return float(_FITTED[name].predict_proba(vectors[text][None, :])[0, 1])
+
+    def clause_scores(text: str) -> tuple[float, float]:
+        racist, personal = checks.clause_scores(
+            text, head_score("racist", text), head_score("personal", text)
+        )
+        return float(racist), float(personal)
+
+    ethos = ds.split(ds.ethos(data), evaluation=False)
+    fox = ds.split(ds.fox_news(data), evaluation=False)
+    sfu = ds.split(ds.sfu(data), evaluation=False)
+    sets = {
+        "fox hateful": [(r.text, r.labels["hateful"]) for r in fox],
+        "sfu toxic": [(r.text, r.labels["toxic"]) for r in sfu],
+        "ethos hate": [(r.text, r.labels["hate"]) for r in ethos],
+    }
+    negatives = [t for rows in sets.values() for t, y in rows if not y]
+    ident = [t for t in negatives if checks.identity_mentions(t)]
+    for name, rows in sets.items():
+        s = np.array([max(clause_scores(t)) for t, _ in rows])
+        y = np.array([int(bool(lab)) for _, lab in rows])
+        parts = [
+            f">= {thr}: recall {np.mean(s[y == 1] >= thr):.3f} FPR {np.mean(s[y == 0] >= thr):.3f}"
+            for thr in OPERATING_THRESHOLDS
+        ]
+        auc = roc_auc_score(y, s)
+        print(f"  clauses {name} (ROC-AUC {auc:.3f}): " + "; ".join(parts), file=sys.stderr)
+    both = np.array([clause_scores(t) for t in ident])
+    for thr in OPERATING_THRESHOLDS:
+        print(
+            f"  identity-mentioning non-hateful (n={len(ident)}) >= {thr}: racist fires"
+            f" {np.mean(both[:, 0] >= thr):.3f}, personal fires {np.mean(both[:, 1] >= thr):.3f},"
+            f" racist >= 0.8 or personal >= {thr}:"
+            f" {np.mean((both[:, 0] >= 0.8) | (both[:, 1] >= thr)):.3f}",
+            file=sys.stderr,
+        )
 
 
 def _centred(vectors: np.ndarray, center: np.ndarray) -> np.ndarray:
@@ -253,7 +322,11 @@ def main() -> None:
     print(f"embedding {len(texts)} training texts", file=sys.stderr)
     vectors = dict(zip(texts, embed_cached(texts), strict=True))
     sets = label_sets(rows, _ethos_violence(args.data))
-    heads = {name: fit_head(name, items, vectors) for name, items in sets.items()}
+    oof: dict[str, dict[str, float]] = {}
+    heads = {name: fit_head(name, items, vectors, oof) for name, items in sets.items()}
+    missing = sorted({r.text for key in ("fox", "sfu", "ethos") for r in rows[key]} - set(vectors))
+    vectors.update(zip(missing, embed_cached(missing), strict=True))
+    operating_point_report(args.data, oof, vectors)
     out = {
         "meta": {
             "trained_on": "non-evaluation rows of ../shared/data/moderation",

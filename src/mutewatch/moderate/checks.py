@@ -600,18 +600,14 @@ def _countered_head(head: float, findings: LexiconFindings, evidence: dict[str, 
     return head
 
 
-def check_racism(f: Features) -> tuple[float, dict[str, Any]]:
-    """Identity attacks on race, ethnicity, national origin or religion.
+def racist_score(
+    head: float, findings: LexiconFindings, groups: list[str], evidence: dict[str, Any]
+) -> float:
+    """The racist clause score from its head and the lexicon; notes go into ``evidence``.
 
-    The larger of the embedding head and the lexicon (a group term with a dehumanising,
-    collective-guilt or stereotype predicate, a control conspiracy, a call for expulsion or
-    violence). When the comment mentions no group and the lexicon explains it as a plain
-    insult aimed at a person, the head is capped below the hold band: that is ``personal``.
+    When the comment mentions no group and the lexicon explains it as a plain insult aimed at
+    a person, the head is capped below the hold band: that is ``personal``.
     """
-    head = float(heads().score("racist", f.vector[None, :])[0])
-    findings = _findings(f)
-    groups = identity_mentions(f.comment.text)
-    evidence: dict[str, Any] = {"model": "racist", "head": _round(head), "groups_mentioned": groups}
     best = LexiconFindings.best(findings.racist)
     if best is None and findings.personal and not groups:
         cap = lexicon().scores["racist_head_when_explained"]
@@ -620,7 +616,38 @@ def check_racism(f: Features) -> tuple[float, dict[str, Any]]:
             head = cap
     head = _countered_head(head, findings, evidence)
     _lexicon_evidence(evidence, findings.racist, findings, "racist")
-    return max(head, best.score if best else 0.0), evidence
+    return max(head, best.score if best else 0.0)
+
+
+def personal_score(head: float, findings: LexiconFindings, evidence: dict[str, Any]) -> float:
+    """The personal clause score from its head and the lexicon; notes go into ``evidence``."""
+    head = _countered_head(head, findings, evidence)
+    _lexicon_evidence(evidence, findings.personal, findings, "personal")
+    best = LexiconFindings.best(findings.personal)
+    return max(head, best.score if best else 0.0)
+
+
+def clause_scores(text: str, racist_head: float, personal_head: float) -> tuple[float, float]:
+    """(racist, personal) scores of a text given its two head scores (for calibration)."""
+    findings = lexicon_findings(text)
+    groups = identity_mentions(text)
+    return (
+        racist_score(racist_head, findings, groups, {}),
+        personal_score(personal_head, findings, {}),
+    )
+
+
+def check_racism(f: Features) -> tuple[float, dict[str, Any]]:
+    """Identity attacks on race, ethnicity, national origin or religion.
+
+    The larger of the embedding head and the lexicon (a group term with a dehumanising,
+    collective-guilt or stereotype predicate, a control conspiracy, a call for expulsion or
+    violence); see ``racist_score``.
+    """
+    head = float(heads().score("racist", f.vector[None, :])[0])
+    groups = identity_mentions(f.comment.text)
+    evidence: dict[str, Any] = {"model": "racist", "head": _round(head), "groups_mentioned": groups}
+    return racist_score(head, _findings(f), groups, evidence), evidence
 
 
 def check_personal(f: Features) -> tuple[float, dict[str, Any]]:
@@ -635,12 +662,8 @@ def check_personal(f: Features) -> tuple[float, dict[str, Any]]:
         targets.append("author")
     if person_names(text):
         targets.append("named person")
-    findings = _findings(f)
     evidence: dict[str, Any] = {"model": "personal", "head": _round(head), "targets": targets}
-    head = _countered_head(head, findings, evidence)
-    _lexicon_evidence(evidence, findings.personal, findings, "personal")
-    best = LexiconFindings.best(findings.personal)
-    return max(head, best.score if best else 0.0), evidence
+    return personal_score(head, _findings(f), evidence), evidence
 
 
 def person_names(text: str) -> list[dict[str, Any]]:
