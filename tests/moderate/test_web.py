@@ -110,6 +110,10 @@ async def test_comment_lifecycle(
     assert revisions[0]["text"].endswith("took bribes from the tram builders.")
     audit = (await client.get("/api/v1/moderation/audit", headers=_auth(env, "moderator"))).json()
     assert any(a["action"] == "edit" and a["actor"] == "moderator1" for a in audit["items"])
+    [submitted] = [
+        a for a in audit["items"] if a["comment_id"] == body["id"] and a["actor"] == "machine"
+    ]
+    assert submitted["submitted_by"] == "viewer1"  # who sent it in, beside the machine's decision
 
     # committed to the main store file (read through the server's single writer)
     service = client._transport.app.state.moderation_service  # type: ignore[attr-defined]
@@ -185,12 +189,13 @@ async def test_perspective_endpoint(
         "/v1alpha1/comments:analyze?key=wrong",
         json={"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}},
     )
-    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+    error = r.json()["error"]
+    assert r.status_code == 401 and (error["code"], error["status"]) == (401, "UNAUTHENTICATED")
     r = await client.post(
         f"/v1alpha1/comments:analyze?key={env[1]['viewer']}",
         json={"comment": {"text": "hi"}, "requestedAttributes": {"NOPE": {}}},
     )
-    assert r.status_code == 422
+    assert r.status_code == 400 and r.json()["error"]["status"] == "INVALID_ARGUMENT"
 
 
 async def test_moderator_page(client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]) -> None:

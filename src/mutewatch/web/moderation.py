@@ -223,7 +223,7 @@ async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
 async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
     """Submit a comment; 201 ``{id, decision, clauses, reason}`` once stored with its decision."""
     record = await _json_body(request)
-    result = await run_in_threadpool(_service(request).submit_comment, record)
+    result = await run_in_threadpool(_service(request).submit_comment, record, user.name)
     return _json(result, 201)
 
 

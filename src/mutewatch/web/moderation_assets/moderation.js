@@ -162,8 +162,11 @@
       if (text === null) return;
       body.text = text;
     }
-    const note = window.prompt(`Note for ${action} of ${item.id} (audit log):`, "");
-    if (note === null) return;
+    let note = "";
+    while (!note.trim()) {  // the audit log needs a reason: ask again until there is one
+      note = window.prompt(`Note for ${action} of ${item.id} (audit log, required):`, "");
+      if (note === null) return;
+    }
     body.note = note;
     try {
       await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
