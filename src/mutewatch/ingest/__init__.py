@@ -150,33 +150,182 @@ _BY_SUFFIX = {
 }
 
 
-def discover(paths: Iterable[Path], fmt: str = "auto") -> list[tuple[Path, str]]:
-    """Every file to read under the given paths (folders searched recursively), with its format."""
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file a folder walk found and did not read, with the reason (listed in the report)."""
+
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+SUPPORTED = (
+    "Telegram Desktop export JSON (result.json), CSV, JSON Lines, Parquet and RSS/Atom feeds"
+)
+_TABULAR = ("csv", "jsonl", "parquet")
+_EXPORT_KEYS = frozenset({"messages", "chats", "left_chats"})
+_EXPORT_SCAN = 256 << 20  # the top-level export key must come within this many bytes
+
+
+def discover(
+    paths: Iterable[Path],
+    fmt: str = "auto",
+    options: IngestOptions | None = None,
+    skipped: list[SkippedFile] | None = None,
+) -> list[tuple[Path, str]]:
+    """Every file to read under the given paths, with its format.
+
+    A file named explicitly must be readable as its format, else an InputError names it,
+    before anything is stored. A folder is searched recursively and gives only files that
+    positively look like a supported archive:
+
+    * inside a folder holding a Telegram export (a ``result.json`` that is one), only
+      Telegram export JSON: the attachments under it are media, never archives;
+    * elsewhere, ``.json`` that is a Telegram export (top-level ``messages``, ``chats`` or
+      ``left_chats``), ``.xml``/``.rss``/``.atom`` whose root element is RSS or Atom, and
+      ``.csv``/``.jsonl``/``.parquet`` when ``options`` give a platform;
+    * with a format other than auto, only files of that format.
+
+    Every other file found is added to ``skipped`` with the reason, so the account adds up.
+    Without ``options``, tabular files in folders are taken as they are.
+    """
     found: list[tuple[Path, str]] = []
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder", hint="check the path")
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for candidate in candidates:
-            detected = fmt if fmt != "auto" else _BY_SUFFIX.get(candidate.suffix.lower())
-            if detected is None:
-                if not path.is_dir():
-                    raise InputError(
-                        f"{candidate}: cannot tell the format from the name",
-                        hint="pass --format telegram|csv|jsonl|parquet|feed",
-                    )
-                continue
-            is_other_json = detected == "telegram" and not _looks_like_telegram(candidate)
-            if path.is_dir() and fmt == "auto" and is_other_json:
-                continue
-            found.append((candidate, detected))
+        if path.is_dir():
+            found += _walk(path, fmt, options, skipped if skipped is not None else [])
+        else:
+            found.append((path, _explicit(path, fmt, options)))
     return found
 
 
+def _explicit(path: Path, fmt: str, options: IngestOptions | None) -> str:
+    """The format of a file named on the command line, or the InputError why it is unreadable."""
+    detected = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower())
+    if detected is None:
+        raise InputError(
+            f"{path}: cannot tell the format from the name",
+            hint=f"pass --format telegram|csv|jsonl|parquet|feed (mutewatch reads {SUPPORTED})",
+        )
+    if detected in _TABULAR and options is not None and not options.platform:
+        raise UsageError(
+            f"{path}: a tabular file needs --platform",
+            hint="say which platform the rows come from, e.g. --platform twitter",
+        )
+    reason = _unreadable_as(path, detected)
+    if reason:
+        raise InputError(
+            f"{path}: {reason}",
+            hint=f"mutewatch reads {SUPPORTED}; pass the right file, or --format with its format",
+        )
+    return detected
+
+
+def _walk(
+    root: Path, fmt: str, options: IngestOptions | None, skipped: list[SkippedFile]
+) -> list[tuple[Path, str]]:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    verdicts: dict[Path, str | None] = {}  # why a .json file is not an export (None: it is)
+
+    def not_export(path: Path) -> str | None:
+        if path not in verdicts:
+            verdicts[path] = _unreadable_as(path, "telegram")
+        return verdicts[path]
+
+    exports = {p.parent for p in files if p.name == "result.json" and not not_export(p)}
+    found: list[tuple[Path, str]] = []
+    for path in files:
+        export = next((d for d in path.parents if d in exports), None)
+        detected = _BY_SUFFIX.get(path.suffix.lower())
+        reason = _walk_reason(path, detected, fmt, options, export)
+        if reason is None and detected == "telegram":
+            reason = not_export(path)
+        elif reason is None and detected is not None:
+            reason = _unreadable_as(path, detected)
+        if reason is None and detected is not None:
+            found.append((path, detected))
+        else:
+            skipped.append(SkippedFile(str(path), reason or "not a supported archive"))
+    return found
+
+
+def _walk_reason(
+    path: Path, detected: str | None, fmt: str, options: IngestOptions | None, export: Path | None
+) -> str | None:
+    """Why a folder walk passes over a file, as far as its name and place tell; else None."""
+    if export is not None and detected != "telegram":
+        return f"an attachment of the Telegram export in {export} (media, not an archive)"
+    if fmt != "auto" and detected != fmt:
+        return f"not a {fmt} file (--format {fmt} was given)"
+    if detected is None:
+        return (
+            f"not a supported archive ({path.suffix or 'no suffix'}; mutewatch reads {SUPPORTED})"
+        )
+    if detected in _TABULAR and options is not None and not options.platform:
+        return (
+            f"a {detected} file in a folder is read only with --platform (and --map): "
+            "pass them to include it"
+        )
+    return None
+
+
+def _unreadable_as(path: Path, fmt: str) -> str | None:
+    """Why a file cannot be read as ``fmt`` at all, or None."""
+    if path.stat().st_size == 0:
+        return "the file is empty (0 bytes): there is nothing to read"
+    if fmt == "telegram":
+        return _not_an_export(path)
+    if fmt == "feed":
+        return feeds.file_not_a_feed(path)
+    return tabular.unreadable(path, fmt)
+
+
 def _looks_like_telegram(path: Path) -> bool:
+    """Whether a file is a Telegram Desktop export (single chat or full account)."""
+    return _not_an_export(path) is None
+
+
+def _not_an_export(path: Path) -> str | None:
+    """Why a JSON file is not a Telegram export, or None when its top-level object has a
+    ``messages``, ``chats`` or ``left_chats`` key; top-level keys are streamed, so one that
+    comes after many megabytes of contacts and sessions is found."""
+    import ijson
+
+    depth = 0
     with path.open("rb") as fh:
-        head = fh.read(1 << 16)
-    return b'"messages"' in head or b'"chats"' in head
+        limited = _Limited(fh, _EXPORT_SCAN)
+        try:
+            for event, value in ijson.basic_parse(limited):
+                if depth == 0 and event != "start_map":
+                    return "not a Telegram Desktop export: its top level is not a JSON object"
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                elif depth == 1 and event == "map_key" and value in _EXPORT_KEYS:
+                    return None
+        except ijson.JSONError as exc:
+            if limited.left == 0:
+                return f"no top-level messages or chats key in its first {_EXPORT_SCAN >> 20} MB"
+            return f"not a Telegram Desktop export: not valid JSON ({exc})"
+    return "not a Telegram Desktop export: no top-level messages, chats or left_chats key"
+
+
+class _Limited:
+    """At most ``left`` bytes of a binary file."""
+
+    def __init__(self, fh: IO[bytes], left: int) -> None:
+        self.fh = fh
+        self.left = left
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.fh.read(size)
+        self.left -= len(data)
+        return data
 
 
 def sha256_of(path: Path) -> str:

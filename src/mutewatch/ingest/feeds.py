@@ -24,10 +24,51 @@ from mutewatch.model import Item, NameSeen, Post, Quarantined
 
 _TAG = re.compile(r"<[^>]+>")
 _HREF = re.compile(r"""href=["']([^"']+)["']""", re.I)
+_HEAD = 1 << 16  # the root element must start within this many bytes
+_PROLOG = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S | re.I)
+_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+FEED_ROOTS = ("rss", "feed", "RDF")  # RSS 0.9x/2.0, Atom, RSS 1.0 (rdf:RDF)
+FEED_HINT = (
+    "pass an RSS or Atom file (root element <rss>, <feed> or <rdf:RDF>), "
+    "or --format with the file's real format"
+)
+
+
+def root_element(head: bytes) -> str | None:
+    """The local name of an XML document's root element, from its first bytes."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode()
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    position = 0
+    while match := _PROLOG.match(head, position):
+        position = match.end()
+    root = _ROOT.match(head, position)
+    return root.group(1).decode("ascii") if root else None
+
+
+def not_a_feed(head: bytes) -> str | None:
+    """Why a file whose first bytes are ``head`` is not RSS/Atom, or None when it is."""
+    root = root_element(head)
+    if root is None:
+        return "not an RSS or Atom feed: it does not start with an XML element"
+    if root not in FEED_ROOTS:
+        return f"not an RSS or Atom feed: its root element is <{root}>"
+    return None
+
+
+def file_not_a_feed(path: Path) -> str | None:
+    """Why the file at ``path`` is not RSS/Atom by its root element, or None when it is."""
+    with path.open("rb") as fh:
+        return not_a_feed(fh.read(_HEAD))
 
 
 def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
-    parsed = feedparser.parse(fh.read(), sanitize_html=True, resolve_relative_uris=False)
+    """The entries of an RSS or Atom file as posts of one account."""
+    data = fh.read()
+    reason = not_a_feed(data[:_HEAD])
+    if reason:
+        raise InputError(f"{path}: {reason}", hint=FEED_HINT)
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if parsed.bozo and not parsed.entries:
         raise InputError(
             f"{path}: not a readable RSS/Atom feed: {parsed.get('bozo_exception')}",

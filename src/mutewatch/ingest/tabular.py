@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from mutewatch.errors import UsageError
+from mutewatch.errors import InputError, UsageError
 from mutewatch.ingest.links import find_urls
 from mutewatch.model import Item, NameSeen, Post, Quarantined
 
@@ -71,18 +71,52 @@ def check_mapping(mapping: Mapping[str, str]) -> None:
 
 
 def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
-    options = pacsv.ReadOptions(block_size=16 << 20)
-    reader = pacsv.open_csv(
-        fh,
-        read_options=options,
-        convert_options=pacsv.ConvertOptions(column_types=_all_strings(fh, options)),
-    )
-    return _rows(((batch.to_pylist()) for batch in reader), path, spec)
+    """Rows of a CSV file (header first). Ragged rows and rows that are not UTF-8 are
+    quarantined with their line or row and raw text; the other rows are read."""
+    invalid: list[_Unreadable] = []
+    parse = pacsv.ParseOptions(invalid_row_handler=_quarantine_into(invalid))
+    options = pacsv.ReadOptions(block_size=16 << 20, use_threads=False)  # serial: stable order
+    try:
+        header = _csv_header(fh, options, pacsv.ParseOptions(invalid_row_handler=_skip))
+        reader = pacsv.open_csv(
+            fh,
+            read_options=options,
+            parse_options=parse,
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.binary())),
+        )
+    except pa.ArrowInvalid as exc:
+        raise _unreadable_file(path, "CSV", exc) from None
+
+    def batches() -> Iterator[list[Any]]:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                raise _unreadable_file(path, "CSV", exc) from None
+            rows: list[Any] = [*invalid, *_decoded(batch)]
+            invalid.clear()
+            yield rows
+        yield list(invalid)
+
+    return _rows(batches(), path, spec)
 
 
 def read_parquet(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
-    parquet = pq.ParquetFile(fh)
-    return _rows((b.to_pylist() for b in parquet.iter_batches(BATCH_ROWS)), path, spec)
+    try:
+        parquet = pq.ParquetFile(fh)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise _unreadable_file(path, "Parquet", exc) from None
+
+    def batches() -> Iterator[list[Any]]:
+        try:
+            for batch in parquet.iter_batches(BATCH_ROWS):
+                yield batch.to_pylist()
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise _unreadable_file(path, "Parquet", exc) from None
+
+    return _rows(batches(), path, spec)
 
 
 def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
@@ -103,17 +137,78 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     return _rows(batches(), path, spec)
 
 
+def unreadable(path: Path, fmt: str) -> str | None:
+    """Why a tabular file cannot be read at all (checked before anything is stored), or None."""
+    if path.stat().st_size == 0:
+        return "the file is empty (0 bytes)"
+    try:
+        if fmt == "parquet":
+            pq.read_metadata(path)
+        elif fmt == "csv":
+            options = pacsv.ReadOptions(block_size=1 << 20, use_threads=False)
+            with path.open("rb") as fh:
+                _csv_header(fh, options, pacsv.ParseOptions(invalid_row_handler=_skip))
+    except (pa.ArrowInvalid, OSError) as exc:
+        return f"not a readable {'Parquet' if fmt == 'parquet' else 'CSV'} file: {exc}"
+    return None
+
+
 @dataclass
 class _Unreadable:
     raw: str
     reason: str
 
 
-def _all_strings(fh: IO[bytes], options: pacsv.ReadOptions) -> dict[str, pa.DataType]:
+def _skip(row: Any) -> str:
+    return "skip"
+
+
+def _quarantine_into(invalid: list[_Unreadable]) -> Any:
+    def handle(row: Any) -> str:
+        where = f"line {row.number}" if row.number is not None else "a row"
+        reason = f"{where}: expected {row.expected_columns} columns, got {row.actual_columns}"
+        invalid.append(_Unreadable(str(row.text), reason))
+        return "skip"
+
+    return handle
+
+
+def _csv_header(fh: IO[bytes], options: pacsv.ReadOptions, parse: pacsv.ParseOptions) -> list[str]:
     start = fh.tell()
-    header = pacsv.open_csv(fh, read_options=options).schema.names
+    header = pacsv.open_csv(fh, read_options=options, parse_options=parse).schema.names
     fh.seek(start)
-    return dict.fromkeys(header, pa.string())
+    return list(header)
+
+
+def _unreadable_file(path: Path, kind: str, exc: Exception) -> InputError:
+    return InputError(
+        f"{path}: not a readable {kind} file: {exc}",
+        hint=f"check that the file is {kind} (for CSV: UTF-8 text with a header line first), "
+        "or pass --format with its real format",
+    )
+
+
+def _decoded(batch: pa.RecordBatch) -> list[Any]:
+    """The rows of a batch of raw (binary) CSV columns, as text; a row whose bytes are not
+    UTF-8 becomes an unreadable row naming its column."""
+    try:
+        columns = [column.cast(pa.string()) for column in batch.columns]
+    except pa.ArrowInvalid:  # some value is not UTF-8: find the rows, keep the rest
+        return [_decoded_row(row) for row in batch.to_pylist()]
+    rows: list[Any] = pa.RecordBatch.from_arrays(columns, names=batch.schema.names).to_pylist()
+    return rows
+
+
+def _decoded_row(row: dict[str, bytes | None]) -> dict[str, str | None] | _Unreadable:
+    decoded: dict[str, str | None] = {}
+    for name, value in row.items():
+        try:
+            decoded[name] = None if value is None else value.decode()
+        except UnicodeDecodeError as exc:
+            raw = {k: None if v is None else v.decode("utf-8", "replace") for k, v in row.items()}
+            reason = f"invalid UTF-8 in column {name!r} at byte {exc.start}"
+            return _Unreadable(_dump(raw), reason)
+    return decoded
 
 
 def _rows(batches: Iterator[list[Any]], path: Path, spec: TableSpec) -> Iterator[Item]:
