@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import mutewatch.ingest as ingest_module
 import mutewatch.store.writer as writer_module
+from mutewatch.cli import main
 from mutewatch.ingest import ingest
 from mutewatch.store import Store
 
@@ -84,8 +86,15 @@ def test_resume_after_a_crash_mid_block_gives_the_clean_store(
             ingest(store, [export])
         monkeypatch.setattr(writer_module.SourceWriter, "write", write)
         assert 0 < store.scalar("SELECT count(*) FROM posts") < 2998
+        interrupted = store.status()
+        assert interrupted["unfinished_sources"] == 1 and interrupted["unattributed_posts"] > 0
+    warned = CliRunner().invoke(main, ["--store", str(tmp_path / "crashed.duckdb"), "status"])
+    assert "an ingest was interrupted" in warned.stderr
+    with Store.open(tmp_path / "crashed.duckdb") as store:
         ingest(store, [export])
         assert _summary(store) == clean
+        finished = store.status()
+        assert finished["unfinished_sources"] == finished["unattributed_posts"] == 0
 
 
 def test_invalid_utf8_in_one_message_quarantines_only_that_message(tmp_path: Path) -> None:

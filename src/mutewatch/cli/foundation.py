@@ -180,6 +180,13 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     for key, value in data.items():
         table.add_row(key, str(value))
     Console().print(table)
+    if data["unfinished_sources"] or data["unattributed_posts"]:
+        click.echo(
+            f"Warning: {data['unfinished_sources']} source(s) were not ingested to the end and "
+            f"{data['unattributed_posts']} post(s) are not attributed to an outlet yet: an "
+            "ingest was interrupted. Run the same `mutewatch ingest` again to finish it.",
+            err=True,
+        )
 
 
 @click.group("outlets")

@@ -186,6 +186,7 @@ class Store:
                    count(*) FILTER (WHERE official AND forwarded_from IS NULL)
                        AS official_releases,
                    count(*) FILTER (WHERE forwarded_from IS NOT NULL) AS forwards,
+                   count(*) FILTER (WHERE official IS NULL) AS unattributed_posts,
                    min(ts) AS first, max(ts) AS last
             FROM posts
             """
@@ -199,7 +200,8 @@ class Store:
                    (SELECT count(*) FROM sources) AS sources,
                    (SELECT count(*) FROM links) AS links,
                    (SELECT coalesce(sum(missing), 0) FROM id_gaps) AS missing_message_ids,
-                   (SELECT coalesce(sum(skipped), 0) FROM sources) AS skipped
+                   (SELECT coalesce(sum(skipped), 0) FROM sources) AS skipped,
+                   (SELECT count(*) FROM sources WHERE status <> 'done') AS unfinished_sources
             """
         )[0]
         return {
