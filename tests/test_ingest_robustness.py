@@ -178,3 +178,31 @@ def _parent_of(pid: int) -> int | None:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+@pytest.mark.parametrize("indent", [1, None], ids=["telegram-layout", "minified"])
+def test_a_chat_without_a_name_takes_no_name_from_a_contact(
+    tmp_path: Path, indent: int | None
+) -> None:
+    export = {
+        "about": "placeholder",
+        "frequent_contacts": {"about": "placeholder", "list": [
+            {"id": 6000 + i, "category": "people", "type": "user", "name": f"Contact {i}"}
+            for i in range(3)
+        ]},
+        "chats": {"about": "placeholder", "list": [
+            {"type": "saved_messages", "id": 1, "messages": [_message(1)]},
+            {"name": "Delta", "type": "public_channel", "id": 1500000000,
+             "messages": [_message(2)]},
+        ]},
+    }  # fmt: skip
+    path = tmp_path / "full" / "result.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(export, indent=indent), encoding="utf-8")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest(store, [path])
+        names = store.rows("SELECT account_id, name FROM accounts ORDER BY account_id")
+    assert names == [
+        {"account_id": "1", "name": "1"},
+        {"account_id": "1500000000", "name": "Delta"},
+    ]

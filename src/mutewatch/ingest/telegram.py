@@ -46,6 +46,7 @@ _MESSAGES_OPEN = re.compile(rb'\n( *)"messages": \[(\]?)')
 _ITEM_INDENT = re.compile(rb"\s*?\n( +)(?=[^\s\]])")
 _HEADER_FIELD = re.compile(rb'\n( *)"(name|type|id)": (.*?),?(?=\n)')
 _HEADER_KEYS = ("name", "type", "id")
+_OBJECT_OPEN = re.compile(rb"\n( *)\{ *(?=\r?\n)")
 _TITLE_ACTIONS = {"edit_group_title", "edit_channel_title", "create_channel", "create_group"}
 _MEDIA_KIND = {
     "sticker": "sticker",
@@ -250,8 +251,12 @@ def _chat_from_header(header: bytes) -> Chat | None:
     if not matches:
         return None
     indent = matches[-1].group(1)
+    # Only this chat's own fields: a chat without a "name" (Saved Messages) must not take
+    # the name of an object above it (a contact in a full-account export).
+    opening = [o.start() for o in _OBJECT_OPEN.finditer(header) if len(o.group(1)) < len(indent)]
+    start = opening[-1] if opening else 0
     for m in reversed(matches):
-        if m.group(1) != indent:
+        if m.group(1) != indent or m.start() < start:
             continue
         key = m.group(2).decode()
         if key not in fields:
@@ -535,7 +540,9 @@ def _raw_text(m: Message, raw: bytes | None) -> str:
 def read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]:
     """Walk the JSON events; build one message at a time; never the whole file."""
     position = 0
-    chat_fields: dict[str, Any] = {}
+    # header fields by the object they belong to ("" the root, "chats.list.item" a chat):
+    # a chat without a "name" must not take one from another object (a contact)
+    fields_of: dict[str, dict[str, Any]] = {}
     chat: Chat | None = None
     builder: ijson.ObjectBuilder | None = None
     depth_prefix = ""
@@ -558,12 +565,16 @@ def read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]:
                     yield from _streamed_message(chat, value, position, zone)
                     position += 1
             elif prefix.endswith("messages") and event == "start_array":
-                chat = _chat_from_fields(chat_fields, path, position)
+                owner = prefix[: -len("messages")].rstrip(".")
+                chat = _chat_from_fields(fields_of.get(owner, {}), path, position)
                 yield from _chat_names(chat)
             elif prefix.endswith("messages") and event == "end_array":
-                chat, chat_fields = None, {}
+                chat = None
+            elif event == "start_map":
+                fields_of[prefix] = {}
             elif event in ("string", "number") and prefix.rsplit(".", 1)[-1] in _HEADER_KEYS:
-                chat_fields[prefix.rsplit(".", 1)[-1]] = value
+                owner, _, key = prefix.rpartition(".")
+                fields_of.setdefault(owner, {})[key] = value
     except ijson.JSONError as exc:
         yield Quarantined(
             position,
