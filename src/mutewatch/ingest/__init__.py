@@ -166,6 +166,7 @@ SUPPORTED = (
 )
 _TABULAR = ("csv", "jsonl", "parquet")
 _EXPORT_KEYS = frozenset({"messages", "chats", "left_chats"})
+_EMPTY = "the file is empty (0 bytes): there is nothing to read"
 _EXPORT_SCAN = 256 << 20  # the top-level export key must come within this many bytes
 
 
@@ -216,6 +217,8 @@ def _explicit(path: Path, fmt: str, options: IngestOptions | None) -> str:
             hint="say which platform the rows come from, e.g. --platform twitter",
         )
     reason = _unreadable_as(path, detected)
+    if reason == _EMPTY:
+        raise InputError(f"{path}: {reason}", hint="leave the file out, or pass the one you meant")
     if reason:
         raise InputError(
             f"{path}: {reason}",
@@ -275,7 +278,7 @@ def _walk_reason(
 def _unreadable_as(path: Path, fmt: str) -> str | None:
     """Why a file cannot be read as ``fmt`` at all, or None."""
     if path.stat().st_size == 0:
-        return "the file is empty (0 bytes): there is nothing to read"
+        return _EMPTY
     if fmt == "telegram":
         return _not_an_export(path)
     if fmt == "feed":
