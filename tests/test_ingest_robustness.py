@@ -19,6 +19,7 @@ import mutewatch.ingest as ingest_module
 import mutewatch.store.writer as writer_module
 from mutewatch.cli import main
 from mutewatch.ingest import ingest
+from mutewatch.outlets import load_registry
 from mutewatch.store import Store
 
 BASE = 1_682_935_200
@@ -206,3 +207,23 @@ def test_a_chat_without_a_name_takes_no_name_from_a_contact(
         {"account_id": "1", "name": "1"},
         {"account_id": "1500000000", "name": "Delta"},
     ]
+
+
+def test_a_forward_from_an_outlet_known_only_to_the_registry_is_resolved(tmp_path: Path) -> None:
+    export = _export(
+        tmp_path / "chat" / "result.json",
+        [_message(1), _message(2, forwarded_from="Gamma Registry Outlet")],
+    )
+    registry = tmp_path / "outlets.yaml"
+    registry.write_text(
+        "outlets:\n"
+        '  - name: "Gamma Registry Outlet"\n'
+        "    official: true\n"
+        '    accounts: [{platform: telegram, id: "1300000000"}]\n',
+        encoding="utf-8",
+    )
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest(store, [export])
+        load_registry(store, registry)
+        resolved = store.scalar("SELECT forwarded_account_id FROM posts WHERE message_id = 2")
+    assert resolved == "1300000000"

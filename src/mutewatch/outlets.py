@@ -202,7 +202,10 @@ UPDATE posts SET forwarded_account_id = r.account_id FROM (
         (SELECT min(n.account_id) FROM account_names n
          WHERE n.platform = f.platform AND lower(n.name) = lower(f.forwarded_from)),
         (SELECT min(a.account_id) FROM outlets o JOIN accounts a USING (outlet_id)
-         WHERE a.platform = f.platform AND lower(o.name) = lower(f.forwarded_from))
+         WHERE a.platform = f.platform AND lower(o.name) = lower(f.forwarded_from)),
+        (SELECT min(r.account_id) FROM outlets o JOIN outlet_accounts r USING (outlet_id)
+         WHERE r.platform = f.platform AND r.account_id IS NOT NULL
+           AND lower(o.name) = lower(f.forwarded_from))
     ) AS account_id
     FROM (SELECT DISTINCT platform, forwarded_from FROM posts
           WHERE forwarded_from IS NOT NULL) f
