@@ -93,3 +93,14 @@ def test_unreadable_files_are_an_input_error_that_stores_nothing(
         # a re-run is refused the same clean way, not with "already ingested" or a crash
         with pytest.raises(InputError, match=reason):
             ingest(store, [path], OPTIONS)
+
+
+def test_json_lines_that_are_not_utf8_are_quarantined(tmp_path: Path) -> None:
+    content = (
+        b'{"user": "u\xff", "t": "2020-01-01 10:00"}\n{"user": "u2", "t": "2020-01-01 10:00"}\n'
+    )
+    report, rows = _ingest(tmp_path, "rows.jsonl", content)
+    assert (report.read, report.new, report.quarantined) == (2, 1, 1)
+    [(position, reason, raw)] = rows
+    assert (position, reason.startswith("not valid JSON")) == (0, True)
+    assert raw.startswith('{"user": "u\ufffd"')

@@ -167,7 +167,7 @@ SUPPORTED = (
 _TABULAR = ("csv", "jsonl", "parquet")
 _EXPORT_KEYS = frozenset({"messages", "chats", "left_chats"})
 _EMPTY = "the file is empty (0 bytes): there is nothing to read"
-_EXPORT_SCAN = 256 << 20  # the top-level export key must come within this many bytes
+_EXPORT_SCAN = 64 << 20  # the top-level export key must come within this many bytes
 
 
 def discover(

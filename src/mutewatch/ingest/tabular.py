@@ -127,7 +127,7 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
                 continue
             try:
                 rows.append(msgspec.json.decode(line))
-            except msgspec.DecodeError as exc:
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
                 rows.append(_Unreadable(line.decode("utf-8", "replace"), f"not valid JSON: {exc}"))
             if len(rows) >= BATCH_ROWS:
                 yield rows
