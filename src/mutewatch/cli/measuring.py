@@ -2,17 +2,91 @@
 
 Every command runs through ``mutewatch.measure.registry.run_measurement`` so the CLI, the
 web API and the report show the same numbers.
+
+Errors under ``--json``: every measuring command (these and those of ``measuring_more``)
+prints exactly one JSON object on stdout, also when it fails, in the error shape of the web
+API plus the hint, ``{"error": {"code", "message", "hint"}}``, and exits with the error's
+exit code (``mutewatch.errors``; 2 for a bad option). Without ``--json`` errors stay one
+line on stderr.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from mutewatch.errors import MutewatchError
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, SCOPES, common_options
+
+#: the measuring commands of ``measuring_more`` that get the same JSON errors
+MORE_COMMANDS = ("trend_cmd", "supporters_cmd", "platforms_cmd", "findings_cmd")
+
+
+def error_json(code: str, message: str, hint: str | None = None) -> dict[str, Any]:
+    """The one error shape: the web API's ``{"error": {"code", "message"}}`` plus the hint."""
+    return {"error": {"code": code, "message": message, "hint": hint}}
+
+
+def _fail_json(code: str, message: str, hint: str | None, exit_code: int) -> NoReturn:
+    click.echo(json.dumps(error_json(code, message, hint), ensure_ascii=False))
+    sys.exit(exit_code)
+
+
+def _wants_json(args: Sequence[str]) -> bool:
+    return "--json" in args[: args.index("--")] if "--" in args else "--json" in args
+
+
+def json_errors(command: click.Command) -> click.Command:
+    """Give ``command`` JSON errors under ``--json`` (see the module docstring); returns it.
+
+    Bad options fail while click parses them (``make_context``), errors of the measurement
+    while it runs (``invoke``): both are caught.
+    """
+    base = type(command)
+    if getattr(base, "json_errors", False):
+        return command
+
+    class JsonErrors(base):  # type: ignore[valid-type,misc]
+        json_errors = True
+
+        def make_context(
+            self,
+            info_name: str | None,
+            args: list[str],
+            parent: click.Context | None = None,
+            **extra: Any,
+        ) -> click.Context:
+            given = list(args)  # parsing consumes ``args``
+            try:
+                ctx: click.Context = super().make_context(info_name, args, parent=parent, **extra)
+                return ctx
+            except click.ClickException as exc:
+                if not _wants_json(given):
+                    raise
+                _fail_json("bad_request", exc.format_message(), None, exc.exit_code)
+
+        def invoke(self, ctx: click.Context) -> Any:
+            if not ctx.params.get("as_json"):
+                return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except MutewatchError as exc:
+                _fail_json(exc.code, exc.message, exc.hint, exc.exit_code)
+            except click.ClickException as exc:
+                _fail_json("bad_request", exc.format_message(), None, exc.exit_code)
+            except Exception as exc:  # noqa: BLE001 - one JSON object even for a bug
+                traceback.print_exc()
+                _fail_json("internal_error", f"{type(exc).__name__}: {exc}", None, 1)
+
+    JsonErrors.__name__ = JsonErrors.__qualname__ = f"JsonErrors{base.__name__}"
+    command.__class__ = JsonErrors
+    return command
 
 
 def _emit(result: dict[str, Any], as_json: bool, render: Any) -> None:
@@ -197,7 +271,17 @@ def export_cmd(store: Path, /, directory: Path, as_json: bool) -> None:
 
 
 def register(main: click.Group) -> None:
-    """Add output, outlets status, silences and export to the main group."""
+    """Add output, outlets status, silences and export to the main group.
+
+    Also gives the measuring commands of ``measuring_more`` (trend, supporters, platforms,
+    findings) the same JSON errors, so every measuring command fails alike under --json.
+    """
+    from mutewatch.cli import measuring_more
+
+    for command in (output_cmd, status_cmd, silences_cmd, export_cmd):
+        json_errors(command)
+    for name in MORE_COMMANDS:
+        json_errors(getattr(measuring_more, name))
     main.add_command(output_cmd)
     main.add_command(silences_cmd)
     main.add_command(export_cmd)

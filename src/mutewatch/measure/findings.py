@@ -15,11 +15,17 @@ Kinds, in order:
 * ``platform_hosts``, ``host_class_gone`` (platforms): distinct hosts baseline vs period with
   their trend; host classes absent in the period where their baseline share predicts enough
   links that the absence is unlikely by chance (exp(-expected) < 0.05).
-* ``silenced_outlets`` (outlet status, without its per-outlet change points) and
-  ``silencing_dates``: per silenced outlet, PELT on its weekly series dates the drop.
-* ``longest_silence`` (silences, network scope): hours, start, previous longest gap,
-  p-value and coverage as `mutewatch silences` reports them.
+* ``silenced_outlets`` (outlet status) and ``silencing_dates``: per silenced outlet, the
+  change point `outlets status` reports (``changed_at``), so both say the same date.
+* ``longest_silence`` (silences, network scope): the longest collected silence up to the
+  period's end (gaps with coverage ``none`` are uncollected time, not silence), with the
+  previous longest, p-value and coverage as `mutewatch silences` reports them.
 * ``coordinated_silence`` (only with ``coordinated=True``; per-outlet silences are costly).
+
+Every finding honours the period: decline, change points, the platform trend and the
+longest silence speak of the record up to the period's end (from ``--from``, else the
+store's first day), and their sentences say so; the comparisons are baseline vs period.
+An empty store gives no findings, every kind skipped and a note (not an error).
 
 Windows: ``baseline`` and ``period`` are inclusive UTC date ranges (``A..B``; ``YYYY`` and
 ``YYYY-MM`` also work). When not given, the baseline is the first full calendar year in the
@@ -34,11 +40,10 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
@@ -235,9 +240,19 @@ def longest_silence_sentence(
     of: str,
     min_hours: float,
     previous_longest: float | None = None,
+    until: date | None = None,
 ) -> dict[str, Any] | None:
-    """The longest network-wide silence on record, and the longest break before it."""
-    network = [s for s in silences if s.get("scope", "network") == "network"]
+    """The longest collected network-wide silence on record, and the longest break before it.
+
+    A gap whose coverage is ``none`` (nothing was collected then) is not a silence: it is
+    neither the longest nor anybody's previous longest. ``until`` (the period's end) is the
+    end of the record the sentence speaks of; the silences given should end there.
+    """
+    network = [
+        s
+        for s in silences
+        if s.get("scope", "network") == "network" and s.get("coverage", "full") != "none"
+    ]
     if not network:
         return None
     longest = max(network, key=lambda s: (float(s["hours"]), s["start"]))
@@ -260,7 +275,8 @@ def longest_silence_sentence(
             f"{pval(float(p_value))} under a seasonal negative-binomial rate model of the "
             "preceding weeks"
         )
-    sentence += ", the longest break on record" if record else ", the longest break"
+    on_record = "on record" if until is None else f"on record to {until.isoformat()}"
+    sentence += f", the longest break {on_record}" if record else ", the longest break"
     sentence += f" ({'; '.join(notes)})"
     coverage = longest.get("coverage", "full")
     if coverage != "full":
@@ -277,19 +293,22 @@ def longest_silence_sentence(
         "p_value": p_value,
         "coverage": coverage,
         "silences_on_record": len(network),
+        "uncollected_gaps_left_out": sum(
+            1 for s in silences if s.get("scope", "network") == "network"
+        )
+        - len(network),
     }
     method = (
         "Silences: gaps between consecutive counted posts across all counted outlets "
-        "(network scope) of at least min_hours; previous longest = the longest such gap that "
-        "ended before this one began; p-value and coverage as reported by `mutewatch silences`."
+        "(network scope) of at least min_hours, up to the end of the period; gaps with "
+        "coverage none (nothing collected) are left out and are no record; previous longest = "
+        "the longest collected gap that ended before this one began; p-value and coverage as "
+        "reported by `mutewatch silences`."
     )
-    return finding(
-        "longest_silence",
-        sentence,
-        numbers,
-        method,
-        {"of": of, "scope": "network", "min_hours": min_hours},
-    )
+    params: dict[str, Any] = {"of": of, "scope": "network", "min_hours": min_hours}
+    if until is not None:
+        params["until"] = until.isoformat()
+    return finding("longest_silence", sentence, numbers, method, params)
 
 
 def decline_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | None:
@@ -331,34 +350,69 @@ def _period_label(row: dict[str, Any], every: str) -> str:
     return f"the week of {row['period']}"
 
 
+def rate(per_day: float) -> str:
+    """A rate per day: one decimal, two below 1 a day (0.37), 0.0 for nothing."""
+    value = float(per_day)
+    return f"{value:.2f}" if 0 < value < 1 else f"{value:.1f}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def change_phrase(change: dict[str, Any]) -> str:
+    """One change point as words: ``dropped on D from A to B a day (-40%)``.
+
+    A rise from zero has no relative change (``change`` is None): it ``resumed``.
+    """
+    before, after = float(change["before_per_day"]), float(change["after_per_day"])
+    if before == 0:
+        return f"resumed on {change['at']} from 0.0 to {rate(after)} a day"
+    verb = "dropped" if after < before else "rose"
+    return (
+        f"{verb} on {change['at']} from {rate(before)} to {rate(after)} a day "
+        f"({(after - before) / before * 100:+.0f}%)"
+    )
+
+
+def series_span(trend_result: dict[str, Any]) -> str:
+    """`` from A to B``: the days of the trend's daily series, or nothing when unknown."""
+    series = trend_result.get("series") or {}
+    if not series.get("start") or not series.get("end"):
+        return ""
+    return f" from {series['start']} to {series['end']}"
+
+
 def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | None:
-    """The network-level change points: one, or the staircase from first to last level."""
-    changes = [c for c in trend_result.get("change_points", []) if c.get("change") is not None]
+    """The network-level change points: each one when few, else the staircase and the largest.
+
+    Every change point counts, rises from zero included (their relative change is undefined,
+    ``change`` None, and they read "resumed from 0.0").
+    """
+    changes = list(trend_result.get("change_points", []))
     if not changes:
         return None
     who = OUTPUT.get(of, "Output")
-    drops = sum(1 for c in changes if float(c["change"]) < 0)
+    drops = sum(1 for c in changes if float(c["after_per_day"]) < float(c["before_per_day"]))
     biggest = max(changes, key=lambda c: abs(c["after_per_day"] - c["before_per_day"]))
-    pct_change = (
-        f"{biggest['before_per_day']:.1f} to {biggest['after_per_day']:.1f} a day, "
-        f"{float(biggest['change']) * 100:+.0f}%"
-    )
     if len(changes) == 1:
-        direction = "dropped" if float(biggest["change"]) < 0 else "rose"
         sentence = (
-            f"{who} {direction} on {biggest['at']} from {biggest['before_per_day']:.1f} to "
-            f"{biggest['after_per_day']:.1f} posts a day "
-            f"({float(biggest['change']) * 100:+.0f}%), the only change point found in the "
-            "daily series."
+            f"{who} {change_phrase(biggest)}, the only change point found in the daily "
+            f"series{series_span(trend_result)}."
         )
     else:
         first, last = changes[0], changes[-1]
         sentence = (
-            f"{who} changed level {len(changes)} times in the daily series ({drops} drops, "
-            f"{len(changes) - drops} rises): from {first['before_per_day']:.1f} posts a day "
-            f"before {first['at']} to {last['after_per_day']:.1f} a day after {last['at']}; "
-            f"the largest single shift was on {biggest['at']} ({pct_change})."
+            f"{who} changed level {len(changes)} times in the daily series"
+            f"{series_span(trend_result)} "
+            f"({_plural(drops, 'drop')}, {_plural(len(changes) - drops, 'rise')}): from "
+            f"{rate(first['before_per_day'])} posts a day before {first['at']} to "
+            f"{rate(last['after_per_day'])} a day after {last['at']}"
         )
+        if len(changes) <= 3:
+            sentence += "; it " + ", then ".join(change_phrase(c) for c in changes) + "."
+        else:
+            sentence += f"; the largest single shift: it {change_phrase(biggest)}."
     params = {k: trend_result.get("parameters", {}).get(k) for k in ("penalty", "min_size")}
     params["of"] = of
     method = (
@@ -471,7 +525,8 @@ def hosts_sentence(
     )
     if trend_info and trend_info.get("kendall_tau") is not None:
         sentence += (
-            f"; over all periods the number of hosts is {trend_info['direction']} "
+            f"; over all periods to {period[1].isoformat()} the number of hosts is "
+            f"{trend_info['direction']} "
             f"(Kendall tau {trend_info['kendall_tau']:+.2f}, {pval(trend_info['p_value'])})"
         )
     sentence += "."
@@ -599,7 +654,11 @@ def measure(
     """``mutewatch findings`` on an open engine: every finding as one JSON object."""
     out: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
+    whole = replace(params, date_from=None, date_to=None)
+    if None in trend_mod.observed_window(eng, whole):
+        return _empty_result(params, silenced_below, min_hours, coordinated)
     b, p = _windows(eng, params, baseline, period)
+    upto = replace(params, date_to=p[1])  # the record up to the end of the period
     _own_findings(eng, params, b, p, out, skipped)
     try:
         status = _measurement("outlets_status")(
@@ -608,7 +667,7 @@ def measure(
             baseline=_range_text(b),
             period=_range_text(p),
             silenced_below=silenced_below,
-            change_points=False,
+            change_points=True,
         )
         _add(
             out,
@@ -622,22 +681,22 @@ def measure(
             out,
             skipped,
             "silencing_dates",
-            silencing_times_sentence(names, silencing_weeks(eng, params, names), b, p),
-            "no silenced outlet with a drop in its weekly series",
+            silencing_times_sentence(names, status_changes(status, names), b, p),
+            "no silenced outlet with a change point in outlet status",
         )
     except KeyError as exc:
         skipped.append({"kind": "silenced_outlets", "reason": f"not available: {exc}"})
     try:
         result = _measurement("silences")(
-            eng, params, scope="network", min_hours=min_hours, with_coordinated=coordinated
+            eng, upto, scope="network", min_hours=min_hours, with_coordinated=coordinated
         )
         rows = result.get("silences", [])
         _add(
             out,
             skipped,
             "longest_silence",
-            longest_silence_sentence(rows, params.of, min_hours),
-            f"no network gap of {num(min_hours)} hours or more",
+            longest_silence_sentence(rows, params.of, min_hours, until=p[1]),
+            f"no collected network gap of {num(min_hours)} hours or more to {p[1]}",
         )
         if coordinated:
             _add(
@@ -649,15 +708,55 @@ def measure(
             )
     except KeyError as exc:
         skipped.append({"kind": "longest_silence", "reason": f"not available: {exc}"})
+    echo = _echo(params, b, p, silenced_below, min_hours, coordinated)
+    return {"findings": out, "skipped": skipped, "parameters": echo}
+
+
+def _echo(
+    params: Params,
+    b: Window | None,
+    p: Window | None,
+    silenced_below: float,
+    min_hours: float,
+    coordinated: bool,
+) -> dict[str, Any]:
+    """The parameters findings used, as echoed in its result."""
     echo = params.echo()
     echo.update(
-        baseline=window_json(b),
-        period=window_json(p),
+        baseline=window_json(b) if b else None,
+        period=window_json(p) if p else None,
         silenced_below=silenced_below,
         min_hours=min_hours,
         coordinated=coordinated,
     )
-    return {"findings": out, "skipped": skipped, "parameters": echo}
+    return echo
+
+
+def _empty_result(
+    params: Params, silenced_below: float, min_hours: float, coordinated: bool
+) -> dict[str, Any]:
+    """No posts in the store: no findings, every kind skipped, and a note (not an error)."""
+    reason = "the store holds no posts"
+    kinds = (
+        "decline",
+        "change_points",
+        "supporter_share",
+        "amplification",
+        "platform_hosts",
+        "silenced_outlets",
+        "silencing_dates",
+        "longest_silence",
+    )
+    echo = _echo(params, None, None, silenced_below, min_hours, coordinated)
+    return {
+        "findings": [],
+        "skipped": [{"kind": k, "reason": reason} for k in kinds],
+        "parameters": echo,
+        "notes": [
+            "the store holds no posts: nothing to state (ingest an archive first with "
+            "`mutewatch ingest PATH`, or run `mutewatch demo`)"
+        ],
+    }
 
 
 def findings(store_path: str | Path, **options: Any) -> dict[str, Any]:
@@ -688,8 +787,14 @@ def _own_findings(
     out: list[dict[str, Any]],
     skipped: list[dict[str, str]],
 ) -> None:
-    """Findings from trend, supporters and platforms (this module's siblings)."""
-    t = trend_mod.measure(eng, params)
+    """Findings from trend, supporters and platforms (this module's siblings).
+
+    Trend and the platform trend run on the record up to the end of the period (``--from``
+    when given, else the store's first day): the decline's "current" is the last full month
+    to the period's end, not the store's last month.
+    """
+    upto = replace(params, date_to=p[1])
+    t = trend_mod.measure(eng, upto)
     _add(out, skipped, "decline", decline_sentence(t, params.of), "no full period of output")
     _add(
         out,
@@ -714,7 +819,7 @@ def _own_findings(
         "no supporter forwards of official releases",
     )
     pb, pp = plat_mod.totals(eng, params, *b), plat_mod.totals(eng, params, *p)
-    measured = plat_mod.measure(eng, params)
+    measured = plat_mod.measure(eng, upto)
     _add(
         out,
         skipped,
@@ -739,68 +844,43 @@ def silenced_outlets(status: dict[str, Any]) -> list[str]:
     ]
 
 
-def silencing_weeks(eng: Engine, params: Params, names: Sequence[str]) -> list[dict[str, Any]]:
-    """Per named outlet, the week its output dropped most (PELT on its weekly series).
+def status_changes(status: dict[str, Any], names: Sequence[str]) -> list[dict[str, Any]]:
+    """Per named outlet, the change point `outlets status` reports (``changed_at``, a drop).
 
-    One Ibis aggregation (counted posts per outlet and week); per outlet, the zero-filled
-    series of full weeks goes through ``trend.change_points`` (negative-binomial cost,
-    ``min_size`` 2 weeks) and the change point with the largest relative drop is kept.
+    The same date the status table shows, so findings and ``outlets status`` agree.
     """
-    if not names:
-        return []
-    ids = eng.outlet_names()
-    ids = ids[ids["name"].isin(list(names))]
-    by_id = {int(i): str(n) for i, n in zip(ids["outlet_id"], ids["name"], strict=True)}
-    first, last = trend_mod.window_of(eng, params)
-    weeks = [w for w in trend_mod.bucket_rows(first, last, "week") if w["full"]]
-    if len(weeks) < 4 or not by_id:
-        return []
-    posts = eng.posts(params)
-    posts = posts.filter(posts.outlet_id.isin(list(by_id)))
-    expr = posts.group_by(
-        outlet_id=posts.outlet_id, week=trend_mod.bucket(posts.ts, "week")
-    ).aggregate(n=posts.count())
-    df = eng.execute(expr)
-    index = {w["start"]: k for k, w in enumerate(weeks)}
-    series = {oid: [0] * len(weeks) for oid in by_id}
-    for oid, week, n in zip(df["outlet_id"], df["week"], df["n"], strict=True):
-        k = index.get(pd.Timestamp(week).date())
-        if k is not None:
-            series[int(oid)][k] = int(n)
+    wanted = set(names)
     out: list[dict[str, Any]] = []
-    for oid, counts in sorted(series.items()):
-        starts = trend_mod.change_points(counts, min_size=2)
-        days = [w["start"] for w in weeks]
-        drops = [
-            c
-            for c in trend_mod.describe_changes(trend_mod.segments(days, counts, starts))
-            if c["change"] is not None and c["change"] < 0
-        ]
-        if drops:
-            worst = min(drops, key=lambda c: c["change"])
-            out.append(
-                {
-                    "outlet": by_id[oid],
-                    "week": worst["at"],
-                    "before_per_week": worst["before_per_day"],
-                    "after_per_week": worst["after_per_day"],
-                    "change": worst["change"],
-                }
-            )
+    for row in status.get("outlets", []):
+        at, change = row.get("changed_at"), row.get("change") or {}
+        if row.get("outlet") not in wanted or not at:
+            continue
+        before, after = change.get("before_per_day"), change.get("after_per_day")
+        if before is not None and after is not None and float(after) >= float(before):
+            continue  # not a drop
+        out.append(
+            {
+                "outlet": row["outlet"],
+                "day": str(at)[:10],
+                "before_per_day": before,
+                "after_per_day": after,
+            }
+        )
     return out
 
 
 def silencing_times_sentence(
-    silenced: Sequence[str], weeks: Sequence[dict[str, Any]], b: Window, p: Window
+    silenced: Sequence[str], changes: Sequence[dict[str, Any]], b: Window, p: Window
 ) -> dict[str, Any] | None:
-    """When the silenced outlets' output dropped (their weekly change points)."""
-    if not weeks:
+    """When the silenced outlets' output dropped (their `outlets status` change points)."""
+    if not changes:
         return None
-    times = sorted(w["week"] for w in weeks)
+    times = sorted(c["day"] for c in changes)
     median = times[len(times) // 2]
     sentence = (
-        f"Of the {len(silenced)} silenced outlets, {len(times)} show a drop in weekly output "
-        f"between the weeks of {times[0]} and {times[-1]} (median: the week of {median})."
+        f"Of the {len(silenced)} silenced outlets, {len(times)} show a drop in output between "
+        f"{times[0]} and {times[-1]} (median {median}; the change points of "
+        "`outlets status`)."
     )
     return finding(
         "silencing_dates",
@@ -811,12 +891,12 @@ def silencing_times_sentence(
             "first": times[0],
             "last": times[-1],
             "median": median,
-            "outlets": list(weeks),
+            "outlets": list(changes),
         },
-        "Per silenced outlet: PELT (ruptures) with a negative-binomial cost on its zero-filled "
-        "series of posts per full week (Monday start), minimum segment 2 weeks, penalty "
-        "2 ln(n); the change point with the largest relative drop dates the silencing.",
-        {"baseline": window_json(b), "period": window_json(p), "min_size_weeks": 2},
+        "Per silenced outlet, the change point `outlets status` reports (changed_at): the "
+        "main drop of its zero-filled daily series over the baseline to the period (PELT, "
+        "negative-binomial cost; see `outlets status`).",
+        {"baseline": window_json(b), "period": window_json(p)},
     )
 
 

@@ -28,6 +28,14 @@ Method:
   ``covered_share`` is the mean share over those channels, ``channels_in_archive`` their
   number: a channel whose archive has not begun or has ended is not counted (it may not
   have existed), so a low number next to ``full`` says how thin the archive was then.
+* **--from/--to** choose which silences are reported: every silence (and coordinated
+  window) that overlaps the window, including one that began before it or ends after it.
+  They do not change the statistics: gaps, rank, record (``previous_longest_hours``,
+  ``unprecedented``), p-value (fitted to the weeks before each gap) and coverage are
+  computed on the whole record, so a silence has the same numbers whatever the window.
+* **Uncollected time is not silence**: a gap whose ``coverage`` is ``none`` is reported
+  (with its coverage) but gets no ``rank``, no ``p_value``, is never ``unprecedented`` and
+  is nobody's ``previous_longest_hours``: ranks and records are among gaps we collected.
 * **Coordinated silences**: per-outlet silences (same ``--min-hours``, coverage not ``none``)
   are swept in time; a window is a maximal stretch where at least ``k`` of the ``N`` outlets
   counted in the selection were silent at once (default ``k`` = half of ``N``, at least 2).
@@ -39,6 +47,7 @@ import functools
 import math
 import operator
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -492,6 +501,10 @@ def _scope_silences(
     gaps["rank"] = gaps.groupby("series")["gap_us"].rank(method="min", ascending=False)
     cov = coverage(engine, params, scope, gaps)
     pv = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
+    uncollected = cov["coverage"].to_numpy() == "none"
+    collected_records(gaps, uncollected, min_hours)
+    for key in ("p_value", "expected", "inv_r"):
+        pv[key] = np.where(uncollected, np.nan, pv[key])
     gap_us = gaps["gap_us"].to_numpy(dtype="int64")
     prior = gaps["prior_max_us"].to_numpy(dtype="float64")
     series = gaps["series"].to_numpy(dtype="int64").tolist()
@@ -500,9 +513,9 @@ def _scope_silences(
         _iso_column(gaps["start"]),
         _iso_column(gaps["end"]),
         np.round(gap_us / _US_PER_HOUR, 4).tolist(),
-        (np.isnan(prior) | (gap_us > np.nan_to_num(prior, nan=-1))).tolist(),
+        (~uncollected & (np.isnan(prior) | (gap_us > np.nan_to_num(prior, nan=-1)))).tolist(),
         np.where(np.isnan(prior), np.nan, np.round(prior / _US_PER_HOUR, 4)).tolist(),
-        gaps["rank"].to_numpy(dtype="int64").tolist(),
+        [None if math.isnan(r) else int(r) for r in gaps["rank"].to_numpy(dtype="float64")],
         gaps["n_gaps"].to_numpy(dtype="int64").tolist(),
         _round_sig_array(pv["p_value"]).tolist(),
         _round_sig_array(pv["expected"]).tolist(),
@@ -549,6 +562,30 @@ def _scope_silences(
         ) in columns
     ]
     return rows, gaps
+
+
+def collected_records(gaps: pd.DataFrame, uncollected: Any, min_hours: float) -> None:
+    """Rank and record of each gap among the collected ones only (in place).
+
+    A gap whose coverage is ``none`` (nothing collected) is not a silence we saw: it gets no
+    rank (NaN) and is nobody's record. ``prior_max_us`` becomes the longest earlier gap of
+    the series whose coverage is not ``none``; gaps shorter than ``min_hours`` carry no
+    coverage, so those before the series' first silence still count (when every earlier
+    silence was uncollected, shorter gaps between them are not looked at). With nothing
+    uncollected the numbers are unchanged.
+    """
+    if gaps.empty or not np.any(uncollected):
+        return
+    seen = pd.Series(np.where(uncollected, np.nan, gaps["gap_us"].astype("float64")))
+    by = gaps["series"]
+    earlier = seen.groupby(by).transform(lambda x: x.cummax().ffill().shift())
+    before_first = gaps.groupby("series")["prior_max_us"].transform("first")
+    prior = gaps["prior_max_us"].astype("float64")
+    from_silence = prior >= min_hours * _US_PER_HOUR
+    gaps["prior_max_us"] = np.where(
+        from_silence, np.fmax(earlier.to_numpy(), before_first.to_numpy()), prior
+    )
+    gaps["rank"] = seen.groupby(by).rank(method="min", ascending=False)
 
 
 def _round_sig_array(x: Any, digits: int = 6) -> Any:
@@ -610,6 +647,18 @@ def coordinated(rows: list[dict[str, Any]], n_outlets: int, k: int | None) -> di
     return result
 
 
+def overlapping(rows: list[dict[str, Any]], params: Params) -> list[dict[str, Any]]:
+    """The rows (ISO ``start``/``end``) that overlap ``--from``/``--to`` (all without them)."""
+    lo, hi = params.ts_from, params.ts_to
+    return [
+        r for r in rows if (lo is None or _t(r["end"]) > lo) and (hi is None or _t(r["start"]) < hi)
+    ]
+
+
+def _t(text: str) -> datetime:
+    return datetime.fromisoformat(text.rstrip("Z"))
+
+
 def measure(
     engine: Engine,
     params: Params,
@@ -631,15 +680,19 @@ def measure(
     names_df = engine.outlet_names()
     names = dict(zip(names_df["outlet_id"].astype(int), names_df["name"], strict=True))
     args = (min_hours, lookback_days, min_lookback_days, names)
-    rows, _ = _scope_silences(engine, params, scope, *args)
+    whole = replace(params, date_from=None, date_to=None)  # statistics: the whole record
+    rows, _ = _scope_silences(engine, whole, scope, *args)
     result: dict[str, Any] = {"silences": []}
     if with_coordinated:
         outlet_rows = (
-            rows if scope == "outlet" else _scope_silences(engine, params, "outlet", *args)[0]
+            rows if scope == "outlet" else _scope_silences(engine, whole, "outlet", *args)[0]
         )
-        d = counted_days(engine.daily(), params)
+        d = counted_days(engine.daily(), whole)
         n_outlets = int(engine.execute(d.aggregate(n=d.outlet_id.nunique()))["n"].iloc[0])
-        result["coordinated"] = coordinated(outlet_rows, n_outlets, k)
+        co = coordinated(outlet_rows, n_outlets, k)
+        co["windows"] = overlapping(co["windows"], params)
+        result["coordinated"] = co
+    rows = overlapping(rows, params)
     for r in rows:
         del r["_series"]
     rows.sort(key=lambda r: (r["outlet"] or "", r["start"]))

@@ -6,7 +6,11 @@ Method:
   Supporter = any account not of an official outlet (``posts.official`` FALSE or unknown).
   Forwards count on both sides only with ``--include-forwards`` (default: originals only,
   i.e. official releases vs supporter-made posts). ``--of`` does not apply: this measurement
-  is the comparison of the two sides.
+  is the comparison of the two sides, so it always counts every post (both sides). The
+  result says so: ``parameters.of`` is ``"all"`` (what is counted) and, when ``--of`` was
+  given as anything but ``all`` or the default ``official``, ``notes`` says it was not
+  applied.
+* **Empty store or window**: no rows, zero totals, null trends and a note (not an error).
 * **Amplification** per period = supporter posts that forward a post of an official
   outlet's account: ``forwarded_account_id`` is the id of an account attributed to an
   official outlet or, where the export gave only a name, ``forwarded_from`` equals a name such
@@ -113,10 +117,40 @@ def totals(eng: Engine, params: Params, first: date, last: date) -> dict[str, An
     return row
 
 
+def _echo(params: Params, every: str) -> tuple[dict[str, Any], list[str]]:
+    """The parameters as applied (``of`` is what is counted: ``all``) and notes on them."""
+    echo = params.echo()
+    notes: list[str] = []
+    if params.of not in ("official", "all"):
+        notes.append(
+            f"--of {params.of} was not applied: supporters compares official and supporter "
+            "posts, so it counts every post"
+        )
+    echo.update(of="all", every=every)
+    return echo, notes
+
+
+def _empty(params: Params, every: str, notes: list[str]) -> dict[str, Any]:
+    """The result for a store (or --from/--to window) without any post."""
+    echo, _ = _echo(params, every)
+    no_trend = tr.monotone_trend([])
+    return {
+        "parameters": echo,
+        "method": METHOD,
+        "rows": [],
+        "total": None,
+        "trend": {"share": no_trend, "amplification_per_day": dict(no_trend)},
+        "notes": [*notes, "the store holds no posts in the window: nothing to measure"],
+    }
+
+
 def measure(eng: Engine, params: Params, *, every: str = "month") -> dict[str, Any]:
     """``mutewatch supporters`` on an open engine: the JSON object the command prints."""
     tr.check_every(every)
-    first, last = tr.window_of(eng, params)
+    echo, notes = _echo(params, every)
+    first, last = tr.observed_window(eng, params)
+    if first is None or last is None:
+        return _empty(params, every, notes)
     t = flags(eng, params)
     t = t.mutate(bucket=tr.bucket(t.ts, every))
     df = eng.execute(t.group_by("bucket").aggregate(**_aggregates(t)))
@@ -130,10 +164,9 @@ def measure(eng: Engine, params: Params, *, every: str = "month") -> dict[str, A
         row.update(_row(found.get(b["start"], zero), b["days"]))
         rows.append(row)
     full = [r for r in rows if r["full"]] or rows
-    echo = params.echo()
-    echo["every"] = every
     return {
         "parameters": echo,
+        "notes": notes,
         "method": METHOD,
         "rows": rows,
         "total": totals(eng, params, first, last),
