@@ -227,3 +227,20 @@ def test_a_forward_from_an_outlet_known_only_to_the_registry_is_resolved(tmp_pat
         load_registry(store, registry)
         resolved = store.scalar("SELECT forwarded_account_id FROM posts WHERE message_id = 2")
     assert resolved == "1300000000"
+
+
+def test_files_a_folder_walk_skips_are_listed_with_their_reason(tmp_path: Path) -> None:
+    export = _export(tmp_path / "in" / "ChatExport" / "result.json", [_message(1)])
+    (export.parent / "files").mkdir()
+    (export.parent / "files" / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "in" / "loose.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    done = CliRunner().invoke(
+        main, ["--store", str(store), "ingest", str(tmp_path / "in"), "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["read"] == 1 and [f["path"] for f in report["files"]] == [str(export)]
+    skipped = {Path(s["path"]).name: s["reason"] for s in report["skipped_files"]}
+    assert set(skipped) == {"table.csv", "loose.csv"}
+    assert "attachment" in skipped["table.csv"] and "--platform" in skipped["loose.csv"]

@@ -161,6 +161,8 @@ def print_report(report: IngestReport) -> None:
     Console().print(table)
     if report.quarantined:
         click.echo(f"{report.quarantined} record(s) quarantined: see `mutewatch quarantine`.")
+    for skipped in report.skipped_files:
+        click.echo(f"Skipped {skipped.path}: {skipped.reason}")
 
 
 @click.command("status")

@@ -79,6 +79,7 @@ class FileReport:
 @dataclass
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
+    skipped_files: list[SkippedFile] = field(default_factory=list)  # found, not archives
 
     def _sum(self, name: str) -> int:
         return sum(getattr(f.counts, name) for f in self.files)
@@ -107,7 +108,11 @@ class IngestReport:
         totals = {
             k: getattr(self, k) for k in ("read", "new", "duplicates", "quarantined", "skipped")
         }
-        return {**totals, "files": [f.as_dict() for f in self.files]}
+        return {
+            **totals,
+            "files": [f.as_dict() for f in self.files],
+            "skipped_files": [s.as_dict() for s in self.skipped_files],
+        }
 
 
 def _telegram(fh: IO[bytes], path: Path, options: IngestOptions) -> Iterator[Item]:
@@ -351,7 +356,7 @@ def ingest(
     opts = options or IngestOptions()
     opts.validate()
     report = IngestReport()
-    for path, fmt in discover(paths, opts.format):
+    for path, fmt in discover(paths, opts.format, opts, report.skipped_files):
         report.files.append(ingest_file(store, path, fmt, opts, progress))
     attribute(store)
     return report
