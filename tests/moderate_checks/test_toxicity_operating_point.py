@@ -22,6 +22,7 @@ PERSONAL = [
     ("You are a stupid idiot and a moron, shut up.", "You are a stupid idiot"),
     ("Shut up, you fool.", "you fool"),
     ("Are you stupid? The tram was on time.", "Are you stupid"),
+    ("These people are animals.", "These people are animals"),
 ]
 RACIST = [
     ("All Muslims are terrorists.", "All Muslims are terrorists"),
@@ -73,6 +74,13 @@ def test_insults_without_a_group_are_not_called_racist(moderator: Moderator) -> 
     for text, d in zip(texts, _decide(moderator, texts), strict=True):
         racist = next(c for c in d.clauses if c.clause == "racist")
         assert not racist.fired, (text, racist.score)
+
+
+def test_group_attacks_are_not_called_personal(moderator: Moderator) -> None:
+    texts = [t for t, _ in RACIST]
+    for text, d in zip(texts, _decide(moderator, texts), strict=True):
+        personal = next(c for c in d.clauses if c.clause == "personal")
+        assert not personal.fired, (text, personal.score)
 
 
 def test_mentions_and_counter_speech_publish(moderator: Moderator) -> None:

@@ -323,6 +323,10 @@ class Lexicon:
                 rf"(?:{_BE}|\s+(?:look|looks|sound|sounds|seem|seems)\s+){_ADV}"
                 rf"(?:an?\s+)?(?P<insult>{adjs})\b",
                 "adj_question": rf"\b(?:are|r)\s+(?:you|u)\s+{_ADV}(?P<insult>{adjs})\b",
+                "the_reference": rf"\bthe\s+{mods}(?P<insult>{person_nouns})\s+(?:who|that|in|at|"
+                r"on|from|behind|running|writing)\b",
+                "dehumanised": rf"\b(?P<target>{targets}){_BE}{_ADV}{_DET}{_COLL}{_FREE_MODS}"
+                rf"(?P<insult>{_alt(p['dehumanising_person'])})\b",
             }
         )
 
@@ -516,14 +520,19 @@ def _personal_hits(lx: Lexicon, text: str, racist: list[LexiconHit]) -> list[Lex
         insult = re.sub(r"\s+", " ", m["insult"].lower())
         if insult in lx.thing_like and subject[-1] not in lx.person_subjects:
             continue  # "the program is trash" judges a thing; "you are trash" a person
-        if any(h.start <= m.start() < h.end + 1 for h in racist):
-            continue  # "<group> are idiots" is an attack on the group: the racist clause
         score = noun_score(m["insult"], "insult_noun_strong", "insult_noun_mild")
         hits.append(_hit("personal", score, "insult noun predicated of someone", m, text,
                          start=_subject_start(text, m.start()), insult=m["insult"]))  # fmt: skip
     for name, rule, strong, mild in (
         ("vocative", "insult addressed to 'you'", "insult_noun_strong", "insult_noun_mild"),
         ("reference", "insult naming someone", "insult_reference_strong", "insult_reference_mild"),
+        (
+            "the_reference",
+            "insult naming someone",
+            "insult_reference_strong",
+            "insult_reference_mild",
+        ),
+        ("dehumanised", "dehumanising a person", "dehumanising_person", "dehumanising_person"),
     ):
         for m in lx.rx[name].finditer(text):
             score = noun_score(m["insult"], strong, mild)
@@ -545,7 +554,9 @@ def _personal_hits(lx: Lexicon, text: str, racist: list[LexiconHit]) -> list[Lex
         key = "insult_adjective_strong" if adj in lx.strong_adjs else "insult_adjective_mild"
         hits.append(_hit("personal", sc[key], "insulting question to 'you'", m, text,
                          target="you", insult=adj))  # fmt: skip
-    return hits
+    # "<group> are idiots", "... they are animals" after a group: attacks on the group,
+    # which the racist clause holds
+    return [h for h in hits if not any(r.start < h.end and h.start < r.end for r in racist)]
 
 
 def lexicon_findings(text: str) -> LexiconFindings:
@@ -620,7 +631,16 @@ def racist_score(
 
 
 def personal_score(head: float, findings: LexiconFindings, evidence: dict[str, Any]) -> float:
-    """The personal clause score from its head and the lexicon; notes go into ``evidence``."""
+    """The personal clause score from its head and the lexicon; notes go into ``evidence``.
+
+    When the lexicon explains the comment as an attack on a group and finds no insult aimed
+    at a person, the head is capped below the hold band: that is ``racist``.
+    """
+    if findings.racist and not findings.personal:
+        cap = lexicon().scores["personal_head_when_explained"]
+        if head > cap:
+            evidence["note"] = "an attack on a group, no person insulted (racist)"
+            head = cap
     head = _countered_head(head, findings, evidence)
     _lexicon_evidence(evidence, findings.personal, findings, "personal")
     best = LexiconFindings.best(findings.personal)
