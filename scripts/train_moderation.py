@@ -226,13 +226,16 @@ def operating_point_report(
     negatives = [t for rows in sets.values() for t, y in rows if not y]
     ident = [t for t in negatives if checks.identity_mentions(t)]
     for name, rows in sets.items():
-        s = np.array([max(clause_scores(t)) for t, _ in rows])
+        pair = np.array([clause_scores(t) for t, _ in rows])
         y = np.array([int(bool(lab)) for _, lab in rows])
-        parts = [
-            f">= {thr}: recall {np.mean(s[y == 1] >= thr):.3f} FPR {np.mean(s[y == 0] >= thr):.3f}"
-            for thr in OPERATING_THRESHOLDS
-        ]
-        auc = roc_auc_score(y, s)
+        parts = []
+        for thr in OPERATING_THRESHOLDS:  # racist holds from 0.8; personal from thr
+            fired = (pair[:, 0] >= 0.8) | (pair[:, 1] >= thr)
+            parts.append(
+                f"racist >= 0.8 or personal >= {thr}: recall {fired[y == 1].mean():.3f}"
+                f" FPR {fired[y == 0].mean():.3f}"
+            )
+        auc = roc_auc_score(y, pair.max(axis=1))
         print(f"  clauses {name} (ROC-AUC {auc:.3f}): " + "; ".join(parts), file=sys.stderr)
     both = np.array([clause_scores(t) for t in ident])
     for thr in OPERATING_THRESHOLDS:
