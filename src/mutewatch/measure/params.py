@@ -110,6 +110,16 @@ class DateRange:
         """The range as JSON: from, to (inclusive dates) and days."""
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "days": self.days}
 
+    def text(self) -> str:
+        """The range as ``A..B``."""
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def intersect(self, first: date | None, last: date | None) -> DateRange | None:
+        """The days of this range within ``first..last`` (None = open end), or None if none."""
+        start = max(self.start, first) if first else self.start
+        end = min(self.end, last) if last else self.end
+        return DateRange(start, end) if start <= end else None
+
 
 def parse_range(text: str | DateRange, what: str = "range") -> DateRange:
     """``A..B`` (inclusive UTC dates) -> DateRange. ``A`` alone means the single day A."""
