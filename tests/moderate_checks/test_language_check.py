@@ -58,7 +58,8 @@ def test_short_and_long_english_scores_english(text: str) -> None:
 def test_short_other_languages_are_not_english(text: str, code: str) -> None:
     r = detect(text)
     assert r.english < 0.5
-    assert r.language != "en"
+    assert r.language == code, "standard languages are named, never called dialect"
+    assert r.dialect < 0.5
 
 
 @pytest.mark.parametrize("text", SWISS_GERMAN)
