@@ -141,7 +141,9 @@ def test_outlet_status_planted(scenario: Scenario) -> None:
         "active_in_period": 5,
         "silenced": 2,  # E silenced, D dormant
         "share_silenced": 0.4,
-        "by_status": {"silenced": 1, "dormant": 1, "new": 1, "active": 3},
+        "by_status": {"silenced": 1, "dormant": 1, "new": 1, "active": 3, "no_posts": 0},
+        "registered": 6,
+        "registered_no_posts": 0,
     }
     assert result["baseline"] == {"from": "2017-03-01", "to": "2017-05-31", "days": 92}
     # change points: E dropped on 2017-09-01, D stopped on 2017-05-15, C began 2017-06-01
