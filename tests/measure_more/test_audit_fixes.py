@@ -128,7 +128,7 @@ def test_change_points_keep_a_rise_from_zero(resumed: Path) -> None:
     sentence = item["sentence"]
     assert "the only change point" not in sentence
     assert "2 times" in sentence and "1 drop, 1 rise" in sentence
-    assert "dropped on 2020-01-08 from 2.0 to 0.0 a day" in sentence
+    assert "on 2020-01-08 (2.0 to 0.0 a day, -100%)" in sentence
     assert "resumed on 2020-02-01 from 0.0 to 0.37 a day" in sentence
 
 

@@ -227,7 +227,21 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
 def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options: Any) -> None:
     """Gaps of at least H hours between counted posts, with rank, record, p-value, coverage.
 
-    Example: mutewatch silences --scope network --min-hours 12 --json
+    --from/--to only choose which silences are listed: every silence (and coordinated
+    window) that overlaps those days, also one that began before --from or ended after
+    --to. Rank, previous longest, unprecedented and the p-value (fitted to the weeks before
+    each gap) always come from the whole record, so a silence has the same numbers in any
+    window.
+
+    Uncollected time is not silence: a gap with coverage "none" (no archive covered it, or
+    its message ids are missing) is listed with its coverage but has no rank and no
+    p-value, is never unprecedented and is no later gap's previous longest.
+
+    Examples:
+
+    \b
+      mutewatch silences --scope network --min-hours 12 --json
+      mutewatch silences --from 2017-11-09 --to 2017-11-30 --json
     """
     from mutewatch.measure.registry import run_measurement
 

@@ -246,7 +246,8 @@ def longest_silence_sentence(
 
     A gap whose coverage is ``none`` (nothing was collected then) is not a silence: it is
     neither the longest nor anybody's previous longest. ``until`` (the period's end) is the
-    end of the record the sentence speaks of; the silences given should end there.
+    end of the record the sentence speaks of when the period ends before the store's last
+    day (None: the whole record); the silences given should begin before it.
     """
     network = [
         s
@@ -361,7 +362,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def change_phrase(change: dict[str, Any]) -> str:
-    """One change point as words: ``dropped on D from A to B a day (-40%)``.
+    """One change point as words: ``dropped on D from A to B posts a day (-40%)``.
 
     A rise from zero has no relative change (``change`` is None): it ``resumed``.
     """
@@ -370,9 +371,17 @@ def change_phrase(change: dict[str, Any]) -> str:
         return f"resumed on {change['at']} from 0.0 to {rate(after)} a day"
     verb = "dropped" if after < before else "rose"
     return (
-        f"{verb} on {change['at']} from {rate(before)} to {rate(after)} a day "
+        f"{verb} on {change['at']} from {before:.1f} to {after:.1f} posts a day "
         f"({(after - before) / before * 100:+.0f}%)"
     )
+
+
+def _shift(change: dict[str, Any]) -> str:
+    """``40.0 to 140.0 a day, +250%`` (``resumed from zero`` when it rose from nothing)."""
+    before, after = float(change["before_per_day"]), float(change["after_per_day"])
+    if before == 0:
+        return f"0.0 to {rate(after)} a day, resumed from zero"
+    return f"{before:.1f} to {after:.1f} a day, {(after - before) / before * 100:+.0f}%"
 
 
 def series_span(trend_result: dict[str, Any]) -> str:
@@ -384,10 +393,10 @@ def series_span(trend_result: dict[str, Any]) -> str:
 
 
 def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | None:
-    """The network-level change points: each one when few, else the staircase and the largest.
+    """The network-level change points: the only one, or the staircase and the largest.
 
     Every change point counts, rises from zero included (their relative change is undefined,
-    ``change`` None, and they read "resumed from 0.0").
+    ``change`` None): such a rise reads "resumed on D from 0.0 to R a day".
     """
     changes = list(trend_result.get("change_points", []))
     if not changes:
@@ -395,24 +404,25 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
     who = OUTPUT.get(of, "Output")
     drops = sum(1 for c in changes if float(c["after_per_day"]) < float(c["before_per_day"]))
     biggest = max(changes, key=lambda c: abs(c["after_per_day"] - c["before_per_day"]))
+    span = series_span(trend_result)
     if len(changes) == 1:
         sentence = (
             f"{who} {change_phrase(biggest)}, the only change point found in the daily "
-            f"series{series_span(trend_result)}."
+            f"series{span}."
         )
     else:
         first, last = changes[0], changes[-1]
         sentence = (
-            f"{who} changed level {len(changes)} times in the daily series"
-            f"{series_span(trend_result)} "
+            f"{who} changed level {len(changes)} times in the daily series{span} "
             f"({_plural(drops, 'drop')}, {_plural(len(changes) - drops, 'rise')}): from "
-            f"{rate(first['before_per_day'])} posts a day before {first['at']} to "
-            f"{rate(last['after_per_day'])} a day after {last['at']}"
+            f"{first['before_per_day']:.1f} posts a day before {first['at']} to "
+            f"{rate(last['after_per_day'])} a day after {last['at']}; the largest single "
+            f"shift was on {biggest['at']} ({_shift(biggest)})"
         )
-        if len(changes) <= 3:
-            sentence += "; it " + ", then ".join(change_phrase(c) for c in changes) + "."
-        else:
-            sentence += f"; the largest single shift: it {change_phrase(biggest)}."
+        resumed = [c for c in changes if float(c["before_per_day"]) == 0 and c is not biggest]
+        for c in resumed:
+            sentence += f"; it {change_phrase(c)}"
+        sentence += "."
     params = {k: trend_result.get("parameters", {}).get(k) for k in ("penalty", "min_size")}
     params["of"] = of
     method = (
@@ -655,7 +665,8 @@ def measure(
     out: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
     whole = replace(params, date_from=None, date_to=None)
-    if None in trend_mod.observed_window(eng, whole):
+    _, store_last = trend_mod.observed_window(eng, whole)
+    if store_last is None:
         return _empty_result(params, silenced_below, min_hours, coordinated)
     b, p = _windows(eng, params, baseline, period)
     upto = replace(params, date_to=p[1])  # the record up to the end of the period
@@ -695,7 +706,9 @@ def measure(
             out,
             skipped,
             "longest_silence",
-            longest_silence_sentence(rows, params.of, min_hours, until=p[1]),
+            longest_silence_sentence(
+                rows, params.of, min_hours, until=p[1] if p[1] < store_last else None
+            ),
             f"no collected network gap of {num(min_hours)} hours or more to {p[1]}",
         )
         if coordinated:
