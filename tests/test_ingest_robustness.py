@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,9 @@ def _message(i: int, **fields: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _export(path: Path, messages: list[dict[str, Any]]) -> Path:
+def _export(path: Path, messages: list[dict[str, Any]], name: str = "Alpha") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    chat = {"name": "Alpha", "type": "public_channel", "id": 1100000000, "messages": messages}
+    chat = {"name": name, "type": "public_channel", "id": 1100000000, "messages": messages}
     path.write_text(json.dumps(chat, indent=1), encoding="utf-8")
     return path
 
@@ -244,3 +245,31 @@ def test_files_a_folder_walk_skips_are_listed_with_their_reason(tmp_path: Path) 
     skipped = {Path(s["path"]).name: s["reason"] for s in report["skipped_files"]}
     assert set(skipped) == {"table.csv", "loose.csv"}
     assert "attachment" in skipped["table.csv"] and "--platform" in skipped["loose.csv"]
+
+
+def _title(i: int, action: str, title: str) -> dict[str, Any]:
+    return {
+        "id": i, "type": "service", "date": "2023-05-01T10:00:00",
+        "date_unixtime": str(BASE + 60 * i), "actor": "Alpha", "action": action,
+        "title": title, "text": "", "text_entities": [],
+    }  # fmt: skip
+
+
+def test_each_name_of_a_renamed_channel_spans_only_its_own_posts(tmp_path: Path) -> None:
+    """Posts carry the export-time name; the title changes bound each name's first/last seen."""
+    messages = [
+        _title(1, "create_channel", "Alpha Old"), _message(2), _message(3),
+        _title(4, "edit_channel_title", "Alpha New"), _message(5), _message(6),
+    ]  # fmt: skip
+    export = _export(tmp_path / "a" / "result.json", messages, name="Alpha New")
+    later = _export(tmp_path / "b" / "result.json", [_message(7), _message(8)], name="Alpha New")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest(store, [export, later])
+        spans = {
+            r["name"]: (r["first_seen"], r["last_seen"])
+            for r in store.rows("SELECT name, first_seen, last_seen FROM account_names")
+        }
+        latest = store.scalar("SELECT name FROM accounts")
+    at = [datetime.fromtimestamp(BASE + 60 * i, UTC).replace(tzinfo=None) for i in range(9)]
+    assert spans == {"Alpha Old": (at[1], at[3]), "Alpha New": (at[4], at[8])}
+    assert latest == "Alpha New"

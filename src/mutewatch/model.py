@@ -86,6 +86,7 @@ class NameSeen:
     name: str
     at: datetime | None
     chat_type: str | None = None
+    renamed: bool = False  # a title change at ``at``: the name holds from then to the next
 
 
 # Media metadata of a post; stored as JSON text in the store.

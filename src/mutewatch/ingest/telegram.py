@@ -455,7 +455,7 @@ def _records_of(
         return
     if m.type == "service":
         if m.action in _TITLE_ACTIONS and m.title:
-            yield NameSeen(PLATFORM, chat.id, m.title, ts)
+            yield NameSeen(PLATFORM, chat.id, m.title, ts, renamed=True)
         yield Skipped(position, f"service:{m.action or 'unknown'}", PLATFORM, chat.id, m.id, ts)
         return
     if m.type != "message":

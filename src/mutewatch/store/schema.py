@@ -138,6 +138,17 @@ MIGRATIONS: list[str] = [
         skipped BIGINT NOT NULL
     );
     """,
+    # Title changes, so that each name's first and last seen cover only the posts made
+    # under it (posts carry the export-time name).
+    """
+    CREATE TABLE IF NOT EXISTS account_renames (
+        platform VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        renamed_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (platform, account_id, renamed_at, name)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -214,9 +214,14 @@ class SourceWriter:
             "name": [n.name for n in names],
             "seen_at": pa.array([n.at for n in names], pa.timestamp("us")),
             "chat_type": pa.array([n.chat_type for n in names], pa.string()),
+            "renamed": pa.array([n.renamed for n in names], pa.bool_()),
         }
         con.register("_names", pa.table(columns))
         try:
+            con.execute(
+                "INSERT INTO account_renames SELECT DISTINCT platform, account_id, name, seen_at "
+                "FROM _names WHERE renamed AND seen_at IS NOT NULL ON CONFLICT DO NOTHING"
+            )
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _seen AS "
                 "SELECT platform, account_id, coalesce(account_name, account_id) AS name, "
@@ -279,6 +284,7 @@ class SourceWriter:
     def finish(self) -> None:
         """Close the source: derived tables for touched accounts, then status done."""
         with self.store.transaction() as con:
+            _bound_renamed_names(con, self.touched_accounts)
             self._refresh_latest_names(con)
             classify_links(con)
             refresh_id_gaps(con, self.touched_accounts)
@@ -301,6 +307,43 @@ class SourceWriter:
             "WHERE accounts.platform = n.platform AND accounts.account_id = n.account_id "
             "AND accounts.name IS DISTINCT FROM n.name"
         )
+
+
+def _bound_renamed_names(con: Any, accounts: set[tuple[str, str]]) -> None:
+    """A name a channel took by a title change was seen from that change to the next one.
+
+    Posts carry the name the channel had when exported, so without this the newest name
+    would span every post, and older names only their title-change messages.
+    """
+    if not accounts:
+        return
+    touched = pa.table(
+        {"platform": [p for p, _ in accounts], "account_id": [a for _, a in accounts]}
+    )
+    con.register("_touched", touched)
+    try:
+        con.execute(_BOUND_RENAMED_NAMES)
+    finally:
+        con.unregister("_touched")
+
+
+_BOUND_RENAMED_NAMES = """
+UPDATE account_names SET first_seen = s.first_seen, last_seen = s.last_seen FROM (
+    SELECT r.platform, r.account_id, r.name, min(r.renamed_at) AS first_seen,
+           greatest(max(r.renamed_at), max(p.ts)) AS last_seen
+    FROM (
+        SELECT platform, account_id, name, renamed_at,
+               lead(renamed_at) OVER (PARTITION BY platform, account_id ORDER BY renamed_at)
+                   AS until
+        FROM account_renames SEMI JOIN _touched USING (platform, account_id)
+    ) r
+    LEFT JOIN posts p ON p.platform = r.platform AND p.account_id = r.account_id
+         AND p.ts >= r.renamed_at AND (r.until IS NULL OR p.ts < r.until)
+    GROUP BY ALL
+) s
+WHERE account_names.platform = s.platform AND account_names.account_id = s.account_id
+  AND account_names.name = s.name
+"""
 
 
 def _insert_columns(con: Any, table: str, columns: dict[str, list[Any]], sql: str) -> None:
