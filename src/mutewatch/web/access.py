@@ -54,6 +54,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from mutewatch.errors import StoreBusyError, StoreError
+from mutewatch.lazy import load
 from mutewatch.store import Store, copy_store_file, someone_waits
 
 log = logging.getLogger(__name__)
@@ -482,7 +483,7 @@ class StoreGateway:
     def _ask_for_derived_tables(self) -> None:
         """After a change made elsewhere (a CLI ingest), let the writer bring the measurement
         tables up to date once, so that snapshots carry them (else measured on the fly)."""
-        from mutewatch.measure import derived
+        derived = load("mutewatch.measure.derived")
 
         snap = self._current
         if snap is None or snap.con is None or snap.data_version == self._derived_asked:
@@ -494,7 +495,7 @@ class StoreGateway:
             self._queue.put(_Job(lambda store: None, Future(), time.monotonic() + 60, False))
 
     def _refresh_derived_tables(self, store: Store) -> None:
-        from mutewatch.measure import derived
+        derived = load("mutewatch.measure.derived")
 
         if not derived.maintained():
             return

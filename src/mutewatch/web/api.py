@@ -28,6 +28,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from mutewatch.errors import EngineError, InputError, MutewatchError, NotFoundError, UsageError
+from mutewatch.lazy import load
 from mutewatch.store import Store
 from mutewatch.web import queries
 from mutewatch.web.auth import ROLES, User, add_user, disable_user, list_users, read_audit
@@ -270,14 +271,14 @@ def _library_options(registry: Any, name: str, options: dict[str, Any]) -> dict[
 
 def library_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
     """The keywords ``run_measurement`` takes for CLI-parsed options."""
-    registry = importlib.import_module("mutewatch.measure.registry")
+    registry = load("mutewatch.measure.registry")
     return _library_options(registry, name, options)
 
 
 def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> Any:
     """Call the measurement library (imported late: it may land after this module)."""
     try:
-        registry = importlib.import_module("mutewatch.measure.registry")
+        registry = load("mutewatch.measure.registry")
     except ImportError as exc:
         raise EngineError(
             f"the measurement {name!r} is not available: {exc}",

@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError
+from mutewatch.lazy import load
 from mutewatch.web import api, pages
 from mutewatch.web.access import StoreGateway
 from mutewatch.web.auth import (
@@ -135,7 +136,7 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
 def _warm_up() -> None:
     """Import the measurement library ahead of the first request (Ibis takes seconds)."""
     try:
-        importlib.import_module("mutewatch.measure.registry")
+        load("mutewatch.measure.registry")
     except Exception:  # noqa: BLE001 - reported when a measurement is requested
         log.debug("measurement library not importable yet", exc_info=True)
 
