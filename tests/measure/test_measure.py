@@ -212,7 +212,11 @@ def test_outlet_silences_coverage_and_coordination(scenario: Scenario) -> None:
     assert deleted["coverage"] == "none"
     a = by[("A", iso(SILENCE[0]))]
     assert a["coverage"] == "full" and a["unprecedented"] and a["rank"] == 1
-    assert not by[("B", iso(SILENCE[0]))]["unprecedented"]  # B's 36 h gap came first
+    # B's earlier 36 h gap was not collected (ids missing): it sets no record and has no rank
+    assert deleted["rank"] is None and deleted["p_value"] is None
+    assert not deleted["unprecedented"]
+    later = by[("B", iso(SILENCE[0]))]
+    assert later["previous_longest_hours"] < 24.5 and later["unprecedented"]
     co = result["coordinated"]
     assert co["n"] == 6 and co["k"] == 3
     assert len(co["windows"]) == 1
