@@ -96,6 +96,24 @@ def test_empty_store_measures_to_empty_results_with_a_note(tmp_path: Path) -> No
     assert trend(path)["series"]["days"] == 0
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["output"], ["silences"], ["trend"], ["supporters"], ["platforms"], ["findings"],
+     ["outlets", "status", "--baseline", "2015-01-01..2015-12-31", "--period", "2016-01-01..2016-01-31"]],
+    ids=lambda c: c[0] if c[0] != "outlets" else "outlets-status",
+)  # fmt: skip
+def test_every_measuring_command_prints_one_json_object_on_an_empty_store(
+    tmp_path: Path, command: list[str]
+) -> None:
+    from mutewatch.cli import main
+
+    path = tmp_path / "empty.duckdb"
+    Store.open(path).close()
+    done = CliRunner().invoke(main, ["--store", str(path), *command, "--json"])
+    assert done.exit_code == 0, done.output
+    assert isinstance(json.loads(done.stdout), dict)
+
+
 # ----------------------------------------------------------------------------- supporters
 def test_supporter_share_rises(supporters_result: dict[str, Any]) -> None:
     rows = supporters_result["rows"]

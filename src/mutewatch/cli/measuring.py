@@ -24,9 +24,6 @@ import click
 from mutewatch.errors import MutewatchError
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, SCOPES, common_options
 
-#: the measuring commands of ``measuring_more`` that get the same JSON errors
-MORE_COMMANDS = ("trend_cmd", "supporters_cmd", "platforms_cmd", "findings_cmd")
-
 
 def error_json(code: str, message: str, hint: str | None = None) -> dict[str, Any]:
     """The one error shape: the web API's ``{"error": {"code", "message"}}`` plus the hint."""
@@ -285,17 +282,9 @@ def export_cmd(store: Path, /, directory: Path, as_json: bool) -> None:
 
 
 def register(main: click.Group) -> None:
-    """Add output, outlets status, silences and export to the main group.
-
-    Also gives the measuring commands of ``measuring_more`` (trend, supporters, platforms,
-    findings) the same JSON errors, so every measuring command fails alike under --json.
-    """
-    from mutewatch.cli import measuring_more
-
+    """Add output, outlets status, silences and export to the main group."""
     for command in (output_cmd, status_cmd, silences_cmd, export_cmd):
         json_errors(command)
-    for name in MORE_COMMANDS:
-        json_errors(getattr(measuring_more, name))
     main.add_command(output_cmd)
     main.add_command(silences_cmd)
     main.add_command(export_cmd)

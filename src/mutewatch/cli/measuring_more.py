@@ -225,6 +225,9 @@ def findings_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 
 
 def register(main: click.Group) -> None:
-    """Add trend, supporters, platforms and findings to the main group."""
+    """Add trend, supporters, platforms and findings to the main group (JSON errors under
+    --json, as every measuring command)."""
+    from mutewatch.cli.measuring import json_errors
+
     for command in (trend_cmd, supporters_cmd, platforms_cmd, findings_cmd):
-        main.add_command(command)
+        main.add_command(json_errors(command))

@@ -128,7 +128,9 @@ def _period_row(rows: list[tuple[str, str | None, int]], top: int) -> dict[str, 
 def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10) -> dict[str, Any]:
     """``mutewatch platforms`` on an open engine: the JSON object the command prints."""
     tr.check_every(every)
-    first, last = tr.window_of(eng, params)
+    first, last = tr.observed_window(eng, params)
+    if first is None or last is None:
+        return _empty(params, every, top)
     found = _per_period(eng, params, every, top)
     empty = {"links": 0, "hosts": 0, "host_classes": 0, "by_class": {}, "top_hosts": []}
     rows = []
@@ -156,6 +158,22 @@ def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10)
             "hosts": tr.monotone_trend([r["hosts"] for r in full]),
             "host_classes": tr.monotone_trend([r["host_classes"] for r in full]),
         },
+    }
+
+
+def _empty(params: Params, every: str, top: int) -> dict[str, Any]:
+    """The result for a store (or --from/--to window) without any post."""
+    echo = params.echo()
+    echo.update(every=every, top=top)
+    no_trend = tr.monotone_trend([])
+    return {
+        "parameters": echo,
+        "method": METHOD,
+        "rows": [],
+        "total": None,
+        "host_classes": {},
+        "trend": {"hosts": no_trend, "host_classes": dict(no_trend)},
+        "notes": ["the store holds no posts in the window: nothing to measure"],
     }
 
 
