@@ -162,19 +162,10 @@ def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10)
 
 
 def _empty(params: Params, every: str, top: int) -> dict[str, Any]:
-    """The result for a store (or --from/--to window) without any post."""
     echo = params.echo()
     echo.update(every=every, top=top)
-    no_trend = tr.monotone_trend([])
-    return {
-        "parameters": echo,
-        "method": METHOD,
-        "rows": [],
-        "total": None,
-        "host_classes": {},
-        "trend": {"hosts": no_trend, "host_classes": dict(no_trend)},
-        "notes": ["the store holds no posts in the window: nothing to measure"],
-    }
+    empty = tr.empty_periodic(echo, METHOD, ("hosts", "host_classes"), [])
+    return {**empty, "host_classes": {}}
 
 
 def platforms(store_path: str | Path, **options: Any) -> dict[str, Any]:

@@ -131,17 +131,8 @@ def _echo(params: Params, every: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def _empty(params: Params, every: str, notes: list[str]) -> dict[str, Any]:
-    """The result for a store (or --from/--to window) without any post."""
     echo, _ = _echo(params, every)
-    no_trend = tr.monotone_trend([])
-    return {
-        "parameters": echo,
-        "method": METHOD,
-        "rows": [],
-        "total": None,
-        "trend": {"share": no_trend, "amplification_per_day": dict(no_trend)},
-        "notes": [*notes, "the store holds no posts in the window: nothing to measure"],
-    }
+    return tr.empty_periodic(echo, METHOD, ("share", "amplification_per_day"), notes)
 
 
 def measure(eng: Engine, params: Params, *, every: str = "month") -> dict[str, Any]:

@@ -507,6 +507,23 @@ def bucket_rows(first: date, last: date, every: str) -> list[dict[str, Any]]:
     return out
 
 
+NOTHING_TO_MEASURE = "the store holds no posts in the window: nothing to measure"
+
+
+def empty_periodic(
+    echo: dict[str, Any], method: dict[str, str], trends: tuple[str, ...], notes: list[str]
+) -> dict[str, Any]:
+    """A per-period result for a store (or --from/--to window) without any post."""
+    return {
+        "parameters": echo,
+        "method": method,
+        "rows": [],
+        "total": None,
+        "trend": {name: monotone_trend([]) for name in trends},
+        "notes": [*notes, NOTHING_TO_MEASURE],
+    }
+
+
 def window_of(eng: Engine, params: Params) -> tuple[date, date]:
     """The observed window, or a UsageError when the store holds no posts at all."""
     first, last = observed_window(eng, params)
