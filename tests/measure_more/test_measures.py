@@ -99,7 +99,8 @@ def test_empty_store_measures_to_empty_results_with_a_note(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     "command",
     [["output"], ["silences"], ["trend"], ["supporters"], ["platforms"], ["findings"],
-     ["outlets", "status", "--baseline", "2015-01-01..2015-12-31", "--period", "2016-01-01..2016-01-31"]],
+     ["outlets", "status", "--baseline", "2015-01-01..2015-12-31",
+      "--period", "2016-01-01..2016-01-31"]],
     ids=lambda c: c[0] if c[0] != "outlets" else "outlets-status",
 )  # fmt: skip
 def test_every_measuring_command_prints_one_json_object_on_an_empty_store(
