@@ -254,3 +254,29 @@ async def test_guessing_api_tokens_is_rate_limited(app: object) -> None:
         r = await c.get("/api/v1/me", headers={"Authorization": "Bearer another"})
         assert r.status_code == 429 and r.json()["error"]["code"] == "too_many_requests"
         assert "retry-after" in r.headers
+
+
+async def test_a_token_is_not_looked_up_again_after_every_write(
+    client: httpx.AsyncClient, app: object, env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every comment is a write; a cache keyed by store generation missed on each request."""
+    import mutewatch.web.auth as auth_module
+
+    lookups: list[str] = []
+    real = auth_module.lookup_token
+
+    def counted(store: object, token: str) -> object:
+        lookups.append(token)
+        return real(store, token)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(auth_module, "lookup_token", counted)
+    headers = bearer(env, "analyst")
+    app.state.auth._cache.clear()  # type: ignore[attr-defined]
+    for i in range(3):
+        assert (await client.get("/api/v1/me", headers=headers)).status_code == 200
+        added = await client.post(  # a write: the store's generation moves on
+            "/api/v1/users", json={"name": f"cached{i}", "role": "viewer"},
+            headers=bearer(env, "admin"),
+        )  # fmt: skip
+        assert added.status_code == 201
+    assert lookups.count(env.tokens["analyst"]) == 1

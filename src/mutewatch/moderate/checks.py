@@ -924,7 +924,7 @@ class Moderator:
         topics: Sequence[Topic | None] | None = None,
         vectors: Vectors | None = None,
     ) -> list[Features]:
-        """Embed all texts in one batch and run the language and name models once each.
+        """Embed all texts in one batch; run the language, name and lexicon checks once each.
 
         The embedding runs in the background (ONNX Runtime releases the GIL) while the
         language and name models run here, so they cost no extra wall-clock time.
@@ -940,6 +940,8 @@ class Moderator:
                 f.language = self._language.detect(c.text)
             if self._names is not None:
                 f.name = self._names.assess(c.author_name)
+            # here, not in decide(): the service decides inside the store's write transaction
+            f.lexicon = lexicon_findings(c.text)
             out.append(f)
         vectors = pending.result() if pending is not None else vectors
         assert vectors is not None

@@ -492,6 +492,9 @@ async def _check_csrf(request: Request, expected: str) -> None:
         )
 
 
+TOKEN_CACHE_SECONDS = 5.0
+
+
 class AuthService:
     """Per-app authentication state: token/session lookups against the snapshot."""
 
@@ -503,21 +506,29 @@ class AuthService:
         self.token_limiter = LoginLimiter(limit=30, window=300.0)  # bad API tokens per IP
         self._sessions: dict[str, tuple[User, datetime]] = {}
         self._revoked: set[str] = set()
-        self._cache: dict[tuple[int, str], User | None] = {}
+        self._cache: dict[str, tuple[User | None, float]] = {}  # token hash: user, until
         self._pseudo: tuple[int, Pseudonymiser] | None = None
         self._lock = threading.Lock()
 
     def user_for_token(self, token: str) -> User | None:
-        key = (self.gateway.generation, hash_secret(token))
+        """The token's user, looked up at most every TOKEN_CACHE_SECONDS per token.
+
+        Not per store generation: every comment is a write, so a generation-keyed cache
+        missed on every request. A user disabled here is forgotten at once
+        (``forget_user``); one disabled by another process within TOKEN_CACHE_SECONDS.
+        """
+        key = hash_secret(token)
+        now = time.monotonic()
         with self._lock:
-            if key in self._cache:
-                return self._cache[key]
+            cached = self._cache.get(key)
+            if cached is not None and cached[1] > now:
+                return cached[0]
         with self.gateway.reading() as snap:
             user = lookup_token(snap.store(), token)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[key] = user
+            self._cache[key] = (user, now + TOKEN_CACHE_SECONDS)
         return user
 
     def user_for_session(self, session_id: str) -> User | None:
