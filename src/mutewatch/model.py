@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -144,6 +145,10 @@ class PostBatch:
 
     table: pa.Table
     links: pa.Table
+    # Records of the same block that are not posts (service, unsupported, quarantined,
+    # title changes), in file order. They travel with the batch so that no cut between
+    # batches falls inside a block: a resume position must never pass a record not written.
+    others: list[Any] = field(default_factory=list)
 
     @classmethod
     def of(cls, posts: list[Post]) -> PostBatch:

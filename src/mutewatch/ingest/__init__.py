@@ -406,17 +406,18 @@ def _batches(
     size = 0
     position_after = 0
     for item in items:
-        if isinstance(item, NameSeen):
-            names.append(item)
-            continue
-        records.append(item)
-        if isinstance(item, PostBatch):
-            size += len(item)
-            position_after = max(position_after, item.last_position + 1)
-        else:
-            size += 1
-            position_after = max(position_after, item.position + 1)
-        if size >= BATCH_RECORDS:
+        for one in (item, *item.others) if isinstance(item, PostBatch) else (item,):
+            if isinstance(one, NameSeen):
+                names.append(one)
+                continue
+            records.append(one)
+            if isinstance(one, PostBatch):
+                size += len(one)
+                position_after = max(position_after, one.last_position + 1)
+            else:
+                size += 1
+                position_after = max(position_after, one.position + 1)
+        if size >= BATCH_RECORDS:  # never inside a PostBatch's block (see PostBatch.others)
             yield records, names, position_after, fh.tell()
             records, names, size = [], [], 0
     yield records, names, position_after, fh.tell()

@@ -298,25 +298,27 @@ def _unreadable(path: Path, position: int, reason: str) -> Exception:
 def _block_records(
     chat: Chat, messages: list[Message], base: int, zone: ZoneInfo
 ) -> Iterator[Item]:
-    """Runs of ordinary messages become columnar PostBatches; the rest go one by one.
+    """Ordinary messages become one columnar PostBatch; the rest travel inside it, in order.
 
-    Everything is yielded in file order: a batch's resume position is the highest position
-    it holds, so a record yielded ahead of lower positions would let a resumed run skip them.
+    A batch's resume position is the highest position it holds, so every record of the
+    block must be committed with it (``PostBatch.others``): a record left for the next
+    batch would be skipped by a resumed run.
     """
-    run: list[int] = []
-    seconds: list[int] = []
-    for i, m in enumerate(messages):
-        unix = _plain_unix(m)
-        if unix is not None:
-            run.append(i)
-            seconds.append(unix)
-            continue
-        if run:
-            yield _batch_of(chat, [messages[j] for j in run], [base + j for j in run], seconds)
-            run, seconds = [], []
-        yield from _records_of(chat, m, base + i, zone, None)
-    if run:
-        yield _batch_of(chat, [messages[j] for j in run], [base + j for j in run], seconds)
+    unix = [_plain_unix(m) for m in messages]
+    ordinary = [i for i, t in enumerate(unix) if t is not None]
+    others = [
+        item
+        for i, t in enumerate(unix)
+        if t is None
+        for item in _records_of(chat, messages[i], base + i, zone, None)
+    ]
+    if not ordinary:
+        yield from others
+        return
+    seconds = [t for t in unix if t is not None]
+    batch = _batch_of(chat, [messages[i] for i in ordinary], [base + i for i in ordinary], seconds)
+    batch.others = others
+    yield batch
 
 
 def _plain_unix(m: Message) -> int | None:
