@@ -619,15 +619,10 @@ def racist_score(
     When the comment mentions no group and the lexicon explains it as a plain insult aimed at
     a person, the head is capped below the hold band: that is ``personal``.
     """
-    best = LexiconFindings.best(findings.racist)
-    if best is None and findings.personal and not groups:
-        cap = lexicon().scores["racist_head_when_explained"]
-        if head > cap:
-            evidence["note"] = "no group mentioned; the insult is aimed at a person (personal)"
-            head = cap
-    head = _countered_head(head, findings, evidence)
-    _lexicon_evidence(evidence, findings.racist, findings, "racist")
-    return max(head, best.score if best else 0.0)
+    explained = not findings.racist and bool(findings.personal) and not groups
+    note = "no group mentioned; the insult is aimed at a person (personal)"
+    cap = ("racist_head_when_explained", note) if explained else None
+    return _head_with_lexicon(head, findings, evidence, "racist", cap)
 
 
 def personal_score(head: float, findings: LexiconFindings, evidence: dict[str, Any]) -> float:
@@ -636,14 +631,30 @@ def personal_score(head: float, findings: LexiconFindings, evidence: dict[str, A
     When the lexicon explains the comment as an attack on a group and finds no insult aimed
     at a person, the head is capped below the hold band: that is ``racist``.
     """
-    if findings.racist and not findings.personal:
-        cap = lexicon().scores["personal_head_when_explained"]
-        if head > cap:
-            evidence["note"] = "an attack on a group, no person insulted (racist)"
-            head = cap
+    explained = bool(findings.racist) and not findings.personal
+    note = "an attack on a group, no person insulted (racist)"
+    cap = ("personal_head_when_explained", note) if explained else None
+    return _head_with_lexicon(head, findings, evidence, "personal", cap)
+
+
+def _head_with_lexicon(
+    head: float,
+    findings: LexiconFindings,
+    evidence: dict[str, Any],
+    clause: str,
+    cap: tuple[str, str] | None,
+) -> float:
+    """max(head, best lexicon hit) for ``clause``; ``cap`` (score key, note) holds the head
+    below the hold band when the lexicon explains the comment as the other clause."""
+    if cap is not None:
+        limit = lexicon().scores[cap[0]]
+        if head > limit:
+            evidence["note"] = cap[1]
+            head = limit
     head = _countered_head(head, findings, evidence)
-    _lexicon_evidence(evidence, findings.personal, findings, "personal")
-    best = LexiconFindings.best(findings.personal)
+    hits = findings.racist if clause == "racist" else findings.personal
+    _lexicon_evidence(evidence, hits, findings, clause)
+    best = LexiconFindings.best(hits)
     return max(head, best.score if best else 0.0)
 
 
