@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -406,7 +406,13 @@ def _batches(
     size = 0
     position_after = 0
     for item in items:
-        for one in (item, *item.others) if isinstance(item, PostBatch) else (item,):
+        # a block's other records are taken out of its batch, so they cross once
+        parts = (
+            (replace(item, others=[]), *item.others)
+            if isinstance(item, PostBatch) and item.others
+            else (item,)
+        )
+        for one in parts:
             if isinstance(one, NameSeen):
                 names.append(one)
                 continue
