@@ -7,7 +7,7 @@ test_moderation_page; a module-scoped fixture, it starts once for this module.
 from __future__ import annotations
 
 import pytest
-from test_moderation_page import ARGS, CHROMIUM, server
+from test_moderation_page import CHROMIUM, moderation_page, server
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,16 +22,8 @@ def _blurred(locator: object) -> bool:
 
 
 def test_history_blurs_flagged_revisions_until_read(server: tuple[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
-
-    url, token = server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(extra_http_headers={"Authorization": f"Bearer {token}"})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{url}/moderation")
+    errors: list[str] = []
+    with moderation_page(server, errors) as page:
         card = page.locator("article.item").first
         card.wait_for()
         page.keyboard.press("h")
@@ -53,5 +45,4 @@ def test_history_blurs_flagged_revisions_until_read(server: tuple[str, str]) -> 
         assert not _blurred(card.locator(".text")) and not _blurred(revision)
         page.keyboard.press("v")
         assert _blurred(card.locator(".text")) and _blurred(revision)
-        browser.close()
     assert errors == []

@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -72,7 +74,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     proc.wait(timeout=30)
 
 
-def test_queue_blur_keyboard_approve_and_audit(server: tuple[str, str]) -> None:
+@contextmanager
+def moderation_page(server: tuple[str, str], errors: list[str]) -> Iterator[Any]:
+    """The moderator page in headless Chromium as the server's moderator; page errors are
+    appended to ``errors``."""
     from playwright.sync_api import sync_playwright
 
     url, token = server
@@ -80,9 +85,17 @@ def test_queue_blur_keyboard_approve_and_audit(server: tuple[str, str]) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(extra_http_headers={"Authorization": f"Bearer {token}"})
         page = context.new_page()
-        errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"{url}/moderation")
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def test_queue_blur_keyboard_approve_and_audit(server: tuple[str, str]) -> None:
+    errors: list[str] = []
+    with moderation_page(server, errors) as page:
         item = page.locator("article.item").first
         item.wait_for()
         text = item.locator(".text")
@@ -94,5 +107,4 @@ def test_queue_blur_keyboard_approve_and_audit(server: tuple[str, str]) -> None:
         page.keyboard.press("a")
         page.locator("#queue p.meta").wait_for()  # "The queue is empty."
         page.locator("#audit td", has_text="approve").first.wait_for()
-        browser.close()
     assert errors == []
