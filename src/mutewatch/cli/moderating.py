@@ -40,14 +40,13 @@ def _parse_line(raw: bytes, policy: Any) -> Any:
     The fields are checked by the service's own rules (``parse_comment``): the same limits
     (the policy's ``max_text_chars`` and ``max_name_chars``), valid Unicode, strings.
     """
-    from mutewatch.moderate.service import parse_comment
+    from mutewatch.moderate.service import parse_comment, read_json
 
     try:
-        record = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON ({exc.msg} at column {exc.colno})") from exc
+    record = read_json(text, subject="")
     if not isinstance(record, dict):
         raise InputError("a comment must be a JSON object")
     return parse_comment(record, policy, with_id=True, article_required=False)

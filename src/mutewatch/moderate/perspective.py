@@ -73,6 +73,7 @@ from mutewatch.moderate.checks import (
     sentence_spans,
 )
 from mutewatch.moderate.models import Vectors, embedder, heads
+from mutewatch.moderate.service import unreadable
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
@@ -105,6 +106,10 @@ def parse_request(body: str) -> Any:
                 hint='send a JSON object like {"comment": {"text": "..."}, '
                 '"requestedAttributes": {"TOXICITY": {}}}',
             ) from first
+        except (ValueError, RecursionError) as exc:
+            raise unreadable(exc) from exc
+    except (ValueError, RecursionError) as exc:  # too deep, or a number too long to read
+        raise unreadable(exc) from exc
 
 
 def _lenient(body: str) -> str:

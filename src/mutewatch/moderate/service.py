@@ -152,6 +152,36 @@ def check_unicode(value: str, key: str, what: str = "request") -> None:
         ) from exc
 
 
+def unreadable(exc: ValueError | RecursionError, subject: str = "the request body") -> InputError:
+    """The InputError for JSON text that Python's parser cannot read.
+
+    Besides bad syntax, the parser fails on input that is valid JSON: arrays nested
+    thousands deep (RecursionError) and integers of more than 4300 digits (a ValueError
+    from ``int()``). ``subject`` starts the message (``""`` for none: ``moderate check``
+    names the line itself).
+    """
+    lead = f"{subject} is " if subject else ""
+    if isinstance(exc, json.JSONDecodeError):
+        return InputError(f"{lead}not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    if isinstance(exc, RecursionError):
+        return InputError(f"{lead}nested too deeply to be read")
+    return InputError(
+        f"{lead}not readable: it holds a number of more than 4300 digits",
+        hint="send ids as strings and numbers of reasonable size",
+    )
+
+
+def read_json(text: str, subject: str = "the request body") -> Any:
+    """Parse one JSON document; an InputError (see ``unreadable``) when it cannot be read.
+
+    The API and ``moderate check`` share this, so each refuses the same text as bad input.
+    """
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise unreadable(exc, subject) from exc
+
+
 def _text_field(
     record: dict[str, Any], key: str, *, limit: int, required: bool = True, what: str = "request"
 ) -> str | None:

@@ -162,15 +162,9 @@ async def _text_body(request: Request) -> str:
 
 
 async def _json_body(request: Request) -> Any:
-    text = await _text_body(request)
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"the request body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    except RecursionError as exc:
-        raise InputError("the request body is nested too deeply to be read") from exc
+    from mutewatch.moderate.service import read_json
+
+    record = read_json(await _text_body(request))
     check_utf8(record)
     return record
 
@@ -315,10 +309,7 @@ async def _perspective(
 
     try:
         await run_in_threadpool(_token_user, request, key or request.headers.get("x-goog-api-key"))
-        try:
-            record = parse_request(await _text_body(request))
-        except RecursionError as exc:
-            raise InputError("the request body is nested too deeply to be read") from exc
+        record = parse_request(await _text_body(request))
         check_utf8(record)
         return _json(await run_in_threadpool(answer, record))
     except MutewatchError as exc:

@@ -1,0 +1,108 @@
+"""The second moderation audit: each finding's test (they failed before its fix).
+
+API requests go to create_app through the module-scoped app of test_web (httpx's
+ASGITransport); the CLI runs through click's runner with the shipped policy's text clauses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import httpx
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from test_web import _article, _auth, anyio_backend, app, client, env
+
+from mutewatch.cli import main
+from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
+
+__all__ = ["anyio_backend", "app", "client", "env"]  # the fixtures used here
+Env = tuple[Path, dict[str, str]]
+OK = {"article_id": "a1", "author_name": "Ana Silva", "text": "The tram should run late."}
+HELD = {**OK, "text": "Councillor John Smith took bribes from the tram builders."}
+TABLES = ("mod_articles", "mod_comments", "mod_revisions", "mod_decisions", "mod_audit")
+LONG_NUMBER = "1" + "0" * 5000  # valid JSON; Python's int() refuses more than 4300 digits
+DEEP = "[" * 100_000  # valid JSON's start; Python's parser recurses once per bracket
+
+
+@pytest.fixture(scope="module")
+def text_policy_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped policy's text clauses (the language and name models stay unloaded)."""
+    doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    keep = ("defamatory", "racist", "personal", "irrelevant")
+    doc["clauses"] = [c for c in doc["clauses"] if c["clause"] in keep]
+    path = tmp_path_factory.mktemp("policy") / "text.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def _check(tmp_path: Path, policy: Path, stdin: str | bytes, *extra: str) -> Result:
+    args = ["--store", str(tmp_path / "s.duckdb"), "moderate", "check", "--policy", str(policy)]
+    return CliRunner().invoke(main, [*args, *extra], input=stdin)
+
+
+def _refused(result: Result) -> dict[int, str]:
+    found = re.findall(r"^Error: <stdin> line (\d+): (.*)$", result.stderr, re.MULTILINE)
+    return {int(n): reason for n, reason in found}
+
+
+def _counts(app: Any) -> dict[str, int]:
+    """Rows in each moderation table, read through the server's writer (the main file)."""
+    service = app.state.moderation_service
+
+    def read(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+    result: dict[str, int] = service.access.write(read)
+    return result
+
+
+def _error(r: httpx.Response, status: int, code: str, words: str) -> None:
+    """The project's one error shape ``{"error": {"code", "message"}}``."""
+    assert r.status_code == status, r.text
+    assert set(r.json()) == {"error"} and set(r.json()["error"]) == {"code", "message"}
+    assert r.json()["error"]["code"] == code
+    assert words in r.json()["error"]["message"], r.text
+
+
+# --- 1. JSON that Python's parser cannot read -------------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["number", "deep"])
+async def test_unreadable_json_is_a_4xx_everywhere(
+    client: httpx.AsyncClient, env: Env, app: Any, kind: str
+) -> None:
+    """A 5000-digit number gave HTTP 500 on every JSON endpoint (a bare ValueError)."""
+    await _article(client, env)
+    comment = json.dumps(OK)[:-1] + f', "n": {LONG_NUMBER}}}' if kind == "number" else DEEP
+    words = "more than 4300 digits" if kind == "number" else "nested too deeply"
+    moderator = {**_auth(env, "moderator"), "Content-Type": "application/json"}
+    before = _counts(app)
+    for path in ("/api/v1/comments", "/api/v1/articles", "/api/v1/comments/c1/actions"):
+        r = await client.post(path, content=comment, headers=moderator)
+        _error(r, 422, "bad_input", words)
+    assert _counts(app) == before
+    lenient = '{comment: {text: "x"}, n: ' + (LONG_NUMBER + "}" if kind == "number" else DEEP)
+    for body in (comment, lenient):  # strict JSON, and Perspective's unquoted keys
+        r = await client.post(f"/v1alpha1/comments:analyze?key={env[1]['viewer']}", content=body)
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["status"] == "INVALID_ARGUMENT"
+        assert words in r.json()["error"]["message"]
+
+
+def test_unreadable_json_lines_are_refused_by_check(tmp_path: Path, text_policy_file: Path) -> None:
+    """`moderate check` crashed with a traceback and decided nothing at such a line."""
+    good = json.dumps({"id": "g", "author_name": "Ana Silva", "text": "A fair point."})
+    number = '{"id": ' + LONG_NUMBER + ', "author_name": "Ana Silva", "text": "x"}'
+    result = _check(tmp_path, text_policy_file, "\n".join([good, number, DEEP, good]) + "\n")
+    assert result.exit_code == 3, result.output
+    refused = _refused(result)
+    assert "more than 4300 digits" in refused[2] and "nested too deeply" in refused[3]
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["g", "g"]
+    assert "read 4 line(s): 2 decided, 2 refused" in result.stderr
