@@ -106,3 +106,52 @@ def test_unreadable_json_lines_are_refused_by_check(tmp_path: Path, text_policy_
     assert "more than 4300 digits" in refused[2] and "nested too deeply" in refused[3]
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["g", "g"]
     assert "read 4 line(s): 2 decided, 2 refused" in result.stderr
+
+
+# --- 2. the policy file -----------------------------------------------------------------------
+
+
+POLICY_TEXT = DEFAULT_POLICY_FILE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("max_text_chars: 10000", "max_text_chars: lots"), "max_text_chars must be a whole"),
+        (("max_text_chars: 10000", "max_text_chars: 0"), "max_text_chars must be a whole"),
+        (("max_name_chars: 120", "max_name_chars: 12.5"), "max_name_chars must be a whole"),
+        (("max_name_chars: 120", "max_name_chars: true"), "max_name_chars must be a whole"),
+        (("limits:\n  max_text_chars: 10000\n  max_name_chars: 120", "limits: [1, 2]"),
+         "`limits:` must be a mapping"),
+        (("max_name_chars", "max_name_char"), "limits: unknown key(s) 'max_name_char'"),
+        (("hold_threshold: 0.8\n", "hold_treshold: 0.8\n"),
+         "clause #2 (racist): unknown key(s) 'hold_treshold'"),
+        (("limits:", "limts:"), "the top level: unknown key(s) 'limts'"),
+    ],
+)  # fmt: skip
+def test_policy_limits_and_keys_are_checked(change: tuple[str, str], words: str) -> None:
+    """Limits were int()-ed (a traceback, or 0 refusing every comment); unknown keys were
+    ignored, so a misspelt hold_threshold silently removed the racist hold band."""
+    from mutewatch.errors import InputError
+    from mutewatch.moderate.policy import parse_policy
+
+    text = POLICY_TEXT.replace(*change, 1)
+    assert text != POLICY_TEXT
+    with pytest.raises(InputError, match=re.escape(words)):
+        parse_policy(text, "custom.yaml")
+
+
+def test_policy_without_clauses_is_refused_and_check_says_so(tmp_path: Path) -> None:
+    """An empty clause list published everything; a non-number limit gave a traceback."""
+    from mutewatch.errors import InputError
+    from mutewatch.moderate.policy import parse_policy
+
+    with pytest.raises(InputError, match="`clauses:` list is empty"):
+        parse_policy("name: x\nversion: '1'\nclauses: []\n", "empty.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(POLICY_TEXT.replace("max_text_chars: 10000", "max_text_chars: lots"))
+    line = json.dumps({"id": "1", "author_name": "Ana Silva", "text": "A fair point."})
+    result = _check(tmp_path, bad, line + "\n")
+    assert result.exit_code == 3, result.output
+    assert "the policy" in result.stderr and "max_text_chars must be a whole" in result.stderr
+    assert result.stdout == ""

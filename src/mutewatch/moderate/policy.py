@@ -35,6 +35,9 @@ CLAUSES = (
 )
 ACTIONS = ("publish", "hold", "reject")
 SEVERITY = {"publish": 0, "hold": 1, "reject": 2}
+POLICY_KEYS = ("name", "version", "limits", "clauses")
+CLAUSE_KEYS = ("clause", "check", "threshold", "hold_threshold", "action", "reason")
+LIMITS = {"max_text_chars": 10000, "max_name_chars": 120}
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def _clause(source: str, spec: Any, index: int) -> Clause:
     where = f"clause #{index + 1}"
     if not isinstance(spec, dict):
         raise _fail(source, f"{where} must be a mapping")
+    _known_keys(source, spec, CLAUSE_KEYS, f"{where} ({spec.get('clause')})")
     name = spec.get("clause")
     if name not in CLAUSES:
         raise _fail(source, f"{where}: clause must be one of {', '.join(CLAUSES)}, not {name!r}")
@@ -118,20 +122,45 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         raise _fail(source, f"not YAML: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("clauses"), list):
         raise _fail(source, "it needs a `clauses:` list")
+    _known_keys(source, doc, POLICY_KEYS, "the top level")
+    if not doc["clauses"]:
+        raise _fail(source, "the `clauses:` list is empty: such a policy would publish everything")
     clauses = tuple(_clause(source, spec, i) for i, spec in enumerate(doc["clauses"]))
     seen = [c.clause for c in clauses]
     if len(set(seen)) != len(seen):
         raise _fail(source, "a clause appears twice")
     limits = doc.get("limits") or {}
+    if not isinstance(limits, dict):
+        raise _fail(source, "`limits:` must be a mapping of max_text_chars and max_name_chars")
+    _known_keys(source, limits, tuple(LIMITS), "limits")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return Policy(
         name=str(doc.get("name", "policy")),
         version=f"{doc.get('version', 'unversioned')}+{digest}",
         clauses=clauses,
-        max_text_chars=int(limits.get("max_text_chars", 10000)),
-        max_name_chars=int(limits.get("max_name_chars", 120)),
+        max_text_chars=_limit(source, limits, "max_text_chars"),
+        max_name_chars=_limit(source, limits, "max_name_chars"),
         source=source,
     )
+
+
+def _known_keys(source: str, spec: dict[str, Any], known: tuple[str, ...], where: str) -> None:
+    """Refuse a key the policy format does not have: a misspelt ``hold_threshold`` must not
+    silently remove a clause's hold band."""
+    unknown = [str(k) for k in spec if k not in known]
+    if unknown:
+        raise _fail(
+            source,
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; known: {', '.join(known)}",
+        )
+
+
+def _limit(source: str, limits: dict[str, Any], key: str) -> int:
+    """A size limit: a whole number of characters, at least 1 (the default when left out)."""
+    value = limits.get(key, LIMITS[key])
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _fail(source, f"limits: {key} must be a whole number of at least 1, not {value!r}")
+    return value
 
 
 def load_policy(path: Path | None = None) -> Policy:
