@@ -155,3 +155,22 @@ def test_policy_without_clauses_is_refused_and_check_says_so(tmp_path: Path) -> 
     assert result.exit_code == 3, result.output
     assert "the policy" in result.stderr and "max_text_chars must be a whole" in result.stderr
     assert result.stdout == ""
+
+
+# --- 3. an unknown parent -----------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_unknown_parent_is_a_404_naming_parent_id(
+    client: httpx.AsyncClient, env: Env, app: Any
+) -> None:
+    """It said "unknown comment 'c999' (list held comments at the queue)": no field named,
+    and a moderator's hint for the commenting site."""
+    await _article(client, env)
+    before = _counts(app)
+    r = await client.post(
+        "/api/v1/comments", json={**OK, "parent_id": "c999"}, headers=_auth(env, "viewer")
+    )
+    _error(r, 404, "not_found", "the comment field `parent_id` names no comment: 'c999'")
+    assert "queue" not in r.json()["error"]["message"]
+    assert _counts(app) == before

@@ -67,7 +67,7 @@ def test_submit_stores_comment_revision_decision_and_audit(service: ModerationSe
         ({"article_id": "nope", "author_name": "Ana Silva", "text": "x"}, NotFoundError,
          "unknown article"),
         ({"article_id": "a1", "author_name": "Ana Silva", "text": "x", "parent_id": "c999"},
-         NotFoundError, "unknown comment"),
+         NotFoundError, "`parent_id` names no comment"),
     ],
 )  # fmt: skip
 def test_bad_comments_store_nothing(

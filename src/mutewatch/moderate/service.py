@@ -537,6 +537,23 @@ def _comment(con: Con, comment_id: str) -> dict[str, Any]:
     return rows[0]
 
 
+def _check_parent(con: Con, parent_id: str, article_id: str) -> None:
+    """NotFoundError unless ``parent_id`` is a stored comment; InputError unless it is on
+    ``article_id``. Both name the field, for the commenting site rather than a moderator."""
+    rows = _rows(con, "SELECT article_id FROM mod_comments WHERE comment_id = ?", [parent_id])
+    if not rows:
+        raise NotFoundError(
+            f"the comment field `parent_id` names no comment: {shown(parent_id)}",
+            hint="reply to a comment that was submitted here, or leave `parent_id` out",
+        )
+    if rows[0]["article_id"] != article_id:
+        raise InputError(
+            f"the parent comment {shown(parent_id)} belongs to article "
+            f"{shown(rows[0]['article_id'])}, not {shown(article_id)}",
+            hint="reply within the same article",
+        )
+
+
 _TOPIC_SQL = """
 SELECT 0 AS part, embedding FROM mod_articles WHERE article_id = $1
 UNION ALL
@@ -780,13 +797,7 @@ class ModerationService:
             article_id = comment.article_id or ""
             topic = _topic(con, article_id, comment.parent_id)  # NotFoundError if unknown
             if comment.parent_id:
-                parent = _comment(con, comment.parent_id)
-                if parent["article_id"] != article_id:
-                    raise InputError(
-                        f"the parent comment {comment.parent_id!r} belongs to article "
-                        f"{parent['article_id']!r}, not {article_id!r}",
-                        hint="reply within the same article",
-                    )
+                _check_parent(con, comment.parent_id, article_id)
             features.topic = topic
             decision = self.moderator.decide(features)
             return _store_comment(con, comment, email, decision, submitted_by), decision
