@@ -174,3 +174,27 @@ async def test_unknown_parent_is_a_404_naming_parent_id(
     _error(r, 404, "not_found", "the comment field `parent_id` names no comment: 'c999'")
     assert "queue" not in r.json()["error"]["message"]
     assert _counts(app) == before
+
+
+# --- 4. moderators' actions ---------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("action", ["approve", "reject"])
+async def test_text_with_approve_or_reject_is_refused(
+    client: httpx.AsyncClient, env: Env, app: Any, action: str
+) -> None:
+    """The new text was dropped without a word: the moderator believed the comment edited,
+    and the original text was published (approve) or recorded as rejected."""
+    await _article(client, env)
+    held = (await client.post("/api/v1/comments", json=HELD, headers=_auth(env, "viewer"))).json()
+    assert held["decision"] == "hold"
+    url = f"/api/v1/comments/{held['id']}/actions"
+    moderator = _auth(env, "moderator")
+    before = _counts(app)
+    body = {"action": action, "note": "n", "text": "Councillor John Smith met the builders."}
+    r = await client.post(url, json=body, headers=moderator)
+    _error(r, 422, "bad_input", f"`text` is only for edit, not {action}")
+    assert _counts(app) == before
+    r = await client.post(url, json={**body, "text": None}, headers=moderator)
+    assert r.status_code == 200 and r.json()["text"] == HELD["text"], r.text

@@ -810,7 +810,8 @@ class ModerationService:
     def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
         """A moderator's action ``{action: approve|reject|edit, text?, note, clause?}``.
 
-        ``edit`` stores the new text as a new revision (the original stays) and publishes it.
+        ``edit`` stores the new text as a new revision (the original stays) and publishes it;
+        ``text`` with approve or reject is refused (it would be dropped without a word).
         Every action is appended to the audit log with the moderator's name, the note (which
         must say something) and the clause it concerns: the one given, else the clause(s)
         behind the machine's decision on the comment.
@@ -835,6 +836,12 @@ class ModerationService:
         text = None
         if action == "edit":
             text = _text_field(record, "text", limit=self.policy.max_text_chars, what="action")
+        elif record.get("text") is not None:
+            raise InputError(
+                f"the action field `text` is only for edit, not {action}: the text would not"
+                " be changed",
+                hint=f'send "action": "edit" to change the text, or leave `text` out to {action}',
+            )
         vector = embedder().embed([text])[0] if text is not None else None
 
         def write(con: Con) -> dict[str, Any]:
