@@ -198,3 +198,35 @@ async def test_text_with_approve_or_reject_is_refused(
     assert _counts(app) == before
     r = await client.post(url, json={**body, "text": None}, headers=moderator)
     assert r.status_code == 200 and r.json()["text"] == HELD["text"], r.text
+
+
+# --- 5. one lone-surrogate check, one wording ---------------------------------------------
+
+
+LONE_TEXT = '{"article_id": "a1", "author_name": "Ana Silva", "text": "lone \\ud800 here"}'
+
+
+@pytest.mark.anyio
+async def test_lone_surrogate_has_one_wording_in_api_and_library(
+    client: httpx.AsyncClient, env: Env, app: Any
+) -> None:
+    """The web layer had its own guard (`_encodable`) worded differently from the library's
+    `check_unicode` ("text is not valid Unicode: it holds a lone surrogate (\\ud800 at
+    character 5), which UTF-8 cannot encode"), and Perspective's had a third wording."""
+    from mutewatch.errors import InputError
+    from mutewatch.moderate.perspective import analyze
+
+    with pytest.raises(InputError) as library:
+        app.state.moderation_service.validate_comment(json.loads(LONE_TEXT))
+    headers = {**_auth(env, "viewer"), "Content-Type": "application/json"}
+    r = await client.post("/api/v1/comments", content=LONE_TEXT, headers=headers)
+    _error(r, 422, "bad_input", str(library.value))
+    assert "the comment field `text` is not valid Unicode: a lone surrogate (\\ud800) at" in (
+        str(library.value)
+    )
+    body = '{"comment": {"text": "lone \\ud800 here"}, "requestedAttributes": {"TOXICITY": {}}}'
+    with pytest.raises(InputError) as direct:
+        analyze(json.loads(body))
+    r = await client.post(f"/v1alpha1/comments:analyze?key={env[1]['viewer']}", content=body)
+    assert r.status_code == 400 and r.json()["error"]["message"] == str(direct.value), r.text
+    assert "the request field `comment.text` is not valid Unicode: a lone surrogate" in r.text

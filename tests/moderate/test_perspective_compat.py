@@ -239,13 +239,13 @@ LONE = r'"lone \ud800 surrogate"'  # the JSON escape of a lone surrogate
     [
         ("/api/v1/comments",
          '{"article_id": "a1", "author_name": "A B", "text": ' + LONE + "}",
-         "text is not valid Unicode"),
+         "the comment field `text` is not valid Unicode: a lone surrogate"),
         ("/api/v1/comments/c1/actions",
          '{"action": "edit", "text": "ok", "note": ' + LONE + "}",
-         "note is not valid Unicode"),
+         "the action field `note` is not valid Unicode: a lone surrogate"),
         ("/api/v1/articles",
          '{"id": "a9", "title": "t", "body": "b", ' + LONE + ": 1}",
-         "a key in the body is not valid Unicode"),
+         "the article field `lone \\ud800 surrogate` is not valid Unicode"),
     ],
 )  # fmt: skip
 async def test_lone_surrogates_are_a_422_naming_the_field(
@@ -268,4 +268,5 @@ async def test_lone_surrogates_in_perspective_requests(
     client: httpx.AsyncClient, env: Env, path: str, body: str
 ) -> None:
     r = await client.post(f"{path}?key={env[1]['viewer']}", content=body)
-    _google_error(r, 400, "INVALID_ARGUMENT", "comment.text is not valid Unicode")
+    words = "the request field `comment.text` is not valid Unicode: a lone surrogate"
+    _google_error(r, 400, "INVALID_ARGUMENT", words)

@@ -73,7 +73,7 @@ from mutewatch.moderate.checks import (
     sentence_spans,
 )
 from mutewatch.moderate.models import Vectors, embedder, heads
-from mutewatch.moderate.service import unreadable
+from mutewatch.moderate.service import check_unicode, unreadable
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
@@ -207,14 +207,8 @@ def _text(request: dict[str, Any]) -> str:
     text: str = comment["text"]
     if not text.strip():
         raise _fail("comment.text is empty")
-    try:
-        size = len(text.encode("utf-8"))
-    except UnicodeEncodeError as exc:
-        raise _fail(
-            f"comment.text is not valid Unicode: a lone surrogate at character {exc.start} "
-            "cannot be encoded as UTF-8"
-        ) from exc
-    if size > MAX_TEXT_CHARS:
+    check_unicode(text, "comment.text")
+    if len(text.encode("utf-8")) > MAX_TEXT_CHARS:
         raise _fail(f"comment.text is longer than {MAX_TEXT_CHARS} bytes")
     return text
 

@@ -161,44 +161,41 @@ async def _text_body(request: Request) -> str:
     return text
 
 
-async def _json_body(request: Request) -> Any:
+async def _json_body(request: Request, what: str) -> Any:
+    """The body as JSON, every string in it valid Unicode (``what`` names the record in
+    errors, as the library does: ``the comment field `text` ...``)."""
     from mutewatch.moderate.service import read_json
 
     record = read_json(await _text_body(request))
-    check_utf8(record)
+    check_utf8(record, what)
     return record
 
 
-def check_utf8(value: Any) -> None:
-    """Raise InputError naming a string (key or value) that UTF-8 cannot encode.
+def check_utf8(value: Any, what: str = "request") -> None:
+    """Raise the library's InputError (``service.check_unicode``) for the first string, key or
+    value, that UTF-8 cannot encode.
 
     JSON may escape a lone surrogate (``"\\ud800"``), which parses into a Python string
-    that no UTF-8 writer (DuckDB, the response encoder) accepts; the path says where it is
-    (``comment.text``, ``items[2].text``, ``a key in comment``).
+    that no UTF-8 writer (DuckDB, the response encoder) accepts. The whole body is checked,
+    so fields the library does not read (a Perspective ``clientToken``, an unknown key)
+    cannot fail later either; the field is named by its path (``comment.text``,
+    ``items[2].text``; a bad key shown escaped; ``$`` for the body itself).
     """
+    from mutewatch.moderate.service import check_unicode
+
     stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
         item, path = stack.pop()
         if isinstance(item, str):
-            _encodable(item, path or "the body")
+            check_unicode(item, path or "$", what)
         elif isinstance(item, dict):
             for key, child in item.items():
-                _encodable(key, f"a key in {path or 'the body'}")
-                stack.append((child, f"{path}.{key}" if path else key))
+                escaped = key.encode("utf-8", "backslashreplace").decode("utf-8")
+                where = f"{path}.{escaped}" if path else escaped
+                check_unicode(key, where, what)
+                stack.append((child, where))
         elif isinstance(item, list):
             stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
-
-
-def _encodable(text: str, where: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InputError(
-            f"{where} is not valid Unicode: it holds a lone surrogate"
-            f" (\\u{ord(text[exc.start]):04x} at character {exc.start}), which UTF-8 cannot"
-            " encode",
-            hint="send the text as UTF-8; a JSON \\u escape must be a complete surrogate pair",
-        ) from exc
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
@@ -208,7 +205,7 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 @router.post("/api/v1/articles", status_code=201)
 async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
     """Add or replace an article ``{id, title, body}`` comments are judged against."""
-    record = await _json_body(request)
+    record = await _json_body(request, "article")
     result = await run_in_threadpool(_service(request).add_article, record, user.name)
     return _json(result, 201)
 
@@ -216,7 +213,7 @@ async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
 @router.post("/api/v1/comments", status_code=201)
 async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
     """Submit a comment; 201 ``{id, decision, clauses, reason}`` once stored with its decision."""
-    record = await _json_body(request)
+    record = await _json_body(request, "comment")
     result = await run_in_threadpool(_service(request).submit_comment, record, user.name)
     return _json(result, 201)
 
@@ -237,7 +234,7 @@ async def get_queue(
 @router.post("/api/v1/comments/{comment_id}/actions")
 async def post_action(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """Approve, reject or edit a comment ``{action, text?, note}``; audited with your name."""
-    record = await _json_body(request)
+    record = await _json_body(request, "action")
     result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
     return _json(result)
 
