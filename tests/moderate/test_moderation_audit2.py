@@ -230,3 +230,35 @@ async def test_lone_surrogate_has_one_wording_in_api_and_library(
     r = await client.post(f"/v1alpha1/comments:analyze?key={env[1]['viewer']}", content=body)
     assert r.status_code == 400 and r.json()["error"]["message"] == str(direct.value), r.text
     assert "the request field `comment.text` is not valid Unicode: a lone surrogate" in r.text
+
+
+# --- 6. Perspective, with requests exactly as its documentation shows them ------------------------
+
+
+ANALYZE = "/v1alpha1/comments:analyze"
+# conversationai/perspectiveapi 2-api/methods.md, "AnalyzeComment example" (its response
+# scores the spans [0,31) "What kind of idiot name is foo?" and [32,56) "Sorry, I like
+# your name."); UNSUBSTANTIAL is an attribute mutewatch does not have
+DOCUMENTED = """{
+  "comment": {
+     "text": "What kind of idiot name is foo? Sorry, I like your name."
+  },
+  "languages": ["en"],
+  "requestedAttributes": {
+    "TOXICITY": {},
+    "UNSUBSTANTIAL": {}
+  }
+}"""
+
+
+@pytest.mark.anyio
+async def test_documented_example_spans_start_at_the_sentence(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    """The second span began at the space before "Sorry" (31), not at "Sorry" (32)."""
+    body = DOCUMENTED.replace('"languages"', '"dropUnsupportedAttributes": true,\n  "languages"')
+    r = await client.post(f"{ANALYZE}?key={env[1]['viewer']}", content=body)
+    assert r.status_code == 200, r.text
+    spans = r.json()["attributeScores"]["TOXICITY"]["spanScores"]
+    assert [(s["begin"], s["end"]) for s in spans] == [(0, 31), (32, 56)]
+    assert spans[0]["score"]["value"] > spans[1]["score"]["value"]

@@ -54,7 +54,7 @@ def test_all_attributes_and_sentence_spans() -> None:
     assert set(scores) == set(ISSUE_REQUEST["requestedAttributes"])  # type: ignore[arg-type]
     insult = scores["INSULT"]["spanScores"]
     text = ISSUE_REQUEST["comment"]["text"]  # type: ignore[index]
-    assert [(s["begin"], s["end"]) for s in insult] == [(0, 17), (17, len(text))]
+    assert [(s["begin"], s["end"]) for s in insult] == [(0, 17), (18, len(text))]
     assert insult[0]["score"]["value"] > insult[1]["score"]["value"]
     assert "clientToken" not in response
 

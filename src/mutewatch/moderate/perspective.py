@@ -33,7 +33,8 @@ What each attribute means here (scored on the whole text and on each sentence):
 
 Summary and spans agree: a comment is as bad as its worst sentence, so each attribute's
 ``summaryScore`` is the larger of the whole-text score and the highest ``spanScores`` value.
-Spans are sentences; ``begin``/``end`` count UTF-16 code units, as Perspective's do.
+Spans are sentences without the white space around them; ``begin``/``end`` count UTF-16
+code units, as Perspective's do.
 
 Languages: the response's ``languages`` mirror the request's, or are the language mutewatch's
 language check detected when the request names none; ``detectedLanguages`` is always the
@@ -321,7 +322,7 @@ def analyze(request: Any) -> dict[str, Any]:
 def _scored(text: str, attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """``attributeScores`` for the requested attributes: sentence spans and a summary that
     is the larger of the whole-text score and the worst span."""
-    spans = sentence_spans(text)
+    spans = _trimmed_spans(text)
     pieces = [text] + ([text[a:b] for a, b in spans] if len(spans) > 1 else [])
     scores = attribute_scores(pieces, embedder().embed(pieces))
     at = _utf16(text)
@@ -341,6 +342,19 @@ def _scored(text: str, attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "summaryScore": _value(summary),
         }
     return out
+
+
+def _trimmed_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences' spans without the white space around them, as Perspective's: its
+    documented example scores "What kind of idiot name is foo? Sorry, I like your name." in
+    the spans [0, 31) and [32, 56), the second one starting at "Sorry", not at the space."""
+    out = []
+    for a, b in sentence_spans(text):
+        piece = text[a:b]
+        start, end = a + len(piece) - len(piece.lstrip()), b - len(piece) + len(piece.rstrip())
+        if start < end:
+            out.append((start, end))
+    return out or [(0, len(text))]
 
 
 # --- comments:suggestscore -------------------------------------------------------------------
