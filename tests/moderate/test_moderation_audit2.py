@@ -262,3 +262,22 @@ async def test_documented_example_spans_start_at_the_sentence(
     spans = r.json()["attributeScores"]["TOXICITY"]["spanScores"]
     assert [(s["begin"], s["end"]) for s in spans] == [(0, 31), (32, 56)]
     assert spans[0]["score"]["value"] > spans[1]["score"]["value"]
+
+
+# --- 7. moderate check echoes each id as given ----------------------------------------------------
+
+
+def test_check_echoes_integer_ids_as_integers(tmp_path: Path, text_policy_file: Path) -> None:
+    """`{"id": 7}` came back as `{"id": "7"}`, so a join on id (jq `.id == 7`) missed every
+    decision; and an integer id had no length limit (a string id has 200 characters)."""
+    lines = [
+        {"id": 7, "author_name": "Ana Silva", "text": "A fair point."},
+        {"id": "7", "author_name": "Ana Silva", "text": "A fair point."},
+        {"id": int("9" * 201), "author_name": "Ana Silva", "text": "A fair point."},
+        {"id": -3, "author_name": "Ana Silva", "text": "A fair point."},
+    ]
+    result = _check(tmp_path, text_policy_file, "\n".join(map(json.dumps, lines)) + "\n")
+    assert result.exit_code == 3, result.output
+    ids = [json.loads(x)["id"] for x in result.stdout.splitlines()]
+    assert ids == [7, "7", -3] and [type(i) for i in ids] == [int, str, int]
+    assert "`id` has 201 characters; the limit is 200" in _refused(result)[3]

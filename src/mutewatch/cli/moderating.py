@@ -34,8 +34,9 @@ def _safe(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _parse_line(raw: bytes, policy: Any) -> Any:
-    """One input line as a checked ``CommentInput``; InputError says what is wrong.
+def _parse_line(raw: bytes, policy: Any) -> tuple[Any, Any]:
+    """One input line as a checked ``CommentInput`` and its ``id`` as given (a string or an
+    integer, echoed as such in the output); InputError says what is wrong.
 
     The fields are checked by the service's own rules (``parse_comment``): the same limits
     (the policy's ``max_text_chars`` and ``max_name_chars``), valid Unicode, strings.
@@ -49,7 +50,7 @@ def _parse_line(raw: bytes, policy: Any) -> Any:
     record = read_json(text, subject="")
     if not isinstance(record, dict):
         raise InputError("a comment must be a JSON object")
-    return parse_comment(record, policy, with_id=True, article_required=False)
+    return parse_comment(record, policy, with_id=True, article_required=False), record["id"]
 
 
 class _Topics:
@@ -95,6 +96,7 @@ class _Run:
     batch: list[tuple[int, Any, Any, bytes]] = field(
         default_factory=list
     )  # line, comment, topic, raw
+    given_ids: dict[int, Any] = field(default_factory=dict)  # line -> id, where not a string
 
     def refuse(self, number: int, reason: str, raw: bytes) -> None:
         """Report a bad line on stderr (and quarantine it); it gets no decision."""
@@ -108,8 +110,10 @@ class _Run:
             }
             self.quarantine.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
-    def add(self, number: int, comment: Any, topic: Any, raw: bytes) -> None:
+    def add(self, number: int, comment: Any, topic: Any, raw: bytes, given_id: Any) -> None:
         """Queue a good line; decide the batch when it is full."""
+        if not isinstance(given_id, str):
+            self.given_ids[number] = given_id
         self.batch.append((number, comment, topic, raw))
         if len(self.batch) >= BATCH:
             self.flush()
@@ -130,18 +134,23 @@ class _Run:
         for i, item in enumerate(batch):
             number, comment, topic, raw = item
             if decisions is not None:
-                self._write(decisions[i])
+                self._write(decisions[i], number)
                 continue
             try:
                 [decision] = self.moderator.check([comment], [topic])
             except Exception as exc:  # noqa: BLE001 - this line is refused, the rest go on
+                self.given_ids.pop(number, None)
                 self.refuse(number, f"the checks failed on it: {type(exc).__name__}: {exc}", raw)
                 continue
-            self._write(decision)
+            self._write(decision, number)
         self.out.flush()
 
-    def _write(self, decision: Any) -> None:
-        self.out.write(json.dumps(decision.as_dict(versions=self.versions), ensure_ascii=False))
+    def _write(self, decision: Any, number: int) -> None:
+        """One decision line; its ``id`` is the input's, an integer staying an integer."""
+        out = decision.as_dict(versions=self.versions)
+        if number in self.given_ids:
+            out["id"] = self.given_ids.pop(number)
+        self.out.write(json.dumps(out, ensure_ascii=False))
         self.out.write("\n")
         self.decided += 1
 
@@ -158,12 +167,12 @@ def _take_line(run: _Run, topics: _Topics, policy: Any, number: int, raw: bytes)
         return
     run.read += 1
     try:
-        comment = _parse_line(raw, policy)
+        comment, given_id = _parse_line(raw, policy)
         topic = topics.get(comment.article_id, comment.parent_id) if comment.article_id else None
     except MutewatchError as exc:
         run.refuse(number, str(exc), raw)
         return
-    run.add(number, comment, topic, raw)
+    run.add(number, comment, topic, raw, given_id)
 
 
 @moderate.command("check")
@@ -190,9 +199,9 @@ def check(
 
     Input line: {"id", "article_id" (optional), "author_name", "text"}.
     Output line: {"id", "decision", "clauses": [{"clause", "score", "threshold", "fired",
-    "evidence"}], "reason"}. Relevance is judged against the article in the store when
-    article_id is given. The policy's limits (max_text_chars, max_name_chars) apply, as
-    in the service.
+    "evidence"}], "reason"}, its id the input's (a number stays a number). Relevance is
+    judged against the article in the store when article_id is given. The policy's limits
+    (max_text_chars, max_name_chars) apply, as in the service.
 
     A bad line (not UTF-8 or JSON, a missing or non-string field, a text over the limit, a
     lone surrogate, an unknown article) is refused: stderr gets "Error: <stdin> line N:

@@ -238,7 +238,8 @@ def _id_field(record: dict[str, Any], what: str) -> str:
     """A record's own ``id`` (batch input): a non-empty string or an integer."""
     value = record.get("id")
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        value = str(value)  # within the same length limit as a string id
+        record = {"id": value}
     if not isinstance(value, str):
         raise InputError(
             f"the {what} has no `id` string or number"
