@@ -281,3 +281,40 @@ def test_check_echoes_integer_ids_as_integers(tmp_path: Path, text_policy_file: 
     ids = [json.loads(x)["id"] for x in result.stdout.splitlines()]
     assert ids == [7, "7", -3] and [type(i) for i in ids] == [int, str, int]
     assert "`id` has 201 characters; the limit is 200" in _refused(result)[3]
+
+
+# --- checked and found correct: the same input and policy give the same bytes -----------------
+
+
+@pytest.mark.slow
+def test_two_processes_write_byte_identical_decisions(tmp_path: Path) -> None:
+    """`moderate check` in two separate processes (the default policy, every clause, with
+    versions): the same lines give the same bytes, whatever else shares their batch."""
+    import subprocess
+    import sys
+
+    texts = [
+        "A fair point about the council budget.",
+        "Councillor John Smith took bribes from the tram builders.",
+        "You are an idiot and so is everyone who agrees with you.",
+        "Das ist ein guter Bericht über den Haushalt der Stadt.",
+        "Buy cheap watches at www.example.com now, best price!",
+        "No.",
+    ]
+    lines = [
+        json.dumps({"id": f"c{i}", "author_name": name, "text": text})
+        for i, (text, name) in enumerate(zip(texts, ["Ana Silva", "xX_sniper_Xx"] * 3, strict=True))
+    ]
+    command = [sys.executable, "-c", "from mutewatch.cli import main; main()"]
+    command += ["--store", str(tmp_path / "s.duckdb")]
+    command += ["moderate", "check", "--with-versions"]
+
+    def run(stdin: str) -> bytes:
+        done = subprocess.run(command, input=stdin.encode(), capture_output=True, check=True)
+        return done.stdout
+
+    first = run("\n".join(lines) + "\n")
+    second = run("\n".join(reversed(lines)) + "\n")
+    assert first.splitlines() == list(reversed(second.splitlines()))
+    decisions = [json.loads(x)["decision"] for x in first.splitlines()]
+    assert {"publish", "hold", "reject"} <= set(decisions)
