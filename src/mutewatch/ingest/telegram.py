@@ -15,7 +15,11 @@ message, so one bad record is quarantined and its neighbours are kept.
 
 from __future__ import annotations
 
+import ast
+import io
+import json
 import re
+from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -537,55 +541,475 @@ def _raw_text(m: Message, raw: bytes | None) -> str:
 
 
 # -- the streaming fallback (any JSON layout) --------------------------------------------
+#
+# A syntax error stops ijson for good, so the reader resynchronises itself: it finds where
+# the damage starts (the end of the last message read, traced in the bytes it keeps), looks
+# past it for the next object that decodes as a whole message of the same list (or for the
+# end of the list, when the damage runs into the next chat's header), quarantines the bytes
+# in between as one record, and starts ijson again there, behind a made-up opening that puts
+# it back inside the same list (``{"chats":{"list":[{"messages":[`` and the like).
+
+_WINDOW = 4 << 20  # recent file bytes kept to trace a syntax error back to the last message
+_RAW_CAP = 64 << 10  # the most of a damaged span a quarantined record keeps
+_OBJECT_CAP = 64 << 20  # the largest message a resync candidate is read ahead for
+_READ_AHEAD = 1 << 20
+_LIST_END_TRIES = 200
+_SURE_ELEMENTS = 64  # a candidate followed by this many whole messages is one
+_CANDIDATE = re.compile(rb'\{\s*"id"\s*:\s*-?\d')
+_MESSAGES_KEY = re.compile(rb'"messages"\s*:\s*\[')
+_SPACE = b" \t\r\n"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def read_streaming(fh: IO[bytes], path: Path, zone: ZoneInfo) -> Iterator[Item]:
-    """Walk the JSON events; build one message at a time; never the whole file."""
-    position = 0
-    # header fields by the object they belong to ("" the root, "chats.list.item" a chat):
-    # a chat without a "name" must not take one from another object (a contact)
-    fields_of: dict[str, dict[str, Any]] = {}
-    chat: Chat | None = None
-    builder: ijson.ObjectBuilder | None = None
-    depth_prefix = ""
-    events = ijson.parse(fh)  # not use_float: yajl overflows on integers beyond 64 bits
-    try:
-        for prefix, event, value in events:
-            if builder is not None:
-                builder.event(event, value)
-                if prefix == depth_prefix and event in ("end_map", "end_array"):
-                    yield from _streamed_message(chat, builder.value, position, zone)
-                    position += 1
-                    builder = None
-                continue
-            if prefix.endswith("messages.item"):
-                if event in ("start_map", "start_array"):
-                    builder = ijson.ObjectBuilder()
+    """Walk the JSON events; build one message at a time; never the whole file.
+
+    After a syntax error the damaged bytes are quarantined as one record and reading goes
+    on at the next whole message (see ``_Streamer``).
+    """
+    return _Streamer(fh, path, zone).records()
+
+
+class _Tap:
+    """What ijson reads: a made-up opening (no file bytes), then the file from ``offset``.
+
+    The last few megabytes of file bytes handed out are kept, so that a syntax error can be
+    traced back to the end of the last message read.
+    """
+
+    def __init__(self, fh: IO[bytes], offset: int, opening: bytes = b"", ahead: bytes = b""):
+        self.fh = fh
+        self.opening = opening
+        self.ahead = ahead  # file bytes from ``offset`` on, read already by a resync
+        self.used = 0
+        self.offset = offset  # file offset after the bytes handed out
+        self.chunk_start = offset  # file offset of the last chunk handed out
+        self.kept: deque[bytes] = deque()
+        self.kept_from = offset
+        self.kept_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        if self.opening:
+            out, self.opening = self.opening, b""
+            return out
+        if self.used < len(self.ahead):
+            end = len(self.ahead) if size < 0 else self.used + size
+            data = self.ahead[self.used : end]
+            self.used += len(data)
+        else:
+            data = self.fh.read(size)
+        self.chunk_start = self.offset
+        self.offset += len(data)
+        self.kept.append(data)
+        self.kept_bytes += len(data)
+        while len(self.kept) > 1 and self.kept_bytes - len(self.kept[0]) >= _WINDOW:
+            old = self.kept.popleft()
+            self.kept_bytes -= len(old)
+            self.kept_from += len(old)
+        return data
+
+    def window(self) -> bytes:
+        return b"".join(self.kept)
+
+
+class _Streamer:
+    """The ijson walk of one file, restarted behind each syntax error (module comment)."""
+
+    def __init__(self, fh: IO[bytes], path: Path, zone: ZoneInfo) -> None:
+        self.fh = fh
+        self.path = path
+        self.zone = zone
+        self.position = 0
+        # header fields by the object they belong to ("" the root, "chats.list.item" a
+        # chat): a chat without a "name" must not take one from another object (a contact)
+        self.fields_of: dict[str, dict[str, Any]] = {}
+        self.chat: Chat | None = None
+        self.carry: Chat | None = None  # the chat a restarted walk resumes inside
+        self.list_prefix = ""  # the ijson prefix of the current message list
+        self.seen_list = False
+        # where the last thing read ends: ("list"|"message"|"exact", first, last, message id);
+        # "list"/"message" ended inside the file bytes [first, last), "exact" at byte first
+        self.anchor: tuple[str, int, int, int | None] = ("exact", 0, 0, None)
+        self.restarted_at = -1
+
+    def records(self) -> Iterator[Item]:
+        tap: _Tap | None = _Tap(self.fh, 0)
+        while tap is not None:
+            tap = yield from self._walk(tap)
+
+    def _walk(self, tap: _Tap) -> Generator[Item, None, _Tap | None]:
+        builder: ijson.ObjectBuilder | None = None
+        depth_prefix = ""
+        events = ijson.parse(tap)  # not use_float: yajl overflows on integers beyond 64 bits
+        try:
+            for prefix, event, value in events:
+                if builder is not None:
                     builder.event(event, value)
-                    depth_prefix = prefix
-                else:  # a bare string, number or null where a message should be
-                    yield from _streamed_message(chat, value, position, zone)
-                    position += 1
-            elif prefix.endswith("messages") and event == "start_array":
-                owner = prefix[: -len("messages")].rstrip(".")
-                chat = _chat_from_fields(fields_of.get(owner, {}), path, position)
-                yield from _chat_names(chat)
-            elif prefix.endswith("messages") and event == "end_array":
-                chat = None
-            elif event == "start_map":
-                fields_of[prefix] = {}
-            elif event in ("string", "number") and prefix.rsplit(".", 1)[-1] in _HEADER_KEYS:
-                owner, _, key = prefix.rpartition(".")
-                fields_of.setdefault(owner, {})[key] = value
-    except ijson.JSONError as exc:
-        yield Quarantined(
-            position,
-            f"the file is not valid JSON from here on ({exc}); earlier records were kept",
-            "",
-            PLATFORM,
-            chat.id if chat else None,
-            None,
+                    if prefix == depth_prefix and event in ("end_map", "end_array"):
+                        yield from self._message(builder.value, tap)
+                        builder = None
+                    continue
+                if prefix.endswith("messages.item"):
+                    if event in ("start_map", "start_array"):
+                        builder = ijson.ObjectBuilder()
+                        builder.event(event, value)
+                        depth_prefix = prefix
+                    else:  # a bare string, number or null where a message should be
+                        yield from self._message(value, tap)
+                elif prefix.endswith("messages") and event == "start_array":
+                    yield from self._open_list(prefix, tap)
+                elif prefix.endswith("messages") and event == "end_array":
+                    self.chat = None
+                elif event == "start_map":
+                    self.fields_of[prefix] = {}
+                elif event in ("string", "number") and prefix.rsplit(".", 1)[-1] in _HEADER_KEYS:
+                    owner, _, key = prefix.rpartition(".")
+                    self.fields_of.setdefault(owner, {})[key] = value
+        except ijson.JSONError as exc:
+            return (yield from self._resync(tap, exc))
+        return None
+
+    def _message(self, obj: Any, tap: _Tap) -> Iterator[Item]:
+        yield from _streamed_message(self.chat, obj, self.position, self.zone)
+        self.position += 1
+        found = obj.get("id") if isinstance(obj, dict) else None
+        ident = found if isinstance(found, int) and not isinstance(found, bool) else None
+        self.anchor = ("message", tap.chunk_start, tap.offset, ident)
+
+    def _open_list(self, prefix: str, tap: _Tap) -> Iterator[Item]:
+        self.list_prefix = prefix
+        self.seen_list = True
+        if self.carry is not None:  # the made-up opening of a restart: the same chat goes on
+            self.chat, self.carry = self.carry, None
+            return
+        owner = prefix[: -len("messages")].rstrip(".")
+        self.chat = _chat_from_fields(self.fields_of.get(owner, {}), self.path, self.position)
+        self.anchor = ("list", tap.chunk_start, tap.offset, None)
+        yield from _chat_names(self.chat)
+
+    # -- after a syntax error --------------------------------------------------------------
+
+    def _resync(self, tap: _Tap, exc: ijson.JSONError) -> Generator[Item, None, _Tap | None]:
+        error, context = _yajl_error(exc)
+        if self.chat is None:
+            yield self._outside_lists(tap, error)
+            return None
+        window = tap.window()
+        chunk = window[max(tap.chunk_start - tap.kept_from, 0) :]
+        found = _error_at(context, chunk) if context is not None else None
+        err = tap.chunk_start + found if found is not None else tap.offset
+        start = max(self._damage_start(window, tap.kept_from, err), tap.kept_from)
+        scan = _Scan(self.fh, window[start - tap.kept_from :], start, self.list_prefix)
+        kind, resume = scan.find(skip_first=start == self.restarted_at)
+        if kind == "list":
+            found = scan.list_end(resume)
+            kind, resume = ("end", found) if found is not None else ("lost", resume)
+        yield self._damaged(scan, resume, kind, error)
+        if kind in ("eof", "lost"):
+            return None
+        self.carry, self.chat = self.chat, None
+        self.anchor = ("exact", resume, resume, None)
+        self.restarted_at = resume
+        return _Tap(self.fh, resume, _opening(self.list_prefix), scan.ahead(resume))
+
+    def _damage_start(self, window: bytes, base: int, err: int) -> int:
+        """The file offset where the damage starts: just after the last message read
+        (which ends before the parser's error at file offset ``err``)."""
+        kind, first, last, ident = self.anchor
+        lo, hi = max(first - base, 0), max(min(last, err) - base, 0)
+        if kind == "exact":
+            return first
+        if kind == "list":
+            opened = list(_MESSAGES_KEY.finditer(window, max(lo - 64, 0), hi))
+            return base + opened[-1].end() if opened else first
+        if ident is None:
+            return first
+        ends = [
+            end
+            for m in _message_of(ident).finditer(window, 0, hi)
+            if (end := _decoded_end(window[m.start() : hi], m.start())) is not None and end > lo
+        ]
+        return base + _past_comma(window, max(ends)) if ends else first
+
+    def _damaged(self, scan: _Scan, end: int, kind: str, error: str) -> Quarantined:
+        raw = scan.raw(end)
+        where = f"bytes {scan.start}-{end}" if end > scan.start else f"byte {scan.start}"
+        then = {
+            "message": f"reading went on at the next whole message (byte {end})",
+            "end": f"reading went on at the end of this chat's message list (byte {end})",
+            "eof": "the file ends inside this message list (truncated or damaged to the end)",
+            "lost": "where this chat's message list ends cannot be told, so the rest of the "
+            "file is not read; repair the JSON there and ingest the file again",
+        }[kind]
+        return self._quarantine(
+            f"not valid JSON at {where} of the file ({error}); the damaged span is kept "
+            f"here and {then}",
+            raw,
         )
+
+    def _outside_lists(self, tap: _Tap, error: str) -> Quarantined:
+        """A syntax error outside any message list: an InputError before the first list
+        (nothing read yet), else one quarantined record; the rest of the file is not read."""
+        where = f"bytes {tap.chunk_start}-{tap.offset}"
+        if not self.seen_list:
+            from mutewatch.errors import InputError
+
+            raise InputError(
+                f"{self.path}: record {self.position}: the export is not valid JSON in its "
+                f"header, before the first message list (somewhere in {where}: {error})",
+                hint="re-export the chat, or repair the JSON there; nothing of this file was read",
+            )
+        window = tap.window()
+        return self._quarantine(
+            f"not valid JSON outside the message lists, somewhere in {where} of the file "
+            f"({error}); earlier records were kept, the rest of the file is not read",
+            window[-_RAW_CAP:],
+        )
+
+    def _quarantine(self, reason: str, raw: bytes) -> Quarantined:
+        position = self.position
+        self.position += 1
+        found = re.match(rb'\s*\{\s*"id"\s*:\s*(-?\d{1,18})\b', raw)
+        return Quarantined(
+            position,
+            reason,
+            raw.decode("utf-8", "replace"),
+            PLATFORM,
+            self.chat.id if self.chat else None,
+            int(found.group(1)) if found else None,
+        )
+
+
+class _Scan:
+    """The file from a damaged spot on, read ahead in bounded pieces."""
+
+    def __init__(self, fh: IO[bytes], head: bytes, start: int, list_prefix: str) -> None:
+        self.fh = fh
+        self.list_prefix = list_prefix
+        self.opening = _opening(list_prefix)
+        self.buf = head
+        self.base = start  # file offset of buf[0]
+        self.start = start
+        self.head = b""  # the first _RAW_CAP bytes from start, once buf has moved past them
+        self.eof = False
+
+    def find(self, skip_first: bool) -> tuple[str, int]:
+        """The next message that decodes whole ("message"), the next chat's message list
+        ("list", at its key) or the end of the file ("eof"), with its file offset."""
+        i = 1 if skip_first else 0
+        while True:
+            cand = _CANDIDATE.search(self.buf, i)
+            key = _MESSAGES_KEY.search(self.buf, i)
+            if key is not None and (cand is None or key.start() < cand.start()):
+                return "list", self.base + key.start()
+            if cand is not None:
+                verdict = self._message_at(cand.start())
+                if verdict is None:  # read on (at the end of the file it is decided)
+                    self._more()
+                    continue
+                if verdict:
+                    return "message", self.base + cand.start()
+                i = cand.start() + 1
+                continue
+            i = self._forget_before(max(i, len(self.buf) - 64))
+            if not self._more():
+                return "eof", self.base + len(self.buf)
+
+    def list_end(self, key: int) -> int | None:
+        """The ``]`` that closes the damaged chat's list, before the next chat's ``key``:
+        the first from which the file parses cleanly up to the next message list."""
+        stop = key - self.base
+        opened = _MESSAGES_KEY.match(self.buf, stop)
+        assert opened is not None
+        tail = self.buf[: opened.end()]
+        tries = [m.start() for m in re.finditer(rb"\]", tail[:stop])][:_LIST_END_TRIES]
+        for j in tries:
+            if _parses_to_next_list(self.opening + tail[j:]):
+                return self.base + j
+        return None
+
+    def raw(self, end: int) -> bytes:
+        size = min(max(end - self.start, 0), _RAW_CAP)
+        if self.base == self.start:
+            return self.buf[:size]
+        return self.head[:size]
+
+    def ahead(self, offset: int) -> bytes:
+        """The bytes read already from ``offset`` on."""
+        return self.buf[offset - self.base :]
+
+    def _message_at(self, j: int) -> bool | None:
+        """Whether an object starting at buf[j] is a whole message of the list (None: read
+        more to tell): it decodes whole, looks like a message, is no field's value (after
+        ``:``), and ijson, put back inside the list there, reads it and then the next
+        element, or the list's end and cleanly on to the next list or the end of the file.
+        (A nested object in an array of a message fails the last test.)"""
+        before = self.buf[max(j - 256, 0) : j].rstrip(_SPACE)
+        if before.endswith(b":"):
+            return False
+        if len(self.buf) - j < _READ_AHEAD and not self.eof:
+            return None
+        text = self.buf[j:].decode("utf-8", "surrogateescape")
+        try:
+            obj, _ = _JSON.raw_decode(text)
+        except json.JSONDecodeError as exc:
+            incomplete = exc.pos >= len(text) - 1 or exc.msg.startswith("Unterminated string")
+            return None if incomplete and len(text) < _OBJECT_CAP and not self.eof else False
+        except (ValueError, RecursionError):
+            return False
+        if not _looks_like_message(obj):
+            return False
+        ahead = self.buf[j : j + _READ_AHEAD]
+        whole = self.eof and j + _READ_AHEAD >= len(self.buf)
+        return _resumes_at(self.opening + ahead, self.list_prefix, whole)
+
+    def _forget_before(self, i: int) -> int:
+        """Drop the bytes before buf[i] (once they are many); the new index of buf[i]."""
+        if i < _READ_AHEAD:
+            return i
+        if self.base == self.start:
+            self.head = self.buf[:_RAW_CAP]
+        self.buf = self.buf[i:]
+        self.base += i
+        return 0
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.fh.read(_READ_AHEAD)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf += chunk
+        return True
+
+
+def _yajl_error(exc: Exception) -> tuple[str, bytes | None]:
+    """The parser's reason (its first line) and its context line: yajl writes the bytes
+    around the error so that the error is at byte 40 of that line. A context that is not
+    valid UTF-8 comes as the repr of the bytes."""
+    text = str(exc)
+    data = text.encode("utf-8", "surrogateescape")
+    if text.startswith(("b'", 'b"')):
+        try:
+            data = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text[:200], None
+    lines = data.split(b"\n")
+    reason = lines[0].decode("utf-8", "replace").strip() or type(exc).__name__
+    if len(lines) < 2 or b"premature EOF" in lines[0]:
+        return reason, None
+    return reason, lines[1]
+
+
+def _error_at(context: bytes, chunk: bytes) -> int | None:
+    """Where in ``chunk`` (the bytes yajl was parsing) the error of ``context`` is: yajl shows
+    ``40 - offset`` spaces and the chunk's start when offset < 30, else 10 spaces and the 30
+    bytes before the error, then up to 30 after (line ends as spaces)."""
+    flat = chunk.replace(b"\n", b" ").replace(b"\r", b" ")
+    for offset in range(min(30, len(flat) + 1)):
+        if context == b" " * (40 - offset) + flat[: offset + 30]:
+            return offset
+    needle = context[10:]
+    if len(needle) < 30:
+        return None
+    hit = flat.find(needle)
+    return hit + 30 if hit >= 0 else None
+
+
+def _looks_like_message(obj: Any) -> bool:
+    if not isinstance(obj, dict):
+        return False
+    ident = obj.get("id")
+    typed = isinstance(obj.get("type"), str)
+    return isinstance(ident, int) and not isinstance(ident, bool) and typed
+
+
+def _message_of(ident: int) -> re.Pattern[bytes]:
+    """Where a message with this id may start (its ``id`` comes first, as Telegram writes)."""
+    return re.compile(rb'\{\s*"id"\s*:\s*%d(?![\d.eE])' % ident)
+
+
+def _decoded_end(data: bytes, offset: int) -> int | None:
+    """``offset`` plus the length in bytes of the JSON value ``data`` starts with, or None."""
+    text = data.decode("utf-8", "surrogateescape")
+    try:
+        _, end = _JSON.raw_decode(text)
+    except (ValueError, RecursionError):
+        return None
+    return offset + len(text[:end].encode("utf-8", "surrogateescape"))
+
+
+def _past_comma(data: bytes, i: int) -> int:
+    """The index of the first byte after the spaces and the one comma following data[i:]."""
+    while i < len(data) and data[i] in _SPACE:
+        i += 1
+    if i < len(data) and data[i] == ord(","):
+        i += 1
+    while i < len(data) and data[i] in _SPACE:
+        i += 1
+    return i
+
+
+def _opening(list_prefix: str) -> bytes:
+    """JSON that opens the containers of the list at ijson ``list_prefix``, and the list:
+    ``chats.list.item.messages`` -> ``{"chats":{"list":[{"messages":[``."""
+    parts = [
+        b"[" if part == "item" else b"{" + msgspec.json.encode(part) + b":"
+        for part in list_prefix.split(".")
+    ]
+    return b"".join(parts) + b"["
+
+
+def _resumes_at(data: bytes, list_prefix: str, whole: bool) -> bool:
+    """Whether ``data`` (an opening, then file bytes from a candidate message on) reads as
+    elements of the list at ``list_prefix``: _SURE_ELEMENTS of them, or some and then the end
+    of ``data`` or more damage, or some and then the list's end and, cleanly, the next message
+    list or (``whole``: the data runs to the end of the file) the end of the file. An object
+    inside an array of a message reads as a few elements, then a list's end followed by the
+    rest of that message, which does not parse."""
+    item = list_prefix + ".item"
+    elements = 0
+    closed = False
+    try:
+        for prefix, event, _ in ijson.parse(io.BytesIO(data)):
+            if closed:
+                if event == "start_array" and prefix.endswith("messages"):
+                    return True
+            elif prefix == list_prefix and event == "end_array":
+                closed = elements > 0
+                if not closed:
+                    return False
+            elif prefix == item and event in ("end_map", "end_array"):
+                elements += 1
+                if elements >= _SURE_ELEMENTS:
+                    return True
+    except ijson.JSONError:  # the end of data, or more damage further on
+        return elements > 0 and not closed
+    return closed and whole
+
+
+def _parses_to_next_list(data: bytes) -> bool:
+    """Whether ``data`` (an opening, then file bytes up to a list's ``[``) parses cleanly
+    until that second message list opens."""
+    lists = 0
+    try:
+        for prefix, event, _ in ijson.parse(io.BytesIO(data)):
+            if event == "start_array" and prefix.endswith("messages"):
+                lists += 1
+                if lists == 2:
+                    return True
+    except ijson.JSONError:
+        return False
+    return False
 
 
 def _chat_from_fields(fields: dict[str, Any], path: Path, position: int) -> Chat:
