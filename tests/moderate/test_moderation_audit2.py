@@ -318,3 +318,34 @@ def test_two_processes_write_byte_identical_decisions(tmp_path: Path) -> None:
     assert first.splitlines() == list(reversed(second.splitlines()))
     decisions = [json.loads(x)["decision"] for x in first.splitlines()]
     assert {"publish", "hold", "reject"} <= set(decisions)
+
+
+# --- 8. a byte order mark, and the control-character message -----------------------------------
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.anyio
+async def test_bom_is_ignored_and_control_characters_are_named_once(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    """A UTF-8 BOM (which RFC 8259 lets parsers ignore) was refused with Python's advice
+    "decode using utf-8-sig"; a raw control character read "Invalid control character at at"."""
+    await _article(client, env)
+    headers = {**_auth(env, "viewer"), "Content-Type": "application/json"}
+    ok = json.dumps(OK).encode()
+    r = await client.post("/api/v1/comments", content=BOM + ok, headers=headers)
+    assert r.status_code == 201, r.text
+    control = ok.replace(b"late", b"l\x01te")
+    r = await client.post("/api/v1/comments", content=control, headers=headers)
+    _error(r, 422, "bad_input", "Invalid control character at line 1 column")
+    assert "at at" not in r.text
+
+
+def test_bom_line_is_decided_by_check(tmp_path: Path, text_policy_file: Path) -> None:
+    """A JSONL file saved with a BOM lost its first line ("not JSON: Unexpected UTF-8 BOM")."""
+    line = json.dumps({"id": "b", "author_name": "Ana Silva", "text": "A fair point."}).encode()
+    result = _check(tmp_path, text_policy_file, BOM + line + b"\n")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["b"]

@@ -44,7 +44,7 @@ def _parse_line(raw: bytes, policy: Any) -> tuple[Any, Any]:
     from mutewatch.moderate.service import parse_comment, read_json
 
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte order mark (Windows editors) is ignored
     except UnicodeDecodeError as exc:
         raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
     record = read_json(text, subject="")

@@ -74,7 +74,7 @@ from mutewatch.moderate.checks import (
     sentence_spans,
 )
 from mutewatch.moderate.models import Vectors, embedder, heads
-from mutewatch.moderate.service import check_unicode, unreadable
+from mutewatch.moderate.service import check_unicode, json_problem, unreadable
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
@@ -102,8 +102,7 @@ def parse_request(body: str) -> Any:
             return json.loads(_lenient(body))
         except json.JSONDecodeError:
             raise InputError(
-                f"the request body is not JSON: {first.msg} at line {first.lineno} "
-                f"column {first.colno}",
+                f"the request body is not JSON: {json_problem(first)}",
                 hint='send a JSON object like {"comment": {"text": "..."}, '
                 '"requestedAttributes": {"TOXICITY": {}}}',
             ) from first

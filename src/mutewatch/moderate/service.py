@@ -162,13 +162,19 @@ def unreadable(exc: ValueError | RecursionError, subject: str = "the request bod
     """
     lead = f"{subject} is " if subject else ""
     if isinstance(exc, json.JSONDecodeError):
-        return InputError(f"{lead}not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return InputError(f"{lead}not JSON: {json_problem(exc)}")
     if isinstance(exc, RecursionError):
         return InputError(f"{lead}nested too deeply to be read")
     return InputError(
         f"{lead}not readable: it holds a number of more than 4300 digits",
         hint="send ids as strings and numbers of reasonable size",
     )
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong and where: ``Invalid control character at line 1 column 80`` (Python's
+    own message for that one ends in "at" already)."""
+    return f"{exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno}"
 
 
 def read_json(text: str, subject: str = "the request body") -> Any:

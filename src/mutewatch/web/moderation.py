@@ -152,7 +152,7 @@ async def _text_body(request: Request) -> str:
             hint="send one comment per request",
         )
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a leading byte order mark is ignored (RFC 8259 8.1)
     except UnicodeDecodeError as exc:
         raise InputError(
             f"the request body is not valid UTF-8 (byte {exc.start})",
