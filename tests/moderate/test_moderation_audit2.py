@@ -349,3 +349,32 @@ def test_bom_line_is_decided_by_check(tmp_path: Path, text_policy_file: Path) ->
     result = _check(tmp_path, text_policy_file, BOM + line + b"\n")
     assert result.exit_code == 0, result.output
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["b"]
+
+
+# --- 9. times in the moderation API ------------------------------------------------------------
+
+
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+
+
+@pytest.mark.anyio
+async def test_moderation_times_are_iso_utc_as_in_the_rest_of_the_api(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    """The audit log's "when" read "2026-11-29 08:39:41.009028": no zone (the store's naive
+    times mean UTC) and another format than /api/v1's other answers ("...T08:39:41Z")."""
+    await _article(client, env)
+    moderator = _auth(env, "moderator")
+    held = (await client.post("/api/v1/comments", json=HELD, headers=_auth(env, "viewer"))).json()
+    acted = await client.post(
+        f"/api/v1/comments/{held['id']}/actions",
+        json={"action": "reject", "note": "unsourced"},
+        headers=moderator,
+    )
+    times = [acted.json()["created_at"], acted.json()["updated_at"]]
+    history = (await client.get(f"/api/v1/comments/{held['id']}/history", headers=moderator)).json()
+    times += [r["created_at"] for r in history["revisions"] + history["decisions"]]
+    times += [a["at"] for a in history["audit"]]
+    audit = (await client.get("/api/v1/moderation/audit", headers=moderator)).json()["items"]
+    times += [a["at"] for a in audit]
+    assert times and all(ISO_UTC.match(t) for t in times), times

@@ -199,7 +199,10 @@ def check_utf8(value: Any, what: str = "request") -> None:
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(json.loads(json.dumps(data, default=str)), status_code=status)
+    """A JSON answer; times in ISO 8601 with ``Z`` (they are UTC), as the rest of the API."""
+    from mutewatch.web.queries import jsonable
+
+    return JSONResponse(json.loads(json.dumps(jsonable(data), default=str)), status_code=status)
 
 
 @router.post("/api/v1/articles", status_code=201)
