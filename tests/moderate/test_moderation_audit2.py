@@ -378,3 +378,49 @@ async def test_moderation_times_are_iso_utc_as_in_the_rest_of_the_api(
     audit = (await client.get("/api/v1/moderation/audit", headers=moderator)).json()["items"]
     times += [a["at"] for a in audit]
     assert times and all(ISO_UTC.match(t) for t in times), times
+
+
+# --- 10. the CLI beside a process that holds the store -----------------------------------------
+
+
+def _hold_store(path: Path, seconds: float) -> Any:
+    """A process holding the store's write lock for ``seconds`` (as `mutewatch serve` does
+    while it stores comments); returns once it holds it."""
+    import subprocess
+    import sys
+
+    code = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+    code += " time.sleep(float(sys.argv[2]))"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_check_and_articles_add_wait_for_a_held_store(
+    tmp_path: Path, text_policy_file: Path
+) -> None:
+    """Both failed at once while another process held the store: `moderate check` with a
+    traceback (duckdb.IOException, nothing decided), `articles add` with exit 4."""
+    store = tmp_path / "s.duckdb"
+    body = tmp_path / "body.txt"
+    body.write_text("The council voted to fund a tram line to the hospital.", encoding="utf-8")
+    add = ["--store", str(store), "moderate", "articles", "add", "--title", "Tram line"]
+    add += ["--body-file", str(body), "--id"]
+    assert CliRunner().invoke(main, [*add, "a1"]).exit_code == 0
+    line = json.dumps(
+        {"id": "1", "article_id": "a1", **{k: OK[k] for k in ("author_name", "text")}}
+    )
+    holder = _hold_store(store, 1.5)
+    result = _check(tmp_path, text_policy_file, line + "\n")
+    holder.wait(timeout=30)
+    assert result.exit_code == 0, result.output
+    [decision] = [json.loads(x) for x in result.stdout.splitlines()]
+    relevance = next(c for c in decision["clauses"] if c["clause"] == "irrelevant")
+    assert relevance["evidence"]["article_id"] == "a1"
+    holder = _hold_store(store, 1.5)
+    added = CliRunner().invoke(main, [*add, "a2"])
+    holder.wait(timeout=30)
+    assert added.exit_code == 0, added.output
+    assert "added article a2" in added.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -14,6 +15,7 @@ import click
 from mutewatch.errors import InputError, MutewatchError
 
 BATCH = 256  # comments decided together: 73/s at 256 against 58/s at 64 (measured)
+WAIT = 30.0  # seconds to wait for a store another process holds
 
 
 def register(main: click.Group) -> None:
@@ -54,27 +56,62 @@ def _parse_line(raw: bytes, policy: Any) -> tuple[Any, Any]:
 
 
 class _Topics:
-    """Article vectors from the store (opened read-only, only when an article is named)."""
+    """Article vectors from the store, read on first use of each (article, parent) and kept.
+
+    The store is opened read-only for each read and closed at once: a read-only connection
+    shuts writers out, and ``mutewatch serve`` on the same store must be able to store
+    comments during a long run. While another process holds the store, a read waits up to
+    ``WAIT`` seconds, noting that it waits (the server then lets go at once); if the store
+    stays locked, that line and every later line naming an article are refused with why.
+    """
+
+    WAIT = WAIT
+    CACHE = 256  # topics kept (an article's vector and its latest 50 published comments')
 
     def __init__(self, store_path: Path) -> None:
         self.store_path = store_path
-        self._service: Any = None
+        self._cache: OrderedDict[tuple[str, str | None], Any] = OrderedDict()
+        self._busy: MutewatchError | None = None
 
     def get(self, article_id: str, parent_id: str | None) -> Any:
-        if self._service is None:
-            import duckdb
+        """The topic of a comment on ``article_id`` (NotFoundError if the article is unknown)."""
+        key = (article_id, parent_id)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        topic = self._read(article_id, parent_id)
+        self._cache[key] = topic
+        if len(self._cache) > self.CACHE:
+            self._cache.popitem(last=False)
+        return topic
 
-            from mutewatch.moderate.service import ModerationService, ReadOnlyAccess
+    def _read(self, article_id: str, parent_id: str | None) -> Any:
+        from mutewatch.errors import StoreBusyError
+        from mutewatch.moderate.service import ModerationService, ReadOnlyAccess
+        from mutewatch.store import Store, when_free
 
-            if not self.store_path.exists():
-                raise InputError(
-                    f"a comment names article {article_id!r} but there is no store at "
-                    f"{self.store_path}",
-                    hint="add articles with `mutewatch moderate articles add`, or pass --store",
-                )
-            con = duckdb.connect(str(self.store_path), read_only=True)
-            self._service = ModerationService(ReadOnlyAccess(con))
-        return self._service.topic(article_id, parent_id)
+        if not self.store_path.exists():
+            raise InputError(
+                f"a comment names article {article_id!r} but there is no store at "
+                f"{self.store_path}",
+                hint="add articles with `mutewatch moderate articles add`, or pass --store",
+            )
+        if self._busy is not None:
+            raise self._busy
+        try:
+            store = when_free(
+                self.store_path,
+                lambda: Store.open(self.store_path, read_only=True),
+                self.WAIT,
+                poll=0.2,
+            )
+        except StoreBusyError as exc:
+            self._busy = exc
+            raise
+        try:
+            return ModerationService(ReadOnlyAccess(store.con)).topic(article_id, parent_id)
+        finally:
+            store.close()
 
 
 @dataclass
@@ -258,13 +295,17 @@ def articles_add(store: Path, article_id: str, title: str, body_file: Path) -> N
 
     Example: mutewatch moderate articles add --id a1 --title "Budget" --body-file body.txt
     """
+    from mutewatch.moderate.models import embedder
     from mutewatch.moderate.service import ModerationService
+    from mutewatch.store import when_free
 
     try:
         body = body_file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{body_file} is not UTF-8 text: {exc.reason}") from exc
-    service = ModerationService.open(store)
+    embedder()  # the model loads before the store is opened: the lock is held briefly
+    # wait while `mutewatch serve` or an ingest holds the store (the server lets go at once)
+    service = when_free(store, lambda: ModerationService.open(store), WAIT, poll=0.2)
     try:
         result = service.add_article({"id": article_id, "title": title, "body": body}, actor="cli")
     finally:

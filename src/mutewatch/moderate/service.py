@@ -36,7 +36,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from mutewatch.errors import InputError, NotFoundError, StoreError, UsageError
+from mutewatch.errors import InputError, NotFoundError, StoreBusyError, StoreError, UsageError
 from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import CLAUSES, SEVERITY, Policy, load_policy
@@ -638,6 +638,12 @@ class ModerationService:
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as exc:
+            if "lock" in str(exc).lower():  # retry with mutewatch.store.when_free
+                raise StoreBusyError(
+                    f"the store {path} is locked by another process",
+                    hint="wait for it (`mutewatch serve` lets go when asked), or use another"
+                    " --store",
+                ) from exc
             raise StoreError(
                 f"cannot open the store {path}: {exc}",
                 hint="check the path, or stop the process holding its lock",
