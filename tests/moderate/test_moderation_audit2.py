@@ -424,3 +424,32 @@ def test_check_and_articles_add_wait_for_a_held_store(
     holder.wait(timeout=30)
     assert added.exit_code == 0, added.output
     assert "added article a2" in added.output
+
+
+# --- 11. the body limit holds before the body is in memory -------------------------------------
+
+
+@pytest.mark.anyio
+async def test_an_oversized_body_is_refused_before_it_is_read(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    """The whole body was read into memory (request.body()) and only then measured: a
+    client could make the server hold any number of gigabytes."""
+    chunk = b" " * 65536
+    sent = 0
+
+    async def stream() -> Any:
+        nonlocal sent
+        for _ in range(320):  # 20 MiB of white space, streamed without a Content-Length
+            sent += 1
+            yield chunk
+
+    headers = {**_auth(env, "viewer"), "Content-Type": "application/json"}
+    r = await client.post("/api/v1/comments", content=stream(), headers=headers)
+    _error(r, 422, "bad_input", "the request body has more than 1000000 bytes, the limit")
+    assert sent <= 1_000_000 // len(chunk) + 2, sent
+    declared = {**headers, "Content-Length": "5000000000"}
+    r = await client.post(
+        f"/v1alpha1/comments:analyze?key={env[1]['viewer']}", content=b"{}", headers=declared
+    )
+    assert r.status_code == 400 and "more than 1000000 bytes" in r.json()["error"]["message"]
