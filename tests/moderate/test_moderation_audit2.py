@@ -453,3 +453,19 @@ async def test_an_oversized_body_is_refused_before_it_is_read(
         f"/v1alpha1/comments:analyze?key={env[1]['viewer']}", content=b"{}", headers=declared
     )
     assert r.status_code == 400 and "more than 1000000 bytes" in r.json()["error"]["message"]
+
+
+def test_a_hold_band_under_a_publish_action_is_refused() -> None:
+    """Such a clause held a comment scoring 0.5 and published one scoring 0.95: the more
+    a comment broke the clause, the milder the outcome."""
+    from mutewatch.errors import InputError
+    from mutewatch.moderate.policy import parse_policy
+
+    text = POLICY_TEXT.replace(
+        "threshold: 0.9\n    hold_threshold: 0.8\n    action: reject",
+        "threshold: 0.9\n    hold_threshold: 0.8\n    action: publish",
+        1,
+    )
+    assert text != POLICY_TEXT
+    with pytest.raises(InputError, match=r"clause #2 \(racist\): hold_threshold with action"):
+        parse_policy(text, "inverted.yaml")

@@ -111,6 +111,12 @@ def _clause(source: str, spec: Any, index: int) -> Clause:
         hold = _number(source, spec, "hold_threshold", f"{where} ({name})")
         if hold > threshold:
             raise _fail(source, f"{where} ({name}): hold_threshold is above threshold")
+        if action == "publish":
+            raise _fail(
+                source,
+                f"{where} ({name}): hold_threshold with action publish would hold the lower"
+                " scores and publish the higher ones; use action reject or hold",
+            )
     return Clause(name, check, threshold, action, " ".join(reason.split()), hold)
 
 
