@@ -635,9 +635,11 @@ class _Streamer:
         self.carry: Chat | None = None  # the chat a restarted walk resumes inside
         self.list_prefix = ""  # the ijson prefix of the current message list
         self.seen_list = False
-        # where the last thing read ends: ("list"|"message"|"exact", first, last, message id);
-        # "list"/"message" ended inside the file bytes [first, last), "exact" at byte first
+        # where the last thing read ends: ("list"|"message"|"exact", first, last, message id
+        # or, for a bare value, its JSON); "list"/"message" ended inside the file bytes
+        # [first, last), "exact" at byte first
         self.anchor: tuple[str, int, int, int | None] = ("exact", 0, 0, None)
+        self.loose = 0  # elements read since the anchor (bare values, objects without an id)
         self.restarted_at = -1
 
     def records(self) -> Iterator[Item]:
@@ -681,8 +683,11 @@ class _Streamer:
         yield from _streamed_message(self.chat, obj, self.position, self.zone)
         self.position += 1
         found = obj.get("id") if isinstance(obj, dict) else None
-        ident = found if isinstance(found, int) and not isinstance(found, bool) else None
-        self.anchor = ("message", tap.chunk_start, tap.offset, ident)
+        if isinstance(found, int) and not isinstance(found, bool):
+            self.anchor = ("message", tap.chunk_start, tap.offset, found)
+            self.loose = 0
+        else:  # no id to find it by: counted, and skipped from the last one found
+            self.loose += 1
 
     def _open_list(self, prefix: str, tap: _Tap) -> Iterator[Item]:
         self.list_prefix = prefix
@@ -693,51 +698,65 @@ class _Streamer:
         owner = prefix[: -len("messages")].rstrip(".")
         self.chat = _chat_from_fields(self.fields_of.get(owner, {}), self.path, self.position)
         self.anchor = ("list", tap.chunk_start, tap.offset, None)
+        self.loose = 0
         yield from _chat_names(self.chat)
 
     # -- after a syntax error --------------------------------------------------------------
 
     def _resync(self, tap: _Tap, exc: ijson.JSONError) -> Generator[Item, None, _Tap | None]:
-        error, context = _yajl_error(exc)
+        error = _yajl_error(exc)
         if self.chat is None:
-            yield self._outside_lists(tap, error)
+            yield self._outside_lists(tap, error[0])
             return None
         window = tap.window()
-        chunk = window[max(tap.chunk_start - tap.kept_from, 0) :]
-        found = _error_at(context, chunk) if context is not None else None
-        err = tap.chunk_start + found if found is not None else tap.offset
-        start = max(self._damage_start(window, tap.kept_from, err), tap.kept_from)
+        start = max(self._damage_start(window, tap.kept_from, error), tap.kept_from)
         scan = _Scan(self.fh, window[start - tap.kept_from :], start, self.list_prefix)
         kind, resume = scan.find(skip_first=start == self.restarted_at)
         if kind == "list":
             found = scan.list_end(resume)
             kind, resume = ("end", found) if found is not None else ("lost", resume)
-        yield self._damaged(scan, resume, kind, error)
+        yield self._damaged(scan, resume, kind, error[0])
         if kind in ("eof", "lost"):
             return None
         self.carry, self.chat = self.chat, None
         self.anchor = ("exact", resume, resume, None)
+        self.loose = 0
         self.restarted_at = resume
         return _Tap(self.fh, resume, _opening(self.list_prefix), scan.ahead(resume))
 
-    def _damage_start(self, window: bytes, base: int, err: int) -> int:
-        """The file offset where the damage starts: just after the last message read
-        (which ends before the parser's error at file offset ``err``)."""
+    def _damage_start(self, window: bytes, base: int, error: tuple[str, bytes]) -> int:
+        """The file offset where the damage starts: just after the last element read.
+
+        The anchor says in which bytes the last message with an id (or the list's opening)
+        ended; the elements without one read since are skipped from there. Where that id
+        occurs more than once (another chat's message, a duplicate), the right one is the
+        first from which ijson meets the same error before any further element is whole.
+        """
         kind, first, last, ident = self.anchor
-        lo, hi = max(first - base, 0), max(min(last, err) - base, 0)
+        if kind == "exact" and not self.loose:
+            return first
+        lo, hi = max(first - base, 0), max(last - base, 0)
         if kind == "exact":
+            ends = [lo]
+        elif kind == "list":
+            ends = [m.end() for m in _MESSAGES_KEY.finditer(window, max(lo - 64, 0), hi)]
+        else:
+            ends = [
+                end
+                for m in _message_of(ident or 0).finditer(window, 0, hi)
+                if (end := _decoded_end(window[m.start() : hi], m.start())) is not None and end > lo
+            ]
+        element = kind == "message" or self.loose > 0  # an element precedes the damage
+        # the element read stands for itself in the opening: a comma must follow it
+        opening = _opening(self.list_prefix) + (b"{}" if element else b"")
+        found = None
+        for end in ends:
+            found = _skip_values(window, end, self.loose, kind == "message")
+            if found is not None and _fails_first(opening + window[found:], self, error):
+                break
+        if found is None:
             return first
-        if kind == "list":
-            opened = list(_MESSAGES_KEY.finditer(window, max(lo - 64, 0), hi))
-            return base + opened[-1].end() if opened else first
-        if ident is None:
-            return first
-        ends = [
-            end
-            for m in _message_of(ident).finditer(window, 0, hi)
-            if (end := _decoded_end(window[m.start() : hi], m.start())) is not None and end > lo
-        ]
-        return base + _past_comma(window, max(ends)) if ends else first
+        return base + (_past_comma(window, found) if element else found)
 
     def _damaged(self, scan: _Scan, end: int, kind: str, error: str) -> Quarantined:
         raw = scan.raw(end)
@@ -892,37 +911,53 @@ class _Scan:
         return True
 
 
-def _yajl_error(exc: Exception) -> tuple[str, bytes | None]:
-    """The parser's reason (its first line) and its context line: yajl writes the bytes
-    around the error so that the error is at byte 40 of that line. A context that is not
-    valid UTF-8 comes as the repr of the bytes."""
+def _yajl_error(exc: Exception) -> tuple[str, bytes]:
+    """The parser's reason (the first line of its message) and the bytes its second line
+    shows after the error: yajl puts the error at byte 40 of that line. A message that is
+    not valid UTF-8 comes as the repr of its bytes."""
     text = str(exc)
     data = text.encode("utf-8", "surrogateescape")
     if text.startswith(("b'", 'b"')):
         try:
             data = ast.literal_eval(text)
         except (ValueError, SyntaxError):
-            return text[:200], None
-    lines = data.split(b"\n")
+            return text[:200], b""
+    lines = bytes(data).split(b"\n")
     reason = lines[0].decode("utf-8", "replace").strip() or type(exc).__name__
-    if len(lines) < 2 or b"premature EOF" in lines[0]:
-        return reason, None
-    return reason, lines[1]
+    return reason, lines[1][40:] if len(lines) > 1 else b""
 
 
-def _error_at(context: bytes, chunk: bytes) -> int | None:
-    """Where in ``chunk`` (the bytes yajl was parsing) the error of ``context`` is: yajl shows
-    ``40 - offset`` spaces and the chunk's start when offset < 30, else 10 spaces and the 30
-    bytes before the error, then up to 30 after (line ends as spaces)."""
-    flat = chunk.replace(b"\n", b" ").replace(b"\r", b" ")
-    for offset in range(min(30, len(flat) + 1)):
-        if context == b" " * (40 - offset) + flat[: offset + 30]:
-            return offset
-    needle = context[10:]
-    if len(needle) < 30:
-        return None
-    hit = flat.find(needle)
-    return hit + 30 if hit >= 0 else None
+def _fails_first(data: bytes, streamer: _Streamer, error: tuple[str, bytes]) -> bool:
+    """Whether ijson, reading ``data`` (an opening that may hold one element, then file
+    bytes), fails with ``error`` inside the list, before any element of the file is whole."""
+    item = streamer.list_prefix + ".item"
+    whole = 0
+    allowed = 1 if data.startswith(_opening(streamer.list_prefix) + b"{}") else 0
+    try:
+        for prefix, event, _ in ijson.parse(io.BytesIO(data)):
+            if prefix == streamer.list_prefix and event == "end_array":
+                return False
+            if prefix == item and event not in ("map_key", "start_map", "start_array"):
+                whole += 1
+                if whole > allowed:
+                    return False
+    except ijson.JSONError as exc:
+        (reason, after), (want, wanted) = _yajl_error(exc), error
+        # the bytes after the error: as many as the chunk each parser had held
+        return reason == want and (after.startswith(wanted) or wanted.startswith(after))
+    return False
+
+
+def _skip_values(data: bytes, i: int, count: int, comma: bool) -> int | None:
+    """The end of ``count`` JSON values that follow data[i:] (each after a comma when
+    ``comma``, the first too), or None when they do not decode."""
+    for _ in range(count):
+        i = _past_comma(data, i) if comma else len(data) - len(data[i:].lstrip(_SPACE))
+        end = _decoded_end(data[i:], i)
+        if end is None:
+            return None
+        i, comma = end, True
+    return i
 
 
 def _looks_like_message(obj: Any) -> bool:
