@@ -469,3 +469,55 @@ def test_a_hold_band_under_a_publish_action_is_refused() -> None:
     assert text != POLICY_TEXT
     with pytest.raises(InputError, match=r"clause #2 \(racist\): hold_threshold with action"):
         parse_policy(text, "inverted.yaml")
+
+
+# --- checked and found correct: roles, actions on decided comments, an append-only log ------
+
+
+@pytest.mark.anyio
+async def test_actions_roles_and_the_append_only_audit_log(
+    client: httpx.AsyncClient, env: Env, app: Any
+) -> None:
+    """Admins act like moderators; viewers and analysts get 403 and no token 401; an action
+    on an unknown id is a 404 and an edit without text a 422, neither storing anything; an
+    action on an already decided comment is a new human decision (a reversal is allowed)
+    appended to the log, whose earlier entries never change."""
+    await _article(client, env)
+    held = (await client.post("/api/v1/comments", json=HELD, headers=_auth(env, "viewer"))).json()
+    url = f"/api/v1/comments/{held['id']}/actions"
+    for role, status in (("viewer", 403), ("analyst", 403)):
+        r = await client.post(
+            url, json={"action": "approve", "note": "n"}, headers=_auth(env, role)
+        )
+        assert r.status_code == status and r.json()["error"]["code"] == "forbidden"
+    r = await client.post(url, json={"action": "approve", "note": "n"})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+    before = _counts(app)
+    r = await client.post(
+        "/api/v1/comments/c999999/actions",
+        json={"action": "approve", "note": "n"},
+        headers=_auth(env, "moderator"),
+    )
+    _error(r, 404, "not_found", "unknown comment 'c999999'")
+    r = await client.post(url, json={"action": "edit", "note": "n"}, headers=_auth(env, "admin"))
+    _error(r, 422, "bad_input", "the action has no `text` field")
+    assert _counts(app) == before
+
+    moderator = _auth(env, "moderator")
+    log_before = (await client.get("/api/v1/moderation/audit?limit=5000", headers=moderator)).json()
+    r = await client.post(url, json={"action": "reject", "note": "unsourced"}, headers=moderator)
+    assert r.status_code == 200 and r.json()["status"] == "rejected"
+    r = await client.post(
+        url, json={"action": "approve", "note": "source found"}, headers=_auth(env, "admin")
+    )
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    log_after = (await client.get("/api/v1/moderation/audit?limit=5000", headers=moderator)).json()
+    assert log_after["items"][2:] == log_before["items"]  # newest first: two appended
+    [approve, reject] = log_after["items"][:2]
+    keys = ("actor", "action", "clause", "note")
+    assert [approve[k] for k in keys] == ["admin1", "approve", "defamatory", "source found"]
+    assert [reject[k] for k in keys] == ["moderator1", "reject", "defamatory", "unsourced"]
+    history = (await client.get(f"/api/v1/comments/{held['id']}/history", headers=moderator)).json()
+    assert [(d["decided_by"], d["decision"]) for d in history["decisions"]] == [
+        ("machine", "hold"), ("moderator1", "reject"), ("admin1", "publish"),
+    ]  # fmt: skip
