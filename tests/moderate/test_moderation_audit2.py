@@ -521,3 +521,34 @@ async def test_actions_roles_and_the_append_only_audit_log(
     assert [(d["decided_by"], d["decision"]) for d in history["decisions"]] == [
         ("machine", "hold"), ("moderator1", "reject"), ("admin1", "publish"),
     ]  # fmt: skip
+
+
+def test_check_refuses_article_lines_once_the_store_stays_locked(
+    tmp_path: Path, text_policy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the wait, each line naming an article is refused with why (not a traceback), the
+    later ones without waiting again, and lines without an article are still decided."""
+    import time
+
+    from mutewatch.cli import moderating
+
+    monkeypatch.setattr(moderating._Topics, "WAIT", 0.3)
+    store = tmp_path / "s.duckdb"
+    duckdb.connect(str(store)).close()
+    lines = [
+        json.dumps({"id": i, "article_id": "a1", "author_name": "Ana Silva", "text": "Late."})
+        for i in range(3)
+    ]
+    lines.append(json.dumps({"id": 3, "author_name": "Ana Silva", "text": "A fair point."}))
+    holder = _hold_store(store, 10)
+    try:
+        started = time.monotonic()
+        result = _check(tmp_path, text_policy_file, "\n".join(lines) + "\n")
+        took = time.monotonic() - started
+    finally:
+        holder.kill()
+    assert result.exit_code == 3, result.output
+    refused = _refused(result)
+    assert sorted(refused) == [1, 2, 3] and all("is locked" in r for r in refused.values())
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [3]
+    assert took < 5, took

@@ -96,8 +96,8 @@ class _Topics:
                 f"{self.store_path}",
                 hint="add articles with `mutewatch moderate articles add`, or pass --store",
             )
-        if self._busy is not None:
-            raise self._busy
+        if self._busy is not None:  # a fresh error: re-raising one would grow its traceback
+            raise type(self._busy)(self._busy.message, hint=self._busy.hint)
         try:
             store = when_free(
                 self.store_path,
