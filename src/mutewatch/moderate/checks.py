@@ -746,7 +746,7 @@ def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
                 {
                     "allegation": allegation.group(0),
                     "person": person,
-                    "span": {"start": sent.start(), "end": sent.end(), "text": sent.group(0)},
+                    "span": _span(text, *_trimmed(sent)),
                 },
             )
     return best
@@ -888,9 +888,17 @@ _NEEDS_NAME = {"fantasy_name", "false_name"}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of a text (at least one span for non-empty text)."""
-    spans = [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.group(0).strip()]
+    """Character spans of the sentences of a text, without the white space around them (at
+    least one span for non-empty text). Perspective's spans are cut the same way: its
+    documented example scores "What kind of idiot name is foo? Sorry, I like your name." in
+    the spans [0, 31) and [32, 56), the second one starting at "Sorry", not at the space."""
+    spans = [_trimmed(m) for m in _SENTENCE_RE.finditer(text) if m.group(0).strip()]
     return spans or [(0, len(text))]
+
+
+def _trimmed(m: re.Match[str]) -> tuple[int, int]:
+    piece = m.group(0)
+    return m.start() + len(piece) - len(piece.lstrip()), m.end() - len(piece) + len(piece.rstrip())
 
 
 def head_spans(head: str, text: str) -> list[dict[str, Any]]:
@@ -899,9 +907,13 @@ def head_spans(head: str, text: str) -> list[dict[str, Any]]:
     vectors = embedder().embed([text[a:b] for a, b in spans])
     scores = heads().score(head, vectors)
     return [
-        {"start": a, "end": b, "text": text[a:b].strip(), "score": _round(s)}
-        for (a, b), s in zip(spans, scores, strict=True)
+        {**_span(text, a, b), "score": _round(s)} for (a, b), s in zip(spans, scores, strict=True)
     ]
+
+
+def _span(text: str, start: int, end: int) -> dict[str, Any]:
+    """An evidence span: code-point offsets into the comment and the text they cover."""
+    return {"start": start, "end": end, "text": text[start:end]}
 
 
 # --- the engine ----------------------------------------------------------------------------

@@ -321,7 +321,7 @@ def analyze(request: Any) -> dict[str, Any]:
 def _scored(text: str, attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """``attributeScores`` for the requested attributes: sentence spans and a summary that
     is the larger of the whole-text score and the worst span."""
-    spans = _trimmed_spans(text)
+    spans = sentence_spans(text)
     pieces = [text] + ([text[a:b] for a, b in spans] if len(spans) > 1 else [])
     scores = attribute_scores(pieces, embedder().embed(pieces))
     at = _utf16(text)
@@ -341,19 +341,6 @@ def _scored(text: str, attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "summaryScore": _value(summary),
         }
     return out
-
-
-def _trimmed_spans(text: str) -> list[tuple[int, int]]:
-    """The sentences' spans without the white space around them, as Perspective's: its
-    documented example scores "What kind of idiot name is foo? Sorry, I like your name." in
-    the spans [0, 31) and [32, 56), the second one starting at "Sorry", not at the space."""
-    out = []
-    for a, b in sentence_spans(text):
-        piece = text[a:b]
-        start, end = a + len(piece) - len(piece.lstrip()), b - len(piece) + len(piece.rstrip())
-        if start < end:
-            out.append((start, end))
-    return out or [(0, len(text))]
 
 
 # --- comments:suggestscore -------------------------------------------------------------------

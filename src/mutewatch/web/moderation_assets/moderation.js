@@ -45,17 +45,20 @@
   function renderText(item, flagged) {
     const box = el("div", flagged ? "text flagged blurred" : "text");
     box.dataset.comment = item.id;
-    const text = item.text || "";
+    // Evidence offsets count code points (Python str); JavaScript strings count UTF-16 units,
+    // so an emoji before a span would shift it: slice an array of code points instead.
+    const chars = Array.from(item.text || "");
+    const part = (a, b) => chars.slice(a, b).join("");
     let at = 0;
     for (const [start, end, clause] of spans(item)) {
       if (start < at) continue;
-      box.appendChild(document.createTextNode(text.slice(at, start)));
-      const mark = el("mark", "evidence", text.slice(start, end));
+      box.appendChild(document.createTextNode(part(at, start)));
+      const mark = el("mark", "evidence", part(start, end));
       mark.title = clause;
       box.appendChild(mark);
       at = end;
     }
-    box.appendChild(document.createTextNode(text.slice(at)));
+    box.appendChild(document.createTextNode(part(at)));
     if (!flagged) return box;
     box.title = "Flagged text is blurred: press v or click to read it";
     box.tabIndex = 0;
