@@ -35,9 +35,14 @@ def test_version_changes_with_content() -> None:
 
 def test_outcome_bands() -> None:
     clause = Clause("racist", "racism", 0.8, "reject", "r", hold_threshold=0.6)
-    assert clause.outcome(0.5) == (False, 0.8, "publish")
+    assert clause.outcome(0.5) == (False, 0.6, "publish")  # the threshold it would fire at
     assert clause.outcome(0.6) == (True, 0.6, "hold")
     assert clause.outcome(0.8) == (True, 0.8, "reject")
+    plain = Clause("racist", "racism", 0.8, "reject", "r")
+    assert plain.outcome(0.5) == (False, 0.8, "publish")
+    for score in (0.0, 0.59, 0.6, 0.79, 0.8, 1.0):
+        fired, threshold, _ = clause.outcome(score)
+        assert fired == (score >= threshold)
 
 
 @pytest.mark.parametrize(

@@ -52,12 +52,21 @@ class Clause:
     hold_threshold: float | None = None
 
     def outcome(self, score: float) -> tuple[bool, float, str]:
-        """(fired, the threshold that applied, the action) for a score."""
+        """(fired, the threshold that applied, the action) for a score.
+
+        A clause that did not fire reports the lowest threshold it would have fired at (the
+        hold threshold when it has a hold band), so fired == (score >= threshold) always.
+        """
         if score >= self.threshold:
             return True, self.threshold, self.action
         if self.hold_threshold is not None and score >= self.hold_threshold:
             return True, self.hold_threshold, "hold"
-        return False, self.threshold, "publish"
+        return False, self.firing_threshold, "publish"
+
+    @property
+    def firing_threshold(self) -> float:
+        """The lowest score at which the clause acts (holds or applies its action)."""
+        return self.threshold if self.hold_threshold is None else self.hold_threshold
 
 
 @dataclass(frozen=True)
