@@ -25,7 +25,7 @@ from mutewatch.ingest import IngestOptions, IngestReport, ingest
 from mutewatch.store import Store
 
 BASE = 1_682_935_200
-CHAT_A, CHAT_B = 1100000000, 1200000000
+CHAT_A, CHAT_B, CHAT_C = 1100000000, 1200000000, 1300000000
 
 
 def _message(i: int, **fields: Any) -> dict[str, Any]:
@@ -135,25 +135,22 @@ def test_two_damaged_spots_are_two_quarantined_records(tmp_path: Path) -> None:
     _adds_up(report)
 
 
-def test_an_error_in_the_last_message_keeps_all_before_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("bad", "then"),
+    [(1, "reading went on at the next whole message"), (10, "the file ends inside this")],
+    ids=["first", "last"],
+)
+def test_an_error_in_the_first_or_last_message_keeps_all_the_others(
+    tmp_path: Path, bad: int, then: str
+) -> None:
     data = _minified(tmp_path / "chat" / "result.json", _chat(CHAT_A, "Alpha", range(1, 11)))
-    path = _write(tmp_path / "chat" / "result.json", _break_inside(data, 10))
+    path = _write(tmp_path / "chat" / "result.json", _break_inside(data, bad))
     report, posts, q = _ingest(path, tmp_path / "s.duckdb")
-    assert _ids(posts) == list(range(1, 10))
+    assert _ids(posts) == [i for i in range(1, 11) if i != bad]
     [row] = q
-    assert row["raw"].startswith('{"id":10,') and "placeholder 10" in row["raw"]
-    assert "the file ends inside this message list" in row["reason"]
+    assert row["raw"].startswith(f'{{"id":{bad},') and f"placeholder {bad}" in row["raw"]
+    assert then in row["reason"] and row["position"] == bad - 1
     assert report.read == 10 and report.quarantined == 1
-    _adds_up(report)
-
-
-def test_an_error_in_the_first_message_keeps_all_after_it(tmp_path: Path) -> None:
-    data = _minified(tmp_path / "chat" / "result.json", _chat(CHAT_A, "Alpha", range(1, 11)))
-    path = _write(tmp_path / "chat" / "result.json", _break_inside(data, 1))
-    report, posts, q = _ingest(path, tmp_path / "s.duckdb")
-    assert _ids(posts) == list(range(2, 11))
-    [row] = q
-    assert row["raw"].startswith('{"id":1,') and row["position"] == 0
     _adds_up(report)
 
 
@@ -236,6 +233,52 @@ def test_damage_in_both_chats_of_a_full_account_export(tmp_path: Path) -> None:
     assert _ids(posts, CHAT_A) == [i for i in range(1, 11) if i != 6]
     assert _ids(posts, CHAT_B) == [i for i in range(1, 11) if i != 3]
     assert len(q) == 2
+    _adds_up(report)
+
+
+def test_a_damaged_header_between_two_chats_costs_only_that_chat(tmp_path: Path) -> None:
+    """Chat two's header loses a colon: its messages cannot be attributed, so they are in
+    the one quarantined span; chat one is whole and reading goes on at chat three."""
+    chats = [
+        _chat(CHAT_A, "Alpha", range(1, 11)),
+        _chat(CHAT_B, "Beta", range(1, 6)),
+        _chat(CHAT_C, "Gamma", range(1, 8)),
+    ]
+    data = _minified(tmp_path / "full" / "result.json", _account(chats))
+    key = data.index(b'"name":"Beta"')
+    path = _write(tmp_path / "full" / "result.json", data[: key + 6] + data[key + 7 :])
+    report, posts, q = _ingest(path, tmp_path / "s.duckdb")
+    assert _ids(posts, CHAT_A) == list(range(1, 11))
+    assert _ids(posts, CHAT_B) == []
+    assert _ids(posts, CHAT_C) == list(range(1, 8))
+    [row] = q
+    assert "between two chats" in row["reason"] and '"Beta"' in row["raw"]
+    assert '"Gamma"' not in row["raw"]
+    assert report.read == 10 + 1 + 7
+    _adds_up(report)
+
+
+def test_damage_running_into_the_next_chats_header_goes_on_at_the_chat_after(
+    tmp_path: Path,
+) -> None:
+    """The last message of chat one and the bracket of chat two's list are both damaged:
+    the span from the first to chat three is quarantined, and chat three is read whole."""
+    chats = [
+        _chat(CHAT_A, "Alpha", range(1, 11)),
+        _chat(CHAT_B, "Beta", range(1, 6)),
+        _chat(CHAT_C, "Gamma", range(1, 8)),
+    ]
+    data = _minified(tmp_path / "full" / "result.json", _account(chats))
+    data = _break_inside(data, 10)
+    bracket = data.index(b'"messages":[', data.index(b'"name":"Beta"')) + len(b'"messages":')
+    path = _write(tmp_path / "full" / "result.json", data[:bracket] + b"#" + data[bracket + 1 :])
+    report, posts, q = _ingest(path, tmp_path / "s.duckdb")
+    assert _ids(posts, CHAT_A) == list(range(1, 10))
+    assert _ids(posts, CHAT_B) == []
+    assert _ids(posts, CHAT_C) == list(range(1, 8))
+    [row] = q
+    assert row["raw"].startswith('{"id":10,') and '"Beta"' in row["raw"]
+    assert "next chat whose header reads whole" in row["reason"]
     _adds_up(report)
 
 

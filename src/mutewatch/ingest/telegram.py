@@ -7,7 +7,9 @@ Streaming, in memory bounded by a block, not by the file:
   ``<indent>{`` at the messages' indentation can only be a boundary between two messages.
   Blocks of whole messages are cut at those boundaries with ``bytes.find`` and decoded in one
   ``msgspec`` call into typed structs.
-* Slow path. Any other layout (minified, re-indented) streams through ``ijson``.
+* Slow path. Any other layout (minified, re-indented) streams through ``ijson``. After a
+  JSON syntax error it resynchronises: the damaged bytes are one quarantined record and
+  reading goes on at the next whole message, or at the next chat (see ``_Streamer``).
 
 Both paths yield the same records. A block that fails to decode is decoded message by
 message, so one bad record is quarantined and its neighbours are kept.
@@ -545,9 +547,16 @@ def _raw_text(m: Message, raw: bytes | None) -> str:
 # A syntax error stops ijson for good, so the reader resynchronises itself: it finds where
 # the damage starts (the end of the last message read, traced in the bytes it keeps), looks
 # past it for the next object that decodes as a whole message of the same list (or for the
-# end of the list, when the damage runs into the next chat's header), quarantines the bytes
-# in between as one record, and starts ijson again there, behind a made-up opening that puts
-# it back inside the same list (``{"chats":{"list":[{"messages":[`` and the like).
+# end of the list, or the next chat whose header reads whole, when the damage runs into the
+# next chat), quarantines the bytes in between as one record, and starts ijson again there,
+# behind a made-up opening that puts it back inside the same list
+# (``{"chats":{"list":[{"messages":[`` and the like) or the same array of chats.
+#
+# Positions stay those of a clean read: the same file gives the same records in the same
+# order every time, so a resumed ingest skips exactly what an earlier run committed.
+# Limits: a syntax error in the header before the first message list is an InputError (no
+# message could be attributed); damage that still parses (a renamed key, a bracket that
+# closes a list early) is read as what it parses to, until a later syntax error.
 
 _WINDOW = 4 << 20  # recent file bytes kept to trace a syntax error back to the last message
 _RAW_CAP = 64 << 10  # the most of a damaged span a quarantined record keeps
@@ -557,6 +566,7 @@ _LIST_END_TRIES = 200
 _SURE_ELEMENTS = 64  # a candidate followed by this many whole messages is one
 _CANDIDATE = re.compile(rb'\{\s*"id"\s*:\s*-?\d')
 _MESSAGES_KEY = re.compile(rb'"messages"\s*:\s*\[')
+_LIST_KEY = re.compile(rb'"messages"\s*:')  # another chat's list, its bracket damaged or not
 _SPACE = b" \t\r\n"
 
 
@@ -641,6 +651,7 @@ class _Streamer:
         self.anchor: tuple[str, int, int, int | None] = ("exact", 0, 0, None)
         self.loose = 0  # elements read since the anchor (bare values, objects without an id)
         self.restarted_at = -1
+        self.closed = (0, 0)  # the file bytes in which the last message list closed
 
     def records(self) -> Iterator[Item]:
         tap: _Tap | None = _Tap(self.fh, 0)
@@ -670,6 +681,7 @@ class _Streamer:
                     yield from self._open_list(prefix, tap)
                 elif prefix.endswith("messages") and event == "end_array":
                     self.chat = None
+                    self.closed = (tap.chunk_start, tap.offset)
                 elif event == "start_map":
                     self.fields_of[prefix] = {}
                 elif event in ("string", "number") and prefix.rsplit(".", 1)[-1] in _HEADER_KEYS:
@@ -706,18 +718,25 @@ class _Streamer:
     def _resync(self, tap: _Tap, exc: ijson.JSONError) -> Generator[Item, None, _Tap | None]:
         error = _yajl_error(exc)
         if self.chat is None:
-            yield self._outside_lists(tap, error[0])
-            return None
+            return (yield from self._between_lists(tap, error))
         window = tap.window()
         start = max(self._damage_start(window, tap.kept_from, error), tap.kept_from)
         scan = _Scan(self.fh, window[start - tap.kept_from :], start, self.list_prefix)
         kind, resume = scan.find(skip_first=start == self.restarted_at)
+        chats = self._chats_opening()
         if kind == "list":
             found = scan.list_end(resume)
             kind, resume = ("end", found) if found is not None else ("lost", resume)
+        if kind == "lost" and chats is not None:
+            found = scan.next_chat(chats)
+            kind, resume = ("chat", found) if found is not None else ("lost", resume)
         yield self._damaged(scan, resume, kind, error[0])
         if kind in ("eof", "lost"):
             return None
+        if kind == "chat" and chats is not None:  # that chat's header is read as usual
+            self.chat = None
+            self.restarted_at = resume
+            return _Tap(self.fh, resume, chats, scan.ahead(resume))
         self.carry, self.chat = self.chat, None
         self.anchor = ("exact", resume, resume, None)
         self.loose = 0
@@ -764,6 +783,8 @@ class _Streamer:
         then = {
             "message": f"reading went on at the next whole message (byte {end})",
             "end": f"reading went on at the end of this chat's message list (byte {end})",
+            "chat": "reading went on at the next chat whose header reads whole (byte "
+            f"{end}); the rest of this chat's list, and any chat before that one, are in it",
             "eof": "the file ends inside this message list (truncated or damaged to the end)",
             "lost": "where this chat's message list ends cannot be told, so the rest of the "
             "file is not read; repair the JSON there and ingest the file again",
@@ -774,24 +795,67 @@ class _Streamer:
             raw,
         )
 
-    def _outside_lists(self, tap: _Tap, error: str) -> Quarantined:
-        """A syntax error outside any message list: an InputError before the first list
-        (nothing read yet), else one quarantined record; the rest of the file is not read."""
+    def _between_lists(
+        self, tap: _Tap, error: tuple[str, bytes]
+    ) -> Generator[Item, None, _Tap | None]:
+        """A syntax error outside any message list. Before the first list it is an
+        InputError (no message can be attributed; nothing was read). After a list of a
+        chat in an array of chats, the bytes from that list's end to the next chat whose
+        header reads whole are one quarantined record and reading goes on there; elsewhere
+        one quarantined record ends the reading of the file."""
         where = f"bytes {tap.chunk_start}-{tap.offset}"
         if not self.seen_list:
             from mutewatch.errors import InputError
 
             raise InputError(
                 f"{self.path}: record {self.position}: the export is not valid JSON in its "
-                f"header, before the first message list (somewhere in {where}: {error})",
+                f"header, before the first message list (somewhere in {where}: {error[0]})",
                 hint="re-export the chat, or repair the JSON there; nothing of this file was read",
             )
         window = tap.window()
-        return self._quarantine(
+        start = self._next_chat(window, tap.kept_from, error)
+        if start is not None:
+            scan, resume, opening = start
+            yield self._quarantine(
+                f"not valid JSON between two chats, at bytes {scan.start}-{resume} of the "
+                f"file ({error[0]}); the damaged span is kept here and reading went on at "
+                f"the next chat whose header reads whole (byte {resume})",
+                scan.raw(resume),
+            )
+            self.restarted_at = resume
+            return _Tap(self.fh, resume, opening, scan.ahead(resume))
+        yield self._quarantine(
             f"not valid JSON outside the message lists, somewhere in {where} of the file "
-            f"({error}); earlier records were kept, the rest of the file is not read",
+            f"({error[0]}); earlier records were kept, the rest of the file is not read",
             window[-_RAW_CAP:],
         )
+        return None
+
+    def _chats_opening(self) -> bytes | None:
+        """The opening that puts ijson in the array the current chat is an element of
+        (``{"chats":{"list":[``), or None when the list is not a chat's in an array."""
+        owner = self.list_prefix[: -len("messages")].rstrip(".")
+        if not owner.endswith("item"):
+            return None
+        return _opening(owner[: -len("item")].rstrip("."))
+
+    def _next_chat(
+        self, window: bytes, base: int, error: tuple[str, bytes]
+    ) -> tuple[_Scan, int, bytes] | None:
+        """After the last list's ``]`` (the one from which ijson meets the same error), the
+        next chat of the same array whose header reads whole: the scan from that ``]``, the
+        chat's file offset and the opening that puts ijson back in the array of chats."""
+        opening = self._chats_opening()
+        if opening is None:
+            return None
+        lo, hi = (max(c - base, 0) for c in self.closed)
+        ends = _positions(b"]", window, lo, hi)
+        end = next((j for j in ends if _closes_then_fails(window[j:], self, error)), None)
+        if end is None:
+            return None
+        scan = _Scan(self.fh, window[end + 1 :], base + end + 1, self.list_prefix)
+        found = scan.next_chat(opening)
+        return (scan, found, opening) if found is not None else None
 
     def _quarantine(self, reason: str, raw: bytes) -> Quarantined:
         position = self.position
@@ -826,7 +890,7 @@ class _Scan:
         i = 1 if skip_first else 0
         while True:
             cand = _CANDIDATE.search(self.buf, i)
-            key = _MESSAGES_KEY.search(self.buf, i)
+            key = _LIST_KEY.search(self.buf, i)
             if key is not None and (cand is None or key.start() < cand.start()):
                 return "list", self.base + key.start()
             if cand is not None:
@@ -847,13 +911,32 @@ class _Scan:
         the first from which the file parses cleanly up to the next message list."""
         stop = key - self.base
         opened = _MESSAGES_KEY.match(self.buf, stop)
-        assert opened is not None
+        if opened is None:  # that list's bracket is damaged too
+            return None
         tail = self.buf[: opened.end()]
         tries = [m.start() for m in re.finditer(rb"\]", tail[:stop])][:_LIST_END_TRIES]
         for j in tries:
             if _parses_to_next_list(self.opening + tail[j:]):
                 return self.base + j
         return None
+
+    def next_chat(self, opening: bytes) -> int | None:
+        """The file offset of the next chat object whose header, read from its ``{``
+        behind ``opening`` (the array of chats), is whole up to its message list."""
+        i = 0
+        while True:
+            key = _MESSAGES_KEY.search(self.buf, i)
+            if key is None:
+                i = self._forget_before(max(i, len(self.buf) - 64))
+                if not self._more():
+                    return None
+                continue
+            lo = max(i, key.start() - _READ_AHEAD)
+            starts = list(_positions(b"{", self.buf, lo, key.start()))[-_LIST_END_TRIES:]
+            for j in reversed(starts):
+                if _opens_chat(opening + self.buf[j : key.end()], self.list_prefix):
+                    return self.base + j
+            i = key.end()
 
     def raw(self, end: int) -> bytes:
         size = min(max(end - self.start, 0), _RAW_CAP)
@@ -942,9 +1025,55 @@ def _fails_first(data: bytes, streamer: _Streamer, error: tuple[str, bytes]) -> 
                 if whole > allowed:
                     return False
     except ijson.JSONError as exc:
-        (reason, after), (want, wanted) = _yajl_error(exc), error
-        # the bytes after the error: as many as the chunk each parser had held
-        return reason == want and (after.startswith(wanted) or wanted.startswith(after))
+        return _same_error(_yajl_error(exc), error)
+    return False
+
+
+def _positions(needle: bytes, data: bytes, lo: int, hi: int) -> Iterator[int]:
+    i = data.find(needle, lo, hi)
+    while i >= 0:
+        yield i
+        i = data.find(needle, i + 1, hi)
+
+
+def _closes_then_fails(data: bytes, streamer: _Streamer, error: tuple[str, bytes]) -> bool:
+    """Whether ijson, put back inside the last message list and reading ``data`` (file
+    bytes from a ``]``), closes that list at once and then meets the same error."""
+    closed = False
+    try:
+        for prefix, event, _ in ijson.parse(io.BytesIO(_opening(streamer.list_prefix) + data)):
+            if prefix == streamer.list_prefix and event == "end_array":
+                closed = True
+            elif not closed and prefix.startswith(streamer.list_prefix + "."):
+                return False  # an element: this ] is not the list's own
+    except ijson.JSONError as exc:
+        return closed and _same_error(_yajl_error(exc), error)
+    return False
+
+
+def _same_error(got: tuple[str, bytes], want: tuple[str, bytes]) -> bool:
+    """The same reason, and the same bytes after the error (as many as each parser's chunk
+    held)."""
+    (reason, after), (wanted_reason, wanted) = got, want
+    return reason == wanted_reason and (after.startswith(wanted) or wanted.startswith(after))
+
+
+def _opens_chat(data: bytes, list_prefix: str) -> bool:
+    """Whether ``data`` (an opening of the array of chats, then file bytes from a ``{``)
+    reads cleanly as one chat's header, with a usable id, up to its message list."""
+    owner = list_prefix[: -len("messages")].rstrip(".")
+    fields: dict[str, Any] = {}
+    try:
+        for prefix, event, value in ijson.parse(io.BytesIO(data)):
+            if prefix == list_prefix and event == "start_array":
+                return _chat(fields) is not None
+            parent, _, key = prefix.rpartition(".")
+            if parent == owner and event in ("string", "number"):
+                fields[key] = value
+            elif prefix == owner and event == "start_map":
+                fields = {}
+    except ijson.JSONError:
+        return False
     return False
 
 
@@ -964,7 +1093,7 @@ def _looks_like_message(obj: Any) -> bool:
     if not isinstance(obj, dict):
         return False
     ident = obj.get("id")
-    typed = isinstance(obj.get("type"), str)
+    typed = isinstance(obj.get("type"), str) and ("date" in obj or "date_unixtime" in obj)
     return isinstance(ident, int) and not isinstance(ident, bool) and typed
 
 
@@ -1006,30 +1135,45 @@ def _opening(list_prefix: str) -> bytes:
 
 def _resumes_at(data: bytes, list_prefix: str, whole: bool) -> bool:
     """Whether ``data`` (an opening, then file bytes from a candidate message on) reads as
-    elements of the list at ``list_prefix``: _SURE_ELEMENTS of them, or some and then the end
-    of ``data`` or more damage, or some and then the list's end and, cleanly, the next message
-    list or (``whole``: the data runs to the end of the file) the end of the file. An object
-    inside an array of a message reads as a few elements, then a list's end followed by the
-    rest of that message, which does not parse."""
+    elements of the list at ``list_prefix``: _SURE_ELEMENTS of them; or some, then the end
+    of ``data`` or more damage; or some, then the list's end as a chat's (the chat object
+    closes right after its list, and what follows is the end of the file, the end of the
+    array of chats, or a next object that does not begin with an "id" as a message does).
+    An object inside an array of a message fails this: after that array, the message's
+    other fields follow, or the next message."""
     item = list_prefix + ".item"
+    owner = list_prefix[: -len("messages")].rstrip(".")
     elements = 0
-    closed = False
+    state = "list"  # -> "closed" (the list) -> "owner" (its chat) -> "next" (an object)
     try:
-        for prefix, event, _ in ijson.parse(io.BytesIO(data)):
-            if closed:
-                if event == "start_array" and prefix.endswith("messages"):
-                    return True
-            elif prefix == list_prefix and event == "end_array":
-                closed = elements > 0
-                if not closed:
+        for prefix, event, value in ijson.parse(io.BytesIO(data)):
+            if state == "list":
+                if prefix == list_prefix and event == "end_array":
+                    state = "closed"
+                    if not elements:
+                        return False
+                elif prefix == item and event in ("end_map", "end_array"):
+                    elements += 1
+                    if elements >= _SURE_ELEMENTS:
+                        return True
+            elif state == "closed":
+                if not (prefix == owner and event == "end_map"):
                     return False
-            elif prefix == item and event in ("end_map", "end_array"):
-                elements += 1
-                if elements >= _SURE_ELEMENTS:
-                    return True
-    except ijson.JSONError:  # the end of data, or more damage further on
-        return elements > 0 and not closed
-    return closed and whole
+                state = "owner"
+            elif state == "owner":
+                if not (prefix == owner and event == "start_map"):
+                    return True  # the array of chats ends
+                state = "next"
+            else:
+                return not (prefix == owner and event == "map_key" and value == "id")
+    except ijson.JSONError:  # the end of ``data``, or more damage further on
+        if state == "list":
+            return elements > 0
+        # damage right after the list, or after its chat in an array of chats, is read on
+        # to (it is that chat's end or the next chat's own); nothing may follow a single
+        # chat's export
+        return state in ("closed", "next") or (state == "owner" and bool(owner))
+    return state != "list"
 
 
 def _parses_to_next_list(data: bytes) -> bool:
