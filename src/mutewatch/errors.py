@@ -5,7 +5,8 @@ process exit code the CLI uses and the HTTP status the web API answers with::
 
     MutewatchError                  exit 1, HTTP 500
      ├── UsageError                 exit 2, HTTP 400   bad option, bad query parameter
-     │    └── NotFoundError         exit 2, HTTP 404   unknown outlet, article, comment, user
+     │    ├── NotFoundError         exit 2, HTTP 404   unknown outlet, article, comment, user
+     │    └── ConflictError         exit 2, HTTP 409   the record changed since it was read
      ├── InputError                 exit 3, HTTP 422   an input file or record cannot be read
      │    └── RegistryError         exit 3, HTTP 422   the outlet registry YAML is invalid
      ├── StoreError                 exit 4, HTTP 503   the store cannot be opened or migrated
@@ -43,6 +44,11 @@ class UsageError(MutewatchError):
 class NotFoundError(UsageError):
     http_status = 404
     code = "not_found"
+
+
+class ConflictError(UsageError):
+    http_status = 409
+    code = "conflict"
 
 
 class InputError(MutewatchError):

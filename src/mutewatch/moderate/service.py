@@ -36,7 +36,14 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from mutewatch.errors import InputError, NotFoundError, StoreBusyError, StoreError, UsageError
+from mutewatch.errors import (
+    ConflictError,
+    InputError,
+    NotFoundError,
+    StoreBusyError,
+    StoreError,
+    UsageError,
+)
 from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import CLAUSES, SEVERITY, Policy, load_policy
@@ -821,13 +828,16 @@ class ModerationService:
         return out
 
     def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
-        """A moderator's action ``{action: approve|reject|edit, text?, note, clause?}``.
+        """A moderator's action ``{action: approve|reject|edit, text?, note, clause?,
+        expected_status?, expected_revision?}``.
 
         ``edit`` stores the new text as a new revision (the original stays) and publishes it;
         ``text`` with approve or reject is refused (it would be dropped without a word).
         Every action is appended to the audit log with the moderator's name, the note (which
         must say something) and the clause it concerns: the one given, else the clause(s)
-        behind the machine's decision on the comment.
+        behind the machine's decision on the comment. ``expected_status`` / ``expected_revision``
+        say what the moderator saw: when another moderator acted since, the action is refused
+        with a ConflictError (HTTP 409) instead of silently overriding theirs.
         """
         comment_id = _check_comment_id(comment_id)
         if not isinstance(record, dict):
@@ -855,10 +865,12 @@ class ModerationService:
                 " be changed",
                 hint=f'send "action": "edit" to change the text, or leave `text` out to {action}',
             )
+        expected = _expected_state(record)
         vector = embedder().embed([text])[0] if text is not None else None
 
         def write(con: Con) -> dict[str, Any]:
             current = _comment(con, comment_id)
+            _check_unchanged(con, current, expected)
             now = _now()
             status = "rejected" if action == "reject" else "published"
             revision = int(current["revision"])
@@ -889,6 +901,50 @@ class ModerationService:
             return _comment(con, comment_id)
 
         return self.access.write(write)
+
+
+def _expected_state(record: dict[str, Any]) -> dict[str, Any]:
+    """The optional ``expected_status`` and ``expected_revision`` of an action, checked."""
+    expected: dict[str, Any] = {}
+    status = record.get("expected_status")
+    if status is not None:
+        if status not in STATUS_OF.values():
+            raise InputError(
+                f"the action field `expected_status` must be one of"
+                f" {', '.join(STATUS_OF.values())}, not {status!r}"[:300],
+                hint="send the status the comment had when you read it, or leave it out",
+            )
+        expected["status"] = status
+    revision = record.get("expected_revision")
+    if revision is not None:
+        if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+            raise InputError(
+                f"the action field `expected_revision` must be a whole number of at least 1,"
+                f" not {revision!r}"[:300],
+                hint="send the revision the comment had when you read it, or leave it out",
+            )
+        expected["revision"] = revision
+    return expected
+
+
+def _check_unchanged(con: Con, current: dict[str, Any], expected: dict[str, Any]) -> None:
+    """ConflictError when the comment is no longer in the state the moderator acted on."""
+    now = {"status": current["status"], "revision": int(current["revision"])}
+    if all(now[k] == v for k, v in expected.items()):
+        return
+    last = con.execute(
+        "SELECT actor, action, logged_at FROM mod_audit WHERE comment_id = ?"
+        " ORDER BY audit_id DESC LIMIT 1",
+        [current["id"]],
+    ).fetchone()
+    by = f" ({last[1]} by {last[0]} at {last[2].isoformat(timespec='seconds')}Z)" if last else ""
+    raise ConflictError(
+        f"comment {current['id']!r} changed since it was read: it is {now['status']} at"
+        f" revision {now['revision']}{by}, not {expected.get('status', now['status'])} at"
+        f" revision {expected.get('revision', now['revision'])}",
+        hint="reload the comment and decide again; leave out expected_status and"
+        " expected_revision to override on purpose",
+    )
 
 
 def _store_comment(

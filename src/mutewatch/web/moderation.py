@@ -6,7 +6,8 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 - ``POST /api/v1/comments`` ``{article_id, author_name, email?, text, parent_id?}`` (any
   signed-in role: the site's comment backend) → 201 ``{id, decision, clauses, reason}``
 - ``GET /api/v1/moderation/queue?limit=&offset=&clause=`` (moderator) → held comments
-- ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note}``
+- ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note,
+  expected_status?, expected_revision?}`` (409 when another moderator acted since)
   (moderator) → the comment's new state
 - ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
 - ``POST /v1alpha1/comments:analyze?key=TOKEN`` and ``POST /v1alpha1/comments:suggestscore``:
@@ -254,7 +255,9 @@ async def get_queue(
 
 @router.post("/api/v1/comments/{comment_id}/actions")
 async def post_action(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
-    """Approve, reject or edit a comment ``{action, text?, note}``; audited with your name."""
+    """Approve, reject or edit a comment ``{action, text?, note, expected_status?,
+    expected_revision?}``; audited with your name. 409 when the comment is no longer in the
+    expected state (another moderator acted since)."""
     record = await _json_body(request, "action")
     result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
     return _json(result)

@@ -159,7 +159,8 @@
   async function act(action) {
     const item = items[current];
     if (!item) return;
-    const body = { action, note: "" };
+    // what this moderator saw: if another moderator acted since, the server refuses (409)
+    const body = { action, note: "", expected_status: item.status, expected_revision: item.revision };
     if (action === "edit") {
       const text = window.prompt("Edited text (the original is kept as a revision):", item.text);
       if (text === null) return;
