@@ -12,6 +12,8 @@ import hashlib
 import importlib
 import inspect
 import json
+import logging
+import math
 import shutil
 import threading
 import uuid
@@ -35,6 +37,7 @@ from mutewatch.web.auth import ROLES, User, add_user, disable_user, list_users, 
 from mutewatch.web.auth import require_role as _require_role
 
 router = APIRouter(prefix="/api/v1")
+log = logging.getLogger(__name__)
 
 VIEW = _require_role("viewer", "analyst")
 READ = _require_role("analyst")
@@ -219,7 +222,19 @@ def options_from_query(name: str, query: Any) -> dict[str, Any]:
         ctx = command.make_context(name, argv)
     except click.ClickException as exc:
         raise UsageError(f"bad query parameters for {name}: {exc.format_message()}") from exc
-    return {k: v for k, v in ctx.params.items() if k not in API_DENIED}
+    options = {k: v for k, v in ctx.params.items() if k not in API_DENIED}
+    _check_finite(name, options)
+    return options
+
+
+def _check_finite(name: str, options: dict[str, Any]) -> None:
+    """Refuse ``nan``, ``inf`` and numbers too large to compute with (click takes them)."""
+    for key, value in options.items():
+        if isinstance(value, float) and not (math.isfinite(value) and abs(value) < 1e12):
+            raise UsageError(
+                f"bad query parameters for {name}: {key}={value!r} is not a usable number",
+                hint="give a finite number, e.g. min_hours=12",
+            )
 
 
 class _MultiDict(dict[str, Any]):
@@ -233,12 +248,22 @@ class _MultiDict(dict[str, Any]):
         return self.getlist(key)[-1]
 
 
+# the values a flag takes in a query; anything else is refused (not read as false)
+FLAG_WORDS = {"": True, "1": True, "true": True, "yes": True, "on": True,
+              "0": False, "false": False, "no": False, "off": False}  # fmt: skip
+
+
 def _as_argv(option: click.Option, values: list[str]) -> list[str]:
     """The command-line words for one query parameter."""
     long = max(option.opts, key=len)
     if option.is_flag and not option.multiple:
-        on = values[-1].lower() in ("1", "true", "yes", "on", "")
-        if on:
+        word = values[-1].strip().lower()
+        if word not in FLAG_WORDS:
+            raise UsageError(
+                f"{option.name}={values[-1]!r} is not true or false",
+                hint=f"write {option.name}=true or {option.name}=false",
+            )
+        if FLAG_WORDS[word]:
             return [long]
         return [max(option.secondary_opts, key=len)] if option.secondary_opts else []
     words: list[str] = []
@@ -290,8 +315,13 @@ def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> 
         )
     except MutewatchError:
         raise
-    except TypeError as exc:
-        raise UsageError(f"bad options for {name}: {exc}") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        # the options passed the CLI's own parsing; the library refused their values
+        log.warning("measurement %s refused options %r", name, options, exc_info=True)
+        raise UsageError(
+            f"bad options for {name}: {type(exc).__name__}: {exc}",
+            hint="check the values against `mutewatch " + name.replace("_", " ") + " --help`",
+        ) from exc
 
 
 def _measurement_endpoint(path: str, name: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from mutewatch.errors import NotFoundError, UsageError
 from mutewatch.store import Store
 
+MAX_OFFSET = 10**9
 URL_RE = re.compile(r"\b((?:https?|ftp|tg)://[^\s<>\"']+|www\.[^\s<>\"']+)", re.IGNORECASE)
 
 
@@ -138,6 +139,8 @@ def search_posts(
         raise UsageError(f"limit={limit} is out of range", hint="use 1..500")
     if offset < 0:
         raise UsageError(f"offset={offset} is negative", hint="use 0 or more")
+    if offset > MAX_OFFSET:  # DuckDB's OFFSET is a 64-bit integer: a larger one failed there
+        raise UsageError(f"offset={offset} is past any archive", hint=f"use 0..{MAX_OFFSET}")
     where: list[str] = ["TRUE"]
     params: list[Any] = []
     if q:
