@@ -60,3 +60,16 @@ async def test_flag_words_still_work(client: httpx.AsyncClient, env: Env) -> Non
     off = (await client.get("/api/v1/output?of=all&include_forwards=false", headers=h)).json()
     bare = (await client.get("/api/v1/output?of=all&include_forwards", headers=h)).json()
     assert on["total"] == bare["total"] > off["total"]
+
+
+async def test_a_time_with_an_offset_is_converted_to_utc(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    # the hostile post is at 2024-01-06 09:00 UTC; 11:00+02:00 is that instant, 12:00+02:00 after
+    h = bearer(env, "analyst")
+    at = await client.get("/api/v1/posts?q=Test item&since=2024-01-06T11:00:00%2B02:00", headers=h)
+    after = await client.get(
+        "/api/v1/posts?q=Test item&since=2024-01-06T12:00:00%2B02:00", headers=h
+    )
+    assert at.json()["total"] == 1, at.text[:300]
+    assert after.json()["total"] == 0, after.text[:300]

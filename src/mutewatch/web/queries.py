@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -121,6 +121,8 @@ def parse_time(value: str | None, name: str) -> datetime | None:
         raise UsageError(
             f"{name}={value!r} is not a date", hint="use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
         ) from exc
+    if parsed.tzinfo is not None:  # 09:00+05:00 is 04:00 UTC, not 09:00
+        parsed = parsed.astimezone(UTC)
     return parsed.replace(tzinfo=None)
 
 
