@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+
 import httpx
 import pytest
-from webfactory import Env, bearer
+from webfactory import Env, bearer, make_env
+
+from mutewatch.store import Store
 
 pytestmark = pytest.mark.anyio
 
@@ -73,3 +79,115 @@ async def test_a_time_with_an_offset_is_converted_to_utc(
     )
     assert at.json()["total"] == 1, at.text[:300]
     assert after.json()["total"] == 0, after.text[:300]
+
+
+# -- attacker-controlled outlet and account names ------------------------------------------
+LINKED = 'Outlet B <a href="https://example.org/x">lnk</a> <b>bold</b>'
+BREAKOUT = "Outlet A </script><script>window.__pwned = 3</script>"
+SUPPORTER = (
+    'Supporter <img src=x onerror="window.__pwned = 4"> <a href="https://example.org/s">s</a>'
+)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Env:
+    """The web test store with markup in official and supporter names."""
+    env = make_env(tmp_path_factory.mktemp("hostile"))
+    with Store.open(env.path) as store:
+        for outlet_id, account_id, name in ((1, "1001", BREAKOUT), (2, "1002", LINKED),
+                                            (4, "2001", SUPPORTER)):  # fmt: skip
+            store.con.execute("UPDATE outlets SET name = ? WHERE outlet_id = ?", [name, outlet_id])
+            store.con.execute(
+                "UPDATE accounts SET name = ? WHERE account_id = ?", [name, account_id]
+            )
+            store.con.execute(
+                "UPDATE account_names SET name = ? WHERE account_id = ? "
+                "AND name <> 'Old Supporter Name'",
+                [name, account_id],
+            )
+        store.con.execute(
+            "UPDATE posts SET forwarded_from = ? WHERE forwarded_from = 'Outlet A'", [BREAKOUT]
+        )
+    return env
+
+
+@pytest.fixture(scope="module")
+def hostile_app(hostile: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from mutewatch.web.app import create_app
+
+    application = create_app(
+        hostile.path, cache_dir=tmp_path_factory.mktemp("hcache"), refresh_interval=0.2,
+        linger=0.05, pseudonym_key="test-key", moderation=False,
+    )  # fmt: skip
+    yield application
+    application.state.gateway.stop()
+
+
+@pytest.fixture
+async def hclient(hostile_app: object) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=hostile_app, raise_app_exceptions=False)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def hostile_report(hostile: Env, tmp_path_factory: pytest.TempPathFactory) -> str:
+    from mutewatch.show.report import ReportOptions, write_report
+
+    out = tmp_path_factory.mktemp("hreport") / "report.html"
+    options = ReportOptions.from_strings(
+        baseline="2024-01-01..2024-03-31", period="2024-05-01..2024-05-31"
+    )
+    return write_report(hostile.path, out, options).html.read_text(encoding="utf-8")
+
+
+def _unescape_js(text: str) -> str:
+    """Undo JSON's escapes of < > & / and quotes, to see the strings plotly.js receives."""
+    for escaped, char in (("\\u003c", "<"), ("\\u003e", ">"), ("\\u0026", "&"),
+                          ("\\u002f", "/"), ('\\"', '"'), ("\\/", "/")):  # fmt: skip
+        text = text.replace(escaped, char)
+    return text
+
+
+def test_report_chart_labels_are_text_not_links(hostile_report: str) -> None:
+    seen = _unescape_js(hostile_report)
+    assert '<a href="https://example.org/x">' not in seen
+    assert "<b>bold</b>" not in seen
+    assert '&lt;a href="https://example.org/x"&gt;lnk&lt;/a&gt; &lt;b&gt;bold&lt;/b&gt;' in seen
+
+
+def test_report_names_cannot_leave_the_inline_script(hostile_report: str) -> None:
+    assert "window.__pwned = 3</script>" not in hostile_report
+    assert hostile_report.count("<script") == hostile_report.count("</script>")
+    assert "Outlet A &lt;/script&gt;&lt;script&gt;window.__pwned = 3" in hostile_report
+
+
+def _figures(page: str) -> dict[str, str]:
+    return {
+        m.group(1): json.dumps(json.loads(m.group(2)))
+        for m in re.finditer(
+            r'<script type="application/json" id="fig-([a-z_]+)">(.*?)</script>', page, re.S
+        )
+    }
+
+
+async def test_dashboard_chart_labels_are_text_not_links(
+    hclient: httpx.AsyncClient, hostile: Env
+) -> None:
+    r = await hclient.get("/", headers=bearer(hostile, "analyst"))
+    assert r.status_code == 200, r.text[:300]
+    figures = _figures(r.text)
+    assert figures, "no figure JSON in the dashboard"
+    labels = json.dumps(list(figures.values()))
+    assert "<a href" not in labels and "<b>" not in labels
+    assert "&lt;a href" in labels
+
+
+async def test_viewer_dashboard_has_no_supporter_name_in_any_form(
+    hclient: httpx.AsyncClient, hostile: Env
+) -> None:
+    for path in ("/", "/?outlet_id=4", "/outlets/4"):
+        r = await hclient.get(path, headers=bearer(hostile, "viewer"))
+        assert r.status_code == 200, (path, r.text[:300])
+        for form in ("Supporter <img", "Supporter &lt;img", "Supporter \\u003cimg", "2001"):
+            assert form not in r.text, (path, form)

@@ -100,6 +100,34 @@ TITLES = {
 }
 
 
+# keys whose strings are our own plotly formatting (``<br>``, ``<extra>``), not data
+_OWN_MARKUP = frozenset({"hovertemplate", "texttemplate", "template"})
+
+
+def plain_text(figure: dict[str, Any]) -> dict[str, Any]:
+    """A figure (as JSON) whose strings plotly.js shows as text, never as markup.
+
+    plotly.js reads a subset of HTML in every label (legend, axis categories, hover):
+    an outlet named ``<a href="https://...">x</a>`` drew a clickable external link, ``<b>``
+    bold. ``&``, ``<`` and ``>`` become entities, which plotly decodes back to the same
+    characters on screen. Apply it after pseudonymising (which matches whole names).
+    """
+
+    def walk(value: Any, key: str = "") -> Any:
+        if key in _OWN_MARKUP:
+            return value
+        if isinstance(value, str):
+            return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    result: dict[str, Any] = walk(figure)
+    return result
+
+
 def choose_bucket(store: Store, filters: Filters) -> str:
     """day, week or month from the span of the filtered posts."""
     where, params = filters.where()

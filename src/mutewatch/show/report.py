@@ -122,10 +122,15 @@ def load_findings(store_path: Path, options: ReportOptions) -> dict[str, Any]:
         return {"findings": [], "skipped": [{"kind": "all", "reason": str(exc)}], "parameters": {}}
 
 
+def _as_text(fig: go.Figure) -> dict[str, Any]:
+    """The figure with every label shown as text (see ``charts.plain_text``)."""
+    return charts.plain_text(json.loads(fig.to_json()))
+
+
 def _figure_div(fig: go.Figure, name: str) -> str:
     return str(
         pio.to_html(
-            fig,
+            _as_text(fig),
             full_html=False,
             include_plotlyjs=False,
             div_id=f"chart-{name}",
@@ -309,8 +314,9 @@ def write_pngs(figures: dict[str, go.Figure], png_dir: Path) -> list[Path]:
     paths = [png_dir / f"{name}.png" for name in names]
     try:
         pio.write_images(
-            [figures[n] for n in names], [str(p) for p in paths], format="png", width=1100
-        )
+            [_as_text(figures[n]) for n in names], [str(p) for p in paths], format="png",
+            width=1100,
+        )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - kaleido/Chromium failures become one clear error
         raise UsageError(
             f"could not write PNGs to {png_dir}: {exc}",

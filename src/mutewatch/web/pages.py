@@ -75,7 +75,7 @@ def figure_json(fig: Any, pseudo: Any | None) -> str:
     data = json.loads(fig.to_json())
     if pseudo is not None:
         data = pseudo.apply(data)
-    text = json.dumps(data, separators=(",", ":"))
+    text = json.dumps(charts.plain_text(data), separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -193,7 +193,8 @@ def dashboard(
     outlets = shown(request, user, cached(request, "outlets", (), queries.outlets))["outlets"]
     status = status_of(request)
     figures = [
-        (name, charts.TITLES[name], _safe_json(fig)) for name, fig in payload["figures"].items()
+        (name, charts.TITLES[name], _safe_json(charts.plain_text(fig)))
+        for name, fig in payload["figures"].items()
     ]
     return render(
         request, "dashboard.html", figures=figures, tables=payload["tables"],
@@ -229,7 +230,7 @@ def outlet_page(request: Request, outlet_id: int, user: Annotated[User, Depends(
     }
     return render(
         request, "outlet.html", detail=detail, silences=silences,
-        timeline=_safe_json(timeline),
+        timeline=_safe_json(charts.plain_text(timeline)),
     )  # fmt: skip
 
 
