@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -191,3 +194,26 @@ async def test_viewer_dashboard_has_no_supporter_name_in_any_form(
         assert r.status_code == 200, (path, r.text[:300])
         for form in ("Supporter <img", "Supporter &lt;img", "Supporter \\u003cimg", "2001"):
             assert form not in r.text, (path, form)
+
+
+FIRST_REQUEST = """
+import sys
+from pathlib import Path
+from fastapi.testclient import TestClient
+from mutewatch.web.app import create_app
+app = create_app(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]), moderation=False)
+client = TestClient(app, raise_server_exceptions=False)
+r = client.get("/", headers={"Authorization": "Bearer " + sys.argv[3]})
+print(r.status_code, r.text[:200].replace("\\n", " "))
+app.state.gateway.stop()
+"""
+
+
+def test_the_first_dashboard_request_after_start_is_served(env: Env, tmp_path: Path) -> None:
+    # a fresh process: the start-up warm-up thread imports pandas (through the measurement
+    # library) while the first request draws charts; plotly saw a half-imported pandas (500)
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_REQUEST, str(env.path), str(tmp_path), env.tokens["viewer"]],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.stdout.startswith("200"), done.stdout + done.stderr[-2000:]

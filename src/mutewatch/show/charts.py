@@ -17,6 +17,8 @@ Definitions (also listed in the report's methods appendix, ``DEFINITIONS``):
 
 from __future__ import annotations
 
+import importlib
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -409,8 +411,20 @@ def coverage(store: Store) -> tuple[go.Figure, list[dict[str, Any]]]:
     return _layout(fig, TITLES["coverage"], height=max(300, 60 + 24 * len(with_window))), rows
 
 
+def _settle_pandas() -> None:
+    """Wait for an import of pandas another thread has begun (the server's warm-up).
+
+    plotly looks pandas up in ``sys.modules`` without importing it, so while another
+    thread was importing it plotly met a half-initialised module and failed (an HTTP 500
+    on the first dashboard request after start). ``import_module`` waits for the import.
+    """
+    if "pandas" in sys.modules:
+        importlib.import_module("pandas")
+
+
 def build(store: Store, filters: Filters | None = None) -> ChartSet:
     """Every figure and table for these filters."""
+    _settle_pandas()
     f = filters or Filters()
     bucket = choose_bucket(store, f)
     out = ChartSet(bucket=bucket)
