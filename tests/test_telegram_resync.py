@@ -135,6 +135,18 @@ def test_two_damaged_spots_are_two_quarantined_records(tmp_path: Path) -> None:
     _adds_up(report)
 
 
+def test_a_second_error_in_bytes_read_ahead_by_the_first_resync(tmp_path: Path) -> None:
+    """After a resync, the bytes it read ahead (a megabyte) are handed to ijson first; a
+    second error among them is traced in them too, so none of them is skipped."""
+    data = _minified(tmp_path / "chat" / "result.json", _chat(CHAT_A, "Alpha", range(1, 3001)))
+    path = _write(tmp_path / "chat" / "result.json", _break_inside(_break_inside(data, 1500), 10))
+    assert len(data) > 300 * 1024 * 2  # the second error lies beyond ijson's first chunk
+    report, posts, q = _ingest(path, tmp_path / "s.duckdb")
+    assert _ids(posts) == [i for i in range(1, 3001) if i not in (10, 1500)]
+    assert sorted(r["raw"][:10] for r in q) == ['{"id":10,"', '{"id":1500']
+    _adds_up(report)
+
+
 @pytest.mark.parametrize(
     ("bad", "then"),
     [(1, "reading went on at the next whole message"), (10, "the file ends inside this")],

@@ -627,7 +627,13 @@ class _Tap:
         return data
 
     def window(self) -> bytes:
+        """The kept file bytes, from ``kept_from`` to ``offset``."""
         return b"".join(self.kept)
+
+    def following(self) -> bytes:
+        """The kept file bytes and, after them, those read ahead and not yet handed out:
+        what the file holds from ``kept_from`` up to where its reading stands."""
+        return self.window() + self.ahead[self.used :]
 
 
 class _Streamer:
@@ -645,9 +651,9 @@ class _Streamer:
         self.carry: Chat | None = None  # the chat a restarted walk resumes inside
         self.list_prefix = ""  # the ijson prefix of the current message list
         self.seen_list = False
-        # where the last thing read ends: ("list"|"message"|"exact", first, last, message id
-        # or, for a bare value, its JSON); "list"/"message" ended inside the file bytes
-        # [first, last), "exact" at byte first
+        # where the last thing found by its bytes ends: ("list"|"message"|"exact", first,
+        # last, message id); "list"/"message" ended inside the file bytes [first, last),
+        # "exact" (a restart) at byte first
         self.anchor: tuple[str, int, int, int | None] = ("exact", 0, 0, None)
         self.loose = 0  # elements read since the anchor (bare values, objects without an id)
         self.restarted_at = -1
@@ -721,7 +727,8 @@ class _Streamer:
             return (yield from self._between_lists(tap, error))
         window = tap.window()
         start = max(self._damage_start(window, tap.kept_from, error), tap.kept_from)
-        scan = _Scan(self.fh, window[start - tap.kept_from :], start, self.list_prefix)
+        following = tap.following()[start - tap.kept_from :]
+        scan = _Scan(self.fh, following, start, self.list_prefix)
         kind, resume = scan.find(skip_first=start == self.restarted_at)
         chats = self._chats_opening()
         if kind == "list":
@@ -813,7 +820,7 @@ class _Streamer:
                 hint="re-export the chat, or repair the JSON there; nothing of this file was read",
             )
         window = tap.window()
-        start = self._next_chat(window, tap.kept_from, error)
+        start = self._next_chat(tap, error)
         if start is not None:
             scan, resume, opening = start
             yield self._quarantine(
@@ -839,21 +846,21 @@ class _Streamer:
             return None
         return _opening(owner[: -len("item")].rstrip("."))
 
-    def _next_chat(
-        self, window: bytes, base: int, error: tuple[str, bytes]
-    ) -> tuple[_Scan, int, bytes] | None:
+    def _next_chat(self, tap: _Tap, error: tuple[str, bytes]) -> tuple[_Scan, int, bytes] | None:
         """After the last list's ``]`` (the one from which ijson meets the same error), the
         next chat of the same array whose header reads whole: the scan from that ``]``, the
         chat's file offset and the opening that puts ijson back in the array of chats."""
         opening = self._chats_opening()
         if opening is None:
             return None
+        window, base = tap.window(), tap.kept_from
         lo, hi = (max(c - base, 0) for c in self.closed)
         ends = _positions(b"]", window, lo, hi)
         end = next((j for j in ends if _closes_then_fails(window[j:], self, error)), None)
         if end is None:
             return None
-        scan = _Scan(self.fh, window[end + 1 :], base + end + 1, self.list_prefix)
+        following = tap.following()[end + 1 :]
+        scan = _Scan(self.fh, following, base + end + 1, self.list_prefix)
         found = scan.next_chat(opening)
         return (scan, found, opening) if found is not None else None
 
@@ -950,10 +957,9 @@ class _Scan:
 
     def _message_at(self, j: int) -> bool | None:
         """Whether an object starting at buf[j] is a whole message of the list (None: read
-        more to tell): it decodes whole, looks like a message, is no field's value (after
-        ``:``), and ijson, put back inside the list there, reads it and then the next
-        element, or the list's end and cleanly on to the next list or the end of the file.
-        (A nested object in an array of a message fails the last test.)"""
+        more to tell): it is no field's value (after ``:``), decodes whole, looks like a
+        message (an int id, a type, a date) and reads on as elements of the list
+        (``_resumes_at``)."""
         before = self.buf[max(j - 256, 0) : j].rstrip(_SPACE)
         if before.endswith(b":"):
             return False
@@ -969,9 +975,7 @@ class _Scan:
             return False
         if not _looks_like_message(obj):
             return False
-        ahead = self.buf[j : j + _READ_AHEAD]
-        whole = self.eof and j + _READ_AHEAD >= len(self.buf)
-        return _resumes_at(self.opening + ahead, self.list_prefix, whole)
+        return _resumes_at(self.opening + self.buf[j : j + _READ_AHEAD], self.list_prefix)
 
     def _forget_before(self, i: int) -> int:
         """Drop the bytes before buf[i] (once they are many); the new index of buf[i]."""
@@ -1133,7 +1137,7 @@ def _opening(list_prefix: str) -> bytes:
     return b"".join(parts) + b"["
 
 
-def _resumes_at(data: bytes, list_prefix: str, whole: bool) -> bool:
+def _resumes_at(data: bytes, list_prefix: str) -> bool:
     """Whether ``data`` (an opening, then file bytes from a candidate message on) reads as
     elements of the list at ``list_prefix``: _SURE_ELEMENTS of them; or some, then the end
     of ``data`` or more damage; or some, then the list's end as a chat's (the chat object
