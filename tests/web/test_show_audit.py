@@ -217,3 +217,47 @@ def test_the_first_dashboard_request_after_start_is_served(env: Env, tmp_path: P
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.stdout.startswith("200"), done.stdout + done.stderr[-2000:]
+
+
+# -- every endpoint the issue names returns what the CLI's --json prints -------------------
+MIRRORED = [
+    ("/api/v1/status", ["status"]),
+    ("/api/v1/outlets", ["outlets", "list"]),
+    ("/api/v1/trend?every=week&window=14", ["trend", "--every", "week", "--window", "14"]),
+    ("/api/v1/platforms?top=2&of=all", ["platforms", "--top", "2", "--of", "all"]),
+    ("/api/v1/supporters?every=week", ["supporters", "--every", "week"]),
+    ("/api/v1/findings?baseline=2024-01-01..2024-03-31&period=2024-05-01..2024-05-31",
+     ["findings", "--baseline", "2024-01-01..2024-03-31", "--period", "2024-05-01..2024-05-31"]),
+    ("/api/v1/silences?scope=outlet&min_hours=24&no_coordinated=true",
+     ["silences", "--scope", "outlet", "--min-hours", "24", "--no-coordinated"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "argv"), MIRRORED)
+async def test_every_named_endpoint_returns_the_cli_json(
+    client: httpx.AsyncClient, env: Env, path: str, argv: list[str]
+) -> None:
+    from click.testing import CliRunner
+
+    from mutewatch.cli import main
+
+    r = await client.get(path, headers=bearer(env, "analyst"))
+    cli = CliRunner().invoke(main, ["--store", str(env.path), *argv, "--json"])
+    assert cli.exit_code == 0, cli.output
+    assert r.status_code == 200, r.text[:300]
+    expected, got = json.loads(cli.output), r.json()
+    if "store" in expected:  # the CLI echoes the path it was given; the server its file name
+        assert got.pop("store") == Path(expected.pop("store")).name
+    assert got == expected
+
+
+async def test_viewer_gets_supporter_account_ids_pseudonymised_in_outlet_list(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    viewer = (await client.get("/api/v1/outlets", headers=bearer(env, "viewer"))).json()
+    analyst = (await client.get("/api/v1/outlets", headers=bearer(env, "analyst"))).json()
+    ids = [i for o in analyst["outlets"] for i in o["account_ids"]]
+    assert "telegram:2001" in ids and "telegram:1001" in ids
+    text = json.dumps(viewer)
+    assert "2001" not in text and "2002" not in text and "Supporter Channel" not in text
+    assert "telegram:1001" in text  # official accounts stay named

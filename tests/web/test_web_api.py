@@ -72,8 +72,8 @@ async def test_search_escapes_like_wildcards(client: httpx.AsyncClient, env: Env
 async def test_viewer_sees_supporters_pseudonymised(client: httpx.AsyncClient, env: Env) -> None:
     viewer = (await client.get("/api/v1/outlets", headers=bearer(env, "viewer"))).json()
     analyst = (await client.get("/api/v1/outlets", headers=bearer(env, "analyst"))).json()
-    vnames = {o["name"] for o in viewer["outlets"]}
-    anames = {o["name"] for o in analyst["outlets"]}
+    vnames = {o["outlet"] for o in viewer["outlets"]}
+    anames = {o["outlet"] for o in analyst["outlets"]}
     assert "Supporter Channel One" in anames
     assert "Supporter Channel One" not in vnames
     assert {"Outlet A", "Outlet B", "Outlet C"} <= vnames

@@ -371,8 +371,9 @@ def _status_computer(request: Request) -> Callable[[Store], dict[str, Any]]:
 
 @router.get("/outlets", tags=["measurements"])
 def get_outlets(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
-    """Every outlet: official or supporter, registered, accounts, posts, first and last post."""
-    return json_cached(request, user, "outlets", (), queries.outlets)
+    """Every outlet, as `mutewatch outlets list --json` prints it: official or supporter,
+    registered, its accounts (``platform:account_id``), posts, first and last post."""
+    return json_cached(request, user, "outlet_list", (), queries.outlet_list)
 
 
 for _path, _name in MEASUREMENTS.items():

@@ -388,6 +388,7 @@ def supporter_identifiers(store: Store) -> set[str]:
             WHERE coalesce(o.official, FALSE) = FALSE
         )
         SELECT account_id FROM sup
+        UNION SELECT platform || ':' || account_id FROM sup  -- as `outlets list` names them
         UNION SELECT name FROM sup WHERE name IS NOT NULL
         UNION SELECT n.name FROM account_names n JOIN sup USING (platform, account_id)
         UNION SELECT name FROM outlets WHERE NOT official AND NOT registered
@@ -399,7 +400,9 @@ def supporter_identifiers(store: Store) -> set[str]:
             "SELECT name FROM outlets WHERE official UNION "
             "SELECT a.name FROM accounts a JOIN outlets o USING (outlet_id) "
             "WHERE o.official AND a.name IS NOT NULL UNION "
-            "SELECT account_id FROM accounts a JOIN outlets o USING (outlet_id) WHERE o.official"
+            "SELECT account_id FROM accounts a JOIN outlets o USING (outlet_id) WHERE o.official "
+            "UNION SELECT a.platform || ':' || a.account_id FROM accounts a "
+            "JOIN outlets o USING (outlet_id) WHERE o.official"
         ).fetchall()
     }
     return {str(r[0]) for r in rows if r[0] is not None and str(r[0]) not in official}

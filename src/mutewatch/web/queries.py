@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from mutewatch.errors import NotFoundError, UsageError
-from mutewatch.store import Store
+from mutewatch.store import Store, iso_utc
 
 MAX_OFFSET = 10**9
 URL_RE = re.compile(r"\b((?:https?|ftp|tg)://[^\s<>\"']+|www\.[^\s<>\"']+)", re.IGNORECASE)
@@ -82,6 +82,16 @@ def outlets(store: Store) -> dict[str, Any]:
         GROUP BY ALL ORDER BY o.official DESC, posts DESC, o.name
         """
     )
+    return {"outlets": jsonable(rows)}
+
+
+def outlet_list(store: Store) -> dict[str, Any]:
+    """Every outlet as ``mutewatch outlets list --json`` prints it (the same library call)."""
+    from mutewatch.outlets import list_outlets
+
+    rows = list_outlets(store)
+    for row in rows:
+        row["first"], row["last"] = iso_utc(row["first"]), iso_utc(row["last"])
     return {"outlets": jsonable(rows)}
 
 
