@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -261,3 +264,91 @@ async def test_viewer_gets_supporter_account_ids_pseudonymised_in_outlet_list(
     text = json.dumps(viewer)
     assert "2001" not in text and "2002" not in text and "Supporter Channel" not in text
     assert "telegram:1001" in text  # official accounts stay named
+
+
+# -- uploads: refused at once when they cannot be ingested; quarantine counts reported -----
+def _export(messages: list[dict[str, object]]) -> bytes:
+    return json.dumps(
+        {"name": "Upload Channel", "type": "public_channel", "id": 777, "messages": messages}
+    ).encode()
+
+
+GOOD = {"id": 1, "type": "message", "date": "2024-07-01T10:00:00",
+        "date_unixtime": "1719828000", "text": "placeholder upload"}  # fmt: skip
+BROKEN = {"id": 2, "type": "message", "date": "not a date", "text": "placeholder broken"}
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def upload_env(tmp_path_factory: pytest.TempPathFactory) -> Env:
+    return make_env(tmp_path_factory.mktemp("uploads"))
+
+
+@pytest.fixture
+async def uclient(
+    upload_env: Env, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[httpx.AsyncClient]:
+    from mutewatch.web.app import create_app
+
+    app = create_app(
+        upload_env.path, cache_dir=tmp_path_factory.mktemp("ucache"), refresh_interval=0.2,
+        linger=0.05, pseudonym_key="test-key", moderation=False,
+    )  # fmt: skip
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c
+    finally:
+        app.state.gateway.stop()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("bad.zip", b"PK\x03\x04 not really a zip", "bad.zip is not a zip archive"),
+        ("notes.zip", _zip({"readme.txt": b"placeholder"}), "holds nothing"),
+        ("tool.exe", b"MZ placeholder", "cannot tell the format"),
+        ("result.json", b'{"not": "an export"}', "result.json"),
+    ],
+)
+async def test_an_upload_that_cannot_be_ingested_is_refused_at_once(
+    uclient: httpx.AsyncClient, upload_env: Env, name: str, data: bytes, says: str
+) -> None:
+    h = bearer(upload_env, "admin")
+    r = await uclient.post("/api/v1/ingest", files={"file": (name, data)}, headers=h)
+    assert 400 <= r.status_code < 500, r.text[:300]
+    error = _one_error_shape(r)
+    assert says in error["message"]
+    assert "/uploads/" not in error["message"]  # no server path
+    for _ in range(50):
+        audit = (await uclient.get("/api/v1/audit?limit=20", headers=h)).json()["entries"]
+        if any(e["action"] == "ingest.rejected" and e["target"] == name for e in audit):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        pytest.fail(f"no ingest.rejected audit entry for {name}")
+
+
+async def test_an_upload_with_a_broken_record_reports_it_quarantined(
+    uclient: httpx.AsyncClient, upload_env: Env
+) -> None:
+    h = bearer(upload_env, "admin")
+    archive = _zip({"export/result.json": _export([GOOD, BROKEN])})
+    r = await uclient.post("/api/v1/ingest", files={"file": ("ok.zip", archive)}, headers=h)
+    assert r.status_code == 202, r.text[:300]
+    job = r.json()
+    for _ in range(300):
+        job = (await uclient.get(f"/api/v1/ingest/{job['id']}", headers=h)).json()
+        if job["state"] in ("done", "failed"):
+            break
+        await asyncio.sleep(0.1)
+    assert job["state"] == "done", job
+    assert job["report"]["new"] == 1 and job["report"]["quarantined"] == 1, job["report"]
+    assert job["report"]["files"][0]["path"] == "export/result.json"

@@ -28,6 +28,7 @@ import click
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import EngineError, InputError, MutewatchError, NotFoundError, UsageError
 from mutewatch.lazy import load
@@ -480,8 +481,25 @@ async def post_ingest(
 
     Reads keep being served from the snapshot meanwhile. Poll `GET /api/v1/ingest/{job}`.
     """
+    return await accept_upload(request, user, file)
+
+
+async def accept_upload(request: Request, user: User, file: UploadFile) -> dict[str, Any]:
+    """Receive an upload, refuse it now if it cannot be ingested, else queue it (audited)."""
     jobs: IngestJobs = request.app.state.ingest_jobs
     job = await jobs.receive(file)
+    try:
+        await run_in_threadpool(jobs.vet, job["id"])
+    except MutewatchError as exc:
+        request.app.state.auth.audit(
+            "ingest.rejected",
+            actor=user.name,
+            target=job["file"],
+            detail={"job": job["id"], "reason": str(exc)},
+            ip=_ip(request),
+            ok=False,
+        )
+        raise
     request.app.state.auth.audit(
         "ingest.upload",
         actor=user.name,
@@ -540,6 +558,23 @@ class IngestJobs:
         self._jobs[job_id] = job
         return job
 
+    def vet(self, job_id: str) -> None:
+        """Refuse now (a 4xx) an upload the ingest cannot read at all, instead of queuing
+        a job that fails later: a ``.zip`` that is not one, an archive with nothing to
+        ingest in it, a file whose format its name does not tell or that is not that format.
+        A zip is unpacked here; the job then ingests the folder. With a custom ``ingest``
+        (tests) the upload is taken as it is.
+        """
+        job = self._jobs[job_id]
+        path = Path(job["path"])
+        try:
+            if self._ingest is None:
+                job["path"] = str(_readable_upload(path))
+        except MutewatchError as exc:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            del self._jobs[job_id]
+            raise type(exc)(_unplaced(exc.message, path.parent), hint=exc.hint) from exc
+
     def start(self, gateway: Any, job_id: str, auth: Any, actor: str) -> None:
         job = self._jobs[job_id]
 
@@ -551,12 +586,17 @@ class IngestJobs:
 
         def done(fut: Any) -> None:
             exc = fut.exception()
+            where = self.upload_dir / job_id
             if exc is None:
-                job.update(state="done", report=queries.jsonable(_as_dict(fut.result())))
+                report = queries.jsonable(_as_dict(fut.result()))
+                job.update(state="done", report=json.loads(_unplaced(json.dumps(report), where)))
             else:
                 job.update(
                     state="failed",
-                    error={"code": getattr(exc, "code", "internal_error"), "message": str(exc)},
+                    error={
+                        "code": getattr(exc, "code", "internal_error"),
+                        "message": _unplaced(str(exc), where),
+                    },
                 )
             auth.audit(
                 "ingest.finish",
@@ -569,7 +609,7 @@ class IngestJobs:
         future.add_done_callback(done)
 
     def ingest_file(self, store: Store, path: Path) -> Any:
-        if zipfile.is_zipfile(path):
+        if path.is_file() and zipfile.is_zipfile(path):
             path = extract_zip(path, path.parent / "extracted")
         if self._ingest is not None:
             return self._ingest(store, path)
@@ -587,6 +627,35 @@ class IngestJobs:
 
 
 MAX_UNZIPPED_BYTES = 8 * 1024 * 1024 * 1024
+
+
+def _readable_upload(path: Path) -> Path:
+    """The path to ingest for an upload (a zip unpacked), or the error why it is unreadable."""
+    ingest = load("mutewatch.ingest")
+    if zipfile.is_zipfile(path):
+        folder = extract_zip(path, path.parent / "extracted")
+        skipped: list[Any] = []
+        if not ingest.discover([folder], "auto", ingest.IngestOptions(), skipped):
+            reasons = "; ".join(
+                f"{Path(s.path).relative_to(folder)}: {s.reason}" for s in skipped[:5]
+            )
+            raise InputError(
+                f"{path.name} holds nothing mutewatch can ingest"
+                + (f" ({reasons})" if reasons else " (it is empty)"),
+                hint=f"upload an archive of {ingest.SUPPORTED}",
+            )
+        return folder
+    if path.suffix.lower() == ".zip":
+        raise InputError(
+            f"{path.name} is not a zip archive", hint="upload the export zipped, or the file itself"
+        )
+    ingest.discover([path], "auto", ingest.IngestOptions())
+    return path
+
+
+def _unplaced(text: str, job_dir: Path) -> str:
+    """A message without the server's upload folder (names are relative to the upload)."""
+    return text.replace(f"{job_dir}/extracted/", "").replace(f"{job_dir}/", "")
 
 
 def extract_zip(archive: Path, target: Path) -> Path:

@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from mutewatch.errors import UsageError
 from mutewatch.show import charts
 from mutewatch.web import queries
-from mutewatch.web.api import ADMIN, READ, VIEW, cached, shown, status_of
+from mutewatch.web.api import ADMIN, READ, VIEW, accept_upload, cached, shown, status_of
 from mutewatch.web.auth import (
     ROLES,
     SESSION_COOKIE,
@@ -306,12 +306,7 @@ async def admin_ingest(
     request: Request, user: Annotated[User, Depends(ADMIN)], file: UploadFile
 ) -> Response:
     """Upload an archive from the dashboard; it is queued for the writer."""
-    jobs = request.app.state.ingest_jobs
-    job = await jobs.receive(file)
-    request.app.state.auth.audit(
-        "ingest.upload", actor=user.name, target=job["file"], detail={"job": job["id"]}
-    )
-    jobs.start(request.app.state.gateway, job["id"], request.app.state.auth, user.name)
+    job = await accept_upload(request, user, file)
     return RedirectResponse(f"/api/v1/ingest/{job['id']}", status_code=303)
 
 
