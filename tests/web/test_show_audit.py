@@ -352,3 +352,37 @@ async def test_an_upload_with_a_broken_record_reports_it_quarantined(
     assert job["state"] == "done", job
     assert job["report"]["new"] == 1 and job["report"]["quarantined"] == 1, job["report"]
     assert job["report"]["files"][0]["path"] == "export/result.json"
+
+
+# -- `users add` beside a process writing to the store -------------------------------------
+HOLD = """
+import sys, time
+from mutewatch.store import Store
+store = Store.open(sys.argv[1])
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+store.close()
+"""
+
+
+def test_users_add_waits_for_another_writer_and_prints_name_role_token(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mutewatch.cli import main
+
+    path = tmp_path / "held.duckdb"
+    Store.open(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), "2"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = CliRunner().invoke(
+            main, ["--store", str(path), "users", "add", "ada", "--role", "viewer", "--json"]
+        )
+    finally:
+        holder.wait(timeout=30)
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert list(printed) == ["name", "role", "token"]
+    assert printed["name"] == "ada" and printed["role"] == "viewer"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mutewatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from mutewatch.store import Store
 
 # web.auth.ROLES, written out so that `mutewatch --help` does not import the web stack
 ROLES = ("viewer", "analyst", "moderator", "admin")
@@ -94,24 +98,38 @@ def users() -> None:
     """
 
 
+WAIT = click.option(
+    "--wait", default=30.0, show_default=True, type=click.FloatRange(min=0),
+    help="Seconds to wait while another process (the server, an ingest) writes to the store.",
+)  # fmt: skip
+
+
+def _open_when_free(store: Path, wait: float) -> Store:
+    """The store opened for writing, waiting up to ``wait`` s for another writer to let go
+    (a running server lets go when it sees a process waiting)."""
+    from mutewatch.store import Store, when_free
+
+    return when_free(Path(store), lambda: Store.open(store), wait, poll=0.2)
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"name", "role", "token"}.')
+@WAIT
 @click.pass_obj
-def users_add(store: Path, name: str, role: str, as_json: bool) -> None:
+def users_add(store: Path, name: str, role: str, as_json: bool, wait: float) -> None:
     """Create a user (or issue a new token to one) and print the token once.
 
     Only the token's SHA-256 is stored: keep the printed token safe.
 
     Example: mutewatch users add ada --role analyst --json
     """
-    from mutewatch.store import Store
     from mutewatch.web.auth import add_user, append_audit
 
     if not name.strip():
         raise UsageError("the user name is empty", hint="pass a NAME, e.g. `users add ada`")
-    with Store.open(store) as opened:
+    with _open_when_free(store, wait) as opened:
         user, token = add_user(opened, name, role)
         append_audit(opened, "user.add", actor="cli", target=user.name, detail={"role": role})
     if as_json:
@@ -123,16 +141,16 @@ def users_add(store: Path, name: str, role: str, as_json: bool) -> None:
 
 @users.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@WAIT
 @click.pass_obj
-def users_list(store: Path, as_json: bool) -> None:
+def users_list(store: Path, as_json: bool, wait: float) -> None:
     """List users, their roles and live tokens (tokens themselves are never stored).
 
     Example: mutewatch users list --json
     """
-    from mutewatch.store import Store
     from mutewatch.web.auth import list_users, migrate_web
 
-    with Store.open(store) as opened:
+    with _open_when_free(store, wait) as opened:
         migrate_web(opened.con)
         rows = list_users(opened)
     if as_json:
@@ -145,16 +163,16 @@ def users_list(store: Path, as_json: bool) -> None:
 
 @users.command("disable")
 @click.argument("name")
+@WAIT
 @click.pass_obj
-def users_disable(store: Path, name: str) -> None:
+def users_disable(store: Path, name: str, wait: float) -> None:
     """Disable a user and revoke its tokens and sessions (recorded in the audit log).
 
     Example: mutewatch users disable ada
     """
-    from mutewatch.store import Store
     from mutewatch.web.auth import append_audit, disable_user, migrate_web
 
-    with Store.open(store) as opened:
+    with _open_when_free(store, wait) as opened:
         migrate_web(opened.con)
         disable_user(opened, name)
         append_audit(opened, "user.disable", actor="cli", target=name)
