@@ -3,8 +3,8 @@
 The streaming reader (the path for minified and re-indented exports) used to stop at the
 first syntax error. Now it quarantines the damaged bytes as one record, naming their byte
 offsets and the parser's error, and goes on at the next whole message of the same list (or
-at the list's end, when the damage reaches the next chat). Every test ingests a real file
-into a real DuckDB store through the public API.
+at the list's end, or at the next chat whose header reads whole, when the damage reaches the
+next chat). Every test ingests a real file into a real DuckDB store through the public API.
 
 A syntax error in the header, before the first message list, is an InputError naming the
 file: without the header no message can be attributed to a chat, so nothing is read.
