@@ -386,3 +386,22 @@ def test_users_add_waits_for_another_writer_and_prints_name_role_token(tmp_path:
     printed = json.loads(result.output)
     assert list(printed) == ["name", "role", "token"]
     assert printed["name"] == "ada" and printed["role"] == "viewer"
+
+
+# -- the session cookie --------------------------------------------------------------------
+async def test_session_cookie_is_secure_over_https(app: object, env: Env) -> None:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
+        r = await c.post("/login", data={"name": "viewer1", "token": env.tokens["viewer"]})
+    assert r.status_code == 303, r.text[:300]
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert "secure" in cookie
+
+
+async def test_session_cookie_over_plain_http_is_not_secure_by_default(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    r = await client.post("/login", data={"name": "viewer1", "token": env.tokens["viewer"]})
+    assert r.status_code == 303
+    assert "secure" not in r.headers["set-cookie"].lower()  # it would never come back

@@ -120,7 +120,7 @@ def login(
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE, session_id, max_age=SESSION_HOURS * 3600, httponly=True,
-        samesite="strict", secure=request.app.state.secure_cookies, path="/",
+        samesite="strict", secure=_secure(request), path="/",
     )  # fmt: skip
     return response
 
@@ -134,6 +134,11 @@ def logout(request: Request, user: Annotated[User, Depends(ANY)]) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _secure(request: Request) -> bool:
+    """Mark the cookie Secure when asked to (behind HTTPS) or when the request came by HTTPS."""
+    return bool(request.app.state.secure_cookies) or request.url.scheme == "https"
 
 
 def _safe_next(target: str) -> str:
