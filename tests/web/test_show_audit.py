@@ -405,3 +405,41 @@ async def test_session_cookie_over_plain_http_is_not_secure_by_default(
     r = await client.post("/login", data={"name": "viewer1", "token": env.tokens["viewer"]})
     assert r.status_code == 303
     assert "secure" not in r.headers["set-cookie"].lower()  # it would never come back
+
+
+# -- the audit log's hash chain can be checked -----------------------------------------------
+def test_audit_chain_shows_an_edited_row_in_the_cli_and_the_api(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from fastapi.testclient import TestClient
+
+    from mutewatch.cli import main
+    from mutewatch.web.app import create_app
+    from mutewatch.web.auth import append_audit
+
+    path = tmp_path / "audited.duckdb"
+    runner = CliRunner()
+    added = runner.invoke(main, ["--store", str(path), "users", "add", "root", "--role", "admin",
+                                 "--json"])  # fmt: skip
+    token = json.loads(added.output)["token"]
+    with Store.open(path) as store:
+        for n in range(3):
+            append_audit(store, "login.failed", actor=f"someone{n}", ok=False)
+    good = runner.invoke(main, ["--store", str(path), "audit", "--json"])
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.output)["chain"] == {
+        "intact": True, "entries": 4, "head": json.loads(good.output)["chain"]["head"],
+        "broken_at": None,
+    }  # fmt: skip
+    with Store.open(path) as store:  # someone with the file edits the second row
+        store.con.execute("UPDATE web_audit SET actor = 'nobody' WHERE id = 2")
+    bad = runner.invoke(main, ["--store", str(path), "audit"])
+    assert bad.exit_code == 1 and "BROKEN at entry 2" in bad.output, bad.output
+    app = create_app(path, cache_dir=tmp_path / "cache", moderation=False)
+    try:
+        client = TestClient(app)
+        r = client.get("/api/v1/audit", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text[:300]
+        assert r.json()["chain"]["intact"] is False
+        assert r.json()["chain"]["broken_at"] == 2
+    finally:
+        app.state.gateway.stop()

@@ -22,6 +22,7 @@ def register(main: click.Group) -> None:
     main.add_command(report)
     main.add_command(serve)
     main.add_command(users)
+    main.add_command(audit)
     try:
         from mutewatch.cli import foundation
     except ImportError:  # the foundation CLI is not there: no demo to hook into
@@ -104,12 +105,12 @@ WAIT = click.option(
 )  # fmt: skip
 
 
-def _open_when_free(store: Path, wait: float) -> Store:
-    """The store opened for writing, waiting up to ``wait`` s for another writer to let go
+def _open_when_free(store: Path, wait: float, *, read_only: bool = False) -> Store:
+    """The store opened, waiting up to ``wait`` s for another writer to let go
     (a running server lets go when it sees a process waiting)."""
     from mutewatch.store import Store, when_free
 
-    return when_free(Path(store), lambda: Store.open(store), wait, poll=0.2)
+    return when_free(Path(store), lambda: Store.open(store, read_only=read_only), wait, poll=0.2)
 
 
 @users.command("add")
@@ -177,3 +178,33 @@ def users_disable(store: Path, name: str, wait: float) -> None:
         disable_user(opened, name)
         append_audit(opened, "user.disable", actor="cli", target=name)
     click.echo(f"user {name} disabled; its tokens and sessions are revoked")
+
+
+@click.command()
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000),
+              help="Newest entries shown.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@WAIT
+@click.pass_obj
+def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
+    """Show the audit log (logins, failed logins, admin actions) and check its hash chain.
+
+    Exits with 1 when a row does not match its hash or the row before it (the log was
+    edited). Note down the printed head hash: rows cut from the end leave no trace.
+
+    Example: mutewatch audit --limit 20
+    """
+    from mutewatch.web.auth import audit_chain, read_audit
+
+    with _open_when_free(store, wait, read_only=True) as opened:
+        chain, entries = audit_chain(opened), read_audit(opened, limit)
+    if as_json:
+        click.echo(json.dumps({"chain": chain, "entries": entries}, default=str))
+    else:
+        for e in entries:
+            ok = "" if e["ok"] else " FAILED"
+            click.echo(f"{e['ts']} {e['action']}{ok} actor={e['actor']} target={e['target']}")
+        state = "intact" if chain["intact"] else f"BROKEN at entry {chain['broken_at']}"
+        click.echo(f"chain of {chain['entries']} entries: {state}; head {chain['head']}")
+    if not chain["intact"]:
+        raise SystemExit(1)

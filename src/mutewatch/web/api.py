@@ -34,7 +34,15 @@ from mutewatch.errors import EngineError, InputError, MutewatchError, NotFoundEr
 from mutewatch.lazy import load
 from mutewatch.store import Store
 from mutewatch.web import queries
-from mutewatch.web.auth import ROLES, User, add_user, disable_user, list_users, read_audit
+from mutewatch.web.auth import (
+    ROLES,
+    User,
+    add_user,
+    audit_chain,
+    disable_user,
+    list_users,
+    read_audit,
+)
 from mutewatch.web.auth import require_role as _require_role
 
 router = APIRouter(prefix="/api/v1")
@@ -457,11 +465,16 @@ def delete_user(request: Request, name: str, user: Annotated[User, Depends(ADMIN
 
 @router.get("/audit", tags=["admin"])
 def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: int = 200) -> Any:
-    """The newest audit entries (logins, failed logins, admin actions)."""
+    """The newest audit entries (logins, failed logins, admin actions) and the state of
+    the log's hash chain (`chain.intact`, `chain.head`, `chain.broken_at`)."""
     if not 1 <= limit <= 5000:
         raise UsageError(f"limit={limit} is out of range", hint="use 1..5000")
     with request.app.state.gateway.reading() as snap:
-        return {"entries": queries.jsonable(read_audit(snap.store(), limit))}
+        store = snap.store()
+        return {
+            "chain": audit_chain(store),
+            "entries": queries.jsonable(read_audit(store, limit)),
+        }
 
 
 @router.get("/me", tags=["admin"])

@@ -282,7 +282,19 @@ def read_audit(store: Store, limit: int = 200) -> list[dict[str, Any]]:
 
 def verify_audit_chain(store: Store) -> bool:
     """True when every audit row's hash matches its content and the previous row."""
-    prev_hash = "0" * 64
+    return bool(audit_chain(store)["intact"])
+
+
+def audit_chain(store: Store) -> dict[str, Any]:
+    """The state of the audit log's hash chain.
+
+    ``intact``; ``entries``; ``head`` (the last row's hash: note it down, since a chain
+    cannot show rows cut from its end); ``broken_at`` (id of the first row whose hash does
+    not match its content or the row before, else None).
+    """
+    prev_hash, count = "0" * 64, 0
+    if not _has_web_tables(store):
+        return {"intact": True, "entries": 0, "head": None, "broken_at": None}
     for row in store.con.execute(
         "SELECT id, ts, actor, action, target, detail, ip, ok, prev_hash, hash "
         "FROM web_audit ORDER BY id"
@@ -291,10 +303,12 @@ def verify_audit_chain(store: Store) -> bool:
         payload = json.dumps(
             [entry_id, at.isoformat(), actor, action, target, detail, ip, ok, prev]
         )
+        count += 1
         if prev != prev_hash or hashlib.sha256(payload.encode()).hexdigest() != digest:
-            return False
+            return {"intact": False, "entries": count, "head": None, "broken_at": entry_id}
         prev_hash = digest
-    return True
+    head = prev_hash if count else None
+    return {"intact": True, "entries": count, "head": head, "broken_at": None}
 
 
 # -- failed-login rate limiting ------------------------------------------------------------
