@@ -443,3 +443,21 @@ def test_audit_chain_shows_an_edited_row_in_the_cli_and_the_api(tmp_path: Path) 
         assert r.json()["chain"]["broken_at"] == 2
     finally:
         app.state.gateway.stop()
+
+
+async def test_a_token_typed_as_the_name_is_not_written_to_the_audit_log(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    # it fails (the name is wrong) and is audited, without the token in clear
+    token = env.tokens["analyst"]
+    r = await client.post("/login", data={"name": token, "token": "mw_whatever"})
+    assert r.status_code == 401
+    h = bearer(env, "admin")
+    for _ in range(50):
+        entries = (await client.get("/api/v1/audit?limit=50", headers=h)).json()["entries"]
+        failed = [e for e in entries if e["action"] == "login.failed"]
+        if failed:
+            break
+        await asyncio.sleep(0.1)
+    assert failed, "no login.failed entry"
+    assert token not in json.dumps(entries)
