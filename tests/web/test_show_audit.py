@@ -461,3 +461,16 @@ async def test_a_token_typed_as_the_name_is_not_written_to_the_audit_log(
         await asyncio.sleep(0.1)
     assert failed, "no login.failed entry"
     assert token not in json.dumps(entries)
+
+
+async def test_a_bad_dashboard_parameter_is_a_page_for_the_browser(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    h = {**bearer(env, "analyst"), "Accept": "text/html"}
+    r = await client.get("/posts?page=abc", headers=h)
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html")
+    assert "page" in r.text
+    api = await client.get("/api/v1/posts?limit=abc", headers=h)  # the API stays JSON
+    assert api.headers["content-type"].startswith("application/json")
+    assert _one_error_shape(api)["code"] == "validation_error"

@@ -230,11 +230,13 @@ def _install_errors(app: FastAPI) -> None:
         return api.error_response(exc.http_status, exc.code, str(exc), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
             for err in exc.errors()
         )
+        if _wants_html(request):  # a dashboard page: a page, not JSON in the browser
+            return pages.error_page(request, 422, problems or "invalid request")
         return api.error_response(422, "validation_error", problems or "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
