@@ -474,3 +474,17 @@ async def test_a_bad_dashboard_parameter_is_a_page_for_the_browser(
     api = await client.get("/api/v1/posts?limit=abc", headers=h)  # the API stays JSON
     assert api.headers["content-type"].startswith("application/json")
     assert _one_error_shape(api)["code"] == "validation_error"
+
+
+async def test_login_brings_the_browser_back_to_the_filtered_page(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    page = "/?since=2024-02-01&outlet_id=2"
+    r = await client.get(page, headers={"Accept": "text/html"})
+    assert r.status_code == 303
+    form = await client.get(r.headers["location"])
+    assert 'value="/?since=2024-02-01&amp;outlet_id=2"' in form.text
+    done = await client.post(
+        "/login", data={"name": "viewer1", "token": env.tokens["viewer"], "next": page}
+    )
+    assert done.status_code == 303 and done.headers["location"] == page

@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -222,7 +223,8 @@ def _install_errors(app: FastAPI) -> None:
     async def mutewatch_error(request: Request, exc: MutewatchError) -> Response:
         if _wants_html(request):
             if isinstance(exc, AuthError) and not isinstance(exc, ForbiddenError):
-                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+                back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
             return pages.error_page(request, exc.http_status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         if exc.http_status == 429:
