@@ -143,6 +143,23 @@ os._exit(9)  # the writer dies without closing anything, like kill -9
 """
 
 
+READER_BUSY = """
+import os, sys, time
+from mutewatch.ingest.parallel import read_in_worker
+
+def produce():
+    yield b"first"
+    time.sleep(120)  # parsing a large block: no send for a long while
+    yield b"second"
+
+stream = read_in_worker(produce, "busy")
+next(stream)
+print(os.getpid(), flush=True)
+time.sleep(0.5)
+os._exit(9)  # the writer dies without closing anything, like kill -9
+"""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split()[2]
@@ -152,9 +169,12 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
-def test_the_reader_process_ends_when_the_writer_is_killed() -> None:
+@pytest.mark.parametrize(
+    "script_text", [READER_ORPHAN, READER_BUSY], ids=["blocked-on-a-full-pipe", "busy-parsing"]
+)
+def test_the_reader_process_ends_when_the_writer_is_killed(script_text: str) -> None:
     script = subprocess.Popen(
-        [sys.executable, "-c", READER_ORPHAN], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script_text], stdout=subprocess.PIPE, text=True
     )
     writer_pid = int(script.stdout.readline()) if script.stdout else 0
     readers = [
@@ -165,7 +185,7 @@ def test_the_reader_process_ends_when_the_writer_is_killed() -> None:
     assert readers, "no reader process was forked"
     try:
         script.wait(timeout=30)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 10
         while any(_alive(pid) for pid in readers) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(_alive(pid) for pid in readers), "the reader outlived its writer"

@@ -15,9 +15,12 @@ in-process everywhere.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -48,7 +51,10 @@ def read_in_worker(produce: Callable[[], Iterator[T]], what: str) -> Generator[T
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     reader = context.Process(
-        target=_serve, args=(produce, sender, receiver), name="mutewatch-reader", daemon=True
+        target=_serve,
+        args=(produce, sender, receiver, os.getpid()),
+        name="mutewatch-reader",
+        daemon=True,
     )
     reader.start()
     sender.close()
@@ -75,8 +81,11 @@ def read_in_worker(produce: Callable[[], Iterator[T]], what: str) -> Generator[T
         reader.join()
 
 
-def _serve(produce: Callable[[], Iterator[Any]], sender: Connection, receiver: Connection) -> None:
+def _serve(
+    produce: Callable[[], Iterator[Any]], sender: Connection, receiver: Connection, writer: int
+) -> None:
     """The reader process: send every item, then "done", or the exception that stopped it."""
+    _die_with(writer)
     # The fork copied the writer's end too; closed here, the pipe breaks when the writer
     # dies (kill -9), so this process stops instead of blocking on a full pipe forever.
     receiver.close()
@@ -93,6 +102,23 @@ def _serve(produce: Callable[[], Iterator[Any]], sender: Connection, receiver: C
             sender.send(("error", InputError(f"{type(exc).__name__}: {exc}")))
     finally:
         sender.close()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(writer: int) -> None:
+    """On Linux, have the kernel kill this reader the moment its writer dies (kill -9
+    included): a broken pipe alone stops it only at its next send, which a reader busy
+    parsing a large block reaches seconds later."""
+    if sys.platform != "linux":
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    except (OSError, AttributeError):  # no prctl: the broken pipe still stops the reader
+        return
+    if os.getppid() != writer:  # the writer died before the signal was asked for
+        os._exit(0)
 
 
 @contextmanager
