@@ -488,3 +488,13 @@ async def test_login_brings_the_browser_back_to_the_filtered_page(
         "/login", data={"name": "viewer1", "token": env.tokens["viewer"], "next": page}
     )
     assert done.status_code == 303 and done.headers["location"] == page
+
+
+def test_the_report_forbids_every_load_from_elsewhere(hostile_report: str) -> None:
+    head = hostile_report[: hostile_report.index("<script")]
+    match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+    assert match, "no Content-Security-Policy in the report's head"
+    policy = {d.split()[0]: d.split()[1:] for d in match.group(1).split("; ")}
+    assert policy["default-src"] == ["'none'"]
+    assert policy["connect-src"] == ["'none'"] and policy["img-src"] == ["data:"]
+    assert "http" not in match.group(1)

@@ -273,6 +273,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     toc = "".join(f"<li><a href='#{sid}'>{html.escape(t)}</a></li>" for sid, t, _ in SECTIONS)
     page = TEMPLATE.format(
+        csp=REPORT_CSP,
         plotlyjs=get_plotlyjs(),
         generated=html.escape(generated),
         store=html.escape(store_path.name),
@@ -325,10 +326,16 @@ def write_pngs(figures: dict[str, go.Figure], png_dir: Path) -> list[Path]:
     return paths
 
 
+# the file loads nothing: only its own inline script and styles run, no request leaves it
+REPORT_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
 TEMPLATE = """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="mutewatch">
 <title>mutewatch report</title>
