@@ -159,7 +159,7 @@ def test_report_chart_labels_are_text_not_links(hostile_report: str) -> None:
     seen = _unescape_js(hostile_report)
     assert '<a href="https://example.org/x">' not in seen
     assert "<b>bold</b>" not in seen
-    assert '&lt;a href="https://example.org/x"&gt;lnk&lt;/a&gt; &lt;b&gt;bold&lt;/b&gt;' in seen
+    assert '&lt;a href="hxxps://example[.]org/x"&gt;lnk&lt;/a&gt; &lt;b&gt;bold&lt;/b&gt;' in seen
 
 
 def test_report_names_cannot_leave_the_inline_script(hostile_report: str) -> None:
@@ -498,3 +498,16 @@ def test_the_report_forbids_every_load_from_elsewhere(hostile_report: str) -> No
     assert policy["default-src"] == ["'none'"]
     assert policy["connect-src"] == ["'none'"] and policy["img-src"] == ["data:"]
     assert "http" not in match.group(1)
+
+
+async def test_links_in_names_are_defanged_on_dashboard_pages(
+    hclient: httpx.AsyncClient, hostile: Env
+) -> None:
+    h = bearer(hostile, "analyst")
+    for path in ("/outlets/2", "/", "/posts?outlet_id=2", "/posts?q=forward"):
+        r = await hclient.get(path, headers=h)
+        assert r.status_code == 200, (path, r.text[:300])
+        assert "example.org" not in r.text, path  # neither live nor escaped
+        assert "<a href=&#34;https://" not in r.text and "&lt;a href=&#34;https://" not in r.text
+    page = (await hclient.get("/outlets/2", headers=h)).text
+    assert "hxxps://example[.]org/x" in page

@@ -112,14 +112,17 @@ def plain_text(figure: dict[str, Any]) -> dict[str, Any]:
     plotly.js reads a subset of HTML in every label (legend, axis categories, hover):
     an outlet named ``<a href="https://...">x</a>`` drew a clickable external link, ``<b>``
     bold. ``&``, ``<`` and ``>`` become entities, which plotly decodes back to the same
-    characters on screen. Apply it after pseudonymising (which matches whole names).
+    characters on screen; links in names are defanged as in post texts. Apply it after
+    pseudonymising (which matches whole names).
     """
+    from mutewatch.web.queries import defang
 
     def walk(value: Any, key: str = "") -> Any:
         if key in _OWN_MARKUP:
             return value
         if isinstance(value, str):
-            return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            text = defang(value) if "/" in value or "www." in value.lower() else value
+            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if isinstance(value, dict):
             return {k: walk(v, k) for k, v in value.items()}
         if isinstance(value, list):

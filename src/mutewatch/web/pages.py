@@ -37,6 +37,8 @@ from mutewatch.web.auth import (
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+# names are attacker-controlled too: a link in an outlet, account or forward name is defanged
+templates.env.filters["defang"] = lambda value: queries.defang(str(value))
 router = APIRouter(include_in_schema=False)
 ANY = require_role(*ROLES)
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
