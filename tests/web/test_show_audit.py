@@ -511,3 +511,8 @@ async def test_links_in_names_are_defanged_on_dashboard_pages(
         assert "<a href=&#34;https://" not in r.text and "&lt;a href=&#34;https://" not in r.text
     page = (await hclient.get("/outlets/2", headers=h)).text
     assert "hxxps://example[.]org/x" in page
+
+
+def test_the_report_does_not_carry_the_authors_folders(hostile: Env, hostile_report: str) -> None:
+    assert str(hostile.path.parent) not in hostile_report
+    assert hostile.path.name in hostile_report

@@ -210,9 +210,14 @@ def _methods_html(
 
 
 def _status(store: Store) -> dict[str, Any]:
+    """The store's figures, naming the store file only: the report is handed to others,
+    and the folder it lay in on the author's machine is none of theirs."""
     from mutewatch.web.queries import status
 
-    return status(store)
+    data = status(store)
+    if data.get("store"):
+        data["store"] = Path(str(data["store"])).name
+    return data
 
 
 def _open_waiting(store_path: Path, wait: float = 30.0) -> Store:
