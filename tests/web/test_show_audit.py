@@ -516,3 +516,18 @@ async def test_links_in_names_are_defanged_on_dashboard_pages(
 def test_the_report_does_not_carry_the_authors_folders(hostile: Env, hostile_report: str) -> None:
     assert str(hostile.path.parent) not in hostile_report
     assert hostile.path.name in hostile_report
+
+
+@pytest.mark.parametrize("name", ["..", "a/../..", "x" * 300 + ".json", "..\\..\\result.json"])
+async def test_an_odd_upload_file_name_is_not_a_500(
+    uclient: httpx.AsyncClient, upload_env: Env, name: str
+) -> None:
+    r = await uclient.post(
+        "/api/v1/ingest",
+        files={"file": (name, _export([GOOD]))},
+        headers=bearer(upload_env, "admin"),
+    )
+    assert r.status_code < 500, r.text[:300]
+    if r.status_code == 202:
+        assert "/" not in r.json()["file"] and "\\" not in r.json()["file"]
+        assert len(r.json()["file"]) <= 100

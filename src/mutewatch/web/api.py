@@ -541,7 +541,7 @@ class IngestJobs:
 
     async def receive(self, upload: UploadFile) -> dict[str, Any]:
         job_id = uuid.uuid4().hex[:12]
-        name = Path(upload.filename or "upload").name or "upload"
+        name = upload_name(upload.filename)
         (self.upload_dir / job_id).mkdir(parents=True)
         target = self.upload_dir / job_id / name  # the name tells ingest the format
         digest, size = hashlib.sha256(), 0
@@ -640,6 +640,19 @@ class IngestJobs:
 
 
 MAX_UNZIPPED_BYTES = 8 * 1024 * 1024 * 1024
+
+
+def upload_name(filename: str | None) -> str:
+    """A safe file name for an upload, keeping its suffix (which tells ingest the format):
+    no folders, no ``..``, no control characters, at most 100 characters."""
+    name = Path((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable())
+    if name in ("", ".", ".."):
+        name = "upload"
+    if len(name) > 100:
+        suffix = Path(name).suffix[:20]
+        name = name[: 100 - len(suffix)] + suffix
+    return name
 
 
 def _readable_upload(path: Path) -> Path:
