@@ -531,3 +531,17 @@ async def test_an_odd_upload_file_name_is_not_a_500(
     if r.status_code == 202:
         assert "/" not in r.json()["file"] and "\\" not in r.json()["file"]
         assert len(r.json()["file"]) <= 100
+
+
+async def test_the_no_form_of_an_on_off_flag_is_a_query_parameter_too(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    # findings has --coordinated/--no-coordinated: no_coordinated is its snake_case form
+    h = bearer(env, "viewer")
+    off = await client.get("/api/v1/findings?no_coordinated=true", headers=h)
+    assert off.status_code == 200, off.text[:300]
+    on = await client.get("/api/v1/findings?no_coordinated=false", headers=h)
+    assert on.status_code == 200, on.text[:300]
+    assert off.json()["parameters"]["coordinated"] is False
+    assert on.json()["parameters"]["coordinated"] is True
+    assert off.json() == (await client.get("/api/v1/findings?coordinated=false", headers=h)).json()

@@ -209,6 +209,7 @@ def options_from_query(name: str, query: Any) -> dict[str, Any]:
     if command is None:
         return {key: _guess(query[key]) for key in query}
     params: dict[str, click.Option] = {}
+    negations: dict[str, click.Option] = {}  # --no-x of an --x/--no-x flag: no_x
     for candidate in command.params:
         if (
             isinstance(candidate, click.Option)
@@ -217,12 +218,17 @@ def options_from_query(name: str, query: Any) -> dict[str, Any]:
         ):
             params[candidate.name] = candidate
             for opt in candidate.opts:
-                params.setdefault(opt.lstrip("-").replace("-", "_"), candidate)
+                params.setdefault(_snake(opt), candidate)
+            for opt in candidate.secondary_opts:
+                negations.setdefault(_snake(opt), candidate)
     argv: list[str] = []
     for key in query:
         found = params.get(key)
+        if found is None and key in negations:
+            argv.extend(_as_argv(negations[key], query.getlist(key), negated=True))
+            continue
         if found is None:
-            known = ", ".join(sorted(params))
+            known = ", ".join(sorted([*params, *negations]))
             raise UsageError(
                 f"unknown query parameter {key!r} for {name}", hint=f"known: {known or 'none'}"
             )
@@ -262,17 +268,23 @@ FLAG_WORDS = {"": True, "1": True, "true": True, "yes": True, "on": True,
               "0": False, "false": False, "no": False, "off": False}  # fmt: skip
 
 
-def _as_argv(option: click.Option, values: list[str]) -> list[str]:
-    """The command-line words for one query parameter."""
+def _snake(opt: str) -> str:
+    """``--min-hours`` as a query parameter: ``min_hours``."""
+    return opt.lstrip("-").replace("-", "_")
+
+
+def _as_argv(option: click.Option, values: list[str], *, negated: bool = False) -> list[str]:
+    """The command-line words for one query parameter (``negated``: the ``--no-x`` form)."""
     long = max(option.opts, key=len)
     if option.is_flag and not option.multiple:
         word = values[-1].strip().lower()
+        shown = _snake(option.secondary_opts[0]) if negated else option.name
         if word not in FLAG_WORDS:
             raise UsageError(
-                f"{option.name}={values[-1]!r} is not true or false",
-                hint=f"write {option.name}=true or {option.name}=false",
+                f"{shown}={values[-1]!r} is not true or false",
+                hint=f"write {shown}=true or {shown}=false",
             )
-        if FLAG_WORDS[word]:
+        if FLAG_WORDS[word] != negated:
             return [long]
         return [max(option.secondary_opts, key=len)] if option.secondary_opts else []
     words: list[str] = []
