@@ -545,3 +545,25 @@ async def test_the_no_form_of_an_on_off_flag_is_a_query_parameter_too(
     assert off.json()["parameters"]["coordinated"] is False
     assert on.json()["parameters"]["coordinated"] is True
     assert off.json() == (await client.get("/api/v1/findings?coordinated=false", headers=h)).json()
+
+
+async def test_a_good_login_does_not_reset_the_address_count(
+    upload_env: Env, tmp_path: Path
+) -> None:
+    from mutewatch.web.app import create_app
+
+    app = create_app(upload_env.path, cache_dir=tmp_path, moderation=False, login_limit=3)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            for n in range(2):  # two guesses at other accounts
+                r = await c.post("/login", data={"name": f"victim{n}", "token": "mw_guess"})
+                assert r.status_code == 401
+            own = {"name": "viewer1", "token": upload_env.tokens["viewer"]}
+            assert (await c.post("/login", data=own)).status_code == 303
+            r = await c.post("/login", data={"name": "victim9", "token": "mw_guess"})
+            assert r.status_code == 401  # the third failure from this address
+            r = await c.post("/login", data={"name": "victim10", "token": "mw_guess"})
+            assert r.status_code == 429, "the address may keep guessing"
+    finally:
+        app.state.gateway.stop()

@@ -119,7 +119,9 @@ def login(
             error="Unknown user name or token.",
         )  # fmt: skip
     user, session_id = result
-    auth.limiter.succeed(*keys)
+    # the user's own count starts over; the address's does not: a login to one's own
+    # account must not buy another round of guesses at other accounts from that address
+    auth.limiter.succeed(f"name:{name}")
     auth.audit("login", actor=user.name, ip=ip, detail={"role": user.role})
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
