@@ -567,3 +567,27 @@ async def test_a_good_login_does_not_reset_the_address_count(
             assert r.status_code == 429, "the address may keep guessing"
     finally:
         app.state.gateway.stop()
+
+
+async def test_a_supporter_named_like_a_measurement_word_does_not_corrupt_viewer_data(
+    tmp_path: Path,
+) -> None:
+    from mutewatch.web.app import create_app
+
+    env = make_env(tmp_path)
+    with Store.open(env.path) as store:
+        store.con.execute("UPDATE accounts SET name = 'official' WHERE account_id = '2002'")
+        store.con.execute("UPDATE account_names SET name = 'official' WHERE account_id = '2002'")
+        store.con.execute("UPDATE outlets SET name = 'official' WHERE outlet_id = 5")
+    app = create_app(env.path, cache_dir=tmp_path / "cache", pseudonym_key="k", moderation=False)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            r = await c.get("/api/v1/output?by=official&of=all", headers=bearer(env, "viewer"))
+    finally:
+        app.state.gateway.stop()
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    assert body["parameters"]["of"] == "all"
+    assert {row["group"] for row in body["rows"]} == {"official", "supporter"}
+    assert "2002" not in r.text and "2001" not in r.text  # ids stay pseudonymised

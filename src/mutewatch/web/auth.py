@@ -389,10 +389,31 @@ class Pseudonymiser:
         return data
 
 
+# the words measurements themselves print as values (options, groups, kinds, statuses):
+# a supporter channel named "official" or "day" must not turn them into pseudonyms
+VOCABULARY = frozenset({
+    "official", "supporter", "all", "day", "week", "month", "network", "outlet", "medium",
+    "platform", "host", "duckdb", "spark", "poisson", "negbin", "other", "unknown",
+    "telegram", "onion", "file_host", "paste", "video", "social", "channel", "group",
+    "public_channel", "private_channel", "private_group", "public_supergroup",
+    "private_supergroup", "silenced", "dormant", "new", "active", "no_posts", "gone",
+    "sources", "coverage", "true", "false", "null", "none", "yes", "no",
+})  # fmt: skip
+
+
+def _vocabulary() -> frozenset[str]:
+    from mutewatch.model import MEDIA_KINDS
+
+    return VOCABULARY | frozenset(MEDIA_KINDS)
+
+
 def supporter_identifiers(store: Store) -> set[str]:
     """Account ids and every name of supporter accounts, and names of unregistered outlets.
 
-    Names shared with an official outlet or official account are left alone.
+    Names shared with an official outlet or official account are left alone, and so are
+    the words measurements print as values (``VOCABULARY``, the media kinds): they name
+    nobody, and replacing them corrupted what viewers saw (a supporter channel named
+    "official" turned every ``"of": "official"`` into a pseudonym).
     """
     rows = store.con.execute(
         """
@@ -419,6 +440,7 @@ def supporter_identifiers(store: Store) -> set[str]:
             "JOIN outlets o USING (outlet_id) WHERE o.official"
         ).fetchall()
     }
+    official |= _vocabulary()
     return {str(r[0]) for r in rows if r[0] is not None and str(r[0]) not in official}
 
 
