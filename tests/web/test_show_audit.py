@@ -591,3 +591,51 @@ async def test_a_supporter_named_like_a_measurement_word_does_not_corrupt_viewer
     assert body["parameters"]["of"] == "all"
     assert {row["group"] for row in body["rows"]} == {"official", "supporter"}
     assert "2002" not in r.text and "2001" not in r.text  # ids stay pseudonymised
+
+
+async def test_an_upload_over_the_limit_is_a_413_before_it_is_stored(
+    uclient: httpx.AsyncClient, upload_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mutewatch.web import api
+
+    monkeypatch.setattr(api, "MAX_UPLOAD_BYTES", 1000)
+    big = b"x" * (3 << 20)  # over the limit and its 1 MB of room for the framing
+    r = await uclient.post(
+        "/api/v1/ingest", files={"file": ("big.json", big)}, headers=bearer(upload_env, "admin")
+    )
+    assert r.status_code == 413, r.text[:300]
+    assert _one_error_shape(r)["code"] == "too_large"
+
+
+async def test_an_undeclared_upload_is_cut_off_when_it_passes_the_limit(
+    upload_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mutewatch.web import api
+    from mutewatch.web.app import create_app
+
+    monkeypatch.setattr(api, "MAX_UPLOAD_BYTES", 1000)
+    app = create_app(upload_env.path, cache_dir=tmp_path, moderation=False)
+    chunk, pulled, sent = b"x" * (1 << 20), [], []
+
+    head = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.json"\r\n'
+            b"Content-Type: application/json\r\n\r\n")  # fmt: skip
+
+    async def receive() -> dict[str, object]:
+        pulled.append(1)
+        body = head + chunk if len(pulled) == 1 else chunk
+        return {"type": "http.request", "body": body, "more_body": len(pulled) < 8}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    headers = [(b"authorization", f"Bearer {upload_env.tokens['admin']}".encode()),
+               (b"content-type", b"multipart/form-data; boundary=b")]  # fmt: skip
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/ingest", "headers": headers,
+             "query_string": b"", "http_version": "1.1", "scheme": "http", "root_path": "",
+             "server": ("t", 80), "client": ("127.0.0.1", 1)}  # fmt: skip
+    try:
+        await app(scope, receive, send)  # type: ignore[operator]
+    finally:
+        app.state.gateway.stop()  # type: ignore[attr-defined]
+    assert sent[0]["status"] == 413
+    assert len(pulled) <= 3  # not all 8 MB

@@ -32,7 +32,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError
+from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError, UsageError
 from mutewatch.lazy import load
 from mutewatch.web import api, pages
 from mutewatch.web.access import StoreGateway
@@ -127,6 +127,7 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
 
     _install_errors(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(UploadLimit)
     app.include_router(api.router)
     app.include_router(pages.router)
     pages.mount_static(app)
@@ -199,6 +200,64 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class TooLargeError(UsageError):
+    """A request body over the limit (HTTP 413)."""
+
+    http_status = 413
+    code = "too_large"
+
+
+UPLOAD_PATHS = ("/api/v1/ingest", "/admin/ingest")
+
+
+class UploadLimit:
+    """Refuse an upload over ``api.MAX_UPLOAD_BYTES`` as it arrives: a declared
+    Content-Length over it at once, a body growing past it when it gets there (the
+    multipart parser would otherwise spool all of it to disk before the endpoint ran)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") not in UPLOAD_PATHS:
+            await self.app(scope, receive, send)
+            return
+        limit = api.MAX_UPLOAD_BYTES + (1 << 20)  # room for the multipart framing
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await api.error_response(413, "too_large", _too_large_message()).__call__(
+                scope, receive, send
+            )
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit:  # the body parser turns this into its own 400: answered below
+                raise TooLargeError(_too_large_message())
+            return message
+
+        async def answer(message: Message) -> None:
+            if seen <= limit:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                refused = api.error_response(413, "too_large", _too_large_message())
+                await send({"type": "http.response.start", "status": 413,
+                            "headers": refused.raw_headers})  # fmt: skip
+                await send({"type": "http.response.body", "body": refused.body})
+
+        await self.app(scope, counted, answer)
+
+
+def _too_large_message() -> str:
+    return (
+        f"the upload is larger than {api.MAX_UPLOAD_BYTES >> 20} MB; "
+        "run `mutewatch ingest PATH` on the server instead"
+    )
 
 
 SECURITY_HEADERS = (
