@@ -639,3 +639,22 @@ async def test_an_undeclared_upload_is_cut_off_when_it_passes_the_limit(
         app.state.gateway.stop()  # type: ignore[attr-defined]
     assert sent[0]["status"] == 413
     assert len(pulled) <= 3  # not all 8 MB
+
+
+async def test_retry_after_of_a_blocked_address_is_the_real_wait(
+    upload_env: Env, tmp_path: Path
+) -> None:
+    from mutewatch.web.app import create_app
+
+    app = create_app(upload_env.path, cache_dir=tmp_path, moderation=False)
+    transport = httpx.ASGITransport(app=app, client=("10.9.9.9", 1))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            for _ in range(30):
+                await c.get("/api/v1/me", headers={"Authorization": "Bearer mw_wrong"})
+            r = await c.get("/api/v1/me", headers={"Authorization": "Bearer mw_wrong"})
+    finally:
+        app.state.gateway.stop()
+    assert r.status_code == 429
+    wait = int(r.headers["retry-after"])
+    assert wait > 250 and f"retry in {wait} s" in _one_error_shape(r)["message"]

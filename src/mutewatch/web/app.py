@@ -286,8 +286,8 @@ def _install_errors(app: FastAPI) -> None:
                 return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
             return pages.error_page(request, exc.http_status, str(exc))
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
-        if exc.http_status == 429:
-            headers = {"Retry-After": "60"}
+        if exc.http_status == 429:  # the wait the limiter computed, as the message says
+            headers = {"Retry-After": str(getattr(exc, "retry_after", 60))}
         return api.error_response(exc.http_status, exc.code, str(exc), headers)
 
     @app.exception_handler(RequestValidationError)

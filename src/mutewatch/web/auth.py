@@ -318,6 +318,10 @@ class RateLimitedError(AuthError):
     http_status = 429
     code = "too_many_requests"
 
+    def __init__(self, message: str, *, hint: str | None = None, retry_after: int = 60) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
 
 class LoginLimiter:
     """At most ``limit`` failed logins per key (IP, user name) in a sliding ``window``."""
@@ -495,6 +499,7 @@ async def authenticate(request: Request) -> User:
             raise RateLimitedError(
                 f"too many requests with bad tokens from this address; retry in {wait} s",
                 hint="check the token; ask an admin for a new one",
+                retry_after=wait,
             )
         user: User | None = auth.user_for_token(token.strip())
         if user is None:
