@@ -658,3 +658,34 @@ async def test_retry_after_of_a_blocked_address_is_the_real_wait(
     assert r.status_code == 429
     wait = int(r.headers["retry-after"])
     assert wait > 250 and f"retry in {wait} s" in _one_error_shape(r)["message"]
+
+
+async def test_a_blocked_address_does_not_write_an_audit_row_per_attempt(
+    upload_env: Env, tmp_path: Path
+) -> None:
+    from mutewatch.web.app import create_app
+
+    app = create_app(upload_env.path, cache_dir=tmp_path, moderation=False, login_limit=2)
+    transport = httpx.ASGITransport(app=app, client=("10.7.7.7", 1))
+    headers = bearer(upload_env, "admin")
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            codes = [
+                (await c.post("/login", data={"name": f"n{i}", "token": "mw_x"})).status_code
+                for i in range(12)
+            ]
+            assert codes[:2] == [401, 401] and set(codes[2:]) == {429}
+            for _ in range(50):
+                entries = (await c.get("/api/v1/audit?limit=200", headers=headers)).json()
+                blocked = [e for e in entries["entries"] if e["action"] == "login.blocked"
+                           and e["ip"] == "10.7.7.7"]  # fmt: skip
+                if blocked:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)
+            entries = (await c.get("/api/v1/audit?limit=200", headers=headers)).json()
+    finally:
+        app.state.gateway.stop()
+    blocked = [e for e in entries["entries"] if e["action"] == "login.blocked"
+               and e["ip"] == "10.7.7.7"]  # fmt: skip
+    assert len(blocked) == 1, blocked

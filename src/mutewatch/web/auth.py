@@ -330,15 +330,19 @@ class LoginLimiter:
         self.limit = limit
         self.window = window
         self._fails: dict[str, deque[float]] = {}
-        self._flagged: set[str] = set()
+        self._flagged: dict[str, float] = {}  # key: when its block was last audited
         self._lock = threading.Lock()
 
     def flagged(self, key: str) -> bool:
-        """True once per blocking episode (so the block is audited once, not per request)."""
+        """True when the block of ``key`` was already reported within the window; else
+        note it now and return False (a block is audited once per window, not per request)."""
         with self._lock:
-            if key in self._flagged:
+            now = time.monotonic()
+            if now - self._flagged.get(key, -self.window) < self.window:
                 return True
-            self._flagged.add(key)
+            if len(self._flagged) > 10_000:  # keys of long-past episodes
+                self._flagged = {k: t for k, t in self._flagged.items() if now - t < self.window}
+            self._flagged[key] = now
             return False
 
     def retry_after(self, *keys: str) -> int:
@@ -366,7 +370,7 @@ class LoginLimiter:
         with self._lock:
             for key in keys:
                 self._fails.pop(key, None)
-                self._flagged.discard(key)
+                self._flagged.pop(key, None)
 
 
 # -- pseudonyms ----------------------------------------------------------------------------

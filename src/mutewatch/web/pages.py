@@ -103,7 +103,8 @@ def login(
     who = _loggable_name(name)
     wait = auth.limiter.retry_after(*keys)
     if wait:
-        auth.audit("login.blocked", actor=who, ip=ip, ok=False, detail={"retry_after": wait})
+        if not auth.limiter.flagged(f"blocked:{ip}"):  # once per address and episode
+            auth.audit("login.blocked", actor=who, ip=ip, ok=False, detail={"retry_after": wait})
         page = render(
             request, "login.html", status_code=429, next=_safe_next(next),
             error=f"Too many failed logins. Try again in {wait} s.",
