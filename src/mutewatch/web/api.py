@@ -20,7 +20,7 @@ import uuid
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -348,6 +348,7 @@ def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> 
 def _measurement_endpoint(path: str, name: str) -> None:
     def endpoint(request: Request, user: Annotated[User, Depends(VIEW)]) -> Response:
         options = measurement_options(name, request)
+        _near_the_archive(request, options)
         key = tuple(sorted((k, repr(v)) for k, v in options.items()))
         return json_cached(
             request, user, name, key, lambda s: run_measurement_on(name, s.path, options)
@@ -359,6 +360,36 @@ def _measurement_endpoint(path: str, name: str) -> None:
         "--json` prints it. Query parameters are the command's options in snake_case."
     )
     router.add_api_route(path, endpoint, methods=["GET"], tags=["measurements"])
+
+
+# how far --from/--to may lie outside the archive over the API (days)
+MAX_DAYS_OUTSIDE = 366
+
+
+def _near_the_archive(request: Request, options: dict[str, Any]) -> None:
+    """Refuse ``from``/``to`` far outside the archive: the series are zero-filled, so
+    ``from=0001-01-01`` made any viewer's request compute 740,000 empty days (10 s and
+    39 MB for output; trend ran on for minutes) on the shared server."""
+    given = [(key, options.get(key)) for key in ("date_from", "date_to") if options.get(key)]
+    if not given:
+        return
+    status = status_of(request)
+    first, last = status.get("first"), status.get("last")
+    if not first or not last:
+        return
+    low = date.fromisoformat(str(first)[:10]) - timedelta(days=MAX_DAYS_OUTSIDE)
+    high = date.fromisoformat(str(last)[:10]) + timedelta(days=MAX_DAYS_OUTSIDE)
+    for key, value in given:
+        try:
+            day = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            continue  # the measurement says what is wrong with it
+        if not low <= day <= high:
+            raise UsageError(
+                f"{key.removeprefix('date_')}={value} lies more than a year outside the "
+                f"archive ({str(first)[:10]} to {str(last)[:10]})",
+                hint=f"choose days from {low} to {high}; the CLI has no such bound",
+            )
 
 
 @router.get("/status", tags=["measurements"])
