@@ -40,6 +40,11 @@ def _one_error_shape(r: httpx.Response) -> dict[str, str]:
         "/api/v1/trend?penalty=nan",
         "/api/v1/trend?penalty=-1",
         "/api/v1/posts?offset=99999999999999999999",
+        # a window far outside the archive (zero-filled: minutes of work)
+        "/api/v1/output?from=0001-01-01",
+        "/api/v1/trend?from=1900-01-01",
+        "/api/v1/output?to=2600-01-01",
+        "/api/v1/silences?scope=outlet&from=1500-01-01",
     ],
 )
 async def test_bad_numbers_are_a_400_not_a_500(
@@ -691,23 +696,6 @@ async def test_a_blocked_address_does_not_write_an_audit_row_per_attempt(
     assert len(blocked) == 1, blocked
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "/api/v1/output?from=0001-01-01",
-        "/api/v1/trend?from=1900-01-01",
-        "/api/v1/output?to=2600-01-01",
-        "/api/v1/silences?scope=outlet&from=1500-01-01",
-    ],
-)
-async def test_a_window_far_outside_the_archive_is_refused(
-    client: httpx.AsyncClient, env: Env, query: str
-) -> None:
-    r = await client.get(query, headers=bearer(env, "viewer"))
-    assert r.status_code == 400, r.text[:200]
-    assert "outside the archive" in _one_error_shape(r)["message"]
-
-
 async def test_a_window_near_the_archive_is_measured(client: httpx.AsyncClient, env: Env) -> None:
     # the store spans 2024-01-01 to mid-2024: a few months either side is fine
     r = await client.get(
@@ -715,3 +703,5 @@ async def test_a_window_near_the_archive_is_measured(client: httpx.AsyncClient, 
     )
     assert r.status_code == 200, r.text[:200]
     assert r.json()["rows"][0]["period"] == "2023-10-01"
+    far = await client.get("/api/v1/output?from=0001-01-01", headers=bearer(env, "viewer"))
+    assert "outside the archive" in _one_error_shape(far)["message"]
