@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -293,3 +294,28 @@ def test_each_name_of_a_renamed_channel_spans_only_its_own_posts(tmp_path: Path)
     at = [datetime.fromtimestamp(BASE + 60 * i, UTC).replace(tzinfo=None) for i in range(9)]
     assert spans == {"Alpha Old": (at[1], at[3]), "Alpha New": (at[4], at[8])}
     assert latest == "Alpha New"
+
+
+def test_the_reader_starts_before_the_stream_is_read_and_close_ends_it(tmp_path: Path) -> None:
+    """The reader parses while the writer hashes the file and opens the store: it must be
+    running when read_in_worker returns, not at the first next(); close() ends it unread."""
+    from mutewatch.ingest.parallel import read_in_worker
+
+    marker = tmp_path / "started"
+
+    def produce() -> Iterator[bytes]:
+        marker.write_text(str(os.getpid()))
+        yield b"one"
+        yield b"two"
+
+    stream = read_in_worker(produce, "eager")
+    deadline = time.monotonic() + 10
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert marker.exists(), "the reader waited for the first next()"
+    reader = int(marker.read_text())
+    stream.close()
+    stream.close()  # twice is harmless
+    assert not _alive(reader)
+    fresh = read_in_worker(produce, "eager")
+    assert list(fresh) == [b"one", b"two"]

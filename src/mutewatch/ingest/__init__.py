@@ -378,9 +378,12 @@ def ingest_file(
 
     # In a reader process, the first batches are parsed while this one hashes the file,
     # and each later one while this one writes the one before.
-    batches = read_in_worker(parsed, str(path)) if worker_allowed() else parsed()
+    in_worker = worker_allowed()
+    batches = read_in_worker(parsed, str(path)) if in_worker else parsed()
     try:
         writer = SourceWriter(store, str(path), fmt, sha256_of(path), size)
+        if in_worker:  # the main thread of a CLI: no other thread imports meanwhile
+            _import_pandas()
         with gc_paused():
             for records, names, position_after, offset in batches:
                 writer.write(records, names, position_after)
@@ -395,6 +398,12 @@ def ingest_file(
         else ("resumed" if writer.resume_from else "new")
     )
     return FileReport(str(path), fmt, writer.source_id, status, writer.run)
+
+
+def _import_pandas() -> None:
+    """Import pandas now: DuckDB imports it at the first batch it is handed (0.8 s), which
+    would be on the writer's path; here the reader is still parsing the first batch."""
+    import pandas  # noqa: F401
 
 
 def _batches(

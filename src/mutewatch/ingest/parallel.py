@@ -22,10 +22,11 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, TypeVar, cast
 
 from mutewatch.errors import InputError
 
@@ -41,12 +42,13 @@ def worker_allowed() -> bool:
     )
 
 
-def read_in_worker(produce: Callable[[], Iterator[T]], what: str) -> Generator[T, None, None]:
-    """Yield what ``produce()`` yields, produced in a forked process.
+def read_in_worker(produce: Callable[[], Iterator[T]], what: str) -> ReaderStream[T]:
+    """What ``produce()`` yields, produced in a forked process that starts at once.
 
-    An exception in the reader is raised here at the same point of the stream; a reader
-    that dies without one raises an InputError naming ``what``. Closing this generator
-    early stops the reader.
+    The reader is forked before this returns, so it parses while the caller prepares (hashes
+    the file, opens its writer). An exception in the reader is raised here at the same point
+    of the stream; a reader that dies without one raises an InputError naming ``what``.
+    ``close()`` stops the reader, whether the stream was read or not.
     """
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -58,27 +60,47 @@ def read_in_worker(produce: Callable[[], Iterator[T]], what: str) -> Generator[T
     )
     reader.start()
     sender.close()
-    try:
-        while True:
-            try:
-                kind, value = receiver.recv()
-            except EOFError:
-                reader.join()
-                raise InputError(
-                    f"{what}: the reader process ended unexpectedly (exit code {reader.exitcode})",
-                    hint="run again; MUTEWATCH_INGEST_PROCESS=0 reads in this process",
-                ) from None
-            if kind == "item":
-                yield value
-            elif kind == "error":
-                raise value
-            else:
-                return
-    finally:
-        receiver.close()
-        if reader.is_alive():
-            reader.terminate()
-        reader.join()
+    return ReaderStream(reader, receiver, what)
+
+
+class ReaderStream(Generic[T]):
+    """The items a reader process sends, in order; ``close()`` ends the reader."""
+
+    def __init__(self, reader: BaseProcess, receiver: Connection, what: str) -> None:
+        self._reader, self._receiver, self._what = reader, receiver, what
+        self._done = False
+
+    def __iter__(self) -> ReaderStream[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        try:
+            kind, value = self._receiver.recv()
+        except EOFError:
+            self.close()
+            raise InputError(
+                f"{self._what}: the reader process ended unexpectedly"
+                f" (exit code {self._reader.exitcode})",
+                hint="run again; MUTEWATCH_INGEST_PROCESS=0 reads in this process",
+            ) from None
+        if kind == "item":
+            return cast(T, value)
+        self.close()
+        if kind == "error":
+            raise value
+        raise StopIteration
+
+    def close(self) -> None:
+        """Stop the reader (if it still runs) and release the pipe; safe to call twice."""
+        if self._done:
+            return
+        self._done = True
+        self._receiver.close()
+        if self._reader.is_alive():
+            self._reader.terminate()
+        self._reader.join()
 
 
 def _serve(
