@@ -12,6 +12,7 @@ Library use::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,63 @@ def run_measurement(name: str, store_path: Path, **options: Any) -> dict[str, An
             f"no measurement named {name!r}", hint=f"use one of {sorted(MEASUREMENTS)}"
         )
     opts = dict(options)
+    check_option_values(opts)
     params = Params.from_options(opts)
     with Engine.for_params(store_path, params) as engine:
         result = MEASUREMENTS[name](engine, params, **opts)
     result.setdefault("parameters", params.echo())
     result.setdefault("measurement", name)
     return result
+
+
+# (smallest, largest, whole number, smallest allowed itself) of the measurements' numeric
+# options, wherever they occur; None is "no bound", and an option left as None is its default
+OPTION_BOUNDS: dict[str, tuple[float | None, float | None, bool, bool]] = {
+    "min_hours": (0.0, None, False, False),
+    "lookback_days": (0.0, None, False, False),
+    "min_lookback_days": (0.0, None, False, False),
+    "penalty": (0.0, None, False, False),
+    "silenced_below": (0.0, 1.0, False, True),
+    "level": (0.0, 1.0, False, False),
+    "k": (1, None, True, True),
+    "top": (1, None, True, True),
+    "window": (1, None, True, True),
+    "min_size": (1, None, True, True),
+    "min_segment_days": (1, None, True, True),
+}
+
+
+def check_option_values(options: dict[str, Any]) -> None:
+    """UsageError for a numeric option that is not a finite number in its range: NaN,
+    infinities and negative windows made measurements crash or answer nonsense."""
+    for key, (low, high, whole, low_ok) in OPTION_BOUNDS.items():
+        value = options.get(key)
+        if value is None:
+            continue
+        if not _in_range(value, low, high, whole, low_ok):
+            raise UsageError(
+                f"{key.replace('_', '-')} must be {_range_words(low, high, whole, low_ok)},"
+                f" not {value!r}",
+                hint=f"see `mutewatch <command> --help` for what --{key.replace('_', '-')} means",
+            )
+
+
+def _in_range(value: Any, low: float | None, high: float | None, whole: bool, low_ok: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and (
+        not math.isfinite(value) or (whole and not value.is_integer())
+    ):
+        return False
+    if low is not None and (value < low or (value == low and not low_ok)):
+        return False
+    return high is None or value <= high
+
+
+def _range_words(low: float | None, high: float | None, whole: bool, low_ok: bool) -> str:
+    kind = "a whole number" if whole else "a finite number"
+    low_part = f"{'at least' if low_ok else 'above'} {low:g}" if low is not None else ""
+    high_part = f"at most {high:g}" if high is not None else ""
+    return " ".join(
+        p for p in (kind, low_part, "and" if low_part and high_part else "", high_part) if p
+    )
