@@ -97,3 +97,21 @@ def test_demo_command(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "demo" / "manifest.json").read_text())
     assert status["posts"] == manifest["expected"]["posts"]
     assert status["official_posts"] > 0 and status["supporter_posts"] > 0
+
+
+def test_json_output_is_one_compact_line_like_the_measurements_and_api(tmp_path: Path) -> None:
+    """ingest, status, outlets list and quarantine print one JSON object on one line, as
+    every measuring command and the API do, so their bytes can be compared and piped."""
+    store = str(tmp_path / "s.duckdb")
+    commands = [
+        ["ingest", str(FIXTURES / "telegram"), "--tz", "Europe/Berlin"],
+        ["status"],
+        ["outlets", "list"],
+        ["quarantine"],
+        ["output", "--every", "month"],
+    ]
+    for command in commands:
+        code, out = run("--store", store, *command, "--json")
+        assert code == 0, out
+        data = json.loads(out)
+        assert out == json.dumps(data, ensure_ascii=False) + "\n", command

@@ -42,7 +42,8 @@ def open_store(
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    """One compact JSON object on one line, as the measuring commands and the API print."""
+    click.echo(json.dumps(data, default=str, ensure_ascii=False))
 
 
 def _parse_map(
