@@ -16,6 +16,7 @@ import httpx
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from test_perspective_compat import METHODS_EXAMPLE
 from test_web import _article, _auth, anyio_backend, app, client, env
 
 from mutewatch.cli import main
@@ -236,19 +237,10 @@ async def test_lone_surrogate_has_one_wording_in_api_and_library(
 
 
 ANALYZE = "/v1alpha1/comments:analyze"
-# conversationai/perspectiveapi 2-api/methods.md, "AnalyzeComment example" (its response
-# scores the spans [0,31) "What kind of idiot name is foo?" and [32,56) "Sorry, I like
-# your name."); UNSUBSTANTIAL is an attribute mutewatch does not have
-DOCUMENTED = """{
-  "comment": {
-     "text": "What kind of idiot name is foo? Sorry, I like your name."
-  },
-  "languages": ["en"],
-  "requestedAttributes": {
-    "TOXICITY": {},
-    "UNSUBSTANTIAL": {}
-  }
-}"""
+# conversationai/perspectiveapi 2-api/methods.md, "AnalyzeComment example": its response
+# scores the spans [0,31) "What kind of idiot name is foo?" and [32,56) "Sorry, I like your
+# name."; UNSUBSTANTIAL is an attribute mutewatch does not have
+DOCUMENTED = METHODS_EXAMPLE
 
 
 @pytest.mark.anyio
