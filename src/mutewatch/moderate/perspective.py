@@ -32,9 +32,21 @@ What each attribute means here (scored on the whole text and on each sentence):
   exceeds TOXICITY.
 
 Summary and spans agree: a comment is as bad as its worst sentence, so each attribute's
-``summaryScore`` is the larger of the whole-text score and the highest ``spanScores`` value.
-Spans are sentences without the white space around them; ``begin``/``end`` count UTF-16
-code units, as Perspective's do.
+``summaryScore`` is the larger of the whole-text score and the worst sentence's score, with
+or without ``spanAnnotations``. ``begin``/``end`` count UTF-16 code units, as Perspective's do.
+
+``spanAnnotations`` (optional boolean, default false), as Perspective documents it
+(conversationai/perspectiveapi 2-api/methods.md: "indicates if the request should return
+spans that describe the scores for each part of the text (currently done at per-sentence
+level). Defaults to false"):
+
+- ``true``: one ``spanScores`` entry per sentence (without the white space around it);
+- absent or ``false``: one ``spanScores`` entry covering the whole comment, ``[0, length)``,
+  whose score is the ``summaryScore``. This is the quickstart's documented answer to a request
+  without the flag (its Node.js sample shows a single span scored as the summary), and it keeps
+  ``spanScores`` in every answer, the response shape issue 5 requires (Coral Talk reads only
+  ``summaryScore``). Absent and ``false`` mean the same, as in any protobuf JSON API: a client
+  library may send either for an unset flag.
 
 Languages: the response's ``languages`` mirror the request's, or are the language mutewatch's
 language check detected when the request names none; ``detectedLanguages`` is always the
@@ -310,17 +322,19 @@ def analyze(request: Any) -> dict[str, Any]:
             f"Attribute {next(iter(attrs))} does not support request languages: "
             f"{', '.join(unsupported)}"
         )
+    by_sentence = _flag(request, "spanAnnotations")
     out: dict[str, Any] = {"attributeScores": {}, "languages": languages}
     if attrs and not unsupported:
-        out["attributeScores"] = _scored(text, attrs)
+        out["attributeScores"] = _scored(text, attrs, by_sentence)
     out["detectedLanguages"] = detected
     _client_token(request, out)
     return out
 
 
-def _scored(text: str, attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """``attributeScores`` for the requested attributes: sentence spans and a summary that
-    is the larger of the whole-text score and the worst span."""
+def _scored(text: str, attrs: dict[str, dict[str, Any]], by_sentence: bool) -> dict[str, Any]:
+    """``attributeScores`` for the requested attributes: a summary that is the larger of the
+    whole-text score and the worst sentence, and sentence spans if ``by_sentence`` (else one
+    span over the whole comment, scored as the summary)."""
     spans = sentence_spans(text)
     pieces = [text] + ([text[a:b] for a, b in spans] if len(spans) > 1 else [])
     scores = attribute_scores(pieces, embedder().embed(pieces))
@@ -333,10 +347,10 @@ def _scored(text: str, attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         threshold = spec.get("scoreThreshold")
         if threshold is not None and summary < threshold:
             continue
+        pairs = zip(spans, span_values, strict=True) if by_sentence else [((0, len(text)), summary)]
         out[name] = {
             "spanScores": [
-                {"begin": at(a), "end": at(b), "score": _value(v)}
-                for (a, b), v in zip(spans, span_values, strict=True)
+                {"begin": at(a), "end": at(b), "score": _value(v)} for (a, b), v in pairs
             ],
             "summaryScore": _value(summary),
         }
