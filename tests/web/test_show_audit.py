@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import Env, bearer, make_env
+from webfactory import Env, bearer, form_login, make_env
 
 from mutewatch.store import Store
 
@@ -397,7 +397,7 @@ def test_users_add_waits_for_another_writer_and_prints_name_role_token(tmp_path:
 async def test_session_cookie_is_secure_over_https(app: object, env: Env) -> None:
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
-        r = await c.post("/login", data={"name": "viewer1", "token": env.tokens["viewer"]})
+        r = await form_login(c, "viewer1", env.tokens["viewer"])
     assert r.status_code == 303, r.text[:300]
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
@@ -407,7 +407,7 @@ async def test_session_cookie_is_secure_over_https(app: object, env: Env) -> Non
 async def test_session_cookie_over_plain_http_is_not_secure_by_default(
     client: httpx.AsyncClient, env: Env
 ) -> None:
-    r = await client.post("/login", data={"name": "viewer1", "token": env.tokens["viewer"]})
+    r = await form_login(client, "viewer1", env.tokens["viewer"])
     assert r.status_code == 303
     assert "secure" not in r.headers["set-cookie"].lower()  # it would never come back
 
@@ -455,7 +455,7 @@ async def test_a_token_typed_as_the_name_is_not_written_to_the_audit_log(
 ) -> None:
     # it fails (the name is wrong) and is audited, without the token in clear
     token = env.tokens["analyst"]
-    r = await client.post("/login", data={"name": token, "token": "mw_whatever"})
+    r = await form_login(client, token, "mw_whatever")
     assert r.status_code == 401
     h = bearer(env, "admin")
     for _ in range(50):
@@ -489,9 +489,7 @@ async def test_login_brings_the_browser_back_to_the_filtered_page(
     assert r.status_code == 303
     form = await client.get(r.headers["location"])
     assert 'value="/?since=2024-02-01&amp;outlet_id=2"' in form.text
-    done = await client.post(
-        "/login", data={"name": "viewer1", "token": env.tokens["viewer"], "next": page}
-    )
+    done = await form_login(client, "viewer1", env.tokens["viewer"], next=page)
     assert done.status_code == 303 and done.headers["location"] == page
 
 
@@ -562,13 +560,13 @@ async def test_a_good_login_does_not_reset_the_address_count(
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             for n in range(2):  # two guesses at other accounts
-                r = await c.post("/login", data={"name": f"victim{n}", "token": "mw_guess"})
+                r = await form_login(c, f"victim{n}", "mw_guess")
                 assert r.status_code == 401
             own = {"name": "viewer1", "token": upload_env.tokens["viewer"]}
-            assert (await c.post("/login", data=own)).status_code == 303
-            r = await c.post("/login", data={"name": "victim9", "token": "mw_guess"})
+            assert (await form_login(c, **own)).status_code == 303
+            r = await form_login(c, "victim9", "mw_guess")
             assert r.status_code == 401  # the third failure from this address
-            r = await c.post("/login", data={"name": "victim10", "token": "mw_guess"})
+            r = await form_login(c, "victim10", "mw_guess")
             assert r.status_code == 429, "the address may keep guessing"
     finally:
         app.state.gateway.stop()
@@ -675,10 +673,7 @@ async def test_a_blocked_address_does_not_write_an_audit_row_per_attempt(
     headers = bearer(upload_env, "admin")
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            codes = [
-                (await c.post("/login", data={"name": f"n{i}", "token": "mw_x"})).status_code
-                for i in range(12)
-            ]
+            codes = [(await form_login(c, f"n{i}", "mw_x")).status_code for i in range(12)]
             assert codes[:2] == [401, 401] and set(codes[2:]) == {429}
             for _ in range(50):
                 entries = (await c.get("/api/v1/audit?limit=200", headers=headers)).json()

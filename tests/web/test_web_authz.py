@@ -7,7 +7,7 @@ import re
 
 import httpx
 import pytest
-from webfactory import ROLES, Env, bearer
+from webfactory import ROLES, Env, bearer, form_login, login_csrf
 
 from mutewatch.store import Store
 from mutewatch.web.auth import verify_audit_chain
@@ -105,7 +105,7 @@ async def test_every_route_refuses_anonymous(app: object) -> None:
 async def _login(app: object, name: str, token: str, ip: str) -> httpx.Response:
     transport = httpx.ASGITransport(app=app, client=(ip, 1))  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-        return await c.post("/login", data={"name": name, "token": token, "next": "/"})
+        return await form_login(c, name, token, next="/")
 
 
 async def test_login_session_csrf_logout(app: object, env: Env) -> None:
@@ -113,7 +113,7 @@ async def test_login_session_csrf_logout(app: object, env: Env) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         page = await c.get("/", headers={"accept": "text/html"})
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
-        r = await c.post("/login", data={"name": "admin1", "token": env.tokens["admin"]})
+        r = await form_login(c, "admin1", env.tokens["admin"])
         assert r.status_code == 303
         cookie = r.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
@@ -156,6 +156,30 @@ async def test_failed_logins_are_rate_limited(app: object, env: Env) -> None:
     assert int(blocked.headers["retry-after"]) > 0
     elsewhere = await _login(app, "viewer1", env.tokens["viewer"], "10.0.0.4")
     assert elsewhere.status_code == 303
+
+
+async def test_a_login_posted_from_another_site_is_refused(app: object, env: Env) -> None:
+    """Login CSRF: another site's form arrives without the SameSite login cookie."""
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.6", 1))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        posted = {"name": "viewer1", "token": env.tokens["viewer"]}
+        forged = await c.post("/login", data=posted)
+        assert forged.status_code == 403
+        assert "mw_session" not in forged.headers.get("set-cookie", "")
+        assert "expired or was sent from another site" in forged.text
+        assert (await c.get("/api/v1/me")).status_code == 401
+        # a token lifted from one form does not fit another browser's cookie
+        other = await c.get("/login")
+        c.cookies.clear()
+        c.cookies.set("mw_login", "a-cookie-of-another-browser", path="/login")
+        token = login_csrf(other.text)
+        assert (await c.post("/login", data={**posted, "csrf": token})).status_code == 403
+        # refusals are not guesses: the real login from the same address still works
+        for _ in range(6):
+            assert (await c.post("/login", data=posted)).status_code == 403
+        c.cookies.clear()
+        assert (await form_login(c, "viewer1", env.tokens["viewer"])).status_code == 303
+        assert (await c.get("/api/v1/me")).json()["name"] == "viewer1"
 
 
 async def test_audit_log_records_logins_and_admin_actions(

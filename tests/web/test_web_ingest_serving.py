@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import Env, bearer, make_env
+from webfactory import Env, bearer, form_login, make_env
 
 from mutewatch.errors import InputError
 from mutewatch.store import Store, copy_store_file
@@ -277,7 +277,7 @@ async def test_cli_ingest_runs_beside_the_server(
             while cli.poll() is None:
                 assert await _posts(c, env) >= before
                 # a failed login writes an audit row: the server's writer keeps working too
-                await c.post("/login", data={"name": "nobody", "token": "wrong"})
+                await form_login(c, "nobody", "wrong")
                 served += 1
                 await asyncio.sleep(0.1)
             out, err = cli.communicate()

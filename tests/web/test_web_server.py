@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from webfactory import LiveServer, bearer
+from webfactory import LiveServer, bearer, form_login_sync
 
 pytestmark = pytest.mark.server
 
@@ -34,7 +34,7 @@ def test_security_headers(live_server: LiveServer) -> None:
 def test_dashboard_login_over_http(live_server: LiveServer) -> None:
     env = live_server.env
     with httpx.Client(base_url=live_server.url) as client:
-        r = client.post("/login", data={"name": "analyst1", "token": env.tokens["analyst"]})
+        r = form_login_sync(client, "analyst1", env.tokens["analyst"])
         assert r.status_code == 303
         page = client.get("/posts", params={"q": "onerror"})
         assert page.status_code == 200

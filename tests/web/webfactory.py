@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pyarrow as pa
 
 from mutewatch.store import Store
@@ -135,6 +137,31 @@ def make_env(base: Path) -> Env:
 def bearer(env: Env, role: str) -> dict[str, str]:
     """The Authorization header of the role's user."""
     return {"Authorization": f"Bearer {env.tokens[role]}"}
+
+
+LOGIN_CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+
+
+def login_csrf(page: str) -> str:
+    """The login form's CSRF token, read from the page as a browser would see it."""
+    found = LOGIN_CSRF.search(page)
+    assert found, "the login form carries no csrf field"
+    return found.group(1)
+
+
+async def form_login(
+    client: httpx.AsyncClient, name: str, token: str, **fields: str
+) -> httpx.Response:
+    """Log in through the form as a browser does: load it (its cookie and token), post it."""
+    form = await client.get("/login")
+    data = {"name": name, "token": token, "csrf": login_csrf(form.text), **fields}
+    return await client.post("/login", data=data)
+
+
+def form_login_sync(client: httpx.Client, name: str, token: str, **fields: str) -> httpx.Response:
+    """:func:`form_login` for a synchronous client (real-server tests)."""
+    data = {"name": name, "token": token, "csrf": login_csrf(client.get("/login").text)}
+    return client.post("/login", data={**data, **fields})
 
 
 @dataclass

@@ -8,7 +8,10 @@ escaped) and drawn by ``/static/dashboard.js``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -41,6 +44,11 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["defang"] = lambda value: queries.defang(str(value))
 router = APIRouter(include_in_schema=False)
 ANY = require_role(*ROLES)
+LOGIN_COOKIE = "mw_login"
+LOGIN_FORM_SECONDS = 3600
+LOGIN_FORM_EXPIRED = (
+    "The login form expired or was sent from another site. Log in again from this page."
+)
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
@@ -85,8 +93,38 @@ def figure_json(fig: Any, pseudo: Any | None) -> str:
 # -- login ---------------------------------------------------------------------------------
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    """The login form: user name and API token."""
-    return render(request, "login.html", next=_safe_next(next), error=None)
+    """The login form: user name and API token, with its login CSRF token."""
+    return _login_page(request, 200, next, None)
+
+
+def _login_page(request: Request, status: int, next: str, error: str | None) -> HTMLResponse:
+    """The login form carrying a token bound to a fresh ``mw_login`` cookie.
+
+    Login CSRF: without it another site could post its own name and token through a
+    reader's browser and sign the reader in as itself, so what the reader then uploads
+    or reads lands in the other account. The cookie is SameSite=Strict (another site's
+    post arrives without it) and the token is an HMAC of it (another site cannot read it).
+    """
+    nonce = secrets.token_urlsafe(18)
+    page = render(
+        request, "login.html", status_code=status, next=_safe_next(next), error=error,
+        login_csrf=_login_csrf(request, nonce),
+    )  # fmt: skip
+    page.set_cookie(
+        LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_SECONDS, httponly=True, samesite="strict",
+        secure=_secure(request), path="/login",
+    )  # fmt: skip
+    return page
+
+
+def _login_csrf(request: Request, nonce: str) -> str:
+    secret = request.app.state.auth.session_secret.encode()
+    return hmac.new(secret, f"login:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+def _login_csrf_ok(request: Request, sent: str) -> bool:
+    nonce = request.cookies.get(LOGIN_COOKIE)
+    return bool(nonce) and hmac.compare_digest(_login_csrf(request, str(nonce)), sent)
 
 
 @router.post("/login")
@@ -95,36 +133,37 @@ def login(
     name: Annotated[str, Form(max_length=64)],
     token: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form(max_length=500)] = "/",
+    csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Check the name and token; set the session cookie; rate-limit failures."""
+    """Check the form's login CSRF token, then the name and token; set the session cookie;
+    rate-limit failures."""
     auth = request.app.state.auth
     ip = request.client.host if request.client else "?"
+    if not _login_csrf_ok(request, csrf):
+        # not a guess at a token, so it does not count against the address or the name
+        auth.audit("login.csrf", actor=_loggable_name(name), ip=ip, ok=False)
+        return _login_page(request, 403, next, LOGIN_FORM_EXPIRED)
     keys = (f"ip:{ip}", f"name:{name}")
     who = _loggable_name(name)
     wait = auth.limiter.retry_after(*keys)
     if wait:
         if not auth.limiter.flagged(f"blocked:{ip}"):  # once per address and episode
             auth.audit("login.blocked", actor=who, ip=ip, ok=False, detail={"retry_after": wait})
-        page = render(
-            request, "login.html", status_code=429, next=_safe_next(next),
-            error=f"Too many failed logins. Try again in {wait} s.",
-        )  # fmt: skip
+        page = _login_page(request, 429, next, f"Too many failed logins. Try again in {wait} s.")
         page.headers["Retry-After"] = str(wait)
         return page
     result = auth.login(name, token)
     if result is None:
         auth.limiter.fail(*keys)
         auth.audit("login.failed", actor=who, ip=ip, ok=False)
-        return render(
-            request, "login.html", status_code=401, next=_safe_next(next),
-            error="Unknown user name or token.",
-        )  # fmt: skip
+        return _login_page(request, 401, next, "Unknown user name or token.")
     user, session_id = result
     # the user's own count starts over; the address's does not: a login to one's own
     # account must not buy another round of guesses at other accounts from that address
     auth.limiter.succeed(f"name:{name}")
     auth.audit("login", actor=user.name, ip=ip, detail={"role": user.role})
     response = RedirectResponse(_safe_next(next), status_code=303)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     response.set_cookie(
         SESSION_COOKIE, session_id, max_age=SESSION_HOURS * 3600, httponly=True,
         samesite="strict", secure=_secure(request), path="/",
