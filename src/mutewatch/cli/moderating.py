@@ -20,6 +20,9 @@ WAIT = 30.0  # seconds to wait for a store another process holds
 
 def register(main: click.Group) -> None:
     """Add the ``moderate`` group to the main group."""
+    from mutewatch.cli.measuring import json_errors
+
+    json_errors(stats_cmd)
     main.add_command(moderate)
 
 
@@ -361,3 +364,91 @@ def evaluate_cmd(as_json: bool, data: Path | None, policy_file: Path | None) -> 
         click.echo(json.dumps(report, default=str))
     else:
         _print_report(report)
+
+
+def _stats_tables(stats: dict[str, Any]) -> list[Any]:
+    """Rich tables of a ``moderation_stats`` result: outcomes, clauses, reviews, moderators."""
+    from rich.table import Table
+
+    outcomes = Table(title=f"Comments {stats['period']} ({stats['submitted']})")
+    for name in ("", "publish / published", "hold / held", "reject / rejected"):
+        outcomes.add_column(name, justify="left" if not name else "right")
+    outcomes.add_row("machine decision", *(str(v) for v in stats["machine"].values()))
+    outcomes.add_row("status now", *(str(v) for v in stats["status"].values()))
+    clauses = Table(title="Clauses (machine)")
+    for name in ("clause", "checked", "fired", "decided hold", "decided reject"):
+        clauses.add_column(name, justify="left" if name == "clause" else "right")
+    for name, c in stats["clauses"].items():
+        if c["checked"]:
+            row = (c["checked"], c["fired"], c["decided"]["hold"], c["decided"]["reject"])
+            clauses.add_row(name, *map(str, row))
+    review = Table(title="Moderator review (latest action per comment)")
+    keys = ("comments", "reviewed", "approved", "edited", "rejected", "not_reviewed")
+    for name in ("machine", "clause", "n", "reviewed", "appr.", "edit", "rej.", "none", "overturn"):
+        review.add_column(name, justify="left" if name in ("machine", "clause") else "right")
+    for machine, entry in stats["review"].items():
+        groups = [("all", entry), *stats["review_by_clause"].get(machine, {}).items()]
+        for clause, r in groups:
+            rate = "-" if r["overturn_rate"] is None else f"{100 * r['overturn_rate']:.0f}%"
+            review.add_row(machine, clause, *(str(r[k]) for k in keys), rate)
+    people = Table(title="Moderators")
+    for name in ("moderator", "actions", "approve", "reject", "edit", "comments"):
+        people.add_column(name, justify="left" if name == "moderator" else "right")
+    for m in stats["moderators"]:
+        people.add_row(m["moderator"], *(str(m[k]) for k in list(m)[1:]))
+    return [outcomes, clauses, review, people]
+
+
+def _print_stats(stats: dict[str, Any]) -> None:
+    """The tables, the queue line and the findings, for a terminal."""
+    from rich.console import Console
+
+    from mutewatch.moderate.stats import duration
+
+    console = Console()
+    for table in _stats_tables(stats):
+        console.print(table)
+    queue, wait = stats["queue"], stats["queue"]["time_to_first_action"]
+    oldest = queue["oldest_held"]
+    console.print(
+        f"Queue: {queue['held_now']} held now"
+        + (f", oldest {oldest['comment_id']} ({duration(oldest['age_seconds'])})" if oldest else "")
+        + f"; first action after median {duration(wait['median_seconds'])},"
+        f" p90 {duration(wait['p90_seconds'])} ({wait['comments']} held comments)",
+        highlight=False,
+    )
+    console.print("\nFindings:", highlight=False)
+    for sentence in stats["findings"]:
+        console.print(f"- {sentence}", highlight=False, markup=False)
+
+
+@moderate.command("stats")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="First UTC day of submission.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Last UTC day of submission.")
+@click.option("--article", "article_id", metavar="ID", help="Only the comments on this article.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def stats_cmd(
+    store: Path, date_from: str | None, date_to: str | None, article_id: str | None, as_json: bool
+) -> None:
+    """Numbers about the moderation itself, for the comments submitted in a period.
+
+    What the machine decided and why (per clause: fired, decided), what moderators did with
+    it (approved, edited, rejected, not reviewed; per deciding clause, the overturn rate:
+    the share of reviewed held comments a moderator approved), the queue (held now, the
+    oldest, median and p90 time to the first moderator action) and each moderator's
+    actions. Every figure is also a sentence under "findings". The JSON is the one
+    GET /api/v1/moderation/stats answers. The store is only read.
+
+    Example: mutewatch moderate stats --from 2026-11-01 --to 2026-11-30 --json
+    """
+    from mutewatch.cli.foundation import emit_json, open_store
+    from mutewatch.moderate.stats import moderation_stats
+
+    ctx = click.get_current_context()
+    with open_store(ctx, read_only=True, wait=WAIT) as opened:
+        result = moderation_stats(opened, since=date_from, until=date_to, article_id=article_id)
+    if as_json:
+        emit_json(result)
+    else:
+        _print_stats(result)

@@ -172,6 +172,7 @@ def _include_moderation(app: FastAPI) -> None:
     router = getattr(module, "router", None)
     if router is not None:
         app.include_router(router)
+        app.include_router(importlib.import_module("mutewatch.web.moderation_stats").router)
     setup = getattr(module, "setup", None)
     if callable(setup):
         setup(app)
