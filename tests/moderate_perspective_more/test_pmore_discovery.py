@@ -1,0 +1,187 @@
+"""The discovery document: its shape, its 404, and Google's own client built from it.
+
+Perspective's Python sample builds ``discovery.build("commentanalyzer", "v1alpha1",
+developerKey=..., discoveryServiceUrl=".../$discovery/rest?version=v1alpha1",
+static_discovery=False)`` and calls ``comments().analyze(body=...).execute()``; these tests
+do the same against mutewatch (in process, and over a real uvicorn server).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from mutewatch.web.perspective_discovery import discovery_document
+
+googleapiclient = pytest.importorskip("googleapiclient", reason="pip install -e '.[dev]'")
+from googleapiclient import discovery, errors  # noqa: E402
+
+DISCOVERY = "/$discovery/rest?version=v1alpha1"
+# methods.md "AnalyzeComment example", UNSUBSTANTIAL left out (mutewatch has no such model)
+METHODS_REQUEST = {
+    "comment": {"text": "What kind of idiot name is foo? Sorry, I like your name."},
+    "languages": ["en"],
+    "requestedAttributes": {"TOXICITY": {}},
+}
+# methods.md "SuggestCommentScore example"
+SUGGEST_REQUEST = {
+    "comment": {
+        "text": "I guess it comes down a simple choice: Get busy living, or get busy dying."
+    },
+    "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0}}},
+    "communityId": "/forum/movies",
+    "clientToken": "comment-53922",
+}  # fmt: skip
+SERVER = """
+import sys, uvicorn
+from pathlib import Path
+from mutewatch.web.app import create_app
+from mutewatch.web.perspective_discovery import router
+app = create_app(Path(sys.argv[1]), linger=5.0)
+if not any(getattr(r, "path", "") == "/$discovery/rest" for r in app.routes):
+    app.include_router(router)  # until app.py includes it
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+def _client(root: str, key: str) -> Any:
+    """Google's client, built as Perspective's documentation builds it (host swapped)."""
+    return discovery.build(
+        "commentanalyzer", "v1alpha1", developerKey=key, cache_discovery=False,
+        discoveryServiceUrl=root + DISCOVERY, static_discovery=False,
+    )  # fmt: skip
+
+
+# --- in process ------------------------------------------------------------------------------
+
+
+def _with_discovery(app: Any) -> Any:
+    """The app, with the discovery route included if app.py does not include it yet."""
+    from mutewatch.web.perspective_discovery import router
+
+    if not any(getattr(r, "path", "") == "/$discovery/rest" for r in app.routes):
+        app.include_router(router)
+    return app
+
+
+@pytest.mark.anyio
+async def test_document_points_at_the_server_it_came_from(
+    app: Any, keys: tuple[Path, dict[str, str]]
+) -> None:
+    transport = httpx.ASGITransport(app=_with_discovery(app))
+    async with httpx.AsyncClient(transport=transport, base_url="https://mw.example:8443") as c:
+        r = await c.get(DISCOVERY)
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert (doc["name"], doc["version"], doc["rootUrl"]) == (
+        "commentanalyzer", "v1alpha1", "https://mw.example:8443/",
+    )  # fmt: skip
+    methods = doc["resources"]["comments"]["methods"]
+    assert {m["path"] for m in methods.values()} == {
+        "v1alpha1/comments:analyze", "v1alpha1/comments:suggestscore",
+    }  # fmt: skip
+    assert doc == json.loads(json.dumps(discovery_document("https://mw.example:8443/")))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("query", ["?version=v1", "?version=v1alpha2", ""])
+async def test_unknown_version_is_google_404(app: Any, query: str) -> None:
+    transport = httpx.ASGITransport(app=_with_discovery(app))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        r = await c.get("/$discovery/rest" + query)
+    assert r.status_code == 404, r.text
+    assert set(r.json()) == {"error"}
+    error = r.json()["error"]
+    assert (error["code"], error["status"]) == (404, "NOT_FOUND")
+    assert "v1alpha1" in error["message"]
+
+
+def test_google_client_builds_requests_from_it() -> None:
+    """Every schema the methods name exists, and the client aims at the document's root."""
+    doc = discovery_document("http://mw.example/base/")
+    service = discovery.build_from_document(doc, developerKey="tok")
+    request = service.comments().analyze(body=METHODS_REQUEST)
+    assert request.method == "POST"
+    assert request.uri.startswith("http://mw.example/base/v1alpha1/comments:analyze?")
+    assert "key=tok" in request.uri
+    assert json.loads(request.body) == METHODS_REQUEST
+    suggest = service.comments().suggestscore(body=SUGGEST_REQUEST)
+    assert suggest.uri.startswith("http://mw.example/base/v1alpha1/comments:suggestscore?")
+
+
+# --- a real server ---------------------------------------------------------------------------
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(keys: tuple[Path, dict[str, str]]) -> Iterator[str]:
+    """``mutewatch serve``'s app under uvicorn on 127.0.0.1; yields its root URL."""
+    port = _port()
+    root = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(keys[0]), str(port)],
+                            env=dict(os.environ))  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(root + DISCOVERY, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        yield root
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_googleapiclient_analyze_and_suggest(
+    server: str, keys: tuple[Path, dict[str, str]]
+) -> None:
+    client = _client(server, keys[1]["viewer"])
+    response = client.comments().analyze(body=METHODS_REQUEST).execute()
+    toxicity = response["attributeScores"]["TOXICITY"]
+    assert toxicity["summaryScore"]["type"] == "PROBABILITY"
+    assert 0.0 <= toxicity["summaryScore"]["value"] <= 1.0
+    assert [(s["begin"], s["end"]) for s in toxicity["spanScores"]] == [(0, 56)]
+    assert response["languages"] == ["en"]
+    sentences = client.comments().analyze(body={**METHODS_REQUEST, "spanAnnotations": True})
+    spans = sentences.execute()["attributeScores"]["TOXICITY"]["spanScores"]
+    assert [(s["begin"], s["end"]) for s in spans] == [(0, 31), (32, 56)]
+    answer = client.comments().suggestscore(body=SUGGEST_REQUEST).execute()
+    assert answer["clientToken"] == "comment-53922"
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_googleapiclient_errors(server: str, keys: tuple[Path, dict[str, str]]) -> None:
+    with pytest.raises(errors.HttpError) as bad_key:
+        _client(server, "not-a-token").comments().analyze(body=METHODS_REQUEST).execute()
+    assert bad_key.value.status_code == 401
+    client = _client(server, keys[1]["viewer"])
+    with pytest.raises(errors.HttpError) as bad_request:
+        client.comments().analyze(body={"comment": {"text": "hi"}}).execute()
+    assert bad_request.value.status_code == 400
+    assert "requestedAttributes" in bad_request.value.reason
+    with pytest.raises(errors.UnknownApiNameOrVersion):
+        discovery.build("commentanalyzer", "v1", developerKey=keys[1]["viewer"],
+                        discoveryServiceUrl=server + "/$discovery/rest?version={apiVersion}",
+                        static_discovery=False, cache_discovery=False)  # fmt: skip
