@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import Env, LiveServer, make_env
+from webfactory import Env, LiveServer, make_env, running_server
 
 
 @pytest.fixture(scope="module")
@@ -45,44 +40,12 @@ async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`python -m mutewatch --store S serve` in a subprocess, stopped at the end."""
+    """A real `mutewatch serve` on 127.0.0.1 for the session."""
     env = make_env(tmp_path_factory.mktemp("live"))
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("livelog") / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mutewatch", "--store", str(env.path), "serve",
-         "--host", "127.0.0.1", "--port", str(port), "--no-moderation"],
-        stdout=log, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "MUTEWATCH_PSEUDONYM_KEY": "live-test-key"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}; see {log.name}")
-        try:
-            if httpx.get(url + "/login", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"the server did not answer in 60 s; see {log.name}")
-    yield LiveServer(url, env, process)
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with running_server(env, tmp_path_factory.mktemp("livelog")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
-from webfactory import LiveServer, bearer, form_login_sync
+from webfactory import LiveServer, bearer, form_login_sync, make_env, running_server
 
 pytestmark = pytest.mark.server
 
@@ -44,3 +45,48 @@ def test_dashboard_login_over_http(live_server: LiveServer) -> None:
         assert not re.search(r"<a [^>]*example", page.text)
         js = client.get("/vendor/plotly.min.js")
         assert js.status_code == 200 and len(js.content) > 1_000_000
+
+
+def test_behind_a_trusted_proxy_each_reader_has_its_own_login_limit(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    env = make_env(tmp_path_factory.mktemp("proxied"))
+    logdir = tmp_path_factory.mktemp("proxylog")
+    with running_server(env, logdir, "--trusted-proxy", "127.0.0.1") as server:
+
+        def attempt(reader: str, role: str, token: str, proto: str = "http") -> httpx.Response:
+            headers = {"X-Forwarded-For": reader, "X-Forwarded-Proto": proto}
+            with httpx.Client(base_url=server.url, headers=headers) as client:
+                return form_login_sync(client, f"{role}1", token)
+
+        codes = [attempt("203.0.113.5", "viewer", "mw_wrong").status_code for _ in range(6)]
+        assert codes == [401] * 5 + [429]
+        # the proxy's own address is not blocked: another reader behind it logs in
+        assert attempt("203.0.113.6", "analyst", env.tokens["analyst"]).status_code == 303
+        # a reader cannot prepend an address: the proxy appends the real one, which counts
+        chain = "198.51.100.1, 203.0.113.5"
+        assert attempt(chain, "analyst", env.tokens["analyst"]).status_code == 429
+        # the proxy's HTTPS reaches the cookie
+        secure = attempt("203.0.113.7", "admin", env.tokens["admin"], proto="https")
+        assert "secure" in secure.headers["set-cookie"].lower()
+        with httpx.Client(base_url=server.url, headers=bearer(env, "admin")) as admin:
+            entries = admin.get("/api/v1/audit", params={"limit": 200}).json()["entries"]
+        addresses = {e["ip"] for e in entries if e["action"].startswith("login")}
+        assert {"203.0.113.5", "203.0.113.6"} <= addresses
+        assert "127.0.0.1" not in addresses
+
+
+def test_without_trusted_proxy_forwarded_headers_are_ignored(live_server: LiveServer) -> None:
+    """Otherwise anyone could pick a fresh address per guess with one header."""
+    spoofed = {"X-Forwarded-For": "192.0.2.44", "X-Forwarded-Proto": "https"}
+    with httpx.Client(base_url=live_server.url, headers=spoofed) as client:
+        refused = form_login_sync(client, "spoofer-of-addresses", "mw_wrong")
+    assert refused.status_code == 401
+    admin = bearer(live_server.env, "admin")
+    for _ in range(50):
+        got = httpx.get(live_server.url + "/api/v1/audit?limit=50", headers=admin).json()
+        mine = [e for e in got["entries"] if e["actor"] == "spoofer-of-addresses"]
+        if mine:
+            break
+        time.sleep(0.1)
+    assert [e["ip"] for e in mine] == ["127.0.0.1"]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pyarrow as pa
+import pytest
 
 from mutewatch.store import Store
 from mutewatch.web.auth import add_user
@@ -171,3 +178,44 @@ class LiveServer:
     url: str
     env: Env
     process: subprocess.Popen[str]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(env: Env, logdir: Path, *options: str) -> Iterator[LiveServer]:
+    """`python -m mutewatch --store S serve OPTIONS` in a subprocess, stopped on exit."""
+    port = free_port()
+    log = (logdir / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mutewatch", "--store", str(env.path), "serve",
+         "--host", "127.0.0.1", "--port", str(port), "--no-moderation", *options],
+        stdout=log, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "MUTEWATCH_PSEUDONYM_KEY": "live-test-key"},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}; see {log.name}")
+        try:
+            if httpx.get(url + "/login", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"the server did not answer in 60 s; see {log.name}")
+    try:
+        yield LiveServer(url, env, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

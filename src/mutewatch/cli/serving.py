@@ -68,6 +68,24 @@ def report(
         click.echo(str(png))
 
 
+def _addresses(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Each value an IP address or network (``10.0.0.0/8``); ``*`` would trust anyone."""
+    import ipaddress
+
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise click.BadParameter(
+                f"{value!r} is not an IP address or network; give the proxy's address as "
+                "it connects to mutewatch, e.g. 127.0.0.1 or 10.0.0.0/8",
+                ctx, param,
+            ) from None  # fmt: skip
+    return values
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
@@ -75,11 +93,21 @@ def report(
 @click.option(
     "--no-moderation", is_flag=True, help="Serve the observatory only (no comment moderation)."
 )
+@click.option(
+    "--trusted-proxy", "proxies", multiple=True, metavar="ADDRESS", callback=_addresses,
+    help="A reverse proxy (IP address or network) whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed; repeat for several. Without it those headers are ignored.",
+)  # fmt: skip
 @click.pass_obj
-def serve(store: Path, host: str, port: int, secure_cookies: bool, no_moderation: bool) -> None:
+def serve(
+    store: Path, host: str, port: int, secure_cookies: bool, no_moderation: bool,
+    proxies: tuple[str, ...],
+) -> None:  # fmt: skip
     """Run the API and dashboard (log in with a user name and token from `users add`).
 
     Reads come from a snapshot of the store, so `mutewatch ingest` may run meanwhile.
+    Behind a reverse proxy, name it with --trusted-proxy: login limits then count each
+    reader's address instead of the proxy's, and the audit log records the reader's.
 
     Example: mutewatch --store demo.duckdb serve --host 127.0.0.1 --port 8000
     """
@@ -88,7 +116,10 @@ def serve(store: Path, host: str, port: int, secure_cookies: bool, no_moderation
     from mutewatch.web.app import create_app
 
     app = create_app(store, secure_cookies=secure_cookies, moderation=not no_moderation)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
+        forwarded_allow_ips=list(proxies) or None,
+    )  # fmt: skip
 
 
 @click.group()
