@@ -10,6 +10,10 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
   expected_status?, expected_revision?}`` (409 when another moderator acted since)
   (moderator) → the comment's new state
 - ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
+- ``GET /api/v1/articles/{id}/comments?limit=&offset=`` (any signed-in role) → the article's
+  published comments, oldest first; ``GET /api/v1/comments/{id}`` (any signed-in role) →
+  the comment's status, decision and the reason for the commenter (e-mail for moderators)
+- ``GET /api/v1/moderation/audit/verify`` (moderator) → the audit log's hash chain
 - ``POST /v1alpha1/comments:analyze?key=TOKEN`` and ``POST /v1alpha1/comments:suggestscore``:
   Perspective API's requests and responses (the key may also come in ``X-Goog-Api-Key``);
   their errors take Google's shape ``{"error": {"code": 400, "message", "status":
@@ -277,6 +281,51 @@ async def get_audit(
 ) -> JSONResponse:
     """The append-only moderation audit log, newest first."""
     return _json({"items": await run_in_threadpool(_service(request).audit, limit)})
+
+
+@router.get("/api/v1/articles/{article_id}/comments")
+async def get_published(
+    article_id: str,
+    request: Request,
+    user: SubmitterUser,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    """An article's published comments for the site to show, oldest first:
+    ``{article_id, total, limit, offset, items: [{id, parent_id, parent_published,
+    author_name, text, revision, created_at, updated_at}]}``.
+
+    Readable by every signed-in role (viewer, analyst, moderator, admin): these comments are
+    public on the site, and the site's backend reads them with the token it submits with.
+    Held and rejected comments and e-mail addresses are never in it. 404 for an unknown
+    article."""
+    service = _service(request)
+    result = await run_in_threadpool(service.published_comments, article_id, limit, offset)
+    return _json(result)
+
+
+@router.get("/api/v1/comments/{comment_id}")
+async def get_comment(comment_id: str, request: Request, user: SubmitterUser) -> JSONResponse:
+    """One comment's state: ``{id, article_id, parent_id, author_name, status, decision,
+    decided_by, reason, revision, created_at, updated_at}``.
+
+    Readable by every signed-in role, since the site that submitted a comment (with any
+    role's token) needs it to tell the commenter "awaiting review" or why it was not
+    published. Moderators and admins also get ``email``, the moderator's ``note`` and the
+    moderator's name in ``decided_by``; other roles get ``moderator`` there and a reason
+    from the policy, never the note. The text is not returned: a held or rejected comment's
+    text is for moderators (its history). 404 for an unknown id."""
+    staff = user.role in ("moderator", "admin")
+    service = _service(request)
+    return _json(await run_in_threadpool(lambda: service.comment_status(comment_id, staff=staff)))
+
+
+@router.get("/api/v1/moderation/audit/verify")
+async def get_audit_verify(request: Request, user: ModeratorUser) -> JSONResponse:
+    """The moderation audit log's hash chain: ``{intact, entries, head, broken_at}`` (as the
+    access audit's ``chain`` at ``GET /api/v1/audit``). Note the head down: entries cut from
+    the end leave no trace in the chain itself."""
+    return _json(await run_in_threadpool(_service(request).audit_chain))
 
 
 def _token_user(request: Request, key: str | None) -> Any:
