@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from modstats_helpers import AS_OF, History
 
 from mutewatch.errors import UsageError
+from mutewatch.moderate.service import deciding_clauses, migrate_moderation
 from mutewatch.moderate.stats import moderation_stats
 from mutewatch.store import Store
 
@@ -155,3 +158,63 @@ def test_bad_dates_are_usage_errors(
         pytest.raises(UsageError, match=message),
     ):
         moderation_stats(store, since=since, until=until)
+
+
+def _expected_deciding(con: duckdb.DuckDBPyConnection) -> Counter[tuple[str, str]]:
+    """(machine decision, clause) counts by the service's own ``deciding_clauses``."""
+    rows = con.execute(
+        "SELECT c.decision, d.clauses FROM mod_comments c JOIN mod_decisions d"
+        " USING (comment_id) WHERE d.decided_by = 'machine'"
+    ).fetchall()
+    out: Counter[tuple[str, str]] = Counter()
+    for decision, clauses in rows:
+        for name in (deciding_clauses(json.loads(clauses)) or "(none)").split(","):
+            out[decision, name] += 1
+    return out
+
+
+def _got_deciding(stats: dict[str, Any]) -> Counter[tuple[str, str]]:
+    got: Counter[tuple[str, str]] = Counter()
+    for decision, by_clause in stats["review_by_clause"].items():
+        for name, entry in by_clause.items():
+            got[decision, name] = entry["comments"]
+    return got
+
+
+def test_deciding_clauses_agree_with_the_service(history: History) -> None:
+    with Store.open(history.path, read_only=True) as store:
+        got = _got_deciding(moderation_stats(store, now=AS_OF))
+        expected = _expected_deciding(store.con)
+    assert got == Counter({k: v for k, v in expected.items() if k[0] != "publish"})
+
+
+def test_ties_and_missing_actions_follow_the_service(tmp_path: Path) -> None:
+    """Two clauses firing with the same action both decide; a fired clause with no action in
+    its evidence counts as hold (the service's rule); a lower-severity one does not decide."""
+    con = duckdb.connect(str(tmp_path / "edge.duckdb"))
+    migrate_moderation(con)
+    decisions = {
+        "c1": ("hold", [{"clause": "defamatory", "fired": True, "evidence": {"action": "hold"}},
+                        {"clause": "irrelevant", "fired": True, "evidence": {}}]),
+        "c2": ("reject", [{"clause": "personal", "fired": True, "evidence": {"action": "hold"}},
+                          {"clause": "racist", "fired": True, "evidence": {"action": "reject"}},
+                          {"clause": "irrelevant", "fired": False, "evidence": {}}]),
+    }  # fmt: skip
+    for i, (cid, (decision, clauses)) in enumerate(decisions.items()):
+        con.execute(
+            "INSERT INTO mod_comments VALUES (?, 'a1', NULL, 'A B', NULL, 't', 1, ?, ?, NULL,"
+            " ?, ?)",
+            [cid, {"hold": "held", "reject": "rejected"}[decision], decision, AS_OF, AS_OF],
+        )
+        con.execute(
+            "INSERT INTO mod_decisions VALUES (?, ?, 1, 'machine', ?, 'r', ?, 'v', '{}', ?)",
+            [i, cid, decision, json.dumps(clauses), AS_OF],
+        )
+    got = moderation_stats(con, now=AS_OF)
+    assert _got_deciding(got) == _expected_deciding(con)
+    assert set(got["review_by_clause"]["hold"]) == {"defamatory", "irrelevant"}
+    assert set(got["review_by_clause"]["reject"]) == {"racist"}
+    assert got["clauses"]["irrelevant"] == {
+        "checked": 2, "fired": 1, "decided": {"publish": 0, "hold": 1, "reject": 0}
+    }  # fmt: skip
+    assert got["clauses"]["personal"]["decided"]["reject"] == 0
