@@ -46,10 +46,7 @@ SERVER = """
 import sys, uvicorn
 from pathlib import Path
 from mutewatch.web.app import create_app
-from mutewatch.web.perspective_discovery import router
 app = create_app(Path(sys.argv[1]), linger=5.0)
-if not any(getattr(r, "path", "") == "/$discovery/rest" for r in app.routes):
-    app.include_router(router)  # until app.py includes it
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
@@ -65,22 +62,13 @@ def _client(root: str, key: str) -> Any:
 # --- in process ------------------------------------------------------------------------------
 
 
-def _with_discovery(app: Any) -> Any:
-    """The app, with the discovery route included if app.py does not include it yet."""
-    from mutewatch.web.perspective_discovery import router
-
-    if not any(getattr(r, "path", "") == "/$discovery/rest" for r in app.routes):
-        app.include_router(router)
-    return app
-
-
 @pytest.mark.anyio
 async def test_document_points_at_the_server_it_came_from(
     app: Any, keys: tuple[Path, dict[str, str]]
 ) -> None:
-    transport = httpx.ASGITransport(app=_with_discovery(app))
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="https://mw.example:8443") as c:
-        r = await c.get(DISCOVERY)
+        r = await c.get(DISCOVERY, headers={"X-Goog-Api-Key": keys[1]["viewer"]})
     assert r.status_code == 200, r.text
     doc = r.json()
     assert (doc["name"], doc["version"], doc["rootUrl"]) == (
@@ -95,15 +83,34 @@ async def test_document_points_at_the_server_it_came_from(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("query", ["?version=v1", "?version=v1alpha2", ""])
-async def test_unknown_version_is_google_404(app: Any, query: str) -> None:
-    transport = httpx.ASGITransport(app=_with_discovery(app))
+async def test_unknown_version_is_google_404(
+    app: Any, keys: tuple[Path, dict[str, str]], query: str
+) -> None:
+    key = keys[1]["viewer"]
+    r = await _get(app, "/$discovery/rest" + (f"{query}&key={key}" if query else f"?key={key}"))
+    _google_error(r, 404, "NOT_FOUND", "v1alpha1")
+
+
+@pytest.mark.anyio
+async def test_the_document_needs_the_api_key(app: Any) -> None:
+    """Nothing in mutewatch is anonymous: no key is 403, a wrong key 401 (Google's shapes)."""
+    _google_error(await _get(app, DISCOVERY), 403, "PERMISSION_DENIED", "API key")
+    _google_error(await _get(app, DISCOVERY + "&key=wrong"), 401, "UNAUTHENTICATED", "API key")
+    assert "/$discovery/rest" not in app.openapi()["paths"]
+
+
+async def _get(app: Any, url: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        r = await c.get("/$discovery/rest" + query)
-    assert r.status_code == 404, r.text
+        return await c.get(url)
+
+
+def _google_error(r: httpx.Response, code: int, status: str, words: str) -> None:
+    assert r.status_code == code, r.text
     assert set(r.json()) == {"error"}
     error = r.json()["error"]
-    assert (error["code"], error["status"]) == (404, "NOT_FOUND")
-    assert "v1alpha1" in error["message"]
+    assert (error["code"], error["status"]) == (code, status)
+    assert words in error["message"]
 
 
 def test_google_client_builds_requests_from_it() -> None:
@@ -131,7 +138,7 @@ def _port() -> int:
 @pytest.fixture(scope="module")
 def server(keys: tuple[Path, dict[str, str]]) -> Iterator[str]:
     """``mutewatch serve``'s app under uvicorn on 127.0.0.1; yields its root URL."""
-    port = _port()
+    port, key = _port(), keys[1]["viewer"]
     root = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(keys[0]), str(port)],
                             env=dict(os.environ))  # fmt: skip
@@ -139,7 +146,8 @@ def server(keys: tuple[Path, dict[str, str]]) -> Iterator[str]:
         deadline = time.monotonic() + 120
         while True:
             try:
-                if httpx.get(root + DISCOVERY, timeout=5).status_code == 200:
+                ready = httpx.get(root + DISCOVERY, headers={"X-Goog-Api-Key": key}, timeout=5)
+                if ready.status_code == 200:
                     break
             except httpx.TransportError:
                 pass

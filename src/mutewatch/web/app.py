@@ -173,6 +173,7 @@ def _include_moderation(app: FastAPI) -> None:
     if router is not None:
         app.include_router(router)
         app.include_router(importlib.import_module("mutewatch.web.moderation_stats").router)
+        app.include_router(importlib.import_module("mutewatch.web.perspective_discovery").router)
     setup = getattr(module, "setup", None)
     if callable(setup):
         setup(app)

@@ -16,10 +16,17 @@ mutewatch API token (``mutewatch users add``). The document's ``rootUrl`` is the
 document was fetched from (scheme, host, port and any mount path of this server), so the
 client then calls mutewatch's ``/v1alpha1/comments:analyze``, never Google.
 
+Nothing in mutewatch is anonymous, so neither is this document, unlike Google's: it needs the
+API key, as the ``/v1alpha1/`` routes do (``?key=`` or ``X-Goog-Api-Key``; missing, 403
+``PERMISSION_DENIED``; wrong, 401 ``UNAUTHENTICATED``). The Python client sends its
+``developerKey`` with the discovery request, so Perspective's Python sample works unchanged;
+a client that fetches the document without the key (the Node.js sample's ``discoverAPI``)
+adds ``&key=TOKEN`` to the discovery URL. The route is left out of mutewatch's OpenAPI
+schema: it is itself an API description, in Google's format, not a mutewatch operation.
+
 The document is mutewatch's own minimal description, written from the discovery format and
 from Perspective's documented request and response fields (methods.md); it describes what
-mutewatch accepts. It is public, as Google's is: it holds no data, and every call it
-describes needs the API key. Any version but ``v1alpha1`` is a 404 in Google's error shape.
+mutewatch accepts. Any version but ``v1alpha1`` is a 404 in Google's error shape.
 """
 
 from __future__ import annotations
@@ -28,8 +35,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from mutewatch.errors import NotFoundError
+from mutewatch.errors import MutewatchError, NotFoundError
 from mutewatch.moderate.perspective import SCORE_TYPES, SUPPORTED
 
 router = APIRouter()
@@ -222,19 +230,23 @@ def discovery_document(root_url: str) -> dict[str, Any]:
     }
 
 
-@router.get("/$discovery/rest")
-async def discovery(request: Request, version: str | None = None) -> JSONResponse:
+@router.get("/$discovery/rest", include_in_schema=False)
+async def discovery(
+    request: Request, version: str | None = None, key: str | None = None
+) -> JSONResponse:
     """Perspective's discovery document, pointing Google's client libraries at this server."""
-    from mutewatch.web.moderation import perspective_error
+    from mutewatch.web.moderation import _token_user, perspective_error
 
-    if version != VERSION:
-        return perspective_error(
-            NotFoundError(
-                f"Discovery document not found for API service commentanalyzer "
+    try:
+        await run_in_threadpool(_token_user, request, key or request.headers.get("x-goog-api-key"))
+        if version != VERSION:
+            raise NotFoundError(
+                "Discovery document not found for API service commentanalyzer "
                 f"version {version or '(none)'}",
                 hint=f"ask for /$discovery/rest?version={VERSION}",
             )
-        )
+    except MutewatchError as exc:
+        return perspective_error(exc)
     return JSONResponse(discovery_document(str(request.base_url)))
 
 
