@@ -53,7 +53,7 @@ def test_cli_table_and_findings(history: History) -> None:
     assert r.exit_code == 0, r.output
     assert "Comments submitted 2026-11-10..2026-11-10 (2)" in r.stdout
     assert "Findings:" in r.stdout
-    assert "Moderators approved 1 of the 1 reviewed comments held as defamatory" in " ".join(
+    assert "Moderators approved 1 of the 1 reviewed comment held as defamatory" in " ".join(
         r.stdout.split()
     )
 

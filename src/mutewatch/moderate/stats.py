@@ -424,34 +424,35 @@ def _review_sentences(stats: dict[str, Any], period: str) -> list[str]:
     hold, pub, rej = (stats["review"][d] for d in ("hold", "publish", "reject"))
     method = "by each comment's latest moderator action"
     out = [
-        f"Moderators reviewed {hold['reviewed']} of the {hold['comments']} comments the machine"
-        f" held ({_pct(hold['reviewed'], hold['comments'])}): they approved {hold['approved']},"
-        f" edited {hold['edited']} and rejected {hold['rejected']}; {hold['not_reviewed']} have"
-        f" no moderator action yet ({period}, {method})."
+        f"Moderators reviewed {hold['reviewed']} of the {_n(hold['comments'], 'comment')} the"
+        f" machine held ({_pct(hold['reviewed'], hold['comments'])}): they approved"
+        f" {hold['approved']}, edited {hold['edited']} and rejected {hold['rejected']};"
+        f" {hold['not_reviewed']} without a moderator action yet ({period}, {method})."
     ]
     for name, r in stats["review_by_clause"]["hold"].items():
         if not r["reviewed"]:
             out.append(
-                f"None of the {_n(r['comments'], 'comment')} held as {name} {period} has a"
-                " moderator action yet: the clause has no overturn rate for them."
+                f"No moderator has acted yet on the {_n(r['comments'], 'comment')} held as"
+                f" {name} {period}: the clause has no overturn rate for them."
             )
             continue
         out.append(
-            f"Moderators approved {r['approved']} of the {r['reviewed']} reviewed comments held"
-            f" as {name} ({_pct(r['approved'], r['reviewed'])}): the clause's overturn rate for"
-            f" comments {period} ({r['edited']} edited, {r['rejected']} rejected,"
+            f"Moderators approved {r['approved']} of the {_n(r['reviewed'], 'reviewed comment')}"
+            f" held as {name} ({_pct(r['approved'], r['reviewed'])}): the clause's overturn rate"
+            f" for comments {period} ({r['edited']} edited, {r['rejected']} rejected,"
             f" {r['not_reviewed']} not reviewed; {method})."
         )
     for name, r in stats["review_by_clause"]["reject"].items():
         if r["reviewed"]:
             out.append(
-                f"Moderators approved {r['approved']} of the {r['reviewed']} reviewed comments"
-                f" rejected as {name} ({_pct(r['approved'], r['reviewed'])}) and edited"
-                f" {r['edited']}, among comments {period} ({method})."
+                f"Moderators approved {r['approved']} of the"
+                f" {_n(r['reviewed'], 'reviewed comment')} rejected as {name}"
+                f" ({_pct(r['approved'], r['reviewed'])}) and edited {r['edited']}, among"
+                f" comments {period} ({method})."
             )
     out.append(
         f"Moderators rejected {pub['rejected']} and edited {pub['edited']} of the"
-        f" {pub['comments']} comments the machine published"
+        f" {_n(pub['comments'], 'comment')} the machine published"
         f" ({_pct(pub['rejected'], pub['comments'])} rejected), and approved {rej['approved']}"
         f" and edited {rej['edited']} of the {rej['comments']} it rejected"
         f" ({_pct(rej['approved'], rej['comments'])} approved); comments {period}, {method}."
@@ -490,7 +491,7 @@ def _moderator_sentences(stats: dict[str, Any], period: str) -> list[str]:
     return [
         f"{m['moderator']} took {_n(m['actions'], 'action')} on"
         f" {_n(m['comments'], 'comment')} {period}:"
-        f" {m['approve']} approvals, {m['reject']} rejections and {m['edit']} edits"
+        f" approved {m['approve']}, rejected {m['reject']}, edited {m['edit']}"
         " (audit log entries)."
         for m in stats["moderators"]
     ]
