@@ -132,6 +132,21 @@
     document.getElementById("audit").replaceChildren(...rows);
   }
 
+  // The audit log's hash chain, checked once when the page opens (it reads every entry).
+  async function loadChain() {
+    const box = document.getElementById("audit-chain");
+    try {
+      const chain = await api("GET", "/api/v1/moderation/audit/verify");
+      box.classList.toggle("broken", !chain.intact);
+      box.textContent = chain.intact
+        ? `Hash chain intact: ${chain.entries} entries${chain.head ? `, head ${chain.head.slice(0, 16)}…` : ""}`
+        : `Hash chain BROKEN at entry ${chain.broken_at}: the log was changed outside mutewatch. Tell an admin.`;
+      if (chain.head) box.title = `head ${chain.head}`;
+    } catch (err) {
+      box.textContent = `Could not check the hash chain: ${err.message}`;
+    }
+  }
+
   // One revision as the history shows it: flagged (blurred) when a decision on it held or
   // rejected it or fired a clause, or when no decision on it is known; evidence marked.
   function revisionView(data, r) {
@@ -199,4 +214,5 @@
   });
 
   loadQueue().then(loadAudit).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+  loadChain();
 })();
