@@ -58,6 +58,16 @@ Nothing is stored, neither by ``analyze`` nor by ``suggest_score``, whatever ``d
 says. Every invalid request raises ``InputError`` (the web layer answers it as Perspective's
 HTTP 400 ``INVALID_ARGUMENT``).
 
+Fields are read as Perspective's protobuf JSON reads them: a field Perspective does not
+define (a typo such as ``spanAnotations``, in the request, its ``comment``, ``context`` or an
+attribute's options) is refused with Google's "Unknown name" message instead of being
+silently ignored; every field must have its documented type (``doNotStore`` and the other
+flags booleans, ``sessionId``, ``communityId`` and ``clientToken`` strings, ``context``
+``{"entries": [{"text", "type"}]}`` or ``{"articleAndParentComment": {"article",
+"parentComment"}}``); and ``null`` is the field left out. ``sessionId`` and ``communityId``
+are accepted and unused (mutewatch has no per-community model); ``context`` is validated and,
+as in Perspective, does not change the scores.
+
 Library use::
 
     from mutewatch.moderate.perspective import analyze
@@ -94,6 +104,16 @@ SUPPORTED = ("TOXICITY", "SEVERE_TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFAN
 SUPPORTED_LANGUAGES = ("en",)
 SCORE_TYPES = ("SCORE_TYPE_UNSPECIFIED", "PROBABILITY", "STD_DEV_SCORE", "PERCENTILE", "RAW")
 _PROBABILITY = ("SCORE_TYPE_UNSPECIFIED", "PROBABILITY")
+_COMMON_FIELDS = ("comment", "context", "languages", "clientToken", "sessionId", "communityId")
+ANALYZE_FIELDS = frozenset(
+    _COMMON_FIELDS
+    + ("requestedAttributes", "doNotStore", "spanAnnotations", "dropUnsupportedAttributes")
+    + ("suggestCommentScore",)  # listed among the request's fields by methods.md; ignored
+)
+SUGGEST_FIELDS = frozenset(_COMMON_FIELDS + ("attributeScores",))
+_TEXT_FIELDS = frozenset(("text", "type"))
+_CONTEXT_FIELDS = frozenset(("entries", "articleAndParentComment"))
+_ATTRIBUTE_FIELDS = frozenset(("scoreType", "scoreThreshold"))
 Scores = npt.NDArray[np.float64]
 
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*:)")
@@ -214,7 +234,8 @@ def _text(request: dict[str, Any]) -> str:
     comment = request.get("comment")
     if not isinstance(comment, dict) or not isinstance(comment.get("text"), str):
         raise _fail("comment.text is required and must be a string")
-    if comment.get("type", "PLAIN_TEXT") not in ("PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"):
+    _known(comment, _TEXT_FIELDS, "comment")
+    if (comment.get("type") or "PLAIN_TEXT") not in ("PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"):
         raise _fail("comment.type: only PLAIN_TEXT is supported")
     text: str = comment["text"]
     if not text.strip():
@@ -229,7 +250,8 @@ def _attribute_spec(name: str, spec: Any) -> dict[str, Any]:
     spec = {} if spec is None else spec
     if not isinstance(spec, dict):
         raise _fail(f"requestedAttributes.{name} must be an object")
-    if spec.get("scoreType", "PROBABILITY") not in _PROBABILITY:
+    _known(spec, _ATTRIBUTE_FIELDS, f"requestedAttributes.{name}")
+    if (spec.get("scoreType") or "PROBABILITY") not in _PROBABILITY:
         raise _fail(f"requestedAttributes.{name}.scoreType: only PROBABILITY is supported")
     threshold = spec.get("scoreThreshold")
     if threshold is not None and not _probability(threshold):
@@ -256,7 +278,10 @@ def _requested(request: dict[str, Any], drop: bool) -> dict[str, dict[str, Any]]
 
 
 def _flag(request: dict[str, Any], field: str) -> bool:
-    value = request.get(field, False)
+    """An optional boolean field (``null`` or absent: false)."""
+    value = request.get(field)
+    if value is None:
+        return False
     if not isinstance(value, bool):
         raise _fail(f"{field} must be true or false")
     return value
@@ -297,10 +322,40 @@ def _effective_languages(requested: list[str] | None, detected: list[str]) -> li
 
 
 def _client_token(request: dict[str, Any], out: dict[str, Any]) -> None:
-    if "clientToken" in request:
-        if not isinstance(request["clientToken"], str):
-            raise _fail("clientToken must be a string")
-        out["clientToken"] = request["clientToken"]
+    """Echo ``clientToken`` when the request has one."""
+    token = _string(request, "clientToken")
+    if token is not None:
+        out["clientToken"] = token
+
+
+def _string(request: dict[str, Any], field: str) -> str | None:
+    """An optional string field (``null`` or absent: None)."""
+    value = request.get(field)
+    if value is not None and not isinstance(value, str):
+        raise _fail(f"{field} must be a string")
+    return value
+
+
+def _known(record: dict[str, Any], known: frozenset[str], where: str = "") -> None:
+    """Refuse fields Perspective does not define, with Google's "Unknown name" message."""
+    unknown = sorted(set(record) - known)
+    if unknown:
+        at = f" at '{where}'" if where else ""
+        raise _fail(
+            f'Invalid JSON payload received. Unknown name "{unknown[0]}"{at}: '
+            f"Cannot find field. Known: {', '.join(sorted(known))}"
+        )
+
+
+def _fields(request: Any, known: frozenset[str]) -> dict[str, Any]:
+    """The request as an object with only known fields, of their documented types."""
+    if not isinstance(request, dict):
+        raise _fail("the request body must be a JSON object")
+    _known(request, known)
+    for field in ("sessionId", "communityId"):
+        _string(request, field)
+    _context(request.get("context"))
+    return request
 
 
 # --- comments:analyze ------------------------------------------------------------------------
@@ -308,9 +363,9 @@ def _client_token(request: dict[str, Any], out: dict[str, Any]) -> None:
 
 def analyze(request: Any) -> dict[str, Any]:
     """Answer one Perspective ``comments:analyze`` request (raises InputError when invalid)."""
-    if not isinstance(request, dict):
-        raise _fail("the request body must be a JSON object")
+    request = _fields(request, ANALYZE_FIELDS)
     text = _text(request)
+    _flag(request, "doNotStore")  # nothing is stored either way; only its type is checked
     drop = _flag(request, "dropUnsupportedAttributes")
     attrs = _requested(request, drop)
     requested_languages = _language_list(request)
@@ -410,13 +465,32 @@ def _suggested(scores: Any) -> None:
 
 
 def _context(context: Any) -> None:
+    """Validate ``context``: ``{"entries": [TextEntry]}`` and/or ``{"articleAndParentComment":
+    {"article": TextEntry, "parentComment": TextEntry}}`` (Perspective's two forms)."""
     if context is None:
         return
-    entries = context.get("entries", []) if isinstance(context, dict) else None
-    if not isinstance(entries, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("text", ""), str) for e in entries
-    ):
-        raise _fail('context must be an object {"entries": [{"text": "..."}]}')
+    usage = 'context must be an object {"entries": [{"text": "..."}]}'
+    if not isinstance(context, dict):
+        raise _fail(usage)
+    _known(context, _CONTEXT_FIELDS, "context")
+    entries = [] if context.get("entries") is None else context["entries"]
+    pair = (
+        {} if context.get("articleAndParentComment") is None else context["articleAndParentComment"]
+    )
+    if not isinstance(entries, list) or not isinstance(pair, dict):
+        raise _fail(usage)
+    _known(pair, frozenset(("article", "parentComment")), "context.articleAndParentComment")
+    for i, entry in enumerate([*entries, *pair.values()]):
+        _text_entry(entry, f"context entry {i}")
+
+
+def _text_entry(entry: Any, where: str) -> None:
+    """Validate one ``{"text", "type"}`` of the context (``null`` allowed: left out)."""
+    if entry is None:
+        return
+    if not isinstance(entry, dict) or not isinstance(entry.get("text") or "", str):
+        raise _fail(f'{where} must be an object {{"text": "..."}}')
+    _known(entry, _TEXT_FIELDS, where)
 
 
 def suggest_score(request: Any) -> dict[str, Any]:
@@ -429,11 +503,9 @@ def suggest_score(request: Any) -> dict[str, Any]:
     ``APPROVED``). The answer is Perspective's: ``{"detectedLanguages", "requestedLanguages"
     (when the request had languages), "clientToken" (echoed when given)}``.
     """
-    if not isinstance(request, dict):
-        raise _fail("the request body must be a JSON object")
+    request = _fields(request, SUGGEST_FIELDS)
     text = _text(request)
     _suggested(request.get("attributeScores"))
-    _context(request.get("context"))
     languages = _language_list(request)
     out: dict[str, Any] = {"detectedLanguages": detected_languages(text)}
     if languages:
