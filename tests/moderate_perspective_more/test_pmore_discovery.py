@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mutewatch.moderate.perspective import ANALYZE_FIELDS, SUGGEST_FIELDS
 from mutewatch.web.perspective_discovery import discovery_document
 
 googleapiclient = pytest.importorskip("googleapiclient", reason="pip install -e '.[dev]'")
@@ -111,6 +112,34 @@ def _google_error(r: httpx.Response, code: int, status: str, words: str) -> None
     error = r.json()["error"]
     assert (error["code"], error["status"]) == (code, status)
     assert words in error["message"]
+
+
+def _refs(node: Any) -> set[str]:
+    """Every ``$ref`` in a piece of the document."""
+    if isinstance(node, dict):
+        own = {node["$ref"]} if "$ref" in node else set()
+        return own.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def test_document_describes_the_fields_the_library_reads() -> None:
+    doc = discovery_document("http://mw.example/")
+    schemas = doc["schemas"]
+
+    def fields(name: str) -> set[str]:
+        return set(schemas[name]["properties"])
+
+    # methods.md lists suggestCommentScore among AnalyzeComment's fields; it is read, not described
+    assert fields("AnalyzeCommentRequest") == ANALYZE_FIELDS - {"suggestCommentScore"}
+    assert fields("SuggestCommentScoreRequest") == SUGGEST_FIELDS
+    assert fields("Context") == {"entries", "articleAndParentComment"}
+    assert fields("ArticleAndParentComment") == {"article", "parentComment"}
+    assert fields("TextEntry") == {"text", "type"}
+    assert fields("AttributeParameters") == {"scoreType", "scoreThreshold"}
+    assert _refs(doc) <= set(schemas), "every $ref names a schema"
+    assert all(schema["id"] == name for name, schema in schemas.items())
 
 
 def test_google_client_builds_requests_from_it() -> None:

@@ -84,6 +84,13 @@ def _text_schemas() -> dict[str, Any]:
             "Context",
             "What the comment answers (accepted; it does not change the scores).",
             entries={"type": "array", "items": _ref("TextEntry")},
+            articleAndParentComment=_ref("ArticleAndParentComment"),
+        ),
+        "ArticleAndParentComment": _object(
+            "ArticleAndParentComment",
+            "The article and the comment this one answers.",
+            article=_ref("TextEntry"),
+            parentComment=_ref("TextEntry"),
         ),
     }
 
