@@ -34,6 +34,7 @@ only look at spelling patterns that no naming tradition uses (digits, underscore
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -324,8 +325,22 @@ class _Scores:
         self.evidence.setdefault(rule, ev or True)
 
 
+RECENT_NAMES = 4096
+"""How many recently assessed distinct names are remembered (commenters come back)."""
+
+
 def assess(name: str) -> NameResult:
-    """Score a commenter name for the fantasy_name and false_name clauses."""
+    """Score a commenter name for the fantasy_name and false_name clauses.
+
+    A name assessed recently comes from memory: the result is a function of the name alone
+    (the lists and models are fixed for the process). Callers share the returned object
+    and must not change its evidence.
+    """
+    return _recent_assess(name)
+
+
+@functools.lru_cache(maxsize=RECENT_NAMES)
+def _recent_assess(name: str) -> NameResult:
     return _assess(name, _lists())
 
 
