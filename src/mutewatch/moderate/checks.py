@@ -250,6 +250,38 @@ _FREE_MODS = (
 _NAME = r"(?-i:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"
 
 
+_WORD_RE = re.compile(r"\w+")
+# the only non-ASCII characters that re.IGNORECASE matches to ASCII letters (İ ı ſ K)
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+
+
+def _first_words(terms: Sequence[str]) -> frozenset[str]:
+    """The first word (``\\w+`` run) of each term, lower case."""
+    return frozenset(m.group(0).lower() for t in terms if (m := _WORD_RE.match(t)))
+
+
+def text_words(text: str) -> frozenset[str] | None:
+    """The lower-case words of a text, to rule out patterns whose terms it cannot match.
+
+    None when the text holds a character that re.IGNORECASE matches to an ASCII letter
+    though ``lower()`` does not turn it into one ("ſ" matches "s"): then no pattern is
+    ruled out.
+    """
+    if not text.isascii() and not _FOLDS_TO_ASCII.isdisjoint(text):
+        return None
+    return frozenset(_WORD_RE.findall(text.lower()))
+
+
+def _may_match(words: frozenset[str] | None, firsts: frozenset[str]) -> bool:
+    """False only when no term starting with one of ``firsts`` can match the text.
+
+    Every lexicon term starts and ends with a word character and every pattern puts a word
+    boundary or white space around it, so a match starts a word of the text that equals the
+    term's first word.
+    """
+    return words is None or not words.isdisjoint(firsts)
+
+
 def _alt(words: Sequence[str]) -> str:
     """One regex alternation of phrases, longest first, spaces matching any whitespace."""
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
@@ -293,6 +325,12 @@ class Lexicon:
         self._compile_personal(data["personal"])
         self._compile_racist(data["racist"])
         self._compile_counter(data["counter"])
+        p, r = data["personal"], data["racist"]
+        self.group_words = _first_words(r["groups_plural"] + r["groups_singular"])
+        self.insult_words = _first_words(
+            p["insult_nouns_strong"] + p["insult_nouns_mild"] + p["insult_adjectives_strong"]
+            + p["insult_adjectives_mild"] + p["dehumanising_person"]
+        )  # fmt: skip
 
     def _add(self, sources: dict[str, str]) -> None:
         self.rx.update({k: re.compile(v, re.IGNORECASE) for k, v in sources.items()})
@@ -447,7 +485,18 @@ def _hit(
     )  # fmt: skip
 
 
-def _racist_hits(lx: Lexicon, text: str) -> list[LexiconHit]:
+def _racist_hits(lx: Lexicon, text: str, words: frozenset[str] | None) -> list[LexiconHit]:
+    hits: list[LexiconHit] = []
+    if _may_match(words, lx.group_words):
+        hits += _group_hits(lx, text)
+    for m in lx.rx["go_back"].finditer(text):
+        hits.append(_hit("racist", lx.scores["go_back"],
+                         "national origin: 'go back to your country'", m, text))  # fmt: skip
+    return hits
+
+
+def _group_hits(lx: Lexicon, text: str) -> list[LexiconHit]:
+    """The racist patterns that name a group (all but 'go back to your country')."""
     sc = lx.scores
     hits: list[LexiconHit] = []
     for m in list(lx.rx["group_pred"].finditer(text)) + list(lx.rx["every_pred"].finditer(text)):
@@ -487,9 +536,6 @@ def _racist_hits(lx: Lexicon, text: str) -> list[LexiconHit]:
         if group:
             hits.append(_hit("racist", sc["group_anaphoric"], "group, then dehumanising 'they'",
                              m, text, group=group.group(0), predicate=m["pred"]))  # fmt: skip
-    for m in lx.rx["go_back"].finditer(text):
-        hits.append(_hit("racist", sc["go_back"], "national origin: 'go back to your country'",
-                         m, text))  # fmt: skip
     return hits
 
 
@@ -506,7 +552,11 @@ def _subject_words(text: str, start: int) -> list[str]:
     return re.findall(r"[a-z'’]+", text[lo:start].lower())[-2:]
 
 
-def _personal_hits(lx: Lexicon, text: str, racist: list[LexiconHit]) -> list[LexiconHit]:
+def _personal_hits(
+    lx: Lexicon, text: str, racist: list[LexiconHit], words: frozenset[str] | None
+) -> list[LexiconHit]:
+    if not _may_match(words, lx.insult_words):
+        return []
     sc = lx.scores
     hits: list[LexiconHit] = []
 
@@ -564,8 +614,9 @@ def lexicon_findings(text: str) -> LexiconFindings:
     lx = lexicon()
     kept: dict[str, list[LexiconHit]] = {"racist": [], "personal": []}
     countered: list[dict[str, Any]] = []
-    racist = _racist_hits(lx, text)
-    for hit in racist + _personal_hits(lx, text, racist):
+    words = text_words(text)
+    racist = _racist_hits(lx, text, words)
+    for hit in racist + _personal_hits(lx, text, racist, words):
         cue = lx.countered(text, hit.start, hit.end)
         if cue is None:
             kept[hit.clause].append(hit)
