@@ -121,3 +121,17 @@ async def test_over_http(client: httpx.AsyncClient, keys: tuple[Any, dict[str, s
     assert r.status_code == 400, r.text
     error = r.json()["error"]
     assert error["status"] == "INVALID_ARGUMENT" and "doNotStore" in error["message"]
+
+
+def test_score_threshold_leaves_out_span_scores_below_it() -> None:
+    """methods.md: "The API won't return scores that are below this threshold"."""
+    request = _minimal(spanAnnotations=True)
+    spans = analyze(request)["attributeScores"]["TOXICITY"]["spanScores"]
+    insulting, kind = (s["score"]["value"] for s in spans)
+    assert insulting > kind
+    between = (insulting + kind) / 2
+    request["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": between}}
+    kept = analyze(request)["attributeScores"]["TOXICITY"]["spanScores"]
+    assert [(s["begin"], s["end"]) for s in kept] == [(0, 31)]
+    request["requestedAttributes"] = {"TOXICITY": {"scoreThreshold": kind}}  # at it: returned
+    assert len(analyze(request)["attributeScores"]["TOXICITY"]["spanScores"]) == 2

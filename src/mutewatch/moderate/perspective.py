@@ -81,7 +81,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -389,7 +389,10 @@ def analyze(request: Any) -> dict[str, Any]:
 def _scored(text: str, attrs: dict[str, dict[str, Any]], by_sentence: bool) -> dict[str, Any]:
     """``attributeScores`` for the requested attributes: a summary that is the larger of the
     whole-text score and the worst sentence, and sentence spans if ``by_sentence`` (else one
-    span over the whole comment, scored as the summary)."""
+    span over the whole comment, scored as the summary). Scores below an attribute's
+    ``scoreThreshold`` are not returned (methods.md: "The API won't return scores that are
+    below this threshold"): its spans below it are left out, and the whole attribute when
+    its summary is below it."""
     spans = sentence_spans(text)
     pieces = [text] + ([text[a:b] for a, b in spans] if len(spans) > 1 else [])
     scores = attribute_scores(pieces, embedder().embed(pieces))
@@ -398,18 +401,24 @@ def _scored(text: str, attrs: dict[str, dict[str, Any]], by_sentence: bool) -> d
     for name, spec in attrs.items():
         column = scores[name]
         span_values = column[1:] if len(spans) > 1 else column[:1]
-        summary = max(float(column[0]), float(span_values.max()))
-        threshold = spec.get("scoreThreshold")
-        if threshold is not None and summary < threshold:
+        summary = round(max(float(column[0]), float(span_values.max())), 4)
+        floor = -1.0 if spec.get("scoreThreshold") is None else float(spec["scoreThreshold"])
+        if summary < floor:
             continue
         pairs = zip(spans, span_values, strict=True) if by_sentence else [((0, len(text)), summary)]
-        out[name] = {
-            "spanScores": [
-                {"begin": at(a), "end": at(b), "score": _value(v)} for (a, b), v in pairs
-            ],
-            "summaryScore": _value(summary),
-        }
+        out[name] = {"spanScores": _listed_spans(pairs, floor, at), "summaryScore": _value(summary)}
     return out
+
+
+def _listed_spans(
+    pairs: Iterable[tuple[tuple[int, int], Any]], floor: float, at: Callable[[int], int]
+) -> list[dict[str, Any]]:
+    """``spanScores`` of the spans scored at least ``floor``, offsets in UTF-16 code units."""
+    return [
+        {"begin": at(a), "end": at(b), "score": _value(v)}
+        for (a, b), v in pairs
+        if round(float(v), 4) >= floor
+    ]
 
 
 # --- comments:suggestscore -------------------------------------------------------------------
