@@ -225,7 +225,6 @@ def discovery_document(root_url: str) -> dict[str, Any]:
         "rootUrl": root_url,
         "servicePath": "",
         "baseUrl": root_url,
-        "batchPath": "batch",
         "parameters": _parameters(),
         "schemas": {
             **_text_schemas(),
