@@ -248,7 +248,9 @@ async def test_documented_example_spans_start_at_the_sentence(
     client: httpx.AsyncClient, env: Env
 ) -> None:
     """The second span began at the space before "Sorry" (31), not at "Sorry" (32)."""
-    body = DOCUMENTED.replace('"languages"', '"dropUnsupportedAttributes": true,\n  "languages"')
+    body = DOCUMENTED.replace(
+        '"languages"', '"dropUnsupportedAttributes": true, "spanAnnotations": true,\n  "languages"'
+    )
     r = await client.post(f"{ANALYZE}?key={env[1]['viewer']}", content=body)
     assert r.status_code == 200, r.text
     spans = r.json()["attributeScores"]["TOXICITY"]["spanScores"]

@@ -49,7 +49,7 @@ def test_curl_example_from_the_docs() -> None:
 
 
 def test_all_attributes_and_sentence_spans() -> None:
-    response = analyze(ISSUE_REQUEST)
+    response = analyze({**ISSUE_REQUEST, "spanAnnotations": True})
     scores = response["attributeScores"]
     assert set(scores) == set(ISSUE_REQUEST["requestedAttributes"])  # type: ignore[arg-type]
     insult = scores["INSULT"]["spanScores"]

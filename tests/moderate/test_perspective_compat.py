@@ -107,7 +107,9 @@ async def test_attributes_come_from_the_checks() -> None:
 
 
 async def test_summary_is_at_least_the_worst_span() -> None:
-    response = analyze(_all("You are an idiot. The budget is fine.", languages=["en"]))
+    response = analyze(
+        _all("You are an idiot. The budget is fine.", languages=["en"], spanAnnotations=True)
+    )
     for name, entry in response["attributeScores"].items():
         spans = [s["score"]["value"] for s in entry["spanScores"]]
         assert len(spans) == 2
