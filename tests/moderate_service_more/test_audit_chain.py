@@ -4,19 +4,25 @@ for entries written before it, and broken by any edit, deletion or unchained ins
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from service_more_helpers import ARTICLE, DEFAMATORY, comment, small_policy
 
 from mutewatch.moderate.checks import Moderator
 from mutewatch.moderate.service import (
+    AUDIT_FIELDS,
     GENESIS_HASH,
     MIGRATIONS,
     DirectAccess,
     ModerationService,
+    audit_payload,
     moderation_audit_chain,
+    payload_text,
 )
 from mutewatch.store import Store
 from mutewatch.store.schema import migrate
@@ -102,13 +108,34 @@ def test_migration_chains_existing_entries_in_order(tmp_path: Path, moderator: M
 
 
 def test_hash_is_sha256_of_the_documented_payload(service: ModerationService) -> None:
-    [(payload, digest)] = _sql(
-        service,
-        "SELECT json_array(audit_id, CAST(logged_at AS VARCHAR), actor, action, comment_id,"
-        " article_id, clause, note, submitted_by, prev_hash)::VARCHAR, hash FROM mod_audit",
+    [(digest,)] = _sql(service, "SELECT hash FROM mod_audit")
+    [(at,)] = _sql(service, "SELECT strftime(logged_at, '%Y-%m-%d %H:%M:%S.%f') FROM mod_audit")
+    tester, added = b"tester".hex().upper(), b"article_added".hex().upper()
+    payload = f"1|{at}|{tester}|{added}|-|{b'a1'.hex().upper()}|-|-|-|{GENESIS_HASH}"
+    assert hashlib.sha256(payload.encode()).hexdigest() == digest
+
+
+TEXT = st.one_of(st.none(), st.text(st.characters(codec="utf-8"), max_size=40))
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(TEXT, min_size=7, max_size=7), micros=st.integers(0, 999_999))
+def test_python_payload_is_the_sql_payload(texts: list[str | None], micros: int) -> None:
+    """Inserts build the payload in Python, the migration and the check in SQL: the same."""
+    at = datetime(2026, 11, 29, 8, 39, 41, micros)
+    values = [7, at, *texts, "f" * 64]
+    sql = f"SELECT {audit_payload('', '?')} FROM (SELECT ? AS audit_id, ? AS logged_at, " + (
+        ", ".join(f"CAST(? AS VARCHAR) AS {name}" for name in AUDIT_FIELDS) + ")"
     )
-    assert hashlib.sha256(str(payload).encode()).hexdigest() == digest
-    assert str(payload).startswith('[1,"') and '"tester","article_added"' in str(payload)
+    with duckdb.connect() as con:
+        row = con.execute(sql, [values[-1], *values[:-1]]).fetchone()
+    assert row is not None and row[0] == payload_text(7, at, texts, "f" * 64)
+
+
+def test_odd_text_still_verifies(service: ModerationService) -> None:
+    cid = comment(service, 'Tabs\tand\nnew lines, quotes " and | pipes, émoji 😀, e\u0301.')
+    service.act(cid, {"action": "reject", "note": '-|\\u00e9 "x"\u2028'}, "mod 😀")
+    assert service.audit_chain()["intact"]
 
 
 def test_chain_of_a_store_without_moderation(tmp_path: Path) -> None:

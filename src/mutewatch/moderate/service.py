@@ -54,19 +54,32 @@ GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first moderation audit entry."""
 
 
+AUDIT_FIELDS = (
+    "actor", "action", "comment_id", "article_id", "clause", "note", "submitted_by",
+)  # fmt: skip
+"""The text columns of an audit entry, in the order its hash covers them."""
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
 def audit_payload(row: str = "", prev: str = "prev_hash") -> str:
     """The SQL expression of the text an audit entry's ``hash`` is the SHA-256 of.
 
-    A JSON array of the entry's columns (``row`` prefixes them, e.g. ``"o."``) and ``prev``,
-    the previous entry's hash. The migration that chained existing entries, every insert and
-    the verification all build it here: never change it, or every stored chain breaks.
+    ``audit_id|logged_at|actor|...|submitted_by|prev``: the id in decimal, the time to the
+    microsecond, each text column as the upper-case hex of its UTF-8 bytes (``-`` for
+    NULL), and ``prev``, the hash of the entry before (``row`` prefixes the columns, e.g.
+    ``"o."``). Hex leaves nothing to escape, so ``payload_text`` builds the same text in
+    Python. The migration that chained existing entries and the verification build it here,
+    and every insert in ``payload_text``: never change either, or every stored chain breaks.
     """
-    cols = (
-        "audit_id", "CAST({r}logged_at AS VARCHAR)", "actor", "action", "comment_id",
-        "article_id", "clause", "note", "submitted_by",
-    )  # fmt: skip
-    parts = [c.format(r=row) if "{r}" in c else f"{row}{c}" for c in cols]
-    return f"CAST(json_array({', '.join(parts)}, {prev}) AS VARCHAR)"
+    texts = [f"coalesce(hex({row}{name}), '-')" for name in AUDIT_FIELDS]
+    parts = [f"{row}audit_id", f"strftime({row}logged_at, '{TIME_FORMAT}')", *texts, prev]
+    return f"concat_ws('|', {', '.join(parts)})"
+
+
+def payload_text(audit_id: int, logged_at: datetime, texts: list[str | None], prev: str) -> str:
+    """The text ``audit_payload`` gives for these values (``texts`` in AUDIT_FIELDS order)."""
+    hexed = ["-" if t is None else t.encode("utf-8").hex().upper() for t in texts]
+    return "|".join([str(audit_id), logged_at.strftime(TIME_FORMAT), *hexed, prev])
 
 
 MIGRATIONS: list[str] = [
@@ -544,26 +557,28 @@ def _audit(
     note: str | None = None,
     submitted_by: str | None = None,
 ) -> None:
-    """Append one audit entry, chained to the last one (the only statement that touches
-    mod_audit): one statement reads the last entry's hash and inserts this one with its own."""
-    con.execute(_AUDIT_INSERT, [_now(), actor, action, comment_id, article_id, clause, note,
-                                submitted_by])  # fmt: skip
+    """Append one audit entry, chained to the last one (the only insert into mod_audit).
+
+    One statement takes the next id and the last entry's hash; the hash of this entry is
+    computed here (building the payload in SQL cost about 1 ms more per entry, measured).
+    """
+    row = con.execute(_AUDIT_HEAD).fetchone()
+    assert row is not None
+    audit_id, prev = int(row[0]), str(row[1] or GENESIS_HASH)
+    now = _now()
+    texts = [actor, action, comment_id, article_id, clause, note, submitted_by]
+    digest = hashlib.sha256(payload_text(audit_id, now, texts, prev).encode()).hexdigest()
+    con.execute(_AUDIT_INSERT, [audit_id, now, *texts, prev, digest])
 
 
-_AUDIT_INSERT = f"""
-INSERT INTO mod_audit (audit_id, logged_at, actor, action, comment_id, article_id, clause,
-                       note, submitted_by, prev_hash, hash)
-SELECT *, sha256({audit_payload()}) FROM (
-    SELECT nextval('mod_audit_ids') AS audit_id, CAST(? AS TIMESTAMP) AS logged_at,
-           CAST(? AS VARCHAR) AS actor, CAST(? AS VARCHAR) AS action,
-           CAST(? AS VARCHAR) AS comment_id, CAST(? AS VARCHAR) AS article_id,
-           CAST(? AS VARCHAR) AS clause, CAST(? AS VARCHAR) AS note,
-           CAST(? AS VARCHAR) AS submitted_by,
-           coalesce((SELECT hash FROM mod_audit
-                     WHERE audit_id = (SELECT max(audit_id) FROM mod_audit)),
-                    '{GENESIS_HASH}') AS prev_hash
-)
+_AUDIT_HEAD = """
+SELECT nextval('mod_audit_ids'),
+       (SELECT hash FROM mod_audit WHERE audit_id = (SELECT max(audit_id) FROM mod_audit))
 """
+_AUDIT_INSERT = (
+    "INSERT INTO mod_audit (audit_id, logged_at, actor, action, comment_id, article_id, clause,"
+    " note, submitted_by, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _audit_rows(
