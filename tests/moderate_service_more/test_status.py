@@ -75,3 +75,12 @@ def test_reject_without_a_known_clause(service: ModerationService) -> None:
 def test_unknown_comment(service: ModerationService) -> None:
     with pytest.raises(NotFoundError, match="unknown comment 'c999'"):
         service.comment_status("c999")
+
+
+def test_reject_of_a_held_comment_does_not_promise_a_review(service: ModerationService) -> None:
+    held = comment(service, DEFAMATORY)
+    service.act(held, {"action": "reject", "note": "unsourced"}, "mod1")
+    reason = service.comment_status(held)["reason"]
+    assert reason == (
+        "A moderator decided not to publish the comment under the terms on defamatory comments."
+    )

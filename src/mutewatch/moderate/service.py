@@ -980,25 +980,34 @@ class ModerationService:
         """The comment_status answer from one ``_STATUS_SQL`` row."""
         decided_by = row.pop("decided_by") or "machine"
         action, clause = row.pop("last_action"), row.pop("last_clause")
-        note = row.pop("last_reason")
-        email = row.pop("email")
+        last_reason, email = row.pop("last_reason"), row.pop("email")
         by_machine = decided_by == "machine"
         row["decided_by"] = decided_by if by_machine or staff else "moderator"
-        row["reason"] = note if by_machine else self._moderator_reason(action, clause)
+        row["reason"] = last_reason if by_machine else self._moderator_reason(action, clause)
         if staff:
             row["email"] = email
-            row["note"] = None if by_machine else note
+            row["note"] = None if by_machine else last_reason  # a moderator's reason is the note
         return row
 
     def _moderator_reason(self, action: str | None, clause: str | None) -> str:
-        """The commenter's reason after a moderator's action (never the moderator's note)."""
+        """The commenter's reason after a moderator's action (never the moderator's note).
+
+        After a reject: the policy's reason for each clause named whose action is reject (a
+        hold clause's reason promises a review, which has now happened), else a plain text
+        naming the clauses.
+        """
+        if action == "edit":
+            return "A moderator edited the comment and published it."
         if action != "reject":
-            if action == "edit":
-                return "A moderator edited the comment and published it."
             return "A moderator approved the comment."
-        reasons = {c.clause: c.reason for c in self.policy.clauses}
-        named = [reasons[c] for c in (clause or "").split(",") if c in reasons]
-        return " ".join(dict.fromkeys(named)) or "A moderator decided not to publish the comment."
+        named = [c for c in (clause or "").split(",") if c]
+        texts = [
+            c.reason for c in self.policy.clauses if c.clause in named and c.action == "reject"
+        ]
+        if texts:
+            return " ".join(dict.fromkeys(texts))
+        under = f" under the terms on {', '.join(named)} comments" if named else ""
+        return f"A moderator decided not to publish the comment{under}."
 
     # --- writing ---------------------------------------------------------------------------
 
