@@ -130,6 +130,10 @@ class Features:
     language: Any = None
     name: Any = None
     lexicon: Any = None
+    checked: dict[int, ClauseResult] = field(default_factory=dict)
+    """Clauses already checked by ``Moderator.prepare``, by their index in ``checked_for``."""
+    checked_for: Any = None
+    """The policy whose clauses ``checked`` holds (None: nothing checked yet)."""
 
 
 @dataclass(frozen=True)
@@ -1021,7 +1025,24 @@ class Moderator:
         assert vectors is not None
         for f, v in zip(out, vectors, strict=True):
             f.vector = v
+        for f in out:
+            self._check_head_clauses(f)
         return out
+
+    def _check_head_clauses(self, f: Features) -> None:
+        """Check the clauses an embedding head scores (racist, personal) now.
+
+        They need neither the topic nor the store, but a fired one embeds the comment's
+        sentences for its evidence span: here that happens before the service's write
+        transaction, not inside it (``decide`` runs there). Comments and clauses go in the
+        order ``decide`` takes, so the embedder gets the same calls in the same order.
+        """
+        f.checked_for = self.policy
+        f.checked = {
+            i: self._check_clause(f, clause)
+            for i, clause in enumerate(self.policy.clauses)
+            if clause.check in _SPAN_HEADS
+        }
 
     def check(
         self,
@@ -1033,21 +1054,14 @@ class Moderator:
 
     def decide(self, f: Features) -> Decision:
         """Run every clause on one prepared comment and apply the policy."""
+        checked = f.checked if f.checked_for is self.policy else {}
         results = []
         decisive: list[tuple[int, str]] = []
-        for clause in self.policy.clauses:
-            raw, evidence = CHECKS[clause.check](f)
-            score = _round(raw)
-            fired, threshold, action = clause.outcome(score)
-            evidence = dict(evidence)
-            evidence["action"] = action
-            if fired and clause.check in _SPAN_HEADS and "span" not in evidence:
-                # no lexicon span: the sentence the head scores highest is the evidence
-                spans = head_spans(_SPAN_HEADS[clause.check], f.comment.text)
-                evidence["span"] = max(spans, key=lambda s: s["score"])
-            results.append(ClauseResult(clause.clause, score, threshold, fired, evidence))
-            if fired:
-                decisive.append((SEVERITY_OF[action], clause.reason))
+        for i, clause in enumerate(self.policy.clauses):
+            result = checked.get(i) or self._check_clause(f, clause)
+            results.append(result)
+            if result.fired:
+                decisive.append((SEVERITY_OF[result.evidence["action"]], clause.reason))
         decision, reason = _verdict(decisive)
         return Decision(
             id=f.comment.id,
@@ -1058,6 +1072,20 @@ class Moderator:
             model_versions=self.model_versions,
             embedding=f.vector,
         )
+
+    @staticmethod
+    def _check_clause(f: Features, clause: Any) -> ClauseResult:
+        """One clause's score, threshold, outcome and evidence (with its action)."""
+        raw, evidence = CHECKS[clause.check](f)
+        score = _round(raw)
+        fired, threshold, action = clause.outcome(score)
+        evidence = dict(evidence)
+        evidence["action"] = action
+        if fired and clause.check in _SPAN_HEADS and "span" not in evidence:
+            # no lexicon span: the sentence the head scores highest is the evidence
+            spans = head_spans(_SPAN_HEADS[clause.check], f.comment.text)
+            evidence["span"] = max(spans, key=lambda s: s["score"])
+        return ClauseResult(clause.clause, score, threshold, fired, evidence)
 
 
 SEVERITY_OF = {"publish": 0, "hold": 1, "reject": 2}
