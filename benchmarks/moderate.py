@@ -7,7 +7,12 @@ Measures on this machine (issue 5 targets in brackets):
 - per-comment latency p50/p99 in process (one comment per call) and over HTTP
   (``POST /api/v1/comments`` against a real uvicorn server on 127.0.0.1) [p99 <= 100 ms];
 - the server's resident memory after the run [<= 1.5 GB];
-- the server's startup: process start to the first answered request, models loaded [<= 10 s].
+- the server's startup: process start to the first answered request, models loaded [<= 10 s];
+- where a comment's time goes (``stages``): CPU ms per comment of each stage run alone over
+  the batch (embedding, language, name, lexicon, the clause checks), the p50/p99 of
+  ``prepare`` (outside the service's write transaction) and ``decide`` (inside it) for one
+  comment at a time, and ``submit_comment`` of the moderation service on a store file in
+  this process, split into prepare, decide and the rest (store reads and writes).
 
 Comments come from the Fox News data in ../shared/data when present (else neutral
 placeholders). The default policy is used when the language and name modules are installed;
@@ -33,7 +38,7 @@ import yaml
 
 from mutewatch.errors import MutewatchError
 from mutewatch.moderate import datasets as ds
-from mutewatch.moderate.checks import CommentInput, Moderator
+from mutewatch.moderate.checks import CommentInput, Moderator, lexicon_findings
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import DEFAULT_POLICY_FILE, Policy, load_policy
 from mutewatch.store import Store
@@ -109,6 +114,105 @@ def in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
         "p50_ms": round(_pct(single, 0.5), 1),
         "p99_ms": round(_pct(single, 0.99), 1),
     }
+
+
+def _cpu_ms(n: int, run: Any) -> float:
+    """CPU ms per item of ``run()`` over ``n`` items (every thread of this process)."""
+    cpu0 = time.process_time()
+    run()
+    return round(1000 * (time.process_time() - cpu0) / max(n, 1), 3)
+
+
+def stages(policy: Policy, texts: list[str]) -> dict[str, Any]:
+    """CPU ms per comment of each stage of ``Moderator.check``, run alone over the batch."""
+    from mutewatch.moderate import language, names
+
+    moderator = Moderator(policy)
+    comments = [CommentInput(str(i), t, "Ana Silva") for i, t in enumerate(texts)]
+    n = len(texts)
+    embedder().forget()
+    out: dict[str, Any] = {"embed_batch": _cpu_ms(n, lambda: embedder().embed(texts))}
+    out["language"] = _cpu_ms(n, lambda: [language.detect(t) for t in texts])
+    out["names"] = _cpu_ms(n, lambda: [names.assess(c.author_name) for c in comments])
+    out["lexicon"] = _cpu_ms(n, lambda: [lexicon_findings(t) for t in texts])
+    vectors = embedder().embed(texts)  # remembered: prepare below embeds nothing
+
+    def all_but_embedding() -> None:
+        prepared = moderator.prepare(comments, vectors=vectors)
+        [moderator.decide(f) for f in prepared]
+
+    out["all_but_embedding"] = _cpu_ms(n, all_but_embedding)
+    out["note"] = (
+        "CPU ms per comment, each stage alone over the batch; all_but_embedding = prepare and"
+        " decide given the vectors: language, names, lexicon, the clause checks and the"
+        " sentence embeddings of fired clauses' evidence spans"
+    )
+    return out
+
+
+def one_at_a_time(policy: Policy, texts: list[str]) -> dict[str, Any]:
+    """p50/p99 ms of prepare and decide for one comment at a time (as the service runs them)."""
+    moderator = Moderator(policy)
+    embedder().forget()
+    prepare_ms, decide_ms = [], []
+    for i, text in enumerate(texts[:200]):
+        t0 = time.perf_counter()
+        [f] = moderator.prepare([CommentInput(str(i), text, "Ana Silva")])
+        t1 = time.perf_counter()
+        moderator.decide(f)
+        prepare_ms.append((t1 - t0) * 1000)
+        decide_ms.append((time.perf_counter() - t1) * 1000)
+    return {
+        "prepare_p50_ms": round(_pct(prepare_ms, 0.5), 2),
+        "prepare_p99_ms": round(_pct(prepare_ms, 0.99), 2),
+        "decide_p50_ms": round(_pct(decide_ms, 0.5), 2),
+        "decide_p99_ms": round(_pct(decide_ms, 0.99), 2),
+    }
+
+
+def _timed(obj: Any, name: str, times: list[float]) -> None:
+    """Make ``obj.name(...)`` note how long each call took (ms) in ``times``."""
+    method = getattr(obj, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            times.append((time.perf_counter() - t0) * 1000)
+
+    setattr(obj, name, timed)
+
+
+def service_in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
+    """``submit_comment`` on a store file in this process: total, and where the time goes."""
+    from mutewatch.moderate.service import ModerationService
+
+    tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-svc-"))
+    service = ModerationService.open(tmp / "svc.duckdb", policy)
+    moderator = Moderator(policy)
+    times: dict[str, list[float]] = {"prepare": [], "decide": []}
+    for name, noted in times.items():
+        _timed(moderator, name, noted)
+    service._moderator = moderator
+    try:
+        service.add_article(ARTICLE, "bench")
+        embedder().forget()
+        total = []
+        for text in texts[:200]:
+            body = {"article_id": "bench", "author_name": "Ana Silva", "text": text}
+            t0 = time.perf_counter()
+            service.submit_comment(body)
+            total.append((time.perf_counter() - t0) * 1000)
+    finally:
+        service.close()
+    rest = [t - p - d for t, p, d in zip(total, times["prepare"], times["decide"], strict=True)]
+    out: dict[str, Any] = {}
+    for key, values in (("", total), ("prepare_", times["prepare"]),
+                        ("decide_", times["decide"]), ("store_", rest)):  # fmt: skip
+        out[f"{key}p50_ms"] = round(_pct(values, 0.5), 2)
+        out[f"{key}p99_ms"] = round(_pct(values, 0.99), 2)
+    return out
 
 
 def _free_port() -> int:
@@ -217,6 +321,9 @@ def main() -> None:
         help="what-if: the server writer's longest hold of the store (s) [gateway default 2]",
     )
     parser.add_argument("--paced", type=int, default=40, help="comments sent 0.4 s apart")
+    parser.add_argument(
+        "--no-stages", action="store_true", help="skip the per-stage breakdown (about 15 s)"
+    )
     args = parser.parse_args()
     policy, which, policy_file = _policy()
     texts = _texts(args.comments)
@@ -229,6 +336,10 @@ def main() -> None:
         "http": over_http(texts, policy_file, args.linger, args.max_hold, args.paced),
         "server_settings": {"linger": args.linger, "max_hold": args.max_hold},
     }
+    if not args.no_stages:
+        report["stages"] = stages(policy, texts)
+        report["stages"]["one_at_a_time"] = one_at_a_time(policy, texts)
+        report["stages"]["service_in_process"] = service_in_process(policy, texts)
     report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     if args.json:
         print(json.dumps(report))
@@ -283,6 +394,27 @@ def _print(report: dict[str, Any]) -> None:
     print(
         f"1-min load average before/after: {report['load_average']} on {report['cpus']} CPUs"
         " (figures are wall-clock: other processes on the machine slow them down)"
+    )
+    if "stages" in report:
+        _print_stages(report["stages"])
+
+
+def _print_stages(st: dict[str, Any]) -> None:
+    """Where a comment's time goes."""
+    cpu = {k: v for k, v in st.items() if isinstance(v, float)}
+    print(
+        "CPU ms per comment by stage (each alone): " + ", ".join(f"{k} {v}" for k, v in cpu.items())
+    )
+    one, svc = st["one_at_a_time"], st["service_in_process"]
+    print(
+        f"one comment at a time: prepare p50/p99 {one['prepare_p50_ms']}/{one['prepare_p99_ms']}"
+        f" ms, decide p50/p99 {one['decide_p50_ms']}/{one['decide_p99_ms']} ms"
+    )
+    print(
+        f"service in process (store file): submit p50/p99 {svc['p50_ms']}/{svc['p99_ms']} ms ="
+        f" prepare {svc['prepare_p50_ms']}/{svc['prepare_p99_ms']} + decide"
+        f" {svc['decide_p50_ms']}/{svc['decide_p99_ms']} + store {svc['store_p50_ms']}/"
+        f"{svc['store_p99_ms']} (p50/p99 of each part)"
     )
 
 
