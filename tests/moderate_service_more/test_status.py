@@ -84,3 +84,16 @@ def test_reject_of_a_held_comment_does_not_promise_a_review(service: ModerationS
     assert reason == (
         "A moderator decided not to publish the comment under the terms on defamatory comments."
     )
+
+
+def test_a_reader_sees_only_the_comments_it_submitted(service: ModerationService) -> None:
+    mine = str(
+        service.submit_comment(
+            {"article_id": "a1", "author_name": "Ana Silva", "text": DEFAMATORY}, "site1"
+        )["id"]
+    )
+    assert service.comment_status(mine, reader="site1")["status"] == "held"
+    with pytest.raises(NotFoundError, match="unknown comment") as err:
+        service.comment_status(mine, reader="someone_else")
+    assert "submitted it" in str(err.value)
+    assert service.comment_status(mine, staff=True, reader="mod1")["status"] == "held"

@@ -694,6 +694,20 @@ WHERE c.comment_id = $1
 """
 
 
+def _submitter(con: Con, comment_id: str) -> str | None:
+    """The API user who submitted a comment (its ``submitted:*`` audit entry), if recorded.
+
+    Reads ``*``, as ``_audit_rows``: a snapshot from before ``submitted_by`` answers None.
+    """
+    rows = _rows(
+        con,
+        "SELECT * FROM mod_audit WHERE comment_id = ? AND starts_with(action, 'submitted:')"
+        " ORDER BY audit_id LIMIT 1",
+        [comment_id],
+    )
+    return rows[0].get("submitted_by") if rows else None
+
+
 def _check_article_id(article_id: Any) -> str:
     """An article id from a URL or a caller: a short string that can be written as UTF-8."""
     checked = _text_field({"id": article_id}, "id", limit=MAX_ID_CHARS, what="article")
@@ -954,7 +968,9 @@ class ModerationService:
 
         return self.access.read(read)
 
-    def comment_status(self, comment_id: str, *, staff: bool = False) -> dict[str, Any]:
+    def comment_status(
+        self, comment_id: str, *, staff: bool = False, reader: str | None = None
+    ) -> dict[str, Any]:
         """Where one comment stands, for the site that submitted it.
 
         ``{id, article_id, parent_id, author_name, status, decision, decided_by, reason,
@@ -964,14 +980,22 @@ class ModerationService:
         action the policy's reason for the clause they named (their note is internal).
         ``decided_by`` is ``machine`` or ``moderator``. ``staff`` (moderators, admins) adds
         ``email``, ``note`` (the moderator's note) and the moderator's name in ``decided_by``.
-        NotFoundError for an unknown id.
+        ``reader`` (not staff): only a comment that user submitted is found, so one API user
+        cannot read the held and rejected comments of another. NotFoundError for an unknown
+        id, or one the reader did not submit (its existence is not revealed either).
         """
         comment_id = _check_comment_id(comment_id)
 
         def read(con: Con) -> dict[str, Any]:
             rows = _rows(con, _STATUS_SQL, [comment_id])
-            if not rows:
-                _comment(con, comment_id)  # raises NotFoundError
+            if not rows or (
+                reader is not None and not staff and _submitter(con, comment_id) != reader
+            ):
+                raise NotFoundError(
+                    f"unknown comment {comment_id!r}",
+                    hint="a comment's status is shown to the account that submitted it and to"
+                    " moderators",
+                )
             return self._status_view(rows[0], staff)
 
         return self.access.read(read)

@@ -11,8 +11,9 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
   (moderator) → the comment's new state
 - ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
 - ``GET /api/v1/articles/{id}/comments?limit=&offset=`` (any signed-in role) → the article's
-  published comments, oldest first; ``GET /api/v1/comments/{id}`` (any signed-in role) →
-  the comment's status, decision and the reason for the commenter (e-mail for moderators)
+  published comments, oldest first; ``GET /api/v1/comments/{id}`` (the user who submitted
+  it, moderators, admins) → its status, decision and the reason for the commenter (e-mail
+  for moderators)
 - ``GET /api/v1/moderation/audit/verify`` (moderator) → the audit log's hash chain
 - ``POST /v1alpha1/comments:analyze?key=TOKEN`` and ``POST /v1alpha1/comments:suggestscore``:
   Perspective API's requests and responses (the key may also come in ``X-Goog-Api-Key``);
@@ -309,15 +310,21 @@ async def get_comment(comment_id: str, request: Request, user: SubmitterUser) ->
     """One comment's state: ``{id, article_id, parent_id, author_name, status, decision,
     decided_by, reason, revision, created_at, updated_at}``.
 
-    Readable by every signed-in role, since the site that submitted a comment (with any
+    Every signed-in role may call it, since the site that submitted a comment (with any
     role's token) needs it to tell the commenter "awaiting review" or why it was not
-    published. Moderators and admins also get ``email``, the moderator's ``note`` and the
-    moderator's name in ``decided_by``; other roles get ``moderator`` there and a reason
-    from the policy, never the note. The text is not returned: a held or rejected comment's
-    text is for moderators (its history). 404 for an unknown id."""
+    published; but viewers and analysts see only the comments they submitted themselves
+    (404 for others, so held and rejected comments cannot be enumerated). Moderators and
+    admins see every comment, with ``email``, the moderator's ``note`` and the moderator's
+    name in ``decided_by``; others get ``moderator`` there and a reason from the policy,
+    never the note. The text is not returned (a held comment's text is for moderators: its
+    history). 404 for an unknown id."""
     staff = user.role in ("moderator", "admin")
     service = _service(request)
-    return _json(await run_in_threadpool(lambda: service.comment_status(comment_id, staff=staff)))
+    return _json(
+        await run_in_threadpool(
+            lambda: service.comment_status(comment_id, staff=staff, reader=user.name)
+        )
+    )
 
 
 @router.get("/api/v1/moderation/audit/verify")
