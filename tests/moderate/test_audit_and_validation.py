@@ -220,7 +220,7 @@ def test_old_store_gains_submitted_by_and_old_snapshots_still_read(tmp_path: Pat
     con = duckdb.connect(str(path))
     migrate_moderation(con)
     columns = [r[0] for r in con.execute("DESCRIBE mod_audit").fetchall()]
-    assert columns[-1] == "submitted_by"
+    assert columns[columns.index("note") + 1] == "submitted_by"  # added by migration 2
     assert con.execute("SELECT note, submitted_by FROM mod_audit").fetchall() == [("old row", None)]
     con.close()
 
