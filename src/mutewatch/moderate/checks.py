@@ -490,6 +490,7 @@ def _hit(
 
 
 def _racist_hits(lx: Lexicon, text: str, words: frozenset[str] | None) -> list[LexiconHit]:
+    """The racist patterns' hits; ``words`` (``text_words``) rules out the group patterns."""
     hits: list[LexiconHit] = []
     if _may_match(words, lx.group_words):
         hits += _group_hits(lx, text)
@@ -559,6 +560,7 @@ def _subject_words(text: str, start: int) -> list[str]:
 def _personal_hits(
     lx: Lexicon, text: str, racist: list[LexiconHit], words: frozenset[str] | None
 ) -> list[LexiconHit]:
+    """The insult patterns' hits outside racist hits; ``words`` may rule them all out."""
     if not _may_match(words, lx.insult_words):
         return []
     sc = lx.scores
@@ -1002,7 +1004,8 @@ class Moderator:
         topics: Sequence[Topic | None] | None = None,
         vectors: Vectors | None = None,
     ) -> list[Features]:
-        """Embed all texts in one batch; run the language, name and lexicon checks once each.
+        """Embed all texts in one batch; run the language, name and lexicon checks once each,
+        then the clauses an embedding head scores (see ``_check_head_clauses``).
 
         The embedding runs in the background (ONNX Runtime releases the GIL) while the
         language and name models run here, so they cost no extra wall-clock time.
