@@ -74,7 +74,7 @@ class _Window:
         if self.start is not None:
             where.append("created_at >= ?")
             params.append(datetime.combine(self.start, datetime.min.time()))
-        if self.end is not None:
+        if self.end is not None and self.end < date.max:  # date.max: no day after it
             where.append("created_at < ?")
             params.append(datetime.combine(self.end + timedelta(days=1), datetime.min.time()))
         if self.article_id is not None:
