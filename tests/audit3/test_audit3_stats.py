@@ -3,11 +3,14 @@ consistent state of a store the server goes on writing."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from click.testing import CliRunner
 from modstats_helpers import AS_OF, History
 
 from mutewatch.cli import main
-from mutewatch.moderate.stats import moderation_stats
+from mutewatch.moderate.stats import findings, moderation_stats
 from mutewatch.store import Store
 
 
@@ -23,3 +26,27 @@ def test_the_last_representable_day_is_a_valid_end(history: History) -> None:
     )
     assert run.exit_code == 0, run.output
     assert "7 comments were submitted" in run.output
+
+
+def _with_counts(stats: dict[str, Any], fired: int, checked: int) -> dict[str, Any]:
+    """The stats with the defamatory clause's counts replaced (as a large store has them)."""
+    clauses = {**stats["clauses"], "defamatory": {**stats["clauses"]["defamatory"]}}
+    clauses["defamatory"].update(fired=fired, checked=checked)
+    return {**stats, "clauses": clauses}
+
+
+@pytest.mark.parametrize(
+    ("fired", "checked", "shown"),
+    [(1, 3000, "<0.1%"), (2999, 3000, ">99.9%"), (199, 200, "99.5%"), (3, 3, "100%")],
+)
+def test_a_percentage_never_contradicts_its_counts(
+    history: History, fired: int, checked: int, shown: str
+) -> None:
+    """1 of 3,000 read "(0.0%)" and 2,999 of 3,000 "(100%)": a finding said none or all
+    where its own counts said some."""
+    with Store.open(history.path, read_only=True) as store:
+        stats = moderation_stats(store, now=AS_OF)
+    sentence = next(
+        s for s in findings(_with_counts(stats, fired, checked)) if "clause defamatory" in s
+    )
+    assert f"fired on {fired} of the {checked} comments it checked ({shown})" in sentence

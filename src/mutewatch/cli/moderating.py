@@ -370,6 +370,8 @@ def _stats_tables(stats: dict[str, Any]) -> list[Any]:
     """Rich tables of a ``moderation_stats`` result: outcomes, clauses, reviews, moderators."""
     from rich.table import Table
 
+    from mutewatch.moderate.stats import percent
+
     outcomes = Table(title=f"Comments {stats['period']} ({stats['submitted']})")
     for name in ("", "publish / published", "hold / held", "reject / rejected"):
         outcomes.add_column(name, justify="left" if not name else "right")
@@ -389,7 +391,7 @@ def _stats_tables(stats: dict[str, Any]) -> list[Any]:
     for machine, entry in stats["review"].items():
         groups = [("all", entry), *stats["review_by_clause"].get(machine, {}).items()]
         for clause, r in groups:
-            rate = "-" if r["overturn_rate"] is None else f"{100 * r['overturn_rate']:.0f}%"
+            rate = "-" if r["overturn_rate"] is None else percent(r["overturned"], r["reviewed"])
             review.add_row(machine, clause, *(str(r[k]) for k in keys), rate)
     people = Table(title="Moderators")
     for name in ("moderator", "actions", "approve", "reject", "edit", "comments"):

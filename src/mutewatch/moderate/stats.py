@@ -229,12 +229,24 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _pct(part: int, whole: int) -> str:
-    """``30%`` (one decimal below 10%), or ``no share`` when ``whole`` is 0."""
+def percent(part: int, whole: int) -> str:
+    """``30%`` (one decimal below 10%), or ``no share`` when ``whole`` is 0.
+
+    The text never contradicts the counts: a share that is neither none nor all never reads
+    ``0%``/``0.0%`` or ``100%`` (``<0.1%``, ``99.9%``, ``>99.9%`` instead), and a share that
+    rounds to a whole percent between 0 and 10 keeps its decimal (``1.0%``).
+    """
     if not whole:
         return "no share"
     value = 100 * part / whole
-    return f"{value:.1f}%" if 0 < value < 10 else f"{value:.0f}%"
+    if 0 < part < whole:
+        if value < 0.05:
+            return "<0.1%"
+        if value >= 99.95:
+            return ">99.9%"
+        if value >= 99.5:
+            return f"{value:.1f}%"
+    return f"{value:.1f}%" if 0 < value < 9.95 else f"{value:.0f}%"
 
 
 def _n(count: int, word: str) -> str:
@@ -412,7 +424,7 @@ def _clause_sentences(stats: dict[str, Any], period: str) -> list[str]:
         total = sum(decided.values())
         out.append(
             f"The clause {name} fired on {entry['fired']} of the {_n(entry['checked'], 'comment')}"
-            f" it checked ({_pct(entry['fired'], entry['checked'])}) and decided the outcome of"
+            f" it checked ({percent(entry['fired'], entry['checked'])}) and decided the outcome of"
             f" {total} ({decided['hold']} held, {decided['reject']} rejected), among comments"
             f" {period} (fired: score at or above its threshold or hold band; decided: among"
             " the fired clauses with the most severe action)."
@@ -425,7 +437,7 @@ def _review_sentences(stats: dict[str, Any], period: str) -> list[str]:
     method = "by each comment's latest moderator action"
     out = [
         f"Moderators reviewed {hold['reviewed']} of the {_n(hold['comments'], 'comment')} the"
-        f" machine held ({_pct(hold['reviewed'], hold['comments'])}): they approved"
+        f" machine held ({percent(hold['reviewed'], hold['comments'])}): they approved"
         f" {hold['approved']}, edited {hold['edited']} and rejected {hold['rejected']};"
         f" {hold['not_reviewed']} without a moderator action yet ({period}, {method})."
     ]
@@ -438,7 +450,7 @@ def _review_sentences(stats: dict[str, Any], period: str) -> list[str]:
             continue
         out.append(
             f"Moderators approved {r['approved']} of the {_n(r['reviewed'], 'reviewed comment')}"
-            f" held as {name} ({_pct(r['approved'], r['reviewed'])}): the clause's overturn rate"
+            f" held as {name} ({percent(r['approved'], r['reviewed'])}): the clause's overturn rate"
             f" for comments {period} ({r['edited']} edited, {r['rejected']} rejected,"
             f" {r['not_reviewed']} not reviewed; {method})."
         )
@@ -447,15 +459,15 @@ def _review_sentences(stats: dict[str, Any], period: str) -> list[str]:
             out.append(
                 f"Moderators approved {r['approved']} of the"
                 f" {_n(r['reviewed'], 'reviewed comment')} rejected as {name}"
-                f" ({_pct(r['approved'], r['reviewed'])}) and edited {r['edited']}, among"
+                f" ({percent(r['approved'], r['reviewed'])}) and edited {r['edited']}, among"
                 f" comments {period} ({method})."
             )
     out.append(
         f"Moderators rejected {pub['rejected']} and edited {pub['edited']} of the"
         f" {_n(pub['comments'], 'comment')} the machine published"
-        f" ({_pct(pub['rejected'], pub['comments'])} rejected), and approved {rej['approved']}"
+        f" ({percent(pub['rejected'], pub['comments'])} rejected), and approved {rej['approved']}"
         f" and edited {rej['edited']} of the {rej['comments']} it rejected"
-        f" ({_pct(rej['approved'], rej['comments'])} approved); comments {period}, {method}."
+        f" ({percent(rej['approved'], rej['comments'])} approved); comments {period}, {method}."
     )
     return out
 
