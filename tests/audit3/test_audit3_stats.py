@@ -3,13 +3,18 @@ consistent state of a store the server goes on writing."""
 
 from __future__ import annotations
 
+import shutil
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 from modstats_helpers import AS_OF, History
 
 from mutewatch.cli import main
+from mutewatch.moderate import stats as stats_module
 from mutewatch.moderate.stats import findings, moderation_stats
 from mutewatch.store import Store
 
@@ -50,3 +55,47 @@ def test_a_percentage_never_contradicts_its_counts(
         s for s in findings(_with_counts(stats, fired, checked)) if "clause defamatory" in s
     )
     assert f"fired on {fired} of the {checked} comments it checked ({shown})" in sentence
+
+
+def test_every_figure_comes_from_one_state_of_the_store(
+    history: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The five queries ran one after another outside a transaction: a comment the server
+    stored between them counted in some figures and not in others (seen on a live store's
+    cursor, which the web app reads while its writer holds the store)."""
+    path = tmp_path / "live.duckdb"
+    shutil.copy(history.path, path)
+    writer = duckdb.connect(str(path))
+    reader = writer.cursor()
+    before = moderation_stats(reader, now=AS_OF)
+    calls = {"n": 0}
+
+    def counter_then_a_new_comment(*args: Any) -> Counter[Any]:
+        calls["n"] += 1
+        if calls["n"] == 1:  # after the first queries, before the clause grid
+            _store_one_more_held_comment(writer)
+        return Counter(*args)
+
+    monkeypatch.setattr(stats_module, "Counter", counter_then_a_new_comment)
+    during = moderation_stats(reader, now=AS_OF)
+    monkeypatch.undo()
+    after = moderation_stats(reader, now=AS_OF)
+    writer.close()
+    assert during == before
+    assert after["submitted"] == before["submitted"] + 1
+
+
+def _store_one_more_held_comment(con: duckdb.DuckDBPyConnection) -> None:
+    """A copy of the waiting held comment and its machine decision, committed at once."""
+    old = "c5"
+    con.execute(
+        "INSERT INTO mod_comments SELECT * REPLACE ('c99' AS comment_id)"
+        " FROM mod_comments WHERE comment_id = ?",
+        [old],
+    )
+    con.execute(
+        "INSERT INTO mod_decisions SELECT * REPLACE"
+        " ((SELECT max(decision_id) + 1 FROM mod_decisions) AS decision_id, 'c99' AS comment_id)"
+        " FROM mod_decisions WHERE comment_id = ?",
+        [old],
+    )

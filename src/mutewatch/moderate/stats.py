@@ -206,7 +206,21 @@ class _Counts:
 
 
 def _read(con: Con, window: _Window) -> _Counts:
-    """Run the queries (nothing when the moderation tables do not exist: all zeros)."""
+    """Run the queries in one read transaction, so that every figure is taken from the same
+    state of the store while the server goes on writing (nothing when the moderation tables
+    do not exist: all zeros). A connection already in a transaction is read in that one."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:  # the caller's transaction: its snapshot holds
+        return _read_all(con, window)
+    try:
+        return _read_all(con, window)
+    finally:
+        con.execute("ROLLBACK")  # nothing was written
+
+
+def _read_all(con: Con, window: _Window) -> _Counts:
+    """Every query, on ``con`` as it stands."""
     if not _has_tables(con):
         return _Counts()
     where, params = window.sql()
