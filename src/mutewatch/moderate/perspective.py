@@ -64,9 +64,12 @@ attribute's options) is refused with Google's "Unknown name" message instead of 
 silently ignored; every field must have its documented type (``doNotStore`` and the other
 flags booleans, ``sessionId``, ``communityId`` and ``clientToken`` strings, ``context``
 ``{"entries": [{"text", "type"}]}`` or ``{"articleAndParentComment": {"article",
-"parentComment"}}``); and ``null`` is the field left out. ``sessionId`` and ``communityId``
-are accepted and unused (mutewatch has no per-community model); ``context`` is validated and,
-as in Perspective, does not change the scores.
+"parentComment"}}``); and ``null`` is the field left out. As in protobuf JSON, a field may
+also be named by its proto name (``requested_attributes``, ``do_not_store``,
+``score_threshold``: Google's Node.js client for Perspective sends these); the same field under
+both names is refused. ``sessionId`` and ``communityId`` are accepted and unused (mutewatch
+has no per-community model); ``context`` is validated and, as in Perspective, does not change
+the scores.
 
 Library use::
 
@@ -114,6 +117,8 @@ SUGGEST_FIELDS = frozenset(_COMMON_FIELDS + ("attributeScores",))
 _TEXT_FIELDS = frozenset(("text", "type"))
 _CONTEXT_FIELDS = frozenset(("entries", "articleAndParentComment"))
 _ATTRIBUTE_FIELDS = frozenset(("scoreType", "scoreThreshold"))
+_PAIR_FIELDS = frozenset(("article", "parentComment"))
+_SCORES_FIELDS = frozenset(("summaryScore", "spanScores"))
 Scores = npt.NDArray[np.float64]
 
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*:)")
@@ -247,16 +252,17 @@ def _text(request: dict[str, Any]) -> str:
 
 
 def _attribute_spec(name: str, spec: Any) -> dict[str, Any]:
-    spec = {} if spec is None else spec
-    if not isinstance(spec, dict):
-        raise _fail(f"requestedAttributes.{name} must be an object")
-    _known(spec, _ATTRIBUTE_FIELDS, f"requestedAttributes.{name}")
-    if (spec.get("scoreType") or "PROBABILITY") not in _PROBABILITY:
-        raise _fail(f"requestedAttributes.{name}.scoreType: only PROBABILITY is supported")
-    threshold = spec.get("scoreThreshold")
+    where = f"requestedAttributes.{name}"
+    if spec is not None and not isinstance(spec, dict):
+        raise _fail(f"{where} must be an object")
+    options = _json_names(spec or {}, _ATTRIBUTE_FIELDS, where)
+    _known(options, _ATTRIBUTE_FIELDS, where)
+    if (options.get("scoreType") or "PROBABILITY") not in _PROBABILITY:
+        raise _fail(f"{where}.scoreType: only PROBABILITY is supported")
+    threshold = options.get("scoreThreshold")
     if threshold is not None and not _probability(threshold):
-        raise _fail(f"requestedAttributes.{name}.scoreThreshold must be a number in 0..1")
-    return spec
+        raise _fail(f"{where}.scoreThreshold must be a number in 0..1")
+    return options
 
 
 def _requested(request: dict[str, Any], drop: bool) -> dict[str, dict[str, Any]]:
@@ -336,6 +342,30 @@ def _string(request: dict[str, Any], field: str) -> str | None:
     return value
 
 
+def _camel(name: str) -> str:
+    """``do_not_store`` -> ``doNotStore`` (a protobuf field's JSON name)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _json_names(record: dict[str, Any], known: frozenset[str], where: str = "") -> dict[str, Any]:
+    """``record`` with each field under its JSON name: protobuf's JSON parser, Perspective's,
+    accepts a field's proto name as well (``requested_attributes``, ``do_not_store``, as
+    Google's own Node.js client for Perspective sends them). A field given under both names
+    is refused. Names that are neither stay as they are, for ``_known`` to refuse."""
+    out: dict[str, Any] = {}
+    for name, value in record.items():
+        json_name = _camel(name) if name not in known and _camel(name) in known else name
+        if json_name in out:
+            at = f" at '{where}'" if where else ""
+            raise _fail(
+                f'Invalid JSON payload received. Duplicate field "{json_name}"{at}: it is '
+                f'given as "{json_name}" and as "{name}"; send one'
+            )
+        out[json_name] = value
+    return out
+
+
 def _known(record: dict[str, Any], known: frozenset[str], where: str = "") -> None:
     """Refuse fields Perspective does not define, with Google's "Unknown name" message."""
     unknown = sorted(set(record) - known)
@@ -351,11 +381,12 @@ def _fields(request: Any, known: frozenset[str]) -> dict[str, Any]:
     """The request as an object with only known fields, of their documented types."""
     if not isinstance(request, dict):
         raise _fail("the request body must be a JSON object")
-    _known(request, known)
+    fields = _json_names(request, known)
+    _known(fields, known)
     for field in ("sessionId", "communityId"):
-        _string(request, field)
-    _context(request.get("context"))
-    return request
+        _string(fields, field)
+    _context(fields.get("context"))
+    return fields
 
 
 # --- comments:analyze ------------------------------------------------------------------------
@@ -465,7 +496,9 @@ def _suggested(scores: Any) -> None:
         )
     for name, entry in scores.items():
         where = f"attributeScores.{name}"
-        if not isinstance(entry, dict) or not ({"summaryScore", "spanScores"} & set(entry)):
+        if isinstance(entry, dict):
+            entry = _json_names(entry, _SCORES_FIELDS, where)
+        if not isinstance(entry, dict) or not (_SCORES_FIELDS & set(entry)):
             raise _fail(f"{where} must hold a summaryScore, spanScores or both")
         if "summaryScore" in entry:
             _score(entry["summaryScore"], f"{where}.summaryScore")
@@ -481,6 +514,7 @@ def _context(context: Any) -> None:
     usage = 'context must be an object {"entries": [{"text": "..."}]}'
     if not isinstance(context, dict):
         raise _fail(usage)
+    context = _json_names(context, _CONTEXT_FIELDS, "context")
     _known(context, _CONTEXT_FIELDS, "context")
     entries = [] if context.get("entries") is None else context["entries"]
     pair = (
@@ -488,7 +522,9 @@ def _context(context: Any) -> None:
     )
     if not isinstance(entries, list) or not isinstance(pair, dict):
         raise _fail(usage)
-    _known(pair, frozenset(("article", "parentComment")), "context.articleAndParentComment")
+    where = "context.articleAndParentComment"
+    pair = _json_names(pair, _PAIR_FIELDS, where)
+    _known(pair, _PAIR_FIELDS, where)
     for i, entry in enumerate([*entries, *pair.values()]):
         _text_entry(entry, f"context entry {i}")
 
