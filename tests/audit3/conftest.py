@@ -2,7 +2,7 @@
 
 ``history`` (a real store file with seven comments and six moderator actions, built once
 per session) is the fixture of ``tests/moderate_stats/conftest.py``, loaded from there so
-that these tests also run alone.
+that these tests also run alone. ``webfactory`` (tests/web) starts real servers.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
-STATS_TESTS = Path(__file__).resolve().parents[1] / "moderate_stats"
-sys.path.insert(0, str(STATS_TESTS))
+TESTS = Path(__file__).resolve().parents[1]
+STATS_TESTS = TESTS / "moderate_stats"
+sys.path[:0] = [str(STATS_TESTS), str(TESTS / "web")]  # modstats_helpers, webfactory
 _spec = importlib.util.spec_from_file_location("audit3_stats_conftest", STATS_TESTS / "conftest.py")
 assert _spec is not None and _spec.loader is not None
 _stats_conftest = importlib.util.module_from_spec(_spec)

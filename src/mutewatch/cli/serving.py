@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,22 +69,45 @@ def report(
         click.echo(str(png))
 
 
+EVERYONE = "trusting every address lets each reader write its own X-Forwarded-For"
+
+
 def _addresses(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
-    """Each value an IP address or network (``10.0.0.0/8``); ``*`` would trust anyone."""
-    import ipaddress
+    """Each value an IP address or network (``10.0.0.0/8``), passed on as uvicorn reads it.
 
+    A network written with host bits (``10.0.0.1/8``) becomes its network (``10.0.0.0/8``):
+    uvicorn reads networks strictly and would silently trust nobody. An IPv6 address may be
+    bracketed (``[::1]``). ``*`` and the networks of every address (``0.0.0.0/0``, ``::/0``)
+    are refused: each reader could then pick a fresh address per guess at a token and put a
+    forged one in the audit log.
+    """
+    out = []
     for value in values:
         try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError:
-            raise click.BadParameter(
-                f"{value!r} is not an IP address or network; give the proxy's address as "
-                "it connects to mutewatch, e.g. 127.0.0.1 or 10.0.0.0/8",
-                ctx, param,
-            ) from None  # fmt: skip
-    return values
+            out.append(_trusted(value.strip().removeprefix("[").removesuffix("]")))
+        except ValueError as exc:
+            raise click.BadParameter(f"{value!r}: {exc}", ctx, param) from None
+    return tuple(out)
+
+
+def _trusted(value: str) -> str:
+    """One proxy address or network as uvicorn's ``forwarded_allow_ips`` reads it."""
+    if value == "*":
+        raise ValueError(f"{EVERYONE}; name the proxy, e.g. 127.0.0.1 or 10.0.0.0/8")
+    try:
+        if "/" not in value:
+            return str(ipaddress.ip_address(value))
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(
+            "not an IP address or network; give the proxy's address as it connects to "
+            "mutewatch, e.g. 127.0.0.1, ::1 or 10.0.0.0/8"
+        ) from None
+    if network.prefixlen == 0:
+        raise ValueError(f"{EVERYONE}; name the proxy's own network, e.g. 10.0.0.0/8")
+    return str(network)
 
 
 @click.command()
@@ -96,7 +120,8 @@ def _addresses(
 @click.option(
     "--trusted-proxy", "proxies", multiple=True, metavar="ADDRESS", callback=_addresses,
     help="A reverse proxy (IP address or network) whose X-Forwarded-For and "
-    "X-Forwarded-Proto are believed; repeat for several. Without it those headers are ignored.",
+    "X-Forwarded-Proto are believed; repeat for several. Without it those headers are ignored. "
+    "'*', 0.0.0.0/0 and ::/0 are refused: they would believe every reader.",
 )  # fmt: skip
 @click.pass_obj
 def serve(
@@ -107,7 +132,9 @@ def serve(
 
     Reads come from a snapshot of the store, so `mutewatch ingest` may run meanwhile.
     Behind a reverse proxy, name it with --trusted-proxy: login limits then count each
-    reader's address instead of the proxy's, and the audit log records the reader's.
+    reader's address instead of the proxy's, and the audit log records the reader's. Give
+    its address or network (127.0.0.1, ::1, 10.0.0.0/8, fd00::/8); '*', 0.0.0.0/0 and ::/0
+    are refused, since every reader could then forge its own address.
 
     Example: mutewatch --store demo.duckdb serve --host 127.0.0.1 --port 8000
     """
