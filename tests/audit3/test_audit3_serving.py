@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from uvicorn.middleware.proxy_headers import _TrustedHosts
+from webfactory import Env, LiveServer, bearer, form_login_sync, make_env, running_server
 
 from mutewatch.cli import main
 
@@ -48,3 +53,44 @@ def test_trusting_every_address_is_refused(monkeypatch: pytest.MonkeyPatch, ever
     assert code == 2
     assert "forwarded_allow_ips" not in options
     assert "every" in options["output"]
+
+
+@pytest.fixture(scope="module")
+def logged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
+    env: Env = make_env(tmp_path_factory.mktemp("keys"))
+    logdir = tmp_path_factory.mktemp("keyslog")
+    with running_server(env, logdir) as server:
+        yield server, logdir / "server.log"
+
+
+def _log_after(path: Path, marker: str) -> str:
+    """The server's log once ``marker`` is in it (uvicorn writes each line as it happens)."""
+    deadline = time.monotonic() + 5
+    text = path.read_text()
+    while marker not in text and time.monotonic() < deadline:
+        time.sleep(0.05)
+        text = path.read_text()
+    return text
+
+
+@pytest.mark.server
+def test_an_api_key_in_the_query_is_not_logged(logged_server: tuple[LiveServer, Path]) -> None:
+    """Perspective clients send ``?key=TOKEN``; uvicorn's access log wrote every such line
+    with the token in clear."""
+    server, log = logged_server
+    token = server.env.tokens["moderator"]
+    wrong = "mw_" + "x" * 40
+    for key in (token, wrong):
+        httpx.get(server.url + "/api/v1/status", params={"key": key, "alt": "json"})
+    httpx.get(server.url + "/api/v1/status", headers=bearer(server.env, "viewer"))
+    text = _log_after(log, "GET /api/v1/status HTTP")
+    assert "key=(hidden)&alt=json" in text
+    assert token not in text and wrong not in text
+
+
+@pytest.mark.server
+def test_a_login_token_is_not_logged(logged_server: tuple[LiveServer, Path]) -> None:
+    server, log = logged_server
+    with httpx.Client(base_url=server.url) as client:
+        assert form_login_sync(client, "analyst1", server.env.tokens["analyst"]).status_code == 303
+    assert server.env.tokens["analyst"] not in _log_after(log, "POST /login")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import json
+import logging
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -110,6 +113,36 @@ def _trusted(value: str) -> str:
     return str(network)
 
 
+_KEY_IN_QUERY = re.compile(r"([?&]key=)[^&#\s]*", re.IGNORECASE)
+
+
+class KeyRedaction(logging.Filter):
+    """Hide API keys in access-log lines: ``/v1alpha1/comments:analyze?key=(hidden)``.
+
+    Perspective's clients send the key in the query (``?key=TOKEN``), and uvicorn's access
+    log writes each request's path with its query: a mutewatch token in every line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's string arguments; never drop the record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _KEY_IN_QUERY.sub(r"\1(hidden)", a) if isinstance(a, str) else a
+                for a in record.args
+            )
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with :class:`KeyRedaction` on its access log."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["hide_keys"] = {"()": KeyRedaction}
+    config["handlers"]["access"]["filters"] = ["hide_keys"]
+    return config
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
@@ -145,7 +178,7 @@ def serve(
     app = create_app(store, secure_cookies=secure_cookies, moderation=not no_moderation)
     uvicorn.run(
         app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
-        forwarded_allow_ips=list(proxies) or None,
+        forwarded_allow_ips=list(proxies) or None, log_config=log_config(),
     )  # fmt: skip
 
 
