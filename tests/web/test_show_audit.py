@@ -413,6 +413,45 @@ async def test_session_cookie_over_plain_http_is_not_secure_by_default(
 
 
 # -- the audit log's hash chain can be checked -----------------------------------------------
+def test_audit_checks_the_moderation_chain_too(tmp_path: Path) -> None:
+    """An edited moderator action fails `mutewatch audit` and shows in GET /api/v1/audit."""
+    from click.testing import CliRunner
+    from fastapi.testclient import TestClient
+
+    from mutewatch.cli import main
+    from mutewatch.moderate.service import _audit, migrate_moderation
+    from mutewatch.web.app import create_app
+
+    path = tmp_path / "moderated.duckdb"
+    runner = CliRunner()
+    added = runner.invoke(main, ["--store", str(path), "users", "add", "root", "--role", "admin",
+                                 "--json"])  # fmt: skip
+    token = json.loads(added.output)["token"]
+    with Store.open(path) as store:
+        migrate_moderation(store.con)
+        for n, action in enumerate(["submitted:hold", "approve", "reject"]):
+            _audit(store.con, f"mod{n}", action, comment_id="c1", note="placeholder")
+    good = runner.invoke(main, ["--store", str(path), "audit", "--json"])
+    assert good.exit_code == 0, good.output
+    moderation = json.loads(good.output)["moderation_chain"]
+    assert moderation["intact"] is True and moderation["entries"] == 3
+    with Store.open(path) as store:  # the approval is rewritten as a rejection
+        store.con.execute("UPDATE mod_audit SET action = 'reject' WHERE action = 'approve'")
+    bad = runner.invoke(main, ["--store", str(path), "audit"])
+    assert bad.exit_code == 1, bad.output
+    assert "moderation chain of 2 entries: BROKEN at entry 2" in bad.output  # read up to it
+    assert "chain of 1 entries: intact" in bad.output  # the access log itself is fine
+    app = create_app(path, cache_dir=tmp_path / "cache", moderation=False)
+    try:
+        client = TestClient(app)
+        r = client.get("/api/v1/audit", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text[:300]
+        assert r.json()["moderation_chain"]["intact"] is False
+        assert r.json()["moderation_chain"]["broken_at"] == 2
+    finally:
+        app.state.gateway.stop()
+
+
 def test_audit_chain_shows_an_edited_row_in_the_cli_and_the_api(tmp_path: Path) -> None:
     from click.testing import CliRunner
     from fastapi.testclient import TestClient

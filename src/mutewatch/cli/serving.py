@@ -278,24 +278,33 @@ def users_disable(store: Path, name: str, wait: float) -> None:
 @WAIT
 @click.pass_obj
 def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
-    """Show the audit log (logins, failed logins, admin actions) and check its hash chain.
+    """Show the audit log (logins, failed logins, admin actions) and check its hash chain,
+    and the moderation audit log's chain (submissions, moderator actions).
 
-    Exits with 1 when a row does not match its hash or the row before it (the log was
-    edited). Note down the printed head hash: rows cut from the end leave no trace.
+    Exits with 1 when a row of either log does not match its hash or the row before it (the
+    log was edited). Note down the printed head hashes: rows cut from the end leave no trace.
 
     Example: mutewatch audit --limit 20
     """
+    from mutewatch.moderate.service import moderation_audit_chain
     from mutewatch.web.auth import audit_chain, read_audit
 
     with _open_when_free(store, wait, read_only=True) as opened:
         chain, entries = audit_chain(opened), read_audit(opened, limit)
+        moderation = moderation_audit_chain(opened)
     if as_json:
-        click.echo(json.dumps({"chain": chain, "entries": entries}, default=str))
+        out = {"chain": chain, "entries": entries, "moderation_chain": moderation}
+        click.echo(json.dumps(out, default=str))
     else:
         for e in entries:
             ok = "" if e["ok"] else " FAILED"
             click.echo(f"{e['ts']} {e['action']}{ok} actor={e['actor']} target={e['target']}")
-        state = "intact" if chain["intact"] else f"BROKEN at entry {chain['broken_at']}"
-        click.echo(f"chain of {chain['entries']} entries: {state}; head {chain['head']}")
-    if not chain["intact"]:
+        click.echo(_chain_line("chain", chain))
+        click.echo(_chain_line("moderation chain", moderation))
+    if not (chain["intact"] and moderation["intact"]):
         raise SystemExit(1)
+
+
+def _chain_line(label: str, chain: dict[str, Any]) -> str:
+    state = "intact" if chain["intact"] else f"BROKEN at entry {chain['broken_at']}"
+    return f"{label} of {chain['entries']} entries: {state}; head {chain['head']}"

@@ -509,7 +509,10 @@ def delete_user(request: Request, name: str, user: Annotated[User, Depends(ADMIN
 @router.get("/audit", tags=["admin"])
 def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: int = 200) -> Any:
     """The newest audit entries (logins, failed logins, admin actions) and the state of
-    the log's hash chain (`chain.intact`, `chain.head`, `chain.broken_at`)."""
+    the log's hash chain (`chain.intact`, `chain.head`, `chain.broken_at`), and of the
+    moderation audit log's chain (`moderation_chain`), as `mutewatch audit --json`."""
+    from mutewatch.moderate.service import moderation_audit_chain
+
     if not 1 <= limit <= 5000:
         raise UsageError(f"limit={limit} is out of range", hint="use 1..5000")
     with request.app.state.gateway.reading() as snap:
@@ -517,6 +520,7 @@ def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: in
         return {
             "chain": audit_chain(store),
             "entries": queries.jsonable(read_audit(store, limit)),
+            "moderation_chain": moderation_audit_chain(store),
         }
 
 
