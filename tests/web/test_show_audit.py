@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from webfactory import Env, bearer, form_login, make_env
 
 from mutewatch.store import Store
@@ -413,9 +414,18 @@ async def test_session_cookie_over_plain_http_is_not_secure_by_default(
 
 
 # -- the audit log's hash chain can be checked -----------------------------------------------
+def _store_with_admin(path: Path) -> tuple[CliRunner, str]:
+    """A CLI runner and the token of an admin added to a new store at ``path``."""
+    from mutewatch.cli import main
+
+    runner = CliRunner()
+    added = runner.invoke(main, ["--store", str(path), "users", "add", "root", "--role", "admin",
+                                 "--json"])  # fmt: skip
+    return runner, json.loads(added.output)["token"]
+
+
 def test_audit_checks_the_moderation_chain_too(tmp_path: Path) -> None:
     """An edited moderator action fails `mutewatch audit` and shows in GET /api/v1/audit."""
-    from click.testing import CliRunner
     from fastapi.testclient import TestClient
 
     from mutewatch.cli import main
@@ -423,10 +433,7 @@ def test_audit_checks_the_moderation_chain_too(tmp_path: Path) -> None:
     from mutewatch.web.app import create_app
 
     path = tmp_path / "moderated.duckdb"
-    runner = CliRunner()
-    added = runner.invoke(main, ["--store", str(path), "users", "add", "root", "--role", "admin",
-                                 "--json"])  # fmt: skip
-    token = json.loads(added.output)["token"]
+    runner, token = _store_with_admin(path)
     with Store.open(path) as store:
         migrate_moderation(store.con)
         for n, action in enumerate(["submitted:hold", "approve", "reject"]):
@@ -453,7 +460,6 @@ def test_audit_checks_the_moderation_chain_too(tmp_path: Path) -> None:
 
 
 def test_audit_chain_shows_an_edited_row_in_the_cli_and_the_api(tmp_path: Path) -> None:
-    from click.testing import CliRunner
     from fastapi.testclient import TestClient
 
     from mutewatch.cli import main
@@ -461,10 +467,7 @@ def test_audit_chain_shows_an_edited_row_in_the_cli_and_the_api(tmp_path: Path) 
     from mutewatch.web.auth import append_audit
 
     path = tmp_path / "audited.duckdb"
-    runner = CliRunner()
-    added = runner.invoke(main, ["--store", str(path), "users", "add", "root", "--role", "admin",
-                                 "--json"])  # fmt: skip
-    token = json.loads(added.output)["token"]
+    runner, token = _store_with_admin(path)
     with Store.open(path) as store:
         for n in range(3):
             append_audit(store, "login.failed", actor=f"someone{n}", ok=False)
