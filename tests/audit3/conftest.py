@@ -2,7 +2,9 @@
 
 ``history`` (a real store file with seven comments and six moderator actions, built once
 per session) is the fixture of ``tests/moderate_stats/conftest.py``, loaded from there so
-that these tests also run alone. ``webfactory`` (tests/web) starts real servers.
+that these tests also run alone; so are ``env`` (a populated store with one user per role),
+``app`` and ``anyio_backend`` of ``tests/web/conftest.py``. ``webfactory`` (tests/web) starts
+real servers.
 """
 
 from __future__ import annotations
@@ -10,12 +12,22 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parents[1]
 STATS_TESTS = TESTS / "moderate_stats"
 sys.path[:0] = [str(STATS_TESTS), str(TESTS / "web")]  # modstats_helpers, webfactory
-_spec = importlib.util.spec_from_file_location("audit3_stats_conftest", STATS_TESTS / "conftest.py")
-assert _spec is not None and _spec.loader is not None
-_stats_conftest = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_stats_conftest)
-history = _stats_conftest.history
+
+
+def _conftest(folder: Path, name: str) -> Any:
+    """Another test folder's conftest module, loaded under its own name."""
+    spec = importlib.util.spec_from_file_location(name, folder / "conftest.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+history = _conftest(STATS_TESTS, "audit3_stats_conftest").history
+_web = _conftest(TESTS / "web", "audit3_web_conftest")
+env, app, anyio_backend = _web.env, _web.app, _web.anyio_backend

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
@@ -45,7 +46,7 @@ templates.env.filters["defang"] = lambda value: queries.defang(str(value))
 router = APIRouter(include_in_schema=False)
 ANY = require_role(*ROLES)
 LOGIN_COOKIE = "mw_login"
-LOGIN_FORM_SECONDS = 3600
+LOGIN_NONCE = re.compile(r"[A-Za-z0-9_-]{24}")  # secrets.token_urlsafe(18)
 LOGIN_FORM_EXPIRED = (
     "The login form expired or was sent from another site. Log in again from this page."
 )
@@ -98,23 +99,31 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 
 
 def _login_page(request: Request, status: int, next: str, error: str | None) -> HTMLResponse:
-    """The login form carrying a token bound to a fresh ``mw_login`` cookie.
+    """The login form carrying a token bound to the browser's ``mw_login`` cookie.
 
     Login CSRF: without it another site could post its own name and token through a
     reader's browser and sign the reader in as itself, so what the reader then uploads
     or reads lands in the other account. The cookie is SameSite=Strict (another site's
     post arrives without it) and the token is an HMAC of it (another site cannot read it).
+    The cookie lives as long as the browser session and is reused while it lasts, so a
+    form left open for hours, or open in two tabs at once, still logs in.
     """
-    nonce = secrets.token_urlsafe(18)
+    nonce = _login_nonce(request) or secrets.token_urlsafe(18)
     page = render(
         request, "login.html", status_code=status, next=_safe_next(next), error=error,
         login_csrf=_login_csrf(request, nonce),
     )  # fmt: skip
     page.set_cookie(
-        LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_SECONDS, httponly=True, samesite="strict",
-        secure=_secure(request), path="/login",
+        LOGIN_COOKIE, nonce, httponly=True, samesite="strict", secure=_secure(request),
+        path="/login",
     )  # fmt: skip
     return page
+
+
+def _login_nonce(request: Request) -> str | None:
+    """The browser's ``mw_login`` nonce, if it has one of the form this server issues."""
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    return nonce if LOGIN_NONCE.fullmatch(nonce) else None
 
 
 def _login_csrf(request: Request, nonce: str) -> str:
@@ -162,8 +171,8 @@ def login(
     # account must not buy another round of guesses at other accounts from that address
     auth.limiter.succeed(f"name:{name}")
     auth.audit("login", actor=user.name, ip=ip, detail={"role": user.role})
+    # mw_login stays: another tab's login form, still open, carries a token bound to it
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
     response.set_cookie(
         SESSION_COOKIE, session_id, max_age=SESSION_HOURS * 3600, httponly=True,
         samesite="strict", secure=_secure(request), path="/",
