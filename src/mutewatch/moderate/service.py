@@ -166,6 +166,17 @@ MIGRATIONS: list[str] = [
         SELECT audit_id, prev_hash, hash FROM chain
     ) AS c WHERE mod_audit.audit_id = c.audit_id;
     """,
+    # a reader's appeal against the machine's decision (at most one per comment): the note,
+    # who sent it (the API user who submitted the comment), the status it had before, when.
+    """
+    CREATE TABLE IF NOT EXISTS mod_appeals (
+        comment_id VARCHAR PRIMARY KEY,
+        note VARCHAR NOT NULL,
+        appealed_by VARCHAR NOT NULL,
+        prior_status VARCHAR NOT NULL,       -- held | rejected (the machine's decision)
+        appealed_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 STATUS_OF = {"publish": "published", "hold": "held", "reject": "rejected"}
@@ -699,6 +710,164 @@ WHERE c.comment_id = $1
 """
 
 
+_QUEUE_FROM = """
+FROM mod_comments c
+LEFT JOIN mod_articles a USING (article_id)
+LEFT JOIN (SELECT * FROM mod_decisions
+           WHERE decided_by = 'machine'
+             AND comment_id IN (SELECT comment_id FROM mod_comments WHERE status = 'held')
+           QUALIFY row_number() OVER (PARTITION BY comment_id ORDER BY decision_id DESC) = 1
+          ) d ON d.comment_id = c.comment_id
+LEFT JOIN mod_appeals p ON p.comment_id = c.comment_id
+WHERE c.status = 'held'
+  AND ($1::VARCHAR IS NULL OR list_contains(list_transform(list_filter(
+        from_json(d.clauses, '[{"clause": "VARCHAR", "fired": "BOOLEAN"}]'),
+        lambda x: x.fired), lambda x: x.clause), $1::VARCHAR))
+  AND ($2::BOOLEAN IS NULL OR (p.comment_id IS NOT NULL) = $2::BOOLEAN)
+"""
+_QUEUE_SQL = f"""
+SELECT c.comment_id AS id, c.article_id, a.title AS article_title, c.parent_id,
+       c.author_name, c.email, c.text, c.revision, c.status, c.decision, c.created_at,
+       d.reason, d.clauses, d.policy_version, d.model_versions,
+       p.note AS appeal_note, p.appealed_at, count(*) OVER () AS total
+{_QUEUE_FROM}
+ORDER BY c.created_at, c.comment_id
+LIMIT $3 OFFSET $4
+"""
+"""One page of the queue and the count of all that match (the filters on the machine's
+fired clauses and on appeals are applied in SQL: only the page's rows are decoded)."""
+
+
+def _queue_total(con: Con, clause: str | None, appeal: bool | None) -> int:
+    """The number of queue items matching the filters (for a page past the end)."""
+    row = con.execute(f"SELECT count(*) {_QUEUE_FROM}", [clause, appeal]).fetchone()
+    return int(row[0]) if row else 0
+
+
+_AUTHOR_SQL = """
+WITH page AS (SELECT unnest($1::VARCHAR[]) AS id, unnest($2::VARCHAR[]) AS email,
+                     unnest($3::VARCHAR[]) AS name),
+matched AS (
+    SELECT p.id, c.comment_id, c.status FROM page p
+    JOIN mod_comments c ON lower(c.email) = p.email
+    WHERE p.email IS NOT NULL AND c.comment_id <> p.id
+    UNION ALL
+    SELECT p.id, c.comment_id, c.status FROM page p
+    JOIN mod_comments c ON c.author_name = p.name
+    WHERE p.email IS NULL AND c.comment_id <> p.id
+),
+human AS (
+    SELECT DISTINCT comment_id FROM mod_decisions
+    WHERE decided_by <> 'machine' AND comment_id IN (SELECT comment_id FROM matched)
+)
+SELECT m.id, count(*) AS comments,
+       count(*) FILTER (WHERE m.status = 'published') AS published,
+       count(*) FILTER (WHERE m.status = 'held') AS held,
+       count(*) FILTER (WHERE m.status = 'rejected') AS rejected,
+       count(*) FILTER (WHERE m.status = 'rejected' AND h.comment_id IS NOT NULL)
+           AS rejected_by_moderator,
+       count(*) FILTER (WHERE m.status = 'rejected' AND h.comment_id IS NULL)
+           AS rejected_by_machine
+FROM matched m LEFT JOIN human h USING (comment_id)
+GROUP BY m.id
+"""
+RECORD_KEYS = (
+    "comments", "published", "held", "rejected", "rejected_by_moderator", "rejected_by_machine",
+)  # fmt: skip
+
+
+def _author_records(con: Con, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """For each queue item (by id), its author's other comments by current status.
+
+    ``{matched_on: email|author_name, comments, published, held, rejected,
+    rejected_by_moderator, rejected_by_machine}``: matched on the e-mail address (case
+    folded) when the item has one, else on the exact author name; the item itself is not
+    counted. A comment rejected by a moderator is one with any human decision (a moderator
+    acted last, since the machine decides only on submission). One grouped query for the
+    whole page.
+    """
+    if not items:
+        return {}
+    ids = [str(i["id"]) for i in items]
+    emails = [str(i["email"]).lower() if i["email"] else None for i in items]
+    names = [str(i["author_name"]) for i in items]
+    got = {str(r[0]): r[1:] for r in con.execute(_AUTHOR_SQL, [ids, emails, names]).fetchall()}
+    out = {}
+    for cid, email in zip(ids, emails, strict=True):
+        counts = got.get(cid, (0,) * len(RECORD_KEYS))
+        record: dict[str, Any] = {"matched_on": "email" if email else "author_name"}
+        record.update({k: int(v) for k, v in zip(RECORD_KEYS, counts, strict=True)})
+        out[cid] = record
+    return out
+
+
+def _appealable(con: Con, comment_id: str, reader: str) -> dict[str, Any]:
+    """The comment a reader may appeal, or the error that says why not (see ``appeal``)."""
+    rows = _rows(con, "SELECT comment_id FROM mod_comments WHERE comment_id = ?", [comment_id])
+    if not rows or _submitter(con, comment_id) != reader:
+        raise NotFoundError(
+            f"unknown comment {comment_id!r}",
+            hint="a comment can be appealed by the account that submitted it",
+        )
+    current = _comment(con, comment_id)
+    earlier = con.execute(
+        "SELECT appealed_at FROM mod_appeals WHERE comment_id = ?", [comment_id]
+    ).fetchone()
+    if earlier:
+        raise ConflictError(
+            f"comment {comment_id!r} was already appealed at"
+            f" {earlier[0].isoformat(timespec='seconds')}Z: a comment can be appealed once",
+            hint="a moderator will review it; its status shows the outcome",
+        )
+    if _human_decided(con, comment_id):
+        raise ConflictError(
+            f"comment {comment_id!r} was decided by a moderator ({current['status']}): a"
+            " moderator's decision is final and cannot be appealed",
+            hint="only an automated hold or reject can be appealed",
+        )
+    if current["status"] == "published":
+        raise ConflictError(
+            f"comment {comment_id!r} is published: there is nothing to appeal",
+            hint="only an automated hold or reject can be appealed",
+        )
+    return current
+
+
+def _human_decided(con: Con, comment_id: str) -> bool:
+    """Whether a moderator has decided on the comment (any decision not by the machine)."""
+    row = con.execute(
+        "SELECT count(*) FROM mod_decisions WHERE comment_id = ? AND decided_by <> 'machine'",
+        [comment_id],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _appeal_view(con: Con, view: dict[str, Any]) -> dict[str, Any]:
+    """Add to a comment_status answer what a reader needs to contest it.
+
+    ``automated``: the machine made the current decision (no moderator has acted);
+    ``appealed`` and ``appeal`` (``{note, at}`` or None); ``how_to_appeal``: how to ask for
+    a human review, while the comment is held or rejected by the machine and not appealed
+    (else None).
+    """
+    row = con.execute(
+        "SELECT note, appealed_at FROM mod_appeals WHERE comment_id = ?", [view["id"]]
+    ).fetchone()
+    automated = view["decided_by"] == "machine"
+    view["automated"] = automated
+    view["appealed"] = row is not None
+    view["appeal"] = {"note": row[0], "at": row[1]} if row else None
+    open_to_appeal = automated and row is None and view["status"] in ("held", "rejected")
+    view["how_to_appeal"] = (
+        f"This decision was made automatically. To ask for a review by a moderator, send"
+        f' POST /api/v1/comments/{view["id"]}/appeal with {{"note": "why the decision is'
+        f' wrong"}}, once.'
+        if open_to_appeal
+        else None
+    )
+    return view
+
+
 def _submitter(con: Con, comment_id: str) -> str | None:
     """The API user who submitted a comment (its ``submitted:*`` audit entry), if recorded.
 
@@ -868,14 +1037,23 @@ class ModerationService:
         comment_id = _check_comment_id(comment_id)
         return self.access.read(lambda con: _comment(con, comment_id))
 
-    def queue(self, limit: int = 50, offset: int = 0, clause: str | None = None) -> dict[str, Any]:
+    def queue(
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        clause: str | None = None,
+        appeal: bool | None = None,
+    ) -> dict[str, Any]:
         """Held comments, oldest first, each with the machine's fired clauses and evidence.
 
         ``clause`` keeps those where that clause fired; an unknown clause is a UsageError
-        naming the valid ones (not an empty list that looks like an empty queue).
+        naming the valid ones (not an empty list that looks like an empty queue). ``appeal``
+        True keeps the comments a reader appealed, False the others. Each item has
+        ``appeal`` (``{note, at}`` or None) and ``author_record`` (see ``_author_records``):
+        the page is filtered and cut in SQL, and the records of its authors read in one
+        grouped query.
         """
-        if not 1 <= limit <= 500 or offset < 0:
-            raise UsageError(f"limit must be 1..500 and offset at least 0 (got {limit}, {offset})")
+        _check_page(limit, offset)
         if clause is not None and clause not in CLAUSES:
             raise UsageError(
                 f"unknown clause {shown(str(clause))} in the queue filter",
@@ -883,25 +1061,18 @@ class ModerationService:
             )
 
         def read(con: Con) -> dict[str, Any]:
-            rows = _rows(
-                con,
-                "SELECT c.comment_id AS id, c.article_id, a.title AS article_title, c.parent_id,"
-                " c.author_name, c.text, c.revision, c.status, c.decision, c.created_at,"
-                " d.reason, d.clauses, d.policy_version, d.model_versions"
-                " FROM mod_comments c LEFT JOIN mod_articles a USING (article_id)"
-                " LEFT JOIN (SELECT * FROM mod_decisions WHERE decided_by = 'machine'"
-                "   QUALIFY row_number() OVER (PARTITION BY comment_id"
-                "   ORDER BY decision_id DESC) = 1) d ON d.comment_id = c.comment_id"
-                " WHERE c.status = 'held' ORDER BY c.created_at, c.comment_id",
-            )
-            items = []
+            rows = _rows(con, _QUEUE_SQL, [clause, appeal, limit, offset])
+            total = int(rows[0].pop("total")) if rows else _queue_total(con, clause, appeal)
+            records = _author_records(con, rows)
             for row in rows:
+                row.pop("total", None)
                 _decoded(row)
                 row["clauses"] = [c for c in row["clauses"] if c["fired"]]
-                if clause and clause not in {c["clause"] for c in row["clauses"]}:
-                    continue
-                items.append(row)
-            return {"total": len(items), "items": items[offset : offset + limit]}
+                note, at = row.pop("appeal_note"), row.pop("appealed_at")
+                row["appeal"] = None if at is None else {"note": note, "at": at}
+                row["author_record"] = records[row["id"]]
+                row.pop("email")
+            return {"total": total, "items": rows}
 
         return self.access.read(read)
 
@@ -976,7 +1147,12 @@ class ModerationService:
         return self.access.read(read)
 
     def comment_status(
-        self, comment_id: str, *, staff: bool = False, reader: str | None = None
+        self,
+        comment_id: str,
+        *,
+        staff: bool = False,
+        reader: str | None = None,
+        appeals: bool = False,
     ) -> dict[str, Any]:
         """Where one comment stands, for the site that submitted it.
 
@@ -990,6 +1166,8 @@ class ModerationService:
         ``reader`` (not staff): only a comment that user submitted is found, so one API user
         cannot read the held and rejected comments of another. NotFoundError for an unknown
         id, or one the reader did not submit (its existence is not revealed either).
+        ``appeals`` adds ``automated``, ``appealed``, ``appeal`` and ``how_to_appeal`` (see
+        ``_appeal_view``; the API always asks for them).
         """
         comment_id = _check_comment_id(comment_id)
 
@@ -1003,7 +1181,8 @@ class ModerationService:
                     hint="a comment's status is shown to the account that submitted it and to"
                     " moderators",
                 )
-            return self._status_view(rows[0], staff)
+            view = self._status_view(rows[0], staff)
+            return _appeal_view(con, view) if appeals else view
 
         return self.access.read(read)
 
@@ -1173,6 +1352,46 @@ class ModerationService:
                 clause=clause or _machine_clause(con, comment_id), note=note,
             )  # fmt: skip
             return _comment(con, comment_id)
+
+        return self.access.write(write)
+
+    def appeal(self, comment_id: str, record: Any, reader: str) -> dict[str, Any]:
+        """A reader's appeal ``{note}`` against the machine's decision on their comment.
+
+        Only the API user who submitted the comment may appeal (NotFoundError for anyone
+        else, as ``comment_status``), once, and only against an automated hold or reject:
+        a moderator's decision is final and a published comment has nothing to appeal
+        (ConflictError, HTTP 409). The comment goes (back) to the queue as held with the
+        appeal, and an ``appeal`` entry (actor: the reader) is chained into the audit log,
+        in one transaction. Returns ``{id, status, appealed, appeal: {note, at}}``.
+        """
+        comment_id = _check_comment_id(comment_id)
+        if not isinstance(record, dict):
+            raise InputError(
+                "the appeal must be a JSON object {note}",
+                hint='say why the decision is wrong, e.g. {"note": "my comment is on topic"}',
+            )
+        note = _text_field(record, "note", limit=MAX_NOTE_CHARS, what="appeal")
+        assert note is not None
+        check_unicode(reader, "reader", "appeal")
+
+        def write(con: Con) -> dict[str, Any]:
+            current = _appealable(con, comment_id, reader)
+            now = _now()
+            con.execute(
+                "INSERT INTO mod_appeals VALUES (?, ?, ?, ?, ?)",
+                [comment_id, note, reader, current["status"], now],
+            )
+            con.execute(
+                "UPDATE mod_comments SET status = 'held', updated_at = ? WHERE comment_id = ?",
+                [now, comment_id],
+            )
+            _audit(
+                con, reader, "appeal", comment_id=comment_id, article_id=current["article_id"],
+                clause=_machine_clause(con, comment_id), note=note,
+            )  # fmt: skip
+            return {"id": comment_id, "status": "held", "appealed": True,
+                    "appeal": {"note": note, "at": now}}  # fmt: skip
 
         return self.access.write(write)
 

@@ -5,7 +5,10 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 - ``POST /api/v1/articles`` ``{id, title, body}`` (moderator) → 201 ``{id, title, created}``
 - ``POST /api/v1/comments`` ``{article_id, author_name, email?, text, parent_id?}`` (any
   signed-in role: the site's comment backend) → 201 ``{id, decision, clauses, reason}``
-- ``GET /api/v1/moderation/queue?limit=&offset=&clause=`` (moderator) → held comments
+- ``GET /api/v1/moderation/queue?limit=&offset=&clause=&appeal=`` (moderator) → held
+  comments, each with the reader's ``appeal`` and the ``author_record``
+- ``POST /api/v1/comments/{id}/appeal`` ``{note}`` (the account that submitted it) → the
+  comment back in the queue, held; once, against an automated hold or reject only (409)
 - ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note,
   expected_status?, expected_revision?}`` (409 when another moderator acted since)
   (moderator) → the comment's new state
@@ -252,10 +255,27 @@ async def get_queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     clause: str | None = None,
+    appeal: bool | None = None,
 ) -> JSONResponse:
-    """Held comments, oldest first, with the clauses that fired and their evidence."""
-    result = await run_in_threadpool(_service(request).queue, limit, offset, clause)
+    """Held comments, oldest first, with the clauses that fired and their evidence, the
+    reader's ``appeal`` (``{note, at}`` or null) and the ``author_record`` (the author's
+    other comments by status). ``appeal=true`` lists only appealed comments, ``false`` the
+    others."""
+    result = await run_in_threadpool(_service(request).queue, limit, offset, clause, appeal)
     return _json(result)
+
+
+@router.post("/api/v1/comments/{comment_id}/appeal")
+async def post_appeal(comment_id: str, request: Request, user: SubmitterUser) -> JSONResponse:
+    """A reader's appeal ``{note}`` against an automated hold or reject: the comment goes
+    back to the moderation queue as held, and the appeal is in the audit log.
+
+    Only the account that submitted the comment may appeal (404 for anyone else, so
+    comments cannot be enumerated), once per comment; a moderator's decision and a
+    published comment cannot be appealed (409). → ``{id, status, appealed, appeal}``."""
+    record = await _json_body(request, "appeal")
+    service = _service(request)
+    return _json(await run_in_threadpool(service.appeal, comment_id, record, user.name))
 
 
 @router.post("/api/v1/comments/{comment_id}/actions")
@@ -316,13 +336,15 @@ async def get_comment(comment_id: str, request: Request, user: SubmitterUser) ->
     (404 for others, so held and rejected comments cannot be enumerated). Moderators and
     admins see every comment, with ``email``, the moderator's ``note`` and the moderator's
     name in ``decided_by``; others get ``moderator`` there and a reason from the policy,
-    never the note. The text is not returned (a held comment's text is for moderators: its
-    history). 404 for an unknown id."""
+    never the note. ``automated`` says the machine made the decision, ``appealed`` and
+    ``appeal`` whether the reader appealed, and ``how_to_appeal`` (null when it cannot be
+    appealed) how to ask for a moderator's review. The text is not returned (a held
+    comment's text is for moderators: its history). 404 for an unknown id."""
     staff = user.role in ("moderator", "admin")
     service = _service(request)
     return _json(
         await run_in_threadpool(
-            lambda: service.comment_status(comment_id, staff=staff, reader=user.name)
+            lambda: service.comment_status(comment_id, staff=staff, reader=user.name, appeals=True)
         )
     )
 
