@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,3 +53,24 @@ async def test_a_cookie_of_another_form_is_not_reused(app: object, env: Env) -> 
         assert "chosen-by-someone-else" not in form.headers["set-cookie"]
         posted = {"name": "viewer1", "token": env.tokens["viewer"], "csrf": login_csrf(form.text)}
         assert (await c.post("/login", data=posted)).status_code == 303
+
+
+async def _signed_in(c: httpx.AsyncClient, role: str, env: Env) -> None:
+    form = await c.get("/login")
+    posted = {"name": f"{role}1", "token": env.tokens[role], "csrf": login_csrf(form.text)}
+    assert (await c.post("/login", data=posted)).status_code == 303
+
+
+async def test_the_403_page_keeps_the_menu_and_log_out(app: object, env: Env) -> None:
+    """A signed-in reader's 403 page had no menu, no name and no log-out button (the role
+    check fails before it records the user), as if signed out."""
+    async with _browser(app, "10.3.0.5") as c:
+        await _signed_in(c, "viewer", env)
+        page = await c.get("/posts", headers={"Accept": "text/html"})
+        assert page.status_code == 403
+        assert "viewer1 (viewer)" in page.text and "Log out" in page.text
+        csrf = re.search(r'name="csrf-token" content="([0-9a-f]+)"', page.text)
+        assert csrf, "the 403 page carries no CSRF token for its log-out form"
+        out = await c.post("/logout", data={"csrf": csrf.group(1)})
+        assert out.status_code == 303
+        assert (await c.get("/api/v1/me")).status_code == 401

@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from mutewatch.errors import UsageError
+from mutewatch.errors import MutewatchError, UsageError
 from mutewatch.show import charts
 from mutewatch.web import queries
 from mutewatch.web.api import ADMIN, READ, VIEW, accept_upload, cached, shown, status_of
@@ -66,9 +66,12 @@ def plotly_js() -> FileResponse:
     )
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a template with the user, the CSRF token and the request."""
-    user: User | None = getattr(request.state, "user", None)
+def render(
+    request: Request, name: str, status_code: int = 200, user: User | None = None, **context: Any
+) -> HTMLResponse:
+    """Render a template with the user (``user``, else the one the route's role check let
+    in), the CSRF token and the request."""
+    user = user or getattr(request.state, "user", None)
     csrf = ""
     if user is not None and user.session_id:
         csrf = request.app.state.auth.csrf_for(user.session_id)
@@ -77,9 +80,26 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     )
 
 
+def _session_user(request: Request) -> User | None:
+    """The user of the request's dashboard session cookie, if it is live (else None)."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    try:
+        user: User | None = request.app.state.auth.user_for_session(session_id)
+    except MutewatchError:  # the store is not readable yet: a page without the menu
+        return None
+    return user
+
+
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    """An HTML error page for the dashboard."""
-    return render(request, "error.html", status_code=status, status=status, message=message)
+    """An HTML error page for the dashboard. A signed-in reader keeps the menu and the
+    log-out button: on a 403 or 404 no role check recorded the user, the session cookie
+    names them."""
+    user = getattr(request.state, "user", None) or _session_user(request)
+    return render(
+        request, "error.html", status_code=status, user=user, status=status, message=message
+    )
 
 
 def figure_json(fig: Any, pseudo: Any | None) -> str:
