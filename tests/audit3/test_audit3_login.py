@@ -61,6 +61,22 @@ async def _signed_in(c: httpx.AsyncClient, role: str, env: Env) -> None:
     assert (await c.post("/login", data=posted)).status_code == 303
 
 
+async def test_logging_in_again_ends_the_previous_session(app: object, env: Env) -> None:
+    """/login showed a signed-in reader the form as if signed out, and logging in once more
+    opened a second session and left the first one alive (and valid) until it expired."""
+    async with _browser(app, "10.3.0.4") as c:
+        await _signed_in(c, "analyst", env)
+        first = c.cookies.get("mw_session")
+        again = await c.get("/login")
+        assert again.status_code == 200
+        assert "You are signed in as analyst1 (analyst)" in again.text
+        await _signed_in(c, "viewer", env)
+        assert (await c.get("/api/v1/me")).json()["name"] == "viewer1"
+    async with _browser(app, "10.3.0.4") as thief:
+        thief.cookies.set("mw_session", str(first))
+        assert (await thief.get("/api/v1/me")).status_code == 401
+
+
 async def test_the_403_page_keeps_the_menu_and_log_out(app: object, env: Env) -> None:
     """A signed-in reader's 403 page had no menu, no name and no log-out button (the role
     check fails before it records the user), as if signed out."""

@@ -114,7 +114,8 @@ def figure_json(fig: Any, pseudo: Any | None) -> str:
 # -- login ---------------------------------------------------------------------------------
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    """The login form: user name and API token, with its login CSRF token."""
+    """The login form: user name and API token, with its login CSRF token (a signed-in
+    reader sees who they are signed in as: logging in again ends that session)."""
     return _login_page(request, 200, next, None)
 
 
@@ -131,7 +132,7 @@ def _login_page(request: Request, status: int, next: str, error: str | None) -> 
     nonce = _login_nonce(request) or secrets.token_urlsafe(18)
     page = render(
         request, "login.html", status_code=status, next=_safe_next(next), error=error,
-        login_csrf=_login_csrf(request, nonce),
+        login_csrf=_login_csrf(request, nonce), signed_in=_session_user(request),
     )  # fmt: skip
     page.set_cookie(
         LOGIN_COOKIE, nonce, httponly=True, samesite="strict", secure=_secure(request),
@@ -190,6 +191,7 @@ def login(
     # the user's own count starts over; the address's does not: a login to one's own
     # account must not buy another round of guesses at other accounts from that address
     auth.limiter.succeed(f"name:{name}")
+    _end_previous_session(request, ip)
     auth.audit("login", actor=user.name, ip=ip, detail={"role": user.role})
     # mw_login stays: another tab's login form, still open, carries a token bound to it
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -198,6 +200,16 @@ def login(
         samesite="strict", secure=_secure(request), path="/",
     )  # fmt: skip
     return response
+
+
+def _end_previous_session(request: Request, ip: str) -> None:
+    """A login in a browser already signed in replaces its session: the old one is ended,
+    not left alive (and valid) until it expires."""
+    previous = _session_user(request)
+    if previous is not None and previous.session_id:
+        request.app.state.auth.logout(previous.session_id)
+        detail = {"reason": "a new login in the same browser"}
+        request.app.state.auth.audit("logout", actor=previous.name, ip=ip, detail=detail)
 
 
 @router.post("/logout")
