@@ -66,3 +66,22 @@ def test_one_grouped_query_per_page(
     page = service.queue(limit=4, offset=1)
     assert (page["total"], len(page["items"]), calls) == (6, 4, [4])
     assert service.queue(offset=10) == {"total": 6, "items": []}
+
+
+def test_clause_filter_reads_fired_clauses_backfilled_by_the_migration(
+    service: ModerationService,
+) -> None:
+    held, rejected = post(service, "hold"), post(service, "reject")
+    post(service, "publish")
+    assert [i["id"] for i in service.queue(clause="defamatory")["items"]] == [held]
+    con = service.access.read(lambda c: c)
+    # as a store written before the mod_fired migration: no table, schema version 4
+    con.execute("DROP TABLE mod_fired")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version:moderate'")
+    service_module.migrate_moderation(con)
+    fired = con.execute("SELECT comment_id, clause FROM mod_fired ORDER BY ALL").fetchall()
+    assert (held, "defamatory") in fired and (rejected, "personal") in fired
+    assert {cid for cid, _ in fired} == {held, rejected}
+    service.appeal(rejected, {"note": "on topic"}, "viewer1")
+    assert [i["id"] for i in service.queue(clause="personal")["items"]] == [rejected]
+    assert [i["id"] for i in service.queue(clause="defamatory")["items"]] == [held]

@@ -6,6 +6,7 @@
   const queueEl = document.getElementById("queue");
   const statusEl = document.getElementById("status");
   const historyEl = document.getElementById("history");
+  const appealsEl = document.getElementById("appeals-only");
   let items = [];
   let current = 0;
 
@@ -84,6 +85,25 @@
     }
   }
 
+  // The reader's appeal against the machine's decision: a badge, when, and their note.
+  function renderAppeal(appeal) {
+    const box = el("div", "appeal");
+    box.appendChild(el("span", "badge appeal-badge", "Appeal"));
+    box.appendChild(el("span", "meta", ` by the commenter at ${appeal.at}: `));
+    box.appendChild(el("q", "appeal-note", appeal.note));
+    return box;
+  }
+
+  // The author's other comments by status (matched on the e-mail address, else the name).
+  function renderRecord(r) {
+    const by = r.matched_on === "email" ? "same e-mail" : "same name";
+    const text = r.comments
+      ? `Author record (${by}): ${r.comments} other comment(s): ${r.published} published, ${r.held} held, ` +
+        `${r.rejected} rejected (${r.rejected_by_moderator} by moderators, ${r.rejected_by_machine} by the machine)`
+      : `Author record (${by}): no other comments`;
+    return el("div", "meta author-record" + (r.rejected_by_moderator > 0 ? " repeat" : ""), text);
+  }
+
   function renderItem(item, index) {
     const card = el("article", "item" + (index === current ? " current" : ""));
     card.tabIndex = 0;
@@ -91,6 +111,8 @@
     const meta = el("div", "meta");
     meta.textContent = `${item.id} · ${item.author_name} · on “${item.article_title || item.article_id}” · ${item.created_at}`;
     card.appendChild(meta);
+    if (item.appeal) card.appendChild(renderAppeal(item.appeal));
+    if (item.author_record) card.appendChild(renderRecord(item.author_record));
     const clauses = el("div");
     for (const c of item.clauses || []) {
       const action = (c.evidence && c.evidence.action) || "";
@@ -114,11 +136,12 @@
   }
 
   async function loadQueue() {
-    const data = await api("GET", "/api/v1/moderation/queue?limit=200");
+    const appealsOnly = appealsEl && appealsEl.checked;
+    const data = await api("GET", "/api/v1/moderation/queue?limit=200" + (appealsOnly ? "&appeal=true" : ""));
     items = data.items;
     current = Math.min(current, Math.max(0, items.length - 1));
     queueEl.replaceChildren(...items.map(renderItem));
-    statusEl.textContent = `${data.total} held comment(s)`;
+    statusEl.textContent = `${data.total} held comment(s)${appealsOnly ? " with an appeal" : ""}`;
     if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
   }
 
@@ -211,6 +234,12 @@
       default: return;
     }
     ev.preventDefault();
+  });
+
+  if (appealsEl) appealsEl.addEventListener("change", () => {
+    current = 0;
+    loadQueue().catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+    appealsEl.blur();  // back to the keyboard shortcuts
   });
 
   loadQueue().then(loadAudit).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
