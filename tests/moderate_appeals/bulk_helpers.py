@@ -14,8 +14,8 @@ CLAUSES_JSON = (
 )
 
 
-def fill(con: duckdb.DuckDBPyConnection, comments: int, authors: int = 20_000) -> None:
-    """``comments`` comments on article a1 by ``authors`` authors (half with an e-mail):
+def fill(con: duckdb.DuckDBPyConnection, comments: int, authors: int = 19_997) -> None:
+    """``comments`` comments on article a1 by ``authors`` authors (half the comments with an e-mail):
     80% published, 10% held, 10% rejected; a machine decision each, a moderator's on every
     20th, an appeal on every 50th held; the machine fired ``personal`` on each."""
     migrate_moderation(con)
@@ -27,7 +27,7 @@ def fill(con: duckdb.DuckDBPyConnection, comments: int, authors: int = 20_000) -
         """
         INSERT INTO mod_comments
         SELECT 'c' || i, 'a1', NULL, 'Author ' || (i % $2),
-               CASE WHEN i % 2 = 0 THEN 'user' || (i % $2) || '@example.org' END,
+               CASE WHEN i % 4 < 2 THEN 'user' || (i % $2) || '@example.org' END,
                'Placeholder comment text number ' || i, 1,
                CASE i % 10 WHEN 0 THEN 'held' WHEN 1 THEN 'rejected' ELSE 'published' END,
                CASE i % 10 WHEN 0 THEN 'hold' WHEN 1 THEN 'reject' ELSE 'publish' END,
