@@ -146,11 +146,14 @@ def bearer(env: Env, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {env.tokens[role]}"}
 
 
-LOGIN_CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+LOGIN_CSRF = re.compile(
+    r'<form method="post" action="/login">[^<]*(?:<(?!/form)[^<]*)*?'
+    r'name="csrf" value="([0-9a-f]+)"'
+)
 
 
 def login_csrf(page: str) -> str:
-    """The login form's CSRF token, read from the page as a browser would see it."""
+    """The login form's CSRF token (not the log-out form's), read as a browser would see it."""
     found = LOGIN_CSRF.search(page)
     assert found, "the login form carries no csrf field"
     return found.group(1)
