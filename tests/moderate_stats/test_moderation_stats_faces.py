@@ -68,6 +68,14 @@ def test_cli_bad_date_is_a_usage_error(history: History, as_json: bool) -> None:
         assert "Error: from: '2026-02-30' is not a date" in r.output
 
 
+def test_cli_unknown_article_is_not_found(history: History) -> None:
+    """Not all zeros, which would read as an article nobody commented on."""
+    r = _cli(history.path, "--article", "no-such-article", "--json")
+    assert r.exit_code == 2
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "not_found" and "no-such-article" in error["message"]
+
+
 def test_cli_missing_store_is_a_store_error(tmp_path: Path) -> None:
     r = _cli(tmp_path / "none.duckdb")
     assert r.exit_code == 4 and "no store at" in r.output
@@ -158,6 +166,16 @@ async def test_api_bad_date_is_400(
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "bad_request"
     assert "to: '2026-11-31' is not a date" in r.json()["error"]["message"]
+
+
+@pytest.mark.anyio
+async def test_api_unknown_article_is_404(
+    client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]
+) -> None:
+    r = await client.get(
+        "/api/v1/moderation/stats", params={"article_id": "nope"}, headers=_auth(env, "moderator")
+    )
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 
 
 @pytest.mark.anyio

@@ -40,7 +40,7 @@ from typing import Any
 
 import duckdb
 
-from mutewatch.errors import UsageError
+from mutewatch.errors import NotFoundError, UsageError
 from mutewatch.measure.params import iso, parse_date
 from mutewatch.moderate.policy import CLAUSES
 
@@ -219,8 +219,23 @@ def _read(con: Con, window: _Window) -> _Counts:
         con.execute("ROLLBACK")  # nothing was written
 
 
+def _check_article(con: Con, article_id: str) -> None:
+    """An article nobody added is a mistake to name, not an article with no comments."""
+    known = _has_tables(con) and con.execute(
+        "SELECT count(*) FROM mod_articles WHERE article_id = ?", [article_id]
+    ).fetchone() != (0,)
+    if not known:
+        raise NotFoundError(
+            f"no article {article_id!r} in this store",
+            hint="give the id as added with `mutewatch moderate articles add` or "
+            "POST /api/v1/articles, or leave the article out",
+        )
+
+
 def _read_all(con: Con, window: _Window) -> _Counts:
     """Every query, on ``con`` as it stands."""
+    if window.article_id is not None:
+        _check_article(con, window.article_id)
     if not _has_tables(con):
         return _Counts()
     where, params = window.sql()
