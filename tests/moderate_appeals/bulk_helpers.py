@@ -15,8 +15,8 @@ CLAUSES_JSON = (
 
 
 def fill(con: duckdb.DuckDBPyConnection, comments: int, authors: int = 19_997) -> None:
-    """``comments`` comments on article a1 by ``authors`` authors (half the comments with an e-mail):
-    80% published, 10% held, 10% rejected; a machine decision each, a moderator's on every
+    """``comments`` comments on article a1 by ``authors`` authors (half the comments with an
+    e-mail): 80% published, 10% held, 10% rejected; a machine decision each, a moderator's on every
     20th, an appeal on every 50th held; the machine fired ``personal`` on each."""
     migrate_moderation(con)
     con.execute(

@@ -63,9 +63,10 @@ def _run() -> dict[str, Any]:
             seen["record"] = cards.first.locator(".author-record").inner_text()
             seen["repeat"] = cards.first.locator(".author-record.repeat").count()
             seen["hacked"] = page.evaluate("window.hacked === 1")
-            page.keyboard.press("a")
+            with page.expect_request(lambda r: r.method == "POST"):
+                page.keyboard.press("a")
             page.wait_for_function(
-                "document.getElementById('status').textContent.startsWith('approve')"
+                "!document.getElementById('status').textContent.startsWith('approve')"
             )
             page.locator("#appeals-only").check()
             page.wait_for_function(
