@@ -192,6 +192,11 @@ SELECT actor, count(*), count(*) FILTER (WHERE action = 'approve'),
   count(*) FILTER (WHERE action = 'reject'), count(*) FILTER (WHERE action = 'edit'),
   count(DISTINCT comment_id)
 FROM acts GROUP BY actor ORDER BY count(*) DESC, actor"""
+_APPEALS_SQL = """
+SELECT c.status, count(*) FROM mod_appeals a JOIN mod_comments c USING (comment_id)
+WHERE {where} GROUP BY ALL"""
+"""The appealed comments in the window by their status now: held (waiting for a moderator),
+published (the appeal was granted: approved or edited) or rejected (refused)."""
 
 
 @dataclass
@@ -203,6 +208,7 @@ class _Counts:
     checked: list[tuple[Any, ...]] = field(default_factory=list)
     queue: tuple[Any, ...] = (None, 0, None, None, 0, None)
     moderators: list[tuple[Any, ...]] = field(default_factory=list)
+    appeals: dict[str, int] = field(default_factory=dict)
 
 
 def _read(con: Con, window: _Window) -> _Counts:
@@ -250,7 +256,16 @@ def _read_all(con: Con, window: _Window) -> _Counts:
         checked=run(_CHECKED_SQL),
         queue=queue,
         moderators=run(_MODERATORS_SQL),
+        appeals={str(k): int(n) for k, n in run(_APPEALS_SQL)} if _has_appeals(con) else {},
     )
+
+
+def _has_appeals(con: Con) -> bool:
+    """True when the store has the appeals table (added by the service's 4th migration)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'mod_appeals'"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -407,9 +422,18 @@ def moderation_stats(
         "review_by_clause": {d: _by_clause(counts.clause_grid, d) for d in ("hold", "reject")},
         "queue": _queue(counts.queue, window.as_of),
         "moderators": _moderators(counts.moderators),
+        "appeals": _appeals(counts.appeals),
     }  # fmt: skip
     result["findings"] = findings(result)
     return result
+
+
+def _appeals(by_status: dict[str, int]) -> dict[str, int]:
+    """Readers' appeals of automated decisions: made, and how they stand now."""
+    granted, refused = by_status.get("published", 0), by_status.get("rejected", 0)
+    waiting = by_status.get("held", 0)
+    return {"made": granted + refused + waiting, "granted": granted, "refused": refused,
+            "waiting": waiting}  # fmt: skip
 
 
 def _day(value: date | None) -> str | None:
@@ -430,6 +454,25 @@ def findings(stats: dict[str, Any]) -> list[str]:
         *_review_sentences(stats, period),
         *_queue_sentences(stats, period),
         *_moderator_sentences(stats, period),
+        *_appeal_sentences(stats, period),
+    ]
+
+
+def _appeal_sentences(stats: dict[str, Any], period: str) -> list[str]:
+    a = stats["appeals"]
+    if not a["made"]:
+        return []
+    decided = a["granted"] + a["refused"]
+    outcome = (
+        f"moderators granted {a['granted']} and refused {a['refused']}"
+        f" ({percent(a['granted'], decided)} of those decided granted)"
+        if decided
+        else "moderators have decided none yet"
+    )
+    return [
+        f"Readers appealed the automated decision on {_n(a['made'], 'comment')} {period}:"
+        f" {outcome}, and {a['waiting']} wait for a moderator (an appeal's outcome is the"
+        " comment's status now: published is granted, rejected refused, held waiting)."
     ]
 
 
