@@ -780,7 +780,7 @@ WITH page AS (SELECT unnest($1::VARCHAR[]) AS id, unnest($2::VARCHAR[]) AS email
                      unnest($3::VARCHAR[]) AS name),
 matched AS (
     SELECT p.id, c.comment_id, c.status FROM page p
-    JOIN mod_comments c ON lower(c.email) = p.email
+    JOIN mod_comments c ON lower(c.email) = lower(p.email)
     WHERE p.email IS NOT NULL AND c.comment_id <> p.id
     UNION ALL
     SELECT p.id, c.comment_id, c.status FROM page p
@@ -820,7 +820,8 @@ def _author_records(con: Con, items: list[dict[str, Any]]) -> dict[str, dict[str
     if not items:
         return {}
     ids = [str(i["id"]) for i in items]
-    emails = [str(i["email"]).lower() if i["email"] else None for i in items]
+    # folded in SQL only (Python's lower() differs on some letters, e.g. İ): symmetric
+    emails = [str(i["email"]) if i["email"] else None for i in items]
     names = [str(i["author_name"]) for i in items]
     got = {str(r[0]): r[1:] for r in con.execute(_AUTHOR_SQL, [ids, emails, names]).fetchall()}
     out = {}
@@ -950,12 +951,15 @@ UNION ALL
  WHERE article_id = $1 AND status = 'published' AND embedding IS NOT NULL
  ORDER BY created_at DESC LIMIT $2)
 UNION ALL
-SELECT 2 AS part, embedding FROM mod_comments WHERE comment_id = $3 AND embedding IS NOT NULL
+SELECT 2 AS part, embedding FROM mod_comments
+WHERE comment_id = $3 AND status = 'published' AND embedding IS NOT NULL
 """
+"""The article, its published thread and the parent when it is published: a held or rejected
+parent is no topic (an off-topic reply to held spam was published as on topic for it)."""
 
 
 def _topic(con: Con, article_id: str, parent_id: str | None) -> Topic:
-    """The article's vector, its published thread (latest 50) and the parent comment.
+    """The article's vector, its published thread (latest 50) and the parent, if published.
 
     One query reads all three (each statement costs about a millisecond in DuckDB, and this
     runs in the writer for every comment).
@@ -1312,15 +1316,16 @@ class ModerationService:
 
     def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
         """A moderator's action ``{action: approve|reject|edit, text?, note, clause?,
-        expected_status?, expected_revision?}``.
+        expected_status?, expected_revision?, expected_appealed?}``.
 
         ``edit`` stores the new text as a new revision (the original stays) and publishes it;
         ``text`` with approve or reject is refused (it would be dropped without a word).
         Every action is appended to the audit log with the moderator's name, the note (which
         must say something) and the clause it concerns: the one given, else the clause(s)
         behind the machine's decision on the comment. ``expected_status`` / ``expected_revision``
-        say what the moderator saw: when another moderator acted since, the action is refused
-        with a ConflictError (HTTP 409) instead of silently overriding theirs.
+        / ``expected_appealed`` say what the moderator saw: when another moderator acted since,
+        or the reader appealed, the action is refused with a ConflictError (HTTP 409) instead
+        of silently overriding theirs or deciding without the appeal.
         """
         comment_id = _check_comment_id(comment_id)
         if not isinstance(record, dict):
@@ -1447,12 +1452,31 @@ def _expected_state(record: dict[str, Any]) -> dict[str, Any]:
                 hint="send the revision the comment had when you read it, or leave it out",
             )
         expected["revision"] = revision
+    appealed = record.get("expected_appealed")
+    if appealed is not None:
+        if not isinstance(appealed, bool):
+            raise InputError(
+                f"the action field `expected_appealed` must be true or false, not {appealed!r}"[
+                    :300
+                ],
+                hint="send whether the comment had an appeal when you read it, or leave it out",
+            )
+        expected["appealed"] = appealed
     return expected
 
 
 def _check_unchanged(con: Con, current: dict[str, Any], expected: dict[str, Any]) -> None:
-    """ConflictError when the comment is no longer in the state the moderator acted on."""
+    """ConflictError when the comment is no longer in the state the moderator acted on.
+
+    A reader's appeal leaves a held comment held at its revision: ``expected_appealed``
+    (whether the moderator saw an appeal) is what tells a decision taken before it.
+    """
     now = {"status": current["status"], "revision": int(current["revision"])}
+    if "appealed" in expected:
+        row = con.execute(
+            "SELECT count(*) FROM mod_appeals WHERE comment_id = ?", [current["id"]]
+        ).fetchone()
+        now["appealed"] = bool(row and row[0])
     if all(now[k] == v for k, v in expected.items()):
         return
     last = con.execute(
@@ -1464,10 +1488,17 @@ def _check_unchanged(con: Con, current: dict[str, Any], expected: dict[str, Any]
     raise ConflictError(
         f"comment {current['id']!r} changed since it was read: it is {now['status']} at"
         f" revision {now['revision']}{by}, not {expected.get('status', now['status'])} at"
-        f" revision {expected.get('revision', now['revision'])}",
-        hint="reload the comment and decide again; leave out expected_status and"
-        " expected_revision to override on purpose",
+        f" revision {expected.get('revision', now['revision'])}{_appeal_change(now, expected)}",
+        hint="reload the comment and decide again; leave out expected_status,"
+        " expected_revision and expected_appealed to override on purpose",
     )
+
+
+def _appeal_change(now: dict[str, Any], expected: dict[str, Any]) -> str:
+    """The part of a conflict message about an appeal the moderator had not seen (or had)."""
+    if expected.get("appealed", now.get("appealed")) == now.get("appealed"):
+        return ""
+    return "; the reader appealed since" if now["appealed"] else "; it has no appeal"
 
 
 def _store_comment(

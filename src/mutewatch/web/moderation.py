@@ -10,7 +10,8 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 - ``POST /api/v1/comments/{id}/appeal`` ``{note}`` (the account that submitted it) → the
   comment back in the queue, held; once, against an automated hold or reject only (409)
 - ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note,
-  expected_status?, expected_revision?}`` (409 when another moderator acted since)
+  expected_status?, expected_revision?, expected_appealed?}`` (409 when another moderator
+  acted since, or the reader appealed since)
   (moderator) → the comment's new state
 - ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
 - ``GET /api/v1/articles/{id}/comments?limit=&offset=`` (any signed-in role) → the article's
@@ -281,8 +282,9 @@ async def post_appeal(comment_id: str, request: Request, user: SubmitterUser) ->
 @router.post("/api/v1/comments/{comment_id}/actions")
 async def post_action(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """Approve, reject or edit a comment ``{action, text?, note, expected_status?,
-    expected_revision?}``; audited with your name. 409 when the comment is no longer in the
-    expected state (another moderator acted since)."""
+    expected_revision?, expected_appealed?}``; audited with your name. 409 when the comment
+    is no longer in the expected state (another moderator acted since, or the reader
+    appealed since: ``expected_appealed`` says whether you saw an appeal)."""
     record = await _json_body(request, "action")
     result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
     return _json(result)

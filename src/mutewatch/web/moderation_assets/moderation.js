@@ -197,8 +197,12 @@
   async function act(action) {
     const item = items[current];
     if (!item) return;
-    // what this moderator saw: if another moderator acted since, the server refuses (409)
-    const body = { action, note: "", expected_status: item.status, expected_revision: item.revision };
+    // what this moderator saw: if another moderator acted since, or the reader appealed, the
+    // server refuses (409)
+    const body = {
+      action, note: "", expected_status: item.status, expected_revision: item.revision,
+      expected_appealed: Boolean(item.appeal),
+    };
     if (action === "edit") {
       const text = window.prompt("Edited text (the original is kept as a revision):", item.text);
       if (text === null) return;
