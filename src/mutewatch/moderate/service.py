@@ -513,19 +513,30 @@ class GatewayAccess:
         self.gateway = gateway
         self._written_after: int | None = None  # snapshot generation current at our last write
         self._migrated: Any = None  # the writer connection our tables were last checked on
+        self._current = False  # a snapshot had this release's tables (see read)
         if migrate_moderation not in gateway.migrators:
             gateway.migrators.append(migrate_moderation)
 
     def read(self, fn: Callable[[Con], T]) -> T:
-        self._await_fresh()
-        with self.gateway.reading() as snap:
-            cur = snap.cursor()
-            try:
-                if not _has_tables(cur):
-                    return fn(_empty_tables(cur))
-                return fn(cur)
-            finally:
-                cur.close()
+        """Run ``fn`` on a snapshot; one whose moderation tables are older than this release
+        (a store from before, not yet written to: migrations run in the writer) is first
+        migrated, by an empty write, and read again once a snapshot has the new tables."""
+        for attempt in (1, 2):
+            self._await_fresh()
+            with self.gateway.reading() as snap:
+                cur = snap.cursor()
+                try:
+                    if not _has_tables(cur):
+                        return fn(_empty_tables(cur))
+                    if self._current or _up_to_date(cur):
+                        self._current = True  # snapshots only get newer
+                        return fn(cur)
+                    if attempt == 2:  # the migration failed (the writer logged why)
+                        return fn(cur)
+                finally:
+                    cur.close()
+            self.write(lambda con: None)  # the writer migrates the main store first
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _await_fresh(self) -> None:
         stale = self._written_after
@@ -558,6 +569,11 @@ def _has_tables(con: Con) -> bool:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'mod_comments'"
     ).fetchone()
     return bool(row and row[0])
+
+
+def _up_to_date(con: Con) -> bool:
+    """Whether the moderation tables of this connection's store are at this release's version."""
+    return current_version(con, "moderate") >= len(MIGRATIONS)
 
 
 def _empty_tables(con: Con) -> Con:
