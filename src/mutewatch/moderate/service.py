@@ -23,9 +23,11 @@ Library use::
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -192,6 +194,15 @@ MIGRATIONS: list[str] = [
                unnest(from_json(clauses, '[{"clause": "VARCHAR", "fired": "BOOLEAN"}]')) AS c
         FROM mod_decisions WHERE decided_by = 'machine'
     ) WHERE c.fired;
+    """,
+    # the audit log's head: one row, which every audit entry updates in its own transaction.
+    # Two connections appending at once (two services on one file in one process) then
+    # conflict, and the second retries, instead of both chaining onto the same entry (a fork
+    # that verification reports as a broken log).
+    """
+    CREATE TABLE IF NOT EXISTS mod_audit_head (k INTEGER PRIMARY KEY, audit_id BIGINT NOT NULL);
+    INSERT OR IGNORE INTO mod_audit_head
+    SELECT 1, coalesce((SELECT max(audit_id) FROM mod_audit), 0);
     """,
 ]
 
@@ -456,8 +467,30 @@ def _transaction(con: Con, fn: Callable[[Con], T]) -> T:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except duckdb.Error:
+        with contextlib.suppress(duckdb.Error):  # a failed commit may have ended it already
+            con.execute("ROLLBACK")
+        raise
     return result
+
+
+WRITE_ATTEMPTS = 10
+
+
+def _retried(con: Con, fn: Callable[[Con], T]) -> T:
+    """``_transaction``, run again (up to WRITE_ATTEMPTS in all) when another connection to
+    the same database wrote the same rows first (DuckDB: "Conflict on update"): each attempt
+    reads afresh, so its checks (a comment's state, the audit head) see the other's write."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            return _transaction(con, fn)
+        except duckdb.TransactionException as exc:
+            if "conflict" not in str(exc).lower() or attempt == WRITE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, 0.002 * 2**attempt))  # jitter: not in lockstep
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class DirectAccess:
@@ -475,7 +508,7 @@ class DirectAccess:
 
     def write(self, fn: Callable[[Con], T]) -> T:
         with self._lock:
-            return _transaction(self.con, fn)
+            return _retried(self.con, fn)
 
     def close(self) -> None:
         self.con.close()
@@ -608,6 +641,7 @@ def _audit(
     row = con.execute(_AUDIT_HEAD).fetchone()
     assert row is not None
     audit_id, prev = int(row[0]), str(row[1] or GENESIS_HASH)
+    con.execute("UPDATE mod_audit_head SET audit_id = ? WHERE k = 1", [audit_id])  # see MIGRATIONS
     now = _now()
     texts = [actor, action, comment_id, article_id, clause, note, submitted_by]
     digest = hashlib.sha256(payload_text(audit_id, now, texts, prev).encode()).hexdigest()
