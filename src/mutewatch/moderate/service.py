@@ -616,7 +616,9 @@ def _empty_tables(con: Con) -> Con:
     return mem
 
 
-def _rows(con: Con, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def _rows(
+    con: Con, sql: str, params: list[Any] | dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description or []]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -749,10 +751,13 @@ def _comment(con: Con, comment_id: str) -> dict[str, Any]:
 
 _PUBLISHED_SQL = """
 SELECT comment_id AS id, parent_id, author_name, text, revision, created_at, updated_at
-FROM mod_comments WHERE article_id = ? AND status = 'published'
+FROM mod_comments WHERE article_id = $article AND status = 'published' {after}
 ORDER BY created_at, length(comment_id), comment_id
-LIMIT ? OFFSET ?
+LIMIT $limit OFFSET $offset
 """
+_AFTER_SQL = """AND (created_at > $at OR (created_at = $at AND (length(comment_id) > $len
+     OR (length(comment_id) = $len AND comment_id > $id))))"""
+"""Past the ``after`` comment in the published order (created_at, then the id's number)."""
 _PUBLISHED_TOTAL_SQL = """
 SELECT count(*),
        list(comment_id) FILTER (WHERE comment_id IN (SELECT unnest($2::VARCHAR[])))
@@ -774,6 +779,26 @@ LEFT JOIN (SELECT * FROM mod_audit WHERE comment_id = $1 AND action IN ('approve
            ORDER BY audit_id DESC LIMIT 1) a ON a.comment_id = c.comment_id
 WHERE c.comment_id = $1
 """
+
+
+def _published_page(
+    con: Con, article_id: str, limit: int, offset: int, after: str | None
+) -> list[dict[str, Any]]:
+    """Published comments of the article in order, past the ``after`` comment if given."""
+    page = {"article": article_id, "limit": limit, "offset": offset}
+    if after is None:
+        return _rows(con, _PUBLISHED_SQL.format(after=""), page)
+    row = con.execute(
+        "SELECT created_at FROM mod_comments WHERE comment_id = ? AND article_id = ?",
+        [after, article_id],
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(
+            f"the `after` comment {shown(after)} is not a comment on article {shown(article_id)}",
+            hint="send the `next_after` of the page before, or leave `after` out to start",
+        )
+    cursor = {"at": row[0], "len": len(after), "id": after}
+    return _rows(con, _PUBLISHED_SQL.format(after=_AFTER_SQL), {**page, **cursor})
 
 
 def _queue_where(clause: str | None, appeal: bool | None) -> tuple[str, list[Any]]:
@@ -1201,32 +1226,39 @@ class ModerationService:
         return self.access.read(moderation_audit_chain)
 
     def published_comments(
-        self, article_id: str, limit: int = 50, offset: int = 0
+        self, article_id: str, limit: int = 50, offset: int = 0, after: str | None = None
     ) -> dict[str, Any]:
         """An article's published comments for the site to show, oldest first.
 
-        ``{article_id, total, limit, offset, items: [{id, parent_id, parent_published,
-        author_name, text, revision, created_at, updated_at}]}``: the current text of each,
+        ``{article_id, total, limit, offset, next_after, items: [{id, parent_id,
+        parent_published, author_name, text, revision, created_at, updated_at}]}``.
+        ``after`` (a comment id: the ``next_after`` of the page before) starts the page
+        after that comment: unlike an offset, it neither repeats nor skips a comment when
+        moderators publish or reject one between pages (even ``after`` itself);
+        ``next_after`` is None on the last page. ``total`` counts all published comments
+        now (it grows when one is approved). The current text of each,
         never an e-mail address, never a held or rejected comment. A reply keeps its
         ``parent_id`` (an opaque id) even when the parent is not published, and
         ``parent_published`` says whether the site can show the parent; nothing of an
-        unpublished parent's content is returned. NotFoundError for an unknown article,
-        UsageError for limit outside 1..500 or a negative offset.
+        unpublished parent's content is returned. NotFoundError for an unknown article or
+        an ``after`` not on it, UsageError for limit outside 1..500 or a negative offset.
         """
         article_id = _check_article_id(article_id)
         _check_page(limit, offset)
+        after = None if after is None else _check_comment_id(after)
 
         def read(con: Con) -> dict[str, Any]:
             _article(con, article_id)  # NotFoundError if unknown
-            items = _rows(con, _PUBLISHED_SQL, [article_id, limit, offset])
+            items = _published_page(con, article_id, limit + 1, offset, after)
+            more, items = len(items) > limit, items[:limit]
             parents = sorted({str(i["parent_id"]) for i in items if i["parent_id"]})
             row = con.execute(_PUBLISHED_TOTAL_SQL, [article_id, parents]).fetchone()
             total, shown = (int(row[0]), set(row[1] or ())) if row else (0, set())
             for item in items:
                 parent = item["parent_id"]
                 item["parent_published"] = None if parent is None else parent in shown
-            return {"article_id": article_id, "total": total, "limit": limit,
-                    "offset": offset, "items": items}  # fmt: skip
+            return {"article_id": article_id, "total": total, "limit": limit, "offset": offset,
+                    "next_after": items[-1]["id"] if more else None, "items": items}  # fmt: skip
 
         return self.access.read(read)
 

@@ -14,9 +14,10 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
   acted since, or the reader appealed since)
   (moderator) → the comment's new state
 - ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
-- ``GET /api/v1/articles/{id}/comments?limit=&offset=`` (any signed-in role) → the article's
-  published comments, oldest first; ``GET /api/v1/comments/{id}`` (the user who submitted
-  it, moderators, admins) → its status, decision and the reason for the commenter (e-mail
+- ``GET /api/v1/articles/{id}/comments?limit=&offset=&after=`` (any signed-in role) → the
+  article's published comments, oldest first (``after``: the previous page's
+  ``next_after``); ``GET /api/v1/comments/{id}`` (the user who submitted it, moderators,
+  admins) → its status, decision and the reason for the commenter (e-mail
   for moderators)
 - ``GET /api/v1/moderation/audit/verify`` (moderator) → the audit log's hash chain
 - ``POST /v1alpha1/comments:analyze?key=TOKEN`` and ``POST /v1alpha1/comments:suggestscore``:
@@ -313,17 +314,22 @@ async def get_published(
     user: SubmitterUser,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    after: str | None = None,
 ) -> JSONResponse:
     """An article's published comments for the site to show, oldest first:
-    ``{article_id, total, limit, offset, items: [{id, parent_id, parent_published,
-    author_name, text, revision, created_at, updated_at}]}``.
+    ``{article_id, total, limit, offset, next_after, items: [{id, parent_id,
+    parent_published, author_name, text, revision, created_at, updated_at}]}``.
+
+    Page with ``?after=`` the ``next_after`` of the page before (null on the last page):
+    unlike ``offset``, it neither repeats nor skips a comment when one is approved or
+    rejected between pages.
 
     Readable by every signed-in role (viewer, analyst, moderator, admin): these comments are
     public on the site, and the site's backend reads them with the token it submits with.
     Held and rejected comments and e-mail addresses are never in it. 404 for an unknown
     article."""
     service = _service(request)
-    result = await run_in_threadpool(service.published_comments, article_id, limit, offset)
+    result = await run_in_threadpool(service.published_comments, article_id, limit, offset, after)
     return _json(result)
 
 
