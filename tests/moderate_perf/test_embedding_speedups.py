@@ -131,7 +131,9 @@ def test_topic_reads_article_thread_and_parent_in_one_query(tmp_path: Path) -> N
         )
     topic = _topic(con, "a1", "c0")
     assert np.array_equal(topic.article, unit[0])
-    assert topic.parent is not None and np.array_equal(topic.parent, unit[2])  # held parent
+    assert topic.parent is None  # a held parent is no topic: replies to held spam are judged
+    published = _topic(con, "a1", "c2").parent  # against the article and thread only
+    assert published is not None and np.array_equal(published, unit[4])
     assert topic.thread.shape == (THREAD_SIZE, 384)
     newest = {int(np.argmax(v)) - 2 for v in topic.thread}
     assert newest == set(range(5, THREAD_SIZE + 5))  # the latest 50 published of a1 only
