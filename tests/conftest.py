@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mutewatch.demo import DemoManifest, generate
@@ -55,3 +56,17 @@ def demo_ingest(
 def demo_store(demo_ingest: tuple[Path, IngestReport]) -> Path:
     """Path of the ingested small demo store (read-only use)."""
     return demo_ingest[0]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The async tests run on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking in process to the folder's ``app`` fixture."""
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c

@@ -2,8 +2,8 @@
 
 ``history`` (a real store file with seven comments and six moderator actions, built once
 per session) is the fixture of ``tests/moderate_stats/conftest.py``, loaded from there so
-that these tests also run alone; so are ``env`` (a populated store with one user per role),
-``app`` and ``anyio_backend`` of ``tests/web/conftest.py``. ``webfactory`` (tests/web) starts
+that these tests also run alone; so are ``env`` (a populated store with one user per role)
+and ``app`` of ``tests/web/conftest.py``. ``webfactory`` (tests/web) starts
 real servers.
 """
 
@@ -30,4 +30,4 @@ def _conftest(folder: Path, name: str) -> Any:
 
 history = _conftest(STATS_TESTS, "audit3_stats_conftest").history
 _web = _conftest(TESTS / "web", "audit3_web_conftest")
-env, app, anyio_backend = _web.env, _web.app, _web.anyio_backend
+env, app = _web.env, _web.app

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from test_moderation_audit2 import HELD, _counts, _error
-from test_web import _article, _auth, anyio_backend, app, client, env
+from test_web import _article, _auth, app, env
 
-__all__ = ["anyio_backend", "app", "client", "env"]  # the fixtures used here
+__all__ = ["app", "env"]  # the fixtures used here
 Env = tuple[Path, dict[str, str]]
 
 

@@ -12,13 +12,11 @@ import duckdb
 import httpx
 import pytest
 from moderate_helpers import text_policy
-from test_web import (  # noqa: F401 - the app, client and token fixtures of the API tests
+from test_web import (  # noqa: F401 - the app and token fixtures of the API tests
     ARTICLE,
     _article,
     _auth,
-    anyio_backend,
     app,
-    client,
     env,
 )
 

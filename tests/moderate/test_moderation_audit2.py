@@ -17,12 +17,12 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from test_perspective_compat import METHODS_EXAMPLE
-from test_web import _article, _auth, anyio_backend, app, client, env
+from test_web import _article, _auth, app, env
 
 from mutewatch.cli import main
 from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
 
-__all__ = ["anyio_backend", "app", "client", "env"]  # the fixtures used here
+__all__ = ["app", "env"]  # the fixtures used here
 Env = tuple[Path, dict[str, str]]
 OK = {"article_id": "a1", "author_name": "Ana Silva", "text": "The tram should run late."}
 HELD = {**OK, "text": "Councillor John Smith took bribes from the tram builders."}

@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
-from test_web import anyio_backend, app, client, env
+from test_web import app, env
 
 from mutewatch.moderate.checks import check_personal, check_racism
 from mutewatch.moderate.perspective import analyze
 
-__all__ = ["anyio_backend", "app", "client", "env"]  # the fixtures used here
+__all__ = ["app", "env"]  # the fixtures used here
 ALL = ("TOXICITY", "SEVERE_TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFANITY", "THREAT")
 Env = tuple[Any, dict[str, str]]
 

@@ -28,11 +28,6 @@ def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
     # a 500 is a response to look at, not an exception raised into the test
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
