@@ -11,6 +11,7 @@ import sys
 import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -208,6 +209,7 @@ async def test_viewer_dashboard_has_no_supporter_name_in_any_form(
 FIRST_REQUEST = """
 import sys
 from pathlib import Path
+from typing import Any
 from fastapi.testclient import TestClient
 from mutewatch.web.app import create_app
 app = create_app(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]), moderation=False)
@@ -424,13 +426,26 @@ def _store_with_admin(path: Path) -> tuple[CliRunner, str]:
     return runner, json.loads(added.output)["token"]
 
 
+def _audit_api(path: Path, tmp_path: Path, token: str) -> dict[str, Any]:
+    """What GET /api/v1/audit answers the admin ``token`` for the store at ``path``."""
+    from fastapi.testclient import TestClient
+
+    from mutewatch.web.app import create_app
+
+    app = create_app(path, cache_dir=tmp_path / "cache", moderation=False)
+    try:
+        r = TestClient(app).get("/api/v1/audit", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text[:300]
+        return dict(r.json())
+    finally:
+        app.state.gateway.stop()
+
+
 def test_audit_checks_the_moderation_chain_too(tmp_path: Path) -> None:
     """An edited moderator action fails `mutewatch audit` and shows in GET /api/v1/audit."""
-    from fastapi.testclient import TestClient
 
     from mutewatch.cli import main
     from mutewatch.moderate.service import _audit, migrate_moderation
-    from mutewatch.web.app import create_app
 
     path = tmp_path / "moderated.duckdb"
     runner, token = _store_with_admin(path)
@@ -448,22 +463,14 @@ def test_audit_checks_the_moderation_chain_too(tmp_path: Path) -> None:
     assert bad.exit_code == 1, bad.output
     assert "moderation chain of 2 entries: BROKEN at entry 2" in bad.output  # read up to it
     assert "chain of 1 entries: intact" in bad.output  # the access log itself is fine
-    app = create_app(path, cache_dir=tmp_path / "cache", moderation=False)
-    try:
-        client = TestClient(app)
-        r = client.get("/api/v1/audit", headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, r.text[:300]
-        assert r.json()["moderation_chain"]["intact"] is False
-        assert r.json()["moderation_chain"]["broken_at"] == 2
-    finally:
-        app.state.gateway.stop()
+    answer = _audit_api(path, tmp_path, token)
+    assert answer["moderation_chain"]["intact"] is False
+    assert answer["moderation_chain"]["broken_at"] == 2
 
 
 def test_audit_chain_shows_an_edited_row_in_the_cli_and_the_api(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
 
     from mutewatch.cli import main
-    from mutewatch.web.app import create_app
     from mutewatch.web.auth import append_audit
 
     path = tmp_path / "audited.duckdb"
@@ -481,15 +488,9 @@ def test_audit_chain_shows_an_edited_row_in_the_cli_and_the_api(tmp_path: Path) 
         store.con.execute("UPDATE web_audit SET actor = 'nobody' WHERE id = 2")
     bad = runner.invoke(main, ["--store", str(path), "audit"])
     assert bad.exit_code == 1 and "BROKEN at entry 2" in bad.output, bad.output
-    app = create_app(path, cache_dir=tmp_path / "cache", moderation=False)
-    try:
-        client = TestClient(app)
-        r = client.get("/api/v1/audit", headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, r.text[:300]
-        assert r.json()["chain"]["intact"] is False
-        assert r.json()["chain"]["broken_at"] == 2
-    finally:
-        app.state.gateway.stop()
+    answer = _audit_api(path, tmp_path, token)
+    assert answer["chain"]["intact"] is False
+    assert answer["chain"]["broken_at"] == 2
 
 
 async def test_a_token_typed_as_the_name_is_not_written_to_the_audit_log(
