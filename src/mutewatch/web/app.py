@@ -150,13 +150,7 @@ def _preload_moderation_models(settings: dict[str, Any]) -> threading.Thread | N
 
 def _load_moderation_models() -> None:
     try:
-        for name in ("models", "language", "names"):
-            module = importlib.import_module(f"mutewatch.moderate.{name}")
-            if name == "models":
-                module.embedder()
-                module.heads()
-            else:
-                module.warm_up()
+        importlib.import_module("mutewatch.web.moderation").load_models()
     except Exception:  # noqa: BLE001 - moderation's setup loads them again and says why
         log.debug("moderation models did not preload", exc_info=True)
 

@@ -100,27 +100,32 @@ def _make_service(app: FastAPI) -> Any:
 
 
 def setup(app: FastAPI) -> None:
-    """Create the service and load the models now, so the first comment is fast.
-
-    The embedding model loads in a second thread while the language and name models load
-    here: startup takes the longer of the two, not their sum.
-    """
-    from mutewatch.moderate.models import embedder, heads
-
+    """Create the service and load the models now, so the first comment is fast (they are
+    usually loaded already: ``create_app`` starts :func:`load_models` before the store)."""
     service = _make_service(app)
-    loader = threading.Thread(target=lambda: (embedder(), heads()), name="load-embedder")
-    loader.start()
+    used = [n for n in _USES if any(c.check in _USES[n] for c in service.policy.clauses)]
     try:
-        for name in ("language", "names"):
-            if any(c.check in _USES[name] for c in service.policy.clauses):
-                module = importlib.import_module(f"mutewatch.moderate.{name}")
-                warm = getattr(module, "warm_up", None)
-                if callable(warm):
-                    warm()
-        loader.join()
+        load_models(used)
         _warm_up(service.moderator)
     except (MutewatchError, ImportError) as exc:  # the server still starts; checks say why
         log.warning("moderation models could not load: %s", exc)
+
+
+def load_models(checks: list[str] | tuple[str, ...] = ("language", "names")) -> None:
+    """Load the embedding model and heads, and the models of the ``checks`` modules.
+
+    The embedding model loads in a second thread while the language and name models load
+    here: this takes the longer of the two, not their sum. Each model loads once per process.
+    """
+    from mutewatch.moderate.models import embedder, heads
+
+    loader = threading.Thread(target=lambda: (embedder(), heads()), name="load-embedder")
+    loader.start()
+    try:
+        for name in checks:
+            warm = getattr(importlib.import_module(f"mutewatch.moderate.{name}"), "warm_up", None)
+            if callable(warm):
+                warm()
     finally:
         loader.join()
 
