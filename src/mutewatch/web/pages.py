@@ -153,8 +153,8 @@ def _login_csrf(request: Request, nonce: str) -> str:
 
 
 def _login_csrf_ok(request: Request, sent: str) -> bool:
-    nonce = request.cookies.get(LOGIN_COOKIE)
-    return bool(nonce) and hmac.compare_digest(_login_csrf(request, str(nonce)), sent)
+    nonce = _login_nonce(request)
+    return nonce is not None and hmac.compare_digest(_login_csrf(request, nonce), sent)
 
 
 @router.post("/login")
@@ -169,12 +169,12 @@ def login(
     rate-limit failures."""
     auth = request.app.state.auth
     ip = request.client.host if request.client else "?"
+    who = _loggable_name(name)
     if not _login_csrf_ok(request, csrf):
         # not a guess at a token, so it does not count against the address or the name
-        auth.audit("login.csrf", actor=_loggable_name(name), ip=ip, ok=False)
+        auth.audit("login.csrf", actor=who, ip=ip, ok=False)
         return _login_page(request, 403, next, LOGIN_FORM_EXPIRED)
     keys = (f"ip:{ip}", f"name:{name}")
-    who = _loggable_name(name)
     wait = auth.limiter.retry_after(*keys)
     if wait:
         if not auth.limiter.flagged(f"blocked:{ip}"):  # once per address and episode
