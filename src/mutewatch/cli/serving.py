@@ -286,17 +286,15 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
 
     Example: mutewatch audit --limit 20
     """
-    from mutewatch.moderate.service import moderation_audit_chain
-    from mutewatch.web.auth import audit_chain, read_audit
+    from mutewatch.web.auth import audit_report
 
     with _open_when_free(store, wait, read_only=True) as opened:
-        chain, entries = audit_chain(opened), read_audit(opened, limit)
-        moderation = moderation_audit_chain(opened)
+        report = audit_report(opened, limit)
+    chain, moderation = report["chain"], report["moderation_chain"]
     if as_json:
-        out = {"chain": chain, "entries": entries, "moderation_chain": moderation}
-        click.echo(json.dumps(out, default=str))
+        click.echo(json.dumps(report, default=str))
     else:
-        for e in entries:
+        for e in report["entries"]:
             ok = "" if e["ok"] else " FAILED"
             click.echo(f"{e['ts']} {e['action']}{ok} actor={e['actor']} target={e['target']}")
         click.echo(_chain_line("chain", chain))

@@ -38,10 +38,9 @@ from mutewatch.web.auth import (
     ROLES,
     User,
     add_user,
-    audit_chain,
+    audit_report,
     disable_user,
     list_users,
-    read_audit,
 )
 from mutewatch.web.auth import require_role as _require_role
 
@@ -511,17 +510,10 @@ def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: in
     """The newest audit entries (logins, failed logins, admin actions) and the state of
     the log's hash chain (`chain.intact`, `chain.head`, `chain.broken_at`), and of the
     moderation audit log's chain (`moderation_chain`), as `mutewatch audit --json`."""
-    from mutewatch.moderate.service import moderation_audit_chain
-
     if not 1 <= limit <= 5000:
         raise UsageError(f"limit={limit} is out of range", hint="use 1..5000")
     with request.app.state.gateway.reading() as snap:
-        store = snap.store()
-        return {
-            "chain": audit_chain(store),
-            "entries": queries.jsonable(read_audit(store, limit)),
-            "moderation_chain": moderation_audit_chain(store),
-        }
+        return queries.jsonable(audit_report(snap.store(), limit))
 
 
 @router.get("/me", tags=["admin"])

@@ -280,6 +280,19 @@ def read_audit(store: Store, limit: int = 200) -> list[dict[str, Any]]:
     )
 
 
+def audit_report(store: Store, limit: int) -> dict[str, Any]:
+    """The newest ``limit`` audit entries and the state of both hash chains, the access
+    log's (``chain``) and the moderation log's (``moderation_chain``): what `mutewatch audit
+    --json` prints and ``GET /api/v1/audit`` answers."""
+    from mutewatch.moderate.service import moderation_audit_chain
+
+    return {
+        "chain": audit_chain(store),
+        "entries": read_audit(store, limit),
+        "moderation_chain": moderation_audit_chain(store),
+    }
+
+
 def verify_audit_chain(store: Store) -> bool:
     """True when every audit row's hash matches its content and the previous row."""
     return bool(audit_chain(store)["intact"])
