@@ -25,6 +25,7 @@ CLI use: decorate a click command with ``@common_options`` and build the paramet
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -68,19 +69,30 @@ def iso(value: datetime | None) -> str | None:
     return text + "Z"
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def parse_date(text: str | date | None, what: str = "date") -> date | None:
-    """``YYYY-MM-DD`` (or a date) -> date; None stays None. Raises UsageError otherwise."""
+    """``YYYY-MM-DD`` (or a date) -> date; None stays None. Raises UsageError otherwise.
+
+    Only the documented form is read: ``date.fromisoformat`` alone would also take
+    ``20171231``, ``2017-W52-7`` or ``2017-365``, which the help never promises.
+    """
     if text is None or text == "":
         return None
     if isinstance(text, datetime):
         return text.date()
     if isinstance(text, date):
         return text
+    stripped = str(text).strip()
+    hint = "write dates as YYYY-MM-DD, e.g. 2017-12-31"
+    if not _DATE.fullmatch(stripped):
+        raise UsageError(f"{what}: {text!r} is not a date in the form YYYY-MM-DD", hint=hint)
     try:
-        return date.fromisoformat(str(text).strip())
+        return date.fromisoformat(stripped)
     except ValueError as exc:
         raise UsageError(
-            f"{what}: {text!r} is not a date", hint="write dates as YYYY-MM-DD, e.g. 2017-12-31"
+            f"{what}: {text!r} is not a calendar date (YYYY-MM-DD): {exc}", hint=hint
         ) from exc
 
 
