@@ -10,6 +10,11 @@ Sections: key findings; output over time by outlet and by medium; outlets × mon
 active outlets; silences (unprecedented marked); supporter share and amplification;
 platform and host mix with distinct hosts; data coverage and quarantine; methods appendix.
 ``--png-dir`` also writes every chart as a PNG through kaleido and Debian's Chromium.
+
+Determinism: the same store gives the same bytes, except for the one line that starts
+``<p class="generated">`` (when the report was written). Fix that time with
+``ReportOptions(generated_at=...)`` or, as reproducible builds do, with the environment
+variable ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC); then two runs are byte-identical.
 """
 
 from __future__ import annotations
@@ -56,16 +61,38 @@ class ReportOptions:
     min_hours: float = 48.0
     network_min_hours: float = 12.0
     min_history_days: float = 90.0
+    generated_at: datetime | None = None  # None: SOURCE_DATE_EPOCH, else now
 
     @classmethod
     def from_strings(
-        cls, *, baseline: str | None = None, period: str | None = None
+        cls,
+        *,
+        baseline: str | None = None,
+        period: str | None = None,
+        generated_at: str | None = None,
     ) -> ReportOptions:
-        """Parse ``A..B`` windows as the CLI gives them."""
+        """Parse ``A..B`` windows and an ISO-8601 generated-at time as the CLI gives them."""
         return cls(
             baseline=_window(baseline, "--baseline") if baseline else None,
             period=_window(period, "--period") if period else None,
+            generated_at=_instant(generated_at) if generated_at else None,
         )
+
+    def generated(self) -> datetime:
+        """When the report says it was generated (UTC)."""
+        if self.generated_at is not None:
+            at = self.generated_at
+            return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch:
+            try:
+                return datetime.fromtimestamp(int(epoch), UTC)
+            except (ValueError, OverflowError, OSError) as exc:
+                raise UsageError(
+                    f"SOURCE_DATE_EPOCH {epoch!r} is not a time",
+                    hint="set it to whole seconds since 1970-01-01 UTC, or unset it",
+                ) from exc
+        return datetime.now(UTC)
 
     def filters(self) -> charts.Filters:
         """Charts span the baseline's start to the period's end (everything if unset)."""
@@ -80,6 +107,17 @@ class ReportOptions:
             network_min_hours=self.network_min_hours,
             min_history_days=self.min_history_days,
         )
+
+
+def _instant(text: str) -> datetime:
+    """An ISO-8601 time (naive = UTC)."""
+    try:
+        at = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(
+            f"--generated-at {text!r} is not a time", hint="write ISO 8601, e.g. 2026-01-02T03:04Z"
+        ) from exc
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _window(text: str, what: str) -> tuple[date, date]:
@@ -275,7 +313,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
                 built.tables["id_gaps"], ["channel", "gaps", "missing_ids", "first", "last"]
             )
         parts.append(f"<section id='{section_id}'><h2>{html.escape(title)}</h2>{body}</section>")
-    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    generated = options.generated().strftime("%Y-%m-%d %H:%M UTC")
     toc = "".join(f"<li><a href='#{sid}'>{html.escape(t)}</a></li>" for sid, t, _ in SECTIONS)
     page = TEMPLATE.format(
         csp=REPORT_CSP,
@@ -355,14 +393,15 @@ th, td {{ border-bottom: 1px solid #e3e3e3; padding: .2em .6em; text-align: left
 dt {{ font-weight: bold; margin-top: .5em; }}
 pre {{ background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; }}
 figure {{ margin: 0 0 1em; }}
-.meta {{ color: #555; }}
+.meta, .generated {{ color: #555; }}
 </style>
 <script type="text/javascript">{plotlyjs}</script>
 </head>
 <body>
 <h1>mutewatch report</h1>
 <p class="meta">Store <code>{store}</code>: {posts} posts, {first} to {last} (UTC).
-Generated {generated}. This file is self-contained and works offline.</p>
+This file is self-contained and works offline.</p>
+<p class="generated">Generated {generated}.</p>
 <nav><ol>{toc}</ol></nav>
 {sections}
 </body>

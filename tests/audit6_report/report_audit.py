@@ -1,0 +1,107 @@
+"""Helpers of the report audit: small stores built by a real ingest (JSON Lines and a
+registry), the report of each, and what a page opened offline did.
+
+Every text is a neutral placeholder; hosts are ``*.example``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mutewatch.ingest import IngestOptions, ingest
+from mutewatch.outlets import load_registry
+from mutewatch.store import Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+FIXED = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+
+LONG_NAME = "Outlet " + "Q" * 300
+HOSTILE_NAMES = [
+    "<script>window.__pwned = 1</script> Outlet",
+    "Outlet \u202eeman\u202c plain",  # an RLO that shows "name" reversed
+    "Outlet \U0001f680 emoji \u0627\u0644\u0646\u0628\u0623",  # emoji and Arabic script
+    LONG_NAME,
+    'Outlet & <b>bold</b> "q" \'s',
+    '<img src=x onerror="window.__pwned = 2">',
+]
+
+
+def registry_yaml(outlets: list[tuple[str, bool, str]]) -> str:
+    """``outlets.yaml`` text: (name, official, account name on telegram)."""
+    lines = ["outlets:"]
+    for name, official, account in outlets:
+        lines += [
+            f"  - name: {json.dumps(name, ensure_ascii=False)}",
+            f"    official: {'true' if official else 'false'}",
+            "    accounts:",
+            f"      - {{platform: telegram, name: {json.dumps(account)}}}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def build_store(
+    base: Path, rows: list[dict[str, Any]], outlets: list[tuple[str, bool, str]] | None = None
+) -> Path:
+    """A store from JSON Lines rows (account, message_id, time, text, ...) and a registry."""
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / "store.duckdb"
+    with Store.open(path) as store:
+        if outlets:
+            registry = base / "outlets.yaml"
+            registry.write_text(registry_yaml(outlets), encoding="utf-8")
+            load_registry(store, registry)
+        if rows:
+            posts = base / "posts.jsonl"
+            posts.write_text(
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+            )
+            fields = ("message_id", "forwarded_from", "links")
+            mapping: dict[str, str] = {k: k for k in fields if k in rows[0]}
+            options = IngestOptions(format="jsonl", platform="telegram", mapping=mapping)
+            ingest(store, [posts], options)
+    return path
+
+
+def write(store: Path, out: Path, **options: Any) -> Path:
+    """The report of ``store`` at ``out``, generated at ``FIXED`` unless told otherwise."""
+    from mutewatch.show.report import ReportOptions, write_report
+
+    options.setdefault("generated_at", FIXED)
+    written = write_report(store, out, ReportOptions(**options))
+    return Path(written.html)
+
+
+def posts(accounts: list[str], n: int, *, hours: int = 7) -> list[dict[str, Any]]:
+    """``n`` placeholder posts round the accounts, ``hours`` apart, each with a link."""
+    rows = []
+    for i in range(n):
+        account = accounts[i % len(accounts)]
+        day, hour = divmod(i * hours, 24)
+        row: dict[str, Any] = {
+            "account": account,
+            "message_id": i // len(accounts) + 1,
+            "time": f"2024-{1 + day // 28:02d}-{1 + day % 28:02d}T{hour:02d}:00:00Z",
+            "text": f"placeholder {i}",
+        }
+        row["links"] = f"https://{['files', 'clips', 'paste'][i % 3]}.example/x{i}"
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class Opened:
+    """A report page opened offline, with everything it tried and said."""
+
+    page: Any
+    requests: list[str]
+    console: list[str]
+    errors: list[str]
+    dialogs: list[str]
