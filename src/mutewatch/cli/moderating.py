@@ -372,7 +372,7 @@ def _stats_tables(stats: dict[str, Any]) -> list[Any]:
 
     from mutewatch.moderate.stats import percent
 
-    outcomes = Table(title=f"Comments {stats['period']} ({stats['submitted']})")
+    outcomes = Table(title=f"Comments {_cell(stats['period'])} ({stats['submitted']})")
     for name in ("", "publish / published", "hold / held", "reject / rejected"):
         outcomes.add_column(name, justify="left" if not name else "right")
     outcomes.add_row("machine decision", *(str(v) for v in stats["machine"].values()))
@@ -383,7 +383,7 @@ def _stats_tables(stats: dict[str, Any]) -> list[Any]:
     for name, c in stats["clauses"].items():
         if c["checked"]:
             row = (c["checked"], c["fired"], c["decided"]["hold"], c["decided"]["reject"])
-            clauses.add_row(name, *map(str, row))
+            clauses.add_row(_cell(name), *map(str, row))
     review = Table(title="Moderator review (latest action per comment)")
     keys = ("comments", "reviewed", "approved", "edited", "rejected", "not_reviewed")
     for name in ("machine", "clause", "n", "reviewed", "appr.", "edit", "rej.", "none", "overturn"):
@@ -392,13 +392,23 @@ def _stats_tables(stats: dict[str, Any]) -> list[Any]:
         groups = [("all", entry), *stats["review_by_clause"].get(machine, {}).items()]
         for clause, r in groups:
             rate = "-" if r["overturn_rate"] is None else percent(r["overturned"], r["reviewed"])
-            review.add_row(machine, clause, *(str(r[k]) for k in keys), rate)
+            review.add_row(machine, _cell(clause), *(str(r[k]) for k in keys), rate)
     people = Table(title="Moderators")
     for name in ("moderator", "actions", "approve", "reject", "edit", "comments"):
         people.add_column(name, justify="left" if name == "moderator" else "right")
     for m in stats["moderators"]:
-        people.add_row(m["moderator"], *(str(m[k]) for k in list(m)[1:]))
+        people.add_row(_cell(m["moderator"]), *(str(m[k]) for k in list(m)[1:]))
     return [outcomes, clauses, review, people]
+
+
+def _cell(value: str) -> str:
+    """An id or name someone else wrote, for a rich table or line: bidi and control
+    characters shown as code points (``stats.shown``), ``[`` not read as rich markup."""
+    from rich.markup import escape
+
+    from mutewatch.moderate.stats import shown
+
+    return escape(shown(value))
 
 
 def _print_stats(stats: dict[str, Any]) -> None:
@@ -414,7 +424,11 @@ def _print_stats(stats: dict[str, Any]) -> None:
     oldest = queue["oldest_held"]
     console.print(
         f"Queue: {queue['held_now']} held now"
-        + (f", oldest {oldest['comment_id']} ({duration(oldest['age_seconds'])})" if oldest else "")
+        + (
+            f", oldest {_cell(oldest['comment_id'])} ({duration(oldest['age_seconds'])})"
+            if oldest
+            else ""
+        )
         + f"; first action after median {duration(wait['median_seconds'])},"
         f" p90 {duration(wait['p90_seconds'])} ({wait['comments']} held comments)",
         highlight=False,

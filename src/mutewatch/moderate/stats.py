@@ -19,6 +19,9 @@ Method, as every finding sentence restates it:
   moderator approved as they were; of those it published, the share a moderator rejected.
   For a held clause this is its false-positive rate in production. Edits are counted apart.
 * Quantiles interpolate linearly between ranks (DuckDB's ``quantile_cont``).
+* Ids and names written by others (article and comment ids, moderator names) stay exact in
+  their JSON fields; in ``period`` and the ``findings`` sentences, control, line-break, bidi
+  and invisible format characters in them are shown as ``<U+202E>`` (see ``shown``).
 
 Every count is made in SQL by DuckDB, which also parses the clause JSON: about 2 s for 200k
 comments with 30k moderator actions on the shared 2-core machine.
@@ -33,6 +36,7 @@ Library use::
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -413,7 +417,7 @@ def moderation_stats(
         "parameters": {"from": _day(window.start), "to": _day(window.end),
                        "article_id": article_id},
         "as_of": iso(window.as_of),
-        "period": window.text(counts.queue[0]),
+        "period": shown(window.text(counts.queue[0])),
         "submitted": sum(grid.values()),
         "machine": {d: sum(n for k, n in grid.items() if k[0] == d) for d in DECISIONS},
         "status": {s: sum(n for k, n in grid.items() if k[1] == s) for s in STATUSES},
@@ -443,19 +447,45 @@ def _day(value: date | None) -> str | None:
 # --- findings: every figure as one sentence with its numbers and its method ------------------
 
 
+def shown(text: str) -> str:
+    """``text`` safe to show inside a sentence: every control, line-break, bidi and other
+    invisible format character becomes its code point in view (``<U+202E>``).
+
+    An article id, comment id or moderator name is written by someone else: a right-to-left
+    override (U+202E) in it would reverse the rest of the sentence on screen ("rejected 3"
+    reading as "3 detcejer"), and a line break would start a line that looks like a finding of
+    its own. Zero-width (non-)joiners, which Indic and Arabic-script names and emoji need,
+    stay as they are. The JSON keeps every id and name exact in its own field (``parameters``,
+    ``queue.oldest_held.comment_id``, ``moderators[].moderator``): they are what a client
+    looks up; only the text for people (``period``, ``findings``) is neutralised.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(f"<U+{ord(c):04X}>" if _hidden(c) else c for c in text)
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200c\u200d"
+
+
 def findings(stats: dict[str, Any]) -> list[str]:
-    """The sentences of a ``moderation_stats`` result, in the order of its sections."""
+    """The sentences of a ``moderation_stats`` result, in the order of its sections (each
+    neutralised by ``shown``)."""
     period = stats["period"]
     if not stats["submitted"]:
-        return [f"No comments were {period} (as of {stats['as_of']}); there is nothing to count."]
-    return [
-        *_machine_sentences(stats, period),
-        *_clause_sentences(stats, period),
-        *_review_sentences(stats, period),
-        *_queue_sentences(stats, period),
-        *_moderator_sentences(stats, period),
-        *_appeal_sentences(stats, period),
-    ]
+        sentences = [
+            f"No comments were {period} (as of {stats['as_of']}); there is nothing to count."
+        ]
+    else:
+        sentences = [
+            *_machine_sentences(stats, period),
+            *_clause_sentences(stats, period),
+            *_review_sentences(stats, period),
+            *_queue_sentences(stats, period),
+            *_moderator_sentences(stats, period),
+            *_appeal_sentences(stats, period),
+        ]
+    return [shown(s) for s in sentences]
 
 
 def _appeal_sentences(stats: dict[str, Any], period: str) -> list[str]:
