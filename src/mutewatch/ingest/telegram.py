@@ -24,11 +24,13 @@ import re
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import ijson
+import ijson.utils
 import msgspec
 import pyarrow as pa
 
@@ -116,11 +118,136 @@ _decode_one = msgspec.json.Decoder(Message).decode
 
 
 class Chat(msgspec.Struct):
-    """The header of one chat: what every message of it is attributed to."""
+    """The header of one chat: what every message of it is attributed to.
+
+    ``bad`` says why the chat cannot be attributed (no usable id); its messages are then
+    quarantined one by one with that reason, and the other chats of the file are read.
+    """
 
     id: str
     name: str | None
     type: str | None
+    bad: str | None = None
+
+
+def _account(chat: Chat | None) -> str | None:
+    """The account id records of this chat carry (None when the chat has no usable id)."""
+    return chat.id if chat is not None and chat.bad is None else None
+
+
+def _bad_chat_reason(chat: Chat) -> str:
+    return (
+        f"the chat this message belongs to has no usable id ({chat.bad}), so the message "
+        "cannot be attributed to an account; repair the chat's id and ingest the file again"
+    )
+
+
+_SCALARS = {"string": "a string", "number": "a number", "boolean": "true or false", "null": "null"}
+_CHAT_LISTS = ("chats", "left_chats")
+
+
+def _misshapen(prefix: str, event: str) -> str | None:
+    """Why this part of an export's skeleton is of the wrong type, or None. The skeleton:
+    ``chats``/``left_chats`` hold a ``list`` of chat objects; a chat's ``messages`` is a list."""
+    kind = _SCALARS.get(event) or {"start_map": "an object", "start_array": "a list"}.get(event)
+    if kind is None:
+        return None
+    scalar = event in _SCALARS
+    if prefix.endswith("messages") and (scalar or event == "start_map"):
+        return (
+            f'the chat\'s "messages" is {kind}, not a list of messages: nothing in it is read '
+            "(repair it to a list and ingest the file again)"
+        )
+    if prefix in _CHAT_LISTS and scalar:
+        return f'"{prefix}" is {kind}, not an object holding a list of chats'
+    if prefix.endswith(".list") and prefix[:-5] in _CHAT_LISTS and scalar:
+        return f'"{prefix}" is {kind}, not a list of chats'
+    if prefix.endswith(".list.item") and prefix[:-10] in _CHAT_LISTS and event != "start_map":
+        return (
+            f'an entry of "{prefix[:-5]}" is {kind}, not a chat (an object with a name, an id '
+            "and messages)"
+        )
+    return None
+
+
+class _ShapeSink:
+    """A reader as ``_Shape`` sees it: records numbered from ``position``."""
+
+    position: int
+
+    def quarantine_shape(self, reason: str, raw: str) -> Quarantined:
+        """A part of the export's skeleton of the wrong type (see ``_Shape``)."""
+        position = self.position
+        self.position += 1
+        return Quarantined(position, reason, raw, PLATFORM)
+
+
+class _Shape:
+    """Checks an export's skeleton (``_misshapen``): a part of the wrong type is one
+    quarantined record with its value. The streaming reader hands it its ijson events
+    (``event``); the fast reader feeds it the file's bytes outside the message lists, each
+    list written as ``[]`` (``feed``), so both readers give the same records."""
+
+    def __init__(self, sink: _ShapeSink) -> None:
+        self.sink = sink
+        self.builder: ijson.ObjectBuilder | None = None
+        self.at = ""
+        self.reason = ""
+        self.events: Any = None
+        self.parser: Any = None
+        self.broken = False  # a syntax error: the fast reader's own checks take over
+
+    @property
+    def busy(self) -> bool:
+        """Whether a misshapen object or list is being read (its events are taken here)."""
+        return self.builder is not None
+
+    def event(self, prefix: str, event: str, value: Any) -> Generator[Item, None, bool]:
+        """Take one ijson event; True when it belonged to a misshapen part."""
+        if self.builder is not None:
+            self.builder.event(event, value)
+            if prefix == self.at and event in ("end_map", "end_array"):
+                raw = _json_text(self.builder.value, _RAW_CAP)
+                self.builder = None
+                yield self.sink.quarantine_shape(self.reason, raw)
+            return True
+        reason = _misshapen(prefix, event)
+        if reason is None:
+            return False
+        if event in ("start_map", "start_array"):
+            self.builder = ijson.ObjectBuilder()
+            self.builder.event(event, value)
+            self.at, self.reason = prefix, reason
+        else:
+            yield self.sink.quarantine_shape(reason, _json_text(value, _RAW_CAP))
+        return True
+
+    def feed(self, data: bytes) -> Iterator[Item]:
+        """The fast reader's bytes (outside the message lists), in file order."""
+        if self.broken or not data:
+            return
+        if self.parser is None:
+            self.events = ijson.utils.sendable_list()
+            self.parser = ijson.parse_coro(self.events)
+        try:
+            self.parser.send(bytes(data))
+        except ijson.JSONError:
+            self.broken = True
+        yield from self._drain()
+
+    def close(self) -> Iterator[Item]:
+        """The end of the file."""
+        if self.parser is not None and not self.broken:
+            try:
+                self.parser.close()
+            except ijson.JSONError:
+                self.broken = True
+            yield from self._drain()
+
+    def _drain(self) -> Iterator[Item]:
+        events, self.events[:] = list(self.events), []
+        for prefix, event, value in events:
+            yield from self.event(prefix, event, value)
 
 
 def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
@@ -136,12 +263,13 @@ def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
         yield from read_streaming(fh, path, zone)
 
 
-class _FastReader:
+class _FastReader(_ShapeSink):
     def __init__(self, fh: IO[bytes], path: Path, zone: ZoneInfo) -> None:
         self.fh = fh
         self.path = path
         self.zone = zone
         self.position = 0
+        self.shape = _Shape(self)
 
     def records(self) -> Iterator[Item]:
         buf = b""
@@ -153,13 +281,15 @@ class _FastReader:
                 chunk = self.fh.read(BLOCK_BYTES)
                 eof = not chunk
                 header = (header + buf[:-256])[-(1 << 20) :]
+                yield from self.shape.feed(buf[:-256])
                 buf = buf[-256:] + chunk
                 match = _MESSAGES_OPEN.search(buf)
             if match is None:
+                yield from self.shape.feed(buf)
+                yield from self.shape.close()
                 return
             chat = _chat_from_header(header + buf[: match.start() + 1])
-            if chat is None:
-                raise _unreadable(self.path, self.position, "a messages list without a chat id")
+            yield from self.shape.feed(buf[: match.end()] + (b"" if match.group(2) else b"]"))
             yield from _chat_names(chat)
             buf = buf[match.end() :]
             header = b""
@@ -211,6 +341,11 @@ class _FastReader:
         array = b"".join((b"[", block, b"]"))
         if len(array) < 256 and not array[1:-1].strip():
             return
+        if chat.bad is not None:
+            element = re.compile(rb",\n" + re.escape(indent) + rb"(?=\S)")
+            for raw in element.split(array[1:-1].strip()):
+                yield self._quarantine(chat, raw, _bad_chat_reason(chat))
+            return
         try:
             messages = _decode_block(array)
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
@@ -245,17 +380,17 @@ class _FastReader:
             reason,
             text,
             PLATFORM,
-            chat.id,
+            _account(chat),
             int(found.group(1)) if found else None,
         )
 
 
-def _chat_from_header(header: bytes) -> Chat | None:
+def _chat_from_header(header: bytes) -> Chat:
     """The name/type/id lines just above a messages list (at the list's indentation)."""
     fields: dict[str, Any] = {}
     matches = list(_HEADER_FIELD.finditer(header))
     if not matches:
-        return None
+        return _chat(fields)
     indent = matches[-1].group(1)
     # Only this chat's own fields: a chat without a "name" (Saved Messages) must not take
     # the name of an object above it (a contact in a full-account export).
@@ -269,33 +404,48 @@ def _chat_from_header(header: bytes) -> Chat | None:
             try:
                 fields[key] = msgspec.json.decode(m.group(3))
             except msgspec.DecodeError:
-                continue
+                fields[key] = _Unreadable(m.group(3))
     return _chat(fields)
 
 
-def _chat(fields: dict[str, Any]) -> Chat | None:
-    """A chat from its header fields; None without a usable id (int or non-empty text)."""
+class _Unreadable:
+    """A header value that is not JSON on its own line (an object or array over lines)."""
+
+    def __init__(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", "replace").strip()
+        self.text = {"{": "an object", "[": "an array"}.get(text[:1], text[:40])
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _chat(fields: dict[str, Any]) -> Chat:
+    """A chat from its header fields; ``bad`` says why it has no usable id (an integer or
+    non-empty text)."""
     ident = fields.get("id")
-    if isinstance(ident, bool) or not isinstance(ident, int | str) or ident == "":
-        return None
-    name, kind = fields.get("name"), fields.get("type")
-    return Chat(
-        str(ident), name if isinstance(name, str) else None, kind if isinstance(kind, str) else None
-    )
+    name = fields.get("name") if isinstance(fields.get("name"), str) else None
+    kind = fields.get("type") if isinstance(fields.get("type"), str) else None
+    if "id" not in fields:
+        return Chat("", name, kind, 'it has no "id"')
+    usable = isinstance(ident, int | str) and not isinstance(ident, bool) and ident != ""
+    if not usable:
+        shown = ident if isinstance(ident, _Unreadable) else _json_text(ident)
+        return Chat("", name, kind, f'its "id" is {shown}, not an integer or a name')
+    return Chat(str(ident), name, kind)
+
+
+def _json_text(value: Any, cap: int = 200) -> str:
+    """JSON text of a value ijson or msgspec read (Decimal numbers as numbers), cut at cap."""
+    return json.dumps(value, default=_plain, ensure_ascii=False)[:cap]
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else str(value)
 
 
 def _chat_names(chat: Chat) -> Iterator[NameSeen]:
-    if chat.name:
+    if chat.name and chat.bad is None:
         yield NameSeen(PLATFORM, chat.id, chat.name, None, chat.type)
-
-
-def _unreadable(path: Path, position: int, reason: str) -> Exception:
-    from mutewatch.errors import InputError
-
-    return InputError(
-        f"{path}: record {position}: {reason}",
-        hint="check that this is a Telegram Desktop JSON export (result.json), or pass --format",
-    )
 
 
 # -- a block of messages -> one columnar batch -------------------------------------------
@@ -555,8 +705,11 @@ def _raw_text(m: Message, raw: bytes | None) -> str:
 # Positions stay those of a clean read: the same file gives the same records in the same
 # order every time, so a resumed ingest skips exactly what an earlier run committed.
 # Limits: a syntax error in the header before the first message list is an InputError (no
-# message could be attributed); damage that still parses (a renamed key, a bracket that
-# closes a list early) is read as what it parses to, until a later syntax error.
+# message could be attributed); damage that still parses is checked for type: a message
+# of the wrong shape, a chat without a usable id (its messages), a chat entry that is not
+# an object and a ``messages``/``chats`` value of the wrong type are quarantined, each
+# with its reason (``_misshapen``); a renamed key or a bracket that closes a list early
+# is read as what it parses to, until a later syntax error.
 
 _WINDOW = 4 << 20  # recent file bytes kept to trace a syntax error back to the last message
 _RAW_CAP = 64 << 10  # the most of a damaged span a quarantined record keeps
@@ -636,7 +789,7 @@ class _Tap:
         return self.window() + self.ahead[self.used :]
 
 
-class _Streamer:
+class _Streamer(_ShapeSink):
     """The ijson walk of one file, restarted behind each syntax error (module comment)."""
 
     def __init__(self, fh: IO[bytes], path: Path, zone: ZoneInfo) -> None:
@@ -658,6 +811,7 @@ class _Streamer:
         self.loose = 0  # elements read since the anchor (bare values, objects without an id)
         self.restarted_at = -1
         self.closed = (0, 0)  # the file bytes in which the last message list closed
+        self.shape = _Shape(self)
 
     def records(self) -> Iterator[Item]:
         tap: _Tap | None = _Tap(self.fh, 0)
@@ -676,7 +830,9 @@ class _Streamer:
                         yield from self._message(builder.value, tap)
                         builder = None
                     continue
-                if prefix.endswith("messages.item"):
+                if self.shape.busy or _misshapen(prefix, event):
+                    yield from self.shape.event(prefix, event, value)
+                elif prefix.endswith("messages.item"):
                     if event in ("start_map", "start_array"):
                         builder = ijson.ObjectBuilder()
                         builder.event(event, value)
@@ -688,14 +844,22 @@ class _Streamer:
                 elif prefix.endswith("messages") and event == "end_array":
                     self.chat = None
                     self.closed = (tap.chunk_start, tap.offset)
+                elif prefix.rsplit(".", 1)[-1] in _HEADER_KEYS and event != "map_key":
+                    self._header_field(prefix, event, value)
                 elif event == "start_map":
                     self.fields_of[prefix] = {}
-                elif event in ("string", "number") and prefix.rsplit(".", 1)[-1] in _HEADER_KEYS:
-                    owner, _, key = prefix.rpartition(".")
-                    self.fields_of.setdefault(owner, {})[key] = value
         except ijson.JSONError as exc:
             return (yield from self._resync(tap, exc))
         return None
+
+    def _header_field(self, prefix: str, event: str, value: Any) -> None:
+        """A chat's name, type or id (an object or list there stands as unreadable)."""
+        owner, _, key = prefix.rpartition(".")
+        fields = self.fields_of.setdefault(owner, {})
+        if event in _SCALARS:
+            fields[key] = value
+        elif event in ("start_map", "start_array") and key not in fields:
+            fields[key] = _Unreadable(b"{" if event == "start_map" else b"[")
 
     def _message(self, obj: Any, tap: _Tap) -> Iterator[Item]:
         yield from _streamed_message(self.chat, obj, self.position, self.zone)
@@ -714,7 +878,7 @@ class _Streamer:
             self.chat, self.carry = self.carry, None
             return
         owner = prefix[: -len("messages")].rstrip(".")
-        self.chat = _chat_from_fields(self.fields_of.get(owner, {}), self.path, self.position)
+        self.chat = _chat(self.fields_of.get(owner, {}))
         self.anchor = ("list", tap.chunk_start, tap.offset, None)
         self.loose = 0
         yield from _chat_names(self.chat)
@@ -873,7 +1037,7 @@ class _Streamer:
             reason,
             raw.decode("utf-8", "replace"),
             PLATFORM,
-            self.chat.id if self.chat else None,
+            _account(self.chat),
             int(found.group(1)) if found else None,
         )
 
@@ -1070,7 +1234,7 @@ def _opens_chat(data: bytes, list_prefix: str) -> bool:
     try:
         for prefix, event, value in ijson.parse(io.BytesIO(data)):
             if prefix == list_prefix and event == "start_array":
-                return _chat(fields) is not None
+                return _chat(fields).bad is None
             parent, _, key = prefix.rpartition(".")
             if parent == owner and event in ("string", "number"):
                 fields[key] = value
@@ -1195,27 +1359,19 @@ def _parses_to_next_list(data: bytes) -> bool:
     return False
 
 
-def _chat_from_fields(fields: dict[str, Any], path: Path, position: int) -> Chat:
-    chat = _chat(fields)
-    if chat is None:
-        raise _unreadable(path, position, "a messages list without a chat id")
-    return chat
-
-
 def _streamed_message(chat: Chat | None, obj: Any, position: int, zone: ZoneInfo) -> Iterator[Item]:
     assert chat is not None
     raw = msgspec.json.encode(obj)
+    found = obj.get("id") if isinstance(obj, dict) else None
+    ident = found if isinstance(found, int) and not isinstance(found, bool) else None
+    if chat.bad is not None:
+        yield Quarantined(position, _bad_chat_reason(chat), raw.decode(), PLATFORM, None, ident)
+        return
     try:
         message = msgspec.convert(obj, Message)
     except msgspec.ValidationError as exc:
-        found = obj.get("id") if isinstance(obj, dict) else None
         yield Quarantined(
-            position,
-            f"not a readable message: {exc}",
-            raw.decode(),
-            PLATFORM,
-            chat.id,
-            found if isinstance(found, int) else None,
+            position, f"not a readable message: {exc}", raw.decode(), PLATFORM, chat.id, ident
         )
         return
     yield from _records_of(chat, message, position, zone, raw)
