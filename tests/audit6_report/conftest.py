@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_audit import ARGS, CHROMIUM, HOSTILE_NAMES, Opened, build_store, posts
+from report_audit import (
+    ARGS,
+    CHROMIUM,
+    HOSTILE_NAMES,
+    MIXED_OUTLETS,
+    Opened,
+    build_store,
+    mixed_rows,
+    posts,
+)
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +30,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "empty": build_store(base / "empty", []),
         "one": build_store(base / "one", one, [("Outlet One", True, "chan1")]),
         "supporters": build_store(base / "supporters", posts(["sup1", "sup2", "sup3"], 120)),
+        "mixed": build_store(base / "mixed", mixed_rows(), MIXED_OUTLETS),
         "names": build_store(
             base / "names",
             posts([f"acc{i}" for i in range(len(HOSTILE_NAMES))], 600, hours=5),

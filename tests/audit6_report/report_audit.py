@@ -7,6 +7,7 @@ Every text is a neutral placeholder; hosts are ``*.example``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,3 +106,31 @@ class Opened:
     console: list[str]
     errors: list[str]
     dialogs: list[str]
+
+
+def figures(report: Path) -> dict[str, dict[str, Any]]:
+    """Every chart of a report file as plotly.js receives it: ``{name: {data, layout}}``."""
+    page = report.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    out: dict[str, dict[str, Any]] = {}
+    for found in re.finditer(r'Plotly\.newPlot\(\s*"chart-([a-z_]+)",\s*', page):
+        data, end = decoder.raw_decode(page, found.end())
+        layout, _ = decoder.raw_decode(page, end + len(re.match(r",\s*", page[end:])[0]))
+        out[found.group(1)] = {"data": data, "layout": layout}
+    return out
+
+
+def mixed_rows() -> list[dict[str, Any]]:
+    """Two official accounts (``off1``, ``off2``) and two supporters over about 125 days:
+    ``sup1`` posts originals with links, ``sup2`` forwards ``off1``'s releases (with links)."""
+    rows = posts(["off1", "off2", "sup1"], 600, hours=5)
+    for i, row in enumerate(rows[::4]):
+        rows.append(dict(row, account="sup2", message_id=i + 1, forwarded_from="off1",
+                         text=f"placeholder forward {i}"))  # fmt: skip
+    for row in rows:
+        row.setdefault("forwarded_from", None)
+    rows.sort(key=lambda r: (r["account"] != "off1", r["account"]))  # the mapping reads row 0
+    return rows
+
+
+MIXED_OUTLETS = [("Outlet One", True, "off1"), ("Outlet Two", True, "off2")]

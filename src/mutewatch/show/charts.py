@@ -10,9 +10,11 @@ Definitions (also listed in the report's methods appendix, ``DEFINITIONS``):
   official outlet (a *network silence*: ``network_min_hours`` without any official
   release); it is *unprecedented* when it is longer than every earlier gap of that
   outlet, once ``min_history_days`` of its record lie before it;
-* the *supporter share* is supporter posts / all posts in a bucket; *amplification* is
-  the number of supporter forwards of official outlets' posts;
-* the *host mix* counts links by host class; *distinct hosts* counts hosts in a bucket.
+* the *supporter share* is supporter posts / (supporter posts + releases) in a bucket,
+  forwards counted on neither side; *amplification* is the number of supporter forwards of
+  official outlets' posts (both as ``mutewatch supporters`` measures them);
+* the *host mix* counts links in releases by host class; *distinct hosts* counts their hosts
+  in a bucket (as ``mutewatch platforms`` does with its default ``--of official``).
 """
 
 from __future__ import annotations
@@ -44,10 +46,12 @@ DEFINITIONS: dict[str, str] = {
     "(or of the network), once min_history_days of its record lie before it",
     "supporter post": "a post by an account not belonging to an official outlet "
     "(including accounts no registry names)",
-    "supporter share": "supporter posts / all posts in the bucket",
+    "supporter share": "supporter posts / (supporter posts + releases) in the bucket, forwards "
+    "not counted on either side, as mutewatch supporters measures it",
     "amplification": "supporter forwards whose source is an official outlet's account",
-    "host mix": "links per host class (telegram, onion, file_host, paste, video, social, other)",
-    "distinct hosts": "number of different link hosts seen in the bucket",
+    "host mix": "links in releases per host class (telegram, onion, file_host, paste, video, "
+    "social, other), as mutewatch platforms counts them",
+    "distinct hosts": "number of different link hosts in releases in the bucket",
     "coverage": "per source file, the time window and channels it covered; quarantined "
     "records could not be read and are kept apart",
 }
@@ -96,8 +100,8 @@ TITLES = {
     "active_outlets": "Active official outlets over time",
     "silences": "Silences of official outlets (unprecedented ones marked)",
     "supporters": "Supporter share and amplification",
-    "hosts": "Link host mix",
-    "distinct_hosts": "Distinct hosts in use",
+    "hosts": "Link host mix (links in releases)",
+    "distinct_hosts": "Distinct hosts in use (in releases)",
     "coverage": "Data coverage by source, and quarantine",
 }
 
@@ -315,26 +319,39 @@ def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
 
 
 def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
-    """Supporter share of all posts (left axis) and amplification forwards (right axis)."""
+    """Supporter share of posts (left axis) and amplification forwards (right axis), as
+    ``mutewatch supporters`` measures them: the share compares supporter-made posts with
+    official releases (forwards on neither side), amplification counts supporter forwards
+    of an official outlet's account (by id, else by a name that account had)."""
     where, params = f.where()
     rows = store.con.execute(
         f"""
         WITH off AS (
-            SELECT a.platform, a.account_id, a.name FROM accounts a
+            SELECT a.platform, a.account_id FROM accounts a
             JOIN outlets o USING (outlet_id) WHERE o.official
+        ), off_names AS (
+            SELECT n.name FROM account_names n JOIN off USING (platform, account_id)
+            UNION SELECT oa.account_name FROM outlet_accounts oa
+            JOIN outlets o USING (outlet_id) WHERE o.official AND oa.account_name IS NOT NULL
+        ), c AS (
+            SELECT date_trunc('{bucket}', p.ts) AS b, coalesce(p.official, FALSE) AS official,
+                   p.forwarded_from IS NOT NULL AS forward,
+                   p.forwarded_account_id IN (SELECT account_id FROM off)
+                   OR (p.forwarded_account_id IS NULL
+                       AND p.forwarded_from IN (SELECT name FROM off_names)) AS amplifies
+            FROM posts p WHERE {where}
         )
-        SELECT date_trunc('{bucket}', p.ts) AS b,
-               count(*) FILTER (WHERE NOT coalesce(p.official, FALSE)) / count(*) AS share,
-               count(*) FILTER (WHERE NOT coalesce(p.official, FALSE)
-                   AND p.forwarded_from IS NOT NULL
-                   AND (p.forwarded_account_id IN (SELECT account_id FROM off)
-                        OR p.forwarded_from IN (SELECT name FROM off))) AS amplification
-        FROM posts p WHERE {where} GROUP BY ALL ORDER BY b
+        SELECT b,
+               count(*) FILTER (WHERE NOT official AND NOT forward)
+                   / nullif(count(*) FILTER (WHERE NOT forward), 0) AS share,
+               count(*) FILTER (WHERE NOT official AND forward AND amplifies) AS amplification
+        FROM c GROUP BY ALL HAVING count(*) FILTER (WHERE NOT forward) > 0 ORDER BY b
         """,
         params,
     ).fetchall()
     fig = go.Figure()
-    fig.add_scatter(x=[r[0] for r in rows], y=[r[1] for r in rows], name="supporter share",
+    fig.add_scatter(x=[r[0] for r in rows], y=[r[1] for r in rows],
+                    name="supporter share (forwards not counted)",
                     mode="lines", line={"color": "#ff7f0e"})  # fmt: skip
     fig.add_bar(x=[r[0] for r in rows], y=[r[2] for r in rows], name="amplification (forwards)",
                 yaxis="y2", marker_color="#1f77b4", opacity=0.5)  # fmt: skip
@@ -354,7 +371,14 @@ def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
 
 
 def _link_where(f: Filters) -> tuple[str, list[Any]]:
+    """Links of releases (official outlets, no forwards) in the filter, as ``mutewatch
+    platforms`` counts them by default (``--of official``)."""
     where, params = f.where("l")
+    where += (
+        " AND EXISTS (SELECT 1 FROM posts p WHERE p.platform = l.platform"
+        " AND p.account_id = l.account_id AND p.message_id = l.message_id"
+        " AND p.official AND p.forwarded_from IS NULL)"
+    )
     if f.outlet_id is not None:
         where += (
             " AND (l.platform, l.account_id) IN "
