@@ -115,7 +115,9 @@ def figures(report: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for found in re.finditer(r'Plotly\.newPlot\(\s*"chart-([a-z_]+)",\s*', page):
         data, end = decoder.raw_decode(page, found.end())
-        layout, _ = decoder.raw_decode(page, end + len(re.match(r",\s*", page[end:])[0]))
+        comma = re.compile(r",\s*").match(page, end)
+        assert comma, f"chart-{found.group(1)}: no layout after the data"
+        layout, _ = decoder.raw_decode(page, comma.end())
         out[found.group(1)] = {"data": data, "layout": layout}
     return out
 
