@@ -28,8 +28,10 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import iter_route_contexts
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError, UsageError
@@ -129,6 +131,7 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     _install_errors(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(UploadLimit)
+    app.add_middleware(HeadAsGet)
     app.include_router(api.router)
     app.include_router(pages.router)
     pages.mount_static(app)
@@ -200,7 +203,12 @@ def _include_moderation(app: FastAPI) -> None:
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware adding CSP and friends to every response (cheap per request)."""
+    """Pure ASGI middleware adding CSP and friends to every response (cheap per request).
+
+    It also answers an exception no handler took (the one JSON shape, 500): Starlette's
+    own last-resort handler sits outside every middleware, so its 500 left without these
+    headers and without ``Cache-Control: no-store``.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -210,18 +218,63 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = str(scope.get("path", "")).startswith(("/static/", "/vendor/"))
+        https = scope.get("scheme") == "https"
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS:
                     if name not in headers:
                         headers[name] = value
+                if https:  # only over HTTPS (RFC 6797): a plain-HTTP answer would be ignored
+                    headers["Strict-Transport-Security"] = HSTS
                 if not static and "cache-control" not in headers:
                     headers["Cache-Control"] = "no-store"
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception as exc:
+            if started:  # the answer is on its way: nothing better to send than to stop
+                raise
+            log.exception("unhandled error on %s", scope.get("path"))
+            await internal_error(exc)(scope, receive, with_headers)
+
+
+def internal_error(exc: BaseException) -> JSONResponse:
+    """The answer to a bug: the one error shape, naming the exception's type only."""
+    return api.error_response(
+        500, "internal_error", f"internal error: {type(exc).__name__}; see the server log"
+    )
+
+
+class HeadAsGet:
+    """Answer ``HEAD`` as ``GET`` without the body (RFC 9110: a server that answers GET
+    answers HEAD). FastAPI routes list only the methods they were declared with, so every
+    page and endpoint answered HEAD with 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET", HEAD_FLAG: True}, receive, headers_only)
+
+
+HEAD_FLAG = "mutewatch.head"  # set in the scope of a HEAD request answered as GET
 
 
 class TooLargeError(UsageError):
@@ -287,7 +340,13 @@ SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
+    # no other site may open the dashboard in a window it keeps a handle on, nor embed
+    # its answers (a script or image tag of another origin): same origin only
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 )
+HSTS = "max-age=31536000"
 
 
 def _wants_html(request: Request) -> bool:
@@ -327,12 +386,30 @@ def _install_errors(app: FastAPI) -> None:
         if _wants_html(request) and exc.status_code == 404:
             return pages.error_page(request, 404, "no such page")
         code = STATUS_CODES.get(exc.status_code, "http_error")
-        headers = dict(exc.headers) if exc.headers else None
-        return api.error_response(exc.status_code, code, str(exc.detail), headers)
+        headers = dict(exc.headers) if exc.headers else {}
+        message = str(exc.detail)
+        path = request.url.path
+        if exc.status_code == 404:
+            message = f"nothing at {path}; the endpoints are listed at /docs"
+        elif exc.status_code == 405:
+            headers.pop("allow", headers.pop("Allow", None))  # the first route's methods only
+            allow = _allowed(request)
+            if request.method == "OPTIONS":  # what the path takes; no CORS: same origin only
+                return Response(status_code=204, headers={"Allow": allow})
+            method = "HEAD" if request.scope.get(HEAD_FLAG) else request.method
+            message = f"{method} is not allowed on {path}; it takes {allow}"
+            headers["Allow"] = allow
+        return api.error_response(exc.status_code, code, message, headers or None)
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s", request.url.path)
-        return api.error_response(
-            500, "internal_error", f"internal error: {type(exc).__name__}; see the server log"
-        )
+
+def _allowed(request: Request) -> str:
+    """The ``Allow`` header of a path: the methods of every route at it (Starlette names
+    only the first route's), HEAD where it has GET, and OPTIONS."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        mounted = isinstance(route.original_route, Mount)  # static files: GET
+        if (route.methods or mounted) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(route.methods or ("GET",))
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods | {"OPTIONS"}))
