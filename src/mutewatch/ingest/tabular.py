@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -234,7 +235,11 @@ def _row_to_item(
     if isinstance(row, _Unreadable):
         return Quarantined(position, row.reason, row.raw)
     if not isinstance(row, dict):
-        return Quarantined(position, "a row that is not an object", _dump(row))
+        return Quarantined(
+            position,
+            f"a row that is {_kind(row)}, not an object with the mapped columns",
+            _dump(row),
+        )
     try:
         return _post(row, position, spec, zone, occurrences)
     except _BadRow as exc:
@@ -256,7 +261,9 @@ def _post(
     if not account:
         raise _BadRow(f"no account: column {spec.column('account')!r} is empty or missing")
     raw_time = _text(row, spec.column("time"))
-    ts = parse_time(raw_time, spec.time_format, zone)
+    value = row.get(spec.column("time") or "")
+    ts = _aware_utc(value, zone) if isinstance(value, date) else None
+    ts = ts or parse_time(raw_time, spec.time_format, zone)
     if ts is None:
         raise _BadRow(
             f"no parseable time: {raw_time!r} in column {spec.column('time')!r} does not "
@@ -266,7 +273,7 @@ def _post(
     text = _text(row, spec.column("text"))
     message_id = _message_id(row, spec, account_id, raw_time, text, occurrences)
     links_column = spec.column("links")
-    links = (_text(row, links_column).split() if links_column else []) + find_urls(text)
+    links = _links(row, links_column) + find_urls(text)
     return Post(
         position=position,
         platform=spec.platform,
@@ -295,7 +302,7 @@ def _message_id(
     if column:
         value = row.get(column)
         try:
-            number = int(value)  # type: ignore[arg-type]
+            number = _integer(value)
         except (TypeError, ValueError):
             raise _BadRow(f"message id {value!r} in column {column!r} is not an integer") from None
         if not _INT64_MIN <= number <= _INT64_MAX:
@@ -328,18 +335,82 @@ def _iso(raw: str) -> datetime:
     return datetime.fromisoformat(raw.replace("Z", "+00:00"))
 
 
+def _aware_utc(value: date, zone: ZoneInfo) -> datetime:
+    """A time a typed column holds (Parquet timestamps and dates), as naive UTC; a naive
+    one is read in the ``--tz`` zone."""
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _integer(value: Any) -> int:
+    """An integer column value: an int, a whole float, or text of an integer (ValueError or
+    TypeError otherwise: a bool, a fraction, an object)."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not an id")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("a fraction is not an id")
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str | bytes):
+        return int(value)
+    raise TypeError(f"{_kind(value)} is not an id")
+
+
 def _text(row: dict[str, Any], column: str | None) -> str:
+    """The text of a column: a string as it is, a number or time as written; a value of
+    another type (an object, a list, true/false, bytes that are not UTF-8) is a bad row."""
     if not column:
         return ""
     value = row.get(column)
-    return "" if value is None else str(value)
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, int | float | Decimal | date) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, bytes):
+        try:
+            return value.decode()
+        except UnicodeDecodeError:
+            pass
+    raise _BadRow(
+        f"column {column!r} holds {_kind(value)} ({_dump(value)[:80]}), not text; "
+        "map a column of plain values (--map FIELD=COLUMN) or repair the row"
+    )
+
+
+def _links(row: dict[str, Any], column: str | None) -> list[str]:
+    """URLs of the links column: text separated by whitespace, or a list of texts."""
+    value = row.get(column) if column else None
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return [url for v in value for url in v.split()]
+    return _text(row, column).split()
+
+
+def _kind(value: Any) -> str:
+    """What a JSON/Parquet value is, in words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bytes):
+        return "bytes that are not UTF-8"
+    return "a number" if isinstance(value, int | float | Decimal) else type(value).__name__
 
 
 def _optional_int(row: dict[str, Any], column: str | None) -> int | None:
-    value = _text(row, column)
+    value = row.get(column) if column else None
     try:
-        number = int(value) if value else None
-    except ValueError:
+        number = _integer(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
         return None
     return number if number is not None and _INT64_MIN <= number <= _INT64_MAX else None
 
