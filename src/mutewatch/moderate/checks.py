@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -32,7 +33,7 @@ import numpy.typing as npt
 from mutewatch.errors import EngineError
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-2"
+CHECKS_VERSION = "checks-3"
 SCORE_DIGITS = 4
 
 IDENTITY_TERMS = (
@@ -203,13 +204,195 @@ def _round(value: float) -> float:
     return round(float(min(1.0, max(0.0, value))), SCORE_DIGITS)
 
 
+# --- the text as the patterns read it: Unicode evasion undone, offsets kept ----------------
+#
+# "You are an іdіоt" (Cyrillic і and о), "id\u200biot" (a zero-width space), "ｉｄｉｏｔ"
+# (fullwidth), "1d10t", "i d i o t" and "stuuupid" all read "idiot"/"stupid" to a person but
+# not to a regular expression. The lexicon, the allegation and identity-group patterns and
+# the spam signals therefore read a *view* of the comment in which such spellings are undone;
+# every view character remembers the comment character it came from, so evidence spans are
+# offsets into the comment as submitted and quote it as it was written.
+
+CONFUSABLES_FILE = Path(__file__).parent / "data" / "confusables.json"
+_DROP_CATEGORIES = frozenset(("Mn", "Me", "Cf", "Cc", "Cs", "Co", "Cn"))
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # blank "letters" (Hangul, braille)
+_LEET_TOKEN_RE = re.compile(r"[\w@$!|]*[0-9@$!|][\w@$!|]*")
+# four letters or more: "r u a" and "u r a" are chat spelling of words, not one word spaced out
+_SPACED_RE = re.compile(r"(?<![\w'’])[A-Za-z](?:([ .*_-])[A-Za-z])(?:\1[A-Za-z]){2,}(?![\w'’])")
+_REPEAT_RE = re.compile(r"([A-Za-z])\1{2,}")
+_LETTER_RE = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class TextView:
+    """A comment as the patterns read it, and where each of its characters came from."""
+
+    original: str
+    text: str
+    origin: tuple[int, ...] | None = None
+    """``origin[i]``: the index in ``original`` of view character ``i`` (None: the same)."""
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The comment's ``[start, end)`` that the view's ``[start, end)`` was read from."""
+        if self.origin is None:
+            return start, end
+        if start >= end:
+            at = self.origin[start] if start < len(self.origin) else len(self.original)
+            return at, at
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+@cache
+def _confusables() -> tuple[dict[str, str], dict[str, str]]:
+    """(lookalike letter -> Latin letter, leetspeak symbol -> letter) from the shipped file."""
+    try:
+        data = json.loads(CONFUSABLES_FILE.read_text(encoding="utf-8"))
+        return dict(data["map"]), dict(data["leet"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise EngineError(
+            f"the lookalike-letter list {CONFUSABLES_FILE} cannot be read: {exc}",
+            hint="reinstall mutewatch, or restore the file from the repository",
+        ) from exc
+
+
+def _plain_chars(text: str) -> tuple[list[str], list[int]]:
+    """Each character in compatibility form (NFKD: fullwidth, mathematical and ligature
+    letters become plain ones) without combining marks, zero-width, bidi and other format or
+    control characters; line and paragraph separators become line breaks."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            if ch.isprintable() or ch in "\t\n\r":
+                chars.append(ch)
+                origin.append(i)
+            continue
+        for c in unicodedata.normalize("NFKD", ch):
+            kind = unicodedata.category(c)
+            if kind in ("Zl", "Zp"):
+                c = "\n"
+            elif kind[0] == "Z":
+                c = " "
+            elif kind in _DROP_CATEGORIES or c in _FILLERS:
+                continue
+            chars.append(c)
+            origin.append(i)
+    return chars, origin
+
+
+def _unconfuse(chars: list[str]) -> None:
+    """Lookalike letters of other scripts read as the Latin letters they imitate, in words
+    that hold a Latin letter, or everywhere when Latin letters outnumber other-script ones
+    that imitate none (a Russian comment keeps its Cyrillic)."""
+    table, _ = _confusables()
+    text = "".join(chars)
+    if not any(c in table for c in text):
+        return
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    foreign = sum(c.isalpha() and not c.isascii() and c not in table for c in text)
+    latin_text = latin > foreign
+    for m in _LETTER_RE.finditer(text):
+        word = m.group(0)
+        if latin_text or any(c.isascii() for c in word):
+            for i in range(m.start(), m.end()):
+                chars[i] = table.get(chars[i], chars[i])
+
+
+def _unleet(chars: list[str]) -> None:
+    """Digits and symbols inside a word read as the letters they imitate ("1d10t"); a word
+    needs a letter, and "!" and "|" stay punctuation unless a small letter follows."""
+    _, leet = _confusables()
+    text = "".join(chars)
+    for m in _LEET_TOKEN_RE.finditer(text):
+        token = m.group(0)
+        core = token.rstrip("!|")
+        if not any(c.isascii() and c.isalpha() for c in core):
+            continue
+        for k, c in enumerate(core):
+            if c in leet and _leet_letter(core, k):
+                chars[m.start() + k] = leet[c]
+
+
+def _leet_letter(token: str, k: int) -> bool:
+    """Whether ``token[k]``, a leetspeak symbol, stands for a letter: "@" not at the start
+    (a mention), "!" and "|" only before a small letter ("id!ot"; "refugees!How" is two
+    sentences)."""
+    c = token[k]
+    if c == "@":
+        return k > 0
+    if c in "!|":
+        return k + 1 < len(token) and token[k + 1].islower()
+    return True
+
+
+def _squeeze(chars: list[str], origin: list[int]) -> tuple[str, list[int]]:
+    """Spaced-out letters ("i d i o t", "i.d.i.o.t") joined, and a letter written three or
+    more times in a row ("stuuupid") written once."""
+    text = "".join(chars)
+    for pattern, keep in ((_SPACED_RE, _letters_of), (_REPEAT_RE, _first_of)):
+        if not pattern.search(text):
+            continue
+        out: list[str] = []
+        where: list[int] = []
+        last = 0
+        for m in pattern.finditer(text):
+            out.extend(text[last : m.start()])
+            where.extend(origin[last : m.start()])
+            for k in keep(m):
+                out.append(text[k])
+                where.append(origin[k])
+            last = m.end()
+        out.extend(text[last:])
+        where.extend(origin[last:])
+        text, origin = "".join(out), where
+    return text, origin
+
+
+def _letters_of(m: re.Match[str]) -> list[int]:
+    return [k for k in range(m.start(), m.end()) if m.string[k].isalpha()]
+
+
+def _first_of(m: re.Match[str]) -> list[int]:
+    return [m.start()]
+
+
+_ASCII_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LEET_CHAR_RE = re.compile(r"[0-9@$!|]")
+
+
+def _plain_ascii(text: str, leet: bool) -> bool:
+    """True when the view of ``text`` is ``text`` itself, as for most comments."""
+    if not text.isascii() or _ASCII_CONTROL_RE.search(text):
+        return False
+    return not leet or not any(rx.search(text) for rx in (_LEET_CHAR_RE, _SPACED_RE, _REPEAT_RE))
+
+
+@lru_cache(maxsize=32)
+def text_view(text: str, leet: bool = True) -> TextView:
+    """The view of ``text`` the patterns read (see above); ``leet=False`` keeps digits and
+    symbols and does not join letters, as links, e-mail addresses and phone numbers need (the
+    spam signals). The last few views are kept: several checks read the same comment."""
+    if _plain_ascii(text, leet):
+        return TextView(text, text)
+    chars, origin = _plain_chars(text)
+    _unconfuse(chars)
+    if leet:
+        _unleet(chars)
+        squeezed, origin = _squeeze(chars, origin)
+    else:
+        squeezed = "".join(chars)
+    if squeezed == text:
+        return TextView(text, text)
+    return TextView(text, squeezed, tuple(origin))
+
+
 # --- the checks ----------------------------------------------------------------------------
 
 
 def identity_mentions(text: str) -> list[str]:
     """Identity-group terms a text mentions (lower case, in order, unique)."""
     seen: dict[str, None] = {}
-    for match in _IDENTITY_RE.finditer(text):
+    for match in _IDENTITY_RE.finditer(text_view(text).text):
         seen.setdefault(match.group(0).lower(), None)
     return list(seen)
 
@@ -303,13 +486,28 @@ class LexiconHit:
     end: int
     text: str
     terms: tuple[tuple[str, str], ...] = ()
+    read_as: str | None = None
+    """How the patterns read the span, when that differs from its text ("1d10t": idiot)."""
+    countered: dict[str, Any] | None = None
+    """The counter-speech entry when a cue sets the hit aside (``Lexicon.countered``)."""
 
     def evidence(self) -> dict[str, Any]:
         """The JSON evidence: rule, the matched terms and the offending span."""
         out: dict[str, Any] = {"rule": self.rule, "score": self.score}
         out.update(dict(self.terms))
         out["span"] = {"start": self.start, "end": self.end, "text": self.text}
+        if self.read_as is not None:
+            out["span"]["read_as"] = self.read_as
         return out
+
+    def in_comment(self, view: TextView) -> LexiconHit:
+        """This hit, found in ``view``, with its span in the comment as submitted."""
+        if view.origin is None:
+            return self
+        start, end = view.span(self.start, self.end)
+        text = view.original[start:end]
+        read_as = self.text if self.text != text else None
+        return replace(self, start=start, end=end, text=text, read_as=read_as)
 
 
 class Lexicon:
@@ -616,20 +814,40 @@ def _personal_hits(
 
 
 def lexicon_findings(text: str) -> LexiconFindings:
-    """The lexicon's racist and personal hits in a text, counter-speech set aside."""
+    """The lexicon's racist and personal hits in a text, counter-speech set aside.
+
+    The text is read as written and, when it differs, as its view (``text_view``): the view
+    only adds hits where the text as written has none, so undoing a trick ("1d10t") never
+    changes how a plainly written part of the comment is read.
+    """
+    found = _lexicon_pass(TextView(text, text))
+    view = text_view(text)
+    if view.origin is not None:
+        taken = [(h.start, h.end) for h in found]
+        found += [
+            h for h in _lexicon_pass(view) if not any(a < h.end and h.start < b for a, b in taken)
+        ]
+    kept = {clause: tuple(h for h in found if h.clause == clause and h.countered is None)
+            for clause in ("racist", "personal")}  # fmt: skip
+    countered = tuple(h.countered for h in found if h.countered is not None)
+    return LexiconFindings(kept["racist"], kept["personal"], countered)
+
+
+def _lexicon_pass(view: TextView) -> list[LexiconHit]:
+    """The lexicon's hits in ``view``, with spans in the comment and counter-speech marked."""
     lx = lexicon()
-    kept: dict[str, list[LexiconHit]] = {"racist": [], "personal": []}
-    countered: list[dict[str, Any]] = []
-    words = text_words(text)
-    racist = _racist_hits(lx, text, words)
-    for hit in racist + _personal_hits(lx, text, racist, words):
-        cue = lx.countered(text, hit.start, hit.end)
-        if cue is None:
-            kept[hit.clause].append(hit)
-        else:
-            countered.append({"clause": hit.clause, "rule": hit.rule, "cue": cue,
-                              "span": hit.evidence()["span"]})  # fmt: skip
-    return LexiconFindings(tuple(kept["racist"]), tuple(kept["personal"]), tuple(countered))
+    read = view.text
+    words = text_words(read)
+    racist = _racist_hits(lx, read, words)
+    out: list[LexiconHit] = []
+    for hit in racist + _personal_hits(lx, read, racist, words):
+        cue = lx.countered(read, hit.start, hit.end)
+        hit = hit.in_comment(view)
+        if cue is not None:
+            hit = replace(hit, countered={"clause": hit.clause, "rule": hit.rule, "cue": cue,
+                                          "span": hit.evidence()["span"]})  # fmt: skip
+        out.append(hit)
+    return out
 
 
 def _findings(f: Features) -> LexiconFindings:
@@ -742,7 +960,7 @@ def check_personal(f: Features) -> tuple[float, dict[str, Any]]:
     """Insults and attacks on people: the larger of the embedding head and the lexicon
     (an insult predicated of someone, addressed to "you", or naming someone)."""
     head = float(heads().score("personal", f.vector[None, :])[0])
-    text = f.comment.text
+    text = text_view(f.comment.text).text
     targets = []
     if re.search(r"\b(you|your|you're|u)\b", text, re.IGNORECASE):
         targets.append("addressee")
@@ -782,7 +1000,8 @@ def person_names(text: str) -> list[dict[str, Any]]:
 
 def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
     """Allegations of crimes or misconduct against a named person, per sentence."""
-    text = f.comment.text
+    view = text_view(f.comment.text)
+    text = view.text
     best: tuple[float, dict[str, Any]] = (0.0, {"allegation": None, "person": None})
     for sent in _SENTENCE_RE.finditer(text):
         allegation = _ALLEGATION_RE.search(sent.group(0))
@@ -803,14 +1022,16 @@ def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
                 {
                     "allegation": allegation.group(0),
                     "person": person,
-                    "span": _span(text, *_trimmed(sent)),
+                    "span": _span(view.original, *view.span(*_trimmed(sent))),
                 },
             )
     return best
 
 
 def spam_signals(text: str) -> tuple[float, dict[str, Any]]:
-    """Advertising and spam: links, contact details, sales phrases."""
+    """Advertising and spam: links, contact details, sales phrases (read through the view
+    without leetspeak: a zero-width space inside "casino" or a link hides nothing)."""
+    text = text_view(text, leet=False).text
     urls = _URL_RE.findall(text)
     contacts = _CONTACT_RE.findall(text)
     ads = sorted({m.lower() for m in _AD_RE.findall(text)})
