@@ -52,7 +52,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-NAMES_MODEL_VERSION = "names-5"
+NAMES_MODEL_VERSION = "names-6"
 """Version of the name check (bump when lists, rules or the char model change)."""
 
 REJECT = 0.8
@@ -347,16 +347,84 @@ def _recent_assess(name: str) -> NameResult:
 def _assess(name: str, lists: _Lists) -> NameResult:
     raw = unicodedata.normalize("NFC", name or "").strip()[:MAX_NAME_CHARS]
     s = _Scores()
-    folded = fold(raw)
-    if not folded:
+    if not fold(raw):
         s.fal(1.0, "placeholder_name", reason="no name given")
         return _result(s, raw)
+    _name_rules(raw, lists, s)
+    plain, lookalikes = unmasked(raw)
+    if plain != raw:
+        # "Bаtman" (a Cyrillic а), "Bat\u200dman": the rules read it as it looks, too
+        _name_rules(plain, lists, s)
+    if lookalikes:
+        s.fan(LOOKALIKE_SCORE, "lookalike_letters", letters=lookalikes, reads_as=plain)
+    return _result(s, raw)
+
+
+def _name_rules(raw: str, lists: _Lists, s: _Scores) -> None:
+    """Every rule, on one spelling of the name."""
+    folded = fold(raw)
+    if not folded:
+        return
     _list_rules(folded, lists, s)
     _handle_rules(raw, folded, lists, s)
     _mash_rules(folded, s)
     _shape_rules(raw, folded, lists, s)
     _plausibility_rule(_name_order(raw), s)
-    return _result(s, raw)
+
+
+LOOKALIKE_SCORE = 0.6
+"""The fantasy score of a name that writes a Latin word with letters of another script that
+look like Latin ones ("Wаyne" with a Cyrillic а): held, since no naming tradition mixes
+scripts inside a word, but a keyboard layout slip is possible. The name is also judged as it
+reads ("Wayne"), so a listed character or handle spelt this way is rejected as usual."""
+CONFUSABLES_FILE = "confusables.json"
+_LATIN_WORD_RE = re.compile(r"[^\W\d_]+(?:[\u200b-\u200d\u2060\ufeff\u00ad]+[^\W\d_]+)*")
+
+
+def _lookalike_table() -> dict[str, str]:
+    return _once("confusables", _load_confusables)
+
+
+def _load_confusables() -> dict[str, str]:
+    path = _data_path(CONFUSABLES_FILE)
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8"))["map"])
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise InputError(
+            f"cannot read the lookalike-letter list {path}: {exc}",
+            hint="reinstall mutewatch; the file ships in src/mutewatch/moderate/data",
+        ) from exc
+
+
+def unmasked(raw: str) -> tuple[str, str]:
+    """The name as it reads, and the lookalike letters it hides behind.
+
+    In a word written with Latin letters, letters of other scripts that look like Latin ones
+    read as those ("Bаtman" with a Cyrillic а reads "Batman"; Latin letters such as "ø" and
+    "ł" are letters of names, never masks), and zero-width characters and
+    soft hyphens disappear ("Bat\u200bman"). Words without Latin letters stay as they are:
+    "Анна", "Γιώργος" and the zero-width joiners of Indic scripts are spelling, not masks.
+    """
+    table = _lookalike_table()
+    out: list[str] = []
+    found: dict[str, None] = {}
+    last = 0
+    for m in _LATIN_WORD_RE.finditer(raw):
+        word = m.group(0)
+        out.append(raw[last : m.start()])
+        last = m.end()
+        if not any(c.isascii() for c in word):
+            out.append(word)
+            continue
+        for c in word:
+            if unicodedata.category(c) == "Cf" or c == "\u00ad":
+                continue
+            if c in table and not unicodedata.name(c, "").startswith("LATIN"):
+                found.setdefault(c, None)
+                c = table[c]
+            out.append(c)
+    out.append(raw[last:])
+    return "".join(out), "".join(found)
 
 
 def _name_order(raw: str) -> str:
