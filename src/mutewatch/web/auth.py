@@ -1,8 +1,8 @@
 """Users, roles, API tokens, dashboard sessions, CSRF, the audit log and pseudonyms.
 
-Roles: ``viewer`` (measurements only; supporter accounts pseudonymised), ``analyst`` (also
-post texts and account names), ``moderator`` (the moderation queue), ``admin`` (everything,
-including users and ingest). Nothing is served anonymously.
+Roles: ``viewer`` (measurements only; supporter accounts and outlets pseudonymised),
+``analyst`` (also post texts and account names), ``moderator`` (the moderation queue),
+``admin`` (everything, including users and ingest). Nothing is served anonymously.
 
 Tokens are 256-bit random strings shown once; only their SHA-256 is stored (a fast hash
 is right for high-entropy secrets). The dashboard login takes the user name and token and
@@ -429,7 +429,12 @@ def _vocabulary() -> frozenset[str]:
 
 
 def supporter_identifiers(store: Store) -> set[str]:
-    """Account ids and every name of supporter accounts, and names of unregistered outlets.
+    """Account ids and every name of supporter accounts, and the names of supporter outlets.
+
+    Registered supporter outlets too: the registry names them after a group or a
+    channel's handle, and that name finds their channels as surely as the channels' own
+    names do (issue 4: supporter names are pseudonymised for viewers; the people behind
+    supporter accounts are not the object of study).
 
     Names shared with an official outlet or official account are left alone, and so are
     the words measurements print as values (``VOCABULARY``, the media kinds): they name
@@ -447,7 +452,7 @@ def supporter_identifiers(store: Store) -> set[str]:
         UNION SELECT platform || ':' || account_id FROM sup  -- as `outlets list` names them
         UNION SELECT name FROM sup WHERE name IS NOT NULL
         UNION SELECT n.name FROM account_names n JOIN sup USING (platform, account_id)
-        UNION SELECT name FROM outlets WHERE NOT official AND NOT registered
+        UNION SELECT name FROM outlets WHERE NOT official
         """
     ).fetchall()
     official = {
