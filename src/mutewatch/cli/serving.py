@@ -208,22 +208,34 @@ def _open_when_free(store: Path, wait: float, *, read_only: bool = False) -> Sto
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"name", "role", "token"}.')
+@click.option(
+    "--enable", is_flag=True,
+    help="Re-enable NAME if it was disabled (without it, a disabled name is refused).",
+)  # fmt: skip
 @WAIT
 @click.pass_obj
-def users_add(store: Path, name: str, role: str, as_json: bool, wait: float) -> None:
+def users_add(store: Path, name: str, role: str, as_json: bool, enable: bool, wait: float) -> None:
     """Create a user (or issue a new token to one) and print the token once.
 
-    Only the token's SHA-256 is stored: keep the printed token safe.
+    Only the token's SHA-256 is stored: keep the printed token safe. A disabled user is
+    re-enabled only with --enable; a re-enable or a change of role is said on stderr and
+    recorded in the audit log.
 
     Example: mutewatch users add ada --role analyst --json
     """
-    from mutewatch.web.auth import add_user, append_audit
+    from mutewatch.web.auth import add_user_noting, append_audit, user_change
 
     if not name.strip():
         raise UsageError("the user name is empty", hint="pass a NAME, e.g. `users add ada`")
     with _open_when_free(store, wait) as opened:
-        user, token = add_user(opened, name, role)
-        append_audit(opened, "user.add", actor="cli", target=user.name, detail={"role": role})
+        user, token, before = add_user_noting(opened, name, role, enable=enable)
+        detail: dict[str, Any] = {"role": role}
+        if before is not None:
+            detail["previous"] = before
+        append_audit(opened, "user.add", actor="cli", target=user.name, detail=detail)
+    change = user_change(user.name, before, role)
+    if change:
+        click.echo(change, err=True)
     if as_json:
         click.echo(json.dumps({"name": user.name, "role": user.role, "token": token}))
     else:

@@ -37,10 +37,11 @@ from mutewatch.web import queries
 from mutewatch.web.auth import (
     ROLES,
     User,
-    add_user,
+    add_user_noting,
     audit_report,
     disable_user,
     list_users,
+    user_change,
 )
 from mutewatch.web.auth import require_role as _require_role
 
@@ -473,6 +474,10 @@ class NewUser(BaseModel):
 
     name: str = Field(min_length=1, max_length=64)
     role: str = Field(description=f"one of {', '.join(ROLES)}")
+    enable: bool = Field(
+        default=False,
+        description="re-enable the user if it was disabled (otherwise such a name is a 409)",
+    )
 
 
 @router.get("/users", tags=["admin"])
@@ -484,16 +489,27 @@ def get_users(request: Request, user: Annotated[User, Depends(ADMIN)]) -> Any:
 
 @router.post("/users", tags=["admin"], status_code=201)
 def post_user(request: Request, body: NewUser, user: Annotated[User, Depends(ADMIN)]) -> Any:
-    """Create a user (or issue a new token); returns `{name, role, token}` once."""
-    created, token = request.app.state.gateway.write(lambda s: add_user(s, body.name, body.role))
-    request.app.state.auth.audit(
-        "user.add",
-        actor=user.name,
-        target=created.name,
-        detail={"role": created.role},
-        ip=_ip(request),
-    )
+    """Create a user (or issue a new token); returns `{name, role, token}` once. A disabled
+    user's name is a 409 unless `enable` is true."""
+    created, token, _ = create_user(request, user, body.name, body.role, enable=body.enable)
     return {"name": created.name, "role": created.role, "token": token}
+
+
+def create_user(
+    request: Request, admin: User, name: str, role: str, *, enable: bool
+) -> tuple[User, str, str | None]:
+    """Add a user in the writer and audit it with what it was before; return the user,
+    its token and what changed about an existing user, in words (or None)."""
+    created, token, before = request.app.state.gateway.write(
+        lambda s: add_user_noting(s, name, role, enable=enable)
+    )
+    detail: dict[str, Any] = {"role": created.role}
+    if before is not None:
+        detail["previous"] = before
+    request.app.state.auth.audit(
+        "user.add", actor=admin.name, target=created.name, detail=detail, ip=_ip(request)
+    )
+    return created, token, user_change(created.name, before, created.role)
 
 
 @router.delete("/users/{name}", tags=["admin"])

@@ -33,7 +33,7 @@ from typing import Any
 import duckdb
 from fastapi import Request
 
-from mutewatch.errors import AuthError, ForbiddenError, NotFoundError, UsageError
+from mutewatch.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, UsageError
 from mutewatch.store import Store
 from mutewatch.store.schema import migrate
 
@@ -117,8 +117,13 @@ def new_token() -> str:
 
 
 # -- users (library; the CLI and the admin API call these in the writer) -------------------
-def add_user(store: Store, name: str, role: str) -> tuple[User, str]:
-    """Create a user (or give an existing one a new token and role); return it and its token."""
+def add_user(store: Store, name: str, role: str, *, enable: bool = False) -> tuple[User, str]:
+    """Create a user (or give an existing one a new token and role); return it and its token.
+
+    A disabled user is re-enabled only with ``enable=True``; otherwise a ``ConflictError``
+    (409, exit 2) says so: adding a name again used to re-enable it silently, undoing a
+    deliberate disable with whatever role was asked. ``user_change`` words what changed.
+    """
     name = name.strip()
     if role not in ROLES:
         raise UsageError(f"unknown role {role!r}", hint=f"use one of {', '.join(ROLES)}")
@@ -127,6 +132,14 @@ def add_user(store: Store, name: str, role: str) -> tuple[User, str]:
             f"invalid user name {name!r}", hint="use 1-64 printable characters without spaces"
         )
     migrate_web(store.con)
+    before = user_record(store, name)
+    if before is not None and before["disabled"] and not enable:
+        raise ConflictError(
+            f"the user {name!r} ({before['role']}) is disabled; adding it again would "
+            f"re-enable it as {role}",
+            hint='to re-enable it on purpose pass --enable (API: "enable": true; admin '
+            "page: tick 're-enable'), or choose another name",
+        )
     token = new_token()
     with store.transaction() as con:
         con.execute(
@@ -139,6 +152,36 @@ def add_user(store: Store, name: str, role: str) -> tuple[User, str]:
             [hash_secret(token), name, _now()],
         )
     return User(name, role), token
+
+
+def user_record(store: Store, name: str) -> dict[str, Any] | None:
+    """``{"role", "disabled"}`` of the user ``name``, or None when there is none."""
+    migrate_web(store.con)
+    row = store.con.execute(
+        "SELECT role, disabled FROM web_users WHERE name = ?", [name.strip()]
+    ).fetchall()
+    return {"role": row[0][0], "disabled": bool(row[0][1])} if row else None
+
+
+def user_change(name: str, before: dict[str, Any] | None, role: str) -> str | None:
+    """What adding ``name`` as ``role`` changed about an existing user, in words (None: a
+    new user, or only a new token)."""
+    if before is None:
+        return None
+    if before["disabled"]:
+        return f"user {name} re-enabled (it was disabled, as {before['role']}); now {role}"
+    if before["role"] != role:
+        return f"user {name}: role changed from {before['role']} to {role}"
+    return None
+
+
+def add_user_noting(
+    store: Store, name: str, role: str, *, enable: bool = False
+) -> tuple[User, str, dict[str, Any] | None]:
+    """:func:`add_user`, also returning the user's state before (None: a new user)."""
+    before = user_record(store, name)
+    user, token = add_user(store, name, role, enable=enable)
+    return user, token, before
 
 
 def list_users(store: Store) -> list[dict[str, Any]]:

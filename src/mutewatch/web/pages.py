@@ -26,14 +26,22 @@ from fastapi.templating import Jinja2Templates
 from mutewatch.errors import MutewatchError, UsageError
 from mutewatch.show import charts
 from mutewatch.web import queries
-from mutewatch.web.api import ADMIN, READ, VIEW, accept_upload, cached, shown, status_of
+from mutewatch.web.api import (
+    ADMIN,
+    READ,
+    VIEW,
+    accept_upload,
+    cached,
+    create_user,
+    shown,
+    status_of,
+)
 from mutewatch.web.auth import (
     ROLES,
     SESSION_COOKIE,
     SESSION_HOURS,
     TOKEN_PREFIX,
     User,
-    add_user,
     list_users,
     read_audit,
     require_role,
@@ -391,14 +399,13 @@ def admin_add_user(
     user: Annotated[User, Depends(ADMIN)],
     name: Annotated[str, Form(max_length=64)],
     role: Annotated[str, Form(max_length=20)],
+    enable: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Create a user from the dashboard; its token is shown once."""
-    created, token = request.app.state.gateway.write(lambda s: add_user(s, name, role))
-    request.app.state.auth.audit(
-        "user.add", actor=user.name, target=created.name, detail={"role": created.role},
-        ip=request.client.host if request.client else None,
-    )  # fmt: skip
-    return _admin(request, {"name": created.name, "role": created.role, "token": token})
+    """Create a user from the dashboard; its token is shown once (a disabled user's name
+    needs the 're-enable' box)."""
+    created, token, change = create_user(request, user, name, role, enable=enable)
+    new_token = {"name": created.name, "role": created.role, "token": token}
+    return _admin(request, {**new_token, "change": change or ""})
 
 
 @router.post("/admin/ingest")
