@@ -52,7 +52,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-NAMES_MODEL_VERSION = "names-6"
+NAMES_MODEL_VERSION = "names-7"
 """Version of the name check (bump when lists, rules or the char model change)."""
 
 REJECT = 0.8
@@ -344,8 +344,21 @@ def _recent_assess(name: str) -> NameResult:
     return _assess(name, _lists())
 
 
+_DIRECTION_MARKS = str.maketrans(dict.fromkeys((0x200E, 0x200F, 0x061C)))
+"""Left-to-right, right-to-left and Arabic letter marks: invisible, and typed by keyboards and
+browsers around right-to-left names; they reorder no letters (the embeddings and overrides
+U+202A-U+202E and isolates U+2066-U+2069, which do, still count as symbols)."""
+
+
+def typed(name: str) -> str:
+    """``name`` as the person typed it: NFC, any Unicode space (a no-break space from a
+    phone keyboard or a copied signature) as a space, direction marks dropped."""
+    raw = unicodedata.normalize("NFC", name or "").translate(_DIRECTION_MARKS)
+    return "".join(" " if unicodedata.category(c) == "Zs" else c for c in raw)
+
+
 def _assess(name: str, lists: _Lists) -> NameResult:
-    raw = unicodedata.normalize("NFC", name or "").strip()[:MAX_NAME_CHARS]
+    raw = typed(name).strip()[:MAX_NAME_CHARS]
     s = _Scores()
     if not fold(raw):
         s.fal(1.0, "placeholder_name", reason="no name given")
