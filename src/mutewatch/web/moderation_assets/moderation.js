@@ -125,14 +125,29 @@
     card.appendChild(clauses);
     card.appendChild(renderText(item, true));
     card.appendChild(el("div", "meta", item.reason || ""));
+    if (index === current) card.setAttribute("aria-current", "true");
+    card.addEventListener("focusin", () => { if (current !== index) { current = index; highlight(); } });
     card.addEventListener("click", () => { current = index; highlight(); });
     return card;
   }
 
   function highlight() {
-    [...queueEl.children].forEach((c, i) => c.classList.toggle("current", i === current));
+    [...queueEl.children].forEach((c, i) => {
+      c.classList.toggle("current", i === current);
+      if (i === current) c.setAttribute("aria-current", "true");
+      else c.removeAttribute("aria-current");
+    });
     const node = queueEl.children[current];
     if (node) node.scrollIntoView({ block: "nearest" });
+  }
+
+  // j, k and a finished action move the keyboard focus with the selection, and focusing a
+  // card (Tab, a click) selects it: what has the focus is what a, r, e, v and h act on.
+  function select(index) {
+    current = index;
+    highlight();
+    const node = queueEl.children[current];
+    if (node && node.classList.contains("item")) node.focus({ preventScroll: true });
   }
 
   async function loadQueue() {
@@ -217,7 +232,9 @@
     try {
       await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
       statusEl.textContent = `${action}: ${item.id}`;
+      const focused = queueEl.contains(document.activeElement);
       await loadQueue();
+      if (focused) select(current);  // the card that took its place, not the page's top
       await loadAudit();
     } catch (err) {
       statusEl.textContent = `Error: ${err.message}`;
@@ -225,11 +242,13 @@
   }
 
   document.addEventListener("keydown", (ev) => {
-    if (ev.target.closest && ev.target.closest("input, textarea")) return;
+    // Ctrl+R reloads and Ctrl+A selects all: they are not reject and approve
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.target.closest && ev.target.closest("input, textarea, select")) return;
     const node = queueEl.children[current];
     switch (ev.key) {
-      case "j": current = Math.min(current + 1, items.length - 1); highlight(); break;
-      case "k": current = Math.max(current - 1, 0); highlight(); break;
+      case "j": select(Math.min(current + 1, items.length - 1)); break;
+      case "k": select(Math.max(current - 1, 0)); break;
       case "v": toggleReveal(node); break;
       case "a": act("approve"); break;
       case "r": act("reject"); break;
