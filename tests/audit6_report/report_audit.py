@@ -136,3 +136,6 @@ def mixed_rows() -> list[dict[str, Any]]:
 
 
 MIXED_OUTLETS = [("Outlet One", True, "off1"), ("Outlet Two", True, "off2")]
+
+# explicit bidi embeddings, overrides and isolates (and the marks): they reorder text
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")

@@ -20,6 +20,7 @@ Definitions (also listed in the report's methods appendix, ``DEFINITIONS``):
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -110,27 +111,57 @@ TITLES = {
 _OWN_MARKUP = frozenset({"hovertemplate", "texttemplate", "template"})
 
 
+# explicit bidi embeddings, overrides, isolates and marks: in a name they reorder the text
+# around them (U+202E shows "eman" as "name"); they are shown as [U+202E], never obeyed
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+LABEL_MAX = 64  # characters of a name in a chart label; the tables show it whole
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with every bidi control written out as ``[U+XXXX]``."""
+    return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+def _shorten(text: str, seen: dict[str, str]) -> str:
+    """A label of at most ``LABEL_MAX`` (+3) characters, one per name within a figure, so
+    that two long names sharing a beginning stay two categories."""
+    if len(text) <= LABEL_MAX:
+        return text
+    if text not in seen:
+        short, n = text[: LABEL_MAX - 1] + "…", 1
+        while short in seen.values():
+            n += 1
+            short = f"{text[: LABEL_MAX - 1]}…~{n}"
+        seen[text] = short
+    return seen[text]
+
+
 def plain_text(figure: dict[str, Any]) -> dict[str, Any]:
     """A figure (as JSON) whose strings plotly.js shows as text, never as markup.
 
     plotly.js reads a subset of HTML in every label (legend, axis categories, hover):
     an outlet named ``<a href="https://...">x</a>`` drew a clickable external link, ``<b>``
     bold. ``&``, ``<`` and ``>`` become entities, which plotly decodes back to the same
-    characters on screen; links in names are defanged as in post texts. Apply it after
-    pseudonymising (which matches whole names).
+    characters on screen; links in names are defanged as in post texts; bidi controls are
+    written out (``visible_controls``); a name longer than ``LABEL_MAX`` is cut with "…"
+    (a 300-character name took the legend's whole width and left the bars 60 px).
+    Apply it after pseudonymising (which matches whole names).
     """
     from mutewatch.web.queries import defang
+
+    seen: dict[str, str] = {}
 
     def walk(value: Any, key: str = "") -> Any:
         if key in _OWN_MARKUP:
             return value
         if isinstance(value, str):
             text = defang(value) if "/" in value or "www." in value.lower() else value
+            text = _shorten(visible_controls(text), seen) if key != "text" else text
             return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if isinstance(value, dict):
             return {k: walk(v, k) for k, v in value.items()}
         if isinstance(value, list):
-            return [walk(v) for v in value]
+            return [walk(v, key) for v in value]
         return value
 
     result: dict[str, Any] = walk(figure)
@@ -161,7 +192,7 @@ def _layout(fig: go.Figure, title: str, **extra: Any) -> go.Figure:
         "yaxis": {"gridcolor": "#eeeeee", "automargin": True, "rangemode": "tozero"},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 40},
         "height": 380,
-        "legend": {"orientation": "v"},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12},  # below: long names
     }
     layout.update(extra)
     fig.update_layout(**layout)
@@ -449,6 +480,41 @@ def _settle_pandas() -> None:
         importlib.import_module("pandas")
 
 
+# what a chart without data lacks, said in its place (instead of empty axes round 0)
+EMPTY = {
+    "output_by_outlet": "releases (posts by official outlets' accounts, not forwards)",
+    "output_by_medium": "releases (posts by official outlets' accounts, not forwards)",
+    "heatmap": "releases (posts by official outlets' accounts, not forwards)",
+    "active_outlets": "releases (posts by official outlets' accounts, not forwards)",
+    "silences": "silences (releases of an official outlet this far apart)",
+    "supporters": "posts that are not forwards",
+    "hosts": "links in releases",
+    "distinct_hosts": "links in releases",
+    "coverage": "sources with a time window",
+}
+
+
+def _points(trace: Any) -> int:
+    return max((len(getattr(trace, a, None) or ()) for a in ("x", "y", "z")), default=0)
+
+
+def mark_empty(fig: go.Figure, name: str) -> go.Figure:
+    """A figure without a single point says so, instead of drawing empty axes."""
+    if any(_points(trace) for trace in fig.data):
+        return fig
+    fig.update_layout(
+        annotations=[{
+            "text": f"No data: no {EMPTY.get(name, 'values')} in this selection.",
+            "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+            "font": {"size": 14, "color": "#444444"},
+        }],
+        xaxis={"visible": False}, yaxis={"visible": False}, height=160, showlegend=False,
+    )  # fmt: skip
+    if "yaxis2" in fig.layout:
+        fig.update_layout(yaxis2={"visible": False})
+    return fig
+
+
 def build(store: Store, filters: Filters | None = None) -> ChartSet:
     """Every figure and table for these filters."""
     _settle_pandas()
@@ -477,4 +543,6 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
         "FROM id_gaps g LEFT JOIN accounts a USING (platform, account_id) "
         "GROUP BY ALL ORDER BY missing_ids DESC, channel LIMIT 25"
     )
+    for name, fig in out.figures.items():
+        mark_empty(fig, name)
     return out

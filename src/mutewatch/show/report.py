@@ -177,15 +177,30 @@ def _figure_div(fig: go.Figure, name: str) -> str:
     )
 
 
-def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+def _text(value: Any) -> str:
+    """Data as HTML text: escaped, bidi controls written out (``charts.visible_controls``)."""
+    return html.escape(charts.visible_controls(str(value)))
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str], label: str = "table") -> str:
     if not rows:
         return "<p class='empty'>None.</p>"
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>" for c in columns) + "</tr>"
-        for r in rows
+    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(_td(_cell(r.get(c))) for c in columns) + "</tr>" for r in rows)
+    return (
+        f"<div class='scroll' tabindex='0' role='region' aria-label='{html.escape(label)}'>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _td(text: str) -> str:
+    """A cell: short values stay on one line, long ones (names, reasons) wrap anywhere."""
+    return f"<td class='long'>{_text(text)}</td>" if len(text) > 24 else f"<td>{_text(text)}</td>"
+
+
+def _titled(title: str, rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """A table under its own heading, which also names its scrolling region."""
+    return f"<h3>{html.escape(title)}</h3>" + _table(rows, columns, title)
 
 
 def _cell(value: Any) -> str:
@@ -199,11 +214,9 @@ def _cell(value: Any) -> str:
 
 
 def _findings_html(found: dict[str, Any]) -> str:
-    items = "".join(
-        f"<li>{html.escape(str(f.get('sentence', '')))}</li>" for f in found.get("findings", [])
-    )
+    items = "".join(f"<li>{_text(f.get('sentence', ''))}</li>" for f in found.get("findings", []))
     skipped = "".join(
-        f"<li>{html.escape(str(s.get('kind')))}: {html.escape(str(s.get('reason')))}</li>"
+        f"<li>{_text(s.get('kind'))}: {_text(s.get('reason'))}</li>"
         for s in found.get("skipped", [])
     )
     out = f"<ul class='findings'>{items}</ul>" if items else "<p>No findings.</p>"
@@ -289,7 +302,8 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
         for name in names:
             body += f"<figure>{_figure_div(built.figures[name], name)}</figure>"
         if section_id == "silences":
-            body += "<h3>Unprecedented silences (else the latest)</h3>" + _table(
+            body += _titled(
+                "Unprecedented silences (else the latest)",
                 built.tables["silences"],
                 ["outlet", "start", "end", "hours", "longest_before", "unprecedented"],
             )
@@ -297,20 +311,24 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
             hosts = [
                 dict(h, host=str(h["host"]).replace(".", "[.]")) for h in built.tables["hosts"]
             ]
-            body += "<h3>Hosts in use (defanged)</h3>" + _table(
-                hosts, ["host", "host_class", "links", "first", "last"]
+            body += _titled(
+                "Hosts in use (defanged)", hosts, ["host", "host_class", "links", "first", "last"]
             )
         elif section_id == "coverage":
-            body += "<h3>Sources</h3>" + _table(
+            body += _titled("Sources",
                 built.tables["coverage"],
                 ["source_id", "path", "format", "first_time", "last_time", "read", "new",
                  "duplicates", "quarantined", "skipped"],
             )  # fmt: skip
-            body += "<h3>Quarantined records by reason</h3>" + _table(
-                built.tables["quarantine"], ["reason", "records", "files"]
+            body += _titled(
+                "Quarantined records by reason",
+                built.tables["quarantine"],
+                ["reason", "records", "files"],
             )
-            body += "<h3>Missing message ids (deleted or not collected)</h3>" + _table(
-                built.tables["id_gaps"], ["channel", "gaps", "missing_ids", "first", "last"]
+            body += _titled(
+                "Missing message ids (deleted or not collected)",
+                built.tables["id_gaps"],
+                ["channel", "gaps", "missing_ids", "first", "last"],
             )
         parts.append(f"<section id='{section_id}'><h2>{html.escape(title)}</h2>{body}</section>")
     generated = options.generated().strftime("%Y-%m-%d %H:%M UTC")
@@ -388,7 +406,11 @@ body {{ font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1150px; p
 h1 {{ margin-bottom: .2em; }}
 section {{ border-top: 1px solid #ddd; padding-top: .5em; margin-top: 1.5em; }}
 table {{ border-collapse: collapse; font-size: .9em; margin: .5em 0 1em; }}
-th, td {{ border-bottom: 1px solid #e3e3e3; padding: .2em .6em; text-align: left; }}
+th, td {{ border-bottom: 1px solid #e3e3e3; padding: .2em .6em; text-align: left;
+         white-space: nowrap; }}
+td.long {{ white-space: normal; overflow-wrap: anywhere; min-width: 14em; }}
+.scroll {{ overflow-x: auto; max-width: 100%; }}
+code {{ overflow-wrap: anywhere; }}
 .findings li {{ margin: .4em 0; }}
 dt {{ font-weight: bold; margin-top: .5em; }}
 pre {{ background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; }}
