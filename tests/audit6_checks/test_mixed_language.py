@@ -41,3 +41,12 @@ def test_english_comments_still_publish(moderator: Moderator, text: str) -> None
     language = clause(decide(moderator, text), "language")
     assert not language["fired"], language
     assert "foreign_sentences" not in language["evidence"]
+
+
+def test_a_swiss_german_comment_is_the_dialect_clause_alone(moderator: Moderator) -> None:
+    text = f"{SWISS} Mir händ de Bricht geschter am Obig gläse."
+    decision = decide(moderator, text)
+    assert decision.decision == "reject"
+    assert clause(decision, "dialect")["fired"]
+    language = clause(decision, "language")
+    assert not language["fired"] and "foreign_sentences" not in language["evidence"]

@@ -1169,6 +1169,12 @@ def foreign_sentences(text: str) -> list[dict[str, Any]]:
     return out
 
 
+def _foreign_in_english(text: str, lang: Any) -> list[dict[str, Any]]:
+    """``foreign_sentences`` of a comment called English as a whole (a comment called another
+    language or dialect is that clause's already; its sentences need no second look)."""
+    return foreign_sentences(text) if lang.english >= 0.5 else []
+
+
 def check_language(f: Features) -> tuple[float, dict[str, Any]]:
     """Not English. Dialect writing is left to the dialect clause, so it is not double-called.
 
@@ -1183,7 +1189,7 @@ def check_language(f: Features) -> tuple[float, dict[str, Any]]:
     score = max(0.0, 1.0 - lang.english - lang.dialect)
     mixed = f.foreign_sentences
     if mixed is None:
-        mixed = f.foreign_sentences = foreign_sentences(f.comment.text)
+        mixed = f.foreign_sentences = _foreign_in_english(f.comment.text, lang)
     if mixed:
         evidence["foreign_sentences"] = mixed[:5]
         if score < MIXED_SCORE:
@@ -1303,7 +1309,7 @@ class Moderator:
             f = Features(comment=c, vector=np.zeros(0, dtype=np.float32), topic=t)
             if self._language is not None:
                 f.language = self._language.detect(c.text)
-                f.foreign_sentences = foreign_sentences(c.text)
+                f.foreign_sentences = _foreign_in_english(c.text, f.language)
             if self._names is not None:
                 f.name = self._names.assess(c.author_name)
             # here, not in decide(): the service decides inside the store's write transaction
