@@ -182,10 +182,65 @@ def _text(value: Any) -> str:
     return html.escape(charts.visible_controls(str(value)))
 
 
+def _figure(fig: go.Figure, name: str) -> str:
+    """A chart with its text alternative: a label, and its numbers as a table (closed)."""
+    title = charts.TITLES.get(name, name)
+    label = html.escape(f"Chart: {title}. Its numbers are in the data table below it.")
+    columns, rows = chart_rows(fig, name)
+    return (
+        f"<figure><div role='img' aria-label='{label}'>{_figure_div(fig, name)}</div>"
+        f"<details class='data' id='data-{name}'><summary>Data table: {html.escape(title)}"
+        f"</summary>{_table(rows, columns, f'Data: {title}')}</details></figure>"
+    )
+
+
+# the first columns of the horizontal-bar charts' data tables (label, from, to, value)
+_SPANS = {
+    "silences": ("outlet", "start", "end", "silence", "hours"),
+    "coverage": ("source", "first_time", "last_time", "series", "quarantined"),
+}
+
+
+def chart_rows(fig: go.Figure, name: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """A chart's numbers as table columns and rows: a heatmap by row, time spans (silences,
+    coverage) one per bar, every other chart one row per time bucket, a column per series."""
+    traces = list(fig.data)
+    if traces and traces[0].type == "heatmap":
+        heat = traces[0]
+        months = [str(m) for m in heat.x or ()]
+        columns = ["outlet", *months]
+        pairs = zip(heat.y or (), heat.z or (), strict=True)
+        return columns, [dict(zip(columns, [y, *z], strict=True)) for y, z in pairs]
+    if name in _SPANS:
+        label, start, end, kind, value = _SPANS[name]
+        spans = [
+            {label: y, start: b, end: b + timedelta(milliseconds=float(x)), kind: t.name, value: v}
+            for t in traces
+            for y, b, x, v in zip(t.y or (), t.base or (), t.x or (), t.customdata or (),
+                                  strict=True)
+        ]  # fmt: skip
+        return [label, start, end, kind, value], spans
+    series = [str(t.name) for t in traces]
+    by_x: dict[Any, dict[str, Any]] = {}
+    for t, column in zip(traces, series, strict=True):
+        for x, y in zip(t.x or (), t.y or (), strict=True):
+            by_x.setdefault(x, {"period": _period(x)})[column] = (
+                round(y, 4) if isinstance(y, float) else y
+            )
+    return ["period", *series], [by_x[x] for x in sorted(by_x)]
+
+
+def _period(x: Any) -> Any:
+    """A bucket start as its day (charts' buckets start at midnight UTC)."""
+    return x.date().isoformat() if isinstance(x, datetime) else x
+
+
 def _table(rows: list[dict[str, Any]], columns: list[str], label: str = "table") -> str:
     if not rows:
         return "<p class='empty'>None.</p>"
-    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in columns)
+    head = "".join(
+        f"<th scope='col'{' class=long' if len(c) > 24 else ''}>{_text(c)}</th>" for c in columns
+    )
     body = "".join("<tr>" + "".join(_td(_cell(r.get(c))) for c in columns) + "</tr>" for r in rows)
     return (
         f"<div class='scroll' tabindex='0' role='region' aria-label='{html.escape(label)}'>"
@@ -255,9 +310,13 @@ def _methods_html(
         f"<h3>Parameters</h3><table><tbody>{rows}</tbody></table>"
         f"<h3>Findings: method and parameters</h3><dl>{methods or '<dd>none</dd>'}</dl>"
         f"<h3>Parameters of the findings measurement</h3>"
-        f"<pre>{html.escape(json.dumps(found.get('parameters', {}), indent=1, default=str))}</pre>"
-        f"<h3>The store</h3><pre>{html.escape(json.dumps(status, indent=1, default=str))}</pre>"
+        f"{_pre(found.get('parameters', {}))}<h3>The store</h3>{_pre(status)}"
     )
+
+
+def _pre(value: Any) -> str:
+    """JSON in a block that scrolls sideways and so takes keyboard focus."""
+    return f"<pre tabindex='0'>{html.escape(json.dumps(value, indent=1, default=str))}</pre>"
 
 
 def _status(store: Store) -> dict[str, Any]:
@@ -300,7 +359,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
         elif section_id == "methods":
             body = _methods_html(options, found, built, status)
         for name in names:
-            body += f"<figure>{_figure_div(built.figures[name], name)}</figure>"
+            body += _figure(built.figures[name], name)
         if section_id == "silences":
             body += _titled(
                 "Unprecedented silences (else the latest)",
@@ -408,7 +467,7 @@ section {{ border-top: 1px solid #ddd; padding-top: .5em; margin-top: 1.5em; }}
 table {{ border-collapse: collapse; font-size: .9em; margin: .5em 0 1em; }}
 th, td {{ border-bottom: 1px solid #e3e3e3; padding: .2em .6em; text-align: left;
          white-space: nowrap; }}
-td.long {{ white-space: normal; overflow-wrap: anywhere; min-width: 14em; }}
+td.long, th.long {{ white-space: normal; overflow-wrap: anywhere; min-width: 14em; }}
 .scroll {{ overflow-x: auto; max-width: 100%; }}
 code {{ overflow-wrap: anywhere; }}
 .findings li {{ margin: .4em 0; }}
@@ -416,6 +475,16 @@ dt {{ font-weight: bold; margin-top: .5em; }}
 pre {{ background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; }}
 figure {{ margin: 0 0 1em; }}
 .meta, .generated {{ color: #555; }}
+details.data {{ margin: 0 0 1em; }}
+:focus-visible {{ outline: 2px solid #1a56b0; outline-offset: 2px; }}
+@media print {{
+  nav, .modebar-container, details.data {{ display: none !important; }}
+  body {{ max-width: none; padding: 0; }}
+  figure, tr, .findings li {{ break-inside: avoid; }}
+  h2, h3 {{ break-after: avoid; }}
+  .scroll {{ overflow: visible; }}
+  pre {{ white-space: pre-wrap; overflow: visible; }}
+}}
 </style>
 <script type="text/javascript">{plotlyjs}</script>
 </head>
@@ -424,8 +493,10 @@ figure {{ margin: 0 0 1em; }}
 <p class="meta">Store <code>{store}</code>: {posts} posts, {first} to {last} (UTC).
 This file is self-contained and works offline.</p>
 <p class="generated">Generated {generated}.</p>
-<nav><ol>{toc}</ol></nav>
+<nav aria-label="Contents"><ol>{toc}</ol></nav>
+<main>
 {sections}
+</main>
 </body>
 </html>
 """
