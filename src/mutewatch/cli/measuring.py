@@ -93,6 +93,13 @@ def _emit(result: dict[str, Any], as_json: bool, render: Any) -> None:
     render(result)
     params = ", ".join(f"{k}={v}" for k, v in result["parameters"].items() if v is not None)
     click.echo(f"Parameters: {params}")
+    echo_warnings(result)
+
+
+def echo_warnings(result: dict[str, Any]) -> None:
+    """A result's ``warnings`` (windows cut to the archive's coverage), one line each."""
+    for warning in result.get("warnings") or []:
+        click.echo(f"Warning: {warning}")
 
 
 def _fmt(value: Any) -> str:

@@ -21,6 +21,9 @@ def _params_line(result: dict[str, Any]) -> None:
     parameters = result.get("parameters", {})
     text = ", ".join(f"{k}={v}" for k, v in parameters.items() if v is not None)
     click.echo(f"Parameters: {text}")
+    from mutewatch.cli.measuring import echo_warnings
+
+    echo_warnings(result)
 
 
 def _p(value: float | None) -> str:

@@ -35,6 +35,12 @@ MEASUREMENTS: dict[str, Measurement] = {
 }
 
 
+# Series whose days run over --from..--to: days beyond the archive's coverage are cut off
+# (``status.clip_dates``), else they would count as days without posts. Outlet status clips
+# its own windows; silences weigh coverage per gap; findings choose covered windows.
+CLIPPED_TO_COVERAGE = ("output", "trend", "supporters", "platforms")
+
+
 def run_measurement(name: str, store_path: Path, **options: Any) -> dict[str, Any]:
     """Run measurement ``name`` on the store with the shared and its own options.
 
@@ -50,7 +56,12 @@ def run_measurement(name: str, store_path: Path, **options: Any) -> dict[str, An
     check_option_values(opts)
     params = Params.from_options(opts)
     with Engine.for_params(store_path, params) as engine:
+        warnings: list[str] = []
+        if name in CLIPPED_TO_COVERAGE:
+            params, warnings = status.clip_dates(engine, params)
         result = MEASUREMENTS[name](engine, params, **opts)
+    if warnings:
+        result["warnings"] = [*warnings, *result.get("warnings", [])]
     result.setdefault("parameters", params.echo())
     result.setdefault("measurement", name)
     return result

@@ -38,7 +38,7 @@ many of them had no posts in either window (``by_status["no_posts"]``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -176,6 +176,48 @@ def windows(engine: Engine, params: Params, baseline: DateRange, period: DateRan
     base = _clip(base, span, "--baseline", warnings)
     per = _clip(per, span, "--period", warnings)
     return Windows(base, per, {**span.echo(), "basis": basis}, warnings)
+
+
+def clip_dates(engine: Engine, params: Params) -> tuple[Params, list[str]]:
+    """``--from``/``--to`` within the archive's covered span, with a warning when that cut
+    them short: a day no source covered would count as a day without posts, a drop to
+    zero that is only the end of the collection. Dates wholly outside the span are left
+    as they are (an empty window, zero-filled) with a warning that nothing there was
+    collected; an open end stays open; a store that records no coverage is left as it
+    is, with a warning when dates were given."""
+    if params.date_from is None and params.date_to is None:
+        return params, []
+    span, _ = archive_span(engine)
+    if span is None:
+        return params, [
+            "the store records no coverage (no source times and no posts): every day of "
+            "--from/--to counts, none of them collected"
+        ]
+    given = " ".join(
+        f"{k} {v.isoformat()}"
+        for k, v in (("--from", params.date_from), ("--to", params.date_to))
+        if v
+    )
+    start = max(params.date_from or span.start, span.start)
+    end = min(params.date_to or span.end, span.end)
+    if end < start:  # an empty window stays one (zero-filled), said to be uncollected
+        return params, [
+            f"{given} lies wholly outside the archive's coverage {span.text()}: no source "
+            "covers these days, so their zeros say nothing about output"
+        ]
+    clipped = replace(
+        params,
+        date_from=start if params.date_from else None,
+        date_to=end if params.date_to else None,
+    )
+    if clipped == params:
+        return params, []
+    warning = (
+        f"{given} extends beyond the archive's coverage {span.text()}: only the covered days "
+        f"{start.isoformat()}..{end.isoformat()} are counted (no source covers the others, "
+        "so they would read as days without posts)"
+    )
+    return clipped, [warning]
 
 
 # ----------------------------------------------------------------------------- change points
