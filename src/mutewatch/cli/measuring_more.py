@@ -32,6 +32,15 @@ def _p(value: float | None) -> str:
     return "p -" if value is None else pval(float(value))
 
 
+def _fall(change: float | None) -> str:
+    """peak_to_current's change, (peak - current) / peak, in words: a positive one is a fall."""
+    if change is None:
+        return "change -"
+    if change == 0:
+        return "no change"
+    return f"{'fell' if change > 0 else 'rose'} {abs(change) * 100:.1f}%"
+
+
 def _fmt(value: Any, digits: int = 2) -> str:
     if value is None:
         return "-"
@@ -95,7 +104,7 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         click.echo(
             f"Peak {ptc['peak']['period']} ({_fmt(ptc['peak']['per_day'])} a day) -> "
             f"current {ptc['current']['period']} ({_fmt(ptc['current']['per_day'])} a "
-            f"day): change {_fmt(ptc['change'] and ptc['change'] * 100, 1)}%"
+            f"day): {_fall(ptc['change'])}"
         )
     if result["rolling"]:
         r = result["rolling"][-1]
