@@ -210,9 +210,12 @@ def silenced_sentence(
     threshold = float(status.get("threshold", 0.10))
     share = silenced / active
     b, p = window_label(baseline), window_label(period)
+    who = WHO.get(of, "outlets")
+    who = who.removesuffix("s") if active == 1 else who
     sentence = (
-        f"{silenced} of {active} {WHO.get(of, 'outlets')} active in {b} ({pct(share)}) were "
-        f"almost totally silenced in {p} (output at most {pct(threshold)} of their {b} rate)."
+        f"{silenced} of {active} {who} active in {b} ({pct(share)}) "
+        f"{'was' if silenced == 1 else 'were'} almost totally silenced in {p} (output at most "
+        f"{pct(threshold)} of {'its' if active == 1 else 'their'} {b} rate)."
     )
     numbers = {
         "active_in_baseline": active,
@@ -529,8 +532,10 @@ def hosts_sentence(
     b_hosts, p_hosts = int(base["hosts"]), int(now["hosts"])
     word = "down from" if p_hosts < b_hosts else ("up from" if p_hosts > b_hosts else "as")
     sentence = (
-        f"Links in posts of {WHO.get(of, 'outlets')} pointed to {p_hosts} distinct hosts "
-        f"({now['host_classes']} kinds of platform) in {window_label(period)}, {word} "
+        f"Links in posts of {WHO.get(of, 'outlets')} pointed to {p_hosts} distinct "
+        f"host{'' if p_hosts == 1 else 's'} ({now['host_classes']} "
+        f"kind{'' if now['host_classes'] == 1 else 's'} of platform) in "
+        f"{window_label(period)}, {word} "
         f"{b_hosts} ({base['host_classes']}) in {window_label(baseline)}"
     )
     if trend_info and trend_info.get("kendall_tau") is not None:
@@ -890,10 +895,15 @@ def silencing_times_sentence(
         return None
     times = sorted(c["day"] for c in changes)
     median = times[len(times) // 2]
+    one = len(times) == 1
+    when = (
+        f"on {times[0]} (the change point{'' if one else 's'} of"
+        if times[0] == times[-1]
+        else f"between {times[0]} and {times[-1]} (median {median}; the change points of"
+    )
     sentence = (
-        f"Of the {len(silenced)} silenced outlets, {len(times)} show a drop in output between "
-        f"{times[0]} and {times[-1]} (median {median}; the change points of "
-        "`outlets status`)."
+        f"Of the {_plural(len(silenced), 'silenced outlet')}, {len(times)} "
+        f"{'shows' if one else 'show'} a drop in output {when} `outlets status`)."
     )
     return finding(
         "silencing_dates",
