@@ -41,7 +41,7 @@ async def test_an_unexpected_error_is_secured_and_not_stored(
     client: httpx.AsyncClient, env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A 500 left through Starlette's outermost handler, past the security headers."""
-    from mutewatch.web import queries
+    import mutewatch.web.queries as queries
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("audit6: a bug")
