@@ -455,6 +455,7 @@ def get_posts(
     offset: int = 0,
 ) -> Any:
     """Search post texts (links defanged; media as labels, never URLs). Analysts only."""
+    known_parameters(request, "q", "outlet_id", "since", "until", "limit", "offset")
     start, end = queries.parse_time(since, "since"), queries.parse_time(until, "until")
     params = (q, outlet_id, start, end, limit, offset)
     return json_cached(
@@ -466,6 +467,17 @@ def get_posts(
             s, q=q, outlet_id=outlet_id, since=start, until=end, limit=limit, offset=offset
         ),
     )
+
+
+def known_parameters(request: Request, *known: str) -> None:
+    """Refuse a query parameter the endpoint does not take: ``?query=x`` for ``?q=x`` had
+    answered every post, unfiltered, as if it had searched."""
+    for key in request.query_params:
+        if key not in known:
+            raise UsageError(
+                f"unknown query parameter {key!r} for {request.url.path}",
+                hint=f"known: {', '.join(known)}",
+            )
 
 
 # -- users and audit (admin) ---------------------------------------------------------------
@@ -526,6 +538,7 @@ def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: in
     """The newest audit entries (logins, failed logins, admin actions) and the state of
     the log's hash chain (`chain.intact`, `chain.head`, `chain.broken_at`), and of the
     moderation audit log's chain (`moderation_chain`), as `mutewatch audit --json`."""
+    known_parameters(request, "limit")
     if not 1 <= limit <= 5000:
         raise UsageError(f"limit={limit} is out of range", hint="use 1..5000")
     with request.app.state.gateway.reading() as snap:

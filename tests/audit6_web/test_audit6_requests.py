@@ -1,0 +1,66 @@
+"""Requests a person gets slightly wrong: a misspelt query parameter, a page's URL typed
+into the browser with the wrong method, and the cookie a log-out leaves."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from webfactory import Env, bearer, form_login
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [("/api/v1/posts?query=placeholder", "analyst"), ("/api/v1/posts?limt=5", "analyst"),
+     ("/api/v1/audit?lmit=5", "admin")],
+)  # fmt: skip
+async def test_an_unknown_query_parameter_is_refused_not_ignored(
+    client: httpx.AsyncClient, env: Env, path: str, role: str
+) -> None:
+    """``/api/v1/posts?query=x`` answered every post, unfiltered, as if it had searched
+    (the measurement endpoints already refused unknown parameters)."""
+    r = await client.get(path, headers=bearer(env, role))
+    assert r.status_code == 400, r.text[:200]
+    error = r.json()["error"]
+    assert error["code"] == "bad_request"
+    name = path.split("?")[1].split("=")[0]
+    assert repr(name) in error["message"] and "known:" in error["message"]
+
+
+async def test_known_query_parameters_still_work(client: httpx.AsyncClient, env: Env) -> None:
+    r = await client.get(
+        "/api/v1/posts?q=placeholder&limit=2&offset=1&outlet_id=1&since=2024-01-01"
+        "&until=2025-01-01", headers=bearer(env, "analyst"),
+    )  # fmt: skip
+    assert r.status_code == 200 and len(r.json()["posts"]) == 2
+
+
+async def test_a_browser_gets_a_page_for_a_wrong_method(
+    client: httpx.AsyncClient, env: Env
+) -> None:
+    """GET /logout typed into the address bar showed raw JSON."""
+    r = await client.get("/logout", headers={"accept": "text/html", **bearer(env, "viewer")})
+    assert r.status_code == 405 and r.headers["content-type"].startswith("text/html")
+    assert "GET is not allowed on /logout" in r.text and r.headers["allow"] == "OPTIONS, POST"
+    api = await client.get("/logout")
+    assert api.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_logging_out_deletes_the_cookie_with_the_attributes_it_was_set_with(
+    app: object, env: Env
+) -> None:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="https://t") as c:
+        assert (await form_login(c, "viewer1", env.tokens["viewer"])).status_code == 303
+        home = await c.get("/docs")
+        csrf = re.search(r'name="csrf-token" content="([0-9a-f]+)"', home.text)
+        assert csrf
+        out = await c.post("/logout", data={"csrf": csrf.group(1)})
+    assert out.status_code == 303
+    [cookie] = out.headers.get_list("set-cookie")
+    assert cookie.startswith('mw_session=""') and "Max-Age=0" in cookie
+    for flag in ("HttpOnly", "Secure", "Path=/", "SameSite=strict"):
+        assert flag in cookie, cookie
