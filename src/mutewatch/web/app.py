@@ -399,6 +399,10 @@ def _install_errors(app: FastAPI) -> None:
             method = "HEAD" if request.scope.get(HEAD_FLAG) else request.method
             message = f"{method} is not allowed on {path}; it takes {allow}"
             headers["Allow"] = allow
+        if _wants_html(request):  # an address typed into a browser: a page, not raw JSON
+            page = pages.error_page(request, exc.status_code, message)
+            page.headers.update(headers)
+            return page
         return api.error_response(exc.status_code, code, message, headers or None)
 
 

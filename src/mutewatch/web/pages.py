@@ -227,7 +227,9 @@ def logout(request: Request, user: Annotated[User, Depends(ANY)]) -> Response:
         request.app.state.auth.logout(user.session_id)
     request.app.state.auth.audit("logout", actor=user.name)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(  # with the attributes it was set with (Starlette's are lax)
+        SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request)
+    )
     return response
 
 
