@@ -65,6 +65,7 @@ def parse_registry(path: Path) -> list[Outlet]:
             f"{path}: outlet names must be unique; repeated: {', '.join(duplicated)}",
             hint="merge the entries: one outlet may list many accounts",
         )
+    _check_accounts_unique(path, outlets)
     return outlets
 
 
@@ -94,19 +95,57 @@ def _outlet(path: Path, index: int, entry: Any) -> Outlet:
 
 
 def _account(where: str, index: int, entry: Any) -> AccountRule:
-    if not isinstance(entry, dict) or not entry.get("platform"):
-        raise RegistryError(f"{where}: account #{index + 1} needs a platform")
+    where = f"{where}: account #{index + 1}"
+    platform = entry.get("platform") if isinstance(entry, dict) else None
+    if not isinstance(platform, str) or not platform.strip():
+        raise RegistryError(
+            f"{where} needs a platform", hint='write e.g. {platform: telegram, id: "1100000000"}'
+        )
     ident, name = entry.get("id"), entry.get("name")
     if ident is None and not name:
         raise RegistryError(
-            f"{where}: account #{index + 1} needs an id or a name",
+            f"{where} needs an id or a name",
             hint="give the platform id where known, else the account name or handle",
         )
+    # an id of another type would be stored as its Python text ("1.5", "[1]", "True") and
+    # never match an account
+    if ident is not None and (
+        isinstance(ident, bool) or not isinstance(ident, int | str) or not str(ident).strip()
+    ):
+        raise RegistryError(
+            f"{where}: 'id' must be the platform's account id, an integer or text, not {ident!r}",
+            hint='quote it as text, e.g. id: "1100000000"',
+        )
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise RegistryError(
+            f"{where}: 'name' must be the account's name or handle as text, not {name!r}",
+            hint='quote it, e.g. name: "some_handle"',
+        )
     return AccountRule(
-        str(entry["platform"]),
-        str(ident) if ident is not None else None,
-        str(name) if name else None,
+        platform.strip(),
+        str(ident).strip() if ident is not None else None,
+        name.strip() if name else None,
     )
+
+
+def _check_accounts_unique(path: Path, outlets: list[Outlet]) -> None:
+    """One account belongs to one outlet: a platform id, or a name (matched without case),
+    listed under two outlets would be attributed to whichever came first."""
+    owner: dict[tuple[str, str, str], str] = {}
+    for outlet in outlets:
+        for rule in outlet.accounts:
+            key = (
+                (rule.platform, "id", rule.id)
+                if rule.id is not None
+                else (rule.platform, "name", (rule.name or "").lower())
+            )
+            first = owner.setdefault(key, outlet.name)
+            if first != outlet.name:
+                raise RegistryError(
+                    f"{path}: the {rule.platform} account with {key[1]} {key[2]!r} is listed "
+                    f"under two outlets, {first!r} and {outlet.name!r}",
+                    hint="list each account under the one outlet it belongs to",
+                )
 
 
 def load_registry(store: Store, path: Path) -> list[Outlet]:
