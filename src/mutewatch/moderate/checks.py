@@ -1248,9 +1248,37 @@ def _trimmed(m: re.Match[str]) -> tuple[int, int]:
     return m.start() + len(piece) - len(piece.lstrip()), m.end() - len(piece) + len(piece.rstrip())
 
 
-def head_spans(head: str, text: str) -> list[dict[str, Any]]:
-    """Each sentence's score under one head: the offending span(s) of a fired clause."""
+MAX_SCORED_SPANS = 64
+"""At most this many pieces of one comment are embedded for span scores (``scored_spans``)."""
+
+
+def scored_spans(text: str, limit: int = MAX_SCORED_SPANS) -> list[tuple[int, int]]:
+    """The sentence spans of ``text``; beyond ``limit`` sentences, runs of neighbours.
+
+    Each span is embedded on its own: a comment of thousands of short sentences ("w1. w2.
+    ...", 20 KB) was thousands of embeddings, 10 s of CPU per Perspective request, and as many
+    for a fired clause's evidence. Comments of up to ``limit`` sentences keep one span per
+    sentence; longer ones get runs of consecutive sentences of about ``len(text) / limit``
+    characters each (short enough that the embedder's truncation cuts nothing off), at most
+    ``2 * limit + 1`` of them.
+    """
     spans = sentence_spans(text)
+    if len(spans) <= limit:
+        return spans
+    budget = -(-len(text) // limit)
+    runs = [spans[0]]
+    for start, end in spans[1:]:
+        if end - runs[-1][0] <= budget:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def head_spans(head: str, text: str) -> list[dict[str, Any]]:
+    """Each sentence's score under one head (``scored_spans``): the offending span(s) of a
+    fired clause."""
+    spans = scored_spans(text)
     vectors = embedder().embed([text[a:b] for a, b in spans])
     scores = heads().score(head, vectors)
     return [

@@ -34,6 +34,9 @@ What each attribute means here (scored on the whole text and on each sentence):
 Summary and spans agree: a comment is as bad as its worst sentence, so each attribute's
 ``summaryScore`` is the larger of the whole-text score and the worst sentence's score, with
 or without ``spanAnnotations``. ``begin``/``end`` count UTF-16 code units, as Perspective's do.
+A comment of more than ``checks.MAX_SCORED_SPANS`` (64) sentences is scored in runs of
+consecutive sentences of about 1/64 of its length each (``checks.scored_spans``): each span
+is embedded, and thousands of short sentences cost seconds of CPU per request.
 
 ``spanAnnotations`` (optional boolean, default false), as Perspective documents it
 (conversationai/perspectiveapi 2-api/methods.md: "indicates if the request should return
@@ -96,7 +99,7 @@ from mutewatch.moderate.checks import (
     CommentInput,
     Features,
     identity_mentions,
-    sentence_spans,
+    scored_spans,
 )
 from mutewatch.moderate.models import Vectors, embedder, heads
 from mutewatch.moderate.service import check_unicode, json_problem, unreadable
@@ -424,7 +427,7 @@ def _scored(text: str, attrs: dict[str, dict[str, Any]], by_sentence: bool) -> d
     ``scoreThreshold`` are not returned (methods.md: "The API won't return scores that are
     below this threshold"): its spans below it are left out, and the whole attribute when
     its summary is below it."""
-    spans = sentence_spans(text)
+    spans = scored_spans(text)
     pieces = [text] + ([text[a:b] for a, b in spans] if len(spans) > 1 else [])
     scores = attribute_scores(pieces, embedder().embed(pieces))
     at = _utf16(text)
