@@ -49,9 +49,14 @@ def registry_yaml(outlets: list[tuple[str, bool, str]]) -> str:
 
 
 def build_store(
-    base: Path, rows: list[dict[str, Any]], outlets: list[tuple[str, bool, str]] | None = None
+    base: Path,
+    rows: list[dict[str, Any]],
+    outlets: list[tuple[str, bool, str]] | None = None,
+    *,
+    files: int = 1,
 ) -> Path:
-    """A store from JSON Lines rows (account, message_id, time, text, ...) and a registry."""
+    """A store from JSON Lines rows (account, message_id, time, text, ...) and a registry;
+    ``files`` > 1 splits the rows, in order, into that many source files."""
     base.mkdir(parents=True, exist_ok=True)
     path = base / "store.duckdb"
     with Store.open(path) as store:
@@ -60,14 +65,16 @@ def build_store(
             registry.write_text(registry_yaml(outlets), encoding="utf-8")
             load_registry(store, registry)
         if rows:
-            posts = base / "posts.jsonl"
-            posts.write_text(
-                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
-            )
+            size = -(-len(rows) // files)
+            paths = [base / f"posts{n}.jsonl" for n in range(files)]
+            for n, part in enumerate(paths):
+                chunk = rows[n * size : (n + 1) * size]
+                text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk)
+                part.write_text(text, encoding="utf-8")
             fields = ("message_id", "forwarded_from", "links")
             mapping: dict[str, str] = {k: k for k in fields if k in rows[0]}
             options = IngestOptions(format="jsonl", platform="telegram", mapping=mapping)
-            ingest(store, [posts], options)
+            ingest(store, paths, options)
     return path
 
 

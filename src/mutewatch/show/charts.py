@@ -44,7 +44,8 @@ DEFINITIONS: dict[str, str] = {
     "a network silence: a gap of at least network_min_hours in which no official outlet "
     "released anything",
     "unprecedented silence": "a silence longer than every earlier gap of the same outlet "
-    "(or of the network), once min_history_days of its record lie before it",
+    "(or of the network), once min_history_days of its record lie before it; in the report, "
+    "never a gap the archive did not collect (coverage none, as mutewatch silences says)",
     "supporter post": "a post by an account not belonging to an official outlet "
     "(including accounts no registry names)",
     "supporter share": "supporter posts / (supporter posts + releases) in the bucket, forwards "
@@ -327,11 +328,28 @@ def silence_table(rows: list[dict[str, Any]], limit: int = 25) -> list[dict[str,
     return chosen or rows[-limit:]
 
 
+SILENCE_KINDS = (
+    ("silence", "#9ecae1"),
+    ("unprecedented", "#d62728"),
+    ("not collected", "#bdbdbd"),  # coverage none: the archive lacks that time
+)
+
+
+def silence_kind(row: dict[str, Any]) -> str:
+    """How a silence is drawn: not collected (coverage ``none``), unprecedented, or plain."""
+    if row.get("coverage") == "none":
+        return "not collected"
+    return "unprecedented" if row["unprecedented"] else "silence"
+
+
 def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
-    """A timeline: one bar per silence, per outlet; unprecedented ones in red."""
+    """A timeline: one bar per silence, per outlet; unprecedented ones in red, time the
+    archive did not collect (when ``coverage`` is known) in grey."""
     fig = go.Figure()
-    for flag, color, label in ((False, "#9ecae1", "silence"), (True, "#d62728", "unprecedented")):
-        sel = [r for r in rows if bool(r["unprecedented"]) == flag]
+    for label, color in SILENCE_KINDS:
+        sel = [r for r in rows if silence_kind(r) == label]
+        if not sel and label == "not collected":
+            continue
         fig.add_bar(
             base=[r["start"] for r in sel],
             x=[r["hours"] * 3_600_000 for r in sel],
@@ -528,6 +546,7 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
     gaps = silences(store, f)
     out.figures["silences"] = silence_figure(gaps)
     out.tables["silences"] = silence_table(gaps)
+    out.tables["silence_rows"] = gaps
     out.figures["supporters"] = supporters(store, f, bucket)
     mix, distinct, top = hosts(store, f, bucket)
     out.figures["hosts"], out.figures["distinct_hosts"] = mix, distinct

@@ -268,6 +268,46 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+COVERAGE_NOTE = (
+    "<p class='note'>coverage and p_value are those of <code>mutewatch silences</code>: "
+    "full, partial or none, as far as the archive's sources and message ids cover the gap; "
+    "a gap with coverage none is time the archive did not collect, not the outlet's silence, "
+    "and is never marked unprecedented.</p>"
+)
+
+
+def _silence_key(outlet: str | None, start: Any) -> tuple[str | None, str]:
+    text = start.isoformat() if isinstance(start, datetime) else str(start)
+    return outlet, text[:16]
+
+
+def with_coverage(
+    rows: list[dict[str, Any]], store_path: Path, options: ReportOptions
+) -> list[dict[str, Any]]:
+    """The chart's silences with ``coverage``, ``p_value`` and ``rank`` from the silences
+    measurement (network and outlet scope, the report's thresholds); a gap the archive did
+    not collect is not unprecedented. Unknown (the measurement failed) stays blank."""
+    known: dict[tuple[str | None, str], dict[str, Any]] = {}
+    try:
+        from mutewatch.measure.registry import run_measurement
+
+        for scope, hours in (("network", options.network_min_hours), ("outlet", options.min_hours)):
+            found = run_measurement("silences", store_path, scope=scope, min_hours=hours)
+            for s in found.get("silences", []):
+                known[_silence_key(s.get("outlet"), s.get("start"))] = s
+    except (ImportError, MutewatchError):
+        return rows
+    out = []
+    for row in rows:
+        outlet = None if row["outlet_id"] is None else row["outlet"]
+        s = known.get(_silence_key(outlet, row["start"]), {})
+        row = dict(row, coverage=s.get("coverage"), p_value=s.get("p_value"), rank=s.get("rank"))
+        if row["coverage"] == "none":
+            row["unprecedented"] = False
+        out.append(row)
+    return out
+
+
 def _findings_html(found: dict[str, Any]) -> str:
     items = "".join(f"<li>{_text(f.get('sentence', ''))}</li>" for f in found.get("findings", []))
     skipped = "".join(
@@ -351,6 +391,9 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
     finally:
         store.close()
     found = load_findings(store_path, options)
+    gaps = with_coverage(built.tables["silence_rows"], store_path, options)
+    built.figures["silences"] = charts.mark_empty(charts.silence_figure(gaps), "silences")
+    built.tables["silences"] = charts.silence_table(gaps)
     parts: list[str] = []
     for section_id, title, names in SECTIONS:
         body = ""
@@ -364,8 +407,10 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
             body += _titled(
                 "Unprecedented silences (else the latest)",
                 built.tables["silences"],
-                ["outlet", "start", "end", "hours", "longest_before", "unprecedented"],
-            )
+                ["outlet", "start", "end", "hours", "longest_before", "unprecedented",
+                 "coverage", "p_value"],
+            )  # fmt: skip
+            body += COVERAGE_NOTE
         elif section_id == "platforms":
             hosts = [
                 dict(h, host=str(h["host"]).replace(".", "[.]")) for h in built.tables["hosts"]
@@ -474,7 +519,7 @@ code {{ overflow-wrap: anywhere; }}
 dt {{ font-weight: bold; margin-top: .5em; }}
 pre {{ background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; }}
 figure {{ margin: 0 0 1em; }}
-.meta, .generated {{ color: #555; }}
+.meta, .generated, .note {{ color: #555; }}
 details.data {{ margin: 0 0 1em; }}
 :focus-visible {{ outline: 2px solid #1a56b0; outline-offset: 2px; }}
 @media print {{
