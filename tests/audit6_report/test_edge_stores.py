@@ -73,3 +73,12 @@ def test_empty_charts_say_so(reports: dict[str, Path]) -> None:
         for f in mixed.values()
         for a in f["layout"].get("annotations", [])
     )
+
+
+def test_a_store_without_official_outlets_says_what_to_do(reports: dict[str, Path]) -> None:
+    supporters = reports["supporters"].read_text(encoding="utf-8")
+    notice = supporters[supporters.index("<main>") : supporters.index("<section")]
+    assert "no official outlet" in notice and "mutewatch outlets load" in notice
+    for kind in ("mixed", "empty"):
+        page = reports[kind].read_text(encoding="utf-8")
+        assert "mutewatch outlets load" not in page[page.index("<main>") : page.index("<section")]

@@ -354,6 +354,18 @@ def _methods_html(
     )
 
 
+def _notice(status: dict[str, Any]) -> str:
+    """What to do when posts are there but none is an official outlet's release."""
+    if not status.get("posts") or status.get("official_releases"):
+        return ""
+    return (
+        "<p class='notice' role='note'>This store has posts but no official outlet's "
+        "releases, so the charts of output, outlets and silences are empty: no registry "
+        "names any account as an official outlet's. Name them in a registry file and run "
+        "<code>mutewatch outlets load FILE</code>, then write the report again.</p>\n"
+    )
+
+
 def _pre(value: Any) -> str:
     """JSON in a block that scrolls sideways and so takes keyboard focus."""
     return f"<pre tabindex='0'>{html.escape(json.dumps(value, indent=1, default=str))}</pre>"
@@ -443,6 +455,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
         generated=html.escape(generated),
         store=html.escape(store_path.name),
         toc=toc,
+        notice=_notice(status),
         sections="\n".join(parts),
         posts=status.get("posts", 0),
         first=html.escape(str(status.get("first") or "–")),
@@ -520,6 +533,7 @@ dt {{ font-weight: bold; margin-top: .5em; }}
 pre {{ background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; }}
 figure {{ margin: 0 0 1em; }}
 .meta, .generated, .note {{ color: #555; }}
+.notice {{ border-left: 4px solid #b35900; background: #fff4e5; padding: .5em .8em; }}
 details.data {{ margin: 0 0 1em; }}
 :focus-visible {{ outline: 2px solid #1a56b0; outline-offset: 2px; }}
 @media print {{
@@ -540,7 +554,7 @@ This file is self-contained and works offline.</p>
 <p class="generated">Generated {generated}.</p>
 <nav aria-label="Contents"><ol>{toc}</ol></nav>
 <main>
-{sections}
+{notice}{sections}
 </main>
 </body>
 </html>
