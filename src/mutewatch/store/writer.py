@@ -147,6 +147,8 @@ class SourceWriter:
             with self.store.transaction():
                 counts.new = self._insert_posts(con)
                 counts.duplicates = len(batch) - counts.new
+                if self.state.previously_done:
+                    self._forget_quarantine(con, batch, others)
                 self._insert_quarantine(con, [r for r in others if isinstance(r, Quarantined)])
                 self._record_nonpost_ids(con, others)
                 self._record_names(con, names)
@@ -181,6 +183,20 @@ class SourceWriter:
             )
             con.unregister("_new_keys")
         return int(inserted.num_rows)
+
+    def _forget_quarantine(
+        self, con: Any, batch: PostBatch, others: list[Quarantined | Skipped]
+    ) -> None:
+        """A finished source read again (other --map, --time-format or --tz): what an
+        earlier run quarantined at these positions is replaced by what this run made of
+        them, so a record now stored as a post is no longer listed as quarantined."""
+        positions = batch.table["position"].to_pylist() + [r.position for r in others]
+        if positions:
+            con.execute(
+                "DELETE FROM quarantine WHERE source_id = ? AND position IN "
+                "(SELECT unnest(?::BIGINT[]))",
+                [self.state.source_id, positions],
+            )
 
     def _insert_quarantine(self, con: Any, quarantined: list[Quarantined]) -> None:
         columns: dict[str, list[Any]] = {
