@@ -52,9 +52,15 @@ def _parse_map(
     mapping: dict[str, str] = {}
     for value in values:
         field, sep, column = value.partition("=")
+        field, column = field.strip(), column.strip()
         if not sep or not field or not column:
             raise click.BadParameter(f"{value!r}: write FIELD=COLUMN, e.g. account=username")
-        mapping[field.strip()] = column.strip()
+        if field in mapping and mapping[field] != column:
+            raise click.BadParameter(
+                f"{field} is mapped twice ({field}={mapping[field]} and {value}): "
+                "give one column per field"
+            )
+        mapping[field] = column
     return mapping
 
 
