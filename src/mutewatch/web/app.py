@@ -285,42 +285,50 @@ class TooLargeError(UsageError):
 
 
 UPLOAD_PATHS = ("/api/v1/ingest", "/admin/ingest")
+MAX_REQUEST_BYTES = 2 * 1024 * 1024  # any other request body: forms, users
+# moderation reads its bodies itself, no further than 1 MB, and refuses larger ones in its
+# own words (Perspective's routes in Google's error shape): left to it
+OWN_BODY_LIMIT = ("/v1alpha1/", "/api/v1/comments", "/api/v1/articles")
 
 
 class UploadLimit:
-    """Refuse an upload over ``api.MAX_UPLOAD_BYTES`` as it arrives: a declared
-    Content-Length over it at once, a body growing past it when it gets there (the
-    multipart parser would otherwise spool all of it to disk before the endpoint ran)."""
+    """Refuse a request body over its limit as it arrives: a declared Content-Length over
+    it at once, a body growing past it when it gets there. Uploads may have
+    ``api.MAX_UPLOAD_BYTES`` (the multipart parser would otherwise spool all of it to disk
+    before the endpoint ran); any other body ``MAX_REQUEST_BYTES`` (FastAPI read a JSON
+    body whole into memory before the role check: an anonymous POST of 200 MB to
+    /api/v1/users was held, then refused as invalid JSON)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") not in UPLOAD_PATHS:
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith(OWN_BODY_LIMIT):
             await self.app(scope, receive, send)
             return
-        limit = api.MAX_UPLOAD_BYTES + (1 << 20)  # room for the multipart framing
+        upload = scope.get("path") in UPLOAD_PATHS
+        # uploads: room for the multipart framing
+        limit = api.MAX_UPLOAD_BYTES + (1 << 20) if upload else MAX_REQUEST_BYTES
+        message = _too_large_message(upload)
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await api.error_response(413, "too_large", _too_large_message()).__call__(
-                scope, receive, send
-            )
+            await api.error_response(413, "too_large", message).__call__(scope, receive, send)
             return
         seen = 0
 
         async def counted() -> Message:
             nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
+            received = await receive()
+            seen += len(received.get("body", b""))
             if seen > limit:  # the body parser turns this into its own 400: answered below
-                raise TooLargeError(_too_large_message())
-            return message
+                raise TooLargeError(message)
+            return received
 
-        async def answer(message: Message) -> None:
+        async def answer(reply: Message) -> None:
             if seen <= limit:
-                await send(message)
-            elif message["type"] == "http.response.start":
-                refused = api.error_response(413, "too_large", _too_large_message())
+                await send(reply)
+            elif reply["type"] == "http.response.start":
+                refused = api.error_response(413, "too_large", message)
                 await send({"type": "http.response.start", "status": 413,
                             "headers": refused.raw_headers})  # fmt: skip
                 await send({"type": "http.response.body", "body": refused.body})
@@ -328,7 +336,12 @@ class UploadLimit:
         await self.app(scope, counted, answer)
 
 
-def _too_large_message() -> str:
+def _too_large_message(upload: bool) -> str:
+    if not upload:
+        return (
+            f"the request body is larger than {MAX_REQUEST_BYTES >> 20} MB; "
+            "send one record per request"
+        )
     return (
         f"the upload is larger than {api.MAX_UPLOAD_BYTES >> 20} MB; "
         "run `mutewatch ingest PATH` on the server instead"
