@@ -56,6 +56,7 @@ class IngestOptions:
                 f"unknown time zone {self.tz!r}", hint="use an IANA name such as Europe/Berlin"
             ) from None
         tabular.check_mapping(self.mapping)
+        tabular.check_time_format(self.time_format)
 
 
 @dataclass

@@ -71,6 +71,22 @@ def check_mapping(mapping: Mapping[str, str]) -> None:
         )
 
 
+def check_time_format(fmt: str | None) -> None:
+    """UsageError for a --time-format strptime cannot use at all (a bad directive, a stray
+    %): else every row would be quarantined as having no parseable time."""
+    if not fmt or fmt in ("iso", "unix"):
+        return
+    try:
+        datetime.strptime("", fmt)
+    except ValueError as exc:
+        if "does not match format" in str(exc):
+            return
+        raise UsageError(
+            f"--time-format {fmt!r} is not a strptime format: {exc}",
+            hint='write it with strptime directives, e.g. "%m/%d/%Y %H:%M", or iso / unix',
+        ) from None
+
+
 def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     """Rows of a CSV file (header first). Ragged rows and rows that are not UTF-8 are
     quarantined with their line or row and raw text; the other rows are read."""
