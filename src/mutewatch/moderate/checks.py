@@ -240,13 +240,15 @@ class TextView:
     """``origin[i]``: the index in ``original`` of view character ``i`` (None: the same)."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The comment's ``[start, end)`` that the view's ``[start, end)`` was read from."""
+        """The comment's ``[start, end)`` that the view's ``[start, end)`` was read from (all
+        of it, when a right-to-left override reversed part of it)."""
         if self.origin is None:
             return start, end
         if start >= end:
             at = self.origin[start] if start < len(self.origin) else len(self.original)
             return at, at
-        return self.origin[start], self.origin[end - 1] + 1
+        covered = self.origin[start:end]
+        return min(covered), max(covered) + 1
 
 
 @cache
@@ -262,13 +264,35 @@ def _confusables() -> tuple[dict[str, str], dict[str, str]]:
         ) from exc
 
 
-def _plain_chars(text: str) -> tuple[list[str], list[int]]:
-    """Each character in compatibility form (NFKD: fullwidth, mathematical and ligature
-    letters become plain ones) without combining marks, zero-width, bidi and other format or
-    control characters; line and paragraph separators become line breaks."""
+_RLO = "\u202e"
+_RLO_END_RE = re.compile(r"[\u202a-\u202e\u2066-\u2069\n\r\u2029]")
+
+
+def _display_order(text: str) -> list[int]:
+    """The character indices of ``text`` in the order a reader sees them: a right-to-left
+    override (U+202E) shows what follows it, up to the next directional formatting character
+    or line end, reversed ("\u202etoidi" shows "idiot")."""
+    order = list(range(len(text)))
+    at = text.find(_RLO)
+    while at >= 0:
+        end = _RLO_END_RE.search(text, at + 1)
+        stop = end.start() if end else len(text)
+        order[at + 1 : stop] = order[at + 1 : stop][::-1]
+        at = text.find(_RLO, stop)
+    return order
+
+
+def _plain_chars(text: str, display: bool = False) -> tuple[list[str], list[int]]:
+    """Each character (in display order if ``display``: ``_display_order``) in compatibility
+    form (NFKD:
+    fullwidth, mathematical and ligature letters become plain ones) without combining marks,
+    zero-width, bidi and other format or control characters; line and paragraph separators
+    become line breaks."""
     chars: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
+    order = _display_order(text) if display else range(len(text))
+    for i in order:
+        ch = text[i]
         if ch.isascii():
             if ch.isprintable() or ch in "\t\n\r":
                 chars.append(ch)
@@ -377,13 +401,15 @@ def _plain_ascii(text: str, leet: bool) -> bool:
 
 
 @lru_cache(maxsize=32)
-def text_view(text: str, leet: bool = True) -> TextView:
+def text_view(text: str, leet: bool = True, display: bool = False) -> TextView:
     """The view of ``text`` the patterns read (see above); ``leet=False`` keeps digits and
     symbols and does not join letters, as links, e-mail addresses and phone numbers need (the
-    spam signals). The last few views are kept: several checks read the same comment."""
+    spam signals). ``display`` reads the characters in the order a reader sees them (a
+    right-to-left override reversed). The last few views are kept: several checks read the
+    same comment."""
     if _plain_ascii(text, leet):
         return TextView(text, text)
-    chars, origin = _plain_chars(text)
+    chars, origin = _plain_chars(text, display)
     _unconfuse(chars)
     if leet:
         _unleet(chars)
@@ -825,17 +851,21 @@ def _personal_hits(
 def lexicon_findings(text: str) -> LexiconFindings:
     """The lexicon's racist and personal hits in a text, counter-speech set aside.
 
-    The text is read as written and, when it differs, as its view (``text_view``): the view
-    only adds hits where the text as written has none, so undoing a trick ("1d10t") never
-    changes how a plainly written part of the comment is read.
+    The text is read as written and, when it differs, as its view (``text_view``), and
+    after a right-to-left override also in display order: a view only adds hits where the
+    readings before it have none, so undoing a trick ("1d10t") never changes how a plainly
+    written part of the comment is read.
     """
     found = _lexicon_pass(TextView(text, text))
-    view = text_view(text)
-    if view.origin is not None:
-        taken = [(h.start, h.end) for h in found]
-        found += [
-            h for h in _lexicon_pass(view) if not any(a < h.end and h.start < b for a, b in taken)
-        ]
+    views = [text_view(text)] + ([text_view(text, display=True)] if _RLO in text else [])
+    for view in views:
+        if view.origin is not None:
+            taken = [(h.start, h.end) for h in found]
+            found += [
+                h
+                for h in _lexicon_pass(view)
+                if not any(a < h.end and h.start < b for a, b in taken)
+            ]
     kept = {clause: tuple(h for h in found if h.clause == clause and h.countered is None)
             for clause in ("racist", "personal")}  # fmt: skip
     countered = tuple(h.countered for h in found if h.countered is not None)
