@@ -155,8 +155,10 @@ def add_user(store: Store, name: str, role: str, *, enable: bool = False) -> tup
 
 
 def user_record(store: Store, name: str) -> dict[str, Any] | None:
-    """``{"role", "disabled"}`` of the user ``name``, or None when there is none."""
-    migrate_web(store.con)
+    """``{"role", "disabled"}`` of the user ``name``, or None when there is none (read
+    only: a snapshot, or a store without the web tables yet, will do)."""
+    if not _has_web_tables(store):
+        return None
     row = store.con.execute(
         "SELECT role, disabled FROM web_users WHERE name = ?", [name.strip()]
     ).fetchall()
@@ -614,6 +616,7 @@ class AuthService:
         self.limiter = LoginLimiter()
         self.token_limiter = LoginLimiter(limit=30, window=300.0)  # bad API tokens per IP
         self._sessions: dict[str, tuple[User, datetime]] = {}
+        self._session_checked: dict[str, float] = {}  # session hash: user re-read after
         self._revoked: set[str] = set()
         self._cache: dict[str, tuple[User | None, float]] = {}  # token hash: user, until
         self._pseudo: tuple[int, Pseudonymiser] | None = None
@@ -641,15 +644,36 @@ class AuthService:
         return user
 
     def user_for_session(self, session_id: str) -> User | None:
+        """The user of a session, with the role the store gives it now.
+
+        A session opened here is kept in memory (its row may not be written yet), but
+        its user is looked up again every TOKEN_CACHE_SECONDS: a user disabled, or given
+        another role, by another process (`mutewatch users disable`) kept a live session,
+        and its old role, until the session expired (12 h).
+        """
         digest = hash_secret(session_id)
         if digest in self._revoked:
             return None
         live = self._sessions.get(digest)
-        if live is not None:
-            user, expires = live
-            return user if expires > _now() else None
+        if live is None:
+            with self.gateway.reading() as snap:
+                return lookup_session(snap.store(), session_id)
+        user, expires = live
+        if expires <= _now():
+            return None
+        now = time.monotonic()
+        if self._session_checked.get(digest, 0.0) > now:
+            return user
         with self.gateway.reading() as snap:
-            return lookup_session(snap.store(), session_id)
+            current = user_record(snap.store(), user.name)
+        if current is None or current["disabled"]:
+            self.forget_user(user.name)
+            return None
+        if current["role"] != user.role:
+            user = User(user.name, current["role"], via="session", session_id=session_id)
+            self._sessions[digest] = (user, expires)
+        self._session_checked[digest] = now + TOKEN_CACHE_SECONDS
+        return user
 
     def csrf_for(self, session_id: str) -> str:
         return csrf_token(self.session_secret, session_id)
