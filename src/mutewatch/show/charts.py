@@ -93,6 +93,7 @@ class ChartSet:
     figures: dict[str, go.Figure] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     bucket: str = "week"
+    gaps: list[dict[str, Any]] = field(default_factory=list)  # every silence of the chart
 
 
 TITLES = {
@@ -546,7 +547,7 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
     gaps = silences(store, f)
     out.figures["silences"] = silence_figure(gaps)
     out.tables["silences"] = silence_table(gaps)
-    out.tables["silence_rows"] = gaps
+    out.gaps = gaps
     out.figures["supporters"] = supporters(store, f, bucket)
     mix, distinct, top = hosts(store, f, bucket)
     out.figures["hosts"], out.figures["distinct_hosts"] = mix, distinct

@@ -292,7 +292,9 @@ def with_coverage(
         from mutewatch.measure.registry import run_measurement
 
         for scope, hours in (("network", options.network_min_hours), ("outlet", options.min_hours)):
-            found = run_measurement("silences", store_path, scope=scope, min_hours=hours)
+            found = run_measurement(
+                "silences", store_path, scope=scope, min_hours=hours, with_coordinated=False
+            )
             for s in found.get("silences", []):
                 known[_silence_key(s.get("outlet"), s.get("start"))] = s
     except (ImportError, MutewatchError):
@@ -403,7 +405,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
     finally:
         store.close()
     found = load_findings(store_path, options)
-    gaps = with_coverage(built.tables["silence_rows"], store_path, options)
+    gaps = with_coverage(built.gaps, store_path, options)
     built.figures["silences"] = charts.mark_empty(charts.silence_figure(gaps), "silences")
     built.tables["silences"] = charts.silence_table(gaps)
     parts: list[str] = []
