@@ -176,9 +176,10 @@ def serve(
     from mutewatch.web.app import create_app
 
     app = create_app(store, secure_cookies=secure_cookies, moderation=not no_moderation)
-    uvicorn.run(
+    uvicorn.run(  # no `server: uvicorn` header: what runs is nobody else's business
         app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
         forwarded_allow_ips=list(proxies) or None, log_config=log_config(),
+        server_header=False,
     )  # fmt: skip
 
 

@@ -1,0 +1,33 @@
+"""A real `mutewatch serve` on 127.0.0.1: what its answers carry on the wire."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from webfactory import LiveServer, bearer, make_env, running_server
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    env = make_env(tmp_path_factory.mktemp("audit6-live-store"))
+    with running_server(env, tmp_path_factory.mktemp("audit6-live-log")) as server:
+        yield server
+
+
+def test_the_server_does_not_name_its_software(live: LiveServer) -> None:
+    """Every answer said `server: uvicorn` (and so its version to a scanner's lookup)."""
+    for path in ("/login", "/api/v1/status", "/static/style.css"):
+        r = httpx.get(live.url + path, headers=bearer(live.env, "viewer"))
+        assert "server" not in r.headers, (path, r.headers.get("server"))
+
+
+def test_head_over_the_wire_has_headers_and_no_body(live: LiveServer) -> None:
+    get = httpx.get(live.url + "/api/v1/status", headers=bearer(live.env, "viewer"))
+    head = httpx.head(live.url + "/api/v1/status", headers=bearer(live.env, "viewer"))
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["cache-control"] == "no-store"
