@@ -14,6 +14,12 @@ Measures on this machine (issue 5 targets in brackets):
   comment at a time, and ``submit_comment`` of the moderation service on a store file in
   this process, split into prepare, decide and the rest (store reads and writes).
 
+With ``--store-against SRC`` (the src folder of another tree, e.g. the one before a change
+checked out by ``git worktree add``) it also runs that tree's moderation service beside
+this one's in this process, each on its own store file, submitting the same comments
+alternately with one shared moderator: the store part of a submission (``submit_comment``
+less prepare and decide) of both, under the same load, and their ratio.
+
 Comments come from the Fox News data in ../shared/data when present (else neutral
 placeholders). The default policy is used when the language and name modules are installed;
 otherwise the text clauses only (the report says which).
@@ -22,6 +28,7 @@ otherwise the text clauses only (the report says which).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import socket
@@ -215,6 +222,56 @@ def service_in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
     return out
 
 
+def _service_module(src: Path) -> Any:
+    """``mutewatch/moderate/service.py`` of the tree at ``src``, loaded under its own name."""
+    spec = importlib.util.spec_from_file_location(
+        "other_moderation_service", src / "mutewatch" / "moderate" / "service.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def store_side_by_side(policy: Policy, texts: list[str], against: Path) -> dict[str, Any]:
+    """The store part of ``submit_comment`` (total less prepare and decide) of this tree
+    ("new") and the tree at ``against`` ("old"), submissions alternating one by one."""
+    from mutewatch.moderate import service as this
+
+    tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-store-"))
+    moderator = Moderator(policy)
+    parts: dict[str, list[float]] = {"prepare": [], "decide": []}
+    for name, noted in parts.items():
+        _timed(moderator, name, noted)
+    services = {}
+    for tree, module in (("old", _service_module(against)), ("new", this)):
+        service = module.ModerationService.open(tmp / f"{tree}.duckdb", policy)
+        service._moderator = moderator
+        service.add_article(ARTICLE, "bench")
+        services[tree] = service
+    store: dict[str, list[float]] = {tree: [] for tree in services}
+    try:
+        for i, text in enumerate(texts[:300]):
+            for tree, service in services.items():
+                body = {"article_id": "bench", "author_name": f"Reader {i % 37}", "text": text}
+                embedder().forget()  # each tree embeds afresh, as a server would
+                before = sum(len(v) for v in parts.values())
+                t0 = time.perf_counter()
+                service.submit_comment(body)
+                total = (time.perf_counter() - t0) * 1000
+                assert sum(len(v) for v in parts.values()) == before + 2
+                store[tree].append(total - parts["prepare"][-1] - parts["decide"][-1])
+    finally:
+        for service in services.values():
+            service.close()
+    out: dict[str, Any] = {
+        tree: {"store_p50_ms": round(_pct(v, 0.5), 2), "store_p99_ms": round(_pct(v, 0.99), 2)}
+        for tree, v in store.items()
+    }
+    out["new_over_old_p50"] = round(out["new"]["store_p50_ms"] / out["old"]["store_p50_ms"], 2)
+    return out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -324,6 +381,11 @@ def main() -> None:
     parser.add_argument(
         "--no-stages", action="store_true", help="skip the per-stage breakdown (about 15 s)"
     )
+    parser.add_argument(
+        "--store-against",
+        type=Path,
+        help="the src folder of another tree: its store part of a submission beside this one's",
+    )
     args = parser.parse_args()
     policy, which, policy_file = _policy()
     texts = _texts(args.comments)
@@ -340,6 +402,8 @@ def main() -> None:
         report["stages"] = stages(policy, texts)
         report["stages"]["one_at_a_time"] = one_at_a_time(policy, texts)
         report["stages"]["service_in_process"] = service_in_process(policy, texts)
+    if args.store_against is not None:
+        report["store_side_by_side"] = store_side_by_side(policy, texts, args.store_against)
     report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     if args.json:
         print(json.dumps(report))
@@ -397,6 +461,14 @@ def _print(report: dict[str, Any]) -> None:
     )
     if "stages" in report:
         _print_stages(report["stages"])
+    if "store_side_by_side" in report:
+        side = report["store_side_by_side"]
+        print(
+            f"store part of a submission, side by side: old p50/p99"
+            f" {side['old']['store_p50_ms']}/{side['old']['store_p99_ms']} ms, new"
+            f" {side['new']['store_p50_ms']}/{side['new']['store_p99_ms']} ms"
+            f" (new/old p50 {side['new_over_old_p50']})"
+        )
 
 
 def _print_stages(st: dict[str, Any]) -> None:
