@@ -92,3 +92,14 @@ async def test_a_huge_body_is_refused_before_it_is_held(
         path, content=b"{}", headers={"content-type": ctype, "content-length": str(1 << 30)}
     )
     assert declared.status_code == 413
+
+
+async def test_a_body_that_is_not_json_is_named_so(client: httpx.AsyncClient, env: Env) -> None:
+    """FastAPI's words were ``body.1: JSON decode error``."""
+    r = await client.post(
+        "/api/v1/users", content=b"{name: 1}",
+        headers={"content-type": "application/json", **bearer(env, "admin")},
+    )  # fmt: skip
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+    message = r.json()["error"]["message"]
+    assert message.startswith("the request body is not valid JSON: ") and "character 1" in message

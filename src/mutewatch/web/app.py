@@ -386,10 +386,7 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         if _wants_html(request):  # a dashboard page: a page, not JSON in the browser
             return pages.error_page(request, 422, problems or "invalid request")
         return api.error_response(422, "validation_error", problems or "invalid request")
@@ -417,6 +414,17 @@ def _install_errors(app: FastAPI) -> None:
             page.headers.update(headers)
             return page
         return api.error_response(exc.status_code, code, message, headers or None)
+
+
+def _problem(err: Any) -> str:
+    """One validation error in words: ``query.limit: Input should be ...``; a body that is
+    not JSON says so and where (FastAPI's own words were ``body.1: JSON decode error``)."""
+    if err.get("type") == "json_invalid":
+        loc = err.get("loc", ())
+        at = loc[1] if len(loc) > 1 else "?"
+        reason = (err.get("ctx") or {}).get("error", "")
+        return f"the request body is not valid JSON: {reason} (at character {at})"
+    return f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
 
 
 def _allowed(request: Request) -> str:
