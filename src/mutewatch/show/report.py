@@ -7,8 +7,15 @@ Library use::
                            ReportOptions.from_strings(period="2024-01-01..2024-06-30"))
 
 Sections: key findings; output over time by outlet and by medium; outlets × months;
-active outlets; silences (unprecedented marked); supporter share and amplification;
-platform and host mix with distinct hosts; data coverage and quarantine; methods appendix.
+active outlets; silences (unprecedented marked, with coverage and p-value from
+``mutewatch silences``: a gap the archive did not collect is never unprecedented);
+supporter share and amplification; platform and host mix with distinct hosts; data
+coverage and quarantine; methods appendix. The charts count what the measuring commands
+count with their defaults (``output``, ``supporters``, ``platforms``, ``silences`` with
+``--json`` give the same numbers). Every chart has a text label and its numbers in a data
+table (closed ``<details>``); names are escaped, bidi controls shown as ``[U+XXXX]``, long
+names cut in chart labels (whole in the tables). A print stylesheet leaves out the
+navigation, chart toolbars and data tables.
 ``--png-dir`` also writes every chart as a PNG through kaleido and Debian's Chromium.
 
 Determinism: the same store gives the same bytes, except for the one line that starts
