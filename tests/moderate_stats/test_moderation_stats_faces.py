@@ -65,7 +65,7 @@ def test_cli_bad_date_is_a_usage_error(history: History, as_json: bool) -> None:
     if as_json:
         assert json.loads(r.stdout)["error"]["code"] == "bad_request"
     else:
-        assert "Error: from: '2026-02-30' is not a date" in r.output
+        assert "Error: from: '2026-02-30' is not a calendar date" in r.output
 
 
 def test_cli_unknown_article_is_not_found(history: History) -> None:
@@ -148,7 +148,7 @@ async def test_api_roles(
 @pytest.mark.parametrize(
     ("params", "status", "code", "message"),
     [
-        ({"to": "2026-11-31"}, 400, "bad_request", "to: '2026-11-31' is not a date"),
+        ({"to": "2026-11-31"}, 400, "bad_request", "to: '2026-11-31' is not a calendar date"),
         ({"article_id": "nope"}, 404, "not_found", "no article 'nope'"),
     ],
 )

@@ -145,8 +145,8 @@ def test_reading_writes_nothing(history: History) -> None:
 @pytest.mark.parametrize(
     ("since", "until", "message"),
     [
-        ("2026-13-01", None, "from: '2026-13-01' is not a date"),
-        (None, "yesterday", "to: 'yesterday' is not a date"),
+        ("2026-13-01", None, "from: '2026-13-01' is not a calendar date"),
+        (None, "yesterday", "to: 'yesterday' is not a date in the form YYYY-MM-DD"),
         ("2026-11-12", "2026-11-11", "ends .* before it starts"),
     ],
 )
