@@ -137,3 +137,13 @@ async def test_pages_and_json_of_a_session_are_not_stored(
         r = await client.get(path, headers=bearer(env, "admin"))
         assert r.status_code == 200, path
         _secured(r)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/users", "/api/v1/ingest"])
+async def test_a_body_refused_as_too_large_is_secured_too(
+    client: httpx.AsyncClient, env: Env, path: str
+) -> None:
+    """The size limit answered outside the security headers' middleware."""
+    headers = {"content-type": "application/json", "content-length": str(1 << 40)}
+    r = await client.post(path, content=b"{}", headers={**headers, **bearer(env, "admin")})
+    _one_shape(r, 413, "too_large")

@@ -129,8 +129,8 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     app.state.ingest_jobs = api.IngestJobs(upload_dir, settings.get("ingest"))
 
     _install_errors(app)
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(UploadLimit)
+    app.add_middleware(SecurityHeaders)  # outside the size limit: its 413 is secured too
     app.add_middleware(HeadAsGet)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -240,12 +240,16 @@ class SecurityHeaders:
         except Exception as exc:
             if started:  # the answer is on its way: nothing better to send than to stop
                 raise
-            log.exception("unhandled error on %s", scope.get("path"))
+            if not isinstance(exc, MutewatchError):
+                log.exception("unhandled error on %s", scope.get("path"))
             await internal_error(exc)(scope, receive, with_headers)
 
 
 def internal_error(exc: BaseException) -> JSONResponse:
-    """The answer to a bug: the one error shape, naming the exception's type only."""
+    """The answer to an exception no handler took: a mutewatch error (the size limit's,
+    raised while the body is read) as itself; a bug as a 500 naming its type only."""
+    if isinstance(exc, MutewatchError):
+        return api.error_response(exc.http_status, exc.code, str(exc))
     return api.error_response(
         500, "internal_error", f"internal error: {type(exc).__name__}; see the server log"
     )
