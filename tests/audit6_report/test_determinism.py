@@ -4,7 +4,10 @@ without either, only the one ``Generated`` line differs."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,3 +50,18 @@ def test_generated_at_from_the_command_line_text() -> None:
     assert ReportOptions.from_strings(generated_at="2026-01-02 03:04").generated_at == FIXED
     with pytest.raises(UsageError, match="ISO"):
         ReportOptions.from_strings(generated_at="yesterday")
+
+
+def test_two_processes_with_other_hash_seeds_write_the_same_bytes(
+    stores: dict[str, Path], tmp_path: Path
+) -> None:
+    """Set and dict order of strings differs between processes (PYTHONHASHSEED)."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"r{seed}.html"
+        env = dict(os.environ, PYTHONHASHSEED=seed, SOURCE_DATE_EPOCH=str(int(FIXED.timestamp())))
+        cmd = [sys.executable, "-m", "mutewatch", "--store", str(stores["names"]), "report",
+               "--out", str(out)]  # fmt: skip
+        subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=300)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
