@@ -16,7 +16,7 @@ pytestmark = pytest.mark.anyio
 @pytest.mark.parametrize(
     ("path", "role"),
     [("/api/v1/posts?query=placeholder", "analyst"), ("/api/v1/posts?limt=5", "analyst"),
-     ("/api/v1/audit?lmit=5", "admin")],
+     ("/api/v1/audit?lmit=5", "admin"), ("/api/v1/moderation/stats?form=2026-01-01", "moderator")],
 )  # fmt: skip
 async def test_an_unknown_query_parameter_is_refused_not_ignored(
     client: httpx.AsyncClient, env: Env, path: str, role: str

@@ -3,7 +3,8 @@
 For moderators (and admins). Answers ``mutewatch.moderate.stats.moderation_stats`` as JSON:
 the same object ``mutewatch moderate stats --json`` prints for the same store and options.
 ``from`` and ``to`` are UTC days (``YYYY-MM-DD``, both included); a bad one is a 400
-``{"error": {"code": "bad_request", "message"}}``.
+``{"error": {"code": "bad_request", "message"}}``, and so is an unknown parameter
+(``?form=`` for ``?from=`` answered the figures of all time as if for the window).
 
 Included by ``mutewatch.web.app`` beside the moderation router. Reads go through the
 moderation service's access when the app has one (so a moderator's own action is counted at
@@ -18,6 +19,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from mutewatch.web.api import known_parameters
 from mutewatch.web.moderation import ModeratorUser
 
 router = APIRouter()
@@ -46,5 +48,6 @@ async def get_moderation_stats(
     article_id: str | None = None,
 ) -> JSONResponse:
     """Machine decisions, clause firings, moderator overturns, queue times and findings."""
+    known_parameters(request, "from", "to", "article_id")
     result = await run_in_threadpool(_stats, request, since, until, article_id)
     return JSONResponse(result)
