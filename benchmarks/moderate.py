@@ -18,7 +18,8 @@ With ``--store-against SRC`` (the src folder of another tree, e.g. the one befor
 checked out by ``git worktree add``) it also runs that tree's moderation service beside
 this one's in this process, each on its own store file, submitting the same comments
 alternately with one shared moderator: the store part of a submission (``submit_comment``
-less prepare and decide) of both, under the same load, and their ratio.
+less prepare and decide) of both, under the same load, and their ratio; ``--store-comments
+N`` writes N comments to both stores first (as ``benchmarks/moderation_queue.py`` does).
 
 Comments come from the Fox News data in ../shared/data when present (else neutral
 placeholders). The default policy is used when the language and name modules are installed;
@@ -31,6 +32,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -233,12 +235,20 @@ def _service_module(src: Path) -> Any:
     return module
 
 
-def store_side_by_side(policy: Policy, texts: list[str], against: Path) -> dict[str, Any]:
+def store_side_by_side(
+    policy: Policy, texts: list[str], against: Path, prefill: int = 0
+) -> dict[str, Any]:
     """The store part of ``submit_comment`` (total less prepare and decide) of this tree
-    ("new") and the tree at ``against`` ("old"), submissions alternating one by one."""
+    ("new") and the tree at ``against`` ("old"), submissions alternating one by one; each
+    store first holds ``prefill`` comments written in bulk (``moderation_queue.build``)."""
     from mutewatch.moderate import service as this
 
     tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-store-"))
+    if prefill:
+        from moderation_queue import build  # benchmarks/, the folder of this script
+
+        build(tmp / "old.duckdb", prefill)
+        shutil.copy(tmp / "old.duckdb", tmp / "new.duckdb")
     moderator = Moderator(policy)
     parts: dict[str, list[float]] = {"prepare": [], "decide": []}
     for name, noted in parts.items():
@@ -269,6 +279,7 @@ def store_side_by_side(policy: Policy, texts: list[str], against: Path) -> dict[
         for tree, v in store.items()
     }
     out["new_over_old_p50"] = round(out["new"]["store_p50_ms"] / out["old"]["store_p50_ms"], 2)
+    out["prefilled_comments"] = prefill
     return out
 
 
@@ -386,6 +397,12 @@ def main() -> None:
         type=Path,
         help="the src folder of another tree: its store part of a submission beside this one's",
     )
+    parser.add_argument(
+        "--store-comments",
+        type=int,
+        default=0,
+        help="with --store-against: comments written in bulk to both stores first",
+    )
     args = parser.parse_args()
     policy, which, policy_file = _policy()
     texts = _texts(args.comments)
@@ -403,7 +420,9 @@ def main() -> None:
         report["stages"]["one_at_a_time"] = one_at_a_time(policy, texts)
         report["stages"]["service_in_process"] = service_in_process(policy, texts)
     if args.store_against is not None:
-        report["store_side_by_side"] = store_side_by_side(policy, texts, args.store_against)
+        report["store_side_by_side"] = store_side_by_side(
+            policy, texts, args.store_against, args.store_comments
+        )
     report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     if args.json:
         print(json.dumps(report))

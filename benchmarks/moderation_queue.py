@@ -93,10 +93,23 @@ def build(path: Path, comments: int, authors: int = 19_997) -> float:
             "INSERT INTO mod_appeals SELECT comment_id, 'a note', 'viewer1', 'held', created_at"
             " FROM mod_comments WHERE status = 'held' AND hash(comment_id) % 50 = 0"
         )
+        for sequence, table in SEQUENCES:  # past the rows written here: a service can add
+            con.execute(f"DROP SEQUENCE {sequence}")  # comments to this store
+            con.execute(f"CREATE SEQUENCE {sequence} START {next_id(con, table)}")
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return time.perf_counter() - start
+
+
+SEQUENCES = (("mod_comment_ids", "mod_comments"), ("mod_decision_ids", "mod_decisions"))
+
+
+def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The number after the highest id of ``table`` (comments: ``c<n>``)."""
+    expr = "max(decision_id)" if table == "mod_decisions" else "max(comment_id[2:]::BIGINT)"
+    row = con.execute(f"SELECT coalesce({expr}, 0) + 1 FROM {table}").fetchone()
+    return int(row[0]) if row else 1
 
 
 CASES: dict[str, dict[str, Any]] = {

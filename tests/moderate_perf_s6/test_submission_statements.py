@@ -17,10 +17,11 @@ from service_more_helpers import ARTICLE, DEFAMATORY, ON_TOPIC
 
 import mutewatch.moderate.service as service_module
 from mutewatch.errors import NotFoundError
-from mutewatch.moderate.checks import Moderator
+from mutewatch.moderate.checks import Moderator, Topic
 from mutewatch.moderate.service import (
     AUTHOR_KEY,
     ModerationService,
+    TopicCache,
     author_key,
     moderation_audit_chain,
 )
@@ -180,3 +181,16 @@ def test_the_python_author_key_is_duckdbs() -> None:
     for kind, author in [("name", "Ana Silva"), ("email", "ä@example.org"), ("name", "İz")]:
         sql = f"SELECT {AUTHOR_KEY.format(kind='?', author='?')}"
         assert con.execute(sql, [kind, author]).fetchone() == (author_key(kind, author),)
+
+
+def test_the_topic_cache_keeps_the_articles_last_commented_on() -> None:
+    cache = TopicCache()
+    vector = np.ones(384, dtype=np.float32)
+    for i in range(TopicCache.ARTICLES + 10):
+        cache.note(i, i + 1, Topic(f"a{i}", vector), vector if i % 2 else None)
+    last = TopicCache.ARTICLES + 10
+    assert cache.get("a0", last) is None and cache.get(f"a{last - 1}", last) is not None
+    assert sum(cache.get(f"a{i}", last) is not None for i in range(last)) == TopicCache.ARTICLES
+    assert cache.get(f"a{last - 1}", last - 1) is None  # another state of the store
+    kept = cache.get(f"a{last - 1}", last)
+    assert kept is not None and kept.thread.shape == (1, 384)  # published: first in its thread

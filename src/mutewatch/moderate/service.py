@@ -1278,8 +1278,11 @@ class TopicCache:
     topic is read from the store. After a submission commits, the cache moves to its entry:
     the topic it used, with the new comment first in the thread when it was published. A
     change by anyone else (another process, another service, a moderator here) leaves the
-    cache at an older entry, so the next submission reads the store again.
+    cache at an older entry, so the next submission reads the store again. It holds the
+    ``ARTICLES`` articles last commented on (about 80 KB each).
     """
+
+    ARTICLES = 256
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -1302,7 +1305,10 @@ class TopicCache:
         with self._lock:
             if self._at != before:
                 self._topics = {}  # the store moved on: only this article is known now
+            self._topics.pop(topic.article_id, None)  # to the end: the latest commented on
             self._topics[topic.article_id] = Topic(topic.article_id, topic.article, thread)
+            while len(self._topics) > self.ARTICLES:
+                del self._topics[next(iter(self._topics))]
             self._at = after
 
 
