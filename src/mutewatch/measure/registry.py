@@ -59,12 +59,38 @@ def run_measurement(name: str, store_path: Path, **options: Any) -> dict[str, An
         warnings: list[str] = []
         if name in CLIPPED_TO_COVERAGE:
             params, warnings = status.clip_dates(engine, params)
+        if name != "supporters":  # supporters counts both sides whatever --of says
+            warnings += nothing_selected(engine, params)
         result = MEASUREMENTS[name](engine, params, **opts)
     if warnings:
         result["warnings"] = [*warnings, *result.get("warnings", [])]
     result.setdefault("parameters", params.echo())
     result.setdefault("measurement", name)
     return result
+
+
+def nothing_selected(engine: Engine, params: Params) -> list[str]:
+    """A warning when ``--of`` can count no post because the store has no outlet of that
+    kind (a store without a registry has no official outlet: every measurement of the
+    default ``--of official`` would be zeros that read as an ecosystem gone quiet)."""
+    if params.of == "all":
+        return []
+    names = engine.outlet_names()
+    if names.empty:
+        return []
+    official = names["official"].fillna(False).astype(bool)
+    if params.of == "official" and not official.any():
+        return [
+            "the store has no official outlet (no registry loaded, or none marked official: "
+            "true), so --of official counts no post: load a registry with `mutewatch outlets "
+            "load FILE`, or pass --of all or --of supporter"
+        ]
+    if params.of == "supporter" and official.all():
+        return [
+            "every outlet in the store is official, so --of supporter counts no post: "
+            "pass --of official or --of all"
+        ]
+    return []
 
 
 # (smallest, largest, whole number, smallest allowed itself) of the measurements' numeric
