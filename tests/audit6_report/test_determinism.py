@@ -45,6 +45,12 @@ def test_only_the_generated_line_differs(stores: dict[str, Path], tmp_path: Path
     assert all(re.match(r'<p class="generated">Generated ', line) for line in differ[0])
 
 
+def test_a_bad_source_date_epoch_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+        ReportOptions().generated()
+
+
 def test_generated_at_from_the_command_line_text() -> None:
     assert ReportOptions.from_strings(generated_at="2026-01-02T03:04:00Z").generated_at == FIXED
     assert ReportOptions.from_strings(generated_at="2026-01-02 03:04").generated_at == FIXED

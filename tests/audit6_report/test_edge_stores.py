@@ -82,3 +82,11 @@ def test_a_store_without_official_outlets_says_what_to_do(reports: dict[str, Pat
     for kind in ("mixed", "empty"):
         page = reports[kind].read_text(encoding="utf-8")
         assert "mutewatch outlets load" not in page[page.index("<main>") : page.index("<section")]
+
+
+def test_an_empty_store_says_what_to_do(reports: dict[str, Path]) -> None:
+    empty = reports["empty"].read_text(encoding="utf-8")
+    notice = empty[empty.index("<main>") : empty.index("<section")]
+    assert "no posts" in notice and "mutewatch ingest" in notice
+    one = reports["one"].read_text(encoding="utf-8")
+    assert "mutewatch ingest" not in one[one.index("<main>") : one.index("<section")]

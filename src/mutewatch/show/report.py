@@ -364,8 +364,15 @@ def _methods_html(
 
 
 def _notice(status: dict[str, Any]) -> str:
-    """What to do when posts are there but none is an official outlet's release."""
-    if not status.get("posts") or status.get("official_releases"):
+    """What to do when the store holds no posts, or none is an official outlet's release."""
+    if not status.get("posts"):
+        return (
+            "<p class='notice' role='note'>This store holds no posts yet, so every chart is "
+            "empty. Ingest archives with <code>mutewatch ingest PATH</code> (and a registry "
+            "with <code>--outlets FILE</code>), check with <code>mutewatch status</code>, "
+            "then write the report again.</p>\n"
+        )
+    if status.get("official_releases"):
         return ""
     return (
         "<p class='notice' role='note'>This store has posts but no official outlet's "
