@@ -57,6 +57,26 @@ def _counts(svc: ModerationService) -> dict[str, int]:
 # --- lone surrogates ------------------------------------------------------------------------
 
 
+INVISIBLE = ["\u200b", "\u200b\u200c\u200d", " \u2060\u00ad ", "\ufeff\u200e", "\u3000\u202e"]
+
+
+@pytest.mark.parametrize("field", ["text", "author_name"])
+@pytest.mark.parametrize("value", INVISIBLE)
+def test_a_comment_of_invisible_characters_only_is_refused(
+    service: ModerationService, field: str, value: str
+) -> None:
+    """A text of zero-width characters passed the empty check and was published as nothing."""
+    before = _counts(service)
+    with pytest.raises(InputError, match=f"`{field}` has no visible characters"):
+        service.submit_comment({**OK, field: value})
+    assert _counts(service) == before
+
+
+def test_invisible_characters_beside_visible_ones_are_kept(service: ModerationService) -> None:
+    result = service.submit_comment({**OK, "text": "The tram\u200b should run late.\u00ad"})
+    assert result["decision"] == "publish", result
+
+
 @pytest.mark.parametrize("field", ["text", "author_name", "article_id", "email", "parent_id"])
 def test_lone_surrogate_in_a_comment_is_refused_naming_the_field(
     service: ModerationService, field: str
@@ -245,6 +265,8 @@ async def test_api_refuses_bad_input_with_4xx(
         headers={**viewer, "Content-Type": "application/json"},
     )
     assert r.status_code == 422 and "text" in r.json()["error"]["message"]
+    r = await client.post("/api/v1/comments", json={**OK, "text": "\u200b\u200d"}, headers=viewer)
+    assert r.status_code == 422 and "no visible characters" in r.json()["error"]["message"]
 
     held = (await client.post("/api/v1/comments", json=HELD, headers=viewer)).json()
     assert held["decision"] == "hold"

@@ -32,6 +32,7 @@ import json
 import random
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -330,6 +331,15 @@ def read_json(text: str, subject: str = "the request body") -> Any:
         raise unreadable(exc, subject) from exc
 
 
+def _visible(ch: str) -> bool:
+    """Whether a reader sees the character: not a space, control or format character
+    (zero-width spaces and joiners, soft hyphens, direction marks)."""
+    return not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
 def _text_field(
     record: dict[str, Any], key: str, *, limit: int, required: bool = True, what: str = "request"
 ) -> str | None:
@@ -345,6 +355,12 @@ def _text_field(
     check_unicode(value, key, what)
     if required and not value.strip():
         raise InputError(f"the {what} field `{key}` is empty", hint=f"send a non-empty `{key}`")
+    if required and not any(_visible(ch) for ch in value):
+        raise InputError(
+            f"the {what} field `{key}` has no visible characters (only spaces and invisible "
+            "format characters such as U+200B)",
+            hint=f"send a `{key}` a reader can see",
+        )
     if len(value) > limit:
         raise InputError(
             f"the {what} field `{key}` has {len(value)} characters; the limit is {limit}",
