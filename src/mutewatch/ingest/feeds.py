@@ -88,7 +88,7 @@ def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
 def _entry(entry: Any, position: int, platform: str, account: str) -> Post | Quarantined:
     # dict.get: feedparser's own get() maps updated to published with a deprecation warning
     stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
-    key = str(entry.get("id") or entry.get("link") or entry.get("title") or "")
+    key = _key(entry)
     raw = msgspec.json.encode(dict(entry), enc_hook=str).decode()
     if stamp is None:
         return Quarantined(position, "no parseable time: no published or updated date", raw)
@@ -110,6 +110,20 @@ def _entry(entry: Any, position: int, platform: str, account: str) -> Post | Qua
         author=entry.get("author"),
         edited=_updated(entry),
     )
+
+
+def _key(entry: Any) -> str:
+    """What identifies an entry: its id, else its link; an entry with neither is known
+    by its title, time and summary together (entries that share only a title, such as
+    "Update", are different posts, not duplicates of the first)."""
+    ident = entry.get("id") or entry.get("link")
+    if ident:
+        return str(ident)
+    title = str(entry.get("title") or "")
+    if not title:
+        return ""
+    stamp = entry.get("published") or entry.get("updated") or ""
+    return "\x1f".join((title, str(stamp), str(entry.get("summary") or "")))
 
 
 def _updated(entry: Any) -> datetime | None:
