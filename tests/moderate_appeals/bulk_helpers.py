@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from mutewatch.moderate.service import migrate_moderation
+from mutewatch.moderate.service import AUTHOR_COUNTS_SQL, migrate_moderation
 
 CLAUSES_JSON = (
     '[{"clause": "personal", "fired": true, "score": 0.9, "threshold": 0.5,'
@@ -14,10 +14,18 @@ CLAUSES_JSON = (
 )
 
 
-def fill(con: duckdb.DuckDBPyConnection, comments: int, authors: int = 19_997) -> None:
+def fill(
+    con: duckdb.DuckDBPyConnection,
+    comments: int,
+    authors: int = 19_997,
+    *,
+    with_author_counts: bool = True,
+) -> None:
     """``comments`` comments on article a1 by ``authors`` authors (half the comments with an
     e-mail): 80% published, 10% held, 10% rejected; a machine decision each, a moderator's on every
-    20th, an appeal on every 50th held; the machine fired ``personal`` on each."""
+    20th, an appeal on every 50th held; the machine fired ``personal`` on each. With
+    ``with_author_counts`` the per-author counts are written as the service keeps them (the
+    queue's fast path); without, the queue counts from the comments (its fallback)."""
     migrate_moderation(con)
     con.execute(
         "INSERT INTO mod_articles VALUES ('a1', 'Title', 'Body', NULL, now()::TIMESTAMP,"
@@ -56,3 +64,5 @@ def fill(con: duckdb.DuckDBPyConnection, comments: int, authors: int = 19_997) -
         "INSERT INTO mod_appeals SELECT comment_id, 'a note', 'viewer1', 'held', created_at"
         " FROM mod_comments WHERE status = 'held' AND hash(comment_id) % 50 = 0"
     )
+    if with_author_counts:
+        con.execute(f"INSERT INTO mod_author_counts {AUTHOR_COUNTS_SQL}")

@@ -1,10 +1,9 @@
 """The queue on 300k stored comments (bulk SQL, no models): author records agree with a
-count done by hand, and a page stays fast."""
+count done by hand, on the per-author counts and on the fallback that counts the comments,
+under every filter. How fast a page is lives in benchmarks/moderation_queue.py."""
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,13 +16,14 @@ from mutewatch.moderate.service import DirectAccess, ModerationService
 
 pytestmark = pytest.mark.slow
 COMMENTS = 300_000
-BOUND_MS = 250  # measured p50 50 ms at 100k and 80-100 ms at 300k on the shared 2-core box
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModerationService]:
+@pytest.fixture(scope="module", params=[True, False], ids=["author_counts", "fallback"])
+def big(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[ModerationService]:
     con = duckdb.connect(str(tmp_path_factory.mktemp("bigqueue") / "store.duckdb"))
-    fill(con, COMMENTS)
+    fill(con, COMMENTS, with_author_counts=request.param)
     svc = ModerationService(DirectAccess(con), load_policy())  # the queue loads no models
     yield svc
     svc.close()
@@ -66,12 +66,13 @@ def test_author_records_match_a_count_by_hand(big: ModerationService) -> None:
     assert any(i["author_record"]["rejected_by_moderator"] for i in page["items"])
 
 
-@pytest.mark.parametrize("kw", [{}, {"clause": "personal"}, {"appeal": True}])
-def test_a_page_is_fast(big: ModerationService, kw: dict[str, Any]) -> None:
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        page = big.queue(**kw)
-        times.append((time.perf_counter() - start) * 1000)
+@pytest.mark.parametrize("kw", [{"clause": "personal"}, {"appeal": True}])
+def test_filtered_pages_carry_the_same_author_records(
+    big: ModerationService, kw: dict[str, Any]
+) -> None:
+    page = big.queue(**kw)
     assert len(page["items"]) == 50
-    assert statistics.median(times) < BOUND_MS, times
+    for item in page["items"][:10]:
+        record = dict(item["author_record"])
+        record.pop("matched_on")
+        assert record == _by_hand(big, item["id"])
