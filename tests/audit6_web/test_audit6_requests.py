@@ -133,3 +133,12 @@ async def test_the_post_browser_pages_are_bounded(client: httpx.AsyncClient, env
     far = await client.get("/posts?page=1000000000000", headers=html)
     assert far.status_code == 400 and "offset" in far.text
     assert (await client.get("/posts?page=abc", headers=html)).status_code == 422
+
+
+async def test_who_sends_an_unreadable_body_comes_first(client: httpx.AsyncClient) -> None:
+    """An anonymous caller's body that was not JSON got a 422 describing the admin
+    endpoint's input (FastAPI decodes the body before the role check), not a 401."""
+    r = await client.post(
+        "/api/v1/users", content=b"{name: 1}", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"

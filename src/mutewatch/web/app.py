@@ -42,6 +42,7 @@ from mutewatch.web.auth import (
     SERVICES,
     AuthService,
     LoginLimiter,
+    authenticate,
     get_or_create_setting,
     migrate_web,
 )
@@ -390,6 +391,12 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/") and _unreadable_body(exc):
+            # FastAPI decodes a JSON body before any role check: who sent it comes first
+            try:
+                await authenticate(request)
+            except MutewatchError as refused:
+                return await mutewatch_error(request, refused)
         problems = "; ".join(_problem(err) for err in exc.errors())
         if _wants_html(request):  # a dashboard page: a page, not JSON in the browser
             return pages.error_page(request, 422, problems or "invalid request")
@@ -418,6 +425,11 @@ def _install_errors(app: FastAPI) -> None:
             page.headers.update(headers)
             return page
         return api.error_response(exc.status_code, code, message, headers or None)
+
+
+def _unreadable_body(exc: RequestValidationError) -> bool:
+    """True when the body could not be decoded at all (before any dependency ran)."""
+    return any(err.get("type") == "json_invalid" for err in exc.errors())
 
 
 def _problem(err: Any) -> str:
