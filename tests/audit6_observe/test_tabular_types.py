@@ -99,3 +99,18 @@ def test_parquet_aware_timestamps_keep_their_instant(tmp_path: Path) -> None:
     store, _ = _run(tmp_path, path, tz="Asia/Tokyo")
     assert store.con.execute("SELECT ts FROM posts").fetchall() == [(datetime(2020, 1, 1, 12),)]
     assert store.con.execute("SELECT count(*) FROM links").fetchone() == (2,)
+
+
+def test_csv_ids_written_as_whole_decimals_are_the_same_ids(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "acc,t,txt,id,urls\n"
+        "a,2020-01-01T00:00:00,p,12.0,\n"
+        "a,2020-01-01T00:01:00,p,12,\n"
+        "a,2020-01-01T00:02:00,p,12.5,\n"
+        "a,2020-01-01T00:03:00,p, 13 ,\n"
+    )
+    store, report = _run(tmp_path, path)
+    assert (report.new, report.duplicates, report.quarantined) == (2, 1, 1)
+    ids = store.con.execute("SELECT message_id FROM posts ORDER BY 1").fetchall()
+    assert ids == [(12,), (13,)]

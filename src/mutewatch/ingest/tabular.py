@@ -15,6 +15,7 @@ overlapping file adds no duplicates. Times are parsed with ``--time-format`` (st
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -47,6 +48,7 @@ FIELDS = (
 REQUIRED = ("account", "time")
 BATCH_ROWS = 65_536
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_WHOLE = re.compile(r"([+-]?[0-9]+)\.0*", re.ASCII)
 
 
 @dataclass
@@ -371,8 +373,12 @@ def _integer(value: Any) -> int:
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, str | bytes):
-        return int(value)
+    if isinstance(value, bytes):
+        value = value.decode()
+    if isinstance(value, str):
+        # spreadsheets write whole numbers as "12.0": the same id as 12 (and as JSON's 12.0)
+        whole = _WHOLE.fullmatch(value.strip())
+        return int(whole.group(1)) if whole else int(value)
     raise TypeError(f"{_kind(value)} is not an id")
 
 
