@@ -735,11 +735,13 @@ async def test_a_blocked_address_does_not_write_an_audit_row_per_attempt(
 
 
 async def test_a_window_near_the_archive_is_measured(client: httpx.AsyncClient, env: Env) -> None:
-    # the store spans 2024-01-01 to mid-2024: a few months either side is fine
+    # the store spans 2024-01-01 to mid-2024: a few months either side is measured, cut to
+    # the archive's coverage with a warning (days no source covered are not days of silence)
     r = await client.get(
         "/api/v1/output?from=2023-10-01&to=2024-12-31", headers=bearer(env, "viewer")
     )
     assert r.status_code == 200, r.text[:200]
-    assert r.json()["rows"][0]["period"] == "2023-10-01"
+    assert r.json()["rows"][0]["period"] == "2024-01-01"
+    assert "coverage" in r.json()["warnings"][0]
     far = await client.get("/api/v1/output?from=0001-01-01", headers=bearer(env, "viewer"))
     assert "outside the archive" in _one_error_shape(far)["message"]
