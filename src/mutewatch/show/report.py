@@ -41,6 +41,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from mutewatch.errors import MutewatchError, StoreBusyError, UsageError
+from mutewatch.measure.params import parse_date
 from mutewatch.show import charts
 from mutewatch.store import Store
 
@@ -128,15 +129,17 @@ def _instant(text: str) -> datetime:
 
 
 def _window(text: str, what: str) -> tuple[date, date]:
+    """``A..B`` as two inclusive UTC days, each read by ``params.parse_date`` (YYYY-MM-DD only)."""
     start, sep, end = text.partition("..")
+    hint = "write YYYY-MM-DD..YYYY-MM-DD"
+    if not sep:
+        raise UsageError(f"{what} {text!r} is not a window", hint=hint)
     try:
-        if not sep:
-            raise ValueError(text)
-        first, last = date.fromisoformat(start.strip()), date.fromisoformat(end.strip())
-    except ValueError as exc:
-        raise UsageError(
-            f"{what} {text!r} is not a window", hint="write YYYY-MM-DD..YYYY-MM-DD"
-        ) from exc
+        first, last = parse_date(start, what), parse_date(end, what)
+    except UsageError as exc:
+        raise UsageError(f"{what} {text!r} is not a window: {exc.message}", hint=hint) from exc
+    if first is None or last is None:
+        raise UsageError(f"{what} {text!r} is not a window", hint=hint)
     if last < first:
         raise UsageError(f"{what} {text!r} ends before it starts", hint="write A..B with A <= B")
     return first, last
