@@ -121,3 +121,21 @@ def test_audit_verify(api: Api, ids: dict[str, str]) -> None:
     assert r.status_code == 200, r.text
     assert r.json() == {"intact": True, "entries": 4, "head": r.json()["head"], "broken_at": None}
     assert len(r.json()["head"]) == 64
+
+
+@pytest.mark.parametrize(
+    ("path", "typo"),
+    [
+        ("/api/v1/moderation/queue?clase=racist", "clase"),
+        ("/api/v1/moderation/audit?lmit=1", "lmit"),
+        ("/api/v1/articles/a1/comments?afer=x", "afer"),
+    ],
+)
+def test_a_misspelt_query_parameter_is_refused(
+    api: Api, ids: dict[str, str], path: str, typo: str
+) -> None:
+    """``?clase=racist`` answered the whole queue, unfiltered, as if it had filtered."""
+    r = api("GET", path, "moderator")
+    assert r.status_code == 400, r.text
+    message = r.json()["error"]["message"]
+    assert repr(typo) in message and "unknown query parameter" in message

@@ -51,6 +51,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import AuthError, EngineError, ForbiddenError, InputError, MutewatchError
+from mutewatch.web.api import known_parameters
 from mutewatch.web.auth import User, require_role
 
 log = logging.getLogger(__name__)
@@ -268,6 +269,7 @@ async def get_queue(
     reader's ``appeal`` (``{note, at}`` or null) and the ``author_record`` (the author's
     other comments by status). ``appeal=true`` lists only appealed comments, ``false`` the
     others."""
+    known_parameters(request, "limit", "offset", "clause", "appeal")
     result = await run_in_threadpool(_service(request).queue, limit, offset, clause, appeal)
     return _json(result)
 
@@ -309,6 +311,7 @@ async def get_audit(
     limit: Annotated[int, Query(ge=1, le=5000)] = 200,
 ) -> JSONResponse:
     """The append-only moderation audit log, newest first."""
+    known_parameters(request, "limit")
     return _json({"items": await run_in_threadpool(_service(request).audit, limit)})
 
 
@@ -333,6 +336,7 @@ async def get_published(
     public on the site, and the site's backend reads them with the token it submits with.
     Held and rejected comments and e-mail addresses are never in it. 404 for an unknown
     article."""
+    known_parameters(request, "limit", "offset", "after")
     service = _service(request)
     result = await run_in_threadpool(service.published_comments, article_id, limit, offset, after)
     return _json(result)
