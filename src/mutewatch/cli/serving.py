@@ -55,17 +55,31 @@ def _demo_report(ctx: click.Context, directory: Path) -> None:
     "--png-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Also write each chart as a PNG into this directory (uses /usr/bin/chromium).",
 )  # fmt: skip
+@click.option(
+    "--generated-at", metavar="TIME",
+    help="The report's 'Generated' time (ISO 8601, UTC), so the same store gives the same "
+    "bytes; default SOURCE_DATE_EPOCH, else now.",
+)  # fmt: skip
 @click.pass_obj
 def report(
-    store: Path, baseline: str | None, period: str | None, out: Path, png_dir: Path | None
+    store: Path,
+    baseline: str | None,
+    period: str | None,
+    out: Path,
+    png_dir: Path | None,
+    generated_at: str | None,
 ) -> None:
     """Write a self-contained HTML report (opens offline; plotly.js inlined).
 
     Example: mutewatch report --period 2024-01-01..2024-06-30 --out report.html --png-dir charts/
+
+    Example (reproducible): mutewatch report --generated-at 2026-11-29T12:00:00Z --out r.html
     """
     from mutewatch.show.report import ReportOptions, write_report
 
-    options = ReportOptions.from_strings(baseline=baseline, period=period)
+    options = ReportOptions.from_strings(
+        baseline=baseline, period=period, generated_at=generated_at
+    )
     written = write_report(store, out, options, png_dir=png_dir)
     click.echo(str(written.html))
     for png in written.pngs:
