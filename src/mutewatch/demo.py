@@ -1486,3 +1486,74 @@ def write_benchmark_export(
         fh.write(b"\n")
         size = fh.tell()
     return {"messages": w.count, "bytes": size, "posts": posts, "skipped": skipped}
+
+
+DEMO_STORE_NAME = "mutewatch.duckdb"
+
+
+def demo_store_path(directory: Path | str, given: Path | str | None) -> Path:
+    """The store the demo writes: ``given`` (--store or MUTEWATCH_STORE) when there is one,
+    else ``mutewatch.duckdb`` inside the demo folder, so that the demo never loads its
+    registry and 126k synthetic posts into the default research store."""
+    return Path(given) if given is not None else Path(directory) / DEMO_STORE_NAME
+
+
+def check_demo_store(store_path: Path | str, directory: Path | str) -> None:
+    """Refuse a store that holds anything but a previous demo written into ``directory``.
+
+    The demo replaces the store's outlet registry and adds synthetic posts: run beside a
+    research store it would corrupt it. A store is the demo's when it does not exist, is
+    empty, or every source it read lies inside ``directory``. Raises UsageError otherwise.
+    """
+    import duckdb
+
+    from mutewatch.errors import UsageError
+
+    path = Path(store_path)
+    if not path.exists():
+        return
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise UsageError(
+            f"the demo cannot check the store {path}: {exc}",
+            hint="run the demo without --store (it writes its own store in the demo folder)",
+        ) from exc
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        sources = (
+            [str(r[0]) for r in con.execute("SELECT path FROM sources").fetchall()]
+            if "sources" in tables
+            else []
+        )
+        registered = (
+            int(con.execute("SELECT count(*) FROM outlets WHERE registered").fetchall()[0][0])
+            if "outlets" in tables
+            else 0
+        )
+    finally:
+        con.close()
+    _refuse_foreign(path, Path(directory), sources, registered)
+
+
+def _refuse_foreign(path: Path, directory: Path, sources: list[str], registered: int) -> None:
+    """The UsageError for a store with sources outside ``directory`` or a registry alone."""
+    from mutewatch.errors import UsageError
+
+    root = directory.resolve()
+    foreign = [s for s in sources if not Path(s).resolve().is_relative_to(root)]
+    if not foreign and (sources or not registered):
+        return
+    what = (
+        f"{len(foreign)} source(s) from outside {directory}, e.g. {foreign[0]}"
+        if foreign
+        else f"an outlet registry ({registered} registered outlets) and no demo sources"
+    )
+    raise UsageError(
+        f"the store {path} holds {what}: the demo would replace its outlet registry and "
+        "add synthetic posts to it",
+        hint=(
+            "run `mutewatch demo` without --store and MUTEWATCH_STORE (it writes its own "
+            f"store, {Path(directory) / DEMO_STORE_NAME}), or pass --store with a new file"
+        ),
+    )

@@ -296,10 +296,16 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
 
     The demo is synthetic: made-up outlet names, placeholder text.
 
-    Example: mutewatch --store demo.duckdb demo --dir mutewatch-demo
-    """
-    from mutewatch.demo import generate
+    Without --store (and MUTEWATCH_STORE) the demo writes its own store in the demo folder
+    (DIR/mutewatch.duckdb) and prints its path; it never touches ./mutewatch.duckdb. A store
+    that was given and holds sources from outside DIR (a research store) is refused.
 
+    Example: mutewatch demo --dir mutewatch-demo
+    """
+    from mutewatch.demo import check_demo_store, demo_store_path, generate
+
+    ctx.obj = demo_store_path(directory, _given_store(ctx))
+    check_demo_store(ctx.obj, directory)
     console.print(f"Generating the synthetic ecosystem in {directory} ...")
     manifest = generate(directory, seed=seed, scale=scale)
     with open_store(ctx) as store:
@@ -315,6 +321,21 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
     )
     for hook in DEMO_HOOKS:
         hook(ctx, directory)
+    click.echo(
+        f"\nThe demo's store is {ctx.obj}: explore it with, e.g., "
+        f"mutewatch --store {ctx.obj} outlets status"
+    )
+
+
+def _given_store(ctx: click.Context) -> Path | None:
+    """The store --store or MUTEWATCH_STORE named, or None when the default was taken."""
+    import os
+
+    given = ctx.find_root().params.get("store")
+    if given is not None:
+        return Path(given)
+    env = os.environ.get("MUTEWATCH_STORE")
+    return Path(env) if env else None
 
 
 def _demo_findings(ctx: click.Context, _directory: Path) -> None:
