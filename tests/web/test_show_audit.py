@@ -745,3 +745,6 @@ async def test_a_window_near_the_archive_is_measured(client: httpx.AsyncClient, 
     assert "coverage" in r.json()["warnings"][0]
     far = await client.get("/api/v1/output?from=0001-01-01", headers=bearer(env, "viewer"))
     assert "outside the archive" in _one_error_shape(far)["message"]
+    compact = await client.get("/api/v1/output?from=20261105", headers=bearer(env, "viewer"))
+    message = _one_error_shape(compact)["message"]
+    assert compact.status_code == 400 and "is not a date in the form YYYY-MM-DD" in message

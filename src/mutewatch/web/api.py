@@ -32,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import EngineError, InputError, MutewatchError, NotFoundError, UsageError
 from mutewatch.lazy import load
+from mutewatch.measure.params import parse_date
 from mutewatch.store import Store
 from mutewatch.web import queries
 from mutewatch.web.auth import (
@@ -380,11 +381,10 @@ def _near_the_archive(request: Request, options: dict[str, Any]) -> None:
     low = date.fromisoformat(str(first)[:10]) - timedelta(days=MAX_DAYS_OUTSIDE)
     high = date.fromisoformat(str(last)[:10]) + timedelta(days=MAX_DAYS_OUTSIDE)
     for key, value in given:
-        try:
-            day = date.fromisoformat(str(value)[:10])
-        except ValueError:
-            continue  # the measurement says what is wrong with it
-        if not low <= day <= high:
+        # the measurement's own rule (YYYY-MM-DD only), so 20261105 is named as a bad date
+        # rather than as a day far outside the archive
+        day = parse_date(value, key.removeprefix("date_"))
+        if day is not None and not low <= day <= high:
             raise UsageError(
                 f"{key.removeprefix('date_')}={value} lies more than a year outside the "
                 f"archive ({str(first)[:10]} to {str(last)[:10]})",
