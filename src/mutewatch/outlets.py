@@ -76,6 +76,7 @@ def _outlet(path: Path, index: int, entry: Any) -> Outlet:
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RegistryError(f"{where}: 'name' is missing or empty")
+    _check_text(where, "name", name)
     official = entry.get("official")
     if not isinstance(official, bool):
         raise RegistryError(
@@ -86,6 +87,7 @@ def _outlet(path: Path, index: int, entry: Any) -> Outlet:
     if not isinstance(accounts, list):
         raise RegistryError(f"{where} ({name}): 'accounts' must be a list")
     region = entry.get("region")
+    _check_text(f"{where} ({name})", "region", region)
     return Outlet(
         name.strip(),
         official,
@@ -121,11 +123,31 @@ def _account(where: str, index: int, entry: Any) -> AccountRule:
             f"{where}: 'name' must be the account's name or handle as text, not {name!r}",
             hint='quote it, e.g. name: "some_handle"',
         )
+    for key, value in (("platform", platform), ("id", ident), ("name", name)):
+        _check_text(where, key, value)
     return AccountRule(
         platform.strip(),
         str(ident).strip() if ident is not None else None,
         name.strip() if name else None,
     )
+
+
+def _surrogates(text: str) -> list[str]:
+    """The lone surrogates (U+D800..U+DFFF) in a text, as U+XXXX."""
+    return [f"U+{ord(c):04X}" for c in text if 0xD800 <= ord(c) <= 0xDFFF]
+
+
+def _check_text(where: str, key: str, value: Any) -> None:
+    """A text field must be valid Unicode: a YAML escape such as "\\ud800" gives a lone
+    surrogate, which no store or terminal can hold (DuckDB refused it with a raw error)."""
+    bad = _surrogates(value) if isinstance(value, str) else []
+    if bad:
+        raise RegistryError(
+            f"{where}: {key!r} {value!r} holds a lone surrogate ({', '.join(bad)}), "
+            "which is not a character",
+            hint="fix the \\u escape in the registry: write the character itself, or both "
+            "halves of a surrogate pair as one \\U00XXXXXX escape",
+        )
 
 
 def _check_accounts_unique(path: Path, outlets: list[Outlet]) -> None:
