@@ -382,7 +382,9 @@ def ingest_file(
     in_worker = worker_allowed()
     batches = read_in_worker(parsed, str(path)) if in_worker else parsed()
     try:
-        writer = SourceWriter(store, str(path), fmt, sha256_of(path), size)
+        writer = SourceWriter(
+            store, str(path), fmt, sha256_of(path), size, derived_ids=_derives_ids(fmt, options)
+        )
         if in_worker:  # the main thread of a CLI: no other thread imports meanwhile
             _import_pandas()
         with gc_paused():
@@ -399,6 +401,11 @@ def ingest_file(
         else ("resumed" if writer.resume_from else "new")
     )
     return FileReport(str(path), fmt, writer.source_id, status, writer.run)
+
+
+def _derives_ids(fmt: str, options: IngestOptions) -> bool:
+    """Whether this read derives message ids from content (feeds; tables with no id column)."""
+    return fmt == "feed" or (fmt in _TABULAR and not options.mapping.get("message_id"))
 
 
 def _import_pandas() -> None:

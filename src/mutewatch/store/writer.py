@@ -20,6 +20,14 @@ import pyarrow.compute as pc
 from mutewatch.ingest.links import classify_host, host_class_sql
 from mutewatch.model import NameSeen, Post, PostBatch, Quarantined, Record, Skipped
 from mutewatch.store import Store
+from mutewatch.store.schema import migrate
+
+# The ingest component's own tables. ``derived_id_sources``: sources whose message ids were
+# derived from content (tabular files without a message_id column, feeds): hashes, not a
+# channel's sequence, so their posts never make id gaps.
+MIGRATIONS = [
+    "CREATE TABLE IF NOT EXISTS derived_id_sources (source_id BIGINT PRIMARY KEY)",
+]
 
 _POST_COLUMNS = (
     "platform",
@@ -89,11 +97,26 @@ def _now() -> datetime:
 class SourceWriter:
     """Writes one file's records into the store, batch by batch."""
 
-    def __init__(self, store: Store, path: str, fmt: str, sha256: str, size: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        path: str,
+        fmt: str,
+        sha256: str,
+        size: int,
+        *,
+        derived_ids: bool = False,
+    ) -> None:
+        """``derived_ids``: this run derives message ids from content (no id column)."""
         self.store = store
         self.path = path
         self.format = fmt
+        migrate(store.con, component="ingest", migrations=MIGRATIONS)
         self.state = self._begin(sha256, size)
+        if derived_ids:
+            store.con.execute(
+                "INSERT OR IGNORE INTO derived_id_sources VALUES (?)", [self.state.source_id]
+            )
         self.run = Counts()
         self.run.add(self.state.resumed_counts)
         self.touched_accounts: set[tuple[str, str]] = set()
@@ -430,7 +453,9 @@ def classify_links(con: Any) -> None:
 def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
     """Recompute the message-id jumps (deleted or uncollected posts) of these channels.
 
-    Only platforms with sequential ids have gaps; derived ids (tabular imports) are hashes.
+    Only platforms with sequential ids have gaps; ids derived from content (tabular files
+    without a message_id column, feeds) are hashes and are left out: a post's key holds its
+    id, so a post with a derived id was stored by a source listed in derived_id_sources.
     """
     for platform, account in accounts:
         con.execute(
@@ -448,6 +473,7 @@ def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
             "    SELECT message_id, ts, last_value(ts IGNORE NULLS) OVER (ORDER BY message_id "
             "      ROWS UNBOUNDED PRECEDING) AS known_ts FROM ("
             "      SELECT message_id, ts FROM posts WHERE platform = ? AND account_id = ? "
+            "      AND source_id NOT IN (SELECT source_id FROM derived_id_sources) "
             "      UNION ALL SELECT message_id, ts FROM nonpost_ids "
             "      WHERE platform = ? AND account_id = ?)) "
             "  WINDOW w AS (ORDER BY message_id)) "
