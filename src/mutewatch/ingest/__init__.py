@@ -14,6 +14,7 @@ Formats register by name in ``FORMATS``; each is a function ``(fh, path, options
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +31,11 @@ from mutewatch.store.writer import Counts, SourceWriter
 __all__ = ["FORMATS", "FileReport", "IngestOptions", "IngestReport", "discover", "ingest"]
 
 BATCH_RECORDS = 50_000
+# A finished file read again with other options (--map, --time-format, --tz, --platform):
+# records it quarantined before and now reads are stored; posts already stored keep the
+# values of their first reading (a post's key is its platform, account and id); the file's
+# sources row holds this reading's counts.
+REREAD = "re-read with other options"
 ProgressCallback = Callable[[Path, int, int], None]  # (file, bytes done, bytes total)
 
 
@@ -64,7 +70,7 @@ class FileReport:
     path: str
     format: str
     source_id: int
-    status: str  # new | resumed | already ingested
+    status: str  # new | resumed | already ingested | re-read with other options (REREAD)
     counts: Counts
 
     def as_dict(self) -> dict[str, Any]:
@@ -383,7 +389,13 @@ def ingest_file(
     batches = read_in_worker(parsed, str(path)) if in_worker else parsed()
     try:
         writer = SourceWriter(
-            store, str(path), fmt, sha256_of(path), size, derived_ids=_derives_ids(fmt, options)
+            store,
+            str(path),
+            fmt,
+            sha256_of(path),
+            size,
+            derived_ids=_derives_ids(fmt, options),
+            options=_options_key(fmt, options),
         )
         if in_worker:  # the main thread of a CLI: no other thread imports meanwhile
             _import_pandas()
@@ -396,11 +408,29 @@ def ingest_file(
         batches.close()
     writer.finish()
     status = (
-        "already ingested"
+        REREAD
+        if writer.reread
+        else "already ingested"
         if writer.state.previously_done
         else ("resumed" if writer.resume_from else "new")
     )
     return FileReport(str(path), fmt, writer.source_id, status, writer.run)
+
+
+def _options_key(fmt: str, options: IngestOptions) -> str:
+    """The options that change how this format reads a file, as one comparable text."""
+    if fmt == "telegram":
+        used: dict[str, Any] = {"tz": options.tz}
+    elif fmt == "feed":
+        used = {"platform": options.platform or "web"}
+    else:
+        used = {
+            "platform": options.platform,
+            "mapping": dict(sorted(options.mapping.items())),
+            "time_format": options.time_format,
+            "tz": options.tz,
+        }
+    return json.dumps({"format": fmt, **used}, sort_keys=True)
 
 
 def _derives_ids(fmt: str, options: IngestOptions) -> bool:

@@ -27,6 +27,9 @@ from mutewatch.store.schema import migrate
 # channel's sequence, so their posts never make id gaps.
 MIGRATIONS = [
     "CREATE TABLE IF NOT EXISTS derived_id_sources (source_id BIGINT PRIMARY KEY)",
+    # the options (zone, mapping, time format, platform) of a source's latest finished reading
+    "CREATE TABLE IF NOT EXISTS source_options (source_id BIGINT PRIMARY KEY, "
+    "options VARCHAR NOT NULL)",
 ]
 
 _POST_COLUMNS = (
@@ -106,13 +109,17 @@ class SourceWriter:
         size: int,
         *,
         derived_ids: bool = False,
+        options: str | None = None,
     ) -> None:
-        """``derived_ids``: this run derives message ids from content (no id column)."""
+        """``derived_ids``: this run derives message ids from content (no id column);
+        ``options``: the reading options that matter to this format, as one text."""
         self.store = store
         self.path = path
         self.format = fmt
+        self.options = options
         migrate(store.con, component="ingest", migrations=MIGRATIONS)
         self.state = self._begin(sha256, size)
+        self.reread = self.state.previously_done and self._options_changed()
         if derived_ids:
             store.con.execute(
                 "INSERT OR IGNORE INTO derived_id_sources VALUES (?)", [self.state.source_id]
@@ -150,6 +157,14 @@ class SourceWriter:
             return SourceState(source_id, 0, True)
         resumed = Counts(*(int(v) for v in row[3:8]))
         return SourceState(source_id, position, False, resumed)
+
+    def _options_changed(self) -> bool:
+        """Whether a finished source is read again with other options than its last reading
+        (unknown for a source finished before options were kept: taken as the same)."""
+        rows = self.store.con.execute(
+            "SELECT options FROM source_options WHERE source_id = ?", [self.state.source_id]
+        ).fetchall()
+        return bool(rows) and self.options is not None and rows[0][0] != self.options
 
     def write(self, records: list[Record], names: list[NameSeen], position_after: int) -> Counts:
         """Commit one batch; ``position_after`` is the index of the next unread record."""
@@ -336,6 +351,17 @@ class SourceWriter:
                 "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [_now(), self.state.source_id, self.path, *self.run.as_dict().values()],
             )
+            if self.reread:  # the file's row tells its latest reading (each is in ingest_runs)
+                con.execute(
+                    "UPDATE sources SET read = ?, new = ?, duplicates = ?, quarantined = ?, "
+                    "skipped = ?, finished_at = ? WHERE source_id = ?",
+                    [*self.run.as_dict().values(), _now(), self.state.source_id],
+                )
+            if self.options is not None:
+                con.execute(
+                    "INSERT OR REPLACE INTO source_options VALUES (?, ?)",
+                    [self.state.source_id, self.options],
+                )
 
     def _refresh_latest_names(self, con: Any) -> None:
         con.execute(
