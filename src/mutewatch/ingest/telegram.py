@@ -13,6 +13,13 @@ Streaming, in memory bounded by a block, not by the file:
 
 Both paths yield the same records. A block that fails to decode is decoded message by
 message, so one bad record is quarantined and its neighbours are kept.
+
+Times come from ``date_unixtime``. Only where it is missing is the local ``date`` read in
+``--tz`` and the post flagged ``time_from_local``. Across a daylight-saving change, a local
+``date`` that never happened (the clocks went forward over it) is quarantined, naming the
+date and the zone: --tz is wrong or the record damaged. One that happened twice (the clocks
+went back) is the earlier of the two instants, at most an hour early, as any local time
+flagged ``time_from_local``.
 """
 
 from __future__ import annotations
@@ -604,7 +611,7 @@ def _records_of(
     if ts is None:
         yield Quarantined(
             position,
-            "no parseable time: date_unixtime is missing or invalid and date is unreadable",
+            _no_time_reason(m, zone),
             _raw_text(m, raw),
             PLATFORM,
             chat.id,
@@ -663,8 +670,35 @@ def _timestamp(m: Message, zone: ZoneInfo) -> tuple[datetime | None, bool]:
     except ValueError:
         return None, False
     if local.tzinfo is None:
+        if _skipped_local(local, zone):
+            return None, False
+        # in a fall-back overlap the wall time happened twice: the earlier instant (fold=0)
         local = local.replace(tzinfo=zone)
     return local.astimezone(UTC).replace(tzinfo=None), True
+
+
+def _skipped_local(local: datetime, zone: ZoneInfo) -> bool:
+    """Whether a wall time never happened in ``zone`` (the clocks went forward over it)."""
+    there = local.replace(tzinfo=zone)
+    return there.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
+
+
+_NO_TIME = "no parseable time: date_unixtime is missing or invalid and date is unreadable"
+
+
+def _no_time_reason(m: Message, zone: ZoneInfo) -> str:
+    """Why a message has no time: unreadable, or a local date that never happened in --tz."""
+    try:
+        local = datetime.fromisoformat(m.date) if m.date else None
+    except ValueError:
+        local = None
+    if local is None or local.tzinfo is not None or not _skipped_local(local, zone):
+        return _NO_TIME
+    return (
+        f"no parseable time: date_unixtime is missing and the local date {m.date} never "
+        f"happened in {zone.key} (the clocks went forward over it); check --tz, the zone "
+        "of the machine that exported the chat"
+    )
 
 
 def _plain_text(text: str | list[str | Entity]) -> tuple[str, list[str]]:
