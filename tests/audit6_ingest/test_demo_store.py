@@ -38,6 +38,7 @@ def test_demo_without_store_writes_its_own_store_in_the_demo_folder(
     demo_store = Path("demo") / "mutewatch.duckdb"
     assert (tmp_path / demo_store).exists()
     assert f"The demo's store is {demo_store}" in out
+    assert f"mutewatch --store {demo_store} findings" in out
     from mutewatch.demo import check_demo_store
 
     check_demo_store(demo_store, Path("demo"))  # a previous demo's store is taken again

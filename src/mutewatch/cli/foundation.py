@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -323,7 +324,7 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
         hook(ctx, directory)
     click.echo(
         f"\nThe demo's store is {ctx.obj}: explore it with, e.g., "
-        f"mutewatch --store {ctx.obj} outlets status"
+        f"mutewatch --store {shlex.quote(str(ctx.obj))} findings"
     )
 
 
