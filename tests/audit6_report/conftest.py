@@ -39,9 +39,10 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless (skips without it)."""
+    """Debian's Chromium, headless (skips without it). Module scope: a live sync Playwright
+    marks an asyncio loop as running, so every async test after it would fail to start."""
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium: apt-get install chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
