@@ -78,7 +78,7 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     periods. Rolling rates: trailing --window days with exact Poisson (Garwood) or
     negative-binomial-widened intervals.
 
-    Example: mutewatch --store demo.duckdb trend --every month --window 28 --json
+    Example (in mutewatch-demo/): mutewatch trend --every month --window 28 --json
     """
     from mutewatch.measure.trend import trend as measure
 
@@ -125,7 +125,7 @@ def supporters_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     --include-forwards). Amplification = supporter forwards of posts by official outlets'
     accounts. Trends: Kendall's tau and Theil-Sen slope over full periods.
 
-    Example: mutewatch --store demo.duckdb supporters --every month --json
+    Example (in mutewatch-demo/): mutewatch supporters --every month --json
     """
     from mutewatch.measure.supporters import supporters as measure
 
@@ -162,7 +162,7 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     classes; their trend (Kendall's tau, Theil-Sen) says whether there are fewer places to
     upload.
 
-    Example: mutewatch --store demo.duckdb platforms --every month --top 5 --json
+    Example (in mutewatch-demo/): mutewatch platforms --every month --top 5 --json
     """
     from mutewatch.measure.platforms import platforms as measure
 
@@ -221,7 +221,7 @@ def findings_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     inclusive UTC dates (A..B; YYYY and YYYY-MM also work); by default the baseline is the
     first full calendar year in the store and the period the last full month.
 
-    Example: mutewatch --store demo.duckdb findings --baseline 2015 --period 2017-12 --json
+    Example (in mutewatch-demo/): mutewatch findings --baseline 2015 --period 2017-12 --json
     """
     from mutewatch.measure.findings import findings as measure
 

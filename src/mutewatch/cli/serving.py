@@ -183,7 +183,7 @@ def serve(
     its address or network (127.0.0.1, ::1, 10.0.0.0/8, fd00::/8); '*', 0.0.0.0/0 and ::/0
     are refused, since every reader could then forge its own address.
 
-    Example: mutewatch --store demo.duckdb serve --host 127.0.0.1 --port 8000
+    Example: mutewatch --store mutewatch-demo/mutewatch.duckdb serve --host 127.0.0.1 --port 8000
     """
     import uvicorn
 

@@ -3,7 +3,7 @@
 Run it::
 
     mutewatch users add ada --role analyst        # prints a token once (stored hashed)
-    mutewatch --store demo.duckdb serve --port 8000
+    mutewatch --store mutewatch-demo/mutewatch.duckdb serve --port 8000
 
 Modules: :mod:`~mutewatch.web.app` builds the app (``create_app(store_path, **settings)``);
 :mod:`~mutewatch.web.access` explains how it reads and writes the store while ``mutewatch
