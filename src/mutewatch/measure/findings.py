@@ -19,7 +19,10 @@ Kinds, in order:
   change point `outlets status` reports (``changed_at``), so both say the same date.
 * ``longest_silence`` (silences, network scope): the longest collected silence up to the
   period's end (gaps with coverage ``none`` are uncollected time, not silence), with the
-  previous longest, p-value and coverage as `mutewatch silences` reports them.
+  previous longest, p-value and coverage as `mutewatch silences` reports them. Where the
+  archive cannot tell a silence from a collection gap (coverage ``unverified`` or
+  ``ids_checked`` false: no message ids that could show missing posts), the sentence says so
+  and does not call the gap a record.
 * ``coordinated_silence`` (only with ``coordinated=True``; per-outlet silences are costly).
 
 Every finding honours the period: decline, change points, the platform trend and the
@@ -57,6 +60,11 @@ CHANNELS = {
     "official": "Official channels",
     "supporter": "Supporter channels",
     "all": "All channels",
+}
+NO_POST_FROM = {
+    "official": "any official channel",
+    "supporter": "any supporter channel",
+    "all": "any channel",
 }
 OUTPUT = {"official": "Official output", "supporter": "Supporter output", "all": "Output"}
 HOST_CLASS_NAMES = {
@@ -265,9 +273,17 @@ def longest_silence_sentence(
     if previous is None:
         previous = max(earlier) if earlier else previous_longest
     hours = float(longest["hours"])
-    record = previous is None or hours > previous
+    coverage = longest.get("coverage", "full")
+    checked = bool(longest.get("ids_checked", coverage != "unverified"))
+    record = checked and (previous is None or hours > previous)
     who = CHANNELS.get(of, "Channels")
     sentence = f"{who} went silent for {hours:.1f} hours from {when(longest['start'])}"
+    if not checked:
+        sentence = (
+            f"The archive holds no post from {NO_POST_FROM.get(of, 'any channel')} for "
+            f"{hours:.1f} hours "
+            f"from {when(longest['start'])}"
+        )
     notes: list[str] = []
     if previous is not None:
         notes.append(f"previous longest {previous:.1f} hours")
@@ -280,10 +296,20 @@ def longest_silence_sentence(
             "preceding weeks"
         )
     on_record = "on record" if until is None else f"on record to {until.isoformat()}"
-    sentence += f", the longest break {on_record}" if record else ", the longest break"
+    if not checked:
+        sentence += f", the longest gap between posts {on_record}"
+    elif record:
+        sentence += f", the longest break {on_record}"
+    else:
+        sentence += ", the longest break"
     sentence += f" ({'; '.join(notes)})"
-    coverage = longest.get("coverage", "full")
-    if coverage != "full":
+    if not checked:
+        sentence += (
+            f"; the archive's coverage of that span is {coverage}: its channels carry no "
+            "message ids that would show missing posts, so the archive cannot tell this "
+            "silence from a gap in collection"
+        )
+    elif coverage != "full":
         sentence += (
             f"; the archive's coverage of that span is {coverage}, so part of it may be "
             "uncollected rather than silent"
@@ -296,6 +322,8 @@ def longest_silence_sentence(
         "previous_longest_hours": None if previous is None else round(previous, 2),
         "p_value": p_value,
         "coverage": coverage,
+        "ids_checked": checked,
+        "unprecedented": record,
         "silences_on_record": len(network),
         "uncollected_gaps_left_out": sum(
             1 for s in silences if s.get("scope", "network") == "network"
@@ -307,7 +335,9 @@ def longest_silence_sentence(
         "(network scope) of at least min_hours, up to the end of the period; gaps with "
         "coverage none (nothing collected) are left out and are no record; previous longest = "
         "the longest collected gap that ended before this one began; p-value and coverage as "
-        "reported by `mutewatch silences`."
+        "reported by `mutewatch silences`; where the channels' message ids cannot show "
+        "missing posts (ids_checked false, coverage unverified: e.g. tabular rows without a "
+        "message id) the gap is not called a record, as it may be uncollected time."
     )
     params: dict[str, Any] = {"of": of, "scope": "network", "min_hours": min_hours}
     if until is not None:

@@ -25,6 +25,15 @@ Method:
   inside an ``id_gaps`` interval (message ids missing: deleted or not collected). ``full`` =
   every such channel covered the whole gap with no missing ids; ``none`` = none covered any
   of it (or no channel's archive reaches into the gap); ``partial`` otherwise.
+  **unverified**: a gap that would be ``full`` while at least one of those channels has no
+  message ids able to show missing posts is ``unverified`` instead, and ``ids_checked`` is
+  false (true only when every such channel's ids can show gaps). Rows of CSV, JSON Lines or
+  Parquet without a message id column get synthetic ids hashed from account, time and text
+  (``ingest.tabular``: 63-bit, so a channel whose largest id in ``coverage`` reaches 2**53
+  is taken as hashed; real channel message ids stay far below), and the coverage window of
+  such a source runs from its first to its last row whatever was collected between. There
+  the archive cannot tell a silence from a collection gap: an unverified gap (or any gap
+  whose ``ids_checked`` is false) keeps its rank and p-value but is never ``unprecedented``.
   ``covered_share`` is the mean share over those channels, ``channels_in_archive`` their
   number: a channel whose archive has not begun or has ended is not counted (it may not
   have existed), so a low number next to ``full`` says how thin the archive was then.
@@ -64,6 +73,7 @@ from mutewatch.measure.params import SCOPES, Params, iso
 
 _US_PER_HOUR = 3_600_000_000
 _FEW_SPANS = 32  # lookback spans given as predicates; more are joined
+_HASHED_ID_FLOOR = 2**53  # derived (hashed) tabular ids fill 63 bits; real ids stay below
 
 
 def all_gaps_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
@@ -324,18 +334,34 @@ def _overlap(starts: Any, ends: Any, windows: list[tuple[Any, Any]]) -> Any:
     return total
 
 
+def _unchecked_channels(cov: pd.DataFrame) -> set[tuple[str, str]]:
+    """Channels whose message ids cannot show missing posts (see the module docstring)."""
+    ids = cov["last_message_id"].astype("float64").fillna(0.0)  # unknown: not hashed
+    flagged = cov[(ids >= _HASHED_ID_FLOOR).to_numpy()]
+    return set(zip(flagged["platform"], flagged["account_id"], strict=True))
+
+
 def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> pd.DataFrame:
-    """coverage (full/partial/none) and covered_share per gap; see the module docstring."""
+    """coverage (full/partial/none/unverified), covered_share, channels_in_archive and
+    ids_checked per gap; see the module docstring."""
     out = pd.DataFrame(
         {
             "coverage": ["none"] * len(gaps),
             "covered_share": [0.0] * len(gaps),
             "channels_in_archive": [0] * len(gaps),
+            "ids_checked": [False] * len(gaps),
         }
     )
     if gaps.empty:
         return out
-    cov = engine.read("coverage", "platform", "account_id", "first_time", "last_time").dropna()
+    cov = engine.read(
+        "coverage",
+        "platform",
+        "account_id",
+        "first_time",
+        "last_time",
+        "last_message_id",
+    ).dropna(subset=["first_time", "last_time"])
     idg = engine.read("id_gaps", "platform", "account_id", "after_ts", "before_ts")
     chans = _channels(engine, params)
     windows: dict[tuple[str, str], list[Any]] = defaultdict(list)
@@ -343,6 +369,7 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
         windows[(r.platform, r.account_id)].append(
             (np.datetime64(r.first_time, "us"), np.datetime64(r.last_time, "us"))
         )
+    unchecked = _unchecked_channels(cov)
     holes: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in idg.itertuples(index=False):
         holes[(r.platform, r.account_id)].append(
@@ -356,6 +383,7 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
     share_sum = np.zeros(len(gaps))
     share_min = np.ones(len(gaps))
     share_max = np.zeros(len(gaps))
+    n_unchecked = np.zeros(len(gaps))
     by_series: dict[int, Any] = {}
     if scope == "outlet":
         order = np.argsort(series, kind="stable")
@@ -387,6 +415,7 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
             covered = covered - _overlap(s_idx, e_idx, _merge(cut))
         share = covered / length[idx]
         n_rel[idx] += 1
+        n_unchecked[idx] += key in unchecked
         share_sum[idx] += share
         share_min[idx] = np.minimum(share_min[idx], share)
         share_max[idx] = np.maximum(share_max[idx], share)
@@ -395,7 +424,9 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
         "none",
         np.where(share_min >= 1 - 1e-9, "full", np.where(share_max <= 1e-9, "none", "partial")),
     )
+    labels = np.where((labels == "full") & (n_unchecked > 0), "unverified", labels)
     out["coverage"] = labels
+    out["ids_checked"] = (n_rel > 0) & (n_unchecked == 0)
     out["covered_share"] = np.round(np.where(n_rel > 0, share_sum / np.maximum(n_rel, 1), 0.0), 4)
     out["channels_in_archive"] = n_rel.astype("int64")
     return out
@@ -513,7 +544,11 @@ def _scope_silences(
         _iso_column(gaps["start"]),
         _iso_column(gaps["end"]),
         np.round(gap_us / _US_PER_HOUR, 4).tolist(),
-        (~uncollected & (np.isnan(prior) | (gap_us > np.nan_to_num(prior, nan=-1)))).tolist(),
+        (
+            cov["ids_checked"].to_numpy(dtype=bool)
+            & ~uncollected
+            & (np.isnan(prior) | (gap_us > np.nan_to_num(prior, nan=-1)))
+        ).tolist(),
         np.where(np.isnan(prior), np.nan, np.round(prior / _US_PER_HOUR, 4)).tolist(),
         [None if math.isnan(r) else int(r) for r in gaps["rank"].to_numpy(dtype="float64")],
         gaps["n_gaps"].to_numpy(dtype="int64").tolist(),
@@ -523,6 +558,7 @@ def _scope_silences(
         cov["coverage"].tolist(),
         cov["covered_share"].tolist(),
         cov["channels_in_archive"].tolist(),
+        cov["ids_checked"].tolist(),
         strict=True,
     )
     rows = [
@@ -542,6 +578,7 @@ def _scope_silences(
             "coverage": label,
             "covered_share": share,
             "channels_in_archive": channels,
+            "ids_checked": bool(checked),
             "_series": sid,
         }
         for (
@@ -559,6 +596,7 @@ def _scope_silences(
             label,
             share,
             channels,
+            checked,
         ) in columns
     ]
     return rows, gaps

@@ -282,7 +282,10 @@ COVERAGE_NOTE = (
     "<p class='note'>coverage and p_value are those of <code>mutewatch silences</code>: "
     "full, partial or none, as far as the archive's sources and message ids cover the gap; "
     "a gap with coverage none is time the archive did not collect, not the outlet's silence, "
-    "and is never marked unprecedented.</p>"
+    "and is never marked unprecedented; unverified means the channels carry no message ids "
+    "that would show missing posts (e.g. tabular rows without a message id), so the archive "
+    "cannot tell that gap from a gap in collection, and it is never marked unprecedented "
+    "either.</p>"
 )
 
 
@@ -314,7 +317,7 @@ def with_coverage(
         outlet = None if row["outlet_id"] is None else row["outlet"]
         s = known.get(_silence_key(outlet, row["start"]), {})
         row = dict(row, coverage=s.get("coverage"), p_value=s.get("p_value"), rank=s.get("rank"))
-        if row["coverage"] == "none":
+        if row["coverage"] == "none" or s.get("ids_checked") is False:
             row["unprecedented"] = False
         out.append(row)
     return out
