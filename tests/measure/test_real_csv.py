@@ -66,9 +66,12 @@ def test_network_silences_report_how_thin_the_archive_was(store: Path) -> None:
     result = run_measurement("silences", store, of="all", min_hours=48)
     rows = result["silences"]
     assert rows and all(r["hours"] >= 48 for r in rows)
-    assert {r["coverage"] for r in rows} <= {"full", "partial", "none"}
+    # the tweets carry no message ids (hashed from content), so no gap can be checked
+    # against ids: every silence is 'unverified' and none is called unprecedented
+    assert {r["coverage"] for r in rows} == {"unverified"}
+    assert not any(r["ids_checked"] or r["unprecedented"] for r in rows)
     longest = min(rows, key=lambda r: r["rank"])
-    assert longest["rank"] == 1 and longest["unprecedented"]
+    assert longest["rank"] == 1
     early = [r for r in rows if r["start"] < "2015-06-01"]
     assert early and all(r["channels_in_archive"] < 20 for r in early)  # of 111 accounts
     assert result["coordinated"]["n"] == 111
