@@ -302,6 +302,8 @@ def longest_silence_sentence(
         sentence += f", the longest break {on_record}"
     else:
         sentence += ", the longest break"
+    if longest.get("ongoing"):
+        notes.insert(0, "still running at the archive's end, so at least that long")
     sentence += f" ({'; '.join(notes)})"
     if not checked:
         sentence += (
@@ -324,6 +326,7 @@ def longest_silence_sentence(
         "coverage": coverage,
         "ids_checked": checked,
         "unprecedented": record,
+        "ongoing": bool(longest.get("ongoing", False)),
         "silences_on_record": len(network),
         "uncollected_gaps_left_out": sum(
             1 for s in silences if s.get("scope", "network") == "network"
@@ -734,7 +737,12 @@ def measure(
         skipped.append({"kind": "silenced_outlets", "reason": f"not available: {exc}"})
     try:
         result = _measurement("silences")(
-            eng, upto, scope="network", min_hours=min_hours, with_coordinated=coordinated
+            eng,
+            upto,
+            scope="network",
+            min_hours=min_hours,
+            with_coordinated=coordinated,
+            ongoing=True,
         )
         rows = result.get("silences", [])
         _add(

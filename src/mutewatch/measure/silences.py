@@ -37,6 +37,17 @@ Method:
   ``covered_share`` is the mean share over those channels, ``channels_in_archive`` their
   number: a channel whose archive has not begun or has ended is not counted (it may not
   have existed), so a low number next to ``full`` says how thin the archive was then.
+* **Ongoing silences** (``ongoing: true``; listed with ``ongoing=True``, which ``findings``
+  uses; the command's default stays off until its option is wired): a series whose last
+  counted post is at least ``--min-hours`` before the archive's end (the latest time any
+  source covers, ``sources.last_time``) has a silence from that post to the archive's end,
+  listed like the others (``end`` = the archive's end, so ``hours`` is a lower bound). Its
+  coverage counts each channel's windows as running to the end of the source they came from
+  (a source was collected up to its last post, so a chat in a full-account export is covered
+  to the export's end; a single-chat export of a dormant channel ends at its own last post
+  and leaves the silence uncovered: ``none``). Its record is the longest gap of the series;
+  its p-value is the probability of no post over that span, where the model allows. Every
+  other silence has ``ongoing: false``.
 * **--from/--to** choose which silences are reported: every silence (and coordinated
   window) that overlaps the window, including one that began before it or ends after it.
   They do not change the statistics: gaps, rank, record (``previous_longest_hours``,
@@ -185,9 +196,49 @@ def _series_days(engine: Engine, params: Params, scope: str, hours: bool = False
 
 
 def series_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
-    """Per series: first counted post and number of gaps (posts - 1)."""
+    """Per series: first and last counted post and number of gaps (posts - 1)."""
     d = _series_days(engine, params, scope)
-    return d.group_by("series").agg(first_ts=d.first.min(), n_gaps=d.n.sum().cast("int64") - 1)
+    return d.group_by("series").agg(
+        first_ts=d.first.min(), last_ts=d.last.max(), n_gaps=d.n.sum().cast("int64") - 1
+    )
+
+
+def archive_end(engine: Engine) -> Any:
+    """The latest time any source covers (naive UTC), or None for an empty store."""
+    ends = engine.read("sources", "last_time")["last_time"].dropna()
+    return None if ends.empty else np.datetime64(ends.max(), "us")
+
+
+def ongoing_gaps(
+    engine: Engine, params: Params, scope: str, min_hours: float, gaps: pd.DataFrame
+) -> pd.DataFrame:
+    """Per series silent for ``min_hours`` up to the archive's end: the running silence.
+
+    Columns as the gaps', with ``ongoing`` True; the record is the series' longest gap.
+    """
+    cols = ["series", "start", "end", "gap_us", "prior_max_us", "first_ts", "n_gaps"]
+    end = archive_end(engine)
+    per = engine.execute(series_expr(engine, params, scope))
+    if end is None or per.empty:
+        return pd.DataFrame(columns=[*cols, "ongoing"])
+    last = per["last_ts"].to_numpy(dtype="datetime64[us]")
+    gap_us = (end - last).astype("int64")
+    per = per.assign(start=last, end=end, gap_us=gap_us)
+    per = per[per["gap_us"] >= int(min_hours * _US_PER_HOUR)].copy()
+    if per.empty:
+        return pd.DataFrame(columns=[*cols, "ongoing"])
+    longest = gaps.groupby("series")["gap_us"].max() if not gaps.empty else pd.Series()
+    prior = per["series"].map(longest).astype("float64")
+    missing = per.loc[prior.isna(), "series"].astype(int).tolist()
+    if missing:
+        g = all_gaps_expr(engine, params, scope)
+        g = g.filter(g.series.isin(missing)) if scope == "outlet" else g
+        found = engine.execute(g.group_by("series").agg(m=g.gap_us.max()))
+        more = dict(zip(found["series"].astype(int), found["m"].astype("float64"), strict=True))
+        prior = prior.fillna(per["series"].astype(int).map(more))
+    per["prior_max_us"] = prior.astype("float64")
+    per["ongoing"] = True
+    return per[[*cols, "ongoing"]].reset_index(drop=True)
 
 
 def day_hour_expr(
@@ -341,9 +392,12 @@ def _unchecked_channels(cov: pd.DataFrame) -> set[tuple[str, str]]:
     return set(zip(flagged["platform"], flagged["account_id"], strict=True))
 
 
-def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> pd.DataFrame:
+def coverage(
+    engine: Engine, params: Params, scope: str, gaps: pd.DataFrame, to_source_end: bool = False
+) -> pd.DataFrame:
     """coverage (full/partial/none/unverified), covered_share, channels_in_archive and
-    ids_checked per gap; see the module docstring."""
+    ids_checked per gap; see the module docstring. ``to_source_end``: each channel's windows
+    run to the end of their source (for ongoing silences)."""
     out = pd.DataFrame(
         {
             "coverage": ["none"] * len(gaps),
@@ -356,12 +410,19 @@ def coverage(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> 
         return out
     cov = engine.read(
         "coverage",
+        "source_id",
         "platform",
         "account_id",
         "first_time",
         "last_time",
         "last_message_id",
     ).dropna(subset=["first_time", "last_time"])
+    if to_source_end:  # a source was collected up to its last post, every chat in it too
+        src = engine.read("sources", "source_id", "last_time").rename(
+            columns={"last_time": "source_end"}
+        )
+        cov = cov.merge(src, on="source_id", how="left")
+        cov["last_time"] = cov[["last_time", "source_end"]].max(axis=1)
     idg = engine.read("id_gaps", "platform", "account_id", "after_ts", "before_ts")
     chans = _channels(engine, params)
     windows: dict[tuple[str, str], list[Any]] = defaultdict(list)
@@ -508,6 +569,7 @@ def _scope_silences(
     lookback_days: float,
     min_lookback_days: float,
     names: dict[int, str],
+    ongoing: bool = False,
 ) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     stored = stored_gaps(engine, params, scope, min_hours)
     if stored is not None:
@@ -526,11 +588,17 @@ def _scope_silences(
         else:
             per_series = engine.execute(series_expr(engine, params, scope))
             gaps = gaps.merge(per_series, on="series", how="left")
+    gaps = gaps.assign(ongoing=False)
+    if "last_ts" in gaps:
+        gaps = gaps.drop(columns="last_ts")
+    running = ongoing_gaps(engine, params, scope, min_hours, gaps) if ongoing else None
+    if running is not None and not running.empty:
+        gaps = pd.concat([gaps, running.astype(gaps.dtypes.to_dict())], ignore_index=True)
     gaps = gaps.sort_values(["series", "start", "end"], kind="stable").reset_index(drop=True)
     # every gap longer than a silence is itself a silence, so ranking the silences ranks
     # them among all gaps of the series
     gaps["rank"] = gaps.groupby("series")["gap_us"].rank(method="min", ascending=False)
-    cov = coverage(engine, params, scope, gaps)
+    cov = _coverage_with_ongoing(engine, params, scope, gaps)
     pv = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
     uncollected = cov["coverage"].to_numpy() == "none"
     collected_records(gaps, uncollected, min_hours)
@@ -559,6 +627,7 @@ def _scope_silences(
         cov["covered_share"].tolist(),
         cov["channels_in_archive"].tolist(),
         cov["ids_checked"].tolist(),
+        gaps["ongoing"].to_numpy(dtype=bool).tolist(),
         strict=True,
     )
     rows = [
@@ -579,6 +648,7 @@ def _scope_silences(
             "covered_share": share,
             "channels_in_archive": channels,
             "ids_checked": bool(checked),
+            "ongoing": bool(running_now),
             "_series": sid,
         }
         for (
@@ -597,9 +667,25 @@ def _scope_silences(
             share,
             channels,
             checked,
+            running_now,
         ) in columns
     ]
     return rows, gaps
+
+
+def _coverage_with_ongoing(
+    engine: Engine, params: Params, scope: str, gaps: pd.DataFrame
+) -> pd.DataFrame:
+    """``coverage`` of every gap; ongoing silences read each window to its source's end."""
+    cov = coverage(engine, params, scope, gaps)
+    running = gaps["ongoing"].to_numpy(dtype=bool)
+    if running.any():
+        part = coverage(engine, params, scope, gaps[running].reset_index(drop=True), True)
+        cov.loc[running, :] = part.to_numpy()
+        for key, kind in (("covered_share", "float64"), ("channels_in_archive", "int64")):
+            cov[key] = cov[key].astype(kind)
+        cov["ids_checked"] = cov["ids_checked"].astype(bool)
+    return cov
 
 
 def collected_records(gaps: pd.DataFrame, uncollected: Any, min_hours: float) -> None:
@@ -707,6 +793,7 @@ def measure(
     lookback_days: float = 28.0,
     min_lookback_days: float = 7.0,
     with_coordinated: bool = True,
+    ongoing: bool = False,
 ) -> dict[str, Any]:
     """Silences of ``scope`` with rank, record, p-value and coverage; coordinated windows."""
     if scope not in SCOPES:
@@ -717,7 +804,7 @@ def measure(
         raise UsageError(f"--k {k} must be at least 1", hint="e.g. --k 3")
     names_df = engine.outlet_names()
     names = dict(zip(names_df["outlet_id"].astype(int), names_df["name"], strict=True))
-    args = (min_hours, lookback_days, min_lookback_days, names)
+    args = (min_hours, lookback_days, min_lookback_days, names, ongoing)
     whole = replace(params, date_from=None, date_to=None)  # statistics: the whole record
     rows, _ = _scope_silences(engine, whole, scope, *args)
     result: dict[str, Any] = {"silences": []}
@@ -742,6 +829,7 @@ def measure(
         "k": result.get("coordinated", {}).get("k", k),
         "lookback_days": lookback_days,
         "min_lookback_days": min_lookback_days,
+        "ongoing": ongoing,
     }
     result["method"] = " ".join((__doc__ or "").split("\n\n", 1)[1].split())
     result["p_value_method"] = stats.GAP_METHOD.format(
