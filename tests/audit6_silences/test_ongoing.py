@@ -78,3 +78,18 @@ def test_a_single_chat_export_does_not_cover_its_own_tail(own_exports: Path) -> 
 def test_without_the_option_nothing_changes(one_export: Path) -> None:
     found = run_measurement("silences", one_export, of="all", scope="outlet")
     assert found["silences"] == [] and found["parameters"]["ongoing"] is False
+
+
+def test_the_cli_takes_ongoing_and_coordinated_alpha(one_export: Path) -> None:
+    from click.testing import CliRunner
+
+    from mutewatch.cli import main
+
+    args = ["--store", str(one_export), "silences", "--of", "all", "--scope", "outlet", "--json"]
+    result = CliRunner().invoke(main, [*args, "--ongoing", "--coordinated-alpha", "0.05"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert [s["outlet"] for s in found["silences"] if s["ongoing"]] == ["dormant"]
+    assert found["parameters"]["coordinated_alpha"] == 0.05
+    bad = CliRunner().invoke(main, [*args, "--coordinated-alpha", "2"])
+    assert bad.exit_code == 2 and "coordinated_alpha 2.0 must be in (0, 1]" in bad.output

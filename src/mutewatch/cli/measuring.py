@@ -226,6 +226,18 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
     help="Days before a gap the rate model is fitted on.",
 )
 @click.option("--no-coordinated", is_flag=True, help="Skip coordinated silences.")
+@click.option(
+    "--ongoing",
+    is_flag=True,
+    help="Also list silences still running at the archive's end (ongoing: true), as findings does.",
+)
+@click.option(
+    "--coordinated-alpha",
+    type=float,
+    default=None,
+    help="Coordinated: count an outlet as silent only while its gap is unusual for its own "
+    "rate (p <= ALPHA, e.g. 0.05) [default: every gap of --min-hours].",
+)
 @common_options
 @click.pass_obj
 def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options: Any) -> None:
@@ -246,6 +258,7 @@ def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options:
     \b
       mutewatch silences --scope network --min-hours 12 --json
       mutewatch silences --from 2017-11-09 --to 2017-11-30 --json
+      mutewatch silences --scope outlet --ongoing --coordinated-alpha 0.05 --json
     """
     from mutewatch.measure.registry import run_measurement
 
