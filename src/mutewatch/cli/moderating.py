@@ -317,6 +317,61 @@ def articles_add(store: Path, article_id: str, title: str, body_file: Path) -> N
     click.echo(f"{verb} article {article_id} in {store}")
 
 
+@moderate.command("recount")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def recount_cmd(store: Path, as_json: bool) -> None:
+    """Count the per-author comment counts, fired clauses and audit head again.
+
+    The queue's author records read counts that every write of this release keeps. After
+    an older release (or bulk SQL) wrote to the store, the queue counts from the comments
+    instead, which is slower on a large store, until this rebuilds the counts (and compacts
+    the rows each write appended), in one transaction. It says what changed: comments by
+    status the counts had and have, how many authors' counts differed, fired-clause rows
+    added or removed, and whether the audit head moved. Nothing else is changed.
+
+    Example: mutewatch moderate recount --json
+    """
+    from mutewatch.cli.foundation import emit_json
+    from mutewatch.moderate.service import ModerationService
+    from mutewatch.store import when_free
+
+    # wait while `mutewatch serve` or an ingest holds the store (the server lets go at once)
+    service = when_free(store, lambda: ModerationService.open(store), WAIT, poll=0.2)
+    try:
+        result = service.recount()
+    finally:
+        service.close()
+    if as_json:
+        emit_json({"store": str(store), **result})
+    else:
+        _print_recount(store, result)
+
+
+def _print_recount(store: Path, r: dict[str, Any]) -> None:
+    """The recount's result as a few lines."""
+    counts, fired, head = r["author_counts"], r["fired"], r["audit_head"]
+    click.echo(f"recounted moderation in {store}: {r['comments']:,} comments")
+    state = "were complete" if r["counts_were_complete"] else "were not complete (the queue" \
+        " counted from the comments)"  # fmt: skip
+    click.echo(
+        f"author counts {state}; {counts['authors_changed']:,} of {counts['authors']:,} authors"
+        f" changed; rows {counts['rows_before']:,} -> {counts['rows_after']:,}"
+    )
+    moved = [f"{k} {v['before']:,} -> {v['after']:,}"
+             for k, v in counts["by_status"].items() if v["before"] != v["after"]]  # fmt: skip
+    if moved:
+        click.echo("  comments by status: " + "; ".join(moved))
+    click.echo(
+        f"fired clauses: {fired['added']:,} added, {fired['removed']:,} removed"
+        f" ({fired['rows_after']:,} rows)"
+    )
+    where = f"moved {head['before']:,} -> {head['after']:,}" if head["moved"] else "unchanged"
+    click.echo(f"audit head at entry {head['after']:,} ({where})")
+    if not r["changed"]:
+        click.echo("nothing changed: the counts were right")
+
+
 def _print_report(report: dict[str, Any]) -> None:
     click.echo(f"policy {report['policy_version']}  ({report['seconds']} s)")
     for name, entry in report.get("toxicity", {}).items():

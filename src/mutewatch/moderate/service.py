@@ -103,6 +103,23 @@ SELECT {AUTHOR_KEY.format(kind="kind", author="author")}, kind, author, status,
 GROUP BY ALL
 """
 """The rows of ``mod_author_counts`` counted from the stored comments and decisions."""
+FIRED_SQL = """
+SELECT comment_id, c.clause FROM (
+    SELECT comment_id,
+           unnest(from_json(clauses, '[{"clause": "VARCHAR", "fired": "BOOLEAN"}]')) AS c
+    FROM mod_decisions WHERE decided_by = 'machine'
+) WHERE c.fired
+"""
+"""The rows of ``mod_fired`` worked out from the machine's stored decisions."""
+HEAD_RESET_SQL = f"""
+UPDATE mod_audit_head SET audit_id = e.last, last_id = e.last, last_hash = e.hash,
+       counted = true, comments = (SELECT count(*) FROM mod_comments)
+FROM (SELECT coalesce(max(audit_id), 0) AS last,
+             coalesce(arg_max(hash, audit_id), '{GENESIS_HASH}') AS hash FROM mod_audit) e
+WHERE k = 1
+"""
+"""The audit head set to the log's last entry, with the author counts marked complete (run
+after counting them afresh, in the same transaction)."""
 
 
 MIGRATIONS: list[str] = [
@@ -204,17 +221,12 @@ MIGRATIONS: list[str] = [
     # queue's clause filter reads them instead of parsing every held comment's JSON (which
     # took 200-400 ms with 30k held comments, measured). Filled from the stored decisions
     # here, and on each submission from then on (the machine decides only then).
-    """
+    f"""
     CREATE TABLE IF NOT EXISTS mod_fired (
         comment_id VARCHAR NOT NULL,
         clause VARCHAR NOT NULL
     );
-    INSERT INTO mod_fired
-    SELECT comment_id, c.clause FROM (
-        SELECT comment_id,
-               unnest(from_json(clauses, '[{"clause": "VARCHAR", "fired": "BOOLEAN"}]')) AS c
-        FROM mod_decisions WHERE decided_by = 'machine'
-    ) WHERE c.fired;
+    INSERT INTO mod_fired {FIRED_SQL};
     """,
     # the audit log's head: one row, which every audit entry updates in its own transaction.
     # Two connections appending at once (two services on one file in one process) then
@@ -222,7 +234,7 @@ MIGRATIONS: list[str] = [
     # that verification reports as a broken log).
     """
     CREATE TABLE IF NOT EXISTS mod_audit_head (k INTEGER PRIMARY KEY, audit_id BIGINT NOT NULL);
-    INSERT OR IGNORE INTO mod_audit_head
+    INSERT OR IGNORE INTO mod_audit_head (k, audit_id)
     SELECT 1, coalesce((SELECT max(audit_id) FROM mod_audit), 0);
     """,
     # each author's comments counted by status and whether a moderator decided them, once
@@ -246,6 +258,24 @@ MIGRATIONS: list[str] = [
     DELETE FROM mod_author_counts;
     INSERT INTO mod_author_counts {AUTHOR_COUNTS_SQL};
     CREATE INDEX IF NOT EXISTS mod_decisions_comment ON mod_decisions (comment_id);
+    """,
+    # the audit head also keeps what this release's writes know (each in the UPDATE that
+    # moves the head, so no statement is added): the id and hash of the entry this release
+    # appended last (``last_id``, ``last_hash``: a write chains onto them instead of looking
+    # the last entry up in mod_audit, 30-60 ms at 330k entries, measured), whether the
+    # author counts are complete (``counted``) and how many comments they count. A write of
+    # an older release moves ``audit_id`` past ``last_id`` (or, before migration 6, appends
+    # past ``audit_id``): then ``counted`` turns false and stays false until
+    # ``recount_moderation`` (``mutewatch moderate recount``). The counts are rebuilt here
+    # (a release before migration 7 may have written since they were counted).
+    f"""
+    ALTER TABLE mod_audit_head ADD COLUMN IF NOT EXISTS last_id BIGINT;
+    ALTER TABLE mod_audit_head ADD COLUMN IF NOT EXISTS last_hash VARCHAR;
+    ALTER TABLE mod_audit_head ADD COLUMN IF NOT EXISTS counted BOOLEAN;
+    ALTER TABLE mod_audit_head ADD COLUMN IF NOT EXISTS comments BIGINT;
+    DELETE FROM mod_author_counts;
+    INSERT INTO mod_author_counts {AUTHOR_COUNTS_SQL};
+    {HEAD_RESET_SQL}
     """,
 ]
 
@@ -696,59 +726,98 @@ def _audit(
 ) -> None:
     """Append one audit entry, chained to the last one (the only insert into mod_audit).
 
-    One statement takes the next id and the last entry's hash (a submission took them
-    already: ``head``); the hash of this entry is computed here (building the payload in SQL
-    cost about 1 ms more per entry, measured).
+    A submission took the next id and the end of the chain already (``head``); any other
+    write takes them here (``_AUDIT_HEAD``). The hash of this entry is computed here
+    (building the payload in SQL cost about 1 ms more per entry, measured), and the head
+    row moves to this entry in one UPDATE (see MIGRATIONS 6 and 8): two writers appending at
+    once conflict there, and the second retries.
     """
     if head is None:
         row = con.execute(_AUDIT_HEAD).fetchone()
-        assert row is not None
-        audit_id, prev = int(row[0]), str(row[1] or GENESIS_HASH)
+        assert row is not None, "mod_audit_head has no row"
+        audit_id, _, prev, counted = _chain_end(con, *row)
+        new_comments = 0
     else:
-        audit_id, prev = head.audit_id, head.prev
-    con.execute("UPDATE mod_audit_head SET audit_id = ? WHERE k = 1", [audit_id])  # see MIGRATIONS
+        audit_id, prev, counted = head.audit_id, head.prev, head.counted
+        new_comments = 1
     now = _now()
     texts = [actor, action, comment_id, article_id, clause, note, submitted_by]
     digest = hashlib.sha256(payload_text(audit_id, now, texts, prev).encode()).hexdigest()
+    con.execute(_HEAD_UPDATE, [audit_id, digest, counted, new_comments])
     con.execute(_AUDIT_INSERT, [audit_id, now, *texts, prev, digest])
 
 
-_SUBMIT_HEAD = """
-SELECT nextval('mod_comment_ids'), nextval('mod_decision_ids'), nextval('mod_audit_ids'),
-       m.last, (SELECT hash FROM mod_audit WHERE audit_id = m.last), lower($1::VARCHAR)
-FROM (SELECT max(audit_id) AS last FROM mod_audit) m
+_HEAD_UPDATE = """
+UPDATE mod_audit_head SET audit_id = $1, last_id = $1, last_hash = $2, counted = $3,
+       comments = comments + $4
+WHERE k = 1
 """
-"""What a submission needs before it writes, in one statement: the new comment's, decision's
-and audit entry's ids, the last audit entry (its id says which state of the store the
-topic cache must match; its hash is the new entry's ``prev_hash``) and the e-mail folded
-by DuckDB (for the author counts)."""
+_HEAD_COLUMNS = "h.audit_id, h.last_id, h.last_hash, h.counted"
+_SUBMIT_HEAD = f"""
+SELECT nextval('mod_audit_ids'), {_HEAD_COLUMNS}, nextval('mod_comment_ids'),
+       nextval('mod_decision_ids'), lower($1::VARCHAR)
+FROM mod_audit_head h
+"""
+"""What a submission needs before it writes, in one statement reading one row: the new
+audit entry's id, the audit head (see ``_chain_end``), the new comment's and decision's
+ids and the e-mail folded by DuckDB (for the author counts)."""
+_AUDIT_HEAD = f"SELECT nextval('mod_audit_ids'), {_HEAD_COLUMNS} FROM mod_audit_head h"
+_LAST_ENTRY = (
+    "SELECT audit_id, hash FROM mod_audit WHERE audit_id >= ? ORDER BY audit_id DESC LIMIT 1"
+)
+
+
+def _chain_end(
+    con: Con,
+    audit_id: int,
+    head: int | None,
+    last_id: int | None,
+    last_hash: str | None,
+    counted: bool | None,
+) -> tuple[int, int, str, bool]:
+    """The new entry's id, the id and hash of the entry it follows, and whether the author
+    counts stay complete after this write.
+
+    The head row answers when it names the entry this release appended last (``last_id``)
+    and the new id follows it directly: every writer takes its id from the sequence, so no
+    entry can lie between. Otherwise (a rolled-back write used an id, or an older release
+    wrote: one from before migration 8 moves ``audit_id`` only, one from before migration
+    6 not even that) the last entry is looked up in mod_audit, from the head on (the zone
+    maps skip the rest), and unless it is the head this release wrote, the counts are no
+    longer known to be complete.
+    """
+    if head is not None and audit_id - 1 == head == last_id and last_hash is not None:
+        return audit_id, head, last_hash, bool(counted)
+    row = con.execute(_LAST_ENTRY, [head or 0]).fetchone()
+    row = row or con.execute(_LAST_ENTRY, [0]).fetchone()
+    last, prev = (int(row[0]), str(row[1] or GENESIS_HASH)) if row else (0, GENESIS_HASH)
+    own = head is not None and head == last_id and last == head
+    return audit_id, last, prev, bool(counted) and own
 
 
 @dataclass
 class _Head:
-    """The result of ``_SUBMIT_HEAD``."""
+    """A submission's ids and the end of the audit chain (``_SUBMIT_HEAD``, ``_chain_end``)."""
 
     comment_id: str
     decision_id: int
     audit_id: int
     last: int
     prev: str
+    counted: bool
     email_key: str | None
 
 
 def _submit_head(con: Con, email: str | None) -> _Head:
     row = con.execute(_SUBMIT_HEAD, [email]).fetchone()
-    assert row is not None
+    assert row is not None, "mod_audit_head has no row"
+    audit_id, last, prev, counted = _chain_end(con, *row[:5])
     return _Head(
-        comment_id=f"c{row[0]}", decision_id=int(row[1]), audit_id=int(row[2]),
-        last=int(row[3] or 0), prev=str(row[4] or GENESIS_HASH), email_key=row[5],
+        comment_id=f"c{row[5]}", decision_id=int(row[6]), audit_id=audit_id, last=last,
+        prev=prev, counted=counted, email_key=row[7],
     )  # fmt: skip
 
 
-_AUDIT_HEAD = """
-SELECT nextval('mod_audit_ids'),
-       (SELECT hash FROM mod_audit WHERE audit_id = (SELECT max(audit_id) FROM mod_audit))
-"""
 _AUDIT_INSERT = (
     "INSERT INTO mod_audit (audit_id, logged_at, actor, action, comment_id, article_id, clause,"
     " note, submitted_by, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -981,18 +1050,26 @@ _COUNTS = {
 }  # fmt: skip
 _AUTHOR_SQL = f"""{_PAGE_AUTHORS}
 SELECT k.id, coalesce(sum(a.comments), 0),
-       {", ".join(f"coalesce(sum(a.comments) FILTER (WHERE {w}), 0)" for w in _COUNTS.values())},
-       (SELECT count(*) FROM mod_comments)
-           = (SELECT coalesce(sum(comments), 0) FROM mod_author_counts WHERE kind = 'name')
+       {", ".join(f"coalesce(sum(a.comments) FILTER (WHERE {w}), 0)" for w in _COUNTS.values())}
 FROM keyed k LEFT JOIN mod_author_counts a
     ON a.author_key = {AUTHOR_KEY.format(kind="k.kind", author="k.author")}
     AND a.kind = k.kind AND a.author = k.author
 GROUP BY k.id
 """
 """For each item of the page (ids $1, e-mails $2, names $3) its author's comments by
-status, from ``mod_author_counts`` (the item itself included), and whether those counts
-cover every stored comment (False for a store filled by other means than this module, such
-as bulk SQL: ``_AUTHOR_SCAN_SQL`` then counts from the comments themselves)."""
+status, from ``mod_author_counts`` (the item itself included)."""
+COUNTS_CURRENT_SQL = """
+SELECT coalesce(h.counted, false) AND h.last_id = h.audit_id
+       AND h.comments = (SELECT count(*) FROM mod_comments)
+       AND h.audit_id = (SELECT coalesce(max(audit_id), 0) FROM mod_audit)
+FROM mod_audit_head h
+"""
+"""Whether ``mod_author_counts`` is complete, from the audit head (MIGRATIONS 8) in about a
+millisecond: only this release's writes appended since the counts were last made complete
+(by the migration or a recount), and the comments are as many as they counted. False
+after a write by an older release (one from before migration 6 appends past the head) or
+comments added by other means, such as bulk SQL: ``_AUTHOR_SCAN_SQL`` then counts from the
+comments themselves. (A status changed by bulk SQL, with no audit entry, is not seen.)"""
 _AUTHOR_SCAN_SQL = f"""{_PAGE_AUTHORS},
 found AS (
     SELECT 'email' AS kind, lower(email) AS author, comment_id, status FROM mod_comments
@@ -1084,18 +1161,110 @@ def _author_records(con: Con, items: list[dict[str, Any]]) -> dict[str, dict[str
     return out
 
 
+def counts_current(con: Con) -> bool:
+    """Whether the author counts are complete (``COUNTS_CURRENT_SQL``); False for a store
+    from before migration 8 (a read-only snapshot not yet migrated)."""
+    try:
+        row = con.execute(COUNTS_CURRENT_SQL).fetchone()
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return False
+    return bool(row and row[0])
+
+
+_STATUS_TOTALS = """
+SELECT status || CASE WHEN moderated THEN ' (moderator)' ELSE '' END, sum(comments)::BIGINT
+FROM {table} WHERE kind = 'name' GROUP BY ALL HAVING sum(comments) <> 0 ORDER BY 1
+"""
+_AUTHORS_CHANGED = f"""
+WITH was AS (SELECT kind, author, status, moderated, sum(comments) AS n
+             FROM mod_author_counts GROUP BY ALL HAVING sum(comments) <> 0),
+     now AS (SELECT kind, author, status, moderated, n
+             FROM ({AUTHOR_COUNTS_SQL}) t(k, kind, author, status, moderated, n))
+SELECT count(DISTINCT (kind, author)) FROM was FULL JOIN now USING (kind, author, status, moderated)
+WHERE coalesce(was.n, 0) <> coalesce(now.n, 0)
+"""
+_FIRED_CHANGES = f"""
+WITH was AS (SELECT DISTINCT comment_id, clause FROM mod_fired),
+     now AS (SELECT DISTINCT comment_id, clause FROM ({FIRED_SQL}))
+SELECT (SELECT count(*) FROM mod_fired),
+       (SELECT count(*) FROM (SELECT * FROM now EXCEPT SELECT * FROM was)),
+       (SELECT count(*) FROM (SELECT * FROM was EXCEPT SELECT * FROM now))
+"""
+
+
+def _one(con: Con, sql: str) -> tuple[Any, ...]:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def _status_totals(con: Con, table: str) -> dict[str, int]:
+    """Comments by status (and by a moderator or not) in author counts ``table``."""
+    rows = con.execute(_STATUS_TOTALS.format(table=table)).fetchall()
+    return {str(k): int(v) for k, v in rows}
+
+
+def recount_moderation(con: Con) -> dict[str, Any]:
+    """Rebuild what the moderation tables keep beside the comments, decisions and audit log,
+    on ``con`` inside the caller's transaction, and say what changed.
+
+    ``mod_author_counts`` is counted afresh (compacting the rows each write appended),
+    ``mod_fired`` is worked out again from the machine's decisions, and the audit head is
+    set to the last entry with the counts marked complete (``HEAD_RESET_SQL``): the queue
+    reads the counts again after an older release wrote to the store. Returns
+    ``{comments, counts_were_complete, author_counts: {rows_before, rows_after, authors,
+    authors_changed, by_status: {status: {before, after}}}, fired: {rows_before,
+    rows_after, added, removed}, audit_head: {before, after, moved}, changed}``.
+    """
+    complete = counts_current(con)
+    (comments,) = _one(con, "SELECT count(*) FROM mod_comments")
+    (rows_before,) = _one(con, "SELECT count(*) FROM mod_author_counts")
+    (changed_authors,) = _one(con, _AUTHORS_CHANGED)
+    before = _status_totals(con, "mod_author_counts")
+    fired_before, added, removed = _one(con, _FIRED_CHANGES)
+    (head_before,) = _one(con, "SELECT audit_id FROM mod_audit_head")
+    con.execute("DELETE FROM mod_author_counts")
+    con.execute(f"INSERT INTO mod_author_counts {AUTHOR_COUNTS_SQL}")
+    if added or removed:
+        con.execute(f"DELETE FROM mod_fired; INSERT INTO mod_fired {FIRED_SQL}")
+    con.execute(HEAD_RESET_SQL)
+    rows_after, authors = _one(
+        con, "SELECT count(*), count(DISTINCT (kind, author)) FROM mod_author_counts"
+    )
+    after = _status_totals(con, "mod_author_counts")
+    (fired_after,) = _one(con, "SELECT count(*) FROM mod_fired")
+    (head_after,) = _one(con, "SELECT audit_id FROM mod_audit_head")
+    by_status = {
+        k: {"before": before.get(k, 0), "after": after.get(k, 0)}
+        for k in sorted(set(before) | set(after))
+    }
+    counts = {"rows_before": rows_before, "rows_after": rows_after, "authors": authors,
+              "authors_changed": changed_authors}  # fmt: skip
+    fired = {"rows_before": fired_before, "rows_after": fired_after, "added": added,
+             "removed": removed}  # fmt: skip
+    return {
+        "comments": int(comments),
+        "counts_were_complete": complete,
+        "author_counts": {**{k: int(v) for k, v in counts.items()}, "by_status": by_status},
+        "fired": {k: int(v) for k, v in fired.items()},
+        "audit_head": {
+            "before": int(head_before),
+            "after": int(head_after),
+            "moved": head_before != head_after,
+        },  # fmt: skip
+        "changed": bool(changed_authors or added or removed or head_before != head_after),
+    }
+
+
 def _counted_records(con: Con, params: list[Any]) -> dict[str, list[int]] | None:
     """The page's author records from ``mod_author_counts``, the item itself taken out; None
-    when the counts do not cover every comment (or the store predates them)."""
-    try:
-        got = con.execute(_AUTHOR_SQL, params).fetchall()
-    except duckdb.CatalogException:  # a read-only store from before migration 7
+    when the counts are not known to be complete (``counts_current``)."""
+    if not counts_current(con):
         return None
-    if not got or not got[0][-1]:
-        return None
+    got = con.execute(_AUTHOR_SQL, params).fetchall()
     records = {}
     for row in got:
-        counts = dict(zip(RECORD_KEYS, row[1:-1], strict=True))
+        counts = dict(zip(RECORD_KEYS, row[1:], strict=True))
         counts["comments"] -= 1  # the item itself: held, decided by no moderator
         counts["held"] -= 1
         records[str(row[0])] = list(counts.values())
@@ -1469,6 +1638,11 @@ class ModerationService:
         return self.access.read(
             lambda con: _audit_rows(con, "ORDER BY audit_id DESC LIMIT ?", [limit])
         )
+
+    def recount(self) -> dict[str, Any]:
+        """Rebuild the author counts, fired clauses and audit head in one transaction (see
+        ``recount_moderation``); what changed."""
+        return self.access.write(recount_moderation)
 
     def audit_chain(self) -> dict[str, Any]:
         """The moderation audit log's hash chain (see ``moderation_audit_chain``)."""
