@@ -2,17 +2,19 @@
 
 Builds a store (bulk SQL, no models: neutral placeholder text) of ``--comments`` comments
 by about 20k authors (half with an e-mail address): 80% published, 10% held, 10% rejected;
-a machine decision each (with fired clauses), a moderator's on every 20th rejected one, an
-appeal on every 50th held one. Then times ``ModerationService.queue`` (the library function
-behind ``GET /api/v1/moderation/queue``) unfiltered, with the clause filter and with the
-appeal filter, at the first page and deep in the queue, and prints one JSON object.
+a machine decision and an audit entry each (with fired clauses), a moderator's decision on
+every 20th rejected one, an appeal on every 50th held one. Then times
+``ModerationService.queue`` (the library function behind ``GET /api/v1/moderation/queue``)
+unfiltered, with the clause filter and with the appeal filter, at the first page and deep in
+the queue, and prints one JSON object.
 
 Compare with another tree (say the one before a change, checked out with ``git worktree
-add /tmp/mw_base <commit>``) side by side in one process: each tree's service on its own
-copy of the same store, their calls alternating, so that both see the same load::
+add /work/mw_base <commit>``: under /work, beside ../shared) side by side in one process:
+each tree's service on its own copy of the same store, their calls alternating, so that
+both see the same load; a moderator's approve is then timed the same way::
 
     flock /work/notes/bench.lock python benchmarks/moderation_queue.py --comments 300000 \\
-        --against /tmp/mw_base/src
+        --against /work/mw_base/src
 
 Without ``--against`` it times this tree alone.
 
@@ -28,6 +30,7 @@ import importlib.util
 import json
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -72,6 +75,17 @@ FROM (SELECT comment_id, 'machine' AS who, decision, created_at FROM mod_comment
       WHERE status = 'rejected' AND hash(comment_id) % 20 = 0)
 """
 
+AUDIT_SQL = """
+INSERT INTO mod_audit (audit_id, logged_at, actor, action, comment_id, article_id, clause,
+                       note, submitted_by, prev_hash, hash)
+SELECT row_number() OVER (ORDER BY created_at, comment_id), created_at, 'machine',
+       'submitted:' || decision, comment_id, article_id, NULL, 'reason', 'viewer1',
+       sha256(comment_id || 'prev'), sha256(comment_id)
+FROM mod_comments
+"""
+"""An audit entry per comment, as its submission appends (the hashes are placeholders: the
+chain is not verified here, but the entries are as many and as wide as a real log's)."""
+
 
 def build(path: Path, comments: int, authors: int = 19_997) -> float:
     """Write the store; returns the seconds it took."""
@@ -93,6 +107,8 @@ def build(path: Path, comments: int, authors: int = 19_997) -> float:
             "INSERT INTO mod_appeals SELECT comment_id, 'a note', 'viewer1', 'held', created_at"
             " FROM mod_comments WHERE status = 'held' AND hash(comment_id) % 50 = 0"
         )
+        con.execute(AUDIT_SQL)
+        con.execute("UPDATE mod_audit_head SET audit_id = (SELECT max(audit_id) FROM mod_audit)")
         for sequence, table in SEQUENCES:  # past the rows written here: a service can add
             con.execute(f"DROP SEQUENCE {sequence}")  # comments to this store
             con.execute(f"CREATE SEQUENCE {sequence} START {next_id(con, table)}")
@@ -102,13 +118,21 @@ def build(path: Path, comments: int, authors: int = 19_997) -> float:
     return time.perf_counter() - start
 
 
-SEQUENCES = (("mod_comment_ids", "mod_comments"), ("mod_decision_ids", "mod_decisions"))
+SEQUENCES = (
+    ("mod_comment_ids", "mod_comments"),
+    ("mod_decision_ids", "mod_decisions"),
+    ("mod_audit_ids", "mod_audit"),
+)
+ID_OF = {
+    "mod_comments": "max(comment_id[2:]::BIGINT)",
+    "mod_decisions": "max(decision_id)",
+    "mod_audit": "max(audit_id)",
+}
 
 
 def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """The number after the highest id of ``table`` (comments: ``c<n>``)."""
-    expr = "max(decision_id)" if table == "mod_decisions" else "max(comment_id[2:]::BIGINT)"
-    row = con.execute(f"SELECT coalesce({expr}, 0) + 1 FROM {table}").fetchone()
+    row = con.execute(f"SELECT coalesce({ID_OF[table]}, 0) + 1 FROM {table}").fetchone()
     return int(row[0]) if row else 1
 
 
@@ -148,6 +172,7 @@ def other_service_module(src: Path) -> Any:
     spec = importlib.util.spec_from_file_location("other_moderation_service", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
     spec.loader.exec_module(module)
     return module
 
@@ -191,6 +216,33 @@ def side_by_side(services: dict[str, ModerationService], repeats: int) -> dict[s
     return out
 
 
+def time_actions(services: dict[str, ModerationService], repeats: int) -> dict[str, Any]:
+    """A moderator's approve (``ModerationService.act``, behind POST
+    /api/v1/comments/{id}/actions) from each service, alternating: each round approves the
+    same held comment in each tree's store (the newest held ones, off the first page).
+    Median and min wall ms per tree, and the ratio of the medians (new / old)."""
+    first = next(iter(services.values()))
+    held = first.access.read(
+        lambda con: [r[0] for r in con.execute(
+            "SELECT comment_id FROM mod_comments WHERE status = 'held'"
+            " ORDER BY created_at DESC LIMIT ?", [repeats + 1]).fetchall()]
+    )  # fmt: skip
+    wall: dict[str, list[float]] = {tree: [] for tree in services}
+    for i, comment_id in enumerate(held):
+        for tree, service in services.items():
+            t0 = time.perf_counter()
+            service.act(comment_id, {"action": "approve", "note": "benchmark"}, "mod1")
+            if i:  # the first round warms the columns an action reads
+                wall[tree].append((time.perf_counter() - t0) * 1000)
+    row: dict[str, Any] = {
+        tree: {"median_ms": round(statistics.median(w), 1), "min_ms": round(min(w), 1)}
+        for tree, w in wall.items()
+    }
+    if {"old", "new"} <= set(row):
+        row["new_over_old"] = round(row["new"]["median_ms"] / row["old"]["median_ms"], 2)
+    return row
+
+
 def compare(comments: int, repeats: int, against: Path) -> dict[str, Any]:
     """This tree ("new") and the tree at ``against`` ("old") side by side, in one process,
     each on its own copy of the same store written as release 6 (migrated by each tree)."""
@@ -202,13 +254,14 @@ def compare(comments: int, repeats: int, against: Path) -> dict[str, Any]:
         new, new_s = open_with(this_service, tmp / "new.duckdb")
         try:
             pages = side_by_side({"old": old, "new": new}, repeats)
+            approve = time_actions({"old": old, "new": new}, repeats)
         finally:
             old.close()
             new.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"comments": comments, "open_and_migrate_s": {"old": round(old_s, 2),
-            "new": round(new_s, 2)}, "pages": pages}  # fmt: skip
+            "new": round(new_s, 2)}, "pages": pages, "approve": approve}  # fmt: skip
 
 
 def main() -> None:
@@ -219,7 +272,7 @@ def main() -> None:
     parser.add_argument(
         "--against",
         type=Path,
-        help="the src folder of another tree (e.g. /tmp/mw_base/src): time its queue and this"
+        help="the src folder of another tree (e.g. /work/mw_base/src): time its queue and this"
         " tree's side by side, alternating call by call, in this one process",
     )
     args = parser.parse_args()
