@@ -61,12 +61,23 @@ TABLES = (
     "coverage",
     "id_gaps",
 )
+#: Tables a store may lack (a component's own, e.g. ingest's ``derived_id_sources``, absent
+#: from stores written by other means and from older exports): exported when present, read
+#: with ``Engine.read_optional``, which answers None where they are missing.
+OPTIONAL_TABLES = ("derived_id_sources",)
 MANIFEST = "manifest.json"
 #: Seconds to wait for a store another process holds (e.g. while it refreshes derived tables).
 LOCK_WAIT = float(os.environ.get("MUTEWATCH_LOCK_WAIT", "20"))
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2  # 2: optional tables exported too
 
-__all__ = ["TABLES", "Engine", "cached_export_dir", "export_parquet", "spark_session"]
+__all__ = [
+    "OPTIONAL_TABLES",
+    "TABLES",
+    "Engine",
+    "cached_export_dir",
+    "export_parquet",
+    "spark_session",
+]
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +186,8 @@ def export_parquet(store_path: str | Path, out_dir: str | Path) -> dict[str, Any
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         rows: dict[str, int] = {}
-        for table in TABLES:
+        have = {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        for table in (*TABLES, *(t for t in OPTIONAL_TABLES if t in have)):
             target = tmp / f"{table}.parquet"
             con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' (FORMAT parquet)")
             rows[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
@@ -314,9 +326,10 @@ class Engine:
         )
 
     def table(self, name: str) -> ir.Table:
-        """A table of the store (one of ``TABLES``) as an Ibis table."""
+        """A table of the store (one of ``TABLES``, or of ``OPTIONAL_TABLES`` where
+        ``has_table``) as an Ibis table."""
         if name not in self._tables:
-            if name not in TABLES:
+            if name not in TABLES and name not in OPTIONAL_TABLES:
                 raise UsageError(f"no table {name} to measure", hint=f"use one of {TABLES}")
             if self.kind == "spark":  # read on first use: each read is a Spark job
                 self._tables[name] = self.con.read_parquet(
@@ -325,6 +338,19 @@ class Engine:
             else:
                 self._tables[name] = self.con.table(name)
         return self._tables[name]
+
+    def has_table(self, name: str) -> bool:
+        """Whether the store (or the Parquet export read) holds the table ``name``."""
+        if self.kind == "spark":
+            return (Path(self.source) / f"{name}.parquet").exists()
+        listed = self.con.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
+        ).fetchall()
+        return bool(listed[0][0])
+
+    def read_optional(self, name: str, *columns: str) -> pd.DataFrame | None:
+        """``read`` of one of ``OPTIONAL_TABLES``, or None where the store lacks it."""
+        return self.read(name, *columns) if self.has_table(name) else None
 
     def derived_table(self, name: str) -> ir.Table | None:
         """A current derived table of the store (``derived``), or None."""

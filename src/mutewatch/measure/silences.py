@@ -28,10 +28,13 @@ Method:
   **unverified**: a gap that would be ``full`` while at least one of those channels has no
   message ids able to show missing posts is ``unverified`` instead, and ``ids_checked`` is
   false (true only when every such channel's ids can show gaps). Rows of CSV, JSON Lines or
-  Parquet without a message id column get synthetic ids hashed from account, time and text
-  (``ingest.tabular``: 63-bit, so a channel whose largest id in ``coverage`` reaches 2**53
-  is taken as hashed; real channel message ids stay far below), and the coverage window of
-  such a source runs from its first to its last row whatever was collected between. There
+  Parquet without a message id column (and feed items) get synthetic ids hashed from their
+  content (``ingest.tabular``), and the coverage window of such a source runs from its first
+  to its last row whatever was collected between. Ingest lists those sources in
+  ``derived_id_sources``; a channel's ids vouch for a gap when the gap's covered time lies
+  in windows of sources not listed there (real ids, however large). A store or Parquet
+  export without that table falls back to the ids' size: a channel whose largest id in
+  ``coverage`` reaches 2**53 is taken as hashed (derived ids fill 63 bits). There
   the archive cannot tell a silence from a collection gap: an unverified gap (or any gap
   whose ``ids_checked`` is false) keeps its rank and p-value but is never ``unprecedented``.
   ``covered_share`` is the mean share over those channels, ``channels_in_archive`` their
@@ -392,11 +395,34 @@ def _overlap(starts: Any, ends: Any, windows: list[tuple[Any, Any]]) -> Any:
     return total
 
 
-def _unchecked_channels(cov: pd.DataFrame) -> set[tuple[str, str]]:
-    """Channels whose message ids cannot show missing posts (see the module docstring)."""
+def _unchecked_rows(engine: Engine, cov: pd.DataFrame) -> Any:
+    """Which ``coverage`` rows come from a source whose ids cannot show missing posts (see
+    the module docstring): ingest lists sources with ids derived from content in
+    ``derived_id_sources``; a store or export without that table falls back to the id
+    size (a channel whose largest id reaches 2**53 is taken as hashed, all its rows)."""
+    listed = engine.read_optional("derived_id_sources", "source_id")
+    if listed is not None:
+        derived_ids = set(listed["source_id"].astype("int64").tolist())
+        return cov["source_id"].astype("int64").isin(derived_ids).to_numpy(dtype=bool)
     ids = cov["last_message_id"].astype("float64").fillna(0.0)  # unknown: not hashed
     flagged = cov[(ids >= _HASHED_ID_FLOOR).to_numpy()]
-    return set(zip(flagged["platform"], flagged["account_id"], strict=True))
+    hashed = set(zip(flagged["platform"], flagged["account_id"], strict=True))
+    keys = zip(cov["platform"], cov["account_id"], strict=True)
+    return np.fromiter((key in hashed for key in keys), dtype=bool, count=len(cov))
+
+
+def _ids_unchecked(
+    covered: Any, starts: Any, ends: Any, merged: list[tuple[Any, Any]], real: list[Any] | None
+) -> Any:
+    """Per gap, whether a channel's ids cannot vouch for it: it has no window of real ids,
+    or part of the gap's covered time (``covered``, from all its ``merged`` windows) lies
+    only in windows of derived ids."""
+    if not real:
+        return np.ones(len(covered), dtype=bool)
+    mine = _merge(real)
+    if mine == merged:  # every window has real ids
+        return np.zeros(len(covered), dtype=bool)
+    return covered > _overlap(starts, ends, mine)
 
 
 def coverage(
@@ -433,11 +459,14 @@ def coverage(
     idg = engine.read("id_gaps", "platform", "account_id", "after_ts", "before_ts")
     chans = _channels(engine, params)
     windows: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for r in cov.itertuples(index=False):
-        windows[(r.platform, r.account_id)].append(
-            (np.datetime64(r.first_time, "us"), np.datetime64(r.last_time, "us"))
-        )
-    unchecked = _unchecked_channels(cov)
+    checked: dict[tuple[str, str], list[Any]] = defaultdict(list)  # windows with real ids
+    unchecked_rows = _unchecked_rows(engine, cov)
+    for r, derived_ids in zip(cov.itertuples(index=False), unchecked_rows, strict=True):
+        key = (r.platform, r.account_id)
+        window = (np.datetime64(r.first_time, "us"), np.datetime64(r.last_time, "us"))
+        windows[key].append(window)
+        if not derived_ids:
+            checked[key].append(window)
     holes: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in idg.itertuples(index=False):
         holes[(r.platform, r.account_id)].append(
@@ -472,6 +501,7 @@ def coverage(
             continue
         s_idx, e_idx = starts[idx], ends[idx]
         covered = _overlap(s_idx, e_idx, merged)
+        n_unchecked[idx] += _ids_unchecked(covered, s_idx, e_idx, merged, checked.get(key))
         if key in holes:
             # missing ids inside covered time make that time unknown
             cut = [
@@ -483,7 +513,6 @@ def coverage(
             covered = covered - _overlap(s_idx, e_idx, _merge(cut))
         share = covered / length[idx]
         n_rel[idx] += 1
-        n_unchecked[idx] += key in unchecked
         share_sum[idx] += share
         share_min[idx] = np.minimum(share_min[idx], share)
         share_max[idx] = np.maximum(share_max[idx], share)

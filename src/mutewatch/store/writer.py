@@ -32,6 +32,12 @@ MIGRATIONS = [
     "options VARCHAR NOT NULL)",
 ]
 
+#: Platforms whose message ids count up per channel, so a jump shows deleted or uncollected
+#: posts (``id_gaps``). Elsewhere ids are not a channel's sequence (a tweet's id is global,
+#: a feed's is hashed): they make no id gaps and cannot show missing posts, and silences
+#: in such channels are ``ids_checked`` false (``measure.silences``).
+SEQUENTIAL_ID_PLATFORMS = frozenset({"telegram"})
+
 _POST_COLUMNS = (
     "platform",
     "account_id",
@@ -487,7 +493,7 @@ def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
         con.execute(
             "DELETE FROM id_gaps WHERE platform = ? AND account_id = ?", [platform, account]
         )
-        if platform != "telegram":
+        if platform not in SEQUENTIAL_ID_PLATFORMS:
             continue
         con.execute(
             "INSERT INTO id_gaps SELECT ?, ?, prev_id, message_id, "
