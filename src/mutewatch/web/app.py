@@ -49,9 +49,12 @@ from mutewatch.web.auth import (
 
 log = logging.getLogger(__name__)
 
+# No inline script or style at all: plotly.js's stylesheets are linked files
+# (web/plotly_assets.py, templates/_plotly.html); blob: images are the modebar's PNG
+# download (plotly draws the chart's SVG as a blob: image onto a canvas).
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
     "media-src 'none'; frame-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'"
 )

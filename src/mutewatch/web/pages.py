@@ -3,7 +3,9 @@
 Server-rendered Jinja2 (autoescaped) with plotly.js served from the installed plotly
 package; nothing is loaded from another origin, and the Content-Security-Policy forbids it.
 Figures are embedded as JSON in ``<script type="application/json">`` blocks (with ``<``
-escaped) and drawn by ``/static/dashboard.js``.
+escaped) and drawn by ``/static/dashboard.js``. The CSP allows no inline style either:
+plotly's stylesheets are linked files (``/static/plotly/ID.css``, ``plotly_assets``), and
+``/static/plotly-csp.js`` routes a style attribute set from script through the CSSOM.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import plotly
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import Scope
 
-from mutewatch.errors import MutewatchError, UsageError
+from mutewatch.errors import MutewatchError, NotFoundError, UsageError
 from mutewatch.show import charts
-from mutewatch.web import queries
+from mutewatch.web import plotly_assets, queries
 from mutewatch.web.api import (
     ADMIN,
     READ,
@@ -51,6 +53,8 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 # names are attacker-controlled too: a link in an outlet, account or forward name is defanged
 templates.env.filters["defang"] = lambda value: queries.defang(str(value))
+# the chart pages link plotly's stylesheets (templates/_plotly.html): the CSP allows no <style>
+templates.env.globals["plotly_sheets"] = plotly_assets.sheet_ids
 router = APIRouter(include_in_schema=False)
 ANY = require_role(*ROLES)
 LOGIN_COOKIE = "mw_login"
@@ -58,12 +62,32 @@ LOGIN_NONCE = re.compile(r"[A-Za-z0-9_-]{24}")  # secrets.token_urlsafe(18)
 LOGIN_FORM_EXPIRED = (
     "The login form expired or was sent from another site. Log in again from this page."
 )
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+PLOTLY_JS = plotly_assets.PLOTLY_JS
 
 
 def mount_static(app: FastAPI) -> None:
-    """Serve ``web/static`` at ``/static`` and plotly.js from the plotly package."""
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    """Serve ``web/static`` at ``/static`` (with plotly's stylesheets at ``/static/plotly/``)
+    and plotly.js from the plotly package."""
+    app.mount("/static", Static(directory=str(HERE / "static")), name="static")
+
+
+class Static(StaticFiles):
+    """``web/static``, and at ``plotly/ID.css`` each stylesheet plotly.js would inject as a
+    ``<style id=ID>`` element (which the CSP refuses), read from the served plotly.js; the
+    chart pages link each under its id (templates/_plotly.html)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file at ``path``, or one of plotly's stylesheets."""
+        sheet = PLOTLY_SHEET.fullmatch(path)
+        if sheet is None:
+            return await super().get_response(path, scope)
+        css = plotly_assets.plotly_sheets().get(sheet.group(1))
+        if css is None:
+            raise NotFoundError(f"no plotly stylesheet {sheet.group(1)!r} at /static/{path}")
+        return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=86400"})
+
+
+PLOTLY_SHEET = re.compile(r"plotly/([^/]+)\.css")
 
 
 @router.get("/vendor/plotly.min.js")
