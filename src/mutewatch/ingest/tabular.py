@@ -9,7 +9,12 @@ The mapping names which column holds each canonical field (``--map FIELD=COLUMN`
 Where there is no ``message_id`` column, a stable id is derived from the account, the raw
 time, the text and how many identical rows came before, so re-ingesting the same or an
 overlapping file adds no duplicates. Times are parsed with ``--time-format`` (strptime; also
-``iso`` (default) and ``unix``) in the ``--tz`` zone when they carry no offset.
+``iso`` (default) and ``unix``) in the ``--tz`` zone when they carry no offset. Across a
+daylight-saving change, a local time that never happened in that zone (the clocks went
+forward over it) is quarantined with its file, row and a reason naming the value, the
+column and the zone: --tz is wrong or the row damaged, and no instant can be chosen for
+it. One that happened twice (the clocks went back) is the earlier of the two instants, as
+Telegram's local dates are (``ingest.telegram``).
 """
 
 from __future__ import annotations
@@ -280,8 +285,16 @@ def _post(
         raise _BadRow(f"no account: column {spec.column('account')!r} is empty or missing")
     raw_time = _text(row, spec.column("time"))
     value = row.get(spec.column("time") or "")
-    ts = _aware_utc(value, zone) if isinstance(value, date) else None
-    ts = ts or parse_time(raw_time, spec.time_format, zone)
+    try:
+        ts = _aware_utc(value, zone) if isinstance(value, date) else None
+        ts = ts or parse_time(raw_time, spec.time_format, zone)
+    except SkippedLocalTime as exc:
+        raise _BadRow(
+            f"no such time: {raw_time!r} in column {spec.column('time')!r} is "
+            f"{exc.local.isoformat(sep=' ')}, a local time that never happened in "
+            f"{zone.key} (the clocks went forward over it); check --tz, the zone the "
+            "times were written in, or repair the row"
+        ) from None
     if ts is None:
         raise _BadRow(
             f"no parseable time: {raw_time!r} in column {spec.column('time')!r} does not "
@@ -334,8 +347,34 @@ def _message_id(
     return int.from_bytes(stable, "big") >> 1  # fits a signed BIGINT
 
 
+class SkippedLocalTime(ValueError):
+    """A local time without an offset that never happened in its zone (a DST gap)."""
+
+    def __init__(self, local: datetime, zone: ZoneInfo) -> None:
+        super().__init__(f"{local.isoformat()} never happened in {zone.key}")
+        self.local = local
+        self.zone = zone
+
+
+def skipped_local(local: datetime, zone: ZoneInfo) -> bool:
+    """Whether a naive wall time never happened in ``zone`` (the clocks went forward over
+    it): it does not come back from a round trip through UTC."""
+    there = local.replace(tzinfo=zone)
+    return there.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
+
+
+def _in_zone(local: datetime, zone: ZoneInfo) -> datetime:
+    """A naive wall time in ``zone`` as naive UTC; in a fall-back overlap the earlier
+    instant (fold 0). Raises SkippedLocalTime for one that never happened."""
+    utc = local.replace(tzinfo=zone).astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != local:  # as ``skipped_local``, once
+        raise SkippedLocalTime(local, zone)
+    return utc.replace(tzinfo=None)
+
+
 def parse_time(raw: str, fmt: str | None, zone: ZoneInfo) -> datetime | None:
-    """A UTC naive datetime from a raw value, or None when it cannot be read."""
+    """A UTC naive datetime from a raw value, or None when it cannot be read; a local time
+    that never happened in ``zone`` raises SkippedLocalTime."""
     if not raw:
         return None
     try:
@@ -345,7 +384,7 @@ def parse_time(raw: str, fmt: str | None, zone: ZoneInfo) -> datetime | None:
     except (ValueError, OverflowError, OSError):
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
+        return _in_zone(value, zone)
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -358,7 +397,7 @@ def _aware_utc(value: date, zone: ZoneInfo) -> datetime:
     one is read in the ``--tz`` zone."""
     moment = value if isinstance(value, datetime) else datetime.combine(value, time())
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
+        return _in_zone(moment, zone)
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 

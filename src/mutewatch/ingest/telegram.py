@@ -42,6 +42,7 @@ import msgspec
 import pyarrow as pa
 
 from mutewatch.ingest.links import find_urls
+from mutewatch.ingest.tabular import skipped_local
 from mutewatch.model import (
     BATCH_SCHEMA,
     LINK_SCHEMA,
@@ -670,17 +671,11 @@ def _timestamp(m: Message, zone: ZoneInfo) -> tuple[datetime | None, bool]:
     except ValueError:
         return None, False
     if local.tzinfo is None:
-        if _skipped_local(local, zone):
+        if skipped_local(local, zone):
             return None, False
         # in a fall-back overlap the wall time happened twice: the earlier instant (fold=0)
         local = local.replace(tzinfo=zone)
     return local.astimezone(UTC).replace(tzinfo=None), True
-
-
-def _skipped_local(local: datetime, zone: ZoneInfo) -> bool:
-    """Whether a wall time never happened in ``zone`` (the clocks went forward over it)."""
-    there = local.replace(tzinfo=zone)
-    return there.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
 
 
 _NO_TIME = "no parseable time: date_unixtime is missing or invalid and date is unreadable"
@@ -692,7 +687,7 @@ def _no_time_reason(m: Message, zone: ZoneInfo) -> str:
         local = datetime.fromisoformat(m.date) if m.date else None
     except ValueError:
         local = None
-    if local is None or local.tzinfo is not None or not _skipped_local(local, zone):
+    if local is None or local.tzinfo is not None or not skipped_local(local, zone):
         return _NO_TIME
     return (
         f"no parseable time: date_unixtime is missing and the local date {m.date} never "
