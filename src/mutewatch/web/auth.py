@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 import threading
@@ -382,11 +383,18 @@ class RateLimitedError(AuthError):
 
 
 class LoginLimiter:
-    """At most ``limit`` failed logins per key (IP, user name) in a sliding ``window``."""
+    """At most ``limit`` failed logins per key (IP, user name) in a sliding ``window``.
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+    Keys are what the caller sends (any name, any address), so those whose failures are
+    all past the window are dropped once there are ``prune_at`` of them: each failed login
+    with a new name used to leave an entry behind for as long as the server ran.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 300.0, prune_at: int = 10_000) -> None:
         self.limit = limit
         self.window = window
+        self.prune_at = prune_at
+        self._next_prune = prune_at
         self._fails: dict[str, deque[float]] = {}
         self._flagged: dict[str, float] = {}  # key: when its block was last audited
         self._lock = threading.Lock()
@@ -423,12 +431,39 @@ class LoginLimiter:
         with self._lock:
             for key in keys:
                 self._fails.setdefault(key, deque()).append(now)
+            if len(self._fails) >= self._next_prune:
+                self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        """Drop the keys with no failure in the window; prune again at twice what stays
+        (so a flood of live keys costs one pass per doubling, not one per request)."""
+        self._fails = {k: f for k, f in self._fails.items() if f and f[-1] > now - self.window}
+        self._next_prune = max(self.prune_at, 2 * len(self._fails))
+
+    def __len__(self) -> int:
+        """How many keys have failures on record."""
+        return len(self._fails)
 
     def succeed(self, *keys: str) -> None:
         with self._lock:
             for key in keys:
                 self._fails.pop(key, None)
                 self._flagged.pop(key, None)
+
+
+def address_block(ip: str) -> str:
+    """What a login limit counts against for the client address ``ip``: an IPv4 address
+    itself, an IPv6 address its /64 (one host is routinely given a whole /64, and could
+    otherwise try 5 logins from each of its 2**64 addresses in turn)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 # -- pseudonyms ----------------------------------------------------------------------------

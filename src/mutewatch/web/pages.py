@@ -44,6 +44,7 @@ from mutewatch.web.auth import (
     SESSION_HOURS,
     TOKEN_PREFIX,
     User,
+    address_block,
     list_users,
     read_audit,
     require_role,
@@ -206,10 +207,11 @@ def login(
         # not a guess at a token, so it does not count against the address or the name
         auth.audit("login.csrf", actor=who, ip=ip, ok=False)
         return _login_page(request, 403, next, LOGIN_FORM_EXPIRED)
-    keys = (f"ip:{ip}", f"name:{name}")
+    block = address_block(ip)  # an IPv6 client by its /64
+    keys = (f"ip:{block}", f"name:{name}")
     wait = auth.limiter.retry_after(*keys)
     if wait:
-        if not auth.limiter.flagged(f"blocked:{ip}"):  # once per address and episode
+        if not auth.limiter.flagged(f"blocked:{block}"):  # once per address and episode
             auth.audit("login.blocked", actor=who, ip=ip, ok=False, detail={"retry_after": wait})
         page = _login_page(request, 429, next, f"Too many failed logins. Try again in {wait} s.")
         page.headers["Retry-After"] = str(wait)
