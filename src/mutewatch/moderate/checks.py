@@ -17,9 +17,11 @@ Library use::
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -33,7 +35,7 @@ import numpy.typing as npt
 from mutewatch.errors import EngineError
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-3"
+CHECKS_VERSION = "checks-4"
 SCORE_DIGITS = 4
 
 IDENTITY_TERMS = (
@@ -142,6 +144,10 @@ class Features:
     """Clauses already checked by ``Moderator.prepare``, by their index in ``checked_for``."""
     checked_for: Any = None
     """The policy whose clauses ``checked`` holds (None: nothing checked yet)."""
+    sentences: list[tuple[int, int]] | None = None
+    """The sentences the heads also score alone (``candidate_sentences``; None: not yet)."""
+    sentence_vectors: npt.NDArray[np.float32] | None = None
+    """Their embeddings, one row each (None: embedded when a head first needs them)."""
 
 
 @dataclass(frozen=True)
@@ -982,6 +988,86 @@ def clause_scores(text: str, racist_head: float, personal_head: float) -> tuple[
     )
 
 
+# --- sentences scored alone: an attack padded with neutral sentences ----------------------------
+#
+# A head scores the mean of the comment's token vectors, so neutral sentences around an attack
+# dilute it: "Islam is a religion of hate and its followers are savages." scores racist 0.957
+# alone and 0.369 after three neutral placeholder sentences, and was published. So the
+# sentences of a comment of two or more that name an identity group (the racist clause's
+# subject; at most MAX_CANDIDATE_SENTENCES) are also embedded alone, in the same batch as
+# the comments, and both heads score them. The best sentence counts discounted by
+# SENTENCE_DISCOUNT (logit units: a sentence read without its comment is less sure) when that
+# beats the whole comment, and it is the evidence span. Out-of-fold on the non-evaluation
+# Fox News, SFU and ETHOS rows (scripts/padding_report.py): 6 of 2,186 non-hateful comments
+# (6 of 336 that mention a group) are newly held and 14 of 743 hateful ones newly caught;
+# every sentence with no discount would hold 61 and 56, and embed about six times the text.
+# Not covered: a padded attack on a group that names none in its sentence ("They are ..."),
+# a personal attack without a group word (the lexicon still reads plain insults anywhere),
+# and an attack run into one long sentence with the padding.
+
+SENTENCE_DISCOUNT = 0.25
+"""Logit units taken off a sentence's head score (0.837 alone still reaches 0.8, the hold)."""
+MAX_CANDIDATE_SENTENCES = 8
+"""At most this many sentences of one comment are embedded alone (the first that qualify)."""
+
+
+def candidate_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of ``text`` (two or more) that name an identity group, as spans.
+
+    Group words are found in the comment's view (``text_view``: "Mus1ims" reads "Muslims"),
+    so a spelling trick does not hide the sentence either.
+    """
+    spans = sentence_spans(text)
+    if len(spans) < 2:
+        return []
+    view = text_view(text)
+    lx = lexicon()
+    starts = [a for a, _ in spans]
+    found: dict[int, None] = {}
+    for rx in (_IDENTITY_RE, lx.rx["group_any"]):
+        for m in rx.finditer(view.text):
+            at, _ = view.span(m.start(), m.end())
+            i = bisect.bisect_right(starts, at) - 1
+            if i >= 0 and at < spans[i][1]:
+                found.setdefault(i, None)
+    chosen = sorted(found)[:MAX_CANDIDATE_SENTENCES]
+    return [spans[i] for i in chosen]
+
+
+def _sentence_vectors(f: Features) -> npt.NDArray[np.float32]:
+    """The embeddings of ``f``'s candidate sentences (embedded now if ``prepare`` did not)."""
+    if f.sentences is None:
+        f.sentences = candidate_sentences(f.comment.text)
+    if f.sentence_vectors is None or len(f.sentence_vectors) != len(f.sentences):
+        texts = [f.comment.text[a:b] for a, b in f.sentences]
+        f.sentence_vectors = (
+            embedder().embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+        )
+    return f.sentence_vectors
+
+
+def _with_sentences(f: Features, head: str, score: float, evidence: dict[str, Any]) -> float:
+    """The larger of the comment's head score and its best candidate sentence's, discounted
+    (``SENTENCE_DISCOUNT``); the sentence goes into the evidence, and is the span when it
+    counts."""
+    vectors = _sentence_vectors(f)
+    if not len(vectors):
+        return score
+    h = heads().get(head)
+    z = vectors.astype(np.float64) @ h.weights + h.bias
+    i = int(np.argmax(z))
+    a, b = f.sentences[i] if f.sentences else (0, 0)
+    counted = 1.0 / (1.0 + float(np.exp(-(float(z[i]) - SENTENCE_DISCOUNT))))
+    raw = 1.0 / (1.0 + float(np.exp(-float(z[i]))))
+    decisive = counted > score
+    evidence["sentence"] = {**_span(f.comment.text, a, b), "score": _round(raw),
+                            "counted": _round(counted), "decisive": decisive}  # fmt: skip
+    if not decisive:
+        return score
+    evidence["span"] = _span(f.comment.text, a, b)
+    return counted
+
+
 def check_racism(f: Features) -> tuple[float, dict[str, Any]]:
     """Identity attacks on race, ethnicity, national origin or religion.
 
@@ -992,6 +1078,7 @@ def check_racism(f: Features) -> tuple[float, dict[str, Any]]:
     head = float(heads().score("racist", f.vector[None, :])[0])
     groups = identity_mentions(f.comment.text)
     evidence: dict[str, Any] = {"model": "racist", "head": _round(head), "groups_mentioned": groups}
+    head = _with_sentences(f, "racist", head, evidence)
     return racist_score(head, _findings(f), groups, evidence), evidence
 
 
@@ -1008,6 +1095,7 @@ def check_personal(f: Features) -> tuple[float, dict[str, Any]]:
     if person_names(text):
         targets.append("named person")
     evidence: dict[str, Any] = {"model": "personal", "head": _round(head), "targets": targets}
+    head = _with_sentences(f, "personal", head, evidence)
     return personal_score(head, _findings(f), evidence), evidence
 
 
@@ -1037,6 +1125,108 @@ def person_names(text: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda p: p["start"])
 
 
+# --- names in a comment typed without capitals ---------------------------------------------
+#
+# person_names needs capitals, so "john smith stole money from the charity" (or the same in
+# capitals) named nobody and was published. In a sentence without case (every letter small
+# after its first word, "I" aside, or every letter a capital) two neighbouring words are read
+# as a person's name when neither is a common lower-case word and the first is a known given
+# name and the second a known surname (the name lists of moderate.names, or a word English
+# writers capitalise mid-sentence), or a title ("mr", "senator") precedes a word that is not a
+# common lower-case word; which words writers keep in lower case, and which they capitalise,
+# comes from data/truecase_words.npz (scripts/build_truecase.py, non-evaluation rows). Such a
+# name scores CASELESS_NAME_SCORE with an allegation: held for a human, as a capitalised name
+# is. Measured by `python scripts/build_truecase.py --dev` (sets built on three non-evaluation
+# fifths, the check run on the fourth, 5,986 English comments and sentences): as written, 13
+# held before and after (none newly); the same texts all in lower case, 0 -> 7 held (6 of them
+# among the 13 held as written: the same allegations found again), all in capitals 0 -> 6.
+# Not covered: a name whose words are also common words ("will smith", "rich young").
+
+TRUECASE_FILE = Path(__file__).parent / "data" / "truecase_words.npz"
+CASELESS_NAME_SCORE = 0.75
+"""An allegation next to a name read without capitals (a capitalised one scores 0.85)."""
+_truecase_path: list[Path | None] = [TRUECASE_FILE]
+_CASELESS_WORD_RE = re.compile(r"(?<![\w@#/.:=&'’-])[a-z][a-z'’-]*(?![\w@/])")
+"""A word of running text, lower-cased: not part of a @mention, #tag, link or handle."""
+_CASELESS_TITLES = frozenset((
+    "mr", "mrs", "ms", "dr", "sen", "senator", "rep", "representative", "governor", "gov",
+    "mayor", "judge", "minister", "secretary", "chancellor", "sheriff", "officer", "professor",
+    "prof", "councillor", "councilman", "councilwoman", "president",
+))  # fmt: skip
+
+
+def use_truecase(path: Path | None) -> None:
+    """Read the word sets from ``path`` (None: capitals only, as before checks-4)."""
+    _truecase_path[0] = path
+    _truecase.cache_clear()
+
+
+@cache
+def _truecase() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]] | None:
+    """(lower-case words, proper words) as sorted CRC32 hashes; None when switched off."""
+    path = _truecase_path[0]
+    if path is None:
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return np.asarray(z["lower"], np.uint32), np.asarray(z["proper"], np.uint32)
+    except (OSError, KeyError, ValueError) as exc:
+        raise EngineError(
+            f"the word-case sets {path} cannot be read: {exc}",
+            hint="reinstall mutewatch, or rebuild them with `python scripts/build_truecase.py`",
+        ) from exc
+
+
+def _in(table: npt.NDArray[np.uint32], word: str) -> bool:
+    h = np.uint32(zlib.crc32(word.encode("utf-8")))
+    i = int(np.searchsorted(table, h))
+    return i < len(table) and bool(table[i] == h)
+
+
+def is_caseless(sentence: str) -> bool:
+    """True when a sentence carries no case: every letter a capital, or every word after the
+    first in lower case ("I" aside)."""
+    letters = [c for c in sentence if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    if all(c.isupper() for c in letters):
+        return True
+    words = re.findall(r"[^\W\d_][\w'’]*", sentence)[1:]
+    return not any(w[0].isupper() and w.lower() not in _I_FORMS for w in words)
+
+
+_I_FORMS = frozenset(("i", "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll"))
+
+
+def caseless_person_names(sentence: str) -> list[dict[str, Any]]:
+    """Names of people in a sentence without case (see above), with their spans."""
+    sets = _truecase()
+    if sets is None or not is_caseless(sentence):
+        return []
+    lower, proper = sets
+    lists = _module("names").name_word_kinds
+
+    def kinds(word: str) -> tuple[bool, bool]:
+        given, surname = lists(word)
+        seen = _in(proper, word)  # capitalised mid-sentence by English writers
+        return given or seen, surname or seen
+
+    words = [(m.start(), m.end(), m.group(0).replace("'", "").replace("’", ""))
+             for m in _CASELESS_WORD_RE.finditer(sentence.lower())
+             if m.group(0) not in _I_FORMS]  # fmt: skip
+
+    def name_like(word: str) -> bool:
+        return len(word) > 2 and not _in(lower, word)
+
+    found = []
+    for (a, e, w1), (a2, b, w2) in zip(words, words[1:], strict=False):
+        if sentence[e:a2] not in (" ", "  ") or not name_like(w2):
+            continue  # only neighbours, a space apart
+        if w1 in _CASELESS_TITLES or (name_like(w1) and kinds(w1)[0] and kinds(w2)[1]):
+            found.append({"name": sentence[a:b], "start": a, "end": b, "rule": "caseless"})
+    return found
+
+
 def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
     """Allegations of crimes or misconduct against a named person, per sentence."""
     view = text_view(f.comment.text)
@@ -1048,9 +1238,12 @@ def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
             continue
         people = person_names(sent.group(0))
         single = _SURNAME_AFTER_VERB.search(sent.group(0)[: allegation.start()])
+        caseless = [] if people or single else caseless_person_names(sent.group(0))
         if people:
             score = 0.85
             person = people[0]["name"]
+        elif caseless:
+            score, person = CASELESS_NAME_SCORE, caseless[0]["name"]
         elif single and single.group(1) not in _NOT_NAMES:
             score, person = 0.7, single.group(1)
         else:
@@ -1352,19 +1545,25 @@ class Moderator:
         topics: Sequence[Topic | None] | None = None,
         vectors: Vectors | None = None,
     ) -> list[Features]:
-        """Embed all texts in one batch; run the language, name and lexicon checks once each,
-        then the clauses an embedding head scores (see ``_check_head_clauses``).
+        """Embed all texts in one batch (with the sentences that name a group, which the
+        heads also score alone: ``candidate_sentences``); run the language, name and lexicon
+        checks once each, then the clauses an embedding head scores (``_check_head_clauses``).
 
         The embedding runs in the background (ONNX Runtime releases the GIL) while the
         language and name models run here, so they cost no extra wall-clock time.
         """
-        pending = (
-            None if vectors is not None else embedder().embed_async([c.text for c in comments])
-        )
+        wanted = any(c.check in _SPAN_HEADS for c in self.policy.clauses)
+        sentences = [candidate_sentences(c.text) if wanted else [] for c in comments]
+        extra = [c.text[a:b] for c, spans in zip(comments, sentences, strict=True)
+                 for a, b in spans]  # fmt: skip
+        texts = [c.text for c in comments] if vectors is None else []
+        # the candidate sentences ride in the comments' batch (``candidate_sentences``)
+        pending = embedder().embed_async(texts + extra) if texts or extra else None
         topics = topics if topics is not None else [None] * len(comments)
         out = []
-        for c, t in zip(comments, topics, strict=True):
+        for c, t, spans in zip(comments, topics, sentences, strict=True):
             f = Features(comment=c, vector=np.zeros(0, dtype=np.float32), topic=t)
+            f.sentences = spans
             if self._language is not None:
                 f.language = self._language.detect(c.text)
                 f.foreign_sentences = _foreign_in_english(c.text, f.language)
@@ -1373,10 +1572,14 @@ class Moderator:
             # here, not in decide(): the service decides inside the store's write transaction
             f.lexicon = lexicon_findings(c.text)
             out.append(f)
-        vectors = pending.result() if pending is not None else vectors
-        assert vectors is not None
+        done = pending.result() if pending is not None else np.zeros((0, 384), np.float32)
+        vectors = done[: len(texts)] if vectors is None else vectors
+        at = len(texts)
         for f, v in zip(out, vectors, strict=True):
             f.vector = v
+            n = len(f.sentences or ())
+            f.sentence_vectors = done[at : at + n]
+            at += n
         for f in out:
             self._check_head_clauses(f)
         return out

@@ -52,7 +52,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-NAMES_MODEL_VERSION = "names-7"
+NAMES_MODEL_VERSION = "names-8"
 """Version of the name check (bump when lists, rules or the char model change)."""
 
 REJECT = 0.8
@@ -276,6 +276,13 @@ def _known() -> _Known:
     return _once("known", _load_known)
 
 
+def name_word_kinds(word: str) -> tuple[bool, bool]:
+    """(known given name, known surname) of one folded word of running text, as the name
+    lists know it (the defamation check reads names in comments without capitals)."""
+    known = _known()
+    return known.is_given(word), known.is_surname(word)
+
+
 def content_tokens(folded: str) -> list[str]:
     """Name words worth judging: alphabetic, longer than one letter, not titles or particles."""
     skip = _HONORIFICS | _SUFFIXES | {"the", "of"}
@@ -357,12 +364,60 @@ def typed(name: str) -> str:
     return "".join(" " if unicodedata.category(c) == "Zs" else c for c in raw)
 
 
+DECORATED_SCORE = 0.6
+"""The fantasy score of a name that is a plausible real name once its emoji or pictographs
+are set aside ("Maria 🌸 Lopez"): held for a human (the hold band is 0.5-0.8), not rejected
+as a handle. A name whose remainder would not be published on its own ("🔥Sniper🔥", "Ana 😀",
+"Batman 🦇") keeps the symbols rule's 0.85 (rejected), as do symbols that handles use
+("$", "@", "#", "|", "~", "*")."""
+_DECORATION_JOIN = frozenset("\u200d\ufe0e\ufe0f\u20e3")
+"""A zero-width joiner, variation selectors and the keycap mark inside an emoji sequence."""
+
+
+def decoration(raw: str) -> tuple[str, str] | None:
+    """(the name with each run of emoji or pictographs read as a space, the decoration) when
+    ``raw`` has such symbols (Unicode So: "🌸", "♥", flags; Sk: skin tones) and no other."""
+    out: list[str] = []
+    found: list[str] = []
+    for ch in raw:
+        kind = unicodedata.category(ch)
+        if kind in ("So", "Sk") or (ch in _DECORATION_JOIN and found):
+            found.append(ch)
+            out.append(" ")
+        else:
+            out.append(ch)
+    if not found:
+        return None
+    return " ".join("".join(out).split()), "".join(found)
+
+
+def _decorated(raw: str, lists: _Lists) -> NameResult | None:
+    """A plausible real name decorated with emoji (``DECORATED_SCORE``), or None."""
+    parts = decoration(raw)
+    if parts is None or not fold(parts[0]):
+        return None
+    plain, symbols = parts
+    base = _assess(plain, lists)
+    if max(base.fantasy, base.false) >= HOLD:
+        return None  # "🔥Sniper🔥": the symbols rule rejects it, as before
+    s = _Scores(fantasy=base.fantasy, false=base.false, evidence=dict(base.evidence))
+    s.fantasy_rule = base.rule if base.fantasy >= base.false else None
+    s.false_rule = base.rule if base.false > base.fantasy else None
+    s.evidence.pop("name", None)
+    s.evidence.pop("model_version", None)
+    s.fan(DECORATED_SCORE, "decorated_name", symbols=symbols, name_without=plain)
+    return _result(s, raw)
+
+
 def _assess(name: str, lists: _Lists) -> NameResult:
     raw = typed(name).strip()[:MAX_NAME_CHARS]
     s = _Scores()
     if not fold(raw):
         s.fal(1.0, "placeholder_name", reason="no name given")
         return _result(s, raw)
+    decorated = _decorated(raw, lists)
+    if decorated is not None:
+        return decorated
     _name_rules(raw, lists, s)
     plain, lookalikes = unmasked(raw)
     if plain != raw:
