@@ -109,3 +109,11 @@ def test_a_check_without_prepare_embeds_the_sentences_itself(moderator: Moderato
     again, _ = check_racism(prepared)
     assert np.isclose(score, again, atol=1e-3)
     assert evidence["span"]["text"] == ATTACK
+
+
+def test_a_caller_that_scores_sentences_itself_can_opt_out() -> None:
+    """``sentences=[]``: the comment as a whole only (no sentence embedded, no evidence)."""
+    text = f"{PAD} {ATTACK}"
+    f = Features(CommentInput("c1", text, ""), embedder().embed([text])[0], None, sentences=[])
+    score, evidence = check_racism(f)
+    assert "sentence" not in evidence and score < 0.8

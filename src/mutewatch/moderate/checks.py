@@ -145,7 +145,9 @@ class Features:
     checked_for: Any = None
     """The policy whose clauses ``checked`` holds (None: nothing checked yet)."""
     sentences: list[tuple[int, int]] | None = None
-    """The sentences the heads also score alone (``candidate_sentences``; None: not yet)."""
+    """The sentences the heads also score alone (``candidate_sentences``; None: found when a
+    head first needs them; ``[]``: none, the comment as a whole only, for a caller that
+    scores each sentence itself, as the Perspective endpoint does)."""
     sentence_vectors: npt.NDArray[np.float32] | None = None
     """Their embeddings, one row each (None: embedded when a head first needs them)."""
 
