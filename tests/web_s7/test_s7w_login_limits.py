@@ -71,3 +71,18 @@ async def test_rotating_addresses_within_a_64_does_not_buy_more_tries(app: Any) 
     assert codes == [401] * 5 + [429]  # five names, five addresses, one /64
     # another /64 is another client
     assert await _login_from(app, "2001:db8:7:8::1", "s7w-guess-x", "mw_wrong") == 401
+
+
+async def _bearer_from(app: Any, ip: str, token: str) -> int:
+    transport = httpx.ASGITransport(app=app, client=(ip, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        answer = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        return answer.status_code
+
+
+@pytest.mark.anyio
+async def test_bad_api_tokens_from_one_64_are_limited_together(app: Any) -> None:
+    """30 bad tokens per address in 5 minutes: an IPv6 client's addresses share them."""
+    codes = [await _bearer_from(app, f"2001:db8:9:9::{i + 1:x}", "mw_bad") for i in range(31)]
+    assert codes == [401] * 30 + [429]
+    assert await _bearer_from(app, "2001:db8:9:a::1", "mw_bad") == 401

@@ -19,7 +19,9 @@ import threading
 import uuid
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -68,11 +70,18 @@ GZIP_OVER = 4096  # cached answers larger than this go gzip-compressed when the 
 
 
 class ResultCache:
-    """LRU of results keyed by (snapshot generation, what, parameters)."""
+    """LRU of results keyed by (snapshot generation, what, parameters).
+
+    One computation per key at a time: a request for a key being computed waits for that
+    result instead of computing it again (20 identical requests at once, a dashboard's
+    readers after new data, ran the measurement 20 times over, each holding a worker).
+    A failure is not shared: the waiters of a leader that failed try again themselves.
+    """
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
         self._data: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._flights: dict[tuple[Any, ...], Future[Any]] = {}
         self._lock = threading.Lock()
 
     def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
@@ -80,12 +89,82 @@ class ResultCache:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = compute()
+            flight = self._flights.get(key)
+            if flight is None:
+                flight = self._flights[key] = Future()
+                leader = True
+            else:
+                leader = False
+        if not leader:
+            try:
+                return flight.result()
+            except Exception:  # noqa: BLE001 - the leader's error: try again, as a leader
+                return self.get_or_compute(key, compute)
+        try:
+            value = compute()
+        except BaseException as exc:
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.set_exception(exc)
+            raise
         with self._lock:
             self._data[key] = value
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+            self._flights.pop(key, None)
+        flight.set_result(value)
         return value
+
+
+class BusyError(UsageError):
+    """A user already has ``ComputeSlots.per_user`` computations running (HTTP 429)."""
+
+    http_status = 429
+    code = "too_many_requests"
+    retry_after = 5
+
+
+class ComputeSlots:
+    """At most ``per_user`` computations (cache misses) at once per user: one viewer
+    sending many different queries at once held every server worker, computing, and
+    everybody else's requests waited. Beyond it a ``BusyError`` (429, Retry-After)."""
+
+    def __init__(self, per_user: int = 4) -> None:
+        self.per_user = per_user
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def hold(self, name: str | None) -> Iterator[None]:
+        """A slot of ``name`` (None: not counted) while the block runs."""
+        if name is None:
+            yield
+            return
+        with self._lock:
+            running = self._running.get(name, 0)
+            if running >= self.per_user:
+                raise BusyError(
+                    f"{name} has {running} computations running already; retry when they "
+                    "are done (a cached answer is immediate)",
+                    hint="send measurement requests one after another, not all at once",
+                )
+            self._running[name] = running + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._running.pop(name) - 1
+                if left:
+                    self._running[name] = left
+
+
+def _slot(request: Request) -> AbstractContextManager[None]:
+    """The compute slot of the request's user (set by the role check), if slots are kept."""
+    slots: ComputeSlots | None = getattr(request.app.state, "compute_slots", None)
+    user: User | None = getattr(request.state, "user", None)
+    if slots is None:
+        return nullcontext()
+    return slots.hold(user.name if user is not None else None)
 
 
 def cached(request: Request, what: str, params: tuple[Any, ...], fn: Callable[[Store], Any]) -> Any:
@@ -95,11 +174,12 @@ def cached(request: Request, what: str, params: tuple[Any, ...], fn: Callable[[S
         key = (snap.data_version, what, params)
 
         def compute() -> Any:
-            store = snap.store()
-            try:
-                return fn(store)
-            finally:
-                store.con.close()
+            with _slot(request):
+                store = snap.store()
+                try:
+                    return fn(store)
+                finally:
+                    store.con.close()
 
         result: Any = request.app.state.cache.get_or_compute(key, compute)
     return result
@@ -123,11 +203,12 @@ def json_cached(
         version = lease.data_version
 
         def compute() -> Any:
-            store = lease.store()
-            try:
-                return queries.jsonable(fn(store))
-            finally:
-                store.con.close()
+            with _slot(request):
+                store = lease.store()
+                try:
+                    return queries.jsonable(fn(store))
+                finally:
+                    store.con.close()
 
         def body() -> bytes:
             data = cache.get_or_compute((version, what, params), compute)

@@ -8,7 +8,8 @@ Settings (keyword arguments): ``cache_dir`` (snapshots; default a temporary dire
 ``pseudonym_key`` (default env ``MUTEWATCH_PSEUDONYM_KEY``, else generated once and kept in
 the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
 ``ingest`` (a ``callable(store, path)`` replacing ``mutewatch.ingest.ingest``; for tests),
-``login_limit`` (failed logins per 5 minutes, 5), ``moderation`` (False: leave out
+``login_limit`` (failed logins per 5 minutes, 5), ``compute_per_user`` (measurements a
+user may have computing at once, 4; more answer 429), ``moderation`` (False: leave out
 ``mutewatch.web.moderation`` even when it is installed).
 """
 
@@ -127,6 +128,7 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     app.state.gateway = gateway
     app.state.auth = auth
     app.state.cache = api.ResultCache()
+    app.state.compute_slots = api.ComputeSlots(int(settings.get("compute_per_user", 4)))
     app.state.settings = dict(settings, store_path=store_path)
     app.state.secure_cookies = bool(settings.get("secure_cookies", False))
     upload_dir = Path(settings.get("upload_dir") or gateway.cache_dir / "uploads")

@@ -595,7 +595,8 @@ async def authenticate(request: Request) -> User:
                 "the Authorization header must be `Bearer TOKEN`",
                 hint="create a token with `mutewatch users add NAME --role ROLE`",
             )
-        ip = f"api:{request.client.host if request.client else '?'}"
+        host = request.client.host if request.client else "?"
+        ip = f"api:{address_block(host)}"  # an IPv6 client by its /64
         wait = auth.token_limiter.retry_after(ip)
         if wait:
             raise RateLimitedError(
@@ -607,7 +608,7 @@ async def authenticate(request: Request) -> User:
         if user is None:
             auth.token_limiter.fail(ip)
             if auth.token_limiter.retry_after(ip) and not auth.token_limiter.flagged(ip):
-                auth.audit("token.blocked", actor=None, ip=ip.removeprefix("api:"), ok=False)
+                auth.audit("token.blocked", actor=None, ip=host, ok=False)
             raise AuthError("unknown or revoked token", hint="ask an admin for a new token")
         return user
     session_id = request.cookies.get(SESSION_COOKIE)
