@@ -262,7 +262,8 @@ MIGRATIONS: list[str] = [
     # the audit head also keeps what this release's writes know (each in the UPDATE that
     # moves the head, so no statement is added): the id and hash of the entry this release
     # appended last (``last_id``, ``last_hash``: a write chains onto them instead of looking
-    # the last entry up in mod_audit, 30-60 ms at 330k entries, measured), whether the
+    # the last entry up in mod_audit, which a submission did by joining the whole log: its
+    # store part took p50 83 -> 21 ms at 300k comments, measured), whether the
     # author counts are complete (``counted``) and how many comments they count. A write of
     # an older release moves ``audit_id`` past ``last_id`` (or, before migration 6, appends
     # past ``audit_id``): then ``counted`` turns false and stays false until
