@@ -117,6 +117,9 @@ def visit_all(browser: Any, url: str, token: str, shots: Path | None) -> dict[st
         if shots is not None:
             name = re.sub(r"[^a-z0-9]+", "_", path).strip("_") or "dashboard"
             page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        found["overflow"] = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         found["csp"] = page.evaluate("window.__csp")
         found["problems"] = [p for p in problems if not (path == "/no-such-page" and "404" in p)]
         seen[path] = found
@@ -223,3 +226,10 @@ def test_a_style_attribute_from_script_applies_and_one_in_markup_is_refused(
     color, reports = extras["markup"]
     assert color != "rgb(1, 2, 3)"  # an injected style="" stays refused
     assert len(reports) == 1 and reports[0].startswith("style-src-attr | inline")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_scrolls_sideways(visits: dict[str, Any], path: str) -> None:
+    """At 1400 px (the moderator page's audit table, with its long timestamps and notes,
+    ran 44 px past the window)."""
+    assert visits[path]["overflow"] == 0

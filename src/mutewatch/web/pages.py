@@ -256,6 +256,8 @@ def logout(request: Request, user: Annotated[User, Depends(ANY)]) -> Response:
     response.delete_cookie(  # with the attributes it was set with (Starlette's are lax)
         SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request)
     )
+    # pages read while signed in (kept for Back, or in the HTTP cache) go with the session
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 
