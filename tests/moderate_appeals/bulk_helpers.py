@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from mutewatch.moderate.service import AUTHOR_COUNTS_SQL, migrate_moderation
+from mutewatch.moderate.service import migrate_moderation, recount_moderation
 
 CLAUSES_JSON = (
     '[{"clause": "personal", "fired": true, "score": 0.9, "threshold": 0.5,'
@@ -64,5 +64,7 @@ def fill(
         "INSERT INTO mod_appeals SELECT comment_id, 'a note', 'viewer1', 'held', created_at"
         " FROM mod_comments WHERE status = 'held' AND hash(comment_id) % 50 = 0"
     )
-    if with_author_counts:
-        con.execute(f"INSERT INTO mod_author_counts {AUTHOR_COUNTS_SQL}")
+    if with_author_counts:  # as `mutewatch moderate recount` leaves them: the fast path
+        con.begin()
+        recount_moderation(con)
+        con.commit()
