@@ -189,7 +189,10 @@ async def test_perspective_endpoint(
 async def test_moderator_page(client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]) -> None:
     r = await client.get("/moderation", headers=_auth(env, "moderator"))
     assert r.status_code == 200
-    assert "moderation.js" in r.text and "blurred" in r.text
+    assert "moderation.js" in r.text and "/static/style.css" in r.text
     js = await client.get("/moderation/moderation.js", headers=_auth(env, "moderator"))
     assert js.status_code == 200 and "textContent" in js.text and "innerHTML" not in js.text
+    assert '"text flagged blurred"' in js.text  # flagged text starts blurred
+    css = await client.get("/static/style.css", headers=_auth(env, "moderator"))
+    assert ".text.blurred { filter: blur(" in css.text
     assert (await client.get("/moderation", headers=_auth(env, "viewer"))).status_code == 403
