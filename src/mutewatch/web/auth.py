@@ -574,6 +574,7 @@ def require_role(*roles: str) -> Callable[[Request], Awaitable[User]]:
     async def dependency(request: Request) -> User:
         user = await authenticate(request)
         if user.role not in allowed:
+            _audit_denial(request, user)
             raise ForbiddenError(
                 f"the role {user.role!r} of {user.name!r} may not use {request.url.path}",
                 hint=f"this needs one of: {', '.join(sorted(allowed))}",
@@ -582,6 +583,26 @@ def require_role(*roles: str) -> Callable[[Request], Awaitable[User]]:
         return user
 
     return dependency
+
+
+def _audit_denial(request: Request, user: User) -> None:
+    """Audit a refused request (``access.denied``), once per user and route in 5 minutes:
+    a reader probing routes its role may not use left no trace. Per route, not per path,
+    so varying a path's parameters adds no entries."""
+    auth = getattr(request.app.state, "auth", None)
+    if auth is None:
+        return
+    route = getattr(request.scope.get("route"), "path", request.url.path)
+    if auth.denials.flagged(f"{user.name}\0{request.method} {route}"):
+        return
+    auth.audit(
+        "access.denied",
+        actor=user.name,
+        target=f"{request.method} {request.url.path}"[:300],
+        detail={"role": user.role},
+        ip=request.client.host if request.client else None,
+        ok=False,
+    )
 
 
 async def authenticate(request: Request) -> User:
@@ -651,6 +672,7 @@ class AuthService:
         self._pseudonym_key = pseudonym_key
         self.limiter = LoginLimiter()
         self.token_limiter = LoginLimiter(limit=30, window=300.0)  # bad API tokens per IP
+        self.denials = LoginLimiter(window=300.0)  # refused requests audited, per user+route
         self._sessions: dict[str, tuple[User, datetime]] = {}
         self._session_checked: dict[str, float] = {}  # session hash: user re-read after
         self._revoked: set[str] = set()
