@@ -48,6 +48,7 @@ IDENTITY_TERMS = (
     "foreigners", "race", "racial", "ethnic", "minority", "minorities",
 )  # fmt: skip
 _IDENTITY_RE = re.compile(r"\b(" + "|".join(IDENTITY_TERMS) + r")\b", re.IGNORECASE)
+_IDENTITY_WORDS = frozenset(IDENTITY_TERMS)
 
 _ALLEGATION_RE = re.compile(
     r"\b(stole|steal(?:s|ing)?|thie(?:f|ves)|fraud\w*|embezzl\w*|brib\w*|corrupt\w*|"
@@ -1024,6 +1025,8 @@ def candidate_sentences(text: str) -> list[tuple[int, int]]:
         return []
     view = text_view(text)
     lx = lexicon()
+    if not _may_match(text_words(view.text), lx.group_words | _IDENTITY_WORDS):
+        return []  # no group word at all (most comments): the patterns need not run
     starts = [a for a, _ in spans]
     found: dict[int, None] = {}
     for rx in (_IDENTITY_RE, lx.rx["group_any"]):
