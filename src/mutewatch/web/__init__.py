@@ -31,9 +31,17 @@ Measurement endpoints take the CLI command's options as query parameters in snak
 parse them with the command's own click options, so defaults, types and errors are the
 CLI's; ``engine``, ``spark_master`` and ``parquet`` are refused over the API (they would
 let a caller pick files or hosts). Answers are cached per data version (a fingerprint of the
-observatory tables), serialised once, and sent gzip-compressed when large.
+observatory tables), serialised once, and sent gzip-compressed when large; identical
+requests arriving together compute once, and a user may have at most ``compute_per_user``
+(4) computations running at once (more answer 429 with ``Retry-After``).
 
 Hostile content: Jinja2 autoescaping everywhere, links defanged (``hxxps://host[.]org``)
 and never made links, media shown as labels and never fetched, and a Content-Security-Policy
-of ``default-src 'self'; script-src 'self'`` (no inline script, no other origin).
+of ``default-src 'self'; script-src 'self'; style-src 'self'`` (no inline script or style,
+no other origin): plotly.js's stylesheets are linked files
+(:mod:`~mutewatch.web.plotly_assets`), the moderator page's rules are in ``style.css``.
+
+Access control is audited too: failed and blocked logins, blocked API addresses (an IPv6
+client counted by its /64) and refused requests (``access.denied``, once per user and
+route in 5 minutes); log-out sends ``Clear-Site-Data``.
 """
