@@ -170,10 +170,15 @@ def log_config() -> dict[str, Any]:
     "X-Forwarded-Proto are believed; repeat for several. Without it those headers are ignored. "
     "'*', 0.0.0.0/0 and ::/0 are refused: they would believe every reader.",
 )  # fmt: skip
+@click.option(
+    "--compute-per-user", default=4, show_default=True, type=click.IntRange(min=1),
+    help="Measurements one user may have computing at once; more answer 429 (Retry-After). "
+    "Cached answers do not count.",
+)  # fmt: skip
 @click.pass_obj
 def serve(
     store: Path, host: str, port: int, secure_cookies: bool, no_moderation: bool,
-    proxies: tuple[str, ...],
+    proxies: tuple[str, ...], compute_per_user: int,
 ) -> None:  # fmt: skip
     """Run the API and dashboard (log in with a user name and token from `users add`).
 
@@ -189,7 +194,10 @@ def serve(
 
     from mutewatch.web.app import create_app
 
-    app = create_app(store, secure_cookies=secure_cookies, moderation=not no_moderation)
+    app = create_app(
+        store, secure_cookies=secure_cookies, moderation=not no_moderation,
+        compute_per_user=compute_per_user,
+    )  # fmt: skip
     uvicorn.run(  # no `server: uvicorn` header: what runs is nobody else's business
         app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
         forwarded_allow_ips=list(proxies) or None, log_config=log_config(),
