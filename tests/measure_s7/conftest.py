@@ -24,16 +24,17 @@ class Part:
     times: list[datetime]
     first_id: int | None = 1
     tag: str = field(default="")
+    step: int = 1  # ids count up by this much per row
 
 
 def build(folder: Path, parts: list[Part]) -> Path:
-    """A store holding every part, ingested in order (ids count up by one per row)."""
+    """A store holding every part, ingested in order."""
     store = folder / "store.duckdb"
     with Store.open(store) as opened:
         for n, part in enumerate(parts):
             rows = [
                 {"acc": part.channel, "t": t.isoformat(), "txt": f"placeholder {part.tag}{i}"}
-                | ({"mid": part.first_id + i} if part.first_id is not None else {})
+                | ({"mid": part.first_id + i * part.step} if part.first_id is not None else {})
                 for i, t in enumerate(sorted(part.times))
             ]
             path = folder / f"{n:02d}-{part.channel}.jsonl"

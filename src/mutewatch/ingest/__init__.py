@@ -26,9 +26,23 @@ from mutewatch.ingest import feeds, tabular, telegram
 from mutewatch.ingest.parallel import gc_paused, read_in_worker, worker_allowed
 from mutewatch.model import Item, NameSeen, PostBatch, Record
 from mutewatch.store import Store
-from mutewatch.store.writer import Counts, SourceWriter
+from mutewatch.store.writer import (
+    DENSE_ID_SPAN_PER_POST,
+    SEQUENTIAL_ID_PLATFORMS,
+    Counts,
+    SourceWriter,
+)
 
-__all__ = ["FORMATS", "FileReport", "IngestOptions", "IngestReport", "discover", "ingest"]
+__all__ = [
+    "DENSE_ID_SPAN_PER_POST",
+    "FORMATS",
+    "SEQUENTIAL_ID_PLATFORMS",
+    "FileReport",
+    "IngestOptions",
+    "IngestReport",
+    "discover",
+    "ingest",
+]
 
 BATCH_RECORDS = 50_000
 # A finished file read again with other options (--map, --time-format, --tz, --platform):

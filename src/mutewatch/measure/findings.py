@@ -158,6 +158,13 @@ def window_label(window: Window) -> str:
     return f"{start.isoformat()} to {end.isoformat()}"
 
 
+def during(window: Window) -> str:
+    """A window after a verb: ``on 2016-03-01`` for one day, else ``in`` its label."""
+    if window[0] == window[1]:
+        return f"on {window[0].isoformat()}"
+    return f"in {window_label(window)}"
+
+
 def window_json(window: Window) -> dict[str, str]:
     """A window in JSON: inclusive UTC dates."""
     return {"from": window[0].isoformat(), "to": window[1].isoformat()}
@@ -217,12 +224,13 @@ def silenced_sentence(
     silenced = int(summary.get("silenced") or 0)
     threshold = float(status.get("threshold", 0.10))
     share = silenced / active
-    b, p = window_label(baseline), window_label(period)
+    b = window_label(baseline)
     who = WHO.get(of, "outlets")
     who = who.removesuffix("s") if active == 1 else who
     sentence = (
-        f"{silenced} of {active} {who} active in {b} ({pct(share)}) "
-        f"{'was' if silenced == 1 else 'were'} almost totally silenced in {p} (output at most "
+        f"{silenced} of {active} {who} active {during(baseline)} ({pct(share)}) "
+        f"{'was' if silenced == 1 else 'were'} almost totally silenced {during(period)} (output "
+        "at most "
         f"{pct(threshold)} of {'its' if active == 1 else 'their'} {b} rate)."
     )
     numbers = {
@@ -340,7 +348,8 @@ def longest_silence_sentence(
         "the longest collected gap that ended before this one began; p-value and coverage as "
         "reported by `mutewatch silences`; where the channels' message ids cannot show "
         "missing posts (ids_checked false, coverage unverified: e.g. tabular rows without a "
-        "message id) the gap is not called a record, as it may be uncollected time."
+        "message id, or ids that are not the channel's own sequence, such as tweet ids) the "
+        "gap is not called a record, as it may be uncollected time."
     )
     params: dict[str, Any] = {"of": of, "scope": "network", "min_hours": min_hours}
     if until is not None:
@@ -489,9 +498,9 @@ def supporter_share_sentence(
     b, p = float(base["share"]), float(now["share"])
     trend_word = "up from" if p > b else ("down from" if p < b else "as in")
     sentence = (
-        f"Supporters made {pct(p)} of all posts in {window_label(period)} "
-        f"({num(now['supporter'])} of {num(now['posts'])}{fwd}), {trend_word} {pct(b)} in "
-        f"{window_label(baseline)}."
+        f"Supporters made {pct(p)} of all posts {during(period)} "
+        f"({num(now['supporter'])} of {num(now['posts'])}{fwd}), {trend_word} {pct(b)} "
+        f"{during(baseline)}."
     )
     numbers = {
         "baseline_share": round(b, 4),
@@ -523,11 +532,11 @@ def amplification_sentence(
     p_rate = now["amplification"] / now["days"]
     per_release = now.get("forwards_per_release")
     sentence = (
-        f"Supporters forwarded official releases {p_rate:.1f} times a day in "
-        f"{window_label(period)}, against {b_rate:.1f} a day in {window_label(baseline)}"
+        f"Supporters forwarded official releases {p_rate:.1f} times a day "
+        f"{during(period)}, against {b_rate:.1f} a day {during(baseline)}"
     )
     if per_release is not None:
-        sentence += f" ({per_release:.2f} forwards per official release in {window_label(period)})"
+        sentence += f" ({per_release:.2f} forwards per official release {during(period)})"
     sentence += "."
     numbers = {
         "baseline_forwards": base["amplification"],
@@ -567,9 +576,9 @@ def hosts_sentence(
     sentence = (
         f"Links in posts of {WHO.get(of, 'outlets')} pointed to {p_hosts} distinct "
         f"host{'' if p_hosts == 1 else 's'} ({now['host_classes']} "
-        f"kind{'' if now['host_classes'] == 1 else 's'} of platform) in "
-        f"{window_label(period)}, {word} "
-        f"{b_hosts} ({base['host_classes']}) in {window_label(baseline)}"
+        f"kind{'' if now['host_classes'] == 1 else 's'} of platform) "
+        f"{during(period)}, {word} "
+        f"{b_hosts} ({base['host_classes']}) {during(baseline)}"
     )
     if trend_info and trend_info.get("kendall_tau") is not None:
         sentence += (
@@ -630,8 +639,8 @@ def vanished_classes_sentences(
         name = HOST_CLASS_NAMES.get(cls, cls)
         seen = last_seen.get(cls)
         sentence = (
-            f"No links to {name} in {window_label(period)}, against {num(count)} in "
-            f"{window_label(baseline)} ({pct(share)} of its links; about {expected:.0f} "
+            f"No links to {name} {during(period)}, against {num(count)} "
+            f"{during(baseline)} ({pct(share)} of its links; about {expected:.0f} "
             f"expected had that share held)"
         )
         sentence += f"; last seen {seen[:10]}." if seen else "."

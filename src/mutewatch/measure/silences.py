@@ -34,7 +34,13 @@ Method:
   ``derived_id_sources``; a channel's ids vouch for a gap when the gap's covered time lies
   in windows of sources not listed there (real ids, however large). A store or Parquet
   export without that table falls back to the ids' size: a channel whose largest id in
-  ``coverage`` reaches 2**53 is taken as hashed (derived ids fill 63 bits). There
+  ``coverage`` reaches 2**53 is taken as hashed (derived ids fill 63 bits). Real ids show
+  missing posts only where they count up per channel: on Telegram (a channel's message
+  ids run 1, 2, 3, ...), and on another platform where a channel's real ids are dense
+  (their span at most 100 times its posts: a per-wall counter); ingest makes ``id_gaps``
+  by the same rule (``store.writer``). Ids that are not dense (a tweet's id is global and
+  jumps by about 10**13 an hour) make no id gaps, so such channels cannot vouch for a gap
+  either: coverage ``unverified``, ``ids_checked`` false, as for derived ids. There
   the archive cannot tell a silence from a collection gap: an unverified gap (or any gap
   whose ``ids_checked`` is false) keeps its rank and p-value but is never ``unprecedented``.
   ``covered_share`` is the mean share over those channels, ``channels_in_archive`` their
@@ -397,18 +403,40 @@ def _overlap(starts: Any, ends: Any, windows: list[tuple[Any, Any]]) -> Any:
 
 def _unchecked_rows(engine: Engine, cov: pd.DataFrame) -> Any:
     """Which ``coverage`` rows come from a source whose ids cannot show missing posts (see
-    the module docstring): ingest lists sources with ids derived from content in
-    ``derived_id_sources``; a store or export without that table falls back to the id
-    size (a channel whose largest id reaches 2**53 is taken as hashed, all its rows)."""
+    the module docstring): rows of sources with ids derived from content (ingest lists
+    those in ``derived_id_sources``; a store or export without that table falls back to the
+    id size: a channel whose largest id reaches 2**53 is taken as hashed, all its rows), and
+    rows of a channel whose real ids are not its own sequence."""
     listed = engine.read_optional("derived_id_sources", "source_id")
     if listed is not None:
         derived_ids = set(listed["source_id"].astype("int64").tolist())
-        return cov["source_id"].astype("int64").isin(derived_ids).to_numpy(dtype=bool)
-    ids = cov["last_message_id"].astype("float64").fillna(0.0)  # unknown: not hashed
-    flagged = cov[(ids >= _HASHED_ID_FLOOR).to_numpy()]
-    hashed = set(zip(flagged["platform"], flagged["account_id"], strict=True))
-    keys = zip(cov["platform"], cov["account_id"], strict=True)
-    return np.fromiter((key in hashed for key in keys), dtype=bool, count=len(cov))
+        hashed = cov["source_id"].astype("int64").isin(derived_ids).to_numpy(dtype=bool)
+    else:
+        ids = cov["last_message_id"].astype("float64").fillna(0.0)  # unknown: not hashed
+        flagged = cov[(ids >= _HASHED_ID_FLOOR).to_numpy()]
+        keys = set(zip(flagged["platform"], flagged["account_id"], strict=True))
+        pairs = zip(cov["platform"], cov["account_id"], strict=True)
+        hashed = np.fromiter((k in keys for k in pairs), dtype=bool, count=len(cov))
+    sequential = _sequential_channels(cov[~hashed])
+    pairs = zip(cov["platform"], cov["account_id"], strict=True)
+    return hashed | np.fromiter((k not in sequential for k in pairs), dtype=bool, count=len(cov))
+
+
+def _sequential_channels(real: pd.DataFrame) -> set[tuple[str, str]]:
+    """Channels whose real ids count up per channel: every Telegram channel, elsewhere those
+    whose ids are dense (``ingest.DENSE_ID_SPAN_PER_POST``, the rule ingest makes id gaps by)."""
+    from mutewatch.ingest import DENSE_ID_SPAN_PER_POST, SEQUENTIAL_ID_PLATFORMS  # late: heavy
+
+    if real.empty:
+        return set()
+    per = real.groupby(["platform", "account_id"]).agg(
+        lo=("first_message_id", "min"), hi=("last_message_id", "max"), n=("messages", "sum")
+    )
+    span = per["hi"].astype("float64") - per["lo"].astype("float64") + 1
+    dense = span <= DENSE_ID_SPAN_PER_POST * per["n"].astype("float64")
+    platforms = per.index.get_level_values("platform")
+    keep = dense.to_numpy(dtype=bool) | platforms.isin(SEQUENTIAL_ID_PLATFORMS)
+    return set(per.index[keep].tolist())
 
 
 def _ids_unchecked(
@@ -448,7 +476,9 @@ def coverage(
         "account_id",
         "first_time",
         "last_time",
+        "first_message_id",
         "last_message_id",
+        "messages",
     ).dropna(subset=["first_time", "last_time"])
     if to_source_end:  # a source was collected up to its last post, every chat in it too
         src = engine.read("sources", "source_id", "last_time").rename(

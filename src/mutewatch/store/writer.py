@@ -33,10 +33,15 @@ MIGRATIONS = [
 ]
 
 #: Platforms whose message ids count up per channel, so a jump shows deleted or uncollected
-#: posts (``id_gaps``). Elsewhere ids are not a channel's sequence (a tweet's id is global,
-#: a feed's is hashed): they make no id gaps and cannot show missing posts, and silences
-#: in such channels are ``ids_checked`` false (``measure.silences``).
+#: posts (``id_gaps``).
 SEQUENTIAL_ID_PLATFORMS = frozenset({"telegram"})
+#: On any other platform a channel's real ids (a tabular file's message_id column) are taken
+#: as its own sequence only when they are dense: their span (largest - smallest + 1) at most
+#: this many times the number of posts (a per-wall or per-forum counter, even with most
+#: posts deleted). Ids that are not (a tweet's id is global and jumps by about 10**13 an
+#: hour) make no id gaps and cannot show missing posts: silences in such channels are
+#: ``ids_checked`` false (``measure.silences``). Ids derived from content never count.
+DENSE_ID_SPAN_PER_POST = 100
 
 _POST_COLUMNS = (
     "platform",
@@ -485,15 +490,16 @@ def classify_links(con: Any) -> None:
 def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
     """Recompute the message-id jumps (deleted or uncollected posts) of these channels.
 
-    Only platforms with sequential ids have gaps; ids derived from content (tabular files
-    without a message_id column, feeds) are hashes and are left out: a post's key holds its
-    id, so a post with a derived id was stored by a source listed in derived_id_sources.
+    Only channels whose ids count up have gaps (Telegram, or dense real ids elsewhere:
+    ``DENSE_ID_SPAN_PER_POST``); ids derived from content (tabular files without a
+    message_id column, feeds) are hashes and are left out: a post's key holds its id, so a
+    post with a derived id was stored by a source listed in derived_id_sources.
     """
     for platform, account in accounts:
         con.execute(
             "DELETE FROM id_gaps WHERE platform = ? AND account_id = ?", [platform, account]
         )
-        if platform not in SEQUENTIAL_ID_PLATFORMS:
+        if platform not in SEQUENTIAL_ID_PLATFORMS and not _dense_ids(con, platform, account):
             continue
         con.execute(
             "INSERT INTO id_gaps SELECT ?, ?, prev_id, message_id, "
@@ -512,3 +518,15 @@ def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
             "WHERE prev_id IS NOT NULL AND message_id - prev_id > 1",
             [platform, account, platform, account, platform, account],
         )
+
+
+def _dense_ids(con: Any, platform: str, account: str) -> bool:
+    """Whether the channel's real (not derived) ids are dense enough to be its own sequence
+    (``DENSE_ID_SPAN_PER_POST``); computed in doubles, as ids may fill 64 bits."""
+    row = con.execute(
+        "SELECT max(message_id)::DOUBLE - min(message_id)::DOUBLE + 1, count(*) FROM posts "
+        "WHERE platform = ? AND account_id = ? "
+        "AND source_id NOT IN (SELECT source_id FROM derived_id_sources)",
+        [platform, account],
+    ).fetchall()[0]
+    return bool(row[1]) and float(row[0]) <= DENSE_ID_SPAN_PER_POST * int(row[1])
