@@ -139,8 +139,21 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     result = run_measurement("output", store, **options)
 
     def render(r: dict[str, Any]) -> None:
-        _table(r["rows"], ["period", "group", "count"] if r["by"] else ["period", "count"])
+        rows = [
+            {
+                **row,
+                "covered": f"{row['covered_fraction']:.0%} partial*" if row.get("partial") else "",
+            }
+            for row in r["rows"]
+        ]
+        keys = ["period", "group", "count"] if r["by"] else ["period", "count"]
+        _table(rows, [*keys, "covered"] if r.get("partial_periods") else keys)
         click.echo(f"Total: {r['total']}")
+        for part in r.get("partial_periods") or []:
+            click.echo(
+                f"* {part['period']}: the archive covers {part['covered_days']} of its "
+                f"{part['days']} days, so its count is not comparable to a whole period's"
+            )
 
     _emit(result, as_json, render)
 

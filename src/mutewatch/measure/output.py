@@ -8,11 +8,17 @@ group seen in that window. Groups: ``outlet`` (outlet name; unattributed posts a
 ``null``), ``medium`` (``posts.kind``), ``platform``, ``official`` (``official`` /
 ``supporter``), ``host`` (each counted post counts once under every distinct host it links
 to; posts without links are not in the host series). ``period`` is the bucket start.
+A period the archive covers only in part (its covered span, in whole UTC days as ``outlets
+status`` reads it, within ``--from``/``--to``, starts or ends inside the period) holds fewer
+days of collection than a whole one: its rows carry ``partial: true`` and
+``covered_fraction`` (covered days / days of the period), and ``partial_periods`` lists each
+such period with ``covered_days`` and ``days``, so a first or last week or month is not read
+as a drop in output. Other rows have neither key.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import ibis
@@ -22,6 +28,7 @@ from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, Params
+from mutewatch.measure.status import archive_span
 
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
@@ -36,6 +43,36 @@ def bucket_start(day: date, every: str) -> pd.Timestamp:
     if every == "month":
         return ts.replace(day=1)
     return ts
+
+
+def partial_periods(
+    engine: Engine, params: Params, periods: pd.DatetimeIndex, every: str
+) -> dict[str, dict[str, Any]]:
+    """Per period (``YYYY-MM-DD`` of its start) that the archive covers only in part:
+    covered_days, days and covered_fraction (see the module docstring)."""
+    span, _ = archive_span(engine)
+    lo = span.start if span else params.date_from
+    hi = span.end if span else params.date_to
+    if params.date_from and lo:
+        lo = max(lo, params.date_from)
+    if params.date_to and hi:
+        hi = min(hi, params.date_to)
+    out: dict[str, dict[str, Any]] = {}
+    if lo is None and hi is None:
+        return out
+    for start in periods:
+        first = start.date()
+        last = (start + pd.tseries.frequencies.to_offset(_FREQ[every])).date() - timedelta(days=1)
+        days = (last - first).days + 1
+        covered = (min(last, hi or last) - max(first, lo or first)).days + 1
+        if 0 < covered < days:
+            out[first.isoformat()] = {
+                "period": first.isoformat(),
+                "covered_days": covered,
+                "days": days,
+                "covered_fraction": round(covered / days, 4),
+            }
+    return out
 
 
 def _counts(engine: Engine, params: Params, by: str | None, every: str) -> pd.DataFrame:
@@ -106,10 +143,18 @@ def measure(
             {"period": labels[i // n_groups], "group": groups[i % n_groups], "count": v}
             for i, v in enumerate(values)
         ]
+        partial = partial_periods(engine, params, periods, every)
+        for row in rows:
+            if row["period"] in partial:
+                row["partial"] = True
+                row["covered_fraction"] = partial[row["period"]]["covered_fraction"]
+    else:
+        partial = {}
     return {
         "every": every,
         "by": by,
         "rows": rows,
+        "partial_periods": list(partial.values()),
         "total": int(df["count"].sum()) if not df.empty else 0,
         "parameters": {**params.echo(), "by": by, "every": every},
         "method": __doc__.split("\n\n")[1].replace("\n", " ") if __doc__ else "",
