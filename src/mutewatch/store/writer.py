@@ -495,11 +495,13 @@ def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
     message_id column, feeds) are hashes and are left out: a post's key holds its id, so a
     post with a derived id was stored by a source listed in derived_id_sources.
     """
+    accounts = list(accounts)
+    dense = _dense_ids(con, [a for a in accounts if a[0] not in SEQUENTIAL_ID_PLATFORMS])
     for platform, account in accounts:
         con.execute(
             "DELETE FROM id_gaps WHERE platform = ? AND account_id = ?", [platform, account]
         )
-        if platform not in SEQUENTIAL_ID_PLATFORMS and not _dense_ids(con, platform, account):
+        if platform not in SEQUENTIAL_ID_PLATFORMS and (platform, account) not in dense:
             continue
         con.execute(
             "INSERT INTO id_gaps SELECT ?, ?, prev_id, message_id, "
@@ -520,13 +522,25 @@ def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
         )
 
 
-def _dense_ids(con: Any, platform: str, account: str) -> bool:
-    """Whether the channel's real (not derived) ids are dense enough to be its own sequence
-    (``DENSE_ID_SPAN_PER_POST``); computed in doubles, as ids may fill 64 bits."""
-    row = con.execute(
-        "SELECT max(message_id)::DOUBLE - min(message_id)::DOUBLE + 1, count(*) FROM posts "
-        "WHERE platform = ? AND account_id = ? "
-        "AND source_id NOT IN (SELECT source_id FROM derived_id_sources)",
-        [platform, account],
-    ).fetchall()[0]
-    return bool(row[1]) and float(row[0]) <= DENSE_ID_SPAN_PER_POST * int(row[1])
+def _dense_ids(con: Any, accounts: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of ``accounts`` whose real (not derived) ids are dense enough to be their own
+    sequence (``DENSE_ID_SPAN_PER_POST``), in one query; spans in doubles, as ids may fill
+    64 bits."""
+    if not accounts:
+        return set()
+    wanted = pa.table(
+        {"platform": [p for p, _ in accounts], "account_id": [a for _, a in accounts]}
+    )
+    con.register("_dense_wanted", wanted)
+    try:
+        rows = con.execute(
+            "SELECT platform, account_id FROM posts SEMI JOIN _dense_wanted "
+            "USING (platform, account_id) "
+            "WHERE source_id NOT IN (SELECT source_id FROM derived_id_sources) "
+            "GROUP BY ALL HAVING max(message_id)::DOUBLE - min(message_id)::DOUBLE + 1 "
+            "<= ? * count(*)",
+            [DENSE_ID_SPAN_PER_POST],
+        ).fetchall()
+    finally:
+        con.unregister("_dense_wanted")
+    return {(str(p), str(a)) for p, a in rows}
