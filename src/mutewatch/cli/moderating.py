@@ -328,14 +328,21 @@ def recount_cmd(store: Path, as_json: bool) -> None:
     instead, which is slower on a large store, until this rebuilds the counts (and compacts
     the rows each write appended), in one transaction. It says what changed: comments by
     status the counts had and have, how many authors' counts differed, fired-clause rows
-    added or removed, and whether the audit head moved. Nothing else is changed.
+    added or removed, and whether the audit head moved. Nothing else is changed, and a
+    path with no store is refused (it is not created).
 
     Example: mutewatch moderate recount --json
     """
     from mutewatch.cli.foundation import emit_json
+    from mutewatch.errors import StoreError
     from mutewatch.moderate.service import ModerationService
     from mutewatch.store import when_free
 
+    if not Path(store).exists():  # opening read-write would create it, and recount nothing
+        raise StoreError(
+            f"no store at {store}",
+            hint="pass the --store the moderation service writes to (`mutewatch serve`'s)",
+        )
     # wait while `mutewatch serve` or an ingest holds the store (the server lets go at once)
     service = when_free(store, lambda: ModerationService.open(store), WAIT, poll=0.2)
     try:

@@ -1,0 +1,42 @@
+"""``mutewatch moderate recount`` on a --store path where no store exists.
+
+Found in review: the command opened the path read-write, so a mistyped --store created a
+new, empty DuckDB file with moderation tables and reported, exit code 0, "nothing changed:
+the counts were right", while the store that needed the recount was never touched
+(``status`` and ``moderate stats`` refuse such a path with "no store at ...")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from mutewatch.cli import main
+from mutewatch.errors import StoreError
+
+
+def recount(path: Path, *extra: str) -> Result:
+    return CliRunner().invoke(main, ["--store", str(path), "moderate", "recount", *extra])
+
+
+def test_a_missing_store_is_refused_and_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.duckdb"
+    result = recount(missing, "--json")
+    assert result.exit_code == StoreError.exit_code, result.output
+    assert not missing.exists()
+    assert not list(tmp_path.iterdir())  # no WAL or other file left behind either
+    out = result.output
+    assert f"no store at {missing}" in out and "counts were right" not in out
+
+
+def test_an_existing_empty_store_is_still_recounted(tmp_path: Path) -> None:
+    """An empty store that exists (moderation never used) recounts to nothing, as before."""
+    import duckdb
+
+    path = tmp_path / "store.duckdb"
+    duckdb.connect(str(path)).close()
+    result = recount(path, "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["comments"] == 0 and answer["changed"] is False
