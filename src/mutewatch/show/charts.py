@@ -23,7 +23,7 @@ import importlib
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
@@ -94,6 +94,7 @@ class ChartSet:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     bucket: str = "week"
     gaps: list[dict[str, Any]] = field(default_factory=list)  # every silence of the chart
+    partial: list[dict[str, Any]] = field(default_factory=list)  # see ``partial_buckets``
 
 
 TITLES = {
@@ -534,6 +535,75 @@ def mark_empty(fig: go.Figure, name: str) -> go.Figure:
     return fig
 
 
+# the charts over time buckets; a bucket the archive covers only in part is shaded in them
+TIME_CHARTS = ("output_by_outlet", "output_by_medium", "active_outlets", "supporters", "hosts",
+               "distinct_hosts")  # fmt: skip
+_BUCKET_DAYS = {"week": 7}
+
+
+def covered_days(store: Store, f: Filters) -> tuple[date, date] | None:
+    """The first and last UTC day the archive covers within the filters, by the rule of
+    ``measure.status.archive_span``: the sources' and channels' recorded windows, else the
+    posts' own span."""
+    row = store.con.execute(
+        "SELECT min(first_time)::DATE, max(last_time)::DATE FROM ("
+        "SELECT first_time, last_time FROM sources UNION ALL "
+        "SELECT first_time, last_time FROM coverage)"
+    ).fetchone()
+    if not row or row[0] is None or row[1] is None or row[0] > row[1]:
+        row = store.con.execute("SELECT min(ts)::DATE, max(ts)::DATE FROM posts").fetchone()
+    if not row or row[0] is None:
+        return None
+    first, last = row[0], row[1]
+    if f.since is not None:
+        first = max(first, f.since.date())
+    if f.until is not None:
+        last = min(last, (f.until - timedelta(microseconds=1)).date())
+    return (first, last) if first <= last else None
+
+
+def partial_buckets(store: Store, f: Filters, bucket: str) -> list[dict[str, Any]]:
+    """The week or month buckets at the ends of the covered days that the archive covers
+    only in part (``period``, ``covered_days``, ``days``), as ``mutewatch output`` flags
+    them: a low first or last bar there is a collection artefact, not a fall."""
+    span = covered_days(store, f)
+    if span is None or bucket not in ("week", "month"):
+        return []
+    out: list[dict[str, Any]] = []
+    for day in sorted({span[0], span[1]}):
+        start = day - timedelta(days=day.weekday()) if bucket == "week" else day.replace(day=1)
+        end = _bucket_end(start, bucket)
+        days = (end - start).days + 1
+        covered = (min(end, span[1]) - max(start, span[0])).days + 1
+        if covered < days and all(p["period"] != start.isoformat() for p in out):
+            out.append({"period": start.isoformat(), "covered_days": covered, "days": days})
+    return out
+
+
+def _bucket_end(start: date, bucket: str) -> date:
+    """The last day of the bucket starting on ``start``."""
+    if bucket in _BUCKET_DAYS:
+        return start + timedelta(days=_BUCKET_DAYS[bucket] - 1)
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def shade_partial(fig: go.Figure, partial: list[dict[str, Any]]) -> go.Figure:
+    """Grey bands behind the buckets the archive covers only in part, labelled with how
+    many of their days it covers."""
+    for p in partial:
+        # a bar is drawn centred on its bucket's start, as wide as the bucket
+        middle = datetime.fromisoformat(p["period"])
+        half = timedelta(days=p["days"] / 2)
+        x0, x1 = middle - half, middle + half
+        fig.add_vrect(
+            x0=x0, x1=x1, fillcolor="#9e9e9e", opacity=0.18, line_width=0, layer="below",
+            annotation_text=f"partly covered: {p['covered_days']} of {p['days']} days",
+            annotation_position="top left", annotation_font_size=10,
+        )  # fmt: skip
+    return fig
+
+
 def build(store: Store, filters: Filters | None = None) -> ChartSet:
     """Every figure and table for these filters."""
     _settle_pandas()
@@ -563,6 +633,9 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
         "FROM id_gaps g LEFT JOIN accounts a USING (platform, account_id) "
         "GROUP BY ALL ORDER BY missing_ids DESC, channel LIMIT 25"
     )
+    out.partial = partial_buckets(store, f, bucket)
     for name, fig in out.figures.items():
+        if name in TIME_CHARTS and any(_points(trace) for trace in fig.data):
+            shade_partial(fig, out.partial)
         mark_empty(fig, name)
     return out

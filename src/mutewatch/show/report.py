@@ -192,6 +192,20 @@ def _text(value: Any) -> str:
     return html.escape(charts.visible_controls(str(value)))
 
 
+def _partial_note(partial: list[dict[str, Any]], bucket: str) -> str:
+    """Which first or last bucket of the charts over time the archive covers only in part."""
+    if not partial:
+        return ""
+    each = "; ".join(
+        f"the {bucket} of {p['period']}: {p['covered_days']} of {p['days']} days" for p in partial
+    )
+    return (
+        "<p class='note'>Shaded grey in the charts over time: periods the archive covers only "
+        f"in part ({html.escape(each)}). Their counts are low because collection started or "
+        "ended inside them, not because output fell.</p>"
+    )
+
+
 def _figure(fig: go.Figure, name: str) -> str:
     """A chart with its text alternative: a label, and its numbers as a table (closed)."""
     title = charts.TITLES.get(name, name)
@@ -437,6 +451,8 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
             body = _methods_html(options, found, built, status)
         for name in names:
             body += _figure(built.figures[name], name)
+        if section_id == "output":
+            body += _partial_note(built.partial, built.bucket)
         if section_id == "silences":
             body += _titled(
                 "Unprecedented silences (else the latest)",
