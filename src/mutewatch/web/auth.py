@@ -605,6 +605,30 @@ def _audit_denial(request: Request, user: User) -> None:
     )
 
 
+def limited_token_user(request: Request, token: str) -> User | None:
+    """The user of an API token the request's client sent, or None for a bad token, which
+    counts against the client's address (an IPv6 client's /64): after ``token_limiter``'s
+    limit a ``RateLimitedError`` (429) answers, whatever the token. Every way a token comes
+    (``Authorization: Bearer``, the Perspective routes' ``?key=``) goes through here, so
+    none of them can be used to try tokens without end."""
+    auth = request.app.state.auth
+    host = request.client.host if request.client else "?"
+    ip = f"api:{address_block(host)}"  # an IPv6 client by its /64
+    wait = auth.token_limiter.retry_after(ip)
+    if wait:
+        raise RateLimitedError(
+            f"too many requests with bad tokens from this address; retry in {wait} s",
+            hint="check the token; ask an admin for a new one",
+            retry_after=wait,
+        )
+    user: User | None = auth.user_for_token(token)
+    if user is None:
+        auth.token_limiter.fail(ip)
+        if auth.token_limiter.retry_after(ip) and not auth.token_limiter.flagged(ip):
+            auth.audit("token.blocked", actor=None, ip=host, ok=False)
+    return user
+
+
 async def authenticate(request: Request) -> User:
     """The user behind a request, or ``AuthError``; checks CSRF for cookie-borne writes."""
     auth = request.app.state.auth
@@ -616,20 +640,8 @@ async def authenticate(request: Request) -> User:
                 "the Authorization header must be `Bearer TOKEN`",
                 hint="create a token with `mutewatch users add NAME --role ROLE`",
             )
-        host = request.client.host if request.client else "?"
-        ip = f"api:{address_block(host)}"  # an IPv6 client by its /64
-        wait = auth.token_limiter.retry_after(ip)
-        if wait:
-            raise RateLimitedError(
-                f"too many requests with bad tokens from this address; retry in {wait} s",
-                hint="check the token; ask an admin for a new one",
-                retry_after=wait,
-            )
-        user: User | None = auth.user_for_token(token.strip())
+        user = limited_token_user(request, token.strip())
         if user is None:
-            auth.token_limiter.fail(ip)
-            if auth.token_limiter.retry_after(ip) and not auth.token_limiter.flagged(ip):
-                auth.audit("token.blocked", actor=None, ip=host, ok=False)
             raise AuthError("unknown or revoked token", hint="ask an admin for a new token")
         return user
     session_id = request.cookies.get(SESSION_COOKIE)

@@ -52,7 +52,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import AuthError, EngineError, ForbiddenError, InputError, MutewatchError
 from mutewatch.web.api import known_parameters
-from mutewatch.web.auth import User, require_role
+from mutewatch.web.auth import User, limited_token_user, require_role
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -381,8 +381,8 @@ def _token_user(request: Request, key: str | None) -> Any:
             hint="call /v1alpha1/comments:analyze?key=TOKEN or send the X-Goog-Api-Key header",
         )
     auth = getattr(request.app.state, "auth", None)
-    if auth is not None:
-        user = auth.user_for_token(key)
+    if auth is not None:  # bad keys count against the address, as bad Bearer tokens do
+        user = limited_token_user(request, key)
     else:
         from mutewatch.web.auth import user_for_token
 
@@ -413,7 +413,8 @@ def perspective_error(exc: MutewatchError) -> JSONResponse:
     code = 400 if exc.http_status == 422 else exc.http_status
     code = code if code in GOOGLE_STATUS else 500
     body = {"error": {"code": code, "message": str(exc), "status": GOOGLE_STATUS[code]}}
-    headers = {"Retry-After": "60"} if code in (429, 503) else None
+    wait = getattr(exc, "retry_after", 60)  # a limiter's own wait, when it computed one
+    headers = {"Retry-After": str(wait)} if code in (429, 503) else None
     return JSONResponse(body, status_code=code, headers=headers)
 
 
