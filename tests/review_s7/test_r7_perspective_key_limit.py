@@ -8,36 +8,23 @@ after 30."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
-
-from webfactory import Env, bearer, make_env  # noqa: E402
+from r7_helpers import r7_app
+from webfactory import Env, bearer
 
 ANALYZE = "/v1alpha1/comments:analyze"
 BODY = {"comment": {"text": "A fair point."}, "requestedAttributes": {"TOXICITY": {}}}
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    return make_env(tmp_path_factory.mktemp("r7-perspective-store"))
-
-
 @pytest.fixture()
 def app(env: Env, tmp_path: Path) -> Iterator[Any]:
     """The whole app, moderation included (a fresh limiter for each test)."""
-    from mutewatch.web.app import create_app
-
-    application = create_app(
-        env.path, cache_dir=tmp_path / "cache", refresh_interval=0.2, linger=0.05,
-        pseudonym_key="r7-key",
-    )  # fmt: skip
+    application = r7_app(env, tmp_path / "cache")
     yield application
     application.state.gateway.stop()
 

@@ -379,6 +379,11 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def _retry_after(exc: MutewatchError) -> str:
+    """The Retry-After of a 429: the wait its limiter computed (60 s when it has none)."""
+    return str(getattr(exc, "retry_after", 60))
+
+
 def _install_errors(app: FastAPI) -> None:
     """Every error leaves as ``{"error": {"code", "message"}}`` (dashboard: a page)."""
 
@@ -388,10 +393,13 @@ def _install_errors(app: FastAPI) -> None:
             if isinstance(exc, AuthError) and not isinstance(exc, ForbiddenError):
                 back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
-            return pages.error_page(request, exc.http_status, str(exc))
+            page = pages.error_page(request, exc.http_status, str(exc))
+            if exc.http_status == 429:  # a page refused as busy says when to retry too
+                page.headers["Retry-After"] = _retry_after(exc)
+            return page
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         if exc.http_status == 429:  # the wait the limiter computed, as the message says
-            headers = {"Retry-After": str(getattr(exc, "retry_after", 60))}
+            headers = {"Retry-After": _retry_after(exc)}
         return api.error_response(exc.http_status, exc.code, str(exc), headers)
 
     @app.exception_handler(RequestValidationError)
