@@ -195,7 +195,11 @@ def _identity_and_insult(pieces: list[str], vectors: Vectors) -> tuple[Scores, S
     """IDENTITY_ATTACK and INSULT of each piece, from the racism and personal-attack checks."""
     identity, insult = np.zeros(len(pieces)), np.zeros(len(pieces))
     for i, (piece, vector) in enumerate(zip(pieces, vectors, strict=True)):
-        f = Features(CommentInput(id="perspective", text=piece, author_name=""), vector, None)
+        # sentences=[]: the spans are scored as pieces already, and the summary is the worst
+        # of them (scoring each piece's sentences again cost 1-2 s more on 64 sentences)
+        f = Features(
+            CommentInput(id="perspective", text=piece, author_name=""), vector, None, sentences=[]
+        )
         racist, evidence = _check_score("racism", f)
         personal, _ = _check_score("personal_attack", f)
         groups = evidence.get("groups_mentioned") if isinstance(evidence, dict) else None
