@@ -57,6 +57,15 @@ def partial_periods(
         lo = max(lo, params.date_from)
     if params.date_to and hi:
         hi = min(hi, params.date_to)
+    return partial_within(lo, hi, periods, every)
+
+
+def partial_within(
+    lo: date | None, hi: date | None, periods: pd.DatetimeIndex, every: str
+) -> dict[str, dict[str, Any]]:
+    """Which of ``periods`` (bucket starts) the covered days ``lo``..``hi`` (inclusive;
+    None: open) cover only in part, as ``partial_periods`` reports them (the report's
+    charts call this too)."""
     out: dict[str, dict[str, Any]] = {}
     if lo is None and hi is None:
         return out

@@ -538,7 +538,6 @@ def mark_empty(fig: go.Figure, name: str) -> go.Figure:
 # the charts over time buckets; a bucket the archive covers only in part is shaded in them
 TIME_CHARTS = ("output_by_outlet", "output_by_medium", "active_outlets", "supporters", "hosts",
                "distinct_hosts")  # fmt: skip
-_BUCKET_DAYS = {"week": 7}
 
 
 def covered_days(store: Store, f: Filters) -> tuple[date, date] | None:
@@ -564,28 +563,19 @@ def covered_days(store: Store, f: Filters) -> tuple[date, date] | None:
 
 def partial_buckets(store: Store, f: Filters, bucket: str) -> list[dict[str, Any]]:
     """The week or month buckets at the ends of the covered days that the archive covers
-    only in part (``period``, ``covered_days``, ``days``), as ``mutewatch output`` flags
-    them: a low first or last bar there is a collection artefact, not a fall."""
+    only in part (``period``, ``covered_days``, ``days``), by ``mutewatch output``'s rule
+    (``measure.output.partial_within``): a low first or last bar there is a collection
+    artefact, not a fall."""
+    import pandas as pd
+
+    from mutewatch.measure.output import bucket_start, partial_within  # late: Ibis is heavy
+
     span = covered_days(store, f)
     if span is None or bucket not in ("week", "month"):
         return []
-    out: list[dict[str, Any]] = []
-    for day in sorted({span[0], span[1]}):
-        start = day - timedelta(days=day.weekday()) if bucket == "week" else day.replace(day=1)
-        end = _bucket_end(start, bucket)
-        days = (end - start).days + 1
-        covered = (min(end, span[1]) - max(start, span[0])).days + 1
-        if covered < days and all(p["period"] != start.isoformat() for p in out):
-            out.append({"period": start.isoformat(), "covered_days": covered, "days": days})
-    return out
-
-
-def _bucket_end(start: date, bucket: str) -> date:
-    """The last day of the bucket starting on ``start``."""
-    if bucket in _BUCKET_DAYS:
-        return start + timedelta(days=_BUCKET_DAYS[bucket] - 1)
-    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
+    ends = pd.DatetimeIndex(sorted({bucket_start(day, bucket) for day in span}))
+    partial = partial_within(span[0], span[1], ends, bucket).values()
+    return [{k: p[k] for k in ("period", "covered_days", "days")} for p in partial]
 
 
 def shade_partial(fig: go.Figure, partial: list[dict[str, Any]]) -> go.Figure:
