@@ -23,6 +23,7 @@ def register(main: click.Group) -> None:
     from mutewatch.cli.measuring import json_errors
 
     json_errors(stats_cmd)
+    json_errors(recount_cmd)
     main.add_command(moderate)
 
 
@@ -328,13 +329,15 @@ def recount_cmd(store: Path, as_json: bool) -> None:
     instead, which is slower on a large store, until this rebuilds the counts (and compacts
     the rows each write appended), in one transaction. It says what changed: comments by
     status the counts had and have, how many authors' counts differed, fired-clause rows
-    added or removed, and whether the audit head moved. Nothing else is changed, and a
-    path with no store is refused (it is not created).
+    added or removed, whether the audit head moved, and whether the queue reads the counts
+    again (fast_path_restored). Nothing else is changed. A path with no store is refused
+    (it is not created), and so is a store moderation was never used on: there is nothing
+    to recount (exit code 2), and no table is created in it.
 
     Example: mutewatch moderate recount --json
     """
     from mutewatch.cli.foundation import emit_json
-    from mutewatch.errors import StoreError
+    from mutewatch.errors import NotFoundError, StoreError
     from mutewatch.moderate.service import ModerationService
     from mutewatch.store import when_free
 
@@ -344,7 +347,12 @@ def recount_cmd(store: Path, as_json: bool) -> None:
             hint="pass the --store the moderation service writes to (`mutewatch serve`'s)",
         )
     # wait while `mutewatch serve` or an ingest holds the store (the server lets go at once)
-    service = when_free(store, lambda: ModerationService.open(store), WAIT, poll=0.2)
+    try:
+        service = when_free(
+            store, lambda: ModerationService.open(store, create=False), WAIT, poll=0.2
+        )
+    except NotFoundError as exc:
+        raise NotFoundError(f"nothing to recount: {exc.message}", hint=exc.hint) from exc
     try:
         result = service.recount()
     finally:
@@ -375,6 +383,8 @@ def _print_recount(store: Path, r: dict[str, Any]) -> None:
     )
     where = f"moved {head['before']:,} -> {head['after']:,}" if head["moved"] else "unchanged"
     click.echo(f"audit head at entry {head['after']:,} ({where})")
+    if r.get("fast_path_restored"):
+        click.echo("the queue reads the author counts again (it counted from the comments)")
     if not r["changed"]:
         click.echo("nothing changed: the counts were right")
 

@@ -1221,7 +1221,11 @@ def recount_moderation(con: Con) -> dict[str, Any]:
     reads the counts again after an older release wrote to the store. Returns
     ``{comments, counts_were_complete, author_counts: {rows_before, rows_after, authors,
     authors_changed, by_status: {status: {before, after}}}, fired: {rows_before,
-    rows_after, added, removed}, audit_head: {before, after, moved}, changed}``.
+    rows_after, added, removed}, audit_head: {before, after, moved}, fast_path_restored,
+    changed}``: ``fast_path_restored`` when the queue counted from the comments before
+    (``counts_current`` false) and reads ``mod_author_counts`` again now; ``changed`` when
+    anything above changed, that included (the head row then marks the counts complete
+    again, though no count differed).
     """
     complete = counts_current(con)
     (comments,) = _one(con, "SELECT count(*) FROM mod_comments")
@@ -1241,6 +1245,7 @@ def recount_moderation(con: Con) -> dict[str, Any]:
     after = _status_totals(con, "mod_author_counts")
     (fired_after,) = _one(con, "SELECT count(*) FROM mod_fired")
     (head_after,) = _one(con, "SELECT audit_id FROM mod_audit_head")
+    restored = not complete and counts_current(con)
     by_status = {
         k: {"before": before.get(k, 0), "after": after.get(k, 0)}
         for k in sorted(set(before) | set(after))
@@ -1259,7 +1264,10 @@ def recount_moderation(con: Con) -> dict[str, Any]:
             "after": int(head_after),
             "moved": head_before != head_after,
         },  # fmt: skip
-        "changed": bool(changed_authors or added or removed or head_before != head_after),
+        "fast_path_restored": restored,
+        "changed": bool(
+            changed_authors or added or removed or head_before != head_after or restored
+        ),
     }
 
 
@@ -1519,8 +1527,14 @@ class ModerationService:
         self._topics = TopicCache()
 
     @classmethod
-    def open(cls, path: str | Path, policy: Policy | None = None) -> ModerationService:
-        """A service over the store file at ``path`` (opened read-write, migrated)."""
+    def open(
+        cls, path: str | Path, policy: Policy | None = None, *, create: bool = True
+    ) -> ModerationService:
+        """A service over the store file at ``path`` (opened read-write, migrated).
+
+        ``create`` False: a store without the moderation tables (moderation never used on
+        it) is a NotFoundError, and the file is left as it was (nothing is written to it).
+        """
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as exc:
@@ -1534,6 +1548,13 @@ class ModerationService:
                 f"cannot open the store {path}: {exc}",
                 hint="check the path, or stop the process holding its lock",
             ) from exc
+        if not create and not _has_tables(con):
+            con.close()
+            raise NotFoundError(
+                f"no moderation in the store {path}: no article or comment was ever added to it",
+                hint="check that --store names the store `mutewatch serve` moderates; moderation"
+                " starts with `mutewatch moderate articles add` or POST /api/v1/articles",
+            )
         return cls(DirectAccess(con), policy)
 
     @property
