@@ -35,7 +35,7 @@ import numpy.typing as npt
 from mutewatch.errors import EngineError
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-4"
+CHECKS_VERSION = "checks-5"
 SCORE_DIGITS = 4
 
 IDENTITY_TERMS = (
@@ -104,6 +104,58 @@ _AD_RE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+# Commercial solicitation (``solicitation``): the phrases above score a little each, so
+# "Buy cheap watches at my shop, visit now!!!" (one of them: "cheap") was published. A sales
+# pitch is a call to action aimed at the reader (an imperative opening a clause) together
+# with the seller's own shop or site, or with an offer in the same sentence; or a claim of
+# easy money (from home, online) or a crypto or trading offer. A news comment that discusses
+# buying or selling ("you can buy a Bulova for half that") has no imperative pitch and passes.
+_NOW = r"(?:now|today|here|online|asap|below|at|from|via|on|for\s+(?:free|only|just))\b"
+_CTA_RE = re.compile(
+    r"(?:^|(?<=[.!?,;:()\n\-\u2013\u2014]))\s*(?:(?:please|pls|plz|just|so|now|go|and|then|"
+    r"also|simply|hurry)\s*,?\s+)*(?P<cta>buy|grab|get\s+(?:yours|one|it|them)|check\s+out|dm|"
+    rf"(?:shop|order|book|apply|register|enroll|sign\s+up|join|download|claim|subscribe)(?=\s+"
+    rf"(?:{_NOW}|your|my|our|us|yours|a\s+free|one|to\s+(?:my|our)))|"
+    rf"(?:call|text|message|whatsapp|e-?mail|contact|visit|click|invest)(?=\s+(?:{_NOW}|my|our|"
+    r"(?:me|us)(?:\s+(?:at|on|now|today|asap)\b|\s*[:-]?\s*\+?\d)|"
+    r"the\s+(?:link|site|shop|store|website)|\+?\d|www|https?:|\S+\.com\b)))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_OWN_RE = re.compile(
+    r"\b(?:my|our)\s+(?:(?:online|new|little|own|web|e-?)\s*)?(?:shop|store|site|website|"
+    r"web\s*site|page|channel|business|company|products?|services?|profile|blog|link|bio|"
+    r"catalog(?:ue)?|offers?)\b",
+    re.IGNORECASE,
+)
+_OFFER_RE = re.compile(
+    r"\b(?:cheap(?:est)?|discount(?:s|ed)?|\d+\s*%\s*off|on\s+sale|for\s+sale|"
+    r"(?:big|huge|flash|clearance|holiday|summer|black\s+friday)\s+sale|sale\s+(?:ends|now|today)|"
+    r"(?:great|best|amazing|hot|exclusive|daily|unbeatable)\s+deals?|special\s+offers?|"
+    r"(?:free|fast|quick|express)\s+(?:shipping|delivery)|shipping\s+(?:from|worldwide|within)|"
+    r"best\s+prices?|low(?:est)?\s+prices?|wholesale|promo(?:\s+code)?|coupons?|"
+    r"(?:welcome|sign-?up|deposit|free)\s+bonus|bonus\s+code|free\s+trial|"
+    r"limited\s+(?:time|offer|stock)|money[-\s]back|in\s+stock|replicas?)\b|"
+    r"(?:only|just|from)\s+\$\s?\d[\d,.]*",
+    re.IGNORECASE,
+)
+_MONEY_RE = re.compile(
+    r"\b(?:earn|make|making|earning|made|makes|earns)\s+(?:up\s+to\s+|over\s+|an?\s+extra\s+|"
+    r"extra\s+)?(?:\$\s?[\d,.]+k?|[\d,.]+\s*(?:dollars|usd|euros?)|(?:real\s+|easy\s+|good\s+)?"
+    r"(?:money|cash|income))\b[^.!?\n]{0,60}?(?:\bfrom\s+(?:home|your\s+(?:home|phone|couch|"
+    r"laptop))|\bonline\b|\bin\s+(?:my|your)\s+spare\s+time|\bpart[-\s]time\b|"
+    r"\bno\s+experience\b|\bask\s+me\s+how\b|\bhere'?s\s+how\b)|"
+    r"\b(?:passive\s+income|financial\s+freedom|guaranteed\s+(?:returns?|profits?|income)|"
+    r"(?:double|triple)\s+your\s+(?:money|bitcoin|btc|crypto|investment)|trading\s+signals|"
+    r"(?:crypto(?:currency)?|bitcoin|forex|binary\s+options?)\s+(?:expert|trader|broker|"
+    r"mentor|manager|account\s+manager|investment\s+platform|signals|recovery)|"
+    r"recover(?:y\s+of)?\s+(?:your\s+)?(?:lost|stolen|scammed)\s+(?:funds|crypto|bitcoin|money))\b",
+    re.IGNORECASE,
+)
+SOLICITATION_SCORE = 0.85
+"""A sales pitch: inside the irrelevant clause's hold band (0.752-0.95), so a human decides."""
+SOLICITATION_PUSH_SCORE = 0.96
+"""A sales pitch that pushes a link, an address or a phone number: rejected (0.95)."""
 
 
 @dataclass(frozen=True)
@@ -1266,17 +1318,84 @@ def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
 
 
 def spam_signals(text: str) -> tuple[float, dict[str, Any]]:
-    """Advertising and spam: links, contact details, sales phrases (read through the view
-    without leetspeak: a zero-width space inside "casino" or a link hides nothing)."""
-    text = text_view(text, leet=False).text
-    urls = _URL_RE.findall(text)
-    contacts = _CONTACT_RE.findall(text)
-    ads = sorted({m.lower() for m in _AD_RE.findall(text)})
+    """Advertising and spam: links, contact details, sales phrases and commercial
+    solicitation (``solicitation``), read through the view without leetspeak: a zero-width
+    space inside "casino" or a link hides nothing."""
+    view = text_view(text, leet=False)
+    read = view.text
+    urls = _URL_RE.findall(read)
+    contacts = _CONTACT_RE.findall(read)
+    ads = sorted({m.lower() for m in _AD_RE.findall(read)})
     parts = [0.35 * min(len(urls), 2), 0.4 * bool(contacts), 0.35 * min(len(ads), 3)]
     score = 1.0
     for p in parts:
         score *= 1.0 - min(p, 0.95)
-    return 1.0 - score, {"links": urls[:5], "contacts": contacts[:3], "ad_phrases": ads[:5]}
+    evidence: dict[str, Any] = {"links": urls[:5], "contacts": contacts[:3], "ad_phrases": ads[:5]}
+    pitch = solicitation(view, pushed=bool(urls or contacts))
+    if pitch is not None:
+        evidence["solicitation"] = pitch
+        floor = SOLICITATION_PUSH_SCORE if urls or contacts else SOLICITATION_SCORE
+        return max(1.0 - score, floor), evidence
+    return 1.0 - score, evidence
+
+
+def solicitation(view: TextView, pushed: bool = False) -> dict[str, Any] | None:
+    """The sales pitch in a comment's view, if any: its rule, signals and span (offsets into
+    the comment as submitted).
+
+    A pitch is a call to action opening a clause ("Buy", "Visit", "Order", "Check out")
+    together with the seller's own shop or site ("my shop") or an offer in the same sentence
+    ("cheap", "50% off", "free shipping"), or pushed with a link or phone number (``pushed``);
+    the seller's own shop with an offer; or a claim of easy money or a crypto offer alone.
+    """
+    read = view.text
+    push = [("link", m) for m in _URL_RE.finditer(read)][:1] if pushed else []
+    push = push or ([("contact", m) for m in _CONTACT_RE.finditer(read)][:1] if pushed else [])
+    money = _MONEY_RE.search(read)
+    if money:
+        return _pitch(view, "easy money or crypto offer", [("offer", money)] + push)
+    ctas = list(_CTA_RE.finditer(read))
+    own = _OWN_RE.search(read)
+    offers = [m for m in _OFFER_RE.finditer(read) if not _NEGATED_RE.search(read, 0, m.start())]
+    if own and (ctas or offers):
+        found = [("own", own)] + [("call to action", m) for m in ctas[:1]]
+        found += [("offer", m) for m in offers[:1]]
+        return _pitch(view, "the seller's own shop or site advertised", found + push)
+    for cta in ctas:
+        lo, hi = _sentence_bounds(read, cta.start("cta"), cta.end("cta"))
+        same = [m for m in offers if lo <= m.start() < hi]
+        if same or (pushed and offers):
+            offer = same[0] if same else offers[0]
+            found = [("call to action", cta), ("offer", offer)]
+            return _pitch(view, "call to action with an offer", found + push)
+    return None
+
+
+_NEGATED_RE = re.compile(r"\b(?:not|no|never|than|instead\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE)
+"""An offer word just after a negation ("Buy American, not cheap imports") offers nothing."""
+
+
+def _pitch(view: TextView, rule: str, found: list[tuple[str, re.Match[str]]]) -> dict[str, Any]:
+    """The evidence of a pitch: each signal's text, and the sentences that hold them (a link
+    or contact in full, though its dots end no sentence)."""
+    signals = []
+    lo, hi = len(view.text), 0
+    for kind, m in found:
+        a, b = m.span("cta") if "cta" in m.re.groupindex else m.span()
+        signals.append({"kind": kind, "text": view.original[slice(*view.span(a, b))]})
+        s_lo, s_hi = (a, b) if kind in ("link", "contact") else _sentence_bounds(view.text, a, b)
+        lo, hi = min(lo, s_lo), max(hi, s_hi)
+    start, end = _trimmed_span(view.text, lo, hi)
+    return {"rule": rule, "signals": signals, "span": _span(view.original, *view.span(start, end))}
+
+
+def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the white space at its ends."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 @cache
@@ -1341,6 +1460,9 @@ def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
         evidence["note"] = "no article given: only spam signals were checked"
     evidence["offtopic"] = _round(offtopic)
     evidence["spam"] = _round(spam)
+    pitch = evidence.get("solicitation")
+    if pitch is not None and spam >= SIMILARITY_CEILING * offtopic:
+        evidence["span"] = pitch["span"]  # the sales pitch is the offending span
     return max(spam, SIMILARITY_CEILING * offtopic), evidence
 
 
