@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError, UsageError
 from mutewatch.lazy import load
-from mutewatch.web import api, pages
+from mutewatch.web import api, pages, plotly_assets
 from mutewatch.web.access import StoreGateway
 from mutewatch.web.auth import (
     SERVICES,
@@ -145,6 +145,7 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     pages.mount_static(app)
+    plotly_assets.plotly_sheets()  # read now: a bundle it cannot read is warned of at start
     if preload is not None:
         preload.join()
     _include_moderation(app)
