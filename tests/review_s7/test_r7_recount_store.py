@@ -13,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from mutewatch.cli import main
-from mutewatch.errors import StoreError
+from mutewatch.errors import NotFoundError, StoreError
 
 
 def recount(path: Path, *extra: str) -> Result:
@@ -30,12 +30,24 @@ def test_a_missing_store_is_refused_and_not_created(tmp_path: Path) -> None:
     assert f"no store at {missing}" in out and "counts were right" not in out
 
 
-def test_an_existing_empty_store_is_still_recounted(tmp_path: Path) -> None:
-    """An empty store that exists (moderation never used) recounts to nothing, as before."""
+def test_an_existing_store_without_moderation_is_refused_untouched(tmp_path: Path) -> None:
+    """An existing store moderation never used is refused (session 8), not given tables."""
     import duckdb
 
     path = tmp_path / "store.duckdb"
     duckdb.connect(str(path)).close()
+    before = path.read_bytes()
+    result = recount(path, "--json")
+    assert result.exit_code == NotFoundError.exit_code, result.output
+    assert "no moderation in the store" in json.loads(result.output)["error"]["message"]
+    assert path.read_bytes() == before
+
+
+def test_a_store_with_moderation_but_no_comments_recounts_to_nothing(tmp_path: Path) -> None:
+    from mutewatch.moderate.service import ModerationService
+
+    path = tmp_path / "store.duckdb"
+    ModerationService.open(path).close()
     result = recount(path, "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
