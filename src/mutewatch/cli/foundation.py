@@ -96,6 +96,15 @@ def _parse_map(
 )
 @click.option("--platform", help="Platform of tabular or feed rows, e.g. twitter.")
 @click.option(
+    "--encoding",
+    help="Codec of CSV / JSON Lines text without a byte-order mark, e.g. cp1256 or latin-1 "
+    "[default: UTF-8; a UTF-8/16/32 byte-order mark is followed].",
+)
+@click.option(
+    "--delimiter",
+    help="Field separator of CSV files: one character, or 'tab' [default: ',', a tab in .tsv].",
+)
+@click.option(
     "--wait",
     default=30.0,
     show_default=True,
@@ -112,6 +121,8 @@ def ingest_command(
     time_format: str | None,
     tz: str,
     platform: str | None,
+    encoding: str | None,
+    delimiter: str | None,
     wait: float,
     as_json: bool,
 ) -> None:
@@ -124,8 +135,11 @@ def ingest_command(
     Example: mutewatch ingest ../shared/data/fifth_tribe_tweets.csv --format csv
     --platform twitter --map account=username --map time=time --map text=tweets
     --time-format "%m/%d/%Y %H:%M"
+
+    Example: mutewatch ingest comments.tsv --platform forum --encoding cp1256
+    --map account=user --map time=date
     """
-    options = IngestOptions(fmt, mapping, time_format, tz, platform)
+    options = IngestOptions(fmt, mapping, time_format, tz, platform, encoding, delimiter)
     with open_store(ctx, wait=wait) as store:
         if registry:
             load_registry(store, registry)

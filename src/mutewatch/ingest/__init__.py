@@ -13,6 +13,7 @@ Formats register by name in ``FORMATS``; each is a function ``(fh, path, options
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -62,6 +63,8 @@ class IngestOptions:
     time_format: str | None = None
     tz: str = "UTC"
     platform: str | None = None
+    encoding: str | None = None  # of CSV / JSON Lines text; None: UTF-8 or its byte-order mark
+    delimiter: str | None = None  # of CSV fields; None: "," (a tab in a .tsv file)
 
     def validate(self) -> None:
         if self.format not in ("auto", *FORMATS):
@@ -77,6 +80,22 @@ class IngestOptions:
             ) from None
         tabular.check_mapping(self.mapping)
         tabular.check_time_format(self.time_format)
+        tabular.check_encoding(self.encoding)
+        tabular.check_delimiter(self.delimiter)
+
+    def table_spec(self, path: Path) -> tabular.TableSpec:
+        """How a tabular file at ``path`` is read with these options."""
+        delimiter = tabular.check_delimiter(self.delimiter)
+        if delimiter is None:
+            delimiter = "\t" if path.suffix.lower() in _TAB_SUFFIXES else ","
+        return tabular.TableSpec(
+            self.platform or "",
+            self.mapping,
+            self.time_format,
+            self.tz,
+            encoding=self.encoding,
+            delimiter=delimiter,
+        )
 
 
 @dataclass
@@ -147,8 +166,7 @@ def _tabular(reader: Callable[..., Iterator[Item]]) -> Callable[..., Iterator[It
                 f"{path}: a tabular file needs --platform",
                 hint="say which platform the rows come from, e.g. --platform twitter",
             )
-        spec = tabular.TableSpec(options.platform, options.mapping, options.time_format, options.tz)
-        return reader(fh, path, spec)
+        return reader(fh, path, options.table_spec(path))
 
     return read
 
@@ -167,6 +185,7 @@ FORMATS: dict[str, Callable[[IO[bytes], Path, IngestOptions], Iterator[Item]]] =
 _BY_SUFFIX = {
     ".json": "telegram",
     ".csv": "csv",
+    ".tsv": "csv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".parquet": "parquet",
@@ -191,6 +210,7 @@ SUPPORTED = (
     "Telegram Desktop export JSON (result.json), CSV, JSON Lines, Parquet and RSS/Atom feeds"
 )
 _TABULAR = ("csv", "jsonl", "parquet")
+_TAB_SUFFIXES = (".tsv",)
 _EXPORT_KEYS = frozenset({"messages", "chats", "left_chats"})
 _EMPTY = "the file is empty (0 bytes): there is nothing to read"
 _EXPORT_SCAN = 64 << 20  # the top-level export key must come within this many bytes
@@ -242,9 +262,11 @@ def _explicit(path: Path, fmt: str, options: IngestOptions | None) -> str:
             f"{path}: a tabular file needs --platform",
             hint="say which platform the rows come from, e.g. --platform twitter",
         )
-    reason = _unreadable_as(path, detected)
+    reason = _unreadable_as(path, detected, options)
     if reason == _EMPTY:
         raise InputError(f"{path}: {reason}", hint="leave the file out, or pass the one you meant")
+    if reason and reason.startswith(tabular.HEADER_PROBLEMS):
+        raise InputError(f"{path}: {reason}", hint=tabular.HEADER_HINT)
     if reason:
         raise InputError(
             f"{path}: {reason}",
@@ -273,7 +295,7 @@ def _walk(
         if reason is None and detected == "telegram":
             reason = not_export(path)
         elif reason is None and detected is not None:
-            reason = _unreadable_as(path, detected)
+            reason = _unreadable_as(path, detected, options)
         if reason is None and detected is not None:
             found.append((path, detected))
         else:
@@ -301,15 +323,16 @@ def _walk_reason(
     return None
 
 
-def _unreadable_as(path: Path, fmt: str) -> str | None:
-    """Why a file cannot be read as ``fmt`` at all, or None."""
+def _unreadable_as(path: Path, fmt: str, options: IngestOptions | None = None) -> str | None:
+    """Why a file cannot be read as ``fmt`` at all (with ``options``: through their
+    mapping), or None."""
     if path.stat().st_size == 0:
         return _EMPTY
     if fmt == "telegram":
         return _not_an_export(path)
     if fmt == "feed":
         return feeds.file_not_a_feed(path)
-    return tabular.unreadable(path, fmt)
+    return tabular.unreadable(path, fmt, options.table_spec(path) if options else None)
 
 
 def _looks_like_telegram(path: Path) -> bool:
@@ -444,6 +467,11 @@ def _options_key(fmt: str, options: IngestOptions) -> str:
             "time_format": options.time_format,
             "tz": options.tz,
         }
+        # only when given: the options of sources read before these existed stay the same
+        if options.encoding is not None:
+            used["encoding"] = codecs.lookup(options.encoding).name
+        if options.delimiter is not None:
+            used["delimiter"] = tabular.check_delimiter(options.delimiter)
     return json.dumps({"format": fmt, **used}, sort_keys=True)
 
 

@@ -15,12 +15,23 @@ forward over it) is quarantined with its file, row and a reason naming the value
 column and the zone: --tz is wrong or the row damaged, and no instant can be chosen for
 it. One that happened twice (the clocks went back) is the earlier of the two instants, as
 Telegram's local dates are (``ingest.telegram``).
+
+Text files (CSV, JSON Lines) are UTF-8 unless they start with a byte-order mark (UTF-8,
+UTF-16 or UTF-32: read as that) or ``--encoding`` names another codec (latin-1, cp1252,
+cp1256, ...): they are transcoded as they stream, and a row holding bytes that are not of
+that encoding is quarantined naming its column. CSV fields are separated by ``,``, by a
+tab in a ``.tsv`` file, or by ``--delimiter``. Before anything is stored, a CSV or Parquet
+file whose header lacks a mapped column, or holds it twice, is refused naming the columns
+it has (``header_problem``).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -64,9 +75,16 @@ class TableSpec:
     mapping: Mapping[str, str] = field(default_factory=dict)
     time_format: str | None = None
     tz: str = "UTC"
+    encoding: str | None = None  # None: UTF-8, or what a byte-order mark says
+    delimiter: str = ","
 
     def column(self, name: str) -> str | None:
         return self.mapping.get(name) or (name if name in REQUIRED else None)
+
+    def columns(self) -> dict[str, str]:
+        """The column each field is read from: every mapped field and the required ones."""
+        wanted = {name: self.column(name) for name in FIELDS}
+        return {name: column for name, column in wanted.items() if column}
 
 
 def check_mapping(mapping: Mapping[str, str]) -> None:
@@ -94,14 +112,176 @@ def check_time_format(fmt: str | None) -> None:
         ) from None
 
 
+def check_encoding(encoding: str | None) -> None:
+    """UsageError for an --encoding Python has no codec for."""
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"unknown --encoding {encoding!r}",
+            hint="name a codec such as utf-8, utf-16, latin-1, cp1252 or cp1256",
+        ) from None
+
+
+def check_delimiter(delimiter: str | None) -> str | None:
+    """The one character a --delimiter names ("tab" and "\\t" mean a tab), or UsageError."""
+    if delimiter is None:
+        return None
+    value = {"tab": "\t", "\\t": "\t"}.get(delimiter.lower(), delimiter)
+    if len(value) != 1 or value in '\r\n"':
+        raise UsageError(
+            f"--delimiter {delimiter!r} is not one character that can separate fields",
+            hint="write one character, e.g. --delimiter ';' or --delimiter tab",
+        )
+    return value
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def file_encoding(fh: IO[bytes], given: str | None) -> str:
+    """The codec to read a text file with: --encoding when given, else what its byte-order
+    mark says, else UTF-8 (the file is left where it was)."""
+    if given:
+        return codecs.lookup(given).name
+    start = fh.tell()
+    head = fh.read(4)
+    fh.seek(start)
+    return next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
+
+
+_UTF8 = ("utf-8", "utf-8-sig")
+_STRAY = "\udcff"  # an undecodable byte, written out as 0xFF: never valid UTF-8
+
+
+def _stray_bytes(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return _STRAY * (exc.end - exc.start), exc.end
+
+
+codecs.register_error("mutewatch-stray", _stray_bytes)
+
+
+class _Transcoded(io.RawIOBase):
+    """A text file in another encoding, read as UTF-8 bytes. A byte sequence that is not
+    of that encoding comes out as bytes that are not UTF-8, so the row holding it is
+    quarantined as any row that is not UTF-8 (and the rest of the file is read)."""
+
+    def __init__(self, fh: IO[bytes], encoding: str) -> None:
+        super().__init__()
+        self.fh = fh
+        self.encoding = encoding
+        self.start = fh.tell()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.decoder = codecs.getincrementaldecoder(self.encoding)(errors="mutewatch-stray")
+        self.pending = b""
+        self.done = 0
+        self.eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.done
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_CUR and offset == 0:
+            return self.done
+        if whence != io.SEEK_SET or offset != 0:
+            raise io.UnsupportedOperation("a transcoded file seeks only to its start")
+        self.fh.seek(self.start)
+        self._reset()
+        return 0
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while len(self.pending) < len(view) and not self.eof:
+            chunk = self.fh.read(1 << 20)
+            self.eof = not chunk
+            text = self.decoder.decode(chunk, final=self.eof)
+            self.pending += text.encode("utf-8", "surrogateescape")
+        size = min(len(view), len(self.pending))
+        view[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        self.done += size
+        return size
+
+
+def utf8_stream(fh: IO[bytes], encoding: str) -> IO[bytes]:
+    """``fh`` as UTF-8 bytes: itself when it is UTF-8 already, else transcoded as it is read."""
+    if encoding in _UTF8:
+        return fh
+    return io.BufferedReader(_Transcoded(fh, encoding), 1 << 20)
+
+
+def _not_of(encoding: str, where: str) -> str:
+    """Why bytes at ``where`` do not decode (UTF-8, or the file's other encoding)."""
+    if encoding in _UTF8:
+        return f"invalid UTF-8 in {where}"
+    return f"bytes that are not {encoding} in {where} (check --encoding)"
+
+
+def header_problem(header: list[str], spec: TableSpec) -> str | None:
+    """Why a file with these column names cannot be read through the mapping, or None: a
+    mapped column it lacks (every row would be quarantined) or holds twice (which of the
+    two a field should come from cannot be told)."""
+    counts = Counter(header)
+    wanted = spec.columns()
+    missing = [f"{column!r} ({name})" for name, column in wanted.items() if column not in counts]
+    twice = sorted({c for c in wanted.values() if counts[c] > 1})
+    if not missing and not twice:
+        return None
+    shown = ", ".join(repr(c) for c in header[:30]) + (" ..." if len(header) > 30 else "")
+    if twice:
+        return (
+            f"the header holds column(s) {', '.join(map(repr, twice))} more than once, so "
+            f"which one a field comes from cannot be told (columns: {shown}); rename them "
+            "apart in the header, or map another column"
+        )
+    reason = f"no column {', '.join(missing)} in the header (columns: {shown})"
+    sep = next((s for s in ("\t", ";", "|", ",") if len(header) == 1 and s in header[0]), None)
+    if sep is not None:
+        reason += f"; the header looks {_SEPARATORS[sep]}-separated: pass --delimiter {sep!r}"
+    else:
+        reason += "; map the fields to columns it has (--map FIELD=COLUMN)"
+    return reason
+
+
+_SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "pipe", ",": "comma"}
+
+
 def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
-    """Rows of a CSV file (header first). Ragged rows and rows that are not UTF-8 are
-    quarantined with their line or row and raw text; the other rows are read."""
+    """Rows of a CSV file (header first). Ragged rows and rows that are not UTF-8 (or not
+    of --encoding) are quarantined with their line or row and raw text; the other rows are
+    read. A header without a mapped column is an InputError (``header_problem``)."""
+    encoding = file_encoding(fh, spec.encoding)
+    fh = utf8_stream(fh, encoding)
     invalid: list[_Unreadable] = []
-    parse = pacsv.ParseOptions(invalid_row_handler=_quarantine_into(invalid))
+    parse = pacsv.ParseOptions(
+        delimiter=spec.delimiter, invalid_row_handler=_quarantine_into(invalid)
+    )
     options = pacsv.ReadOptions(block_size=16 << 20, use_threads=False)  # serial: stable order
     try:
-        header = _csv_header(fh, options, pacsv.ParseOptions(invalid_row_handler=_skip))
+        header = _csv_header(
+            fh, options, pacsv.ParseOptions(delimiter=spec.delimiter, invalid_row_handler=_skip)
+        )
+        problem = header_problem(header, spec)
+        if problem:
+            raise InputError(f"{path}: {problem}", hint=HEADER_HINT)
         reader = pacsv.open_csv(
             fh,
             read_options=options,
@@ -119,7 +299,7 @@ def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
                 break
             except pa.ArrowInvalid as exc:
                 raise _unreadable_file(path, "CSV", exc) from None
-            rows: list[Any] = [*invalid, *_decoded(batch)]
+            rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
             invalid.clear()
             yield rows
         yield list(invalid)
@@ -127,11 +307,18 @@ def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     return _rows(batches(), path, spec)
 
 
+HEADER_PROBLEMS = ("no column ", "the header holds", "the schema holds")
+HEADER_HINT = "fix --map (and --delimiter), or the file's header, and ingest it again"
+
+
 def read_parquet(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     try:
         parquet = pq.ParquetFile(fh)
     except (pa.ArrowInvalid, OSError) as exc:
         raise _unreadable_file(path, "Parquet", exc) from None
+    problem = header_problem(parquet.schema_arrow.names, spec)
+    if problem:
+        raise InputError(f"{path}: {problem.replace('header', 'schema')}", hint=HEADER_HINT)
 
     def batches() -> Iterator[list[Any]]:
         try:
@@ -144,15 +331,25 @@ def read_parquet(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
 
 
 def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
+    """One JSON object a line; a line that is not is quarantined. UTF-8 (a byte-order mark
+    is passed over), or transcoded from --encoding or the encoding its mark names."""
+    encoding = file_encoding(fh, spec.encoding)
+    lines = utf8_stream(fh, encoding)
+
     def batches() -> Iterator[list[Any]]:
         rows: list[Any] = []
-        for line in fh:
+        for number, line in enumerate(lines):
+            if number == 0:
+                line = line.removeprefix(codecs.BOM_UTF8)
             if not line.strip():
                 continue
             try:
                 rows.append(msgspec.json.decode(line))
             except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-                rows.append(_Unreadable(line.decode("utf-8", "replace"), f"not valid JSON: {exc}"))
+                reason = f"not valid JSON: {exc}"
+                if encoding not in _UTF8 and not _is_utf8(line):
+                    reason = _not_of(encoding, f"line {number + 1}")
+                rows.append(_Unreadable(line.decode("utf-8", "replace"), reason))
             if len(rows) >= BATCH_ROWS:
                 yield rows
                 rows = []
@@ -161,19 +358,36 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     return _rows(batches(), path, spec)
 
 
-def unreadable(path: Path, fmt: str) -> str | None:
-    """Why a tabular file cannot be read at all (checked before anything is stored), or None."""
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def unreadable(path: Path, fmt: str, spec: TableSpec | None = None) -> str | None:
+    """Why a tabular file cannot be read at all (checked before anything is stored), or
+    None; with ``spec``, also a CSV or Parquet header that lacks a mapped column."""
     if path.stat().st_size == 0:
         return "the file is empty (0 bytes)"
+    header: list[str] | None = None
     try:
         if fmt == "parquet":
-            pq.read_metadata(path)
+            header = pq.read_schema(path).names
         elif fmt == "csv":
             options = pacsv.ReadOptions(block_size=1 << 20, use_threads=False)
-            with path.open("rb") as fh:
-                _csv_header(fh, options, pacsv.ParseOptions(invalid_row_handler=_skip))
-    except (pa.ArrowInvalid, OSError) as exc:
+            parse = pacsv.ParseOptions(
+                delimiter=spec.delimiter if spec else ",", invalid_row_handler=_skip
+            )
+            with path.open("rb") as raw:
+                fh = utf8_stream(raw, file_encoding(raw, spec.encoding if spec else None))
+                header = _csv_header(fh, options, parse)
+    except (pa.ArrowInvalid, OSError, UnicodeError) as exc:
         return f"not a readable {'Parquet' if fmt == 'parquet' else 'CSV'} file: {exc}"
+    if spec is not None and header is not None:
+        problem = header_problem(header, spec)
+        return problem.replace("header", "schema") if problem and fmt == "parquet" else problem
     return None
 
 
@@ -212,25 +426,27 @@ def _unreadable_file(path: Path, kind: str, exc: Exception) -> InputError:
     )
 
 
-def _decoded(batch: pa.RecordBatch) -> list[Any]:
+def _decoded(batch: pa.RecordBatch, encoding: str = "utf-8") -> list[Any]:
     """The rows of a batch of raw (binary) CSV columns, as text; a row whose bytes are not
-    UTF-8 becomes an unreadable row naming its column."""
+    UTF-8 (not of the file's encoding) becomes an unreadable row naming its column."""
     try:
         columns = [column.cast(pa.string()) for column in batch.columns]
     except pa.ArrowInvalid:  # some value is not UTF-8: find the rows, keep the rest
-        return [_decoded_row(row) for row in batch.to_pylist()]
+        return [_decoded_row(row, encoding) for row in batch.to_pylist()]
     rows: list[Any] = pa.RecordBatch.from_arrays(columns, names=batch.schema.names).to_pylist()
     return rows
 
 
-def _decoded_row(row: dict[str, bytes | None]) -> dict[str, str | None] | _Unreadable:
+def _decoded_row(
+    row: dict[str, bytes | None], encoding: str = "utf-8"
+) -> dict[str, str | None] | _Unreadable:
     decoded: dict[str, str | None] = {}
     for name, value in row.items():
         try:
             decoded[name] = None if value is None else value.decode()
         except UnicodeDecodeError as exc:
             raw = {k: None if v is None else v.decode("utf-8", "replace") for k, v in row.items()}
-            reason = f"invalid UTF-8 in column {name!r} at byte {exc.start}"
+            reason = _not_of(encoding, f"column {name!r} at byte {exc.start}")
             return _Unreadable(_dump(raw), reason)
     return decoded
 
