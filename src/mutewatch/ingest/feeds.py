@@ -1,19 +1,26 @@
 """RSS and Atom feed files, through feedparser.
 
 A feed is one account (its link, or its title when it has no link); each entry is a post
-whose id is derived from the entry's id or link. Nothing the feed links to is fetched:
-feedparser is given the file's bytes, never a URL.
+whose id is derived from the entry's id or link. An id (guid) that comes again in the same
+file on an entry with another link or date is another post, not a duplicate of the first
+(the repeat's id is derived from the guid, its link and its date together): CMSs that
+reuse a guid would otherwise lose posts. A post's text is its title and summary as plain
+text (tags dropped, HTML entities such as ``&amp;`` decoded); relative links are resolved
+against the entry's or the feed's link. Nothing the feed links to is fetched: feedparser is
+given the file's bytes, never a URL.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from calendar import timegm
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import msgspec
@@ -78,26 +85,40 @@ def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
     account = str(feed.get("link") or feed.get("title") or path.stem)
     title = str(feed.get("title") or account)
     yield NameSeen(platform, account, title, None, "feed")
+    base = str(feed.get("link") or "")
+    seen: dict[str, tuple[str, str]] = {}  # an entry key -> the link and date it came with
     for position, entry in enumerate(parsed.entries):
-        record = _entry(entry, position, platform, account)
+        record = _entry(entry, position, platform, account, base, seen)
         if isinstance(record, Post):
             record.account_name = title
         yield record
 
 
-def _entry(entry: Any, position: int, platform: str, account: str) -> Post | Quarantined:
+def _entry(
+    entry: Any,
+    position: int,
+    platform: str,
+    account: str,
+    base: str,
+    seen: dict[str, tuple[str, str]],
+) -> Post | Quarantined:
     # dict.get: feedparser's own get() maps updated to published with a deprecation warning
     stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     key = _key(entry)
     raw = msgspec.json.encode(dict(entry), enc_hook=str).decode()
     if stamp is None:
-        return Quarantined(position, "no parseable time: no published or updated date", raw)
+        return Quarantined(position, _no_time(entry), raw, platform, account)
     if not key:
-        return Quarantined(position, "no entry id, link or title to identify it", raw)
+        return Quarantined(
+            position, "no entry id, link or title to identify it", raw, platform, account
+        )
+    key = _told_apart(key, entry, seen)
     summary = str(entry.get("summary") or "")
-    text = "\n".join(p for p in (str(entry.get("title") or ""), _TAG.sub("", summary)) if p)
-    links = [str(entry["link"])] if entry.get("link") else []
-    links += _HREF.findall(summary) + find_urls(_TAG.sub(" ", summary))
+    link = _absolute(str(entry.get("link") or ""), base)
+    text = "\n".join(p for p in (_plain(str(entry.get("title") or "")), _plain(summary)) if p)
+    links = [link] if link else []
+    links += [_absolute(h, link or base) for h in _HREF.findall(summary)]
+    links += find_urls(html.unescape(_TAG.sub(" ", summary)))
     digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
     return Post(
         position=position,
@@ -110,6 +131,39 @@ def _entry(entry: Any, position: int, platform: str, account: str) -> Post | Qua
         author=entry.get("author"),
         edited=_updated(entry),
     )
+
+
+def _plain(markup: str) -> str:
+    """Text of a feed field that may hold HTML: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def _absolute(url: str, base: str) -> str:
+    """A link resolved against the entry's or feed's own link when it is relative (an
+    ``href="/x"``); other links (absolute, or with no http base to resolve) as they are."""
+    url = html.unescape(url).strip()
+    if not url or urlsplit(url).scheme or not urlsplit(base).scheme.startswith("http"):
+        return url
+    return urljoin(base, url)
+
+
+def _told_apart(key: str, entry: Any, seen: dict[str, tuple[str, str]]) -> str:
+    """The key of an entry: its own (``_key``), unless an earlier entry of the file had the
+    same key with another link or date; then the key, link and date together."""
+    sign = (str(entry.get("link") or ""), str(entry.get("published") or entry.get("updated")))
+    first = seen.setdefault(key, sign)
+    return key if first == sign else "\x1f".join((key, *sign))
+
+
+def _no_time(entry: Any) -> str:
+    """Why an entry has no time: no date at all, or one feedparser cannot read (named)."""
+    written = dict.get(entry, "published") or dict.get(entry, "updated")
+    if written:
+        return (
+            f"no parseable time: the entry's date {str(written)[:80]!r} is not a date "
+            "(RFC 822 or ISO 8601); repair the entry"
+        )
+    return "no parseable time: no published or updated date"
 
 
 def _key(entry: Any) -> str:
