@@ -314,17 +314,36 @@ def with_coverage(
     """The chart's silences with ``coverage``, ``p_value`` and ``rank`` from the silences
     measurement (network and outlet scope, the report's thresholds); a gap the archive did
     not collect is not unprecedented. Unknown (the measurement failed) stays blank."""
-    known: dict[tuple[str | None, str], dict[str, Any]] = {}
+    known = silence_lookup(store_path, options.min_hours, options.network_min_hours)
+    return apply_coverage(rows, known)
+
+
+Lookup = dict[tuple[str | None, str], dict[str, Any]]
+
+
+def silence_lookup(store_path: Path, min_hours: float, network_min_hours: float) -> Lookup | None:
+    """The silences measurement's gaps (network and outlet scope) by outlet (None: the
+    network) and start to the minute; None when the measurement failed."""
+    known: Lookup = {}
     try:
         from mutewatch.measure.registry import run_measurement
 
-        for scope, hours in (("network", options.network_min_hours), ("outlet", options.min_hours)):
+        for scope, hours in (("network", network_min_hours), ("outlet", min_hours)):
             found = run_measurement(
                 "silences", store_path, scope=scope, min_hours=hours, with_coordinated=False
             )
             for s in found.get("silences", []):
                 known[_silence_key(s.get("outlet"), s.get("start"))] = s
     except (ImportError, MutewatchError):
+        return None
+    return known
+
+
+def apply_coverage(rows: list[dict[str, Any]], known: Lookup | None) -> list[dict[str, Any]]:
+    """``rows`` (``charts.silences``) with the ``coverage``, ``p_value`` and ``rank`` of
+    ``known`` (:func:`silence_lookup`); a gap the archive did not collect (coverage none) or
+    cannot check (no message ids) is not unprecedented. ``known`` None: ``rows`` as they are."""
+    if known is None:
         return rows
     out = []
     for row in rows:
@@ -335,6 +354,12 @@ def with_coverage(
             row["unprecedented"] = False
         out.append(row)
     return out
+
+
+def show_silences(built: charts.ChartSet, gaps: list[dict[str, Any]]) -> None:
+    """Draw ``built``'s silence chart and table from ``gaps`` (with their coverage)."""
+    built.figures["silences"] = charts.mark_empty(charts.silence_figure(gaps), "silences")
+    built.tables["silences"] = charts.silence_table(gaps)
 
 
 def _findings_html(found: dict[str, Any]) -> str:
@@ -439,9 +464,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
     finally:
         store.close()
     found = load_findings(store_path, options)
-    gaps = with_coverage(built.gaps, store_path, options)
-    built.figures["silences"] = charts.mark_empty(charts.silence_figure(gaps), "silences")
-    built.tables["silences"] = charts.silence_table(gaps)
+    show_silences(built, with_coverage(built.gaps, store_path, options))
     parts: list[str] = []
     for section_id, title, names in SECTIONS:
         body = ""

@@ -26,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
 from mutewatch.errors import MutewatchError, NotFoundError, UsageError
-from mutewatch.show import charts
+from mutewatch.show import charts, report
 from mutewatch.web import plotly_assets, queries
 from mutewatch.web.api import (
     ADMIN,
@@ -296,9 +296,22 @@ def _filters(since: str | None, until: str | None, outlet_id: str | None) -> cha
     )
 
 
+def _silence_coverage(request: Request, f: charts.Filters) -> report.Lookup | None:
+    """The silences measurement's coverage of each gap (``report.silence_lookup``), so the
+    dashboard marks what the report marks: a gap the archive did not collect is never an
+    unprecedented silence."""
+    hours = (f.min_hours, f.network_min_hours)
+    return cached(  # type: ignore[no-any-return]
+        request, "silence_coverage", hours, lambda s: report.silence_lookup(s.path, *hours)
+    )
+
+
 def _chart_payload(request: Request, user: User, f: charts.Filters) -> dict[str, Any]:
+    known = _silence_coverage(request, f)
+
     def compute(store: Any) -> dict[str, Any]:
         built = charts.build(store, f)
+        report.show_silences(built, report.apply_coverage(built.gaps, known))
         return {
             "figures": {k: json.loads(v.to_json()) for k, v in built.figures.items()},
             "tables": queries.jsonable(built.tables),
@@ -350,9 +363,11 @@ def outlet_page(request: Request, outlet_id: int, user: Annotated[User, Depends(
         cached(request, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id)),
     )
     f = charts.Filters(outlet_id=outlet_id)
+    known = _silence_coverage(request, f)
 
     def gaps(store: Any) -> list[dict[str, Any]]:
-        return queries.jsonable(charts.silences(store, f))  # type: ignore[no-any-return]
+        rows = report.apply_coverage(charts.silences(store, f), known)
+        return queries.jsonable(rows)  # type: ignore[no-any-return]
 
     silences = cached(request, "outlet_silences", (outlet_id,), gaps)
     timeline = {
@@ -367,7 +382,7 @@ def outlet_page(request: Request, outlet_id: int, user: Annotated[User, Depends(
         "layout": {"title": {"text": "Posts per day"}, "height": 320},
     }
     return render(
-        request, "outlet.html", detail=detail, silences=silences,
+        request, "outlet.html", detail=detail, silences=silences, min_hours=f.min_hours,
         timeline=_safe_json(charts.plain_text(timeline)),
     )  # fmt: skip
 
