@@ -1007,14 +1007,26 @@ def _published_page(
 def _queue_where(clause: str | None, appeal: bool | None) -> tuple[str, list[Any]]:
     """The queue's filter on ``mod_comments c``: held, with ``clause`` among the machine's
     fired clauses (``mod_fired``), appealed or not. Each filter is in the SQL only when
-    asked for: DuckDB computes a subquery even behind ``? IS NULL OR``."""
+    asked for: DuckDB computes a subquery even behind ``? IS NULL OR``.
+
+    ``(c.comment_id IN (...)) IS TRUE`` (the same rows: neither table holds a NULL id) is
+    joined as a mark join; a plain ``IN`` became a semi join whose build side DuckDB pushed
+    into the comments' scan as a filter on every id (``join_filter_pushdown``), which cost
+    more than it saved: the page's query took 22 -> 15 ms of CPU with the clause filter and
+    16 -> 8 ms with the appeal filter at 300k comments (measured; EXPLAIN ANALYZE showed the
+    scan's dynamic filter). ``NOT IN`` (an anti join) is not filtered so, and stays."""
     where, params = ["c.status = 'held'"], []
     if clause is not None:
-        where.append("c.comment_id IN (SELECT comment_id FROM mod_fired WHERE clause = ?)")
+        where.append(
+            "(c.comment_id IN (SELECT comment_id FROM mod_fired WHERE clause = ?)) IS TRUE"
+        )
         params.append(clause)
     if appeal is not None:
-        negate = "" if appeal else "NOT "
-        where.append(f"c.comment_id {negate}IN (SELECT comment_id FROM mod_appeals)")
+        where.append(
+            "(c.comment_id IN (SELECT comment_id FROM mod_appeals)) IS TRUE"
+            if appeal
+            else "c.comment_id NOT IN (SELECT comment_id FROM mod_appeals)"
+        )
     return " AND ".join(where), params
 
 
