@@ -164,7 +164,12 @@
     const data = await api("GET", "/api/v1/moderation/audit?limit=50");
     const rows = data.items.map((a) => {
       const tr = el("tr");
-      for (const v of [a.at, a.actor, a.action, a.comment_id || a.article_id, a.clause, a.note]) tr.appendChild(el("td", null, v || ""));
+      // to the second, date and time apart (the full stamp is the cell's tooltip); clauses
+      // one after another: the column then keeps whole words
+      const when = String(a.at || "").replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, "");
+      const clause = String(a.clause || "").replace(/,/g, ", ");
+      for (const v of [when, a.actor, a.action, a.comment_id || a.article_id, clause, a.note]) tr.appendChild(el("td", null, v || ""));
+      if (a.at) tr.firstChild.title = a.at;
       return tr;
     });
     document.getElementById("audit").replaceChildren(...rows);
