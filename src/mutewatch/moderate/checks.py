@@ -1056,9 +1056,17 @@ def clause_scores(text: str, racist_head: float, personal_head: float) -> tuple[
 # Fox News, SFU and ETHOS rows (scripts/padding_report.py): 6 of 2,186 non-hateful comments
 # (6 of 336 that mention a group) are newly held and 14 of 743 hateful ones newly caught;
 # every sentence with no discount would hold 61 and 56, and embed about six times the text.
-# Not covered: a padded attack on a group that names none in its sentence ("They are ..."),
-# a personal attack without a group word (the lexicon still reads plain insults anywhere),
-# and an attack run into one long sentence with the padding.
+# checks-5: a sentence that names no group but refers back to the one before ("Many people
+# here follow X. They are ...", the padding around both) was missed; a group-naming sentence
+# is now also scored with the next one when that one refers back (they, them, their, these,
+# those, such, its: FOLLOW_BACK_REFERENCES). Out of fold as above (scripts/padding_report_s8.py,
+# 2,186 non-hateful and 743 hateful non-evaluation comments): 0 non-hateful and 0 hateful newly
+# held (the real comments' attacks were already caught by their sentences or the lexicon), 95
+# more pieces embedded than checks-4's 823. Cutting run-on sentences of more than RUN_ON_WORDS
+# words into clauses (SPLIT_RUN_ONS) newly held 4 non-hateful for 3 hateful (3 and 2 at a 0.75
+# discount), fragments such as "To all the white people that might read this": off.
+# Not covered: a personal attack without a group word (the lexicon still reads plain insults
+# anywhere), and an attack run into one long sentence with the padding.
 
 SENTENCE_DISCOUNT = 0.25
 """Logit units taken off a sentence's head score (0.837 alone still reaches 0.8, the hold)."""
@@ -1066,13 +1074,58 @@ MAX_CANDIDATE_SENTENCES = 8
 """At most this many sentences of one comment are embedded alone (the first that qualify)."""
 
 
-def candidate_sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences of ``text`` (two or more) that name an identity group, as spans.
+RUN_ON_WORDS = 25
+"""A sentence of more words is cut into clauses (``clause_spans``) for ``candidate_sentences``."""
+CLAUSE_MIN_WORDS = 6
+"""A clause of fewer words stays joined to the next ("I am white and I go to ..."): a short
+fragment that names a group reads as an attack to the heads more often than a sentence does."""
+_CLAUSE_CUT_RE = re.compile(
+    r"(?:\s*[,;:\u2013\u2014]\s+|\s+-\s+|\s+)(?:and|but|while|whereas|because|so)\s+|"
+    r"\s*[,;:\u2013\u2014]\s+|\s+-\s+",
+    re.IGNORECASE,
+)
+_BACK_REF_RE = re.compile(r"\b(?:they|them|their|theirs|these|those|such|its)\b", re.IGNORECASE)
+"""A word that refers back to a group the sentence before named ("They are ...")."""
+FOLLOW_BACK_REFERENCES = True
+"""Score a group-naming piece together with the next when that one refers back to the group."""
+SPLIT_RUN_ONS = False
+"""Cut sentences of more than ``RUN_ON_WORDS`` words into clauses first (off: see above)."""
 
+
+def clause_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` (sentences) with each of more than ``RUN_ON_WORDS`` words cut into its
+    clauses at commas, semicolons, dashes and conjunctions ("and", "but", "because" ...)."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        piece = text[a:b]
+        if len(piece.split()) <= RUN_ON_WORDS:
+            out.append((a, b))
+            continue
+        start = a
+        for m in _CLAUSE_CUT_RE.finditer(piece):
+            if len(text[start : a + m.start()].split()) >= CLAUSE_MIN_WORDS:
+                out.append((start, a + m.start()))
+                start = a + m.end()
+        if len(text[start:b].split()) >= CLAUSE_MIN_WORDS or start == a:
+            out.append((start, b))
+        else:  # a short last clause joins the one before
+            out[-1] = (out[-1][0], b)
+    return out
+
+
+def candidate_sentences(text: str) -> list[tuple[int, int]]:
+    """The pieces of ``text`` (two or more) that name an identity group, as spans, each
+    followed by itself and the next piece when that one names no group but refers back to
+    one ("Muslims moved here. They are ..."): the same words scored without the padding.
+
+    The pieces are the sentences, a sentence of more than ``RUN_ON_WORDS`` words cut into its
+    clauses (``clause_spans``: an attack run into one long sentence with neutral padding).
     Group words are found in the comment's view (``text_view``: "Mus1ims" reads "Muslims"),
     so a spelling trick does not hide the sentence either.
     """
     spans = sentence_spans(text)
+    if SPLIT_RUN_ONS:
+        spans = clause_spans(text, spans)
     if len(spans) < 2:
         return []
     view = text_view(text)
@@ -1087,8 +1140,14 @@ def candidate_sentences(text: str) -> list[tuple[int, int]]:
             i = bisect.bisect_right(starts, at) - 1
             if i >= 0 and at < spans[i][1]:
                 found.setdefault(i, None)
-    chosen = sorted(found)[:MAX_CANDIDATE_SENTENCES]
-    return [spans[i] for i in chosen]
+    chosen: list[tuple[int, int]] = []
+    for i in sorted(found):
+        chosen.append(spans[i])
+        if FOLLOW_BACK_REFERENCES and i + 1 < len(spans) and i + 1 not in found:
+            a, b = spans[i + 1]
+            if _BACK_REF_RE.search(text_view(text[a:b]).text):
+                chosen.append((spans[i][0], b))
+    return chosen[:MAX_CANDIDATE_SENTENCES]
 
 
 def _sentence_vectors(f: Features) -> npt.NDArray[np.float32]:
