@@ -524,10 +524,13 @@ def _clause_sentences(stats: dict[str, Any], period: str) -> list[str]:
             continue
         decided = entry["decided"]
         total = sum(decided.values())
+        parts = [f"{decided['hold']} held", f"{decided['reject']} rejected"]
+        if decided["publish"]:  # a clause whose action is publish (it only flags)
+            parts.insert(0, f"{decided['publish']} published")
         out.append(
             f"The clause {name} fired on {entry['fired']} of the {_n(entry['checked'], 'comment')}"
             f" it checked ({percent(entry['fired'], entry['checked'])}) and decided the outcome of"
-            f" {total} ({decided['hold']} held, {decided['reject']} rejected), among comments"
+            f" {total} ({', '.join(parts)}), among comments"
             f" {period} (fired: score at or above its threshold or hold band; decided: among"
             " the fired clauses with the most severe action)."
         )
