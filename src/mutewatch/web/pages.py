@@ -15,6 +15,7 @@ import hmac
 import json
 import re
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -290,10 +291,22 @@ def _filters(since: str | None, until: str | None, outlet_id: str | None) -> cha
         except ValueError as exc:
             raise UsageError(f"outlet_id={outlet_id!r} is not a number") from exc
     return charts.Filters(
-        since=queries.parse_time(since, "since"),
-        until=queries.parse_time(until, "until"),
-        outlet_id=oid,
+        since=queries.parse_time(since, "since"), until=_until(until), outlet_id=oid
     )
+
+
+DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _until(value: str | None) -> datetime | None:
+    """The forms' Until (the end the charts and the post search exclude): a bare date, as
+    the date picker sends, includes that whole day, as ``--to`` of the CLI and the
+    measurement API does (Until 2016-12-31 is the year 2016, From and Until one day is that
+    day); a date with a time is the exact end."""
+    end = queries.parse_time(value, "until")
+    if end is not None and DATE_ONLY.fullmatch(str(value).strip()):
+        end += timedelta(days=1)
+    return end
 
 
 def _silence_coverage(request: Request, f: charts.Filters) -> report.Lookup | None:
