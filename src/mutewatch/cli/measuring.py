@@ -147,12 +147,19 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
             for row in r["rows"]
         ]
         keys = ["period", "group", "count"] if r["by"] else ["period", "count"]
-        _table(rows, [*keys, "covered"] if r.get("partial_periods") else keys)
+        flagged = any(row.get("partial") for row in r["rows"])
+        _table(rows, [*keys, "covered"] if flagged or r.get("partial_periods") else keys)
         click.echo(f"Total: {r['total']}")
         for part in r.get("partial_periods") or []:
             click.echo(
                 f"* {part['period']}: the archive covers {part['covered_days']} of its "
                 f"{part['days']} days, so its count is not comparable to a whole period's"
+            )
+        if r.get("partial_by_group"):
+            click.echo(
+                "* outlet rows: the share of the period that outlet's own channels' archive "
+                "covers (0% = none of it: a zero there is not a silence); "
+                "--json lists them under partial_by_group"
             )
 
     _emit(result, as_json, render)

@@ -13,7 +13,18 @@ status`` reads it, within ``--from``/``--to``, starts or ends inside the period)
 days of collection than a whole one: its rows carry ``partial: true`` and
 ``covered_fraction`` (covered days / days of the period), and ``partial_periods`` lists each
 such period with ``covered_days`` and ``days``, so a first or last week or month is not read
-as a drop in output. Other rows have neither key.
+as a drop in output. Other rows have neither key. Coverage basis (``coverage_basis``):
+``archive`` by default; with ``--by outlet`` it is ``outlet``: each outlet's rows are read
+against the days its own channels' archive covers (per ``coverage`` row, the window of
+its source, which was collected from its first to its last post with every chat in it,
+widened to the row's own times; merged; an outlet without coverage rows, and the ``null``
+group, keep the archive's span), so a channel whose own export starts mid-month makes that
+month partial for its outlet alone, and a period its channels do not cover at all has
+``covered_fraction`` 0 (its zero says nothing about output).
+``partial_periods`` stays the archive's; ``partial_by_group`` lists each outlet's flagged
+periods (``group``, ``period``, ``covered_days``, ``days``, ``covered_fraction``) and
+``outlet_coverage`` each outlet's covered days (``from``, ``to``, ``days``) and ``basis``
+(``channels`` or ``archive``).
 """
 
 from __future__ import annotations
@@ -28,7 +39,7 @@ from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, Params
-from mutewatch.measure.status import archive_span
+from mutewatch.measure.status import archive_span, outlet_coverage
 
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
@@ -66,15 +77,30 @@ def partial_within(
     """Which of ``periods`` (bucket starts) the covered days ``lo``..``hi`` (inclusive;
     None: open) cover only in part, as ``partial_periods`` reports them (the report's
     charts call this too)."""
-    out: dict[str, dict[str, Any]] = {}
     if lo is None and hi is None:
-        return out
+        return {}
+    return partial_covering([(lo, hi)], periods, every)
+
+
+def partial_covering(
+    spans: list[tuple[date | None, date | None]],
+    periods: pd.DatetimeIndex,
+    every: str,
+    *,
+    empty: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """Which of ``periods`` the covered days ``spans`` (inclusive ranges that do not
+    overlap; None: an open end) cover only in part; with ``empty`` also those they do not
+    cover at all (covered_days 0)."""
+    out: dict[str, dict[str, Any]] = {}
     for start in periods:
         first = start.date()
         last = (start + pd.tseries.frequencies.to_offset(_FREQ[every])).date() - timedelta(days=1)
         days = (last - first).days + 1
-        covered = (min(last, hi or last) - max(first, lo or first)).days + 1
-        if 0 < covered < days:
+        covered = sum(
+            max(0, (min(last, hi or last) - max(first, lo or first)).days + 1) for lo, hi in spans
+        )
+        if (covered > 0 or empty) and covered < days:
             out[first.isoformat()] = {
                 "period": first.isoformat(),
                 "covered_days": covered,
@@ -82,6 +108,57 @@ def partial_within(
                 "covered_fraction": round(covered / days, 4),
             }
     return out
+
+
+def _clip(days: list[Any], params: Params) -> list[tuple[date, date]]:
+    """Day ranges within ``--from``/``--to``."""
+    out = [d.intersect(params.date_from, params.date_to) for d in days]
+    return [(d.start, d.end) for d in out if d is not None]
+
+
+def _per_outlet(
+    engine: Engine,
+    params: Params,
+    periods: pd.DatetimeIndex,
+    every: str,
+    ids: dict[str, int],
+    groups: list[Any],
+) -> dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]]:
+    """Per outlet group with coverage rows: its flagged periods (``partial_covering`` of its
+    channels' covered days, uncovered periods included) and those days."""
+    spans = outlet_coverage(engine.read)
+    out: dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]] = {}
+    for name in groups:
+        oid = ids.get(name) if isinstance(name, str) else None
+        if oid is not None and oid in spans:
+            days = _clip(spans[oid], params)
+            out[name] = (partial_covering(list(days), periods, every, empty=True), days)
+    return out
+
+
+def _outlet_keys(
+    per_group: dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]],
+    groups: list[Any],
+) -> dict[str, Any]:
+    """``partial_by_group`` and ``outlet_coverage`` (see the module docstring)."""
+    flagged = [
+        {"group": group, **p}
+        for group, (partial, _) in sorted(per_group.items(), key=lambda g: str(g[0]))
+        for p in partial.values()
+    ]
+    covered = [
+        {
+            "group": group,
+            "basis": "channels",
+            "covered": [
+                {"from": a.isoformat(), "to": b.isoformat(), "days": (b - a).days + 1}
+                for a, b in days
+            ],
+        }
+        for group, (_, days) in sorted(per_group.items(), key=lambda g: str(g[0]))
+    ]
+    covered += [{"group": g, "basis": "archive"} for g in groups if g not in per_group]
+    return {"partial_by_group": flagged, "outlet_coverage": covered}
 
 
 def _counts(engine: Engine, params: Params, by: str | None, every: str) -> pd.DataFrame:
@@ -121,10 +198,12 @@ def measure(
         raise UsageError(f"--every {every!r} is not known", hint=f"use one of {EVERY_CHOICES}")
     df = _counts(engine, params, by, every)
     df["group"] = df["group"].astype(object).where(df["group"].notna(), None)
+    ids: dict[str, int] = {}  # outlet name -> id, for --by outlet
     if by == "outlet" and not df.empty:
         names = engine.outlet_names()
         mapping = dict(zip(names["outlet_id"].astype(str), names["name"], strict=True))
         df["group"] = df["group"].map(lambda g: mapping.get(g) if isinstance(g, str) else None)
+        ids = {str(n): int(i) for i, n in zip(names["outlet_id"], names["name"], strict=True)}
     first = bucket_start(params.date_from, every) if params.date_from else None
     last = bucket_start(params.date_to, every) if params.date_to else None
     if not df.empty:
@@ -153,17 +232,23 @@ def measure(
             for i, v in enumerate(values)
         ]
         partial = partial_periods(engine, params, periods, every)
+        per_group = (
+            _per_outlet(engine, params, periods, every, ids, groups) if by == "outlet" else {}
+        )
         for row in rows:
-            if row["period"] in partial:
+            flagged = per_group[row["group"]][0] if row["group"] in per_group else partial
+            if row["period"] in flagged:
                 row["partial"] = True
-                row["covered_fraction"] = partial[row["period"]]["covered_fraction"]
+                row["covered_fraction"] = flagged[row["period"]]["covered_fraction"]
     else:
-        partial = {}
+        partial, per_group, groups = {}, {}, []
     return {
         "every": every,
         "by": by,
         "rows": rows,
         "partial_periods": list(partial.values()),
+        "coverage_basis": "outlet" if by == "outlet" else "archive",
+        **(_outlet_keys(per_group, groups) if by == "outlet" else {}),
         "total": int(df["count"].sum()) if not df.empty else 0,
         "parameters": {**params.echo(), "by": by, "every": every},
         "method": __doc__.split("\n\n")[1].replace("\n", " ") if __doc__ else "",

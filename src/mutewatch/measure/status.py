@@ -37,9 +37,9 @@ many of them had no posts in either window (``by_status["no_posts"]``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -52,7 +52,17 @@ from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import DateRange, Params, iso, parse_range
 
-__all__ = ["SILENCED", "STATUSES", "Windows", "archive_span", "is_silenced", "measure", "windows"]
+__all__ = [
+    "SILENCED",
+    "STATUSES",
+    "Windows",
+    "archive_span",
+    "covered_span",
+    "is_silenced",
+    "measure",
+    "outlet_coverage",
+    "windows",
+]
 
 #: Statuses, in the order ``summary.by_status`` lists them.
 STATUSES = ("silenced", "dormant", "new", "active", "no_posts")
@@ -95,12 +105,17 @@ def _day(value: Any) -> date | None:
     return None if pd.isna(stamp) else stamp.date()
 
 
-def _recorded_span(engine: Engine) -> tuple[date | None, date | None]:
+#: ``read(table, *columns) -> DataFrame``: a small table of the store, whole (``Engine.read``,
+#: or the same over a ``Store``'s connection for the report's charts).
+Reader = Callable[..., pd.DataFrame]
+
+
+def _recorded_span(read: Reader) -> tuple[date | None, date | None]:
     """Earliest first_time and latest last_time of the ``sources`` and ``coverage`` tables."""
     firsts: list[date] = []
     lasts: list[date] = []
     for table in ("sources", "coverage"):
-        frame = engine.read(table, "first_time", "last_time")
+        frame = read(table, "first_time", "last_time")
         first = _day(pd.to_datetime(frame["first_time"]).min()) if len(frame) else None
         last = _day(pd.to_datetime(frame["last_time"]).max()) if len(frame) else None
         firsts += [first] if first else []
@@ -117,16 +132,75 @@ def _posts_span(engine: Engine) -> tuple[date | None, date | None]:
     return _day(row["first"].iloc[0]), _day(row["last"].iloc[0])
 
 
-def archive_span(engine: Engine) -> tuple[DateRange | None, str]:
+def covered_span(
+    read: Reader, posts_span: Callable[[], tuple[Any, Any]]
+) -> tuple[DateRange | None, str]:
     """The archive's covered span in whole UTC days and its basis (see the module doc):
-    ``sources`` (source and coverage tables), ``posts`` (they record no times) or ``none``."""
-    first, last = _recorded_span(engine)
+    ``sources`` (source and coverage tables), ``posts`` (they record no times; ``posts_span``
+    gives the first and last time of any post) or ``none``. The one rule behind
+    ``archive_span`` and the report's charts (``show.charts.covered_days``)."""
+    first, last = _recorded_span(read)
     if first is not None and last is not None and first <= last:
         return DateRange(first, last), "sources"
-    first, last = _posts_span(engine)
+    first, last = (_day(v) for v in posts_span())
     if first is not None and last is not None:
         return DateRange(first, last), "posts"
     return None, "none"
+
+
+def archive_span(engine: Engine) -> tuple[DateRange | None, str]:
+    """The archive's covered span in whole UTC days and its basis (``covered_span``)."""
+    return covered_span(engine.read, lambda: _posts_span(engine))
+
+
+def outlet_coverage(read: Reader) -> dict[int, list[DateRange]]:
+    """Per outlet id, the UTC days its own channels' archive covers, as merged ranges.
+
+    Each ``coverage`` row of a channel (an account attributed to the outlet) covers the
+    days of its source's window, from the earlier of its own and its source's
+    ``first_time`` to the later of its own and its source's ``last_time``: a source was
+    collected from its first to its last post, every chat in it too (``mutewatch silences``
+    reads ongoing silences the same way). So a channel whose own export starts mid-month is
+    covered from that day only, while a chat that begins or falls silent inside a longer
+    export stays covered over the whole export (its quiet days there are silence, not
+    uncollected time). Outlets without coverage rows are left out (their caller falls back
+    to the archive's span).
+    """
+    cov = read("coverage", "source_id", "platform", "account_id", "first_time", "last_time")
+    cov = cov.dropna(subset=["first_time", "last_time"])
+    if cov.empty:
+        return {}
+    src = read("sources", "source_id", "first_time", "last_time").rename(
+        columns={"first_time": "source_start", "last_time": "source_end"}
+    )
+    acc = read("accounts", "platform", "account_id", "outlet_id").dropna(subset=["outlet_id"])
+    j = cov.merge(src, on="source_id", how="left").merge(acc, on=["platform", "account_id"])
+    starts = _earlier(pd.to_datetime(j["first_time"]), pd.to_datetime(j["source_start"]))
+    ends = _earlier(pd.to_datetime(j["source_end"]), pd.to_datetime(j["last_time"]), later=True)
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for oid, first, last in zip(j["outlet_id"], starts, ends, strict=True):
+        start, end = _day(first), _day(last)
+        if start is not None and end is not None:
+            spans.setdefault(int(oid), []).append((start, end))
+    return {oid: merge_days(days) for oid, days in spans.items()}
+
+
+def _earlier(own: pd.Series, other: pd.Series, later: bool = False) -> pd.Series:
+    """Per row the earlier (``later``: the later) of two times, ``own`` where ``other`` is
+    missing."""
+    pick = (other > own) if later else (other < own)
+    return own.where(~pick.fillna(False).astype(bool), other)
+
+
+def merge_days(spans: list[tuple[date, date]]) -> list[DateRange]:
+    """Inclusive day ranges merged where they overlap or touch (sorted)."""
+    out: list[list[date]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1] + timedelta(days=1):
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [DateRange(a, b) for a, b in out]
 
 
 def _narrow(window: DateRange, params: Params, what: str) -> DateRange:

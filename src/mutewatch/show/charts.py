@@ -540,41 +540,66 @@ TIME_CHARTS = ("output_by_outlet", "output_by_medium", "active_outlets", "suppor
                "distinct_hosts")  # fmt: skip
 
 
+def _store_reader(store: Store) -> Any:
+    """``read(table, *columns)`` over the store's connection, as ``Engine.read`` answers."""
+
+    def read(name: str, *columns: str) -> Any:
+        listed = ", ".join(f'"{c}"' for c in columns)
+        return store.con.execute(f'SELECT {listed} FROM "{name}"').df()
+
+    return read
+
+
+def covered_spans(store: Store, f: Filters) -> list[tuple[date, date]]:
+    """The UTC days the archive covers within the filters, as inclusive ranges: the
+    archive's span (``measure.status.covered_span``, the rule of ``archive_span``: the
+    sources' and channels' recorded windows, else the posts' own span), or with
+    ``outlet_id`` that outlet's own channels' (``measure.status.outlet_coverage``, as
+    ``mutewatch output --by outlet`` reads them; the archive's when it has none)."""
+    from mutewatch.measure.status import covered_span, outlet_coverage  # late: Ibis is heavy
+
+    read = _store_reader(store)
+    spans = outlet_coverage(read).get(f.outlet_id) if f.outlet_id is not None else None
+    if spans is None:
+
+        def posts_span() -> tuple[Any, Any]:
+            row = store.con.execute("SELECT min(ts), max(ts) FROM posts").fetchone()
+            return (row[0], row[1]) if row else (None, None)
+
+        span, _ = covered_span(read, posts_span)
+        spans = [span] if span is not None else []
+    first = f.since.date() if f.since is not None else None
+    last = (f.until - timedelta(microseconds=1)).date() if f.until is not None else None
+    inside = [s.intersect(first, last) for s in spans]
+    return [(s.start, s.end) for s in inside if s is not None]
+
+
 def covered_days(store: Store, f: Filters) -> tuple[date, date] | None:
-    """The first and last UTC day the archive covers within the filters, by the rule of
-    ``measure.status.archive_span``: the sources' and channels' recorded windows, else the
-    posts' own span."""
-    row = store.con.execute(
-        "SELECT min(first_time)::DATE, max(last_time)::DATE FROM ("
-        "SELECT first_time, last_time FROM sources UNION ALL "
-        "SELECT first_time, last_time FROM coverage)"
-    ).fetchone()
-    if not row or row[0] is None or row[1] is None or row[0] > row[1]:
-        row = store.con.execute("SELECT min(ts)::DATE, max(ts)::DATE FROM posts").fetchone()
-    if not row or row[0] is None:
-        return None
-    first, last = row[0], row[1]
-    if f.since is not None:
-        first = max(first, f.since.date())
-    if f.until is not None:
-        last = min(last, (f.until - timedelta(microseconds=1)).date())
-    return (first, last) if first <= last else None
+    """The first and last UTC day the archive covers within the filters (``covered_spans``)."""
+    spans = covered_spans(store, f)
+    return (spans[0][0], spans[-1][1]) if spans else None
 
 
 def partial_buckets(store: Store, f: Filters, bucket: str) -> list[dict[str, Any]]:
-    """The week or month buckets at the ends of the covered days that the archive covers
-    only in part (``period``, ``covered_days``, ``days``), by ``mutewatch output``'s rule
-    (``measure.output.partial_within``): a low first or last bar there is a collection
-    artefact, not a fall."""
+    """The week or month buckets from the first to the last covered day that the archive
+    (with ``outlet_id``, that outlet's channels) covers only in part (``period``,
+    ``covered_days``, ``days``), by ``mutewatch output``'s rule
+    (``measure.output.partial_covering``; for an outlet, a bucket between its channels'
+    windows that they do not cover at all is flagged too, with 0 days, as ``output --by
+    outlet`` flags it): a low bar there is a collection artefact, not a fall."""
     import pandas as pd
 
-    from mutewatch.measure.output import bucket_start, partial_within  # late: Ibis is heavy
+    from mutewatch.measure.output import bucket_start, partial_covering  # late: Ibis is heavy
 
-    span = covered_days(store, f)
-    if span is None or bucket not in ("week", "month"):
+    spans = covered_spans(store, f)
+    if not spans or bucket not in ("week", "month"):
         return []
-    ends = pd.DatetimeIndex(sorted({bucket_start(day, bucket) for day in span}))
-    partial = partial_within(span[0], span[1], ends, bucket).values()
+    freq = {"week": "W-MON", "month": "MS"}[bucket]
+    buckets = pd.date_range(
+        bucket_start(spans[0][0], bucket), bucket_start(spans[-1][1], bucket), freq=freq
+    )
+    wide: list[tuple[date | None, date | None]] = list(spans)
+    partial = partial_covering(wide, buckets, bucket, empty=f.outlet_id is not None).values()
     return [{k: p[k] for k in ("period", "covered_days", "days")} for p in partial]
 
 
