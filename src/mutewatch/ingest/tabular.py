@@ -28,11 +28,14 @@ it has (``header_problem``).
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import io
+import itertools
 import re
+import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -267,44 +270,172 @@ _SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "pipe", ",": "comma"}
 def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     """Rows of a CSV file (header first). Ragged rows and rows that are not UTF-8 (or not
     of --encoding) are quarantined with their line or row and raw text; the other rows are
-    read. A header without a mapped column is an InputError (``header_problem``)."""
+    read. A header without a mapped column is an InputError (``header_problem``). A quote
+    opened and never closed would make the rest of the file one value: its line is
+    quarantined and the lines after it are read as rows (``_csv_rows``)."""
     encoding = file_encoding(fh, spec.encoding)
-    fh = utf8_stream(fh, encoding)
-    invalid: list[_Unreadable] = []
-    parse = pacsv.ParseOptions(
-        delimiter=spec.delimiter, invalid_row_handler=_quarantine_into(invalid)
-    )
-    options = pacsv.ReadOptions(block_size=16 << 20, use_threads=False)  # serial: stable order
+    stream = utf8_stream(fh, encoding)
     try:
-        header = _csv_header(
-            fh, options, pacsv.ParseOptions(delimiter=spec.delimiter, invalid_row_handler=_skip)
-        )
-        problem = header_problem(header, spec)
-        if problem:
-            raise InputError(f"{path}: {problem}", hint=HEADER_HINT)
+        header = _csv_header(stream, _read_options(), _parse_options(spec, _skip))
+    except pa.ArrowInvalid as exc:
+        raise _unreadable_file(path, "CSV", exc) from None
+    problem = header_problem(header, spec)
+    if problem:
+        raise InputError(f"{path}: {problem}", hint=HEADER_HINT)
+    return _rows(_csv_rows(stream, path, spec, header, encoding), path, spec)
+
+
+def _read_options() -> pacsv.ReadOptions:
+    return pacsv.ReadOptions(block_size=16 << 20, use_threads=False)  # serial: stable order
+
+
+def _parse_options(spec: TableSpec, handler: Any) -> pacsv.ParseOptions:
+    # quoted values may hold newlines (multi-line posts): without newlines_in_values the
+    # chunker cuts blocks at a newline inside one and the read fails ("out of sync")
+    return pacsv.ParseOptions(
+        delimiter=spec.delimiter, newlines_in_values=True, invalid_row_handler=handler
+    )
+
+
+def _arrow_rows(
+    stream: IO[bytes],
+    path: Path,
+    spec: TableSpec,
+    header: list[str],
+    encoding: str,
+    start: int = 1,
+) -> Iterator[list[Any]]:
+    """The rows of CSV text (its header line, then the file's lines from ``start``) in
+    batches, as Arrow parses them; ragged rows are numbered by their line in the file."""
+    invalid: list[_Unreadable] = []
+    try:
         reader = pacsv.open_csv(
-            fh,
-            read_options=options,
-            parse_options=parse,
+            stream,
+            read_options=_read_options(),
+            parse_options=_parse_options(spec, _quarantine_into(invalid, start - 1)),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.binary())),
         )
     except pa.ArrowInvalid as exc:
         raise _unreadable_file(path, "CSV", exc) from None
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as exc:
+            raise _unreadable_file(path, "CSV", exc) from None
+        rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
+        invalid.clear()
+        yield rows
+    yield list(invalid)
 
-    def batches() -> Iterator[list[Any]]:
+
+def _csv_rows(
+    stream: IO[bytes],
+    path: Path,
+    spec: TableSpec,
+    header: list[str],
+    encoding: str,
+    start: int = 1,
+) -> Generator[list[Any], None, None]:
+    """The rows of CSV text (its header line, then the file's lines from ``start``, 0-based)
+    in batches. A quote opened and never closed makes the rest of the file the last
+    record's value, so a last record holding a newline is checked: when the file ends inside
+    a quote, the line where that record began is quarantined and the lines after it are
+    read as rows (each such line in turn)."""
+    last = yield from _all_but_last(_arrow_rows(stream, path, spec, header, encoding, start))
+    if last is None:
+        return
+    bad = _unclosed_quote(path, encoding, spec.delimiter, start) if _multi_line(last) else None
+    if bad is None:
+        yield [last]
+        return
+    if bad == 0:
+        raise InputError(
+            f"{path}: the header line opens a quote it never closes",
+            hint="repair the header line (close or remove the quote) and ingest the file again",
+        )
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(
+            utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
+        )
+        lines = (line.encode("utf-8", "surrogateescape") for line in text)
+        head = next(lines)
+        damaged = next(itertools.islice(lines, bad - 1, None), b"")
+        reason = (
+            f"line {bad + 1}: a quote opened in this row is never closed, so the rest of the "
+            "file would be read as one value; the row is set aside and the lines after it "
+            "are read as rows (repair the quote and ingest the file again)"
+        )
+        yield [_Unreadable(damaged.decode("utf-8", "replace").rstrip("\r\n"), reason)]
+        tail = io.BufferedReader(_Chunks(itertools.chain([head], lines)))
+        yield from _csv_rows(tail, path, spec, header, encoding, bad + 1)
+
+
+def _all_but_last(batches: Iterator[list[Any]]) -> Generator[list[Any], None, Any]:
+    """The rows of ``batches`` but the very last one, which is returned (None: no rows)."""
+    held: list[Any] = []
+    for rows in batches:
+        if rows:
+            if held:
+                yield held
+            held = rows
+    if not held:
+        return None
+    yield held[:-1]
+    return held[-1]
+
+
+def _multi_line(row: Any) -> bool:
+    """Whether a row (or the text of a ragged one) holds a newline."""
+    if isinstance(row, _Unreadable):
+        return "\n" in row.raw or "\r" in row.raw
+    return any(v is not None and ("\n" in v or "\r" in v) for v in row.values())
+
+
+def _unclosed_quote(path: Path, encoding: str, delimiter: str, start: int) -> int | None:
+    """The line (0-based; the header is 0) where the record began inside whose quote the
+    file ends, reading records from line ``start`` on; None when every quote closes."""
+    csv.field_size_limit(sys.maxsize)
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(
+            utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
+        )
+        reader = csv.reader(itertools.islice(text, start, None), delimiter=delimiter, strict=True)
+        record = start
         while True:
             try:
-                batch = reader.read_next_batch()
+                next(reader)
             except StopIteration:
-                break
-            except pa.ArrowInvalid as exc:
-                raise _unreadable_file(path, "CSV", exc) from None
-            rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
-            invalid.clear()
-            yield rows
-        yield list(invalid)
+                return None
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    return record
+            record = start + reader.line_num
 
-    return _rows(batches(), path, spec)
+
+class _Chunks(io.RawIOBase):
+    """A readable file over an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        super().__init__()
+        self.chunks = chunks
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self.pending:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return 0
+            self.pending = chunk
+        size = min(len(view), len(self.pending))
+        view[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
 
 
 HEADER_PROBLEMS = ("no column ", "the header holds", "the schema holds")
@@ -377,9 +508,7 @@ def unreadable(path: Path, fmt: str, spec: TableSpec | None = None) -> str | Non
             header = pq.read_schema(path).names
         elif fmt == "csv":
             options = pacsv.ReadOptions(block_size=1 << 20, use_threads=False)
-            parse = pacsv.ParseOptions(
-                delimiter=spec.delimiter if spec else ",", invalid_row_handler=_skip
-            )
+            parse = _parse_options(spec or TableSpec(""), _skip)
             with path.open("rb") as raw:
                 fh = utf8_stream(raw, file_encoding(raw, spec.encoding if spec else None))
                 header = _csv_header(fh, options, parse)
@@ -401,9 +530,9 @@ def _skip(row: Any) -> str:
     return "skip"
 
 
-def _quarantine_into(invalid: list[_Unreadable]) -> Any:
+def _quarantine_into(invalid: list[_Unreadable], line_offset: int = 0) -> Any:
     def handle(row: Any) -> str:
-        where = f"line {row.number}" if row.number is not None else "a row"
+        where = f"line {row.number + line_offset}" if row.number is not None else "a row"
         reason = f"{where}: expected {row.expected_columns} columns, got {row.actual_columns}"
         invalid.append(_Unreadable(str(row.text), reason))
         return "skip"
