@@ -875,6 +875,31 @@ def _audit_rows(
     return [{k: row.get("logged_at" if k == "at" else k) for k in keys} for row in rows]
 
 
+MAX_AUDIT_PAGE = 5000
+
+
+def _audit_filter(
+    before: int | None, actor: str | None, action: str | None, comment_id: str | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of ``ModerationService.audit``'s filters."""
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
+    if before is not None:
+        if isinstance(before, bool) or not isinstance(before, int) or before < 1:
+            raise UsageError(
+                f"before must be an audit_id of at least 1, not {before!r}"[:200],
+                hint="send the audit_id of the last entry of the page before",
+            )
+        where.append("audit_id < ?")
+        params.append(before)
+    for column, value in (("actor", actor), ("action", action), ("comment_id", comment_id)):
+        if value is not None:
+            checked = _text_field({column: value}, column, limit=MAX_ID_CHARS, what="audit filter")
+            where.append(f"{column} = ?")
+            params.append(checked)
+    return " AND ".join(where), params
+
+
 def moderation_audit_chain(source: Any) -> dict[str, Any]:
     """The state of the moderation audit log's hash chain, as ``web.auth.audit_chain``.
 
@@ -1718,11 +1743,31 @@ class ModerationService:
 
         return self.access.read(read)
 
-    def audit(self, limit: int = 200) -> list[dict[str, Any]]:
-        """The newest audit entries first."""
-        return self.access.read(
-            lambda con: _audit_rows(con, "ORDER BY audit_id DESC LIMIT ?", [limit])
-        )
+    def audit(
+        self,
+        limit: int = 200,
+        *,
+        before: int | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        comment_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The newest audit entries first, ``limit`` (1..5000) of them.
+
+        ``before`` (an ``audit_id``: the last one of the page before) pages back through the
+        whole log, which a limit alone could not reach past its newest entries; ``actor``,
+        ``action`` (``approve``, ``reject``, ``edit``, ``appeal``, ``submitted:hold``, ...)
+        and ``comment_id`` keep the entries that match exactly (what one moderator did,
+        one comment's entries). UsageError for a limit out of range or a ``before`` below 1.
+        """
+        where, params = _audit_filter(before, actor, action, comment_id)
+        if not 1 <= limit <= MAX_AUDIT_PAGE:
+            raise UsageError(
+                f"limit must be 1..{MAX_AUDIT_PAGE} (got {limit})",
+                hint="page back with `before`: the audit_id of the last entry of the page",
+            )
+        sql = f"WHERE {where} ORDER BY audit_id DESC LIMIT ?"
+        return self.access.read(lambda con: _audit_rows(con, sql, [*params, limit]))
 
     def recount(self) -> dict[str, Any]:
         """Rebuild the author counts, fired clauses and audit head in one transaction (see
