@@ -11,11 +11,15 @@ it caught hateful ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from mutewatch.moderate import checks
-from mutewatch.moderate.checks import CommentInput, Decision, Moderator, candidate_sentences
-from mutewatch.moderate.policy import load_policy
+from mutewatch.moderate.checks import Decision, candidate_sentences
+
+Decide = Callable[[str, str], tuple[Decision, dict[str, object]]]
+"""The ``decide`` fixture (conftest.py)."""
 
 PAD = "The meeting starts at nine. The report has three parts. The weather was mild today."
 NAMED = "Many people in the town follow Islam."
@@ -26,18 +30,6 @@ NEUTRAL = [
     f"Many immigrants work in the hospital. Their shifts start at nine. {PAD}",
     f"{PAD} The council met Christian leaders. These meetings happen every month.",
 ]
-
-
-@pytest.fixture(scope="module")
-def moderator() -> Moderator:
-    return Moderator(load_policy())
-
-
-def _racist(moderator: Moderator, text: str) -> tuple[Decision, dict[str, object]]:
-    [decision] = moderator.check([CommentInput("c1", text, "Ana Silva")])
-    [clause] = [c for c in decision.clauses if c.clause == "racist"]
-    out: dict[str, object] = clause.as_dict()
-    return decision, out
 
 
 def test_the_group_sentence_is_read_with_the_one_that_refers_back() -> None:
@@ -55,8 +47,8 @@ def test_a_next_sentence_without_a_back_reference_is_not_paired() -> None:
 
 
 @pytest.mark.parametrize("text", [f"{PAD} {PAIR}", f"{PAIR} {PAD}", f"{PAD}\n{PAIR}\n{PAD}"])
-def test_padding_does_not_launder_a_back_reference(moderator: Moderator, text: str) -> None:
-    decision, racist = _racist(moderator, text)
+def test_padding_does_not_launder_a_back_reference(decide: Decide, text: str) -> None:
+    decision, racist = decide(text, "racist")
     assert decision.decision != "publish", decision.as_dict()
     assert racist["fired"]
     evidence = racist["evidence"]
@@ -67,16 +59,16 @@ def test_padding_does_not_launder_a_back_reference(moderator: Moderator, text: s
 
 
 def test_without_the_pairing_it_was_published(
-    moderator: Moderator, monkeypatch: pytest.MonkeyPatch
+    decide: Decide, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(checks, "FOLLOW_BACK_REFERENCES", False)
-    decision, racist = _racist(moderator, f"{PAD} {PAIR}")
+    decision, racist = decide(f"{PAD} {PAIR}", "racist")
     assert decision.decision == "publish" and not racist["fired"]
 
 
 @pytest.mark.parametrize("text", NEUTRAL)
-def test_neutral_back_references_are_published(moderator: Moderator, text: str) -> None:
-    decision, _ = _racist(moderator, text)
+def test_neutral_back_references_are_published(decide: Decide, text: str) -> None:
+    decision, _ = decide(text, "racist")
     assert decision.decision == "publish", decision.as_dict()
 
 

@@ -11,6 +11,7 @@ pitch's span. A comment that discusses buying or selling has no pitch and passes
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,12 @@ from mutewatch.cli import main
 from mutewatch.moderate.checks import (
     SOLICITATION_PUSH_SCORE,
     SOLICITATION_SCORE,
-    CommentInput,
     Decision,
-    Moderator,
     spam_signals,
 )
-from mutewatch.moderate.policy import load_policy
+
+Decide = Callable[[str, str], tuple[Decision, dict[str, object]]]
+"""The ``decide`` fixture (conftest.py)."""
 
 EXAMPLE = "Buy cheap watches at my shop, visit now!!!"
 PITCHES = [
@@ -54,20 +55,8 @@ NEWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def moderator() -> Moderator:
-    return Moderator(load_policy())
-
-
-def _irrelevant(decision: Decision) -> dict[str, object]:
-    [clause] = [c for c in decision.clauses if c.clause == "irrelevant"]
-    out: dict[str, object] = clause.as_dict()
-    return out
-
-
-def test_the_issue_example_is_held_without_an_article(moderator: Moderator) -> None:
-    [decision] = moderator.check([CommentInput("1", EXAMPLE, "Maria Lopez")])
-    clause = _irrelevant(decision)
+def test_the_issue_example_is_held_without_an_article(decide: Decide) -> None:
+    decision, clause = decide(EXAMPLE, "irrelevant")
     assert decision.decision == "hold"
     assert clause["fired"] and clause["score"] == SOLICITATION_SCORE
     evidence = clause["evidence"]
@@ -118,8 +107,8 @@ def test_a_hidden_space_does_not_hide_the_pitch() -> None:
 
 
 @pytest.mark.parametrize("text", NEWS)
-def test_buying_and_selling_in_the_news_pass(moderator: Moderator, text: str) -> None:
+def test_buying_and_selling_in_the_news_pass(decide: Decide, text: str) -> None:
     score, evidence = spam_signals(text)
     assert "solicitation" not in evidence and score < 0.752
-    [decision] = moderator.check([CommentInput("1", text, "Maria Lopez")])
-    assert not _irrelevant(decision)["fired"]
+    _, clause = decide(text, "irrelevant")
+    assert not clause["fired"]
