@@ -1457,35 +1457,48 @@ def solicitation(view: TextView, pushed: bool = False) -> dict[str, Any] | None:
     the seller's own shop with an offer; or a claim of easy money or a crypto offer alone.
     """
     read = view.text
-    push = [("link", m) for m in _URL_RE.finditer(read)][:1] if pushed else []
-    push = push or ([("contact", m) for m in _CONTACT_RE.finditer(read)][:1] if pushed else [])
-    money = _MONEY_RE.search(read)
+    words = text_words(read)
+    money = _MONEY_RE.search(read) if _may_match(words, _MONEY_WORDS) else None
     if money:
-        return _pitch(view, "easy money or crypto offer", [("offer", money)] + push)
+        return _pitch(view, "easy money or crypto offer", [("offer", money)], pushed)
     ctas = list(_CTA_RE.finditer(read))
     own = _OWN_RE.search(read)
+    if not ctas and not own:
+        return None  # most comments: the offer patterns need not run
     offers = [m for m in _OFFER_RE.finditer(read) if not _NEGATED_RE.search(read, 0, m.start())]
     if own and (ctas or offers):
         found = [("own", own)] + [("call to action", m) for m in ctas[:1]]
         found += [("offer", m) for m in offers[:1]]
-        return _pitch(view, "the seller's own shop or site advertised", found + push)
+        return _pitch(view, "the seller's own shop or site advertised", found, pushed)
     for cta in ctas:
         lo, hi = _sentence_bounds(read, cta.start("cta"), cta.end("cta"))
         same = [m for m in offers if lo <= m.start() < hi]
         if same or (pushed and offers):
             offer = same[0] if same else offers[0]
             found = [("call to action", cta), ("offer", offer)]
-            return _pitch(view, "call to action with an offer", found + push)
+            return _pitch(view, "call to action with an offer", found, pushed)
     return None
 
 
+_MONEY_WORDS = frozenset((
+    "earn", "make", "making", "earning", "made", "makes", "earns", "passive", "financial",
+    "guaranteed", "double", "triple", "trading", "crypto", "cryptocurrency", "bitcoin",
+    "forex", "binary", "recover", "recovery",
+))  # fmt: skip
+"""The words one of which ``_MONEY_RE`` needs (the first word of each of its phrases)."""
 _NEGATED_RE = re.compile(r"\b(?:not|no|never|than|instead\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE)
 """An offer word just after a negation ("Buy American, not cheap imports") offers nothing."""
 
 
-def _pitch(view: TextView, rule: str, found: list[tuple[str, re.Match[str]]]) -> dict[str, Any]:
-    """The evidence of a pitch: each signal's text, and the sentences that hold them (a link
-    or contact in full, though its dots end no sentence)."""
+def _pitch(
+    view: TextView, rule: str, found: list[tuple[str, re.Match[str]]], pushed: bool
+) -> dict[str, Any]:
+    """The evidence of a pitch: each signal's text, and the sentences that hold them (with
+    the first link or contact when ``pushed``, in full: its dots end no sentence)."""
+    if pushed:
+        link = _URL_RE.search(view.text)
+        contact = None if link else _CONTACT_RE.search(view.text)
+        found = found + ([("link", link)] if link else [("contact", contact)] if contact else [])
     signals = []
     lo, hi = len(view.text), 0
     for kind, m in found:
