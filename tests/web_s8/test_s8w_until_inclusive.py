@@ -4,7 +4,10 @@ of the CLI and the measurement API does, so the dashboard counts what the API co
 Found: Until was the exclusive midnight it names, so From 2016-01-01 Until 2016-12-31 left
 out 31 December (demo store: 20,554 releases on the dashboard, 20,597 from
 /api/v1/output?from=2016-01-01&to=2016-12-31), and From and Until the same day showed
-nothing at all. /api/v1/posts keeps its documented exclusive ``until``."""
+nothing at all. /api/v1/posts keeps its documented exclusive ``until``.
+
+And a window whose end is before its start answered an empty dashboard, post list and
+/api/v1/posts (read as "no posts then"); the measurement API already refused it (400)."""
 
 from __future__ import annotations
 
@@ -58,3 +61,20 @@ async def test_a_time_is_the_exact_end_and_the_post_browser_includes_the_day(get
     assert api["total"] > 0
     assert f"<p>{api['total']} posts." in page
     assert f'value="{DAY}"' in page  # the form shows what was asked, not the day after
+
+
+@pytest.mark.anyio
+async def test_a_window_ending_before_it_starts_is_refused(app: Any, env: Env) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=120) as c:
+        for path in ("/", "/posts"):
+            page = await c.get(f"{path}?since=2024-03-02&until=2024-03-01",
+                               headers=bearer(env, "analyst"))  # fmt: skip
+            assert page.status_code == 400
+            assert "From 2024-03-02 Until 2024-03-01: the end is not after the start" in page.text
+        answer = await c.get("/api/v1/posts?since=2024-03-02&until=2024-03-02",
+                             headers=bearer(env, "analyst"))  # fmt: skip
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["code"] == "bad_request"
+    assert error["message"].startswith("since=2024-03-02 until=2024-03-02 (until is exclusive)")

@@ -538,6 +538,7 @@ def get_posts(
     """Search post texts (links defanged; media as labels, never URLs). Analysts only."""
     known_parameters(request, "q", "outlet_id", "since", "until", "limit", "offset")
     start, end = queries.parse_time(since, "since"), queries.parse_time(until, "until")
+    queries.check_window(start, end, f"since={since} until={until} (until is exclusive)")
     params = (q, outlet_id, start, end, limit, offset)
     return json_cached(
         request,

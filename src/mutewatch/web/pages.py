@@ -290,9 +290,9 @@ def _filters(since: str | None, until: str | None, outlet_id: str | None) -> cha
             oid = int(str(outlet_id))
         except ValueError as exc:
             raise UsageError(f"outlet_id={outlet_id!r} is not a number") from exc
-    return charts.Filters(
-        since=queries.parse_time(since, "since"), until=_until(until), outlet_id=oid
-    )
+    start, end = queries.parse_time(since, "since"), _until(until)
+    queries.check_window(start, end, f"From {since} Until {until}")
+    return charts.Filters(since=start, until=end, outlet_id=oid)
 
 
 DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -136,6 +136,16 @@ def parse_time(value: str | None, name: str) -> datetime | None:
     return parsed.replace(tzinfo=None)
 
 
+def check_window(since: datetime | None, until: datetime | None, asked: str) -> None:
+    """Refuse a window whose end is not after its start (it selects nothing, and an empty
+    answer would read as "no posts then"); ``asked`` names what was asked, for the message."""
+    if since is not None and until is not None and until <= since:
+        raise UsageError(
+            f"{asked}: the end is not after the start, so nothing would be selected",
+            hint="swap them, or give an end after the start",
+        )
+
+
 def search_posts(
     store: Store,
     *,
