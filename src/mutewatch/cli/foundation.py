@@ -175,7 +175,12 @@ def run_ingest(
 def print_report(report: IngestReport) -> None:
     table = Table(title="Ingest")
     for name in ("file", "status", "read", "new", "duplicates", "quarantined", "skipped"):
-        table.add_column(name, justify="left" if name in ("file", "status") else "right")
+        # a path is folded over lines, never cut to "/tmp/exp…": the reader must tell files apart
+        table.add_column(
+            name,
+            justify="left" if name in ("file", "status") else "right",
+            overflow="fold" if name == "file" else "ellipsis",
+        )
     for f in report.files:
         c = f.counts
         table.add_row(f.path, f.status, *(str(v) for v in c.as_dict().values()))

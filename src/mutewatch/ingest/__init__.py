@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -212,6 +213,15 @@ SUPPORTED = (
 _TABULAR = ("csv", "jsonl", "parquet")
 _TAB_SUFFIXES = (".tsv",)
 _EXPORT_KEYS = frozenset({"messages", "chats", "left_chats"})
+_HTML_EXPORT = re.compile(r"messages\d*\.html", re.I)
+_HTML_REASON = (
+    "a Telegram Desktop HTML export page: mutewatch reads the JSON export, which holds the "
+    "channel's id (HTML pages name the channel only) and its messages' UTC times"
+)
+_HTML_HINT = (
+    "export the chat again with Telegram Desktop: Export chat history, "
+    "Format: Machine-readable JSON; then ingest its result.json"
+)
 _EMPTY = "the file is empty (0 bytes): there is nothing to read"
 _EXPORT_SCAN = 64 << 20  # the top-level export key must come within this many bytes
 
@@ -252,6 +262,8 @@ def discover(
 def _explicit(path: Path, fmt: str, options: IngestOptions | None) -> str:
     """The format of a file named on the command line, or the InputError why it is unreadable."""
     detected = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower())
+    if detected is None and _HTML_EXPORT.fullmatch(path.name):
+        raise InputError(f"{path}: {_HTML_REASON}", hint=_HTML_HINT)
     if detected is None:
         raise InputError(
             f"{path}: cannot tell the format from the name",
@@ -311,6 +323,8 @@ def _walk_reason(
         return f"an attachment of the Telegram export in {export} (media, not an archive)"
     if fmt != "auto" and detected != fmt:
         return f"not a {fmt} file (--format {fmt} was given)"
+    if detected is None and _HTML_EXPORT.fullmatch(path.name):
+        return _HTML_REASON
     if detected is None:
         return (
             f"not a supported archive ({path.suffix or 'no suffix'}; mutewatch reads {SUPPORTED})"
@@ -351,6 +365,12 @@ def _not_an_export(path: Path) -> str | None:
         limited = _Limited(fh, _EXPORT_SCAN)
         try:
             for event, value in ijson.basic_parse(limited):
+                if depth == 0 and event == "start_array":
+                    return (
+                        "not a Telegram Desktop export: its top level is a JSON array, not a "
+                        "JSON object (if it holds one object per post, read it with "
+                        "--format jsonl, --platform and --map)"
+                    )
                 if depth == 0 and event != "start_map":
                     return "not a Telegram Desktop export: its top level is not a JSON object"
                 if event in ("start_map", "start_array"):

@@ -463,9 +463,14 @@ def read_parquet(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
 
 def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     """One JSON object a line; a line that is not is quarantined. UTF-8 (a byte-order mark
-    is passed over), or transcoded from --encoding or the encoding its mark names."""
+    is passed over), or transcoded from --encoding or the encoding its mark names. A file
+    that is one JSON array of objects (as many tools export) is read element by element."""
     encoding = file_encoding(fh, spec.encoding)
     lines = utf8_stream(fh, encoding)
+    head = lines.read(1 << 12)
+    lines.seek(0)
+    if head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[":
+        return _rows(_array_rows(lines, path), path, spec)
 
     def batches() -> Iterator[list[Any]]:
         rows: list[Any] = []
@@ -487,6 +492,51 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
         yield rows
 
     return _rows(batches(), path, spec)
+
+
+def _array_rows(stream: IO[bytes], path: Path) -> Iterator[list[Any]]:
+    """The elements of a JSON array, streamed. After a syntax error, the rest of the file
+    is one quarantined record that says so (no element after it can be told apart)."""
+    import ijson
+
+    rows: list[Any] = []
+    elements = ijson.items(_Bomless(stream), "item", use_float=True)
+    while True:
+        try:
+            rows.append(next(elements))
+        except StopIteration:
+            break
+        except ijson.JSONError as exc:
+            rest = stream.read(_RAW_CAP).decode("utf-8", "replace")
+            reason = (
+                f"not valid JSON after element {len(rows)} of the array ({exc}); the rest of "
+                f"the file is not read: repair it and ingest {path.name} again"
+            )
+            rows.append(_Unreadable(rest, reason))
+            break
+        if len(rows) >= BATCH_ROWS:
+            yield rows
+            rows = []
+    yield rows
+
+
+_RAW_CAP = 64 << 10
+
+
+class _Bomless:
+    """A binary file without the UTF-8 byte-order mark it may start with."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.first = True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size)
+        if self.first and data:  # (ijson reads 0 bytes first, to see their type)
+            self.first = False
+            if data.startswith(codecs.BOM_UTF8):
+                return data[3:] + self.fh.read(3)
+        return data
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -724,7 +774,7 @@ def parse_time(raw: str, fmt: str | None, zone: ZoneInfo) -> datetime | None:
         return None
     try:
         if fmt == "unix":
-            return datetime.fromtimestamp(float(raw), UTC).replace(tzinfo=None)
+            return datetime.fromtimestamp(_epoch_seconds(float(raw)), UTC).replace(tzinfo=None)
         value = datetime.strptime(raw, fmt) if fmt and fmt != "iso" else _iso(raw)
     except (ValueError, OverflowError, OSError):
         return None
@@ -733,8 +783,22 @@ def parse_time(raw: str, fmt: str | None, zone: ZoneInfo) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
+def _epoch_seconds(value: float) -> float:
+    """Seconds since 1970 from a unix time in seconds, milliseconds or microseconds (as
+    JavaScript, Java and many scrapers write it): a value of 10**11 or more as seconds
+    would be after the year 5000, so it is milliseconds (10**14 and more: microseconds)."""
+    if abs(value) >= 1e14:
+        return value / 1e6
+    return value / 1e3 if abs(value) >= 1e11 else value
+
+
+_UTC_WORD = re.compile(r"\s*(?:UTC|GMT)$", re.I)
+
+
 def _iso(raw: str) -> datetime:
-    return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    """An ISO 8601 time; a trailing "Z", " UTC" or " GMT" (as database exports write
+    "2016-05-01 12:00:00 UTC") means UTC."""
+    return datetime.fromisoformat(_UTC_WORD.sub("+00:00", raw.strip()).replace("Z", "+00:00"))
 
 
 def _aware_utc(value: date, zone: ZoneInfo) -> datetime:
