@@ -7,7 +7,8 @@ out 31 December (demo store: 20,554 releases on the dashboard, 20,597 from
 nothing at all. /api/v1/posts keeps its documented exclusive ``until``.
 
 And a window whose end is before its start answered an empty dashboard, post list and
-/api/v1/posts (read as "no posts then"); the measurement API already refused it (400)."""
+/api/v1/posts (read as "no posts then"); the measurement API already refused it (400).
+And the key findings above filtered charts did not say they are of the whole archive."""
 
 from __future__ import annotations
 
@@ -78,3 +79,12 @@ async def test_a_window_ending_before_it_starts_is_refused(app: Any, env: Env) -
     error = answer.json()["error"]
     assert error["code"] == "bad_request"
     assert error["message"].startswith("since=2024-03-02 until=2024-03-02 (until is exclusive)")
+
+
+@pytest.mark.anyio
+async def test_filtered_charts_say_the_findings_are_of_the_whole_archive(get: Any) -> None:
+    """The findings box (from /api/v1/findings) ignores the filter; filtered, it says so."""
+    assert 'id="findings-scope"' not in (await get("/")).text
+    for query in (f"since={DAY}", f"until={DAY}", "outlet_id=1"):
+        page = (await get(f"/?{query}")).text
+        assert 'id="findings-scope"' in page and "whole archive" in page, query
