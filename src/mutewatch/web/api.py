@@ -476,6 +476,7 @@ def _near_the_archive(request: Request, options: dict[str, Any]) -> None:
 @router.get("/status", tags=["measurements"])
 def get_status(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
     """What the store holds, as `mutewatch status --json` prints it."""
+    known_parameters(request)
     return _status_response(request, user)
 
 
@@ -506,6 +507,7 @@ def _status_computer(request: Request) -> Callable[[Store], dict[str, Any]]:
 def get_outlets(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
     """Every outlet, as `mutewatch outlets list --json` prints it: official or supporter,
     registered, its accounts (``platform:account_id``), posts, first and last post."""
+    known_parameters(request)  # ?official=false would answer every outlet, unfiltered
     return json_cached(request, user, "outlet_list", (), queries.outlet_list)
 
 
@@ -516,6 +518,7 @@ for _path, _name in MEASUREMENTS.items():
 @router.get("/outlets/{outlet_id}", tags=["measurements"])
 def get_outlet(request: Request, outlet_id: int, user: Annotated[User, Depends(VIEW)]) -> Any:
     """One outlet: accounts, names over time, daily posts (supporters pseudonymised for viewers)."""
+    known_parameters(request)
     return json_cached(
         request, user, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id)
     )
@@ -558,7 +561,7 @@ def known_parameters(request: Request, *known: str) -> None:
         if key not in known:
             raise UsageError(
                 f"unknown query parameter {key!r} for {request.url.path}",
-                hint=f"known: {', '.join(known)}",
+                hint=f"known: {', '.join(known)}" if known else "it takes no query parameters",
             )
 
 
@@ -577,6 +580,7 @@ class NewUser(BaseModel):
 @router.get("/users", tags=["admin"])
 def get_users(request: Request, user: Annotated[User, Depends(ADMIN)]) -> Any:
     """Every user, its role and number of live tokens."""
+    known_parameters(request)
     with request.app.state.gateway.reading() as snap:
         return {"users": queries.jsonable(list_users(snap.store()))}
 
