@@ -292,7 +292,7 @@ def test_two_processes_write_byte_identical_decisions(tmp_path: Path) -> None:
         "Councillor John Smith took bribes from the tram builders.",
         "You are an idiot and so is everyone who agrees with you.",
         "Das ist ein guter Bericht über den Haushalt der Stadt.",
-        "Buy cheap watches at www.example.com now, best price!",
+        "Buy cheap watches at my shop, visit now!!!",
         "No.",
     ]
     lines = [
