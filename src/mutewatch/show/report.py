@@ -30,7 +30,9 @@ import html
 import importlib
 import json
 import os
+import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -70,6 +72,9 @@ class ReportOptions:
     network_min_hours: float = 12.0
     min_history_days: float = 90.0
     generated_at: datetime | None = None  # None: SOURCE_DATE_EPOCH, else now
+    # supporter accounts' ids and names, and supporter outlets' names, as the server shows
+    # them to viewers (keyed-hash pseudonyms): for a report handed to readers of that role
+    pseudonymise: bool = False
 
     @classmethod
     def from_strings(
@@ -443,6 +448,18 @@ def _status(store: Store) -> dict[str, Any]:
     return data
 
 
+def _pseudonymiser(store: Store) -> Callable[[Any], Any]:
+    """What the server does for viewers (``web.auth.Pseudonymiser``), with the key it uses:
+    ``MUTEWATCH_PSEUDONYM_KEY``, else the one ``serve`` kept in the store, so the report's
+    pseudonyms are the dashboard's; with neither, a key made for this report only."""
+    from mutewatch.web.auth import Pseudonymiser, _has_web_tables, supporter_identifiers
+
+    key = os.environ.get("MUTEWATCH_PSEUDONYM_KEY")
+    if not key and _has_web_tables(store):
+        key = store.scalar("SELECT value FROM web_settings WHERE key = 'pseudonym_key'")
+    return Pseudonymiser(str(key or secrets.token_hex(32)), supporter_identifiers(store)).apply
+
+
 def _open_waiting(store_path: Path, wait: float = 30.0) -> Store:
     """Open the store read-only, retrying while a writer (the server, an ingest) holds it."""
     deadline = time.monotonic() + wait
@@ -461,10 +478,14 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
     try:
         built = charts.build(store, options.filters())
         status = _status(store)
+        mask = _pseudonymiser(store) if options.pseudonymise else None
     finally:
         store.close()
     found = load_findings(store_path, options)
     show_silences(built, with_coverage(built.gaps, store_path, options))
+    if mask is not None:
+        found, built.tables = mask(found), mask(built.tables)
+        built.figures = {k: go.Figure(mask(f.to_plotly_json())) for k, f in built.figures.items()}
     parts: list[str] = []
     for section_id, title, names in SECTIONS:
         body = ""
