@@ -199,6 +199,11 @@ class SourceWriter:
                 if self.state.previously_done:
                     self._forget_quarantine(con, batch, others)
                 self._insert_quarantine(con, [r for r in others if isinstance(r, Quarantined)])
+                if counts.duplicates:
+                    clashes = self._clashes(con)
+                    self._insert_quarantine(con, clashes)
+                    counts.duplicates -= len(clashes)
+                    counts.quarantined += len(clashes)
                 self._record_nonpost_ids(con, others)
                 self._record_names(con, names)
                 if not self.state.previously_done:  # a finished source's coverage is complete
@@ -232,6 +237,34 @@ class SourceWriter:
             )
             con.unregister("_new_keys")
         return int(inserted.num_rows)
+
+    def _clashes(self, con: Any) -> list[Quarantined]:
+        """Records of the batch whose key (platform, account, message id) a stored post
+        holds with another time and another text: not the same post, so not duplicates
+        (ids that repeat across chats or files, e.g. a row number mapped as message_id).
+        They are quarantined with both times, never dropped as duplicates. Times read from
+        local dates (``time_from_local``) may differ with --tz and are left as duplicates."""
+        rows = con.execute(
+            "SELECT b.position, b.platform, b.account_id, b.message_id, p.ts, "
+            "p.source_id, to_json(b)::VARCHAR FROM _batch b JOIN posts p "
+            "USING (platform, account_id, message_id) "
+            "WHERE p.ts <> b.ts AND p.text IS DISTINCT FROM b.text "
+            "AND NOT b.time_from_local AND NOT p.time_from_local"
+        ).fetchall()
+        return [
+            Quarantined(
+                int(position),
+                f"{platform} account {account!r} message id {ident} is stored already "
+                f"(source {stored_source}) with another time ({stored_ts:%Y-%m-%d %H:%M:%S} "
+                "UTC) and text, so this is another post under the same id: ids repeat "
+                "across chats or files (is a row number mapped as message_id?); map a "
+                "column that identifies posts, or leave message_id unmapped to derive ids",
+                raw,
+                str(platform),
+                str(account),
+            )
+            for position, platform, account, ident, stored_ts, stored_source, raw in rows
+        ]
 
     def _forget_quarantine(
         self, con: Any, batch: PostBatch, others: list[Quarantined | Skipped]
