@@ -134,6 +134,16 @@ class Store:
                     hint="wait for the running ingest to finish, or use another --store",
                 ) from exc
             raise StoreError(f"cannot open the store {target}: {exc}") from exc
+        except duckdb.ConnectionException as exc:
+            # DuckDB shares one database per file within a process: while this process holds
+            # it in the other mode (a server's writer, say), the file is as busy as if another
+            # process held it, and the same wait-and-retry applies.
+            if "different configuration" not in str(exc):
+                raise
+            raise StoreBusyError(
+                f"the store {target} is open in this process in another mode",
+                hint="wait for the write in progress to finish, or use another --store",
+            ) from exc
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")  # never mixed into --json output
         if not read_only:
