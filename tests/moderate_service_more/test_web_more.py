@@ -139,3 +139,22 @@ def test_a_misspelt_query_parameter_is_refused(
     assert r.status_code == 400, r.text
     message = r.json()["error"]["message"]
     assert repr(typo) in message and "unknown query parameter" in message
+
+
+def test_audit_pages_and_filters_through_the_api(api: Api, ids: dict[str, str]) -> None:
+    """GET /api/v1/moderation/audit passes before/actor/action/comment_id (session 8): a
+    limit alone reached only the newest entries."""
+    everything = api("GET", "/api/v1/moderation/audit", "moderator").json()["items"]
+    assert len(everything) >= 4
+    seen, before = [], None
+    while True:
+        params = {"limit": 2, **({"before": before} if before else {})}
+        body = api("GET", "/api/v1/moderation/audit", "moderator", params=params).json()
+        seen += [e["audit_id"] for e in body["items"]]
+        if (before := body["next_before"]) is None:
+            break
+    assert seen == [e["audit_id"] for e in everything]
+    mine = api("GET", "/api/v1/moderation/audit", "moderator", params={"comment_id": ids["held"]})
+    assert {e["comment_id"] for e in mine.json()["items"]} == {ids["held"]}
+    r = api("GET", "/api/v1/moderation/audit", "moderator", params={"before": 0})
+    assert r.status_code == 422 and "error" in r.json()

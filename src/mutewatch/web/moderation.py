@@ -36,6 +36,7 @@ sent as a JSON escape), missing fields and oversized texts give a 4xx ``{"error"
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import json
@@ -309,10 +310,30 @@ async def get_audit(
     request: Request,
     user: ModeratorUser,
     limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+    before: Annotated[int | None, Query(ge=1)] = None,
+    actor: str | None = None,
+    action: str | None = None,
+    comment_id: str | None = None,
 ) -> JSONResponse:
-    """The append-only moderation audit log, newest first."""
-    known_parameters(request, "limit")
-    return _json({"items": await run_in_threadpool(_service(request).audit, limit)})
+    """The append-only moderation audit log, newest first: ``{items, next_before}``.
+
+    ``before`` (the ``next_before`` of the page before) pages back through the whole log;
+    ``actor``, ``action`` and ``comment_id`` keep the entries that match exactly.
+    ``next_before`` is None once a page comes back short.
+    """
+    known_parameters(request, "limit", "before", "actor", "action", "comment_id")
+    items = await run_in_threadpool(
+        functools.partial(
+            _service(request).audit,
+            limit,
+            before=before,
+            actor=actor,
+            action=action,
+            comment_id=comment_id,
+        )  # fmt: skip
+    )
+    next_before = items[-1]["audit_id"] if len(items) == limit else None
+    return _json({"items": items, "next_before": next_before})
 
 
 @router.get("/api/v1/articles/{article_id}/comments")
