@@ -1039,7 +1039,11 @@ def _queue_where(clause: str | None, appeal: bool | None) -> tuple[str, list[Any
     into the comments' scan as a filter on every id (``join_filter_pushdown``), which cost
     more than it saved: the page's query took 22 -> 15 ms of CPU with the clause filter and
     16 -> 8 ms with the appeal filter at 300k comments (measured; EXPLAIN ANALYZE showed the
-    scan's dynamic filter). ``NOT IN`` (an anti join) is not filtered so, and stays."""
+    scan's dynamic filter). ``NOT IN`` (an anti join) is not filtered so, and stays.
+
+    A comment whose decision was inserted by other means than this module (bulk SQL, a
+    release before migration 5) without its ``mod_fired`` rows is not found by the clause
+    filter until ``mutewatch moderate recount`` works them out from its decision."""
     where, params = ["c.status = 'held'"], []
     if clause is not None:
         where.append(
