@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from mutewatch.ingest import IngestOptions, ingest
 from mutewatch.store import Store
@@ -21,9 +22,9 @@ def every(first: datetime, last: datetime, hours: float) -> list[datetime]:
     return [first + step * i for i in range(int((last - first) / step) + 1)]
 
 
-def build(folder: Path, files: list[dict[str, list[datetime]]], platform: str = "telegram") -> Path:
+def build(folder: Path, files: list[dict[str, list[Any]]], platform: str = "telegram") -> Path:
     """A store of ``files``: each maps channel names to their post times (ids 1, 2, ...
-    per channel, counted across files)."""
+    per channel, counted across files), or to ``(time, id)`` pairs."""
     store = folder / "store.duckdb"
     next_id: dict[str, int] = {}
     with Store.open(store) as opened:
@@ -31,7 +32,10 @@ def build(folder: Path, files: list[dict[str, list[datetime]]], platform: str = 
             rows = []
             for channel, times in channels.items():
                 for t in sorted(times):
-                    next_id[channel] = next_id.get(channel, 0) + 1
+                    if isinstance(t, tuple):
+                        t, next_id[channel] = t
+                    else:
+                        next_id[channel] = next_id.get(channel, 0) + 1
                     rows.append(
                         {"acc": channel, "t": t.isoformat(), "mid": next_id[channel],
                          "txt": f"placeholder {channel} {next_id[channel]}"}

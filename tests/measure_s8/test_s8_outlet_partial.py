@@ -46,7 +46,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _by_outlet(store: Path, **options: Any) -> dict[str, Any]:
-    return run_measurement("output", store, of="all", by="outlet", every="month", **options)
+    result: dict[str, Any] = run_measurement(
+        "output", store, of="all", by="outlet", every="month", **options
+    )
+    return result
 
 
 def _flags(result: dict[str, Any], group: str) -> dict[str, float]:

@@ -258,6 +258,16 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
     help="Coordinated: count an outlet as silent only while its gap is unusual for its own "
     "rate (p <= ALPHA, e.g. 0.05) [default: every gap of --min-hours].",
 )
+@click.option(
+    "--dense-ratio",
+    type=float,
+    default=100.0,
+    show_default=True,
+    metavar="R",
+    help="A non-Telegram channel's message ids vouch for a gap (coverage full, not "
+    "unverified) only when they are its own counter: largest - smallest id + 1 at most R "
+    "times its posts.",
+)
 @common_options
 @click.pass_obj
 def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options: Any) -> None:
@@ -273,12 +283,21 @@ def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options:
     its message ids are missing) is listed with its coverage but has no rank and no
     p-value, is never unprecedented and is no later gap's previous longest.
 
+    Message ids show posts the archive lacks only where they count up per channel: always
+    on Telegram; elsewhere when a channel's ids are dense, spanning at most --dense-ratio
+    times its posts (default 100, the rule ingest records id gaps by). A forum wall whose
+    ids run 1..30,000 over 200 posts (150 per post: many deleted) counts only with
+    --dense-ratio 150 or more; silences then finds its missing ids from its posts (ingest
+    recorded none), so the time they hide counts as uncollected. A smaller ratio is
+    stricter: fewer channels vouch, and more gaps read "unverified".
+
     Examples:
 
     \b
       mutewatch silences --scope network --min-hours 12 --json
       mutewatch silences --from 2017-11-09 --to 2017-11-30 --json
       mutewatch silences --scope outlet --ongoing --coordinated-alpha 0.05 --json
+      mutewatch silences --of all --dense-ratio 150 --json
     """
     from mutewatch.measure.registry import run_measurement
 

@@ -37,12 +37,19 @@ Method:
   ``coverage`` reaches 2**53 is taken as hashed (derived ids fill 63 bits). Real ids show
   missing posts only where they count up per channel: on Telegram (a channel's message
   ids run 1, 2, 3, ...), and on another platform where a channel's real ids are dense
-  (their span at most 100 times its posts: a per-wall counter); ingest makes ``id_gaps``
-  by the same rule (``store.writer``). Ids that are not dense (a tweet's id is global and
-  jumps by about 10**13 an hour) make no id gaps, so such channels cannot vouch for a gap
-  either: coverage ``unverified``, ``ids_checked`` false, as for derived ids. There
-  the archive cannot tell a silence from a collection gap: an unverified gap (or any gap
-  whose ``ids_checked`` is false) keeps its rank and p-value but is never ``unprecedented``.
+  (their span, largest id - smallest + 1, at most ``--dense-ratio`` times its posts, default
+  100: a per-wall counter). Ingest makes ``id_gaps`` by the default rule (``store.writer``,
+  ``DENSE_ID_SPAN_PER_POST``), when the ratio a measurement will use is not yet known; a
+  larger ``--dense-ratio`` takes in channels ingest made no id gaps for, and their id gaps
+  (ids missing between consecutive real ids, as ingest finds them) are found from their
+  posts at measurement time, so a channel never vouches for a gap without its missing ids
+  having been looked at. A smaller one leaves channels out (``unverified``); the id gaps
+  ingest recorded for them still count as uncollected time. Ids that are not dense (a
+  tweet's id is global and jumps by about 10**13 an hour) make no id gaps, so such
+  channels cannot vouch for a gap either: coverage ``unverified``, ``ids_checked`` false,
+  as for derived ids. There the archive cannot tell a silence from a collection gap: an
+  unverified gap (or any gap whose ``ids_checked`` is false) keeps its rank and p-value but
+  is never ``unprecedented``.
   ``covered_share`` is the mean share over those channels, ``channels_in_archive`` their
   number: a channel whose archive has not begun or has ended is not counted (it may not
   have existed), so a low number next to ``full`` says how thin the archive was then.
@@ -101,6 +108,18 @@ from mutewatch.measure.params import SCOPES, Params, iso
 _US_PER_HOUR = 3_600_000_000
 _FEW_SPANS = 32  # lookback spans given as predicates; more are joined
 _HASHED_ID_FLOOR = 2**53  # derived (hashed) tabular ids fill 63 bits; real ids stay below
+#: ``--dense-ratio``'s default: ingest's ``DENSE_ID_SPAN_PER_POST`` (kept equal by a test)
+DENSE_RATIO = 100.0
+
+
+def _check_ratio(dense_ratio: float) -> None:
+    """UsageError unless ``dense_ratio`` is a finite number of at least 1."""
+    ok = isinstance(dense_ratio, int | float) and not isinstance(dense_ratio, bool)
+    if not ok or not math.isfinite(dense_ratio) or dense_ratio < 1:
+        raise UsageError(
+            f"--dense-ratio must be a finite number of at least 1, not {dense_ratio!r}",
+            hint="ids can be no denser than one per post: e.g. --dense-ratio 100 (the default)",
+        )
 
 
 def all_gaps_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
@@ -401,7 +420,7 @@ def _overlap(starts: Any, ends: Any, windows: list[tuple[Any, Any]]) -> Any:
     return total
 
 
-def _unchecked_rows(engine: Engine, cov: pd.DataFrame) -> Any:
+def _unchecked_rows(engine: Engine, cov: pd.DataFrame, dense_ratio: float = DENSE_RATIO) -> Any:
     """Which ``coverage`` rows come from a source whose ids cannot show missing posts (see
     the module docstring): rows of sources with ids derived from content (ingest lists
     those in ``derived_id_sources``; a store or export without that table falls back to the
@@ -417,15 +436,18 @@ def _unchecked_rows(engine: Engine, cov: pd.DataFrame) -> Any:
         keys = set(zip(flagged["platform"], flagged["account_id"], strict=True))
         pairs = zip(cov["platform"], cov["account_id"], strict=True)
         hashed = np.fromiter((k in keys for k in pairs), dtype=bool, count=len(cov))
-    sequential = _sequential_channels(cov[~hashed])
+    sequential = _sequential_channels(cov[~hashed], dense_ratio)
     pairs = zip(cov["platform"], cov["account_id"], strict=True)
     return hashed | np.fromiter((k not in sequential for k in pairs), dtype=bool, count=len(cov))
 
 
-def _sequential_channels(real: pd.DataFrame) -> set[tuple[str, str]]:
+def _sequential_channels(
+    real: pd.DataFrame, dense_ratio: float = DENSE_RATIO
+) -> set[tuple[str, str]]:
     """Channels whose real ids count up per channel: every Telegram channel, elsewhere those
-    whose ids are dense (``ingest.DENSE_ID_SPAN_PER_POST``, the rule ingest makes id gaps by)."""
-    from mutewatch.ingest import DENSE_ID_SPAN_PER_POST, SEQUENTIAL_ID_PLATFORMS  # late: heavy
+    whose ids are dense (span at most ``dense_ratio`` times their posts; the default is
+    ``ingest.DENSE_ID_SPAN_PER_POST``, the rule ingest makes id gaps by)."""
+    from mutewatch.ingest import SEQUENTIAL_ID_PLATFORMS  # late: heavy
 
     if real.empty:
         return set()
@@ -433,10 +455,34 @@ def _sequential_channels(real: pd.DataFrame) -> set[tuple[str, str]]:
         lo=("first_message_id", "min"), hi=("last_message_id", "max"), n=("messages", "sum")
     )
     span = per["hi"].astype("float64") - per["lo"].astype("float64") + 1
-    dense = span <= DENSE_ID_SPAN_PER_POST * per["n"].astype("float64")
+    dense = span <= dense_ratio * per["n"].astype("float64")
     platforms = per.index.get_level_values("platform")
     keep = dense.to_numpy(dtype=bool) | platforms.isin(SEQUENTIAL_ID_PLATFORMS)
     return set(per.index[keep].tolist())
+
+
+def _more_id_gaps(engine: Engine, cov: pd.DataFrame, dense_ratio: float) -> pd.DataFrame:
+    """Id gaps of the channels dense at ``dense_ratio`` but not at ingest's ratio (ingest
+    recorded none for them), found from their posts with real ids as ingest finds them:
+    consecutive message ids more than 1 apart, from the earlier post's time to the later's."""
+    cols = ["platform", "account_id", "after_ts", "before_ts"]
+    real = cov[~_unchecked_rows(engine, cov, dense_ratio)]
+    added = _sequential_channels(real, dense_ratio) - _sequential_channels(real, DENSE_RATIO)
+    if not added:
+        return pd.DataFrame(columns=cols)
+    wanted = ibis.memtable(
+        pd.DataFrame(sorted(added), columns=["w_platform", "w_account"]).astype(str)
+    )
+    p = engine.table("posts")
+    listed = engine.read_optional("derived_id_sources", "source_id")
+    if listed is not None and len(listed):
+        p = p.filter(~p.source_id.isin(listed["source_id"].astype("int64").tolist()))
+    p = p.join(wanted, [p.platform == wanted.w_platform, p.account_id == wanted.w_account])
+    w = ibis.window(group_by=["platform", "account_id"], order_by="message_id")
+    t = p.select("platform", "account_id", "message_id", "ts")
+    g = t.mutate(prev_id=t.message_id.lag().over(w), after_ts=t.ts.lag().over(w))
+    g = g.filter(g.message_id - g.prev_id > 1)
+    return engine.execute(g.select("platform", "account_id", "after_ts", before_ts=g.ts))
 
 
 def _ids_unchecked(
@@ -454,11 +500,16 @@ def _ids_unchecked(
 
 
 def coverage(
-    engine: Engine, params: Params, scope: str, gaps: pd.DataFrame, to_source_end: bool = False
+    engine: Engine,
+    params: Params,
+    scope: str,
+    gaps: pd.DataFrame,
+    to_source_end: bool = False,
+    dense_ratio: float = DENSE_RATIO,
 ) -> pd.DataFrame:
     """coverage (full/partial/none/unverified), covered_share, channels_in_archive and
     ids_checked per gap; see the module docstring. ``to_source_end``: each channel's windows
-    run to the end of their source (for ongoing silences)."""
+    run to the end of their source (for ongoing silences); ``dense_ratio``: ``--dense-ratio``."""
     out = pd.DataFrame(
         {
             "coverage": ["none"] * len(gaps),
@@ -487,10 +538,12 @@ def coverage(
         cov = cov.merge(src, on="source_id", how="left")
         cov["last_time"] = cov[["last_time", "source_end"]].max(axis=1)
     idg = engine.read("id_gaps", "platform", "account_id", "after_ts", "before_ts")
+    if dense_ratio > DENSE_RATIO:
+        idg = pd.concat([idg, _more_id_gaps(engine, cov, dense_ratio)], ignore_index=True)
     chans = _channels(engine, params)
     windows: dict[tuple[str, str], list[Any]] = defaultdict(list)
     checked: dict[tuple[str, str], list[Any]] = defaultdict(list)  # windows with real ids
-    unchecked_rows = _unchecked_rows(engine, cov)
+    unchecked_rows = _unchecked_rows(engine, cov, dense_ratio)
     for r, derived_ids in zip(cov.itertuples(index=False), unchecked_rows, strict=True):
         key = (r.platform, r.account_id)
         window = (np.datetime64(r.first_time, "us"), np.datetime64(r.last_time, "us"))
@@ -636,6 +689,7 @@ def _scope_silences(
     min_lookback_days: float,
     names: dict[int, str],
     ongoing: bool = False,
+    dense_ratio: float = DENSE_RATIO,
 ) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     stored = stored_gaps(engine, params, scope, min_hours)
     if stored is not None:
@@ -664,7 +718,7 @@ def _scope_silences(
     # every gap longer than a silence is itself a silence, so ranking the silences ranks
     # them among all gaps of the series
     gaps["rank"] = gaps.groupby("series")["gap_us"].rank(method="min", ascending=False)
-    cov = _coverage_with_ongoing(engine, params, scope, gaps)
+    cov = _coverage_with_ongoing(engine, params, scope, gaps, dense_ratio)
     pv = _p_values(engine, params, scope, gaps, lookback_days, min_lookback_days)
     uncollected = cov["coverage"].to_numpy() == "none"
     collected_records(gaps, uncollected, min_hours)
@@ -740,13 +794,14 @@ def _scope_silences(
 
 
 def _coverage_with_ongoing(
-    engine: Engine, params: Params, scope: str, gaps: pd.DataFrame
+    engine: Engine, params: Params, scope: str, gaps: pd.DataFrame, dense_ratio: float
 ) -> pd.DataFrame:
     """``coverage`` of every gap; ongoing silences read each window to its source's end."""
-    cov = coverage(engine, params, scope, gaps)
+    cov = coverage(engine, params, scope, gaps, dense_ratio=dense_ratio)
     running = gaps["ongoing"].to_numpy(dtype=bool)
     if running.any():
-        part = coverage(engine, params, scope, gaps[running].reset_index(drop=True), True)
+        ongoing = gaps[running].reset_index(drop=True)
+        part = coverage(engine, params, scope, ongoing, True, dense_ratio)
         cov.loc[running, :] = part.to_numpy()
         for key, kind in (("covered_share", "float64"), ("channels_in_archive", "int64")):
             cov[key] = cov[key].astype(kind)
@@ -870,6 +925,7 @@ def measure(
     with_coordinated: bool = True,
     ongoing: bool = False,
     coordinated_alpha: float | None = None,
+    dense_ratio: float = DENSE_RATIO,
 ) -> dict[str, Any]:
     """Silences of ``scope`` with rank, record, p-value and coverage; coordinated windows."""
     if scope not in SCOPES:
@@ -882,9 +938,10 @@ def measure(
         raise UsageError(
             f"coordinated_alpha {coordinated_alpha} must be in (0, 1]", hint="e.g. 0.05"
         )
+    _check_ratio(dense_ratio)
     names_df = engine.outlet_names()
     names = dict(zip(names_df["outlet_id"].astype(int), names_df["name"], strict=True))
-    args = (min_hours, lookback_days, min_lookback_days, names, ongoing)
+    args = (min_hours, lookback_days, min_lookback_days, names, ongoing, dense_ratio)
     whole = replace(params, date_from=None, date_to=None)  # statistics: the whole record
     rows, _ = _scope_silences(engine, whole, scope, *args)
     result: dict[str, Any] = {"silences": []}
@@ -911,8 +968,12 @@ def measure(
         "lookback_days": lookback_days,
         "min_lookback_days": min_lookback_days,
         "ongoing": ongoing,
+        "dense_ratio": dense_ratio,
     }
-    result["method"] = " ".join((__doc__ or "").split("\n\n", 1)[1].split())
+    result["method"] = " ".join((__doc__ or "").split("\n\n", 1)[1].split()) + (
+        f" This run: --dense-ratio {dense_ratio:g} (a non-Telegram channel's real ids "
+        f"vouch for a gap when their span is at most {dense_ratio:g} times its posts)."
+    )
     result["p_value_method"] = stats.GAP_METHOD.format(
         lookback=lookback_days, min_lookback=min_lookback_days
     )
