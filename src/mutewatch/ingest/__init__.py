@@ -24,7 +24,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mutewatch.errors import InputError, UsageError
-from mutewatch.ingest import feeds, tabular, telegram
+from mutewatch.ingest import feeds, files, tabular, telegram
 from mutewatch.ingest.parallel import gc_paused, read_in_worker, worker_allowed
 from mutewatch.model import Item, NameSeen, PostBatch, Record
 from mutewatch.store import Store
@@ -88,7 +88,7 @@ class IngestOptions:
         """How a tabular file at ``path`` is read with these options."""
         delimiter = tabular.check_delimiter(self.delimiter)
         if delimiter is None:
-            delimiter = "\t" if path.suffix.lower() in _TAB_SUFFIXES else ","
+            delimiter = "\t" if files.inner_suffix(path) in _TAB_SUFFIXES else ","
         return tabular.TableSpec(
             self.platform or "",
             self.mapping,
@@ -261,7 +261,7 @@ def discover(
 
 def _explicit(path: Path, fmt: str, options: IngestOptions | None) -> str:
     """The format of a file named on the command line, or the InputError why it is unreadable."""
-    detected = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower())
+    detected = fmt if fmt != "auto" else _BY_SUFFIX.get(files.inner_suffix(path))
     if detected is None and _HTML_EXPORT.fullmatch(path.name):
         raise InputError(f"{path}: {_HTML_REASON}", hint=_HTML_HINT)
     if detected is None:
@@ -290,7 +290,7 @@ def _explicit(path: Path, fmt: str, options: IngestOptions | None) -> str:
 def _walk(
     root: Path, fmt: str, options: IngestOptions | None, skipped: list[SkippedFile]
 ) -> list[tuple[Path, str]]:
-    files = sorted(p for p in root.rglob("*") if p.is_file())
+    found_files = sorted(p for p in root.rglob("*") if p.is_file())
     verdicts: dict[Path, str | None] = {}  # why a .json file is not an export (None: it is)
 
     def not_export(path: Path) -> str | None:
@@ -298,11 +298,11 @@ def _walk(
             verdicts[path] = _unreadable_as(path, "telegram")
         return verdicts[path]
 
-    exports = {p.parent for p in files if p.name == "result.json" and not not_export(p)}
+    exports = {p.parent for p in found_files if p.name == "result.json" and not not_export(p)}
     found: list[tuple[Path, str]] = []
-    for path in files:
+    for path in found_files:
         export = next((d for d in path.parents if d in exports), None)
-        detected = _BY_SUFFIX.get(path.suffix.lower())
+        detected = _BY_SUFFIX.get(files.inner_suffix(path))
         reason = _walk_reason(path, detected, fmt, options, export)
         if reason is None and detected == "telegram":
             reason = not_export(path)
@@ -342,6 +342,8 @@ def _unreadable_as(path: Path, fmt: str, options: IngestOptions | None = None) -
     mapping), or None."""
     if path.stat().st_size == 0:
         return _EMPTY
+    if files.is_compressed(path) and fmt == "parquet":
+        return "a compressed Parquet file: Parquet compresses its own pages; decompress it"
     if fmt == "telegram":
         return _not_an_export(path)
     if fmt == "feed":
@@ -361,7 +363,7 @@ def _not_an_export(path: Path) -> str | None:
     import ijson
 
     depth = 0
-    with path.open("rb") as fh:
+    with files.open_archive(path) as fh:
         limited = _Limited(fh, _EXPORT_SCAN)
         try:
             for event, value in ijson.basic_parse(limited):
@@ -437,8 +439,9 @@ def ingest_file(
     size = path.stat().st_size
 
     def parsed() -> Generator[tuple[list[Record], list[NameSeen], int, int], None, None]:
-        with path.open("rb") as fh, gc_paused():
-            yield from _batches(FORMATS[fmt](fh, path, options), fh)
+        with path.open("rb") as raw, gc_paused():
+            fh = files.decompressed(raw) if files.is_compressed(path) else raw
+            yield from _batches(FORMATS[fmt](fh, path, options), raw)
 
     # In a reader process, the first batches are parsed while this one hashes the file,
     # and each later one while this one writes the one before.
@@ -509,7 +512,8 @@ def _import_pandas() -> None:
 def _batches(
     items: Iterator[Item], fh: IO[bytes]
 ) -> Iterator[tuple[list[Record], list[NameSeen], int, int]]:
-    """Records in groups of about BATCH_RECORDS, each with the file offset read so far."""
+    """Records in groups of about BATCH_RECORDS, each with the offset read so far in ``fh``
+    (the file as stored: compressed bytes for a .gz)."""
     records: list[Record] = []
     names: list[NameSeen] = []
     size = 0

@@ -26,6 +26,7 @@ import feedparser
 import msgspec
 
 from mutewatch.errors import InputError
+from mutewatch.ingest.files import open_archive
 from mutewatch.ingest.links import find_urls
 from mutewatch.model import Item, NameSeen, Post, Quarantined
 
@@ -65,7 +66,7 @@ def not_a_feed(head: bytes) -> str | None:
 
 def file_not_a_feed(path: Path) -> str | None:
     """Why the file at ``path`` is not RSS/Atom by its root element, or None when it is."""
-    with path.open("rb") as fh:
+    with open_archive(path) as fh:
         return not_a_feed(fh.read(_HEAD))
 
 

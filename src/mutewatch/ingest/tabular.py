@@ -49,6 +49,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from mutewatch.errors import InputError, UsageError
+from mutewatch.ingest.files import open_archive
 from mutewatch.ingest.links import find_urls
 from mutewatch.model import Item, NameSeen, Post, Quarantined
 
@@ -355,7 +356,7 @@ def _csv_rows(
             f"{path}: the header line opens a quote it never closes",
             hint="repair the header line (close or remove the quote) and ingest the file again",
         )
-    with path.open("rb") as raw:
+    with open_archive(path) as raw:
         text = io.TextIOWrapper(
             utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
         )
@@ -397,7 +398,7 @@ def _unclosed_quote(path: Path, encoding: str, delimiter: str, start: int) -> in
     """The line (0-based; the header is 0) where the record began inside whose quote the
     file ends, reading records from line ``start`` on; None when every quote closes."""
     csv.field_size_limit(sys.maxsize)
-    with path.open("rb") as raw:
+    with open_archive(path) as raw:
         text = io.TextIOWrapper(
             utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
         )
@@ -559,7 +560,7 @@ def unreadable(path: Path, fmt: str, spec: TableSpec | None = None) -> str | Non
         elif fmt == "csv":
             options = pacsv.ReadOptions(block_size=1 << 20, use_threads=False)
             parse = _parse_options(spec or TableSpec(""), _skip)
-            with path.open("rb") as raw:
+            with open_archive(path) as raw:
                 fh = utf8_stream(raw, file_encoding(raw, spec.encoding if spec else None))
                 header = _csv_header(fh, options, parse)
     except (pa.ArrowInvalid, OSError, UnicodeError) as exc:
