@@ -40,23 +40,28 @@ def decompressed(raw: IO[bytes]) -> IO[bytes]:
     return io.BufferedReader(_Gunzip(raw), 1 << 20)
 
 
-class _Gunzip(io.RawIOBase):
-    """gzip (one member or several, concatenated) as a raw stream, through zlib; a stream
-    cut short or damaged gives what decompressed before the break, then ends."""
+class PullStream(io.RawIOBase):
+    """A raw stream whose bytes a subclass makes piece by piece from ``raw``
+    (``_next_piece``), read through a BufferedReader; it seeks back to its start only."""
 
     def __init__(self, raw: IO[bytes]) -> None:
         super().__init__()
         self.raw = raw
         self.start = raw.tell()
-        self._reset()
+        self._restart()
 
-    def _reset(self) -> None:
-        self.inflate = zlib.decompressobj(_GZIP)
-        self.fed = False  # whether the member being read has had bytes
+    def _restart(self) -> None:
         self.pending = b""
         self.done = 0
         self.ended = False
-        self.damaged: str | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Set up the subclass's own state, for a read from the start."""
+
+    def _next_piece(self) -> bytes | None:
+        """The next bytes (may be empty), or None at the end."""
+        raise NotImplementedError
 
     def readable(self) -> bool:
         return True
@@ -71,22 +76,36 @@ class _Gunzip(io.RawIOBase):
         if whence == io.SEEK_CUR and offset == 0:
             return self.done
         if whence != io.SEEK_SET or offset != 0:
-            raise io.UnsupportedOperation("a compressed archive seeks only to its start")
+            raise io.UnsupportedOperation("this stream seeks only to its start")
         self.raw.seek(self.start)
-        self._reset()
+        self._restart()
         return 0
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
         while not self.pending and not self.ended:
-            self._inflate_more()
+            piece = self._next_piece()
+            self.ended = piece is None
+            self.pending = piece or b""
         size = min(len(view), len(self.pending))
         view[:size] = self.pending[:size]
         self.pending = self.pending[size:]
         self.done += size
         return size
 
-    def _inflate_more(self) -> None:
+
+class _Gunzip(PullStream):
+    """gzip (one member or several, concatenated) through zlib; a stream cut short or
+    damaged gives what decompressed before the break, then ends."""
+
+    def _reset(self) -> None:
+        self.inflate = zlib.decompressobj(_GZIP)
+        self.fed = False  # whether the member being read has had bytes
+        self.damaged: str | None = None
+
+    def _next_piece(self) -> bytes | None:
+        if self.damaged:
+            return None
         if self.inflate.eof:  # a member ends: the next one, if any, starts after it
             data = self.inflate.unused_data or self.raw.read(1 << 20)
             self.inflate = zlib.decompressobj(_GZIP)
@@ -94,16 +113,15 @@ class _Gunzip(io.RawIOBase):
         else:
             data = self.inflate.unconsumed_tail or self.raw.read(1 << 20)
         if not data:
-            self.ended = True
             if self.fed and not self.inflate.eof:
                 self.damaged = "the gzip stream is cut short"
-            return
+            return None
         self.fed = True
         try:
-            self.pending = self.inflate.decompress(data, 1 << 22)
+            return self.inflate.decompress(data, 1 << 22)
         except zlib.error as exc:
             self.damaged = f"the gzip stream is damaged: {exc}"
-            self.ended = True
+            return None
 
 
 _GZIP = 16 + zlib.MAX_WBITS  # zlib reads the gzip header and trailer

@@ -49,7 +49,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from mutewatch.errors import InputError, UsageError
-from mutewatch.ingest.files import open_archive
+from mutewatch.ingest.files import PullStream, open_archive
 from mutewatch.ingest.links import find_urls
 from mutewatch.model import Item, NameSeen, Post, Quarantined
 
@@ -175,54 +175,25 @@ def _stray_bytes(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("mutewatch-stray", _stray_bytes)
 
 
-class _Transcoded(io.RawIOBase):
+class _Transcoded(PullStream):
     """A text file in another encoding, read as UTF-8 bytes. A byte sequence that is not
     of that encoding comes out as bytes that are not UTF-8, so the row holding it is
     quarantined as any row that is not UTF-8 (and the rest of the file is read)."""
 
     def __init__(self, fh: IO[bytes], encoding: str) -> None:
-        super().__init__()
-        self.fh = fh
         self.encoding = encoding
-        self.start = fh.tell()
-        self._reset()
+        super().__init__(fh)
 
     def _reset(self) -> None:
         self.decoder = codecs.getincrementaldecoder(self.encoding)(errors="mutewatch-stray")
-        self.pending = b""
-        self.done = 0
         self.eof = False
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.done
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_CUR and offset == 0:
-            return self.done
-        if whence != io.SEEK_SET or offset != 0:
-            raise io.UnsupportedOperation("a transcoded file seeks only to its start")
-        self.fh.seek(self.start)
-        self._reset()
-        return 0
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        while len(self.pending) < len(view) and not self.eof:
-            chunk = self.fh.read(1 << 20)
-            self.eof = not chunk
-            text = self.decoder.decode(chunk, final=self.eof)
-            self.pending += text.encode("utf-8", "surrogateescape")
-        size = min(len(view), len(self.pending))
-        view[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
-        self.done += size
-        return size
+    def _next_piece(self) -> bytes | None:
+        if self.eof:
+            return None
+        chunk = self.raw.read(1 << 20)
+        self.eof = not chunk
+        return self.decoder.decode(chunk, final=self.eof).encode("utf-8", "surrogateescape")
 
 
 def utf8_stream(fh: IO[bytes], encoding: str) -> IO[bytes]:
