@@ -56,3 +56,21 @@ def test_no_join_filter_is_pushed_into_the_comments_scan(
     rows = con_of(service).execute(PAGE.format(where=where), params).fetchall()
     plan = "\n".join(str(r[1]) for r in rows)
     assert "Dynamic Filters" not in plan, plan
+
+
+def test_the_article_filter(service: ModerationService, queued: dict[str, list[str]]) -> None:
+    from service_more_helpers import ARTICLE, DEFAMATORY
+
+    from mutewatch.errors import NotFoundError
+
+    service.add_article({**ARTICLE, "id": "a2"}, actor="tester")
+    record = {"article_id": "a2", "author_name": "Di Evans", "text": DEFAMATORY}
+    other = service.submit_comment(record, "viewer1")
+    assert other["decision"] == "hold"
+    assert ids(service, article_id="a2") == [other["id"]]
+    assert ids(service, article_id="a1") == queued["held"] + queued["appealed"]
+    assert ids(service, article_id="a2", clause="defamatory") == [other["id"]]
+    assert ids(service, article_id="a2", appeal=True) == []
+    assert other["id"] in ids(service)
+    with pytest.raises(NotFoundError):
+        service.queue(article_id="a3")

@@ -1029,10 +1029,12 @@ def _published_page(
     return _rows(con, _PUBLISHED_SQL.format(after=_AFTER_SQL), {**page, **cursor})
 
 
-def _queue_where(clause: str | None, appeal: bool | None) -> tuple[str, list[Any]]:
+def _queue_where(
+    clause: str | None, appeal: bool | None, article_id: str | None = None
+) -> tuple[str, list[Any]]:
     """The queue's filter on ``mod_comments c``: held, with ``clause`` among the machine's
-    fired clauses (``mod_fired``), appealed or not. Each filter is in the SQL only when
-    asked for: DuckDB computes a subquery even behind ``? IS NULL OR``.
+    fired clauses (``mod_fired``), appealed or not, on ``article_id``. Each filter is in
+    the SQL only when asked for: DuckDB computes a subquery even behind ``? IS NULL OR``.
 
     ``(c.comment_id IN (...)) IS TRUE`` (the same rows: neither table holds a NULL id) is
     joined as a mark join; a plain ``IN`` became a semi join whose build side DuckDB pushed
@@ -1056,16 +1058,24 @@ def _queue_where(clause: str | None, appeal: bool | None) -> tuple[str, list[Any
             if appeal
             else "c.comment_id NOT IN (SELECT comment_id FROM mod_appeals)"
         )
+    if article_id is not None:
+        where.append("c.article_id = ?")
+        params.append(article_id)
     return " AND ".join(where), params
 
 
 def _queue_page(
-    con: Con, clause: str | None, appeal: bool | None, limit: int, offset: int
+    con: Con,
+    clause: str | None,
+    appeal: bool | None,
+    limit: int,
+    offset: int,
+    article_id: str | None = None,
 ) -> tuple[int, list[tuple[str, datetime]]]:
     """The number of queue items matching the filters and the ids and times of the page,
     oldest first (only ids and times are read: the texts and decisions of the page come
     next, their scan cut to the page's time range)."""
-    where, params = _queue_where(clause, appeal)
+    where, params = _queue_where(clause, appeal, article_id)
     rows = con.execute(
         f"SELECT c.comment_id, c.created_at, count(*) OVER () FROM mod_comments c WHERE {where}"
         " ORDER BY c.created_at, c.comment_id LIMIT ? OFFSET ?",
@@ -1685,17 +1695,22 @@ class ModerationService:
         offset: int = 0,
         clause: str | None = None,
         appeal: bool | None = None,
+        *,
+        article_id: str | None = None,
     ) -> dict[str, Any]:
         """Held comments, oldest first, each with the machine's fired clauses and evidence.
 
         ``clause`` keeps those where that clause fired; an unknown clause is a UsageError
         naming the valid ones (not an empty list that looks like an empty queue). ``appeal``
-        True keeps the comments a reader appealed, False the others. Each item has
+        True keeps the comments a reader appealed, False the others. ``article_id`` keeps
+        one article's comments (a story drawing many comments is worked through on its
+        own); an article nobody added is a NotFoundError, not an empty queue. Each item has
         ``appeal`` (``{note, at}`` or None) and ``author_record`` (see ``_author_records``):
         the page is filtered and cut in SQL, and the records of its authors read in one
         grouped query.
         """
         _check_page(limit, offset)
+        article_id = None if article_id is None else _check_article_id(article_id)
         if clause is not None and clause not in CLAUSES:
             raise UsageError(
                 f"unknown clause {shown(str(clause))} in the queue filter",
@@ -1703,7 +1718,9 @@ class ModerationService:
             )
 
         def read(con: Con) -> dict[str, Any]:
-            total, page = _queue_page(con, clause, appeal, limit, offset)
+            if article_id is not None:
+                _article(con, article_id)  # NotFoundError if unknown
+            total, page = _queue_page(con, clause, appeal, limit, offset, article_id)
             rows = _queue_items(con, page)
             records = _author_records(con, rows)
             for row in rows:
