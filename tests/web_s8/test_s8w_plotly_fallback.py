@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -51,6 +52,12 @@ def test_the_installed_plotly_is_read_and_the_copy_is_its_sheet() -> None:
         "python -m mutewatch.web.plotly_assets --write-fallback"
     )
     assert plotly.__version__ == plotly_assets.FALLBACK_VERSION
+
+
+def test_a_missing_bundle_links_no_sheet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The pages still render (their tables) when plotly.min.js is gone; it raised before."""
+    monkeypatch.setattr(plotly_assets, "PLOTLY_JS", tmp_path / "plotly.min.js")
+    assert plotly_assets.sheet_ids() == []
 
 
 @pytest.fixture(scope="module")

@@ -89,11 +89,12 @@ def _sheets(path: Path) -> tuple[tuple[tuple[str, str], ...], str | None]:
 
 
 def sheet_ids() -> list[str]:
-    """The ids a page links (empty when the rules could not be read: logged once)."""
+    """The ids a page links; empty, logged once, when plotly.min.js itself cannot be read
+    (the page then still shows its tables)."""
     try:
         return list(plotly_sheets())
-    except EngineError as exc:
-        _log_once(str(exc))
+    except (EngineError, OSError) as exc:
+        _log_once(f"plotly's stylesheets are not linked: {exc}")
         return []
 
 
