@@ -265,13 +265,17 @@ async def get_queue(
     offset: Annotated[int, Query(ge=0)] = 0,
     clause: str | None = None,
     appeal: bool | None = None,
+    article_id: str | None = None,
 ) -> JSONResponse:
     """Held comments, oldest first, with the clauses that fired and their evidence, the
     reader's ``appeal`` (``{note, at}`` or null) and the ``author_record`` (the author's
     other comments by status). ``appeal=true`` lists only appealed comments, ``false`` the
-    others."""
-    known_parameters(request, "limit", "offset", "clause", "appeal")
-    result = await run_in_threadpool(_service(request).queue, limit, offset, clause, appeal)
+    others; ``article_id`` one article's (404 for an article nobody added)."""
+    known_parameters(request, "limit", "offset", "clause", "appeal", "article_id")
+    service = _service(request)
+    result = await run_in_threadpool(
+        lambda: service.queue(limit, offset, clause, appeal, article_id=article_id)
+    )
     return _json(result)
 
 
