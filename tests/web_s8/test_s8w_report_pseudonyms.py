@@ -57,3 +57,23 @@ async def test_the_report_names_supporters_as_the_server_does_for_viewers(
     assert SUPPORTER not in reports[True] and "Old Supporter Name" not in reports[True]
     assert "Outlet A" in reports[True]  # official outlets keep their names
     assert sum(name in reports[True] for name in names) == 1  # the id-gap channel's pseudonym
+
+
+def test_the_cli_flag_writes_the_pseudonymised_report(
+    env: Env, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mutewatch report --pseudonymise`` (wired by the lead, session 8)."""
+    from click.testing import CliRunner
+
+    from mutewatch.cli import main
+
+    monkeypatch.setenv("MUTEWATCH_PSEUDONYM_KEY", "s8w-key")
+    written = {}
+    for flag in ([], ["--pseudonymise"]):
+        out = tmp_path / f"r{len(flag)}.html"
+        args = ["--store", str(env.path), "report", "--out", str(out), *flag]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        written[bool(flag)] = out.read_text()
+    assert SUPPORTER in written[False] and SUPPORTER not in written[True]
+    assert "Outlet A" in written[True]

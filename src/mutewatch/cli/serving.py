@@ -60,6 +60,12 @@ def _demo_report(ctx: click.Context, directory: Path) -> None:
     help="The report's 'Generated' time (ISO 8601, UTC), so the same store gives the same "
     "bytes; default SOURCE_DATE_EPOCH, else now.",
 )  # fmt: skip
+@click.option(
+    "--pseudonymise", is_flag=True,
+    help="Name supporter channels and outlets by the pseudonyms the dashboard shows viewers "
+    "(key: MUTEWATCH_PSEUDONYM_KEY, else the one `serve` keeps in the store, else one made "
+    "for this report only), for readers who should not see them.",
+)  # fmt: skip
 @click.pass_obj
 def report(
     store: Path,
@@ -68,18 +74,24 @@ def report(
     out: Path,
     png_dir: Path | None,
     generated_at: str | None,
+    pseudonymise: bool,
 ) -> None:
     """Write a self-contained HTML report (opens offline; plotly.js inlined).
 
     Example: mutewatch report --period 2024-01-01..2024-06-30 --out report.html --png-dir charts/
 
     Example (reproducible): mutewatch report --generated-at 2026-11-29T12:00:00Z --out r.html
+
+    Example (to hand to viewers): mutewatch report --pseudonymise --out public.html
     """
+    import dataclasses
+
     from mutewatch.show.report import ReportOptions, write_report
 
     options = ReportOptions.from_strings(
         baseline=baseline, period=period, generated_at=generated_at
     )
+    options = dataclasses.replace(options, pseudonymise=pseudonymise)
     written = write_report(store, out, options, png_dir=png_dir)
     click.echo(str(written.html))
     for png in written.pngs:
