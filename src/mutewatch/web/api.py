@@ -632,8 +632,9 @@ def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: in
 
 
 @router.get("/me", tags=["admin"])
-def get_me(user: Annotated[User, Depends(_require_role(*ROLES))]) -> Any:
+def get_me(request: Request, user: Annotated[User, Depends(_require_role(*ROLES))]) -> Any:
     """Who the token or session belongs to."""
+    known_parameters(request)
     return {"name": user.name, "role": user.role}
 
 
@@ -681,6 +682,7 @@ async def accept_upload(request: Request, user: User, file: UploadFile) -> dict[
 @router.get("/ingest/{job_id}", tags=["admin"])
 def get_ingest(request: Request, job_id: str, user: Annotated[User, Depends(ADMIN)]) -> Any:
     """The state of an upload: queued, running, done (with the ingest report) or failed."""
+    known_parameters(request)
     return request.app.state.ingest_jobs.get(job_id)
 
 

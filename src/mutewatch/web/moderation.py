@@ -306,6 +306,7 @@ async def post_action(comment_id: str, request: Request, user: ModeratorUser) ->
 @router.get("/api/v1/comments/{comment_id}/history")
 async def get_history(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """A comment's revisions, decisions (machine and human) and audit entries."""
+    known_parameters(request)
     return _json(await run_in_threadpool(_service(request).history, comment_id))
 
 
@@ -382,6 +383,7 @@ async def get_comment(comment_id: str, request: Request, user: SubmitterUser) ->
     ``appeal`` whether the reader appealed, and ``how_to_appeal`` (null when it cannot be
     appealed) how to ask for a moderator's review. The text is not returned (a held
     comment's text is for moderators: its history). 404 for an unknown id."""
+    known_parameters(request)
     staff = user.role in ("moderator", "admin")
     service = _service(request)
     return _json(
@@ -396,6 +398,7 @@ async def get_audit_verify(request: Request, user: ModeratorUser) -> JSONRespons
     """The moderation audit log's hash chain: ``{intact, entries, head, broken_at}`` (as the
     access audit's ``chain`` at ``GET /api/v1/audit``). Note the head down: entries cut from
     the end leave no trace in the chain itself."""
+    known_parameters(request)
     return _json(await run_in_threadpool(_service(request).audit_chain))
 
 

@@ -1,0 +1,38 @@
+"""Fixtures of the web tests of session 8b: the populated store of ``tests/web/webfactory.py``
+(one user per role), the app with moderation for in-process requests, and the moderator
+page opened in Chromium from its own files with canned API answers (no server)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
+
+from webfactory import Env, make_env  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
+    """A populated store with the users viewer1, analyst1, moderator1 and admin1."""
+    return make_env(tmp_path_factory.mktemp("s8b-store"))
+
+
+@pytest.fixture(scope="module")
+def moderation_app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The app with moderation, for in-process requests."""
+    from mutewatch.web.app import create_app
+
+    application = create_app(
+        env.path, cache_dir=tmp_path_factory.mktemp("s8b-cache"), refresh_interval=0.2,
+        linger=0.05, pseudonym_key="s8b-key",
+    )  # fmt: skip
+    yield application
+    application.state.gateway.stop()
