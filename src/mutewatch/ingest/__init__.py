@@ -208,7 +208,8 @@ class SkippedFile:
 
 
 SUPPORTED = (
-    "Telegram Desktop export JSON (result.json), CSV, JSON Lines, Parquet and RSS/Atom feeds"
+    "Telegram Desktop export JSON (result.json), CSV/TSV, JSON Lines, Parquet and RSS/Atom"
+    " feeds, each also gzip-compressed (.gz) but Parquet"
 )
 _TABULAR = ("csv", "jsonl", "parquet")
 _TAB_SUFFIXES = (".tsv",)
