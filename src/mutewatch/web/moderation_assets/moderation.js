@@ -7,6 +7,10 @@
   const statusEl = document.getElementById("status");
   const historyEl = document.getElementById("history");
   const appealsEl = document.getElementById("appeals-only");
+  const shortcutsEl = document.getElementById("shortcuts");
+  const keyHelpEl = document.getElementById("key-help");
+  const SHORTCUTS_KEY = "mutewatch.moderation.shortcuts";
+  const SHORTCUT_MODES = ["on", "queue", "off"];
   let items = [];
   let current = 0;
 
@@ -104,6 +108,29 @@
     return el("div", "meta author-record" + (r.rejected_by_moderator > 0 ? " repeat" : ""), text);
   }
 
+  // Buttons for each action, so the page works with the single-key shortcuts off (and
+  // with a mouse): each acts on its own card.
+  const BUTTONS = [["approve", "Approve"], ["reject", "Reject"], ["edit", "Edit"], ["history", "History"]];
+
+  function renderButtons(item, index) {
+    const box = el("div", "actions");
+    for (const [action, label] of BUTTONS) {
+      const button = el("button", "action", label);
+      button.type = "button";
+      button.dataset.action = action;
+      button.setAttribute("aria-label", `${label} ${item.id}`);
+      button.addEventListener("click", (ev) => {
+        ev.stopPropagation();
+        current = index;
+        highlight();
+        if (action === "history") showHistory(item.id).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+        else act(action);
+      });
+      box.appendChild(button);
+    }
+    return box;
+  }
+
   function renderItem(item, index) {
     const card = el("article", "item" + (index === current ? " current" : ""));
     card.tabIndex = 0;
@@ -125,6 +152,7 @@
     card.appendChild(clauses);
     card.appendChild(renderText(item, true));
     card.appendChild(el("div", "meta", item.reason || ""));
+    card.appendChild(renderButtons(item, index));
     if (index === current) card.setAttribute("aria-current", "true");
     card.addEventListener("focusin", () => { if (current !== index) { current = index; highlight(); } });
     card.addEventListener("click", () => { current = index; highlight(); });
@@ -246,9 +274,54 @@
     }
   }
 
+  // WCAG 2.1.4 (Character Key Shortcuts): the single-key shortcuts can be turned off, or
+  // kept to the queue (a card or its text has the focus); the choice is remembered in this
+  // browser. On everywhere by default: approve and reject from the keyboard.
+  function storedShortcutMode() {
+    try {
+      return window.localStorage.getItem(SHORTCUTS_KEY);
+    } catch (err) {  // storage disabled: the choice lasts as long as the page
+      return null;
+    }
+  }
+
+  function shortcutMode() {
+    return shortcutsEl && SHORTCUT_MODES.includes(shortcutsEl.value) ? shortcutsEl.value : "on";
+  }
+
+  function applyShortcutMode() {
+    const mode = shortcutMode();
+    document.body.dataset.shortcuts = mode;
+    if (keyHelpEl) keyHelpEl.hidden = mode === "off";
+    return mode;
+  }
+
+  function shortcutsActive(target) {
+    const mode = shortcutMode();
+    return mode === "on" || (mode === "queue" && queueEl.contains(target));
+  }
+
+  if (shortcutsEl) {
+    const saved = storedShortcutMode();
+    if (SHORTCUT_MODES.includes(saved)) shortcutsEl.value = saved;
+    applyShortcutMode();
+    shortcutsEl.addEventListener("change", () => {
+      const mode = applyShortcutMode();
+      try {
+        window.localStorage.setItem(SHORTCUTS_KEY, mode);
+      } catch (err) { /* not remembered: storage disabled */ }
+      statusEl.textContent = {
+        on: "Single-key shortcuts on",
+        queue: "Single-key shortcuts on only while a comment in the queue has the focus",
+        off: "Single-key shortcuts off: each comment's buttons approve, reject, edit and show its history",
+      }[mode];
+    });
+  }
+
   document.addEventListener("keydown", (ev) => {
     // Ctrl+R reloads and Ctrl+A selects all: they are not reject and approve
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (!shortcutsActive(ev.target)) return;
     if (ev.target.closest && ev.target.closest("input, textarea, select")) return;
     const node = queueEl.children[current];
     switch (ev.key) {

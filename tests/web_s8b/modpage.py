@@ -1,0 +1,108 @@
+"""The moderator page opened in Chromium from its own files (HTML, script, stylesheet, under
+the server's CSP), its API answered by canned JSON: no server runs."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from conftest import ARGS, CHROMIUM
+
+import mutewatch.web as web
+from mutewatch.web.app import CSP
+
+WEB = Path(web.__file__).resolve().parent
+SITE = "http://mw.test"
+Answer = dict[str, Any] | Callable[[dict[str, str]], dict[str, Any]]
+
+
+def item(cid: str) -> dict[str, Any]:
+    """A held comment as the queue lists it (placeholder text)."""
+    return {"id": cid, "article_id": "a1", "article_title": "Placeholder", "author_name": "A B",
+            "text": "Placeholder text.", "revision": 1, "status": "held", "decision": "hold",
+            "created_at": "2026-11-29T10:00:00Z", "reason": "r", "clauses": [],
+            "appeal": None, "author_record": None}  # fmt: skip
+
+
+@dataclass
+class Site:
+    """Canned answers by path (a dict, or a function of the query); what the page asked."""
+
+    answers: dict[str, Answer]
+    gets: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    posts: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def _file(self, path: str) -> tuple[str, str] | None:
+        if path == "/moderation":
+            page = (WEB / "moderation_assets" / "moderation.html").read_text(encoding="utf-8")
+            return "text/html", page.replace("{{csrf}}", "x").replace("{{user}}", "mod (moderator)")
+        if path == "/moderation/moderation.js":
+            js = (WEB / "moderation_assets" / "moderation.js").read_text(encoding="utf-8")
+            return "text/javascript", js
+        if path == "/static/style.css":
+            return "text/css", (WEB / "static" / "style.css").read_text(encoding="utf-8")
+        return None
+
+    def route(self, route: Any) -> None:
+        """Answer one request of the page."""
+        url = urlsplit(route.request.url)
+        if route.request.method == "POST":
+            self.posts.append(url.path)
+            route.fulfill(status=200, content_type="application/json", body="{}")
+            return
+        known = self._file(url.path)
+        if known is not None:
+            csp = {"Content-Security-Policy": CSP}
+            route.fulfill(content_type=known[0], body=known[1], headers=csp)
+            return
+        query = dict(parse_qsl(url.query))
+        self.gets.append((url.path, query))
+        answer = self.answers.get(url.path)
+        if answer is None:
+            route.fulfill(status=404, content_type="application/json", body="{}")
+            return
+        data = answer(query) if callable(answer) else answer
+        route.fulfill(content_type="application/json", body=json.dumps(data))
+
+    def dialog(self, dialog: Any) -> None:
+        """Note a prompt and answer it with a note."""
+        self.dialogs.append(dialog.message)
+        dialog.accept("s8b note")
+
+
+@contextmanager
+def moderator_page(site: Site) -> Iterator[Any]:
+    """A Chromium page showing the moderator page of ``site``, its queue loaded."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.route(f"{SITE}/**", site.route)
+            page.on("dialog", site.dialog)
+            page.goto(f"{SITE}/moderation")
+            until(page, "document.getElementById('status').textContent !== ''")
+            yield page
+        finally:
+            browser.close()
+
+
+def until(page: Any, expression: str | Callable[[], Any], timeout: float = 5.0) -> Any:
+    """Poll ``expression`` (in the page, or a Python function) until it is truthy, and
+    return it (``page.wait_for_function`` evaluates a string, which the page's CSP refuses)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = expression() if callable(expression) else page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
