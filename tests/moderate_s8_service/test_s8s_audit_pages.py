@@ -4,6 +4,8 @@ entries."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from s7s_helpers import post
 
@@ -49,7 +51,7 @@ def test_filters(service: ModerationService, logged: list[str]) -> None:
      ({"before": "7"}, UsageError), ({"actor": "\ud800"}, InputError)],
 )  # fmt: skip
 def test_bad_requests_are_refused(
-    service: ModerationService, kw: dict[str, object], error: type[Exception]
+    service: ModerationService, kw: dict[str, Any], error: type[Exception]
 ) -> None:
     with pytest.raises(error):
         service.audit(**kw)
