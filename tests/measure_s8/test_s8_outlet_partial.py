@@ -1,8 +1,10 @@
 """``output --by outlet`` reads each outlet's periods against its own channels' coverage:
 a channel whose export starts mid-month makes that month partial for its outlet alone;
-a chat that begins or falls silent inside a longer export stays covered over it; a
-single-channel export that ends early leaves later periods uncovered (fraction 0). The
-report's charts filtered to one outlet shade the same periods."""
+a chat that begins inside a longer export is covered over all of it; a hole between two
+exports of a channel is uncovered (fraction 0); the end of a channel's last export cannot
+tell silence from the end of collection, so the days after it stay covered to the
+archive's end, as ``outlets status`` counts them. The report's charts filtered to one
+outlet shade the same periods."""
 
 from __future__ import annotations
 
@@ -41,6 +43,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
             {"late": every(datetime(2016, 1, 16), MAR31, 6)},
             # a channel whose own (single-channel) export ends mid-February
             {"cut": every(JAN1, FEB14, 6)},
+            # a channel exported twice, with nothing between Jan 31 and Mar 1
+            {"gappy": every(JAN1, datetime(2016, 1, 31, 18), 6)},
+            {"gappy": every(datetime(2016, 3, 1), MAR31, 6)},
         ],
     )
 
@@ -68,7 +73,8 @@ def test_each_outlet_is_read_against_its_own_channels(store: Path) -> None:
     assert _flags(result, "late") == {"2016-01-01": round(16 / 31, 4)}
     assert _flags(result, "quiet") == {}  # silent inside an export that went on: no excuse
     assert _flags(result, "newcomer") == {}  # began inside an export that ran before
-    assert _flags(result, "cut") == {"2016-02-01": round(14 / 29, 4), "2016-03-01": 0.0}
+    assert _flags(result, "cut") == {}  # silent or no longer collected: it cannot tell
+    assert _flags(result, "gappy") == {"2016-02-01": 0.0}
     late = [p for p in result["partial_by_group"] if p["group"] == "late"]
     assert late == [
         {
@@ -83,7 +89,11 @@ def test_each_outlet_is_read_against_its_own_channels(store: Path) -> None:
     assert spans["late"]["covered"] == [{"from": "2016-01-16", "to": "2016-03-31", "days": 76}]
     assert spans["quiet"]["covered"] == spans["newcomer"]["covered"] == spans["steady"]["covered"]
     assert spans["quiet"]["covered"] == [{"from": "2016-01-01", "to": "2016-03-31", "days": 91}]
-    assert spans["cut"]["covered"][0]["to"] == "2016-02-14"
+    assert spans["cut"]["covered"] == spans["steady"]["covered"]
+    assert spans["gappy"]["covered"] == [
+        {"from": "2016-01-01", "to": "2016-01-31", "days": 31},
+        {"from": "2016-03-01", "to": "2016-03-31", "days": 31},
+    ]
     assert "coverage basis" in result["method"].lower()
 
 
@@ -117,7 +127,7 @@ def _outlet_id(store: Path, name: str) -> int:
     return int(row[0])
 
 
-@pytest.mark.parametrize("name", ["late", "cut", "steady"])
+@pytest.mark.parametrize("name", ["late", "gappy", "steady"])
 def test_charts_of_one_outlet_shade_what_output_flags(store: Path, name: str) -> None:
     with Store.open(store, read_only=True) as opened:
         f = charts.Filters(outlet_id=_outlet_id(store, name))

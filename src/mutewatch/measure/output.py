@@ -17,10 +17,13 @@ as a drop in output. Other rows have neither key. Coverage basis (``coverage_bas
 ``archive`` by default; with ``--by outlet`` it is ``outlet``: each outlet's rows are read
 against the days its own channels' archive covers (per ``coverage`` row, the window of
 its source, which was collected from its first to its last post with every chat in it,
-widened to the row's own times; merged; an outlet without coverage rows, and the ``null``
-group, keep the archive's span), so a channel whose own export starts mid-month makes that
-month partial for its outlet alone, and a period its channels do not cover at all has
-``covered_fraction`` 0 (its zero says nothing about output).
+widened to the row's own times; merged; the last window runs on to the archive's end, as
+``outlets status`` reads it, since an export ends at its last post and cannot tell silence
+from the end of collection; an outlet without coverage rows, and the ``null`` group, keep
+the archive's span), so a channel whose own export starts mid-month makes that month
+partial for its outlet alone, and a period before its channels' first window or in a hole
+between two of their windows has ``covered_fraction`` 0 (its zero says nothing about
+output).
 ``partial_periods`` stays the archive's; ``partial_by_group`` lists each outlet's flagged
 periods (``group``, ``period``, ``covered_days``, ``days``, ``covered_fraction``) and
 ``outlet_coverage`` each outlet's covered days (``from``, ``to``, ``days``) and ``basis``
@@ -126,7 +129,8 @@ def _per_outlet(
 ) -> dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]]:
     """Per outlet group with coverage rows: its flagged periods (``partial_covering`` of its
     channels' covered days, uncovered periods included) and those days."""
-    spans = outlet_coverage(engine.read)
+    span, _ = archive_span(engine)
+    spans = outlet_coverage(engine.read, span.end if span else None)
     out: dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]] = {}
     for name in groups:
         oid = ids.get(name) if isinstance(name, str) else None

@@ -153,18 +153,21 @@ def archive_span(engine: Engine) -> tuple[DateRange | None, str]:
     return covered_span(engine.read, lambda: _posts_span(engine))
 
 
-def outlet_coverage(read: Reader) -> dict[int, list[DateRange]]:
+def outlet_coverage(read: Reader, until: date | None = None) -> dict[int, list[DateRange]]:
     """Per outlet id, the UTC days its own channels' archive covers, as merged ranges.
 
     Each ``coverage`` row of a channel (an account attributed to the outlet) covers the
     days of its source's window, from the earlier of its own and its source's
     ``first_time`` to the later of its own and its source's ``last_time``: a source was
-    collected from its first to its last post, every chat in it too (``mutewatch silences``
-    reads ongoing silences the same way). So a channel whose own export starts mid-month is
-    covered from that day only, while a chat that begins or falls silent inside a longer
-    export stays covered over the whole export (its quiet days there are silence, not
-    uncollected time). Outlets without coverage rows are left out (their caller falls back
-    to the archive's span).
+    collected from its first to its last post, every chat in it too. The last range runs
+    on to ``until`` (the archive's last covered day): an export ends at its last post, so
+    the end of a channel's last window cannot tell silence from the end of collection and
+    the days after it count as covered, as ``outlets status`` counts them (a dormant
+    outlet's zeros stay zeros). So a channel whose own export starts mid-month is covered
+    from that day only, a hole between two windows of an outlet's channels (no export
+    holds those days; ``mutewatch silences`` calls such time ``none``) is not covered, and
+    a chat that begins inside a longer export is covered over all of it. Outlets without
+    coverage rows are left out (their caller falls back to the archive's span).
     """
     cov = read("coverage", "source_id", "platform", "account_id", "first_time", "last_time")
     cov = cov.dropna(subset=["first_time", "last_time"])
@@ -182,7 +185,11 @@ def outlet_coverage(read: Reader) -> dict[int, list[DateRange]]:
         start, end = _day(first), _day(last)
         if start is not None and end is not None:
             spans.setdefault(int(oid), []).append((start, end))
-    return {oid: merge_days(days) for oid, days in spans.items()}
+    out = {oid: merge_days(days) for oid, days in spans.items()}
+    for days in out.values():
+        if until is not None and days[-1].end < until:
+            days[-1] = DateRange(days[-1].start, until)
+    return out
 
 
 def _earlier(own: pd.Series, other: pd.Series, later: bool = False) -> pd.Series:

@@ -559,15 +559,15 @@ def covered_spans(store: Store, f: Filters) -> list[tuple[date, date]]:
     from mutewatch.measure.status import covered_span, outlet_coverage  # late: Ibis is heavy
 
     read = _store_reader(store)
-    spans = outlet_coverage(read).get(f.outlet_id) if f.outlet_id is not None else None
-    if spans is None:
 
-        def posts_span() -> tuple[Any, Any]:
-            row = store.con.execute("SELECT min(ts), max(ts) FROM posts").fetchone()
-            return (row[0], row[1]) if row else (None, None)
+    def posts_span() -> tuple[Any, Any]:
+        row = store.con.execute("SELECT min(ts), max(ts) FROM posts").fetchone()
+        return (row[0], row[1]) if row else (None, None)
 
-        span, _ = covered_span(read, posts_span)
-        spans = [span] if span is not None else []
+    span, _ = covered_span(read, posts_span)
+    spans = [span] if span is not None else []
+    if f.outlet_id is not None:
+        spans = outlet_coverage(read, span.end if span else None).get(f.outlet_id, spans)
     first = f.since.date() if f.since is not None else None
     last = (f.until - timedelta(microseconds=1)).date() if f.until is not None else None
     inside = [s.intersect(first, last) for s in spans]
@@ -613,7 +613,11 @@ def shade_partial(fig: go.Figure, partial: list[dict[str, Any]]) -> go.Figure:
         x0, x1 = middle - half, middle + half
         fig.add_vrect(
             x0=x0, x1=x1, fillcolor="#9e9e9e", opacity=0.18, line_width=0, layer="below",
-            annotation_text=f"partly covered: {p['covered_days']} of {p['days']} days",
+            annotation_text=(
+                f"partly covered: {p['covered_days']} of {p['days']} days"
+                if p["covered_days"]
+                else f"not collected: 0 of {p['days']} days"
+            ),
             annotation_position="top left", annotation_font_size=10,
         )  # fmt: skip
     return fig
