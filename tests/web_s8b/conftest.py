@@ -1,6 +1,7 @@
 """Fixtures of the web tests of session 8b: the populated store of ``tests/web/webfactory.py``
-(one user per role), the app with moderation for in-process requests, and the moderator
-page opened in Chromium from its own files with canned API answers (no server)."""
+(one user per role) and the app with moderation, for in-process requests. The moderator
+page in Chromium is ``modpage.py`` (import it, not this file: every test folder has a
+``conftest`` module, and one pytest run of several folders imports only the first)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
 
 from webfactory import Env, make_env  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from conftest import ARGS, CHROMIUM
-
 import mutewatch.web as web
 from mutewatch.web.app import CSP
 
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 WEB = Path(web.__file__).resolve().parent
 SITE = "http://mw.test"
 Answer = dict[str, Any] | Callable[[dict[str, str]], dict[str, Any]]

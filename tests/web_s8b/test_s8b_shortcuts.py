@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM
-from modpage import Site, item, moderator_page, until
+from modpage import CHROMIUM, Site, item, moderator_page, until
 
 pytestmark = [
     pytest.mark.browser,

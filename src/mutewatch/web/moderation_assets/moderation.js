@@ -188,20 +188,79 @@
     if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
   }
 
-  async function loadAudit() {
-    const data = await api("GET", "/api/v1/moderation/audit?limit=50");
-    const rows = data.items.map((a) => {
-      const tr = el("tr");
-      // to the second, date and time apart (the full stamp is the cell's tooltip); clauses
-      // one after another: the column then keeps whole words
-      const when = String(a.at || "").replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, "");
-      const clause = String(a.clause || "").replace(/,/g, ", ");
-      for (const v of [when, a.actor, a.action, a.comment_id || a.article_id, clause, a.note]) tr.appendChild(el("td", null, v || ""));
-      if (a.at) tr.firstChild.title = a.at;
-      return tr;
-    });
-    document.getElementById("audit").replaceChildren(...rows);
+  // The audit log, newest first, a page at a time: "Older entries" asks for the entries
+  // before the last one shown (the API's next_before); the filter keeps one actor's, one
+  // action's or one comment's entries (exact matches).
+  const AUDIT_PAGE = 50;
+  const auditEl = document.getElementById("audit");
+  const auditOlderEl = document.getElementById("audit-older");
+  const auditShownEl = document.getElementById("audit-shown");
+  const auditFilterEl = document.getElementById("audit-filter");
+  const auditActions = new Set();
+  let auditNext = null;
+  let auditFilter = {};
+
+  function auditRow(a) {
+    const tr = el("tr");
+    // to the second, date and time apart (the full stamp is the cell's tooltip); clauses
+    // one after another: the column then keeps whole words
+    const when = String(a.at || "").replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, "");
+    const clause = String(a.clause || "").replace(/,/g, ", ");
+    for (const v of [when, a.actor, a.action, a.comment_id || a.article_id, clause, a.note]) tr.appendChild(el("td", null, v || ""));
+    if (a.at) tr.firstChild.title = a.at;
+    if (a.action && !auditActions.has(a.action)) {
+      auditActions.add(a.action);
+      const option = el("option");
+      option.value = a.action;
+      document.getElementById("audit-actions").appendChild(option);
+    }
+    return tr;
   }
+
+  function auditUrl(before) {
+    const query = new URLSearchParams({ limit: String(AUDIT_PAGE) });
+    for (const [key, value] of Object.entries(auditFilter)) if (value) query.set(key, value);
+    if (before !== null) query.set("before", String(before));
+    return `/api/v1/moderation/audit?${query}`;
+  }
+
+  // older: append the page before the last entry shown; otherwise start again at the newest
+  async function loadAudit(older) {
+    const data = await api("GET", auditUrl(older ? auditNext : null));
+    const rows = data.items.map(auditRow);
+    if (older) auditEl.append(...rows);
+    else auditEl.replaceChildren(...rows);
+    auditNext = data.next_before === undefined ? null : data.next_before;
+    const hadFocus = document.activeElement === auditOlderEl;
+    auditOlderEl.hidden = auditNext === null;
+    const filtered = Object.values(auditFilter).some(Boolean);
+    const count = auditEl.children.length;
+    auditShownEl.textContent = `${count} ${filtered ? "matching " : ""}entr${count === 1 ? "y" : "ies"} shown` +
+      (auditNext === null && count ? ", the oldest reached" : "");
+    if (hadFocus && auditOlderEl.hidden) auditShownEl.focus();  // the button went: keep the focus near
+  }
+
+  function readAuditFilter() {
+    auditFilter = {
+      actor: document.getElementById("audit-actor").value.trim(),
+      action: document.getElementById("audit-action").value.trim(),
+      comment_id: document.getElementById("audit-comment").value.trim(),
+    };
+  }
+
+  function auditError(err) { auditShownEl.textContent = `Could not load the audit log: ${err.message}`; }
+
+  auditOlderEl.addEventListener("click", () => { loadAudit(true).catch(auditError); });
+  auditFilterEl.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    readAuditFilter();
+    loadAudit(false).catch(auditError);
+  });
+  document.getElementById("audit-clear").addEventListener("click", () => {
+    auditFilterEl.reset();
+    readAuditFilter();
+    loadAudit(false).catch(auditError);
+  });
 
   // The audit log's hash chain, checked once when the page opens (it reads every entry).
   async function loadChain() {
@@ -268,7 +327,7 @@
       const focused = queueEl.contains(document.activeElement);
       await loadQueue();
       if (focused) select(current);  // the card that took its place, not the page's top
-      await loadAudit();
+      await loadAudit(false);
     } catch (err) {
       statusEl.textContent = `Error: ${err.message}`;
     }
@@ -343,6 +402,6 @@
     appealsEl.blur();  // back to the keyboard shortcuts
   });
 
-  loadQueue().then(loadAudit).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+  loadQueue().then(() => loadAudit(false)).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
   loadChain();
 })();
