@@ -308,10 +308,23 @@ def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options:
         _table(r["silences"], keys if r["parameters"]["scope"] == "outlet" else keys[1:])
         co = r.get("coordinated")
         if co:
-            click.echo(f"Coordinated (>= {co['k']} of {co['n']} outlets silent at once):")
+            click.echo(coordinated_heading(co, r["parameters"]["min_hours"]))
             _table(co["windows"], ["start", "end", "hours", "max_silent"])
 
     _emit(result, as_json, render)
+
+
+def coordinated_heading(co: dict[str, Any], min_hours: float) -> str:
+    """The line above the coordinated windows: k of N, and what made an outlet silent."""
+    rule = f"an outlet counts while in a gap of at least {min_hours:g} h"
+    if co.get("alpha") is None:
+        rule += (
+            ", however usual for its own rate (outlets posting about once a day are "
+            "often silent together; --coordinated-alpha 0.05 counts only unusual gaps)"
+        )
+    else:
+        rule += f" with p <= {co['alpha']:g} under its own rate model"
+    return f"Coordinated (>= {co['k']} of {co['n']} outlets silent at once; {rule}):"
 
 
 @click.command("export")
