@@ -94,3 +94,23 @@ def test_the_help_explains_it_with_an_example(store: Path) -> None:
     )
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.output)["parameters"]["dense_ratio"] == 150
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wall exported twice, the second export one post longer: every post is stored
+    once, read twice."""
+    folder = tmp_path_factory.mktemp("dense_twice")
+    longer = [*_wall(), (datetime(2016, 3, 13), _wall()[-1][1] + 1)]
+    return build(folder, [{"wall": _wall()}, {"wall": longer}], platform="forum")
+
+
+def test_a_post_in_two_exports_counts_once(twice: Path) -> None:
+    # coverage counts each post once per source (2 x posts); ingest's test counts stored
+    # posts, found the wall not dense and recorded no id gaps, so its ids cannot vouch
+    result = _silences(twice)
+    assert set(_by_start(result).values()) == {("unverified", False)}
+    assert _by_start(_silences(twice, dense_ratio=150)) == {
+        "2016-03-05T10:00:00Z": ("full", True),
+        "2016-03-09T10:00:00Z": ("none", True),
+    }

@@ -436,29 +436,43 @@ def _unchecked_rows(engine: Engine, cov: pd.DataFrame, dense_ratio: float = DENS
         keys = set(zip(flagged["platform"], flagged["account_id"], strict=True))
         pairs = zip(cov["platform"], cov["account_id"], strict=True)
         hashed = np.fromiter((k in keys for k in pairs), dtype=bool, count=len(cov))
-    sequential = _sequential_channels(cov[~hashed], dense_ratio)
+    sequential = _sequential_channels(engine, cov[~hashed], dense_ratio)
     pairs = zip(cov["platform"], cov["account_id"], strict=True)
     return hashed | np.fromiter((k not in sequential for k in pairs), dtype=bool, count=len(cov))
 
 
 def _sequential_channels(
-    real: pd.DataFrame, dense_ratio: float = DENSE_RATIO
+    engine: Engine, real: pd.DataFrame, dense_ratio: float = DENSE_RATIO
 ) -> set[tuple[str, str]]:
-    """Channels whose real ids count up per channel: every Telegram channel, elsewhere those
-    whose ids are dense (span at most ``dense_ratio`` times their posts; the default is
-    ``ingest.DENSE_ID_SPAN_PER_POST``, the rule ingest makes id gaps by)."""
+    """Channels of ``real`` (coverage rows of sources with real ids) whose ids count up per
+    channel: every Telegram channel; elsewhere those whose ids are dense, by ingest's test
+    (``store.writer._dense_ids``): over the channel's stored posts of real-id sources,
+    largest - smallest id + 1 at most ``dense_ratio`` times their number. The posts are
+    counted once each: ``coverage.messages`` counts a post again in every source that
+    holds it, so two overlapping exports made a channel look twice as dense as ingest had
+    found it, and its ids vouched for gaps whose missing ids ingest had not recorded."""
     from mutewatch.ingest import SEQUENTIAL_ID_PLATFORMS  # late: heavy
 
     if real.empty:
         return set()
-    per = real.groupby(["platform", "account_id"]).agg(
-        lo=("first_message_id", "min"), hi=("last_message_id", "max"), n=("messages", "sum")
+    keys = set(zip(real["platform"].astype(str), real["account_id"].astype(str), strict=True))
+    out = {k for k in keys if k[0] in SEQUENTIAL_ID_PLATFORMS}
+    if len(out) == len(keys):
+        return out
+    p = engine.table("posts")
+    p = p.filter(~p.platform.isin(list(SEQUENTIAL_ID_PLATFORMS)))
+    listed = engine.read_optional("derived_id_sources", "source_id")
+    if listed is not None and len(listed):
+        p = p.filter(~p.source_id.isin(listed["source_id"].astype("int64").tolist()))
+    per = engine.execute(
+        p.group_by(["platform", "account_id"]).agg(
+            lo=p.message_id.min(), hi=p.message_id.max(), n=p.count()
+        )
     )
     span = per["hi"].astype("float64") - per["lo"].astype("float64") + 1
-    dense = span <= dense_ratio * per["n"].astype("float64")
-    platforms = per.index.get_level_values("platform")
-    keep = dense.to_numpy(dtype=bool) | platforms.isin(SEQUENTIAL_ID_PLATFORMS)
-    return set(per.index[keep].tolist())
+    dense = (span <= dense_ratio * per["n"].astype("float64")).to_numpy(dtype=bool)
+    found = zip(per["platform"].astype(str), per["account_id"].astype(str), dense, strict=True)
+    return out | {(pl, acc) for pl, acc, ok in found if ok and (pl, acc) in keys}
 
 
 def _more_id_gaps(engine: Engine, cov: pd.DataFrame, dense_ratio: float) -> pd.DataFrame:
@@ -467,7 +481,9 @@ def _more_id_gaps(engine: Engine, cov: pd.DataFrame, dense_ratio: float) -> pd.D
     consecutive message ids more than 1 apart, from the earlier post's time to the later's."""
     cols = ["platform", "account_id", "after_ts", "before_ts"]
     real = cov[~_unchecked_rows(engine, cov, dense_ratio)]
-    added = _sequential_channels(real, dense_ratio) - _sequential_channels(real, DENSE_RATIO)
+    added = _sequential_channels(engine, real, dense_ratio) - _sequential_channels(
+        engine, real, DENSE_RATIO
+    )
     if not added:
         return pd.DataFrame(columns=cols)
     wanted = ibis.memtable(
