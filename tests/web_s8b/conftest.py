@@ -34,3 +34,16 @@ def moderation_app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     )  # fmt: skip
     yield application
     application.state.gateway.stop()
+
+
+@pytest.fixture(scope="module")
+def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The app without moderation (the dashboard and the measurement API)."""
+    from mutewatch.web.app import create_app
+
+    application = create_app(
+        env.path, cache_dir=tmp_path_factory.mktemp("s8b-dash-cache"), refresh_interval=0.2,
+        linger=0.05, pseudonym_key="s8b-key", moderation=False,
+    )  # fmt: skip
+    yield application
+    application.state.gateway.stop()

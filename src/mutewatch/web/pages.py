@@ -17,6 +17,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -341,6 +342,60 @@ def _safe_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?")
+
+
+def _figure_of(fig: dict[str, Any]) -> Any:
+    """A figure's JSON (as the dashboard embeds it) with the attributes
+    ``report.chart_rows`` reads, times back as datetimes."""
+
+    def values(items: Any) -> list[Any]:
+        return [
+            datetime.fromisoformat(v) if isinstance(v, str) and ISO_TIME.fullmatch(v) else v
+            for v in items or ()
+        ]
+
+    traces = [
+        SimpleNamespace(
+            type=t.get("type"),
+            name=t.get("name"),
+            x=values(t.get("x")),
+            y=t.get("y"),
+            z=t.get("z"),
+            base=values(t.get("base")),
+            customdata=t.get("customdata"),
+        )  # fmt: skip
+        for t in fig.get("data", [])
+    ]
+    return SimpleNamespace(data=traces)
+
+
+TABLE_MAX_ROWS = 500  # a chart's data table on the dashboard (the report shows them all)
+
+
+def chart_table(fig: dict[str, Any], name: str) -> dict[str, Any]:
+    """A chart's numbers as the report's data table shows them (``report.chart_rows``):
+    ``{columns, rows, total}`` (the first ``TABLE_MAX_ROWS`` rows), each cell text (times
+    to the minute, names defanged, bidi controls written out). Built from the figure the
+    page draws, so a viewer's table names supporters by the same pseudonyms as the chart."""
+    columns, rows = report.chart_rows(_figure_of(fig), name)
+    return {
+        "columns": [_table_cell(c) for c in columns],
+        "rows": [[_table_cell(row.get(c)) for c in columns] for row in rows[:TABLE_MAX_ROWS]],
+        "total": len(rows),
+    }
+
+
+def _table_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        value = round(value, 4)
+    return queries.defang(charts.visible_controls(str(value)))
+
+
 @router.get("/")
 def dashboard(
     request: Request,
@@ -357,7 +412,7 @@ def dashboard(
     outlets = shown(request, user, cached(request, "outlets", (), queries.outlets))["outlets"]
     status = status_of(request)
     figures = [
-        (name, charts.TITLES[name], _safe_json(charts.plain_text(fig)))
+        (name, charts.TITLES[name], _safe_json(charts.plain_text(fig)), chart_table(fig, name))
         for name, fig in payload["figures"].items()
     ]
     return render(
