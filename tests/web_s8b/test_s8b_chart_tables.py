@@ -126,3 +126,17 @@ def test_a_long_table_is_cut_and_says_so() -> None:
     cut = chart_table(many, "silences")
     assert cut["total"] == 700 and len(cut["rows"]) == TABLE_MAX_ROWS
     assert cut["rows"][0][:3] == ["o0", "2024-01-01 00:00", "2024-01-01 01:00"]
+
+
+@pytest.mark.anyio
+async def test_the_outlet_pages_timeline_has_its_table(app: Any, env: Env) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        page = await client.get("/outlets/1", headers=bearer(env, "analyst"))
+        detail = (await client.get("/api/v1/outlets/1", headers=bearer(env, "analyst"))).json()
+    parser = Tables()
+    parser.feed(page.text)
+    header, *rows = parser.tables["data-timeline"]
+    assert header == ["period", "posts per day"]
+    daily = [[str(d["day"])[:10], str(d["posts"])] for d in detail["daily"]]
+    assert rows == daily[: len(rows)] and len(rows) == min(len(daily), 500)

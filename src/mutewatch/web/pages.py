@@ -452,6 +452,7 @@ def outlet_page(request: Request, outlet_id: int, user: Annotated[User, Depends(
     return render(
         request, "outlet.html", detail=detail, silences=silences, min_hours=f.min_hours,
         timeline=_safe_json(charts.plain_text(timeline)),
+        timeline_table=chart_table(timeline, "timeline"),
     )  # fmt: skip
 
 
