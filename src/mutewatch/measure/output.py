@@ -32,10 +32,11 @@ periods (``group``, ``period``, ``covered_days``, ``days``, ``covered_fraction``
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from mutewatch.errors import UsageError
@@ -85,31 +86,42 @@ def partial_within(
     return partial_covering([(lo, hi)], periods, every)
 
 
+def period_bounds(periods: pd.DatetimeIndex, every: str) -> tuple[Any, Any]:
+    """First and last day (``datetime64[D]`` arrays) of each period."""
+    first = periods.to_numpy().astype("datetime64[D]")
+    following = (periods + pd.tseries.frequencies.to_offset(_FREQ[every])).to_numpy()
+    return first, following.astype("datetime64[D]") - np.timedelta64(1, "D")
+
+
 def partial_covering(
     spans: list[tuple[date | None, date | None]],
     periods: pd.DatetimeIndex,
     every: str,
     *,
     empty: bool = False,
+    bounds: tuple[Any, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Which of ``periods`` the covered days ``spans`` (inclusive ranges that do not
     overlap; None: an open end) cover only in part; with ``empty`` also those they do not
-    cover at all (covered_days 0)."""
+    cover at all (covered_days 0). Vectorised over the periods; ``bounds``: their
+    ``period_bounds``, when computed once for many calls (``--by outlet``)."""
+    first, last = bounds if bounds is not None else period_bounds(periods, every)
+    days = (last - first).astype("int64") + 1
+    covered = np.zeros(len(first), dtype="int64")
+    for lo, hi in spans:
+        start = np.maximum(first, np.datetime64(lo, "D")) if lo else first
+        end = np.minimum(last, np.datetime64(hi, "D")) if hi else last
+        covered += np.clip((end - start).astype("int64") + 1, 0, None)
+    flagged = (covered < days) & ((covered > 0) | empty)
     out: dict[str, dict[str, Any]] = {}
-    for start in periods:
-        first = start.date()
-        last = (start + pd.tseries.frequencies.to_offset(_FREQ[every])).date() - timedelta(days=1)
-        days = (last - first).days + 1
-        covered = sum(
-            max(0, (min(last, hi or last) - max(first, lo or first)).days + 1) for lo, hi in spans
-        )
-        if (covered > 0 or empty) and covered < days:
-            out[first.isoformat()] = {
-                "period": first.isoformat(),
-                "covered_days": covered,
-                "days": days,
-                "covered_fraction": round(covered / days, 4),
-            }
+    for i in np.flatnonzero(flagged).tolist():
+        period = str(first[i])
+        out[period] = {
+            "period": period,
+            "covered_days": int(covered[i]),
+            "days": int(days[i]),
+            "covered_fraction": round(int(covered[i]) / int(days[i]), 4),
+        }
     return out
 
 
@@ -132,11 +144,13 @@ def _per_outlet(
     span, _ = archive_span(engine)
     spans = outlet_coverage(engine.read, span.end if span else None)
     out: dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]] = {}
+    bounds = period_bounds(periods, every)
     for name in groups:
         oid = ids.get(name) if isinstance(name, str) else None
         if oid is not None and oid in spans:
             days = _clip(spans[oid], params)
-            out[name] = (partial_covering(list(days), periods, every, empty=True), days)
+            flagged = partial_covering(list(days), periods, every, empty=True, bounds=bounds)
+            out[name] = (flagged, days)
     return out
 
 
