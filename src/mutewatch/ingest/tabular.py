@@ -210,10 +210,11 @@ def _not_of(encoding: str, where: str) -> str:
     return f"bytes that are not {encoding} in {where} (check --encoding)"
 
 
-def header_problem(header: list[str], spec: TableSpec) -> str | None:
+def header_problem(header: list[str], spec: TableSpec, noun: str = "header") -> str | None:
     """Why a file with these column names cannot be read through the mapping, or None: a
     mapped column it lacks (every row would be quarantined) or holds twice (which of the
-    two a field should come from cannot be told)."""
+    two a field should come from cannot be told). ``noun`` names where the columns stand
+    (a Parquet file's "schema")."""
     counts = Counter(header)
     wanted = spec.columns()
     missing = [f"{column!r} ({name})" for name, column in wanted.items() if column not in counts]
@@ -223,14 +224,14 @@ def header_problem(header: list[str], spec: TableSpec) -> str | None:
     shown = ", ".join(repr(c) for c in header[:30]) + (" ..." if len(header) > 30 else "")
     if twice:
         return (
-            f"the header holds column(s) {', '.join(map(repr, twice))} more than once, so "
+            f"the {noun} holds column(s) {', '.join(map(repr, twice))} more than once, so "
             f"which one a field comes from cannot be told (columns: {shown}); rename them "
-            "apart in the header, or map another column"
+            f"apart in the {noun}, or map another column"
         )
-    reason = f"no column {', '.join(missing)} in the header (columns: {shown})"
+    reason = f"no column {', '.join(missing)} in the {noun} (columns: {shown})"
     sep = next((s for s in ("\t", ";", "|", ",") if len(header) == 1 and s in header[0]), None)
     if sep is not None:
-        reason += f"; the header looks {_SEPARATORS[sep]}-separated: pass --delimiter {sep!r}"
+        reason += f"; the {noun} looks {_SEPARATORS[sep]}-separated: pass --delimiter {sep!r}"
     else:
         reason += "; map the fields to columns it has (--map FIELD=COLUMN)"
     return reason
@@ -419,9 +420,9 @@ def read_parquet(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
         parquet = pq.ParquetFile(fh)
     except (pa.ArrowInvalid, OSError) as exc:
         raise _unreadable_file(path, "Parquet", exc) from None
-    problem = header_problem(parquet.schema_arrow.names, spec)
+    problem = header_problem(parquet.schema_arrow.names, spec, noun="schema")
     if problem:
-        raise InputError(f"{path}: {problem.replace('header', 'schema')}", hint=HEADER_HINT)
+        raise InputError(f"{path}: {problem}", hint=HEADER_HINT)
 
     def batches() -> Iterator[list[Any]]:
         try:
@@ -537,8 +538,7 @@ def unreadable(path: Path, fmt: str, spec: TableSpec | None = None) -> str | Non
     except (pa.ArrowInvalid, OSError, UnicodeError) as exc:
         return f"not a readable {'Parquet' if fmt == 'parquet' else 'CSV'} file: {exc}"
     if spec is not None and header is not None:
-        problem = header_problem(header, spec)
-        return problem.replace("header", "schema") if problem and fmt == "parquet" else problem
+        return header_problem(header, spec, noun="schema" if fmt == "parquet" else "header")
     return None
 
 
