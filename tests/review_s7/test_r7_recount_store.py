@@ -52,3 +52,16 @@ def test_a_store_with_moderation_but_no_comments_recounts_to_nothing(tmp_path: P
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
     assert answer["comments"] == 0 and answer["changed"] is False
+
+
+def test_the_library_open_without_create_leaves_no_file(tmp_path: Path) -> None:
+    """``ModerationService.open(create=False)`` itself refuses a missing path (connecting
+    would have created an empty database file there)."""
+    import pytest
+
+    from mutewatch.moderate.service import ModerationService
+
+    missing = tmp_path / "typo.duckdb"
+    with pytest.raises(StoreError, match="no store at"):
+        ModerationService.open(missing, create=False)
+    assert not list(tmp_path.iterdir())

@@ -337,15 +337,10 @@ def recount_cmd(store: Path, as_json: bool) -> None:
     Example: mutewatch moderate recount --json
     """
     from mutewatch.cli.foundation import emit_json
-    from mutewatch.errors import NotFoundError, StoreError
+    from mutewatch.errors import NotFoundError
     from mutewatch.moderate.service import ModerationService
     from mutewatch.store import when_free
 
-    if not Path(store).exists():  # opening read-write would create it, and recount nothing
-        raise StoreError(
-            f"no store at {store}",
-            hint="pass the --store the moderation service writes to (`mutewatch serve`'s)",
-        )
     # wait while `mutewatch serve` or an ingest holds the store (the server lets go at once)
     try:
         service = when_free(

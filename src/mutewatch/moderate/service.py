@@ -1628,9 +1628,15 @@ class ModerationService:
     ) -> ModerationService:
         """A service over the store file at ``path`` (opened read-write, migrated).
 
-        ``create`` False: a store without the moderation tables (moderation never used on
-        it) is a NotFoundError, and the file is left as it was (nothing is written to it).
+        ``create`` False: a path with no store is a StoreError (connecting would create
+        it), and a store without the moderation tables (moderation never used on it) is a
+        NotFoundError; the file is left as it was (nothing is written to it).
         """
+        if not create and not Path(path).exists():
+            raise StoreError(
+                f"no store at {path}",
+                hint="pass the --store the moderation service writes to (`mutewatch serve`'s)",
+            )
         try:
             con = duckdb.connect(str(path))
         except duckdb.Error as exc:
