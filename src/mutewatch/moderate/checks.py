@@ -625,6 +625,7 @@ class Lexicon:
         self._compile_counter(data["counter"])
         p, r = data["personal"], data["racist"]
         self.group_words = _first_words(r["groups_plural"] + r["groups_singular"])
+        self.group_or_identity_words = self.group_words | _IDENTITY_WORDS
         self.insult_words = _first_words(
             p["insult_nouns_strong"] + p["insult_nouns_mild"] + p["insult_adjectives_strong"]
             + p["insult_adjectives_mild"] + p["dehumanising_person"]
@@ -1130,7 +1131,7 @@ def candidate_sentences(text: str) -> list[tuple[int, int]]:
         return []
     view = text_view(text)
     lx = lexicon()
-    if not _may_match(text_words(view.text), lx.group_words | _IDENTITY_WORDS):
+    if not _may_match(text_words(view.text), lx.group_or_identity_words):
         return []  # no group word at all (most comments): the patterns need not run
     starts = [a for a, _ in spans]
     found: dict[int, None] = {}
