@@ -452,12 +452,10 @@ def _pseudonymiser(store: Store) -> Callable[[Any], Any]:
     """What the server does for viewers (``web.auth.Pseudonymiser``), with the key it uses:
     ``MUTEWATCH_PSEUDONYM_KEY``, else the one ``serve`` kept in the store, so the report's
     pseudonyms are the dashboard's; with neither, a key made for this report only."""
-    from mutewatch.web.auth import Pseudonymiser, _has_web_tables, supporter_identifiers
+    from mutewatch.web.auth import Pseudonymiser, stored_pseudonym_key, supporter_identifiers
 
-    key = os.environ.get("MUTEWATCH_PSEUDONYM_KEY")
-    if not key and _has_web_tables(store):
-        key = store.scalar("SELECT value FROM web_settings WHERE key = 'pseudonym_key'")
-    return Pseudonymiser(str(key or secrets.token_hex(32)), supporter_identifiers(store)).apply
+    key = os.environ.get("MUTEWATCH_PSEUDONYM_KEY") or stored_pseudonym_key(store)
+    return Pseudonymiser(key or secrets.token_hex(32), supporter_identifiers(store)).apply
 
 
 def _open_waiting(store_path: Path, wait: float = 30.0) -> Store:

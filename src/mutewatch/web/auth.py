@@ -221,6 +221,14 @@ def _has_web_tables(store: Store) -> bool:
     )
 
 
+def stored_pseudonym_key(store: Store) -> str | None:
+    """The pseudonym key ``serve`` kept in the store, or None (never served, or no key)."""
+    if not _has_web_tables(store):
+        return None
+    key = store.scalar("SELECT value FROM web_settings WHERE key = 'pseudonym_key'")
+    return None if key is None else str(key)
+
+
 def lookup_token(store: Store, token: str) -> User | None:
     """The user a token belongs to, or None (unknown, revoked, or user disabled)."""
     if not token or not _has_web_tables(store):
@@ -819,12 +827,7 @@ class AuthService:
             idents = supporter_identifiers(snap.store())
             key = self._pseudonym_key
             if key is None:
-                store = snap.store()
-                key = (
-                    store.scalar("SELECT value FROM web_settings WHERE key = 'pseudonym_key'")
-                    if _has_web_tables(store)
-                    else None
-                )
+                key = stored_pseudonym_key(snap.store())
         if key is None:
             key = self.gateway.write(lambda s: get_or_create_setting(s, "pseudonym_key"))
             self._pseudonym_key = key
