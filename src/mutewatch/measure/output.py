@@ -42,7 +42,7 @@ import pandas as pd
 from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, Params
+from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, DateRange, Params
 from mutewatch.measure.status import archive_span, outlet_coverage
 
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
@@ -61,26 +61,17 @@ def bucket_start(day: date, every: str) -> pd.Timestamp:
 
 
 def partial_periods(
-    engine: Engine, params: Params, periods: pd.DatetimeIndex, every: str
+    span: DateRange | None, params: Params, periods: pd.DatetimeIndex, every: str
 ) -> dict[str, dict[str, Any]]:
-    """Per period (``YYYY-MM-DD`` of its start) that the archive covers only in part:
-    covered_days, days and covered_fraction (see the module docstring)."""
-    span, _ = archive_span(engine)
+    """Per period (``YYYY-MM-DD`` of its start) that the archive (its covered ``span``,
+    ``archive_span``) covers only in part: covered_days, days and covered_fraction (see the
+    module docstring)."""
     lo = span.start if span else params.date_from
     hi = span.end if span else params.date_to
     if params.date_from and lo:
         lo = max(lo, params.date_from)
     if params.date_to and hi:
         hi = min(hi, params.date_to)
-    return partial_within(lo, hi, periods, every)
-
-
-def partial_within(
-    lo: date | None, hi: date | None, periods: pd.DatetimeIndex, every: str
-) -> dict[str, dict[str, Any]]:
-    """Which of ``periods`` (bucket starts) the covered days ``lo``..``hi`` (inclusive;
-    None: open) cover only in part, as ``partial_periods`` reports them (the report's
-    charts call this too)."""
     if lo is None and hi is None:
         return {}
     return partial_covering([(lo, hi)], periods, every)
@@ -133,6 +124,7 @@ def _clip(days: list[Any], params: Params) -> list[tuple[date, date]]:
 
 def _per_outlet(
     engine: Engine,
+    span: DateRange | None,
     params: Params,
     periods: pd.DatetimeIndex,
     every: str,
@@ -140,8 +132,8 @@ def _per_outlet(
     groups: list[Any],
 ) -> dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]]:
     """Per outlet group with coverage rows: its flagged periods (``partial_covering`` of its
-    channels' covered days, uncovered periods included) and those days."""
-    span, _ = archive_span(engine)
+    channels' covered days, uncovered periods included) and those days; ``span`` is the
+    archive's (``archive_span``), where each outlet's last covered range ends."""
     spans = outlet_coverage(engine.read, span.end if span else None)
     out: dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]] = {}
     bounds = period_bounds(periods, every)
@@ -249,9 +241,10 @@ def measure(
             {"period": labels[i // n_groups], "group": groups[i % n_groups], "count": v}
             for i, v in enumerate(values)
         ]
-        partial = partial_periods(engine, params, periods, every)
+        span, _ = archive_span(engine)
+        partial = partial_periods(span, params, periods, every)
         per_group = (
-            _per_outlet(engine, params, periods, every, ids, groups) if by == "outlet" else {}
+            _per_outlet(engine, span, params, periods, every, ids, groups) if by == "outlet" else {}
         )
         for row in rows:
             flagged = per_group[row["group"]][0] if row["group"] in per_group else partial
