@@ -475,15 +475,15 @@ def _sequential_channels(
     return out | {(pl, acc) for pl, acc, ok in found if ok and (pl, acc) in keys}
 
 
-def _more_id_gaps(engine: Engine, cov: pd.DataFrame, dense_ratio: float) -> pd.DataFrame:
-    """Id gaps of the channels dense at ``dense_ratio`` but not at ingest's ratio (ingest
-    recorded none for them), found from their posts with real ids as ingest finds them:
-    consecutive message ids more than 1 apart, from the earlier post's time to the later's."""
+def _more_id_gaps(engine: Engine, cov: pd.DataFrame, unchecked: Any) -> pd.DataFrame:
+    """Id gaps of the channels dense at ``--dense-ratio`` (``unchecked``: ``_unchecked_rows``
+    at that ratio) but not at ingest's ratio (ingest recorded none for them), found from
+    their posts with real ids as ingest finds them: consecutive message ids more than 1
+    apart, from the earlier post's time to the later's."""
     cols = ["platform", "account_id", "after_ts", "before_ts"]
-    real = cov[~_unchecked_rows(engine, cov, dense_ratio)]
-    added = _sequential_channels(engine, real, dense_ratio) - _sequential_channels(
-        engine, real, DENSE_RATIO
-    )
+    real = cov[~unchecked]  # each of its channels is sequential at --dense-ratio already
+    keys = zip(real["platform"].astype(str), real["account_id"].astype(str), strict=True)
+    added = set(keys) - _sequential_channels(engine, real, DENSE_RATIO)
     if not added:
         return pd.DataFrame(columns=cols)
     wanted = ibis.memtable(
@@ -553,13 +553,13 @@ def coverage(
         )
         cov = cov.merge(src, on="source_id", how="left")
         cov["last_time"] = cov[["last_time", "source_end"]].max(axis=1)
+    unchecked_rows = _unchecked_rows(engine, cov, dense_ratio)
     idg = engine.read("id_gaps", "platform", "account_id", "after_ts", "before_ts")
     if dense_ratio > DENSE_RATIO:
-        idg = pd.concat([idg, _more_id_gaps(engine, cov, dense_ratio)], ignore_index=True)
+        idg = pd.concat([idg, _more_id_gaps(engine, cov, unchecked_rows)], ignore_index=True)
     chans = _channels(engine, params)
     windows: dict[tuple[str, str], list[Any]] = defaultdict(list)
     checked: dict[tuple[str, str], list[Any]] = defaultdict(list)  # windows with real ids
-    unchecked_rows = _unchecked_rows(engine, cov, dense_ratio)
     for r, derived_ids in zip(cov.itertuples(index=False), unchecked_rows, strict=True):
         key = (r.platform, r.account_id)
         window = (np.datetime64(r.first_time, "us"), np.datetime64(r.last_time, "us"))
