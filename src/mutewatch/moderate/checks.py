@@ -21,7 +21,6 @@ import bisect
 import json
 import re
 import unicodedata
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -1300,12 +1299,6 @@ def _truecase() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]] | None:
         ) from exc
 
 
-def _in(table: npt.NDArray[np.uint32], word: str) -> bool:
-    h = np.uint32(zlib.crc32(word.encode("utf-8")))
-    i = int(np.searchsorted(table, h))
-    return i < len(table) and bool(table[i] == h)
-
-
 def is_caseless(sentence: str) -> bool:
     """True when a sentence carries no case: every letter a capital, or every word after the
     first in lower case ("I" aside)."""
@@ -1355,7 +1348,8 @@ def caseless_person_names(sentence: str, allegation_at: int | None = None) -> li
     if sets is None or not is_caseless(sentence):
         return []
     lower, proper = sets
-    lists = _module("names").name_word_kinds
+    names = _module("names")
+    lists, _in = names.name_word_kinds, names.hashed_in
 
     def kinds(word: str) -> tuple[bool, bool]:
         given, surname = lists(word)

@@ -189,6 +189,14 @@ def word_hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8"))
 
 
+def hashed_in(table: np.ndarray, word: str) -> bool:
+    """True when ``word``'s hash (``word_hash``) is in ``table``, a sorted uint32 array as
+    ``names_known.npz`` and ``truecase_words.npz`` hold them."""
+    h = np.uint32(word_hash(word))
+    i = int(np.searchsorted(table, h))
+    return i < len(table) and bool(table[i] == h)
+
+
 def lm_buckets(word: str) -> list[tuple[int, int]]:
     """(n-gram bucket, context bucket) of every char 1..4-gram of one folded name word."""
     padded = "^" * (LM_ORDER - 1) + word + "$"
@@ -215,11 +223,7 @@ class _Known:
     types: np.ndarray
     version: str
 
-    @staticmethod
-    def _has(table: np.ndarray, word: str) -> bool:
-        h = np.uint32(word_hash(word))
-        i = int(np.searchsorted(table, h))
-        return i < len(table) and bool(table[i] == h)
+    _has = staticmethod(hashed_in)
 
     def is_given(self, word: str) -> bool:
         """True when ``word`` (folded) is a known given name of some culture."""
