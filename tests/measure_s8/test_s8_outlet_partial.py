@@ -132,8 +132,9 @@ def test_charts_of_one_outlet_shade_what_output_flags(store: Path, name: str) ->
     with Store.open(store, read_only=True) as opened:
         f = charts.Filters(outlet_id=_outlet_id(store, name))
         shaded = charts.partial_buckets(opened, f, "month")
-        span = charts.covered_days(opened, f)
-    assert span is not None
+        spans = charts.covered_spans(opened, f)
+    assert spans
+    span = (spans[0][0], spans[-1][1])  # the first and last day covered
     flagged = [
         {k: p[k] for k in ("period", "covered_days", "days")}
         for p in _by_outlet(store)["partial_by_group"]

@@ -32,6 +32,7 @@ periods (``group``, ``period``, ``covered_days``, ``days``, ``covered_fraction``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -85,7 +86,7 @@ def period_bounds(periods: pd.DatetimeIndex, every: str) -> tuple[Any, Any]:
 
 
 def partial_covering(
-    spans: list[tuple[date | None, date | None]],
+    spans: Sequence[tuple[date | None, date | None]],
     periods: pd.DatetimeIndex,
     every: str,
     *,
@@ -141,7 +142,7 @@ def _per_outlet(
         oid = ids.get(name) if isinstance(name, str) else None
         if oid is not None and oid in spans:
             days = _clip(spans[oid], params)
-            flagged = partial_covering(list(days), periods, every, empty=True, bounds=bounds)
+            flagged = partial_covering(days, periods, every, empty=True, bounds=bounds)
             out[name] = (flagged, days)
     return out
 

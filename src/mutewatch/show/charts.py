@@ -574,12 +574,6 @@ def covered_spans(store: Store, f: Filters) -> list[tuple[date, date]]:
     return [(s.start, s.end) for s in inside if s is not None]
 
 
-def covered_days(store: Store, f: Filters) -> tuple[date, date] | None:
-    """The first and last UTC day the archive covers within the filters (``covered_spans``)."""
-    spans = covered_spans(store, f)
-    return (spans[0][0], spans[-1][1]) if spans else None
-
-
 def partial_buckets(store: Store, f: Filters, bucket: str) -> list[dict[str, Any]]:
     """The week or month buckets from the first to the last covered day that the archive
     (with ``outlet_id``, that outlet's channels) covers only in part (``period``,
@@ -598,8 +592,7 @@ def partial_buckets(store: Store, f: Filters, bucket: str) -> list[dict[str, Any
     buckets = pd.date_range(
         bucket_start(spans[0][0], bucket), bucket_start(spans[-1][1], bucket), freq=freq
     )
-    wide: list[tuple[date | None, date | None]] = list(spans)
-    partial = partial_covering(wide, buckets, bucket, empty=f.outlet_id is not None).values()
+    partial = partial_covering(spans, buckets, bucket, empty=f.outlet_id is not None).values()
     return [{k: p[k] for k in ("period", "covered_days", "days")} for p in partial]
 
 
