@@ -723,20 +723,27 @@ class SkippedLocalTime(ValueError):
         self.zone = zone
 
 
+def wall_time_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
+    """A naive wall time in ``zone`` as naive UTC; in a fall-back overlap the earlier
+    instant (fold 0). None for one that never happened (the clocks went forward over it):
+    it does not come back from a round trip through UTC."""
+    utc = local.replace(tzinfo=zone).astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != local:
+        return None
+    return utc.replace(tzinfo=None)
+
+
 def skipped_local(local: datetime, zone: ZoneInfo) -> bool:
-    """Whether a naive wall time never happened in ``zone`` (the clocks went forward over
-    it): it does not come back from a round trip through UTC."""
-    there = local.replace(tzinfo=zone)
-    return there.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
+    """Whether a naive wall time never happened in ``zone`` (``wall_time_utc``)."""
+    return wall_time_utc(local, zone) is None
 
 
 def _in_zone(local: datetime, zone: ZoneInfo) -> datetime:
-    """A naive wall time in ``zone`` as naive UTC; in a fall-back overlap the earlier
-    instant (fold 0). Raises SkippedLocalTime for one that never happened."""
-    utc = local.replace(tzinfo=zone).astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) != local:  # as ``skipped_local``, once
+    """``wall_time_utc``; SkippedLocalTime for a wall time that never happened."""
+    utc = wall_time_utc(local, zone)
+    if utc is None:
         raise SkippedLocalTime(local, zone)
-    return utc.replace(tzinfo=None)
+    return utc
 
 
 def parse_time(raw: str, fmt: str | None, zone: ZoneInfo) -> datetime | None:

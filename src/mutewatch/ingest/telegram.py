@@ -42,7 +42,7 @@ import msgspec
 import pyarrow as pa
 
 from mutewatch.ingest.links import find_urls
-from mutewatch.ingest.tabular import skipped_local
+from mutewatch.ingest.tabular import skipped_local, wall_time_utc
 from mutewatch.model import (
     BATCH_SCHEMA,
     LINK_SCHEMA,
@@ -670,11 +670,9 @@ def _timestamp(m: Message, zone: ZoneInfo) -> tuple[datetime | None, bool]:
         local = datetime.fromisoformat(m.date)
     except ValueError:
         return None, False
-    if local.tzinfo is None:
-        if skipped_local(local, zone):
-            return None, False
-        # in a fall-back overlap the wall time happened twice: the earlier instant (fold=0)
-        local = local.replace(tzinfo=zone)
+    if local.tzinfo is None:  # a skipped wall time has none; a doubled one its earlier
+        utc = wall_time_utc(local, zone)
+        return (None, False) if utc is None else (utc, True)
     return local.astimezone(UTC).replace(tzinfo=None), True
 
 
