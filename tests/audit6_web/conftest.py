@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
 
-from webfactory import Env, make_env  # noqa: E402
+from webfactory import Env, make_env, running_app  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -26,11 +26,5 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
 @pytest.fixture(scope="session")
 def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """The whole app, moderation included (its models load once, about 3 s)."""
-    from mutewatch.web.app import create_app
-
-    application = create_app(
-        env.path, cache_dir=tmp_path_factory.mktemp("audit6-cache"), refresh_interval=0.2,
-        linger=0.05, pseudonym_key="audit6-key",
-    )  # fmt: skip
-    yield application
-    application.state.gateway.stop()
+    with running_app(env.path, tmp_path_factory.mktemp("audit6-cache"), "audit6-key") as app:
+        yield app

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import Env, LiveServer, make_env, running_server
+from webfactory import Env, LiveServer, make_env, running_app, running_server
 
 
 @pytest.fixture(scope="module")
@@ -17,14 +17,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
 
 @pytest.fixture(scope="module")
 def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from mutewatch.web.app import create_app
-
-    application = create_app(
-        env.path, cache_dir=tmp_path_factory.mktemp("cache"), refresh_interval=0.2, linger=0.05,
-        pseudonym_key="test-key", moderation=False,
-    )  # fmt: skip
-    yield application
-    application.state.gateway.stop()
+    cache = tmp_path_factory.mktemp("cache")
+    with running_app(env.path, cache, "test-key", moderation=False) as application:
+        yield application
 
 
 @pytest.fixture

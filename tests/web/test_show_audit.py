@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from webfactory import Env, bearer, form_login, make_env
+from webfactory import Env, bearer, form_login, make_env, running_app
 
 from mutewatch.store import Store
 
@@ -126,14 +126,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Env:
 
 @pytest.fixture(scope="module")
 def hostile_app(hostile: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from mutewatch.web.app import create_app
-
-    application = create_app(
-        hostile.path, cache_dir=tmp_path_factory.mktemp("hcache"), refresh_interval=0.2,
-        linger=0.05, pseudonym_key="test-key", moderation=False,
-    )  # fmt: skip
-    yield application
-    application.state.gateway.stop()
+    cache = tmp_path_factory.mktemp("hcache")
+    with running_app(hostile.path, cache, "test-key", moderation=False) as application:
+        yield application
 
 
 @pytest.fixture

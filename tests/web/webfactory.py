@@ -7,12 +7,14 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyarrow as pa
@@ -222,3 +224,43 @@ def running_server(env: Env, logdir: Path, *options: str) -> Iterator[LiveServer
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def running_app(
+    path: Path, cache_dir: Path, pseudonym_key: str, *, moderation: bool = True
+) -> Iterator[Any]:
+    """The app (``create_app``) on the store at ``path`` as the web tests build it, for
+    in-process requests; its gateway is stopped on exit."""
+    from mutewatch.web.app import create_app
+
+    application = create_app(
+        path, cache_dir=cache_dir, refresh_interval=0.2, linger=0.05,
+        pseudonym_key=pseudonym_key, moderation=moderation,
+    )  # fmt: skip
+    try:
+        yield application
+    finally:
+        application.state.gateway.stop()
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free port of 127.0.0.1 in a thread, so a real browser
+    sees the server's real headers; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="test-uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start in 60 s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)

@@ -5,8 +5,6 @@
 from __future__ import annotations
 
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
 
-from webfactory import Env, free_port, make_env  # noqa: E402
+from webfactory import Env, make_env, running_app, serving  # noqa: E402
 
 
 @dataclass
@@ -31,29 +29,10 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The whole app (moderation included) on a free port, for the module."""
-    import uvicorn
-
-    from mutewatch.web.app import create_app
-
     env = make_env(tmp_path_factory.mktemp("s7w-store"))
-    app = create_app(
-        env.path, cache_dir=tmp_path_factory.mktemp("s7w-cache"), refresh_interval=0.2,
-        linger=0.05, pseudonym_key="s7w-key",
-    )  # fmt: skip
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="s7w-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start in 60 s")
-        time.sleep(0.05)
-    try:
-        yield Served(f"http://127.0.0.1:{port}", env, app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    cache = tmp_path_factory.mktemp("s7w-cache")
+    with running_app(env.path, cache, "s7w-key") as app, serving(app) as url:
+        yield Served(url, env, app)
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +44,6 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
 @pytest.fixture(scope="module")
 def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The app without moderation, for in-process requests (tests/conftest.py's ``client``)."""
-    from mutewatch.web.app import create_app
-
-    application = create_app(
-        env.path, cache_dir=tmp_path_factory.mktemp("s7w-inproc-cache"), refresh_interval=0.2,
-        linger=0.05, pseudonym_key="s7w-key", moderation=False,
-    )  # fmt: skip
-    yield application
-    application.state.gateway.stop()
+    cache = tmp_path_factory.mktemp("s7w-inproc-cache")
+    with running_app(env.path, cache, "s7w-key", moderation=False) as application:
+        yield application

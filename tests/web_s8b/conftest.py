@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
 
-from webfactory import Env, make_env  # noqa: E402
+from webfactory import Env, make_env, running_app  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -26,24 +26,13 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
 @pytest.fixture(scope="module")
 def moderation_app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The app with moderation, for in-process requests."""
-    from mutewatch.web.app import create_app
-
-    application = create_app(
-        env.path, cache_dir=tmp_path_factory.mktemp("s8b-cache"), refresh_interval=0.2,
-        linger=0.05, pseudonym_key="s8b-key",
-    )  # fmt: skip
-    yield application
-    application.state.gateway.stop()
+    with running_app(env.path, tmp_path_factory.mktemp("s8b-cache"), "s8b-key") as application:
+        yield application
 
 
 @pytest.fixture(scope="module")
 def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The app without moderation (the dashboard and the measurement API)."""
-    from mutewatch.web.app import create_app
-
-    application = create_app(
-        env.path, cache_dir=tmp_path_factory.mktemp("s8b-dash-cache"), refresh_interval=0.2,
-        linger=0.05, pseudonym_key="s8b-key", moderation=False,
-    )  # fmt: skip
-    yield application
-    application.state.gateway.stop()
+    cache = tmp_path_factory.mktemp("s8b-dash-cache")
+    with running_app(env.path, cache, "s8b-key", moderation=False) as application:
+        yield application
