@@ -118,6 +118,14 @@ def _table(rows: list[dict[str, Any]], keys: list[str]) -> None:
         click.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)))
 
 
+# whose coverage ``partial_periods`` tells, by ``coverage_basis`` (--by outlet: the archive's)
+_COVERS = {
+    "archive": "the archive covers {c} of its {d} days",
+    "outlet": "the chosen outlet's channels were collected on {c} of its {d} days",
+    "outlets": "the chosen outlets' channels (any of them) were collected on {c} of its {d} days",
+}
+
+
 @click.command("output")
 @click.option("--by", type=click.Choice(BY_CHOICES), default=None, help="Group the series.")
 @click.option(
@@ -127,12 +135,31 @@ def _table(rows: list[dict[str, Any]], keys: list[str]) -> None:
     show_default=True,
     help="Period of the buckets (week starts Monday).",
 )
+@click.option(
+    "--outlet",
+    "outlets",
+    multiple=True,
+    metavar="NAME",
+    help="Count only this outlet's posts, its exact name as `outlets list` prints it "
+    "(repeatable: several outlets).",
+)
 @common_options
 @click.pass_obj
 def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     """Counted posts per period (zero-filled), optionally per outlet, medium, platform, host.
 
-    Example: mutewatch output --by outlet --every month --from 2015-01-01 --json
+    --outlet NAME (repeatable) counts only the posts of the outlets named, read against
+    their own channels' coverage: one outlet's months before its channel was collected
+    show 0% covered, not a silence; several outlets are read against the union of their
+    covered days (--by outlet shows each one's own).
+
+    Examples:
+
+    \b
+      mutewatch output --by outlet --every month --from 2015-01-01 --json
+      mutewatch output --outlet "Province 39 Media Office" --every month --from 2016-01-01
+      mutewatch output --outlet "Province 01 Media Office" --outlet "Province 02 Media Office" \\
+        --by outlet --every month --json
     """
     from mutewatch.measure.registry import run_measurement
 
@@ -150,10 +177,11 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         flagged = any(row.get("partial") for row in r["rows"])
         _table(rows, [*keys, "covered"] if flagged or r.get("partial_periods") else keys)
         click.echo(f"Total: {r['total']}")
+        who = _COVERS[r["coverage_basis"] if r["by"] != "outlet" else "archive"]
         for part in r.get("partial_periods") or []:
+            covered = who.format(c=part["covered_days"], d=part["days"])
             click.echo(
-                f"* {part['period']}: the archive covers {part['covered_days']} of its "
-                f"{part['days']} days, so its count is not comparable to a whole period's"
+                f"* {part['period']}: {covered}, so its count is not comparable to a whole period's"
             )
         if r.get("partial_by_group"):
             click.echo(

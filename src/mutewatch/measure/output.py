@@ -28,10 +28,26 @@ output).
 periods (``group``, ``period``, ``covered_days``, ``days``, ``covered_fraction``) and
 ``outlet_coverage`` each outlet's covered days (``from``, ``to``, ``days``) and ``basis``
 (``channels`` or ``archive``).
+
+Outlet filter (``--outlet NAME``, repeatable): only posts of the chosen outlets count,
+named exactly as ``mutewatch outlets list`` prints them (an unknown name is a usage error
+naming close matches), within ``--of`` and ``--include-forwards`` (a supporter outlet
+under the default ``--of official`` counts nothing, with a warning), zero-filled from
+their first to their last counted post. Rows are read against the chosen outlets' own
+channels' coverage, as with ``--by outlet``: with ``--by outlet`` each chosen outlet is a
+group (also one without counted posts) with its own coverage and ``partial_periods``
+stays the archive's; otherwise ``coverage_basis`` is ``outlet`` for one chosen outlet and
+``outlets`` for several, whose rows are read against the union of their covered days (a
+day is covered when any chosen outlet's channels were collected on it; ``--by outlet``
+shows each one's own), ``partial_periods`` lists the periods those days cover in part or
+not at all (``covered_days`` 0: the zero says nothing about output) and
+``outlet_coverage`` each chosen outlet's covered days. ``parameters.outlets`` echoes the
+chosen names (sorted).
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -44,7 +60,7 @@ from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, DateRange, Params
-from mutewatch.measure.status import archive_span, outlet_coverage
+from mutewatch.measure.status import archive_span, merge_days, outlet_coverage
 
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
@@ -117,6 +133,10 @@ def partial_covering(
     return out
 
 
+# per outlet group: its flagged periods and its covered days
+PerGroup = dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]]
+
+
 def _clip(days: list[Any], params: Params) -> list[tuple[date, date]]:
     """Day ranges within ``--from``/``--to``."""
     out = [d.intersect(params.date_from, params.date_to) for d in days]
@@ -131,12 +151,12 @@ def _per_outlet(
     every: str,
     ids: dict[str, int],
     groups: list[Any],
-) -> dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]]:
+) -> PerGroup:
     """Per outlet group with coverage rows: its flagged periods (``partial_covering`` of its
     channels' covered days, uncovered periods included) and those days; ``span`` is the
     archive's (``archive_span``), where each outlet's last covered range ends."""
     spans = outlet_coverage(engine.read, span.end if span else None)
-    out: dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]] = {}
+    out: PerGroup = {}
     bounds = period_bounds(periods, every)
     for name in groups:
         oid = ids.get(name) if isinstance(name, str) else None
@@ -148,7 +168,7 @@ def _per_outlet(
 
 
 def _outlet_keys(
-    per_group: dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]],
+    per_group: PerGroup,
     groups: list[Any],
 ) -> dict[str, Any]:
     """``partial_by_group`` and ``outlet_coverage`` (see the module docstring)."""
@@ -172,8 +192,53 @@ def _outlet_keys(
     return {"partial_by_group": flagged, "outlet_coverage": covered}
 
 
-def _counts(engine: Engine, params: Params, by: str | None, every: str) -> pd.DataFrame:
+def chosen_outlets(names: pd.DataFrame, wanted: Sequence[str]) -> dict[str, int]:
+    """Outlet name -> id of the names ``wanted`` (``--outlet``), sorted by name; exact
+    names as ``outlets list`` prints them. UsageError naming every unknown name with its
+    close matches (same name in another case, names containing it, ``difflib``)."""
+    known = {str(n): int(i) for i, n in zip(names["outlet_id"], names["name"], strict=True)}
+    unknown = [name for name in dict.fromkeys(wanted) if name not in known]
+    if unknown:
+        what = "; ".join(f"{name!r}{_close(name, list(known))}" for name in unknown)
+        raise UsageError(
+            f"--outlet names no outlet of the store: {what}",
+            hint="give each name exactly as `mutewatch outlets list` prints it; run "
+            "`mutewatch outlets list` to see them",
+        )
+    return {name: known[name] for name in sorted(set(wanted))}
+
+
+def _close(name: str, known: list[str]) -> str:
+    """`` (did you mean 'A', 'B'?)`` for up to three names close to ``name``, or ''."""
+    low = name.casefold().strip()
+    near = [k for k in known if k.casefold() == low]
+    near += [k for k in known if low and low in k.casefold() and k not in near]
+    near += [k for k in difflib.get_close_matches(name, known, n=3, cutoff=0.6) if k not in near]
+    return f" (did you mean {', '.join(repr(k) for k in near[:3])}?)" if near else ""
+
+
+def _of_warnings(names: pd.DataFrame, chosen: dict[str, int], params: Params) -> list[str]:
+    """A warning per chosen outlet that ``--of`` leaves out whole (a supporter outlet under
+    ``--of official``, an official one under ``--of supporter``): its rows are zeros."""
+    if params.of == "all":
+        return []
+    official = dict(zip(names["outlet_id"].astype(int), names["official"], strict=True))
+    other = "supporter" if params.of == "official" else "official"
+    return [
+        f"--outlet {name!r} is a {other} outlet and --of {params.of} counts none of its "
+        f"posts: pass --of {other} or --of all"
+        for name, oid in chosen.items()
+        if bool(official.get(oid)) != (params.of == "official")
+    ]
+
+
+def _counts(
+    engine: Engine, params: Params, by: str | None, every: str, ids: list[int]
+) -> pd.DataFrame:
+    """Counted posts per period and group; only of the outlets ``ids`` when given."""
     p = engine.posts(params)
+    if ids:
+        p = p.filter(p.outlet_id.isin(ids))
     if by == "host":
         links = engine.table("links")
         j = p.join(links, ["platform", "account_id", "message_id"])
@@ -187,6 +252,8 @@ def _counts(engine: Engine, params: Params, by: str | None, every: str) -> pd.Da
         return engine.execute(j.group_by(["period", "group"]).agg(count=j.count()))
     if by in _FROM_DAYS:  # sums over the per-day relation (derived.daily_expr)
         d = counted_days(engine.daily(), params)
+        if ids:
+            d = d.filter(d.outlet_id.isin(ids))
         key = {
             None: ibis.null().cast("string"),
             "outlet": d.outlet_id.cast("string"),
@@ -199,69 +266,145 @@ def _counts(engine: Engine, params: Params, by: str | None, every: str) -> pd.Da
     return engine.execute(t.group_by(["period", "group"]).agg(count=t.count()))
 
 
-def measure(
-    engine: Engine, params: Params, *, by: str | None = None, every: str = "day"
-) -> dict[str, Any]:
-    """Counted posts per period (and group), zero-filled; see the module docstring."""
-    if by is not None and by not in BY_CHOICES:
-        raise UsageError(f"--by {by!r} is not known", hint=f"use one of {BY_CHOICES}")
-    if every not in EVERY_CHOICES:
-        raise UsageError(f"--every {every!r} is not known", hint=f"use one of {EVERY_CHOICES}")
-    df = _counts(engine, params, by, every)
-    df["group"] = df["group"].astype(object).where(df["group"].notna(), None)
-    ids: dict[str, int] = {}  # outlet name -> id, for --by outlet
-    if by == "outlet" and not df.empty:
-        names = engine.outlet_names()
-        mapping = dict(zip(names["outlet_id"].astype(str), names["name"], strict=True))
-        df["group"] = df["group"].map(lambda g: mapping.get(g) if isinstance(g, str) else None)
-        ids = {str(n): int(i) for i, n in zip(names["outlet_id"], names["name"], strict=True)}
+def _periods(df: pd.DataFrame, params: Params, every: str) -> pd.DatetimeIndex | None:
+    """Every period from ``--from`` (else the first counted) to ``--to`` (else the last)."""
     first = bucket_start(params.date_from, every) if params.date_from else None
     last = bucket_start(params.date_to, every) if params.date_to else None
     if not df.empty:
         first = first if first is not None else df["period"].min()
         last = last if last is not None else df["period"].max()
+    if first is None or last is None:
+        return None
+    return pd.date_range(first, last, freq=_FREQ[every])
+
+
+def _zero_filled(
+    df: pd.DataFrame, periods: pd.DatetimeIndex, groups: list[Any]
+) -> list[dict[str, Any]]:
+    """One row per period and group, with its count (0 where nothing was counted)."""
+    key = pd.MultiIndex.from_product([periods, range(len(groups))], names=["p", "g"])
+    code = {g: i for i, g in enumerate(groups)}
+    counts = pd.Series(
+        df["count"].to_numpy(dtype="int64"),
+        index=pd.MultiIndex.from_arrays(
+            [pd.DatetimeIndex(df["period"]), df["group"].map(code).to_numpy()]
+        ),
+    )
+    counts = counts.groupby(level=[0, 1]).sum().reindex(key, fill_value=0)
+    labels = periods.strftime("%Y-%m-%d").tolist()
+    n_groups = len(groups)
+    return [
+        {"period": labels[i // n_groups], "group": groups[i % n_groups], "count": v}
+        for i, v in enumerate(counts.to_numpy().tolist())
+    ]
+
+
+def _coverage(
+    engine: Engine,
+    params: Params,
+    periods: pd.DatetimeIndex,
+    every: str,
+    by: str | None,
+    ids: dict[str, int],
+    groups: list[Any],
+) -> tuple[dict[str, dict[str, Any]], PerGroup, dict[str, Any]]:
+    """The flagged periods rows are read against by default, per group ones, and the keys
+    telling them (``partial_by_group``, ``outlet_coverage``); ``ids``: outlet name -> id of
+    the outlets ``--by outlet`` or ``--outlet`` names (see the module docstring)."""
+    span, _ = archive_span(engine)
+    partial = partial_periods(span, params, periods, every)
+    if by == "outlet":
+        per_group = _per_outlet(engine, span, params, periods, every, ids, groups)
+        return partial, per_group, _outlet_keys(per_group, groups)
+    if not ids:
+        return partial, {}, {}
+    chosen = _per_outlet(engine, span, params, periods, every, ids, list(ids))
+    if len(chosen) == len(ids):  # else one keeps the archive's span: so does their union
+        union = merge_days([d for _, days in chosen.values() for d in days])
+        days = [(r.start, r.end) for r in union]
+        partial = partial_covering(days, periods, every, empty=True)
+    return partial, {}, {"outlet_coverage": _outlet_keys(chosen, list(ids))["outlet_coverage"]}
+
+
+def _basis(by: str | None, chosen: dict[str, int]) -> str:
+    if by == "outlet" or len(chosen) == 1:
+        return "outlet"
+    return "outlets" if chosen else "archive"
+
+
+def _method(chosen: dict[str, int]) -> str:
+    """The module docstring's method paragraph, and its outlet filter one when chosen."""
+    parts = (__doc__ or "").split("\n\n")
+    # a space ends the paragraph, as when it ended the docstring (the golden answers)
+    text = parts[1].replace("\n", " ") + " " if len(parts) > 1 else ""
+    if chosen:
+        names = ", ".join(repr(n) for n in chosen)
+        text += parts[2].replace("\n", " ").strip() + f" Outlets counted: {names}."
+    return text
+
+
+def measure(
+    engine: Engine,
+    params: Params,
+    *,
+    by: str | None = None,
+    every: str = "day",
+    outlets: Sequence[str] | None = (),
+) -> dict[str, Any]:
+    """Counted posts per period (and group), zero-filled, of every outlet or of the
+    ``outlets`` named; see the module docstring."""
+    if by is not None and by not in BY_CHOICES:
+        raise UsageError(f"--by {by!r} is not known", hint=f"use one of {BY_CHOICES}")
+    if every not in EVERY_CHOICES:
+        raise UsageError(f"--every {every!r} is not known", hint=f"use one of {EVERY_CHOICES}")
+    wanted = [outlets] if isinstance(outlets, str) else list(outlets or ())
+    names = engine.outlet_names() if wanted or by == "outlet" else None
+    chosen = chosen_outlets(names, wanted) if names is not None and wanted else {}
+    df = _counts(engine, params, by, every, sorted(chosen.values()))
+    df["group"] = df["group"].astype(object).where(df["group"].notna(), None)
+    ids = dict(chosen)  # outlet name -> id, for --by outlet and --outlet
+    if by == "outlet" and names is not None and not df.empty:
+        mapping = dict(zip(names["outlet_id"].astype(str), names["name"], strict=True))
+        df["group"] = df["group"].map(lambda g: mapping.get(g) if isinstance(g, str) else None)
+        ids = {str(n): int(i) for i, n in zip(names["outlet_id"], names["name"], strict=True)}
+    periods = _periods(df, params, every)
     rows: list[dict[str, Any]] = []
-    if first is not None and last is not None:
-        periods = pd.date_range(first, last, freq=_FREQ[every])
-        groups = sorted(set(df["group"]), key=lambda g: (g is None, g or "")) if by else [None]
-        if not by:
+    partial: dict[str, dict[str, Any]] = {}
+    keys: dict[str, Any] = {}
+    if periods is not None:
+        if by == "outlet" and chosen:
+            groups: list[Any] = list(chosen)
+        elif by:
+            groups = sorted(set(df["group"]), key=lambda g: (g is None, g or ""))
+        else:
+            groups = [None]
             df["group"] = None
-        key = pd.MultiIndex.from_product([periods, range(len(groups))], names=["p", "g"])
-        code = {g: i for i, g in enumerate(groups)}
-        counts = pd.Series(
-            df["count"].to_numpy(dtype="int64"),
-            index=pd.MultiIndex.from_arrays(
-                [pd.DatetimeIndex(df["period"]), df["group"].map(code).to_numpy()]
-            ),
-        )
-        counts = counts.groupby(level=[0, 1]).sum().reindex(key, fill_value=0)
-        labels = periods.strftime("%Y-%m-%d").tolist()
-        n_groups = len(groups)
-        values = counts.to_numpy().tolist()
-        rows = [
-            {"period": labels[i // n_groups], "group": groups[i % n_groups], "count": v}
-            for i, v in enumerate(values)
-        ]
-        span, _ = archive_span(engine)
-        partial = partial_periods(span, params, periods, every)
-        per_group = (
-            _per_outlet(engine, span, params, periods, every, ids, groups) if by == "outlet" else {}
-        )
+        rows = _zero_filled(df, periods, groups)
+        partial, per_group, keys = _coverage(engine, params, periods, every, by, ids, groups)
         for row in rows:
             flagged = per_group[row["group"]][0] if row["group"] in per_group else partial
             if row["period"] in flagged:
                 row["partial"] = True
                 row["covered_fraction"] = flagged[row["period"]]["covered_fraction"]
-    else:
-        partial, per_group, groups = {}, {}, []
-    return {
+    elif by == "outlet":
+        keys = _outlet_keys({}, [])
+    result: dict[str, Any] = {
         "every": every,
         "by": by,
         "rows": rows,
         "partial_periods": list(partial.values()),
-        "coverage_basis": "outlet" if by == "outlet" else "archive",
-        **(_outlet_keys(per_group, groups) if by == "outlet" else {}),
+        "coverage_basis": _basis(by, chosen),
+        **keys,
         "total": int(df["count"].sum()) if not df.empty else 0,
-        "parameters": {**params.echo(), "by": by, "every": every},
-        "method": __doc__.split("\n\n")[1].replace("\n", " ") if __doc__ else "",
+        "parameters": {
+            **params.echo(),
+            "by": by,
+            "every": every,
+            **({"outlets": list(chosen)} if chosen else {}),
+        },
+        "method": _method(chosen),
     }
+    warnings = _of_warnings(names, chosen, params) if names is not None and chosen else []
+    if warnings:
+        result["warnings"] = warnings
+    return result
