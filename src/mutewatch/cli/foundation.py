@@ -78,7 +78,9 @@ def _parse_map(
     "fmt",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "telegram", "csv", "jsonl", "parquet", "feed"]),
+    type=click.Choice(["auto", "telegram", "telegram-html", "csv", "jsonl", "parquet", "feed"]),
+    help="telegram reads both Telegram Desktop exports (result.json, or the messages.html "
+    "pages of an HTML export); telegram-html only the HTML ones.",
 )
 @click.option(
     "--map",
@@ -92,7 +94,8 @@ def _parse_map(
     "--tz",
     default="UTC",
     show_default=True,
-    help="Zone of times that carry no offset (Telegram `date` without unixtime).",
+    help="Zone of times that carry no offset (Telegram `date` without unixtime, HTML "
+    "export dates without UTC+hh:mm).",
 )
 @click.option("--platform", help="Platform of tabular or feed rows, e.g. twitter.")
 @click.option(
@@ -131,6 +134,9 @@ def ingest_command(
     Every record is accounted for: read = new + duplicates + quarantined + skipped.
 
     Example: mutewatch ingest exports/ --outlets outlets.yaml
+
+    Example: mutewatch ingest ChatExport_2017-12-31/messages.html --tz Europe/Moscow
+    (an HTML export: all its pages, read as account name:<chat name>)
 
     Example: mutewatch ingest ../shared/data/fifth_tribe_tweets.csv --format csv
     --platform twitter --map account=username --map time=time --map text=tweets

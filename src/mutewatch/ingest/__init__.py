@@ -16,15 +16,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-import re
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mutewatch.errors import InputError, UsageError
-from mutewatch.ingest import feeds, files, tabular, telegram
+from mutewatch.ingest import feeds, files, tabular, telegram, telegram_html
 from mutewatch.ingest.parallel import gc_paused, read_in_worker, worker_allowed
 from mutewatch.model import Item, NameSeen, PostBatch, Record
 from mutewatch.store import Store
@@ -160,6 +159,10 @@ def _telegram(fh: IO[bytes], path: Path, options: IngestOptions) -> Iterator[Ite
     return telegram.read(fh, path, options.tz)
 
 
+def _telegram_html(fh: IO[bytes], path: Path, options: IngestOptions) -> Iterator[Item]:
+    return telegram_html.read(fh, path, options.tz)
+
+
 def _tabular(reader: Callable[..., Iterator[Item]]) -> Callable[..., Iterator[Item]]:
     def read(fh: IO[bytes], path: Path, options: IngestOptions) -> Iterator[Item]:
         if not options.platform:
@@ -178,6 +181,7 @@ def _feed(fh: IO[bytes], path: Path, options: IngestOptions) -> Iterator[Item]:
 
 FORMATS: dict[str, Callable[[IO[bytes], Path, IngestOptions], Iterator[Item]]] = {
     "telegram": _telegram,
+    "telegram-html": _telegram_html,
     "csv": _tabular(tabular.read_csv),
     "jsonl": _tabular(tabular.read_jsonl),
     "parquet": _tabular(tabular.read_parquet),
@@ -208,21 +212,14 @@ class SkippedFile:
 
 
 SUPPORTED = (
-    "Telegram Desktop export JSON (result.json), CSV/TSV, JSON Lines, Parquet and RSS/Atom"
-    " feeds, each also gzip-compressed (.gz) but Parquet"
+    "Telegram Desktop exports (JSON result.json, or HTML messages.html pages), CSV/TSV, "
+    "JSON Lines, Parquet and RSS/Atom feeds, each also gzip-compressed (.gz) but Parquet "
+    "and HTML"
 )
+HTML = "telegram-html"  # a Telegram Desktop HTML export: its pages read as one source
 _TABULAR = ("csv", "jsonl", "parquet")
 _TAB_SUFFIXES = (".tsv",)
 _EXPORT_KEYS = frozenset({"messages", "chats", "left_chats"})
-_HTML_EXPORT = re.compile(r"messages\d*\.html", re.I)
-_HTML_REASON = (
-    "a Telegram Desktop HTML export page: mutewatch reads the JSON export, which holds the "
-    "channel's id (HTML pages name the channel only) and its messages' UTC times"
-)
-_HTML_HINT = (
-    "export the chat again with Telegram Desktop: Export chat history, "
-    "Format: Machine-readable JSON; then ingest its result.json"
-)
 _EMPTY = "the file is empty (0 bytes): there is nothing to read"
 _EXPORT_SCAN = 64 << 20  # the top-level export key must come within this many bytes
 
@@ -241,13 +238,18 @@ def discover(
 
     * inside a folder holding a Telegram export (a ``result.json`` that is one), only
       Telegram export JSON: the attachments under it are media, never archives;
+    * a folder holding Telegram HTML export pages (``messages.html``, ``messages2.html``,
+      ...) and no JSON export is one HTML export, read from its first page: its other
+      pages are read with it and the files under it are attachments;
     * elsewhere, ``.json`` that is a Telegram export (top-level ``messages``, ``chats`` or
       ``left_chats``), ``.xml``/``.rss``/``.atom`` whose root element is RSS or Atom, and
       ``.csv``/``.jsonl``/``.parquet`` when ``options`` give a platform;
     * with a format other than auto, only files of that format.
 
-    Every other file found is added to ``skipped`` with the reason, so the account adds up.
-    Without ``options``, tabular files in folders are taken as they are.
+    An HTML export page named explicitly stands for its whole export (all the pages of its
+    folder, read once from the first). Every other file found is added to ``skipped`` with
+    the reason, so the account adds up. Without ``options``, tabular files in folders are
+    taken as they are.
     """
     found: list[tuple[Path, str]] = []
     for path in paths:
@@ -256,20 +258,37 @@ def discover(
         if path.is_dir():
             found += _walk(path, fmt, options, skipped if skipped is not None else [])
         else:
-            found.append((path, _explicit(path, fmt, options)))
-    return found
+            detected = _explicit(path, fmt, options)
+            found.append((telegram_html.first_page(path) if detected == HTML else path, detected))
+    return list(dict.fromkeys(found))
+
+
+def _detect(path: Path) -> str | None:
+    """The format a file's name tells (an HTML export page by its name), or None."""
+    if telegram_html.is_page_name(path.name):
+        return HTML
+    return _BY_SUFFIX.get(files.inner_suffix(path))
+
+
+def _wanted(fmt: str, detected: str | None) -> bool:
+    """Whether --format ``fmt`` takes a file of the ``detected`` format (``telegram`` takes
+    both Telegram exports, JSON and HTML)."""
+    return fmt in ("auto", detected) or (fmt == "telegram" and detected == HTML)
 
 
 def _explicit(path: Path, fmt: str, options: IngestOptions | None) -> str:
     """The format of a file named on the command line, or the InputError why it is unreadable."""
-    detected = fmt if fmt != "auto" else _BY_SUFFIX.get(files.inner_suffix(path))
-    if detected is None and _HTML_EXPORT.fullmatch(path.name):
-        raise InputError(f"{path}: {_HTML_REASON}", hint=_HTML_HINT)
+    detected = _detect(path) if fmt in ("auto", "telegram") else fmt
+    if fmt == "telegram" and detected != HTML:
+        detected = fmt
     if detected is None:
         raise InputError(
             f"{path}: cannot tell the format from the name",
-            hint=f"pass --format telegram|csv|jsonl|parquet|feed (mutewatch reads {SUPPORTED})",
+            hint="pass --format telegram|telegram-html|csv|jsonl|parquet|feed "
+            f"(mutewatch reads {SUPPORTED})",
         )
+    if detected == HTML:
+        path = telegram_html.first_page(path)
     if detected in _TABULAR and options is not None and not options.platform:
         raise UsageError(
             f"{path}: a tabular file needs --platform",
@@ -300,13 +319,16 @@ def _walk(
         return verdicts[path]
 
     exports = {p.parent for p in found_files if p.name == "result.json" and not not_export(p)}
+    html = _html_exports(found_files, exports)
     found: list[tuple[Path, str]] = []
     for path in found_files:
-        export = next((d for d in path.parents if d in exports), None)
-        detected = _BY_SUFFIX.get(files.inner_suffix(path))
+        export = next((d for d in path.parents if d in exports or d in html), None)
+        detected = _detect(path)
         reason = _walk_reason(path, detected, fmt, options, export)
         if reason is None and detected == "telegram":
             reason = not_export(path)
+        elif reason is None and detected == HTML:
+            reason = _html_page_reason(path, html, exports)
         elif reason is None and detected is not None:
             reason = _unreadable_as(path, detected, options)
         if reason is None and detected is not None:
@@ -316,16 +338,42 @@ def _walk(
     return found
 
 
+def _html_exports(found_files: list[Path], exports: set[Path]) -> dict[Path, Path]:
+    """The folders holding a Telegram HTML export (their first page an export page and no
+    JSON export beside it), with that first page."""
+    folders = {p.parent for p in found_files if telegram_html.is_page_name(p.name)}
+    firsts = {folder: telegram_html.first_page(folder) for folder in folders - exports}
+    return {f: first for f, first in firsts.items() if not telegram_html.not_an_export(first)}
+
+
+def _html_page_reason(path: Path, html: dict[Path, Path], exports: set[Path]) -> str | None:
+    """Why a folder walk does not read an HTML export page itself, or None (a first page)."""
+    first = html.get(path.parent)
+    if first == path:
+        return None
+    if first is not None:
+        return f"a page of the Telegram HTML export in {path.parent}: read with its first page"
+    problem = _unreadable_as(path, HTML)
+    if problem:
+        return problem
+    if path.parent in exports:
+        return (
+            f"a page of the Telegram export in {path.parent}, whose JSON export (result.json) "
+            "is read instead"
+        )
+    first_name = telegram_html.first_page(path.parent).name
+    return f"a page of an HTML export whose first page, {first_name}, is not an export page"
+
+
 def _walk_reason(
     path: Path, detected: str | None, fmt: str, options: IngestOptions | None, export: Path | None
 ) -> str | None:
     """Why a folder walk passes over a file, as far as its name and place tell; else None."""
-    if export is not None and detected != "telegram":
+    page = detected == HTML and export == path.parent
+    if export is not None and detected != "telegram" and not page:
         return f"an attachment of the Telegram export in {export} (media, not an archive)"
-    if fmt != "auto" and detected != fmt:
+    if not _wanted(fmt, detected):
         return f"not a {fmt} file (--format {fmt} was given)"
-    if detected is None and _HTML_EXPORT.fullmatch(path.name):
-        return _HTML_REASON
     if detected is None:
         return (
             f"not a supported archive ({path.suffix or 'no suffix'}; mutewatch reads {SUPPORTED})"
@@ -347,6 +395,8 @@ def _unreadable_as(path: Path, fmt: str, options: IngestOptions | None = None) -
         return "a compressed Parquet file: Parquet compresses its own pages; decompress it"
     if fmt == "telegram":
         return _not_an_export(path)
+    if fmt == HTML:
+        return telegram_html.not_an_export(path)
     if fmt == "feed":
         return feeds.file_not_a_feed(path)
     return tabular.unreadable(path, fmt, options.table_spec(path) if options else None)
@@ -437,10 +487,10 @@ def ingest_file(
     progress: ProgressCallback | None = None,
 ) -> FileReport:
     """Read one file into the store, batch by batch, resuming an interrupted run."""
-    size = path.stat().st_size
+    size = telegram_html.ExportPages(path).size if fmt == HTML else path.stat().st_size
 
     def parsed() -> Generator[tuple[list[Record], list[NameSeen], int, int], None, None]:
-        with path.open("rb") as raw, gc_paused():
+        with _open_source(path, fmt) as raw, gc_paused():
             fh = files.decompressed(raw) if files.is_compressed(path) else raw
             yield from _batches(FORMATS[fmt](fh, path, options), raw)
 
@@ -453,7 +503,7 @@ def ingest_file(
             store,
             str(path),
             fmt,
-            sha256_of(path),
+            telegram_html.ExportPages(path).sha256() if fmt == HTML else sha256_of(path),
             size,
             derived_ids=_derives_ids(fmt, options),
             options=_options_key(fmt, options),
@@ -478,9 +528,16 @@ def ingest_file(
     return FileReport(str(path), fmt, writer.source_id, status, writer.run)
 
 
+def _open_source(path: Path, fmt: str) -> IO[bytes]:
+    """The bytes of a source: the file, or an HTML export's pages one after another."""
+    if fmt == HTML:
+        return cast(IO[bytes], telegram_html.ExportPages(path))
+    return path.open("rb")
+
+
 def _options_key(fmt: str, options: IngestOptions) -> str:
     """The options that change how this format reads a file, as one comparable text."""
-    if fmt == "telegram":
+    if fmt in ("telegram", HTML):
         used: dict[str, Any] = {"tz": options.tz}
     elif fmt == "feed":
         used = {"platform": options.platform or "web"}

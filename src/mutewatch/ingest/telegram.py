@@ -602,6 +602,12 @@ def _unix_or_none(value: str | int | None) -> int | None:
 # -- one message -> records ---------------------------------------------------------------
 
 
+def message_records(chat: Chat, message: Message, position: int, zone: ZoneInfo) -> Iterator[Item]:
+    """The records of one message read by another reader of Telegram exports (the HTML
+    pages): the same rules as this file's messages (kind, text, links, times)."""
+    return _records_of(chat, message, position, zone, None)
+
+
 def _records_of(
     chat: Chat, m: Message, position: int, zone: ZoneInfo, raw: bytes | None
 ) -> Iterator[Item]:

@@ -1,0 +1,636 @@
+"""Telegram Desktop HTML exports: ``messages.html``, ``messages2.html``, ... of one chat.
+
+Telegram Desktop writes a chat as HTML by default: a folder holding ``messages.html``,
+``messages2.html``, ... (1000 messages a page) beside ``css/``, ``js/``, ``images/`` and the
+downloaded media. One export is read as one source: its pages in numeric order
+(``messages.html``, ``messages2.html``, ..., ``messages10.html``), one page in memory at a
+time, parsed with the standard library's ``html.parser``. Nothing is fetched.
+
+What a page holds, and what becomes of it:
+
+* ``<div class="message default clearfix" id="message123">``: a message (``... joined``
+  when it continues the previous sender's run: no ``from_name``, which may cross pages).
+  Each one is a record of the source, numbered in page order. It is turned into the JSON
+  reader's ``Message`` and goes through the same rules (``telegram.message_records``), so
+  both exports give the same posts: kind (medium), text, links, forwards, replies.
+* ``<div class="pull_right date details" title="DD.MM.YYYY HH:MM:SS UTC+03:00">``: the
+  time. With its ``UTC+hh:mm`` it is exact. Older exports write no offset: the time is the
+  exporting machine's wall time, read in ``--tz`` and flagged ``time_from_local`` (one that
+  never happened there, the clocks having gone forward over it, is quarantined; one that
+  happened twice is the earlier instant). A date that cannot be read, or a message without
+  one, is quarantined naming the page and the message id.
+* ``<div class="text">``: the text (``<br>`` a line break); its ``<a href>`` links are the
+  post's links, as the JSON reader takes ``link`` and ``text_link`` entities (mentions,
+  hashtags, e-mail and phone anchors are not links).
+* ``<div class="forwarded body">``: a forward; its ``from_name`` is ``forwarded_from`` (a
+  joined forward without one repeats the previous message's).
+* the media wrappers (``photo_wrap``, ``video_file_wrap``, ``animated_wrap``,
+  ``sticker_wrap``, ``media_voice_message``, ``media_audio_file``, ``media_file``,
+  ``media_video`` / ``media_photo`` with their title, ``media_poll``, ``media_location``,
+  ``media_venue``, ``media_contact``): the kind, in the JSON reader's vocabulary.
+* ``<div class="message service" id="message45">``: a service message (pin, title change,
+  ...); skipped with the reason ``service:<action>`` (the action as far as its text tells,
+  else ``unknown``). Day separators (``message-1``, ...) are no messages and not counted.
+* ``<div class="signature details">``: the author signature of a channel post.
+
+The account. HTML pages name the chat (``<div class="page_header">...<div class="text
+bold">Name</div>``) but carry no chat id. The account id is ``name:<chat name>``, exactly
+the header's text (``name:Province 01 Media Office``), and the name is recorded as a name
+the account was seen under, so a registry entry that gives the channel's ``name`` matches
+it. The same channel's JSON export (whose account id is the numeric chat id) stands as a
+second account, unless the registry names both (an entry with its ``id`` and its ``name``).
+
+A page that is not a Telegram export page (no message history in it) is one quarantined
+record naming the page; a first page without a chat name quarantines every message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from mutewatch.ingest import telegram
+from mutewatch.ingest.tabular import wall_time_utc
+from mutewatch.model import Item, NameSeen, Quarantined, Skipped
+
+__all__ = [
+    "ACCOUNT_PREFIX",
+    "ExportPages",
+    "account_id",
+    "export_pages",
+    "first_page",
+    "is_page_name",
+    "not_an_export",
+    "read",
+]
+
+PLATFORM = telegram.PLATFORM
+ACCOUNT_PREFIX = "name:"
+_PAGE = re.compile(r"messages(\d*)\.html", re.I)
+_DATE = re.compile(
+    r"(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: UTC([+-])(\d{1,2}):(\d{2}))?"
+)
+_MESSAGE_ID = re.compile(r"message(-?\d+)")
+_REPLY = re.compile(r"(?:go_to_message|GoToMessage\()(-?\d+)")
+_VOTES = re.compile(r"(\d+) votes?")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+_NOT_LINKS = ("mailto:", "tel:", "javascript:")
+_VOID = frozenset({"br", "img", "meta", "link", "hr", "input", "source", "wbr", "area"})
+_EXPORT_MARKS = (b'class="history"', b'class="page_header"', b'class="message ')
+_SCAN = 1 << 16  # an export page says so within this many bytes
+_RAW_CAP = 64 << 10
+_VIA = re.compile(r"\s+via @\S+\Z")
+# the JSON export's "photo"/"file" of media that were not downloaded with the export
+NOT_INCLUDED = "(File not included. Change data exporting settings to download.)"
+_DATE_FORM = "DD.MM.YYYY HH:MM:SS, with or without ' UTC+hh:mm'"
+# media wrapper class -> the JSON export's media_type ("photo", "file": those fields)
+_WRAPS = {
+    "photo_wrap": "photo",
+    "sticker_wrap": "sticker",
+    "animated_wrap": "animation",
+    "video_file_wrap": "video_file",
+    "media_voice_message": "voice_message",
+    "media_audio_file": "audio_file",
+    "media_file": "file",
+    "media_poll": "poll",
+    "media_location": "location",
+    "media_live_location": "location",
+    "media_venue": "location",
+    "media_contact": "contact",
+    "media_video": "?video",  # told apart by its title
+    "media_photo": "?photo",
+}
+_TITLED = {
+    "Video message": "video_message",
+    "Animation": "animation",
+    "Sticker": "sticker",
+}
+# (words in a service message's text, the JSON export's action) - the first that matches
+_ACTIONS = (
+    (" pinned ", "pin_message"),
+    ("renamed to «", "edit_channel_title"),
+    ("changed group title to «", "edit_group_title"),
+    ("created group «", "create_group"),
+    ("created «", "create_channel"),
+    (" created", "create_channel"),
+    ("photo", "edit_photo"),
+    (" joined ", "join"),
+    (" invited ", "invite_members"),
+    (" removed ", "remove_members"),
+    (" left ", "remove_members"),
+)
+
+
+def is_page_name(name: str) -> bool:
+    """Whether a file name is that of an HTML export page (``messages.html``,
+    ``messages12.html``)."""
+    return _PAGE.fullmatch(name) is not None
+
+
+def _page_number(path: Path) -> int:
+    found = _PAGE.fullmatch(path.name)
+    return int(found.group(1) or 1) if found else 0
+
+
+def export_pages(folder: Path) -> list[Path]:
+    """The export pages of a folder in reading order: messages.html, messages2.html, ...,
+    messages10.html (numerically, not by name)."""
+    pages = [p for p in folder.iterdir() if p.is_file() and is_page_name(p.name)]
+    return sorted(pages, key=lambda p: (_page_number(p), p.name))
+
+
+def first_page(path: Path) -> Path:
+    """The page that stands for the export ``path`` (a page or the folder) belongs to: its
+    first page, ``messages.html`` as a rule."""
+    folder = path if path.is_dir() else path.parent
+    pages = export_pages(folder)
+    return pages[0] if pages else path
+
+
+def account_id(chat_name: str) -> str:
+    """The account id of a chat read from HTML pages: ``name:<chat name>``."""
+    return ACCOUNT_PREFIX + chat_name
+
+
+def not_an_export(path: Path) -> str | None:
+    """Why a page is not a Telegram Desktop HTML export page, or None."""
+    with path.open("rb") as fh:
+        head = fh.read(_SCAN)
+    if not head.strip():
+        return "the file is empty: there is nothing to read"
+    if not any(mark in head for mark in _EXPORT_MARKS):
+        return (
+            "not a Telegram Desktop HTML export page: no message history "
+            '(<div class="history">, <div class="message ...">) in its first '
+            f"{_SCAN >> 10} KB"
+        )
+    return None
+
+
+class ExportPages:
+    """The pages of one export, as a source: its identity (``sha256``), ``size`` and
+    progress (``tell``: the bytes of the pages handed out by ``pages()``, one at a time)."""
+
+    def __init__(self, first: Path) -> None:
+        self.paths = export_pages(first.parent) or [first]
+        self.done = 0
+
+    def pages(self) -> Iterator[tuple[Path, bytes]]:
+        for path in self.paths:
+            data = path.read_bytes()
+            self.done += len(data)
+            yield path, data
+
+    @property
+    def size(self) -> int:
+        return sum(p.stat().st_size for p in self.paths)
+
+    def sha256(self) -> str:
+        """The identity of the export: its pages' names and bytes, in reading order."""
+        digest = hashlib.sha256()
+        for path in self.paths:
+            digest.update(path.name.encode() + b"\0")
+            with path.open("rb") as fh:
+                while chunk := fh.read(8 << 20):
+                    digest.update(chunk)
+        return digest.hexdigest()
+
+    def tell(self) -> int:
+        return self.done
+
+    def close(self) -> None:
+        """Nothing stays open between pages."""
+
+    def __enter__(self) -> ExportPages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
+    """Yield the records of the export whose first page is ``path``, page by page,
+    numbered from 0 across its pages (``fh``: the export as ``ExportPages``, for progress)."""
+    pages = fh if isinstance(fh, ExportPages) else ExportPages(path)
+    state = _State(ZoneInfo(tz))
+    for page, data in pages.pages():
+        yield from _Page(page, data.decode("utf-8", "replace"), state).records()
+
+
+# -- one message -------------------------------------------------------------------------
+
+
+@dataclass
+class _Chat:
+    """What a page read so far tells of the chat: its name (from the first page)."""
+
+    name: str | None = None
+    chat: telegram.Chat | None = None
+
+
+@dataclass
+class _State:
+    """What carries from page to page."""
+
+    zone: ZoneInfo
+    position: int = 0
+    chat: _Chat = field(default_factory=_Chat)
+    forwarded_from: str | None = None  # the last forward's sender (a joined forward's)
+
+
+@dataclass
+class _Piece:
+    text: str
+    href: str | None = None
+    raw: bool = True  # character data of the page (its layout newlines are dropped)
+
+
+@dataclass
+class _Msg:
+    """One message div as read."""
+
+    ident: str
+    service: bool
+    start: tuple[int, int]
+    end: tuple[int, int] | None = None
+    date: str | None = None
+    pieces: list[_Piece] = field(default_factory=list)
+    formatted: bool = False  # the text has markup beyond line breaks
+    forwarded: bool = False
+    forwarded_from: list[str] | None = None
+    signature: list[str] = field(default_factory=list)
+    reply_to: int | None = None
+    wrap: str | None = None  # the media wrapper's _WRAPS value
+    media_ref: str | None = None
+    title: list[str] = field(default_factory=list)
+    question: list[str] = field(default_factory=list)
+    total: list[str] = field(default_factory=list)
+    service_text: list[str] = field(default_factory=list)
+
+
+class _Page(HTMLParser):
+    """One page: a small state machine over its tags."""
+
+    def __init__(self, path: Path, text: str, state: _State) -> None:
+        super().__init__(convert_charrefs=True)
+        self.path = path
+        self.source = text
+        self.state = state
+        self.stack: list[tuple[str, str]] = []  # (tag, role) of the open elements
+        self.msg: _Msg | None = None
+        self.header: list[str] | None = None
+        self.line_starts: list[int] | None = None
+        self.is_export = False
+        self.done: list[_Msg] = []
+        self.anchor: _Piece | None = None
+
+    def records(self) -> Iterator[Item]:
+        self.feed(self.source)
+        self.close()
+        yield from self._chat_name()
+        if not self.is_export:
+            yield self._page_not_an_export()
+        for msg in self.done:
+            yield from self._records_of(msg)
+
+    # -- the parser's callbacks -----------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        classes = (attr.get("class") or "").split()
+        if tag in _VOID:
+            if tag == "br" and self._role_open("text"):
+                self._text_piece(_Piece("\n", raw=False))
+            return
+        self.stack.append((tag, self._role(tag, classes, attr)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        while self.stack:
+            open_tag, role = self.stack.pop()
+            self._close(role)
+            if open_tag == tag:
+                return
+
+    def handle_data(self, data: str) -> None:
+        role = self._innermost()
+        msg = self.msg
+        if role == "header" and self.header is not None:
+            self.header.append(data)
+        elif msg is None:
+            return
+        elif role == "anchor" and self.anchor is not None:
+            self.anchor.text += data
+        elif self._role_open("text") and role != "fwd_date":
+            self._text_piece(_Piece(data))
+        elif role == "from_name" and self._role_open("fwd") and msg.forwarded_from is not None:
+            msg.forwarded_from.append(data)
+        else:
+            target = {
+                "signature": msg.signature,
+                "title": msg.title,
+                "question": msg.question,
+                "total": msg.total,
+                "service_body": msg.service_text,
+            }.get(role)
+            if target is not None:
+                target.append(data)
+
+    # -- roles ----------------------------------------------------------------------------
+
+    def _role(self, tag: str, classes: list[str], attr: dict[str, str | None]) -> str:
+        """What an element opening now is to the reader (its role)."""
+        if "message" in classes and tag == "div":
+            return self._open_message(classes, attr)
+        if "history" in classes:
+            self.is_export = True
+        msg = self.msg
+        if msg is None:
+            if "page_header" in classes:
+                self.is_export = True
+                return "page_header"
+            if self._role_open("page_header") and "text" in classes and "bold" in classes:
+                self.header = []
+                return "header"
+            return ""
+        if tag == "a" and self._role_open("text"):
+            return self._open_anchor(attr.get("href"))
+        if self._role_open("text"):
+            msg.formatted = True
+            return ""
+        return self._message_part(msg, tag, classes, attr)
+
+    def _message_part(
+        self, msg: _Msg, tag: str, classes: list[str], attr: dict[str, str | None]
+    ) -> str:
+        if msg.service:
+            return "service_body" if "body" in classes else ""
+        if "date" in classes and "pull_right" in classes and msg.date is None:
+            msg.date = attr.get("title") or ""
+            return ""
+        if "forwarded" in classes and "body" in classes:
+            msg.forwarded = True
+            return "fwd"
+        if "from_name" in classes:
+            if self._role_open("fwd") and msg.forwarded_from is None:
+                msg.forwarded_from = []
+            return "from_name"
+        if "date" in classes and self._role_open("from_name"):
+            return "fwd_date"
+        for role in ("text", "signature", "title", "question", "total"):
+            if role in classes:
+                return role
+        if "reply_to" in classes:
+            return "reply"
+        if tag == "a" and self._role_open("reply"):
+            found = _REPLY.search((attr.get("href") or "") + " " + (attr.get("onclick") or ""))
+            msg.reply_to = int(found.group(1)) if found else None
+        wrap = next((_WRAPS[c] for c in classes if c in _WRAPS), None)
+        if wrap is not None and msg.wrap is None:
+            msg.wrap = wrap
+            msg.media_ref = attr.get("href") or None
+        return ""
+
+    def _open_message(self, classes: list[str], attr: dict[str, str | None]) -> str:
+        self.is_export = True
+        found = _MESSAGE_ID.fullmatch(attr.get("id") or "")
+        service = "service" in classes
+        if (found and found.group(1).startswith("-")) or (service and not attr.get("id")):
+            return ""  # a day separator: no message
+        ident = found.group(1) if found else (attr.get("id") or "")
+        self.msg = _Msg(ident, service, self.getpos())
+        return "message"
+
+    def _open_anchor(self, href: str | None) -> str:
+        assert self.msg is not None
+        self.msg.formatted = True
+        self.anchor = _Piece("", href or "", raw=False)
+        return "anchor"
+
+    def _close(self, role: str) -> None:
+        if role == "message" and self.msg is not None:
+            self.msg.end = self.getpos()
+            self.done.append(self.msg)
+            self.msg = None
+        elif role == "anchor" and self.anchor is not None:
+            anchor, self.anchor = self.anchor, None
+            if not _is_link(anchor):
+                anchor.href = None
+            self._text_piece(anchor)
+
+    def _role_open(self, role: str) -> bool:
+        return any(r == role for _, r in self.stack)
+
+    def _innermost(self) -> str:
+        return next((r for _, r in reversed(self.stack) if r), "")
+
+    def _text_piece(self, piece: _Piece) -> None:
+        if self.msg is None:
+            return
+        pieces = self.msg.pieces
+        if piece.raw and not pieces and piece.text.startswith("\n"):
+            piece.text = piece.text[1:]  # the layout's newline after <div class="text">
+        pieces.append(piece)
+
+    # -- records --------------------------------------------------------------------------
+
+    def _chat_name(self) -> Iterator[Item]:
+        chat = self.state.chat
+        if chat.chat is not None:
+            return
+        name = " ".join("".join(self.header or []).split())
+        if name:
+            chat.name = name
+            chat.chat = telegram.Chat(account_id(name), name, None)
+            yield NameSeen(PLATFORM, chat.chat.id, name, None)
+        else:
+            chat.chat = telegram.Chat(
+                "", None, None, f"its first page, {self.path.name}, names no chat"
+            )
+
+    def _page_not_an_export(self) -> Quarantined:
+        return self._quarantine(
+            None,
+            f"{self.path.name}: not a Telegram Desktop HTML export page (no message "
+            "history in it): nothing in it is read; leave it out of the export folder",
+            self.source[:_RAW_CAP],
+        )
+
+    def _records_of(self, msg: _Msg) -> Iterator[Item]:
+        chat = self.state.chat.chat
+        assert chat is not None
+        ident = _int(msg.ident)
+        where = f"{self.path.name}, message {msg.ident or '(no id)'}"
+        if chat.bad is not None:
+            reason = (
+                f"{where}: the export's chat cannot be told ({chat.bad}), so the message "
+                "cannot be attributed to an account; ingest the export with its first page"
+            )
+            yield self._quarantine(ident, reason, self._raw(msg))
+            return
+        if ident is None:
+            reason = f"{where}: the message's id is not an integer"
+            yield self._quarantine(None, reason, self._raw(msg))
+            return
+        if msg.service:
+            position = self._next()
+            reason = f"service:{_action(''.join(msg.service_text))}"
+            yield Skipped(position, reason, PLATFORM, chat.id, ident, None)
+            return
+        yield from self._message(chat, msg, ident, where)
+
+    def _message(self, chat: telegram.Chat, msg: _Msg, ident: int, where: str) -> Iterator[Item]:
+        date, unix, problem = _when(msg.date, self.state.zone)
+        if problem is not None:
+            yield self._quarantine(ident, f"{where}: {problem}", self._raw(msg))
+            return
+        forwarded = None
+        if msg.forwarded:
+            named = _VIA.sub("", " ".join("".join(msg.forwarded_from or []).split()))
+            forwarded = named or self.state.forwarded_from
+            self.state.forwarded_from = forwarded
+        message = telegram.Message(
+            id=ident,
+            forwarded_from=forwarded,
+            reply_to_message_id=msg.reply_to,
+            author=" ".join("".join(msg.signature).split()) or None,
+            text=_text(msg),
+            date=date,
+            date_unixtime=unix,
+        )
+        _set_media(message, msg)
+        yield from telegram.message_records(chat, message, self._next(), self.state.zone)
+
+    def _next(self) -> int:
+        position = self.state.position
+        self.state.position += 1
+        return position
+
+    def _quarantine(self, ident: int | None, reason: str, raw: str) -> Quarantined:
+        chat = self.state.chat.chat
+        account = chat.id if chat is not None and chat.bad is None else None
+        return Quarantined(self._next(), reason, raw, PLATFORM, account, ident)
+
+    def _raw(self, msg: _Msg) -> str:
+        """The message's HTML as the page holds it."""
+        if self.line_starts is None:
+            self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.source))]
+        starts = self.line_starts
+        begin = starts[msg.start[0] - 1] + msg.start[1]
+        stop = len(self.source)
+        if msg.end is not None:
+            stop = starts[msg.end[0] - 1] + msg.end[1]
+            stop = self.source.find(">", stop) + 1 or len(self.source)
+        return self.source[begin:stop][:_RAW_CAP]
+
+
+# -- fields --------------------------------------------------------------------------------
+
+
+def _int(text: str) -> int | None:
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if -(2**63) <= value < 2**63 else None
+
+
+def _when(title: str | None, zone: ZoneInfo) -> tuple[str | None, str | None, str | None]:
+    """The JSON ``date`` (a local time without an offset) and ``date_unixtime`` (with one)
+    of a date title, and why it cannot be read (None when it can)."""
+    if not title:
+        return None, None, "the message has no date (no title on its date)"
+    found = _DATE.fullmatch(title.strip())
+    bad = (
+        f"the date {title!r} cannot be read: it is not {_DATE_FORM}; repair it in the page "
+        "and ingest the export again"
+    )
+    if found is None:
+        return None, None, bad
+    day, month, year, hour, minute, second = (int(g) for g in found.groups()[:6])
+    try:
+        local = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None, None, bad
+    if found.group(7) is None:
+        if wall_time_utc(local, zone) is None:
+            return (
+                None,
+                None,
+                (
+                    f"the date {title!r} has no offset and never happened in {zone.key} (the "
+                    "clocks went forward over it); check --tz, the zone of the machine that "
+                    "exported the chat"
+                ),
+            )
+        return local.isoformat(), None, None
+    sign = 1 if found.group(7) == "+" else -1
+    offset = sign * (int(found.group(8)) * 3600 + int(found.group(9)) * 60)
+    unix = int(local.replace(tzinfo=UTC).timestamp()) - offset
+    return None, str(unix), None
+
+
+def _is_link(anchor: _Piece) -> bool:
+    """Whether a text anchor is a link as the JSON export's ``link``/``text_link`` entities
+    are: not a mention, hashtag, bot command, e-mail, phone or custom emoji anchor."""
+    href = anchor.href or ""
+    if not href or href.startswith("#") or href.lower().startswith(_NOT_LINKS):
+        return False
+    if href == anchor.text:
+        return True
+    if anchor.text.startswith("@") and href.endswith("/" + anchor.text[1:]):
+        return False  # a mention: a link to the user's page
+    return _SCHEME.match(href) is not None
+
+
+def _text(msg: _Msg) -> str | list[str | telegram.Entity]:
+    """The JSON export's ``text``: plain, or pieces with the links as entities."""
+    pieces = msg.pieces
+    if pieces and pieces[-1].raw:
+        pieces[-1].text = re.sub(r"\n[ \t]*\Z", "", pieces[-1].text)
+    if not msg.formatted:
+        return "".join(p.text for p in pieces)
+    return [
+        telegram.Entity("text_link", p.text, p.href) if p.href is not None else p.text
+        for p in pieces
+    ]
+
+
+def _set_media(message: telegram.Message, msg: _Msg) -> None:
+    """The JSON export's media fields of a message, as far as its HTML tells them."""
+    wrap = msg.wrap
+    title = " ".join("".join(msg.title).split())
+    if wrap is None:
+        return
+    if wrap.startswith("?"):
+        wrap = _TITLED.get(title, "video_file" if wrap == "?video" else "photo")
+    ref = msg.media_ref or NOT_INCLUDED
+    if wrap == "photo":
+        message.photo = ref
+    elif wrap == "poll":
+        total = _VOTES.search("".join(msg.total))
+        question = " ".join("".join(msg.question).split())
+        message.poll = telegram.Poll(question, int(total.group(1)) if total else 0)
+    elif wrap == "location":
+        message.location_information = {}
+    elif wrap == "contact":
+        message.contact_information = {}
+    elif wrap == "file":
+        message.file = ref
+        message.file_name = title if title and title != "File" else None
+    else:
+        message.file, message.media_type = ref, wrap
+
+
+def _action(text: str) -> str:
+    """The JSON export's action of a service message, as far as its text tells."""
+    plain = " ".join(text.split())
+    return next((action for words, action in _ACTIONS if words in f" {plain} "), "unknown")
