@@ -34,7 +34,7 @@ import numpy.typing as npt
 from mutewatch.errors import EngineError
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-5"
+CHECKS_VERSION = "checks-6"
 SCORE_DIGITS = 4
 
 IDENTITY_TERMS = (
@@ -1261,8 +1261,8 @@ def person_names(text: str) -> list[dict[str, Any]]:
 # embezzled ..."; CASELESS_COMMON_FIRST, not a function word, the second word surname-like).
 # `python scripts/caseless_report_s8.py` (same folds as --dev): as written 13 -> 13 held, all
 # in lower case 7 -> 8 (the new one names "lil ricky" before "stole"), all in capitals 6 -> 6.
-# Not covered: such a pair not directly before its allegation ("will smith is a thief"), or
-# both words common ("rich young").
+# Not covered: such a pair not directly before its allegation ("will smith, who stole"; checks-6
+# reads "will smith is a thief" as a predicate, below), or both words common ("rich young").
 
 TRUECASE_FILE = Path(__file__).parent / "data" / "truecase_words.npz"
 CASELESS_NAME_SCORE = 0.75
@@ -1385,38 +1385,218 @@ def _common_first(
     return len(w1) > 2 and w1 not in _FUNCTION_WORDS and kinds(w1)[0] and kinds(w2)[1]
 
 
+# --- plain allegations: "<name> is a <crime noun>" (checks-6) ---------------------------------
+#
+# _ALLEGATION_RE knows verbs and a few nouns ("stole", "thief", "fraud"), read anywhere in a
+# sentence that names someone. A plain allegation that calls a named person a criminal with a
+# noun it did not know ("John Smith is a swindler", "... a drug dealer") was published, and so
+# were caseless ones whose name stands before "is a" ("will smith is a thief", "maria lopez is
+# a child abuser": CASELESS_COMMON_FIRST needs the allegation right after the name). A
+# *predicate* now counts too: the name, then a copula and an article ("is a", "was an", "has
+# been a", "is nothing but a"), at most two words ("convicted", "child"), and a noun of
+# CRIME_NOUNS, a list of nouns for people who commit crimes or serious misconduct written from
+# general knowledge. The name must be the subject (it ends where the copula starts), so "the
+# report says the man is a burglar" next to a name, "John Smith is a teacher" and "politicians
+# are thieves" (no name) are not held; a compound such as "fraud investigator" is not an
+# allegation (_NOT_AGENT). Every allegation, old and new, is skipped when negated in its
+# clause ("is not a thief", "never stole"; "not only", "no better than" still count), when a
+# conditional stands right before the name ("if John Smith were a thief"), or when the
+# sentence speaks of fiction ("in the novel", "plays a thief", "fictional"). Insults with no
+# crime in them ("John is an idiot") stay with the personal clause.
+# Non-evaluation rows (scripts/defamation_report_s9.py): see data/README.md, session 9.
+
+CRIME_NOUNS = (
+    "thief", "crook", "fraud", "fraudster", "con artist", "con man", "conman", "swindler",
+    "grifter", "scammer", "scam artist", "embezzler", "criminal", "career criminal", "felon",
+    "convict", "murderer", "killer", "assassin", "hitman", "hit man", "rapist", "sex offender",
+    "sexual predator", "child predator", "predator", "pedophile", "paedophile", "pedo",
+    "child molester", "molester", "child abuser", "abuser", "wife beater", "groomer",
+    "stalker", "kidnapper", "abductor", "arsonist", "burglar", "robber", "bank robber",
+    "mugger", "shoplifter", "pickpocket", "looter", "drug dealer", "drug lord",
+    "drug trafficker", "drug smuggler", "arms dealer", "gun runner", "trafficker",
+    "human trafficker", "people smuggler", "smuggler", "money launderer", "launderer",
+    "racketeer", "gangster", "mobster", "mafioso", "crime boss", "loan shark", "extortionist",
+    "blackmailer", "forger", "counterfeiter", "perjurer", "liar", "cheat", "cheater",
+    "tax cheat", "tax evader", "tax dodger", "briber", "bribe taker", "insider trader",
+    "terrorist", "war criminal", "traitor", "pimp", "poacher", "vandal", "thug", "torturer",
+    "poisoner", "bigamist", "plagiarist", "bootlegger", "fence", "hacker",
+)  # fmt: skip
+"""Nouns for a person who commits a crime or serious misconduct (general knowledge, not data)."""
+_NOUN_ALT = "|".join(
+    n.replace(" ", r"\s+") + "s?" for n in sorted(CRIME_NOUNS, key=len, reverse=True)
+)
+_NOT_AGENT = (
+    r"investigators?|experts?|detectives?|victims?|lawyers?|attorneys?|specialists?|"
+    r"prosecutors?|hunters?|catchers?|squads?|units?|cases?|charges?|trials?|novels?|films?|"
+    r"movies?|shows?|series|characters?|roles?|stor(?:y|ies)|prevention|awareness|survivors?|"
+    r"museum|alarm|proof|-proof|protection|insurance|tours?|podcasts?|documentar(?:y|ies)"
+)
+_PREDICATE_RE = re.compile(
+    r"(?P<cop>\b(?:is|was|are|were|['’]s|has\s+(?:always\s+|long\s+)?been|remains|becomes|"
+    r"became|be)\s+(?:(?:also|just|still|clearly|obviously|really|actually|definitely|"
+    r"certainly|simply|basically|nothing\s+but|no\s+better\s+than|no\s+more\s+than|"
+    r"not\s+only|not\s+just|known\s+to\s+be|such)\s+)*(?:a|an)\s+(?:[\w'’-]+\s+){0,2}?)"
+    rf"(?P<noun>{_NOUN_ALT})(?![\w'’-])(?!\s+(?:{_NOT_AGENT})\b)",
+    re.IGNORECASE,
+)
+"""A copula, an article, at most two words and a crime noun: "is a thief", "was a convicted
+fraudster", "is nothing but a crook"."""
+PLAIN_ALLEGATIONS = True
+"""Read predicates ("<name> is a <crime noun>") as allegations (checks-6)."""
+ALLEGATION_FRAMES = True
+"""Skip negated, conditional and fictional allegations (checks-6; checks-5 held them)."""
+_CLAUSE_START_RE = re.compile(r".*[,;:()\u2013\u2014]|.*\s-\s", re.DOTALL)
+_NEGATION_RE = re.compile(
+    r"\b(?:not|never|no|nor|neither|hardly|nobody|(?:is|was|are|were|do|does|did|has|have|had|"
+    r"could|would|should|ca|wo|ai|need|must)n['’]?t)\b(?!\s+(?:only|just|merely|simply|better|"
+    r"more|less|different|like|likes|liked|love|loves|want|wants|trust|care|mind|know|think|"
+    r"believe|say|said|see|understand|doubt|forget)\b)",
+    re.IGNORECASE,
+)
+"""A negator of the allegation after it; "not only", "no better than", "don't like" are not."""
+_CONDITIONAL_RE = re.compile(
+    r"\b(?:if|suppose|supposing|imagine|pretend|pretending|whether|unless|hypothetically)"
+    r"(?:\s+[\w'’]+)?\s*$",
+    re.IGNORECASE,
+)
+_FICTION_RE = re.compile(
+    r"\bfiction(?:al)?\b|\bplay(?:s|ed|ing)\s+(?:a|an|the)\b|\b(?:role|character)\s+of\b|"
+    r"\b(?:in|from|of)\s+(?:the|a|an|this|that|his|her|their|my)\s+(?:new\s+|latest\s+|"
+    r"upcoming\s+|(?:tv|television)\s+)?(?:novel|film|movie|play|sitcom|series|show|episode|"
+    r"musical|cartoon|comic|video\s+game|game|screenplay|script|fairy\s+tale|fable)s?\b",
+    re.IGNORECASE,
+)
+
+
+_AGAINST_RE = re.compile(r"\b(?:anti|counter|non)-$", re.IGNORECASE)
+"""A prefix that turns an allegation word into its opposite ("anti-fraud")."""
+
+
+@dataclass(frozen=True)
+class Allegation:
+    """One allegation in a sentence: where it is, its words, and (for a predicate) where its
+    subject ends, the name having to end there."""
+
+    start: int
+    end: int
+    words: str
+    subject_end: int | None = None
+
+
+def allegations(sentence: str) -> list[Allegation]:
+    """The allegations of a sentence in reading order: the words of ``_ALLEGATION_RE`` and,
+    with ``PLAIN_ALLEGATIONS``, predicates ("is a swindler") whose subject precedes them."""
+    found = [
+        Allegation(m.start(), m.end(), m.group(0))
+        for m in _ALLEGATION_RE.finditer(sentence)
+        if not (ALLEGATION_FRAMES and _AGAINST_RE.search(sentence, 0, m.start()))
+    ]
+    if PLAIN_ALLEGATIONS:
+        for m in _PREDICATE_RE.finditer(sentence):
+            cop = m.start("cop")
+            found.append(Allegation(cop, m.end(), " ".join(m.group(0).split()), cop))
+    return sorted(found, key=lambda a: (a.start, a.end))
+
+
+def negated(sentence: str, at: int) -> bool:
+    """True when the allegation at ``at`` is negated in its clause, within four words before
+    it ("is not a thief", "never stole"); "not only", "no better than" do not negate."""
+    head = sentence[:at]
+    clause = _CLAUSE_START_RE.match(head)
+    head = head[clause.end() :] if clause else head
+    near = " ".join(head.split()[-4:])
+    return bool(_NEGATION_RE.search(near))
+
+
+def framed(sentence: str, allegation: Allegation, name_start: int | None) -> bool:
+    """``ALLEGATION_FRAMES``: True when the allegation is not asserted: negated, governed by a
+    conditional right before the name ("if John Smith were"), or about fiction."""
+    if not ALLEGATION_FRAMES:
+        return False
+    if negated(sentence, allegation.start) or _FICTION_RE.search(sentence):
+        return True
+    return name_start is not None and bool(_CONDITIONAL_RE.search(sentence[:name_start]))
+
+
+def _subject(people: list[dict[str, Any]], sentence: str, end: int) -> dict[str, Any] | None:
+    """The name among ``people`` that ends where a predicate's subject ends."""
+    for p in people:
+        if p["end"] <= end and not sentence[p["end"] : end].strip():
+            return p
+    return None
+
+
+def _single_subject(sentence: str, end: int) -> dict[str, Any] | None:
+    """A lone capitalised word right before a predicate ("Smith is a thief") that reads as a
+    name: not a sentence word such as "He" or "Everyone" (a word writers keep in lower case)."""
+    return _single(re.search(rf"(?:^|(?<=\s))({_CAP})\s*$", sentence[:end]))
+
+
+def accused(sentence: str, allegation: Allegation) -> tuple[float, dict[str, Any] | None]:
+    """(score, the person) of one allegation: a capitalised name 0.85, one read without
+    capitals ``CASELESS_NAME_SCORE``, a lone surname 0.7, nobody 0.25; (0, None) when the
+    allegation is negated, conditional or fictional (``framed``)."""
+    at, end = allegation.start, allegation.subject_end
+    people = person_names(sentence)
+    if end is None:
+        single = _SURNAME_AFTER_VERB.search(sentence[:at])
+        caseless = [] if people or single else caseless_person_names(sentence, at)
+        found = [
+            (0.85, people[0] if people else None),
+            (CASELESS_NAME_SCORE, caseless[0] if caseless else None),
+            (0.7, _single(single)),
+        ]
+    else:
+        found = [
+            (0.85, _subject(people, sentence, end)),
+            (CASELESS_NAME_SCORE, _subject(caseless_person_names(sentence, end), sentence, end)),
+            (0.7, _single_subject(sentence, end)),
+        ]
+    for score, person in found:
+        if person is not None:
+            return (0.0, None) if framed(sentence, allegation, person["start"]) else (score, person)
+    if end is not None or framed(sentence, allegation, None):
+        return 0.0, None  # a predicate of nobody named ("politicians are thieves")
+    return 0.25, None
+
+
+def _single(m: re.Match[str] | None) -> dict[str, Any] | None:
+    """The lone capitalised word ``m`` found before an allegation ("Smith is a thief") as a
+    name, unless it is a sentence word ("He"; with ``ALLEGATION_FRAMES`` also "Everyone", a
+    word writers keep in lower case)."""
+    if m is None or m.group(1) in _NOT_NAMES:
+        return None
+    sets = _truecase()
+    word = m.group(1).lower()
+    if ALLEGATION_FRAMES and (word in _STARTERS or (sets and _in_words(sets[0], word))):
+        return None
+    return {"name": m.group(1), "start": m.start(1), "end": m.end(1)}
+
+
+def _in_words(table: npt.NDArray[np.uint32], word: str) -> bool:
+    """Whether ``word`` is in a word-case set (``names.hashed_in``)."""
+    return bool(_module("names").hashed_in(table, word))
+
+
 def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
-    """Allegations of crimes or misconduct against a named person, per sentence."""
+    """Allegations of crimes or misconduct against a named person, per sentence: the words of
+    ``_ALLEGATION_RE`` near a name, or a crime noun predicated of one ("is a swindler")."""
     view = text_view(f.comment.text)
     text = view.text
     best: tuple[float, dict[str, Any]] = (0.0, {"allegation": None, "person": None})
     for sent in _SENTENCE_RE.finditer(text):
-        allegation = _ALLEGATION_RE.search(sent.group(0))
-        if not allegation:
-            continue
-        people = person_names(sent.group(0))
-        single = _SURNAME_AFTER_VERB.search(sent.group(0)[: allegation.start()])
-        caseless = (
-            [] if people or single else caseless_person_names(sent.group(0), allegation.start())
-        )
-        if people:
-            score = 0.85
-            person = people[0]["name"]
-        elif caseless:
-            score, person = CASELESS_NAME_SCORE, caseless[0]["name"]
-        elif single and single.group(1) not in _NOT_NAMES:
-            score, person = 0.7, single.group(1)
-        else:
-            score, person = 0.25, None
-        if score > best[0]:
-            best = (
-                score,
-                {
-                    "allegation": allegation.group(0),
-                    "person": person,
-                    "span": _span(view.original, *view.span(*_trimmed(sent))),
-                },
-            )
+        sentence = sent.group(0)
+        for allegation in allegations(sentence):
+            score, person = accused(sentence, allegation)
+            if score > best[0]:
+                best = (
+                    score,
+                    {
+                        "allegation": allegation.words,
+                        "person": person["name"] if person else None,
+                        "span": _span(view.original, *view.span(*_trimmed(sent))),
+                    },
+                )
     return best
 
 
