@@ -602,10 +602,10 @@ def _unix_or_none(value: str | int | None) -> int | None:
 # -- one message -> records ---------------------------------------------------------------
 
 
-def message_records(chat: Chat, message: Message, position: int, zone: ZoneInfo) -> Iterator[Item]:
-    """The records of one message read by another reader of Telegram exports (the HTML
-    pages): the same rules as this file's messages (kind, text, links, times)."""
-    return _records_of(chat, message, position, zone, None)
+def message_block(chat: Chat, messages: list[Message], base: int, zone: ZoneInfo) -> Iterator[Item]:
+    """The records of consecutive messages (positions ``base`` on) read by another reader
+    of Telegram exports (the HTML pages), by this file's rules (kind, text, links, times)."""
+    return _block_records(chat, messages, base, zone)
 
 
 def _records_of(

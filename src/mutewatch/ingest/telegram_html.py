@@ -107,6 +107,15 @@ _WRAPS = {
     "media_video": "?video",  # told apart by its title
     "media_photo": "?photo",
 }
+# roles whose own character data is not read; and those kept in a field of the message
+_NO_TEXT = frozenset({"", "message", "fwd", "fwd_date", "reply", "page_header"})
+_KEPT = {
+    "signature": "signature",
+    "title": "title",
+    "question": "question",
+    "total": "total",
+    "service_body": "service_text",
+}
 _TITLED = {
     "Video message": "video_message",
     "Animation": "animation",
@@ -284,6 +293,8 @@ class _Page(HTMLParser):
         self.source = text
         self.state = state
         self.stack: list[tuple[str, str]] = []  # (tag, role) of the open elements
+        self.open: dict[str, int] = {}  # how many open elements have each role
+        self.inner: list[str] = []  # the roles of the open elements that have one
         self.msg: _Msg | None = None
         self.header: list[str] | None = None
         self.line_starts: list[int] | None = None
@@ -297,8 +308,21 @@ class _Page(HTMLParser):
         yield from self._chat_name()
         if not self.is_export:
             yield self._page_not_an_export()
+        run: list[telegram.Message] = []  # consecutive messages, read as one block
         for msg in self.done:
-            yield from self._records_of(msg)
+            base = self.state.position
+            got = self._record_of(msg)
+            if isinstance(got, telegram.Message):
+                if not run:
+                    start = base
+                run.append(got)
+                continue
+            if run:
+                yield from telegram.message_block(self._chat(), run, start, self.state.zone)
+                run = []
+            yield got
+        if run:
+            yield from telegram.message_block(self._chat(), run, start, self.state.zone)
 
     # -- the parser's callbacks -----------------------------------------------------------
 
@@ -309,19 +333,28 @@ class _Page(HTMLParser):
             if tag == "br" and self._role_open("text"):
                 self._text_piece(_Piece("\n", raw=False))
             return
-        self.stack.append((tag, self._role(tag, classes, attr)))
+        role = self._role(tag, classes, attr)
+        self.stack.append((tag, role))
+        if role:
+            self.open[role] = self.open.get(role, 0) + 1
+            self.inner.append(role)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID:
             return
         while self.stack:
             open_tag, role = self.stack.pop()
-            self._close(role)
+            if role:
+                self.open[role] -= 1
+                self.inner.pop()
+                self._close(role)
             if open_tag == tag:
                 return
 
     def handle_data(self, data: str) -> None:
         role = self._innermost()
+        if role in _NO_TEXT:
+            return
         msg = self.msg
         if role == "header" and self.header is not None:
             self.header.append(data)
@@ -329,20 +362,12 @@ class _Page(HTMLParser):
             return
         elif role == "anchor" and self.anchor is not None:
             self.anchor.text += data
-        elif self._role_open("text") and role != "fwd_date":
+        elif role == "text" or self._role_open("text"):
             self._text_piece(_Piece(data))
         elif role == "from_name" and self._role_open("fwd") and msg.forwarded_from is not None:
             msg.forwarded_from.append(data)
-        else:
-            target = {
-                "signature": msg.signature,
-                "title": msg.title,
-                "question": msg.question,
-                "total": msg.total,
-                "service_body": msg.service_text,
-            }.get(role)
-            if target is not None:
-                target.append(data)
+        elif role in _KEPT:
+            getattr(msg, _KEPT[role]).append(data)
 
     # -- roles ----------------------------------------------------------------------------
 
@@ -427,10 +452,10 @@ class _Page(HTMLParser):
             self._text_piece(anchor)
 
     def _role_open(self, role: str) -> bool:
-        return any(r == role for _, r in self.stack)
+        return self.open.get(role, 0) > 0
 
     def _innermost(self) -> str:
-        return next((r for _, r in reversed(self.stack) if r), "")
+        return self.inner[-1] if self.inner else ""
 
     def _text_piece(self, piece: _Piece) -> None:
         if self.msg is None:
@@ -464,9 +489,15 @@ class _Page(HTMLParser):
             self.source[:_RAW_CAP],
         )
 
-    def _records_of(self, msg: _Msg) -> Iterator[Item]:
+    def _chat(self) -> telegram.Chat:
         chat = self.state.chat.chat
         assert chat is not None
+        return chat
+
+    def _record_of(self, msg: _Msg) -> Quarantined | Skipped | telegram.Message:
+        """A message as the JSON reader's Message (at the next position), or the record
+        that stands for it (a service message, or one that cannot be read)."""
+        chat = self._chat()
         ident = _int(msg.ident)
         where = f"{self.path.name}, message {msg.ident or '(no id)'}"
         if chat.bad is not None:
@@ -474,24 +505,22 @@ class _Page(HTMLParser):
                 f"{where}: the export's chat cannot be told ({chat.bad}), so the message "
                 "cannot be attributed to an account; ingest the export with its first page"
             )
-            yield self._quarantine(ident, reason, self._raw(msg))
-            return
+            return self._quarantine(ident, reason, self._raw(msg))
         if ident is None:
             reason = f"{where}: the message's id is not an integer"
-            yield self._quarantine(None, reason, self._raw(msg))
-            return
+            return self._quarantine(None, reason, self._raw(msg))
         if msg.service:
-            position = self._next()
             reason = f"service:{_action(''.join(msg.service_text))}"
-            yield Skipped(position, reason, PLATFORM, chat.id, ident, None)
-            return
-        yield from self._message(chat, msg, ident, where)
-
-    def _message(self, chat: telegram.Chat, msg: _Msg, ident: int, where: str) -> Iterator[Item]:
+            return Skipped(self._next(), reason, PLATFORM, chat.id, ident, None)
         date, unix, problem = _when(msg.date, self.state.zone)
         if problem is not None:
-            yield self._quarantine(ident, f"{where}: {problem}", self._raw(msg))
-            return
+            return self._quarantine(ident, f"{where}: {problem}", self._raw(msg))
+        self._next()
+        return self._message(msg, ident, date, unix)
+
+    def _message(
+        self, msg: _Msg, ident: int, date: str | None, unix: str | None
+    ) -> telegram.Message:
         forwarded = None
         if msg.forwarded:
             named = _VIA.sub("", " ".join("".join(msg.forwarded_from or []).split()))
@@ -507,7 +536,7 @@ class _Page(HTMLParser):
             date_unixtime=unix,
         )
         _set_media(message, msg)
-        yield from telegram.message_records(chat, message, self._next(), self.state.zone)
+        return message
 
     def _next(self) -> int:
         position = self.state.position
@@ -515,8 +544,8 @@ class _Page(HTMLParser):
         return position
 
     def _quarantine(self, ident: int | None, reason: str, raw: str) -> Quarantined:
-        chat = self.state.chat.chat
-        account = chat.id if chat is not None and chat.bad is None else None
+        chat = self._chat()
+        account = chat.id if chat.bad is None else None
         return Quarantined(self._next(), reason, raw, PLATFORM, account, ident)
 
     def _raw(self, msg: _Msg) -> str:
