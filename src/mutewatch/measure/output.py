@@ -225,7 +225,8 @@ def _of_warnings(names: pd.DataFrame, chosen: dict[str, int], params: Params) ->
     official = dict(zip(names["outlet_id"].astype(int), names["official"], strict=True))
     other = "supporter" if params.of == "official" else "official"
     return [
-        f"--outlet {name!r} is a {other} outlet and --of {params.of} counts none of its "
+        f"--outlet {name!r} is {'an' if other == 'official' else 'a'} {other} outlet and "
+        f"--of {params.of} counts none of its "
         f"posts: pass --of {other} or --of all"
         for name, oid in chosen.items()
         if bool(official.get(oid)) != (params.of == "official")
