@@ -112,10 +112,13 @@ def test_other_groupings_are_narrowed_too(demo_store: Path) -> None:
 def test_parameters_echo_only_a_given_filter(demo_store: Path) -> None:
     plain = output(demo_store, every="month")
     assert "outlets" not in plain["parameters"]
-    assert "Outlets counted" not in plain["method"]
+    assert "--outlet" not in plain["method"]
     twice = output(demo_store, outlets=[LATE, EARLY, LATE], every="month")
     assert twice["parameters"]["outlets"] == [EARLY, LATE]  # sorted, once each
-    assert f"Outlets counted: '{EARLY}', '{LATE}'." in twice["method"]
+    assert twice["method"].startswith(plain["method"])
+    assert "Outlet filter (``--outlet NAME``" in twice["method"]
+    assert twice["method"].endswith("This run counts 2 outlets.")
+    assert EARLY not in twice["method"]  # names stand whole in parameters.outlets only
     assert twice["rows"] == output(demo_store, outlets=[EARLY, LATE], every="month")["rows"]
 
 
@@ -197,7 +200,10 @@ def test_a_supporter_outlet_counts_under_of_supporter_only(demo_store: Path) -> 
     official = output(demo_store, outlets=[SUPPORTER], every="month", **WHOLE)
     assert official["total"] == 0
     assert all(r["count"] == 0 for r in official["rows"])
-    assert any(SUPPORTER in w and "--of supporter" in w for w in official["warnings"])
+    assert official["warnings"] == [
+        "--outlet: the chosen outlet is supporter and --of official counts none of their "
+        "posts (parameters.outlets): pass --of supporter or --of all"
+    ]
     supporter = output(demo_store, outlets=[SUPPORTER], of="supporter", every="month", **WHOLE)
     counted = {r["period"]: r["count"] for r in supporter["rows"] if r["count"]}
     assert counted == _sql_counts(demo_store, SUPPORTER, "supporter")
@@ -216,8 +222,8 @@ def test_an_official_outlet_counts_nothing_under_of_supporter(demo_store: Path) 
                     **WHOLE)  # fmt: skip
     assert result["total"] == sum(_sql_counts(demo_store, SUPPORTER, "supporter").values())
     assert [w for w in result["warnings"] if "--outlet" in w] == [
-        f"--outlet '{EARLY}' is an official outlet and --of supporter counts none of its "
-        "posts: pass --of official or --of all"
+        "--outlet: 1 of the 2 chosen outlets is official and --of supporter counts none of "
+        "their posts (parameters.outlets): pass --of official or --of all"
     ]
 
 

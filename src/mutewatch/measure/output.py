@@ -192,11 +192,11 @@ def _outlet_keys(
     return {"partial_by_group": flagged, "outlet_coverage": covered}
 
 
-def chosen_outlets(names: pd.DataFrame, wanted: Sequence[str]) -> dict[str, int]:
-    """Outlet name -> id of the names ``wanted`` (``--outlet``), sorted by name; exact
-    names as ``outlets list`` prints them. UsageError naming every unknown name with its
-    close matches (same name in another case, names containing it, ``difflib``)."""
-    known = {str(n): int(i) for i, n in zip(names["outlet_id"], names["name"], strict=True)}
+def chosen_outlets(known: dict[str, int], wanted: Sequence[str]) -> dict[str, int]:
+    """Outlet name -> id of the names ``wanted`` (``--outlet``), sorted by name, among the
+    ``known`` names (name -> id: as ``outlets list`` prints them; the web API passes the
+    names its user sees). UsageError naming every unknown name with its close matches
+    (same name in another case, names containing it, ``difflib``)."""
     unknown = [name for name in dict.fromkeys(wanted) if name not in known]
     if unknown:
         what = "; ".join(f"{name!r}{_close(name, list(known))}" for name in unknown)
@@ -206,6 +206,11 @@ def chosen_outlets(names: pd.DataFrame, wanted: Sequence[str]) -> dict[str, int]
             "`mutewatch outlets list` to see them",
         )
     return {name: known[name] for name in sorted(set(wanted))}
+
+
+def known_outlets(names: pd.DataFrame) -> dict[str, int]:
+    """Name -> id of every outlet (``Engine.outlet_names``)."""
+    return {str(n): int(i) for i, n in zip(names["outlet_id"], names["name"], strict=True)}
 
 
 def _close(name: str, known: list[str]) -> str:
@@ -218,18 +223,23 @@ def _close(name: str, known: list[str]) -> str:
 
 
 def _of_warnings(names: pd.DataFrame, chosen: dict[str, int], params: Params) -> list[str]:
-    """A warning per chosen outlet that ``--of`` leaves out whole (a supporter outlet under
-    ``--of official``, an official one under ``--of supporter``): its rows are zeros."""
+    """A warning when ``--of`` leaves chosen outlets out whole (supporter outlets under
+    ``--of official``, official ones under ``--of supporter``): their rows are zeros. It
+    counts them rather than naming them: the web API pseudonymises supporter names for
+    viewers where they stand as whole values (``parameters.outlets``), not inside text."""
     if params.of == "all":
         return []
     official = dict(zip(names["outlet_id"].astype(int), names["official"], strict=True))
     other = "supporter" if params.of == "official" else "official"
+    left_out = sum(bool(official.get(oid)) != (params.of == "official") for oid in chosen.values())
+    if not left_out:
+        return []
+    which = "the chosen outlet is"
+    if len(chosen) > 1:
+        which = f"{left_out} of the {len(chosen)} chosen outlets {'is' if left_out == 1 else 'are'}"
     return [
-        f"--outlet {name!r} is {'an' if other == 'official' else 'a'} {other} outlet and "
-        f"--of {params.of} counts none of its "
-        f"posts: pass --of {other} or --of all"
-        for name, oid in chosen.items()
-        if bool(official.get(oid)) != (params.of == "official")
+        f"--outlet: {which} {other} and --of {params.of} counts none of their posts "
+        f"(parameters.outlets): pass --of {other} or --of all"
     ]
 
 
@@ -338,9 +348,9 @@ def _method(chosen: dict[str, int]) -> str:
     parts = (__doc__ or "").split("\n\n")
     # a space ends the paragraph, as when it ended the docstring (the golden answers)
     text = parts[1].replace("\n", " ") + " " if len(parts) > 1 else ""
-    if chosen:
-        names = ", ".join(repr(n) for n in chosen)
-        text += parts[2].replace("\n", " ").strip() + f" Outlets counted: {names}."
+    if chosen:  # named in parameters.outlets (whole values, which viewers see pseudonymised)
+        text += parts[2].replace("\n", " ").strip()
+        text += f" This run counts {len(chosen)} outlet{'s' if len(chosen) > 1 else ''}."
     return text
 
 
@@ -360,14 +370,14 @@ def measure(
         raise UsageError(f"--every {every!r} is not known", hint=f"use one of {EVERY_CHOICES}")
     wanted = [outlets] if isinstance(outlets, str) else list(outlets or ())
     names = engine.outlet_names() if wanted or by == "outlet" else None
-    chosen = chosen_outlets(names, wanted) if names is not None and wanted else {}
+    chosen = chosen_outlets(known_outlets(names), wanted) if names is not None and wanted else {}
     df = _counts(engine, params, by, every, sorted(chosen.values()))
     df["group"] = df["group"].astype(object).where(df["group"].notna(), None)
     ids = dict(chosen)  # outlet name -> id, for --by outlet and --outlet
     if by == "outlet" and names is not None and not df.empty:
         mapping = dict(zip(names["outlet_id"].astype(str), names["name"], strict=True))
         df["group"] = df["group"].map(lambda g: mapping.get(g) if isinstance(g, str) else None)
-        ids = {str(n): int(i) for i, n in zip(names["outlet_id"], names["name"], strict=True)}
+        ids = known_outlets(names)
     periods = _periods(df, params, every)
     rows: list[dict[str, Any]] = []
     partial: dict[str, dict[str, Any]] = {}
