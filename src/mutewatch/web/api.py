@@ -7,6 +7,7 @@ types, and return the same JSON as ``--json``. Results are cached per store snap
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import importlib
@@ -24,11 +25,13 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import click
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -236,6 +239,92 @@ def shown(request: Request, user: User, data: Any) -> Any:
     return request.app.state.auth.pseudonymiser().apply(data)
 
 
+# -- query parameters ---------------------------------------------------------------------
+# Perspective's routes speak Google's protocol, whose client libraries send system
+# parameters (alt, prettyPrint, fields, $.xgafv, quotaUser ...) beside ``key``: they take
+# any query, and answer in Google's error shape
+OPEN_QUERY = ("/v1alpha1/", "/$discovery/")
+OWN_QUERY = "mutewatch_own_query"  # endpoint attribute: a parser of its own checks the query
+GUARDED = "mutewatch_query_guarded"  # a route's call already wrapped by _guard
+REQUEST_ARG = "mutewatch_request"  # the request handed to the guard of a call not taking it
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def parses_own_query(endpoint: E) -> E:
+    """Mark ``endpoint`` as reading its query with a parser of its own, which refuses what
+    it does not know (the measurements: ``options_from_query``, the CLI's options)."""
+    setattr(endpoint, OWN_QUERY, True)
+    return endpoint
+
+
+def declared_query(route: Any) -> tuple[str, ...] | None:
+    """The query parameters an API route (an ``APIRoute`` or its ``RouteContext`` in an
+    app) declares, in order (its dependencies' too, by the name sent: ``from`` for
+    ``since: Annotated[..., Query(alias="from")]``); None for a route taking any query
+    (``OPEN_QUERY``) or checking its own (``parses_own_query``)."""
+    if route.path.startswith(OPEN_QUERY) or getattr(route.endpoint, OWN_QUERY, False):
+        return None
+    names: dict[str, None] = {}
+    pending: list[Dependant] = [route.dependant]
+    while pending:
+        dependant = pending.pop(0)
+        names.update(dict.fromkeys(field.alias for field in dependant.query_params))
+        pending.extend(dependant.dependencies)
+    return tuple(names)
+
+
+def api_routes(app: FastAPI) -> list[Any]:
+    """Every API route of ``app`` as it serves it (routers included: their
+    ``RouteContext``, whose ``dependant`` and handler are the app's own)."""
+    return [c for c in iter_route_contexts(app.routes) if isinstance(c.original_route, APIRoute)]
+
+
+def guard_query_parameters(app: FastAPI) -> None:
+    """Make every route of ``app`` refuse a query parameter it does not declare (a 400
+    naming it and the known ones: JSON, or the error page for a browser). The check runs
+    where each route called ``known_parameters`` itself: after the role check and the
+    validation of what it declares, before its body. No route can forget it, and a
+    parameter added to a route's signature is taken at once. Call it once the routers
+    are included (FastAPI builds each included route's handler once per app)."""
+    for route in api_routes(app):
+        if not getattr(route.dependant.call, GUARDED, False):
+            known = declared_query(route)
+            if known is not None:
+                _guard(route.dependant, known)
+
+
+def _guard(dependant: Dependant, known: tuple[str, ...]) -> None:
+    """Wrap the route's call (which its handler runs with the solved arguments) in the
+    check; a call not taking the request is handed it under ``REQUEST_ARG``."""
+    call = dependant.call
+    assert call is not None
+    takes_request = dependant.request_param_name
+    dependant.request_param_name = takes_request or REQUEST_ARG
+
+    def check(values: dict[str, Any]) -> None:
+        request = values[takes_request] if takes_request else values.pop(REQUEST_ARG)
+        known_parameters(request, *known)
+
+    if inspect.iscoroutinefunction(call):
+
+        @functools.wraps(call)
+        async def guarded_async(**values: Any) -> Any:
+            check(values)
+            return await call(**values)
+
+        wrapper: Callable[..., Any] = guarded_async
+    else:
+
+        @functools.wraps(call)
+        def guarded(**values: Any) -> Any:
+            check(values)
+            return call(**values)
+
+        wrapper = guarded
+    setattr(wrapper, GUARDED, True)
+    dependant.call = wrapper
+
+
 # -- measurement dispatch ------------------------------------------------------------------
 def _cli_command(name: str) -> click.Command | None:
     """The click command behind a measurement, to reuse its options and types."""
@@ -436,6 +525,7 @@ def _measurement_endpoint(path: str, name: str) -> None:
             request, user, name, key, lambda s: run_measurement_on(name, s.path, options)
         )
 
+    parses_own_query(endpoint)
     endpoint.__name__ = f"measure_{name}"
     endpoint.__doc__ = (
         f"The `{name.replace('_', ' ')}` measurement, as `mutewatch {name.replace('_', ' ')} "
@@ -476,7 +566,6 @@ def _near_the_archive(request: Request, options: dict[str, Any]) -> None:
 @router.get("/status", tags=["measurements"])
 def get_status(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
     """What the store holds, as `mutewatch status --json` prints it."""
-    known_parameters(request)
     return _status_response(request, user)
 
 
@@ -507,7 +596,6 @@ def _status_computer(request: Request) -> Callable[[Store], dict[str, Any]]:
 def get_outlets(request: Request, user: Annotated[User, Depends(VIEW)]) -> Any:
     """Every outlet, as `mutewatch outlets list --json` prints it: official or supporter,
     registered, its accounts (``platform:account_id``), posts, first and last post."""
-    known_parameters(request)  # ?official=false would answer every outlet, unfiltered
     return json_cached(request, user, "outlet_list", (), queries.outlet_list)
 
 
@@ -518,7 +606,6 @@ for _path, _name in MEASUREMENTS.items():
 @router.get("/outlets/{outlet_id}", tags=["measurements"])
 def get_outlet(request: Request, outlet_id: int, user: Annotated[User, Depends(VIEW)]) -> Any:
     """One outlet: accounts, names over time, daily posts (supporters pseudonymised for viewers)."""
-    known_parameters(request)
     return json_cached(
         request, user, "outlet", (outlet_id,), lambda s: queries.outlet_detail(s, outlet_id)
     )
@@ -539,7 +626,6 @@ def get_posts(
     offset: int = 0,
 ) -> Any:
     """Search post texts (links defanged; media as labels, never URLs). Analysts only."""
-    known_parameters(request, "q", "outlet_id", "since", "until", "limit", "offset")
     start, end = queries.parse_time(since, "since"), queries.parse_time(until, "until")
     queries.check_window(start, end, f"since={since} until={until} (until is exclusive)")
     params = (q, outlet_id, start, end, limit, offset)
@@ -555,8 +641,9 @@ def get_posts(
 
 
 def known_parameters(request: Request, *known: str) -> None:
-    """Refuse a query parameter the endpoint does not take: ``?query=x`` for ``?q=x`` had
-    answered every post, unfiltered, as if it had searched."""
+    """Refuse a query parameter not in ``known``: ``?query=x`` for ``?q=x`` had answered
+    every post, unfiltered, as if it had searched. Every route of the app is checked this
+    way already (``guard_query_parameters``), with what it declares."""
     for key in request.query_params:
         if key not in known:
             raise UsageError(
@@ -580,7 +667,6 @@ class NewUser(BaseModel):
 @router.get("/users", tags=["admin"])
 def get_users(request: Request, user: Annotated[User, Depends(ADMIN)]) -> Any:
     """Every user, its role and number of live tokens."""
-    known_parameters(request)
     with request.app.state.gateway.reading() as snap:
         return {"users": queries.jsonable(list_users(snap.store()))}
 
@@ -624,7 +710,6 @@ def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: in
     """The newest audit entries (logins, failed logins, admin actions) and the state of
     the log's hash chain (`chain.intact`, `chain.head`, `chain.broken_at`), and of the
     moderation audit log's chain (`moderation_chain`), as `mutewatch audit --json`."""
-    known_parameters(request, "limit")
     if not 1 <= limit <= 5000:
         raise UsageError(f"limit={limit} is out of range", hint="use 1..5000")
     with request.app.state.gateway.reading() as snap:
@@ -634,7 +719,6 @@ def get_audit(request: Request, user: Annotated[User, Depends(ADMIN)], limit: in
 @router.get("/me", tags=["admin"])
 def get_me(request: Request, user: Annotated[User, Depends(_require_role(*ROLES))]) -> Any:
     """Who the token or session belongs to."""
-    known_parameters(request)
     return {"name": user.name, "role": user.role}
 
 
@@ -682,7 +766,6 @@ async def accept_upload(request: Request, user: User, file: UploadFile) -> dict[
 @router.get("/ingest/{job_id}", tags=["admin"])
 def get_ingest(request: Request, job_id: str, user: Annotated[User, Depends(ADMIN)]) -> Any:
     """The state of an upload: queued, running, done (with the ingest report) or failed."""
-    known_parameters(request)
     return request.app.state.ingest_jobs.get(job_id)
 
 

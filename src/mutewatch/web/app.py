@@ -149,6 +149,7 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     if preload is not None:
         preload.join()
     _include_moderation(app)
+    api.guard_query_parameters(app)  # every route, moderation's too
     measures.join()
     return app
 
