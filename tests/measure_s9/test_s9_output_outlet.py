@@ -307,3 +307,45 @@ async def test_api_refuses_an_unknown_outlet_with_400(
     assert set(body) == {"error"}
     assert body["error"]["code"] == "bad_request"
     assert "did you mean 'Province 39 Media Office'" in body["error"]["message"]
+
+
+async def _pseudonym(client: httpx.AsyncClient, env: Env, name: str) -> str:
+    """The name a viewer sees for the outlet ``name`` (the outlet lists share one order)."""
+    lists = [
+        (await client.get("/api/v1/outlets", headers=bearer(env, role))).json()["outlets"]
+        for role in ("analyst", "viewer")
+    ]
+    (seen,) = [v["outlet"] for a, v in zip(*lists, strict=True) if a["outlet"] == name]
+    return str(seen)
+
+
+@pytest.mark.anyio
+async def test_viewers_choose_supporter_outlets_by_the_pseudonyms_they_see(
+    client: httpx.AsyncClient, demo_env: Env
+) -> None:
+    pseudonym = await _pseudonym(client, demo_env, SUPPORTER)
+    assert pseudonym.startswith("supporter-")
+    query = {"of": "supporter", "every": "month"}
+    viewer = await client.get(
+        "/api/v1/output", params={**query, "outlet": pseudonym}, headers=bearer(demo_env, "viewer")
+    )
+    assert viewer.status_code == 200, viewer.text
+    analyst = await client.get(
+        "/api/v1/output", params={**query, "outlet": SUPPORTER}, headers=bearer(demo_env, "analyst")
+    )
+    assert viewer.json()["rows"] == analyst.json()["rows"] and analyst.json()["total"] > 0
+    assert viewer.json()["parameters"]["outlets"] == [pseudonym]
+    assert SUPPORTER not in viewer.text
+    # a viewer's guess of a real supporter name confirms nothing, and no suggestion shows one
+    for guess in (SUPPORTER, "Supporter Channel 0"):
+        r = await client.get(
+            "/api/v1/output", params={"outlet": guess}, headers=bearer(demo_env, "viewer")
+        )
+        assert r.status_code == 400, r.text
+        after = r.json()["error"]["message"].split(repr(guess), 1)[1]
+        assert "Supporter Channel" not in after
+    # official outlets keep their names for viewers
+    r = await client.get(
+        "/api/v1/output", params={"outlet": "Province 39"}, headers=bearer(demo_env, "viewer")
+    )
+    assert "did you mean 'Province 39 Media Office'" in r.json()["error"]["message"]

@@ -519,6 +519,8 @@ def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> 
 def _measurement_endpoint(path: str, name: str) -> None:
     def endpoint(request: Request, user: Annotated[User, Depends(VIEW)]) -> Response:
         options = measurement_options(name, request)
+        if options.get("outlets") and not user.sees_identities:  # output?outlet=NAME
+            options["outlets"] = outlets_as_seen(request, options["outlets"])
         _near_the_archive(request, options)
         key = tuple(sorted((k, repr(v)) for k, v in options.items()))
         return json_cached(
@@ -532,6 +534,24 @@ def _measurement_endpoint(path: str, name: str) -> None:
         "--json` prints it. Query parameters are the command's options in snake_case."
     )
     router.add_api_route(path, endpoint, methods=["GET"], tags=["measurements"])
+
+
+def outlets_as_seen(request: Request, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """``outlet`` values of a user who sees supporters pseudonymised, as the store names
+    them. Supporter outlets go by the pseudonyms that user sees; their real names are
+    unknown to them (a guessed name cannot confirm itself), and an unknown name is refused
+    with close matches among the names they see (``output.chosen_outlets``)."""
+    rows = cached(
+        request,
+        "outlet_names",
+        (),
+        lambda s: s.con.execute("SELECT outlet_id, name FROM outlets").fetchall(),
+    )
+    pseudonymiser = request.app.state.auth.pseudonymiser()
+    seen = {pseudonymiser.apply(str(name)): (int(oid), str(name)) for oid, name in rows}
+    output = load("mutewatch.measure.output")
+    chosen = output.chosen_outlets({k: oid for k, (oid, _) in seen.items()}, wanted)
+    return tuple(seen[k][1] for k in chosen)
 
 
 # how far --from/--to may lie outside the archive over the API (days)
