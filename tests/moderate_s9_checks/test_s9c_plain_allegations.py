@@ -4,11 +4,15 @@ insult are not. The names are made up."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
-from conftest import Defame
 
 from mutewatch.moderate.checks import CommentInput, Moderator
 
+Defame = Callable[[str], tuple[float, dict[str, Any]]]
+"""The ``defame`` fixture (conftest.py)."""
 HOLD = 0.6
 
 

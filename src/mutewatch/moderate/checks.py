@@ -1065,8 +1065,20 @@ def clause_scores(text: str, racist_head: float, personal_head: float) -> tuple[
 # more pieces embedded than checks-4's 823. Cutting run-on sentences of more than RUN_ON_WORDS
 # words into clauses (SPLIT_RUN_ONS) newly held 4 non-hateful for 3 hateful (3 and 2 at a 0.75
 # discount), fragments such as "To all the white people that might read this": off.
-# Not covered: a personal attack without a group word (the lexicon still reads plain insults
-# anywhere), and an attack run into one long sentence with the padding.
+# checks-6: an attack run into one long sentence with the padding ("The meeting started at
+# nine ..., and <attack>, and the weather stayed mild ...") was scored only as a whole, and
+# published. A sentence of more than RUN_ON_WINDOW_WORDS words is now also read in windows of
+# RUN_ON_WINDOW clauses (run_on_windows: cut at commas, dashes and conjunctions as
+# clause_spans does); those that name a group are scored alone, discounted by RUN_ON_DISCOUNT
+# (stricter than a sentence's), at most MAX_RUN_ON_WINDOWS a comment. Out of fold on the same
+# 2,186 non-hateful and 743 hateful comments (scripts/runon_report_s9.py; newly held against
+# the sentences alone; windows of 1/2/3 clauses, sentences over 25/30/35/40/50 words,
+# discounts 0.25-1.0): windows of 1 clause over 30 words at 0.5 newly hold 0 non-hateful and
+# 2 hateful, 168 more pieces embedded (over 25 words: 3 and 3, as session 8's cut; over 40:
+# 0 and 1; windows of 2 or 3 clauses catch none). The figures are thin: real comments seldom
+# run an attack into one long sentence, and the choice among the variants was made on these
+# rows. Still not covered: a personal attack without a group word in such a sentence (the
+# lexicon reads plain insults anywhere), and a run-on sentence of 30 words or fewer.
 
 SENTENCE_DISCOUNT = 0.25
 """Logit units taken off a sentence's head score (0.837 alone still reaches 0.8, the hold)."""
@@ -1089,16 +1101,21 @@ _BACK_REF_RE = re.compile(r"\b(?:they|them|their|theirs|these|those|such|its)\b"
 FOLLOW_BACK_REFERENCES = True
 """Score a group-naming piece together with the next when that one refers back to the group."""
 SPLIT_RUN_ONS = False
-"""Cut sentences of more than ``RUN_ON_WORDS`` words into clauses first (off: see above)."""
+"""Cut sentences of more than ``RUN_ON_WORDS`` words into clauses first, instead of reading
+them whole (off: see above; ``RUN_ON_WINDOWS`` reads long ones in clauses besides)."""
 
 
-def clause_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` (sentences) with each of more than ``RUN_ON_WORDS`` words cut into its
-    clauses at commas, semicolons, dashes and conjunctions ("and", "but", "because" ...)."""
+def clause_spans(
+    text: str, spans: list[tuple[int, int]], longer_than: int | None = None
+) -> list[tuple[int, int]]:
+    """``spans`` (sentences) with each of more than ``longer_than`` words (default
+    ``RUN_ON_WORDS``) cut into its clauses at commas, semicolons, dashes and conjunctions
+    ("and", "but", "because" ...)."""
+    limit = RUN_ON_WORDS if longer_than is None else longer_than
     out: list[tuple[int, int]] = []
     for a, b in spans:
         piece = text[a:b]
-        if len(piece.split()) <= RUN_ON_WORDS:
+        if len(piece.split()) <= limit:
             out.append((a, b))
             continue
         start = a
@@ -1113,33 +1130,84 @@ def clause_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     return out
 
 
-def candidate_sentences(text: str) -> list[tuple[int, int]]:
-    """The pieces of ``text`` (two or more) that name an identity group, as spans, each
-    followed by itself and the next piece when that one names no group but refers back to
-    one ("Muslims moved here. They are ..."): the same words scored without the padding.
+RUN_ON_WINDOWS = True
+"""Also score windows of ``RUN_ON_WINDOW`` clauses of a sentence of more than
+``RUN_ON_WINDOW_WORDS`` words that name a group (``run_on_windows``), at ``RUN_ON_DISCOUNT``."""
+RUN_ON_WINDOW = 1
+"""Clauses per window of a run-on sentence (one clause alone is the session-8 cut)."""
+RUN_ON_WINDOW_WORDS = 30
+"""A sentence of more words is a run-on sentence, read in windows (``run_on_windows``)."""
+RUN_ON_DISCOUNT = 0.5
+"""Logit units taken off a run-on window's head score (a sentence's is ``SENTENCE_DISCOUNT``)."""
+MAX_RUN_ON_WINDOWS = 4
+"""At most this many run-on windows of one comment are embedded (the first that qualify)."""
 
-    The pieces are the sentences, a sentence of more than ``RUN_ON_WORDS`` words cut into its
-    clauses (``clause_spans``: an attack run into one long sentence with neutral padding).
-    Group words are found in the comment's view (``text_view``: "Mus1ims" reads "Muslims"),
-    so a spelling trick does not hide the sentence either.
-    """
-    spans = sentence_spans(text)
-    if SPLIT_RUN_ONS:
-        spans = clause_spans(text, spans)
-    if len(spans) < 2:
-        return []
+
+def run_on_windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Windows of ``RUN_ON_WINDOW`` neighbouring clauses (``clause_spans``, cut at commas,
+    dashes and conjunctions) of each sentence in ``spans`` of more than
+    ``RUN_ON_WINDOW_WORDS`` words: an attack run into one long sentence with padding, read
+    with the clause next to it. A sentence of fewer clauses than that gives none."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if len(text[a:b].split()) <= RUN_ON_WINDOW_WORDS:
+            continue
+        clauses = clause_spans(text, [(a, b)], longer_than=0)
+        k = RUN_ON_WINDOW
+        out += [(clauses[i][0], clauses[i + k - 1][1]) for i in range(len(clauses) - k + 1)]
+    return out
+
+
+def _group_positions(text: str) -> list[int]:
+    """Where ``text`` names an identity group (in the comment's view: "Mus1ims" reads
+    "Muslims"), as offsets into ``text``; none when no group word stands in it at all."""
     view = text_view(text)
     lx = lexicon()
     if not _may_match(text_words(view.text), lx.group_or_identity_words):
         return []  # no group word at all (most comments): the patterns need not run
+    return sorted(
+        view.span(m.start(), m.end())[0]
+        for rx in (_IDENTITY_RE, lx.rx["group_any"])
+        for m in rx.finditer(view.text)
+    )
+
+
+def candidate_sentences(text: str) -> list[tuple[int, int]]:
+    """The pieces of ``text`` (two or more) that name an identity group, as spans, each
+    followed by itself and the next piece when that one names no group but refers back to
+    one ("Muslims moved here. They are ..."): the same words scored without the padding.
+    With ``RUN_ON_WINDOWS``, then the windows of run-on sentences that name a group
+    (``run_on_windows``; a window is never a whole sentence, so ``piece_discount`` tells).
+
+    The pieces are the sentences, a sentence of more than ``RUN_ON_WORDS`` words cut into its
+    clauses with ``SPLIT_RUN_ONS`` (``clause_spans``). Group words are found in the comment's
+    view (``text_view``), so a spelling trick does not hide the sentence either.
+    """
+    spans = sentence_spans(text)
+    if SPLIT_RUN_ONS:
+        spans = clause_spans(text, spans)
+    windows = run_on_windows(text, spans) if RUN_ON_WINDOWS else []
+    if len(spans) < 2 and not windows:
+        return []
+    hits = _group_positions(text)
+    if not hits:
+        return []
+    chosen = _group_pieces(text, spans, hits) if len(spans) >= 2 else []
+    named = [(a, b) for a, b in windows if any(a <= h < b for h in hits)]
+    return chosen[:MAX_CANDIDATE_SENTENCES] + named[:MAX_RUN_ON_WINDOWS]
+
+
+def _group_pieces(
+    text: str, spans: list[tuple[int, int]], hits: list[int]
+) -> list[tuple[int, int]]:
+    """The pieces among ``spans`` holding a group word (``hits``), each followed by itself
+    and the next when that one refers back (``FOLLOW_BACK_REFERENCES``)."""
     starts = [a for a, _ in spans]
     found: dict[int, None] = {}
-    for rx in (_IDENTITY_RE, lx.rx["group_any"]):
-        for m in rx.finditer(view.text):
-            at, _ = view.span(m.start(), m.end())
-            i = bisect.bisect_right(starts, at) - 1
-            if i >= 0 and at < spans[i][1]:
-                found.setdefault(i, None)
+    for at in hits:
+        i = bisect.bisect_right(starts, at) - 1
+        if i >= 0 and at < spans[i][1]:
+            found.setdefault(i, None)
     chosen: list[tuple[int, int]] = []
     for i in sorted(found):
         chosen.append(spans[i])
@@ -1147,7 +1215,17 @@ def candidate_sentences(text: str) -> list[tuple[int, int]]:
             a, b = spans[i + 1]
             if _BACK_REF_RE.search(text_view(text[a:b]).text):
                 chosen.append((spans[i][0], b))
-    return chosen[:MAX_CANDIDATE_SENTENCES]
+    return chosen
+
+
+def piece_discount(text: str, span: tuple[int, int]) -> float:
+    """The discount of a candidate piece: ``RUN_ON_DISCOUNT`` for a run-on window (it does
+    not run from a sentence's start to a sentence's end), else ``SENTENCE_DISCOUNT``."""
+    if not RUN_ON_WINDOWS:
+        return SENTENCE_DISCOUNT
+    sentences = sentence_spans(text)
+    whole = span[0] in {a for a, _ in sentences} and span[1] in {b for _, b in sentences}
+    return SENTENCE_DISCOUNT if whole else RUN_ON_DISCOUNT
 
 
 def _sentence_vectors(f: Features) -> npt.NDArray[np.float32]:
@@ -1170,10 +1248,12 @@ def _with_sentences(f: Features, head: str, score: float, evidence: dict[str, An
     if not len(vectors):
         return score
     h = heads().get(head)
+    spans = f.sentences or []
+    cut = np.array([piece_discount(f.comment.text, s) for s in spans] or [SENTENCE_DISCOUNT])
     z = vectors.astype(np.float64) @ h.weights + h.bias
-    i = int(np.argmax(z))
-    a, b = f.sentences[i] if f.sentences else (0, 0)
-    counted = 1.0 / (1.0 + float(np.exp(-(float(z[i]) - SENTENCE_DISCOUNT))))
+    i = int(np.argmax(z - cut))
+    a, b = spans[i] if spans else (0, 0)
+    counted = 1.0 / (1.0 + float(np.exp(-(float(z[i]) - float(cut[i])))))
     raw = 1.0 / (1.0 + float(np.exp(-float(z[i]))))
     decisive = counted > score
     evidence["sentence"] = {**_span(f.comment.text, a, b), "score": _round(raw),
