@@ -246,3 +246,20 @@ def test_cli_accounting_adds_up(bench: Exports, tmp_path: Path) -> None:
         assert run["read"] == run["new"] + run["duplicates"] + run["quarantined"] + run["skipped"]
         assert [f["format"] for f in run["files"]] == ["telegram-html"]
     assert one["new"] > 1000 and (two["new"], two["duplicates"]) == (0, one["new"])
+
+
+def test_damaged_markup_costs_the_messages_it_cuts(tmp_path: Path) -> None:
+    whole = message(1, "01.02.2017 10:00:00 UTC+00:00")
+    unclosed = message(2, "01.02.2017 10:01:00 UTC+00:00").removesuffix("</div></div>\n")
+    cut = message(4, "01.02.2017 10:03:00 UTC+00:00")[:150]
+    folder = export(tmp_path / "d", whole + unclosed + message(3, "01.02.2017 10:02:00"))
+    page = folder / "messages.html"
+    page.write_text(page.read_text(encoding="utf-8").removesuffix(TAIL) + cut)
+    read = records(page)
+    assert [p.message_id for p in read if isinstance(p, Post)] == [1, 3]
+    bad = [(q.position, q.message_id, q.reason) for q in read if isinstance(q, Quarantined)]
+    assert bad == [
+        (1, 2, "messages.html, message 2: the next message starts before this one ends "
+         "(damaged markup)"),
+        (3, 4, "messages.html, message 4: the page ends inside this message (truncated)"),
+    ]  # fmt: skip

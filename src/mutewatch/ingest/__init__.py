@@ -259,8 +259,12 @@ def discover(
             found += _walk(path, fmt, options, skipped if skipped is not None else [])
         else:
             detected = _explicit(path, fmt, options)
-            found.append((telegram_html.first_page(path) if detected == HTML else path, detected))
-    return list(dict.fromkeys(found))
+            if detected == HTML:
+                path = telegram_html.first_page(path)
+                if (path, HTML) in found:
+                    continue  # another page of an export named already
+            found.append((path, detected))
+    return found
 
 
 def _detect(path: Path) -> str | None:

@@ -282,6 +282,7 @@ class _Msg:
     question: list[str] = field(default_factory=list)
     total: list[str] = field(default_factory=list)
     service_text: list[str] = field(default_factory=list)
+    unclosed: str | None = None  # what came before the message's end tag (a damaged page)
 
 
 class _Page(HTMLParser):
@@ -305,6 +306,7 @@ class _Page(HTMLParser):
     def records(self) -> Iterator[Item]:
         self.feed(self.source)
         self.close()
+        self._unclosed("the page ends inside this message (truncated)")
         yield from self._chat_name()
         if not self.is_export:
             yield self._page_not_an_export()
@@ -426,6 +428,7 @@ class _Page(HTMLParser):
 
     def _open_message(self, classes: list[str], attr: dict[str, str | None]) -> str:
         self.is_export = True
+        self._unclosed("the next message starts before this one ends (damaged markup)")
         found = _MESSAGE_ID.fullmatch(attr.get("id") or "")
         service = "service" in classes
         if (found and found.group(1).startswith("-")) or (service and not attr.get("id")):
@@ -450,6 +453,21 @@ class _Page(HTMLParser):
             if not _is_link(anchor):
                 anchor.href = None
             self._text_piece(anchor)
+
+    def _unclosed(self, reason: str) -> None:
+        """A message still open where none may be: it is quarantined with ``reason``."""
+        if self.msg is None:
+            return
+        self.msg.unclosed = reason
+        self.done.append(self.msg)
+        self.msg = None
+        while self.stack:  # its elements are closed with it
+            _, role = self.stack.pop()
+            if role:
+                self.open[role] -= 1
+                self.inner.pop()
+            if role == "message":
+                return
 
     def _role_open(self, role: str) -> bool:
         return self.open.get(role, 0) > 0
@@ -506,9 +524,9 @@ class _Page(HTMLParser):
                 "cannot be attributed to an account; ingest the export with its first page"
             )
             return self._quarantine(ident, reason, self._raw(msg))
-        if ident is None:
-            reason = f"{where}: the message's id is not an integer"
-            return self._quarantine(None, reason, self._raw(msg))
+        if ident is None or msg.unclosed:
+            reason = f"{where}: {msg.unclosed or 'the message id is not an integer'}"
+            return self._quarantine(ident, reason, self._raw(msg))
         if msg.service:
             reason = f"service:{_action(''.join(msg.service_text))}"
             return Skipped(self._next(), reason, PLATFORM, chat.id, ident, None)
