@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 
 def _ingest(store: Path, source: Path) -> tuple[float, dict[str, Any]]:
@@ -43,7 +43,8 @@ def _parse(first: Path) -> float:
     from mutewatch.ingest import telegram_html
 
     started = time.perf_counter()
-    for _ in telegram_html.read(None, first):  # type: ignore[arg-type]
+    pages = telegram_html.ExportPages(first)
+    for _ in telegram_html.read(cast(IO[bytes], pages), first):
         pass
     return time.perf_counter() - started
 

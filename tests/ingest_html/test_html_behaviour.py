@@ -263,3 +263,35 @@ def test_damaged_markup_costs_the_messages_it_cuts(tmp_path: Path) -> None:
          "(damaged markup)"),
         (3, 4, "messages.html, message 4: the page ends inside this message (truncated)"),
     ]  # fmt: skip
+
+
+def test_an_interrupted_ingest_resumes_to_the_clean_store(
+    bench: Exports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mutewatch.ingest as ingest_module
+
+    monkeypatch.setenv("MUTEWATCH_INGEST_PROCESS", "0")
+    monkeypatch.setattr(ingest_module, "BATCH_RECORDS", 250)  # a commit every 3 pages
+    table = "SELECT account_id, message_id, ts, kind, text FROM posts ORDER BY message_id"
+    with Store.open(tmp_path / "clean.duckdb") as store:
+        ingest(store, [bench.html], IngestOptions())
+        clean = store.con.execute(table).fetchall()
+    whole = telegram_html.ExportPages.pages
+
+    def broken(self: telegram_html.ExportPages) -> Any:
+        for n, page in enumerate(whole(self)):
+            if n == 7:
+                raise RuntimeError("the reader stops on page 8")
+            yield page
+
+    with Store.open(tmp_path / "resumed.duckdb") as store:
+        monkeypatch.setattr(telegram_html.ExportPages, "pages", broken)
+        with pytest.raises(RuntimeError, match="page 8"):
+            ingest(store, [bench.html], IngestOptions())
+        part = store.con.execute("SELECT count(*) FROM posts").fetchone()
+        assert part is not None and 0 < part[0] < len(clean)
+        monkeypatch.setattr(telegram_html.ExportPages, "pages", whole)
+        report = ingest(store, [bench.html], IngestOptions())
+        assert report.files[0].status == "resumed"
+        assert report.read == report.new + report.duplicates + report.quarantined + report.skipped
+        assert store.con.execute(table).fetchall() == clean
