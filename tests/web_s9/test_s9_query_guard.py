@@ -10,11 +10,19 @@ import httpx
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from mutewatch.errors import UsageError
 from mutewatch.web.api import guard_query_parameters, parses_own_query
 
 CALLS: list[str] = []
+
+
+class Page(BaseModel):
+    """A model of query parameters (FastAPI reads each field from the query)."""
+
+    limit: int = 10
+    after: str | None = Field(default=None, alias="next")
 
 
 def window(since: Annotated[str | None, Query(alias="from")] = None) -> str | None:
@@ -36,6 +44,10 @@ def small_app() -> FastAPI:
     async def without_request(b: str = "") -> dict[str, Any]:
         CALLS.append("without-request")
         return {"b": b}
+
+    @router.get("/model")
+    def model(page: Annotated[Page, Query()]) -> dict[str, Any]:
+        return {"limit": page.limit, "after": page.after}
 
     @router.get("/own")
     @parses_own_query
@@ -65,6 +77,8 @@ async def test_declared_parameters_are_taken_and_others_refused() -> None:
         typo = await client.get("/p/with-request?a=2&form=2024-01-01")
         typo_async = await client.get("/p/without-request?c=x")
         own = await client.get("/p/own?anything=1")
+        model = await client.get("/p/model?limit=3&next=x")
+        model_typo = await client.get("/p/model?limit=3&after=x")
     assert ok.json() == {"a": 2, "from": "2024-01-01", "path": "/p/with-request"}
     assert ok_async.json() == {"b": "x"}
     assert typo.status_code == 400
@@ -75,4 +89,8 @@ async def test_declared_parameters_are_taken_and_others_refused() -> None:
         "error": "unknown query parameter 'c' for /p/without-request (known: b)"
     }
     assert own.json() == {"anything": "1"}
+    assert model.json() == {"limit": 3, "after": "x"}
+    assert model_typo.json() == {
+        "error": "unknown query parameter 'after' for /p/model (known: limit, next)"
+    }
     assert CALLS == ["with-request", "without-request"]  # the refused ones never ran

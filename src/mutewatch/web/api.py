@@ -268,9 +268,19 @@ def declared_query(route: Any) -> tuple[str, ...] | None:
     pending: list[Dependant] = [route.dependant]
     while pending:
         dependant = pending.pop(0)
-        names.update(dict.fromkeys(field.alias for field in dependant.query_params))
+        for field in dependant.query_params:
+            names.update(dict.fromkeys(_query_names(field)))
         pending.extend(dependant.dependencies)
     return tuple(names)
+
+
+def _query_names(field: Any) -> list[str]:
+    """The names a query parameter is sent by: its alias, or for a model of parameters
+    (``filters: Annotated[Filters, Query()]``) each of its fields'."""
+    model = field.field_info.annotation
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [info.alias or name for name, info in model.model_fields.items()]
+    return [field.alias]
 
 
 def api_routes(app: FastAPI) -> list[Any]:
