@@ -9,8 +9,9 @@ header) and the ``css/``, ``js/`` and ``images/`` files beside them. So one synt
 can be ingested from both of its exports and the posts compared.
 
 ``offset=False`` writes the date titles of older exports (no ``UTC+hh:mm``: the JSON
-``date``, the exporting machine's wall time). Unsupported messages and records that are no
-JSON object are left out (the HTML export has no counterpart of them).
+``date``, the exporting machine's wall time). Unsupported messages become the service
+message Telegram Desktop writes for them; records that are no JSON object (or of another
+type) are left out.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ _TITLES = {
     "voice_message": ("media_voice_message", "Voice message"),
     "audio_file": ("media_audio_file", "Audio file"),
 }
+_TYPES = ("message", "service", "unsupported")
+_UNSUPPORTED = (
+    "This message is not supported by this version of Telegram Desktop. "
+    "Please update the application."
+)
 _WRAPS = {"sticker": "sticker_wrap", "animation": "animated_wrap", "video_file": "video_file_wrap"}
 
 
@@ -92,7 +98,7 @@ def write_html_export(
 
 
 def _exported(message: Any) -> bool:
-    return isinstance(message, dict) and message.get("type") in ("message", "service")
+    return isinstance(message, dict) and message.get("type") in _TYPES
 
 
 def _page(name: str, number: int, last: bool, body: str) -> str:
@@ -138,7 +144,7 @@ class _Writer:
 
     def message(self, m: dict[str, Any]) -> str:
         out = self._separator(m)
-        if m.get("type") == "service":
+        if m.get("type") != "message":
             self.previous = None
             return out + _service(m)
         joined = self._joins(m)
@@ -227,15 +233,19 @@ def _service(m: dict[str, Any]) -> str:
     actor = _esc(str(m.get("actor") or "Channel"))
     title = _esc(str(m.get("title") or ""))
     action = m.get("action")
-    if action == "pin_message":
+    if m.get("type") == "unsupported":
+        text = _UNSUPPORTED
+    elif action == "pin_message":
         mid = m.get("message_id", 0)
         text = (
             f'{actor} pinned <a href="#go_to_message{mid}" '
             f'onclick="return GoToMessage({mid})">this message</a>'
         )
-    elif action in ("create_channel", "create_group"):
+    elif action == "create_channel":
         text = f"Channel &laquo;{title}&raquo; created"
-    elif action in ("edit_group_title", "edit_channel_title"):
+    elif action == "create_group":
+        text = f"{actor} created group &laquo;{title}&raquo;"
+    elif action == "edit_group_title":
         text = f"{actor} changed group title to &laquo;{title}&raquo;"
     elif action == "edit_group_photo":
         text = f"{actor} changed group photo"

@@ -295,3 +295,33 @@ def test_an_interrupted_ingest_resumes_to_the_clean_store(
         assert report.files[0].status == "resumed"
         assert report.read == report.new + report.duplicates + report.quarantined + report.skipped
         assert store.con.execute(table).fetchall() == clean
+
+
+def test_titles_set_by_service_messages_are_names_of_the_account(tmp_path: Path) -> None:
+    def service(ident: int, action: str, title: str) -> dict[str, Any]:
+        return {"id": ident, "type": "service", "actor": "Placeholder Channel",
+                "action": action, "title": title}  # fmt: skip
+
+    chat = {
+        "name": "Placeholder Channel",
+        "id": 5,
+        "messages": [
+            service(1, "create_channel", "Old Placeholder Name"),
+            service(2, "edit_group_title", "Placeholder Channel"),
+            {"id": 3, "type": "message", "date_unixtime": "1500000000", "text": "a"},
+            {"id": 4, "type": "unsupported"},
+        ],
+    }
+    write_html_export(tmp_path / "t", chat)
+    read = records(tmp_path / "t" / "messages.html")
+    assert [(r.message_id, r.reason) for r in read if hasattr(r, "reason")] == [
+        (1, "service:create_channel"),
+        (2, "service:edit_group_title"),
+        (4, "unsupported"),
+    ]
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest(store, [tmp_path / "t"], IngestOptions())
+        names = store.con.execute("SELECT name FROM account_names ORDER BY name").fetchall()
+        (latest,) = store.con.execute("SELECT name FROM accounts").fetchone() or ("",)
+    assert names == [("Old Placeholder Name",), ("Placeholder Channel",)]
+    assert latest == "Placeholder Channel"

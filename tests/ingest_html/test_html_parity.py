@@ -64,10 +64,18 @@ def test_the_chat_name_is_a_name_of_the_account(stores: Any) -> None:
     assert names == [("name:Benchmark Channel", "Benchmark Channel")]
 
 
-def test_every_record_is_accounted_for(stores: Any) -> None:
-    _, _, report, _ = stores
+def test_every_record_is_accounted_for_as_from_json(stores: Any) -> None:
+    json_report, json_store, report, html_store = stores
     assert report.read == report.new + report.duplicates + report.quarantined + report.skipped
     assert report.quarantined == 0
+    counts = ("read", "new", "duplicates", "quarantined", "skipped")
+    assert [getattr(report, c) for c in counts] == [getattr(json_report, c) for c in counts]
+    gaps = "SELECT after_id, before_id, missing, after_ts, before_ts FROM id_gaps ORDER BY 1"
+    assert rows(html_store, gaps) == rows(json_store, gaps)
+    coverage = (
+        "SELECT first_time, last_time, first_message_id, last_message_id, messages FROM coverage"
+    )
+    assert rows(html_store, coverage) == rows(json_store, coverage)
     assert len(report.files) == 1 and Path(report.files[0].path).name == "messages.html"
 
 
@@ -77,13 +85,13 @@ def test_service_messages_are_skipped_with_their_action(bench: Exports) -> None:
     for r in telegram_html.read(cast(IO[bytes], pages), pages.paths[0]):
         records += [*r.posts(), *r.others] if isinstance(r, PostBatch) else [r]
     skipped = [r for r in records if isinstance(r, Skipped)]
-    services = [m for m in bench.chat["messages"] if m.get("type") == "service"]
-    assert len(services) > 0
+    others = [m for m in bench.chat["messages"] if m.get("type") != "message"]
+    assert {m["type"] for m in others} == {"service", "unsupported"}
     assert [(r.message_id, r.reason) for r in skipped] == [
-        (m["id"], f"service:{m['action']}") for m in services
+        (m["id"], f"service:{m['action']}" if m["type"] == "service" else "unsupported")
+        for m in others
     ]
     # day separators (message-1, ...) are no records: one record per message of the chat
-    exported = [m for m in bench.chat["messages"] if m.get("type") in ("message", "service")]
     numbered = [r for r in records if not isinstance(r, NameSeen)]
-    assert len(numbered) == len(exported)
+    assert len(numbered) == len(bench.chat["messages"])
     assert pages.tell() == pages.size

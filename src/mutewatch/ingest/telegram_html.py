@@ -121,20 +121,34 @@ _TITLED = {
     "Animation": "animation",
     "Sticker": "sticker",
 }
-# (words in a service message's text, the JSON export's action) - the first that matches
+# (words of a service message's text, the JSON export's action): the first that matches
 _ACTIONS = (
     (" pinned ", "pin_message"),
-    ("renamed to «", "edit_channel_title"),
+    (" created group «", "create_group"),
+    ("Channel «", "create_channel"),  # Channel «Name» created
     ("changed group title to «", "edit_group_title"),
-    ("created group «", "create_group"),
-    ("created «", "create_channel"),
-    (" created", "create_channel"),
-    ("photo", "edit_photo"),
-    (" joined ", "join"),
+    ("Channel title changed to «", "edit_group_title"),
+    ("changed group photo", "edit_group_photo"),
+    ("Channel photo changed", "edit_group_photo"),
+    ("removed group photo", "delete_group_photo"),
+    ("Channel photo removed", "delete_group_photo"),
+    (" to the voice chat", "invite_to_group_call"),
     (" invited ", "invite_members"),
     (" removed ", "remove_members"),
-    (" left ", "remove_members"),
+    (" joined group by link", "join_group_by_link"),
+    (" joined group by request", "join_group_by_request"),
+    (" converted this group to a supergroup", "migrate_to_supergroup"),
+    (" converted a basic group to this supergroup", "migrate_from_group"),
+    ("History cleared", "clear_history"),
+    (" joined Telegram", "joined_telegram"),
+    (" took a screenshot", "take_screenshot"),
+    ("auto-delete", "set_messages_ttl"),
+    ("oice chat", "group_call"),
 )
+_TITLED_ACTIONS = frozenset({"create_group", "create_channel", "edit_group_title"})
+_TITLE = re.compile(r"«(.*)»", re.S)
+# Telegram Desktop writes a message it cannot show as a service message saying so
+_UNSUPPORTED = "This message is not supported by this version"
 
 
 def is_page_name(name: str) -> bool:
@@ -322,7 +336,7 @@ class _Page(HTMLParser):
             if run:
                 yield from telegram.message_block(self._chat(), run, start, self.state.zone)
                 run = []
-            yield got
+            yield from got
         if run:
             yield from telegram.message_block(self._chat(), run, start, self.state.zone)
 
@@ -512,9 +526,9 @@ class _Page(HTMLParser):
         assert chat is not None
         return chat
 
-    def _record_of(self, msg: _Msg) -> Quarantined | Skipped | telegram.Message:
-        """A message as the JSON reader's Message (at the next position), or the record
-        that stands for it (a service message, or one that cannot be read)."""
+    def _record_of(self, msg: _Msg) -> tuple[Item, ...] | telegram.Message:
+        """A message as the JSON reader's Message (at the next position), or the records
+        that stand for it (a service message, or one that cannot be read)."""
         chat = self._chat()
         ident = _int(msg.ident)
         where = f"{self.path.name}, message {msg.ident or '(no id)'}"
@@ -523,18 +537,31 @@ class _Page(HTMLParser):
                 f"{where}: the export's chat cannot be told ({chat.bad}), so the message "
                 "cannot be attributed to an account; ingest the export with its first page"
             )
-            return self._quarantine(ident, reason, self._raw(msg))
+            return (self._quarantine(ident, reason, self._raw(msg)),)
         if ident is None or msg.unclosed:
             reason = f"{where}: {msg.unclosed or 'the message id is not an integer'}"
-            return self._quarantine(ident, reason, self._raw(msg))
+            return (self._quarantine(ident, reason, self._raw(msg)),)
         if msg.service:
-            reason = f"service:{_action(''.join(msg.service_text))}"
-            return Skipped(self._next(), reason, PLATFORM, chat.id, ident, None)
+            return self._service(chat, msg, ident)
         date, unix, problem = _when(msg.date, self.state.zone)
         if problem is not None:
-            return self._quarantine(ident, f"{where}: {problem}", self._raw(msg))
+            return (self._quarantine(ident, f"{where}: {problem}", self._raw(msg)),)
         self._next()
         return self._message(msg, ident, date, unix)
+
+    def _service(self, chat: telegram.Chat, msg: _Msg, ident: int) -> tuple[Item, ...]:
+        """A service message: skipped, as the JSON reader does (``unsupported`` for a
+        message Telegram Desktop could not show); a title it sets is a name of the account
+        (without a time: HTML service messages carry none)."""
+        text = " ".join("".join(msg.service_text).split())
+        if text.startswith(_UNSUPPORTED):
+            return (Skipped(self._next(), "unsupported", PLATFORM, chat.id, ident, None),)
+        action = next((a for words, a in _ACTIONS if words in f" {text} "), "unknown")
+        skipped = Skipped(self._next(), f"service:{action}", PLATFORM, chat.id, ident, None)
+        title = _TITLE.search(text) if action in _TITLED_ACTIONS else None
+        if title is None or not title.group(1).strip():
+            return (skipped,)
+        return NameSeen(PLATFORM, chat.id, title.group(1).strip(), None), skipped
 
     def _message(
         self, msg: _Msg, ident: int, date: str | None, unix: str | None
@@ -675,9 +702,3 @@ def _set_media(message: telegram.Message, msg: _Msg) -> None:
         message.file_name = title if title and title != "File" else None
     else:
         message.file, message.media_type = ref, wrap
-
-
-def _action(text: str) -> str:
-    """The JSON export's action of a service message, as far as its text tells."""
-    plain = " ".join(text.split())
-    return next((action for words, action in _ACTIONS if words in f" {plain} "), "unknown")
