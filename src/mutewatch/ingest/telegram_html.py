@@ -29,8 +29,12 @@ What a page holds, and what becomes of it:
   ``media_video`` / ``media_photo`` with their title, ``media_poll``, ``media_location``,
   ``media_venue``, ``media_contact``): the kind, in the JSON reader's vocabulary.
 * ``<div class="message service" id="message45">``: a service message (pin, title change,
-  ...); skipped with the reason ``service:<action>`` (the action as far as its text tells,
-  else ``unknown``). Day separators (``message-1``, ...) are no messages and not counted.
+  ...); skipped with the reason ``service:<action>``, the JSON export's action as far as
+  Telegram Desktop's text for it tells (else ``unknown``); the service message Telegram
+  writes for a message it cannot show is skipped as ``unsupported``, as in JSON. A title
+  that a service message sets is recorded as a name of the account, without a time (HTML
+  service messages carry none). Day separators (``message-1``, ...) are no messages and
+  not counted.
 * ``<div class="signature details">``: the author signature of a channel post.
 
 The account. HTML pages name the chat (``<div class="page_header">...<div class="text
