@@ -296,6 +296,14 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
     "unverified) only when they are its own counter: largest - smallest id + 1 at most R "
     "times its posts.",
 )
+@click.option(
+    "--outlet",
+    "outlets",
+    multiple=True,
+    metavar="NAME",
+    help="With --scope outlet: list only this outlet's silences, its exact name as "
+    "`outlets list` prints it (repeatable); their numbers stay the whole selection's.",
+)
 @common_options
 @click.pass_obj
 def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options: Any) -> None:
@@ -326,6 +334,7 @@ def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options:
       mutewatch silences --from 2017-11-09 --to 2017-11-30 --json
       mutewatch silences --scope outlet --ongoing --coordinated-alpha 0.05 --json
       mutewatch silences --of all --dense-ratio 150 --json
+      mutewatch silences --scope outlet --outlet "Province 05 Media Office" --json
     """
     from mutewatch.measure.registry import run_measurement
 

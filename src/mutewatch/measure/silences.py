@@ -90,6 +90,7 @@ import functools
 import math
 import operator
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -103,6 +104,7 @@ from mutewatch.errors import UsageError
 from mutewatch.measure import derived, stats
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
+from mutewatch.measure.output import chosen_outlets, known_outlets
 from mutewatch.measure.params import SCOPES, Params, iso
 
 _US_PER_HOUR = 3_600_000_000
@@ -929,6 +931,22 @@ def _t(text: str) -> datetime:
     return datetime.fromisoformat(text.rstrip("Z"))
 
 
+def _chosen_outlets(
+    names: pd.DataFrame, scope: str, outlets: Sequence[str] | None
+) -> dict[str, int]:
+    """Name -> id of the ``--outlet`` names (none: every outlet); UsageError for the
+    network scope (one series of every outlet) or an unknown name."""
+    wanted = [outlets] if isinstance(outlets, str) else list(outlets or ())
+    if not wanted:
+        return {}
+    if scope != "outlet":
+        raise UsageError(
+            "--outlet lists outlets' own silences: it needs --scope outlet",
+            hint="add --scope outlet (the network's silences are those of every outlet)",
+        )
+    return chosen_outlets(known_outlets(names), wanted)
+
+
 def measure(
     engine: Engine,
     params: Params,
@@ -942,8 +960,16 @@ def measure(
     ongoing: bool = False,
     coordinated_alpha: float | None = None,
     dense_ratio: float = DENSE_RATIO,
+    outlets: Sequence[str] | None = (),
 ) -> dict[str, Any]:
-    """Silences of ``scope`` with rank, record, p-value and coverage; coordinated windows."""
+    """Silences of ``scope`` with rank, record, p-value and coverage; coordinated windows.
+
+    ``outlets`` (``--outlet NAME``, ``--scope outlet`` only; exact names as ``outlets
+    list`` prints them, ``output.chosen_outlets``) chooses whose silences are listed, as
+    ``--from``/``--to`` choose when: rank, record, p-value and the coordinated windows
+    (k of every outlet counted) stay those of the whole selection, so a silence has the
+    same numbers with or without the filter; ``parameters.outlets`` echoes the names.
+    """
     if scope not in SCOPES:
         raise UsageError(f"--scope {scope!r} is not known", hint=f"use one of {SCOPES}")
     if min_hours <= 0:
@@ -956,6 +982,7 @@ def measure(
         )
     _check_ratio(dense_ratio)
     names_df = engine.outlet_names()
+    chosen = _chosen_outlets(names_df, scope, outlets)
     names = dict(zip(names_df["outlet_id"].astype(int), names_df["name"], strict=True))
     args = (min_hours, lookback_days, min_lookback_days, names, ongoing, dense_ratio)
     whole = replace(params, date_from=None, date_to=None)  # statistics: the whole record
@@ -971,6 +998,8 @@ def measure(
         co["windows"] = overlapping(co["windows"], params)
         result["coordinated"] = co
     rows = overlapping(rows, params)
+    if chosen:
+        rows = [r for r in rows if r["_series"] in chosen.values()]
     for r in rows:
         del r["_series"]
     rows.sort(key=lambda r: (r["outlet"] or "", r["start"]))
@@ -985,11 +1014,18 @@ def measure(
         "min_lookback_days": min_lookback_days,
         "ongoing": ongoing,
         "dense_ratio": dense_ratio,
+        **({"outlets": list(chosen)} if chosen else {}),
     }
     result["method"] = " ".join((__doc__ or "").split("\n\n", 1)[1].split()) + (
         f" This run: --dense-ratio {dense_ratio:g} (a non-Telegram channel's real ids "
         f"vouch for a gap when their span is at most {dense_ratio:g} times its posts)."
     )
+    if chosen:  # named in parameters.outlets (whole values, which viewers see pseudonymised)
+        result["method"] += (
+            f" Listed: the silences of the {len(chosen)} outlet(s) in parameters.outlets "
+            "(--outlet); rank, record, p-value and coordinated windows are those of every "
+            "outlet counted."
+        )
     result["p_value_method"] = stats.GAP_METHOD.format(
         lookback=lookback_days, min_lookback=min_lookback_days
     )
