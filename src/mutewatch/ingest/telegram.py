@@ -383,13 +383,14 @@ class _FastReader(_ShapeSink):
         self.position += 1
         text = raw.decode("utf-8", "replace")
         found = re.search(r'"id":\s*(-?\d+)\s*,', text[:200])
+        ident = int(found.group(1)) if found else None
         return Quarantined(
             position,
             reason,
             text,
             PLATFORM,
             _account(chat),
-            int(found.group(1)) if found else None,
+            ident if ident is not None and -(2**63) <= ident < 2**63 else None,
         )
 
 
