@@ -52,7 +52,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import AuthError, EngineError, ForbiddenError, InputError, MutewatchError
-from mutewatch.web.api import known_parameters
 from mutewatch.web.auth import User, limited_token_user, require_role
 
 log = logging.getLogger(__name__)
@@ -271,7 +270,6 @@ async def get_queue(
     reader's ``appeal`` (``{note, at}`` or null) and the ``author_record`` (the author's
     other comments by status). ``appeal=true`` lists only appealed comments, ``false`` the
     others; ``article_id`` one article's (404 for an article nobody added)."""
-    known_parameters(request, "limit", "offset", "clause", "appeal", "article_id")
     service = _service(request)
     result = await run_in_threadpool(
         lambda: service.queue(limit, offset, clause, appeal, article_id=article_id)
@@ -306,7 +304,6 @@ async def post_action(comment_id: str, request: Request, user: ModeratorUser) ->
 @router.get("/api/v1/comments/{comment_id}/history")
 async def get_history(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """A comment's revisions, decisions (machine and human) and audit entries."""
-    known_parameters(request)
     return _json(await run_in_threadpool(_service(request).history, comment_id))
 
 
@@ -326,7 +323,6 @@ async def get_audit(
     ``actor``, ``action`` and ``comment_id`` keep the entries that match exactly.
     ``next_before`` is None once a page comes back short.
     """
-    known_parameters(request, "limit", "before", "actor", "action", "comment_id")
     items = await run_in_threadpool(
         functools.partial(
             _service(request).audit,
@@ -362,7 +358,6 @@ async def get_published(
     public on the site, and the site's backend reads them with the token it submits with.
     Held and rejected comments and e-mail addresses are never in it. 404 for an unknown
     article."""
-    known_parameters(request, "limit", "offset", "after")
     service = _service(request)
     result = await run_in_threadpool(service.published_comments, article_id, limit, offset, after)
     return _json(result)
@@ -383,7 +378,6 @@ async def get_comment(comment_id: str, request: Request, user: SubmitterUser) ->
     ``appeal`` whether the reader appealed, and ``how_to_appeal`` (null when it cannot be
     appealed) how to ask for a moderator's review. The text is not returned (a held
     comment's text is for moderators: its history). 404 for an unknown id."""
-    known_parameters(request)
     staff = user.role in ("moderator", "admin")
     service = _service(request)
     return _json(
@@ -398,7 +392,6 @@ async def get_audit_verify(request: Request, user: ModeratorUser) -> JSONRespons
     """The moderation audit log's hash chain: ``{intact, entries, head, broken_at}`` (as the
     access audit's ``chain`` at ``GET /api/v1/audit``). Note the head down: entries cut from
     the end leave no trace in the chain itself."""
-    known_parameters(request)
     return _json(await run_in_threadpool(_service(request).audit_chain))
 
 

@@ -19,7 +19,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from mutewatch.web.api import known_parameters
 from mutewatch.web.moderation import ModeratorUser
 
 router = APIRouter()
@@ -48,6 +47,5 @@ async def get_moderation_stats(
     article_id: str | None = None,
 ) -> JSONResponse:
     """Machine decisions, clause firings, moderator overturns, queue times and findings."""
-    known_parameters(request, "from", "to", "article_id")
     result = await run_in_threadpool(_stats, request, since, until, article_id)
     return JSONResponse(result)
