@@ -77,14 +77,24 @@ def test_the_filter_is_the_slice_of_by_outlet(
     assert alone["total"] == sum(counted.values()) > 0
 
 
-def test_without_dates_the_series_runs_over_the_outlets_own_posts(
-    demo_store: Path, by_outlet: dict[str, Any]
-) -> None:
-    alone = output(demo_store, outlets=[LATE], every="month")
-    whole = dict((p, c) for p, c, *_ in _slice(by_outlet, LATE))
-    assert alone["rows"][0]["period"] == "2016-03-01"  # its first post, not the archive's
-    assert all(whole[r["period"]] == r["count"] for r in alone["rows"])
-    assert all(c == 0 for p, c in whole.items() if p < "2016-03-01")
+@pytest.mark.parametrize("name", [LATE, EARLY])
+def test_without_dates_the_series_runs_over_every_counted_post(demo_store: Path, name: str) -> None:
+    """The same periods as without the filter: the months before the late channel was
+    collected read 0% covered, and the months after Province 01 fell silent are zeros."""
+    whole = output(demo_store, by="outlet", every="month")
+    alone = output(demo_store, outlets=[name], every="month")
+    assert _shown(alone["rows"]) == _slice(whole, name)
+    assert alone["rows"][0]["period"] == whole["rows"][0]["period"] == "2015-01-01"
+    assert alone["rows"][-1]["period"] == "2017-12-01"
+    flags = _flags(alone)
+    if name == LATE:  # its channel's export begins in March 2016
+        assert [p for p, f in flags.items() if f == 0.0] == [
+            f"{y}-{m:02d}-01" for y, m in [*((2015, m) for m in range(1, 13)), (2016, 1), (2016, 2)]
+        ]
+    else:  # its last post is in July 2017: the zeros after it are covered, a finding
+        assert flags == {}
+        tail = [r["count"] for r in alone["rows"] if r["period"] >= "2017-08-01"]
+        assert tail == [0] * 5
 
 
 def test_several_outlets_sum_their_slices(demo_store: Path, by_outlet: dict[str, Any]) -> None:

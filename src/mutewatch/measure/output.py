@@ -32,8 +32,11 @@ periods (``group``, ``period``, ``covered_days``, ``days``, ``covered_fraction``
 Outlet filter (``--outlet NAME``, repeatable): only posts of the chosen outlets count,
 named exactly as ``mutewatch outlets list`` prints them (an unknown name is a usage error
 naming close matches), within ``--of`` and ``--include-forwards`` (a supporter outlet
-under the default ``--of official`` counts nothing, with a warning), zero-filled from
-their first to their last counted post. Rows are read against the chosen outlets' own
+under the default ``--of official`` counts nothing, with a warning), zero-filled over the
+same periods as without the filter (``--from``/``--to``, else the first and last post
+counted of any outlet), so the months after an outlet fell silent are zeros, not missing,
+and the months before its channels were collected are there with ``covered_fraction`` 0.
+Rows are read against the chosen outlets' own
 channels' coverage, as with ``--by outlet``: with ``--by outlet`` each chosen outlet is a
 group (also one without counted posts) with its own coverage and ``partial_periods``
 stays the archive's; otherwise ``coverage_basis`` is ``outlet`` for one chosen outlet and
@@ -277,16 +280,35 @@ def _counts(
     return engine.execute(t.group_by(["period", "group"]).agg(count=t.count()))
 
 
-def _periods(df: pd.DataFrame, params: Params, every: str) -> pd.DatetimeIndex | None:
-    """Every period from ``--from`` (else the first counted) to ``--to`` (else the last)."""
+def _periods(
+    df: pd.DataFrame, params: Params, every: str, counted: tuple[Any, Any] | None = None
+) -> pd.DatetimeIndex | None:
+    """Every period from ``--from`` (else the first counted) to ``--to`` (else the last);
+    ``counted``: the first and last day counted of any outlet (``--outlet``), else those of
+    ``df``."""
     first = bucket_start(params.date_from, every) if params.date_from else None
     last = bucket_start(params.date_to, every) if params.date_to else None
-    if not df.empty:
+    if counted is not None and counted[0] is not None:
+        first = first if first is not None else bucket_start(counted[0], every)
+        last = last if last is not None else bucket_start(counted[1], every)
+    elif not df.empty:
         first = first if first is not None else df["period"].min()
         last = last if last is not None else df["period"].max()
     if first is None or last is None:
         return None
     return pd.date_range(first, last, freq=_FREQ[every])
+
+
+def _counted_days(engine: Engine, params: Params) -> tuple[Any, Any] | None:
+    """The first and last UTC day of any post ``params`` count (None, None: none), unless
+    ``--from`` and ``--to`` both fix the series' periods (then None)."""
+    if params.date_from and params.date_to:
+        return None
+    d = counted_days(engine.daily(), params)
+    row = engine.execute(d.aggregate(lo=d.day.min(), hi=d.day.max())).iloc[0]
+    if pd.isna(row["lo"]):
+        return None, None
+    return pd.Timestamp(row["lo"]).date(), pd.Timestamp(row["hi"]).date()
 
 
 def _zero_filled(
@@ -378,7 +400,7 @@ def measure(
         mapping = dict(zip(names["outlet_id"].astype(str), names["name"], strict=True))
         df["group"] = df["group"].map(lambda g: mapping.get(g) if isinstance(g, str) else None)
         ids = known_outlets(names)
-    periods = _periods(df, params, every)
+    periods = _periods(df, params, every, _counted_days(engine, params) if chosen else None)
     rows: list[dict[str, Any]] = []
     partial: dict[str, dict[str, Any]] = {}
     keys: dict[str, Any] = {}
