@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,24 +41,18 @@ def decompressed(raw: IO[bytes]) -> IO[bytes]:
     return io.BufferedReader(_Gunzip(raw), 1 << 20)
 
 
-class PullStream(io.RawIOBase):
-    """A raw stream whose bytes a subclass makes piece by piece from ``raw``
-    (``_next_piece``), read through a BufferedReader; it seeks back to its start only."""
+class Pieces(io.RawIOBase):
+    """A raw stream of the byte strings a subclass makes one by one (``_next_piece``),
+    to be read through a BufferedReader; it does not seek."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.raw = raw
-        self.start = raw.tell()
-        self._restart()
+        self._clear()
 
-    def _restart(self) -> None:
-        self.pending = b""
+    def _clear(self) -> None:
+        self.pending = memoryview(b"")
         self.done = 0
         self.ended = False
-        self._reset()
-
-    def _reset(self) -> None:
-        """Set up the subclass's own state, for a read from the start."""
 
     def _next_piece(self) -> bytes | None:
         """The next bytes (may be empty), or None at the end."""
@@ -65,6 +60,46 @@ class PullStream(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while not self.pending and not self.ended:
+            piece = self._next_piece()
+            self.ended = piece is None
+            self.pending = memoryview(piece or b"")
+        size = min(len(view), len(self.pending))
+        view[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        self.done += size
+        return size
+
+
+class _Joined(Pieces):
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        super().__init__()
+        self.pieces = pieces
+
+    def _next_piece(self) -> bytes | None:
+        return next(self.pieces, None)
+
+
+def joined(pieces: Iterator[bytes]) -> IO[bytes]:
+    """A readable binary file of these byte strings, one after another."""
+    return io.BufferedReader(_Joined(pieces), 1 << 20)
+
+
+class PullStream(Pieces):
+    """Pieces made from ``raw``; the stream seeks back to its start only (``raw`` is read
+    again from where it stood)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self.raw = raw
+        self.start = raw.tell()
+        self._reset()
+
+    def _reset(self) -> None:
+        """Set up the subclass's own state, for a read from the start."""
 
     def seekable(self) -> bool:
         return True
@@ -78,20 +113,9 @@ class PullStream(io.RawIOBase):
         if whence != io.SEEK_SET or offset != 0:
             raise io.UnsupportedOperation("this stream seeks only to its start")
         self.raw.seek(self.start)
-        self._restart()
+        self._clear()
+        self._reset()
         return 0
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        while not self.pending and not self.ended:
-            piece = self._next_piece()
-            self.ended = piece is None
-            self.pending = piece or b""
-        size = min(len(view), len(self.pending))
-        view[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
-        self.done += size
-        return size
 
 
 class _Gunzip(PullStream):

@@ -49,7 +49,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from mutewatch.errors import InputError, UsageError
-from mutewatch.ingest.files import PullStream, open_archive
+from mutewatch.ingest.files import PullStream, joined, open_archive
 from mutewatch.ingest.links import find_urls
 from mutewatch.model import Item, NameSeen, Post, Quarantined
 
@@ -271,7 +271,7 @@ def _parse_options(spec: TableSpec, handler: Any) -> pacsv.ParseOptions:
 
 
 def _arrow_rows(
-    stream: IO[bytes],
+    stream: IO[bytes] | _Tail,
     path: Path,
     spec: TableSpec,
     header: list[str],
@@ -313,15 +313,19 @@ def _csv_rows(
 ) -> Generator[list[Any], None, None]:
     """The rows of CSV text (its header line, then the file's lines from ``start``, 0-based)
     in batches. A quote opened and never closed makes the rest of the file the last
-    record's value, so a last record holding a newline is checked: when the file ends inside
-    a quote, the line where that record began is quarantined and the lines after it are
-    read as rows (each such line in turn)."""
-    last = yield from _all_but_last(_arrow_rows(stream, path, spec, header, encoding, start))
-    if last is None:
+    record's value, so a last record holding a newline is checked (``_may_end_open``):
+    when the file ends inside a quote, the line where that record began is quarantined and
+    the lines after it are read as rows (each such line in turn)."""
+    seen = _Tail(stream)
+    held = yield from _all_but_last(_arrow_rows(seen, path, spec, header, encoding, start))
+    if not held:
         return
-    bad = _unclosed_quote(path, encoding, spec.delimiter, start) if _multi_line(last) else None
+    yield held[:-1]
+    bad = None
+    if _multi_line(held[-1]) and _may_end_open(held, header, seen.tail()):
+        bad = _unclosed_quote(path, encoding, spec.delimiter, start)
     if bad is None:
-        yield [last]
+        yield [held[-1]]
         return
     if bad == 0:
         raise InputError(
@@ -341,22 +345,60 @@ def _csv_rows(
             "are read as rows (repair the quote and ingest the file again)"
         )
         yield [_Unreadable(damaged.decode("utf-8", "replace").rstrip("\r\n"), reason)]
-        tail = io.BufferedReader(_Chunks(itertools.chain([head], lines)))
+        tail = joined(itertools.chain([head], lines))
         yield from _csv_rows(tail, path, spec, header, encoding, bad + 1)
 
 
-def _all_but_last(batches: Iterator[list[Any]]) -> Generator[list[Any], None, Any]:
-    """The rows of ``batches`` but the very last one, which is returned (None: no rows)."""
+class _Tail:
+    """A binary file that keeps the last bytes read from it (its last two reads: at least
+    the reader's block, or all), to see how the file ends once a reader has gone through."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.pieces = [b"", b""]
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size)
+        if data:
+            self.pieces = [self.pieces[-1], data]
+        return data
+
+    @property
+    def closed(self) -> bool:
+        return self.fh.closed
+
+    def tail(self) -> bytes:
+        return b"".join(self.pieces)
+
+
+def _may_end_open(held: list[Any], header: list[str], tail: bytes) -> bool:
+    """Whether the file may end inside a quote its last record opened, told from how it
+    ends (``tail``) without reading it again; False only when it surely does not.
+
+    A quote left open takes the rest of the file into its value, so the record holding it
+    is the last, the value is its last column's (else the row is ragged, read as a row
+    that is not one), and the file ends with ``"`` and that value as written (quotes
+    doubled). A last batch holding a row that is not one (ragged, or not of the encoding)
+    may list it before the last record: then the file is checked."""
+    last = held[-1]
+    if any(isinstance(row, _Unreadable) for row in held) or len(last) != len(header):
+        return True
+    value = list(last.values())[-1]
+    if not isinstance(value, str):
+        return True
+    written = b'"' + value.encode("utf-8", "surrogateescape").replace(b'"', b'""')
+    return len(written) >= len(tail) or tail.endswith(written)
+
+
+def _all_but_last(batches: Iterator[list[Any]]) -> Generator[list[Any], None, list[Any]]:
+    """The batches of rows but the last one holding rows, which is returned (empty: none)."""
     held: list[Any] = []
     for rows in batches:
         if rows:
             if held:
                 yield held
             held = rows
-    if not held:
-        return None
-    yield held[:-1]
-    return held[-1]
+    return held
 
 
 def _multi_line(row: Any) -> bool:
@@ -387,30 +429,6 @@ def _unclosed_quote(path: Path, encoding: str, delimiter: str, start: int) -> in
             record = start + reader.line_num
 
 
-class _Chunks(io.RawIOBase):
-    """A readable file over an iterator of byte strings."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        super().__init__()
-        self.chunks = chunks
-        self.pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        while not self.pending:
-            chunk = next(self.chunks, None)
-            if chunk is None:
-                return 0
-            self.pending = chunk
-        size = min(len(view), len(self.pending))
-        view[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
-        return size
-
-
 HEADER_PROBLEMS = ("no column ", "the header holds", "the schema holds")
 HEADER_HINT = "fix --map (and --delimiter), or the file's header, and ingest it again"
 
@@ -437,19 +455,21 @@ def read_parquet(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
 def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     """One JSON object a line; a line that is not is quarantined. UTF-8 (a byte-order mark
     is passed over), or transcoded from --encoding or the encoding its mark names. A file
-    that is one JSON array of objects (as many tools export) is read element by element."""
+    that is one JSON array of objects (as many tools export) is read element by element
+    (``_ArrayElements``): an element that is not valid JSON is quarantined as a bad line
+    is, and the elements after it are read."""
     encoding = file_encoding(fh, spec.encoding)
     lines = utf8_stream(fh, encoding)
     head = lines.read(1 << 12)
     lines.seek(0)
-    if head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"[":
-        return _rows(_array_rows(lines, path), path, spec)
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    lines.read(bom)  # the one place the mark is passed over
+    if head[bom:].lstrip()[:1] == b"[":
+        return _rows(_ArrayElements(lines, path, encoding, bom).batches(), path, spec)
 
     def batches() -> Iterator[list[Any]]:
         rows: list[Any] = []
         for number, line in enumerate(lines):
-            if number == 0:
-                line = line.removeprefix(codecs.BOM_UTF8)
             if not line.strip():
                 continue
             try:
@@ -467,49 +487,198 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     return _rows(batches(), path, spec)
 
 
-def _array_rows(stream: IO[bytes], path: Path) -> Iterator[list[Any]]:
-    """The elements of a JSON array, streamed. After a syntax error, the rest of the file
-    is one quarantined record that says so (no element after it can be told apart)."""
-    import ijson
-
-    rows: list[Any] = []
-    elements = ijson.items(_Bomless(stream), "item", use_float=True)
-    while True:
-        try:
-            rows.append(next(elements))
-        except StopIteration:
-            break
-        except ijson.JSONError as exc:
-            rest = stream.read(_RAW_CAP).decode("utf-8", "replace")
-            reason = (
-                f"not valid JSON after element {len(rows)} of the array ({exc}); the rest of "
-                f"the file is not read: repair it and ingest {path.name} again"
-            )
-            rows.append(_Unreadable(rest, reason))
-            break
-        if len(rows) >= BATCH_ROWS:
-            yield rows
-            rows = []
-    yield rows
-
-
 _RAW_CAP = 64 << 10
+_BLOCK = 4 << 20
+_ELEMENT_CAP = 64 << 20
+_REWIND = 1 << 20
+# a whole JSON string, a bracket or comma, or a quote whose string does not end here
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[][{},]|"', re.S)
+_OPEN, _CLOSE, _COMMA, _QUOTE = b"[{", b"]}", ord(","), ord('"')
 
 
-class _Bomless:
-    """A binary file without the UTF-8 byte-order mark it may start with."""
+class _ArrayElements:
+    """The elements of a JSON array streamed from a file, each decoded on its own, so one
+    that is not valid JSON is set aside and the next is read. Elements are told apart by
+    the file's own brackets and strings, tracked here (a comma at the array's own depth,
+    outside any string, ends one), not by a parser that stops at the first error.
 
-    def __init__(self, fh: IO[bytes]) -> None:
-        self.fh = fh
-        self.first = True
+    A run of elements is decoded at once where it can be: the text up to the last ``},``
+    before a ``{`` is decoded as one array, and when that succeeds, the ``}`` closed a
+    top-level element (a valid JSON text ends exactly where its brackets balance), so the
+    cut is sound. When it fails, that stretch is scanned token by token.
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.fh.read(size)
-        if self.first and data:  # (ijson reads 0 bytes first, to see their type)
-            self.first = False
-            if data.startswith(codecs.BOM_UTF8):
-                return data[3:] + self.fh.read(3)
-        return data
+    An element whose brackets or quotes never balance leaves nothing after it that can be
+    told apart: the rest of the file is one quarantined record naming where it began."""
+
+    def __init__(self, stream: IO[bytes], path: Path, encoding: str, offset: int) -> None:
+        self.stream = stream
+        self.path = path
+        self.encoding = encoding
+        self.buf = b""
+        self.base = offset  # the byte of the file (its UTF-8 text) where buf starts
+        self.elem = self.scan = 0  # in buf: the current element's start; where to scan on
+        self.depth = 0  # 1 inside the array itself
+        self.count = 0  # elements read
+        self.big: tuple[int, bytes] | None = None  # an element too long to hold: start, head
+        self.eof = self.closed = False
+        self.rows: list[Any] = []
+
+    def batches(self) -> Iterator[list[Any]]:
+        self._fill()
+        while b"[" not in self.buf and not self.eof:
+            self._fill()
+        self.elem = self.scan = self.buf.index(b"[") + 1  # (read_jsonl saw it come first)
+        self.depth = 1
+        while not self.closed:
+            if self.big is None and self.scan - self.elem < _REWIND:
+                self.scan, self.depth = self.elem, 1  # scan a short element again, whole
+                self._run()
+            self._scan()
+            if len(self.rows) >= BATCH_ROWS:
+                yield self.rows
+                self.rows = []
+            if self.eof:
+                break
+            self._fill()
+        if not self.closed:
+            self._unclosed()
+        yield self.rows
+
+    def _fill(self) -> None:
+        chunk = self.stream.read(_BLOCK)
+        keep = self.elem if self.big is None else self.scan
+        self.buf = self.buf[keep:] + chunk
+        self.base += keep
+        self.elem -= keep
+        self.scan -= keep
+        self.eof = not chunk
+
+    def _run(self) -> None:
+        """Decode the elements up to the last likely element boundary at once."""
+        buf, start = self.buf, self.elem
+        cut = buf.rfind(b"},", start)
+        for _ in range(4):
+            if cut < start:
+                return
+            if buf[cut + 2 : cut + 66].lstrip()[:1] == b"{":
+                break
+            cut = buf.rfind(b"},", start, cut)
+        else:
+            return
+        try:
+            values = msgspec.json.decode(b"[" + buf[start : cut + 1] + b"]")
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            return  # a bad element, or a cut inside a string: _scan tells them apart
+        self.rows.extend(values)
+        self.count += len(values)
+        self.elem = self.scan = cut + 2
+
+    def _scan(self) -> None:
+        """Walk the tokens from ``scan``: each comma at the array's depth ends an element."""
+        buf, start = self.buf, self.scan
+        self.scan = len(buf)
+        for token in _TOKEN.finditer(buf, start):
+            at = token.start()
+            char = buf[at]
+            if char == _QUOTE:
+                if token.end() - at == 1:  # a string this block does not end
+                    self.scan = len(buf) if self.eof else at
+                    break
+            elif char in _OPEN:
+                self.depth += 1
+            elif char in _CLOSE:
+                self.depth -= 1
+                if self.depth == 0:
+                    self._element(at, last=True)
+                    self._after(token.end())
+                    return
+            elif char == _COMMA and self.depth == 1:
+                self._element(at)
+                self.elem = token.end()
+        if self.big is None and self.depth > 1 and self.scan - self.elem > _ELEMENT_CAP:
+            self.big = (self.base + self.elem, buf[self.elem : self.elem + _RAW_CAP])
+        if self.big is not None:
+            self.elem = self.scan
+
+    def _where(self) -> str:
+        """Which element is being read, and where it begins."""
+        n = self.count
+        text = self.buf[self.elem : self.elem + 4096]
+        offset = self.big[0] if self.big else self.base + self.elem + len(text) - len(text.lstrip())
+        return f"element {n + 1} of the array (position {n}, at byte {offset})"
+
+    def _element(self, end: int, last: bool = False) -> None:
+        """The element from ``elem`` to ``end``, decoded, or set aside saying why."""
+        text = self.buf[self.elem : end]
+        if last and self.count == 0 and not text.strip() and self.big is None:
+            return  # an empty array
+        row: Any
+        if self.big is not None:
+            row = _Unreadable(
+                self.big[1].decode("utf-8", "replace"),
+                f"{self._where()} is longer than {_ELEMENT_CAP >> 20} MB, too long for a "
+                "row: it is set aside and the elements after it are read",
+            )
+            self.big = None
+        else:
+            row = self._decoded(text)
+        self.rows.append(row)
+        self.count += 1
+
+    def _decoded(self, text: bytes) -> Any:
+        try:
+            return msgspec.json.decode(text)
+        except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+            problem = "an empty element (a comma with no value before it)"
+            problem = problem if not text.strip() else str(exc)
+            after = f"after element {self.count} of the array" if self.count else "at its start"
+            reason = (
+                f"not valid JSON {after}: {self._where()}: {problem}; it is set aside and the "
+                "elements after it are read"
+            )
+            if self.encoding not in _UTF8 and not _is_utf8(text):
+                reason = _not_of(self.encoding, self._where())
+            return _Unreadable(text.strip()[:_RAW_CAP].decode("utf-8", "replace"), reason)
+
+    def _after(self, end: int) -> None:
+        """The array is closed at ``end``: anything but white space after it is one record."""
+        self.closed = True
+        rest = self.buf[end:]
+        while not rest.strip() and not self.eof:
+            rest = self.stream.read(_BLOCK)
+            self.eof = not rest
+        if rest.strip():
+            reason = (
+                f"text after the array's closing bracket (at byte {self.base + end}): the "
+                f"file holds more than one JSON value; it is not read: repair {self.path.name} "
+                "and ingest it again"
+            )
+            self.rows.append(_Unreadable(rest[:_RAW_CAP].decode("utf-8", "replace"), reason))
+
+    def _unclosed(self) -> None:
+        """The file ended before the array's closing bracket."""
+        text = self.buf[self.elem :]
+        if self.depth == 1 and text.strip() and self.big is None:
+            row = self._decoded(text)
+            if not isinstance(row, _Unreadable):
+                self.rows.append(row)
+                self.count += 1
+                text = b""
+        if self.depth == 1 and not text.strip() and self.big is None:
+            reason = (
+                f"the file ends after element {self.count} of the array without its closing "
+                f"bracket: it may be cut short (check that {self.path.name} is complete)"
+            )
+            self.rows.append(_Unreadable("", reason))
+            return
+        head = self.big[1] if self.big else text[:_RAW_CAP]
+        reason = (
+            f"the file ends inside {self._where()}: its brackets or quotes never close, so "
+            "no element after it can be told apart; the rest of the file from there is set "
+            f"aside as this one record: repair it (or its cut-short end) and ingest "
+            f"{self.path.name} again"
+        )
+        self.rows.append(_Unreadable(head.decode("utf-8", "replace"), reason))
 
 
 def _is_utf8(data: bytes) -> bool:
