@@ -13,7 +13,10 @@ scripts/padding_report.py does (every comment scored by a head that did not see 
 prints for each window size, length and discount how many non-hateful and hateful Fox News,
 SFU and ETHOS comments the racist (>= 0.8) or personal (>= 0.75) clause newly holds against
 the sentences alone (checks-5's pieces), and how many pieces it embeds; session 8's cut into
-single clauses (checks.SPLIT_RUN_ONS) is printed beside it. Only non-evaluation rows are read.
+single clauses (checks.SPLIT_RUN_ONS) is printed beside it. With ``--per-dataset`` it prints
+instead, with the shipped heads and the default policy, how many non-evaluation texts of each
+dataset (Fox News, SFU, ETHOS, Davidson, Jigsaw, English Leipzig sentences) the shipped
+windows newly hold as racist or personal. Only non-evaluation rows are read.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from defamation_report_s9 import datasets  # noqa: E402
 from padding_report import Scores, oof_scores  # noqa: E402
 from train_moderation import training_rows  # noqa: E402
 
@@ -67,11 +71,50 @@ def held(text: str, scores: Scores, spans: list[int], cut: list[float]) -> bool:
     return bool(racist >= 0.8 or personal >= 0.75)
 
 
+def per_dataset(data: Path, show: int) -> None:
+    """Newly held texts of each dataset with the shipped heads: only texts whose candidate
+    pieces the windows change are decided again, with the windows off and on."""
+    from mutewatch.moderate.checks import CommentInput, Moderator
+    from mutewatch.moderate.policy import load_policy
+
+    moderator = Moderator(load_policy())
+
+    def flagged(texts: list[str]) -> set[str]:
+        out = set()
+        for d in moderator.check([CommentInput(str(i), t, "") for i, t in enumerate(texts)]):
+            fired = {c.clause for c in d.clauses if c.fired}
+            if fired & {"racist", "personal"}:
+                out.add(texts[int(d.id)])
+        return out
+
+    for name, texts in datasets(data).items():
+        k, n = checks.RUN_ON_WINDOW, checks.RUN_ON_WINDOW_WORDS
+        on, off = pieces(texts, False, True, k, n), pieces(texts, False, False, k, n)
+        changed = [t for t in texts if on[t] != off[t]]
+        saved = checks.RUN_ON_WINDOWS
+        try:
+            checks.RUN_ON_WINDOWS = False
+            before = flagged(changed)
+            checks.RUN_ON_WINDOWS = True
+            after = flagged(changed)
+        finally:
+            checks.RUN_ON_WINDOWS = saved
+        new = sorted(after - before)
+        print(f"{name}: {len(texts)} texts, {len(changed)} read in windows, newly held"
+              f" {len(new)}, no longer held {len(before - after)}")  # fmt: skip
+        for t in new[:show]:
+            print("    newly held:", repr(t[:140]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ds.default_data_dir())
     parser.add_argument("--show", type=int, default=8, help="newly held texts shown per variant")
+    parser.add_argument("--per-dataset", action="store_true", help="shipped heads, per dataset")
     args = parser.parse_args()
+    if args.per_dataset:
+        per_dataset(args.data, args.show)
+        return
     rows = training_rows(args.data)
     labelled = [(r.text, r.labels["hateful"]) for r in rows["fox"]]
     labelled += [(r.text, r.labels["toxic"]) for r in rows["sfu"]]
