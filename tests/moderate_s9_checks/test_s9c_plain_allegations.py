@@ -25,6 +25,7 @@ HOLD = 0.6
         ("Dana Whitlock was a convicted drug dealer.", "Dana Whitlock"),
         ("DANA WHITLOCK IS A CON ARTIST", "DANA WHITLOCK"),
         ("Whitlock is a money launderer", "Whitlock"),
+        ("DANA WHITLOCK IS A SWINDLER AND A LIAR", "DANA WHITLOCK"),
     ],
 )
 def test_crime_noun_predicated_of_a_name_is_held(defame: Defame, text: str, person: str) -> None:
@@ -56,6 +57,7 @@ def test_the_span_is_the_alleging_sentence(defame: Defame) -> None:
         "Dana Whitlock plays a thief in the film",
         "The notice says the man is a burglar, Dana Whitlock said.",
         "Dana Whitlock is an anti-fraud campaigner",
+        "Dana Whitlock is a gangster rapper",
         "Dana is an idiot",
     ],
 )

@@ -1480,12 +1480,13 @@ def _common_first(
 # CRIME_NOUNS, a list of nouns for people who commit crimes or serious misconduct written from
 # general knowledge. The name must be the subject (it ends where the copula starts), so "the
 # report says the man is a burglar" next to a name, "John Smith is a teacher" and "politicians
-# are thieves" (no name) are not held; a compound such as "fraud investigator" is not an
-# allegation (_NOT_AGENT). Every allegation, old and new, is skipped when negated in its
-# clause ("is not a thief", "never stole"; "not only", "no better than" still count), when a
-# conditional stands right before the name ("if John Smith were a thief"), or when the
-# sentence speaks of fiction ("in the novel", "plays a thief", "fictional"). Insults with no
-# crime in them ("John is an idiot") stay with the personal clause.
+# are thieves" (no name) are not held; nor is a noun used as a modifier ("a gangster rapper"):
+# a word after the noun must be a function word (_AFTER_NOUN) or capitalised. Every
+# allegation, old and new, is skipped when negated in its clause ("is not a thief", "never
+# stole"; "not only", "no better than" still count), when a conditional stands right before
+# the name ("if John Smith were a thief"), or when the sentence speaks of fiction ("in the
+# novel", "plays a thief", "fictional"). Insults with no crime in them ("John is an idiot")
+# stay with the personal clause.
 # Non-evaluation rows (scripts/defamation_report_s9.py): see data/README.md, session 9.
 
 CRIME_NOUNS = (
@@ -1502,28 +1503,28 @@ CRIME_NOUNS = (
     "blackmailer", "forger", "counterfeiter", "perjurer", "liar", "cheat", "cheater",
     "tax cheat", "tax evader", "tax dodger", "briber", "bribe taker", "insider trader",
     "terrorist", "war criminal", "traitor", "pimp", "poacher", "vandal", "thug", "torturer",
-    "poisoner", "bigamist", "plagiarist", "bootlegger", "fence", "hacker",
+    "poisoner", "bigamist", "plagiarist", "bootlegger",
 )  # fmt: skip
 """Nouns for a person who commits a crime or serious misconduct (general knowledge, not data)."""
 _NOUN_ALT = "|".join(
     n.replace(" ", r"\s+") + "s?" for n in sorted(CRIME_NOUNS, key=len, reverse=True)
-)
-_NOT_AGENT = (
-    r"investigators?|experts?|detectives?|victims?|lawyers?|attorneys?|specialists?|"
-    r"prosecutors?|hunters?|catchers?|squads?|units?|cases?|charges?|trials?|novels?|films?|"
-    r"movies?|shows?|series|characters?|roles?|stor(?:y|ies)|prevention|awareness|survivors?|"
-    r"museum|alarm|proof|-proof|protection|insurance|tours?|podcasts?|documentar(?:y|ies)"
 )
 _PREDICATE_RE = re.compile(
     r"(?P<cop>\b(?:is|was|are|were|['’]s|has\s+(?:always\s+|long\s+)?been|remains|becomes|"
     r"became|be)\s+(?:(?:also|just|still|clearly|obviously|really|actually|definitely|"
     r"certainly|simply|basically|nothing\s+but|no\s+better\s+than|no\s+more\s+than|"
     r"not\s+only|not\s+just|known\s+to\s+be|such)\s+)*(?:a|an)\s+(?:[\w'’-]+\s+){0,2}?)"
-    rf"(?P<noun>{_NOUN_ALT})(?![\w'’-])(?!\s+(?:{_NOT_AGENT})\b)",
+    rf"(?P<noun>{_NOUN_ALT})(?![\w'’-])(?:\s+(?P<next>[^\W\d_][\w'’]*))?",
     re.IGNORECASE,
 )
 """A copula, an article, at most two words and a crime noun: "is a thief", "was a convicted
-fraudster", "is nothing but a crook"."""
+fraudster", "is nothing but a crook"; and the word after it (``next``)."""
+_AFTER_NOUN = _FUNCTION_WORDS | frozenset((
+    "through", "himself", "herself", "themselves", "plain", "pure", "period", "including",
+    "indeed", "anyway", "lol", "imo", "imho", "everyone", "everybody", "too", "whose",
+))  # fmt: skip
+"""Lower-case words that may follow a predicate's crime noun ("a thief and a liar", "a crook
+through and through"); any other ("a fraud investigator") makes the noun a modifier."""
 PLAIN_ALLEGATIONS = True
 """Read predicates ("<name> is a <crime noun>") as allegations (checks-6)."""
 ALLEGATION_FRAMES = True
@@ -1576,8 +1577,12 @@ def allegations(sentence: str) -> list[Allegation]:
     ]
     if PLAIN_ALLEGATIONS:
         for m in _PREDICATE_RE.finditer(sentence):
+            after = m.group("next")
+            if after and not after.istitle() and after.lower() not in _AFTER_NOUN:
+                continue  # "a fraud investigator", "a killer guitarist": not a predicate noun
             cop = m.start("cop")
-            found.append(Allegation(cop, m.end(), " ".join(m.group(0).split()), cop))
+            words = " ".join(sentence[cop : m.end("noun")].split())
+            found.append(Allegation(cop, m.end("noun"), words, cop))
     return sorted(found, key=lambda a: (a.start, a.end))
 
 
