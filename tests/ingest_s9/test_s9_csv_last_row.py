@@ -29,7 +29,8 @@ def _ingest(
 
     def counted(*args: Any) -> int | None:
         calls.append(1)
-        return check(*args)
+        found: int | None = check(*args)
+        return found
 
     monkeypatch.setattr(tabular, "_unclosed_quote", counted)
     monkeypatch.setenv("MUTEWATCH_INGEST_PROCESS", "0")  # count the calls in this process
