@@ -65,8 +65,16 @@ def test_no_allegation_against_a_named_person(defame: Defame, text: str) -> None
     assert defame(text)[0] < HOLD
 
 
-def test_not_only_still_alleges(defame: Defame) -> None:
-    assert defame("Dana Whitlock is not only a thief but a liar")[0] >= HOLD
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dana Whitlock is not only a thief but a liar",
+        "No wonder Dana Whitlock is a swindler",
+        "Nobody doubts that Dana Whitlock is a swindler",
+    ],
+)
+def test_a_negation_outside_the_allegation_still_alleges(defame: Defame, text: str) -> None:
+    assert defame(text)[0] >= HOLD
 
 
 def test_decision_holds_and_an_insult_stays_personal(s9_moderator: Moderator) -> None:

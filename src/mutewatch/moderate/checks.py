@@ -1534,7 +1534,7 @@ _NEGATION_RE = re.compile(
     r"\b(?:not|never|no|nor|neither|hardly|nobody|(?:is|was|are|were|do|does|did|has|have|had|"
     r"could|would|should|ca|wo|ai|need|must)n['’]?t)\b(?!\s+(?:only|just|merely|simply|better|"
     r"more|less|different|like|likes|liked|love|loves|want|wants|trust|care|mind|know|think|"
-    r"believe|say|said|see|understand|doubt|forget)\b)",
+    r"believe|say|said|see|understand|doubt|doubts|forget|wonder|question|surprise|secret)\b)",
     re.IGNORECASE,
 )
 """A negator of the allegation after it; "not only", "no better than", "don't like" are not."""
@@ -1586,13 +1586,14 @@ def allegations(sentence: str) -> list[Allegation]:
     return sorted(found, key=lambda a: (a.start, a.end))
 
 
-def negated(sentence: str, at: int) -> bool:
-    """True when the allegation at ``at`` is negated in its clause, within four words before
-    it ("is not a thief", "never stole"); "not only", "no better than" do not negate."""
-    head = sentence[:at]
+def negated(sentence: str, end: int) -> bool:
+    """True when the allegation ending at ``end`` is negated in its clause, among its last
+    five words ("is not a thief", "never stole"); "not only", "no better than", "no wonder"
+    do not negate, nor does a negation before the name ("nobody doubts X is a crook")."""
+    head = sentence[:end]
     clause = _CLAUSE_START_RE.match(head)
     head = head[clause.end() :] if clause else head
-    near = " ".join(head.split()[-4:])
+    near = " ".join(head.split()[-5:])
     return bool(_NEGATION_RE.search(near))
 
 
@@ -1601,7 +1602,7 @@ def framed(sentence: str, allegation: Allegation, name_start: int | None) -> boo
     conditional right before the name ("if John Smith were"), or about fiction."""
     if not ALLEGATION_FRAMES:
         return False
-    if negated(sentence, allegation.start) or _FICTION_RE.search(sentence):
+    if negated(sentence, allegation.end) or _FICTION_RE.search(sentence):
         return True
     return name_start is not None and bool(_CONDITIONAL_RE.search(sentence[:name_start]))
 
