@@ -10,16 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from mutewatch.ingest import IngestOptions, IngestReport, ingest
 from mutewatch.outlets import list_outlets, load_registry
@@ -156,26 +159,43 @@ def ingest_command(
         print_report(report)
 
 
+class _PerFile(ProgressColumn):
+    """A column of the per-file lines, left blank on the overall line (files, not bytes)."""
+
+    def __init__(self, column: ProgressColumn) -> None:
+        super().__init__()
+        self.column = column
+
+    def render(self, task: Task) -> RenderableType:
+        return Text("") if task.fields.get("overall") else self.column.render(task)
+
+
 def run_ingest(
     store: Store, paths: list[Path], options: IngestOptions, quiet: bool = False
 ) -> IngestReport:
-    """Ingest with a rich progress bar per file (on stderr)."""
+    """Ingest with a rich progress bar per file (on stderr), below an overall line: files
+    done of all, and the records the files done have read."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
+        _PerFile(DownloadColumn()),
+        _PerFile(TransferSpeedColumn()),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
         tasks: dict[Path, Any] = {}
+        whole = progress.add_task("files", total=None, overall=True)
 
         def advance(path: Path, done: int, total: int) -> None:
             if path not in tasks:
                 tasks[path] = progress.add_task(path.name, total=total)
             progress.update(tasks[path], completed=done)
 
-        return ingest(store, paths, options, advance)
+        def overall(files_done: int, files: int, records: int) -> None:
+            label = f"files {files_done}/{files}, {records:,} records read"
+            progress.update(whole, description=label, completed=files_done, total=files)
+
+        return ingest(store, paths, options, advance, overall)
 
 
 def print_report(report: IngestReport) -> None:

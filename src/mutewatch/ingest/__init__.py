@@ -52,6 +52,7 @@ BATCH_RECORDS = 50_000
 # sources row holds this reading's counts.
 REREAD = "re-read with other options"
 ProgressCallback = Callable[[Path, int, int], None]  # (file, bytes done, bytes total)
+OverallCallback = Callable[[int, int, int], None]  # (files done, files, records read)
 
 
 @dataclass
@@ -470,15 +471,22 @@ def ingest(
     paths: Iterable[Path],
     options: IngestOptions | None = None,
     progress: ProgressCallback | None = None,
+    overall: OverallCallback | None = None,
 ) -> IngestReport:
-    """Ingest every file under ``paths``; re-attribute posts to outlets at the end."""
+    """Ingest every file under ``paths``; re-attribute posts to outlets at the end.
+    ``overall`` hears how far the run is before each file and at the end."""
     from mutewatch.outlets import attribute
 
     opts = options or IngestOptions()
     opts.validate()
     report = IngestReport()
-    for path, fmt in discover(paths, opts.format, opts, report.skipped_files):
+    found = discover(paths, opts.format, opts, report.skipped_files)
+    for path, fmt in found:
+        if overall:
+            overall(len(report.files), len(found), report.read)
         report.files.append(ingest_file(store, path, fmt, opts, progress))
+    if overall:
+        overall(len(report.files), len(found), report.read)
     attribute(store)
     return report
 
