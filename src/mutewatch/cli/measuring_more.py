@@ -68,6 +68,14 @@ def _fmt(value: Any, digits: int = 2) -> str:
 )
 @click.option("--penalty", type=float, default=None, help="PELT penalty [default 2 ln(days)].")
 @click.option("--min-size", type=int, default=7, show_default=True, help="Shortest segment, days.")
+@click.option(
+    "--outlet",
+    "outlets",
+    multiple=True,
+    metavar="NAME",
+    help="Count only this outlet's posts over its channels' covered days, its exact name as "
+    "`outlets list` prints it (repeatable: several outlets).",
+)
 @common_options
 @click.pass_obj
 def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
@@ -78,7 +86,12 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     periods. Rolling rates: trailing --window days with exact Poisson (Garwood) or
     negative-binomial-widened intervals.
 
-    Example (in mutewatch-demo/): mutewatch trend --every month --window 28 --json
+    --outlet NAME (repeatable) counts only the named outlets' posts and reads them over
+    their own channels' covered days: days before a channel was collected, or in a hole
+    between its exports, are left out (not zeros), so they make no decline or change point.
+
+    Examples (in mutewatch-demo/): mutewatch trend --every month --window 28 --json
+      mutewatch trend --outlet "Province 39 Media Office" --every month
     """
     from mutewatch.measure.trend import trend as measure
 
@@ -88,10 +101,13 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         return
     _params_line(result)
     s = result["series"]
+    left = f" ({s['uncovered_days']} uncovered days left out)" if s.get("uncovered_days") else ""
     click.echo(
-        f"Series: {s['start']} to {s['end']}, {s['days']} days, {s['posts']} posts "
+        f"Series: {s['start']} to {s['end']}, {s['days']} days{left}, {s['posts']} posts "
         f"({_fmt(s['per_day'])} a day)"
     )
+    for note in result.get("notes") or []:
+        click.echo(f"Note: {note}")
     click.echo(f"Change points ({len(result['change_points'])}):")
     for c in result["change_points"]:
         change = "-" if c["change"] is None else f"{c['change'] * 100:+.0f}%"

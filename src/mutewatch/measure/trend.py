@@ -22,6 +22,19 @@ Method (every number below is reported with the parameters that produced it):
   ``negbin`` (default) = the same interval on the effective count ``K / phi`` scaled back by
   ``phi``, where ``phi = 1 + mu / r`` is the negative-binomial variance inflation at the
   window's mean daily rate ``mu``.
+
+Outlet filter (``--outlet NAME``, repeatable; exact names as ``mutewatch outlets list``
+prints them, ``output.chosen_outlets``): only the chosen outlets' posts count, read against
+their own channels' coverage (``status.outlet_coverage``: the days an export of their
+channels covers, its last window running on to the archive's end; the union for several
+outlets; the archive's span when one of them has no coverage rows). The series is clipped
+to the first and last covered day of the window, and uncovered days (before a channel was
+collected, holes between exports) are left out rather than read as zeros: the dispersion
+pairs only consecutive covered days, PELT runs on the covered days in order, segments and
+periods divide their posts by their covered days (a period without one has ``per_day``
+null and is never peak or current; ``full`` = every day of it covered), and a rolling
+window holding an uncovered day is not reported. ``coverage`` and ``notes`` say how many
+days were left out; ``parameters.outlets`` echoes the names (sorted).
 """
 
 from __future__ import annotations
@@ -42,7 +55,9 @@ from scipy import stats as sps
 from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import Params
+from mutewatch.measure.output import _of_warnings, chosen_outlets, known_outlets
+from mutewatch.measure.params import DateRange, Params
+from mutewatch.measure.status import archive_span, merge_days, outlet_coverage
 
 INTERVALS = ("poisson", "negbin")
 EVERY = ("week", "month")
@@ -82,13 +97,18 @@ class NegBinCost(rpt.base.BaseCost):  # type: ignore[misc]
         return -2.0 * (n * r * math.log(r / (r + mu)) + total * math.log(mu / (r + mu)))
 
 
-def dispersion(counts: Sequence[float]) -> float:
-    """Negative-binomial size ``r`` by moments of successive differences (inf = Poisson)."""
+def dispersion(counts: Sequence[float], covered: Sequence[bool] | None = None) -> float:
+    """Negative-binomial size ``r`` by moments of successive differences (inf = Poisson);
+    with ``covered``, only differences between two consecutive covered days count."""
     x = np.asarray(counts, dtype=float)
     if x.size < 3:
         return math.inf
     d = np.diff(x)
     m = (x[1:] + x[:-1]) / 2.0
+    if covered is not None:
+        c = np.asarray(covered, dtype=bool)
+        pair = c[1:] & c[:-1]
+        d, m = d[pair], m[pair]
     excess = float(np.sum(d * d / 2.0 - m))
     scale = float(np.sum(m * m))
     if excess <= 0 or scale <= 0:
@@ -304,6 +324,16 @@ def zero_fill(
     return days, counts
 
 
+def _check(level: float, min_size: int) -> None:
+    """UsageError for a level outside (0, 1) or a segment shorter than a day."""
+    if not 0.0 < level < 1.0:
+        raise UsageError(f"level must be between 0 and 1, got {level}", hint="pass --level 0.95")
+    if min_size < 1:
+        raise UsageError(
+            f"min-size must be at least 1 day, got {min_size}", hint="pass --min-size 7"
+        )
+
+
 def analyse(
     days: Sequence[date],
     counts: Sequence[float],
@@ -314,35 +344,198 @@ def analyse(
     interval: str = "negbin",
     penalty: float | None = None,
     min_size: int = 7,
+    covered: Sequence[bool] | None = None,
 ) -> dict[str, Any]:
-    """All trend statistics of one zero-filled daily series (pure; no store access)."""
-    if not 0.0 < level < 1.0:
-        raise UsageError(f"level must be between 0 and 1, got {level}", hint="pass --level 0.95")
-    if min_size < 1:
-        raise UsageError(
-            f"min-size must be at least 1 day, got {min_size}", hint="pass --min-size 7"
-        )
-    r = dispersion(counts)
-    starts = change_points(counts, penalty=penalty, min_size=min_size, r=r)
-    segs = segments(days, counts, starts) if days else []
+    """All trend statistics of one zero-filled daily series (pure; no store access).
+
+    ``covered``: per day, whether it was collected (``--outlet``); uncovered days then
+    enter no rate, dispersion, change point or rolling window, segments and periods carry
+    ``uncovered_days`` and the series its own (see the module docstring's outlet filter).
+    """
+    _check(level, min_size)
+    mask = [True] * len(counts) if covered is None else list(covered)
+    kept = [i for i, k in enumerate(mask) if k]
+    kdays, kcounts = [days[i] for i in kept], [counts[i] for i in kept]
+    r = dispersion(counts, covered)
+    starts = change_points(kcounts, penalty=penalty, min_size=min_size, r=r)
+    segs = segments(kdays, kcounts, starts) if kdays else []
     periods = period_rates(days, counts, every)
-    n = len(counts)
+    if covered is not None:
+        segs = _covered_segments(days, mask, segs)
+        periods = covered_period_rates(days, counts, mask, every)
+    rolling = rolling_rates(days, counts, window=window, level=level, interval=interval, r=r)
+    cc = np.concatenate([[0], np.cumsum(np.asarray(mask, dtype=int))])
+    n, posts = len(kcounts), sum(kcounts)
+    series: dict[str, Any] = {
+        "start": kdays[0].isoformat() if kdays else None,
+        "end": kdays[-1].isoformat() if kdays else None,
+        "days": n,
+        "posts": int(posts),
+        "per_day": round(posts / n, 4) if n else None,
+    }
+    if covered is not None:
+        series["uncovered_days"] = len(days) - n
     return {
-        "series": {
-            "start": days[0].isoformat() if days else None,
-            "end": days[-1].isoformat() if days else None,
-            "days": n,
-            "posts": int(sum(counts)),
-            "per_day": round(sum(counts) / n, 4) if n else None,
-        },
+        "series": series,
         "dispersion": {"r": None if math.isinf(r) else round(r, 4), "poisson": math.isinf(r)},
         "change_points": describe_changes(segs),
         "segments": segs,
         "periods": periods,
-        "peak_to_current": peak_to_current(periods),
-        "rolling": rolling_rates(days, counts, window=window, level=level, interval=interval, r=r),
+        "peak_to_current": peak_to_current([p for p in periods if p["per_day"] is not None]),
+        # a window holding an uncovered day is not reported
+        "rolling": [w for j, w in enumerate(rolling) if cc[j + window] - cc[j] == window],
         "penalty": round(2.0 * math.log(n), 4) if penalty is None and n > 1 else penalty,
     }
+
+
+# ----------------------------------------------------------------------------- covered days
+def covered_mask(days: Sequence[date], ranges: Sequence[DateRange]) -> list[bool]:
+    """Per day of ``days``: whether one of the inclusive ``ranges`` holds it."""
+    return [any(r.start <= d <= r.end for r in ranges) for d in days]
+
+
+def _runs(days: Sequence[date], keep: Sequence[bool]) -> list[dict[str, Any]]:
+    """The runs of consecutive days whose ``keep`` is true: from, to and days."""
+    out: list[dict[str, Any]] = []
+    for day, k in zip(days, keep, strict=True):
+        if not k:
+            continue
+        if out and out[-1]["to"] == (day - timedelta(days=1)).isoformat():
+            out[-1]["to"], out[-1]["days"] = day.isoformat(), out[-1]["days"] + 1
+        else:
+            out.append({"from": day.isoformat(), "to": day.isoformat(), "days": 1})
+    return out
+
+
+def covered_period_rates(
+    days: Sequence[date], counts: Sequence[float], covered: Sequence[bool], every: str
+) -> list[dict[str, Any]]:
+    """``period_rates`` over covered days only: ``days`` and ``posts`` are those of the
+    period's covered days, ``per_day`` their rate (None without a covered day),
+    ``uncovered_days`` the series' other days in it and ``full`` whether the whole
+    period is in the series and covered."""
+    if not days:
+        return []
+    rows: list[dict[str, Any]] = []
+    start = period_start(days[0], every)
+    i = 0
+    while start <= days[-1]:
+        end = next_period(start, every) - timedelta(days=1)
+        j = i
+        while j < len(days) and days[j] <= end:
+            j += 1
+        cov = int(sum(covered[i:j]))
+        posts = int(sum(c for c, k in zip(counts[i:j], covered[i:j], strict=True) if k))
+        rows.append(
+            {
+                "period": start.isoformat()[:7] if every == "month" else start.isoformat(),
+                "start": days[i].isoformat(),
+                "end": days[j - 1].isoformat(),
+                "days": cov,
+                "uncovered_days": j - i - cov,
+                "full": days[i] == start and days[j - 1] == end and cov == j - i,
+                "posts": posts,
+                "per_day": round(posts / cov, 4) if cov else None,
+            }
+        )
+        start, i = next_period(start, every), j
+    return rows
+
+
+def _covered_segments(
+    days: Sequence[date], covered: Sequence[bool], segs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``segs`` (of the covered days) with the uncovered days each one's span holds."""
+    index = {d: i for i, d in enumerate(days)}
+    for seg in segs:
+        lo, hi = index[date.fromisoformat(seg["start"])], index[date.fromisoformat(seg["end"])]
+        seg["uncovered_days"] = hi - lo + 1 - int(sum(covered[lo : hi + 1]))
+    return segs
+
+
+def chosen_coverage(
+    eng: Engine, chosen: dict[str, int], first: date, last: date
+) -> tuple[list[DateRange], dict[str, Any]]:
+    """The days from ``first`` to ``last`` the ``chosen`` outlets' channels cover (their
+    union; the archive's span when one has no coverage rows) and the ``coverage`` key's
+    basis and ``outlet_coverage`` (as ``output --outlet`` prints it)."""
+    span, _ = archive_span(eng)
+    spans = outlet_coverage(eng.read, span.end if span else None)
+    per: dict[str, list[DateRange]] = {}
+    for name, oid in chosen.items():
+        if oid in spans:
+            per[name] = [c for r in spans[oid] if (c := r.intersect(first, last)) is not None]
+    rows: list[dict[str, Any]] = [
+        {"group": name, "basis": "archive"}
+        if name not in per
+        else {"group": name, "basis": "channels", "covered": [r.echo() for r in per[name]]}
+        for name in chosen
+    ]
+    if len(per) == len(chosen):
+        union = merge_days([(r.start, r.end) for days in per.values() for r in days])
+        basis = "outlet" if len(chosen) == 1 else "outlets"
+    else:
+        inside = span.intersect(first, last) if span else DateRange(first, last)
+        union, basis = [inside] if inside else [], "archive"
+    return union, {"basis": basis, "outlet_coverage": rows}
+
+
+def _filtered(
+    eng: Engine, params: Params, chosen: dict[str, int], options: dict[str, Any]
+) -> dict[str, Any]:
+    """The trend statistics of the ``chosen`` outlets' posts over their covered days, with
+    ``coverage`` and ``notes`` saying what was left out."""
+    first, last = observed_window(eng, params)
+    days, counts = zero_fill(daily_counts(eng, params, sorted(chosen.values())), first, last)
+    covered: list[bool] = []
+    cover: dict[str, Any] = {"basis": "outlet" if len(chosen) == 1 else "outlets"}
+    if first is not None and last is not None:
+        ranges, cover = chosen_coverage(eng, chosen, first, last)
+        covered = covered_mask(days, ranges)
+    if any(covered):  # clipped to the first and last covered day
+        lo, hi = covered.index(True), len(covered) - 1 - covered[::-1].index(True)
+    else:
+        lo, hi = 0, len(days) - 1
+    cut = slice(lo, hi + 1)
+    result = analyse(days[cut], counts[cut], covered=covered[cut], **options)
+    left = [not k for k in covered]
+    off_posts = int(sum(c for c, k in zip(counts, covered, strict=True) if not k))
+    result["coverage"] = {
+        **cover,
+        "window": DateRange(first, last).echo() if first and last else None,
+        "covered_days": int(sum(covered)),
+        "uncovered_days": int(sum(left)),
+        "uncovered": _runs(days, left),
+        "posts_on_uncovered_days": off_posts,
+    }
+    result["notes"] = _notes(result, len(chosen))
+    return result
+
+
+def _notes(result: dict[str, Any], n: int) -> list[str]:
+    """What the covered days leave out, in words (names stand in parameters.outlets only)."""
+    cov = result["coverage"]
+    whose = "the chosen outlet's channels" if n == 1 else "the chosen outlets' channels (any)"
+    total = cov["covered_days"] + cov["uncovered_days"]
+    if not cov["covered_days"]:
+        return [
+            f"{whose} were collected on none of the window's {total} days: nothing to "
+            "measure (no rate, change point or peak-to-current; zeros there say nothing)"
+        ]
+    notes = []
+    if cov["uncovered_days"]:
+        notes.append(
+            f"{cov['uncovered_days']} of the window's {total} days were left out as uncovered "
+            f"({whose} were not collected on them): they enter no rate, change point or "
+            "rolling window"
+        )
+    empty = [p["period"] for p in result["periods"] if p["per_day"] is None]
+    if empty:
+        notes.append(
+            f"{len(empty)} period{'s' if len(empty) > 1 else ''} ({', '.join(empty)}) "
+            "had no covered day: rate unknown (per_day null), never peak or current"
+        )
+    return notes
 
 
 def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[str, Any]:
@@ -399,9 +592,12 @@ def observed_window(eng: Engine, params: Params) -> tuple[date | None, date | No
     return first, last
 
 
-def daily_counts(eng: Engine, params: Params) -> dict[date, int]:
-    """Counted posts per UTC day (one Ibis aggregation on the engine)."""
+def daily_counts(eng: Engine, params: Params, ids: Sequence[int] = ()) -> dict[date, int]:
+    """Counted posts per UTC day (one Ibis aggregation on the engine), only of the outlets
+    ``ids`` when given."""
     d = counted_days(eng.daily(), params)
+    if ids:
+        d = d.filter(d.outlet_id.isin(list(ids)))
     expr = d.group_by("day").aggregate(n=d.n.sum().cast("int64"))
     df = eng.execute(expr)
     return {pd.Timestamp(d).date(): int(n) for d, n in zip(df["day"], df["n"], strict=True)}
@@ -423,21 +619,28 @@ def measure(
     interval: str = "negbin",
     penalty: float | None = None,
     min_size: int = 7,
+    outlets: Sequence[str] | None = (),
 ) -> dict[str, Any]:
-    """``mutewatch trend`` on an open engine: the JSON object the command prints."""
+    """``mutewatch trend`` on an open engine: the JSON object the command prints;
+    ``outlets``: the names ``--outlet`` chooses (see the module docstring)."""
     if every not in EVERY:
         raise UsageError(f"--every {every!r} is not known", hint=f"use one of {', '.join(EVERY)}")
-    days, counts = daily_series(eng, params)
-    result = analyse(
-        days,
-        counts,
-        every=every,
-        window=window,
-        level=level,
-        interval=interval,
-        penalty=penalty,
-        min_size=min_size,
-    )
+    wanted = [outlets] if isinstance(outlets, str) else list(outlets or ())
+    names = eng.outlet_names() if wanted else None
+    chosen = chosen_outlets(known_outlets(names), wanted) if names is not None else {}
+    options: dict[str, Any] = {
+        "every": every,
+        "window": window,
+        "level": level,
+        "interval": interval,
+        "penalty": penalty,
+        "min_size": min_size,
+    }
+    if chosen:
+        result = _filtered(eng, params, chosen, options)
+    else:
+        days, counts = daily_series(eng, params)
+        result = analyse(days, counts, **options)
     used_penalty = result.pop("penalty")
     echo = params.echo()
     echo.update(
@@ -448,7 +651,31 @@ def measure(
         penalty=used_penalty,
         min_size=min_size,
     )
-    return {"parameters": echo, "method": METHOD, **result}
+    if not chosen:
+        return {"parameters": echo, "method": METHOD, **result}
+    echo["outlets"] = list(chosen)
+    method = {**METHOD, "outlets": _method_sentence(result["coverage"], len(chosen))}
+    out = {"parameters": echo, "method": method, **result}
+    warnings = _of_warnings(names, chosen, params) if names is not None else []
+    if warnings:
+        out["warnings"] = warnings
+    return out
+
+
+def _method_sentence(cov: dict[str, Any], n: int) -> str:
+    """The outlet filter in one sentence, with the days this run left out."""
+    total = cov["covered_days"] + cov["uncovered_days"]
+    return (
+        "--outlet: only the chosen outlets' posts count, read against their own channels' "
+        "coverage (the union of their covered days; the archive's span when one has no "
+        "coverage rows); the series runs from the first to the last covered day and "
+        "uncovered days are left out, not read as zeros: rates divide by covered days, "
+        "the dispersion pairs consecutive covered days only, PELT runs on the covered days "
+        "in order, a period without a covered day is never peak or current, and a rolling "
+        f"window holding an uncovered day is not reported. This run counts {n} "
+        f"outlet{'s' if n > 1 else ''} and left out {cov['uncovered_days']} of the "
+        f"window's {total} days as uncovered."
+    )
 
 
 def trend(store_path: str | Path, **options: Any) -> dict[str, Any]:
