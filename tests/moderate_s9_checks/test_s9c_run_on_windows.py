@@ -43,6 +43,9 @@ def test_only_a_long_sentence_is_read_in_clauses() -> None:
     assert (start, start + len(ATTACK)) in windows
     short = f"{PAD_A}, and {ATTACK}."
     assert checks.run_on_windows(short, [(0, len(short))]) == []
+    uncut = " ".join([PAD_A] * 3)  # long, but one clause: the whole sentence is no window
+    assert len(uncut.split()) > checks.RUN_ON_WINDOW_WORDS
+    assert checks.run_on_windows(uncut, [(0, len(uncut))]) == []
 
 
 def test_the_group_clause_is_a_candidate_with_the_stricter_discount() -> None:

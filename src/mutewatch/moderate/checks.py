@@ -1074,7 +1074,7 @@ def clause_scores(text: str, racist_head: float, personal_head: float) -> tuple[
 # 2,186 non-hateful and 743 hateful comments (scripts/runon_report_s9.py; newly held against
 # the sentences alone; windows of 1/2/3 clauses, sentences over 25/30/35/40/50 words,
 # discounts 0.25-1.0): windows of 1 clause over 30 words at 0.5 newly hold 0 non-hateful and
-# 2 hateful, 168 more pieces embedded (over 25 words at 0.5: 3 and 3, session 8's cut at
+# 2 hateful, 166 more pieces embedded (over 25 words at 0.5: 3 and 3, session 8's cut at
 # 0.25: 4 and 3; over 40: 0 and 1; windows of 2 or 3 clauses catch none); with the shipped
 # heads (--per-dataset) Fox News 2 of 1,239 newly held (both labelled hateful), SFU, ETHOS,
 # Davidson, Jigsaw and the English Leipzig sentences none. The figures are thin: real
@@ -1150,14 +1150,15 @@ def run_on_windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
     """Windows of ``RUN_ON_WINDOW`` neighbouring clauses (``clause_spans``, cut at commas,
     dashes and conjunctions) of each sentence in ``spans`` of more than
     ``RUN_ON_WINDOW_WORDS`` words: an attack run into one long sentence with padding, read
-    with the clause next to it. A sentence of fewer clauses than that gives none."""
+    with the clause next to it. A sentence of no more clauses than that gives none."""
     out: list[tuple[int, int]] = []
     for a, b in spans:
         if len(text[a:b].split()) <= RUN_ON_WINDOW_WORDS:
             continue
         clauses = clause_spans(text, [(a, b)], longer_than=0)
         k = RUN_ON_WINDOW
-        out += [(clauses[i][0], clauses[i + k - 1][1]) for i in range(len(clauses) - k + 1)]
+        if len(clauses) > k:  # else the window would be the whole sentence
+            out += [(clauses[i][0], clauses[i + k - 1][1]) for i in range(len(clauses) - k + 1)]
     return out
 
 
