@@ -225,7 +225,7 @@ def _close(name: str, known: list[str]) -> str:
     return f" (did you mean {', '.join(repr(k) for k in near[:3])}?)" if near else ""
 
 
-def _of_warnings(names: pd.DataFrame, chosen: dict[str, int], params: Params) -> list[str]:
+def of_warnings(names: pd.DataFrame, chosen: dict[str, int], params: Params) -> list[str]:
     """A warning when ``--of`` leaves chosen outlets out whole (supporter outlets under
     ``--of official``, official ones under ``--of supporter``): their rows are zeros. It
     counts them rather than naming them: the web API pseudonymises supporter names for
@@ -437,7 +437,7 @@ def measure(
         },
         "method": _method(chosen),
     }
-    warnings = _of_warnings(names, chosen, params) if names is not None and chosen else []
+    warnings = of_warnings(names, chosen, params) if names is not None and chosen else []
     if warnings:
         result["warnings"] = warnings
     return result

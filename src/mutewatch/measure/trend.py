@@ -55,7 +55,7 @@ from scipy import stats as sps
 from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.output import _of_warnings, chosen_outlets, known_outlets
+from mutewatch.measure.output import chosen_outlets, known_outlets, of_warnings
 from mutewatch.measure.params import DateRange, Params
 from mutewatch.measure.status import archive_span, merge_days, outlet_coverage
 
@@ -656,7 +656,7 @@ def measure(
     echo["outlets"] = list(chosen)
     method = {**METHOD, "outlets": _method_sentence(result["coverage"], len(chosen))}
     out = {"parameters": echo, "method": method, **result}
-    warnings = _of_warnings(names, chosen, params) if names is not None else []
+    warnings = of_warnings(names, chosen, params) if names is not None else []
     if warnings:
         out["warnings"] = warnings
     return out
