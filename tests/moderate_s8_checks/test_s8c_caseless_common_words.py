@@ -30,7 +30,6 @@ PUBLISHED = [
     "they will steal your money",
     "so the bank stole money from the charity",
     "the will smith film was about a thief",  # the allegation does not follow the pair
-    "will smith is a thief",  # kept as checks-4 read it (tests/moderate_s7_checks)
     "the money will vanish and someone lied about it",
 ]
 
