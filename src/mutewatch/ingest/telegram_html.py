@@ -248,7 +248,9 @@ def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
     pages = fh if isinstance(fh, ExportPages) else ExportPages(path)
     state = _State(ZoneInfo(tz))
     for page, data in pages.pages():
-        yield from _Page(page, data.decode("utf-8", "replace"), state).records()
+        # line breaks normalised as HTML's input stream does (a page saved with CRLF)
+        text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+        yield from _Page(page, text, state).records()
 
 
 # -- one message -------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""Review of the HTML export reader: pages as other tools leave them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any, cast
+
+from mutewatch.demo_html import write_html_export
+from mutewatch.ingest import telegram_html
+from mutewatch.model import Post, PostBatch
+
+CHAT: dict[str, Any] = {
+    "name": "Placeholder Channel",
+    "type": "public_channel",
+    "id": 1001,
+    "messages": [
+        {
+            "id": n,
+            "type": "message",
+            "date": "2026-11-29T10:00:00",
+            "date_unixtime": str(1795946400 + n * 60),
+            "from": "Placeholder Channel",
+            "text": text,
+        }
+        for n, text in enumerate(
+            [
+                "Placeholder line one\nline two",
+                ["see ", {"type": "link", "text": "https://example.org/a"}, " here"],
+                "Short",
+            ],
+            1,
+        )
+    ],
+}
+
+
+def _posts(first: Path) -> list[Post]:
+    pages = telegram_html.ExportPages(first)
+    out: list[Post] = []
+    for r in telegram_html.read(cast(IO[bytes], pages), first, "UTC"):
+        if isinstance(r, PostBatch):
+            out += r.posts()
+    return out
+
+
+def test_windows_line_endings_read_as_unix_ones(tmp_path: Path) -> None:
+    """A page saved with CRLF line endings (an export copied through a Windows tool) gives
+    the same texts: the layout's line breaks around a text are no part of it."""
+    unix = write_html_export(tmp_path / "unix", CHAT)
+    windows = tmp_path / "windows"
+    windows.mkdir()
+    for page in unix:
+        data = page.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        (windows / page.name).write_bytes(data)
+    want = [(p.message_id, p.text) for p in _posts(unix[0])]
+    got = [(p.message_id, p.text) for p in _posts(windows / "messages.html")]
+    assert want[0] == (1, "Placeholder line one\nline two")
+    assert got == want
