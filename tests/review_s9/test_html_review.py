@@ -56,3 +56,16 @@ def test_windows_line_endings_read_as_unix_ones(tmp_path: Path) -> None:
     got = [(p.message_id, p.text) for p in _posts(windows / "messages.html")]
     assert want[0] == (1, "Placeholder line one\nline two")
     assert got == want
+
+
+def test_a_stray_end_tag_in_a_text_does_not_cut_it(tmp_path: Path) -> None:
+    """An end tag that closes nothing open (a hand-edited page) is passed over, as browsers
+    do: before, it closed every open element and the rest of the message's text was lost."""
+    pages = write_html_export(tmp_path / "stray", CHAT)
+    page = pages[0]
+    text = page.read_text(encoding="utf-8")
+    assert "Short" in text
+    page.write_text(text.replace("Short", "Sho</b>rt", 1), encoding="utf-8")
+    got = {p.message_id: p.text for p in _posts(page)}
+    assert got[3] == "Short"
+    assert got[1] == "Placeholder line one\nline two"

@@ -362,8 +362,8 @@ class _Page(HTMLParser):
             self.inner.append(role)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
+        if tag in _VOID or all(open_tag != tag for open_tag, _ in self.stack):
+            return  # a stray end tag closes nothing, as in browsers
         while self.stack:
             open_tag, role = self.stack.pop()
             if role:
