@@ -40,6 +40,8 @@ def _posts(first: Path) -> list[Post]:
     for r in telegram_html.read(cast(IO[bytes], pages), first, "UTC"):
         if isinstance(r, PostBatch):
             out += r.posts()
+        elif isinstance(r, Post):
+            out.append(r)
     return out
 
 
@@ -69,3 +71,26 @@ def test_a_stray_end_tag_in_a_text_does_not_cut_it(tmp_path: Path) -> None:
     got = {p.message_id: p.text for p in _posts(page)}
     assert got[3] == "Short"
     assert got[1] == "Placeholder line one\nline two"
+
+
+def test_an_older_exports_forward_date_is_no_part_of_the_name(tmp_path: Path) -> None:
+    """Older Telegram Desktop exports (those without offsets in their date titles) write a
+    forward's date as ``<span class="details"> DD.MM.YYYY HH:MM:SS</span>`` in its
+    ``from_name``, without ``date``: it is the forward's date, not part of the sender's
+    name (before, forwarded_from read 'Source Placeholder 28.11.2026 09:00:00')."""
+    chat = {
+        **CHAT,
+        "messages": [
+            {**CHAT["messages"][0], "forwarded_from": "Source Placeholder"},
+            {**CHAT["messages"][2], "id": 2, "forwarded_from": "Source Placeholder"},
+        ],
+    }
+    pages = write_html_export(tmp_path / "old", chat, offset=False)
+    page = pages[0]
+    text = page.read_text(encoding="utf-8")
+    newer = '<span class="date details" title="29.11.2026 10:00:00"> 29.11.2026 10:00:00</span>'
+    assert text.count(newer) == 2
+    older = '<span class="details"> 28.11.2026 09:00:00</span>'
+    page.write_text(text.replace(newer, older), encoding="utf-8")
+    got = [(p.message_id, p.forwarded_from) for p in _posts(page)]
+    assert got == [(1, "Source Placeholder"), (2, "Source Placeholder")]

@@ -430,8 +430,8 @@ class _Page(HTMLParser):
             if self._role_open("fwd") and msg.forwarded_from is None:
                 msg.forwarded_from = []
             return "from_name"
-        if "date" in classes and self._role_open("from_name"):
-            return "fwd_date"
+        if ("date" in classes or "details" in classes) and self._role_open("from_name"):
+            return "fwd_date"  # older exports: <span class="details"> DD.MM.YYYY ...</span>
         for role in ("text", "signature", "title", "question", "total"):
             if role in classes:
                 return role
