@@ -262,10 +262,20 @@ def discover(
             detected = _explicit(path, fmt, options)
             if detected == HTML:
                 path = telegram_html.first_page(path)
-                if (path, HTML) in found:
-                    continue  # another page of an export named already
             found.append((path, detected))
-    return found
+    return _once(found)
+
+
+def _once(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Each file once, where it was first found: a file named and also inside a folder
+    named (``exp/result.json exp``), or two pages of one HTML export, is one source."""
+    seen: set[Path] = set()
+    once: list[tuple[Path, str]] = []
+    for path, detected in found:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            once.append((path, detected))
+    return once
 
 
 def _detect(path: Path) -> str | None:
