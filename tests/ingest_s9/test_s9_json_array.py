@@ -172,3 +172,29 @@ def test_the_cli_lists_each_broken_element(tmp_path: Path) -> None:
     assert '\\"when\\": nope' in text or "nope" in text
     status = CliRunner().invoke(main, ["--store", store, "status", "--json"])
     assert json.loads(status.output)["posts"] == 3
+
+
+def test_runs_around_many_bad_elements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of good elements are decoded at once; a run holding a bad element is halved
+    down to a short one, scanned token by token, and runs go on after it."""
+    monkeypatch.setattr(tabular, "_PIECE", 256)
+    elements = _elements(60)
+    for bad in range(3, 60, 7):
+        elements[bad] = elements[bad].replace('"when": "', '"when": "x", "')[:-1] + ",}"
+    path = _write(tmp_path, "[" + ", ".join(elements) + "]")
+    counts, texts, quarantined = _ingest(path, tmp_path)
+    assert [row["position"] for row in quarantined] == list(range(3, 60, 7))
+    assert (counts["read"], counts["new"]) == (60, 60 - len(quarantined))
+
+
+def test_a_missing_quote_says_what_it_took(tmp_path: Path) -> None:
+    """A quote missing on one line pairs the quotes after it anew: the elements up to where
+    they pair again are taken into the broken one, and its reason says so."""
+    elements = _elements(8)
+    elements[2] = elements[2].replace('"when": "', '"when": ')
+    elements[5] = elements[5].replace('"when": "', '"when": ')
+    path = _write(tmp_path, "[" + ",".join(elements) + "]")
+    counts, texts, quarantined = _ingest(path, tmp_path)
+    assert counts["read"] == sum(counts[k] for k in ("new", "duplicates", "quarantined"))
+    assert {"item 0", "item 1", "item 6", "item 7"} <= set(texts)
+    assert "hold what look like further elements" in quarantined[0]["reason"]

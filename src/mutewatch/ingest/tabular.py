@@ -491,9 +491,25 @@ _RAW_CAP = 64 << 10
 _BLOCK = 4 << 20
 _ELEMENT_CAP = 64 << 20
 _REWIND = 1 << 20
+_PIECE = 64 << 10
 # a whole JSON string, a bracket or comma, or a quote whose string does not end here
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[][{},]|"', re.S)
 _OPEN, _CLOSE, _COMMA, _QUOTE = b"[{", b"]}", ord(","), ord('"')
+
+
+def _last_boundary(buf: bytes, start: int, end: int) -> int:
+    """The last comma between ``start`` and ``end`` standing between ``}`` and ``{``
+    (white space aside), as between two objects of an array, or -1; a few hundred commas
+    are tried."""
+    for _ in range(256):
+        comma = buf.rfind(b",", start, end)
+        if comma < 0:
+            return -1
+        before = buf[max(start, comma - 64) : comma].rstrip()[-1:]
+        if before == b"}" and buf[comma + 1 : comma + 65].lstrip()[:1] == b"{":
+            return comma
+        end = comma
+    return -1
 
 
 class _ArrayElements:
@@ -502,10 +518,12 @@ class _ArrayElements:
     the file's own brackets and strings, tracked here (a comma at the array's own depth,
     outside any string, ends one), not by a parser that stops at the first error.
 
-    A run of elements is decoded at once where it can be: the text up to the last ``},``
-    before a ``{`` is decoded as one array, and when that succeeds, the ``}`` closed a
-    top-level element (a valid JSON text ends exactly where its brackets balance), so the
-    cut is sound. When it fails, that stretch is scanned token by token.
+    A run of elements is decoded at once where it can be: the text up to the last comma
+    between ``}`` and ``{`` is decoded as one array, and when that succeeds, the ``}``
+    closed a top-level element (a valid JSON text ends exactly where its brackets
+    balance), so the cut is sound. When it fails, shorter runs are tried, down to 64 KiB
+    (and longer again after one succeeds); a short run that fails is scanned token by
+    token, up to the first element boundary after it.
 
     An element whose brackets or quotes never balance leaves nothing after it that can be
     told apart: the rest of the file is one quarantined record naming where it began."""
@@ -522,6 +540,8 @@ class _ArrayElements:
         self.big: tuple[int, bytes] | None = None  # an element too long to hold: start, head
         self.eof = self.closed = False
         self.rows: list[Any] = []
+        self.span = _BLOCK  # the longest run to decode at once
+        self.stop = 0  # in buf: where a run failed; the scan goes on to a boundary after it
 
     def batches(self) -> Iterator[list[Any]]:
         self._fill()
@@ -530,10 +550,12 @@ class _ArrayElements:
         self.elem = self.scan = self.buf.index(b"[") + 1  # (read_jsonl saw it come first)
         self.depth = 1
         while not self.closed:
+            self.stop = len(self.buf)
             if self.big is None and self.scan - self.elem < _REWIND:
                 self.scan, self.depth = self.elem, 1  # scan a short element again, whole
                 self._run()
-            self._scan()
+            if self._scan():
+                continue  # past a run that failed: runs again, in this block
             if len(self.rows) >= BATCH_ROWS:
                 yield self.rows
                 self.rows = []
@@ -554,27 +576,29 @@ class _ArrayElements:
         self.eof = not chunk
 
     def _run(self) -> None:
-        """Decode the elements up to the last likely element boundary at once."""
-        buf, start = self.buf, self.elem
-        cut = buf.rfind(b"},", start)
-        for _ in range(4):
-            if cut < start:
-                return
-            if buf[cut + 2 : cut + 66].lstrip()[:1] == b"{":
-                break
-            cut = buf.rfind(b"},", start, cut)
-        else:
-            return
-        try:
-            values = msgspec.json.decode(b"[" + buf[start : cut + 1] + b"]")
-        except (msgspec.DecodeError, UnicodeDecodeError):
-            return  # a bad element, or a cut inside a string: _scan tells them apart
-        self.rows.extend(values)
-        self.count += len(values)
-        self.elem = self.scan = cut + 2
+        """Decode runs of elements at once, up to the last likely element boundary."""
+        buf = self.buf
+        last = _last_boundary(buf, self.elem, len(buf))
+        while last > self.elem:
+            start = self.elem
+            cut = _last_boundary(buf, start, start + self.span) if last - start > self.span else -1
+            cut = last if cut < 0 else cut
+            try:
+                values = msgspec.json.decode(b"[" + buf[start:cut] + b"]")
+            except (msgspec.DecodeError, UnicodeDecodeError):
+                if cut - start <= _PIECE or self.span <= _PIECE:
+                    self.stop = cut  # a bad element, or a cut in a string: _scan sorts it out
+                    return
+                self.span = max(_PIECE, min(self.span, cut - start) // 2)
+                continue
+            self.rows.extend(values)
+            self.count += len(values)
+            self.elem = self.scan = cut + 1
+            self.span = min(_BLOCK, self.span * 2)
 
-    def _scan(self) -> None:
-        """Walk the tokens from ``scan``: each comma at the array's depth ends an element."""
+    def _scan(self) -> bool:
+        """Walk the tokens from ``scan``: each comma at the array's depth ends an element.
+        True when it stops at the first such comma past ``stop``, for runs to go on."""
         buf, start = self.buf, self.scan
         self.scan = len(buf)
         for token in _TOKEN.finditer(buf, start):
@@ -591,14 +615,18 @@ class _ArrayElements:
                 if self.depth == 0:
                     self._element(at, last=True)
                     self._after(token.end())
-                    return
+                    return False
             elif char == _COMMA and self.depth == 1:
                 self._element(at)
                 self.elem = token.end()
+                if at >= self.stop and self.big is None:
+                    self.scan = self.elem
+                    return True
         if self.big is None and self.depth > 1 and self.scan - self.elem > _ELEMENT_CAP:
             self.big = (self.base + self.elem, buf[self.elem : self.elem + _RAW_CAP])
         if self.big is not None:
             self.elem = self.scan
+        return False
 
     def _where(self) -> str:
         """Which element is being read, and where it begins."""
@@ -636,6 +664,12 @@ class _ArrayElements:
                 f"not valid JSON {after}: {self._where()}: {problem}; it is set aside and the "
                 "elements after it are read"
             )
+            if _last_boundary(text, 0, len(text)) >= 0:  # e.g. a quote missing: they pair anew
+                reason += (
+                    f" (its {len(text)} bytes hold what look like further elements, taken "
+                    "into it where its quotes or brackets do not pair: repair it and ingest "
+                    f"{self.path.name} again to read them)"
+                )
             if self.encoding not in _UTF8 and not _is_utf8(text):
                 reason = _not_of(self.encoding, self._where())
             return _Unreadable(text.strip()[:_RAW_CAP].decode("utf-8", "replace"), reason)
