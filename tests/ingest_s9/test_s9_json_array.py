@@ -72,21 +72,32 @@ def test_a_broken_element_costs_itself_only(tmp_path: Path, name: str, indent: i
     assert "the elements after it are read" in first["reason"]
 
 
-def test_an_element_that_never_closes_makes_the_rest_one_record(tmp_path: Path) -> None:
+def test_an_element_missing_its_closing_bracket_costs_itself_only(tmp_path: Path) -> None:
+    """Its brackets never close, so the comma after it is not at the array's depth: the
+    next element is found where the text stops being JSON and what follows decodes."""
     elements = _elements(5)
     elements[1] = '{"user": "acc1", "when": "2020-01-01T10:01:00", "body": {"unclosed": 1}'
     path = _write(tmp_path, "[" + ",".join(elements) + "]")
     counts, texts, quarantined = _ingest(path, tmp_path)
-    assert counts == {"read": 2, "new": 1, "duplicates": 0, "quarantined": 1, "skipped": 0}
-    assert texts == ["item 0"]
+    assert counts == {"read": 5, "new": 4, "duplicates": 0, "quarantined": 1, "skipped": 0}
+    assert texts == ["item 0", "item 2", "item 3", "item 4"]
     (row,) = quarantined
-    assert row["position"] == 1
-    offset = len("[" + elements[0] + ",")
+    assert row["position"] == 1 and row["raw"] == elements[1]
+    assert "element 2 of the array (position 1, at byte" in row["reason"]
+
+
+def test_an_element_that_never_closes_makes_the_rest_one_record(tmp_path: Path) -> None:
+    elements = _elements(3)
+    path = _write(tmp_path, "[" + ",".join(elements) + ',{"user": "acc1", "body": {"a": "b}]')
+    counts, texts, quarantined = _ingest(path, tmp_path)
+    assert counts == {"read": 4, "new": 3, "duplicates": 0, "quarantined": 1, "skipped": 0}
+    (row,) = quarantined
+    offset = len("[" + ",".join(elements) + ",")
     assert row["reason"].startswith(
-        f"the file ends inside element 2 of the array (position 1, at byte {offset})"
+        f"the file ends inside element 4 of the array (position 3, at byte {offset})"
     )
     assert "the rest of the file from there is set aside as this one record" in row["reason"]
-    assert row["raw"].startswith(elements[1]) and elements[4] in row["raw"]
+    assert row["raw"] == '{"user": "acc1", "body": {"a": "b}]'
 
 
 @pytest.mark.parametrize(
@@ -187,14 +198,15 @@ def test_runs_around_many_bad_elements(tmp_path: Path, monkeypatch: pytest.Monke
     assert (counts["read"], counts["new"]) == (60, 60 - len(quarantined))
 
 
-def test_a_missing_quote_says_what_it_took(tmp_path: Path) -> None:
-    """A quote missing on one line pairs the quotes after it anew: the elements up to where
-    they pair again are taken into the broken one, and its reason says so."""
+def test_a_missing_quote_costs_its_element_only(tmp_path: Path) -> None:
+    """A quote missing on one line pairs the quotes after it anew, so the token scan takes
+    later elements into the broken one; it is cut where the text stops being JSON and what
+    follows decodes, and reading goes on there."""
     elements = _elements(8)
     elements[2] = elements[2].replace('"when": "', '"when": ')
     elements[5] = elements[5].replace('"when": "', '"when": ')
     path = _write(tmp_path, "[" + ",".join(elements) + "]")
     counts, texts, quarantined = _ingest(path, tmp_path)
-    assert counts["read"] == sum(counts[k] for k in ("new", "duplicates", "quarantined"))
-    assert {"item 0", "item 1", "item 6", "item 7"} <= set(texts)
-    assert "hold what look like further elements" in quarantined[0]["reason"]
+    assert (counts["read"], counts["new"], counts["quarantined"]) == (8, 6, 2)
+    assert texts == [f"item {n}" for n in (0, 1, 3, 4, 6, 7)]
+    assert [row["raw"] for row in quarantined] == [elements[2], elements[5]]

@@ -512,6 +512,36 @@ def _last_boundary(buf: bytes, start: int, end: int) -> int:
     return -1
 
 
+_BETWEEN = re.compile(rb"\}\s*(,)\s*\{")
+_AT_BYTE = re.compile(r"\(byte (\d+)\)")
+
+
+def _next_element(text: bytes) -> int | None:
+    """In a bad element's text, the first comma between ``}`` and ``{`` whose ``{`` stands
+    where the text stops being JSON or after, such that the text up to the next such comma
+    (or its end) decodes: where an element of its own begins, the bad one having taken it
+    in (a quote or a closing bracket missing). Before that point the text is valid JSON,
+    so a ``{`` there is inside the element. None when there is none (of the first 64)."""
+    try:
+        msgspec.json.decode(text)
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        found = _AT_BYTE.search(str(exc))
+        if found is None:
+            return None
+        broken = int(found.group(1))
+    else:
+        return None
+    found_after = (m for m in _BETWEEN.finditer(text, max(0, broken - 256)) if m.end() > broken)
+    commas = [m.start(1) for m in itertools.islice(found_after, 64)]
+    for comma, end in zip(commas, [*commas[1:], len(text)], strict=False):
+        try:
+            msgspec.json.decode(text[comma + 1 : end])
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            continue
+        return comma
+    return None
+
+
 class _ArrayElements:
     """The elements of a JSON array streamed from a file, each decoded on its own, so one
     that is not valid JSON is set aside and the next is read. Elements are told apart by
@@ -560,10 +590,10 @@ class _ArrayElements:
                 yield self.rows
                 self.rows = []
             if self.eof:
+                if self._unclosed():
+                    continue
                 break
             self._fill()
-        if not self.closed:
-            self._unclosed()
         yield self.rows
 
     def _fill(self) -> None:
@@ -613,11 +643,13 @@ class _ArrayElements:
             elif char in _CLOSE:
                 self.depth -= 1
                 if self.depth == 0:
-                    self._element(at, last=True)
+                    if self._element(at, last=True):
+                        return True
                     self._after(token.end())
                     return False
             elif char == _COMMA and self.depth == 1:
-                self._element(at)
+                if self._element(at):
+                    return True
                 self.elem = token.end()
                 if at >= self.stop and self.big is None:
                     self.scan = self.elem
@@ -635,11 +667,13 @@ class _ArrayElements:
         offset = self.big[0] if self.big else self.base + self.elem + len(text) - len(text.lstrip())
         return f"element {n + 1} of the array (position {n}, at byte {offset})"
 
-    def _element(self, end: int, last: bool = False) -> None:
-        """The element from ``elem`` to ``end``, decoded, or set aside saying why."""
+    def _element(self, end: int, last: bool = False) -> bool:
+        """The element from ``elem`` to ``end``, decoded, or set aside saying why. True when
+        a bad one took in elements after it (a quote missing pairs the quotes after it
+        anew): it is cut where the next element decodes, and reading goes on from there."""
         text = self.buf[self.elem : end]
         if last and self.count == 0 and not text.strip() and self.big is None:
-            return  # an empty array
+            return False  # an empty array
         row: Any
         if self.big is not None:
             row = _Unreadable(
@@ -650,8 +684,23 @@ class _ArrayElements:
             self.big = None
         else:
             row = self._decoded(text)
+            if isinstance(row, _Unreadable) and self._cut(text):
+                return True
         self.rows.append(row)
         self.count += 1
+        return False
+
+    def _cut(self, text: bytes) -> bool:
+        """Whether the bad element ``text`` (from ``elem``) took in elements after it: if
+        so, it alone is set aside and reading goes on after it (``_next_element``)."""
+        cut = _next_element(text)
+        if cut is None:
+            return False
+        self.rows.append(self._decoded(text[:cut]))
+        self.count += 1
+        self.elem = self.scan = self.elem + cut + 1
+        self.depth = 1
+        return True
 
     def _decoded(self, text: bytes) -> Any:
         try:
@@ -689,8 +738,11 @@ class _ArrayElements:
             )
             self.rows.append(_Unreadable(rest[:_RAW_CAP].decode("utf-8", "replace"), reason))
 
-    def _unclosed(self) -> None:
-        """The file ended before the array's closing bracket."""
+    def _unclosed(self) -> bool:
+        """The file ended before the array's closing bracket. True when the element left
+        open took in elements after it (``_next_element``): reading goes on there."""
+        if self.closed:
+            return False
         text = self.buf[self.elem :]
         if self.depth == 1 and text.strip() and self.big is None:
             row = self._decoded(text)
@@ -704,7 +756,10 @@ class _ArrayElements:
                 f"bracket: it may be cut short (check that {self.path.name} is complete)"
             )
             self.rows.append(_Unreadable("", reason))
-            return
+            self.closed = True
+            return False
+        if self.big is None and self._cut(text):
+            return True
         head = self.big[1] if self.big else text[:_RAW_CAP]
         reason = (
             f"the file ends inside {self._where()}: its brackets or quotes never close, so "
@@ -713,6 +768,8 @@ class _ArrayElements:
             f"{self.path.name} again"
         )
         self.rows.append(_Unreadable(head.decode("utf-8", "replace"), reason))
+        self.closed = True
+        return False
 
 
 def _is_utf8(data: bytes) -> bool:
