@@ -461,11 +461,8 @@ def _sequential_channels(
     out = {k for k in keys if k[0] in SEQUENTIAL_ID_PLATFORMS}
     if len(out) == len(keys):
         return out
-    p = engine.table("posts")
+    p = _real_id_posts(engine)
     p = p.filter(~p.platform.isin(list(SEQUENTIAL_ID_PLATFORMS)))
-    listed = engine.read_optional("derived_id_sources", "source_id")
-    if listed is not None and len(listed):
-        p = p.filter(~p.source_id.isin(listed["source_id"].astype("int64").tolist()))
     per = engine.execute(
         p.group_by(["platform", "account_id"]).agg(
             lo=p.message_id.min(), hi=p.message_id.max(), n=p.count()
@@ -475,6 +472,16 @@ def _sequential_channels(
     dense = (span <= dense_ratio * per["n"].astype("float64")).to_numpy(dtype=bool)
     found = zip(per["platform"].astype(str), per["account_id"].astype(str), dense, strict=True)
     return out | {(pl, acc) for pl, acc, ok in found if ok and (pl, acc) in keys}
+
+
+def _real_id_posts(engine: Engine) -> ir.Table:
+    """The posts of sources with real ids: every post but those of the sources ingest lists
+    in ``derived_id_sources`` (a store or export without that table: every post)."""
+    p = engine.table("posts")
+    listed = engine.read_optional("derived_id_sources", "source_id")
+    if listed is not None and len(listed):
+        p = p.filter(~p.source_id.isin(listed["source_id"].astype("int64").tolist()))
+    return p
 
 
 def _more_id_gaps(engine: Engine, cov: pd.DataFrame, unchecked: Any) -> pd.DataFrame:
@@ -491,10 +498,7 @@ def _more_id_gaps(engine: Engine, cov: pd.DataFrame, unchecked: Any) -> pd.DataF
     wanted = ibis.memtable(
         pd.DataFrame(sorted(added), columns=["w_platform", "w_account"]).astype(str)
     )
-    p = engine.table("posts")
-    listed = engine.read_optional("derived_id_sources", "source_id")
-    if listed is not None and len(listed):
-        p = p.filter(~p.source_id.isin(listed["source_id"].astype("int64").tolist()))
+    p = _real_id_posts(engine)
     p = p.join(wanted, [p.platform == wanted.w_platform, p.account_id == wanted.w_account])
     w = ibis.window(group_by=["platform", "account_id"], order_by="message_id")
     t = p.select("platform", "account_id", "message_id", "ts")
