@@ -108,6 +108,7 @@ TITLES = {
     "distinct_hosts": "Distinct hosts in use (in releases)",
     "coverage": "Data coverage by source, and quarantine",
 }
+TREND_TITLE = "Trend: rolling posts per day, segments between change points"
 
 
 # keys whose strings are our own plotly formatting (``<br>``, ``<extra>``), not data
@@ -511,6 +512,7 @@ EMPTY = {
     "hosts": "links in releases",
     "distinct_hosts": "links in releases",
     "coverage": "sources with a time window",
+    "trend": "full rolling windows of covered days (mutewatch trend)",
 }
 
 
@@ -651,3 +653,51 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
             shade_partial(fig, out.partial)
         mark_empty(fig, name)
     return out
+
+
+def _broken(rows: list[dict[str, Any]], day: str, *columns: str) -> dict[str, list[Any]]:
+    """``columns`` of daily ``rows`` as lists under ``x`` (their ``day`` key), with a gap
+    (``None``) after a missing day, so a line is not drawn across days left out."""
+    out: dict[str, list[Any]] = {"x": [], **{c: [] for c in columns}}
+    previous: date | None = None
+    for row in rows:
+        current = date.fromisoformat(str(row[day])[:10])
+        if previous is not None and current - previous > timedelta(days=1):
+            out["x"].append((previous + timedelta(days=1)).isoformat())
+            for c in columns:
+                out[c].append(None)
+        out["x"].append(current.isoformat())
+        for c in columns:
+            out[c].append(row[c])
+        previous = current
+    return out
+
+
+def trend_figure(result: dict[str, Any], title: str = TREND_TITLE) -> go.Figure:
+    """``mutewatch trend``'s JSON drawn: the trailing ``window``-day rate per day with its
+    interval (a band), each segment's rate between change points (a step line) and a
+    dashed line at each change point. Only what the measurement reports is drawn: a
+    rolling window holding a day left out as uncovered (``--outlet``) is a gap."""
+    window = result.get("parameters", {}).get("window", 28)
+    level = result.get("parameters", {}).get("level", 0.95)
+    rolling = _broken(result.get("rolling") or [], "date", "per_day", "low", "high")
+    fig = go.Figure()
+    band = {"mode": "lines", "line": {"width": 0, "color": "#9ecae1"}, "hoverinfo": "skip"}
+    fig.add_scatter(x=rolling["x"], y=rolling["low"], name=f"low ({level:.0%})", **band)
+    fig.add_scatter(x=rolling["x"], y=rolling["high"], name=f"high ({level:.0%})",
+                    fill="tonexty", fillcolor="rgba(158,202,225,0.45)", **band)  # fmt: skip
+    fig.add_scatter(x=rolling["x"], y=rolling["per_day"], mode="lines",
+                    name=f"posts per day ({window}-day rolling)",
+                    line={"color": "#1f77b4", "width": 2})  # fmt: skip
+    segs = result.get("segments") or []
+    steps = [(s["start"], s["per_day"]) for s in segs]
+    if segs:
+        steps.append((segs[-1]["end"], segs[-1]["per_day"]))
+    fig.add_scatter(x=[x for x, _ in steps], y=[y for _, y in steps], mode="lines",
+                    line={"shape": "hv", "color": "#d62728", "dash": "dot"},
+                    name="segment rate (between change points)")  # fmt: skip
+    for change in result.get("change_points") or []:
+        fig.add_vline(x=change["at"], line_width=1, line_dash="dash", line_color="#d62728")
+    fig.update_xaxes(type="date")
+    return mark_empty(_layout(fig, title, yaxis={"title": "posts per day",
+                                                 "rangemode": "tozero"}), "trend")  # fmt: skip

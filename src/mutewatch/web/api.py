@@ -528,11 +528,7 @@ def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> 
 
 def _measurement_endpoint(path: str, name: str) -> None:
     def endpoint(request: Request, user: Annotated[User, Depends(VIEW)]) -> Response:
-        options = measurement_options(name, request)
-        if options.get("outlets") and not user.sees_identities:  # output?outlet=NAME
-            options["outlets"] = outlets_as_seen(request, options["outlets"])
-        _near_the_archive(request, options)
-        key = tuple(sorted((k, repr(v)) for k, v in options.items()))
+        options, key = measurement_request(request, user, name, request.query_params)
         return json_cached(
             request, user, name, key, lambda s: run_measurement_on(name, s.path, options)
         )
@@ -544,6 +540,31 @@ def _measurement_endpoint(path: str, name: str) -> None:
         "--json` prints it. Query parameters are the command's options in snake_case."
     )
     router.add_api_route(path, endpoint, methods=["GET"], tags=["measurements"])
+
+
+def measurement_request(
+    request: Request, user: User, name: str, query: Any
+) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """The options of the measurement ``name`` for ``query`` (parsed as the CLI parses
+    them, ``options_from_query``) and their cache key, as its endpoint reads them: the
+    ``outlet`` names of a user who sees supporters pseudonymised are read as those
+    pseudonyms (``outlets_as_seen``), and days far outside the archive are refused."""
+    options = options_from_query(name, query)
+    if options.get("outlets") and not user.sees_identities:  # output?outlet=NAME
+        options["outlets"] = outlets_as_seen(request, options["outlets"])
+    _near_the_archive(request, options)
+    return options, tuple(sorted((k, repr(v)) for k, v in options.items()))
+
+
+def measured(request: Request, user: User, name: str, query: Any) -> Any:
+    """The JSON of the measurement ``name`` for ``query`` as its endpoint answers it
+    (pseudonymised for viewers), from the same cache entry: the dashboard's trend and
+    ``GET /api/v1/trend`` with the same options compute once."""
+    options, key = measurement_request(request, user, name, query)
+    data = cached(
+        request, name, key, lambda s: queries.jsonable(run_measurement_on(name, s.path, options))
+    )
+    return shown(request, user, data)
 
 
 def outlets_as_seen(request: Request, wanted: tuple[str, ...]) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -38,6 +38,7 @@ from mutewatch.web.api import (
     accept_upload,
     cached,
     create_user,
+    measured,
     shown,
     status_of,
 )
@@ -387,6 +388,13 @@ def chart_table(fig: dict[str, Any], name: str) -> dict[str, Any]:
     }
 
 
+def _row_cell(value: Any) -> str:
+    """A cell of ``rows_table``: a flag as yes or no, else as ``_table_cell``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _table_cell(value)
+
+
 def _table_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -404,19 +412,88 @@ def dashboard(
     since: str | None = None,
     until: str | None = None,
     outlet_id: str | None = None,
+    outlet: Annotated[
+        list[str] | None,
+        Query(description="the trend's outlet, as `trend --outlet` (repeatable)"),
+    ] = None,
+    of: Annotated[str | None, Query(description="the trend's posts: official, ...")] = None,
 ) -> Response:
-    """Charts, filterable by time range and outlet."""
+    """Charts, filterable by time range and outlet, and the trend (``mutewatch trend``) of
+    the network or of the outlets ``outlet`` names (pseudonyms for a viewer, as the API)."""
     if user.role == "moderator":
         return RedirectResponse("/moderation", status_code=303)
     f = _filters(since, until, outlet_id)
     view = _dashboard_view(request, user, f)
     outlets = shown(request, user, cached(request, "outlets", (), queries.outlets))["outlets"]
     status = status_of(request)
+    chosen = [name for name in outlet or () if name.strip()]
+    trend = _trend_view(request, user, f, chosen, of or "")
     return render(
         request, "dashboard.html", figures=view["figures"], tables=view["tables"],
         bucket=view["bucket"], outlets=outlets, status=status,
         since=since or "", until=until or "", outlet_id=f.outlet_id,
+        trend=trend, trend_outlets=chosen, trend_of=of or "", of_choices=TREND_OF,
     )  # fmt: skip
+
+
+TREND_OF = (("official", "official releases"), ("supporter", "supporter posts"),
+            ("all", "all posts"))  # fmt: skip
+TREND_ROLLING = ("date", "window_start", "posts", "per_day", "low", "high")
+TREND_PERIODS = ("period", "start", "end", "days", "uncovered_days", "full", "posts", "per_day")
+
+
+def trend_query(f: charts.Filters, outlets: list[str], of: str) -> dict[str, list[str]]:
+    """The ``/api/v1/trend`` query of the dashboard's trend: its ``outlet`` names and
+    ``of``, and the window as days (``from``; ``to`` the last day before Until, which a
+    bare date includes whole, as ``--to`` does)."""
+    query: dict[str, list[str]] = {}
+    if outlets:
+        query["outlet"] = list(outlets)
+    if of:
+        query["of"] = [of]
+    if f.since is not None:
+        query["from"] = [f.since.date().isoformat()]
+    if f.until is not None:
+        query["to"] = [(f.until - timedelta(microseconds=1)).date().isoformat()]
+    return query
+
+
+def _trend_view(
+    request: Request, user: User, f: charts.Filters, outlets: list[str], of: str
+) -> dict[str, Any]:
+    """The trend section: ``mutewatch trend``'s JSON for the window, ``outlets`` and ``of``,
+    read, checked and cached as ``GET /api/v1/trend`` reads that query (``api.measured``:
+    one cache entry for both, supporters pseudonymised for a viewer), drawn
+    (``charts.trend_figure``) with its rolling rates and periods as tables."""
+    query = trend_query(f, outlets, of)
+    data = measured(request, user, "trend", query)
+
+    def build() -> dict[str, Any]:
+        names = data["parameters"].get("outlets") or []
+        title = f"Trend of {', '.join(names)}" if names else "Trend of the network"
+        fig = charts.trend_figure(data, f"{title}: rolling posts per day, change points")
+        return {
+            "figure": _safe_json(charts.plain_text(json.loads(fig.to_json()))),
+            "rolling": rows_table(data.get("rolling") or [], TREND_ROLLING),
+            "periods": rows_table(data.get("periods") or [], TREND_PERIODS),
+            "title": title,
+        }
+
+    audience = "pseudonymised" if not user.sees_identities else "named"
+    key = (tuple(sorted((k, tuple(v)) for k, v in query.items())), audience)
+    view: dict[str, Any] = _cached_view(request, "trend", key, build)
+    return {**view, "data": data}
+
+
+def rows_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> dict[str, Any]:
+    """A measurement's rows as a data table (``_data_table.html``: ``{columns, rows,
+    total}``, the first ``TABLE_MAX_ROWS``), cells as ``chart_table`` writes them."""
+    shown_columns = [c for c in columns if any(c in row for row in rows)] or list(columns)
+    return {
+        "columns": shown_columns,
+        "rows": [[_row_cell(r.get(c)) for c in shown_columns] for r in rows[:TABLE_MAX_ROWS]],
+        "total": len(rows),
+    }
 
 
 def _dashboard_view(request: Request, user: User, f: charts.Filters) -> dict[str, Any]:
