@@ -14,7 +14,6 @@ Formats register by name in ``FORMATS``; each is a function ``(fh, path, options
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -468,14 +467,6 @@ class _Limited:
         return data
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(8 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def ingest(
     store: Store,
     paths: Iterable[Path],
@@ -508,11 +499,15 @@ def ingest_file(
     options: IngestOptions,
     progress: ProgressCallback | None = None,
 ) -> FileReport:
-    """Read one file into the store, batch by batch, resuming an interrupted run."""
-    size = telegram_html.ExportPages(path).size if fmt == HTML else path.stat().st_size
+    """Read one file into the store, batch by batch, resuming an interrupted run.
+
+    An HTML export's pages are listed once (``ExportPages``): its size, its reading and
+    its identity are of the same pages."""
+    pages = telegram_html.ExportPages(path) if fmt == HTML else None
+    size = pages.size if pages is not None else path.stat().st_size
 
     def parsed() -> Generator[tuple[list[Record], list[NameSeen], int, int], None, None]:
-        with _open_source(path, fmt) as raw, gc_paused():
+        with _open_source(path, pages) as raw, gc_paused():
             fh = files.decompressed(raw) if files.is_compressed(path) else raw
             yield from _batches(FORMATS[fmt](fh, path, options), raw)
 
@@ -525,7 +520,7 @@ def ingest_file(
             store,
             str(path),
             fmt,
-            telegram_html.ExportPages(path).sha256() if fmt == HTML else sha256_of(path),
+            pages.sha256() if pages is not None else files.sha256_of(path),
             size,
             derived_ids=_derives_ids(fmt, options),
             options=_options_key(fmt, options),
@@ -550,10 +545,10 @@ def ingest_file(
     return FileReport(str(path), fmt, writer.source_id, status, writer.run)
 
 
-def _open_source(path: Path, fmt: str) -> IO[bytes]:
+def _open_source(path: Path, pages: telegram_html.ExportPages | None) -> IO[bytes]:
     """The bytes of a source: the file, or an HTML export's pages one after another."""
-    if fmt == HTML:
-        return cast(IO[bytes], telegram_html.ExportPages(path))
+    if pages is not None:
+        return cast(IO[bytes], pages)
     return path.open("rb")
 
 

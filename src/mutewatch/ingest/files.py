@@ -10,6 +10,7 @@ read.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zlib
 from collections.abc import Iterator
@@ -17,6 +18,22 @@ from pathlib import Path
 from typing import IO, Any
 
 COMPRESSED = ".gz"
+_HASH_CHUNK = 8 << 20
+
+
+def hash_into(digest: hashlib._Hash, path: Path) -> None:
+    """Feed a file's bytes (as stored: compressed bytes for a .gz) to ``digest``, a chunk
+    at a time, never the whole file in memory."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_HASH_CHUNK):
+            digest.update(chunk)
+
+
+def sha256_of(path: Path) -> str:
+    """A file's identity: the sha256 of its bytes as stored."""
+    digest = hashlib.sha256()
+    hash_into(digest, path)
+    return digest.hexdigest()
 
 
 def inner_suffix(path: Path) -> str:

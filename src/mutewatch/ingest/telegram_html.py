@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
-from mutewatch.ingest import telegram
+from mutewatch.ingest import files, telegram
 from mutewatch.ingest.tabular import wall_time_utc
 from mutewatch.model import Item, NameSeen, Quarantined, Skipped
 
@@ -224,9 +224,7 @@ class ExportPages:
         digest = hashlib.sha256()
         for path in self.paths:
             digest.update(path.name.encode() + b"\0")
-            with path.open("rb") as fh:
-                while chunk := fh.read(8 << 20):
-                    digest.update(chunk)
+            files.hash_into(digest, path)
         return digest.hexdigest()
 
     def tell(self) -> int:
