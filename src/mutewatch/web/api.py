@@ -15,7 +15,9 @@ import inspect
 import json
 import logging
 import math
+import os
 import shutil
+import sys
 import threading
 import uuid
 import zipfile
@@ -25,6 +27,7 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any, TypeVar
 
 import click
@@ -72,8 +75,67 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 GZIP_OVER = 4096  # cached answers larger than this go gzip-compressed when the client accepts
 
 
+CACHE_MB_ENV = "MUTEWATCH_CACHE_MB"
+CACHE_MB = 64  # the result cache's default bound in MiB (a dashboard view is about 250 kB)
+
+
+def approx_size(value: Any) -> int:
+    """The approximate bytes ``value`` holds: ``sys.getsizeof`` of it and of everything
+    its containers (dicts, lists, tuples, sets, an object's ``__dict__``) hold, each object
+    counted once however often it is shared."""
+    seen: set[int] = set()
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, str | bytes | bytearray | int | float | bool) or item is None:
+            continue
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif _record(item):
+            stack.append(vars(item))
+    return total
+
+
+def _record(item: Any) -> bool:
+    """Whether ``item`` is an object whose fields ``approx_size`` counts (its ``__dict__``;
+    never a module's, a class's or a function's)."""
+    return (
+        hasattr(item, "__dict__") and not isinstance(item, type | ModuleType) and not callable(item)
+    )
+
+
+def _cache_bytes(max_bytes: int | None) -> int:
+    """``max_bytes``, else ``MUTEWATCH_CACHE_MB`` MiB, else ``CACHE_MB`` MiB."""
+    if max_bytes is not None:
+        return max_bytes
+    text = os.environ.get(CACHE_MB_ENV, "").strip()
+    if not text:
+        return CACHE_MB << 20
+    try:
+        mb = float(text)
+    except ValueError:
+        mb = -1.0
+    if not (math.isfinite(mb) and mb >= 0):
+        raise UsageError(
+            f"{CACHE_MB_ENV}={text!r} is not a number of MiB",
+            hint=f"set it to the result cache's size in MiB, e.g. {CACHE_MB}, or unset it",
+        )
+    return int(mb * (1 << 20))
+
+
 class ResultCache:
-    """LRU of results keyed by (snapshot generation, what, parameters).
+    """LRU of results keyed by (snapshot generation, what, parameters), bounded by entries
+    (``size``) and by approximate bytes (``max_bytes``, ``approx_size`` of each value when
+    it is stored; default ``MUTEWATCH_CACHE_MB`` MiB, else 64 MiB): the least recently used
+    go first when either is exceeded. A value larger than ``max_bytes`` alone is returned
+    but not kept (it would push out everything else).
 
     One computation per key at a time: a request for a key being computed waits for that
     result instead of computing it again (20 identical requests at once, a dashboard's
@@ -81,11 +143,20 @@ class ResultCache:
     A failure is not shared: the waiters of a leader that failed try again themselves.
     """
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, max_bytes: int | None = None) -> None:
         self.size = size
+        self.max_bytes = _cache_bytes(max_bytes)
+        self.bytes = 0  # approximate bytes of the values kept
         self._data: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._sizes: dict[tuple[Any, ...], int] = {}
         self._flights: dict[tuple[Any, ...], Future[Any]] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
 
     def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -110,13 +181,23 @@ class ResultCache:
                 self._flights.pop(key, None)
             flight.set_exception(exc)
             raise
+        size = approx_size(value)
         with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            if size <= self.max_bytes:
+                self._keep(key, value, size)
             self._flights.pop(key, None)
         flight.set_result(value)
         return value
+
+    def _keep(self, key: tuple[Any, ...], value: Any, size: int) -> None:
+        """Store ``value`` (under the lock), evicting the least recently used beyond the
+        bounds."""
+        self.bytes += size - self._sizes.get(key, 0)
+        self._data[key], self._sizes[key] = value, size
+        self._data.move_to_end(key)
+        while len(self._data) > self.size or self.bytes > self.max_bytes:
+            old, _ = self._data.popitem(last=False)
+            self.bytes -= self._sizes.pop(old)
 
 
 class BusyError(UsageError):
