@@ -122,10 +122,17 @@ def _page(name: str, number: int, last: bool, body: str) -> str:
         '  <script src="js/script.js" type="text/javascript">\n  </script>\n\n </head>\n\n'
         ' <body onload="CheckLocation();">\n\n  <div class="page_wrap">\n\n'
         '   <div class="page_header">\n\n    <div class="content">\n\n'
-        f'     <div class="text bold">\n{_esc(name)}\n     </div>\n\n    </div>\n\n   </div>\n\n'
+        f'     <div class="text bold">\n{_esc(_header(name))}\n     </div>\n\n'
+        "    </div>\n\n   </div>\n\n"
         '   <div class="page_body chat_page">\n\n    <div class="history">\n'
         f"{before}{body}{after}\n    </div>\n\n   </div>\n\n  </div>\n\n </body>\n\n</html>\n"
     )
+
+
+def _header(name: str) -> str:
+    """The chat's name as Telegram Desktop heads a page with it: the name, a space and the
+    last name (empty but for a personal chat)."""
+    return f"{name} " if name else ""
 
 
 def _page_name(number: int) -> str:

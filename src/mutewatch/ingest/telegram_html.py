@@ -38,11 +38,17 @@ What a page holds, and what becomes of it:
 * ``<div class="signature details">``: the author signature of a channel post.
 
 The account. HTML pages name the chat (``<div class="page_header">...<div class="text
-bold">Name</div>``) but carry no chat id. The account id is ``name:<chat name>``, exactly
-the header's text (``name:Province 01 Media Office``), and the name is recorded as a name
-the account was seen under, so a registry entry that gives the channel's ``name`` matches
-it. The same channel's JSON export (whose account id is the numeric chat id) stands as a
-second account, unless the registry names both (an entry with its ``id`` and its ``name``).
+bold">Name</div>``) but carry no chat id. The account id is ``name:<chat name>``
+(``name:Province 01 Media Office``), and the name is recorded as a name the account was
+seen under, so a registry entry that gives the channel's ``name`` matches it. The name is
+the JSON export's ``name`` of the same chat: the header's text without the page's layout
+(line breaks, indentation, and the space Telegram Desktop writes between a name and its
+empty last name), its own spaces kept (a double space, a no-break space or ``&nbsp;``);
+forwarded-from names, signatures, titles that service messages set, poll questions and
+file names are read the same way. (A personal chat's header is its first and last name,
+where the JSON ``name`` is the first name only.) The same channel's JSON export (whose
+account id is the numeric chat id) stands as a second account, unless the registry names
+both (an entry with its ``id`` and its ``name``).
 
 A page that is not a Telegram export page (no message history in it) is one quarantined
 record naming the page; a first page without a chat name quarantines every message.
@@ -91,6 +97,8 @@ _EXPORT_MARKS = (b'class="history"', b'class="page_header"', b'class="message ')
 _SCAN = 1 << 16  # an export page says so within this many bytes
 _RAW_CAP = 64 << 10
 _VIA = re.compile(r"\s+via @\S+\Z")
+_LAYOUT = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")  # a line break of the page, with its indent
+_EDGES = " \t\n\r\f"  # ASCII white space: a no-break space at an end is the name's
 # the JSON export's "photo"/"file" of media that were not downloaded with the export
 NOT_INCLUDED = "(File not included. Change data exporting settings to download.)"
 _DATE_FORM = "DD.MM.YYYY HH:MM:SS, with or without ' UTC+hh:mm'"
@@ -507,7 +515,7 @@ class _Page(HTMLParser):
         chat = self.state.chat
         if chat.chat is not None:
             return
-        name = " ".join("".join(self.header or []).split())
+        name = _field(self.header or [])
         if name:
             chat.name = name
             chat.chat = telegram.Chat(account_id(name), name, None)
@@ -557,29 +565,29 @@ class _Page(HTMLParser):
         """A service message: skipped, as the JSON reader does (``unsupported`` for a
         message Telegram Desktop could not show); a title it sets is a name of the account
         (without a time: HTML service messages carry none)."""
-        text = " ".join("".join(msg.service_text).split())
+        text = _field(msg.service_text)
         if text.startswith(_UNSUPPORTED):
             return (Skipped(self._next(), "unsupported", PLATFORM, chat.id, ident, None),)
         action = next((a for words, a in _ACTIONS if words in f" {text} "), "unknown")
         skipped = Skipped(self._next(), f"service:{action}", PLATFORM, chat.id, ident, None)
         title = _TITLE.search(text) if action in _TITLED_ACTIONS else None
-        if title is None or not title.group(1).strip():
+        if title is None or not title.group(1).strip(_EDGES):
             return (skipped,)
-        return NameSeen(PLATFORM, chat.id, title.group(1).strip(), None), skipped
+        return NameSeen(PLATFORM, chat.id, title.group(1).strip(_EDGES), None), skipped
 
     def _message(
         self, msg: _Msg, ident: int, date: str | None, unix: str | None
     ) -> telegram.Message:
         forwarded = None
         if msg.forwarded:
-            named = _VIA.sub("", " ".join("".join(msg.forwarded_from or []).split()))
+            named = _VIA.sub("", _field(msg.forwarded_from or []))
             forwarded = named or self.state.forwarded_from
             self.state.forwarded_from = forwarded
         message = telegram.Message(
             id=ident,
             forwarded_from=forwarded,
             reply_to_message_id=msg.reply_to,
-            author=" ".join("".join(msg.signature).split()) or None,
+            author=_field(msg.signature) or None,
             text=_text(msg),
             date=date,
             date_unixtime=unix,
@@ -611,6 +619,14 @@ class _Page(HTMLParser):
 
 
 # -- fields --------------------------------------------------------------------------------
+
+
+def _field(parts: list[str]) -> str:
+    """A name (or a signature, title, question) as the JSON export has it: the page's
+    layout taken out (the line breaks and indentation Telegram Desktop writes around an
+    element's text, and the space it puts between a chat's name and its empty last name),
+    the name's own spaces kept: a double space, a no-break space (``&nbsp;``)."""
+    return _LAYOUT.sub(" ", "".join(parts)).strip(_EDGES)
 
 
 def _int(text: str) -> int | None:
@@ -685,7 +701,7 @@ def _text(msg: _Msg) -> str | list[str | telegram.Entity]:
 def _set_media(message: telegram.Message, msg: _Msg) -> None:
     """The JSON export's media fields of a message, as far as its HTML tells them."""
     wrap = msg.wrap
-    title = " ".join("".join(msg.title).split())
+    title = _field(msg.title)
     if wrap is None:
         return
     if wrap.startswith("?"):
@@ -695,7 +711,7 @@ def _set_media(message: telegram.Message, msg: _Msg) -> None:
         message.photo = ref
     elif wrap == "poll":
         total = _VOTES.search("".join(msg.total))
-        question = " ".join("".join(msg.question).split())
+        question = _field(msg.question)
         message.poll = telegram.Poll(question, int(total.group(1)) if total else 0)
     elif wrap == "location":
         message.location_information = {}
