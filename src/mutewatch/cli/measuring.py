@@ -151,7 +151,9 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     --outlet NAME (repeatable) counts only the posts of the outlets named, read against
     their own channels' coverage: one outlet's months before its channel was collected
     show 0% covered, not a silence; several outlets are read against the union of their
-    covered days (--by outlet shows each one's own).
+    covered days (--by outlet shows each one's own). An outlet whose channels' coverage
+    was never recorded is read against the archive's span: coverage_basis archive,
+    coverage_fallback names it, and a warning says so.
 
     Examples:
 

@@ -89,6 +89,8 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     --outlet NAME (repeatable) counts only the named outlets' posts and reads them over
     their own channels' covered days: days before a channel was collected, or in a hole
     between its exports, are left out (not zeros), so they make no decline or change point.
+    An outlet whose channels' coverage was never recorded is read over the archive's span
+    (coverage.basis archive, coverage.fallback names it, with a warning).
 
     Examples (in mutewatch-demo/): mutewatch trend --every month --window 28 --json
       mutewatch trend --outlet "Province 39 Media Office" --every month

@@ -44,8 +44,13 @@ stays the archive's; otherwise ``coverage_basis`` is ``outlet`` for one chosen o
 day is covered when any chosen outlet's channels were collected on it; ``--by outlet``
 shows each one's own), ``partial_periods`` lists the periods those days cover in part or
 not at all (``covered_days`` 0: the zero says nothing about output) and
-``outlet_coverage`` each chosen outlet's covered days. ``parameters.outlets`` echoes the
-chosen names (sorted).
+``outlet_coverage`` each chosen outlet's covered days. A chosen outlet without coverage
+rows of its own (when its channels were collected is not recorded) is taken as collected
+over the archive's span: then the union is the archive's span and ``coverage_basis`` is
+``archive``, as ``trend --outlet`` says too (with ``--by outlet`` that outlet's own rows
+are). ``coverage_fallback`` names those outlets (``[]`` when none; present whenever
+``--outlet`` is given) and a warning counts them. ``parameters.outlets`` echoes the chosen
+names (sorted).
 """
 
 from __future__ import annotations
@@ -62,8 +67,14 @@ import pandas as pd
 from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
+from mutewatch.measure.outlet_days import (
+    coverage_rows,
+    fallback_warnings,
+    outlet_days,
+    read_chosen,
+)
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, DateRange, Params
-from mutewatch.measure.status import archive_span, merge_days, outlet_coverage
+from mutewatch.measure.status import archive_span
 
 _TRUNC = {"day": "D", "week": "W", "month": "M"}
 _FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
@@ -140,12 +151,6 @@ def partial_covering(
 PerGroup = dict[str | None, tuple[dict[str, dict[str, Any]], list[tuple[date, date]]]]
 
 
-def _clip(days: list[Any], params: Params) -> list[tuple[date, date]]:
-    """Day ranges within ``--from``/``--to``."""
-    out = [d.intersect(params.date_from, params.date_to) for d in days]
-    return [(d.start, d.end) for d in out if d is not None]
-
-
 def _per_outlet(
     engine: Engine,
     span: DateRange | None,
@@ -156,42 +161,25 @@ def _per_outlet(
     groups: list[Any],
 ) -> PerGroup:
     """Per outlet group with coverage rows: its flagged periods (``partial_covering`` of its
-    channels' covered days, uncovered periods included) and those days; ``span`` is the
-    archive's (``archive_span``), where each outlet's last covered range ends."""
-    spans = outlet_coverage(engine.read, span.end if span else None)
-    out: PerGroup = {}
+    channels' covered days, uncovered periods included) and those days
+    (``outlet_days.outlet_days``); ``span`` is the archive's (``archive_span``), where each
+    outlet's last covered range ends."""
+    days = outlet_days(engine, span, ids, groups, params.date_from, params.date_to)
     bounds = period_bounds(periods, every)
-    for name in groups:
-        oid = ids.get(name) if isinstance(name, str) else None
-        if oid is not None and oid in spans:
-            days = _clip(spans[oid], params)
-            flagged = partial_covering(days, periods, every, empty=True, bounds=bounds)
-            out[name] = (flagged, days)
-    return out
+    return {
+        name: (partial_covering(d, periods, every, empty=True, bounds=bounds), d)
+        for name, d in days.items()
+    }
 
 
-def _outlet_keys(
-    per_group: PerGroup,
-    groups: list[Any],
-) -> dict[str, Any]:
+def _outlet_keys(per_group: PerGroup, groups: list[Any]) -> dict[str, Any]:
     """``partial_by_group`` and ``outlet_coverage`` (see the module docstring)."""
     flagged = [
         {"group": group, **p}
         for group, (partial, _) in sorted(per_group.items(), key=lambda g: str(g[0]))
         for p in partial.values()
     ]
-    covered = [
-        {
-            "group": group,
-            "basis": "channels",
-            "covered": [
-                {"from": a.isoformat(), "to": b.isoformat(), "days": (b - a).days + 1}
-                for a, b in days
-            ],
-        }
-        for group, (_, days) in sorted(per_group.items(), key=lambda g: str(g[0]))
-    ]
-    covered += [{"group": g, "basis": "archive"} for g in groups if g not in per_group]
+    covered = coverage_rows({g: days for g, (_, days) in per_group.items()}, groups)
     return {"partial_by_group": flagged, "outlet_coverage": covered}
 
 
@@ -340,26 +328,38 @@ def _coverage(
     by: str | None,
     ids: dict[str, int],
     groups: list[Any],
+    chosen: dict[str, int],
 ) -> tuple[dict[str, dict[str, Any]], PerGroup, dict[str, Any]]:
     """The flagged periods rows are read against by default, per group ones, and the keys
-    telling them (``partial_by_group``, ``outlet_coverage``); ``ids``: outlet name -> id of
-    the outlets ``--by outlet`` or ``--outlet`` names (see the module docstring)."""
+    telling them (``coverage_basis``, ``partial_by_group``, ``outlet_coverage``,
+    ``coverage_fallback``); ``ids``: outlet name -> id of the outlets ``--by outlet`` or
+    ``--outlet`` names, ``chosen`` those ``--outlet`` names (see the module docstring)."""
     span, _ = archive_span(engine)
     partial = partial_periods(span, params, periods, every)
     if by == "outlet":
         per_group = _per_outlet(engine, span, params, periods, every, ids, groups)
-        return partial, per_group, _outlet_keys(per_group, groups)
-    if not ids:
-        return partial, {}, {}
-    chosen = _per_outlet(engine, span, params, periods, every, ids, list(ids))
-    if len(chosen) == len(ids):  # else one keeps the archive's span: so does their union
-        union = merge_days([d for _, days in chosen.values() for d in days])
-        days = [(r.start, r.end) for r in union]
-        partial = partial_covering(days, periods, every, empty=True)
-    return partial, {}, {"outlet_coverage": _outlet_keys(chosen, list(ids))["outlet_coverage"]}
+        keys = {"coverage_basis": "outlet", **_outlet_keys(per_group, groups)}
+        if chosen:
+            keys["coverage_fallback"] = [g for g in chosen if g not in per_group]
+        return partial, per_group, keys
+    if not chosen:
+        return partial, {}, {"coverage_basis": "archive"}
+    read = read_chosen(engine, chosen, params.date_from, params.date_to, span)
+    days = [(r.start, r.end) for r in read.union]
+    partial = partial_covering(days, periods, every, empty=True)
+    return (
+        partial,
+        {},
+        {
+            "coverage_basis": read.basis,
+            "outlet_coverage": read.rows,
+            "coverage_fallback": read.fallback,
+        },
+    )
 
 
 def _basis(by: str | None, chosen: dict[str, int]) -> str:
+    """``coverage_basis`` when there is no period to read (see ``_coverage``)."""
     if by == "outlet" or len(chosen) == 1:
         return "outlet"
     return "outlets" if chosen else "archive"
@@ -413,7 +413,9 @@ def measure(
             groups = [None]
             df["group"] = None
         rows = _zero_filled(df, periods, groups)
-        partial, per_group, keys = _coverage(engine, params, periods, every, by, ids, groups)
+        partial, per_group, keys = _coverage(
+            engine, params, periods, every, by, ids, groups, chosen
+        )
         for row in rows:
             flagged = per_group[row["group"]][0] if row["group"] in per_group else partial
             if row["period"] in flagged:
@@ -426,7 +428,7 @@ def measure(
         "by": by,
         "rows": rows,
         "partial_periods": list(partial.values()),
-        "coverage_basis": _basis(by, chosen),
+        "coverage_basis": keys.pop("coverage_basis", _basis(by, chosen)),
         **keys,
         "total": int(df["count"].sum()) if not df.empty else 0,
         "parameters": {
@@ -438,6 +440,8 @@ def measure(
         "method": _method(chosen),
     }
     warnings = of_warnings(names, chosen, params) if names is not None and chosen else []
+    fallback = keys.get("coverage_fallback") or []
+    warnings += fallback_warnings(fallback, len(chosen), grouped=by == "outlet")
     if warnings:
         result["warnings"] = warnings
     return result

@@ -27,7 +27,10 @@ Outlet filter (``--outlet NAME``, repeatable; exact names as ``mutewatch outlets
 prints them, ``output.chosen_outlets``): only the chosen outlets' posts count, read against
 their own channels' coverage (``status.outlet_coverage``: the days an export of their
 channels covers, its last window running on to the archive's end; the union for several
-outlets; the archive's span when one of them has no coverage rows). The series is clipped
+outlets; a chosen outlet without coverage rows counts as collected over the archive's span,
+so the union is that span: ``coverage.basis`` ``archive``, ``coverage.fallback`` names
+those outlets and a warning counts them, as ``output --outlet`` does with
+``coverage_basis`` and ``coverage_fallback``). The series is clipped
 to the first and last covered day of the window, and uncovered days (before a channel was
 collected, holes between exports) are left out rather than read as zeros: the dispersion
 pairs only consecutive covered days, PELT runs on the covered days in order, segments and
@@ -55,9 +58,9 @@ from scipy import stats as sps
 from mutewatch.errors import UsageError
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
+from mutewatch.measure.outlet_days import fallback_warnings, read_chosen
 from mutewatch.measure.output import chosen_outlets, known_outlets, of_warnings
 from mutewatch.measure.params import DateRange, Params
-from mutewatch.measure.status import archive_span, merge_days, outlet_coverage
 
 INTERVALS = ("poisson", "negbin")
 EVERY = ("week", "month")
@@ -457,27 +460,15 @@ def chosen_coverage(
     eng: Engine, chosen: dict[str, int], first: date, last: date
 ) -> tuple[list[DateRange], dict[str, Any]]:
     """The days from ``first`` to ``last`` the ``chosen`` outlets' channels cover (their
-    union; the archive's span when one has no coverage rows) and the ``coverage`` key's
-    basis and ``outlet_coverage`` (as ``output --outlet`` prints it)."""
-    span, _ = archive_span(eng)
-    spans = outlet_coverage(eng.read, span.end if span else None)
-    per: dict[str, list[DateRange]] = {}
-    for name, oid in chosen.items():
-        if oid in spans:
-            per[name] = [c for r in spans[oid] if (c := r.intersect(first, last)) is not None]
-    rows: list[dict[str, Any]] = [
-        {"group": name, "basis": "archive"}
-        if name not in per
-        else {"group": name, "basis": "channels", "covered": [r.echo() for r in per[name]]}
-        for name in chosen
-    ]
-    if len(per) == len(chosen):
-        union = merge_days([(r.start, r.end) for days in per.values() for r in days])
-        basis = "outlet" if len(chosen) == 1 else "outlets"
-    else:
-        inside = span.intersect(first, last) if span else DateRange(first, last)
-        union, basis = [inside] if inside else [], "archive"
-    return union, {"basis": basis, "outlet_coverage": rows}
+    union; a chosen outlet without coverage rows counts as collected over the archive's
+    span) and the ``coverage`` key's ``basis``, ``outlet_coverage`` and ``fallback`` (as
+    ``output --outlet`` prints them: ``outlet_days.read_chosen``)."""
+    read = read_chosen(eng, chosen, first, last)
+    return read.union, {
+        "basis": read.basis,
+        "outlet_coverage": read.rows,
+        "fallback": read.fallback,
+    }
 
 
 def _filtered(
@@ -657,6 +648,7 @@ def measure(
     method = {**METHOD, "outlets": _method_sentence(result["coverage"], len(chosen))}
     out = {"parameters": echo, "method": method, **result}
     warnings = of_warnings(names, chosen, params) if names is not None else []
+    warnings += fallback_warnings(result["coverage"].get("fallback") or [], len(chosen))
     if warnings:
         out["warnings"] = warnings
     return out
