@@ -95,7 +95,7 @@ async def test_nothing_was_done_by_a_refused_request(moderation_app: Any, env: E
 @pytest.mark.parametrize(
     ("path", "known"),
     [
-        ("/", "since, until, outlet_id"),
+        ("/", "since, until, outlet_id, outlet, of"),
         ("/posts", "q, outlet_id, since, until, page"),
         ("/outlets/1", None),
         ("/admin", None),
