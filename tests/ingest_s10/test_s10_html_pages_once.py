@@ -6,30 +6,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mutewatch.demo_html import write_html_export
 from mutewatch.ingest import IngestOptions, files, ingest, telegram_html
 from mutewatch.store import Store
+from tests.ingest_s10.conftest import placeholder_chat
 
-CHAT: dict[str, Any] = {
-    "name": "Placeholder Channel",
-    "type": "public_channel",
-    "id": 77,
-    "messages": [
-        {
-            "id": n,
-            "type": "message",
-            "date_unixtime": str(1_600_000_000 + 3600 * n),
-            "from": "Placeholder Channel",
-            "from_id": "channel77",
-            "text": f"Item {n}",
-        }
-        for n in range(1, 8)
-    ],
-}
+CHAT = placeholder_chat(77, 7)
 
 
 def _expected_sha(pages: list[Path]) -> str:

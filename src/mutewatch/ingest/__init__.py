@@ -213,8 +213,7 @@ class SkippedFile:
 
 SUPPORTED = (
     "Telegram Desktop exports (JSON result.json, or HTML messages.html pages), CSV/TSV, "
-    "JSON Lines, Parquet and RSS/Atom feeds, each also gzip-compressed (.gz) but Parquet "
-    "and HTML"
+    "JSON Lines, Parquet and RSS/Atom feeds, each also gzip-compressed (.gz) but Parquet"
 )
 HTML = "telegram-html"  # a Telegram Desktop HTML export: its pages read as one source
 _TABULAR = ("csv", "jsonl", "parquet")
@@ -365,6 +364,9 @@ def _html_page_reason(path: Path, html: dict[Path, Path], exports: set[Path]) ->
     first = html.get(path.parent)
     if first == path:
         return None
+    plain = telegram_html.twin(path)
+    if first is not None and plain is not None:
+        return f"the page {plain.name} compressed; {plain.name} itself is read"
     if first is not None:
         return f"a page of the Telegram HTML export in {path.parent}: read with its first page"
     problem = _unreadable_as(path, HTML)
@@ -508,7 +510,8 @@ def ingest_file(
 
     def parsed() -> Generator[tuple[list[Record], list[NameSeen], int, int], None, None]:
         with _open_source(path, pages) as raw, gc_paused():
-            fh = files.decompressed(raw) if files.is_compressed(path) else raw
+            # an HTML export's pages decompress themselves, page by page
+            fh = files.decompressed(raw) if files.is_compressed(path) and pages is None else raw
             yield from _batches(FORMATS[fmt](fh, path, options), raw)
 
     # In a reader process, the first batches are parsed while this one hashes the file,

@@ -1,5 +1,6 @@
 """Archive files as byte streams: plain, or gzip-compressed (``name.csv.gz``,
-``result.json.gz``, ``feed.xml.gz``) and decompressed as they are read, never whole.
+``result.json.gz``, ``feed.xml.gz``) and decompressed as they are read, never whole (an
+HTML export's ``messages.html.gz`` pages: one page at a time, see ``telegram_html``).
 
 A compressed file's format is told by the name under ``.gz``; its identity (sha256) and
 progress are those of the compressed bytes. A gzip stream that is cut short or damaged ends

@@ -50,13 +50,22 @@ where the JSON ``name`` is the first name only.) The same channel's JSON export 
 account id is the numeric chat id) stands as a second account, unless the registry names
 both (an entry with its ``id`` and its ``name``).
 
+A page may be gzip-compressed (``messages.html.gz``, ``messages2.html.gz``, any mix with
+plain pages), as the other formats' ``.gz`` files: it is decompressed in memory, one page
+at a time; the export's identity, size and progress are of the compressed bytes. A page
+there both ways is read uncompressed (the ``.gz`` is listed as skipped).
+
 A page that is not a Telegram export page (no message history in it) is one quarantined
-record naming the page; a first page without a chat name quarantines every message.
+record naming the page; a first page without a chat name quarantines every message. A
+page cut short (a cut file or gzip stream: it does not end with ``</html>``) costs the
+message it cuts, quarantined as truncated; cut between messages or inside a message's
+start tag, it gives one quarantined record saying that what followed is lost.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -79,11 +88,12 @@ __all__ = [
     "is_page_name",
     "not_an_export",
     "read",
+    "twin",
 ]
 
 PLATFORM = telegram.PLATFORM
 ACCOUNT_PREFIX = "name:"
-_PAGE = re.compile(r"messages(\d*)\.html", re.I)
+_PAGE = re.compile(r"messages(\d*)\.html(?:\.gz)?", re.I)
 _DATE = re.compile(
     r"(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: UTC([+-])(\d{1,2}):(\d{2}))?"
 )
@@ -96,6 +106,7 @@ _VOID = frozenset({"br", "img", "meta", "link", "hr", "input", "source", "wbr", 
 _EXPORT_MARKS = (b'class="history"', b'class="page_header"', b'class="message ')
 _SCAN = 1 << 16  # an export page says so within this many bytes
 _RAW_CAP = 64 << 10
+_PAGE_END = re.compile(r"</html>\s*\Z", re.I)  # every page Telegram Desktop writes ends so
 _VIA = re.compile(r"\s+via @\S+\Z")
 _LAYOUT = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")  # a line break of the page, with its indent
 _EDGES = " \t\n\r\f"  # ASCII white space: a no-break space at an end is the name's
@@ -165,8 +176,13 @@ _UNSUPPORTED = "This message is not supported by this version"
 
 def is_page_name(name: str) -> bool:
     """Whether a file name is that of an HTML export page (``messages.html``,
-    ``messages12.html``)."""
+    ``messages12.html``, either gzip-compressed: ``messages.html.gz``)."""
     return _PAGE.fullmatch(name) is not None
+
+
+def _plain_name(path: Path) -> str:
+    """A page's name without its ``.gz``."""
+    return path.stem if files.is_compressed(path) else path.name
 
 
 def _page_number(path: Path) -> int:
@@ -176,9 +192,20 @@ def _page_number(path: Path) -> int:
 
 def export_pages(folder: Path) -> list[Path]:
     """The export pages of a folder in reading order: messages.html, messages2.html, ...,
-    messages10.html (numerically, not by name)."""
-    pages = [p for p in folder.iterdir() if p.is_file() and is_page_name(p.name)]
-    return sorted(pages, key=lambda p: (_page_number(p), p.name))
+    messages10.html (numerically, not by name). A page may be gzip-compressed
+    (``messages2.html.gz``); a page there both ways is read uncompressed (see ``twin``)."""
+    pages: dict[tuple[int, str], Path] = {}
+    found = [p for p in folder.iterdir() if p.is_file() and is_page_name(p.name)]
+    for page in sorted(found, key=lambda p: (files.is_compressed(p), p.name)):
+        pages.setdefault((_page_number(page), _plain_name(page)), page)
+    return [pages[key] for key in sorted(pages)]
+
+
+def twin(path: Path) -> Path | None:
+    """The uncompressed page that is read instead of the compressed page ``path``
+    (``messages.html`` beside ``messages.html.gz``), or None."""
+    plain = path.with_name(_plain_name(path))
+    return plain if plain != path and plain.is_file() else None
 
 
 def first_page(path: Path) -> Path:
@@ -196,8 +223,13 @@ def account_id(chat_name: str) -> str:
 
 def not_an_export(path: Path) -> str | None:
     """Why a page is not a Telegram Desktop HTML export page, or None."""
-    with path.open("rb") as fh:
+    with files.open_archive(path) as fh:
         head = fh.read(_SCAN)
+    if not head and files.is_compressed(path) and path.stat().st_size:
+        return (
+            "its gzip stream gives no bytes (it is not gzip-compressed, or is damaged at its "
+            "start): decompress it, or name it without .gz if it is a plain page"
+        )
     if not head.strip():
         return "the file is empty: there is nothing to read"
     if not any(mark in head for mark in _EXPORT_MARKS):
@@ -211,7 +243,9 @@ def not_an_export(path: Path) -> str | None:
 
 class ExportPages:
     """The pages of one export, as a source: its identity (``sha256``), ``size`` and
-    progress (``tell``: the bytes of the pages handed out by ``pages()``, one at a time)."""
+    progress (``tell``: the bytes of the pages handed out by ``pages()``, one at a time).
+    Identity, size and progress are of the pages as stored (a compressed page's gzip
+    bytes); ``pages()`` hands out each page decompressed."""
 
     def __init__(self, first: Path) -> None:
         self.paths = export_pages(first.parent) or [first]
@@ -221,7 +255,7 @@ class ExportPages:
         for path in self.paths:
             data = path.read_bytes()
             self.done += len(data)
-            yield path, data
+            yield path, _decompressed(data) if files.is_compressed(path) else data
 
     @property
     def size(self) -> int:
@@ -257,6 +291,13 @@ def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
         # line breaks normalised as HTML's input stream does (a page saved with CRLF)
         text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
         yield from _Page(page, text, state).records()
+
+
+def _decompressed(data: bytes) -> bytes:
+    """A gzip page's bytes; one cut short or damaged ends where it breaks (the message it
+    cuts is then quarantined as truncated)."""
+    with files.decompressed(io.BytesIO(data)) as fh:
+        return fh.read()
 
 
 # -- one message -------------------------------------------------------------------------
@@ -332,6 +373,7 @@ class _Page(HTMLParser):
     def records(self) -> Iterator[Item]:
         self.feed(self.source)
         self.close()
+        cut_in_a_message = self.msg is not None
         self._unclosed("the page ends inside this message (truncated)")
         yield from self._chat_name()
         if not self.is_export:
@@ -351,6 +393,8 @@ class _Page(HTMLParser):
             yield from got
         if run:
             yield from telegram.message_block(self._chat(), run, start, self.state.zone)
+        if self.is_export and not cut_in_a_message and not _PAGE_END.search(self.source):
+            yield self._cut_short()
 
     # -- the parser's callbacks -----------------------------------------------------------
 
@@ -526,12 +570,32 @@ class _Page(HTMLParser):
             )
 
     def _page_not_an_export(self) -> Quarantined:
-        return self._quarantine(
-            None,
-            f"{self.path.name}: not a Telegram Desktop HTML export page (no message "
-            "history in it): nothing in it is read; leave it out of the export folder",
-            self.source[:_RAW_CAP],
+        if not _PAGE_END.search(self.source):  # cut before its message history
+            reason = (
+                f"{self.path.name}: no message history in it, and it is cut short (it does "
+                "not end with </html>): its messages are lost; restore the page, or export "
+                "the chat again"
+            )
+        else:
+            reason = (
+                f"{self.path.name}: not a Telegram Desktop HTML export page (no message "
+                "history in it): nothing in it is read; leave it out of the export folder"
+            )
+        return self._quarantine(None, reason, self.source[:_RAW_CAP])
+
+    def _cut_short(self) -> Quarantined:
+        """A page that ends between messages or inside a message's start tag, short of its
+        ``</html>`` (a cut file or gzip stream): what followed is lost, and said so."""
+        last = self.done[-1] if self.done else None
+        after = f"message {last.ident or '(no id)'}" if last else "its header"
+        reason = (
+            f"{self.path.name}: the page is cut short (it does not end with </html>): "
+            f"whatever followed {after} is lost; restore the page, or export the chat again"
         )
+        start = 0
+        if last is not None and last.end is not None:
+            start = self.source.find(">", self._offset(last.end)) + 1
+        return self._quarantine(None, reason, self.source[start:][-_RAW_CAP:])
 
     def _chat(self) -> telegram.Chat:
         chat = self.state.chat.chat
@@ -607,15 +671,17 @@ class _Page(HTMLParser):
 
     def _raw(self, msg: _Msg) -> str:
         """The message's HTML as the page holds it."""
-        if self.line_starts is None:
-            self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.source))]
-        starts = self.line_starts
-        begin = starts[msg.start[0] - 1] + msg.start[1]
+        begin = self._offset(msg.start)
         stop = len(self.source)
         if msg.end is not None:
-            stop = starts[msg.end[0] - 1] + msg.end[1]
-            stop = self.source.find(">", stop) + 1 or len(self.source)
+            stop = self.source.find(">", self._offset(msg.end)) + 1 or len(self.source)
         return self.source[begin:stop][:_RAW_CAP]
+
+    def _offset(self, where: tuple[int, int]) -> int:
+        """The offset in the page of a parser position (line, column)."""
+        if self.line_starts is None:
+            self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.source))]
+        return self.line_starts[where[0] - 1] + where[1]
 
 
 # -- fields --------------------------------------------------------------------------------
