@@ -32,7 +32,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -75,6 +75,9 @@ class ReportOptions:
     # supporter accounts' ids and names, and supporter outlets' names, as the server shows
     # them to viewers (keyed-hash pseudonyms): for a report handed to readers of that role
     pseudonymise: bool = False
+    # outlets named as ``outlets list`` prints them (``--outlet``, repeatable): the output
+    # section then also reads them as ``output --outlet`` and ``trend --outlet`` do
+    outlets: tuple[str, ...] = ()
 
     @classmethod
     def from_strings(
@@ -83,12 +86,15 @@ class ReportOptions:
         baseline: str | None = None,
         period: str | None = None,
         generated_at: str | None = None,
+        outlets: Sequence[str] = (),
     ) -> ReportOptions:
-        """Parse ``A..B`` windows and an ISO-8601 generated-at time as the CLI gives them."""
+        """Parse ``A..B`` windows and an ISO-8601 generated-at time as the CLI gives them;
+        ``outlets``: the names ``--outlet`` gives (checked when the report is built)."""
         return cls(
             baseline=_window(baseline, "--baseline") if baseline else None,
             period=_window(period, "--period") if period else None,
             generated_at=_instant(generated_at) if generated_at else None,
+            outlets=tuple(outlets),
         )
 
     def generated(self) -> datetime:
@@ -106,6 +112,13 @@ class ReportOptions:
                     hint="set it to whole seconds since 1970-01-01 UTC, or unset it",
                 ) from exc
         return datetime.now(UTC)
+
+    def dates(self) -> dict[str, str]:
+        """The charts' window as the measuring commands' ``--from``/``--to`` (inclusive)."""
+        starts = [w[0] for w in (self.baseline, self.period) if w]
+        ends = [w[1] for w in (self.baseline, self.period) if w]
+        out = {"date_from": min(starts).isoformat()} if starts else {}
+        return {**out, "date_to": max(ends).isoformat()} if ends else out
 
     def filters(self) -> charts.Filters:
         """Charts span the baseline's start to the period's end (everything if unset)."""
@@ -361,6 +374,132 @@ def apply_coverage(rows: list[dict[str, Any]], known: Lookup | None) -> list[dic
     return out
 
 
+def check_outlets(store: Store, outlets: Sequence[str]) -> None:
+    """UsageError naming each of ``outlets`` the store does not know, with close names (as
+    ``output --outlet`` words it)."""
+    from mutewatch.measure.output import chosen_outlets, known_outlets
+
+    chosen_outlets(known_outlets(store.con.execute("SELECT outlet_id, name FROM outlets").df()),
+                   outlets)  # fmt: skip
+
+
+def load_chosen(store_path: Path, options: ReportOptions, bucket: str) -> dict[str, Any]:
+    """The outlets ``options.outlets`` names, read over the report's window as ``output
+    --outlet NAME... --by outlet --of all --every BUCKET`` (each against its own channels'
+    coverage), ``output --outlet NAME...`` (together: the union of their covered days) and
+    ``trend --outlet NAME...`` (over their covered days; ``--every`` month, week when the
+    charts' bucket is shorter) read them. ``--of all``: each outlet's own posts, forwards
+    left out, so a supporter outlet counts too (an official outlet's posts are its
+    releases, as the charts count them). An unknown name is a UsageError."""
+    from mutewatch.measure.registry import run_measurement
+
+    common: dict[str, Any] = {"outlets": list(options.outlets), "of": "all", **options.dates()}
+    every = bucket if bucket in ("day", "week", "month") else "week"
+    return {
+        "output": run_measurement("output", store_path, by="outlet", every=every, **common),
+        "together": run_measurement("output", store_path, every=every, **common),
+        "trend": run_measurement(
+            "trend", store_path, every="month" if every == "month" else "week", **common
+        ),
+    }
+
+
+def chosen_figure(result: dict[str, Any]) -> go.Figure:
+    """Posts per period of each chosen outlet (``output --by outlet`` rows), as bars; the
+    hover text gives a partly covered period's covered share."""
+    fig = go.Figure()
+    for group in result["parameters"].get("outlets", []):
+        rows = [r for r in result["rows"] if r["group"] == group]
+        fig.add_bar(
+            x=[r["period"] for r in rows],
+            y=[r["count"] for r in rows],
+            name=str(group),
+            customdata=[_covered(r) for r in rows],
+            hovertemplate="%{x}: %{y} posts (%{customdata})<extra>%{fullData.name}</extra>",
+        )
+    fig.update_layout(
+        title={"text": CHOSEN_TITLE, "x": 0.01}, template="none", barmode="group", height=380,
+        font={"family": "system-ui, sans-serif", "size": 12},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12},
+        yaxis={"rangemode": "tozero", "gridcolor": "#eeeeee"},
+    )  # fmt: skip
+    return charts.mark_empty(fig, "chosen_outlets")
+
+
+CHOSEN_TITLE = "Output of the chosen outlets (--outlet), each against its own coverage"
+
+
+def _covered(row: dict[str, Any]) -> str:
+    """A row's covered share as the output command's text prints it."""
+    if not row.get("partial"):
+        return "covered"
+    return f"{row['covered_fraction']:.0%} covered"
+
+
+def chosen_html(chosen: dict[str, Any], fig: go.Figure) -> str:
+    """The output section's block on the chosen outlets: chart, per-period table, each
+    outlet's covered days, the trend of them together, and the commands' warnings."""
+    out, together, trend = chosen["output"], chosen["together"], chosen["trend"]
+    rows = [
+        {"period": r["period"], "outlet": r["group"], "posts": r["count"], "covered": _covered(r)}
+        for r in out["rows"]
+    ]
+    cover = [
+        {"outlet": c["group"], "basis": c["basis"],
+         "covered days": "; ".join(f"{d['from']}..{d['to']} ({d['days']})"
+                                   for d in c.get("covered", [])) or "the archive's span"}
+        for c in out.get("outlet_coverage", [])
+    ]  # fmt: skip
+    warnings = dict.fromkeys([*out.get("warnings", []), *trend.get("warnings", [])])
+    notes = [*warnings, *trend.get("notes", [])]
+    label = html.escape(f"Chart: {CHOSEN_TITLE}. Its numbers are in the data table below it.")
+    return (
+        f"<h3>{html.escape(CHOSEN_TITLE)}</h3>"
+        "<p class='note'>Read as <code>mutewatch output --outlet NAME --by outlet --of all"
+        "</code> and <code>mutewatch trend --outlet NAME --of all</code> read them, over "
+        "this report's window: each outlet against the days its own channels were "
+        "collected (a period it was not collected in reads 0% covered: its zero is not a "
+        f"silence). Together their rows are read against: {_text(together['coverage_basis'])}"
+        f" ({_text(_BASIS.get(together['coverage_basis'], ''))}).</p>"
+        + "".join(f"<p class='note'>{_text(n)}</p>" for n in notes)
+        + f"<figure><div role='img' aria-label='{label}'>"
+        f"{_figure_div(fig, 'chosen_outlets')}</div><details class='data' "
+        f"id='data-chosen_outlets'><summary>Data table: {html.escape(CHOSEN_TITLE)}</summary>"
+        f"{_table(rows, ['period', 'outlet', 'posts', 'covered'], CHOSEN_TITLE)}"
+        "</details></figure>"
+        + _titled("Days each chosen outlet's channels were collected", cover,
+                  ["outlet", "basis", "covered days"])
+        + _titled("Trend of the chosen outlets together (trend --outlet)", [_trend_row(trend)],
+                  list(_trend_row(trend)))
+    )  # fmt: skip
+
+
+_BASIS = {
+    "outlet": "the chosen outlet's own channels' covered days",
+    "outlets": "the union of the chosen outlets' channels' covered days",
+    "archive": "the archive's span, since a chosen outlet has no coverage rows of its own",
+}
+
+
+def _trend_row(trend: dict[str, Any]) -> dict[str, Any]:
+    """``trend --outlet``'s headline figures as one table row."""
+    s, cov, ptc = trend["series"], trend.get("coverage", {}), trend.get("peak_to_current")
+    return {
+        "from": s["start"], "to": s["end"], "covered days": s["days"],
+        "uncovered days": cov.get("uncovered_days"), "posts": s["posts"],
+        "a day": s["per_day"], "change points": len(trend["change_points"]),
+        "peak": f"{ptc['peak']['period']} ({ptc['peak']['per_day']} a day)" if ptc else None,
+        "current": f"{ptc['current']['period']} ({ptc['current']['per_day']} a day)"
+        if ptc else None,
+        "peak to current": _change(ptc["change"]) if ptc else None,
+    }  # fmt: skip
+
+
+def _change(change: float | None) -> str | None:
+    """Peak to current as a signed percentage (a fall is negative), ``0%`` for none."""
+    return None if change is None else f"{-change:+.0%}" if round(change, 2) else "0%"
+
+
 def show_silences(built: charts.ChartSet, gaps: list[dict[str, Any]]) -> None:
     """Draw ``built``'s silence chart and table from ``gaps`` (with their coverage)."""
     built.figures["silences"] = charts.mark_empty(charts.silence_figure(gaps), "silences")
@@ -380,8 +519,14 @@ def _findings_html(found: dict[str, Any]) -> str:
 
 
 def _methods_html(
-    options: ReportOptions, found: dict[str, Any], built: charts.ChartSet, status: dict[str, Any]
+    options: ReportOptions,
+    found: dict[str, Any],
+    built: charts.ChartSet,
+    status: dict[str, Any],
+    outlets: list[str] | None = None,
 ) -> str:
+    """The methods appendix; ``outlets``: the chosen outlets' names as the report shows
+    them (pseudonymised with ``--pseudonymise``)."""
     defs = "".join(
         f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in charts.DEFINITIONS.items()
     )
@@ -395,6 +540,8 @@ def _methods_html(
         "top outlets stacked (others as 'other')": charts.TOP_OUTLETS,
         "time zone": "UTC",
     }
+    if outlets:  # the output section's block on them
+        params["outlets (--outlet; read --of all)"] = ", ".join(outlets)
     rows = "".join(
         f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>"
         for k, v in params.items()
@@ -474,6 +621,8 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
     """The report's HTML and its figures (for PNG export)."""
     store = _open_waiting(store_path)
     try:
+        if options.outlets:  # an unknown name fails before any chart is drawn
+            check_outlets(store, options.outlets)
         built = charts.build(store, options.filters())
         status = _status(store)
         mask = _pseudonymiser(store) if options.pseudonymise else None
@@ -481,8 +630,12 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
         store.close()
     found = load_findings(store_path, options)
     show_silences(built, with_coverage(built.gaps, store_path, options))
+    chosen = load_chosen(store_path, options, built.bucket) if options.outlets else None
+    if chosen is not None:
+        built.figures["chosen_outlets"] = chosen_figure(chosen["output"])
     if mask is not None:
         found, built.tables = mask(found), mask(built.tables)
+        chosen = mask(chosen)
         built.figures = {k: go.Figure(mask(f.to_plotly_json())) for k, f in built.figures.items()}
     parts: list[str] = []
     for section_id, title, names in SECTIONS:
@@ -490,11 +643,14 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
         if section_id == "key-findings":
             body = _findings_html(found)
         elif section_id == "methods":
-            body = _methods_html(options, found, built, status)
+            shown = chosen["output"]["parameters"]["outlets"] if chosen else None
+            body = _methods_html(options, found, built, status, shown)
         for name in names:
             body += _figure(built.figures[name], name)
         if section_id == "output":
             body += _partial_note(built.partial, built.bucket)
+            if chosen is not None:
+                body += chosen_html(chosen, built.figures["chosen_outlets"])
         if section_id == "silences":
             body += _titled(
                 "Unprecedented silences (else the latest)",
