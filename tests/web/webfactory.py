@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -133,7 +136,7 @@ class Env:
     tokens: dict[str, str]
 
 
-def make_env(base: Path) -> Env:
+def _build_env(base: Path) -> Env:
     path = base / "store.duckdb"
     populate(path)
     tokens = {}
@@ -141,6 +144,24 @@ def make_env(base: Path) -> Env:
         for role in ROLES:
             _, tokens[role] = add_user(store, f"{role}1", role)
     return Env(path, tokens)
+
+
+_PRISTINE: list[Env] = []  # the env built once per process, never opened again
+
+
+def make_env(base: Path) -> Env:
+    """``base / "store.duckdb"``: a populated store with one user per role (same tokens in
+    every env of a process). Built once, then copied: each env is a file of its own, so its
+    tests may write to it."""
+    if not _PRISTINE:
+        root = Path(tempfile.mkdtemp(prefix="mw-webenv-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _PRISTINE.append(_build_env(root))
+    pristine = _PRISTINE[0]
+    path = base / "store.duckdb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pristine.path, path)
+    return Env(path, dict(pristine.tokens))
 
 
 def bearer(env: Env, role: str) -> dict[str, str]:
