@@ -17,6 +17,7 @@ import codecs
 import json
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,11 +82,18 @@ class IngestOptions:
         tabular.check_mapping(self.mapping)
         tabular.check_time_format(self.time_format)
         tabular.check_encoding(self.encoding)
-        tabular.check_delimiter(self.delimiter)
+        _ = self.field_delimiter  # normalised and checked once, here first
+
+    @cached_property
+    def field_delimiter(self) -> str | None:
+        """The one character ``delimiter`` names ("tab" and "\\t" mean a tab), or None when
+        none was given; normalised here only, once (a UsageError if it names none, raised
+        by ``validate`` where the other options' errors are)."""
+        return tabular.check_delimiter(self.delimiter)
 
     def table_spec(self, path: Path) -> tabular.TableSpec:
         """How a tabular file at ``path`` is read with these options."""
-        delimiter = tabular.check_delimiter(self.delimiter)
+        delimiter = self.field_delimiter
         if delimiter is None:
             delimiter = "\t" if files.inner_suffix(path) in _TAB_SUFFIXES else ","
         return tabular.TableSpec(
@@ -571,8 +579,8 @@ def _options_key(fmt: str, options: IngestOptions) -> str:
         # only when given: the options of sources read before these existed stay the same
         if options.encoding is not None:
             used["encoding"] = codecs.lookup(options.encoding).name
-        if options.delimiter is not None:
-            used["delimiter"] = tabular.check_delimiter(options.delimiter)
+        if options.field_delimiter is not None:
+            used["delimiter"] = options.field_delimiter
     return json.dumps({"format": fmt, **used}, sort_keys=True)
 
 
