@@ -37,6 +37,14 @@ What a page holds, and what becomes of it:
   not counted.
 * ``<div class="signature details">``: the author signature of a channel post.
 
+What the HTML export does not carry, so HTML posts leave it empty where the JSON export
+fills it: the edit time (Telegram Desktop's HTML writer puts only the send time in the
+date title; JSON has ``edited_unixtime``, so ``posts.edited`` stays null), and exact
+media file sizes (the HTML writes a size only as rounded text, "1.2 MB" to a tenth of a
+KB or MB, and only for documents and media not downloaded: ``media.file_size`` stays null
+rather than hold a rounded figure). Durations ("0:15") and a not-downloaded photo's
+dimensions are in the HTML but not read yet.
+
 The account. HTML pages name the chat (``<div class="page_header">...<div class="text
 bold">Name</div>``) but carry no chat id. The account id is ``name:<chat name>``
 (``name:Province 01 Media Office``), and the name is recorded as a name the account was
