@@ -4,6 +4,7 @@ for entries written before it, and broken by any edit, deletion or unchained ins
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -118,17 +119,26 @@ def test_hash_is_sha256_of_the_documented_payload(service: ModerationService) ->
 TEXT = st.one_of(st.none(), st.text(st.characters(codec="utf-8"), max_size=40))
 
 
+@pytest.fixture(scope="module")
+def memory_con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """One in-memory DuckDB for every example of the property below (it only runs a SELECT;
+    a connection per example cost more than the example)."""
+    with duckdb.connect() as con:
+        yield con
+
+
 @settings(max_examples=150, deadline=None)
 @given(texts=st.lists(TEXT, min_size=7, max_size=7), micros=st.integers(0, 999_999))
-def test_python_payload_is_the_sql_payload(texts: list[str | None], micros: int) -> None:
+def test_python_payload_is_the_sql_payload(
+    memory_con: duckdb.DuckDBPyConnection, texts: list[str | None], micros: int
+) -> None:
     """Inserts build the payload in Python, the migration and the check in SQL: the same."""
     at = datetime(2026, 11, 29, 8, 39, 41, micros)
     values = [7, at, *texts, "f" * 64]
     sql = f"SELECT {audit_payload('', '?')} FROM (SELECT ? AS audit_id, ? AS logged_at, " + (
         ", ".join(f"CAST(? AS VARCHAR) AS {name}" for name in AUDIT_FIELDS) + ")"
     )
-    with duckdb.connect() as con:
-        row = con.execute(sql, [values[-1], *values[:-1]]).fetchone()
+    row = memory_con.execute(sql, [values[-1], *values[:-1]]).fetchone()
     assert row is not None and row[0] == payload_text(7, at, texts, "f" * 64)
 
 
