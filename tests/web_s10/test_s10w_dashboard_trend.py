@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from webfactory import Env, bearer
+from webfactory import Env, bearer, make_env, running_app
 
+from mutewatch.store import Store
 from mutewatch.web import api
 
 pytestmark = pytest.mark.anyio
@@ -31,8 +33,8 @@ def figure(page: str) -> dict[str, Any]:
 
 
 def table(page: str, name: str) -> list[list[str]]:
-    """The rows of the data table ``data-NAME``, cells as text."""
-    start = page.index(f'id="data-{name}"')
+    """The rows of the table in the ``<details>`` of id ``NAME``, cells as text."""
+    start = page.index(f'id="{name}"')
     part = page[start : page.index("</details>", start)]
     rows = re.findall(r"<tr>(.*?)</tr>", part, re.S)
     return [[html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", r, re.S)] for r in rows[1:]]
@@ -60,7 +62,7 @@ async def test_an_outlets_trend_is_the_apis(client: httpx.AsyncClient, env: Env)
     assert network.status_code == chosen.status_code == 200
     assert title(network.text) == "Trend of the network"
     assert title(chosen.text) == "Trend of Outlet A"
-    net_rows, chosen_rows = table(network.text, "trend"), table(chosen.text, "trend")
+    net_rows, chosen_rows = table(network.text, "data-trend"), table(chosen.text, "data-trend")
     assert [r[3] for r in net_rows] == rolling(api_network)
     assert [r[3] for r in chosen_rows] == rolling(api_chosen)
     assert net_rows != chosen_rows  # the outlet's own rates, not the network's
@@ -91,7 +93,7 @@ async def test_the_dashboard_and_the_api_share_one_computation(
     answer = await client.get("/api/v1/trend", params=query, headers=analyst)
     assert page.status_code == answer.status_code == 200
     assert len(runs) == 1 and runs[0]["outlets"] == ("Outlet C",) and runs[0]["of"] == "all"
-    assert [r[3] for r in table(page.text, "trend")] == rolling(answer.json())
+    assert [r[3] for r in table(page.text, "data-trend")] == rolling(answer.json())
 
 
 async def test_a_viewer_names_a_supporter_outlet_by_its_pseudonym(
@@ -150,3 +152,31 @@ async def test_bad_trend_choices_are_refused(
     assert says in page.text
     if "outlets" in query:
         assert "known: since, until, outlet_id, outlet, of" in page.text
+
+
+async def test_an_outlet_with_a_link_in_its_name_is_chosen_defanged(tmp_path: Path) -> None:
+    """The select sends a name with a link in it defanged (the link is never in the page,
+    not even in an attribute), and the dashboard reads it as the name it stands for."""
+    hostile = make_env(tmp_path / "store")
+    with Store.open(hostile.path) as store:
+        store.con.execute(
+            "UPDATE outlets SET name = 'Outlet C https://example.org/c' WHERE outlet_id = 3"
+        )
+    with running_app(hostile.path, tmp_path / "cache", "s10w-key", moderation=False) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            analyst = bearer(hostile, "analyst")
+            first = await client.get("/", headers=analyst)
+            value = re.findall(r'<option value="(Outlet C [^"]+)"', first.text)
+            chosen = await client.get("/", params={"outlet": value[0]}, headers=analyst)
+            named = await client.get(
+                "/api/v1/trend",
+                params={"outlet": "Outlet C https://example.org/c"},
+                headers=analyst,
+            )
+    assert value == ["Outlet C hxxps://example[.]org/c"]
+    assert chosen.status_code == 200, chosen.text[:300]
+    assert "example.org" not in first.text and "example.org" not in chosen.text
+    assert title(chosen.text) == "Trend of Outlet C hxxps://example[.]org/c"
+    assert f'<option value="{value[0]}" selected>' in chosen.text
+    assert [r[3] for r in table(chosen.text, "data-trend")] == rolling(named.json())

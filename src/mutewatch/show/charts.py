@@ -107,8 +107,8 @@ TITLES = {
     "hosts": "Link host mix (links in releases)",
     "distinct_hosts": "Distinct hosts in use (in releases)",
     "coverage": "Data coverage by source, and quarantine",
+    "trend": "Trend: rolling posts per day, segments between change points",
 }
-TREND_TITLE = "Trend: rolling posts per day, segments between change points"
 
 
 # keys whose strings are our own plotly formatting (``<br>``, ``<extra>``), not data
@@ -673,7 +673,7 @@ def _broken(rows: list[dict[str, Any]], day: str, *columns: str) -> dict[str, li
     return out
 
 
-def trend_figure(result: dict[str, Any], title: str = TREND_TITLE) -> go.Figure:
+def trend_figure(result: dict[str, Any], title: str = TITLES["trend"]) -> go.Figure:
     """``mutewatch trend``'s JSON drawn: the trailing ``window``-day rate per day with its
     interval (a band), each segment's rate between change points (a step line) and a
     dashed line at each change point. Only what the measurement reports is drawn: a
@@ -699,5 +699,6 @@ def trend_figure(result: dict[str, Any], title: str = TREND_TITLE) -> go.Figure:
     for change in result.get("change_points") or []:
         fig.add_vline(x=change["at"], line_width=1, line_dash="dash", line_color="#d62728")
     fig.update_xaxes(type="date")
-    return mark_empty(_layout(fig, title, yaxis={"title": "posts per day",
-                                                 "rangemode": "tozero"}), "trend")  # fmt: skip
+    yaxis = {"title": "posts per day", "rangemode": "tozero", "gridcolor": "#eeeeee"}
+    # every trace's value at the day under the pointer, not only a point within 20 px
+    return mark_empty(_layout(fig, title, yaxis=yaxis, hovermode="x"), "trend")

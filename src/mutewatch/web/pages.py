@@ -427,13 +427,24 @@ def dashboard(
     outlets = shown(request, user, cached(request, "outlets", (), queries.outlets))["outlets"]
     status = status_of(request)
     chosen = [name for name in outlet or () if name.strip()]
-    trend = _trend_view(request, user, f, chosen, of or "")
+    trend = _trend_view(request, user, f, as_named(chosen, outlets), of or "")
     return render(
         request, "dashboard.html", figures=view["figures"], tables=view["tables"],
         bucket=view["bucket"], outlets=outlets, status=status,
-        since=since or "", until=until or "", outlet_id=f.outlet_id,
-        trend=trend, trend_outlets=chosen, trend_of=of or "", of_choices=TREND_OF,
+        since=since or "", until=until or "", outlet_id=f.outlet_id, trend=trend,
+        trend_outlets=[queries.defang(name) for name in chosen], trend_of=of or "",
+        of_choices=TREND_OF,
     )  # fmt: skip
+
+
+def as_named(chosen: list[str], outlets: list[dict[str, Any]]) -> list[str]:
+    """The trend's ``outlet`` values as the reader's outlet list names them: the page's
+    select sends each name defanged (a link in an outlet's name is never written into the
+    page, not even as an attribute), so a defanged name that is no outlet's own name is
+    read as the name it stands for; any other value is passed on as it is."""
+    names = {str(o["name"]) for o in outlets}
+    defanged = {queries.defang(name): name for name in sorted(names, reverse=True)}
+    return [name if name in names else defanged.get(name, name) for name in chosen]
 
 
 TREND_OF = (("official", "official releases"), ("supporter", "supporter posts"),
@@ -477,6 +488,7 @@ def _trend_view(
             "rolling": rows_table(data.get("rolling") or [], TREND_ROLLING),
             "periods": rows_table(data.get("periods") or [], TREND_PERIODS),
             "title": title,
+            "table_title": charts.TITLES["trend"],
         }
 
     audience = "pseudonymised" if not user.sees_identities else "named"
