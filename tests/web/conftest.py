@@ -7,19 +7,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import Env, LiveServer, make_env, running_app, running_server
+from webfactory import LiveServer, make_env, running_server
+from webfixtures import ARGS, CHROMIUM, serving, web_fixtures
 
+__all__ = ["ARGS", "CHROMIUM", "app", "env", "serving"]
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    return make_env(tmp_path_factory.mktemp("webstore"))
-
-
-@pytest.fixture(scope="module")
-def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    cache = tmp_path_factory.mktemp("cache")
-    with running_app(env.path, cache, "test-key", moderation=False) as application:
-        yield application
+_fixtures = web_fixtures("web", "test-key")
+env, app = _fixtures.env, _fixtures.app
 
 
 @pytest.fixture

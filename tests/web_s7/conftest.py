@@ -12,9 +12,15 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory, webfixtures
 
-from webfactory import Env, make_env, running_app, serving  # noqa: E402
+from webfactory import Env, make_env, running_app  # noqa: E402
+from webfixtures import ARGS, CHROMIUM, serving, web_fixtures  # noqa: E402
+
+__all__ = ["ARGS", "CHROMIUM", "app", "env", "serving"]
+
+_fixtures = web_fixtures("s7w-inproc", "s7w-key")
+env, app = _fixtures.env, _fixtures.app
 
 
 @dataclass
@@ -33,17 +39,3 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     cache = tmp_path_factory.mktemp("s7w-cache")
     with running_app(env.path, cache, "s7w-key") as app, serving(app) as url:
         yield Served(url, env, app)
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    """A populated store with the users viewer1, analyst1, moderator1 and admin1."""
-    return make_env(tmp_path_factory.mktemp("s7w-inproc-store"))
-
-
-@pytest.fixture(scope="module")
-def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The app without moderation, for in-process requests (tests/conftest.py's ``client``)."""
-    cache = tmp_path_factory.mktemp("s7w-inproc-cache")
-    with running_app(env.path, cache, "s7w-key", moderation=False) as application:
-        yield application

@@ -6,33 +6,12 @@ page in Chromium is ``modpage.py`` (import it, not this file: every test folder 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory, webfixtures
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
+from webfixtures import ARGS, CHROMIUM, serving, web_fixtures  # noqa: E402
 
-from webfactory import Env, make_env, running_app  # noqa: E402
+__all__ = ["ARGS", "CHROMIUM", "app", "env", "moderation_app", "serving"]
 
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    """A populated store with the users viewer1, analyst1, moderator1 and admin1."""
-    return make_env(tmp_path_factory.mktemp("s8b-store"))
-
-
-@pytest.fixture(scope="module")
-def moderation_app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The app with moderation, for in-process requests."""
-    with running_app(env.path, tmp_path_factory.mktemp("s8b-cache"), "s8b-key") as application:
-        yield application
-
-
-@pytest.fixture(scope="module")
-def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The app without moderation (the dashboard and the measurement API)."""
-    cache = tmp_path_factory.mktemp("s8b-dash-cache")
-    with running_app(env.path, cache, "s8b-key", moderation=False) as application:
-        yield application
+env, app, moderation_app = web_fixtures("s8b", "s8b-key")

@@ -5,25 +5,13 @@ without, for in-process requests through ``httpx.ASGITransport``."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory, webfixtures
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
+from webfixtures import ARGS, CHROMIUM, serving, web_fixtures  # noqa: E402
 
-from webfactory import Env, make_env, running_app  # noqa: E402
+__all__ = ["ARGS", "CHROMIUM", "env", "moderation_app", "serving"]
 
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    """A populated store with the users viewer1, analyst1, moderator1 and admin1."""
-    return make_env(tmp_path_factory.mktemp("s9-store"))
-
-
-@pytest.fixture(scope="module")
-def moderation_app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The app with moderation, every router included."""
-    with running_app(env.path, tmp_path_factory.mktemp("s9-cache"), "s9-key") as application:
-        yield application
+_fixtures = web_fixtures("s9", "s9-key")
+env, moderation_app = _fixtures.env, _fixtures.moderation_app
