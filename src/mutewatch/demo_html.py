@@ -59,6 +59,7 @@ _UNSUPPORTED = (
     "This message is not supported by this version of Telegram Desktop. "
     "Please update the application."
 )
+_TIMED = ("video_file", "video_message", "voice_message", "audio_file")  # status: duration
 _WRAPS = {"sticker": "sticker_wrap", "animation": "animated_wrap", "video_file": "video_file_wrap"}
 
 
@@ -302,12 +303,38 @@ def _generic(classes: str, title: str, link: str | None, status: str = "") -> st
     )
 
 
-def _wrapped(wrap: str, link: str) -> str:
+def _wrapped(wrap: str, link: str, duration: str = "") -> str:
+    played = f'<div class="video_duration">{duration}</div>' if duration else ""
     return (
         f'\n       <div class="media_wrap clearfix">\n<a class="{wrap} clearfix pull_left" '
-        f'href="{_esc(link)}"><img class="photo" src="{_esc(link)}_thumb.jpg"/></a>'
+        f'href="{_esc(link)}">{played}<img class="photo" src="{_esc(link)}_thumb.jpg"/></a>'
         "\n       </div>\n"
     )
+
+
+def _duration_text(seconds: int) -> str:
+    """A duration as Telegram Desktop writes it: "00:15", "1:02:03"."""
+    hours, rest = divmod(seconds, 3600)
+    return (f"{hours}:" if hours else "") + f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _size_text(size: int) -> str:
+    """A file size as Telegram Desktop writes it: to a tenth of a KB or MB."""
+    if size >= 1 << 20:
+        tenths = size * 10 // (1 << 20)
+        return f"{tenths // 10}.{tenths % 10} MB"
+    if size >= 1 << 10:
+        tenths = size * 10 // (1 << 10)
+        return f"{tenths // 10}.{tenths % 10} KB"
+    return f"{size} B"
+
+
+def _status(m: dict[str, Any], link: str | None) -> str:
+    """A timed medium's status: its duration, and its size when it was not downloaded."""
+    status = _duration_text(int(m.get("duration_seconds") or 0))
+    if not link and m.get("file_size") is not None:
+        status += ", " + _size_text(int(m["file_size"]))
+    return status
 
 
 def _media(m: dict[str, Any]) -> str:
@@ -335,9 +362,10 @@ def _media(m: dict[str, Any]) -> str:
         return ""
     link = None if file is None or str(file).startswith("(") else str(file)
     kind = m.get("media_type")
+    timed = kind in _TIMED and m.get("duration_seconds") is not None
     if kind in _WRAPS and link:
-        return _wrapped(_WRAPS[kind], link)
+        return _wrapped(_WRAPS[kind], link, _status(m, link) if timed else "")
     if kind in _TITLES:
         classes, title = _TITLES[kind]
-        return _generic(classes, title, link)
+        return _generic(classes, title, link, _status(m, link) if timed else "")
     return _generic("media_file", str(m.get("file_name") or "File"), link)

@@ -42,8 +42,9 @@ fills it: the edit time (Telegram Desktop's HTML writer puts only the send time 
 date title; JSON has ``edited_unixtime``, so ``posts.edited`` stays null), and exact
 media file sizes (the HTML writes a size only as rounded text, "1.2 MB" to a tenth of a
 KB or MB, and only for documents and media not downloaded: ``media.file_size`` stays null
-rather than hold a rounded figure). Durations ("0:15") and a not-downloaded photo's
-dimensions are in the HTML but not read yet.
+rather than hold a rounded figure). Durations are exact ("0:15", "1:02:03") and read as
+``duration_seconds`` of voice and video messages, audio and video files (an animation's
+is not written); a not-downloaded photo's dimensions are not read.
 
 The account. HTML pages name the chat (``<div class="page_header">...<div class="text
 bold">Name</div>``) but carry no chat id. The account id is ``name:<chat name>``
@@ -145,6 +146,8 @@ _KEPT = {
     "title": "title",
     "question": "question",
     "total": "total",
+    "status": "status",
+    "video_duration": "status",
     "service_body": "service_text",
 }
 _TITLED = {
@@ -176,6 +179,9 @@ _ACTIONS = (
     ("auto-delete", "set_messages_ttl"),
     ("oice chat", "group_call"),
 )
+# media whose status starts with their duration, as the JSON export's duration_seconds
+_TIMED = frozenset({"voice_message", "audio_file", "video_message", "video_file"})
+_DURATION = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:,|\Z)")
 _TITLED_ACTIONS = frozenset({"create_group", "create_channel", "edit_group_title"})
 _TITLE = re.compile(r"«(.*)»", re.S)
 # Telegram Desktop writes a message it cannot show as a service message saying so
@@ -356,6 +362,7 @@ class _Msg:
     title: list[str] = field(default_factory=list)
     question: list[str] = field(default_factory=list)
     total: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)  # a medium's duration, size ...
     service_text: list[str] = field(default_factory=list)
     unclosed: str | None = None  # what came before the message's end tag (a damaged page)
 
@@ -490,9 +497,11 @@ class _Page(HTMLParser):
             return "from_name"
         if ("date" in classes or "details" in classes) and self._role_open("from_name"):
             return "fwd_date"  # older exports: <span class="details"> DD.MM.YYYY ...</span>
-        for role in ("text", "signature", "title", "question", "total"):
+        for role in ("text", "signature", "title", "question", "total", "status"):
             if role in classes:
                 return role
+        if "video_duration" in classes:
+            return "video_duration"
         if "reply_to" in classes:
             return "reply"
         if tag == "a" and self._role_open("reply"):
@@ -796,3 +805,15 @@ def _set_media(message: telegram.Message, msg: _Msg) -> None:
         message.file_name = title if title and title != "File" else None
     else:
         message.file, message.media_type = ref, wrap
+        if wrap in _TIMED:
+            message.duration_seconds = _duration(_field(msg.status))
+
+
+def _duration(status: str) -> int | None:
+    """Seconds of a medium's status ("0:15", "1:02:03, 2.1 MB"), as Telegram Desktop
+    writes them (exact, unlike the size beside them)."""
+    found = _DURATION.match(status)
+    if found is None:
+        return None
+    hours, minutes, seconds = (int(g or 0) for g in found.groups())
+    return hours * 3600 + minutes * 60 + seconds
