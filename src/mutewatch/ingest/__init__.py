@@ -246,8 +246,9 @@ def discover(
     * inside a folder holding a Telegram export (a ``result.json`` that is one), only
       Telegram export JSON: the attachments under it are media, never archives;
     * a folder holding Telegram HTML export pages (``messages.html``, ``messages2.html``,
-      ...) and no JSON export is one HTML export, read from its first page: its other
-      pages are read with it and the files under it are attachments;
+      ..., each may be gzip-compressed: ``messages2.html.gz``) and no JSON export is one
+      HTML export, read from its first page: its other pages are read with it and the
+      files under it are attachments;
     * elsewhere, ``.json`` that is a Telegram export (top-level ``messages``, ``chats`` or
       ``left_chats``), ``.xml``/``.rss``/``.atom`` whose root element is RSS or Atom, and
       ``.csv``/``.jsonl``/``.parquet`` when ``options`` give a platform;
