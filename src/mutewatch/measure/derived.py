@@ -20,7 +20,9 @@ instead of millions. Each is one Ibis expression over the store's tables:
   on the fly. Silences of ``--min-hours`` >= 1 without ``--from``/``--to`` are a filter on
   these rows; other silences are measured from the posts as before.
 * ``measure_links`` (``links_expr``): links of posts per ``off``, ``fwd``, the post's UTC
-  day, the link's UTC day, host class and host: links, first and last link time.
+  day, the link's UTC day, host class and host: links, first and last link time. A host
+  that is no host name (a URL cut short inside it, "https://t.c…") is NULL: a link to no
+  known place, never another distinct host.
 
 On DuckDB the relations are materialised in the store (tables of the component
 ``measure``, see ``MIGRATIONS``) by ``refresh(con)``, together with a signature of what
@@ -50,6 +52,7 @@ import ibis
 import ibis.expr.types as ir
 
 from mutewatch.measure.params import Params
+from mutewatch.store.hosts import HOST_NAME_RE
 from mutewatch.store.schema import migrate
 
 __all__ = [
@@ -69,7 +72,7 @@ __all__ = [
 ]
 
 #: Bumped whenever an expression below changes: tables of another format are rebuilt.
-FORMAT = "2"
+FORMAT = "3"
 DAILY = "measure_daily"
 GAPS = "measure_gaps"
 LINKS = "measure_links"
@@ -109,8 +112,18 @@ def daily_expr(table: Tables, hours: bool = True) -> ir.Table:
     )
 
 
+def readable_host(host: ir.StringValue) -> ir.StringValue:
+    """``host``, or NULL where it holds a character no host name has.
+
+    Stores written before ingest left such hosts out (``store.hosts.HOST_NAME_RE``) hold
+    the cut-off hosts of truncated URLs ("t.c…", "…", "" from "https://t.c…"); read as
+    hosts, every cut counted as another place links point to."""
+    return ibis.ifelse(host.re_search(f"^{HOST_NAME_RE}$"), host, ibis.null().cast("string"))
+
+
 def links_expr(table: Tables) -> ir.Table:
-    """Links of posts per off, fwd, post day, link day, host class and host."""
+    """Links of posts per off, fwd, post day, link day, host class and host (NULL where
+    the URL names no readable host: ``readable_host``)."""
     posts = table("posts")
     links = table("links")
     key = ["platform", "account_id", "message_id"]
@@ -122,7 +135,7 @@ def links_expr(table: Tables) -> ir.Table:
         pday=j.pday,
         day=j.ts.truncate("D"),
         host_class=j.host_class,
-        host=j.host,
+        host=readable_host(j.host),
         ts=j.ts,
     )
     return t.group_by(["off", "fwd", "pday", "day", "host_class", "host"]).agg(

@@ -129,7 +129,7 @@ def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10)
     """``mutewatch platforms`` on an open engine: the JSON object the command prints."""
     tr.check_every(every)
     first, last = tr.observed_window(eng, params)
-    if first is None or last is None:
+    if first is None or last is None or last < first:  # no post, or --from/--to past them
         return _empty(params, every, top)
     found = _per_period(eng, params, every, top)
     empty = {"links": 0, "hosts": 0, "host_classes": 0, "by_class": {}, "top_hosts": []}

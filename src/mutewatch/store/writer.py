@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from mutewatch.ingest.links import classify_host, host_class_sql
 from mutewatch.model import NameSeen, Post, PostBatch, Quarantined, Record, Skipped
 from mutewatch.store import Store
+from mutewatch.store.hosts import HOST_NAME_RE
 from mutewatch.store.schema import migrate
 
 # The ingest component's own tables. ``derived_id_sources``: sources whose message ids were
@@ -486,10 +487,16 @@ def _one_batch(records: list[Record], resume_from: int) -> PostBatch:
     return PostBatch(table, links)
 
 
-# The host of a URL, in SQL: scheme and user info dropped, lower case, no "www.".
-_HOST_SQL = (
+# The host of a URL, in SQL: scheme and user info dropped, lower case, no "www.". A host
+# holding a character no host name has (a URL cut short inside its host, as truncated
+# tweets show them: "https://t.c…", "https://…") or none at all is NULL: it names no place,
+# and read as a host each cut would count as another one (``store.hosts``).
+_RAW_HOST_SQL = (
     "regexp_replace(lower(regexp_extract(url, "
     "'^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^@/?#]*@)?([^/:?#]+)', 1)), '^www\\.', '')"
+)
+_HOST_SQL = (
+    f"CASE WHEN regexp_full_match({_RAW_HOST_SQL}, '{HOST_NAME_RE}') THEN {_RAW_HOST_SQL} END"
 )
 
 
@@ -498,14 +505,19 @@ def classify_links(con: Any) -> None:
 
     Ingest classifies links as it inserts them (``host_class_sql``); this catches rows
     written any other way. Hosts are cut out in SQL for every such URL; only the few
-    distinct hosts are classified in Python. A link with no readable host gets host '' and
-    class other.
+    distinct hosts are classified in Python. A link with no readable host keeps host NULL
+    and gets class other.
     """
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _hosts AS SELECT DISTINCT url, {_HOST_SQL} AS host "
         "FROM links WHERE host IS NULL"
     )
-    hosts = [str(h) for (h,) in con.execute("SELECT DISTINCT host FROM _hosts").fetchall()]
+    hosts = [
+        str(h)
+        for (h,) in con.execute(
+            "SELECT DISTINCT host FROM _hosts WHERE host IS NOT NULL"
+        ).fetchall()
+    ]
     classes = pa.table(
         {"host": pa.array(hosts, pa.string()), "cls": [classify_host(h or None) for h in hosts]}
     )

@@ -1,0 +1,13 @@
+"""What a stored link host may hold.
+
+A URL cut short inside its host, as truncated tweets show them ("https://t.c…",
+"https://…"), has no host: read as one, every cut would count as another place links point
+to. Ingest stores such hosts as NULL (``store.writer``), and measurements read hosts that
+older stores kept as NULL too (``measure.derived.readable_host``). Letters, digits and
+combining marks (internationalised names), dots, hyphens and underscores; nothing else.
+"""
+
+from __future__ import annotations
+
+#: A whole host name (RE2 and Java regex syntax: DuckDB and Spark read it alike).
+HOST_NAME_RE = r"[\p{L}\p{N}\p{M}._-]+"
