@@ -50,10 +50,11 @@ from typing import Any
 
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
+from mutewatch.measure import status as status_mod
 from mutewatch.measure import supporters as sup_mod
 from mutewatch.measure import trend as trend_mod
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import Params
+from mutewatch.measure.params import DateRange, Params
 
 WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
 CHANNELS = {
@@ -115,8 +116,11 @@ def _parse_day(text: str, what: str, *, first: bool) -> date:
         ) from exc
 
 
-def default_windows(first: date, last: date) -> tuple[Window, Window]:
-    """First full calendar year (else first full month) vs the last full calendar month."""
+def default_windows(
+    first: date, last: date, what: str = "the store's data"
+) -> tuple[Window, Window]:
+    """First full calendar year (else first full month) vs the last full calendar month
+    of ``first..last`` (``what`` names those days in the error when they hold neither)."""
     year = first.year if (first.month, first.day) == (1, 1) else first.year + 1
     if date(year, 12, 31) <= last:
         baseline = (date(year, 1, 1), date(year, 12, 31))
@@ -127,8 +131,7 @@ def default_windows(first: date, last: date) -> tuple[Window, Window]:
     period = (end_month, _month_end(end_month))
     if period[1] > last or baseline[1] > last or period[0] <= baseline[1]:
         raise UsageError(
-            f"the store's data ({first} to {last}) does not hold a full baseline and a later "
-            "full month",
+            f"{what} ({first} to {last}) does not hold a full baseline and a later full month",
             hint="pass --baseline A..B and --period C..D",
         )
     return baseline, period
@@ -687,11 +690,34 @@ def _windows(
     auto_b: Window | None = None
     auto_p: Window | None = None
     if baseline is None or period is None:
-        auto_b, auto_p = default_windows(*trend_mod.window_of(eng, params))
+        auto_b, auto_p = default_windows(*_data_days(eng, params))
     b = parse_window(baseline, "baseline") if isinstance(baseline, str) else baseline or auto_b
     p = parse_window(period, "period") if isinstance(period, str) else period or auto_p
     assert b is not None and p is not None
     return b, p
+
+
+def _data_days(eng: Engine, params: Params) -> tuple[date, date, str]:
+    """The days the default windows are chosen from: the store's first to last post, cut
+    to ``--from``/``--to`` (dates beyond the data are no days of it: ``--from 2010-01-01``
+    before a store starting in 2015 chose 2010 as the baseline), and how to name them."""
+    whole = replace(params, date_from=None, date_to=None)
+    first, last = trend_mod.window_of(eng, whole)
+    if params.date_from is None and params.date_to is None:
+        return first, last, "the store's data"
+    given = " ".join(
+        f"{k} {v.isoformat()}"
+        for k, v in (("--from", params.date_from), ("--to", params.date_to))
+        if v is not None
+    )
+    lo = max(first, params.date_from or first)
+    hi = min(last, params.date_to or last)
+    if hi < lo:
+        raise UsageError(
+            f"{given} leaves no day of the store's data ({first} to {last})",
+            hint=f"choose --from/--to within {first}..{last}, or leave them out",
+        )
+    return lo, hi, f"the store's data within {given}"
 
 
 def _range_text(window: Window) -> str:
@@ -715,7 +741,9 @@ def measure(
     _, store_last = trend_mod.observed_window(eng, whole)
     if store_last is None:
         return _empty_result(params, silenced_below, min_hours, coordinated)
-    b, p = _windows(eng, params, baseline, period)
+    params, warnings = status_mod.clip_dates(eng, params)
+    b, p, window_warnings = _covered_windows(eng, params, *_windows(eng, params, baseline, period))
+    warnings += window_warnings
     upto = replace(params, date_to=p[1])  # the record up to the end of the period
     _own_findings(eng, params, b, p, out, skipped)
     try:
@@ -774,7 +802,24 @@ def measure(
     except KeyError as exc:
         skipped.append({"kind": "longest_silence", "reason": f"not available: {exc}"})
     echo = _echo(params, b, p, silenced_below, min_hours, coordinated)
-    return {"findings": out, "skipped": skipped, "parameters": echo}
+    answer: dict[str, Any] = {"findings": out, "skipped": skipped, "parameters": echo}
+    if warnings:
+        answer["warnings"] = warnings
+    return answer
+
+
+def _covered_windows(
+    eng: Engine, params: Params, baseline: Window, period: Window
+) -> tuple[Window, Window, list[str]]:
+    """The baseline and period as ``outlets status`` uses them: within ``--from``/``--to``
+    and cut to the archive's covered span, with its warnings. Every finding then speaks of
+    the same days: a period running past the archive's end made a decline to 0 a day, a
+    change point at the end of collection and per-day rates over days nothing was
+    collected, while the silenced outlets (from outlet status) were counted on the cut
+    window."""
+    eff = status_mod.windows(eng, params, DateRange(*baseline), DateRange(*period))
+    b, p = eff.baseline, eff.period
+    return (b.start, b.end), (p.start, p.end), eff.warnings
 
 
 def _echo(

@@ -10,7 +10,8 @@ Method:
   result says so: ``parameters.of`` is ``"all"`` (what is counted) and, when ``--of`` was
   given as anything but ``all`` or the default ``official``, ``notes`` says it was not
   applied.
-* **Empty store or window**: no rows, zero totals, null trends and a note (not an error).
+* **Empty store or window**: no rows, zero totals, null trends and a note (not an error),
+  also when ``--from`` falls after the store's last post or ``--to`` before its first.
 * **Amplification** per period = supporter posts that forward a post of an official
   outlet's account: ``forwarded_account_id`` is the id of an account attributed to an
   official outlet or, where the export gave only a name, ``forwarded_from`` equals a name such
@@ -140,7 +141,7 @@ def measure(eng: Engine, params: Params, *, every: str = "month") -> dict[str, A
     tr.check_every(every)
     echo, notes = _echo(params, every)
     first, last = tr.observed_window(eng, params)
-    if first is None or last is None:
+    if first is None or last is None or last < first:  # no post, or --from/--to past them
         return _empty(params, every, notes)
     t = flags(eng, params)
     t = t.mutate(bucket=tr.bucket(t.ts, every))
