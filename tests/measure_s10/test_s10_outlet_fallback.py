@@ -42,7 +42,9 @@ def test_a_fallback_among_several_reads_against_the_archive(store: Path) -> None
     assert _flags(out) == {}  # the archive covers January whole, so the union does
     (warning,) = out["warnings"]
     assert warning.startswith("--outlet: 1 of the 2 chosen outlets has no coverage rows")
-    assert "coverage_basis archive" in warning and "bare" not in warning  # counted, not named
+    assert "(coverage_fallback; outlet_coverage basis archive)" in warning
+    assert "taken as collected over the archive's whole span" in warning
+    assert "bare" not in warning  # counted, not named: names are whole values
 
 
 def test_output_and_trend_say_the_same(store: Path) -> None:
@@ -70,7 +72,7 @@ def test_grouped_by_outlet_each_keeps_its_own_and_the_fallback_is_named(store: P
     flags = {(r["group"], r["period"]) for r in out["rows"] if r.get("partial")}
     assert flags == {("late", "2016-01-01")}  # bare's February start is unknown to the store
     (warning,) = out["warnings"]
-    assert "its rows are read against the archive's span" in warning
+    assert "its rows are read against that span" in warning
 
 
 def test_cases_that_worked_read_as_before(store: Path) -> None:
@@ -90,7 +92,9 @@ def test_trend_warns_and_names_the_fallback(store: Path) -> None:
     result = run("trend", store, outlets=["early", "bare"], **ALL)
     assert result["coverage"]["basis"] == "archive"
     assert result["coverage"]["fallback"] == ["bare"]
-    assert result["warnings"][0].startswith("--outlet: 1 of the 2 chosen outlets has no")
+    (warning,) = result["warnings"]
+    assert warning.startswith("--outlet: 1 of the 2 chosen outlets has no")
+    assert "(coverage.fallback; outlet_coverage basis archive)" in warning
     assert "fallback" in run("trend", store, outlets=["early"], **ALL)["coverage"]
     assert "warnings" not in run("trend", store, outlets=["early", "late"], **ALL)
 

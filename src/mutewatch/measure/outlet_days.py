@@ -102,10 +102,13 @@ def read_chosen(
     return Chosen(days, fallback, union, basis, coverage_rows(days, names))
 
 
-def fallback_warnings(fallback: Sequence[str], n: int, *, grouped: bool = False) -> list[str]:
+def fallback_warnings(
+    fallback: Sequence[str], n: int, *, grouped: bool = False, key: str = "coverage_fallback"
+) -> list[str]:
     """A warning when chosen outlets (``n`` of them) have no coverage rows of their own
     (``grouped``: under ``--by outlet``, where each is its own group). It counts them:
-    ``coverage_fallback`` names them as whole values, which viewers see pseudonymised."""
+    ``key`` (``coverage_fallback``; trend: ``coverage.fallback``) names them as whole
+    values, which viewers see pseudonymised."""
     if not fallback:
         return []
     k = len(fallback)
@@ -114,19 +117,18 @@ def fallback_warnings(fallback: Sequence[str], n: int, *, grouped: bool = False)
     else:
         have = "has no coverage rows of its" if k == 1 else "have no coverage rows of their"
         which = f"{k} of the {n} chosen outlets {have} own"
-    one = k == 1
+    its, it_is = ("its", "it is") if k == 1 else ("their", "they are")
     read = (
-        f"{'its' if one else 'their'} rows are read against the archive's span"
-        if grouped
-        else "so are the rows (coverage_basis archive), as a day counts as covered when any "
-        "chosen outlet's channels were collected on it; --by outlet reads each outlet "
+        f"{its} rows are read against that span{'' if grouped else ' (basis archive)'}"
+        if grouped or n == 1
+        else "so are the chosen outlets together (basis archive: a day counts as covered "
+        "when any of them was collected on it); output --by outlet reads each of them "
         "against its own channels"
     )
     return [
-        f"--outlet: {which} (coverage_fallback; outlet_coverage basis archive): when "
-        f"{'its' if one else 'their'} channels were collected is not recorded, so "
-        f"{'it is' if one else 'they are'} taken as collected over the archive's whole span "
-        f"and a zero there may be a gap in collection; {read}"
+        f"--outlet: {which} ({key}; outlet_coverage basis archive): when {its} channels "
+        f"were collected is not recorded, so {it_is} taken as collected over the archive's "
+        f"whole span, where a zero may be a gap in collection; {read}"
     ]
 
 

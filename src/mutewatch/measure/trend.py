@@ -648,7 +648,8 @@ def measure(
     method = {**METHOD, "outlets": _method_sentence(result["coverage"], len(chosen))}
     out = {"parameters": echo, "method": method, **result}
     warnings = of_warnings(names, chosen, params) if names is not None else []
-    warnings += fallback_warnings(result["coverage"].get("fallback") or [], len(chosen))
+    fallback = result["coverage"].get("fallback") or []
+    warnings += fallback_warnings(fallback, len(chosen), key="coverage.fallback")
     if warnings:
         out["warnings"] = warnings
     return out

@@ -450,8 +450,8 @@ def chosen_html(chosen: dict[str, Any], fig: go.Figure) -> str:
                                    for d in c.get("covered", [])) or "the archive's span"}
         for c in out.get("outlet_coverage", [])
     ]  # fmt: skip
-    warnings = dict.fromkeys([*out.get("warnings", []), *trend.get("warnings", [])])
-    notes = [*warnings, *trend.get("notes", [])]
+    # trend's warnings are output's (--of, coverage rows), in the words of its own keys
+    notes = [*together.get("warnings", []), *trend.get("notes", [])]
     label = html.escape(f"Chart: {CHOSEN_TITLE}. Its numbers are in the data table below it.")
     return (
         f"<h3>{html.escape(CHOSEN_TITLE)}</h3>"
