@@ -57,7 +57,7 @@ def test_cut_hosts_are_stored_as_no_host(store: Path) -> None:
         hosts = con.execute("SELECT host, count(*) FROM links GROUP BY ALL").fetchall()
     finally:
         con.close()
-    assert dict(hosts) == {"t.co": 6, None: 4}
+    assert dict(hosts) == {"t.co": 6, "": 4}  # as a URL without a host
 
 
 def test_platforms_count_one_host(store: Path) -> None:
@@ -73,9 +73,7 @@ def test_an_older_store_with_cut_hosts_reads_them_as_no_host(tmp_path: Path) -> 
     path = _ingest(tmp_path)
     con = duckdb.connect(str(path))
     try:
-        con.execute(
-            "UPDATE links SET host = regexp_extract(url, '://([^/]*)', 1) WHERE host IS NULL"
-        )
+        con.execute("UPDATE links SET host = regexp_extract(url, '://([^/]*)', 1) WHERE host = ''")
         assert con.execute("SELECT count(DISTINCT host) FROM links").fetchone() == (5,)
         derived.refresh(con)
     finally:

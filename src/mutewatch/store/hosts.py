@@ -2,9 +2,10 @@
 
 A URL cut short inside its host, as truncated tweets show them ("https://t.c…",
 "https://…"), has no host: read as one, every cut would count as another place links point
-to. Ingest stores such hosts as NULL (``store.writer``), and measurements read hosts that
-older stores kept as NULL too (``measure.derived.readable_host``). Letters, digits and
-combining marks (internationalised names), dots, hyphens and underscores; nothing else.
+to. Ingest stores such hosts as '', as it stores a URL without a host (``store.writer``),
+and measurements read '' and the cut hosts older stores kept as no host
+(``measure.derived.readable_host``): never a distinct host. Letters, digits and combining
+marks (internationalised names), dots, hyphens and underscores; nothing else.
 """
 
 from __future__ import annotations

@@ -489,14 +489,16 @@ def _one_batch(records: list[Record], resume_from: int) -> PostBatch:
 
 # The host of a URL, in SQL: scheme and user info dropped, lower case, no "www.". A host
 # holding a character no host name has (a URL cut short inside its host, as truncated
-# tweets show them: "https://t.c…", "https://…") or none at all is NULL: it names no place,
-# and read as a host each cut would count as another one (``store.hosts``).
+# tweets show them: "https://t.c…", "https://…") is '', as a URL without a host has: it
+# names no place, and read as a host each cut would count as another one (``store.hosts``;
+# measurements count no '' host).
 _RAW_HOST_SQL = (
     "regexp_replace(lower(regexp_extract(url, "
     "'^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^@/?#]*@)?([^/:?#]+)', 1)), '^www\\.', '')"
 )
 _HOST_SQL = (
-    f"CASE WHEN regexp_full_match({_RAW_HOST_SQL}, '{HOST_NAME_RE}') THEN {_RAW_HOST_SQL} END"
+    f"CASE WHEN regexp_full_match({_RAW_HOST_SQL}, '{HOST_NAME_RE}') THEN {_RAW_HOST_SQL} "
+    "ELSE '' END"
 )
 
 
@@ -505,19 +507,14 @@ def classify_links(con: Any) -> None:
 
     Ingest classifies links as it inserts them (``host_class_sql``); this catches rows
     written any other way. Hosts are cut out in SQL for every such URL; only the few
-    distinct hosts are classified in Python. A link with no readable host keeps host NULL
-    and gets class other.
+    distinct hosts are classified in Python. A link with no readable host gets host '' and
+    class other.
     """
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _hosts AS SELECT DISTINCT url, {_HOST_SQL} AS host "
         "FROM links WHERE host IS NULL"
     )
-    hosts = [
-        str(h)
-        for (h,) in con.execute(
-            "SELECT DISTINCT host FROM _hosts WHERE host IS NOT NULL"
-        ).fetchall()
-    ]
+    hosts = [str(h) for (h,) in con.execute("SELECT DISTINCT host FROM _hosts").fetchall()]
     classes = pa.table(
         {"host": pa.array(hosts, pa.string()), "cls": [classify_host(h or None) for h in hosts]}
     )
