@@ -88,3 +88,19 @@ def test_platforms_outside_the_archive_has_no_inverted_total(demo_store: Path) -
     assert result["rows"] == []
     total = result["total"]
     assert total is None or total["from"] <= total["to"]
+
+
+@pytest.mark.parametrize("dates", [{"date_from": "2020-01-01"}, {"date_to": "2010-06-01"}])
+def test_silences_outside_the_archive_warn_as_the_others_do(
+    demo_store: Path, dates: dict[str, str]
+) -> None:
+    """output, trend, platforms and supporters warn that nothing there was collected;
+    silences listed none without a word, which reads as a quiet stretch."""
+    result = run_measurement("silences", demo_store, **dates)
+    assert result["silences"] == []
+    assert any("wholly outside the archive" in w for w in result.get("warnings", []))
+
+
+def test_silences_within_the_archive_do_not_warn(demo_store: Path) -> None:
+    result = run_measurement("silences", demo_store, date_from="2016-01-01")
+    assert "warnings" not in result

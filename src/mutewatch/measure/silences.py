@@ -1033,4 +1033,17 @@ def measure(
     result["p_value_method"] = stats.GAP_METHOD.format(
         lookback=lookback_days, min_lookback=min_lookback_days
     )
+    outside = _outside_archive(engine, params)
+    if outside:
+        result["warnings"] = outside
     return result
+
+
+def _outside_archive(engine: Engine, params: Params) -> list[str]:
+    """The warning of output, trend and platforms when ``--from``/``--to`` leave no day of
+    the archive's coverage: an empty list of silences there says nothing about silence.
+    (Dates that reach past the coverage need no cut here: gaps are weighed by coverage.)"""
+    from mutewatch.measure.status import clip_dates  # status's own imports stay lighter
+
+    clipped, warnings = clip_dates(engine, params)
+    return warnings if clipped == params else []
