@@ -180,3 +180,17 @@ async def test_an_outlet_with_a_link_in_its_name_is_chosen_defanged(tmp_path: Pa
     assert title(chosen.text) == "Trend of Outlet C hxxps://example[.]org/c"
     assert f'<option value="{value[0]}" selected>' in chosen.text
     assert [r[3] for r in table(chosen.text, "data-trend")] == rolling(named.json())
+
+
+async def test_an_outlet_page_links_to_its_trend(client: httpx.AsyncClient, env: Env) -> None:
+    viewer = bearer(env, "viewer")
+    official = (await client.get("/outlets/1", headers=viewer)).text
+    supporter = (await client.get("/outlets/4", headers=viewer)).text
+    link = re.search(r'<a id="outlet-trend" href="([^"]+)"', official)
+    assert link and html.unescape(link.group(1)) == "/?outlet=Outlet+A&of=official#trend"
+    found = re.search(r'<a id="outlet-trend" href="([^"]+)"', supporter)
+    assert found
+    href = html.unescape(found.group(1))
+    assert re.fullmatch(r"/\?outlet=supporter-[0-9a-f]{10}&of=supporter#trend", href), href
+    page = await client.get(href.split("#")[0], headers=viewer)
+    assert page.status_code == 200 and title(page.text).startswith("Trend of supporter-")
