@@ -104,10 +104,13 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     _params_line(result)
     s = result["series"]
     left = f" ({s['uncovered_days']} uncovered days left out)" if s.get("uncovered_days") else ""
-    click.echo(
-        f"Series: {s['start']} to {s['end']}, {s['days']} days{left}, {s['posts']} posts "
-        f"({_fmt(s['per_day'])} a day)"
-    )
+    if s["start"] is None:  # no (covered) day in the window: the warnings say why
+        click.echo(f"Series: no day to measure{left}, {s['posts']} posts")
+    else:
+        click.echo(
+            f"Series: {s['start']} to {s['end']}, {s['days']} days{left}, {s['posts']} posts "
+            f"({_fmt(s['per_day'])} a day)"
+        )
     for note in result.get("notes") or []:
         click.echo(f"Note: {note}")
     click.echo(f"Change points ({len(result['change_points'])}):")
