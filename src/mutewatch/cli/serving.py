@@ -66,6 +66,12 @@ def _demo_report(ctx: click.Context, directory: Path) -> None:
     "(key: MUTEWATCH_PSEUDONYM_KEY, else the one `serve` keeps in the store, else one made "
     "for this report only), for readers who should not see them.",
 )  # fmt: skip
+@click.option(
+    "--outlet", "outlets", multiple=True, metavar="NAME",
+    help="Also read this outlet, its exact name as `outlets list` prints it (repeatable), "
+    "in the output section as `output --outlet NAME --by outlet --of all` and `trend "
+    "--outlet NAME --of all` read it: against its own channels' coverage.",
+)  # fmt: skip
 @click.pass_obj
 def report(
     store: Path,
@@ -75,6 +81,7 @@ def report(
     png_dir: Path | None,
     generated_at: str | None,
     pseudonymise: bool,
+    outlets: tuple[str, ...],
 ) -> None:
     """Write a self-contained HTML report (opens offline; plotly.js inlined).
 
@@ -83,13 +90,16 @@ def report(
     Example (reproducible): mutewatch report --generated-at 2026-11-29T12:00:00Z --out r.html
 
     Example (to hand to viewers): mutewatch report --pseudonymise --out public.html
+
+    Example (two outlets read against their own coverage): mutewatch report --outlet
+    "Province 39 Media Office" --outlet "Province 05 Media Office" --out chosen.html
     """
     import dataclasses
 
     from mutewatch.show.report import ReportOptions, write_report
 
     options = ReportOptions.from_strings(
-        baseline=baseline, period=period, generated_at=generated_at
+        baseline=baseline, period=period, generated_at=generated_at, outlets=outlets
     )
     options = dataclasses.replace(options, pseudonymise=pseudonymise)
     written = write_report(store, out, options, png_dir=png_dir)
