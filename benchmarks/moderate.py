@@ -29,6 +29,8 @@ otherwise the text clauses only (the report says which).
 from __future__ import annotations
 
 import argparse
+import gc
+import hashlib
 import importlib.util
 import json
 import os
@@ -37,6 +39,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -59,13 +62,17 @@ ARTICLE = {
     "body": "A coalition of states asked a federal judge to block a directive on school restrooms.",
 }
 SERVER = """
-import sys, uvicorn
+import os, sys, uvicorn
 from pathlib import Path
 from mutewatch.web.app import create_app
 settings = {"linger": float(sys.argv[3])} if sys.argv[3] != "-" else {}
 app = create_app(Path(sys.argv[1]), **settings)
 if sys.argv[4] != "-":
     app.state.gateway.max_hold = float(sys.argv[4])
+if os.environ.get("MUTEWATCH_BENCH_TRACE"):
+    sys.path.insert(0, os.environ["MUTEWATCH_BENCH_DIR"])
+    from moderate import traced_app
+    app = traced_app(app, Path(os.environ["MUTEWATCH_BENCH_TRACE"]))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
@@ -107,7 +114,7 @@ def in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
     comments = [CommentInput(str(i), t, "Ana Silva") for i, t in enumerate(texts)]
     cpu0 = time.process_time()
     start = time.perf_counter()
-    moderator.check(comments)
+    decided = moderator.check(comments)
     batch = time.perf_counter() - start
     cpu = time.process_time() - cpu0
     embedder().forget()  # the latencies below embed every text afresh, as a server would
@@ -122,6 +129,7 @@ def in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
         "batch_cores_used": round(cpu / batch, 2),
         "p50_ms": round(_pct(single, 0.5), 1),
         "p99_ms": round(_pct(single, 0.99), 1),
+        "decisions": _decisions_digest([_decision_key(d.as_dict()) for d in decided]),
     }
 
 
@@ -284,6 +292,227 @@ def store_side_by_side(
     return out
 
 
+class _Trace:
+    """Timestamps of a traced server (``time.monotonic``: one clock for every process on
+    Linux, so they line up with the client's): per request, garbage collections, event
+    loop stalls and what the store's writer did besides the comments."""
+
+    def __init__(self) -> None:
+        self.requests: dict[str, dict[str, float]] = {}
+        self.current: dict[str, float] = {}
+        self.gc: list[tuple[float, float, int, str]] = []
+        self.lags: list[tuple[float, float]] = []
+        self.events: list[tuple[str, float, float, str]] = []
+        self._gc_start = 0.0
+
+    def mark(self, key: str) -> None:
+        self.current[key] = time.monotonic()
+
+    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_start = time.monotonic()
+        else:
+            name = threading.current_thread().name
+            self.gc.append((self._gc_start, time.monotonic(), int(info["generation"]), name))
+
+    def timed(self, obj: Any, name: str, label: str, keep_ms: float = 0.0) -> None:
+        """Note each call of ``obj.name`` lasting over ``keep_ms`` as an event."""
+        method = getattr(obj, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.monotonic()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                t1 = time.monotonic()
+                if (t1 - t0) * 1000 >= keep_ms:
+                    self.events.append((label, t0, t1, threading.current_thread().name))
+
+        setattr(obj, name, timed)
+
+    def staged(self, obj: Any, name: str, stage: str) -> None:
+        """Note the start and end of each call of ``obj.name`` in the current request."""
+        method = getattr(obj, name)
+
+        def staged(*args: Any, **kwargs: Any) -> Any:
+            self.mark(stage + "0")
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.mark(stage + "1")
+
+        setattr(obj, name, staged)
+
+    def dump(self, path: Path) -> None:
+        doc = {"requests": self.requests, "gc": self.gc, "lags": self.lags,
+               "events": self.events}  # fmt: skip
+        path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def traced_app(app: Any, out: Path) -> Any:
+    """``app`` with every comment's stages timed (``--trace``); written to ``out`` at exit.
+
+    Stages: arrival, the thread's start of ``submit_comment``, ``prepare``, the write
+    transaction in the store's writer (start, ``decide``, the statements, COMMIT), the
+    answer's start and end; the process CPU time over ``submit_comment``. Beside them:
+    every garbage collection, every stall of the event loop over 5 ms, token lookups,
+    the writer's store opens, snapshots and data-version queries. The client asks for the
+    file with a request carrying ``x-bench-dump``.
+    """
+    import asyncio
+    import gc
+
+    from mutewatch.moderate import service as svc_mod
+    from mutewatch.web import access
+
+    trace = _Trace()
+    gc.callbacks.append(trace.on_gc)
+    service = app.state.moderation_service
+    trace.staged(service.moderator, "prepare", "prep")
+    trace.staged(service.moderator, "decide", "decide")
+    submit = service.submit_comment
+
+    def submit_comment(*args: Any, **kwargs: Any) -> Any:
+        cur = trace.current
+        cur["sub0"], cur["cpu0"] = time.monotonic(), time.process_time()
+        try:
+            return submit(*args, **kwargs)
+        finally:
+            cur["sub1"], cur["cpu1"] = time.monotonic(), time.process_time()
+
+    service.submit_comment = submit_comment
+
+    original = svc_mod._transaction
+
+    def transaction(con: Any, fn: Any) -> Any:
+        trace.mark("tx0")
+
+        def statements(c: Any) -> Any:
+            try:
+                return fn(c)
+            finally:
+                trace.mark("commit0")  # COMMIT follows
+
+        result = original(con, statements)
+        trace.mark("tx1")
+        return result
+
+    svc_mod._transaction = transaction  # type: ignore[assignment]
+    gateway = app.state.gateway
+    for name in ("_snapshot_from_writer", "_open_writer", "_maybe_refresh"):
+        trace.timed(gateway, name, name, keep_ms=1.0)
+    trace.timed(access, "data_version", "data_version", keep_ms=1.0)
+    trace.timed(app.state.auth, "user_for_token", "user_for_token", keep_ms=1.0)
+
+    async def watch_loop() -> None:
+        while True:
+            t0 = time.monotonic()
+            await asyncio.sleep(0.002)
+            lag = time.monotonic() - t0 - 0.002
+            if lag > 0.005:
+                trace.lags.append((t0, lag))
+
+    watching: list[Any] = []
+
+    async def traced(scope: Any, receive: Any, send: Any) -> None:
+        if not watching:
+            watching.append(asyncio.get_running_loop().create_task(watch_loop()))
+        headers = dict(scope.get("headers") or [])
+        if b"x-bench-dump" in headers:  # uvicorn ends on SIGTERM without running atexit
+            trace.dump(out)
+        seq = headers.get(b"x-bench-seq")
+        if scope["type"] != "http" or seq is None:
+            await app(scope, receive, send)
+            return
+        trace.current = trace.requests[seq.decode()] = {"arrive": time.monotonic()}
+        cur = trace.current
+
+        async def timed_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                cur["answer0"] = time.monotonic()
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                cur["answer1"] = time.monotonic()
+
+        await app(scope, receive, timed_send)
+
+    return traced
+
+
+STAGES = (
+    ("to_server", "c0", "arrive"),
+    ("to_thread", "arrive", "sub0"),
+    ("prepare", "prep0", "prep1"),
+    ("to_writer", "prep1", "tx0"),
+    ("decide", "decide0", "decide1"),
+    ("statements", "decide1", "commit0"),
+    ("commit", "commit0", "tx1"),
+    ("from_writer", "tx1", "sub1"),
+    ("to_answer", "sub1", "answer0"),
+    ("to_client", "answer1", "c1"),
+)
+
+
+def _overlapping(items: list[Any], label: str, window: tuple[float, float]) -> list[str]:
+    """Those of ``items`` ``(start, end[, what])`` overlapping ``window``, in words."""
+    return [f"{label}{x[2] if len(x) > 2 else ''} {1000 * (x[1] - x[0]):.1f}ms"
+            for x in items if x[0] < window[1] and x[1] > window[0]]  # fmt: skip
+
+
+def tail_report(
+    server: dict[str, Any], client: dict[str, dict[str, float]], client_gc: list[Any],
+    slowest: int = 12,
+) -> dict[str, Any]:  # fmt: skip
+    """The stages of the ``slowest`` requests, with what overlapped them, and the stages'
+    p50 over every request (ms)."""
+    rows = []
+    for seq, c in client.items():
+        r = dict(server["requests"].get(seq, {}), **c)
+        ms = {n: round((r[b] - r[a]) * 1000, 1) for n, a, b in STAGES if a in r and b in r}
+        ms["total"] = round((r["c1"] - r["c0"]) * 1000, 1)
+        if "cpu0" in r:
+            ms["cpu"] = round((r["cpu1"] - r["cpu0"]) * 1000, 1)
+        lags = [(t, t + lag) for t, lag in server["lags"]]
+        events = [(a, b, n) for n, a, b, _ in server["events"]]
+        window = (r["c0"], r["c1"])
+        ms_over = _overlapping([g[:3] for g in server["gc"]], "server gc", window)
+        ms_over += _overlapping(client_gc, "client gc", window)
+        ms_over += _overlapping(lags, "loop stall", window) + _overlapping(events, "", window)
+        rows.append({"seq": int(seq), "ms": ms, "overlaps": ms_over})
+    rows.sort(key=lambda x: -x["ms"]["total"])
+    p50 = {}
+    for name in [n for n, _, _ in STAGES] + ["total", "cpu"]:
+        values = [x["ms"][name] for x in rows if name in x["ms"]]
+        if values:
+            p50[name] = round(_pct(values, 0.5), 1)
+    gens = [g[2] for g in server["gc"]]
+    return {
+        "slowest": rows[:slowest],
+        "p50": p50,
+        "server_gc": {f"gen{g}": gens.count(g) for g in sorted(set(gens))},
+        "server_gc_max_ms": round(max((1000 * (g[1] - g[0]) for g in server["gc"]), default=0), 1),
+        "client_gc": len(client_gc),
+        "loop_stalls": len(server["lags"]),
+    }
+
+
+def _decision_key(answer: dict[str, Any]) -> str:
+    """A decision as compared between trees: the decision and each clause's score and outcome."""
+    clauses = [f"{c['clause']}:{c['score']}:{c['fired']}" for c in answer.get("clauses", [])]
+    return f"{answer.get('decision')}|{','.join(clauses)}"
+
+
+def _decisions_digest(keys: list[str]) -> dict[str, Any]:
+    """How many of each decision, and a digest of every decision in order (equal digests:
+    the same decisions, clause scores and outcomes for the same comments)."""
+    counts: dict[str, int] = {}
+    for key in keys:
+        decision = key.split("|", 1)[0]
+        counts[decision] = counts.get(decision, 0) + 1
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+    return {"counts": counts, "sha256_16": digest}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -303,13 +532,15 @@ def over_http(
     linger: float | None,
     max_hold: float | None = None,
     paced: int = 40,
+    trace: bool = False,
 ) -> dict[str, Any]:
     """Startup, back-to-back comments, then ``paced`` comments 0.4 s apart, RSS at the end.
 
     Back to back, the server's single writer keeps the store open between comments and lets
     it go every ``max_hold`` seconds (2 s by default) for 0.3 s, so that another process
     (an ingest) can write; paced comments arrive after the writer let go (linger 0.2 s), so
-    each one opens the store again.
+    each one opens the store again. ``trace``: the server times every back-to-back
+    comment's stages (``traced_app``) and the report's ``tail`` shows the slowest ones.
     """
     tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-"))
     store_path = tmp / "bench.duckdb"
@@ -320,6 +551,20 @@ def over_http(
     env = dict(os.environ)
     if policy_file is not None:
         env["MUTEWATCH_MODERATION_POLICY"] = str(policy_file)
+    trace_file = tmp / "trace.json"
+    if trace:
+        env["MUTEWATCH_BENCH_TRACE"] = str(trace_file)
+        env["MUTEWATCH_BENCH_DIR"] = str(Path(__file__).resolve().parent)
+    client_times: dict[str, dict[str, float]] = {}
+    client_gc: list[tuple[float, float, int]] = []
+    gc_start = [0.0]
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            gc_start[0] = time.monotonic()
+        else:
+            client_gc.append((gc_start[0], time.monotonic(), int(info["generation"])))
+
     argv = [sys.executable, "-c", SERVER, str(store_path), str(port)]
     knobs = [str(v) if v is not None else "-" for v in (linger, max_hold)]
     proc = subprocess.Popen(argv + knobs, env=env)
@@ -339,17 +584,26 @@ def over_http(
             startup = time.perf_counter() - started
             client.post("/api/v1/articles", json=ARTICLE).raise_for_status()
             latencies = []
+            decisions: list[str] = []
             statuses: dict[int, int] = {}
             t_all = time.perf_counter()
+            if trace:
+                gc.callbacks.append(on_gc)
             for i, text in enumerate(texts):
                 body = {"article_id": "bench", "author_name": "Ana Silva", "text": text}
+                seq = {"x-bench-seq": str(i)} if trace else None
+                c0 = time.monotonic()
                 t0 = time.perf_counter()
-                r = client.post("/api/v1/comments", json=body)
+                r = client.post("/api/v1/comments", json=body, headers=seq)
                 latencies.append((time.perf_counter() - t0) * 1000)
+                client_times[str(i)] = {"c0": c0, "c1": time.monotonic()}
+                decisions.append(_decision_key(r.json()))
                 statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
                 if i == 0 and r.status_code != 201:
                     raise RuntimeError(f"comment refused: {r.status_code} {r.text}")
             total = time.perf_counter() - t_all
+            if trace:
+                gc.callbacks.remove(on_gc)
             slow = []
             for text in texts[:paced]:
                 time.sleep(0.4)
@@ -359,10 +613,12 @@ def over_http(
                 slow.append((time.perf_counter() - t0) * 1000)
                 statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
             rss = _rss_mb(proc.pid)
+            if trace:
+                client.get("/api/v1/moderation/queue", headers={"x-bench-dump": "1"})
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {
+    out: dict[str, Any] = {
         "throughput_per_s": round(len(texts) / total, 1),
         "p50_ms": round(_pct(latencies, 0.5), 1),
         "p99_ms": round(_pct(latencies, 0.99), 1),
@@ -373,7 +629,12 @@ def over_http(
         "rss_mb": round(rss, 1),
         "startup_s": round(startup, 2),
         "statuses": statuses,
+        "decisions": _decisions_digest(decisions),
     }
+    if trace:
+        server = json.loads(trace_file.read_text(encoding="utf-8"))
+        out["tail"] = tail_report(server, client_times, client_gc)
+    return out
 
 
 def main() -> None:
@@ -390,6 +651,12 @@ def main() -> None:
         help="what-if: the server writer's longest hold of the store (s) [gateway default 2]",
     )
     parser.add_argument("--paced", type=int, default=40, help="comments sent 0.4 s apart")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="time the stages of every HTTP comment in the server; show the slowest",
+    )
+    parser.add_argument("--no-in-process", action="store_true", help="skip the in-process figures")
     parser.add_argument(
         "--no-stages", action="store_true", help="skip the per-stage breakdown (about 15 s)"
     )
@@ -412,8 +679,10 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "policy": which,
         "comments": len(texts),
-        "in_process": in_process(policy, texts),
-        "http": over_http(texts, policy_file, args.linger, args.max_hold, args.paced),
+        "in_process": None if args.no_in_process else in_process(policy, texts),
+        "http": over_http(
+            texts, policy_file, args.linger, args.max_hold, args.paced, trace=args.trace
+        ),
         "server_settings": {"linger": args.linger, "max_hold": args.max_hold},
     }
     if not args.no_stages:
@@ -438,6 +707,9 @@ def _verdict(ok: bool) -> str:
 def _print(report: dict[str, Any]) -> None:
     """The figures side by side, with the targets and whether each is met."""
     ip, web = report["in_process"], report["http"]
+    if ip is None:  # --no-in-process
+        keys = ("throughput_per_s", "p50_ms", "p99_ms", "cpu_ms_per_comment", "batch_cores_used")
+        ip = dict.fromkeys(keys, float("nan"))
     print(
         f"moderation benchmark: {report['comments']} comments, {report['cpus']} CPUs,"
         f" policy {report['policy']}"
@@ -481,6 +753,8 @@ def _print(report: dict[str, Any]) -> None:
     )
     if "stages" in report:
         _print_stages(report["stages"])
+    if "tail" in web:
+        _print_tail(web["tail"])
     if "store_side_by_side" in report:
         side = report["store_side_by_side"]
         print(
@@ -489,6 +763,18 @@ def _print(report: dict[str, Any]) -> None:
             f" {side['new']['store_p50_ms']}/{side['new']['store_p99_ms']} ms"
             f" (new/old p50 {side['new_over_old_p50']})"
         )
+
+
+def _print_tail(tail: dict[str, Any]) -> None:
+    """The traced stages of the slowest comments over HTTP, and what overlapped them."""
+    print(f"traced stages, p50 over every comment (ms): {tail['p50']}")
+    print(
+        f"server collections {tail['server_gc']} (longest {tail['server_gc_max_ms']} ms),"
+        f" client collections {tail['client_gc']}, event loop stalls > 5 ms {tail['loop_stalls']}"
+    )
+    for row in tail["slowest"]:
+        overlaps = f" | {row['overlaps']}" if row["overlaps"] else ""
+        print(f"  #{row['seq']}: {row['ms']}{overlaps}")
 
 
 def _print_stages(st: dict[str, Any]) -> None:
