@@ -477,9 +477,9 @@ def _trend_view(
     one cache entry for both, supporters pseudonymised for a viewer), drawn
     (``charts.trend_figure``) with its rolling rates and periods as tables."""
     query = trend_query(f, outlets, of)
-    data = measured(request, user, "trend", query)
 
     def build() -> dict[str, Any]:
+        data = measured(request, user, "trend", query)
         names = data["parameters"].get("outlets") or []
         title = f"Trend of {', '.join(names)}" if names else "Trend of the network"
         fig = charts.trend_figure(data, f"{title}: rolling posts per day, change points")
@@ -489,12 +489,15 @@ def _trend_view(
             "periods": rows_table(data.get("periods") or [], TREND_PERIODS),
             "title": title,
             "table_title": charts.TITLES["trend"],
+            "data": data,
         }
 
+    # the query and the audience decide the view (a query refused is never cached), so a
+    # warm request neither checks it again nor pseudonymises the trend's JSON again
     audience = "pseudonymised" if not user.sees_identities else "named"
     key = (tuple(sorted((k, tuple(v)) for k, v in query.items())), audience)
     view: dict[str, Any] = _cached_view(request, "trend", key, build)
-    return {**view, "data": data}
+    return view
 
 
 def rows_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> dict[str, Any]:
