@@ -153,10 +153,31 @@ def ingest_command(
         if registry:
             load_registry(store, registry)
         report = run_ingest(store, list(paths), options, quiet=as_json)
+        hints = nothing_stored_hints(store, report)
     if as_json:
         emit_json(report.as_dict())
     else:
         print_report(report)
+    for hint in hints:
+        click.echo(hint, err=True)
+
+
+def nothing_stored_hints(store: Store, report: IngestReport) -> list[str]:
+    """A hint for each file of this run whose every record was quarantined: the options
+    (--time-format, --map, --tz, --encoding) are the usual cause, not the file."""
+    hints = []
+    for f in report.files:
+        c = f.counts
+        if c.quarantined == 0 or c.quarantined != c.read - c.skipped:
+            continue
+        reason = store.first_quarantine_reason(f.source_id)
+        hints.append(
+            f"Nothing from {f.path} was stored: all {c.quarantined} record(s) were "
+            f"quarantined. The first: {reason}. If an option is wrong (--time-format, --map, "
+            "--tz, --encoding, --delimiter), run the same ingest with it corrected: the file "
+            "is read again with the new options."
+        )
+    return hints
 
 
 class _PerFile(ProgressColumn):

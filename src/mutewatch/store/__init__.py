@@ -230,6 +230,14 @@ class Store:
             "FROM quarantine q JOIN sources s USING (source_id) ORDER BY q.path, q.position"
         )
 
+    def first_quarantine_reason(self, source_id: int) -> str | None:
+        """The reason of the first record quarantined from a source (None if there is none)."""
+        row = self.con.execute(
+            "SELECT reason FROM quarantine WHERE source_id = ? ORDER BY rowid LIMIT 1",
+            [source_id],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def sources(self) -> list[dict[str, Any]]:
         rows = self.rows(
             "SELECT source_id, path, format, sha256, status, read, new, duplicates, "
