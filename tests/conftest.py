@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -35,6 +39,23 @@ def shared_data() -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
+def fifth_tribe_ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real Fifth Tribe CSV of ../shared/data ingested once per session into a store (as
+    twitter, no registry; skips without the data). Copy the file before use: measurements
+    write their derived tables into the store they read."""
+    options = IngestOptions(
+        format="csv",
+        mapping={"account": "username", "time": "time", "text": "tweets"},
+        time_format="%m/%d/%Y %H:%M",
+        platform="twitter",
+    )
+    path = tmp_path_factory.mktemp("fifth-tribe") / "fifth.duckdb"
+    with Store.open(path) as store:
+        ingest(store, [_shared_data("fifth_tribe_tweets.csv")], options)
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoManifest:
     """A small synthetic ecosystem (scale 0.1) written as Telegram Desktop exports."""
     return generate(tmp_path_factory.mktemp("demo"), seed=11, scale=0.1)
@@ -56,6 +77,36 @@ def demo_ingest(
 def demo_store(demo_ingest: tuple[Path, IngestReport]) -> Path:
     """Path of the ingested small demo store (read-only use)."""
     return demo_ingest[0]
+
+
+_DETECTED: dict[str, Any] = {}  # text -> language.detect(text), for remembered_detect
+
+
+@contextmanager
+def _remembering_detect() -> Iterator[None]:
+    """Inside: ``mutewatch.moderate.language.detect`` computes each text's answer once per
+    session and hands out copies (detect is deterministic: tests/moderate_checks)."""
+    from mutewatch.moderate import language
+
+    real = language.detect
+
+    def detect(text: str) -> Any:
+        if text not in _DETECTED:
+            _DETECTED[text] = real(text)
+        found = _DETECTED[text]
+        return dataclasses.replace(found, evidence=copy.deepcopy(found.evidence))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(language, "detect", detect)
+        yield
+
+
+@pytest.fixture(scope="session")
+def remembered_detect() -> Callable[[], AbstractContextManager[None]]:
+    """``with remembered_detect(): ...``: the language detector remembers its answers. The
+    evaluation tests (``moderate evaluate``'s report and ``language.evaluate``) each run it on
+    the same ~12,500 evaluation texts of the shared data; the second reads the first's answers."""
+    return _remembering_detect
 
 
 @pytest.fixture

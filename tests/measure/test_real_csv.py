@@ -6,33 +6,22 @@ its own unregistered, non-official outlet: the measures run with ``of="all"``.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mutewatch.ingest import IngestOptions, ingest
 from mutewatch.measure.registry import run_measurement
-from mutewatch.store import Store
-
-CSV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fifth_tribe_tweets.csv"
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not CSV.exists():
-        pytest.skip(f"research data not found at {CSV} (see ../shared/data/README.md)")
+def store(fifth_tribe_ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the CSV ingested as twitter (tests/conftest.py; skips without the data)."""
     path = tmp_path_factory.mktemp("fifth") / "fifth.duckdb"
-    options = IngestOptions(
-        format="csv",
-        mapping={"account": "username", "time": "time", "text": "tweets"},
-        time_format="%m/%d/%Y %H:%M",
-        platform="twitter",
-    )
-    with Store.open(path) as s:
-        ingest(s, [CSV], options)
+    shutil.copyfile(fifth_tribe_ingested, path)
     return path
 
 

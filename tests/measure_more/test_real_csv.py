@@ -7,35 +7,26 @@ must show as a rise, not hide.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from mutewatch.ingest import IngestOptions, ingest
 from mutewatch.measure.findings import findings
 from mutewatch.measure.platforms import platforms
 from mutewatch.measure.supporters import supporters
 from mutewatch.measure.trend import trend
-from mutewatch.store import Store
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def csv_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Callable[..., Path]) -> Path:
-    path = shared_data("fifth_tribe_tweets.csv")
+def csv_store(fifth_tribe_ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the CSV ingested as twitter (tests/conftest.py; skips without the data)."""
     store = tmp_path_factory.mktemp("fifth") / "fifth.duckdb"
-    options = IngestOptions(
-        format="csv",
-        mapping={"account": "username", "time": "time", "text": "tweets"},
-        time_format="%m/%d/%Y %H:%M",
-        platform="twitter",
-    )
-    with Store.open(store) as s:
-        ingest(s, [path], options)
+    shutil.copyfile(fifth_tribe_ingested, store)
     return store
 
 
