@@ -771,12 +771,13 @@ def _fast_feed(page: _Page) -> bool:
     html.parser (what was read by then is to be read again)."""
     seen: dict[str, _Attrs] = {}  # a page repeats most of its tags' attributes
     raw: str | None = None  # the raw-text element open
+    on_data, on_start, on_end = page.handle_data, page.start_tag, page.handle_endtag
     for token in _TOKEN.finditer(page.source):
         text, tag, spec, closed, end, doctype = token.groups()
         if text is not None:
             if raw is not None and "&" in text:
                 return False
-            page.handle_data(unescape(text))
+            on_data(unescape(text) if "&" in text else text)
             continue
         if raw is not None and (end is None or end.lower() != raw):
             return False
@@ -788,14 +789,14 @@ def _fast_feed(page: _Page) -> bool:
             attrs = seen.get(spec)
             if attrs is None:
                 attrs = seen[spec] = _attributes(spec)
-            page.start_tag(tag, *attrs)
+            on_start(tag, *attrs)
             if closed:
-                page.handle_endtag(tag)
+                on_end(tag)
             elif tag in _RAW_TEXT:
                 raw = tag
         elif end is not None:
             raw = None
-            page.handle_endtag(end.lower())
+            on_end(end.lower())
         elif doctype is None:
             return False
     return raw is None
