@@ -29,6 +29,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from mutewatch.store import Store
+from mutewatch.store.hosts import HOST_NAME_RE
 
 TOP_OUTLETS = 12
 PALETTE = [
@@ -440,6 +441,12 @@ def _link_where(f: Filters) -> tuple[str, list[Any]]:
     return where, params
 
 
+#: A link whose stored host is '' or a cut-off one ("t.c…") names no place: never counted
+#: as a distinct host, as the measurements read it (``measure.derived.readable_host``).
+_READABLE_HOST = f"regexp_full_match(l.host, '{HOST_NAME_RE}')"
+NO_HOST = "(no host)"
+
+
 def hosts(
     store: Store, f: Filters, bucket: str
 ) -> tuple[go.Figure, go.Figure, list[dict[str, Any]]]:
@@ -452,14 +459,16 @@ def hosts(
     ).fetchall()
     mix = _stacked(rows, TITLES["hosts"], sorted({r[1] for r in rows}))
     distinct = store.con.execute(
-        f"SELECT date_trunc('{bucket}', l.ts) AS b, count(DISTINCT l.host) FROM links l "
+        f"SELECT date_trunc('{bucket}', l.ts) AS b, count(DISTINCT l.host) "
+        f"FILTER (WHERE {_READABLE_HOST}) FROM links l "
         f"WHERE {where} GROUP BY ALL ORDER BY b",
         params,
     ).fetchall()
     dfig = go.Figure(go.Scatter(x=[r[0] for r in distinct], y=[r[1] for r in distinct],
                                 mode="lines+markers", name="distinct hosts"))  # fmt: skip
     top = store.rows(
-        f"SELECT l.host, l.host_class, count(*) AS links, min(l.ts) AS first, max(l.ts) AS last "
+        f"SELECT CASE WHEN {_READABLE_HOST} THEN l.host ELSE '{NO_HOST}' END AS host, "
+        "l.host_class, count(*) AS links, min(l.ts) AS first, max(l.ts) AS last "
         f"FROM links l WHERE {where} GROUP BY ALL ORDER BY links DESC, host LIMIT 25",
         params,
     )
