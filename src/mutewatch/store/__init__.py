@@ -116,6 +116,8 @@ class Store:
         self.con = con
         self.path = path
         self.read_only = read_only
+        # components whose migrations ran on this connection: checked once, not per file
+        self.migrated: set[str] = set()
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Store:

@@ -129,7 +129,9 @@ class SourceWriter:
         self.path = path
         self.format = fmt
         self.options = options
-        migrate(store.con, component="ingest", migrations=MIGRATIONS)
+        if "ingest" not in store.migrated:  # once per open store, not once per file
+            migrate(store.con, component="ingest", migrations=MIGRATIONS)
+            store.migrated.add("ingest")
         self.state = self._begin(sha256, size)
         self.reread = self.state.previously_done and self._options_changed()
         if derived_ids:
@@ -510,6 +512,8 @@ def classify_links(con: Any) -> None:
     distinct hosts are classified in Python. A link with no readable host gets host '' and
     class other.
     """
+    if not con.execute("SELECT 1 FROM links WHERE host IS NULL LIMIT 1").fetchall():
+        return  # the usual case after an ingest: nothing to classify
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _hosts AS SELECT DISTINCT url, {_HOST_SQL} AS host "
         "FROM links WHERE host IS NULL"

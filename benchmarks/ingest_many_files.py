@@ -1,0 +1,132 @@
+"""Many small files: the per-file fixed cost of ``ingest``, old tree against new in one run.
+
+Writes the demo's exports at ``--scale`` (0.05: 49 small files, ~8,000 posts) once, then
+ingests them into a fresh store with each tree's code (``PYTHONPATH=<tree>/src`` in a child
+process, so both trees run under the same load), alternating trees, ``--repeat`` times each.
+Prints the median seconds per run and per file for each tree, and checks that the stores
+the trees built hold the same rows, table by table (``ingest_runs`` and the times a source
+started and finished excepted: they are wall-clock times). Run it flocked on a shared machine:
+
+    flock /work/notes/bench.lock python benchmarks/ingest_many_files.py --old /tmp/wt65
+    python benchmarks/ingest_many_files.py --json          # this tree alone
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_CHILD = """
+import json, sys, time
+from pathlib import Path
+from mutewatch.ingest import IngestOptions, ingest
+from mutewatch.store import Store
+store = Store.open(Path(sys.argv[1]))
+started = time.perf_counter()
+ingest(store, [Path(sys.argv[2])], IngestOptions())
+seconds = time.perf_counter() - started
+store.close()
+print(json.dumps({"seconds": seconds}))
+"""
+
+WALL_CLOCK = {"sources": ("started_at", "finished_at")}  # columns that differ run to run
+SKIPPED_TABLES = {"ingest_runs"}  # one row per run, timed by the wall clock
+
+
+def _run(tree: Path, store: Path, exports: Path) -> float:
+    """Seconds ``ingest`` took in a child process importing ``tree``'s code."""
+    store.unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(store), str(exports)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, sorted, wall-clock columns left out."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [
+            str(n)
+            for (n,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
+            ).fetchall()
+        ]
+        out = {}
+        for name in names:
+            if name in SKIPPED_TABLES:
+                continue
+            cols = [
+                str(c)
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                    "ORDER BY column_index",
+                    [name],
+                ).fetchall()
+                if str(c) not in WALL_CLOCK.get(name, ())
+            ]
+            select = ", ".join(f'"{c}"' for c in cols)
+            rows = con.execute(f'SELECT {select} FROM "{name}"').fetchall()
+            out[name] = sorted(rows, key=repr)
+        return out
+    finally:
+        con.close()
+
+
+def differing_tables(a: Path, b: Path) -> list[str]:
+    """Tables whose rows differ between two stores (names of tables one lacks included)."""
+    left, right = table_rows(a), table_rows(b)
+    return sorted(n for n in left.keys() | right.keys() if left.get(n) != right.get(n))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--old", type=Path, help="another worktree to compare against")
+    parser.add_argument("--scale", type=float, default=0.05)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    new = Path(__file__).resolve().parents[1]
+    trees = {"new": new, **({"old": args.old.resolve()} if args.old else {})}
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.path.insert(0, str(new / "src"))
+        from mutewatch.demo import generate
+
+        generate(Path(tmp) / "demo", scale=args.scale)
+        exports = Path(tmp) / "demo" / "exports"
+        files = sum(1 for p in exports.rglob("*") if p.is_file())
+        times: dict[str, list[float]] = {name: [] for name in trees}
+        for _ in range(args.repeat):
+            for name, tree in reversed(trees.items()):  # old first, then new, alternating
+                times[name].append(_run(tree, Path(tmp) / f"{name}.duckdb", exports))
+        result: dict[str, Any] = {"files": files, "load": os.getloadavg()[0]}
+        for name, values in times.items():
+            median = statistics.median(values)
+            result[name] = {"median_s": round(median, 3), "per_file_s": round(median / files, 4)}
+        if args.old:
+            result["differing_tables"] = differing_tables(
+                Path(tmp) / "old.duckdb", Path(tmp) / "new.duckdb"
+            )
+    if args.json:
+        print(json.dumps(result))
+        return
+    for key, value in result.items():
+        print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
