@@ -197,10 +197,15 @@ def log_config() -> dict[str, Any]:
     help="Measurements one user may have computing at once; more answer 429 (Retry-After). "
     "Cached answers do not count.",
 )  # fmt: skip
+@click.option(
+    "--cache-mb", type=click.FloatRange(min=0), default=None, metavar="MIB",
+    help="Bound of the result cache in MiB (least recently used out first); default "
+    "MUTEWATCH_CACHE_MB, else 64. One dashboard view of the demo takes about 0.7 MiB.",
+)  # fmt: skip
 @click.pass_obj
 def serve(
     store: Path, host: str, port: int, secure_cookies: bool, no_moderation: bool,
-    proxies: tuple[str, ...], compute_per_user: int,
+    proxies: tuple[str, ...], compute_per_user: int, cache_mb: float | None,
 ) -> None:  # fmt: skip
     """Run the API and dashboard (log in with a user name and token from `users add`).
 
@@ -218,7 +223,7 @@ def serve(
 
     app = create_app(
         store, secure_cookies=secure_cookies, moderation=not no_moderation,
-        compute_per_user=compute_per_user,
+        compute_per_user=compute_per_user, cache_mb=cache_mb,
     )  # fmt: skip
     uvicorn.run(  # no `server: uvicorn` header: what runs is nobody else's business
         app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),

@@ -9,7 +9,8 @@ Settings (keyword arguments): ``cache_dir`` (snapshots; default a temporary dire
 the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
 ``ingest`` (a ``callable(store, path)`` replacing ``mutewatch.ingest.ingest``; for tests),
 ``login_limit`` (failed logins per 5 minutes, 5), ``compute_per_user`` (measurements a
-user may have computing at once, 4; more answer 429), ``moderation`` (False: leave out
+user may have computing at once, 4; more answer 429), ``cache_mb`` (the result cache's
+bound in MiB; default env ``MUTEWATCH_CACHE_MB``, else 64), ``moderation`` (False: leave out
 ``mutewatch.web.moderation`` even when it is installed).
 """
 
@@ -131,7 +132,10 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     )
     app.state.gateway = gateway
     app.state.auth = auth
-    app.state.cache = api.ResultCache()
+    cache_mb = settings.get("cache_mb")
+    app.state.cache = api.ResultCache(
+        max_bytes=None if cache_mb is None else int(float(cache_mb) * (1 << 20))
+    )
     app.state.compute_slots = api.ComputeSlots(int(settings.get("compute_per_user", 4)))
     app.state.settings = dict(settings, store_path=store_path)
     app.state.secure_cookies = bool(settings.get("secure_cookies", False))
