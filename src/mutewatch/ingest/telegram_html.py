@@ -4,7 +4,9 @@ Telegram Desktop writes a chat as HTML by default: a folder holding ``messages.h
 ``messages2.html``, ... (1000 messages a page) beside ``css/``, ``js/``, ``images/`` and the
 downloaded media. One export is read as one source: its pages in numeric order
 (``messages.html``, ``messages2.html``, ..., ``messages10.html``), one page in memory at a
-time, parsed with the standard library's ``html.parser``. Nothing is fetched.
+time, parsed with the standard library's ``html.parser`` (or, for the plain markup
+Telegram Desktop writes, a regular-expression tokenizer giving the same tags and text
+several times faster: see ``_fast_feed``). Nothing is fetched.
 
 What a page holds, and what becomes of it:
 
