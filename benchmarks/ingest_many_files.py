@@ -1,11 +1,12 @@
 """Many small files: the per-file fixed cost of ``ingest``, old tree against new in one run.
 
-Writes the demo's exports at ``--scale`` (0.05: 49 small files, ~8,000 posts) once, then
+Writes the demo's exports at ``--scale`` (0.05: 49 small files, ~10,000 posts) once, then
 ingests them into a fresh store with each tree's code (``PYTHONPATH=<tree>/src`` in a child
 process, so both trees run under the same load), alternating trees, ``--repeat`` times each.
-Prints the median seconds per run and per file for each tree, and checks that the stores
-the trees built hold the same rows, table by table (``ingest_runs`` and the times a source
-started and finished excepted: they are wall-clock times). Run it flocked on a shared machine:
+Prints the median wall and CPU seconds per run and per file for each tree, and checks that
+the stores the trees built hold the same rows, table by table (``ingest_runs`` and the
+times a source started and finished excepted: they are wall-clock times). Run it flocked
+on a shared machine:
 
     flock /work/notes/bench.lock python benchmarks/ingest_many_files.py --old /tmp/wt65
     python benchmarks/ingest_many_files.py --json          # this tree alone
@@ -29,19 +30,19 @@ from pathlib import Path
 from mutewatch.ingest import IngestOptions, ingest
 from mutewatch.store import Store
 store = Store.open(Path(sys.argv[1]))
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 ingest(store, [Path(sys.argv[2])], IngestOptions())
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 store.close()
-print(json.dumps({"seconds": seconds}))
+print(json.dumps({"seconds": seconds, "cpu": cpu}))
 """
 
 WALL_CLOCK = {"sources": ("started_at", "finished_at")}  # columns that differ run to run
 SKIPPED_TABLES = {"ingest_runs"}  # one row per run, timed by the wall clock
 
 
-def _run(tree: Path, store: Path, exports: Path) -> float:
-    """Seconds ``ingest`` took in a child process importing ``tree``'s code."""
+def _run(tree: Path, store: Path, exports: Path) -> tuple[float, float]:
+    """Wall and CPU seconds ``ingest`` took in a child process importing ``tree``'s code."""
     store.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     done = subprocess.run(
@@ -51,7 +52,8 @@ def _run(tree: Path, store: Path, exports: Path) -> float:
         text=True,
         env=env,
     )
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+    took = json.loads(done.stdout.strip().splitlines()[-1])
+    return float(took["seconds"]), float(took["cpu"])
 
 
 def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -109,14 +111,20 @@ def main() -> None:
         generate(Path(tmp) / "demo", scale=args.scale)
         exports = Path(tmp) / "demo" / "exports"
         files = sum(1 for p in exports.rglob("*") if p.is_file())
-        times: dict[str, list[float]] = {name: [] for name in trees}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in reversed(trees.items()):  # old first, then new, alternating
                 times[name].append(_run(tree, Path(tmp) / f"{name}.duckdb", exports))
         result: dict[str, Any] = {"files": files, "load": os.getloadavg()[0]}
         for name, values in times.items():
-            median = statistics.median(values)
-            result[name] = {"median_s": round(median, 3), "per_file_s": round(median / files, 4)}
+            wall = statistics.median(v[0] for v in values)
+            cpu = statistics.median(v[1] for v in values)  # less moved by others' load
+            result[name] = {
+                "median_s": round(wall, 3),
+                "per_file_s": round(wall / files, 4),
+                "cpu_s": round(cpu, 3),
+                "cpu_per_file_s": round(cpu / files, 4),
+            }
         if args.old:
             result["differing_tables"] = differing_tables(
                 Path(tmp) / "old.duckdb", Path(tmp) / "new.duckdb"
