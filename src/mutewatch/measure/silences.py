@@ -697,9 +697,29 @@ def _iso_column(values: pd.Series) -> list[str]:
     if values.empty:
         return []
     ts = pd.to_datetime(values)
-    text: list[str] = ts.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
-    micro: list[int] = ts.dt.microsecond.tolist()
+    fast = _iso_parts(ts)
+    if fast is not None:
+        text, micro = fast
+    else:  # NaT, time zones or years numpy would spell otherwise: pandas, row by row
+        text = ts.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+        micro = ts.dt.microsecond.tolist()
     return [t + (f".{m:06d}" if m else "") + "Z" for t, m in zip(text, micro, strict=True)]
+
+
+def _iso_parts(ts: pd.Series) -> tuple[list[str], list[int]] | None:
+    """Seconds text and microseconds of naive times from 1970 to 9999 (numpy, vectorised:
+    ``strftime`` row by row was a fifth of a call), or None for any other column."""
+    if ts.dtype.kind != "M" or getattr(ts.dt, "tz", None) is not None:
+        return None
+    us = ts.to_numpy(dtype="datetime64[us]")
+    if np.isnat(us).any():
+        return None
+    lo, hi = np.datetime64("1970-01-01", "us"), np.datetime64("10000-01-01", "us")
+    if (us < lo).any() or (us >= hi).any():
+        return None
+    secs = us.astype("datetime64[s]")
+    micro = (us - secs.astype("datetime64[us]")).astype("int64")
+    return np.datetime_as_string(secs, unit="s").tolist(), micro.tolist()
 
 
 def _scope_silences(
