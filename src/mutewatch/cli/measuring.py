@@ -118,6 +118,12 @@ def _table(rows: list[dict[str, Any]], keys: list[str]) -> None:
         click.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)))
 
 
+def _group_label(by: str | None, group: Any) -> Any:
+    """A group as the text table shows it: links whose URL names no host (host '': none, or
+    cut short inside it, "https://t.c…") are "(no host)", not a blank cell."""
+    return "(no host)" if by == "host" and group == "" else group
+
+
 # whose coverage ``partial_periods`` tells, by ``coverage_basis`` (--by outlet: the archive's)
 _COVERS = {
     "archive": "the archive covers {c} of its {d} days",
@@ -171,6 +177,7 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         rows = [
             {
                 **row,
+                "group": _group_label(r["by"], row.get("group")),
                 "covered": f"{row['covered_fraction']:.0%} partial*" if row.get("partial") else "",
             }
             for row in r["rows"]
