@@ -181,7 +181,10 @@ class ResultCache:
                 self._flights.pop(key, None)
             flight.set_exception(exc)
             raise
-        size = approx_size(value)
+        try:
+            size = approx_size(value)
+        except Exception:  # noqa: BLE001 - a value that cannot be sized is answered, not kept
+            size = self.max_bytes + 1  # (raising here left its waiters waiting for ever)
         with self._lock:
             if size <= self.max_bytes:
                 self._keep(key, value, size)
