@@ -29,7 +29,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from mutewatch.store import Store
-from mutewatch.store.hosts import HOST_NAME_RE
+from mutewatch.store.hosts import is_host_name_sql
 
 TOP_OUTLETS = 12
 PALETTE = [
@@ -443,7 +443,7 @@ def _link_where(f: Filters) -> tuple[str, list[Any]]:
 
 #: A link whose stored host is '' or a cut-off one ("t.c…") names no place: never counted
 #: as a distinct host, as the measurements read it (``measure.derived.readable_host``).
-_READABLE_HOST = f"regexp_full_match(l.host, '{HOST_NAME_RE}')"
+_READABLE_HOST = is_host_name_sql("l.host")
 NO_HOST = "(no host)"
 
 

@@ -12,3 +12,10 @@ from __future__ import annotations
 
 #: A whole host name (RE2 and Java regex syntax: DuckDB and Spark read it alike).
 HOST_NAME_RE = r"[\p{L}\p{N}\p{M}._-]+"
+
+
+def is_host_name_sql(expr: str) -> str:
+    """DuckDB SQL: whether the text ``expr`` is a whole host name (``HOST_NAME_RE``); the
+    one form of the rule that ingest (``store.writer``) and the report (``show.charts``)
+    write into their SQL."""
+    return f"regexp_full_match({expr}, '{HOST_NAME_RE}')"

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from mutewatch.ingest.links import classify_host, host_class_sql
 from mutewatch.model import NameSeen, Post, PostBatch, Quarantined, Record, Skipped
 from mutewatch.store import Store
-from mutewatch.store.hosts import HOST_NAME_RE
+from mutewatch.store.hosts import is_host_name_sql
 from mutewatch.store.schema import migrate
 
 # The ingest component's own tables. ``derived_id_sources``: sources whose message ids were
@@ -498,10 +498,7 @@ _RAW_HOST_SQL = (
     "regexp_replace(lower(regexp_extract(url, "
     "'^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^@/?#]*@)?([^/:?#]+)', 1)), '^www\\.', '')"
 )
-_HOST_SQL = (
-    f"CASE WHEN regexp_full_match({_RAW_HOST_SQL}, '{HOST_NAME_RE}') THEN {_RAW_HOST_SQL} "
-    "ELSE '' END"
-)
+_HOST_SQL = f"CASE WHEN {is_host_name_sql(_RAW_HOST_SQL)} THEN {_RAW_HOST_SQL} ELSE '' END"
 
 
 def classify_links(con: Any) -> None:
