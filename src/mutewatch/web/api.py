@@ -76,7 +76,7 @@ GZIP_OVER = 4096  # cached answers larger than this go gzip-compressed when the 
 
 
 CACHE_MB_ENV = "MUTEWATCH_CACHE_MB"
-CACHE_MB = 64  # the result cache's default bound in MiB (a dashboard view is about 250 kB)
+CACHE_MB = 64  # the result cache's default bound in MiB (a demo dashboard view is about 0.7 MiB)
 
 
 def approx_size(value: Any) -> int:
@@ -111,13 +111,18 @@ def _record(item: Any) -> bool:
     )
 
 
+def mib_bytes(mib: float) -> int:
+    """Bytes in ``mib`` MiB (the unit of ``serve --cache-mb`` and ``MUTEWATCH_CACHE_MB``)."""
+    return int(mib * (1 << 20))
+
+
 def _cache_bytes(max_bytes: int | None) -> int:
     """``max_bytes``, else ``MUTEWATCH_CACHE_MB`` MiB, else ``CACHE_MB`` MiB."""
     if max_bytes is not None:
         return max_bytes
     text = os.environ.get(CACHE_MB_ENV, "").strip()
     if not text:
-        return CACHE_MB << 20
+        return mib_bytes(CACHE_MB)
     try:
         mb = float(text)
     except ValueError:
@@ -127,7 +132,7 @@ def _cache_bytes(max_bytes: int | None) -> int:
             f"{CACHE_MB_ENV}={text!r} is not a number of MiB",
             hint=f"set it to the result cache's size in MiB, e.g. {CACHE_MB}, or unset it",
         )
-    return int(mb * (1 << 20))
+    return mib_bytes(mb)
 
 
 class ResultCache:

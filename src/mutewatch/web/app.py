@@ -134,7 +134,7 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
     app.state.auth = auth
     cache_mb = settings.get("cache_mb")
     app.state.cache = api.ResultCache(
-        max_bytes=None if cache_mb is None else int(float(cache_mb) * (1 << 20))
+        max_bytes=None if cache_mb is None else api.mib_bytes(float(cache_mb))
     )
     app.state.compute_slots = api.ComputeSlots(int(settings.get("compute_per_user", 4)))
     app.state.settings = dict(settings, store_path=store_path)
