@@ -129,10 +129,35 @@ def _clause(source: str, spec: Any, index: int) -> Clause:
     return Clause(name, check, threshold, action, " ".join(reason.split()), hold)
 
 
+class _TwiceError(yaml.YAMLError):
+    """A key given twice in one mapping, at ``line``."""
+
+    def __init__(self, key: str, first: int, line: int) -> None:
+        super().__init__(f"line {line}: the key {key!r} appears twice (first on line {first})")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping: plain YAML keeps the
+    last one silently, so a second ``threshold:`` or ``clauses:`` would replace the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                continue  # a merge key (<<), a number: not a field name of the format
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                raise _TwiceError(key_node.value, seen[key_node.value], line)
+            seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
     """Validate a policy document; an InputError names the clause and what is wrong."""
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except _TwiceError as exc:
+        raise _fail(source, f"{exc}; keep one") from exc
     except yaml.YAMLError as exc:
         raise _fail(source, f"not YAML: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("clauses"), list):
