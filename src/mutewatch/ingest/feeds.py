@@ -35,6 +35,7 @@ _HREF = re.compile(r"""href=["']([^"']+)["']""", re.I)
 _HEAD = 1 << 16  # the root element must start within this many bytes
 _PROLOG = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S | re.I)
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", re.I)
 FEED_ROOTS = ("rss", "feed", "RDF")  # RSS 0.9x/2.0, Atom, RSS 1.0 (rdf:RDF)
 FEED_HINT = (
     "pass an RSS or Atom file (root element <rss>, <feed> or <rdf:RDF>), "
@@ -88,11 +89,37 @@ def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
     yield NameSeen(platform, account, title, None, "feed")
     base = str(feed.get("link") or "")
     seen: dict[str, tuple[str, str]] = {}  # an entry key -> the link and date it came with
+    whole = _whole_entries(data, parsed)
     for position, entry in enumerate(parsed.entries):
+        if position >= whole:
+            yield _cut_short(entry, position, path, platform, account, parsed)
+            continue
         record = _entry(entry, position, platform, account, base, seen)
         if isinstance(record, Post):
             record.account_name = title
         yield record
+
+
+def _whole_entries(data: bytes, parsed: Any) -> int:
+    """How many of a feed's entries are whole: all of them, unless the file is not
+    well-formed XML and fewer entries close (``</item>``, ``</entry>``) than feedparser's
+    lenient reading found: the file was cut short inside the entries after those."""
+    if not parsed.bozo:
+        return len(parsed.entries)
+    return min(len(parsed.entries), len(_ENTRY_END.findall(data)))
+
+
+def _cut_short(
+    entry: Any, position: int, path: Path, platform: str, account: str, parsed: Any
+) -> Quarantined:
+    """An entry the file ends inside, set aside whole: its text (or its date) may be cut."""
+    reason = (
+        f"entry {position + 1}: the file ends inside this entry (it never closes; the XML "
+        f"parser says: {parsed.get('bozo_exception')}), so its text may be cut short; the "
+        f"entries before it are read: ingest a complete copy of {path.name} to read it"
+    )
+    raw = msgspec.json.encode(dict(entry), enc_hook=str).decode()
+    return Quarantined(position, reason, raw, platform, account)
 
 
 def _entry(
