@@ -307,15 +307,28 @@ def articles_add(store: Path, article_id: str, title: str, body_file: Path) -> N
         body = body_file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{body_file} is not UTF-8 text: {exc.reason}") from exc
+    record = {"id": article_id, "title": title, "body": body}
+    _check_article(record)  # before the store is opened: a refused article creates no store
     embedder()  # the model loads before the store is opened: the lock is held briefly
     # wait while `mutewatch serve` or an ingest holds the store (the server lets go at once)
     service = when_free(store, lambda: ModerationService.open(store), WAIT, poll=0.2)
     try:
-        result = service.add_article({"id": article_id, "title": title, "body": body}, actor="cli")
+        result = service.add_article(record, actor="cli")
     finally:
         service.close()
     verb = "added" if result["created"] else "updated"
     click.echo(f"{verb} article {article_id} in {store}")
+
+
+def _check_article(record: dict[str, str]) -> None:
+    """The article's fields by the service's own rules (``add_article``: non-empty, valid
+    Unicode, within the id, title and body limits); InputError says which and why."""
+    from mutewatch.moderate import service
+
+    limits = {"id": service.MAX_ID_CHARS, "title": service.MAX_TITLE_CHARS,
+              "body": service.MAX_BODY_CHARS}  # fmt: skip
+    for key, limit in limits.items():
+        service._text_field(record, key, limit=limit, what="article")
 
 
 @moderate.command("recount")
