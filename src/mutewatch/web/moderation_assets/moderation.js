@@ -34,15 +34,51 @@
     return data;
   }
 
-  // Evidence spans (character offsets) from the fired clauses, merged and sorted.
+  // Evidence spans (character offsets) from the fired clauses, outer before inner: by start,
+  // then the longer first.
+  const byPlace = (a, b) => a[0] - b[0] || b[1] - a[1];
+
   function spans(item) {
     const out = [];
     for (const c of item.clauses || []) {
       const s = c.evidence && c.evidence.span;
       if (s && Number.isInteger(s.start) && Number.isInteger(s.end)) out.push([s.start, s.end, c.clause]);
     }
-    out.sort((a, b) => a[0] - b[0]);
-    return out;
+    return out.sort(byPlace);
+  }
+
+  // Mark the spans (sorted by byPlace) inside [from, to) of parent: a span inside another is
+  // a mark inside its mark (an insult within an allegation is marked as both), and a span
+  // running past the end of the one it starts in goes on in a mark of its own after it.
+  function markSpans(parent, part, from, to, list) {
+    let at = from;
+    let rest = list;
+    while (rest.length) {
+      const [start, end, clause] = rest[0];
+      const begin = Math.max(start, at);
+      const stop = Math.min(end, to);
+      rest = rest.slice(1);
+      if (begin >= stop) continue;
+      const inner = [];
+      const after = [];
+      while (rest.length && rest[0][0] < stop) {
+        const [s, e, c] = rest.shift();
+        inner.push([s, Math.min(e, stop), c]);
+        if (e > stop) after.push([stop, e, c]);
+      }
+      rest = after.concat(rest).sort(byPlace);
+      parent.appendChild(document.createTextNode(part(at, begin)));
+      const mark = el("mark", "evidence");
+      mark.title = clause;
+      if (parent.tagName === "MARK") {  // inside other evidence: underlined, a deeper shade
+        mark.style.background = "#ffb238";
+        mark.style.textDecoration = "underline";
+      }
+      markSpans(mark, part, begin, stop, inner);
+      parent.appendChild(mark);
+      at = stop;
+    }
+    parent.appendChild(document.createTextNode(part(at, to)));
   }
 
   // A comment's text with its evidence marked. Flagged text starts blurred; a click (or Enter
@@ -54,16 +90,7 @@
     // so an emoji before a span would shift it: slice an array of code points instead.
     const chars = Array.from(item.text || "");
     const part = (a, b) => chars.slice(a, b).join("");
-    let at = 0;
-    for (const [start, end, clause] of spans(item)) {
-      if (start < at) continue;
-      box.appendChild(document.createTextNode(part(at, start)));
-      const mark = el("mark", "evidence", part(start, end));
-      mark.title = clause;
-      box.appendChild(mark);
-      at = end;
-    }
-    box.appendChild(document.createTextNode(part(at)));
+    markSpans(box, part, 0, chars.length, spans(item));
     if (!flagged) return box;
     box.title = "Flagged text is blurred: press v or click to read it";
     box.tabIndex = 0;

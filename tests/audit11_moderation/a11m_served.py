@@ -1,0 +1,153 @@
+"""Shared by this folder's browser tests: a real ``mutewatch serve`` on 127.0.0.1 over a
+real store, and the moderator page in a real headless Chromium, signed in through the login
+form as a moderator (session cookie and CSRF token, as a newsroom's moderators use it).
+
+The policy is the shipped one, except that ``personal`` holds instead of rejecting, so a
+comment firing both ``defamatory`` and ``personal`` waits in the queue with both evidence
+spans. Comments are placeholder text or strings the existing tests use.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]  # fmt: skip
+TOKEN = re.compile(r"^(mw_\S+)$", re.M)
+
+
+@dataclass
+class Served:
+    """The running server: its URL, a moderator's and a viewer's tokens, the store path."""
+
+    url: str
+    moderator: str
+    viewer: str
+    store: Path
+
+    def client(self, token: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=120
+        )
+
+
+def _cli(store: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    run = subprocess.run(
+        [sys.executable, "-m", "mutewatch", "--store", str(store), *args],
+        capture_output=True, text=True, timeout=300, check=True, env=env,
+    )  # fmt: skip
+    return run.stdout
+
+
+def _token(store: Path, name: str, role: str) -> str:
+    found = TOKEN.search(_cli(store, "users", "add", name, "--role", role))
+    assert found, f"no token printed for {name}"
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """``mutewatch serve`` on a free port; stopped when the module is done."""
+    base = tmp_path_factory.mktemp("a11m")
+    store = base / "store.duckdb"
+    moderator, viewer = _token(store, "mod1", "moderator"), _token(store, "view1", "viewer")
+    doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    for clause in doc["clauses"]:
+        if clause["clause"] == "personal":
+            clause["action"] = "hold"
+    policy = base / "policy.yaml"
+    policy.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy), "TZ": "UTC"}
+    cmd = [sys.executable, "-m", "mutewatch", "--store", str(store), "serve", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    served = Served(f"http://127.0.0.1:{port}", moderator, viewer, store)
+
+    def up() -> bool:
+        assert proc.poll() is None, "the server exited"
+        try:
+            with served.client(moderator) as client:
+                return client.get("/api/v1/moderation/queue").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_for(up, 180, "the server to start")
+        yield served
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Call ``check`` every 50 ms until it returns something truthy, and return that."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what}")
+        time.sleep(0.05)
+    return value
+
+
+def add_article(served: Served, article_id: str, title: str, body: str) -> None:
+    with served.client(served.moderator) as client:
+        got = client.post("/api/v1/articles", json={"id": article_id, "title": title, "body": body})
+        assert got.status_code == 201, got.text
+
+
+def submit(served: Served, article_id: str, author: str, text: str) -> dict[str, Any]:
+    """Submit a comment as the site (the viewer's token); its 201 answer."""
+    with served.client(served.viewer) as client:
+        got = client.post(
+            "/api/v1/comments", json={"article_id": article_id, "author_name": author, "text": text}
+        )
+        assert got.status_code == 201, got.text
+        return dict(got.json())
+
+
+@contextmanager
+def moderator_page(served: Served, errors: list[str], notes: list[str]) -> Iterator[Any]:
+    """The moderator page, signed in through /login; every prompt is answered with the next
+    of ``notes`` (then "a11m note"); page errors go to ``errors``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("dialog", lambda d: d.accept(notes.pop(0) if notes else "a11m note"))
+            page.goto(f"{served.url}/login?next=/moderation")
+            page.fill("input[name=name]", "mod1")
+            page.fill("input[name=token]", served.moderator)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{served.url}/moderation")
+            page.locator("#status").filter(has_text="held comment").wait_for()
+            yield page
+        finally:
+            browser.close()
+
+
+def until(page: Any, expression: str, timeout: float = 10.0) -> Any:
+    """``expression`` evaluated in the page once it is truthy (the page's CSP refuses the
+    eval-based ``wait_for_function``)."""
+    return wait_for(lambda: page.evaluate(expression), timeout, expression)

@@ -1,0 +1,50 @@
+"""The moderator page as a newsroom moderator uses it: a real ``mutewatch serve``, a real
+headless Chromium signed in through /login (see conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from a11m_served import CHROMIUM, Served, add_article, moderator_page, served, submit
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+]
+__all__ = ["served"]  # the fixture this module's tests use
+
+BRIDGE = ("The harbour bridge repair will close two lanes for six weeks from March, the"
+          " transport office said; builders start on the north side.")  # fmt: skip
+BOTH = "Councillor John Smith took bribes from the bridge builders, what an idiot he is."
+
+
+@pytest.fixture(scope="module")
+def nested(served: Served) -> dict[str, Any]:
+    """A held comment whose personal-attack span lies inside its allegation span."""
+    add_article(served, "a1", "Harbour bridge", BRIDGE)
+    decided = submit(served, "a1", "Li Wei", BOTH)
+    assert decided["decision"] == "hold"
+    return {c["clause"]: c["evidence"].get("span") for c in decided["clauses"] if c["fired"]}
+
+
+def test_evidence_inside_other_evidence_is_marked_too(served: Served, nested: Any) -> None:
+    """Found: spans were marked one after another and a span starting inside the one before
+    was dropped, so the insult inside an allegation sentence was never marked as
+    ``personal`` evidence (only the defamatory sentence was)."""
+    inner, outer = nested["personal"], nested["defamatory"]
+    assert outer["start"] <= inner["start"] < inner["end"] <= outer["end"]
+    errors: list[str] = []
+    with moderator_page(served, errors, []) as page:
+        card = page.locator("article.item", has_text="Li Wei").first
+        card.wait_for()
+        marks = card.locator("mark.evidence")
+        titles = [marks.nth(i).get_attribute("title") for i in range(marks.count())]
+        assert sorted(titles) == ["defamatory", "personal"]
+        assert card.locator('mark[title="defamatory"]').inner_text() == outer["text"]
+        assert card.locator('mark[title="personal"]').inner_text() == inner["text"]
+        assert card.locator(".text").inner_text() == BOTH  # no text lost or repeated
+        underline = "getComputedStyle(document.querySelector('mark[title=personal]'))"
+        assert "underline" in page.evaluate(f"{underline}.textDecorationLine")  # seen as inner
+    assert errors == []
