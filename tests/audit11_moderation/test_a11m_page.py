@@ -17,6 +17,7 @@ __all__ = ["served"]  # the fixture this module's tests use
 
 BRIDGE = ("The harbour bridge repair will close two lanes for six weeks from March, the"
           " transport office said; builders start on the north side.")  # fmt: skip
+HELD = "Councillor John Smith took bribes from the tram builders."
 BOTH = "Councillor John Smith took bribes from the bridge builders, what an idiot he is."
 
 
@@ -47,4 +48,25 @@ def test_evidence_inside_other_evidence_is_marked_too(served: Served, nested: An
         assert card.locator(".text").inner_text() == BOTH  # no text lost or repeated
         underline = "getComputedStyle(document.querySelector('mark[title=personal]'))"
         assert "underline" in page.evaluate(f"{underline}.textDecorationLine")  # seen as inner
+    assert errors == []
+
+
+def test_the_status_says_what_was_done_to_which_comment(served: Served) -> None:
+    """Found: the status line (a live region) said "approve: c2" and was overwritten at once
+    by the reloaded queue's "N held comment(s)", so neither the moderator nor a screen reader
+    was told that the action went through, nor on which comment."""
+    add_article(served, "a2", "Tram line", "The council funds a new tram line to the harbour.")
+    held = submit(served, "a2", "Ana Silva", HELD)
+    assert held["decision"] == "hold"
+    errors: list[str] = []
+    with moderator_page(served, errors, ["sourced by the desk"]) as page:
+        card = page.locator(f'article.item[data-id="{held["id"]}"]')
+        card.focus()
+        with page.expect_request(lambda r: r.method == "POST"):
+            page.keyboard.press("a")
+        page.locator(f'article.item[data-id="{held["id"]}"]').wait_for(state="detached")
+        page.wait_for_timeout(300)  # anything written after the queue reloaded
+        status = page.text_content("#status") or ""
+    assert status.startswith(f"Approved {held['id']}. "), status
+    assert status.endswith(" held comment(s)")
     assert errors == []

@@ -211,8 +211,10 @@
     items = data.items;
     current = Math.min(current, Math.max(0, items.length - 1));
     queueEl.replaceChildren(...items.map(renderItem));
-    statusEl.textContent = `${data.total} held comment(s)${appealsOnly ? " with an appeal" : ""}`;
+    const summary = `${data.total} held comment(s)${appealsOnly ? " with an appeal" : ""}`;
+    statusEl.textContent = summary;
     if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
+    return summary;
   }
 
   // The audit log, newest first, a page at a time: "Older entries" asks for the entries
@@ -328,6 +330,8 @@
     for (const a of data.audit) box.appendChild(el("div", "meta", `audit: ${a.at} ${a.actor} ${a.action} ${a.clause || ""} ${a.note || ""}`));
   }
 
+  const DONE = { approve: "Approved", reject: "Rejected", edit: "Edited and published" };
+
   async function act(action) {
     const item = items[current];
     if (!item) return;
@@ -352,7 +356,10 @@
       await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
       statusEl.textContent = `${action}: ${item.id}`;
       const focused = queueEl.contains(document.activeElement);
-      await loadQueue();
+      const summary = await loadQueue();
+      // said last, after the queue's count, so the moderator (and a screen reader, the
+      // status being a live region) hears what was done to which comment
+      statusEl.textContent = `${DONE[action]} ${item.id}. ${summary}`;
       if (focused) select(current);  // the card that took its place, not the page's top
       await loadAudit(false);
     } catch (err) {
