@@ -28,6 +28,7 @@ it has (``header_problem``).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -280,12 +281,25 @@ def _arrow_rows(
 ) -> Iterator[list[Any]]:
     """The rows of CSV text (its header line, then the file's lines from ``start``) in
     batches, as Arrow parses them; ragged rows are numbered by their line in the file."""
+    with contextlib.closing(_Lines(path, encoding, spec.delimiter, start)) as lines:
+        yield from _arrow_batches(stream, path, spec, header, encoding, start, lines)
+
+
+def _arrow_batches(
+    stream: IO[bytes] | _Tail,
+    path: Path,
+    spec: TableSpec,
+    header: list[str],
+    encoding: str,
+    start: int,
+    lines: _Lines,
+) -> Iterator[list[Any]]:
     invalid: list[_Unreadable] = []
     try:
         reader = pacsv.open_csv(
             stream,
             read_options=_read_options(),
-            parse_options=_parse_options(spec, _quarantine_into(invalid, start - 1)),
+            parse_options=_parse_options(spec, _quarantine_into(invalid, lines)),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.binary())),
         )
     except pa.ArrowInvalid as exc:
@@ -812,14 +826,56 @@ def _skip(row: Any) -> str:
     return "skip"
 
 
-def _quarantine_into(invalid: list[_Unreadable], line_offset: int = 0) -> Any:
+def _quarantine_into(invalid: list[_Unreadable], lines: _Lines) -> Any:
     def handle(row: Any) -> str:
-        where = f"line {row.number + line_offset}" if row.number is not None else "a row"
+        # Arrow numbers records (the header is 1; empty lines are none), not lines
+        line = lines.line(row.number - 2) if row.number is not None else None
+        where = "a row" if line is None else f"line {line + 1}"
         reason = f"{where}: expected {row.expected_columns} columns, got {row.actual_columns}"
         invalid.append(_Unreadable(str(row.text), reason))
         return "skip"
 
     return handle
+
+
+class _Lines:
+    """Where records of a CSV file begin: ``line(k)`` is the line (0-based; the header is
+    0) where the k-th record (0-based) read from line ``start`` begins. Records may span
+    lines (quoted newlines) and empty lines are none, as Arrow reads them. The file is
+    read once, as far as asked, and only when asked (for a ragged row)."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str, start: int) -> None:
+        self.path, self.encoding, self.delimiter, self.start = path, encoding, delimiter, start
+        self.stack = contextlib.ExitStack()
+        self.reader: Any = None
+        self.count = 0  # records passed
+        self.next_line = start  # where the next record begins
+        self.last = (-1, start)  # the last record passed and its line
+
+    def line(self, k: int) -> int | None:
+        """The line where record k begins; None when the file holds fewer records."""
+        if self.reader is None:
+            csv.field_size_limit(sys.maxsize)
+            raw = self.stack.enter_context(open_archive(self.path))
+            text = io.TextIOWrapper(
+                utf8_stream(raw, self.encoding), "utf-8", errors="surrogateescape", newline=""
+            )
+            lines = itertools.islice(text, self.start, None)
+            self.reader = csv.reader(lines, delimiter=self.delimiter)
+        while self.count <= k:
+            begins = self.next_line
+            try:
+                record = next(self.reader)
+            except (StopIteration, csv.Error):
+                return None
+            self.next_line = self.start + self.reader.line_num
+            if record:
+                self.last = (self.count, begins)
+                self.count += 1
+        return self.last[1] if self.last[0] == k else None
+
+    def close(self) -> None:
+        self.stack.close()
 
 
 def _csv_header(fh: IO[bytes], options: pacsv.ReadOptions, parse: pacsv.ParseOptions) -> list[str]:
