@@ -259,8 +259,12 @@ def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     return _rows(_csv_rows(stream, path, spec, header, encoding), path, spec)
 
 
-def _read_options() -> pacsv.ReadOptions:
-    return pacsv.ReadOptions(block_size=16 << 20, use_threads=False)  # serial: stable order
+_BLOCK_SIZE = 16 << 20
+_MAX_BLOCK = 1 << 30  # a record longer than this (a quoted value of 1 GiB) is not read
+
+
+def _read_options(block_size: int = _BLOCK_SIZE) -> pacsv.ReadOptions:
+    return pacsv.ReadOptions(block_size=block_size, use_threads=False)  # serial: stable order
 
 
 def _parse_options(spec: TableSpec, handler: Any) -> pacsv.ParseOptions:
@@ -271,6 +275,11 @@ def _parse_options(spec: TableSpec, handler: Any) -> pacsv.ParseOptions:
     )
 
 
+def _too_long(exc: Exception) -> bool:
+    """Whether Arrow failed because one record is longer than its block ("straddling")."""
+    return "straddl" in str(exc)
+
+
 def _arrow_rows(
     stream: IO[bytes] | _Tail,
     path: Path,
@@ -278,43 +287,64 @@ def _arrow_rows(
     header: list[str],
     encoding: str,
     start: int = 1,
+    block_size: int = _BLOCK_SIZE,
 ) -> Iterator[list[Any]]:
     """The rows of CSV text (its header line, then the file's lines from ``start``) in
-    batches, as Arrow parses them; ragged rows are numbered by their line in the file."""
-    with contextlib.closing(_Lines(path, encoding, spec.delimiter, start)) as lines:
-        yield from _arrow_batches(stream, path, spec, header, encoding, start, lines)
+    batches, as Arrow parses them; ragged rows are numbered by their line in the file.
 
-
-def _arrow_batches(
-    stream: IO[bytes] | _Tail,
-    path: Path,
-    spec: TableSpec,
-    header: list[str],
-    encoding: str,
-    start: int,
-    lines: _Lines,
-) -> Iterator[list[Any]]:
+    A record longer than Arrow's block (a value of many MB) makes it stop; the records
+    after those read are then read again from the line where the next one begins, with
+    blocks four times as long, so no row is lost or read twice."""
     invalid: list[_Unreadable] = []
-    try:
-        reader = pacsv.open_csv(
-            stream,
-            read_options=_read_options(),
-            parse_options=_parse_options(spec, _quarantine_into(invalid, lines)),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.binary())),
-        )
-    except pa.ArrowInvalid as exc:
-        raise _unreadable_file(path, "CSV", exc) from None
-    while True:
+    done = 0  # records (rows after the header) yielded
+    with contextlib.closing(_Lines(path, encoding, spec.delimiter, start)) as lines:
         try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            break
+            reader = pacsv.open_csv(
+                stream,
+                read_options=_read_options(block_size),
+                parse_options=_parse_options(spec, _quarantine_into(invalid, lines)),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.binary())
+                ),
+            )
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
+                invalid.clear()
+                done += len(rows)
+                yield rows
         except pa.ArrowInvalid as exc:
-            raise _unreadable_file(path, "CSV", exc) from None
-        rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
-        invalid.clear()
-        yield rows
+            if not _too_long(exc) or block_size >= _MAX_BLOCK:
+                raise _unreadable_file(path, "CSV", exc) from None
+            first = _Lines(path, encoding, spec.delimiter, start)
+            with contextlib.closing(first):
+                after = first.line(done)  # where the first record not yet read begins
+            if after is not None:
+                with _lines_from(path, encoding, after) as rest:
+                    again: IO[bytes] | _Tail = rest
+                    if isinstance(stream, _Tail):  # how the text ends: seen in the new one
+                        stream.fh, stream.pieces = rest, [b"", b""]
+                        again = stream
+                    yield from _arrow_rows(
+                        again, path, spec, header, encoding, after, block_size * 4
+                    )
+            return
     yield list(invalid)
+
+
+@contextlib.contextmanager
+def _lines_from(path: Path, encoding: str, line: int) -> Iterator[IO[bytes]]:
+    """The file's header line and its lines from ``line`` (0-based) on, as UTF-8 bytes."""
+    with open_archive(path) as raw:
+        text = io.TextIOWrapper(
+            utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
+        )
+        lines = (part.encode("utf-8", "surrogateescape") for part in text)
+        head = next(lines)
+        yield joined(itertools.chain([head], itertools.islice(lines, line - 1, None)))
 
 
 def _csv_rows(
@@ -879,10 +909,23 @@ class _Lines:
 
 
 def _csv_header(fh: IO[bytes], options: pacsv.ReadOptions, parse: pacsv.ParseOptions) -> list[str]:
+    """The column names of CSV text. Arrow reads them with the first block, which must
+    hold the first record whole: a longer one (a value of many MB) is read with longer
+    blocks."""
     start = fh.tell()
-    header = pacsv.open_csv(fh, read_options=options, parse_options=parse).schema.names
-    fh.seek(start)
-    return list(header)
+    size = options.block_size
+    try:
+        while True:
+            read = pacsv.ReadOptions(block_size=size, use_threads=False)
+            try:
+                return list(pacsv.open_csv(fh, read_options=read, parse_options=parse).schema.names)
+            except pa.ArrowInvalid as exc:
+                fh.seek(start)
+                if not _too_long(exc) or size >= _MAX_BLOCK:
+                    raise
+                size *= 4
+    finally:
+        fh.seek(start)
 
 
 def _unreadable_file(path: Path, kind: str, exc: Exception) -> InputError:
