@@ -70,3 +70,48 @@ def test_the_status_says_what_was_done_to_which_comment(served: Served) -> None:
     assert status.startswith(f"Approved {held['id']}. "), status
     assert status.endswith(" held comment(s)")
     assert errors == []
+
+
+ARABIC_TITLE = "ميزانية المدارس"  # "the schools' budget"
+# the left edge of the first occurrence of `needle` in the text of `element`, across its text
+# nodes (a Range over the characters, as the page lays them out)
+LEFT_OF = """([element, needle]) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = "";
+  while (walker.nextNode()) {
+    nodes.push([walker.currentNode, text.length]);
+    text += walker.currentNode.data;
+  }
+  const at = text.indexOf(needle);
+  if (at < 0) return null;
+  const place = (i) => {
+    for (const [n, from] of nodes.slice().reverse()) if (i >= from) return [n, i - from];
+  };
+  const range = document.createRange();
+  range.setStart(...place(at));
+  range.setEnd(...place(at + 1));
+  return range.getBoundingClientRect().left;
+}"""
+
+
+def test_a_right_to_left_title_leaves_the_date_after_it(served: Served) -> None:
+    """Found: the card's line "c3 · Ana Silva · on “<title>” · <date>" was one text, so
+    after an Arabic title the date joined the right-to-left run and was laid out reversed
+    and before the title ("on “30-11-2026 · <title>”T04:29:20Z"). Names, titles and ids are
+    now isolated (<bdi>): the date stays where it is written, right of the title."""
+    add_article(served, "ar1", ARABIC_TITLE, "The council voted on the school budget.")
+    held = submit(served, "ar1", "Omar Haddad", HELD)
+    assert held["decision"] == "hold"
+    errors: list[str] = []
+    with moderator_page(served, errors, []) as page:
+        meta = page.locator(f'article.item[data-id="{held["id"]}"] .meta').first
+        meta.wait_for()
+        created = meta.inner_text().rsplit(" · ", 1)[1]
+        assert created.startswith("20") and meta.inner_text().startswith(f"{held['id']} · Omar")
+        handle = meta.element_handle()
+        title_left = page.evaluate(LEFT_OF, [handle, ARABIC_TITLE[-1]])  # the title's leftmost
+        date_left = page.evaluate(LEFT_OF, [handle, created[:4]])
+        on_left = page.evaluate(LEFT_OF, [handle, " on "])
+    assert on_left < title_left < date_left, (on_left, title_left, date_left)
+    assert errors == []

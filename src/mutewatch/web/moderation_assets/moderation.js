@@ -21,6 +21,21 @@
     return node;
   }
 
+  // A line of text whose parts written by others (names, titles, notes, ids: iso(value))
+  // are bidi-isolated: an Arabic or Hebrew title, or a stray direction mark in a name, then
+  // cannot reorder the text around it (the date after a right-to-left title came out
+  // reversed, "30-11-2026").
+  const iso = (value) => ({ isolated: value });
+
+  function line(cls, ...parts) {
+    const box = el("div", cls);
+    for (const part of parts) {
+      if (part && typeof part === "object") box.appendChild(el("bdi", null, part.isolated));
+      else box.appendChild(document.createTextNode(String(part)));
+    }
+    return box;
+  }
+
   async function api(method, url, body) {
     const opts = { method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
     if (body !== undefined) {
@@ -162,9 +177,8 @@
     const card = el("article", "item" + (index === current ? " current" : ""));
     card.tabIndex = 0;
     card.dataset.id = item.id;
-    const meta = el("div", "meta");
-    meta.textContent = `${item.id} · ${item.author_name} · on “${item.article_title || item.article_id}” · ${item.created_at}`;
-    card.appendChild(meta);
+    card.appendChild(line("meta", iso(item.id), " · ", iso(item.author_name), " · on “",
+      iso(item.article_title || item.article_id), "” · ", item.created_at));
     if (item.appeal) card.appendChild(renderAppeal(item.appeal));
     if (item.author_record) card.appendChild(renderRecord(item.author_record));
     const clauses = el("div");
@@ -322,12 +336,17 @@
     box.replaceChildren();
     box.appendChild(el("div", null, `${data.comment.id}: ${data.comment.status}, revision ${data.comment.revision}`));
     for (const r of data.revisions) {
-      box.appendChild(el("div", "meta", `revision ${r.revision} by ${r.editor} at ${r.created_at}${r.note ? " — " + r.note : ""}`));
+      box.appendChild(line("meta", `revision ${r.revision} by `, iso(r.editor), ` at ${r.created_at}`,
+        ...(r.note ? [" — ", iso(r.note)] : [])));
       const { view, flagged } = revisionView(data, r);
       box.appendChild(renderText(view, flagged));
     }
-    for (const d of data.decisions) box.appendChild(el("div", "meta", `decision ${d.decision} by ${d.decided_by} at ${d.created_at}: ${d.reason}`));
-    for (const a of data.audit) box.appendChild(el("div", "meta", `audit: ${a.at} ${a.actor} ${a.action} ${a.clause || ""} ${a.note || ""}`));
+    for (const d of data.decisions) {
+      box.appendChild(line("meta", `decision ${d.decision} by `, iso(d.decided_by), ` at ${d.created_at}: `, iso(d.reason)));
+    }
+    for (const a of data.audit) {
+      box.appendChild(line("meta", `audit: ${a.at} `, iso(a.actor), ` ${a.action} ${a.clause || ""} `, iso(a.note || "")));
+    }
   }
 
   const DONE = { approve: "Approved", reject: "Rejected", edit: "Edited and published" };
