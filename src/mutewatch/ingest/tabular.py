@@ -275,6 +275,11 @@ def _parse_options(spec: TableSpec, handler: Any) -> pacsv.ParseOptions:
     )
 
 
+def _no_line_end(exc: Exception) -> bool:
+    """Whether Arrow failed because the text holds no line end (a header line alone)."""
+    return "Empty CSV file or block" in str(exc)
+
+
 def _too_long(exc: Exception) -> bool:
     """Whether Arrow failed because one record is longer than its block ("straddling")."""
     return "straddl" in str(exc)
@@ -317,6 +322,8 @@ def _arrow_rows(
                 done += len(rows)
                 yield rows
         except pa.ArrowInvalid as exc:
+            if _no_line_end(exc) and done == 0:
+                return  # the header line alone (it was read by _csv_header): no rows
             if not _too_long(exc) or block_size >= _MAX_BLOCK:
                 raise _unreadable_file(path, "CSV", exc) from None
             first = _Lines(path, encoding, spec.delimiter, start)
@@ -911,19 +918,27 @@ class _Lines:
 def _csv_header(fh: IO[bytes], options: pacsv.ReadOptions, parse: pacsv.ParseOptions) -> list[str]:
     """The column names of CSV text. Arrow reads them with the first block, which must
     hold the first record whole: a longer one (a value of many MB) is read with longer
-    blocks."""
+    blocks. A header line with no line end after it (a file of the header alone) is read
+    as if it had one."""
     start = fh.tell()
     size = options.block_size
+    text = fh
     try:
         while True:
             read = pacsv.ReadOptions(block_size=size, use_threads=False)
             try:
-                return list(pacsv.open_csv(fh, read_options=read, parse_options=parse).schema.names)
+                return list(
+                    pacsv.open_csv(text, read_options=read, parse_options=parse).schema.names
+                )
             except pa.ArrowInvalid as exc:
-                fh.seek(start)
-                if not _too_long(exc) or size >= _MAX_BLOCK:
+                text.seek(0 if text is not fh else start)
+                if _too_long(exc) and size < _MAX_BLOCK:
+                    size *= 4
+                    continue
+                line = text.read(size + 1) if _no_line_end(exc) and text is fh else b""
+                if not line.strip() or len(line) > size or b"\n" in line or b"\r" in line:
                     raise
-                size *= 4
+                text = io.BytesIO(line + b"\n")
     finally:
         fh.seek(start)
 
