@@ -1,7 +1,8 @@
 """The checks behind the policy clauses, and the engine that turns scores into decisions.
 
 Each check scores one prepared comment in 0..1 and returns evidence. The engine prepares a
-batch once (one embedding call for all texts, language and name assessments), runs every
+batch once (one embedding call for all texts, language and name assessments; one more for
+the sentences of the comments whose head clause fired, for their evidence spans), runs every
 clause of the policy, and applies thresholds and actions. Scores are rounded to 4 decimals,
 so the same input and policy always give the same decision.
 
@@ -202,6 +203,10 @@ class Features:
     scores each sentence itself, as the Perspective endpoint does)."""
     sentence_vectors: npt.NDArray[np.float32] | None = None
     """Their embeddings, one row each (None: embedded when a head first needs them)."""
+    span_vectors: tuple[list[tuple[int, int]], npt.NDArray[np.float32]] | None = None
+    """The comment's ``scored_spans`` and their embeddings, for the evidence span of a fired
+    head clause without a lexicon span (None: not embedded yet). Embedded once, when the first
+    such clause fires (``embed_spans``), and shared by every clause that needs it."""
 
 
 @dataclass(frozen=True)
@@ -2011,15 +2016,65 @@ def scored_spans(text: str, limit: int = MAX_SCORED_SPANS) -> list[tuple[int, in
     return runs
 
 
-def head_spans(head: str, text: str) -> list[dict[str, Any]]:
+def head_spans(
+    head: str,
+    text: str,
+    embedded: tuple[list[tuple[int, int]], npt.NDArray[np.float32]] | None = None,
+) -> list[dict[str, Any]]:
     """Each sentence's score under one head (``scored_spans``): the offending span(s) of a
-    fired clause."""
-    spans = scored_spans(text)
-    vectors = embedder().embed([text[a:b] for a, b in spans])
+    fired clause. ``embedded``: the spans and their vectors when already embedded
+    (``Features.span_vectors``); else they are embedded now."""
+    spans, vectors = embedded if embedded is not None else _embedded_spans([text])[0]
     scores = heads().score(head, vectors)
     return [
         {**_span(text, a, b), "score": _round(s)} for (a, b), s in zip(spans, scores, strict=True)
     ]
+
+
+def _embedded_spans(
+    texts: Sequence[str], known: Sequence[dict[str, npt.NDArray[np.float32]]] | None = None
+) -> list[tuple[list[tuple[int, int]], npt.NDArray[np.float32]]]:
+    """The ``scored_spans`` of each text and their embeddings, all in one embedder call;
+    a span whose text is in ``known`` (the text's own pieces embedded before, by their text)
+    is not embedded again."""
+    spans = [scored_spans(t) for t in texts]
+    have = known if known is not None else [{} for _ in texts]
+    todo = list(
+        dict.fromkeys(
+            t[a:b] for t, ss, k in zip(texts, spans, have, strict=True)
+            for a, b in ss if t[a:b] not in k
+        )
+    )  # fmt: skip
+    done = embedder().embed(todo) if todo else np.zeros((0, 384), dtype=np.float32)
+    row = {piece: i for i, piece in enumerate(todo)}
+    out = []
+    for t, ss, k in zip(texts, spans, have, strict=True):
+        vectors = np.zeros((len(ss), 384), dtype=np.float32)
+        for j, (a, b) in enumerate(ss):
+            piece = t[a:b]
+            vectors[j] = k[piece] if piece in k else done[row[piece]]
+        out.append((ss, vectors))
+    return out
+
+
+def embed_spans(features: Sequence[Features]) -> None:
+    """Embed the ``scored_spans`` of each comment of ``features`` not embedded yet, all in one
+    embedder call, into ``Features.span_vectors`` (a candidate sentence's vector is reused:
+    the same text, embedded by the same model)."""
+    todo = [f for f in features if f.span_vectors is None]
+    known = [
+        {
+            f.comment.text[a:b]: v
+            for (a, b), v in zip(f.sentences or [], f.sentence_vectors, strict=True)
+        }
+        if f.sentence_vectors is not None and len(f.sentence_vectors) == len(f.sentences or [])
+        else {}
+        for f in todo
+    ]
+    for f, embedded in zip(
+        todo, _embedded_spans([f.comment.text for f in todo], known), strict=True
+    ):
+        f.span_vectors = embedded
 
 
 def _span(text: str, start: int, end: int) -> dict[str, Any]:
@@ -2093,24 +2148,29 @@ class Moderator:
             n = len(f.sentences or ())
             f.sentence_vectors = done[at : at + n]
             at += n
-        for f in out:
-            self._check_head_clauses(f)
+        self._check_head_clauses(out)
         return out
 
-    def _check_head_clauses(self, f: Features) -> None:
+    def _check_head_clauses(self, features: Sequence[Features]) -> None:
         """Check the clauses an embedding head scores (racist, personal) now.
 
         They need neither the topic nor the store, but a fired one embeds the comment's
         sentences for its evidence span: here that happens before the service's write
-        transaction, not inside it (``decide`` runs there). Comments and clauses go in the
-        order ``decide`` takes, so the embedder gets the same calls in the same order.
+        transaction, not inside it (``decide`` runs there). The sentences of every comment
+        whose head clause fired without a lexicon span are embedded in one call, once a
+        comment however many clauses fired (``embed_spans``).
         """
-        f.checked_for = self.policy
-        f.checked = {
-            i: self._check_clause(f, clause)
-            for i, clause in enumerate(self.policy.clauses)
-            if clause.check in _SPAN_HEADS
-        }
+        heads_at = [i for i, c in enumerate(self.policy.clauses) if c.check in _SPAN_HEADS]
+        scored = [
+            {i: self._score_clause(f, self.policy.clauses[i]) for i in heads_at} for f in features
+        ]
+        embed_spans(
+            [f for f, results in zip(features, scored, strict=True)
+             if any(_wants_span(r) for r in results.values())]
+        )  # fmt: skip
+        for f, results in zip(features, scored, strict=True):
+            f.checked_for = self.policy
+            f.checked = {i: self._with_span(f, r) for i, r in results.items()}
 
     def check(
         self,
@@ -2141,19 +2201,42 @@ class Moderator:
             embedding=f.vector,
         )
 
-    @staticmethod
-    def _check_clause(f: Features, clause: Any) -> ClauseResult:
+    @classmethod
+    def _check_clause(cls, f: Features, clause: Any) -> ClauseResult:
         """One clause's score, threshold, outcome and evidence (with its action)."""
+        result = cls._score_clause(f, clause)
+        if _wants_span(result):
+            embed_spans([f])
+        return cls._with_span(f, result)
+
+    @staticmethod
+    def _score_clause(f: Features, clause: Any) -> tuple[Any, ClauseResult]:
+        """One clause and its result, without the evidence span a fired head clause still
+        wants (``_wants_span``)."""
         raw, evidence = CHECKS[clause.check](f)
         score = _round(raw)
         fired, threshold, action = clause.outcome(score)
         evidence = dict(evidence)
         evidence["action"] = action
-        if fired and clause.check in _SPAN_HEADS and "span" not in evidence:
+        return clause, ClauseResult(clause.clause, score, threshold, fired, evidence)
+
+    @staticmethod
+    def _with_span(f: Features, scored: tuple[Any, ClauseResult]) -> ClauseResult:
+        """The result, with the sentence its head scores highest as the evidence span when it
+        wants one (``f.span_vectors`` embedded by then)."""
+        clause, result = scored
+        if _wants_span(scored):
             # no lexicon span: the sentence the head scores highest is the evidence
-            spans = head_spans(_SPAN_HEADS[clause.check], f.comment.text)
-            evidence["span"] = max(spans, key=lambda s: s["score"])
-        return ClauseResult(clause.clause, score, threshold, fired, evidence)
+            spans = head_spans(_SPAN_HEADS[clause.check], f.comment.text, f.span_vectors)
+            result.evidence["span"] = max(spans, key=lambda s: s["score"])
+        return result
+
+
+def _wants_span(scored: tuple[Any, ClauseResult]) -> bool:
+    """Whether a clause fired on an embedding head with no lexicon span: its evidence span is
+    then the sentence the head scores highest (``head_spans``)."""
+    clause, result = scored
+    return result.fired and clause.check in _SPAN_HEADS and "span" not in result.evidence
 
 
 SEVERITY_OF = {"publish": 0, "hold": 1, "reject": 2}

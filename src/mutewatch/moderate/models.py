@@ -126,8 +126,9 @@ class Embedder:
         """Embed texts; returns an (n, 384) float32 array, rows in the order of ``texts``.
 
         Texts embedded recently (the last ``RECENT`` distinct ones) come from memory: the
-        evidence of a fired clause embeds a one-sentence comment again, and two clauses may
-        ask for the same sentences. The rest run in length-sorted batches of at most
+        evidence span of a fired clause embeds a one-sentence comment again (its sentence is
+        the comment; the sentences of a comment are asked for once however many clauses
+        fire: ``checks.embed_spans``). The rest run in length-sorted batches of at most
         ``BATCH_SIZE``, spread over the sessions so every core works even on a short list.
         """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
