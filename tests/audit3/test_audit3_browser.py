@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import test_web_browser  # tests/web: its marks and its ``browser`` fixture
-from webfactory import LiveServer, make_env, running_server
+from webfactory import LiveServer
+from webfixtures import live_server_fixture
 
 pytestmark = test_web_browser.pytestmark  # browser, server; skipped without chromium
 chromium = test_web_browser.browser  # the fixture: one headless Chromium per module
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    env = make_env(tmp_path_factory.mktemp("browserstore"))
-    with running_server(env, tmp_path_factory.mktemp("browserlog")) as live:
-        yield live
+server = live_server_fixture("audit3-browser", name="server")  # one per module
 
 
 def _submit(page: Any, server: LiveServer, role: str) -> None:

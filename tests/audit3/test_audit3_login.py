@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from webfactory import Env, login_csrf
+from webfactory import Env, asgi_client, login_csrf
 
 pytestmark = pytest.mark.anyio
 
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.anyio
 @asynccontextmanager
 async def _browser(app: object, ip: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client with a cookie jar, as one browser at ``ip``."""
-    transport = httpx.ASGITransport(app=app, client=(ip, 1))  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+    async with asgi_client(app, "http://t", client=(ip, 1)) as c:
         yield c
 
 

@@ -55,6 +55,7 @@ def test_trusting_every_address_is_refused(monkeypatch: pytest.MonkeyPatch, ever
     assert "every" in options["output"]
 
 
+# differs on purpose from ``live_server_fixture``: its tests read the server's log file
 @pytest.fixture(scope="module")
 def logged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
     env: Env = make_env(tmp_path_factory.mktemp("keys"))

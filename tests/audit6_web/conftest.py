@@ -1,30 +1,29 @@
-"""Fixtures of the web audit (round 6): a populated store with one user per role
-(``tests/web/webfactory.py``) and the app on it, with moderation, built once per session.
+"""Fixtures of the web audit (round 6): the populated store of ``tests/web/webfactory.py``
+(one user per role) and the app on it with moderation (``tests/web/webfixtures.py``).
 
-``client`` is tests/conftest.py's in-process client on this ``app``.
+``client`` is tests/conftest.py's in-process client on this folder's ``app``.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory, webfixtures
 
-from webfactory import Env, make_env, running_app  # noqa: E402
+from webfixtures import ARGS, CHROMIUM, serving, web_fixtures  # noqa: E402
+
+__all__ = ["ARGS", "CHROMIUM", "app", "env", "moderation_app", "serving"]
+
+_fixtures = web_fixtures("audit6", "audit6-key")
+env, moderation_app = _fixtures.env, _fixtures.moderation_app
 
 
-@pytest.fixture(scope="session")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    """A populated store with the users viewer1, analyst1, moderator1 and admin1."""
-    return make_env(tmp_path_factory.mktemp("audit6-store"))
-
-
-@pytest.fixture(scope="session")
-def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """The whole app, moderation included (its models load once, about 3 s)."""
-    with running_app(env.path, tmp_path_factory.mktemp("audit6-cache"), "audit6-key") as app:
-        yield app
+# differs on purpose: this folder's ``app`` (so ``client``) is the app with moderation
+@pytest.fixture(scope="module")
+def app(moderation_app: Any) -> Any:
+    """The app with moderation, every router included (``moderation_app``)."""
+    return moderation_app

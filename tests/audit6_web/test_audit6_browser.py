@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from test_audit6_moderation_page import ARGS, CHROMIUM, CONTRAST, WATCH
-from webfactory import LiveServer, make_env, running_server
+from webfactory import LiveServer
+from webfixtures import live_server_fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,19 +21,18 @@ pytestmark = [
 PAGES = ("/", "/outlets/1", "/outlets/4", "/posts?q=onerror", "/admin", "/docs", "/no-such-page")
 
 
+live = live_server_fixture("audit6-browser", name="live")  # one per module
+
+
 @pytest.fixture(scope="module")
-def visits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def visits(live: LiveServer) -> Iterator[dict[str, Any]]:
     """Log in as admin, open every page; per page what the browser reported."""
     from playwright.sync_api import sync_playwright
 
-    env = make_env(tmp_path_factory.mktemp("audit6-browser-store"))
-    with (
-        running_server(env, tmp_path_factory.mktemp("audit6-browser-log")) as server,
-        sync_playwright() as p,
-    ):
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            yield _visit(browser, server)
+            yield _visit(browser, live)
         finally:
             browser.close()
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-from webfactory import LiveServer, bearer, make_env, running_server
+from webfactory import LiveServer, bearer
+from webfixtures import live_server_fixture
 
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    env = make_env(tmp_path_factory.mktemp("audit6-live-store"))
-    with running_server(env, tmp_path_factory.mktemp("audit6-live-log")) as server:
-        yield server
+live = live_server_fixture("audit6-live", name="live")  # one per module
 
 
 def test_the_server_does_not_name_its_software(live: LiveServer) -> None:

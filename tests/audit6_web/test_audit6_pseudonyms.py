@@ -9,11 +9,10 @@ their names.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import Env, bearer, make_env
+from webfactory import Env, asgi_client, bearer, make_env, running_app
 
 from mutewatch.store import Store
 
@@ -23,6 +22,7 @@ PATHS = ("/api/v1/outlets", "/api/v1/outlets/4", "/api/v1/output?by=outlet&of=al
          "/api/v1/supporters", "/", "/outlets/4")  # fmt: skip
 
 
+# differs on purpose from the shared ``env``: outlet 4 is registered under a group's name
 @pytest.fixture(scope="module")
 def registered_env(tmp_path_factory: pytest.TempPathFactory) -> Env:
     """The web tests' store, its first supporter outlet registered under a group's name."""
@@ -38,16 +38,10 @@ def registered_env(tmp_path_factory: pytest.TempPathFactory) -> Env:
 async def registered(
     registered_env: Env, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
-    from mutewatch.web.app import create_app
-
-    app = create_app(
-        registered_env.path, cache_dir=Path(tmp_path_factory.mktemp("audit6-reg-cache")),
-        refresh_interval=0.2, linger=0.05, pseudonym_key="audit6-key", moderation=False,
-    )  # fmt: skip
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-        yield c
-    app.state.gateway.stop()
+    cache = tmp_path_factory.mktemp("audit6-reg-cache")
+    with running_app(registered_env.path, cache, "audit6-key", moderation=False) as app:
+        async with asgi_client(app, "http://t") as c:
+            yield c
 
 
 @pytest.fixture(scope="module")

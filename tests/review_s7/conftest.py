@@ -1,19 +1,16 @@
 """Fixtures of the review tests (session 7): the populated web store of tests/web's
-``webfactory`` (one user per role) (apps over it: r7_helpers.r7_app)."""
+``webfactory`` (one user per role), bound from ``tests/web/webfixtures.py``; each test
+module builds its own app over it (their settings differ on purpose)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import pytest
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory, webfixtures
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
+from webfixtures import ARGS, CHROMIUM, serving, web_fixtures  # noqa: E402
 
-from webfactory import Env, make_env  # noqa: E402
+__all__ = ["ARGS", "CHROMIUM", "env", "serving"]
 
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    """A populated store with the users viewer1, analyst1, moderator1 and admin1."""
-    return make_env(tmp_path_factory.mktemp("r7-store"))
+env = web_fixtures("r7", "r7-key").env

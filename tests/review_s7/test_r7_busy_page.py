@@ -12,17 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-from r7_helpers import r7_app
-from webfactory import Env, bearer
+from webfactory import Env, bearer, running_app
 
 
+# differs on purpose from the shared ``app``: compute_per_user=0 refuses every cache miss
 @pytest.fixture(scope="module")
 def app(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """An app where no user may start a computation (every cache miss is refused)."""
     cache = tmp_path_factory.mktemp("r7-busy-cache")
-    application = r7_app(env, cache, moderation=False, compute_per_user=0)
-    yield application
-    application.state.gateway.stop()
+    with running_app(env.path, cache, "r7-key", moderation=False, compute_per_user=0) as app:
+        yield app
 
 
 @pytest.mark.anyio

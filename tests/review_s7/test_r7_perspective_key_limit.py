@@ -14,19 +14,18 @@ from typing import Any
 
 import httpx
 import pytest
-from r7_helpers import r7_app
-from webfactory import Env, bearer
+from webfactory import Env, bearer, running_app
 
 ANALYZE = "/v1alpha1/comments:analyze"
 BODY = {"comment": {"text": "A fair point."}, "requestedAttributes": {"TOXICITY": {}}}
 
 
+# differs on purpose from the shared ``moderation_app``: one per test, so each has a fresh limiter
 @pytest.fixture()
 def app(env: Env, tmp_path: Path) -> Iterator[Any]:
     """The whole app, moderation included (a fresh limiter for each test)."""
-    application = r7_app(env, tmp_path / "cache")
-    yield application
-    application.state.gateway.stop()
+    with running_app(env.path, tmp_path / "cache", "r7-key") as application:
+        yield application
 
 
 @pytest.mark.anyio

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from webfactory import LiveServer, make_env, running_server
-from webfixtures import ARGS, CHROMIUM, serving, web_fixtures
+from webfactory import asgi_client, make_env
+from webfixtures import ARGS, CHROMIUM, live_server_fixture, serving, web_fixtures
 
 __all__ = ["ARGS", "CHROMIUM", "app", "env", "serving"]
 
@@ -19,17 +19,11 @@ env, app = _fixtures.env, _fixtures.app
 @pytest.fixture
 async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
     # a 500 is a response to look at, not an exception raised into the test
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with asgi_client(app, raise_app_exceptions=False) as c:
         yield c
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A real `mutewatch serve` on 127.0.0.1 for the session."""
-    env = make_env(tmp_path_factory.mktemp("live"))
-    with running_server(env, tmp_path_factory.mktemp("livelog")) as server:
-        yield server
+live_server = live_server_fixture("live", scope="session")  # one for the session
 
 
 @pytest.fixture(scope="session")

@@ -79,7 +79,8 @@ def populate(path: Path, *, days: int = 200) -> None:
             "INSERT INTO account_names VALUES ('telegram', '2001', 'Old Supporter Name', ?, ?)",
             [START - timedelta(days=30), START],
         )
-        posts, links = [], []
+        posts: list[tuple[Any, ...]] = []
+        links: list[tuple[Any, ...]] = []
         kinds = ["text", "photo", "video", "text", "document"]
         for outlet_id, account_id, every in ((1, "1001", 12), (2, "1002", 24), (3, "1003", 36)):
             for i in range(days * 24 // every):
@@ -162,6 +163,16 @@ def make_env(base: Path) -> Env:
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pristine.path, path)
     return Env(path, dict(pristine.tokens))
+
+
+def asgi_client(
+    app: Any, base_url: str = "http://testserver", *, timeout: float = 5.0, **transport: Any
+) -> httpx.AsyncClient:
+    """An in-process client of ``app`` (open it with ``async with``) with a cookie jar;
+    ``transport``: ``httpx.ASGITransport``'s options (``client=(ip, port)``,
+    ``raise_app_exceptions``)."""
+    asgi = httpx.ASGITransport(app=app, **transport)
+    return httpx.AsyncClient(transport=asgi, base_url=base_url, timeout=timeout)
 
 
 def bearer(env: Env, role: str) -> dict[str, str]:
@@ -249,15 +260,16 @@ def running_server(env: Env, logdir: Path, *options: str) -> Iterator[LiveServer
 
 @contextmanager
 def running_app(
-    path: Path, cache_dir: Path, pseudonym_key: str, *, moderation: bool = True
+    path: Path, cache_dir: Path, pseudonym_key: str, *, moderation: bool = True, **settings: Any
 ) -> Iterator[Any]:
-    """The app (``create_app``) on the store at ``path`` as the web tests build it, for
-    in-process requests; its gateway is stopped on exit."""
+    """The app (``create_app``) on the store at ``path`` as the web tests build it, with
+    ``settings`` (``create_app``'s, e.g. ``compute_per_user``) besides, for in-process
+    requests; its gateway is stopped on exit."""
     from mutewatch.web.app import create_app
 
     application = create_app(
         path, cache_dir=cache_dir, refresh_interval=0.2, linger=0.05,
-        pseudonym_key=pseudonym_key, moderation=moderation,
+        pseudonym_key=pseudonym_key, moderation=moderation, **settings,
     )  # fmt: skip
     try:
         yield application

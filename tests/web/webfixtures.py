@@ -6,6 +6,10 @@ some of its tests compute pseudonyms with)::
 
     env, app, moderation_app = web_fixtures("s8w", "s8w-key")
 
+``live_server_fixture`` is the real `mutewatch serve` a folder or test module binds::
+
+    live = live_server_fixture("audit6-live", name="live")
+
 It also re-exports ``ARGS``, ``CHROMIUM`` and ``serving``: tests that ``from conftest import``
 them meet whichever folder's ``conftest`` module pytest imported last (every test folder
 has one, and ``pytest tests/web*`` loads them all first), so every web conftest offers them.
@@ -18,9 +22,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from webfactory import Env, make_env, running_app, serving
+from webfactory import Env, LiveServer, make_env, running_app, running_server, serving
 
-__all__ = ["ARGS", "CHROMIUM", "WebFixtures", "serving", "web_fixtures"]
+__all__ = ["ARGS", "CHROMIUM", "WebFixtures", "live_server_fixture", "serving", "web_fixtures"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
@@ -60,3 +64,18 @@ def web_fixtures(prefix: str, key: str) -> WebFixtures:
             yield application
 
     return WebFixtures(env_fixture, app_fixture, moderation_app_fixture)
+
+
+def live_server_fixture(prefix: str, *, name: str = "live_server", scope: Any = "module") -> Any:
+    """The fixture ``name``: a real `mutewatch serve` on 127.0.0.1 (``webfactory.LiveServer``)
+    over a populated store of its own (one user per role), for the ``scope``; its tmp folders
+    named after ``prefix``."""
+
+    @pytest.fixture(scope=scope, name=name)
+    def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+        """A real `mutewatch serve` on 127.0.0.1 over a populated store of its own."""
+        env = make_env(tmp_path_factory.mktemp(f"{prefix}-store"))
+        with running_server(env, tmp_path_factory.mktemp(f"{prefix}-log")) as server:
+            yield server
+
+    return live_server
