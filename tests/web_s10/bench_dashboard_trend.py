@@ -13,45 +13,31 @@ The store is copied first (users are added to the copy). Prints one JSON object.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import re
-import shutil
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from mutewatch.store import Store
-from mutewatch.web.app import create_app
-from mutewatch.web.auth import add_user
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # dashbench
 
-
-async def timed(client: httpx.AsyncClient, path: str, token: str) -> tuple[float, str]:
-    start = time.perf_counter()
-    answer = await client.get(path, headers={"Authorization": f"Bearer {token}"})
-    took = (time.perf_counter() - start) * 1000
-    assert answer.status_code == 200, (path, answer.text[:300])
-    return took, answer.text
+from dashbench import bench_client, bench_main, timed_get  # noqa: E402
 
 
 async def series(
     client: httpx.AsyncClient, path: str, token: str, rounds: int
 ) -> tuple[dict[str, float], str]:
-    first, text = await timed(client, path, token)
-    warm = [(await timed(client, path, token))[0] for _ in range(rounds)]
+    first, text = await timed_get(client, path, token)
+    warm = [(await timed_get(client, path, token))[0] for _ in range(rounds)]
     return {"first_ms": round(first, 1), "warm_median_ms": round(statistics.median(warm), 1),
             "warm_min_ms": round(min(warm), 1)}, text  # fmt: skip
 
 
 async def run(app: Any, tokens: dict[str, str], rounds: int, root_only: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=600) as client:
+    async with bench_client(app) as client:
         out["GET / (analyst)"], page = await series(client, "/", tokens["analyst"], rounds)
         out["page_kB"] = round(len(page.encode()) / 1024, 1)
         if root_only:
@@ -65,7 +51,7 @@ async def run(app: Any, tokens: dict[str, str], rounds: int, root_only: bool) ->
         out["GET /api/v1/trend?outlet= after the page"], _ = await series(
             client, api_path, tokens["analyst"], rounds
         )
-        viewer_page = (await timed(client, "/", tokens["viewer"]))[1]
+        viewer_page = (await timed_get(client, "/", tokens["viewer"]))[1]
         names = re.findall(r'<option value="(supporter-[0-9a-f]{10})"', viewer_page)
         if names:
             query = httpx.QueryParams({"outlet": names[0], "of": "supporter"})
@@ -83,22 +69,7 @@ async def run(app: Any, tokens: dict[str, str], rounds: int, root_only: bool) ->
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    source, rounds = Path(args[0]), int(args[1]) if len(args) > 1 else 9
-    with tempfile.TemporaryDirectory() as tmp:
-        store_path = Path(tmp) / "store.duckdb"
-        shutil.copy(source, store_path)
-        with Store.open(store_path) as store:
-            tokens = {
-                role: add_user(store, f"bench-{role}", role)[1] for role in ("viewer", "analyst")
-            }
-        app = create_app(store_path, cache_dir=Path(tmp) / "cache", moderation=False,
-                         pseudonym_key="bench")  # fmt: skip
-        try:
-            results = asyncio.run(run(app, tokens, rounds, "--root-only" in sys.argv))
-        finally:
-            app.state.gateway.stop()
-    print(json.dumps({"store": str(source), "rounds": rounds, "results": results}, indent=1))
+    bench_main(lambda app, tokens, rounds: run(app, tokens, rounds, "--root-only" in sys.argv))
 
 
 if __name__ == "__main__":

@@ -9,22 +9,16 @@ The store is copied first (users are added to the copy). Prints one JSON object.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import shutil
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # dashbench
 
-from mutewatch.store import Store
-from mutewatch.web import pages
-from mutewatch.web.app import create_app
-from mutewatch.web.auth import add_user
+from dashbench import bench_client, bench_main, timed_get  # noqa: E402
+
+from mutewatch.web import pages  # noqa: E402
 
 
 def uncached(request: Any, what: str, params: tuple[Any, ...], build: Any) -> Any:
@@ -32,19 +26,14 @@ def uncached(request: Any, what: str, params: tuple[Any, ...], build: Any) -> An
     return build()
 
 
-async def timed(client: httpx.AsyncClient, path: str, token: str) -> float:
-    start = time.perf_counter()
-    answer = await client.get(path, headers={"Authorization": f"Bearer {token}"})
-    took = time.perf_counter() - start
-    assert answer.status_code == 200, answer.text[:300]
-    return took * 1000
+async def timed(client: Any, path: str, token: str) -> float:
+    return (await timed_get(client, path, token))[0]
 
 
 async def run(app: Any, tokens: dict[str, str], rounds: int) -> dict[str, Any]:
     cached_view = pages._cached_view
     results: dict[str, Any] = {}
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=600) as client:
+    async with bench_client(app) as client:
         for role, token in tokens.items():
             for path in ("/", "/?since=2016-01-01&until=2017-12-31"):
                 first = await timed(client, path, token)  # computes the charts themselves
@@ -63,21 +52,7 @@ async def run(app: Any, tokens: dict[str, str], rounds: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    source, rounds = Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 9
-    with tempfile.TemporaryDirectory() as tmp:
-        store_path = Path(tmp) / "store.duckdb"
-        shutil.copy(source, store_path)
-        with Store.open(store_path) as store:
-            tokens = {
-                role: add_user(store, f"bench-{role}", role)[1] for role in ("viewer", "analyst")
-            }
-        app = create_app(store_path, cache_dir=Path(tmp) / "cache", moderation=False,
-                         pseudonym_key="bench")  # fmt: skip
-        try:
-            results = asyncio.run(run(app, tokens, rounds))
-        finally:
-            app.state.gateway.stop()
-    print(json.dumps({"store": str(source), "rounds": rounds, "results": results}, indent=1))
+    bench_main(run)
 
 
 if __name__ == "__main__":
