@@ -17,6 +17,7 @@ __all__ = ["served"]  # the fixture this module's tests use
 
 BRIDGE = ("The harbour bridge repair will close two lanes for six weeks from March, the"
           " transport office said; builders start on the north side.")  # fmt: skip
+TRAM = "The council funds a new tram line to the harbour."
 HELD = "Councillor John Smith took bribes from the tram builders."
 BOTH = "Councillor John Smith took bribes from the bridge builders, what an idiot he is."
 
@@ -55,7 +56,7 @@ def test_the_status_says_what_was_done_to_which_comment(served: Served) -> None:
     """Found: the status line (a live region) said "approve: c2" and was overwritten at once
     by the reloaded queue's "N held comment(s)", so neither the moderator nor a screen reader
     was told that the action went through, nor on which comment."""
-    add_article(served, "a2", "Tram line", "The council funds a new tram line to the harbour.")
+    add_article(served, "a2", "Tram line", TRAM)
     held = submit(served, "a2", "Ana Silva", HELD)
     assert held["decision"] == "hold"
     errors: list[str] = []
@@ -114,4 +115,27 @@ def test_a_right_to_left_title_leaves_the_date_after_it(served: Served) -> None:
         date_left = page.evaluate(LEFT_OF, [handle, created[:4]])
         on_left = page.evaluate(LEFT_OF, [handle, " on "])
     assert on_left < title_left < date_left, (on_left, title_left, date_left)
+    assert errors == []
+
+
+def test_a_decided_comments_history_opens_from_the_audit_log(served: Served) -> None:
+    """Found: a comment's history opened only from its card in the queue, so once approved
+    or rejected (out of the queue) nothing on the page showed its revisions and decisions,
+    though the audit log beside it names the comment. Its id there now opens the history."""
+    add_article(served, "a2", "Tram line", TRAM)
+    held = submit(served, "a2", "Ana Silva", HELD)
+    assert held["decision"] == "hold"
+    with served.client(served.moderator) as client:
+        action = {"action": "approve", "note": "sourced by the desk"}
+        got = client.post(f"/api/v1/comments/{held['id']}/actions", json=action)
+        assert got.status_code == 200 and got.json()["status"] == "published"
+    errors: list[str] = []
+    with moderator_page(served, errors, []) as page:
+        assert page.locator(f'article.item[data-id="{held["id"]}"]').count() == 0
+        page.get_by_role("button", name=f"History of {held['id']}").first.click(timeout=10_000)
+        history = page.locator("#history")
+        history.filter(has_text=f"{held['id']}: published").wait_for()
+        shown = history.inner_text()
+    assert "decision publish by mod1" in shown and "sourced by the desk" in shown
+    assert HELD in shown
     assert errors == []

@@ -251,6 +251,15 @@
     const clause = String(a.clause || "").replace(/,/g, ", ");
     for (const v of [when, a.actor, a.action, a.comment_id || a.article_id, clause, a.note]) tr.appendChild(el("td", null, v || ""));
     if (a.at) tr.firstChild.title = a.at;
+    if (a.comment_id) {  // any comment's history, decided ones too (the queue lists held ones only)
+      const button = el("button", "history-link", a.comment_id);
+      button.type = "button";
+      button.setAttribute("aria-label", `History of ${a.comment_id}`);
+      button.addEventListener("click", () => {
+        showHistory(a.comment_id).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+      });
+      tr.children[3].replaceChildren(button);
+    }
     if (a.action && !auditActions.has(a.action)) {
       auditActions.add(a.action);
       const option = el("option");
