@@ -252,13 +252,14 @@
     for (const v of [when, a.actor, a.action, a.comment_id || a.article_id, clause, a.note]) tr.appendChild(el("td", null, v || ""));
     if (a.at) tr.firstChild.title = a.at;
     if (a.comment_id) {  // any comment's history, decided ones too (the queue lists held ones only)
-      const button = el("button", "history-link", a.comment_id);
-      button.type = "button";
-      button.setAttribute("aria-label", `History of ${a.comment_id}`);
-      button.addEventListener("click", () => {
+      const link = el("a", "history-link", a.comment_id);  // inline: the cell keeps one line
+      link.href = "#history";
+      link.setAttribute("aria-label", `History of ${a.comment_id}`);
+      link.addEventListener("click", (ev) => {
+        ev.preventDefault();
         showHistory(a.comment_id).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
       });
-      tr.children[3].replaceChildren(button);
+      tr.children[3].replaceChildren(link);
     }
     if (a.action && !auditActions.has(a.action)) {
       auditActions.add(a.action);
