@@ -139,3 +139,38 @@ def test_a_decided_comments_history_opens_from_the_audit_log(served: Served) -> 
     assert "decision publish by mod1" in shown and "sourced by the desk" in shown
     assert HELD in shown
     assert errors == []
+
+
+def test_evidence_without_a_span_is_said_on_the_card(served: Served) -> None:
+    """Found: a held name, or a short text held for its language, showed only "fantasy_name
+    0.70 ≥ 0.5" over blurred text; the name rule that matched, the detected language and its
+    confidence and the similarity to the article were in the tag's tooltip alone, which a
+    keyboard or touch-screen moderator never sees. Each fired clause now says them."""
+    add_article(served, "a2", "Tram line", TRAM)
+    name = submit(served, "a2", "Captain Awesome", "The tram line plan looks sensible.")
+    short = submit(served, "a2", "Ana Silva", "Brillant")
+    fired = {
+        (d["id"], c["clause"]): c["evidence"]
+        for d in (name, short)
+        for c in d["clauses"]
+        if c["fired"]
+    }
+    assert name["decision"] == short["decision"] == "hold"
+    rule = fired[(name["id"], "fantasy_name")]["rule"]
+    language = fired[(short["id"], "language")]
+    similarity = fired[(short["id"], "irrelevant")]["similarity"]["article"]
+    errors: list[str] = []
+    with moderator_page(served, errors, []) as page:
+        card = page.locator(f'article.item[data-id="{name["id"]}"]')
+        said = card.locator(".why").all_inner_texts()
+        other = page.locator(f'article.item[data-id="{short["id"]}"]').locator(".why")
+        said_short = other.all_inner_texts()
+    assert said == [f"fantasy_name: name rule {rule.replace('_', ' ')}"]
+    assert (
+        f"language: detected {language['language']} (confidence {language['confidence']:.2f})"
+        in (said_short)
+    )
+    assert any(
+        s.startswith(f"irrelevant: similarity to the article {similarity:.2f}") for s in said_short
+    )
+    assert errors == []

@@ -150,6 +150,33 @@
     return el("div", "meta author-record" + (r.rejected_by_moderator > 0 ? " repeat" : ""), text);
   }
 
+  // What a fired clause found, besides its span, said in words on the card (the tag's
+  // tooltip holds the whole evidence, but a tooltip needs a mouse): the name rule, the
+  // detected language and its confidence, the similarity to the article and the thread, the
+  // spam signals, the groups and targets. Words quoted from the text stay in the blurred text.
+  function evidenceWhy(c) {
+    const e = c.evidence || {};
+    const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(2) : null);
+    const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === "string") : []);
+    const parts = [];
+    if (typeof e.rule === "string" && e.rule) parts.push(`name rule ${e.rule.replace(/_/g, " ")}`);
+    if ((c.clause === "language" || c.clause === "dialect") && typeof e.language === "string") {
+      parts.push(`detected ${e.language}${num(e.confidence) ? ` (confidence ${num(e.confidence)})` : ""}`);
+    }
+    if (c.clause === "dialect" && num(e.dialect)) parts.push(`dialect score ${num(e.dialect)}`);
+    const sim = e.similarity && typeof e.similarity === "object" ? e.similarity : {};
+    const to = [["article", sim.article], ["thread", sim.thread]].filter(([, v]) => num(v) !== null);
+    if (to.length) parts.push("similarity to the " + to.map(([k, v]) => `${k} ${num(v)}`).join(", to the "));
+    if (list(e.links).length) parts.push(`${list(e.links).length} link(s)`);
+    if (list(e.contacts).length) parts.push(`${list(e.contacts).length} contact(s)`);
+    if (list(e.ad_phrases).length) parts.push(`${list(e.ad_phrases).length} sales phrase(s)`);
+    if (list(e.groups_mentioned).length) parts.push(`groups mentioned: ${list(e.groups_mentioned).join(", ")}`);
+    if (list(e.targets).length) parts.push(`aimed at: ${list(e.targets).join(", ")}`);
+    if (typeof e.person === "string" && e.person) parts.push(`names ${e.person}`);
+    if (typeof e.note === "string" && e.note) parts.push(e.note);
+    return parts.join("; ");
+  }
+
   // Buttons for each action, so the page works with the single-key shortcuts off (and
   // with a mouse): each acts on its own card.
   const BUTTONS = [["approve", "Approve"], ["reject", "Reject"], ["edit", "Edit"], ["history", "History"]];
@@ -191,6 +218,10 @@
       clauses.appendChild(tag);
     }
     card.appendChild(clauses);
+    for (const c of item.clauses || []) {
+      const why = evidenceWhy(c);
+      if (why) card.appendChild(line("meta why", `${c.clause}: `, iso(why)));
+    }
     card.appendChild(renderText(item, true));
     card.appendChild(el("div", "meta", item.reason || ""));
     card.appendChild(renderButtons(item, index));
