@@ -174,3 +174,27 @@ def test_evidence_without_a_span_is_said_on_the_card(served: Served) -> None:
         s.startswith(f"irrelevant: similarity to the article {similarity:.2f}") for s in said_short
     )
     assert errors == []
+
+
+def test_history_of_a_comment_already_read_opens_read(served: Served) -> None:
+    """Found: v showed the selected comment's text, but h then opened its history blurred;
+    the next v (to read the history) blurred the card again and left the history blurred,
+    so reading both took v, v, v. The history of a comment read in the queue opens read,
+    and v still shows and hides both together."""
+    add_article(served, "a2", "Tram line", TRAM)
+    held = submit(served, "a2", "Li Wei", HELD)
+    errors: list[str] = []
+    blurred = "(s) => document.querySelector(s).classList.contains('blurred')"
+    with moderator_page(served, errors, []) as page:
+        page.locator(f'article.item[data-id="{held["id"]}"]').focus()
+        page.keyboard.press("v")
+        card = f'article.item[data-id="{held["id"]}"] .text'
+        assert page.evaluate(blurred, card) is False
+        page.keyboard.press("h")
+        page.locator("#history .text").first.wait_for()
+        opened = page.evaluate(blurred, "#history .text")
+        page.keyboard.press("v")
+        hidden = (page.evaluate(blurred, card), page.evaluate(blurred, "#history .text"))
+    assert opened is False
+    assert hidden == (True, True)
+    assert errors == []

@@ -388,6 +388,12 @@
     for (const a of data.audit) {
       box.appendChild(line("meta", `audit: ${a.at} `, iso(a.actor), ` ${a.action} ${a.clause || ""} `, iso(a.note || "")));
     }
+    // the moderator chose to read this comment in the queue (v, or a click): its history
+    // opens as read too, as v shows and hides both together
+    const card = [...queueEl.children].find((c) => c.dataset.id === data.comment.id);
+    if (card && card.querySelector(".text.flagged:not(.blurred)")) {
+      for (const t of box.querySelectorAll(".text.flagged")) t.classList.remove("blurred");
+    }
   }
 
   const DONE = { approve: "Approved", reject: "Rejected", edit: "Edited and published" };
