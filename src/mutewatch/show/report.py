@@ -693,11 +693,16 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
         toc=toc,
         notice=_notice(status),
         sections="\n".join(parts),
-        posts=status.get("posts", 0),
+        posts=_count(int(status.get("posts") or 0), "post"),
         first=html.escape(str(status.get("first") or "–")),
         last=html.escape(str(status.get("last") or "–")),
     )
     return page, built.figures
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 post", "17,410 posts": a count as the findings' sentences write it."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def write_report(
@@ -785,7 +790,7 @@ details.data {{ margin: 0 0 1em; }}
 </head>
 <body>
 <h1>mutewatch report</h1>
-<p class="meta">Store <code>{store}</code>: {posts} posts, {first} to {last} (UTC).
+<p class="meta">Store <code>{store}</code>: {posts}, {first} to {last} (UTC).
 This file is self-contained and works offline.</p>
 <p class="generated">Generated {generated}.</p>
 <nav aria-label="Contents"><ol>{toc}</ol></nav>
