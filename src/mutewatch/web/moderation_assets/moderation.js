@@ -250,15 +250,24 @@
     if (node && node.classList.contains("item")) node.focus({ preventScroll: true });
   }
 
+  const QUEUE_PAGE = 200;
+
   async function loadQueue() {
     const appealsOnly = appealsEl && appealsEl.checked;
-    const data = await api("GET", "/api/v1/moderation/queue?limit=200" + (appealsOnly ? "&appeal=true" : ""));
+    const data = await api("GET", `/api/v1/moderation/queue?limit=${QUEUE_PAGE}` + (appealsOnly ? "&appeal=true" : ""));
     items = data.items;
     current = Math.min(current, Math.max(0, items.length - 1));
     queueEl.replaceChildren(...items.map(renderItem));
-    const summary = `${data.total} held comment(s)${appealsOnly ? " with an appeal" : ""}`;
+    // the page lists the oldest QUEUE_PAGE: say so when there are more, and how to reach them
+    const more = data.total > items.length;
+    const summary = `${data.total} held comment(s)${appealsOnly ? " with an appeal" : ""}` +
+      (more ? `, the oldest ${items.length} shown` : "");
     statusEl.textContent = summary;
     if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
+    if (more) {
+      queueEl.appendChild(el("p", "meta queue-more",
+        `${data.total - items.length} newer held comment(s) not shown: they appear as these are decided.`));
+    }
     return summary;
   }
 
