@@ -31,6 +31,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
 TOKEN = re.compile(r"^(mw_\S+)$", re.M)
+# the marks of a test module that drives the page: Chromium and a server
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+]
 
 
 @dataclass

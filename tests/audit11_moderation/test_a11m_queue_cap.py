@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-from a11m_served import CHROMIUM, Served, add_article, moderator_page, served, submit
+from a11m_served import BROWSER_MARKS, Served, add_article, moderator_page, served, submit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.server,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
-]
+pytestmark = BROWSER_MARKS
 __all__ = ["served"]  # the fixture this module's tests use
 HELD = "Councillor John Smith took bribes from the tram builders ({n})."
 
