@@ -6,8 +6,9 @@ file on an entry with another link or date is another post, not a duplicate of t
 (the repeat's id is derived from the guid, its link and its date together): CMSs that
 reuse a guid would otherwise lose posts. A post's text is its title and summary as plain
 text (tags dropped, HTML entities such as ``&amp;`` decoded); relative links are resolved
-against the entry's or the feed's link. Nothing the feed links to is fetched: feedparser is
-given the file's bytes, never a URL.
+against the entry's or the feed's link; e-mail, phone, script and in-page anchors
+(``mailto:``, ``tel:``, ``javascript:``, ``#top``) are no links. Nothing the feed links
+to is fetched: feedparser is given the file's bytes, never a URL.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from mutewatch.model import Item, NameSeen, Post, Quarantined
 
 _TAG = re.compile(r"<[^>]+>")
 _HREF = re.compile(r"""href=["']([^"']+)["']""", re.I)
+# anchors that point to no place on the web: e-mail, phone, script and in-page anchors (as
+# Telegram HTML exports' e-mail and phone anchors are not links, ``telegram_html``)
+_NOT_LINKS = ("mailto:", "tel:", "sms:", "javascript:", "data:", "#")
 _HEAD = 1 << 16  # the root element must start within this many bytes
 _PROLOG = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S | re.I)
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
@@ -145,7 +149,8 @@ def _entry(
     link = _absolute(str(entry.get("link") or ""), base)
     text = "\n".join(p for p in (_plain(str(entry.get("title") or "")), _plain(summary)) if p)
     links = [link] if link else []
-    links += [_absolute(h, link or base) for h in _HREF.findall(summary)]
+    hrefs = (html.unescape(h).strip() for h in _HREF.findall(summary))
+    links += [_absolute(h, link or base) for h in hrefs if not h.lower().startswith(_NOT_LINKS)]
     links += find_urls(html.unescape(_TAG.sub(" ", summary)))
     digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
     return Post(
