@@ -63,3 +63,24 @@ def test_shipped_policy_merge_keys_and_distinct_keys_still_load() -> None:
         " reason: r}\n  - {<<: *base, clause: personal, check: personal_attack}\n"
     )
     assert [c.clause for c in parse_policy(anchored).clauses] == ["racist", "personal"]
+
+
+CLAUSE = "clauses: [{clause: racist, check: racism, threshold: 0.9, action: reject, reason: r}]\n"
+
+
+@pytest.mark.parametrize("label", ["version: [1, 2]", "name: {desk: news}", "version: true"])
+def test_a_name_or_version_that_is_no_label_is_refused(label: str) -> None:
+    """Found: ``version: [1, 2]`` gave decisions the policy version "[1, 2]+<hash>", and a
+    mapping or true/false was taken as the name or version just as well."""
+    key = label.split(":")[0]
+    with pytest.raises(InputError, match=f"`{key}:` must be a non-empty text or number"):
+        parse_policy(f"{label}\n{CLAUSE}", "house.yaml")
+
+
+@pytest.mark.parametrize(
+    ("label", "version"),
+    [("version: 3", "3"), ("version: 2026-11-29", "2026-11-29"), ("version: '4.1'", "4.1"),
+     ("name: desk", "unversioned")],
+)  # fmt: skip
+def test_texts_numbers_and_dates_are_labels_as_before(label: str, version: str) -> None:
+    assert parse_policy(f"{label}\n{CLAUSE}").version.split("+")[0] == version

@@ -13,6 +13,7 @@ Library use::
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,8 +176,8 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     _known_keys(source, limits, tuple(LIMITS), "limits")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return Policy(
-        name=str(doc.get("name", "policy")),
-        version=f"{doc.get('version', 'unversioned')}+{digest}",
+        name=_label(source, doc, "name", "policy"),
+        version=f"{_label(source, doc, 'version', 'unversioned')}+{digest}",
         clauses=clauses,
         max_text_chars=_limit(source, limits, "max_text_chars"),
         max_name_chars=_limit(source, limits, "max_name_chars"),
@@ -193,6 +194,20 @@ def _known_keys(source: str, spec: dict[str, Any], known: tuple[str, ...], where
             source,
             f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; known: {', '.join(known)}",
         )
+
+
+def _label(source: str, doc: dict[str, Any], key: str, default: str) -> str:
+    """``name`` or ``version``: a text, number or date (``version: 3``), written into every
+    decision; a list, mapping or true/false there is a mistake, not a label."""
+    value = doc.get(key)
+    if value is None:  # left out, or `version:` with nothing after it
+        return default
+    if isinstance(value, datetime.date):  # `version: 2026-11-29` unquoted reads as a date
+        return str(value)
+    label = isinstance(value, str | int | float) and not isinstance(value, bool)
+    if not label or not str(value).strip():
+        raise _fail(source, f"`{key}:` must be a non-empty text or number, not {value!r}")
+    return str(value).strip()
 
 
 def _limit(source: str, limits: dict[str, Any], key: str) -> int:
