@@ -89,7 +89,7 @@ def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
         )
     feed = parsed.feed
     account = str(feed.get("link") or feed.get("title") or path.stem)
-    title = str(feed.get("title") or account)
+    title = _plain(str(feed.get("title") or "")).strip() or account  # as entries' titles
     yield NameSeen(platform, account, title, None, "feed")
     base = str(feed.get("link") or "")
     seen: dict[str, tuple[str, str]] = {}  # an entry key -> the link and date it came with
