@@ -194,3 +194,25 @@ def test_history_of_a_comment_already_read_opens_read(served: Served) -> None:
     assert opened is False
     assert hidden == (True, True)
     assert errors == []
+
+
+def test_an_edit_that_changes_nothing_is_not_sent(served: Served) -> None:
+    """Found: pressing e and accepting the text as it stood (Enter in the prompt) sent an
+    edit: the comment was published with a second revision identical to the first, and the
+    audit log said "edit" for a comment nobody edited. The page now says the text is
+    unchanged and sends nothing; the comment stays held."""
+    add_article(served, "a2", "Tram line", TRAM)
+    held = submit(served, "a2", "Ana Silva", HELD)
+    errors: list[str] = []
+    with moderator_page(served, errors, [HELD]) as page:
+        posts: list[str] = []
+        page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+        page.locator(f'article.item[data-id="{held["id"]}"]').focus()
+        page.keyboard.press("e")
+        page.locator("#status").filter(has_text="unchanged").wait_for()
+        page.wait_for_timeout(300)
+    assert posts == []
+    with served.client(served.moderator) as client:
+        history = client.get(f"/api/v1/comments/{held['id']}/history").json()
+    assert history["comment"]["status"] == "held" and len(history["revisions"]) == 1
+    assert errors == []

@@ -419,6 +419,10 @@
     if (action === "edit") {
       const text = window.prompt("Edited text (the original is kept as a revision):", item.text);
       if (text === null) return;
+      if (text === item.text) {  // an edit that changes nothing would publish a copy revision
+        statusEl.textContent = `Not edited: the text of ${item.id} is unchanged (approve it with a, or edit the text)`;
+        return;
+      }
       body.text = text;
     }
     let note = "";
