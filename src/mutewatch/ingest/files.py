@@ -144,6 +144,7 @@ class _Gunzip(PullStream):
         self.inflate = zlib.decompressobj(_GZIP)
         self.fed = False  # whether the member being read has had bytes
         self.damaged: str | None = None
+        self.last = b""  # the last bytes it gave (how the text ends, where it breaks)
 
     def _next_piece(self) -> bytes | None:
         if self.damaged:
@@ -160,10 +161,23 @@ class _Gunzip(PullStream):
             return None
         self.fed = True
         try:
-            return self.inflate.decompress(data, 1 << 22)
+            piece = self.inflate.decompress(data, 1 << 22)
         except zlib.error as exc:
             self.damaged = f"the gzip stream is damaged: {exc}"
             return None
+        self.last = (self.last + piece)[-_LAST:]
+        return piece
 
 
 _GZIP = 16 + zlib.MAX_WBITS  # zlib reads the gzip header and trailer
+_LAST = 64 << 10
+
+
+def broken_off(fh: IO[bytes]) -> tuple[str, bytes] | None:
+    """For a stream ``open_archive`` gave, read to its end: why it ended early (a gzip
+    stream cut short or damaged) and the last bytes it gave before the break; None when
+    it ended whole (or is not compressed)."""
+    raw = getattr(fh, "raw", None)
+    if isinstance(raw, _Gunzip) and raw.damaged:
+        return raw.damaged, raw.last
+    return None

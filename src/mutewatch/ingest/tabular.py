@@ -50,7 +50,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from mutewatch.errors import InputError, UsageError
-from mutewatch.ingest.files import PullStream, joined, open_archive
+from mutewatch.ingest.files import PullStream, broken_off, joined, open_archive
 from mutewatch.ingest.links import find_urls
 from mutewatch.model import Item, NameSeen, Post, Quarantined
 
@@ -256,7 +256,47 @@ def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     problem = header_problem(header, spec)
     if problem:
         raise InputError(f"{path}: {problem}", hint=HEADER_HINT)
-    return _rows(_csv_rows(stream, path, spec, header, encoding), path, spec)
+    rows = _csv_rows(stream, path, spec, header, encoding)
+    return _rows(_broken_off(rows, fh, path, encoding), path, spec)
+
+
+def _broken_off(
+    batches: Iterator[list[Any]], fh: IO[bytes], path: Path, encoding: str
+) -> Iterator[list[Any]]:
+    """The batches of rows; when the file's gzip stream breaks off (cut short or damaged,
+    ``files.broken_off``), the row it cuts is set aside (it may hold the start of its
+    values only: a text cut short), or, when it breaks at a line end, one record says
+    that what followed is lost."""
+    held: list[list[Any]] = []  # the last two batches holding rows (the last row comes alone)
+    for rows in batches:
+        if rows:
+            held.append(rows)
+            if len(held) > 2:
+                yield held.pop(0)
+    last = [row for rows in held for row in rows]
+    broken = broken_off(fh)
+    if broken is None:
+        yield last
+        return
+    why, tail = broken
+    end = tail.decode(encoding, "replace").rstrip("\x00")
+    if end.endswith(("\n", "\r")) or not last:
+        where = "after its last line" if last else "before its first row"
+        reason = f"{why} {where}: what followed in {path.name} is lost"
+        yield [*last, _Unreadable("", reason)]
+        return
+    reason = (
+        f"{why} inside this row, the file's last: its values may be cut short; the rows "
+        f"before it are read (ingest a complete copy of {path.name} to read it)"
+    )
+    ragged = (i for i, row in enumerate(last) if isinstance(row, _Unreadable) and row.raw)
+    cut = next((i for i in ragged if end.endswith(last[i].raw)), None)
+    if cut is None:  # the last row read whole as a row, its last value cut
+        cut = max(i for i, row in enumerate(last) if not isinstance(row, _Unreadable))
+        raw = _dump(last[cut])
+    else:
+        raw = last[cut].raw
+    yield [*last[:cut], _Unreadable(raw, reason), *last[cut + 1 :]]
 
 
 _BLOCK_SIZE = 16 << 20
