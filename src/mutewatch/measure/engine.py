@@ -36,14 +36,22 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import duckdb
 import ibis
+import ibis.expr.datashape as ds
+import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
+import sqlglot as sg
+import sqlglot.expressions as sge
 
 from mutewatch.errors import EngineError, StoreBusyError, StoreError, UsageError
 from mutewatch.measure.params import ENGINES, Params
@@ -74,12 +82,20 @@ __all__ = [
     "OPTIONAL_TABLES",
     "TABLES",
     "Engine",
+    "Slot",
     "cached_export_dir",
     "export_parquet",
     "spark_session",
 ]
 
 log = logging.getLogger(__name__)
+
+#: Compiled SQL of each query shape run by ``Engine.shaped`` (DuckDB), most recent last.
+_SHAPES: OrderedDict[Hashable, tuple[str, ir.Table]] = OrderedDict()
+_SHAPES_LOCK = threading.Lock()
+SHAPES_KEPT = 512  # shapes remembered per process (a few dozen per measurement)
+#: ``slot(name, dtype)``: a placeholder of a query shape (see ``Engine.shaped``).
+Slot = Callable[[str, str], ir.Scalar]
 
 _SPARK_LOCK = threading.Lock()
 _SPARK: Any = None
@@ -286,6 +302,7 @@ class Engine:
         self.source = source  # the store file or the Parquet directory read
         self.derived = derived  # the store's derived tables are current (DuckDB only)
         self._tables: dict[str, ir.Table] = {}
+        self._made: set[str] = set()  # temporary tables made on the connection
 
     @classmethod
     def open(
@@ -375,26 +392,56 @@ class Engine:
         table = self.derived_table(derived.LINKS)
         return table if table is not None else derived.links_expr(self.table)
 
+    def stores_long_gaps(self, scope: str, of: str, include_forwards: bool) -> bool:
+        """Whether ``long_gaps`` of this family reads the current ``measure_gaps`` table
+        (else it is evaluated: on DuckDB into a temporary table, made at each call)."""
+        from mutewatch.measure import derived
+
+        family = (scope, "all" if scope == "outlet" else of, include_forwards)
+        return self.derived and family in derived.gap_families()
+
     def long_gaps(self, scope: str, of: str, include_forwards: bool) -> ir.Table:
         """``derived.long_gaps_expr`` of one family (materialised when kept and current)."""
         from mutewatch.measure import derived
 
         family = (scope, "all" if scope == "outlet" else of, include_forwards)
         table = self.derived_table(derived.GAPS)
-        if table is not None and family in derived.gap_families():
+        if table is not None and self.stores_long_gaps(scope, of, include_forwards):
             return table.filter(
                 table.scope == family[0], table.of == family[1], table.fwd == family[2]
             )
-        if self.kind != "duckdb":
+        name = self.gaps_table(scope, of, include_forwards)
+        if name is None:
             return derived.long_gaps_expr(self.table, *family)
-        # every gap once, in a temporary table (allowed read-only): the record reads it
-        # three times, which DuckDB would otherwise compute three times
-        name = f"_mw_gaps_{scope}_{family[1]}_{int(include_forwards)}"
         if name not in self._tables:
-            every = ibis.to_sql(derived.all_gaps_expr(self.table, *family), dialect="duckdb")
-            self.con.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {every}")
             self._tables[name] = self.con.table(name)
         return derived.long_gaps_expr(self.table, *family, gaps=self._tables[name])
+
+    def gaps_table(self, scope: str, of: str, include_forwards: bool) -> str | None:
+        """The temporary table ``long_gaps`` reads on DuckDB when ``measure_gaps`` does not
+        hold the family, made on first use (None on Spark or where the family is stored).
+
+        Every gap once, in a temporary table (allowed read-only): the record reads it three
+        times, which DuckDB would otherwise compute three times. Its SQL has no values, so
+        it is compiled once per process and family."""
+        from mutewatch.measure import derived
+
+        if self.kind != "duckdb" or self.stores_long_gaps(scope, of, include_forwards):
+            return None
+        family = (scope, "all" if scope == "outlet" else of, include_forwards)
+        name = f"_mw_gaps_{scope}_{family[1]}_{int(include_forwards)}"
+        if name not in self._made:
+            key = ("engine.gaps_table", family)
+            with _SHAPES_LOCK:
+                hit = _SHAPES.get(key)
+            if hit is None:
+                expr = derived.all_gaps_expr(self.table, *family)
+                hit = (ibis.to_sql(expr, dialect="duckdb"), expr)
+                with _SHAPES_LOCK:
+                    _SHAPES[key] = hit
+            self.con.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {hit[0]}")
+            self._made.add(name)
+        return name
 
     def posts(self, params: Params) -> ir.Table:
         """Counted posts: ``posts`` filtered by ``--of``, ``--include-forwards`` and dates.
@@ -427,15 +474,80 @@ class Engine:
                 hint="check the store is a current mutewatch store",
             ) from exc
 
-    def execute(self, expr: ir.Expr) -> pd.DataFrame:
-        """Run an expression; timestamps come back as naive ``datetime64[us]`` (UTC)."""
+    def shaped(
+        self,
+        key: Hashable,
+        build: Callable[[Slot, Callable[[str], ir.Table]], ir.Table],
+        values: Mapping[str, Any] | None = None,
+        frames: Mapping[str, pd.DataFrame] | None = None,
+    ) -> pd.DataFrame:
+        """``execute(build(slot, frame))``, compiled once per process for each ``key``.
+
+        ``key`` names the query's shape: everything the expression depends on besides its
+        ``values`` and ``frames`` (``Params``, scope, number of terms, ...). ``build`` makes
+        the expression: ``slot(name, dtype)`` stands for ``values[name]`` (a DuckDB prepared
+        parameter ``$name``: the values are bound at each run, never written into the SQL),
+        ``frame(name)`` for the small table ``frames[name]`` (registered on the connection
+        under that name on DuckDB, an ``ibis.memtable`` elsewhere). On DuckDB ``build`` runs
+        only the first time a key is met in the process (with the derived tables current or
+        not: ``derived`` is part of the key); later runs reuse its SQL, skipping ibis'
+        expression building and compiling. Other engines build and compile every time.
+        """
+        values = dict(values or {})
+        frames = dict(frames or {})
+        slots: dict[str, ir.Scalar] = {}
+
+        def slot(name: str, dtype: str) -> ir.Scalar:
+            if name not in values:
+                raise KeyError(f"no value for the slot {name!r}")
+            if name not in slots:
+                slots[name] = ibis.param(dtype)
+            return slots[name]
+
+        if self.kind != "duckdb":
+            expr = build(slot, lambda name: ibis.memtable(frames[name]))
+            return self.execute(expr, {slots[n]: v for n, v in values.items() if n in slots})
+        con = self.con.con
+        for name, frame in frames.items():
+            con.register(name, frame)
+        try:
+            full = (self.derived, key)
+            with _SHAPES_LOCK:
+                hit = _SHAPES.get(full)
+                if hit is not None:
+                    _SHAPES.move_to_end(full)
+            if hit is None:
+                expr = build(slot, self.con.table)
+                hit = (_slot_sql(self.con, expr, slots), expr)
+                with _SHAPES_LOCK:
+                    _SHAPES[full] = hit
+                    while len(_SHAPES) > SHAPES_KEPT:
+                        _SHAPES.popitem(last=False)
+            sql, expr = hit
+            bound = {n: _bindable(v) for n, v in values.items()}
+            try:
+                arrow = con.sql(sql, params=bound).to_arrow_table()
+                result = _duckdb_frame(self.con, expr, arrow)
+            except Exception as exc:
+                raise EngineError(
+                    f"the duckdb engine failed on {self.source}: {exc}",
+                    hint="check the store is a current mutewatch store",
+                ) from exc
+        finally:
+            for name in frames:
+                con.unregister(name)
+        return _normalise(result)
+
+    def execute(self, expr: ir.Expr, params: Mapping[Any, Any] | None = None) -> pd.DataFrame:
+        """Run an expression (``params``: values of its ``ibis.param`` scalars); timestamps
+        come back as naive ``datetime64[us]`` (UTC)."""
         try:
             if self.kind == "duckdb" and isinstance(expr, ir.Table):
                 # Arrow straight to pandas: ibis' own conversion goes through Python
                 # objects for decimals (DuckDB's sums) and columns with nulls
-                result = _duckdb_frame(self.con, expr)
+                result = _duckdb_frame(self.con, expr, params=params)
             else:
-                result = self.con.execute(expr)
+                result = self.con.execute(expr, params=params)
         except Exception as exc:
             raise EngineError(
                 f"the {self.kind} engine failed on {self.source}: {exc}",
@@ -462,7 +574,55 @@ class Engine:
         self.close()
 
 
-def _duckdb_frame(con: Any, expr: ir.Table, arrow: Any = None) -> pd.DataFrame:
+class _SlotOp(ops.Scalar):  # type: ignore[misc]
+    """A named placeholder in an expression: compiled to a DuckDB parameter ``$slot``."""
+
+    slot: str
+    dtype: dt.DataType
+    shape = ds.scalar
+
+
+def _slot_sql(con: Any, expr: ir.Table, slots: Mapping[str, ir.Scalar]) -> str:
+    """DuckDB SQL of ``expr`` with each slot's ``ibis.param`` written as ``$name``."""
+    names = {p.op(): name for name, p in slots.items()}
+    op = expr.op()
+    if names:
+        op = op.replace({p: _SlotOp(slot=n, dtype=p.dtype) for p, n in names.items()})
+    if op.find(ops.InMemoryTable):
+        raise ValueError("a query shape takes its small tables as frames, not memtables")
+    query = _slot_compiler(type(con.compiler))().to_sqlglot(op.to_expr())
+    sql: str = query.sql(dialect=con.dialect, copy=False, unsupported_level=sg.ErrorLevel.RAISE)
+    return sql
+
+
+_SLOT_COMPILERS: dict[str, type] = {}
+
+
+def _slot_compiler(base: type) -> type:
+    """The backend's compiler, with ``_SlotOp`` written as a named parameter."""
+
+    def visit_SlotOp(self: Any, op: Any, *, slot: str, dtype: Any) -> sge.Expression:
+        return sge.Placeholder(this=slot)
+
+    name = f"{base.__module__}.{base.__qualname__}"
+    if name not in _SLOT_COMPILERS:
+        attrs = {"visit__SlotOp": visit_SlotOp}
+        _SLOT_COMPILERS[name] = type(f"Slot{base.__name__}", (base,), attrs)
+    return _SLOT_COMPILERS[name]
+
+
+def _bindable(value: Any) -> Any:
+    """A value DuckDB binds as the column type it stands for (naive datetimes for times)."""
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _duckdb_frame(
+    con: Any, expr: ir.Table, arrow: Any = None, params: Mapping[Any, Any] | None = None
+) -> pd.DataFrame:
     """``con.execute(expr)`` with the Arrow result cast to the expression's schema first.
 
     Same frame as ibis' DuckDB ``execute``, which turns DuckDB's sums (HUGEINT, i.e.
@@ -473,7 +633,7 @@ def _duckdb_frame(con: Any, expr: ir.Table, arrow: Any = None) -> pd.DataFrame:
     from ibis.backends.duckdb.converter import DuckDBPandasData, DuckDBPyArrowData
 
     if arrow is None:
-        table = con.to_pyarrow(expr)
+        table = con.to_pyarrow(expr, params=params)
     else:
         table = expr.__pyarrow_result__(arrow, data_mapper=DuckDBPyArrowData)
     df = pd.DataFrame(

@@ -109,6 +109,7 @@ from mutewatch.measure.params import SCOPES, Params, iso
 
 _US_PER_HOUR = 3_600_000_000
 _FEW_SPANS = 32  # lookback spans given as predicates; more are joined
+_SPANS = "_mw_silence_spans"  # the joined spans' name on the connection
 _HASHED_ID_FLOOR = 2**53  # derived (hashed) tabular ids fill 63 bits; real ids stay below
 #: ``--dense-ratio``'s default: ingest's ``DENSE_ID_SPAN_PER_POST`` (kept equal by a test)
 DENSE_RATIO = 100.0
@@ -139,11 +140,30 @@ def all_gaps_expr(engine: Engine, params: Params, scope: str) -> ir.Table:
     return g.select("series", "start", "ts", gap_us=g.ts.delta(g.start, unit="microsecond"))
 
 
-def gaps_expr(engine: Engine, params: Params, scope: str, min_hours: float) -> ir.Table:
-    """Gaps of at least ``min_hours``: series, start, end, gap_us (one lag window)."""
+def gaps_expr(
+    engine: Engine, params: Params, scope: str, min_hours: float, min_us: Any = None
+) -> ir.Table:
+    """Gaps of at least ``min_hours``: series, start, end, gap_us (one lag window).
+    ``min_us``: the threshold in microseconds as an expression (a slot) instead."""
     g = all_gaps_expr(engine, params, scope)
-    g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
+    g = g.filter(g.gap_us >= (int(min_hours * _US_PER_HOUR) if min_us is None else min_us))
     return g.select("series", "start", g.ts.name("end"), "gap_us")
+
+
+def _gaps(engine: Engine, params: Params, scope: str, min_hours: float) -> pd.DataFrame:
+    """``gaps_expr``, run as one query shape per scope and ``params``."""
+    return engine.shaped(
+        ("silences.gaps", scope, params),
+        lambda slot, _: gaps_expr(engine, params, scope, min_hours, slot("min_us", "int64")),
+        {"min_us": int(min_hours * _US_PER_HOUR)},
+    )
+
+
+def _per_series(engine: Engine, params: Params, scope: str) -> pd.DataFrame:
+    """``series_expr``, run as one query shape per scope and ``params``."""
+    return engine.shaped(
+        ("silences.series", scope, params), lambda *_: series_expr(engine, params, scope)
+    )
 
 
 def with_records(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame) -> pd.DataFrame:
@@ -161,10 +181,14 @@ def with_records(engine: Engine, params: Params, scope: str, gaps: pd.DataFrame)
     first = gaps.groupby("series", as_index=False)["end"].min()
     first = first.rename(columns={"series": "fseries", "end": "fend"})
     first["fend"] = first["fend"].astype("datetime64[us]")
-    f = ibis.memtable(first)
-    g = all_gaps_expr(engine, params, scope)
-    j = g.join(f, [g.series == f.fseries, g.ts < f.fend])
-    before = engine.execute(j.group_by(j.series).agg(before_us=j.gap_us.max()))
+
+    def build(_: Any, frame: Any) -> ir.Table:
+        f = frame("_mw_first")
+        g = all_gaps_expr(engine, params, scope)
+        j = g.join(f, [g.series == f.fseries, g.ts < f.fend])
+        return j.group_by(j.series).agg(before_us=j.gap_us.max())
+
+    before = engine.shaped(("silences.before", scope, params), build, frames={"_mw_first": first})
     lookup = dict(zip(before["series"].astype(int), before["before_us"], strict=True))
     is_first = gaps["prior_max_us"].isna()
     gaps.loc[is_first, "prior_max_us"] = [
@@ -196,7 +220,8 @@ def network_gaps(engine: Engine, params: Params, min_hours: float) -> pd.DataFra
     inside an hour only feed the running record. Same columns as ``gaps_expr`` plus
     first_ts and n_gaps.
     """
-    b = engine.execute(hour_buckets_expr(engine, params)).sort_values("hour")
+    b = engine.shaped(("silences.hours", params), lambda *_: hour_buckets_expr(engine, params))
+    b = b.sort_values("hour")
     cols = ["series", "start", "end", "gap_us", "prior_max_us", "first_ts", "n_gaps"]
     if len(b) < 2:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
@@ -255,7 +280,7 @@ def ongoing_gaps(
     """
     cols = ["series", "start", "end", "gap_us", "prior_max_us", "first_ts", "n_gaps"]
     end = archive_end(engine)
-    per = engine.execute(series_expr(engine, params, scope))
+    per = _per_series(engine, params, scope)
     if end is None or per.empty:
         return pd.DataFrame(columns=[*cols, "ongoing"])
     last = per["last_ts"].to_numpy(dtype="datetime64[us]")
@@ -284,31 +309,80 @@ def day_hour_expr(
     scope: str,
     series_ids: list[int],
     spans: pd.DataFrame | None = None,
+    slot: Any = None,
+    frame: Any = None,
 ) -> ir.Table:
     """Per series and UTC day: posts, and posts in each hour of the day (h0 .. h23).
 
     ``spans`` (series, lo, hi: naive UTC days) keeps only the days in ``[lo, hi)``.
+    ``slot``/``frame`` (of ``Engine.shaped``): the spans stand as the slots and frame
+    ``_span_values`` names, so one compiled query serves every spans of that number.
     """
     d = _series_days(engine, params, scope, hours=True)
     if scope == "outlet" and spans is None:
         d = d.filter(d.series.isin(series_ids))
     if spans is not None and len(spans) <= _FEW_SPANS:
+        terms = (
+            list(spans.itertuples(index=False))
+            if slot is None
+            else [_span_slots(slot, i) for i in range(_padded(len(spans)))]
+        )
         d = d.filter(
             functools.reduce(
                 operator.or_,
                 [
-                    (d.series == int(sid)) & (d.day >= lo) & (d.day < hi)
-                    for sid, lo, hi in spans.itertuples(index=False)
+                    (d.series == (int(sid) if slot is None else sid)) & (d.day >= lo) & (d.day < hi)
+                    for sid, lo, hi in terms
                 ],
             )
         )
     elif spans is not None:
         # the overall range first: the per-day table is sorted by day, so it prunes
-        d = d.filter(d.day >= spans["lo"].min(), d.day < spans["hi"].max())
-        m = ibis.memtable(spans.rename(columns={"series": "mseries"}))
+        if slot is None:
+            d = d.filter(d.day >= spans["lo"].min(), d.day < spans["hi"].max())
+            m = ibis.memtable(spans.rename(columns={"series": "mseries"}))
+        else:
+            d = d.filter(d.day >= slot("lo", "timestamp"), d.day < slot("hi", "timestamp"))
+            m = frame(_SPANS)
         d = d.join(m, [d.series == m.mseries, d.day >= m.lo, d.day < m.hi]).select(d)
     hours = {f"h{h}": d[f"h{h}"].sum().cast("int64") for h in range(24)}
     return d.group_by(["series", "day"]).agg(n=d.n.sum().cast("int64"), **hours)
+
+
+def _span_slots(slot: Any, i: int) -> tuple[Any, Any, Any]:
+    return slot(f"s{i}", "int64"), slot(f"lo{i}", "timestamp"), slot(f"hi{i}", "timestamp")
+
+
+def _padded(n: int) -> int:
+    """Spans given as predicates: always ``_FEW_SPANS`` of them (the last span repeated),
+    so one query shape serves every number of spans up to it."""
+    return n if n > _FEW_SPANS else _FEW_SPANS
+
+
+def _span_values(spans: pd.DataFrame) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """The values and frames ``day_hour_expr`` reads through its ``slot``/``frame``."""
+    if len(spans) > _FEW_SPANS:
+        bounds = {"lo": spans["lo"].min(), "hi": spans["hi"].max()}
+        return bounds, {_SPANS: spans.rename(columns={"series": "mseries"})}
+    rows = list(spans.itertuples(index=False))
+    values: dict[str, Any] = {}
+    for i in range(_padded(len(rows))):
+        sid, lo, hi = rows[min(i, len(rows) - 1)]  # a repeated span selects nothing more
+        values.update({f"s{i}": int(sid), f"lo{i}": lo, f"hi{i}": hi})
+    return values, {}
+
+
+def _day_hours(engine: Engine, params: Params, scope: str, spans: pd.DataFrame) -> pd.DataFrame:
+    """``day_hour_expr`` of ``spans``, one query shape per scope, ``params`` and ``_padded``
+    number of spans (any number beyond ``_FEW_SPANS`` is one shape)."""
+    values, frames = _span_values(spans)
+    key = ("silences.day_hours", scope, params, min(_padded(len(spans)), _FEW_SPANS + 1))
+    return engine.shaped(
+        key,
+        lambda slot, frame: day_hour_expr(engine, params, scope, [], spans, slot, frame),
+        values,
+        frames,
+    )
 
 
 def stored_gaps(
@@ -324,15 +398,27 @@ def stored_gaps(
     if min_hours < derived.LONG_GAP_HOURS or params.date_from or params.date_to:
         return None
     if scope == "outlet" and params.of == "all":
-        d = _series_days(engine, params, scope)
-        mixed = d.group_by("series").agg(k=d.off.nunique()).filter(lambda t: t.k > 1)
-        if len(engine.execute(mixed.select("series"))):
+
+        def mixed(*_: Any) -> ir.Table:
+            d = _series_days(engine, params, scope)
+            t = d.group_by("series").agg(k=d.off.nunique()).filter(lambda t: t.k > 1)
+            return t.select("series")
+
+        if len(engine.shaped(("silences.mixed", scope, params), mixed)):
             return None
-    g = engine.long_gaps(scope, params.of, params.include_forwards)
-    g = g.filter(g.gap_us >= int(min_hours * _US_PER_HOUR))
-    if scope == "outlet" and params.of != "all":
-        g = g.filter(g.off == (params.of == "official"))
-    gaps = engine.execute(g.select("series", "start", "end", "gap_us", "prior_max_us"))
+    family = (scope, params.of, params.include_forwards)
+    stored = engine.stores_long_gaps(*family)
+    engine.gaps_table(*family)  # evaluated on DuckDB: the gaps' temporary table, made now
+
+    def build(slot: Any, _: Any) -> ir.Table:
+        g = engine.long_gaps(*family)
+        g = g.filter(g.gap_us >= slot("min_us", "int64"))
+        if scope == "outlet" and params.of != "all":
+            g = g.filter(g.off == (params.of == "official"))
+        return g.select("series", "start", "end", "gap_us", "prior_max_us")
+
+    key = ("silences.stored_gaps", family, stored)
+    gaps = engine.shaped(key, build, {"min_us": int(min_hours * _US_PER_HOUR)})
     gaps["prior_max_us"] = gaps["prior_max_us"].astype("float64")
     return gaps
 
@@ -679,7 +765,7 @@ def _p_values(
     if not eligible.any():
         return out
     spans = _lookback_spans(series[eligible], lo[eligible], day[eligible])
-    table = engine.execute(day_hour_expr(engine, params, scope, [], spans))
+    table = _day_hours(engine, params, scope, spans)
     if table.empty:
         return out
     dense = _DenseDays(table)
@@ -738,17 +824,17 @@ def _scope_silences(
         if stored.empty:
             gaps = stored.assign(first_ts=pd.Series(dtype="datetime64[us]"), n_gaps=0)
         else:
-            per_series = engine.execute(series_expr(engine, params, scope))
+            per_series = _per_series(engine, params, scope)
             gaps = stored.merge(per_series, on="series", how="left")
     elif scope == "network" and min_hours >= 1:
         gaps = network_gaps(engine, params, min_hours)
     else:
-        gaps = engine.execute(gaps_expr(engine, params, scope, min_hours))
+        gaps = _gaps(engine, params, scope, min_hours)
         gaps = with_records(engine, params, scope, gaps)
         if gaps.empty:
             gaps = gaps.assign(first_ts=pd.Series(dtype="datetime64[us]"), n_gaps=0)
         else:
-            per_series = engine.execute(series_expr(engine, params, scope))
+            per_series = _per_series(engine, params, scope)
             gaps = gaps.merge(per_series, on="series", how="left")
     gaps = gaps.assign(ongoing=False)
     if "last_ts" in gaps:
@@ -1016,8 +1102,12 @@ def measure(
         outlet_rows = (
             rows if scope == "outlet" else _scope_silences(engine, whole, "outlet", *args)[0]
         )
-        d = counted_days(engine.daily(), whole)
-        n_outlets = int(engine.execute(d.aggregate(n=d.outlet_id.nunique()))["n"].iloc[0])
+
+        def n_expr(*_: Any) -> ir.Table:
+            d = counted_days(engine.daily(), whole)
+            return d.aggregate(n=d.outlet_id.nunique())
+
+        n_outlets = int(engine.shaped(("silences.n_outlets", whole), n_expr)["n"].iloc[0])
         co = coordinated(outlet_rows, n_outlets, k, coordinated_alpha)
         co["windows"] = overlapping(co["windows"], params)
         result["coordinated"] = co
