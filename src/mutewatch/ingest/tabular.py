@@ -560,6 +560,7 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
 
     def batches() -> Iterator[list[Any]]:
         rows: list[Any] = []
+        line = b""
         for number, line in enumerate(lines):
             if not line.strip():
                 continue
@@ -573,9 +574,24 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
             if len(rows) >= BATCH_ROWS:
                 yield rows
                 rows = []
-        yield rows
+        yield [*rows, *_jsonl_break(fh, path, line, rows)]
 
     return _rows(batches(), path, spec)
+
+
+def _jsonl_break(fh: IO[bytes], path: Path, last: bytes, rows: list[Any]) -> list[Any]:
+    """Where a JSON Lines file's gzip stream broke off (``files.broken_off``): the line it
+    cuts is not valid JSON and is quarantined already, its reason now naming the break; a
+    break at a line end is one record saying that what followed is lost."""
+    broken = broken_off(fh)
+    if broken is None:
+        return []
+    why = broken[0]
+    if last.rstrip(b" \t\x00").endswith((b"\n", b"\r")) or not last:
+        return [_Unreadable("", f"{why} after its last line: what followed in {path.name} is lost")]
+    if rows and isinstance(rows[-1], _Unreadable):
+        rows[-1].reason = f"{why} inside this line, the file's last: {rows[-1].reason}"
+    return []
 
 
 _RAW_CAP = 64 << 10
