@@ -10,6 +10,10 @@ on a shared machine:
 
     flock /work/notes/bench.lock python benchmarks/ingest_many_files.py --old /tmp/wt65
     python benchmarks/ingest_many_files.py --json          # this tree alone
+
+``--accounts N``: each run starts from a store already holding N accounts (one Telegram
+account export of N one-post chats, ingested once per tree, untimed, and copied before each
+run), so the files land in a large store, as when adding to a long-kept observatory.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,12 +43,17 @@ print(json.dumps({"seconds": seconds, "cpu": cpu}))
 """
 
 WALL_CLOCK = {"sources": ("started_at", "finished_at")}  # columns that differ run to run
-SKIPPED_TABLES = {"ingest_runs"}  # one row per run, timed by the wall clock
+# ingest_runs: one row per run, timed by the wall clock; meta: schema versions, which differ
+# between trees when one adds a migration
+SKIPPED_TABLES = {"ingest_runs", "meta"}
 
 
-def _run(tree: Path, store: Path, exports: Path) -> tuple[float, float]:
-    """Wall and CPU seconds ``ingest`` took in a child process importing ``tree``'s code."""
+def _run(tree: Path, store: Path, exports: Path, base: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds ``ingest`` took in a child process importing ``tree``'s code
+    (into a copy of the store ``base``, if given)."""
     store.unlink(missing_ok=True)
+    if base is not None:
+        shutil.copyfile(base, store)
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(store), str(exports)],
@@ -54,6 +64,30 @@ def _run(tree: Path, store: Path, exports: Path) -> tuple[float, float]:
     )
     took = json.loads(done.stdout.strip().splitlines()[-1])
     return float(took["seconds"]), float(took["cpu"])
+
+
+def write_accounts_export(path: Path, accounts: int) -> None:
+    """A Telegram account export of ``accounts`` public channels of one post each."""
+    chats = [
+        {
+            "name": f"Base Channel {n}",
+            "type": "public_channel",
+            "id": 10_000_000 + n,
+            "messages": [
+                {
+                    "id": 1,
+                    "type": "message",
+                    "date_unixtime": str(1_500_000_000 + n),
+                    "from": f"Base Channel {n}",
+                    "from_id": f"channel{10_000_000 + n}",
+                    "text": f"Item {n}",
+                }
+            ],
+        }
+        for n in range(accounts)
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"chats": {"list": chats}}, indent=1), encoding="utf-8")
 
 
 def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -90,9 +124,10 @@ def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def differing_tables(a: Path, b: Path) -> list[str]:
-    """Tables whose rows differ between two stores (names of tables one lacks included)."""
+    """Tables whose rows differ between two stores (a table one store lacks counts as
+    empty: a table a tree adds, empty after every finished file, is no difference)."""
     left, right = table_rows(a), table_rows(b)
-    return sorted(n for n in left.keys() | right.keys() if left.get(n) != right.get(n))
+    return sorted(n for n in left.keys() | right.keys() if left.get(n, []) != right.get(n, []))
 
 
 def main() -> None:
@@ -101,6 +136,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.05)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--accounts", type=int, default=0, help="accounts already stored")
     args = parser.parse_args()
     new = Path(__file__).resolve().parents[1]
     trees = {"new": new, **({"old": args.old.resolve()} if args.old else {})}
@@ -111,11 +147,23 @@ def main() -> None:
         generate(Path(tmp) / "demo", scale=args.scale)
         exports = Path(tmp) / "demo" / "exports"
         files = sum(1 for p in exports.rglob("*") if p.is_file())
+        bases: dict[str, Path | None] = {name: None for name in trees}
+        if args.accounts:
+            base_export = Path(tmp) / "base" / "result.json"
+            write_accounts_export(base_export, args.accounts)
+            for name, tree in trees.items():
+                bases[name] = Path(tmp) / f"{name}-base.duckdb"
+                _run(tree, Path(tmp) / f"{name}-base.duckdb", base_export)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in reversed(trees.items()):  # old first, then new, alternating
-                times[name].append(_run(tree, Path(tmp) / f"{name}.duckdb", exports))
-        result: dict[str, Any] = {"files": files, "load": os.getloadavg()[0]}
+                store = Path(tmp) / f"{name}.duckdb"
+                times[name].append(_run(tree, store, exports, bases[name]))
+        result: dict[str, Any] = {
+            "files": files,
+            "accounts_before": args.accounts,
+            "load": os.getloadavg()[0],
+        }
         for name, values in times.items():
             wall = statistics.median(v[0] for v in values)
             cpu = statistics.median(v[1] for v in values)  # less moved by others' load

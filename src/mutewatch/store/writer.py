@@ -31,6 +31,13 @@ MIGRATIONS = [
     # the options (zone, mapping, time format, platform) of a source's latest finished reading
     "CREATE TABLE IF NOT EXISTS source_options (source_id BIGINT PRIMARY KEY, "
     "options VARCHAR NOT NULL)",
+    # accounts whose names a committed batch recorded and no finished file has taken as
+    # their latest name yet (``SourceWriter._refresh_latest_names``): this run's, and those
+    # of a run killed after some batches. A store from before this table: every account.
+    # (no key: an account may be listed more than once; the list empties at each finish)
+    "CREATE TABLE IF NOT EXISTS names_pending (platform VARCHAR NOT NULL, "
+    "account_id VARCHAR NOT NULL)",
+    "INSERT INTO names_pending SELECT platform, account_id FROM accounts",
 ]
 
 #: Platforms whose message ids count up per channel, so a jump shows deleted or uncollected
@@ -347,7 +354,10 @@ class SourceWriter:
             "first_seen = least(accounts.first_seen, excluded.first_seen), "
             "last_seen = greatest(accounts.last_seen, excluded.last_seen)"
         )
-        touched = con.execute("SELECT DISTINCT platform, account_id FROM _seen").fetchall()
+        touched = con.execute(
+            "INSERT INTO names_pending SELECT DISTINCT platform, account_id FROM _seen "
+            "RETURNING platform, account_id"
+        ).fetchall()
         self.touched_accounts.update((str(p), str(a)) for p, a in touched)
         con.execute("DROP TABLE _seen")
 
@@ -411,14 +421,28 @@ class SourceWriter:
                 )
 
     def _refresh_latest_names(self, con: Any) -> None:
+        """Each account's latest name (the one seen last), for the accounts in
+        names_pending, which it then empties.
+
+        Only ingest writes account_names and accounts (``_record_names``, in a batch's
+        transaction, which lists the accounts it wrote in names_pending too;
+        ``_bound_renamed_names``, in ``finish``, for this run's accounts: all listed); a
+        forward's name is no account's name. So an account not listed has the names it had
+        when a finished file last took its latest name, and the same latest name: taking
+        them all, as each finished file once did, gives the same rows at a cost that grew
+        with the store. Listed are this run's accounts and those of runs killed after some
+        batches (left to whichever file finishes next, as when every file took them all).
+        """
         con.execute(
             "UPDATE accounts SET name = n.name FROM ("
             "  SELECT platform, account_id, "
             "  arg_max(name, coalesce(last_seen, TIMESTAMP '0001-01-01')) AS name "
-            "  FROM account_names GROUP BY ALL) n "
+            "  FROM account_names SEMI JOIN names_pending USING (platform, account_id) "
+            "  GROUP BY ALL) n "
             "WHERE accounts.platform = n.platform AND accounts.account_id = n.account_id "
             "AND accounts.name IS DISTINCT FROM n.name"
         )
+        con.execute("DELETE FROM names_pending")
 
 
 def _bound_renamed_names(con: Any, accounts: set[tuple[str, str]]) -> None:
