@@ -2186,7 +2186,17 @@ def _store_comment(
     submitted_by: str | None,
 ) -> None:
     """Insert a new comment (id ``c<sequence>``, taken in ``head``) with its author counts,
-    revision, decision, fired clauses and audit entry: one statement each."""
+    revision, decision, fired clauses and audit entry: one statement each.
+
+    They stay one statement each (measured in session 11, a store file, 150-200 comments,
+    load 8-13 on 2 cores): each costs about a millisecond (medians: comment 1.9 ms, audit
+    head update 1.3, audit entry 1.2, decision 1.1, author counts 0.9, revision 0.9, fired
+    0.7; before them the head's SELECT 1.3 and BEGIN 0.5), the COMMIT about 6 ms (its WAL
+    write and sync, which a 201 needs), this function about 8.5 ms of CPU. DuckDB cannot
+    fold them: no statement with parameters may follow another in one call ("Prepared
+    parameters are only supported for the last statement") and no INSERT writes two tables;
+    appending the rows with ``con.appender`` (one flush per table, nothing parsed or
+    planned) cost the same CPU, 8.0-8.7 against 8.3-8.8 ms (alternating runs)."""
     now = _now()
     comment_id, status = head.comment_id, STATUS_OF[decision.decision]
     con.execute(
