@@ -369,15 +369,14 @@ def _arrow_rows(
             first = _Lines(path, encoding, spec.delimiter, start)
             with contextlib.closing(first):
                 after = first.line(done)  # where the first record not yet read begins
-            if after is not None:
-                with _lines_from(path, encoding, after) as rest:
-                    again: IO[bytes] | _Tail = rest
-                    if isinstance(stream, _Tail):  # how the text ends: seen in the new one
-                        stream.fh, stream.pieces = rest, [b"", b""]
-                        again = stream
-                    yield from _arrow_rows(
-                        again, path, spec, header, encoding, after, block_size * 4
-                    )
+            if after is None:  # the records could not be counted: say so, lose nothing
+                raise _unreadable_file(path, "CSV", exc) from None
+            with _lines_from(path, encoding, after) as rest:
+                again: IO[bytes] | _Tail = rest
+                if isinstance(stream, _Tail):  # how the text ends: seen in the new one
+                    stream.fh, stream.pieces = rest, [b"", b""]
+                    again = stream
+                yield from _arrow_rows(again, path, spec, header, encoding, after, block_size * 4)
             return
     yield list(invalid)
 
