@@ -53,3 +53,18 @@ def test_a_whole_feed_and_a_loosely_written_one_lose_nothing(tmp_path: Path) -> 
         with Store.open(tmp_path / f"{name}.duckdb") as store:
             report = ingest(store, [tmp_path / name], IngestOptions(format="feed"))
         assert (report.read, report.new, report.quarantined) == (6, 6, 0)
+
+
+def test_a_feed_cut_between_entries_says_what_followed_is_lost(tmp_path: Path) -> None:
+    """Cut right after an entry's end tag: every entry read is whole, but the entries after
+    the cut are gone; one record says so (before, the run read as a whole file)."""
+    whole = _feed(6)
+    cut = whole[: whole.index("</item>", whole.index("Title 4")) + len("</item>")]
+    (tmp_path / "feed.xml").write_text(cut, encoding="utf-8")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [tmp_path / "feed.xml"], IngestOptions(format="feed"))
+        (bad,) = store.rows("SELECT position, reason FROM quarantine")
+    assert (report.read, report.new, report.quarantined) == (5, 4, 1)
+    assert bad["position"] == 4
+    assert bad["reason"].startswith("the file ends before the feed closes")
+    assert "cut short after entry 4" in bad["reason"]

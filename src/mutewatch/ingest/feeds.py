@@ -39,6 +39,7 @@ _NOT_LINKS = ("mailto:", "tel:", "sms:", "javascript:", "data:", "#")
 _HEAD = 1 << 16  # the root element must start within this many bytes
 _PROLOG = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S | re.I)
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_ROOT_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)\s*>")
 _ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", re.I)
 FEED_ROOTS = ("rss", "feed", "RDF")  # RSS 0.9x/2.0, Atom, RSS 1.0 (rdf:RDF)
 FEED_HINT = (
@@ -102,6 +103,13 @@ def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
         if isinstance(record, Post):
             record.account_name = title
         yield record
+    if whole == len(parsed.entries) and parsed.bozo and not _ROOT_END.search(data[-_HEAD:]):
+        reason = (
+            f"the file ends before the feed closes (no closing </rss>, </feed> or </rdf:RDF>; "
+            f"the XML parser says: {parsed.get('bozo_exception')}): it is cut short after "
+            f"entry {whole}, and what followed in {path.name} is lost"
+        )
+        yield Quarantined(len(parsed.entries), reason, "", platform, account)
 
 
 def _whole_entries(data: bytes, parsed: Any) -> int:
