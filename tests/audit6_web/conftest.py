@@ -1,5 +1,6 @@
 """Fixtures of the web audit (round 6): the populated store of ``tests/web/webfactory.py``
-(one user per role) and the app on it with moderation (``tests/web/webfixtures.py``).
+(one user per role) and the app on it with moderation (``tests/web/webfixtures.py``), built
+once per session.
 
 ``client`` is tests/conftest.py's in-process client on this folder's ``app``.
 """
@@ -18,12 +19,13 @@ from webfixtures import ARGS, CHROMIUM, serving, web_fixtures  # noqa: E402
 
 __all__ = ["ARGS", "CHROMIUM", "app", "env", "moderation_app", "serving"]
 
-_fixtures = web_fixtures("audit6", "audit6-key")
+# one store and app for the session, as before: a moderation app per module costs ~10% here
+_fixtures = web_fixtures("audit6", "audit6-key", scope="session")
 env, moderation_app = _fixtures.env, _fixtures.moderation_app
 
 
 # differs on purpose: this folder's ``app`` (so ``client``) is the app with moderation
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app(moderation_app: Any) -> Any:
     """The app with moderation, every router included (``moderation_app``)."""
     return moderation_app

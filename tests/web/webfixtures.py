@@ -38,25 +38,26 @@ class WebFixtures(NamedTuple):
     moderation_app: Any
 
 
-def web_fixtures(prefix: str, key: str) -> WebFixtures:
-    """Module-scoped ``env`` (a populated store with viewer1, analyst1, moderator1 and
+def web_fixtures(prefix: str, key: str, *, scope: Any = "module") -> WebFixtures:
+    """``env`` (a populated store with viewer1, analyst1, moderator1 and
     admin1), ``app`` (the app without moderation: the dashboard and the measurement API,
     for in-process requests) and ``moderation_app`` (every router included), their tmp
-    folders named after ``prefix`` and the app's pseudonym key ``key``."""
+    folders named after ``prefix`` and the app's pseudonym key ``key``; ``scope``: pytest's
+    (default ``"module"``; ``"session"``: one store and app for all the folder's modules)."""
 
-    @pytest.fixture(scope="module", name="env")
+    @pytest.fixture(scope=scope, name="env")
     def env_fixture(tmp_path_factory: pytest.TempPathFactory) -> Env:
         """A populated store with the users viewer1, analyst1, moderator1 and admin1."""
         return make_env(tmp_path_factory.mktemp(f"{prefix}-store"))
 
-    @pytest.fixture(scope="module", name="app")
+    @pytest.fixture(scope=scope, name="app")
     def app_fixture(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         """The app without moderation, for in-process requests (``client``)."""
         cache = tmp_path_factory.mktemp(f"{prefix}-cache")
         with running_app(env.path, cache, key, moderation=False) as application:
             yield application
 
-    @pytest.fixture(scope="module", name="moderation_app")
+    @pytest.fixture(scope=scope, name="moderation_app")
     def moderation_app_fixture(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         """The app with moderation, every router included."""
         cache = tmp_path_factory.mktemp(f"{prefix}-mod-cache")
