@@ -9,7 +9,8 @@ ends with exactly the store a clean run gives.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -453,14 +454,23 @@ def _bound_renamed_names(con: Any, accounts: set[tuple[str, str]]) -> None:
     """
     if not accounts:
         return
-    touched = pa.table(
-        {"platform": [p for p, _ in accounts], "account_id": [a for _, a in accounts]}
-    )
-    con.register("_touched", touched)
-    try:
+    with _accounts_table(con, "_touched", accounts):
         con.execute(_BOUND_RENAMED_NAMES)
+
+
+@contextmanager
+def _accounts_table(con: Any, name: str, accounts: Iterable[tuple[str, str]]) -> Iterator[None]:
+    """``accounts`` as a table ``name`` (platform, account_id) for the statements within."""
+    pairs = list(accounts)
+    table = pa.table(
+        {"platform": [p for p, _ in pairs], "account_id": [a for _, a in pairs]},
+        schema=pa.schema([("platform", pa.string()), ("account_id", pa.string())]),
+    )
+    con.register(name, table)
+    try:
+        yield
     finally:
-        con.unregister("_touched")
+        con.unregister(name)
 
 
 _BOUND_RENAMED_NAMES = """
@@ -563,30 +573,48 @@ def refresh_id_gaps(con: Any, accounts: Iterable[tuple[str, str]]) -> None:
     post with a derived id was stored by a source listed in derived_id_sources.
     """
     accounts = list(accounts)
+    if not accounts:
+        return
     dense = _dense_ids(con, [a for a in accounts if a[0] not in SEQUENTIAL_ID_PLATFORMS])
-    for platform, account in accounts:
+    sequences = [a for a in accounts if a[0] in SEQUENTIAL_ID_PLATFORMS or a in dense]
+    # one statement each for every account, not two per account: a full-account export
+    # of thousands of small chats spent minutes in the per-account statements
+    with _accounts_table(con, "_gap_cleared", accounts):
         con.execute(
-            "DELETE FROM id_gaps WHERE platform = ? AND account_id = ?", [platform, account]
+            "DELETE FROM id_gaps USING _gap_cleared g "
+            "WHERE id_gaps.platform = g.platform AND id_gaps.account_id = g.account_id"
         )
-        if platform not in SEQUENTIAL_ID_PLATFORMS and (platform, account) not in dense:
-            continue
-        con.execute(
-            "INSERT INTO id_gaps SELECT ?, ?, prev_id, message_id, "
-            "message_id - prev_id - 1, prev_ts, next_ts FROM ("
-            "  SELECT message_id, lag(message_id) OVER w AS prev_id, "
-            "  lag(known_ts) OVER w AS prev_ts, "
-            "  first_value(ts IGNORE NULLS) OVER (ORDER BY message_id "
-            "    ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_ts FROM ("
-            "    SELECT message_id, ts, last_value(ts IGNORE NULLS) OVER (ORDER BY message_id "
-            "      ROWS UNBOUNDED PRECEDING) AS known_ts FROM ("
-            "      SELECT message_id, ts FROM posts WHERE platform = ? AND account_id = ? "
-            "      AND source_id NOT IN (SELECT source_id FROM derived_id_sources) "
-            "      UNION ALL SELECT message_id, ts FROM nonpost_ids "
-            "      WHERE platform = ? AND account_id = ?)) "
-            "  WINDOW w AS (ORDER BY message_id)) "
-            "WHERE prev_id IS NOT NULL AND message_id - prev_id > 1",
-            [platform, account, platform, account, platform, account],
+    with _accounts_table(con, "_gap_wanted", sequences):
+        con.execute(_INSERT_ID_GAPS)
+
+
+_INSERT_ID_GAPS = """
+INSERT INTO id_gaps
+SELECT platform, account_id, prev_id, message_id, message_id - prev_id - 1, prev_ts, next_ts
+FROM (
+    SELECT platform, account_id, message_id,
+           lag(message_id) OVER w AS prev_id, lag(known_ts) OVER w AS prev_ts,
+           first_value(ts IGNORE NULLS) OVER (
+               PARTITION BY platform, account_id ORDER BY message_id
+               ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_ts
+    FROM (
+        SELECT platform, account_id, message_id, ts,
+               last_value(ts IGNORE NULLS) OVER (
+                   PARTITION BY platform, account_id ORDER BY message_id
+                   ROWS UNBOUNDED PRECEDING) AS known_ts
+        FROM (
+            SELECT platform, account_id, message_id, ts
+            FROM posts SEMI JOIN _gap_wanted USING (platform, account_id)
+            WHERE source_id NOT IN (SELECT source_id FROM derived_id_sources)
+            UNION ALL
+            SELECT platform, account_id, message_id, ts
+            FROM nonpost_ids SEMI JOIN _gap_wanted USING (platform, account_id)
         )
+    )
+    WINDOW w AS (PARTITION BY platform, account_id ORDER BY message_id)
+)
+WHERE prev_id IS NOT NULL AND message_id - prev_id > 1
+"""
 
 
 def _dense_ids(con: Any, accounts: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -595,11 +623,7 @@ def _dense_ids(con: Any, accounts: list[tuple[str, str]]) -> set[tuple[str, str]
     64 bits."""
     if not accounts:
         return set()
-    wanted = pa.table(
-        {"platform": [p for p, _ in accounts], "account_id": [a for _, a in accounts]}
-    )
-    con.register("_dense_wanted", wanted)
-    try:
+    with _accounts_table(con, "_dense_wanted", accounts):
         rows = con.execute(
             "SELECT platform, account_id FROM posts SEMI JOIN _dense_wanted "
             "USING (platform, account_id) "
@@ -608,6 +632,4 @@ def _dense_ids(con: Any, accounts: list[tuple[str, str]]) -> set[tuple[str, str]
             "<= ? * count(*)",
             [DENSE_ID_SPAN_PER_POST],
         ).fetchall()
-    finally:
-        con.unregister("_dense_wanted")
     return {(str(p), str(a)) for p, a in rows}
