@@ -6,6 +6,7 @@ import asyncio
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import AsyncIterator, Iterator
@@ -36,6 +37,7 @@ for i in range(30):
         [900000 + i, i],
     )
     time.sleep(float(sys.argv[2]) / 30)
+print("releasing", flush=True)
 con.close()
 print("released", flush=True)
 """
@@ -93,9 +95,14 @@ async def test_reads_continue_while_another_process_writes(
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
+        releasing = threading.Event()  # after it, the writes may rightly show up
+        threading.Thread(
+            target=lambda: holder.stdout and holder.stdout.readline() and releasing.set(),
+            daemon=True,
+        ).start()
         latencies = []
         refused = None
-        while holder.poll() is None:
+        while not releasing.is_set():
             t0 = time.perf_counter()
             assert await _posts(busy_client, busy_env) == before  # the snapshot, unchanged
             r = await busy_client.get("/api/v1/outlets", headers=bearer(busy_env, "analyst"))
