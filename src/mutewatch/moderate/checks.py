@@ -33,9 +33,10 @@ import numpy as np
 import numpy.typing as npt
 
 from mutewatch.errors import EngineError
-from mutewatch.moderate.models import Vectors, embedder, heads
+from mutewatch.moderate.models import Embedder, Vectors, embedder, heads
 
 CHECKS_VERSION = "checks-6"
+DIM = Embedder.dim  # an embedding's length
 SCORE_DIGITS = 4
 
 IDENTITY_TERMS = (
@@ -176,7 +177,7 @@ class Topic:
     article_id: str
     article: npt.NDArray[np.float32]
     thread: npt.NDArray[np.float32] = field(
-        default_factory=lambda: np.zeros((0, 384), dtype=np.float32)
+        default_factory=lambda: np.zeros((0, DIM), dtype=np.float32)
     )
     parent: npt.NDArray[np.float32] | None = None
 
@@ -1244,7 +1245,7 @@ def _sentence_vectors(f: Features) -> npt.NDArray[np.float32]:
     if f.sentence_vectors is None or len(f.sentence_vectors) != len(f.sentences):
         texts = [f.comment.text[a:b] for a, b in f.sentences]
         f.sentence_vectors = (
-            embedder().embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+            embedder().embed(texts) if texts else np.zeros((0, DIM), dtype=np.float32)
         )
     return f.sentence_vectors
 
@@ -1793,7 +1794,7 @@ def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _center() -> npt.NDArray[np.float32]:
     """The mean comment vector of the relevance calibration (zeros if absent)."""
     cal = heads().meta.get("relevance", {})
-    return np.asarray(cal.get("center", np.zeros(384)), dtype=np.float32)
+    return np.asarray(cal.get("center", np.zeros(DIM)), dtype=np.float32)
 
 
 def _centred(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -2045,11 +2046,11 @@ def _embedded_spans(
             for a, b in ss if t[a:b] not in k
         )
     )  # fmt: skip
-    done = embedder().embed(todo) if todo else np.zeros((0, 384), dtype=np.float32)
+    done = embedder().embed(todo) if todo else np.zeros((0, DIM), dtype=np.float32)
     row = {piece: i for i, piece in enumerate(todo)}
     out = []
     for t, ss, k in zip(texts, spans, have, strict=True):
-        vectors = np.zeros((len(ss), 384), dtype=np.float32)
+        vectors = np.zeros((len(ss), DIM), dtype=np.float32)
         for j, (a, b) in enumerate(ss):
             piece = t[a:b]
             vectors[j] = k[piece] if piece in k else done[row[piece]]
@@ -2140,7 +2141,7 @@ class Moderator:
             # here, not in decide(): the service decides inside the store's write transaction
             f.lexicon = lexicon_findings(c.text)
             out.append(f)
-        done = pending.result() if pending is not None else np.zeros((0, 384), np.float32)
+        done = pending.result() if pending is not None else np.zeros((0, DIM), np.float32)
         vectors = done[: len(texts)] if vectors is None else vectors
         at = len(texts)
         for f, v in zip(out, vectors, strict=True):

@@ -102,7 +102,13 @@ from mutewatch.moderate.checks import (
     scored_spans,
 )
 from mutewatch.moderate.models import Vectors, embedder, heads
-from mutewatch.moderate.service import check_unicode, json_problem, unreadable
+from mutewatch.moderate.service import (
+    RepeatedKey,
+    check_unicode,
+    json_problem,
+    unique_keys,
+    unreadable,
+)
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
@@ -137,10 +143,10 @@ def parse_request(body: str) -> Any:
     """
     try:
         try:
-            return json.loads(body, object_pairs_hook=_object)
+            return json.loads(body, object_pairs_hook=unique_keys)
         except json.JSONDecodeError as first:
             try:
-                return json.loads(_lenient(body), object_pairs_hook=_object)
+                return json.loads(_lenient(body), object_pairs_hook=unique_keys)
             except json.JSONDecodeError:
                 raise InputError(
                     f"the request body is not JSON: {json_problem(first)}",
@@ -151,27 +157,12 @@ def parse_request(body: str) -> Any:
                 raise unreadable(exc) from exc
         except (ValueError, RecursionError) as exc:  # too deep, or a number too long to read
             raise unreadable(exc) from exc
-    except _Repeated as exc:
+    except RepeatedKey as exc:
         name = str(exc.args[0]).encode("utf-8", "backslashreplace").decode("utf-8")
         raise _fail(
             f'Invalid JSON payload received. Duplicate field "{name}": a field is given once'
             " (JSON readers disagree on which of two values counts)"
         ) from None
-
-
-class _Repeated(Exception):  # noqa: N818 - a signal out of json.loads, not an error shown
-    """A key given twice in one JSON object (its name in ``args[0]``)."""
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refusing a key given twice (as protobuf's JSON reader does); plain
-    ``json.loads`` keeps the last value silently."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Repeated(key)
-        out[key] = value
-    return out
 
 
 def _lenient(body: str) -> str:

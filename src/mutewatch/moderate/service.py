@@ -26,6 +26,7 @@ Library use::
 from __future__ import annotations
 
 import contextlib
+import difflib
 import gc
 import hashlib
 import json
@@ -385,9 +386,64 @@ def read_json(text: str, subject: str = "the request body") -> Any:
     The API and ``moderate check`` share this, so each refuses the same text as bad input.
     """
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique_keys)
+    except RepeatedKey as exc:
+        lead = f"{subject} gives" if subject else "it gives"
+        raise InputError(
+            f"{lead} the field {shown(str(exc.args[0]))} twice in one object: JSON readers"
+            " disagree on which value counts (a filter in front reading the first would pass"
+            " one text and mutewatch store another)",
+            hint="give each field once",
+        ) from None
     except (ValueError, RecursionError) as exc:
         raise unreadable(exc, subject) from exc
+
+
+class RepeatedKey(Exception):  # noqa: N818 - a signal out of json.loads, not an error shown
+    """A key given twice in one JSON object (its name in ``args[0]``)."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook`` refusing a key given twice (RepeatedKey):
+    plain ``json.loads`` keeps the last value silently."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise RepeatedKey(key)
+        out[key] = value
+    return out
+
+
+def refuse_unknown_fields(
+    record: dict[str, Any], known: tuple[str, ...], what: str, *, near_misses_only: bool = False
+) -> None:
+    """An InputError naming a field of ``record`` that is not one of ``known``.
+
+    With ``near_misses_only``, only a field that looks like a misspelt known one is refused
+    (``parentId``, ``parent`` for ``parent_id``): other extra fields are let through.
+    """
+    for key in record:
+        if key in known:
+            continue
+        meant = _meant_field(key, known)
+        if meant is None and near_misses_only:
+            continue
+        guess = f" (did you mean `{meant}`?)" if meant else ""
+        raise InputError(
+            f"the {what} has an unknown field {shown(key)}{guess}: it would be ignored",
+            hint=f"send only {', '.join(known)}",
+        )
+
+
+def _meant_field(key: str, known: tuple[str, ...]) -> str | None:
+    """The known field ``key`` is a misspelling of: the same once case, ``_`` and ``-`` are
+    set aside, or close to it (difflib), else None."""
+    folded = {k.replace("_", "").lower(): k for k in known}
+    plain = key.replace("_", "").replace("-", "").lower()
+    if plain in folded:
+        return folded[plain]
+    close = difflib.get_close_matches(plain, list(folded), n=1, cutoff=0.8)
+    return folded[close[0]] if close else None
 
 
 def _visible(ch: str) -> bool:
@@ -474,6 +530,13 @@ def _id_field(record: dict[str, Any], what: str) -> str:
     return checked
 
 
+COMMENT_FIELDS = ("article_id", "author_name", "email", "text", "parent_id")
+ACTION_FIELDS = (
+    "action", "note", "text", "clause", "expected_status", "expected_revision",
+    "expected_appealed",
+)  # fmt: skip
+
+
 def parse_comment(
     record: Any, policy: Policy, *, with_id: bool = False, article_required: bool = True
 ) -> CommentInput:
@@ -488,6 +551,8 @@ def parse_comment(
             f"the comment must be a JSON object, not {type(record).__name__}",
             hint='send {"article_id", "author_name", "text"}',
         )
+    fields = COMMENT_FIELDS + (("id",) if with_id else ())
+    refuse_unknown_fields(record, fields, "comment", near_misses_only=True)
     comment_id = _id_field(record, "comment") if with_id else ""
     article_id = _text_field(
         record, "article_id", limit=MAX_ID_CHARS, required=article_required, what="comment"
@@ -2001,6 +2066,7 @@ class ModerationService:
         comment_id = _check_comment_id(comment_id)
         if not isinstance(record, dict):
             raise InputError("the action must be a JSON object {action, note, text?}")
+        refuse_unknown_fields(record, ACTION_FIELDS, "action")
         action = record.get("action")
         if not isinstance(action, str) or action not in ACTIONS:
             shown_action = shown(action) if isinstance(action, str) else repr(action)
