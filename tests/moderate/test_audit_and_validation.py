@@ -12,6 +12,7 @@ import duckdb
 import httpx
 import pytest
 from moderate_helpers import text_policy
+from modhelpers import direct_service
 from test_web import (  # noqa: F401 - the app and token fixtures of the API tests
     ARTICLE,
     _article,
@@ -25,7 +26,6 @@ from mutewatch.moderate.checks import Moderator
 from mutewatch.moderate.policy import CLAUSES
 from mutewatch.moderate.service import (
     MIGRATIONS,
-    DirectAccess,
     ModerationService,
     ReadOnlyAccess,
     migrate_moderation,
@@ -40,9 +40,7 @@ TABLES = ("mod_articles", "mod_comments", "mod_revisions", "mod_decisions", "mod
 
 @pytest.fixture()
 def service(tmp_path: Path, text_moderator: Moderator) -> Iterator[ModerationService]:
-    con = duckdb.connect(str(tmp_path / "store.duckdb"))
-    svc = ModerationService(DirectAccess(con), text_policy(), text_moderator)
-    svc.add_article(ARTICLE, actor="tester")
+    svc = direct_service(tmp_path / "store.duckdb", text_policy(), text_moderator, ARTICLE)
     yield svc
     svc.close()
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,9 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
+from modhelpers import free_port, two_clause_policy, wait_until_serving
 
-from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
 from mutewatch.store import Store
 from mutewatch.web.auth import add_user
 
@@ -43,25 +40,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     store = base / "store.duckdb"
     with Store.open(store) as s:
         _, token = add_user(s, "mod", "moderator")
-    doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
-    doc["clauses"] = [c for c in doc["clauses"] if c["clause"] in ("defamatory", "irrelevant")]
-    (base / "policy.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(base / "policy.yaml")}
+    policy = two_clause_policy(base / "policy.yaml")
+    port = free_port()
+    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store), str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
-        while True:
-            try:
-                if client.get("/api/v1/moderation/queue").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_until_serving(client, proc)
         article = {"id": "a1", "title": "Tram line", "body": "The council funds a tram line."}
         client.post("/api/v1/articles", json=article).raise_for_status()
         text = "Councillor John Smith took bribes from the tram builders."

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import httpx
 import pytest
-import yaml
+from modhelpers import free_port, two_clause_policy, wait_until_serving
 
-from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
 from mutewatch.store import Store
 from mutewatch.web.auth import add_user
 
@@ -28,23 +25,14 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.mark.server
 @pytest.mark.slow
 def test_201_comment_survives_kill_9(tmp_path: Path) -> None:
     store = tmp_path / "store.duckdb"
     with Store.open(store) as s:
         _, token = add_user(s, "mod", "moderator")
-    doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
-    doc["clauses"] = [c for c in doc["clauses"] if c["clause"] in ("defamatory", "irrelevant")]
-    policy = tmp_path / "policy.yaml"
-    policy.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    port = _port()
+    policy = two_clause_policy(tmp_path / "policy.yaml")
+    port = free_port()
     env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store), str(port)], env=env)
     try:
@@ -53,15 +41,7 @@ def test_201_comment_survives_kill_9(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {token}"},
             timeout=60,
         ) as client:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if client.get("/api/v1/moderation/queue").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.1)
+            wait_until_serving(client, proc)
             article = {"id": "a1", "title": "Tram line", "body": "The council funds a tram."}
             assert client.post("/api/v1/articles", json=article).status_code == 201
             r = client.post(

@@ -9,13 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 from moderate_helpers import companions_present, text_policy
+from modhelpers import auth as _auth
+from modhelpers import role_tokens
 
 from mutewatch.moderate.checks import Moderator
 from mutewatch.moderate.service import GatewayAccess, ModerationService
-from mutewatch.store import Store
-from mutewatch.web.auth import add_user
 
-ROLES = ("viewer", "analyst", "moderator", "admin")
 ARTICLE = {
     "id": "a1",
     "title": "City council approves the new tram line",
@@ -27,11 +26,7 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     path = tmp_path_factory.mktemp("modweb") / "store.duckdb"
-    tokens = {}
-    with Store.open(path) as store:
-        for role in ROLES:
-            _, tokens[role] = add_user(store, f"{role}1", role)
-    return path, tokens
+    return path, role_tokens(path)
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +47,6 @@ def app(
         )
     yield application
     application.state.gateway.stop()
-
-
-def _auth(env: tuple[Path, dict[str, str]], role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {env[1][role]}"}
 
 
 async def _article(client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]) -> None:

@@ -1,33 +1,14 @@
 """Fixtures of the moderation performance tests: the cheap policy of
 tests/moderate_service_more (text clauses only: no language or name models), its moderator
-loaded once, and a service on a fresh store holding that folder's article ``a1``."""
+loaded once, and a service on a fresh store holding that folder's article ``a1`` (defined in
+perf_s6_helpers, which tests/moderate_s7_service binds too)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "moderate_service_more"))
-from perf_s6_helpers import open_service  # noqa: E402
-from service_more_helpers import ARTICLE, small_policy  # noqa: E402
+from perf_s6_helpers import moderator, service  # noqa: E402
 
-from mutewatch.moderate.checks import Moderator  # noqa: E402
-from mutewatch.moderate.service import ModerationService  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def moderator() -> Moderator:
-    """The cheap policy's moderator (the embedding model loads once per session)."""
-    return Moderator(small_policy())
-
-
-@pytest.fixture()
-def service(tmp_path: Path, moderator: Moderator) -> Iterator[ModerationService]:
-    """A service over a fresh store file holding article ``a1``."""
-    svc = open_service(tmp_path / "store.duckdb", moderator)
-    svc.add_article(ARTICLE, actor="tester")
-    yield svc
-    svc.close()
+__all__ = ["moderator", "service"]

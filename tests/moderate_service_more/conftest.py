@@ -6,15 +6,18 @@ these tests run wherever the embedding model is installed; it loads once per ses
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
-from service_more_helpers import ARTICLE, small_policy
 
-from mutewatch.moderate.checks import Moderator
-from mutewatch.moderate.service import DirectAccess, ModerationService
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "moderate"))  # modhelpers
+from modhelpers import direct_service  # noqa: E402
+from service_more_helpers import ARTICLE, small_policy  # noqa: E402
+
+from mutewatch.moderate.checks import Moderator  # noqa: E402
+from mutewatch.moderate.service import ModerationService  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -25,8 +28,6 @@ def moderator() -> Moderator:
 @pytest.fixture()
 def service(tmp_path: Path, moderator: Moderator) -> Iterator[ModerationService]:
     """A service over a fresh store file holding article ``a1``."""
-    con = duckdb.connect(str(tmp_path / "store.duckdb"))
-    svc = ModerationService(DirectAccess(con), small_policy(), moderator)
-    svc.add_article(ARTICLE, actor="tester")
+    svc = direct_service(tmp_path / "store.duckdb", small_policy(), moderator, ARTICLE)
     yield svc
     svc.close()

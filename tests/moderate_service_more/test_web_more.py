@@ -8,14 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from modhelpers import ROLES, role_tokens
 from service_more_helpers import ARTICLE, DEFAMATORY, ON_TOPIC, small_policy
 
 from mutewatch.moderate.checks import Moderator
 from mutewatch.moderate.service import GatewayAccess, ModerationService
-from mutewatch.store import Store
-from mutewatch.web.auth import add_user
-
-ROLES = ("viewer", "analyst", "moderator", "admin")
 
 
 class Api:
@@ -42,8 +39,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, moderator: Moderator) -> Itera
     from mutewatch.web.app import create_app
 
     root = tmp_path_factory.mktemp("modmore")
-    with Store.open(root / "store.duckdb") as store:
-        tokens = {role: add_user(store, f"{role}1", role)[1] for role in ROLES}
+    tokens = role_tokens(root / "store.duckdb")
     app = create_app(root / "store.duckdb", cache_dir=root / "cache", refresh_interval=0.2,
                      linger=0.05, pseudonym_key="test-key")  # fmt: skip
     app.state.moderation_service = ModerationService(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from modstats_helpers import Clock, History, build
 
-from mutewatch.moderate import service as service_module
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "moderate"))  # modhelpers
+from modstats_helpers import Clock, History, build  # noqa: E402
+
+from mutewatch.moderate import service as service_module  # noqa: E402
 
 
 @pytest.fixture(scope="session")

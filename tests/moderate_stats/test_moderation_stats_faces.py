@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from modhelpers import auth as _auth
+from modhelpers import role_tokens
 from modstats_helpers import AS_OF, History
 
 from mutewatch.cli import main
@@ -18,9 +20,7 @@ from mutewatch.moderate import stats as stats_module
 from mutewatch.moderate.stats import moderation_stats
 from mutewatch.store import Store
 from mutewatch.web import moderation as web_moderation
-from mutewatch.web.auth import add_user
 
-ROLES = ("viewer", "analyst", "moderator", "admin")
 OPTIONS = [
     ([], {}),
     (
@@ -90,11 +90,7 @@ def env(history: History, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     """A copy of the history store with one user per role."""
     path = tmp_path_factory.mktemp("modstats_web") / "store.duckdb"
     shutil.copy(history.path, path)
-    tokens = {}
-    with Store.open(path) as store:
-        for role in ROLES:
-            _, tokens[role] = add_user(store, f"{role}1", role)
-    return path, tokens
+    return path, role_tokens(path)
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +108,6 @@ def app(
         )  # fmt: skip
     yield application
     application.state.gateway.stop()
-
-
-def _auth(env: tuple[Path, dict[str, str]], role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {env[1][role]}"}
 
 
 @pytest.mark.anyio

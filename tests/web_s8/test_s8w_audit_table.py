@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARGS, CHROMIUM
+from webfixtures import ARGS, CHROMIUM
 
 import mutewatch.web as web
 

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import plotly
 import pytest
-from conftest import ARGS, CHROMIUM, serving
 from webfactory import Env, bearer
+from webfixtures import ARGS, CHROMIUM, serving
 
 from mutewatch.web import plotly_assets
 from mutewatch.web.plotly_assets import FALLBACK, GLOBAL_SHEET, global_sheet

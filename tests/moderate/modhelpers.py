@@ -1,0 +1,94 @@
+"""Helpers more than one moderation test folder repeated, defined once (imported as a plain
+module: another folder's conftest puts tests/moderate on ``sys.path``, as the web folders
+do for tests/web/webfactory.py).
+
+Light on purpose: no models and no pytest marks are built at import (``moderate_helpers``
+probes the language and name modules when imported).
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import httpx
+import yaml
+
+from mutewatch.moderate.checks import Moderator
+from mutewatch.moderate.policy import DEFAULT_POLICY_FILE, Policy
+from mutewatch.moderate.service import DirectAccess, ModerationService
+from mutewatch.store import Store
+from mutewatch.web.auth import add_user
+
+__all__ = [
+    "ROLES",
+    "auth",
+    "direct_service",
+    "free_port",
+    "role_tokens",
+    "two_clause_policy",
+    "wait_until_serving",
+]
+
+ROLES = ("viewer", "analyst", "moderator", "admin")
+
+
+def role_tokens(path: Path) -> dict[str, str]:
+    """Add one user per role (``viewer1`` ... ``admin1``) to the store file ``path``; the
+    bearer token of each role."""
+    tokens = {}
+    with Store.open(path) as store:
+        for role in ROLES:
+            _, tokens[role] = add_user(store, f"{role}1", role)
+    return tokens
+
+
+def auth(env: tuple[Path, dict[str, str]], role: str) -> dict[str, str]:
+    """The header of ``role``'s bearer token (``env`` is a store path and its tokens)."""
+    return {"Authorization": f"Bearer {env[1][role]}"}
+
+
+def direct_service(
+    path: Path, policy: Policy, moderator: Moderator, article: dict[str, Any]
+) -> ModerationService:
+    """A service on a direct connection to the store file ``path``, holding ``article``."""
+    con = duckdb.connect(str(path))
+    svc = ModerationService(DirectAccess(con), policy, moderator)
+    svc.add_article(article, actor="tester")
+    return svc
+
+
+def two_clause_policy(path: Path) -> Path:
+    """Write the default policy with only its defamatory and irrelevant clauses to ``path``
+    (for ``MUTEWATCH_MODERATION_POLICY``: a served app loads no language or name model)."""
+    doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    doc["clauses"] = [c for c in doc["clauses"] if c["clause"] in ("defamatory", "irrelevant")]
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_serving(
+    client: httpx.Client, proc: subprocess.Popen[Any], seconds: float = 120
+) -> None:
+    """Poll the moderation queue through ``client`` until it answers 200; fail if the server
+    process ``proc`` exits or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if client.get("/api/v1/moderation/queue").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.1)
