@@ -9,7 +9,10 @@ into zero or more findings::
 
 Kinds, in order:
 
-* ``decline`` (trend): (peak - current) / peak of posts per day over full calendar months.
+* ``decline`` (trend): (peak - current) / peak of posts per day over full calendar months;
+  the current is the last full month to the period's end, or, when the period holds no full
+  month (``--period 2016-02-01..2016-02-10``), the period itself at its posts per day: the
+  last full month would lie before the period.
 * ``change_points`` (trend): the network-level PELT change points of the daily series.
 * ``supporter_share``, ``amplification`` (supporters): baseline vs period.
 * ``platform_hosts``, ``host_class_gone`` (platforms): distinct hosts baseline vs period with
@@ -360,13 +363,19 @@ def longest_silence_sentence(
     return finding("longest_silence", sentence, numbers, method, params)
 
 
-def decline_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | None:
-    """Peak-to-current change of the rate per day."""
+def decline_sentence(
+    trend_result: dict[str, Any], of: str, period: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """Peak-to-current change of the rate per day. ``period`` (``trend.window_rate`` of the
+    asked period) is the current when the trend's last full period starts before it: the
+    period then holds no full calendar period, and the last full one is not of the period."""
     ptc = trend_result.get("peak_to_current")
     if not ptc or ptc.get("change") is None:
         return None
-    peak, current, change = ptc["peak"], ptc["current"], float(ptc["change"])
     every = trend_result.get("parameters", {}).get("every", "month")
+    if period is not None and ptc["current"]["start"] < period["start"]:
+        return _period_decline(ptc["peak"], period, of, every)
+    peak, current, change = ptc["peak"], ptc["current"], float(ptc["change"])
     label = _period_label(peak, every), _period_label(current, every)
     verb = "fell" if change >= 0 else "rose"
     sentence = (
@@ -385,9 +394,53 @@ def decline_sentence(trend_result: dict[str, Any], of: str) -> dict[str, Any] | 
         "current_per_day": current["per_day"],
         "change": change,
     }
+    return finding("decline", sentence, numbers, DECLINE_METHOD, {"of": of, "every": every})
+
+
+DECLINE_METHOD = (
+    "(peak - current) / peak of posts per day, over full calendar periods; peak = the "
+    "full period with the highest rate, current = the last full period."
+)
+
+
+def _period_decline(
+    peak: dict[str, Any], period: dict[str, Any], of: str, every: str
+) -> dict[str, Any] | None:
+    """The decline when the asked ``period`` holds no full calendar period: the period
+    itself, at its posts per day, is the current, against the peak full period."""
+    if not peak["per_day"] or period["per_day"] is None:
+        return None
+    unit = "month" if every == "month" else "week"
+    now = float(period["per_day"])
+    change = round((peak["per_day"] - now) / peak["per_day"], 4)
+    window = (date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
+    days = _plural(int(period["days"]), "day")
+    who, peak_label = OUTPUT.get(of, "Output"), _period_label(peak, every)
+    if change >= 0:
+        sentence = (
+            f"{who} fell {pct(change)} from its peak in {peak_label} "
+            f"({peak['per_day']:.1f} a day) to {rate(now)} a day {during(window)} "
+            f"({days}, no full calendar {unit})."
+        )
+    else:
+        sentence = (
+            f"{who} ran at {rate(now)} a day {during(window)} ({days}, no full calendar "
+            f"{unit}), {pct(-change)} above its peak full {unit}, {peak_label} "
+            f"({peak['per_day']:.1f} a day)."
+        )
+    numbers = {
+        "peak_period": peak["period"],
+        "peak_per_day": peak["per_day"],
+        "current_period": period["period"],
+        "current_per_day": period["per_day"],
+        "change": change,
+        "current_days": period["days"],
+        "current_posts": period["posts"],
+    }
     method = (
-        "(peak - current) / peak of posts per day, over full calendar periods; peak = the "
-        "full period with the highest rate, current = the last full period."
+        f"{DECLINE_METHOD} The period holds no full calendar {unit}, so the current is "
+        "the period itself: its posts divided by its days (within the archive's coverage), "
+        f"against the peak full {unit} of the record to the period's end."
     )
     return finding("decline", sentence, numbers, method, {"of": of, "every": every})
 
@@ -905,7 +958,11 @@ def _own_findings(
     """
     upto = replace(params, date_to=p[1])
     t = trend_mod.measure(eng, upto)
-    _add(out, skipped, "decline", decline_sentence(t, params.of), "no full period of output")
+    ptc = t.get("peak_to_current")
+    now = None  # the period's own rate, when its last full month lies before it
+    if ptc and ptc["current"]["start"] < p[0].isoformat():
+        now = trend_mod.window_rate(eng, params, *p)
+    _add(out, skipped, "decline", decline_sentence(t, params.of, now), "no full period of output")
     _add(
         out,
         skipped,

@@ -594,6 +594,23 @@ def daily_counts(eng: Engine, params: Params, ids: Sequence[int] = ()) -> dict[d
     return {pd.Timestamp(d).date(): int(n) for d, n in zip(df["day"], df["n"], strict=True)}
 
 
+def window_rate(eng: Engine, params: Params, first: date, last: date) -> dict[str, Any]:
+    """Counted posts from ``first`` to ``last`` (inclusive UTC days, zero-filled as the
+    series is) and their rate per day, as a ``periods`` row whose ``period`` is ``A..B``
+    (``full`` false: a window, not a calendar period)."""
+    days, counts = zero_fill(daily_counts(eng, params), first, last)
+    posts = int(sum(counts))
+    return {
+        "period": f"{first.isoformat()}..{last.isoformat()}",
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "days": len(days),
+        "full": False,
+        "posts": posts,
+        "per_day": round(posts / len(days), 4) if days else None,
+    }
+
+
 def daily_series(eng: Engine, params: Params) -> tuple[list[date], list[int]]:
     """The zero-filled daily series of counted posts over the observed window."""
     first, last = observed_window(eng, params)
