@@ -131,9 +131,9 @@ def submit(served: Served, article_id: str, author: str, text: str) -> dict[str,
 
 
 @contextmanager
-def moderator_page(served: Served, errors: list[str], notes: list[str]) -> Iterator[Any]:
-    """The moderator page, signed in through /login; every prompt is answered with the next
-    of ``notes`` (then "a11m note"); page errors go to ``errors``."""
+def moderator_page(served: Served, errors: list[str]) -> Iterator[Any]:
+    """The moderator page, signed in through /login; page errors go to ``errors``, and so
+    does any native dialog (the page asks in its own: ``answer``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -141,7 +141,7 @@ def moderator_page(served: Served, errors: list[str], notes: list[str]) -> Itera
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("dialog", lambda d: d.accept(notes.pop(0) if notes else "a11m note"))
+            page.on("dialog", lambda d: (errors.append(f"native dialog: {d.message}"), d.dismiss()))
             page.goto(f"{served.url}/login?next=/moderation")
             page.fill("input[name=name]", "mod1")
             page.fill("input[name=token]", served.moderator)
@@ -151,6 +151,17 @@ def moderator_page(served: Served, errors: list[str], notes: list[str]) -> Itera
             yield page
         finally:
             browser.close()
+
+
+def answer(page: Any, note: str | None = "a11m note") -> None:
+    """Answer the page's action dialog once it opens: type ``note`` and press Enter in it;
+    ``None``: save the dialog as it is with Ctrl+Enter in the edited text."""
+    page.locator("#act-dialog[open]").wait_for(timeout=10_000)
+    if note is None:
+        page.press("#act-text", "Control+Enter")
+        return
+    page.fill("#act-note", note)
+    page.press("#act-note", "Enter")
 
 
 def until(page: Any, expression: str, timeout: float = 10.0) -> Any:

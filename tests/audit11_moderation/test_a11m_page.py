@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from a11m_served import BROWSER_MARKS, Served, add_article, moderator_page, served, submit
+from a11m_served import (
+    BROWSER_MARKS,
+    Served,
+    add_article,
+    answer,
+    moderator_page,
+    served,
+    submit,
+)
 
 pytestmark = BROWSER_MARKS
 __all__ = ["served"]  # the fixture this module's tests use
@@ -34,7 +42,7 @@ def test_evidence_inside_other_evidence_is_marked_too(served: Served, nested: An
     inner, outer = nested["personal"], nested["defamatory"]
     assert outer["start"] <= inner["start"] < inner["end"] <= outer["end"]
     errors: list[str] = []
-    with moderator_page(served, errors, []) as page:
+    with moderator_page(served, errors) as page:
         card = page.locator("article.item", has_text="Li Wei").first
         card.wait_for()
         marks = card.locator("mark.evidence")
@@ -56,11 +64,12 @@ def test_the_status_says_what_was_done_to_which_comment(served: Served) -> None:
     held = submit(served, "a2", "Ana Silva", HELD)
     assert held["decision"] == "hold"
     errors: list[str] = []
-    with moderator_page(served, errors, ["sourced by the desk"]) as page:
+    with moderator_page(served, errors) as page:
         card = page.locator(f'article.item[data-id="{held["id"]}"]')
         card.focus()
+        page.keyboard.press("a")
         with page.expect_request(lambda r: r.method == "POST"):
-            page.keyboard.press("a")
+            answer(page, "sourced by the desk")
         page.locator(f'article.item[data-id="{held["id"]}"]').wait_for(state="detached")
         page.wait_for_timeout(300)  # anything written after the queue reloaded
         status = page.text_content("#status") or ""
@@ -101,7 +110,7 @@ def test_a_right_to_left_title_leaves_the_date_after_it(served: Served) -> None:
     held = submit(served, "ar1", "Omar Haddad", HELD)
     assert held["decision"] == "hold"
     errors: list[str] = []
-    with moderator_page(served, errors, []) as page:
+    with moderator_page(served, errors) as page:
         meta = page.locator(f'article.item[data-id="{held["id"]}"] .meta').first
         meta.wait_for()
         created = meta.inner_text().rsplit(" · ", 1)[1]
@@ -126,7 +135,7 @@ def test_a_decided_comments_history_opens_from_the_audit_log(served: Served) -> 
         got = client.post(f"/api/v1/comments/{held['id']}/actions", json=action)
         assert got.status_code == 200 and got.json()["status"] == "published"
     errors: list[str] = []
-    with moderator_page(served, errors, []) as page:
+    with moderator_page(served, errors) as page:
         assert page.locator(f'article.item[data-id="{held["id"]}"]').count() == 0
         page.get_by_role("link", name=f"History of {held['id']}").first.click(timeout=10_000)
         history = page.locator("#history")
@@ -156,7 +165,7 @@ def test_evidence_without_a_span_is_said_on_the_card(served: Served) -> None:
     language = fired[(short["id"], "language")]
     similarity = fired[(short["id"], "irrelevant")]["similarity"]["article"]
     errors: list[str] = []
-    with moderator_page(served, errors, []) as page:
+    with moderator_page(served, errors) as page:
         card = page.locator(f'article.item[data-id="{name["id"]}"]')
         said = card.locator(".why").all_inner_texts()
         other = page.locator(f'article.item[data-id="{short["id"]}"]').locator(".why")
@@ -181,7 +190,7 @@ def test_history_of_a_comment_already_read_opens_read(served: Served) -> None:
     held = submit(served, "a2", "Li Wei", HELD)
     errors: list[str] = []
     blurred = "(s) => document.querySelector(s).classList.contains('blurred')"
-    with moderator_page(served, errors, []) as page:
+    with moderator_page(served, errors) as page:
         page.locator(f'article.item[data-id="{held["id"]}"]').focus()
         page.keyboard.press("v")
         card = f'article.item[data-id="{held["id"]}"] .text'
@@ -197,18 +206,20 @@ def test_history_of_a_comment_already_read_opens_read(served: Served) -> None:
 
 
 def test_an_edit_that_changes_nothing_is_not_sent(served: Served) -> None:
-    """Found: pressing e and accepting the text as it stood (Enter in the prompt) sent an
-    edit: the comment was published with a second revision identical to the first, and the
-    audit log said "edit" for a comment nobody edited. The page now says the text is
-    unchanged and sends nothing; the comment stays held."""
+    """Found: pressing e and accepting the text as it stood (Enter in the prompt, now
+    Ctrl+Enter in the dialog's text) sent an edit: the comment was published with a second
+    revision identical to the first, and the audit log said "edit" for a comment nobody
+    edited. The page now says the text is unchanged and sends nothing; the comment stays
+    held."""
     add_article(served, "a2", "Tram line", TRAM)
     held = submit(served, "a2", "Ana Silva", HELD)
     errors: list[str] = []
-    with moderator_page(served, errors, [HELD]) as page:
+    with moderator_page(served, errors) as page:
         posts: list[str] = []
         page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
         page.locator(f'article.item[data-id="{held["id"]}"]').focus()
         page.keyboard.press("e")
+        answer(page, None)
         page.locator("#status").filter(has_text="unchanged").wait_for()
         page.wait_for_timeout(300)
     assert posts == []

@@ -24,7 +24,7 @@ def test_a_queue_longer_than_the_page_says_so(served: Served) -> None:
         )
     assert {d["decision"] for d in decided} == {"hold"}
     errors: list[str] = []
-    with moderator_page(served, errors, []) as page:
+    with moderator_page(served, errors) as page:
         status = page.text_content("#status") or ""
         cards = page.locator("article.item").count()
         more = page.locator("#queue .queue-more").all_inner_texts()

@@ -24,6 +24,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
 ]
+OPEN = "document.getElementById('act-dialog').open"
 WATCH = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation',
@@ -87,9 +88,12 @@ def seen() -> dict[str, Any]:
             out["missing"].append(path)
             route.fulfill(status=404, content_type="text/plain", body="")
 
-    def dialog(d: Any) -> None:
+    def dialog(d: Any) -> None:  # the page asks in its own dialog: none of these
         out["dialogs"].append(d.message)
-        d.accept("audit6 note")
+        d.dismiss()
+
+    def shown(page: Any) -> list[str]:  # the page's action dialog, when open: its title
+        return [page.inner_text("#act-title")] if page.evaluate(OPEN) else []
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -104,12 +108,16 @@ def seen() -> dict[str, Any]:
             out["first_tab"] = page.evaluate("document.activeElement.getAttribute('href')")
             out["contrast"] = page.evaluate(CONTRAST, "header .keys, header .meta, header kbd")
             page.keyboard.press("Control+a")
-            out["after_ctrl_a"] = list(out["dialogs"])
+            out["after_ctrl_a"] = out["dialogs"] + shown(page)
             page.keyboard.press("j")
             out["after_j"] = page.evaluate("document.activeElement.dataset.id || null")
             page.locator(".item").nth(2).focus()
+            page.keyboard.press("a")
+            page.locator("#act-dialog[open]").wait_for(timeout=10_000)
+            out["asked"] = shown(page)
+            page.fill("#act-note", "audit6 note")
             with page.expect_request(lambda r: r.method == "POST"):
-                page.keyboard.press("a")
+                page.press("#act-note", "Enter")
             page.wait_for_function("document.getElementById('status').textContent.includes('c')")
             page.wait_for_timeout(300)
             out["focused_after_action"] = page.evaluate("document.activeElement.dataset.id || null")
@@ -137,6 +145,7 @@ def test_j_moves_the_focus_with_the_selection(seen: dict[str, Any]) -> None:
 
 def test_the_focused_card_is_the_one_acted_on(seen: dict[str, Any]) -> None:
     assert seen["posts"] == ["/api/v1/comments/c3/actions"]
+    assert seen["asked"] == ["Approve c3"] and seen["dialogs"] == []
     assert seen["focused_after_action"] is not None  # the focus stays in the queue
 
 

@@ -88,8 +88,10 @@ def test_queue_blur_keyboard_approve_and_audit(server: tuple[str, str]) -> None:
         assert item.locator("mark.evidence").inner_text().startswith("Councillor John Smith")
         page.keyboard.press("v")
         assert "blurred" not in (text.get_attribute("class") or "")
-        page.evaluate("window.prompt = () => 'checked by test'")
         page.keyboard.press("a")
+        page.locator("#act-dialog[open]").wait_for()  # the note is asked in the page
+        page.fill("#act-note", "checked by test")
+        page.press("#act-note", "Enter")
         page.locator("#queue p.meta").wait_for()  # "The queue is empty."
         page.locator("#audit td", has_text="approve").first.wait_for()
     assert errors == []

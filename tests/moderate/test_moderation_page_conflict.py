@@ -32,8 +32,10 @@ def test_page_refuses_to_override_another_moderators_decision(server: tuple[str,
             json={"action": "reject", "note": "rejected in another tab"},
         )
         assert r.status_code == 200 and r.json()["status"] == "rejected"
-        page.evaluate("window.prompt = () => 'approved on the page'")
         page.keyboard.press("a")
+        page.locator("#act-dialog[open]").wait_for()  # the note is asked in the page
+        page.fill("#act-note", "approved on the page")
+        page.press("#act-note", "Enter")
         status = page.locator("#status")
         status.filter(has_text="changed since it was read").wait_for()
         assert "is rejected at revision 1" in status.inner_text()

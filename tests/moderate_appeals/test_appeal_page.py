@@ -35,7 +35,7 @@ def _run() -> dict[str, Any]:
         _item("c1", {"note": NOTE, "at": "2026-11-29T11:00:00Z"}), _item("c2", None),
     ]}  # fmt: skip
     answers["/api/v1/moderation/queue"] = (200, "application/json", json.dumps(queue))
-    seen: dict[str, Any] = {"posts": [], "queries": []}
+    seen: dict[str, Any] = {"posts": [], "queries": [], "native": []}
 
     def answer(route: Any) -> None:
         request = route.request
@@ -54,7 +54,7 @@ def _run() -> dict[str, Any]:
         try:
             page = browser.new_page()
             page.route("http://mod.test/**", answer)
-            page.on("dialog", lambda d: d.accept("appeal upheld"))
+            page.on("dialog", lambda d: (seen["native"].append(d.message), d.dismiss()))
             page.goto("http://mod.test/moderation")
             page.locator(".item").first.wait_for(timeout=10_000)
             cards = page.locator(".item")
@@ -63,8 +63,11 @@ def _run() -> dict[str, Any]:
             seen["record"] = cards.first.locator(".author-record").inner_text()
             seen["repeat"] = cards.first.locator(".author-record.repeat").count()
             seen["hacked"] = page.evaluate("window.hacked === 1")
+            page.keyboard.press("a")  # the note is asked in the page's dialog
+            page.locator("#act-dialog[open]").wait_for(timeout=10_000)
+            page.fill("#act-note", "appeal upheld")
             with page.expect_request(lambda r: r.method == "POST"):
-                page.keyboard.press("a")
+                page.press("#act-note", "Enter")
             page.wait_for_function(
                 "!document.getElementById('status').textContent.startsWith('approve')"
             )
@@ -89,4 +92,5 @@ def test_page_shows_the_appeal_and_the_author_record() -> None:
     [(path, body)] = seen["posts"]
     assert path == "/api/v1/comments/c1/actions"
     assert (body["action"], body["note"]) == ("approve", "appeal upheld")
+    assert seen["native"] == []  # asked in the page's dialog, not with window.prompt
     assert seen["queries"][-1] == "limit=200&appeal=true"

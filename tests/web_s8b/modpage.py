@@ -37,7 +37,8 @@ class Site:
     answers: dict[str, Answer]
     gets: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     posts: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)  # the labels the page's dialog showed
+    native: list[str] = field(default_factory=list)  # window.prompt and the like: none
 
     def _file(self, path: str) -> tuple[str, str] | None:
         if path == "/moderation":
@@ -72,9 +73,31 @@ class Site:
         route.fulfill(content_type="application/json", body=json.dumps(data))
 
     def dialog(self, dialog: Any) -> None:
-        """Note a prompt and answer it with a note."""
-        self.dialogs.append(dialog.message)
-        dialog.accept("s8b note")
+        """Note a native dialog (the page asks in its own) and dismiss it."""
+        self.native.append(dialog.message)
+        dialog.dismiss()
+
+
+def shown(page: Any) -> list[str]:
+    """The labels of the page's action dialog when it is open (the text's, then the
+    note's), else none."""
+    return list(page.evaluate(
+        """() => document.getElementById('act-dialog').open ? [...document.querySelectorAll(
+             '#act-dialog label')].filter((l) => !l.closest('[hidden]')).map((l) => l.textContent)
+           : []"""
+    ))  # fmt: skip
+
+
+def answer(page: Any, site: Site, note: str = "s8b note") -> None:
+    """Answer the page's action dialog once it opens: note its labels in ``site.dialogs``,
+    type ``note`` (and, for an edit, the same as the new text) and press Enter in the note."""
+    page.locator("#act-dialog[open]").wait_for(timeout=5_000)
+    labels = shown(page)
+    site.dialogs.extend(labels)
+    if len(labels) == 2:
+        page.fill("#act-text", note)
+    page.fill("#act-note", note)
+    page.press("#act-note", "Enter")
 
 
 @contextmanager

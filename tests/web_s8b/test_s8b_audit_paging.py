@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from modpage import CHROMIUM, Site, item, moderator_page, until
+from modpage import CHROMIUM, Site, item, moderator_page, shown, until
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,7 +66,8 @@ def seen() -> dict[str, Any]:
             until(page, f"{ROWS} === {rows}")
             out["steps"].append(_state(page))
         page.fill("#audit-actor", "moderator1")
-        page.keyboard.press("a")  # typed into the field: no approve prompt
+        page.keyboard.press("a")  # typed into the field: no approve dialog
+        site.dialogs.extend(shown(page))
         page.fill("#audit-actor", "moderator1")
         page.press("#audit-actor", "Enter")
         until(page, f"{ROWS} === 50 && document.querySelector('#audit td:nth-child(2)')"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from modpage import CHROMIUM, Site, item, moderator_page, until
+from modpage import CHROMIUM, Site, answer, item, moderator_page, shown, until
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,7 +44,8 @@ def seen() -> dict[str, Any]:
         page.locator(".item").nth(1).wait_for()
         out["default"] = page.evaluate(SHORTCUTS)
         _press_outside_the_queue(page, "a")  # on by default: the keyboard approves
-        until(page, lambda: site.posts)
+        answer(page, site)
+        until(page, "document.getElementById('status').textContent.startsWith('Approved c1')")
         out["on"] = (list(site.dialogs), list(site.posts))
         page.select_option("#shortcuts", "off")
         out["off_status"] = page.text_content("#status")
@@ -54,9 +55,11 @@ def seen() -> dict[str, Any]:
         page.keyboard.press("r")
         page.keyboard.press("j")
         page.wait_for_timeout(150)
+        site.dialogs.extend(shown(page))  # none opened
         out["off"] = (list(site.dialogs), list(site.posts))
         out["off_focus"] = page.evaluate("document.activeElement.dataset.id || null")
         page.get_by_role("button", name="Reject c2").click()  # the buttons still act
+        answer(page, site)
         until(page, lambda: len(site.posts) == 2)
         out["button"] = list(site.posts)
         page.reload()
@@ -65,20 +68,23 @@ def seen() -> dict[str, Any]:
         page.select_option("#shortcuts", "queue")
         before = len(site.dialogs)
         _press_outside_the_queue(page, "a")
-        out["queue_outside"] = site.dialogs[before:]
+        out["queue_outside"] = shown(page)
         page.locator(".item").nth(1).focus()
         page.keyboard.press("e")
+        answer(page, site)
         until(page, lambda: len(site.posts) == 3)
         out["queue_inside"] = (site.dialogs[before:], site.posts[-1])
         out["stored"] = page.evaluate("localStorage.getItem('mutewatch.moderation.shortcuts')")
+    out["native"] = site.native
     return out
 
 
 def test_the_shortcuts_are_on_by_default(seen: dict[str, Any]) -> None:
     assert seen["default"] == "on"
     dialogs, posts = seen["on"]
-    assert dialogs == ["Note for approve of c1 (audit log, required):"]
+    assert dialogs == ["Note for approve of c1 (audit log, required)"]
     assert posts == ["/api/v1/comments/c1/actions"]
+    assert seen["native"] == []  # asked in the page's dialog, not with window.prompt
 
 
 def test_off_no_key_acts_and_the_help_is_hidden(seen: dict[str, Any]) -> None:
@@ -102,5 +108,5 @@ def test_in_queue_mode_keys_act_only_in_the_queue(seen: dict[str, Any]) -> None:
     assert seen["queue_outside"] == []
     dialogs, last_post = seen["queue_inside"]
     assert dialogs[0].startswith("Edited text")
-    assert dialogs[1] == "Note for edit of c2 (audit log, required):"
+    assert dialogs[1] == "Note for edit of c2 (audit log, required)"
     assert last_post == "/api/v1/comments/c2/actions"

@@ -407,30 +407,98 @@
 
   const DONE = { approve: "Approved", reject: "Rejected", edit: "Edited and published" };
 
+  // The edited text and the audit note are asked in a dialog in the page (moderation.html,
+  // #act-dialog), not with window.prompt: a prompt is one line (a comment's paragraphs ran
+  // together), and Chromium closes it when the tab loses the focus, the edit with it. The
+  // note is required; Enter in it saves, and so does Ctrl+Enter (Cmd+Enter) in the text;
+  // Escape or Cancel sends nothing. ask() resolves to { text, note }, { unchanged: true }
+  // (an edit that left the text as it was) or null (cancelled).
+  const [dialogEl, dialogForm, dialogTitle, textRow, textEl, noteEl, noteLabel, dialogError] = [
+    "act-dialog", "act-form", "act-title", "act-text-row", "act-text", "act-note", "act-note-label",
+    "act-error",
+  ].map((id) => document.getElementById(id));
+  const VERB = Object.fromEntries(BUTTONS);
+  let asking = null;  // { action, item, resolve } while the dialog is open
+  // wide enough to read a long comment in (set from the script: the CSP allows no inline
+  // style, and the dashboard's stylesheet is shared)
+  dialogEl.style.width = "min(48rem, calc(100vw - 3rem))";
+
+  // a textarea gives its value with LF line ends: a stored CRLF text left as it was is unchanged
+  const lf = (s) => String(s || "").replace(/\r\n?/g, "\n");
+
+  function ask(action, item) {
+    const editing = action === "edit";
+    dialogTitle.textContent = `${VERB[action]} ${item.id}`;
+    textRow.hidden = !editing;
+    textEl.disabled = !editing;
+    textEl.value = editing ? item.text || "" : "";
+    noteLabel.textContent = `Note for ${action} of ${item.id} (audit log, required)`;
+    noteEl.value = "";
+    noteEl.removeAttribute("aria-invalid");
+    dialogError.textContent = "";
+    return new Promise((resolve) => {
+      asking = { action, item, resolve };
+      dialogEl.showModal();
+      if (editing) {
+        textEl.focus();
+        textEl.setSelectionRange(0, 0);
+        textEl.scrollTop = 0;
+      } else noteEl.focus();
+    });
+  }
+
+  function finish(answer) {
+    const open = asking;
+    asking = null;
+    if (dialogEl.open) dialogEl.close();
+    if (open) open.resolve(answer);
+  }
+
+  dialogForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!asking) return;
+    const { action, item } = asking;
+    if (action === "edit" && lf(textEl.value) === lf(item.text)) {
+      finish({ unchanged: true });
+      return;
+    }
+    if (!noteEl.value.trim()) {  // the audit log needs a reason: ask until there is one
+      dialogError.textContent = "A note is required: say why, for the audit log.";
+      noteEl.setAttribute("aria-invalid", "true");
+      noteEl.focus();
+      return;
+    }
+    finish({ text: action === "edit" ? textEl.value : undefined, note: noteEl.value });
+  });
+  document.getElementById("act-cancel").addEventListener("click", () => finish(null));
+  // Escape closes it too. The event comes a task after close(): a dialog opened again
+  // meanwhile (a quick next action) is not the one that closed
+  dialogEl.addEventListener("close", () => { if (!dialogEl.open) finish(null); });
+  textEl.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || !(ev.ctrlKey || ev.metaKey) || ev.isComposing) return;
+    ev.preventDefault();
+    dialogForm.requestSubmit();
+  });
+
   async function act(action) {
     const item = items[current];
-    if (!item) return;
+    if (!item || asking) return;
     // what this moderator saw: if another moderator acted since, or the reader appealed, the
     // server refuses (409)
     const body = {
       action, note: "", expected_status: item.status, expected_revision: item.revision,
       expected_appealed: Boolean(item.appeal),
     };
-    if (action === "edit") {
-      const text = window.prompt("Edited text (the original is kept as a revision):", item.text);
-      if (text === null) return;
-      if (text === item.text) {  // an edit that changes nothing would publish a copy revision
-        statusEl.textContent = `Not edited: the text of ${item.id} is unchanged (approve it with a, or edit the text)`;
-        return;
-      }
-      body.text = text;
+    const answer = await ask(action, item);
+    const card = [...queueEl.children].find((c) => c.dataset.id === item.id);
+    if (card) card.focus({ preventScroll: true });  // back where the moderator was
+    if (!answer) return;  // cancelled (Escape, Cancel): nothing is sent
+    if (answer.unchanged) {  // an edit that changes nothing would publish a copy revision
+      statusEl.textContent = `Not edited: the text of ${item.id} is unchanged (approve it with a, or edit the text)`;
+      return;
     }
-    let note = "";
-    while (!note.trim()) {  // the audit log needs a reason: ask again until there is one
-      note = window.prompt(`Note for ${action} of ${item.id} (audit log, required):`, "");
-      if (note === null) return;
-    }
-    body.note = note;
+    if (action === "edit") body.text = answer.text;
+    body.note = answer.note;
     try {
       await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
       statusEl.textContent = `${action}: ${item.id}`;
@@ -493,6 +561,7 @@
   document.addEventListener("keydown", (ev) => {
     // Ctrl+R reloads and Ctrl+A selects all: they are not reject and approve
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (dialogEl.open) return;  // keys in the dialog are typing and its buttons, not actions
     if (!shortcutsActive(ev.target)) return;
     if (ev.target.closest && ev.target.closest("input, textarea, select")) return;
     const node = queueEl.children[current];
