@@ -8,11 +8,13 @@ probes the language and name modules when imported).
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import httpx
@@ -30,6 +32,8 @@ __all__ = [
     "direct_service",
     "free_port",
     "role_tokens",
+    "Served",
+    "start_server",
     "two_clause_policy",
     "wait_until_serving",
 ]
@@ -76,6 +80,30 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class Served(NamedTuple):
+    """A server process started by ``start_server``: its store file, address and the bearer
+    token of its moderator ``mod``."""
+
+    proc: subprocess.Popen[bytes]
+    store: Path
+    url: str
+    token: str
+
+
+def start_server(base: Path, code: str) -> Served:
+    """Run ``code`` (a Python script taking a store path and a port) on a fresh store
+    ``base/store.duckdb`` with a moderator ``mod``, under ``two_clause_policy``; it is not
+    waited for (``wait_until_serving``)."""
+    store = base / "store.duckdb"
+    with Store.open(store) as s:
+        _, token = add_user(s, "mod", "moderator")
+    policy = two_clause_policy(base / "policy.yaml")
+    port = free_port()
+    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
+    proc = subprocess.Popen([sys.executable, "-c", code, str(store), str(port)], env=env)
+    return Served(proc, store, f"http://127.0.0.1:{port}", token)
 
 
 def wait_until_serving(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,10 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from modhelpers import free_port, two_clause_policy, wait_until_serving
-
-from mutewatch.store import Store
-from mutewatch.web.auth import add_user
+from modhelpers import start_server, wait_until_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -36,15 +30,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    base = tmp_path_factory.mktemp("modpage")
-    store = base / "store.duckdb"
-    with Store.open(store) as s:
-        _, token = add_user(s, "mod", "moderator")
-    policy = two_clause_policy(base / "policy.yaml")
-    port = free_port()
-    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store), str(port)], env=env)
-    url = f"http://127.0.0.1:{port}"
+    proc, _, url, token = start_server(tmp_path_factory.mktemp("modpage"), SERVER)
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
         wait_until_serving(client, proc)
         article = {"id": "a1", "title": "Tram line", "body": "The council funds a tram line."}

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import httpx
 import pytest
-from modhelpers import free_port, two_clause_policy, wait_until_serving
-
-from mutewatch.store import Store
-from mutewatch.web.auth import add_user
+from modhelpers import start_server, wait_until_serving
 
 SERVER = """
 import sys, uvicorn
@@ -28,16 +23,10 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 @pytest.mark.server
 @pytest.mark.slow
 def test_201_comment_survives_kill_9(tmp_path: Path) -> None:
-    store = tmp_path / "store.duckdb"
-    with Store.open(store) as s:
-        _, token = add_user(s, "mod", "moderator")
-    policy = two_clause_policy(tmp_path / "policy.yaml")
-    port = free_port()
-    env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(store), str(port)], env=env)
+    proc, store, url, token = start_server(tmp_path, SERVER)
     try:
         with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}",
+            base_url=url,
             headers={"Authorization": f"Bearer {token}"},
             timeout=60,
         ) as client:
