@@ -962,7 +962,7 @@ def _own_findings(
     now = None  # the period's own rate, when its last full month lies before it
     if ptc and ptc["current"]["start"] < p[0].isoformat():
         now = trend_mod.window_rate(eng, params, *p)
-    _add(out, skipped, "decline", decline_sentence(t, params.of, now), "no full period of output")
+    _add(out, skipped, "decline", decline_sentence(t, params.of, now), _no_decline(t))
     _add(
         out,
         skipped,
@@ -996,6 +996,18 @@ def _own_findings(
     )
     last = {c: s["last"] for c, s in measured["host_classes"].items()}
     out.extend(vanished_classes_sentences(pb, pp, last, b, p, params.of))
+
+
+def _no_decline(trend_result: dict[str, Any]) -> str:
+    """Why there is no decline: no output, or no full calendar month to the period's end."""
+    rated = [p["period"] for p in trend_result.get("periods", []) if p["per_day"] is not None]
+    if not rated:
+        return "no full period of output"
+    return (
+        f"no full calendar month in the record{series_span(trend_result)} "
+        f"({', '.join(rated)} only in part): a month held only in part is never peak or "
+        "current"
+    )
 
 
 def silenced_outlets(status: dict[str, Any]) -> list[str]:

@@ -296,8 +296,10 @@ def period_rates(
 
 
 def peak_to_current(periods: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """Peak (highest-rate full period) vs current (last full period); None if too short."""
-    full = [p for p in periods if p["full"]] or list(periods)
+    """Peak (highest-rate full period) vs current (last full period); None without a full
+    period: a period the window holds only in part is never peak or current (its rate over
+    a few days, labelled as the whole period, made a peak of six days)."""
+    full = [p for p in periods if p["full"]]
     if not full:
         return None
     peak = max(full, key=lambda p: (p["per_day"], p["start"]))
@@ -499,11 +501,11 @@ def _filtered(
         "uncovered": _runs(days, left),
         "posts_on_uncovered_days": off_posts,
     }
-    result["notes"] = _notes(result, len(chosen))
+    result["notes"] = _notes(result, len(chosen), options["every"])
     return result
 
 
-def _notes(result: dict[str, Any], n: int) -> list[str]:
+def _notes(result: dict[str, Any], n: int, every: str) -> list[str]:
     """What the covered days leave out, in words (names stand in parameters.outlets only)."""
     cov = result["coverage"]
     whose = "the chosen outlet's channels" if n == 1 else "the chosen outlets' channels (any)"
@@ -526,7 +528,20 @@ def _notes(result: dict[str, Any], n: int) -> list[str]:
             f"{len(empty)} period{'s' if len(empty) > 1 else ''} ({', '.join(empty)}) "
             "had no covered day: rate unknown (per_day null), never peak or current"
         )
-    return notes
+    return notes + partial_note(result["periods"], every)
+
+
+def partial_note(periods: Sequence[dict[str, Any]], every: str) -> list[str]:
+    """Why there is no peak-to-current when the window holds no full period (with a rate)."""
+    rated = [p["period"] for p in periods if p["per_day"] is not None]
+    if not rated or any(p["full"] for p in periods):
+        return []
+    unit = "calendar month" if every == "month" else "week (Monday to Sunday)"
+    return [
+        f"the window holds no full {unit} ({', '.join(rated)} only in part): no "
+        "peak-to-current, as a period held only in part is never peak or current; its "
+        "posts and days are in periods"
+    ]
 
 
 def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[str, Any]:
@@ -660,7 +675,13 @@ def measure(
         min_size=min_size,
     )
     if not chosen:
-        return {"parameters": echo, "method": METHOD, **result}
+        notes = partial_note(result["periods"], every)
+        return {
+            "parameters": echo,
+            "method": METHOD,
+            **result,
+            **({"notes": notes} if notes else {}),
+        }
     echo["outlets"] = list(chosen)
     method = {**METHOD, "outlets": _method_sentence(result["coverage"], len(chosen))}
     out = {"parameters": echo, "method": method, **result}
