@@ -124,20 +124,30 @@ def default_windows(
 ) -> tuple[Window, Window]:
     """First full calendar year (else first full month) vs the last full calendar month
     of ``first..last`` (``what`` names those days in the error when they hold neither)."""
-    year = first.year if (first.month, first.day) == (1, 1) else first.year + 1
-    if date(year, 12, 31) <= last:
-        baseline = (date(year, 1, 1), date(year, 12, 31))
-    else:
-        start = first if first.day == 1 else _month_after(first)
-        baseline = (start, _month_end(start))
-    end_month = last.replace(day=1) if last == _month_end(last) else _month_before(last)
-    period = (end_month, _month_end(end_month))
+    baseline = _first_full(first, last)
+    period = _last_full_month(last)
     if period[1] > last or baseline[1] > last or period[0] <= baseline[1]:
         raise UsageError(
             f"{what} ({first} to {last}) does not hold a full baseline and a later full month",
             hint="pass --baseline A..B and --period C..D",
         )
     return baseline, period
+
+
+def _first_full(first: date, last: date) -> Window:
+    """The baseline rule: the first full calendar year of ``first..last``, else the first
+    full month from ``first`` (which may end after ``last``: the caller checks)."""
+    year = first.year if (first.month, first.day) == (1, 1) else first.year + 1
+    if date(year, 12, 31) <= last:
+        return date(year, 1, 1), date(year, 12, 31)
+    start = first if first.day == 1 else _month_after(first)
+    return start, _month_end(start)
+
+
+def _last_full_month(last: date) -> Window:
+    """The period rule: the last full calendar month ending on or before ``last``."""
+    end_month = last.replace(day=1) if last == _month_end(last) else _month_before(last)
+    return end_month, _month_end(end_month)
 
 
 def _month_end(day: date) -> date:
@@ -740,13 +750,44 @@ def _measurement(name: str) -> Callable[..., dict[str, Any]]:
 def _windows(
     eng: Engine, params: Params, baseline: str | Window | None, period: str | Window | None
 ) -> tuple[Window, Window]:
-    auto_b: Window | None = None
-    auto_p: Window | None = None
-    if baseline is None or period is None:
-        auto_b, auto_p = default_windows(*_data_days(eng, params))
-    b = parse_window(baseline, "baseline") if isinstance(baseline, str) else baseline or auto_b
-    p = parse_window(period, "period") if isinstance(period, str) else period or auto_p
-    assert b is not None and p is not None
+    """The baseline and period: as given, else by default_windows' rule; an automatic
+    window is chosen relative to a given one (the baseline from the days before the given
+    period, the period from the days after the given baseline), so that the two never
+    overlap (an automatic February baseline overlapped ``--period 2016-02-01..2016-02-10``)."""
+    b = parse_window(baseline, "baseline") if isinstance(baseline, str) else baseline
+    p = parse_window(period, "period") if isinstance(period, str) else period
+    if b is not None and p is not None:
+        if p[1] < b[0]:  # overlapping windows stay allowed: tests compare a month to itself
+            raise UsageError(
+                f"--period {_range_text(p)} ends before --baseline {_range_text(b)} starts: "
+                "findings compare the period with an earlier baseline",
+                hint="swap --baseline and --period",
+            )
+        return b, p
+    first, last, what = _data_days(eng, params)
+    if b is None and p is None:
+        return default_windows(first, last, what)
+    if b is None:
+        assert p is not None
+        before = min(last, p[0] - timedelta(days=1))
+        b = _first_full(first, before)
+        if b[1] > before:
+            raise UsageError(
+                f"{what} ({first} to {last}) holds no full month before --period "
+                f"{_range_text(p)} to serve as the baseline",
+                hint=f"pass --baseline A..B ending before {p[0].isoformat()}, "
+                "or a --period that starts later",
+            )
+        return b, p
+    assert p is None
+    p = _last_full_month(last)
+    if p[0] <= b[1]:
+        raise UsageError(
+            f"{what} ({first} to {last}) holds no full month after --baseline "
+            f"{_range_text(b)} to serve as the period",
+            hint=f"pass --period C..D starting after {b[1].isoformat()}, "
+            "or a --baseline that ends earlier",
+        )
     return b, p
 
 
