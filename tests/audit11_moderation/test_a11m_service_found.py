@@ -70,3 +70,35 @@ def test_every_unknown_action_field_is_refused_with_what_is_accepted(
         service.act(comment_id, {"action": "approve", "note": "fine", field: "x"}, "mod1")
     assert "expected_status" in str(caught.value.hint)
     assert service.history(comment_id)["comment"]["status"] == "held"
+
+
+def test_an_edit_with_the_text_unchanged_is_refused_and_stores_nothing(service: Any) -> None:
+    comment_id = _held(service)
+    edit = {"action": "edit", "text": HELD, "note": "no change"}
+    with pytest.raises(InputError, match="as it stands"):
+        service.act(comment_id, edit, "mod1")
+    history = service.history(comment_id)
+    assert history["comment"]["status"] == "held"
+    assert len(history["revisions"]) == 1
+
+
+@pytest.mark.parametrize("given", [" a1", "a1 ", "a1\t"])
+def test_an_article_id_with_white_space_at_its_ends_is_refused(service: Any, given: str) -> None:
+    article = {"id": given, "title": "Tram line", "body": "The council funds a tram."}
+    with pytest.raises(InputError, match="white space") as caught:
+        service.add_article(article, "m")
+    assert "'a1'" in str(caught.value.hint)
+
+
+def test_moderate_articles_add_refuses_such_an_id_before_making_a_store(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mutewatch.cli import main
+
+    body = tmp_path / "body.txt"
+    body.write_text("The council funds a tram.")
+    store = tmp_path / "new.duckdb"
+    args = ["--store", str(store), "moderate", "articles", "add", "--id", "a9 "]
+    result = CliRunner().invoke(main, [*args, "--title", "Tram", "--body-file", str(body)])
+    assert result.exit_code != 0 and "white space" in result.output
+    assert not store.exists()

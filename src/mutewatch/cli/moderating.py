@@ -321,14 +321,11 @@ def articles_add(store: Path, article_id: str, title: str, body_file: Path) -> N
 
 
 def _check_article(record: dict[str, str]) -> None:
-    """The article's fields by the service's own rules (``add_article``: non-empty, valid
-    Unicode, within the id, title and body limits); InputError says which and why."""
+    """The article's fields by the service's own rules (``service.parse_article``);
+    InputError says which and why."""
     from mutewatch.moderate import service
 
-    limits = {"id": service.MAX_ID_CHARS, "title": service.MAX_TITLE_CHARS,
-              "body": service.MAX_BODY_CHARS}  # fmt: skip
-    for key, limit in limits.items():
-        service._text_field(record, key, limit=limit, what="article")
+    service.parse_article(record)
 
 
 @moderate.command("recount")

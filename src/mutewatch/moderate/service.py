@@ -571,6 +571,25 @@ def parse_comment(
     )
 
 
+def parse_article(record: Any) -> tuple[str, str, str]:
+    """An article's ``id``, ``title`` and ``body``, checked (non-empty, valid Unicode, within
+    the limits; an id without white space at its ends, as comments name it exactly). The
+    API and ``moderate articles add`` share this; InputError names the field."""
+    if not isinstance(record, dict):
+        raise InputError("the article must be a JSON object {id, title, body}")
+    article_id = _text_field(record, "id", limit=MAX_ID_CHARS, what="article")
+    title = _text_field(record, "title", limit=MAX_TITLE_CHARS, what="article")
+    body = _text_field(record, "body", limit=MAX_BODY_CHARS, what="article")
+    assert article_id is not None and title is not None and body is not None
+    if article_id != article_id.strip():
+        raise InputError(
+            f"the article field `id` {shown(article_id)} starts or ends with white space:"
+            " comments name their article by its exact id",
+            hint=f"send the id as {shown(article_id.strip())}",
+        )
+    return article_id, title, body
+
+
 def _check_comment_id(comment_id: Any) -> str:
     """A comment id from a URL or a caller: a short string that can be written as UTF-8."""
     checked = _text_field({"id": comment_id}, "id", limit=MAX_ID_CHARS, what="comment")
@@ -1984,12 +2003,7 @@ class ModerationService:
 
     def add_article(self, record: Any, actor: str) -> dict[str, Any]:
         """Create or replace an article ``{id, title, body}``; its embedding is stored."""
-        if not isinstance(record, dict):
-            raise InputError("the article must be a JSON object {id, title, body}")
-        article_id = _text_field(record, "id", limit=MAX_ID_CHARS, what="article")
-        title = _text_field(record, "title", limit=MAX_TITLE_CHARS, what="article")
-        body = _text_field(record, "body", limit=MAX_BODY_CHARS, what="article")
-        assert article_id is not None and title is not None and body is not None
+        article_id, title, body = parse_article(record)
         vector = embedder().embed([f"{title}. {body}"])[0]
 
         def write(con: Con) -> bool:
@@ -2096,6 +2110,12 @@ class ModerationService:
         def write(con: Con) -> dict[str, Any]:
             current = _comment(con, comment_id)
             _check_unchanged(con, current, expected)
+            if text is not None and text == current["text"]:
+                raise InputError(
+                    f"the edit's text is comment {comment_id}'s text as it stands: an edit"
+                    " would store a copy of it as a new revision",
+                    hint="send approve to publish it as it stands, or change the text",
+                )
             before = (str(current["status"]), _human_decided(con, comment_id))
             now = _now()
             status = "rejected" if action == "reject" else "published"
