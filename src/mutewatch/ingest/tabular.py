@@ -382,12 +382,19 @@ def _arrow_rows(
 
 
 @contextlib.contextmanager
-def _lines_from(path: Path, encoding: str, line: int) -> Iterator[IO[bytes]]:
-    """The file's header line and its lines from ``line`` (0-based) on, as UTF-8 bytes."""
+def _text_lines(path: Path, encoding: str) -> Iterator[IO[str]]:
+    """The file (decompressed, decoded from ``encoding``) as text read line by line, line
+    ends kept as written; bytes not of the encoding kept as surrogates."""
     with open_archive(path) as raw:
-        text = io.TextIOWrapper(
+        yield io.TextIOWrapper(
             utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
         )
+
+
+@contextlib.contextmanager
+def _lines_from(path: Path, encoding: str, line: int) -> Iterator[IO[bytes]]:
+    """The file's header line and its lines from ``line`` (0-based) on, as UTF-8 bytes."""
+    with _text_lines(path, encoding) as text:
         lines = (part.encode("utf-8", "surrogateescape") for part in text)
         head = next(lines)
         yield joined(itertools.chain([head], itertools.islice(lines, line - 1, None)))
@@ -422,10 +429,7 @@ def _csv_rows(
             f"{path}: the header line opens a quote it never closes",
             hint="repair the header line (close or remove the quote) and ingest the file again",
         )
-    with open_archive(path) as raw:
-        text = io.TextIOWrapper(
-            utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
-        )
+    with _text_lines(path, encoding) as text:
         lines = (line.encode("utf-8", "surrogateescape") for line in text)
         head = next(lines)
         damaged = next(itertools.islice(lines, bad - 1, None), b"")
@@ -502,10 +506,7 @@ def _unclosed_quote(path: Path, encoding: str, delimiter: str, start: int) -> in
     """The line (0-based; the header is 0) where the record began inside whose quote the
     file ends, reading records from line ``start`` on; None when every quote closes."""
     csv.field_size_limit(sys.maxsize)
-    with open_archive(path) as raw:
-        text = io.TextIOWrapper(
-            utf8_stream(raw, encoding), "utf-8", errors="surrogateescape", newline=""
-        )
+    with _text_lines(path, encoding) as text:
         reader = csv.reader(itertools.islice(text, start, None), delimiter=delimiter, strict=True)
         record = start
         while True:
@@ -948,10 +949,7 @@ class _Lines:
         """The line where record k begins; None when the file holds fewer records."""
         if self.reader is None:
             csv.field_size_limit(sys.maxsize)
-            raw = self.stack.enter_context(open_archive(self.path))
-            text = io.TextIOWrapper(
-                utf8_stream(raw, self.encoding), "utf-8", errors="surrogateescape", newline=""
-            )
+            text = self.stack.enter_context(_text_lines(self.path, self.encoding))
             lines = itertools.islice(text, self.start, None)
             self.reader = csv.reader(lines, delimiter=self.delimiter)
         while self.count <= k:
