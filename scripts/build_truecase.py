@@ -131,18 +131,19 @@ def _holds(checks: object, text: str) -> bool:
     return bool(checks.check_defamation(f)[0] >= 0.6)  # type: ignore[attr-defined]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ds.default_data_dir())
     parser.add_argument("--dev", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=FILE, help=f"output file [default {FILE}]")
+    args = parser.parse_args(argv)
     texts = english_rows(args.data)
     if args.dev:
         dev(texts)
         return
     low, proper = sets(*count(texts))
-    version = write(low, proper)
-    print(f"wrote {FILE} ({version}): {len(low)} lower-case words, {len(proper)} proper"
+    version = write(low, proper, args.out)
+    print(f"wrote {args.out} ({version}): {len(low)} lower-case words, {len(proper)} proper"
           f" words from {len(texts)} texts", file=sys.stderr)  # fmt: skip
 
 
