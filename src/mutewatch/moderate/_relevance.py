@@ -1,0 +1,252 @@
+"""Relevance: off-topic for the article and thread (semantic similarity), or spam and
+advertising (``spam_signals``, ``solicitation``)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mutewatch.moderate._features import DIM, SCORE_DIGITS, Features, _round, _span
+from mutewatch.moderate._lexicon import _may_match, _sentence_bounds, text_words
+from mutewatch.moderate._textview import TextView, text_view
+from mutewatch.moderate.models import heads
+
+# Each pattern starts only where a run of its characters starts (the lookbehinds): a run
+# such as "a1a1a1..." or "AbAbAb..." of 10,000 characters was otherwise tried from every
+# position, about 2 s per comment.
+_URL_RE = re.compile(
+    r"https?://\S+|www\.\S+|"
+    r"(?<![\w-])[\w-]+\.(?:com|net|org|ru|info|biz|xyz|top|io|shop|online)\b",
+    re.IGNORECASE,
+)
+_CONTACT_RE = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|(?<![\d+])\+?\d[\d\s().-]{8,}\d|"
+    r"\b(?:whatsapp|telegram|dm me)\b",
+    re.IGNORECASE,
+)
+_AD_RE = re.compile(
+    r"\b(buy now|click here|order now|limited offer|free trial|discount|promo code|"
+    r"coupon|earn \$?\d+|make money|work from home|per hour|per week|crypto|bitcoin|"
+    r"casino|viagra|cialis|loans?|followers|subscribe|check out my|visit my|my channel|"
+    r"best price|cheap|100% free|sign up|giveaway|weight loss)\b",
+    re.IGNORECASE,
+)
+
+
+# Commercial solicitation (``solicitation``): the phrases above score a little each, so
+# "Buy cheap watches at my shop, visit now!!!" (one of them: "cheap") was published. A sales
+# pitch is a call to action aimed at the reader (an imperative opening a clause) together
+# with the seller's own shop or site, or with an offer in the same sentence; or a claim of
+# easy money (from home, online) or a crypto or trading offer. A news comment that discusses
+# buying or selling ("you can buy a Bulova for half that") has no imperative pitch and passes.
+_NOW = r"(?:now|today|here|online|asap|below|at|from|via|on|for\s+(?:free|only|just))\b"
+_CTA_RE = re.compile(
+    r"(?:^|(?<=[.!?,;:()\n\-\u2013\u2014]))\s*(?:(?:please|pls|plz|just|so|now|go|and|then|"
+    r"also|simply|hurry)\s*,?\s+)*(?P<cta>buy|grab|get\s+(?:yours|one|it|them)|check\s+out|dm|"
+    rf"(?:shop|order|book|apply|register|enroll|sign\s+up|join|download|claim|subscribe)(?=\s+"
+    rf"(?:{_NOW}|your|my|our|us|yours|a\s+free|one|to\s+(?:my|our)))|"
+    rf"(?:call|text|message|whatsapp|e-?mail|contact|visit|click|invest)(?=\s+(?:{_NOW}|my|our|"
+    r"(?:me|us)(?:\s+(?:at|on|now|today|asap)\b|\s*[:-]?\s*\+?\d)|"
+    r"the\s+(?:link|site|shop|store|website)|\+?\d|www|https?:|\S+\.com\b)))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_OWN_RE = re.compile(
+    r"\b(?:my|our)\s+(?:(?:online|new|little|own|web|e-?)\s*)?(?:shop|store|site|website|"
+    r"web\s*site|page|channel|business|company|products?|services?|profile|blog|link|bio|"
+    r"catalog(?:ue)?|offers?)\b",
+    re.IGNORECASE,
+)
+_OFFER_RE = re.compile(
+    r"\b(?:cheap(?:est)?|discount(?:s|ed)?|\d+\s*%\s*off|on\s+sale|for\s+sale|"
+    r"(?:big|huge|flash|clearance|holiday|summer|black\s+friday)\s+sale|sale\s+(?:ends|now|today)|"
+    r"(?:great|best|amazing|hot|exclusive|daily|unbeatable)\s+deals?|special\s+offers?|"
+    r"(?:free|fast|quick|express)\s+(?:shipping|delivery)|shipping\s+(?:from|worldwide|within)|"
+    r"best\s+prices?|low(?:est)?\s+prices?|wholesale|promo(?:\s+code)?|coupons?|"
+    r"(?:welcome|sign-?up|deposit|free)\s+bonus|bonus\s+code|free\s+trial|"
+    r"limited\s+(?:time|offer|stock)|money[-\s]back|in\s+stock|replicas?)\b|"
+    r"(?:only|just|from)\s+\$\s?\d[\d,.]*",
+    re.IGNORECASE,
+)
+_MONEY_RE = re.compile(
+    r"\b(?:earn|make|making|earning|made|makes|earns)\s+(?:up\s+to\s+|over\s+|an?\s+extra\s+|"
+    r"extra\s+)?(?:\$\s?[\d,.]+k?|[\d,.]+\s*(?:dollars|usd|euros?)|(?:real\s+|easy\s+|good\s+)?"
+    r"(?:money|cash|income))\b[^.!?\n]{0,60}?(?:\bfrom\s+(?:home|your\s+(?:home|phone|couch|"
+    r"laptop))|\bonline\b|\bin\s+(?:my|your)\s+spare\s+time|\bpart[-\s]time\b|"
+    r"\bno\s+experience\b|\bask\s+me\s+how\b|\bhere'?s\s+how\b)|"
+    r"\b(?:passive\s+income|financial\s+freedom|guaranteed\s+(?:returns?|profits?|income)|"
+    r"(?:double|triple)\s+your\s+(?:money|bitcoin|btc|crypto|investment)|trading\s+signals|"
+    r"(?:crypto(?:currency)?|bitcoin|forex|binary\s+options?)\s+(?:expert|trader|broker|"
+    r"mentor|manager|account\s+manager|investment\s+platform|signals|recovery)|"
+    r"recover(?:y\s+of)?\s+(?:your\s+)?(?:lost|stolen|scammed)\s+(?:funds|crypto|bitcoin|money))\b",
+    re.IGNORECASE,
+)
+SOLICITATION_SCORE = 0.85
+"""A sales pitch: inside the irrelevant clause's hold band (0.752-0.95), so a human decides."""
+SOLICITATION_PUSH_SCORE = 0.96
+"""A sales pitch that pushes a link, an address or a phone number: rejected (0.95)."""
+
+
+def spam_signals(text: str) -> tuple[float, dict[str, Any]]:
+    """Advertising and spam: links, contact details, sales phrases and commercial
+    solicitation (``solicitation``), read through the view without leetspeak: a zero-width
+    space inside "casino" or a link hides nothing."""
+    view = text_view(text, leet=False)
+    read = view.text
+    urls = _URL_RE.findall(read)
+    contacts = _CONTACT_RE.findall(read)
+    ads = sorted({m.lower() for m in _AD_RE.findall(read)})
+    parts = [0.35 * min(len(urls), 2), 0.4 * bool(contacts), 0.35 * min(len(ads), 3)]
+    score = 1.0
+    for p in parts:
+        score *= 1.0 - min(p, 0.95)
+    evidence: dict[str, Any] = {"links": urls[:5], "contacts": contacts[:3], "ad_phrases": ads[:5]}
+    pitch = solicitation(view, pushed=bool(urls or contacts))
+    if pitch is not None:
+        evidence["solicitation"] = pitch
+        floor = SOLICITATION_PUSH_SCORE if urls or contacts else SOLICITATION_SCORE
+        return max(1.0 - score, floor), evidence
+    return 1.0 - score, evidence
+
+
+def solicitation(view: TextView, pushed: bool = False) -> dict[str, Any] | None:
+    """The sales pitch in a comment's view, if any: its rule, signals and span (offsets into
+    the comment as submitted).
+
+    A pitch is a call to action opening a clause ("Buy", "Visit", "Order", "Check out")
+    together with the seller's own shop or site ("my shop") or an offer in the same sentence
+    ("cheap", "50% off", "free shipping"), or pushed with a link or phone number (``pushed``);
+    the seller's own shop with an offer; or a claim of easy money or a crypto offer alone.
+    """
+    read = view.text
+    words = text_words(read)
+    money = _MONEY_RE.search(read) if _may_match(words, _MONEY_WORDS) else None
+    if money:
+        return _pitch(view, "easy money or crypto offer", [("offer", money)], pushed)
+    ctas = list(_CTA_RE.finditer(read))
+    own = _OWN_RE.search(read)
+    if not ctas and not own:
+        return None  # most comments: the offer patterns need not run
+    offers = [m for m in _OFFER_RE.finditer(read) if not _NEGATED_RE.search(read, 0, m.start())]
+    if own and (ctas or offers):
+        found = [("own", own)] + [("call to action", m) for m in ctas[:1]]
+        found += [("offer", m) for m in offers[:1]]
+        return _pitch(view, "the seller's own shop or site advertised", found, pushed)
+    for cta in ctas:
+        lo, hi = _sentence_bounds(read, cta.start("cta"), cta.end("cta"))
+        same = [m for m in offers if lo <= m.start() < hi]
+        if same or (pushed and offers):
+            offer = same[0] if same else offers[0]
+            found = [("call to action", cta), ("offer", offer)]
+            return _pitch(view, "call to action with an offer", found, pushed)
+    return None
+
+
+_MONEY_WORDS = frozenset((
+    "earn", "make", "making", "earning", "made", "makes", "earns", "passive", "financial",
+    "guaranteed", "double", "triple", "trading", "crypto", "cryptocurrency", "bitcoin",
+    "forex", "binary", "recover", "recovery",
+))  # fmt: skip
+"""The words one of which ``_MONEY_RE`` needs (the first word of each of its phrases)."""
+_NEGATED_RE = re.compile(r"\b(?:not|no|never|than|instead\s+of)\s+(?:\w+\s+)?$", re.IGNORECASE)
+"""An offer word just after a negation ("Buy American, not cheap imports") offers nothing."""
+
+
+def _pitch(
+    view: TextView, rule: str, found: list[tuple[str, re.Match[str]]], pushed: bool
+) -> dict[str, Any]:
+    """The evidence of a pitch: each signal's text, and the sentences that hold them (with
+    the first link or contact when ``pushed``, in full: its dots end no sentence)."""
+    if pushed:
+        link = _URL_RE.search(view.text)
+        contact = None if link else _CONTACT_RE.search(view.text)
+        found = found + ([("link", link)] if link else [("contact", contact)] if contact else [])
+    signals = []
+    lo, hi = len(view.text), 0
+    for kind, m in found:
+        a, b = m.span("cta") if "cta" in m.re.groupindex else m.span()
+        signals.append({"kind": kind, "text": view.original[slice(*view.span(a, b))]})
+        s_lo, s_hi = (a, b) if kind in ("link", "contact") else _sentence_bounds(view.text, a, b)
+        lo, hi = min(lo, s_lo), max(hi, s_hi)
+    start, end = _trimmed_span(view.text, lo, hi)
+    return {"rule": rule, "signals": signals, "span": _span(view.original, *view.span(start, end))}
+
+
+def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the white space at its ends."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@cache
+def _center() -> npt.NDArray[np.float32]:
+    """The mean comment vector of the relevance calibration (zeros if absent)."""
+    cal = heads().meta.get("relevance", {})
+    return np.asarray(cal.get("center", np.zeros(DIM)), dtype=np.float32)
+
+
+def _centred(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    out = vectors - _center()
+    norms = np.linalg.norm(out, axis=-1, keepdims=True)
+    result: npt.NDArray[np.float32] = out / np.maximum(norms, 1e-12)
+    return result
+
+
+def topic_similarity(f: Features) -> dict[str, float] | None:
+    """Similarity of the comment to its article, thread (mean of top 3) and parent.
+
+    Vectors are centred on the mean comment vector first: what every comment shares says
+    nothing about the topic.
+    """
+    if f.topic is None:
+        return None
+    t = f.topic
+    v = _centred(f.vector)
+    out = {"article": float(_centred(t.article) @ v)}
+    if len(t.thread):
+        sims = np.sort(_centred(t.thread) @ v)[::-1][:3]
+        out["thread"] = float(sims.mean())
+    if t.parent is not None:
+        out["parent"] = float(_centred(t.parent) @ v)
+    return {k: round(v, SCORE_DIGITS) for k, v in out.items()}
+
+
+def offtopic_probability(similarity: float) -> float:
+    """P(off-topic | best similarity), a logistic calibration fitted on non-evaluation rows."""
+    cal = heads().meta.get("relevance", {"slope": -12.0, "intercept": 2.4})
+    z = float(cal["slope"]) * similarity + float(cal["intercept"])
+    return 1.0 / (1.0 + float(np.exp(-z)))
+
+
+# Similarity alone maps into the doubtful band and never reaches the default reject threshold
+# (0.95): a short comment such as "Good piece." shares nothing an embedding can tie to the
+# article, so a human decides. Only spam signals (links plus sales phrases) reject. The
+# scaling is monotone, so the ranking (ROC-AUC) of off-topic comments is unchanged.
+SIMILARITY_CEILING = 0.94
+
+
+def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
+    """Off-topic for the article and thread (semantic similarity), or spam/advertising."""
+    spam, evidence = spam_signals(f.comment.text)
+    sims = topic_similarity(f)
+    offtopic = 0.0
+    if sims is not None:
+        best = max(sims.values())
+        offtopic = offtopic_probability(best)
+        evidence["similarity"] = sims
+        evidence["article_id"] = f.topic.article_id if f.topic else None
+    else:
+        evidence["similarity"] = None
+        evidence["note"] = "no article given: only spam signals were checked"
+    evidence["offtopic"] = _round(offtopic)
+    evidence["spam"] = _round(spam)
+    pitch = evidence.get("solicitation")
+    if pitch is not None and spam >= SIMILARITY_CEILING * offtopic:
+        evidence["span"] = pitch["span"]  # the sales pitch is the offending span
+    return max(spam, SIMILARITY_CEILING * offtopic), evidence

@@ -1,0 +1,119 @@
+"""Sentences and evidence spans: a comment's sentences (``sentence_spans``), the pieces embedded
+for span scores (``scored_spans``), and each piece's score under a head (``head_spans``,
+``embed_spans``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mutewatch.moderate._features import DIM, Features, _round, _span
+from mutewatch.moderate.models import embedder, heads
+
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text, without the white space around them (at
+    least one span for non-empty text). Perspective's spans are cut the same way: its
+    documented example scores "What kind of idiot name is foo? Sorry, I like your name." in
+    the spans [0, 31) and [32, 56), the second one starting at "Sorry", not at the space."""
+    spans = [_trimmed(m) for m in _SENTENCE_RE.finditer(text) if m.group(0).strip()]
+    return spans or [(0, len(text))]
+
+
+def _trimmed(m: re.Match[str]) -> tuple[int, int]:
+    piece = m.group(0)
+    return m.start() + len(piece) - len(piece.lstrip()), m.end() - len(piece) + len(piece.rstrip())
+
+
+MAX_SCORED_SPANS = 64
+"""At most this many pieces of one comment are embedded for span scores (``scored_spans``)."""
+
+
+def scored_spans(text: str, limit: int = MAX_SCORED_SPANS) -> list[tuple[int, int]]:
+    """The sentence spans of ``text``; beyond ``limit`` sentences, runs of neighbours.
+
+    Each span is embedded on its own: a comment of thousands of short sentences ("w1. w2.
+    ...", 20 KB) was thousands of embeddings, 10 s of CPU per Perspective request, and as many
+    for a fired clause's evidence. Comments of up to ``limit`` sentences keep one span per
+    sentence; longer ones get runs of consecutive sentences of about ``len(text) / limit``
+    characters each (short enough that the embedder's truncation cuts nothing off), at most
+    ``2 * limit + 1`` of them.
+    """
+    spans = sentence_spans(text)
+    if len(spans) <= limit:
+        return spans
+    budget = -(-len(text) // limit)
+    runs = [spans[0]]
+    for start, end in spans[1:]:
+        if end - runs[-1][0] <= budget:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def head_spans(
+    head: str,
+    text: str,
+    embedded: tuple[list[tuple[int, int]], npt.NDArray[np.float32]] | None = None,
+) -> list[dict[str, Any]]:
+    """Each sentence's score under one head (``scored_spans``): the offending span(s) of a
+    fired clause. ``embedded``: the spans and their vectors when already embedded
+    (``Features.span_vectors``); else they are embedded now."""
+    spans, vectors = embedded if embedded is not None else _embedded_spans([text])[0]
+    scores = heads().score(head, vectors)
+    return [
+        {**_span(text, a, b), "score": _round(s)} for (a, b), s in zip(spans, scores, strict=True)
+    ]
+
+
+def _embedded_spans(
+    texts: Sequence[str], known: Sequence[dict[str, npt.NDArray[np.float32]]] | None = None
+) -> list[tuple[list[tuple[int, int]], npt.NDArray[np.float32]]]:
+    """The ``scored_spans`` of each text and their embeddings, all in one embedder call;
+    a span whose text is in ``known`` (the text's own pieces embedded before, by their text)
+    is not embedded again."""
+    spans = [scored_spans(t) for t in texts]
+    have = known if known is not None else [{} for _ in texts]
+    todo = list(
+        dict.fromkeys(
+            t[a:b] for t, ss, k in zip(texts, spans, have, strict=True)
+            for a, b in ss if t[a:b] not in k
+        )
+    )  # fmt: skip
+    done = embedder().embed(todo) if todo else np.zeros((0, DIM), dtype=np.float32)
+    row = {piece: i for i, piece in enumerate(todo)}
+    out = []
+    for t, ss, k in zip(texts, spans, have, strict=True):
+        vectors = np.zeros((len(ss), DIM), dtype=np.float32)
+        for j, (a, b) in enumerate(ss):
+            piece = t[a:b]
+            vectors[j] = k[piece] if piece in k else done[row[piece]]
+        out.append((ss, vectors))
+    return out
+
+
+def embed_spans(features: Sequence[Features]) -> None:
+    """Embed the ``scored_spans`` of each comment of ``features`` not embedded yet, all in one
+    embedder call, into ``Features.span_vectors`` (a candidate sentence's vector is reused:
+    the same text, embedded by the same model)."""
+    todo = [f for f in features if f.span_vectors is None]
+    known = [
+        {
+            f.comment.text[a:b]: v
+            for (a, b), v in zip(f.sentences or [], f.sentence_vectors, strict=True)
+        }
+        if f.sentence_vectors is not None and len(f.sentence_vectors) == len(f.sentences or [])
+        else {}
+        for f in todo
+    ]
+    for f, embedded in zip(
+        todo, _embedded_spans([f.comment.text for f in todo], known), strict=True
+    ):
+        f.span_vectors = embedded
