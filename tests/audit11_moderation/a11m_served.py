@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,9 @@ import pytest
 import yaml
 
 from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "moderate"))
+from modhelpers import free_port, wait_until_serving  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -80,24 +82,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             clause["action"] = "hold"
     policy = base / "policy.yaml"
     policy.write_text(yaml.safe_dump(doc), encoding="utf-8")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy), "TZ": "UTC"}
     cmd = [sys.executable, "-m", "mutewatch", "--store", str(store), "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     served = Served(f"http://127.0.0.1:{port}", moderator, viewer, store)
-
-    def up() -> bool:
-        assert proc.poll() is None, "the server exited"
-        try:
-            with served.client(moderator) as client:
-                return client.get("/api/v1/moderation/queue").status_code == 200
-        except httpx.TransportError:
-            return False
-
     try:
-        wait_for(up, 180, "the server to start")
+        with served.client(moderator) as client:
+            wait_until_serving(client, proc, 180)
         yield served
     finally:
         proc.terminate()
