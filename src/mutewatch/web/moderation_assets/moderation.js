@@ -419,9 +419,6 @@
   ].map((id) => document.getElementById(id));
   const VERB = Object.fromEntries(BUTTONS);
   let asking = null;  // { action, item, resolve } while the dialog is open
-  // wide enough to read a long comment in (set from the script: the CSP allows no inline
-  // style, and the dashboard's stylesheet is shared)
-  dialogEl.style.width = "min(48rem, calc(100vw - 3rem))";
 
   // a textarea gives its value with LF line ends: a stored CRLF text left as it was is unchanged
   const lf = (s) => String(s || "").replace(/\r\n?/g, "\n");
