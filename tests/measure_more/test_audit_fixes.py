@@ -209,7 +209,16 @@ def test_findings_honour_the_period(store: Path) -> None:
     longest = _kind(result, "longest_silence")
     assert longest["numbers"]["end"] < "2020-03-01"
     assert "to 2020-02-29" in longest["sentence"]
-    _, early = run(store, "findings", "--baseline", "2020-01", "--period", "2020-01")
+    # a period ending in January (after a baseline of its first days: the two may not
+    # overlap) sees the 15 h gap of 2020-01-20, not the 30 h silence of February
+    _, early = run(
+        store,
+        "findings",
+        "--baseline",
+        "2020-01-01..2020-01-10",
+        "--period",
+        "2020-01-11..2020-01-31",
+    )
     assert _kind(early, "longest_silence")["numbers"]["hours"] == pytest.approx(15.0)
 
 

@@ -33,10 +33,10 @@ def _daily(first: datetime, days: int, per_day: int) -> list[datetime]:
     return [first + timedelta(days=d, hours=h) for d in range(days) for h in range(per_day)]
 
 
-def _store(folder: Path, official: list[datetime]) -> Path:
-    """One export from 2016-01-01 to 2016-02-20: ``other`` (a supporter) posts once a day
-    all along, the official ``north`` posts at ``official``."""
-    other = _daily(datetime(2016, 1, 1, 0, 30), 51, 1)
+def _store(folder: Path, official: list[datetime], first: datetime = datetime(2016, 1, 1)) -> Path:
+    """One export from ``first`` (2016-01-01) to 2016-02-20: ``other`` (a supporter) posts
+    once a day all along, the official ``north`` posts at ``official``."""
+    other = _daily(first + timedelta(minutes=30), (datetime(2016, 2, 21) - first).days, 1)
     store = build(folder, [{"other": other, "north": official}], platform="web")
     registry = folder / "outlets.yaml"
     registry.write_text(REGISTRY)
@@ -60,8 +60,21 @@ def falling(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _store(tmp_path_factory.mktemp("s11b-falling"), posts)
 
 
-def _decline(store: Path, **options: Any) -> dict[str, Any]:
-    result = run_measurement("findings", store, baseline="2016-01", **options)
+@pytest.fixture(scope="module")
+def since_december(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """``rising`` and ``falling`` with the archive starting on 2015-12-01 (North silent in
+    December), so that a whole January can be the period after a December baseline."""
+    rising = _daily(datetime(2016, 1, 26, 1), 6, 2) + _daily(datetime(2016, 2, 1, 1), 20, 7)
+    falling = _daily(datetime(2016, 1, 1, 1), 31, 10) + _daily(datetime(2016, 2, 1, 1), 20, 4)
+    december = datetime(2015, 12, 1)
+    return (
+        _store(tmp_path_factory.mktemp("s11b-rising-dec"), rising, december),
+        _store(tmp_path_factory.mktemp("s11b-falling-dec"), falling, december),
+    )
+
+
+def _decline(store: Path, baseline: str = "2016-01", **options: Any) -> dict[str, Any]:
+    result = run_measurement("findings", store, baseline=baseline, **options)
     (item,) = [f for f in result["findings"] if f["kind"] == "decline"]
     return item
 
@@ -108,9 +121,11 @@ def test_the_numbers_agree_with_trend_for_the_same_days(rising: Path) -> None:
     assert row is not None and item["numbers"]["current_posts"] == row[0] == 70
 
 
-def test_a_full_month_period_reads_as_before(rising: Path, falling: Path) -> None:
-    # the current is the period's last full month, as it always was (text and numbers)
-    item = _decline(rising, period="2016-01")
+def test_a_full_month_period_reads_as_before(since_december: tuple[Path, Path]) -> None:
+    # the current is the period's last full month, as it always was (text and numbers);
+    # the baseline is December, as a period may not overlap its baseline
+    rising, falling = since_december
+    item = _decline(rising, baseline="2015-12", period="2016-01")
     assert item["sentence"] == "Official output is at its peak in January 2016 (0.4 a day)."
     assert item["numbers"] == {
         "peak_period": "2016-01",
@@ -124,7 +139,7 @@ def test_a_full_month_period_reads_as_before(rising: Path, falling: Path) -> Non
         "full period with the highest rate, current = the last full period."
     )
     # a period holding a full month and more: that month is the current
-    longer = _decline(falling, period="2016-01-01..2016-02-05")
+    longer = _decline(falling, baseline="2015-12", period="2016-01-01..2016-02-05")
     assert longer["numbers"]["current_period"] == "2016-01"
     assert longer["sentence"] == "Official output is at its peak in January 2016 (10.0 a day)."
 

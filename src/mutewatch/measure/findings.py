@@ -34,11 +34,13 @@ store's first day), and their sentences say so; the comparisons are baseline vs 
 An empty store gives no findings, every kind skipped and a note (not an error).
 
 Windows: ``baseline`` and ``period`` are inclusive UTC date ranges (``A..B``; ``YYYY`` and
-``YYYY-MM`` also work). When not given, the baseline is the first full calendar year in the
-store (else its first full month) and the period is the last full calendar month. A finding
-with nothing to say (no outlets, no silences, no links) or whose measurement is not
-registered is left out and listed under ``skipped`` with the reason, so a missing sentence is
-never silent.
+``YYYY-MM`` also work). The period begins after the baseline ends: two given windows that
+overlap (a month and itself, a period inside the baseline) or come in the wrong order are a
+UsageError saying what to pass. When not given, the baseline is the first full calendar
+year in the store (else its first full month) and the period is the last full calendar
+month. A finding with nothing to say (no outlets, no silences, no links) or whose
+measurement is not registered is left out and listed under ``skipped`` with the reason, so a
+missing sentence is never silent.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ from mutewatch.measure import status as status_mod
 from mutewatch.measure import supporters as sup_mod
 from mutewatch.measure import trend as trend_mod
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import DateRange, Params
+from mutewatch.measure.params import DateRange, Params, require_period_after_baseline
 
 WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
 CHANNELS = {
@@ -753,16 +755,13 @@ def _windows(
     """The baseline and period: as given, else by default_windows' rule; an automatic
     window is chosen relative to a given one (the baseline from the days before the given
     period, the period from the days after the given baseline), so that the two never
-    overlap (an automatic February baseline overlapped ``--period 2016-02-01..2016-02-10``)."""
+    overlap (an automatic February baseline overlapped ``--period 2016-02-01..2016-02-10``).
+    Two given windows must not overlap either (``require_period_after_baseline``): a month
+    compared with itself was stated as a decline "from" it "to" it."""
     b = parse_window(baseline, "baseline") if isinstance(baseline, str) else baseline
     p = parse_window(period, "period") if isinstance(period, str) else period
     if b is not None and p is not None:
-        if p[1] < b[0]:  # overlapping windows stay allowed: tests compare a month to itself
-            raise UsageError(
-                f"--period {_range_text(p)} ends before --baseline {_range_text(b)} starts: "
-                "findings compare the period with an earlier baseline",
-                hint="swap --baseline and --period",
-            )
+        require_period_after_baseline(DateRange(*b), DateRange(*p), "findings")
         return b, p
     first, last, what = _data_days(eng, params)
     if b is None and p is None:

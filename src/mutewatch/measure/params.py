@@ -56,6 +56,7 @@ __all__ = [
     "iso",
     "parse_date",
     "parse_range",
+    "require_period_after_baseline",
 ]
 
 
@@ -148,6 +149,41 @@ def parse_range(text: str | DateRange, what: str = "range") -> DateRange:
     if end < start:
         raise UsageError(f"{what}: {text!r} ends before it starts", hint="write A..B with A <= B")
     return DateRange(start, end)
+
+
+def require_period_after_baseline(baseline: DateRange, period: DateRange, command: str) -> None:
+    """Refuse a ``period`` that does not begin after ``baseline`` ends (UsageError saying
+    what to pass), for a command that compares the period with an earlier baseline.
+
+    A period ending before the baseline starts is the two swapped; one sharing days with the
+    baseline (``--baseline 2016-01 --period 2016-01``, or a period inside the baseline)
+    compares those days with themselves, so a change between the windows is not one
+    between two times. Adjacent windows (the period starting the day after the baseline
+    ends) are fine.
+    """
+    if period.start > baseline.end:
+        return
+    if period.end < baseline.start:
+        raise UsageError(
+            f"--period {period.text()} ends before --baseline {baseline.text()} starts: "
+            f"{command} needs a period after its baseline",
+            hint="swap --baseline and --period",
+        )
+    shared = DateRange(max(baseline.start, period.start), min(baseline.end, period.end))
+    after, before = baseline.end + timedelta(days=1), period.start - timedelta(days=1)
+    examples = []
+    if period.end >= after:
+        examples.append(f"--period {DateRange(after, period.end).text()}")
+    if before >= baseline.start:
+        examples.append(f"--baseline {DateRange(baseline.start, before).text()}")
+    raise UsageError(
+        f"--baseline {baseline.text()} and --period {period.text()} overlap "
+        f"({shared.text()}, {shared.days} day{'s' if shared.days != 1 else ''}): {command} "
+        "needs a period after its baseline, as days in both would be compared with themselves",
+        hint=f"pass a --period starting after {baseline.end.isoformat()}, or a --baseline "
+        f"ending before {period.start.isoformat()}"
+        + (f", e.g. {' or '.join(examples)}" if examples else ""),
+    )
 
 
 @dataclass(frozen=True)
