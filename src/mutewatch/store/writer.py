@@ -425,6 +425,14 @@ class SourceWriter:
         """Each account's latest name (the one seen last), for the accounts in
         names_pending, which it then empties.
 
+        Names seen last at the same instant (two rows of a minute-resolution CSV, a title
+        change and a post in the same second) are ranked: the one first seen later (the
+        newer name), then the least name in code-point order (names are unique per
+        account); a name never seen at a time comes after every dated one. ``arg_max`` on
+        the time alone took whichever tied row it met first, so the same files ingested in
+        another order gave the account another name. account_names keeps no message id,
+        so ids cannot break the tie.
+
         Only ingest writes account_names and accounts (``_record_names``, in a batch's
         transaction, which lists the accounts it wrote in names_pending too;
         ``_bound_renamed_names``, in ``finish``, for this run's accounts: all listed); a
@@ -437,7 +445,8 @@ class SourceWriter:
         con.execute(
             "UPDATE accounts SET name = n.name FROM ("
             "  SELECT platform, account_id, "
-            "  arg_max(name, coalesce(last_seen, TIMESTAMP '0001-01-01')) AS name "
+            "  first(name ORDER BY last_seen DESC NULLS LAST, first_seen DESC NULLS LAST, "
+            "  name) AS name "
             "  FROM account_names SEMI JOIN names_pending USING (platform, account_id) "
             "  GROUP BY ALL) n "
             "WHERE accounts.platform = n.platform AND accounts.account_id = n.account_id "
