@@ -188,13 +188,22 @@ class _Transcoded(PullStream):
     def _reset(self) -> None:
         self.decoder = codecs.getincrementaldecoder(self.encoding)(errors="mutewatch-stray")
         self.eof = False
+        self.last = b""  # the last UTF-8 bytes it gave: how the text ends (``_text_end``)
 
     def _next_piece(self) -> bytes | None:
         if self.eof:
             return None
         chunk = self.raw.read(1 << 20)
         self.eof = not chunk
-        return self.decoder.decode(chunk, final=self.eof).encode("utf-8", "surrogateescape")
+        # a gzip stream that broke off inside a character (an odd byte of UTF-16) lost the
+        # rest of it with what followed: its first bytes are no stray bytes of the text
+        final = self.eof and broken_off(self.raw) is None
+        piece = self.decoder.decode(chunk, final=final).encode("utf-8", "surrogateescape")
+        self.last = (self.last + piece[-_TEXT_END:])[-_TEXT_END:]
+        return piece
+
+
+_TEXT_END = 64 << 10
 
 
 def utf8_stream(fh: IO[bytes], encoding: str) -> IO[bytes]:
@@ -257,16 +266,45 @@ def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     if problem:
         raise InputError(f"{path}: {problem}", hint=HEADER_HINT)
     rows = _csv_rows(stream, path, spec, header, encoding)
-    return _rows(_broken_off(rows, fh, path, encoding), path, spec)
+    return _rows(_broken_off(rows, fh, stream, path, encoding), path, spec)
+
+
+def _text_end(tail: bytes, stream: IO[bytes]) -> str:
+    """How a text file read to its end through ``stream`` (``utf8_stream``) ends: its last
+    UTF-8 bytes when it was transcoded, else ``tail``, the file's own last bytes (UTF-8)."""
+    transcoded = getattr(stream, "raw", None)
+    if isinstance(transcoded, _Transcoded):
+        tail = transcoded.last
+    return tail.decode("utf-8", "replace").rstrip("\x00")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _lines_in(path: Path, encoding: str) -> int:
+    """How many lines a text file holds (its last one may have no line end), read again."""
+    with _text_lines(path, encoding) as text:
+        return sum(1 for _ in text)
+
+
+def _breaks_in(row: Any) -> int:
+    """How many line breaks a row's text (or a ragged row's raw text) holds."""
+    values = [row.raw] if isinstance(row, _Unreadable) else list(row.values())
+    return sum(len(_LINE_BREAK.findall(v)) for v in values if isinstance(v, str))
 
 
 def _broken_off(
-    batches: Iterator[list[Any]], fh: IO[bytes], path: Path, encoding: str
+    batches: Iterator[list[Any]],
+    fh: IO[bytes],
+    stream: IO[bytes],
+    path: Path,
+    encoding: str,
 ) -> Iterator[list[Any]]:
     """The batches of rows; when the file's gzip stream breaks off (cut short or damaged,
     ``files.broken_off``), the row it cuts is set aside (it may hold the start of its
-    values only: a text cut short), or, when it breaks at a line end, one record says
-    that what followed is lost."""
+    values only: a text cut short) naming its line, or, when it breaks at a line end, one
+    record says that what followed is lost. How the text ends is read from ``stream``, the
+    text as decoded (UTF-16 bytes from wherever the last 64 KB begin are no text)."""
     held: list[list[Any]] = []  # the last two batches holding rows (the last row comes alone)
     for rows in batches:
         if rows:
@@ -279,16 +317,12 @@ def _broken_off(
         yield last
         return
     why, tail = broken
-    end = tail.decode(encoding, "replace").rstrip("\x00")
+    end = _text_end(tail, stream)
     if end.endswith(("\n", "\r")) or not last:
         where = "after its last line" if last else "before its first row"
         reason = f"{why} {where}: what followed in {path.name} is lost"
         yield [*last, _Unreadable("", reason)]
         return
-    reason = (
-        f"{why} inside this row, the file's last: its values may be cut short; the rows "
-        f"before it are read (ingest a complete copy of {path.name} to read it)"
-    )
     ragged = (i for i, row in enumerate(last) if isinstance(row, _Unreadable) and row.raw)
     cut = next((i for i in ragged if end.endswith(last[i].raw)), None)
     if cut is None:  # the last row read whole as a row, its last value cut
@@ -296,6 +330,12 @@ def _broken_off(
         raw = _dump(last[cut])
     else:
         raw = last[cut].raw
+    line = _lines_in(path, encoding) - _breaks_in(last[cut])
+    reason = (
+        f"{why} inside this row, the file's last (line {line} of {path.name}): its values "
+        f"may be cut short; the rows before it are read (ingest a complete copy of "
+        f"{path.name} to read it)"
+    )
     yield [*last[:cut], _Unreadable(raw, reason), *last[cut + 1 :]]
 
 
@@ -560,7 +600,7 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
 
     def batches() -> Iterator[list[Any]]:
         rows: list[Any] = []
-        line = b""
+        line, number = b"", -1
         for number, line in enumerate(lines):
             if not line.strip():
                 continue
@@ -574,15 +614,16 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
             if len(rows) >= BATCH_ROWS:
                 yield rows
                 rows = []
-        yield [*rows, *_jsonl_break(fh, path, line, rows)]
+        yield [*rows, *_jsonl_break(fh, path, line, rows, number + 1)]
 
     return _rows(batches(), path, spec)
 
 
-def _jsonl_break(fh: IO[bytes], path: Path, last: bytes, rows: list[Any]) -> list[Any]:
+def _jsonl_break(fh: IO[bytes], path: Path, last: bytes, rows: list[Any], number: int) -> list[Any]:
     """Where a JSON Lines file's gzip stream broke off (``files.broken_off``): the line it
-    cuts is not valid JSON and is quarantined already, its reason now naming the break; a
-    break at a line end is one record saying that what followed is lost."""
+    cuts (``number``, 1-based) is not valid JSON and is quarantined already, its reason now
+    naming the break and the line; a break at a line end is one record saying that what
+    followed is lost."""
     broken = broken_off(fh)
     if broken is None:
         return []
@@ -590,7 +631,8 @@ def _jsonl_break(fh: IO[bytes], path: Path, last: bytes, rows: list[Any]) -> lis
     if last.rstrip(b" \t\x00").endswith((b"\n", b"\r")) or not last:
         return [_Unreadable("", f"{why} after its last line: what followed in {path.name} is lost")]
     if rows and isinstance(rows[-1], _Unreadable):
-        rows[-1].reason = f"{why} inside this line, the file's last: {rows[-1].reason}"
+        where = f"line {number} of {path.name}"
+        rows[-1].reason = f"{why} inside this line, the file's last ({where}): {rows[-1].reason}"
     return []
 
 
