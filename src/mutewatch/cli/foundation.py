@@ -92,7 +92,9 @@ def _parse_map(
     callback=_parse_map,
     help="FIELD=COLUMN for tabular files (account, time, text, message_id, ...).",
 )
-@click.option("--time-format", help="strptime format of the time column, or iso / unix.")
+@click.option(
+    "--time-format", help="strptime format of the time column, or iso / unix [default: iso]."
+)
 @click.option(
     "--tz",
     default="UTC",
@@ -136,17 +138,19 @@ def ingest_command(
 
     Every record is accounted for: read = new + duplicates + quarantined + skipped.
 
-    Example: mutewatch ingest exports/ --outlets outlets.yaml
+    Examples:
 
-    Example: mutewatch ingest ChatExport_2017-12-31/messages.html --tz Europe/Moscow
-    (an HTML export: all its pages, read as account name:<chat name>)
+    \b
+      mutewatch ingest exports/ --outlets outlets.yaml
+      mutewatch ingest ChatExport_2017-12-31/messages.html --tz Europe/Moscow
+      mutewatch ingest ../shared/data/fifth_tribe_tweets.csv --format csv --platform twitter \\
+        --map account=username --map time=time --map text=tweets --time-format "%m/%d/%Y %H:%M"
+      mutewatch ingest comments.tsv --platform forum --encoding cp1256 \\
+        --map account=user --map time=date
 
-    Example: mutewatch ingest ../shared/data/fifth_tribe_tweets.csv --format csv
-    --platform twitter --map account=username --map time=time --map text=tweets
-    --time-format "%m/%d/%Y %H:%M"
-
-    Example: mutewatch ingest comments.tsv --platform forum --encoding cp1256
-    --map account=user --map time=date
+    Naming one page of a Telegram HTML export reads all its pages, as the account
+    name:<chat name>. Tabular files (CSV, TSV, JSON Lines, Parquet) need --platform, and
+    --map for each field whose column has another name.
     """
     options = IngestOptions(fmt, mapping, time_format, tz, platform, encoding, delimiter)
     with open_store(ctx, wait=wait) as store:

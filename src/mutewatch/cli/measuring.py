@@ -229,7 +229,10 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
     new (nothing in the baseline).
 
     Example:
-      mutewatch outlets status --baseline 2015-01-01..2015-12-31 --period 2017-12-01..2017-12-31
+
+    \b
+      mutewatch outlets status --baseline 2015-01-01..2015-12-31 \\
+        --period 2017-12-01..2017-12-31 --json
     """
     from mutewatch.measure.registry import run_measurement
 
@@ -387,7 +390,10 @@ def export_cmd(store: Path, /, directory: Path, as_json: bool) -> None:
     """Export the store's tables to Parquet for Spark (`--engine spark --parquet DIR`).
 
     Example:
-      mutewatch export --parquet export/ && mutewatch silences --engine spark --parquet export/
+
+    \b
+      mutewatch export --parquet export/
+      mutewatch silences --engine spark --parquet export/
     """
     from mutewatch.measure.engine import export_parquet
 

@@ -92,7 +92,10 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     An outlet whose channels' coverage was never recorded is read over the archive's span
     (coverage.basis archive, coverage.fallback names it, with a warning).
 
-    Examples (in mutewatch-demo/): mutewatch trend --every month --window 28 --json
+    Examples (in mutewatch-demo/):
+
+    \b
+      mutewatch trend --every month --window 28 --json
       mutewatch trend --outlet "Province 39 Media Office" --every month
     """
     from mutewatch.measure.trend import trend as measure
@@ -144,9 +147,14 @@ def supporters_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 
     Share = supporter posts / (supporter + official posts) per period (forwards only with
     --include-forwards). Amplification = supporter forwards of posts by official outlets'
-    accounts. Trends: Kendall's tau and Theil-Sen slope over full periods.
+    accounts. Trends: Kendall's tau and Theil-Sen slope over full periods. --of does not
+    apply: the share compares official with supporter posts, so every post counts (the
+    JSON's parameters say of: all, and notes say so when another --of was given).
 
-    Example (in mutewatch-demo/): mutewatch supporters --every month --json
+    Example (in mutewatch-demo/):
+
+    \b
+      mutewatch supporters --every month --json
     """
     from mutewatch.measure.supporters import supporters as measure
 
@@ -183,7 +191,10 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     classes; their trend (Kendall's tau, Theil-Sen) says whether there are fewer places to
     upload.
 
-    Example (in mutewatch-demo/): mutewatch platforms --every month --top 5 --json
+    Example (in mutewatch-demo/):
+
+    \b
+      mutewatch platforms --every month --top 5 --json
     """
     from mutewatch.measure.platforms import platforms as measure
 
@@ -240,9 +251,16 @@ def findings_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 
     Draws on outlet status, silences, trend, supporters and platforms. Windows are
     inclusive UTC dates (A..B; YYYY and YYYY-MM also work); by default the baseline is the
-    first full calendar year in the store and the period the last full month.
+    first full calendar year in the store and the period the last full month. Given one
+    window, the other is chosen before it (baseline) or after it (period); when the data
+    holds none, the error says what to pass. A --period ending before --baseline starts is
+    refused.
 
-    Example (in mutewatch-demo/): mutewatch findings --baseline 2015 --period 2017-12 --json
+    Examples (in mutewatch-demo/):
+
+    \b
+      mutewatch findings --baseline 2015 --period 2017-12 --json
+      mutewatch findings --baseline 2015-01-01..2015-12-31 --period 2017-12-01..2017-12-31
     """
     from mutewatch.measure.findings import findings as measure
 

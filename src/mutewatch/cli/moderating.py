@@ -250,8 +250,11 @@ def check(
     The last stderr line counts them: read N line(s): D decided, R refused. The exit code
     is 0 when nothing was refused, else 3 (bad input).
 
-    Example: echo '{"id": "1", "author_name": "Ana Silva", "text": "Good report."}' |
-    mutewatch moderate check
+    Example:
+
+    \b
+      echo '{"id": "1", "author_name": "Ana Silva", "text": "Good report."}' \\
+        | mutewatch moderate check
     """
     from mutewatch.moderate.checks import Moderator
     from mutewatch.moderate.policy import load_policy
@@ -280,7 +283,10 @@ def check(
 def articles() -> None:
     """Articles in the store, so comments can be judged for relevance.
 
-    Example: mutewatch moderate articles add --id a1 --title "Budget" --body-file body.txt
+    Example (body.txt holds the article's text):
+
+    \b
+      mutewatch moderate articles add --id a1 --title "Budget" --body-file body.txt
     """
 
 
@@ -297,7 +303,13 @@ def articles() -> None:
 def articles_add(store: Path, article_id: str, title: str, body_file: Path) -> None:
     """Add (or replace) an article in the store.
 
-    Example: mutewatch moderate articles add --id a1 --title "Budget" --body-file body.txt
+    A comment whose article_id names it is then judged against its title and body for
+    relevance (the irrelevant clause).
+
+    Example (body.txt holds the article's text):
+
+    \b
+      mutewatch moderate articles add --id a1 --title "Budget" --body-file body.txt
     """
     from mutewatch.moderate.models import embedder
     from mutewatch.moderate.service import ModerationService
@@ -416,7 +428,8 @@ def _print_report(report: dict[str, Any]) -> None:
     "--data",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
-    help="The shared data folder holding moderation/ [default ../shared/data].",
+    help="The shared data folder holding moderation/ [default: $MUTEWATCH_DATA, else "
+    "../shared/data beside the mutewatch checkout].",
 )
 @click.option(
     "--policy",

@@ -85,14 +85,18 @@ def report(
 ) -> None:
     """Write a self-contained HTML report (opens offline; plotly.js inlined).
 
-    Example: mutewatch report --period 2024-01-01..2024-06-30 --out report.html --png-dir charts/
+    The charts span --baseline's start to --period's end (the whole archive without
+    them); the key findings are `mutewatch findings` with the same windows.
 
-    Example (reproducible): mutewatch report --generated-at 2026-11-29T12:00:00Z --out r.html
+    Examples (in mutewatch-demo/; the last three: reproducible, to hand to viewers, and two
+    outlets read against their own coverage):
 
-    Example (to hand to viewers): mutewatch report --pseudonymise --out public.html
-
-    Example (two outlets read against their own coverage): mutewatch report --outlet
-    "Province 39 Media Office" --outlet "Province 05 Media Office" --out chosen.html
+    \b
+      mutewatch report --period 2017-07-01..2017-12-31 --out report.html --png-dir charts/
+      mutewatch report --generated-at 2026-11-29T12:00:00Z --out r.html
+      mutewatch report --pseudonymise --out public.html
+      mutewatch report --outlet "Province 39 Media Office" \\
+        --outlet "Province 05 Media Office" --out chosen.html
     """
     import dataclasses
 
@@ -215,6 +219,7 @@ def serve(
     its address or network (127.0.0.1, ::1, 10.0.0.0/8, fd00::/8); '*', 0.0.0.0/0 and ::/0
     are refused, since every reader could then forge its own address.
 
+    \b
     Example: mutewatch --store mutewatch-demo/mutewatch.duckdb serve --host 127.0.0.1 --port 8000
     """
     import uvicorn
