@@ -877,13 +877,17 @@ WHERE k = 1
 """
 _HEAD_COLUMNS = "h.audit_id, h.last_id, h.last_hash, h.counted"
 _SUBMIT_HEAD = f"""
-SELECT nextval('mod_audit_ids'), {_HEAD_COLUMNS}, nextval('mod_comment_ids'),
-       nextval('mod_decision_ids'), lower($1::VARCHAR)
+SELECT nextval('mod_audit_ids'), {_HEAD_COLUMNS}, nextval('mod_decision_ids'),
+       lower($1::VARCHAR)
 FROM mod_audit_head h
 """
 """What a submission needs before it writes, in one statement reading one row: the new
-audit entry's id, the audit head (see ``_chain_end``), the new comment's and decision's
-ids and the e-mail folded by DuckDB (for the author counts)."""
+audit entry's id, the audit head (see ``_chain_end``), the new decision's id and the e-mail
+folded by DuckDB (for the author counts). Not the comment's id: a sequence's ``nextval``
+is not undone by a rollback, so a comment id taken here was used up by every submission
+refused inside the transaction (an unknown article or parent: ``c1``, ``c3``, gaps a site
+shows its readers); the comment's INSERT takes it (``_COMMENT_INSERT``), once every check
+has passed. The audit and decision ids are internal (``_chain_end`` takes audit gaps)."""
 _AUDIT_HEAD = f"SELECT nextval('mod_audit_ids'), {_HEAD_COLUMNS} FROM mod_audit_head h"
 _LAST_ENTRY = (
     "SELECT audit_id, hash FROM mod_audit WHERE audit_id >= ? ORDER BY audit_id DESC LIMIT 1"
@@ -920,7 +924,8 @@ def _chain_end(
 
 @dataclass
 class _Head:
-    """A submission's ids and the end of the audit chain (``_SUBMIT_HEAD``, ``_chain_end``)."""
+    """A submission's ids and the end of the audit chain (``_SUBMIT_HEAD``, ``_chain_end``);
+    ``comment_id`` is set when the comment is inserted (``_COMMENT_INSERT``)."""
 
     comment_id: str
     decision_id: int
@@ -936,9 +941,19 @@ def _submit_head(con: Con, email: str | None) -> _Head:
     assert row is not None, "mod_audit_head has no row"
     audit_id, last, prev, counted = _chain_end(con, *row[:5])
     return _Head(
-        comment_id=f"c{row[5]}", decision_id=int(row[6]), audit_id=audit_id, last=last,
-        prev=prev, counted=counted, email_key=row[7],
+        comment_id="", decision_id=int(row[5]), audit_id=audit_id, last=last,
+        prev=prev, counted=counted, email_key=row[6],
     )  # fmt: skip
+
+
+_COMMENT_INSERT = f"""
+INSERT INTO mod_comments
+VALUES ('c' || nextval('mod_comment_ids'), ?, ?, ?, ?, ?, 1, ?, ?, {VECTOR_PARAM}, ?, ?)
+RETURNING comment_id
+"""
+"""A new comment, its id taken from the sequence by the insert itself: the last step that
+can refuse a submission (the article, the parent) is behind it, so only a failure of the
+store (a 5xx, or a write conflict retried) can leave a gap in the ids."""
 
 
 _AUDIT_INSERT = (
@@ -2271,7 +2286,8 @@ def _store_comment(
     decision: Decision,
     submitted_by: str | None,
 ) -> None:
-    """Insert a new comment (id ``c<sequence>``, taken in ``head``) with its author counts,
+    """Insert a new comment (id ``c<sequence>``, taken by its insert and set in ``head``)
+    with its author counts,
     revision, decision, fired clauses and audit entry: one statement each.
 
     They stay one statement each (measured in session 11, a store file, 150-200 comments,
@@ -2284,14 +2300,16 @@ def _store_comment(
     appending the rows with ``con.appender`` (one flush per table, nothing parsed or
     planned) cost the same CPU, 8.0-8.7 against 8.3-8.8 ms (alternating runs)."""
     now = _now()
-    comment_id, status = head.comment_id, STATUS_OF[decision.decision]
-    con.execute(
-        f"INSERT INTO mod_comments VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, {VECTOR_PARAM}, ?, ?)",
+    status = STATUS_OF[decision.decision]
+    row = con.execute(
+        _COMMENT_INSERT,
         [
-            comment_id, c.article_id, c.parent_id, c.author_name, email, c.text,
+            c.article_id, c.parent_id, c.author_name, email, c.text,
             status, decision.decision, decision.embedding, now, now,
         ],
-    )  # fmt: skip
+    ).fetchone()  # fmt: skip
+    assert row is not None
+    comment_id = head.comment_id = str(row[0])
     _count_new(con, c.author_name, head.email_key, status)
     con.execute(
         "INSERT INTO mod_revisions VALUES (?, 1, ?, ?, NULL, ?)",
