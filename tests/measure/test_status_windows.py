@@ -276,3 +276,42 @@ def test_change_points_stay_inside_the_covered_span(archive: Path) -> None:
     assert by["B"]["changed_at"] == "2016-01-01T00:00:00Z"
     # A is steady to the end of the archive: uncollected days are no drop
     assert by["A"]["changed_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("period", "says"),
+    [
+        (YEAR_2015, "overlap"),
+        ("2015-06-01..2015-06-30", "overlap"),
+        ("2015-12-31..2016-01-31", "overlap"),
+        ("2014-01-01..2014-12-31", "ends before"),
+    ],
+)
+def test_a_period_not_after_the_baseline_is_refused(archive: Path, period: str, says: str) -> None:
+    """A period sharing days with its baseline compared those days with themselves: with
+    the whole of 2015 as both, B read as active (ratio 1.0) though it fell to a sixteenth."""
+    with pytest.raises(UsageError, match=says):
+        _status(archive, baseline=YEAR_2015, period=period)
+
+
+def test_adjacent_windows_are_accepted(archive: Path) -> None:
+    rows = _by(_status(archive, baseline=YEAR_2015, period="2016-01-01..2016-01-31"))
+    assert rows["B"]["status"] == "silenced"
+
+
+def test_cli_names_the_overlap(archive: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "--store",
+            str(archive),
+            "outlets",
+            "status",
+            "--baseline",
+            YEAR_2015,
+            "--period",
+            YEAR_2015,
+        ],
+    )
+    assert result.exit_code == 2
+    assert "overlap" in result.output and "--period" in result.output

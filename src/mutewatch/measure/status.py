@@ -50,7 +50,13 @@ from mutewatch.errors import UsageError
 from mutewatch.measure import stats
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import DateRange, Params, iso, parse_range
+from mutewatch.measure.params import (
+    DateRange,
+    Params,
+    iso,
+    parse_range,
+    require_period_after_baseline,
+)
 
 __all__ = [
     "SILENCED",
@@ -425,6 +431,7 @@ def measure(
     """Per-outlet baseline and period rates, ratio, status and change point; see module doc."""
     base = parse_range(baseline, "--baseline")
     per = parse_range(period, "--period")
+    require_period_after_baseline(base, per, "outlets status")
     if not 0 <= silenced_below <= 1:
         raise UsageError(
             f"--silenced-below {silenced_below} is not a share", hint="give a number in 0..1"
