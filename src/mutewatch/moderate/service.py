@@ -993,7 +993,7 @@ def _audit_filter(
         params.append(before)
     for column, value in (("actor", actor), ("action", action), ("comment_id", comment_id)):
         if value is not None:
-            checked = _text_field({column: value}, column, limit=MAX_ID_CHARS, what="audit filter")
+            checked = _query_text(value, column, "audit filter")
             where.append(f"{column} = ?")
             params.append(checked)
     return " AND ".join(where), params
@@ -1569,6 +1569,23 @@ def _check_article_id(article_id: Any) -> str:
     return checked
 
 
+def _query_text(value: Any, name: str, what: str) -> str:
+    """A query parameter's text (an article or comment id, a moderator, an action), checked
+    as ``_text_field`` checks a field but refused as a UsageError (HTTP 400, as every other
+    bad query parameter: an unknown ``clause``, the stats' ``from`` or empty ``article_id``)
+    naming the parameter: the queue's ``?article_id=`` was a 422 about "the article field
+    `id`", a field nobody sent, while the stats answered the same parameter with a 400.
+    Text UTF-8 cannot encode (a library caller's lone surrogate) stays an InputError."""
+    if isinstance(value, str):
+        check_unicode(value, name, what)
+    try:
+        checked = _text_field({name: value}, name, limit=MAX_ID_CHARS, what=what)
+    except InputError as exc:
+        raise UsageError(exc.message, hint=exc.hint) from None
+    assert checked is not None
+    return checked
+
+
 def _check_page(limit: int, offset: int) -> None:
     """UsageError unless 1 <= limit <= 500 and offset >= 0 (as the queue)."""
     if not 1 <= limit <= 500 or offset < 0:
@@ -1815,7 +1832,8 @@ class ModerationService:
         grouped query.
         """
         _check_page(limit, offset)
-        article_id = None if article_id is None else _check_article_id(article_id)
+        if article_id is not None:
+            article_id = _query_text(article_id, "article_id", "queue filter")
         if clause is not None and clause not in CLAUSES:
             raise UsageError(
                 f"unknown clause {shown(str(clause))} in the queue filter",
@@ -1884,7 +1902,8 @@ class ModerationService:
         whole log, which a limit alone could not reach past its newest entries; ``actor``,
         ``action`` (``approve``, ``reject``, ``edit``, ``appeal``, ``submitted:hold``, ...)
         and ``comment_id`` keep the entries that match exactly (what one moderator did,
-        one comment's entries). UsageError for a limit out of range or a ``before`` below 1.
+        one comment's entries). UsageError for a limit out of range, a ``before`` below 1 or a
+        filter that is empty or too long (``_query_text``).
         """
         where, params = _audit_filter(before, actor, action, comment_id)
         if not 1 <= limit <= MAX_AUDIT_PAGE:
@@ -1920,11 +1939,12 @@ class ModerationService:
         ``parent_id`` (an opaque id) even when the parent is not published, and
         ``parent_published`` says whether the site can show the parent; nothing of an
         unpublished parent's content is returned. NotFoundError for an unknown article or
-        an ``after`` not on it, UsageError for limit outside 1..500 or a negative offset.
+        an ``after`` not on it, UsageError for limit outside 1..500, a negative offset or an
+        empty ``after``.
         """
         article_id = _check_article_id(article_id)
         _check_page(limit, offset)
-        after = None if after is None else _check_comment_id(after)
+        after = None if after is None else _query_text(after, "after", "page")
 
         def read(con: Con) -> dict[str, Any]:
             _article(con, article_id)  # NotFoundError if unknown
