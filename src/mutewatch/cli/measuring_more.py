@@ -253,8 +253,8 @@ def findings_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     inclusive UTC dates (A..B; YYYY and YYYY-MM also work); by default the baseline is the
     first full calendar year in the store and the period the last full month. Given one
     window, the other is chosen before it (baseline) or after it (period); when the data
-    holds none, the error says what to pass. A --period ending before --baseline starts is
-    refused.
+    holds none, the error says what to pass. A --period that does not begin after --baseline
+    ends (the two swapped, or sharing days) is refused.
 
     Examples (in mutewatch-demo/):
 
