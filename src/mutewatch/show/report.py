@@ -43,7 +43,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from mutewatch.errors import MutewatchError, StoreBusyError, UsageError
-from mutewatch.measure.params import parse_date
+from mutewatch.measure.params import DateRange, parse_date, require_period_after_baseline
 from mutewatch.show import charts
 from mutewatch.store import Store
 
@@ -90,9 +90,13 @@ class ReportOptions:
     ) -> ReportOptions:
         """Parse ``A..B`` windows and an ISO-8601 generated-at time as the CLI gives them;
         ``outlets``: the names ``--outlet`` gives (checked when the report is built)."""
+        base = _window(baseline, "--baseline") if baseline else None
+        per = _window(period, "--period") if period else None
+        if base and per:
+            require_period_after_baseline(DateRange(*base), DateRange(*per), "report")
         return cls(
-            baseline=_window(baseline, "--baseline") if baseline else None,
-            period=_window(period, "--period") if period else None,
+            baseline=base,
+            period=per,
             generated_at=_instant(generated_at) if generated_at else None,
             outlets=tuple(outlets),
         )
