@@ -5,7 +5,6 @@ day 2017-12-01, and its findings printed as those of December; `2017/12` was Dec
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,12 +26,10 @@ from mutewatch.cli import main
         ("--period", "2017/12"),  # read as 2017-12: the separator was never looked at
     ],
 )
-def test_a_window_with_trailing_text_is_refused(
-    demo_store: Path, tmp_path: Path, option: str, window: str
-) -> None:
-    store = tmp_path / "s.duckdb"
-    shutil.copy(demo_store, store)
-    result = CliRunner().invoke(main, ["--store", str(store), "findings", option, window, "--json"])
+def test_a_window_with_trailing_text_is_refused(demo_copy: Path, option: str, window: str) -> None:
+    result = CliRunner().invoke(
+        main, ["--store", str(demo_copy), "findings", option, window, "--json"]
+    )
     assert result.exit_code == 2, result.output
     error = json.loads(result.output)["error"]
     assert window in error["message"], error

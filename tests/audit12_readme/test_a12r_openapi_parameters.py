@@ -9,7 +9,6 @@ README says the API takes the command's options as snake_case query parameters).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,7 @@ from mutewatch.web.app import create_app
     reason="web/api.py _measurement_endpoint registers the route with no parameters "
     "(parses_own_query); the click command's options never reach the OpenAPI document",
 )
-def test_the_output_route_lists_its_query_parameters(demo_store: Path, tmp_path: Path) -> None:
-    store = tmp_path / "s.duckdb"
-    shutil.copy(demo_store, store)
-    spec = create_app(store, moderation=False).openapi()
+def test_the_output_route_lists_its_query_parameters(demo_copy: Path) -> None:
+    spec = create_app(demo_copy, moderation=False).openapi()
     names = {p["name"] for p in spec["paths"]["/api/v1/output"]["get"].get("parameters", [])}
     assert {"by", "every", "outlet", "of", "from", "to"} <= names, sorted(names)
