@@ -17,8 +17,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 SCRIPT = textwrap.dedent(
     """
     import importlib, pkgutil, sys, types
@@ -39,10 +37,6 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="moderate/checks.py:231 _PARTS walks sys.modules.items() lazily during import",
-)
 def test_checks_import_while_another_module_is_imported() -> None:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300

@@ -38,6 +38,17 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
+from mutewatch.moderate import (
+    _companions,
+    _defamation,
+    _engine,
+    _features,
+    _lexicon,
+    _relevance,
+    _spans,
+    _textview,
+    _toxicity,
+)
 from mutewatch.moderate._companions import (
     MIXED_MAX_SENTENCES,
     MIXED_MIN_WORDS,
@@ -228,8 +239,18 @@ __all__ = [
     "use_truecase",
 ]
 
-_PARTS = tuple(m for n, m in sys.modules.items() if n.startswith("mutewatch.moderate._"))
-"""The private modules (all imported by now, above)."""
+_PARTS = (
+    _companions,
+    _defamation,
+    _engine,
+    _features,
+    _lexicon,
+    _relevance,
+    _spans,
+    _textview,
+    _toxicity,
+)
+"""The private modules the names above come from."""
 
 
 class _Checks(ModuleType):
