@@ -38,17 +38,6 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-from mutewatch.moderate import (
-    _companions,
-    _defamation,
-    _engine,
-    _features,
-    _lexicon,
-    _relevance,
-    _spans,
-    _textview,
-    _toxicity,
-)
 from mutewatch.moderate._companions import (
     MIXED_MAX_SENTENCES,
     MIXED_MIN_WORDS,
@@ -239,18 +228,12 @@ __all__ = [
     "use_truecase",
 ]
 
-_PARTS = (
-    _companions,
-    _defamation,
-    _engine,
-    _features,
-    _lexicon,
-    _relevance,
-    _spans,
-    _textview,
-    _toxicity,
+_PARTS = tuple(
+    sys.modules[f"mutewatch.moderate._{part}"]
+    for part in ("companions", "defamation", "engine", "features", "lexicon")
+    + ("relevance", "spans", "textview", "toxicity")
 )
-"""The private modules the names above come from."""
+"""The private modules the names above come from (each imported above)."""
 
 
 class _Checks(ModuleType):
