@@ -116,12 +116,6 @@ def test_hand_lists_hold_no_evaluation_text(file_texts: FileTexts) -> None:
         assert entries & evaluation <= {"lol"}, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="names_lists.json fictional.star_wars lists 3 Star Wars evaluation names "
-    "(Luke Skywalker, Yoda, Boba Fett): the fictional-names figure of moderate evaluate "
-    "counts a list that holds its own test rows",
-)
 def test_name_lists_hold_no_evaluation_name(file_texts: FileTexts) -> None:
     """A name list built by hand must not list evaluation names: they are the test set."""
     from mutewatch.moderate import names as nm

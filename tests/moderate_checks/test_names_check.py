@@ -227,8 +227,8 @@ def test_real_names_target_on_evaluation_rows(shared_data: object) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: 5/16 Star Wars evaluation names not published by the default policy "
-    "(8/16 when unknown-ness alone holds, at a fairness cost); the rest are built from real or "
+    reason="known gap: 4/16 Star Wars evaluation names not published by the default policy "
+    "(7/16 when unknown-ness alone holds, at a fairness cost); the rest are built from real or "
     "plausible name words of some culture and only a name list could catch them",
 )
 def test_fictional_names_target_on_evaluation_rows(shared_data: object) -> None:

@@ -87,7 +87,7 @@ def test_scripts_without_latin_letters_are_not_mistaken_for_handles() -> None:
 def test_fictional_word_that_a_name_list_knows_is_held_not_rejected() -> None:
     r = assess("Shmi Skywalker")
     assert names.HOLD <= r.fantasy < names.REJECT, r
-    assert assess("Luke Skywalker").fantasy >= names.REJECT
+    assert assess("Darth Vader").fantasy >= names.REJECT  # a full name the list holds
 
 
 def test_implausible_unknown_word_is_held_with_evidence() -> None:
@@ -132,8 +132,9 @@ def test_evaluation_rows_real_names_target(shared_data: Path) -> None:
     report = names.evaluate(shared_data)
     assert report["real"]["published"] >= 0.97, report["real_not_published"]
     # Known gap (issue 5 asks 0.90): most Star Wars evaluation names are built from real or
-    # unlisted-but-plausible name words; this guards the names-4 figure against regressions.
-    assert report["fictional"]["not_published"] >= 0.3
+    # unlisted-but-plausible name words; this guards the names-9 figure against regressions
+    # (names-9 took three evaluation names out of the hand-written list: 31.25% -> 25%).
+    assert report["fictional"]["not_published"] >= 0.25
 
 
 def test_a_policy_can_choose_to_hold_on_unknown_name_words() -> None:

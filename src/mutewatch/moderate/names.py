@@ -52,7 +52,7 @@ import numpy as np
 
 from mutewatch.errors import InputError
 
-NAMES_MODEL_VERSION = "names-8"
+NAMES_MODEL_VERSION = "names-9"
 """Version of the name check (bump when lists, rules or the char model change)."""
 
 REJECT = 0.8
