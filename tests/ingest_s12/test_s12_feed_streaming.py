@@ -112,6 +112,18 @@ FEEDS: dict[str, bytes] = {
     "atom_link_last.xml": ATOM.replace('<link href="https://atom.example/"/>', "")
     .replace("</feed>", '<link href="https://atom-late.example/"/></feed>')
     .encode(),
+    "atom_link_last_loose.xml": ATOM.replace('<link href="https://atom.example/"/>', "")
+    .replace("</feed>", '<link href="https://atom-late.example/"/></feed>')
+    .replace("Placeholder 4", "Placeholder 4 & 5")
+    .encode(),
+    "atom_prefixed_loose.xml": ATOM.replace("<entry>", "<a:entry>")
+    .replace("</entry>", "</a:entry>")
+    .replace(
+        'xmlns="http://www.w3.org/2005/Atom"',
+        'xmlns:a="http://www.w3.org/2005/Atom" xmlns="http://www.w3.org/2005/Atom"',
+    )
+    .replace("Placeholder 4", "Placeholder 4 & 5")
+    .encode(),
     "late.xml": LATE.encode(),
     "late_loose.xml": LATE.replace("Title 2<", "Title 2 & x<").encode(),
     "utf16.xml": WHOLE.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"),

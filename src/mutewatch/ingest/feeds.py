@@ -43,6 +43,7 @@ import msgspec
 from feedparser.api import PREFERRED_XML_PARSERS, LooseFeedParser, StrictFeedParser
 from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
 from feedparser.exceptions import CharacterEncodingOverride
+from feedparser.mixin import _FeedParserMixin
 from feedparser.sanitizer import replace_doctype
 from feedparser.sgml import sgmllib
 from feedparser.urls import make_safe_absolute_uri
@@ -252,7 +253,7 @@ class _Shape(xml.sax.handler.ContentHandler):
     def startElementNS(self, name: tuple[str | None, str], qname: Any, attrs: Any) -> None:
         if self.inside:
             self.inside += 1
-        elif name[1].lower() in _ENTRY_NAMES:
+        elif name[1].lower() in _ENTRY_NAMES and _plain_namespace(name[0]):
             self.inside, self.entered = 1, True
         elif self.entered:
             self.late = True
@@ -260,6 +261,46 @@ class _Shape(xml.sax.handler.ContentHandler):
     def endElementNS(self, name: tuple[str | None, str], qname: Any) -> None:
         if self.inside:
             self.inside -= 1
+
+
+# namespaces feedparser reads as RSS or Atom itself (an <item> in another is no entry)
+_PLAIN = {uri.lower() for uri, prefix in _FeedParserMixin.namespaces.items() if prefix == ""}
+
+
+def _plain_namespace(uri: str | None) -> bool:
+    uri = (uri or "").lower()
+    return uri in _PLAIN or "backend.userland.com/rss" in uri
+
+
+_TAGS = re.compile(rb"<(/?)([A-Za-z_][\w.:-]*)|<>")  # a tag's start (and <>, a tag in SGML)
+
+
+def _late_tags(pieces: Iterator[bytes]) -> bool:
+    """Whether text holds a tag outside the entries after the first entry begins, told by
+    the tags alone (for a file that is not well-formed, read by feedparser's lenient
+    parser): an entry runs from ``<item>`` or ``<entry>`` (no prefix) to its end tag; any
+    other tag after the first entry begins, outside them, counts (a tag in a comment or
+    CDATA too, and what a prefixed entry holds: a pass too many, never one too few)."""
+    inside = entered = False
+    carry = b""
+    for piece in pieces:
+        data = carry + piece
+        cut = data.rfind(b"<")
+        if cut < 0 or b">" in data[cut:]:
+            cut = len(data)
+        for tag in _TAGS.finditer(data, 0, cut):
+            end, name = tag.group(1), (tag.group(2) or b"").lower()
+            if inside:
+                inside = not (end and name in (b"item", b"entry"))
+            elif name in (b"item", b"entry") and not end:
+                closes = data.find(b">", tag.end())
+                entered, inside = True, closes < 0 or data[closes - 1 : closes] != b"/"
+            elif entered and not end:
+                return True
+            elif name.rsplit(b":", 1)[-1] in (b"item", b"entry") and not end:
+                entered = True  # an entry, or not: what it holds counts as outside
+        carry = data[cut:]
+    return False
 
 
 def _sax_reader(handler: Any) -> Any:
@@ -329,14 +370,17 @@ class _Survey:
                 try:
                     reader.feed(piece)
                 except xml.sax.SAXException as exc:
-                    self.exception, self.bozo, self.late = exc, True, True
+                    self.exception, self.bozo = exc, True
+        stopped_at_end = self.exception is None  # well-formed to its last byte, if cut there
         if self.exception is None:
             try:
                 reader.close()
             except xml.sax.SAXException as exc:
                 self.exception, self.bozo = exc, True
         self.root_closed = _ROOT_END.search(tail) is not None
-        self.late = self.late or shape.late
+        self.late = shape.late
+        if self.bozo and not self.late and not stopped_at_end:  # read on by the lenient parser
+            self.late = _late_tags(_Text(fh, self.encoding, self.bom).pieces())
 
 
 class _Parse:
