@@ -44,18 +44,11 @@ def test_evaluated_word_pairs_are_the_files_evaluation_rows(file_texts: FileText
     assert scored == rule and len(rule) > 5000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="datasets.langid (src/mutewatch/moderate/datasets.py:149-150) strips each line "
-    "before the split: 4 training sentences (es, hu, pl, tr: ' Estos son mis principios.') "
-    "are scored as evaluation rows and 2 evaluation sentences (ar, uk) are left out; "
-    "train_language.py splits on the line as it stands",
-)
 def test_evaluated_sentences_are_the_files_evaluation_rows(file_texts: FileTexts) -> None:
     """Language accuracy on sentences is reported on the lines the rule picks, as they stand
     (white space at a line's ends is part of the text the README hashes)."""
     scored, rule = _langid_evaluation(file_texts, "sentences")
-    assert {t.strip() for t in rule} == {t.strip() for t in scored}
+    assert scored == rule
 
 
 def test_hand_lexicon_was_not_written_from_evaluation_rows() -> None:
@@ -86,14 +79,6 @@ def test_hand_lexicon_was_not_written_from_evaluation_rows() -> None:
     assert p_value > 0.05, (rate_eval, rate_train, table.tolist())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="datasets.ethos (src/mutewatch/moderate/datasets.py:63-72) joins the multi-label "
-    "file on the exact text; 23 hateful comments differ between the two files only by a "
-    "no-break space, so 14 race/national-origin/religion attacks get racist=0: 10 training "
-    "ones are fitted as racist negatives (scripts/train_moderation.py label_sets), 4 "
-    "evaluation ones drop out of ethos_racist",
-)
 def test_every_hateful_ethos_comment_has_its_targets(file_texts: FileTexts) -> None:
     """The README: ETHOS's binary and multi-label files share comments."""
     rows = ds.ethos(ds.default_data_dir())

@@ -64,13 +64,13 @@ def ethos(data: Path) -> list[Row]:
     multi: dict[str, dict[str, str]] = {}
     with _need(base / "ethos_multi_label.csv").open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh, delimiter=";"):
-            multi[rec["comment"]] = rec
+            multi[_spaced(rec["comment"])] = rec
     rows = []
     with _need(base / "ethos_binary.csv").open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh, delimiter=";"):
             text = rec["comment"]
             hate = float(rec["isHate"]) >= 0.5
-            targets = multi.get(text, {})
+            targets = multi.get(_spaced(text), {})
             racial = any(
                 float(targets.get(k, 0) or 0) >= 0.5
                 for k in ("race", "national_origin", "religion")
@@ -139,6 +139,12 @@ def jigsaw(data: Path) -> list[Row]:
     return rows
 
 
+def _spaced(text: str) -> str:
+    """``text`` with its white space runs as single spaces: 23 hateful comments of ETHOS's
+    two files differ only by a no-break space, and lost their targets in an exact join."""
+    return " ".join(text.split())
+
+
 def langid(data: Path, kind: str) -> list[Row]:
     """Language-ID texts of one kind (``sentences`` or ``word-pairs``); group is the code."""
     folder = data / "moderation" / "langid" / kind
@@ -146,8 +152,8 @@ def langid(data: Path, kind: str) -> list[Row]:
     rows = []
     for path in sorted(folder.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rows.append(Row(text=line.strip(), group=path.stem))
+            if line.strip():  # the text as it stands: the split rule hashes it so
+                rows.append(Row(text=line, group=path.stem))
     return rows
 
 
