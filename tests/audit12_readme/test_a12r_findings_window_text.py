@@ -5,19 +5,17 @@ day 2017-12-01, and its findings printed as those of December; `2017/12` was Dec
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from mutewatch.cli import main
+from mutewatch.errors import UsageError
+from mutewatch.measure.findings import parse_window
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measure/findings.py _parse_day reads date.fromisoformat(text[:10]) (the rest of "
-    "the text is dropped) and YYYY-MM as text[:4], text[5:7] (any character between)",
-)
 @pytest.mark.parametrize(
     ("option", "window"),
     [
@@ -32,4 +30,16 @@ def test_a_window_with_trailing_text_is_refused(demo_copy: Path, option: str, wi
     )
     assert result.exit_code == 2, result.output
     error = json.loads(result.output)["error"]
-    assert window in error["message"], error
+    assert window in error["message"] and option in error["message"], error
+    assert "YYYY-MM-DD" in error["hint"] and option in error["hint"], error
+
+
+def test_each_form_of_a_window_end_still_reads() -> None:
+    """YYYY, YYYY-MM and YYYY-MM-DD ends, alone or as A..B, are read as before."""
+    assert parse_window("2017-12", "period") == (date(2017, 12, 1), date(2017, 12, 31))
+    assert parse_window("2016", "baseline") == (date(2016, 1, 1), date(2016, 12, 31))
+    assert parse_window("2016-02..2016-03-05", "period") == (date(2016, 2, 1), date(2016, 3, 5))
+    assert parse_window(" 2015 .. 2015-06 ", "baseline") == (date(2015, 1, 1), date(2015, 6, 30))
+    for wrong in ("20171201", "2017-1", "2017-12-01T00", "2017-02-30"):
+        with pytest.raises(UsageError, match="--period"):
+            parse_window(wrong, "period")

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -88,7 +89,11 @@ Window = tuple[date, date]
 
 # ----------------------------------------------------------------------------- windows
 def parse_window(text: str, what: str) -> Window:
-    """``A..B`` (inclusive UTC dates, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) to two dates."""
+    """``A..B`` (inclusive UTC dates, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) to two dates.
+
+    Each end must be one of those forms whole: ``2017-12-01-2017-12-31`` (a dash typed for
+    ``..``), ``2017/12`` or a date with text after it is refused, naming ``--<what>``.
+    """
     parts = text.split("..")
     if len(parts) == 1:
         parts = [text, text]
@@ -97,27 +102,47 @@ def parse_window(text: str, what: str) -> Window:
             f"{what} {text!r} is not a date range",
             hint=f"write it as A..B, e.g. --{what} 2015-01-01..2015-12-31 or --{what} 2015",
         )
-    start = _parse_day(parts[0].strip(), what, first=True)
-    end = _parse_day(parts[1].strip(), what, first=False)
+    start = _parse_day(parts[0].strip(), text, what, first=True)
+    end = _parse_day(parts[1].strip(), text, what, first=False)
     if end < start:
         raise UsageError(f"{what} {text!r} ends before it starts", hint="swap the two dates")
     return start, end
 
 
-def _parse_day(text: str, what: str, *, first: bool) -> date:
+# one end of a window: YYYY, YYYY-MM or YYYY-MM-DD, nothing before or after
+_WINDOW_END = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+# two full dates joined by a dash, as in 2017-12-01-2017-12-31 (meant: 2017-12-01..2017-12-31)
+_DASHED_RANGE = re.compile(r"([0-9]{4}(?:-[0-9]{2}){0,2})-([0-9]{4}(?:-[0-9]{2}){0,2})", re.ASCII)
+
+
+def _parse_day(text: str, window: str, what: str, *, first: bool) -> date:
+    """One end ``text`` of the window ``window`` (given as ``--<what>``): its first day
+    (``first``) or its last."""
+    match = _WINDOW_END.fullmatch(text)
     try:
-        if len(text) == 4:
-            year = int(text)
+        if match is None:
+            raise ValueError(text)
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        if month is None:
             return date(year, 1, 1) if first else date(year, 12, 31)
-        if len(text) == 7:
-            year, month = int(text[:4]), int(text[5:7])
+        if day is None:
             last = calendar.monthrange(year, month)[1]
             return date(year, month, 1) if first else date(year, month, last)
-        return date.fromisoformat(text[:10])
-    except ValueError as exc:
+        return date(year, month, day)
+    except ValueError as exc:  # calendar's IllegalMonthError too
+        dashed = _DASHED_RANGE.fullmatch(window)
+        example = (
+            f"--{what} {dashed[1]}..{dashed[2]}"
+            if dashed
+            else f"--{what} 2017-12 or --{what} 2017-12-01..2017-12-31"
+        )
+        given = f"--{what} {window!r}" + (f": {text!r}" if text != window.strip() else "")
+        wrong = "is not a calendar date" if match else "is not YYYY, YYYY-MM or YYYY-MM-DD"
         raise UsageError(
-            f"{what}: {text!r} is not a date",
-            hint="use YYYY, YYYY-MM or YYYY-MM-DD (UTC)",
+            f"{given} {wrong}",
+            hint=f"write --{what} as one UTC date or A..B of two, each YYYY, YYYY-MM or "
+            f"YYYY-MM-DD, e.g. {example}",
         ) from exc
 
 
@@ -1002,7 +1027,7 @@ def _own_findings(
     now = None  # the period's own rate, when its last full month lies before it
     if ptc and ptc["current"]["start"] < p[0].isoformat():
         now = trend_mod.window_rate(eng, params, *p)
-    _add(out, skipped, "decline", decline_sentence(t, params.of, now), _no_decline(t))
+    _add(out, skipped, "decline", decline_sentence(t, params.of, now), _no_decline(t, params.of))
     _add(
         out,
         skipped,
@@ -1038,16 +1063,39 @@ def _own_findings(
     out.extend(vanished_classes_sentences(pb, pp, last, b, p, params.of))
 
 
-def _no_decline(trend_result: dict[str, Any]) -> str:
-    """Why there is no decline: no output, or no full calendar month to the period's end."""
-    rated = [p["period"] for p in trend_result.get("periods", []) if p["per_day"] is not None]
+def _no_decline(trend_result: dict[str, Any], of: str) -> str:
+    """Why there is no decline: no output, no full calendar month to the period's end, or
+    full months none of which holds a counted post (a peak of 0 posts: nothing to fall from).
+    """
+    rated = [p for p in trend_result.get("periods", []) if p["per_day"] is not None]
     if not rated:
         return "no full period of output"
-    return (
-        f"no full calendar month in the record{series_span(trend_result)} "
-        f"({', '.join(rated)} only in part): a month held only in part is never peak or "
-        "current"
+    span = series_span(trend_result)
+    partial = [p for p in rated if not p["full"]]
+    full = [p for p in rated if p["full"]]
+    if not full:
+        return (
+            f"no full calendar month in the record{span} "
+            f"({', '.join(p['period'] for p in partial)} only in part): a month held only "
+            "in part is never peak or current"
+        )
+    months = (
+        f"the full calendar month {full[0]['period']}"
+        if len(full) == 1
+        else f"the {len(full)} full calendar months {full[0]['period']} to {full[-1]['period']}"
     )
+    reason = (
+        f"no counted post in {months} of the record{span} (posts by {WHO.get(of, 'outlets')}, "
+        f"--of {of}): with a peak of 0 posts a day there is no decline"
+    )
+    posts = sum(int(p["posts"]) for p in partial)
+    if posts:
+        reason += (
+            f"; the {posts} counted post{'s' if posts != 1 else ''} fall in months held only "
+            f"in part ({', '.join(p['period'] for p in partial if p['posts'])}), which are "
+            "never peak or current"
+        )
+    return reason
 
 
 def silenced_outlets(status: dict[str, Any]) -> list[str]:
