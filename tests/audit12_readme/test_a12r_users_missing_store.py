@@ -12,11 +12,6 @@ from click.testing import CliRunner
 from mutewatch.cli import main
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/serving.py users_list/users_disable open the store read-write "
-    "(_open_when_free, then migrate_web), which creates it",
-)
 @pytest.mark.parametrize("words", [["users", "list"], ["users", "disable", "ada"]])
 def test_no_store_is_created_for_users_list_or_disable(tmp_path: Path, words: list[str]) -> None:
     store = tmp_path / "typo.duckdb"
@@ -26,10 +21,6 @@ def test_no_store_is_created_for_users_list_or_disable(tmp_path: Path, words: li
     assert "no store at" in result.output and str(store) in result.output, result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/auth.py disable_user's hint names GET /api/v1/users, also on the command line",
-)
 def test_disabling_an_unknown_user_points_to_users_list(tmp_path: Path) -> None:
     store = tmp_path / "s.duckdb"
     added = CliRunner().invoke(

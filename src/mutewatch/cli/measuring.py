@@ -35,6 +35,17 @@ def _fail_json(code: str, message: str, hint: str | None, exit_code: int) -> NoR
     sys.exit(exit_code)
 
 
+def _click_hint(exc: click.ClickException) -> str | None:
+    """What to pass for a required option click found missing (``--json``'s ``hint``; click's
+    own text says only "Missing option '--baseline'")."""
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, click.MissingParameter) or not isinstance(param, click.Option):
+        return None
+    option = max(param.opts, key=len)
+    example = f"{option} {param.metavar}" if param.metavar else option
+    return f"pass {example}" + (f": {param.help}" if param.help else "")
+
+
 def _wants_json(args: Sequence[str]) -> bool:
     return "--json" in args[: args.index("--")] if "--" in args else "--json" in args
 
@@ -66,7 +77,7 @@ def json_errors(command: click.Command) -> click.Command:
             except click.ClickException as exc:
                 if not _wants_json(given):
                     raise
-                _fail_json("bad_request", exc.format_message(), None, exc.exit_code)
+                _fail_json("bad_request", exc.format_message(), _click_hint(exc), exc.exit_code)
 
         def invoke(self, ctx: click.Context) -> Any:
             if not ctx.params.get("as_json"):

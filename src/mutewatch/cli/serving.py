@@ -251,11 +251,21 @@ WAIT = click.option(
 )  # fmt: skip
 
 
-def _open_when_free(store: Path, wait: float, *, read_only: bool = False) -> Store:
+def _open_when_free(
+    store: Path, wait: float, *, read_only: bool = False, existing: bool = False
+) -> Store:
     """The store opened, waiting up to ``wait`` s for another writer to let go
-    (a running server lets go when it sees a process waiting)."""
+    (a running server lets go when it sees a process waiting). ``existing``: a store that
+    is not there is refused ("no store at PATH", exit 4, as read-only opens say), not
+    created empty by opening it to write (a mistyped --store of `users list`)."""
+    from mutewatch.errors import StoreError
     from mutewatch.store import Store, when_free
 
+    if existing and not Path(store).exists():
+        raise StoreError(
+            f"no store at {store}",
+            hint="run `mutewatch ingest PATH` or `mutewatch demo` first, or pass --store",
+        )
     return when_free(Path(store), lambda: Store.open(store, read_only=read_only), wait, poll=0.2)
 
 
@@ -308,12 +318,13 @@ def users_list(store: Path, as_json: bool, wait: float) -> None:
     Example: mutewatch users list --json
     """
     from mutewatch.web.auth import list_users, migrate_web
+    from mutewatch.web.queries import jsonable
 
-    with _open_when_free(store, wait) as opened:
+    with _open_when_free(store, wait, existing=True) as opened:
         migrate_web(opened.con)
         rows = list_users(opened)
-    if as_json:
-        click.echo(json.dumps({"users": rows}, default=str))
+    if as_json:  # times as ISO-8601 UTC with a Z, as the API's GET /api/v1/users
+        click.echo(json.dumps({"users": jsonable(rows)}, default=str))
         return
     for row in rows:
         state = "disabled" if row["disabled"] else f"{row['tokens']} live token(s)"
@@ -331,9 +342,9 @@ def users_disable(store: Path, name: str, wait: float) -> None:
     """
     from mutewatch.web.auth import append_audit, disable_user, migrate_web
 
-    with _open_when_free(store, wait) as opened:
+    with _open_when_free(store, wait, existing=True) as opened:
         migrate_web(opened.con)
-        disable_user(opened, name)
+        disable_user(opened, name, listed_by="`mutewatch users list`")
         append_audit(opened, "user.disable", actor="cli", target=name)
     click.echo(f"user {name} disabled; its tokens and sessions are revoked")
 
@@ -354,12 +365,13 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
     Example: mutewatch audit --limit 20
     """
     from mutewatch.web.auth import audit_report
+    from mutewatch.web.queries import jsonable
 
     with _open_when_free(store, wait, read_only=True) as opened:
         report = audit_report(opened, limit)
     chain, moderation = report["chain"], report["moderation_chain"]
-    if as_json:
-        click.echo(json.dumps(report, default=str))
+    if as_json:  # times as ISO-8601 UTC with a Z, as the API's GET /api/v1/audit
+        click.echo(json.dumps(jsonable(report), default=str))
     else:
         for e in report["entries"]:
             ok = "" if e["ok"] else " FAILED"

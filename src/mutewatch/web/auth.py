@@ -197,10 +197,12 @@ def list_users(store: Store) -> list[dict[str, Any]]:
     )
 
 
-def disable_user(store: Store, name: str) -> None:
-    """Disable a user and revoke its tokens and sessions."""
+def disable_user(store: Store, name: str, *, listed_by: str = "GET /api/v1/users") -> None:
+    """Disable a user and revoke its tokens and sessions. ``listed_by`` names, in the error
+    for an unknown name, how the caller lists users (the API's route; the command line
+    passes ``mutewatch users list``)."""
     if not store.scalar("SELECT count(*) FROM web_users WHERE name = ?", [name]):
-        raise NotFoundError(f"no user named {name!r}", hint="list users with GET /api/v1/users")
+        raise NotFoundError(f"no user named {name!r}", hint=f"list users with {listed_by}")
     with store.transaction() as con:
         con.execute("UPDATE web_users SET disabled = TRUE WHERE name = ?", [name])
         con.execute(
