@@ -20,11 +20,6 @@ from mutewatch.cli import main
 from mutewatch.web.app import create_app
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/api.py options_from_query parses the query with the click command, whose "
-    "messages (click's 'Missing option', params.py's range check) name --options",
-)
 @pytest.mark.parametrize(
     ("route", "wrong"),
     [

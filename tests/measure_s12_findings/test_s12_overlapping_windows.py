@@ -176,8 +176,8 @@ def test_the_api_route_refuses_as_the_library_does(server: Any) -> None:
     )
     assert same.status_code == 400, same.text
     error = same.json()["error"]
-    assert (
-        "--baseline 2024-03-01..2024-03-31 and --period 2024-03-01..2024-03-31 overlap"
+    assert (  # named as the query parameters sent (the CLI says --baseline ... --period)
+        "baseline=2024-03-01..2024-03-31 and period=2024-03-01..2024-03-31 overlap"
         in error["message"]
     )
     inside = httpx.get(

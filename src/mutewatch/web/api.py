@@ -7,6 +7,7 @@ types, and return the same JSON as ``--json``. Results are cached per store snap
 
 from __future__ import annotations
 
+import copy
 import functools
 import gzip
 import hashlib
@@ -16,6 +17,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import sys
 import threading
@@ -385,6 +387,7 @@ def guard_query_parameters(app: FastAPI) -> None:
     validation of what it declares, before its body. No route can forget it, and a
     parameter added to a route's signature is taken at once. Call it once the routers
     are included (FastAPI builds each included route's handler once per app)."""
+    document_measurement_queries()  # what they refuse and take, documented alike
     for route in api_routes(app):
         if not getattr(route.dependant.call, GUARDED, False):
             known = declared_query(route)
@@ -505,11 +508,116 @@ def options_from_query(name: str, query: Any) -> dict[str, Any]:
         argv.extend(_as_argv(found, query.getlist(key)))
     try:  # click parses exactly as the CLI does: types, choices, defaults
         ctx = command.make_context(name, argv)
+    except click.MissingParameter as exc:  # click says "Missing option '--baseline'"
+        raise _missing(name, exc) from exc
     except click.ClickException as exc:
-        raise UsageError(f"bad query parameters for {name}: {exc.format_message()}") from exc
+        raise in_query_words(
+            UsageError(f"bad query parameters for {name}: {exc.format_message()}"), name
+        ) from exc
     options = {k: v for k, v in ctx.params.items() if k not in API_DENIED}
     _check_finite(name, options)
     return options
+
+
+def _missing(name: str, exc: click.MissingParameter) -> UsageError:
+    """A required option the query did not give, named as the query parameter."""
+    param = exc.param
+    if not isinstance(param, click.Option):
+        return in_query_words(UsageError(f"bad query parameters for {name}: {exc}"), name)
+    key = _snake(max(param.opts, key=len))
+    value = param.metavar or "VALUE"
+    return UsageError(
+        f"bad query parameters for {name}: the query parameter {key!r} is missing",
+        hint=f"add {key}={value} to the query" + (f": {param.help}" if param.help else ""),
+    )
+
+
+def _query_spellings(name: str) -> dict[str, str]:
+    """``--option`` -> the query parameter it is sent as (``--min-hours``: ``min_hours``),
+    for the options of the measurement ``name`` that the API takes."""
+    command = _cli_command(name)
+    spellings: dict[str, str] = {}
+    for param in command.params if command is not None else []:
+        if isinstance(param, click.Option) and param.name not in API_DENIED:
+            for opt in [*param.opts, *param.secondary_opts]:
+                if opt.startswith("--"):
+                    spellings[opt] = _snake(opt)
+    return spellings
+
+
+# ``--option`` with, after a space, a value of the kind messages give: a quoted text, a
+# number or date, a placeholder (A, A..B) or a lower-case word (a choice: --of all)
+_OPTION_IN_TEXT = re.compile(
+    r"(?<![\w-])(--[a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?![\w-])"
+    r"(?: ('[^']*'|\"[^\"]*\"|[0-9][^\s,;()]*|[A-Z](?:\.\.[A-Z])?(?![\w.])|[a-z]+(?![\w-])))?",
+    re.ASCII,
+)
+
+
+Refused = TypeVar("Refused", bound=MutewatchError)
+
+
+def in_query_words(exc: Refused, name: str) -> Refused:
+    """``exc`` with the command-line options its message and hint name spelled as the query
+    parameters of the measurement ``name`` (``--to 2017-01-01 is before --from 2017-02-01``:
+    ``to=2017-01-01 is before from=2017-02-01``; ``swap --baseline and --period``: ``swap
+    baseline and period``), for a reader of the API, who sent no ``--options``. The library
+    and click keep the CLI's words; text in backquotes (a command to run) is kept as it is.
+    The same exception when nothing changes."""
+    message = in_query_text(exc.message, name)
+    hint = in_query_text(exc.hint, name) if exc.hint is not None else None
+    if message == exc.message and hint == exc.hint:
+        return exc
+    renamed = copy.copy(exc)
+    renamed.message, renamed.hint = message, hint
+    renamed.args = (message,)
+    return renamed
+
+
+def in_query_text(text: str, name: str) -> str:
+    """``text`` with the options of the measurement ``name`` spelled as query parameters
+    (see ``in_query_words``)."""
+    spellings = _query_spellings(name)
+    choices = _choice_words(name)
+
+    def one(match: re.Match[str]) -> str:
+        option, value = match[1], match[2]
+        key = spellings.get(option)
+        if key is None:
+            return match[0]
+        if value is None:
+            return key
+        if value[0].islower() and value not in choices.get(option, ()):
+            return f"{key} {value}"  # a word of the sentence, not the option's value
+        return f"{key}={value}"
+
+    pieces = text.split("`")
+    return "`".join(
+        piece if i % 2 else _OPTION_IN_TEXT.sub(one, piece) for i, piece in enumerate(pieces)
+    )
+
+
+@contextmanager
+def query_words(name: str) -> Iterator[None]:
+    """Raise a UsageError of the block ``in_query_words`` of the measurement ``name``."""
+    try:
+        yield
+    except UsageError as exc:
+        renamed = in_query_words(exc, name)
+        if renamed is exc:
+            raise
+        raise renamed from exc
+
+
+def _choice_words(name: str) -> dict[str, tuple[str, ...]]:
+    """``--option`` -> the values its click Choice takes (``--of``: official, supporter, all)."""
+    command = _cli_command(name)
+    words: dict[str, tuple[str, ...]] = {}
+    for param in command.params if command is not None else []:
+        if isinstance(param, click.Option) and isinstance(param.type, click.Choice):
+            for opt in param.opts:
+                words[opt] = tuple(str(c) for c in param.type.choices)
+    return words
 
 
 def _check_finite(name: str, options: dict[str, Any]) -> None:
@@ -601,9 +709,10 @@ def run_measurement_on(name: str, store_path: Path, options: dict[str, Any]) -> 
             hint="install a mutewatch with mutewatch.measure.registry",
         ) from exc
     try:
-        return registry.run_measurement(
-            name, store_path, **_library_options(registry, name, options)
-        )
+        with query_words(name):
+            return registry.run_measurement(
+                name, store_path, **_library_options(registry, name, options)
+            )
     except MutewatchError:
         raise
     except (TypeError, ValueError, OverflowError) as exc:
@@ -628,7 +737,77 @@ def _measurement_endpoint(path: str, name: str) -> None:
         f"The `{name.replace('_', ' ')}` measurement, as `mutewatch {name.replace('_', ' ')} "
         "--json` prints it. Query parameters are the command's options in snake_case."
     )
-    router.add_api_route(path, endpoint, methods=["GET"], tags=["measurements"])
+    # filled in by ``document_measurement_queries`` once the app is built: reading the
+    # click commands here would import the CLI with this module
+    extra = QUERY_DOCS.setdefault(name, {})
+    router.add_api_route(
+        path, endpoint, methods=["GET"], tags=["measurements"], openapi_extra=extra
+    )
+
+
+#: measurement -> the ``openapi_extra`` of its route, whose ``parameters`` are its query's
+QUERY_DOCS: dict[str, dict[str, Any]] = {}
+
+
+def document_measurement_queries() -> None:
+    """Give each measurement route's OpenAPI operation its query parameters, built from
+    the click command's options (``query_parameters``): the routes read their query
+    themselves (``parses_own_query``), so FastAPI sees none of them."""
+    for name, extra in QUERY_DOCS.items():
+        if "parameters" not in extra:
+            extra["parameters"] = query_parameters(name)
+
+
+def query_parameters(name: str) -> list[dict[str, Any]]:
+    """The OpenAPI query parameters of the measurement ``name``: each option of its click
+    command the API takes (``options_from_query``), by the name it is sent as, with its
+    type, whether it is required, its help and, for a click Choice, its values."""
+    command = _cli_command(name)
+    documented: list[dict[str, Any]] = []
+    for param in command.params if command is not None else []:
+        if not isinstance(param, click.Option) or param.name in API_DENIED or param.hidden:
+            continue
+        schema = _query_schema(param)
+        if param.multiple:
+            schema = {"type": "array", "items": schema}
+        default = param.default  # click's own "unset" marker is no value to show
+        if isinstance(default, str | int | float) or (isinstance(default, tuple) and default):
+            schema["default"] = list(default) if isinstance(default, tuple) else default
+        entry: dict[str, Any] = {
+            "name": _snake(max(param.opts, key=len)),
+            "in": "query",
+            "required": bool(param.required),
+            "schema": schema,
+            "description": in_query_text(param.help or "", name),
+        }
+        if param.is_flag and param.secondary_opts:
+            entry["description"] += f" ({_snake(param.secondary_opts[0])}=true: the opposite)"
+        documented.append(entry)
+    return documented
+
+
+def _query_schema(option: click.Option) -> dict[str, Any]:
+    """The JSON schema of one option's value (enum for a Choice, bounds for a range)."""
+    kind = option.type
+    if option.is_flag:
+        return {"type": "boolean"}
+    if isinstance(kind, click.Choice):
+        return {"type": "string", "enum": [str(c) for c in kind.choices]}
+    schema: dict[str, Any] = {"type": "string"}
+    if isinstance(kind, click.types.IntParamType):
+        schema = {"type": "integer"}
+    elif isinstance(kind, click.types.FloatParamType):
+        schema = {"type": "number"}
+    elif isinstance(kind, click.types.BoolParamType):
+        schema = {"type": "boolean"}
+    if isinstance(kind, click.types._NumberRangeBase):
+        if kind.min is not None:
+            schema["exclusiveMinimum" if kind.min_open else "minimum"] = kind.min
+        if kind.max is not None:
+            schema["exclusiveMaximum" if kind.max_open else "maximum"] = kind.max
+    if option.metavar and schema["type"] == "string":
+        schema["format"] = option.metavar
+    return schema
 
 
 def measurement_request(
@@ -638,10 +817,11 @@ def measurement_request(
     them, ``options_from_query``) and their cache key, as its endpoint reads them: the
     ``outlet`` names of a user who sees supporters pseudonymised are read as those
     pseudonyms (``outlets_as_seen``), and days far outside the archive are refused."""
-    options = options_from_query(name, query)
-    if options.get("outlets") and not user.sees_identities:  # output?outlet=NAME
-        options["outlets"] = outlets_as_seen(request, options["outlets"])
-    _near_the_archive(request, options)
+    with query_words(name):
+        options = options_from_query(name, query)
+        if options.get("outlets") and not user.sees_identities:  # output?outlet=NAME
+            options["outlets"] = outlets_as_seen(request, options["outlets"])
+        _near_the_archive(request, options)
     return options, tuple(sorted((k, repr(v)) for k, v in options.items()))
 
 
