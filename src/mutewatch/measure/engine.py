@@ -29,6 +29,7 @@ computed as ``ts.delta(prev, unit="microsecond")`` (whole seconds differ between
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -303,6 +304,7 @@ class Engine:
         self.derived = derived  # the store's derived tables are current (DuckDB only)
         self._tables: dict[str, ir.Table] = {}
         self._made: set[str] = set()  # temporary tables made on the connection
+        self._schema: str | None = None  # ``schema_key``, read on first use
 
     @classmethod
     def open(
@@ -431,7 +433,7 @@ class Engine:
         family = (scope, "all" if scope == "outlet" else of, include_forwards)
         name = f"_mw_gaps_{scope}_{family[1]}_{int(include_forwards)}"
         if name not in self._made:
-            key = ("engine.gaps_table", family)
+            key = ("engine.gaps_table", self.schema_key(), family)
             with _SHAPES_LOCK:
                 hit = _SHAPES.get(key)
             if hit is None:
@@ -442,6 +444,28 @@ class Engine:
             self.con.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {hit[0]}")
             self._made.add(name)
         return name
+
+    def schema_key(self) -> str:
+        """A digest of the columns and types of every table a query shape may read (the
+        store's measured, optional and derived tables), read once per engine: part of each
+        shape's key, so SQL compiled for one store is never run on a store whose tables
+        differ (another schema version, or a store written by other means). '' on Spark,
+        which compiles every time."""
+        if self._schema is None:
+            if self.kind != "duckdb":
+                self._schema = ""
+            else:
+                from mutewatch.measure import derived
+
+                names = [*TABLES, *OPTIONAL_TABLES, *derived.DERIVED]
+                rows = self.con.con.execute(
+                    "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                    "WHERE schema_name = 'main' AND list_contains(?, table_name) "
+                    "ORDER BY table_name, column_index",
+                    [names],
+                ).fetchall()
+                self._schema = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+        return self._schema
 
     def posts(self, params: Params) -> ir.Table:
         """Counted posts: ``posts`` filtered by ``--of``, ``--include-forwards`` and dates.
@@ -490,8 +514,10 @@ class Engine:
         ``frame(name)`` for the small table ``frames[name]`` (registered on the connection
         under that name on DuckDB, an ``ibis.memtable`` elsewhere). On DuckDB ``build`` runs
         only the first time a key is met in the process (with the derived tables current or
-        not: ``derived`` is part of the key); later runs reuse its SQL, skipping ibis'
-        expression building and compiling. Other engines build and compile every time.
+        not: ``derived`` is part of the key, and so is ``schema_key``: the columns and types of
+        the store's tables); later runs reuse its SQL, skipping ibis' expression building and
+        compiling. Other engines build and compile every time. The frames of one ``key`` must
+        keep their columns and dtypes (their values may change): the SQL was compiled for them.
         """
         values = dict(values or {})
         frames = dict(frames or {})
@@ -511,7 +537,7 @@ class Engine:
         for name, frame in frames.items():
             con.register(name, frame)
         try:
-            full = (self.derived, key)
+            full = (self.derived, self.schema_key(), key)
             with _SHAPES_LOCK:
                 hit = _SHAPES.get(full)
                 if hit is not None:

@@ -110,6 +110,9 @@ from mutewatch.measure.params import SCOPES, Params, iso
 _US_PER_HOUR = 3_600_000_000
 _FEW_SPANS = 32  # lookback spans given as predicates; more are joined
 _SPANS = "_mw_silence_spans"  # the joined spans' name on the connection
+_MISSING = "_mw_silence_missing"  # series whose longest gap ongoing_gaps looks up
+_DERIVED_SOURCES = "_mw_derived_sources"  # sources whose ids were derived from content
+_WANTED = "_mw_id_gap_channels"  # channels whose id gaps _more_id_gaps finds
 _HASHED_ID_FLOOR = 2**53  # derived (hashed) tabular ids fill 63 bits; real ids stay below
 #: ``--dense-ratio``'s default: ingest's ``DENSE_ID_SPAN_PER_POST`` (kept equal by a test)
 DENSE_RATIO = 100.0
@@ -293,9 +296,16 @@ def ongoing_gaps(
     prior = per["series"].map(longest).astype("float64")
     missing = per.loc[prior.isna(), "series"].astype(int).tolist()
     if missing:
-        g = all_gaps_expr(engine, params, scope)
-        g = g.filter(g.series.isin(missing)) if scope == "outlet" else g
-        found = engine.execute(g.group_by("series").agg(m=g.gap_us.max()))
+
+        def build(_: Any, frame: Any) -> ir.Table:
+            g = all_gaps_expr(engine, params, scope)
+            if scope == "outlet":
+                g = g.filter(g.series.isin(frame(_MISSING).mseries))
+            return g.group_by("series").agg(m=g.gap_us.max())
+
+        ids = pd.DataFrame({"mseries": np.array(missing, dtype="int64")})
+        frames = {_MISSING: ids} if scope == "outlet" else {}
+        found = engine.shaped(("silences.longest", scope, params), build, frames=frames)
         more = dict(zip(found["series"].astype(int), found["m"].astype("float64"), strict=True))
         prior = prior.fillna(per["series"].astype(int).map(more))
     per["prior_max_us"] = prior.astype("float64")
@@ -547,26 +557,39 @@ def _sequential_channels(
     out = {k for k in keys if k[0] in SEQUENTIAL_ID_PLATFORMS}
     if len(out) == len(keys):
         return out
-    p = _real_id_posts(engine)
-    p = p.filter(~p.platform.isin(list(SEQUENTIAL_ID_PLATFORMS)))
-    per = engine.execute(
-        p.group_by(["platform", "account_id"]).agg(
+    frames = _derived_sources(engine)
+
+    def build(_: Any, frame: Any) -> ir.Table:
+        p = _real_id_posts(engine, frame if frames else None)
+        p = p.filter(~p.platform.isin(sorted(SEQUENTIAL_ID_PLATFORMS)))
+        return p.group_by(["platform", "account_id"]).agg(
             lo=p.message_id.min(), hi=p.message_id.max(), n=p.count()
         )
-    )
+
+    per = engine.shaped(("silences.id_spans", bool(frames)), build, frames=frames)
     span = per["hi"].astype("float64") - per["lo"].astype("float64") + 1
     dense = (span <= dense_ratio * per["n"].astype("float64")).to_numpy(dtype=bool)
     found = zip(per["platform"].astype(str), per["account_id"].astype(str), dense, strict=True)
     return out | {(pl, acc) for pl, acc, ok in found if ok and (pl, acc) in keys}
 
 
-def _real_id_posts(engine: Engine) -> ir.Table:
-    """The posts of sources with real ids: every post but those of the sources ingest lists
-    in ``derived_id_sources`` (a store or export without that table: every post)."""
-    p = engine.table("posts")
+def _derived_sources(engine: Engine) -> dict[str, pd.DataFrame]:
+    """The frame ``_real_id_posts`` reads: the sources ingest lists in
+    ``derived_id_sources`` (none, and no frame, where it lists none or the table is
+    missing: a store or export from before it)."""
     listed = engine.read_optional("derived_id_sources", "source_id")
-    if listed is not None and len(listed):
-        p = p.filter(~p.source_id.isin(listed["source_id"].astype("int64").tolist()))
+    if listed is None or not len(listed):
+        return {}
+    ids = listed["source_id"].astype("int64").to_numpy()
+    return {_DERIVED_SOURCES: pd.DataFrame({"source_id": ids})}
+
+
+def _real_id_posts(engine: Engine, frame: Any = None) -> ir.Table:
+    """The posts of sources with real ids: every post but those of the sources in the frame
+    ``_derived_sources`` gives (``frame``: ``Engine.shaped``'s; None: every post)."""
+    p = engine.table("posts")
+    if frame is not None:
+        p = p.filter(~p.source_id.isin(frame(_DERIVED_SOURCES).source_id))
     return p
 
 
@@ -581,16 +604,21 @@ def _more_id_gaps(engine: Engine, cov: pd.DataFrame, unchecked: Any) -> pd.DataF
     added = set(keys) - _sequential_channels(engine, real, DENSE_RATIO)
     if not added:
         return pd.DataFrame(columns=cols)
-    wanted = ibis.memtable(
-        pd.DataFrame(sorted(added), columns=["w_platform", "w_account"]).astype(str)
-    )
-    p = _real_id_posts(engine)
-    p = p.join(wanted, [p.platform == wanted.w_platform, p.account_id == wanted.w_account])
-    w = ibis.window(group_by=["platform", "account_id"], order_by="message_id")
-    t = p.select("platform", "account_id", "message_id", "ts")
-    g = t.mutate(prev_id=t.message_id.lag().over(w), after_ts=t.ts.lag().over(w))
-    g = g.filter(g.message_id - g.prev_id > 1)
-    return engine.execute(g.select("platform", "account_id", "after_ts", before_ts=g.ts))
+    frames = _derived_sources(engine)
+    skipped = bool(frames)
+    frames[_WANTED] = pd.DataFrame(sorted(added), columns=["w_platform", "w_account"]).astype(str)
+
+    def build(_: Any, frame: Any) -> ir.Table:
+        wanted = frame(_WANTED)
+        p = _real_id_posts(engine, frame if skipped else None)
+        p = p.join(wanted, [p.platform == wanted.w_platform, p.account_id == wanted.w_account])
+        w = ibis.window(group_by=["platform", "account_id"], order_by="message_id")
+        t = p.select("platform", "account_id", "message_id", "ts")
+        g = t.mutate(prev_id=t.message_id.lag().over(w), after_ts=t.ts.lag().over(w))
+        g = g.filter(g.message_id - g.prev_id > 1)
+        return g.select("platform", "account_id", "after_ts", before_ts=g.ts)
+
+    return engine.shaped(("silences.more_id_gaps", skipped), build, frames=frames)
 
 
 def _ids_unchecked(
