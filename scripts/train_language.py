@@ -233,8 +233,30 @@ def windows(texts: list[str], rng: random.Random, per_text: int = 1) -> list[tup
     return out
 
 
+def evaluation_texts(data: Path) -> set[str]:
+    """Every evaluation text of the language, dialect and comment files, as it stands."""
+    texts = [
+        line
+        for kind in ("sentences", "word-pairs")
+        for f in (data / "moderation" / "langid" / kind).glob("*.txt")
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
+    path = data / "moderation" / "dialect" / "swiss_german_gdi2019_dev.txt"
+    texts += [line.rsplit("\t", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    texts += [t for source in comment_sources(data) for t in source]
+    return {t for t in texts if t.strip() and is_eval(t)}
+
+
+def unseen(pairs: list[tuple[str, str]], held_out: set[str]) -> list[tuple[str, str]]:
+    """The windows that do not spell an evaluation text: a window cut from a training
+    sentence can be exactly an evaluation word pair ("grense tussen")."""
+    return [(w, src) for w, src in pairs if w not in held_out]
+
+
 def build_corpus(data: Path, rng: random.Random) -> Corpus:
-    """All training texts: langid, GDI, English comments, colloquial German, short windows."""
+    """All training texts: langid, GDI, English comments, colloquial German, short windows
+    (none of which is an evaluation text)."""
+    held_out = evaluation_texts(data)
     lid = langid_rows(data)
     gdi = gdi_rows(data)
     comments = english_comments(data, rng)
@@ -247,14 +269,14 @@ def build_corpus(data: Path, rng: random.Random) -> Corpus:
     german |= {w for t in COLLOQUIAL_GERMAN for w in t.split()}
     short_gdi = [
         (w, src)
-        for w, src in windows(gdi, rng, per_text=3)
+        for w, src in unseen(windows(gdi, rng, per_text=3), held_out)
         if any(x not in german for x in lang.normalise(w).split())
     ]
     c = Corpus()
     c.add([(t, t) for t in lid_en + comments], 1, 0)
-    c.add(windows(lid_en + comments, rng, per_text=2), 1, 0)
+    c.add(unseen(windows(lid_en + comments, rng, per_text=2), held_out), 1, 0)
     c.add([(t, t) for t in lid_other], 0, 0)
-    c.add(windows(lid_other, rng, per_text=2), 0, 0)
+    c.add(unseen(windows(lid_other, rng, per_text=2), held_out), 0, 0)
     c.add([(t, t) for t in COLLOQUIAL_GERMAN * 5], 0, 0)
     c.add([(t, t) for t in gdi], 0, 1)
     c.add(short_gdi, 0, 1)
