@@ -11,6 +11,30 @@ the load than seconds. Run it under ``flock /work/notes/bench.lock`` there.
 
     python benchmarks/silences_speed.py --store S.duckdb --tree /tmp/old --tree .
     python benchmarks/silences_speed.py --store S.duckdb --tree . --scope outlet --min-hours 4
+    python benchmarks/silences_speed.py --store S.duckdb --tree /tmp/old --tree . \
+        --scope outlet --option ongoing=true --option of='"all"' --option dense_ratio=150
+
+``--option KEY=JSON`` passes any other option of ``silences`` (the value read as JSON).
+
+Figures, session 12 (old = 48dd3b2, new = the three queries as shapes and ``schema_key`` in
+the key; 2 shared cores at load 3.6-6.7, so seconds scatter by 2x; per call after the first):
+
+* 20 forum channels (24,832 posts, real ids, five channels dense only at 150), ``--scope
+  outlet --of all --ongoing --dense-ratio 150 --min-hours 40``: the three queries run.
+  Two runs (5 and 7 rounds of 3 calls): seconds new/old 0.426/0.641 = 0.66 and
+  0.245/0.293 = 0.83; baseline ratio 12.67/15.72 = 0.81 and 13.26/15.85 = 0.84.
+* Demo (Telegram only: the id queries never run), network default: 0.824/0.825 = 1.00;
+  ``--scope outlet --ongoing``: 1.130/1.258 = 0.90, ratio 18.05/16.43 = 1.10 (noise).
+* Golden store (tests/measure's scenario), network default: 0.456/0.419 = 1.09, ratio
+  9.35/11.30 = 0.83 (noise). ``schema_key`` costs one ``duckdb_columns()`` query per open
+  engine: 4 ms median (20 opens, same load).
+
+Where a one-shot ``mutewatch silences`` process spends its time (demo and golden store,
+old and new, 12 processes): imports 70% (median); building the ibis expressions and
+compiling their SQL 7.5% (4.5-9%), 0.2-0.4 s, a quarter of the first call. The import of
+``measure.registry`` took 2.2-2.8 s, 1.2-1.9 s of it ``findings`` -> ``trend`` ->
+``ruptures`` (with ``scipy.stats``), which silences never uses. SQL checked in and
+verified against ibis would save at most that 0.2-0.4 s: not done.
 """
 
 from __future__ import annotations
@@ -69,8 +93,12 @@ def main() -> None:
     ap.add_argument("--calls", type=int, default=1)
     ap.add_argument("--scope", default="network")
     ap.add_argument("--min-hours", type=float, default=12.0)
+    ap.add_argument("--option", action="append", default=[], metavar="KEY=JSON")
     a = ap.parse_args()
     opts = {"scope": a.scope, "min_hours": a.min_hours}
+    for item in a.option:
+        key, _, value = item.partition("=")
+        opts[key] = json.loads(value)
     times: dict[str, list[float]] = {str(t): [] for t in a.tree}
     ratios: dict[str, list[float]] = {str(t): [] for t in a.tree}
     firsts: dict[str, list[float]] = {str(t): [] for t in a.tree}
