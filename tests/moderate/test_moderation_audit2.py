@@ -440,13 +440,13 @@ async def test_an_oversized_body_is_refused_before_it_is_read(
 
     headers = {**_auth(env, "viewer"), "Content-Type": "application/json"}
     r = await client.post("/api/v1/comments", content=stream(), headers=headers)
-    _error(r, 422, "bad_input", "the request body has more than 1000000 bytes, the limit")
+    _error(r, 413, "too_large", "the request body has more than 1000000 bytes, the limit")
     assert sent <= 1_000_000 // len(chunk) + 2, sent
     declared = {**headers, "Content-Length": "5000000000"}
     r = await client.post(
         f"/v1alpha1/comments:analyze?key={env[1]['viewer']}", content=b"{}", headers=declared
     )
-    assert r.status_code == 400 and "more than 1000000 bytes" in r.json()["error"]["message"]
+    assert r.status_code == 400 and "limit: 1000000 bytes" in r.json()["error"]["message"]
 
 
 def test_a_hold_band_under_a_publish_action_is_refused() -> None:

@@ -169,7 +169,7 @@ async def test_perspective_endpoint(
         json={"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}},
     )
     error = r.json()["error"]
-    assert r.status_code == 401 and (error["code"], error["status"]) == (401, "UNAUTHENTICATED")
+    assert r.status_code == 400 and (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
     r = await client.post(
         f"/v1alpha1/comments:analyze?key={env[1]['viewer']}",
         json={"comment": {"text": "hi"}, "requestedAttributes": {"NOPE": {}}},

@@ -94,9 +94,9 @@ async def test_unknown_version_is_google_404(
 
 @pytest.mark.anyio
 async def test_the_document_needs_the_api_key(app: Any) -> None:
-    """Nothing in mutewatch is anonymous: no key is 403, a wrong key 401 (Google's shapes)."""
+    """Nothing in mutewatch is anonymous: no key is 403, a wrong key 400 (Google's shapes)."""
     _google_error(await _get(app, DISCOVERY), 403, "PERMISSION_DENIED", "API key")
-    _google_error(await _get(app, DISCOVERY + "&key=wrong"), 401, "UNAUTHENTICATED", "API key")
+    _google_error(await _get(app, DISCOVERY + "&key=wrong"), 400, "INVALID_ARGUMENT", "API key")
     assert "/$discovery/rest" not in app.openapi()["paths"]
 
 
@@ -212,7 +212,7 @@ def test_googleapiclient_analyze_and_suggest(
 def test_googleapiclient_errors(server: str, keys: tuple[Path, dict[str, str]]) -> None:
     with pytest.raises(errors.HttpError) as bad_key:
         _client(server, "not-a-token").comments().analyze(body=METHODS_REQUEST).execute()
-    assert bad_key.value.status_code == 401
+    assert bad_key.value.status_code == 400
     client = _client(server, keys[1]["viewer"])
     with pytest.raises(errors.HttpError) as bad_request:
         client.comments().analyze(body={"comment": {"text": "hi"}}).execute()

@@ -23,7 +23,8 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 - ``POST /v1alpha1/comments:analyze?key=TOKEN`` and ``POST /v1alpha1/comments:suggestscore``:
   Perspective API's requests and responses (the key may also come in ``X-Goog-Api-Key``);
   their errors take Google's shape ``{"error": {"code": 400, "message", "status":
-  "INVALID_ARGUMENT"}}`` (401 ``UNAUTHENTICATED``, 403 ``PERMISSION_DENIED``, ...)
+  "INVALID_ARGUMENT"}}`` (a wrong key too, with Google's ``API_KEY_INVALID`` detail; no key
+  403 ``PERMISSION_DENIED``, ...)
 - ``GET /moderation``: the moderator page (queue, evidence, keyboard actions, history)
 
 The policy is the shipped default unless the app setting ``moderation_policy`` or the
@@ -31,7 +32,10 @@ environment variable ``MUTEWATCH_MODERATION_POLICY`` names another policy file.
 
 Bodies are read raw: invalid UTF-8, non-JSON, strings UTF-8 cannot encode (a lone surrogate
 sent as a JSON escape), missing fields and oversized texts give a 4xx ``{"error": {"code",
-"message"}}`` naming the field, and store nothing. A 201 means committed.
+"message"}}`` naming the field, and store nothing. A 201 means committed. A body over
+``MAX_BODY_BYTES`` is a 413 ``too_large`` (refused before it is read further); a field over
+its own limit in a body within it, a 422 naming the field. A query parameter given twice is
+a 400 naming it (``once_each``).
 """
 
 from __future__ import annotations
@@ -51,7 +55,13 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from mutewatch.errors import AuthError, EngineError, ForbiddenError, InputError, MutewatchError
+from mutewatch.errors import (
+    EngineError,
+    ForbiddenError,
+    InputError,
+    MutewatchError,
+    UsageError,
+)
 from mutewatch.web.auth import User, limited_token_user, require_role
 
 log = logging.getLogger(__name__)
@@ -177,11 +187,40 @@ async def _raw_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _too_large() -> InputError:
-    return InputError(
+class BodyTooLarge(UsageError):
+    """A request body over ``MAX_BODY_BYTES`` (HTTP 413, as ``UploadLimit`` answers other
+    routes' bodies over theirs). A field over its own limit in a body within this one (a
+    comment's ``text`` over the policy's characters) stays a 422 naming the field."""
+
+    http_status = 413
+    code = "too_large"
+
+
+def _too_large() -> BodyTooLarge:
+    return BodyTooLarge(
         f"the request body has more than {MAX_BODY_BYTES} bytes, the limit",
         hint="send one comment per request",
     )
+
+
+def once_each(request: Request) -> None:
+    """UsageError (HTTP 400) naming a query parameter given more than once: the routes read
+    one value, and Starlette hands them the last (``?from=2026-11-01&from=2026-01-01`` gave
+    the stats of January on, while a proxy or log reading the first saw November's).
+    A dependency of every moderation route that takes query parameters (``Once``), after
+    its role check."""
+    seen: set[str] = set()
+    for key, _ in request.query_params.multi_items():
+        if key in seen:
+            raise UsageError(
+                f"the query parameter {key!r} is given more than once: which one counts is"
+                " not agreed between readers",
+                hint=f"give {key} once",
+            )
+        seen.add(key)
+
+
+Once = Annotated[None, Depends(once_each)]
 
 
 async def _text_body(request: Request) -> str:
@@ -260,6 +299,7 @@ async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
 async def get_queue(
     request: Request,
     user: ModeratorUser,
+    _once: Once,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     clause: str | None = None,
@@ -311,6 +351,7 @@ async def get_history(comment_id: str, request: Request, user: ModeratorUser) ->
 async def get_audit(
     request: Request,
     user: ModeratorUser,
+    _once: Once,
     limit: Annotated[int, Query(ge=1, le=5000)] = 200,
     before: Annotated[int | None, Query(ge=1)] = None,
     actor: str | None = None,
@@ -342,6 +383,7 @@ async def get_published(
     article_id: str,
     request: Request,
     user: SubmitterUser,
+    _once: Once,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     after: str | None = None,
@@ -409,8 +451,20 @@ def _token_user(request: Request, key: str | None) -> Any:
 
         user = user_for_token(request.app.state.store_path, key)
     if user is None:
-        raise AuthError("API key not valid", hint="create one with `mutewatch users add`")
+        raise ApiKeyInvalid(API_KEY_INVALID, hint="create one with `mutewatch users add`")
     return user
+
+
+API_KEY_INVALID = "API key not valid. Please pass a valid API key."
+PERSPECTIVE_SERVICE = "commentanalyzer.googleapis.com"
+
+
+class ApiKeyInvalid(UsageError):
+    """A key that is no user's: Google answers HTTP 400 ``INVALID_ARGUMENT`` with an
+    ``ErrorInfo`` of reason ``API_KEY_INVALID`` (not 401), and Perspective's clients read it
+    so (``perspective_error`` adds the detail)."""
+
+    reason = "API_KEY_INVALID"
 
 
 GOOGLE_STATUS = {
@@ -427,13 +481,29 @@ GOOGLE_STATUS = {
 def perspective_error(exc: MutewatchError) -> JSONResponse:
     """An error in Google's shape ``{"error": {"code", "message", "status"}}``.
 
-    A bad request (mutewatch's 400 and 422) is 400 ``INVALID_ARGUMENT``; a missing key is
-    403 ``PERMISSION_DENIED`` (Google's answer to a request without a key); a wrong key 401
-    ``UNAUTHENTICATED``; a busy store 503 ``UNAVAILABLE``; anything else 500 ``INTERNAL``.
+    A bad request (mutewatch's 400 and 422) is 400 ``INVALID_ARGUMENT``, and so is a body
+    over the limit (Google: 400 "Request payload size exceeds the limit: N bytes."); a
+    missing key is 403 ``PERMISSION_DENIED`` ("The request is missing a valid API key."); a
+    wrong key 400 ``INVALID_ARGUMENT`` "API key not valid. Please pass a valid API key."
+    with ``details`` ``[{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason":
+    "API_KEY_INVALID", "domain": "googleapis.com", "metadata": {"service":
+    "commentanalyzer.googleapis.com"}}]``, as Google answers both; a busy store 503
+    ``UNAVAILABLE``; anything else 500 ``INTERNAL``.
     """
-    code = 400 if exc.http_status == 422 else exc.http_status
+    if isinstance(exc, BodyTooLarge):
+        exc = InputError(f"Request payload size exceeds the limit: {MAX_BODY_BYTES} bytes.")
+    code = 400 if exc.http_status in (413, 422) else exc.http_status
     code = code if code in GOOGLE_STATUS else 500
-    body = {"error": {"code": code, "message": str(exc), "status": GOOGLE_STATUS[code]}}
+    # a key's errors in Google's very words (clients and people search for them), no hint
+    plain = isinstance(exc, ApiKeyInvalid | ForbiddenError)
+    message = exc.message if plain else str(exc)
+    error: dict[str, Any] = {"code": code, "message": message, "status": GOOGLE_STATUS[code]}
+    reason = getattr(exc, "reason", None)
+    if reason:
+        error["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                             "reason": reason, "domain": "googleapis.com",
+                             "metadata": {"service": PERSPECTIVE_SERVICE}}]  # fmt: skip
+    body = {"error": error}
     wait = getattr(exc, "retry_after", 60)  # a limiter's own wait, when it computed one
     headers = {"Retry-After": str(wait)} if code in (429, 503) else None
     return JSONResponse(body, status_code=code, headers=headers)

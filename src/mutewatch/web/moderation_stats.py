@@ -4,7 +4,8 @@ For moderators (and admins). Answers ``mutewatch.moderate.stats.moderation_stats
 the same object ``mutewatch moderate stats --json`` prints for the same store and options.
 ``from`` and ``to`` are UTC days (``YYYY-MM-DD``, both included); a bad one is a 400
 ``{"error": {"code": "bad_request", "message"}}``, and so is an unknown parameter
-(``?form=`` for ``?from=`` answered the figures of all time as if for the window).
+(``?form=`` for ``?from=`` answered the figures of all time as if for the window) and one
+given twice (``?from=`` twice took the last).
 
 Included by ``mutewatch.web.app`` beside the moderation router. Reads go through the
 moderation service's access when the app has one (so a moderator's own action is counted at
@@ -19,7 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from mutewatch.web.moderation import ModeratorUser
+from mutewatch.web.moderation import ModeratorUser, Once
 
 router = APIRouter()
 
@@ -42,6 +43,7 @@ def _stats(request: Request, since: str | None, until: str | None, article: str 
 async def get_moderation_stats(
     request: Request,
     user: ModeratorUser,
+    _once: Once,
     since: Annotated[str | None, Query(alias="from")] = None,
     until: Annotated[str | None, Query(alias="to")] = None,
     article_id: str | None = None,
