@@ -78,4 +78,4 @@ async def test_api_answers_what_the_cli_prints(client: httpx.AsyncClient, demo_e
     bad = await client.get(
         "/api/v1/silences", params={"outlet": HOLE}, headers=bearer(demo_env, "viewer")
     )
-    assert bad.status_code == 400 and "--scope outlet" in bad.json()["error"]["message"]
+    assert bad.status_code == 400 and "needs scope=outlet" in bad.json()["error"]["message"]
