@@ -112,10 +112,10 @@ async def test_a_body_that_is_not_json_is_named_so(client: httpx.AsyncClient, en
      ("/api/v1/posts?offset=10000000000", "analyst", 400),
      ("/api/v1/posts?offset=99999999999999999999999", "analyst", 400),
      ("/api/v1/audit?limit=0", "admin", 400), ("/api/v1/audit?limit=5001", "admin", 400),
-     ("/api/v1/moderation/queue?limit=0", "moderator", 422),
-     ("/api/v1/moderation/queue?limit=501", "moderator", 422),
-     ("/api/v1/moderation/audit?limit=5001", "moderator", 422),
-     ("/api/v1/articles/a1/comments?offset=-1", "viewer", 422)],
+     ("/api/v1/moderation/queue?limit=0", "moderator", 400),
+     ("/api/v1/moderation/queue?limit=501", "moderator", 400),
+     ("/api/v1/moderation/audit?limit=5001", "moderator", 400),
+     ("/api/v1/articles/a1/comments?offset=-1", "viewer", 400)],
 )  # fmt: skip
 async def test_pages_are_bounded(
     client: httpx.AsyncClient, env: Env, path: str, role: str, status: int

@@ -85,5 +85,5 @@ def test_bad_appeal_bodies(api: Api, body: bytes, code: int) -> None:
 
 def test_queue_appeal_filter_refuses_nonsense(api: Api) -> None:
     r = api("GET", "/api/v1/moderation/queue?appeal=maybe", "moderator")
-    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
     assert api("GET", "/api/v1/moderation/queue?appeal=true", "viewer").status_code == 403

@@ -975,6 +975,9 @@ def _audit_rows(
 
 
 MAX_AUDIT_PAGE = 5000
+MAX_BIGINT = 2**63 - 1
+"""The largest audit_id, offset and limit DuckDB takes (a larger Python int is refused: a
+``?before=`` or ``?offset=`` of 30 nines was a 500): larger ones are cut to it."""
 
 
 def _audit_filter(
@@ -990,7 +993,9 @@ def _audit_filter(
                 hint="send the audit_id of the last entry of the page before",
             )
         where.append("audit_id < ?")
-        params.append(before)
+        # every audit_id is a BIGINT: a larger ``before`` means "from the newest" (DuckDB
+        # refused it: a 500 for ``?before=`` and 30 nines)
+        params.append(min(before, MAX_BIGINT))
     for column, value in (("actor", actor), ("action", action), ("comment_id", comment_id)):
         if value is not None:
             checked = _query_text(value, column, "audit filter")
@@ -1112,7 +1117,7 @@ def _published_page(
     con: Con, article_id: str, limit: int, offset: int, after: str | None
 ) -> list[dict[str, Any]]:
     """Published comments of the article in order, past the ``after`` comment if given."""
-    page = {"article": article_id, "limit": limit, "offset": offset}
+    page = {"article": article_id, "limit": limit, "offset": min(offset, MAX_BIGINT)}
     if after is None:
         return _rows(con, _PUBLISHED_SQL.format(after=""), page)
     row = con.execute(
@@ -1178,7 +1183,7 @@ def _queue_page(
     rows = con.execute(
         f"SELECT c.comment_id, c.created_at, count(*) OVER () FROM mod_comments c WHERE {where}"
         " ORDER BY c.created_at, c.comment_id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        [*params, limit, min(offset, MAX_BIGINT)],  # past every row: an empty page, no 500
     ).fetchall()
     if rows:
         return int(rows[0][2]), [(str(r[0]), r[1]) for r in rows]

@@ -35,7 +35,8 @@ sent as a JSON escape), missing fields and oversized texts give a 4xx ``{"error"
 "message"}}`` naming the field, and store nothing. A 201 means committed. A body over
 ``MAX_BODY_BYTES`` is a 413 ``too_large`` (refused before it is read further); a field over
 its own limit in a body within it, a 422 naming the field. A query parameter given twice is
-a 400 naming it (``once_each``).
+a 400 naming it (``once_each``), and so is a bad ``limit``, ``offset``, ``before`` or
+``appeal`` (``query_values``; FastAPI's own check answered 422 ``validation_error``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import (
@@ -222,6 +224,60 @@ def once_each(request: Request) -> None:
 
 Once = Annotated[None, Depends(once_each)]
 
+PAGE_LIMIT = (1, 500)
+AUDIT_LIMIT = (1, 5000)
+OFFSET = (0, None)
+AUDIT_BEFORE = (1, None)
+_WHOLE = TypeAdapter(int)
+_FLAG = TypeAdapter(bool)
+Bounds = tuple[int, int | None]
+
+
+def query_values(**kinds: Bounds | type[bool]) -> Any:
+    """A dependency refusing a query parameter of ``kinds`` whose value FastAPI would refuse
+    with a 422 ``validation_error`` (``query.limit: Input should be ...``): a UsageError
+    (HTTP 400 ``bad_request``) naming the parameter instead, as every other bad query value on
+    these routes is (an unknown ``clause``, an empty ``article_id``, a bad ``from``). A kind
+    is ``(low, high)`` for a whole number (``high`` None: no upper bound) or ``bool``.
+
+    The values accepted are FastAPI's own (pydantic reads them: ``" 5"``, ``"5.0"``,
+    ``yes``/``off``), and the same bounds go to ``Query(ge=, le=)``, so the route's OpenAPI
+    and what it takes stay as they were. It runs after the role and ``once_each`` checks,
+    before FastAPI validates the parameters."""
+
+    def check(request: Request) -> None:
+        for name, kind in kinds.items():
+            text = request.query_params.get(name)
+            if text is not None:
+                _check_value(name, text, kind)
+
+    return Depends(check)
+
+
+def _check_value(name: str, text: str, kind: Bounds | type[bool]) -> None:
+    """UsageError naming ``name`` unless ``text`` is a value of ``kind`` (see query_values)."""
+    shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
+    if not isinstance(kind, tuple):
+        try:
+            _FLAG.validate_python(text)
+        except ValidationError:
+            raise UsageError(
+                f"the query parameter {name!r} must be true or false, not {shown}",
+                hint=f"send {name}=true or {name}=false, or leave it out",
+            ) from None
+        return
+    low, high = kind
+    span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+    try:
+        value = _WHOLE.validate_python(text)
+    except ValidationError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        raise UsageError(
+            f"the query parameter {name!r} must be a whole number {span}, not {shown}",
+            hint=f"send {name} as a number such as {low}, or leave it out",
+        )
+
 
 async def _text_body(request: Request) -> str:
     raw = await _raw_body(request)
@@ -300,8 +356,9 @@ async def get_queue(
     request: Request,
     user: ModeratorUser,
     _once: Once,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    _values: Annotated[None, query_values(limit=PAGE_LIMIT, offset=OFFSET, appeal=bool)],
+    limit: Annotated[int, Query(ge=PAGE_LIMIT[0], le=PAGE_LIMIT[1])] = 50,
+    offset: Annotated[int, Query(ge=OFFSET[0])] = 0,
     clause: str | None = None,
     appeal: bool | None = None,
     article_id: str | None = None,
@@ -352,8 +409,9 @@ async def get_audit(
     request: Request,
     user: ModeratorUser,
     _once: Once,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 200,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    _values: Annotated[None, query_values(limit=AUDIT_LIMIT, before=AUDIT_BEFORE)],
+    limit: Annotated[int, Query(ge=AUDIT_LIMIT[0], le=AUDIT_LIMIT[1])] = 200,
+    before: Annotated[int | None, Query(ge=AUDIT_BEFORE[0])] = None,
     actor: str | None = None,
     action: str | None = None,
     comment_id: str | None = None,
@@ -384,8 +442,9 @@ async def get_published(
     request: Request,
     user: SubmitterUser,
     _once: Once,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    _values: Annotated[None, query_values(limit=PAGE_LIMIT, offset=OFFSET)],
+    limit: Annotated[int, Query(ge=PAGE_LIMIT[0], le=PAGE_LIMIT[1])] = 50,
+    offset: Annotated[int, Query(ge=OFFSET[0])] = 0,
     after: str | None = None,
 ) -> JSONResponse:
     """An article's published comments for the site to show, oldest first:

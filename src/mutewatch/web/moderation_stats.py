@@ -4,8 +4,9 @@ For moderators (and admins). Answers ``mutewatch.moderate.stats.moderation_stats
 the same object ``mutewatch moderate stats --json`` prints for the same store and options.
 ``from`` and ``to`` are UTC days (``YYYY-MM-DD``, both included); a bad one is a 400
 ``{"error": {"code": "bad_request", "message"}}``, and so is an unknown parameter
-(``?form=`` for ``?from=`` answered the figures of all time as if for the window) and one
-given twice (``?from=`` twice took the last).
+(``?form=`` for ``?from=`` answered the figures of all time as if for the window), one
+given twice (``?from=`` twice took the last) and an ``article_id`` empty or over 200
+characters (the queue's cap and words).
 
 Included by ``mutewatch.web.app`` beside the moderation router. Reads go through the
 moderation service's access when the app has one (so a moderator's own action is counted at
