@@ -85,15 +85,30 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = free_port()
     env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy), "TZ": "UTC"}
     cmd = [sys.executable, "-m", "mutewatch", "--store", str(store), "serve", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stderr = base / "serve.stderr"  # kept: a start that fails under load says why
+    with stderr.open("wb") as log:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     served = Served(f"http://127.0.0.1:{port}", moderator, viewer, store)
     try:
         with served.client(moderator) as client:
-            wait_until_serving(client, proc, 180)
+            try:
+                wait_until_serving(client, proc, 180)
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}: {server_exit(proc, stderr)}") from None
         yield served
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def server_exit(proc: subprocess.Popen[Any], stderr: Path, lines: int = 30) -> str:
+    """How the server ended (its exit code, or still running) and the last ``lines`` of its
+    stderr, for a failure message."""
+    code = proc.poll()
+    state = "still running" if code is None else f"exited with code {code}"
+    text = stderr.read_text(encoding="utf-8", errors="replace") if stderr.exists() else ""
+    tail = "\n".join(text.splitlines()[-lines:]) or "(nothing)"
+    return f"the server {state}; its stderr ends:\n{tail}"
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
