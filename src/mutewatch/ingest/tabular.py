@@ -611,9 +611,9 @@ def read_jsonl(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
                 if encoding not in _UTF8 and not _is_utf8(line):
                     reason = _not_of(encoding, f"line {number + 1}")
                 rows.append(_Unreadable(line.decode("utf-8", "replace"), reason))
-            if len(rows) >= BATCH_ROWS:
-                yield rows
-                rows = []
+            if len(rows) >= BATCH_ROWS:  # the last row stays, for _jsonl_break to see
+                yield rows[:-1]
+                rows = rows[-1:]
         yield [*rows, *_jsonl_break(fh, path, line, rows, number + 1)]
 
     return _rows(batches(), path, spec)
@@ -623,17 +623,25 @@ def _jsonl_break(fh: IO[bytes], path: Path, last: bytes, rows: list[Any], number
     """Where a JSON Lines file's gzip stream broke off (``files.broken_off``): the line it
     cuts (``number``, 1-based) is not valid JSON and is quarantined already, its reason now
     naming the break and the line; a break at a line end is one record saying that what
-    followed is lost."""
+    followed is lost. A break right before a line's end, the line complete JSON (nothing
+    but its line end cut), is such a record too: the line is read, and what followed is
+    lost all the same (a gzip stream without its end is a file cut short)."""
     broken = broken_off(fh)
     if broken is None:
         return []
     why = broken[0]
-    if last.rstrip(b" \t\x00").endswith((b"\n", b"\r")) or not last:
-        return [_Unreadable("", f"{why} after its last line: what followed in {path.name} is lost")]
+    lost = f"what followed in {path.name} is lost"
+    if last.rstrip(b" \t\x00").endswith((b"\n", b"\r")) or not last.strip(b" \t\x00"):
+        return [_Unreadable("", f"{why} after its last line: {lost}")]
     if rows and isinstance(rows[-1], _Unreadable):
         where = f"line {number} of {path.name}"
         rows[-1].reason = f"{why} inside this line, the file's last ({where}): {rows[-1].reason}"
-    return []
+        return []
+    reason = (
+        f"{why} after its last line (line {number}, whole JSON and read, but its line end "
+        f"is missing): {lost}"
+    )
+    return [_Unreadable("", reason)]
 
 
 _RAW_CAP = 64 << 10
