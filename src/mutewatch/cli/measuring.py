@@ -375,7 +375,16 @@ def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options:
 
 
 def coordinated_heading(co: dict[str, Any], min_hours: float) -> str:
-    """The line above the coordinated windows: k of N, and what made an outlet silent."""
+    """The line above the coordinated windows: k of N, and what made an outlet silent; when
+    fewer than k outlets have counted posts (an empty store: "2 of 0"), that none can be."""
+    if co["k"] > co["n"]:
+        counted = {0: "no outlet has", 1: "only 1 outlet has"}.get(
+            co["n"], f"only {co['n']} outlets have"
+        )
+        return (
+            f"Coordinated (none possible: {counted} counted posts in the selection, and a "
+            f"window needs at least {co['k']} silent at once):"
+        )
     rule = f"an outlet counts while in a gap of at least {min_hours:g} h"
     if co.get("alpha") is None:
         rule += (
