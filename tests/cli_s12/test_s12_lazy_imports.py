@@ -20,6 +20,8 @@ UNUSED = (
     "mutewatch.measure.trend",
     "mutewatch.measure.supporters",
     "mutewatch.measure.platforms",
+    "ruptures",  # only stats' reference (_ruptures_reference) and trend use it
+    "scipy.stats",
 )
 
 RUN = """

@@ -46,7 +46,6 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-import ruptures as rpt
 
 GAP_METHOD = (
     "p_value = P(no counted post in [start, start+hours)) under a negative-binomial "
@@ -69,32 +68,6 @@ CHANGE_METHOD = (
     "changed_at = first day of the segment after the largest level shift in the direction of "
     "the outlet's status (drop for silenced/dormant, rise for new, either for active)."
 )
-
-
-class QuasiPoissonCost(rpt.base.BaseCost):  # type: ignore[misc]
-    """Poisson -2 log-likelihood of a segment at its own mean, divided by ``phi``."""
-
-    model = "quasipoisson"
-    min_size = 1
-
-    def __init__(self, phi: float = 1.0) -> None:
-        self.phi = max(phi, 1.0)
-        self.cumsum = np.zeros(1)
-        self.signal = np.zeros((0, 1))
-
-    def fit(self, signal: np.ndarray[Any, Any]) -> QuasiPoissonCost:
-        """Remember the cumulative sums of the counts."""
-        values = np.asarray(signal, dtype=float).reshape(-1)
-        self.signal = values.reshape(-1, 1)
-        self.cumsum = np.concatenate([[0.0], np.cumsum(values)])
-        return self
-
-    def error(self, start: int, end: int) -> float:
-        """Cost of counts[start:end] (terms free of the mean dropped)."""
-        total = float(self.cumsum[end] - self.cumsum[start])
-        if total <= 0.0:
-            return 0.0
-        return -2.0 * total * (math.log(total / (end - start)) - 1.0) / self.phi
 
 
 def dispersion_phi(counts: np.ndarray[Any, Any]) -> float:
@@ -204,20 +177,6 @@ def change_points(
         refined.append(int(candidates[int(np.argmax(ll))]))
         bounds[i + 1] = refined[-1]
     return refined
-
-
-def change_points_ruptures(
-    counts: np.ndarray[Any, Any], *, min_size: int = 7, penalty: float | None = None
-) -> list[int]:
-    """Reference: ``ruptures.Pelt`` with the same cost on the daily series (slow)."""
-    x = np.asarray(counts, dtype=float)
-    n = x.size
-    if n < 2 * min_size or x.sum() <= 0:
-        return []
-    cost = QuasiPoissonCost(dispersion_phi(x))
-    pen = penalty if penalty is not None else 2.0 * math.log(n)
-    algo = rpt.Pelt(custom_cost=cost, min_size=min_size, jump=1).fit(x)
-    return [int(b) for b in algo.predict(pen=pen) if b < n]
 
 
 def main_change(counts: np.ndarray[Any, Any], direction: str, **kwargs: Any) -> dict[str, Any]:
@@ -369,3 +328,14 @@ def gap_p_value(
     if not np.isfinite(out["p_value"][0]):
         return {}
     return {k: float(v[0]) for k, v in out.items()}
+
+
+def __getattr__(name: str) -> Any:
+    """``QuasiPoissonCost`` and ``change_points_ruptures``, the ruptures reference the tests
+    check ``pelt`` against, from ``_ruptures_reference``: importing ruptures (and scipy.stats
+    with it) costs every one-shot measurement 0.7-0.9 s, and only the reference needs it."""
+    if name in ("QuasiPoissonCost", "change_points_ruptures"):
+        from mutewatch.measure import _ruptures_reference
+
+        return getattr(_ruptures_reference, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

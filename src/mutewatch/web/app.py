@@ -176,9 +176,10 @@ def _load_moderation_models() -> None:
 
 
 def _warm_up() -> None:
-    """Import the measurement library ahead of the first request (Ibis takes seconds)."""
+    """Import the measurement library ahead of the first request (Ibis takes seconds),
+    every measurement with it (the registry imports each on first use)."""
     try:
-        load("mutewatch.measure.registry")
+        load("mutewatch.measure.registry").load_all()
     except Exception:  # noqa: BLE001 - reported when a measurement is requested
         log.debug("measurement library not importable yet", exc_info=True)
 
