@@ -85,8 +85,9 @@ class LazyMeasurements(MutableMapping[str, Measurement]):
 
 MEASUREMENTS: MutableMapping[str, Measurement] = LazyMeasurements(MEASUREMENT_MODULES)
 
-# the names this module imported up front before its measurements were imported lazily
-_LAZY_MODULES = ("findings", "output", "platforms", "silences", "supporters", "trend")
+# the module names this module imported up front before its measurements were imported
+# lazily (``status`` still is)
+_LAZY_MODULES = {path.rpartition(".")[2] for path in MEASUREMENT_MODULES.values()}
 
 
 def __getattr__(name: str) -> Any:
