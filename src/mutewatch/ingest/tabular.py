@@ -312,10 +312,6 @@ def _broken_off(
             if len(held) > 2:
                 yield held.pop(0)
     last = [row for rows in held for row in rows]
-    # rows read again from the file (after a record too long, or one not UTF-8) leave the
-    # first read short of the end, where a break is seen: it is read on to there
-    while stream.read(1 << 20):
-        pass
     broken = broken_off(fh)
     if broken is None:
         yield last
@@ -388,19 +384,17 @@ def _arrow_rows(
     done = 0  # records (rows after the header) yielded
     with contextlib.closing(_Lines(path, encoding, spec.delimiter, start)) as lines:
         try:
-            with _quiet_handlers():
-                reader = pacsv.open_csv(
-                    stream,
-                    read_options=_read_options(block_size),
-                    parse_options=_parse_options(spec, _quarantine_into(invalid, lines)),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types=dict.fromkeys(header, pa.binary())
-                    ),
-                )
+            reader = pacsv.open_csv(
+                stream,
+                read_options=_read_options(block_size),
+                parse_options=_parse_options(spec, _quarantine_into(invalid, lines)),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.binary())
+                ),
+            )
             while True:
                 try:
-                    with _quiet_handlers():
-                        batch = reader.read_next_batch()
+                    batch = reader.read_next_batch()
                 except StopIteration:
                     break
                 rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
@@ -410,11 +404,6 @@ def _arrow_rows(
         except pa.ArrowInvalid as exc:
             if _no_line_end(exc) and done == 0:
                 return  # the header line alone (it was read by _csv_header): no rows
-            undecodable = _UNDECODABLE.match(str(exc))
-            if undecodable is not None:
-                where = (path, spec, header, encoding, start, block_size)
-                yield from _around_undecodable(stream, where, exc, done, undecodable)
-                return
             if not _too_long(exc) or block_size >= _MAX_BLOCK:
                 raise _unreadable_file(path, "CSV", exc) from None
             first = _Lines(path, encoding, spec.delimiter, start)
@@ -432,69 +421,6 @@ def _arrow_rows(
     yield list(invalid)
 
 
-# Arrow's error for a row short or long of columns whose text is not UTF-8: it decodes a
-# row's text before the invalid-row handler is called, and fails there (``_quiet_handlers``)
-_UNDECODABLE = re.compile(r"CSV parse error: Row #(\d+): Expected (\d+) columns, got (\d+)")
-
-
-def _around_undecodable(
-    stream: IO[bytes] | _Tail,
-    where: tuple[Path, TableSpec, list[str], str, int, int],
-    exc: Exception,
-    done: int,
-    undecodable: re.Match[str],
-) -> Iterator[list[Any]]:
-    """The rows after the ``done`` read when Arrow stopped at a ragged row whose text is not
-    UTF-8 (``_UNDECODABLE``), a record its invalid-row handler never saw: the records before
-    it are read again, it is set aside naming its line, and the records after it are read.
-    Its lines are found by counting records (``_Lines``), as a ragged row's line is."""
-    path, spec, header, encoding, start, block_size = where
-    record = int(undecodable.group(1)) - 2  # Arrow numbers records, the header 1
-    counter = _Lines(path, encoding, spec.delimiter, start)
-    with contextlib.closing(counter):
-        after = counter.line(done) if record >= done else None
-        bad = counter.line(record) if after is not None else None
-        end = counter.next_line
-    if after is None or bad is None:  # the records could not be counted: say so, lose nothing
-        raise _unreadable_file(path, "CSV", exc) from None
-    if bad > after:
-        with _lines_from(path, encoding, after, bad) as before:
-            yield from _arrow_rows(before, path, spec, header, encoding, after, block_size)
-    with _text_lines(path, encoding) as text:
-        lines = itertools.islice(text, bad, end)
-        raw = "".join(lines).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    expected, got = undecodable.group(2, 3)
-    reason = f"line {bad + 1}: expected {expected} columns, got {got}; " + _not_of(
-        encoding, "the row"
-    )
-    yield [_Unreadable(raw.rstrip("\r\n"), reason)]
-    with _lines_from(path, encoding, end) as rest:
-        again: IO[bytes] | _Tail = rest
-        if isinstance(stream, _Tail):  # how the text ends: seen in the new one
-            stream.fh, stream.pieces = rest, [b"", b""]
-            again = stream
-        yield from _arrow_rows(again, path, spec, header, encoding, end, block_size)
-
-
-@contextlib.contextmanager
-def _quiet_handlers() -> Iterator[None]:
-    """Arrow decodes a ragged row's text before it calls the invalid-row handler: when that
-    text is not UTF-8, the decoding fails inside Arrow, which prints the error as ignored
-    and stops with a parse error (``_UNDECODABLE``, handled). The print is left out."""
-    hook = sys.unraisablehook
-
-    def quiet(unraisable: Any) -> None:
-        ours = getattr(unraisable.object, "__module__", None) == __name__
-        if not (ours and isinstance(unraisable.exc_value, UnicodeDecodeError)):
-            hook(unraisable)
-
-    sys.unraisablehook = quiet
-    try:
-        yield
-    finally:
-        sys.unraisablehook = hook
-
-
 @contextlib.contextmanager
 def _text_lines(path: Path, encoding: str) -> Iterator[IO[str]]:
     """The file (decompressed, decoded from ``encoding``) as text read line by line, line
@@ -506,16 +432,12 @@ def _text_lines(path: Path, encoding: str) -> Iterator[IO[str]]:
 
 
 @contextlib.contextmanager
-def _lines_from(
-    path: Path, encoding: str, line: int, stop: int | None = None
-) -> Iterator[IO[bytes]]:
-    """The file's header line and its lines from ``line`` (0-based) on, up to ``stop`` (not
-    included; None: to the end), as UTF-8 bytes."""
+def _lines_from(path: Path, encoding: str, line: int) -> Iterator[IO[bytes]]:
+    """The file's header line and its lines from ``line`` (0-based) on, as UTF-8 bytes."""
     with _text_lines(path, encoding) as text:
         lines = (part.encode("utf-8", "surrogateescape") for part in text)
         head = next(lines)
-        stop = None if stop is None else stop - 1
-        yield joined(itertools.chain([head], itertools.islice(lines, line - 1, stop)))
+        yield joined(itertools.chain([head], itertools.islice(lines, line - 1, None)))
 
 
 def _csv_rows(
@@ -1100,26 +1022,19 @@ def _csv_header(fh: IO[bytes], options: pacsv.ReadOptions, parse: pacsv.ParseOpt
     """The column names of CSV text. Arrow reads them with the first block, which must
     hold the first record whole: a longer one (a value of many MB) is read with longer
     blocks. A header line with no line end after it (a file of the header alone) is read
-    as if it had one. A ragged row whose text is not UTF-8 (``_UNDECODABLE``) stops Arrow
-    reading the block: the rows up to it are passed over unparsed (their columns do not
-    matter here; the read of the rows sets it aside)."""
+    as if it had one."""
     start = fh.tell()
     size = options.block_size
     text = fh
-    skip = 0
     try:
         while True:
-            read = pacsv.ReadOptions(block_size=size, use_threads=False, skip_rows_after_names=skip)
+            read = pacsv.ReadOptions(block_size=size, use_threads=False)
             try:
-                with _quiet_handlers():
-                    csv_reader = pacsv.open_csv(text, read_options=read, parse_options=parse)
-                return list(csv_reader.schema.names)
+                return list(
+                    pacsv.open_csv(text, read_options=read, parse_options=parse).schema.names
+                )
             except pa.ArrowInvalid as exc:
                 text.seek(0 if text is not fh else start)
-                undecodable = _UNDECODABLE.match(str(exc))
-                if undecodable is not None:
-                    skip = max(2 * skip, int(undecodable.group(1)))
-                    continue
                 if _too_long(exc) and size < _MAX_BLOCK:
                     size *= 4
                     continue
