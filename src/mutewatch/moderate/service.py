@@ -998,7 +998,7 @@ def _audit_filter(
         params.append(min(before, MAX_BIGINT))
     for column, value in (("actor", actor), ("action", action), ("comment_id", comment_id)):
         if value is not None:
-            checked = _query_text(value, column, "audit filter")
+            checked = query_text(value, column, "audit filter")
             where.append(f"{column} = ?")
             params.append(checked)
     return " AND ".join(where), params
@@ -1574,13 +1574,15 @@ def _check_article_id(article_id: Any) -> str:
     return checked
 
 
-def _query_text(value: Any, name: str, what: str) -> str:
+def query_text(value: Any, name: str, what: str) -> str:
     """A query parameter's text (an article or comment id, a moderator, an action), checked
     as ``_text_field`` checks a field but refused as a UsageError (HTTP 400, as every other
     bad query parameter: an unknown ``clause``, the stats' ``from`` or empty ``article_id``)
     naming the parameter: the queue's ``?article_id=`` was a 422 about "the article field
     `id`", a field nobody sent, while the stats answered the same parameter with a 400.
-    Text UTF-8 cannot encode (a library caller's lone surrogate) stays an InputError."""
+    Text UTF-8 cannot encode (a library caller's lone surrogate) stays an InputError.
+    The one check of an id filter's text: the queue's, the audit's and the stats'
+    (``stats._window``) ``article_id``, whose length message it alone words."""
     if isinstance(value, str):
         check_unicode(value, name, what)
     try:
@@ -1838,7 +1840,7 @@ class ModerationService:
         """
         _check_page(limit, offset)
         if article_id is not None:
-            article_id = _query_text(article_id, "article_id", "queue filter")
+            article_id = query_text(article_id, "article_id", "queue filter")
         if clause is not None and clause not in CLAUSES:
             raise UsageError(
                 f"unknown clause {shown(str(clause))} in the queue filter",
@@ -1908,7 +1910,7 @@ class ModerationService:
         ``action`` (``approve``, ``reject``, ``edit``, ``appeal``, ``submitted:hold``, ...)
         and ``comment_id`` keep the entries that match exactly (what one moderator did,
         one comment's entries). UsageError for a limit out of range, a ``before`` below 1 or a
-        filter that is empty or too long (``_query_text``).
+        filter that is empty or too long (``query_text``).
         """
         where, params = _audit_filter(before, actor, action, comment_id)
         if not 1 <= limit <= MAX_AUDIT_PAGE:
@@ -1949,7 +1951,7 @@ class ModerationService:
         """
         article_id = _check_article_id(article_id)
         _check_page(limit, offset)
-        after = None if after is None else _query_text(after, "after", "page")
+        after = None if after is None else query_text(after, "after", "page")
 
         def read(con: Con) -> dict[str, Any]:
             _article(con, article_id)  # NotFoundError if unknown

@@ -104,8 +104,10 @@ def _window(
     since: str | date | None, until: str | date | None, article_id: str | None, now: datetime
 ) -> _Window:
     """Check the options: dates as YYYY-MM-DD, ``since`` not after ``until``, an
-    ``article_id`` not empty and no longer than an article id can be (200 characters, as
-    the queue's filter: a longer one was looked up and answered 404)."""
+    ``article_id`` not empty and checked as the queue's ``article_id`` filter is, by the one
+    rule and in its words (``service.query_text``: no longer than an article id can be, 200
+    characters, visible, no NUL; a longer one was looked up and answered 404, an invisible
+    one too, and one UTF-8 cannot encode failed in DuckDB)."""
     start = parse_date(since, "from")
     end = parse_date(until, "to")
     if start and end and end < start:
@@ -116,15 +118,9 @@ def _window(
     if article_id is not None and not article_id.strip():
         raise UsageError("article_id is empty", hint="name an article, or leave it out")
     if article_id is not None:
-        # the queue's cap, in its words (its ``article_id`` filter: ``service._query_text``)
-        from mutewatch.moderate.service import MAX_ID_CHARS
+        from mutewatch.moderate.service import query_text
 
-        if len(article_id) > MAX_ID_CHARS:
-            raise UsageError(
-                f"the stats filter field `article_id` has {len(article_id)} characters;"
-                f" the limit is {MAX_ID_CHARS}",
-                hint="shorten it",
-            )
+        article_id = query_text(article_id, "article_id", "stats filter")
     return _Window(start, end, article_id, now)
 
 
