@@ -1,4 +1,8 @@
-"""Foundation commands: ingest, status, outlets list/load, quarantine, demo."""
+"""Foundation commands: ingest, status, outlets list/load, quarantine, demo.
+
+The library (ingest and its pyarrow, the outlet registry, the store) is imported inside the
+commands that use it, so ``mutewatch --help`` and any command's ``--help`` do not load it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console, RenderableType
@@ -24,9 +28,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from mutewatch.ingest import IngestOptions, IngestReport, ingest
-from mutewatch.outlets import list_outlets, load_registry
-from mutewatch.store import Store, when_free
+if TYPE_CHECKING:
+    from mutewatch.ingest import IngestOptions, IngestReport
+    from mutewatch.store import Store
 
 console = Console(stderr=True)
 
@@ -36,6 +40,8 @@ def open_store(
     ctx: click.Context, *, read_only: bool = False, wait: float = 0.0
 ) -> Iterator[Store]:
     """Open the --store, retrying for ``wait`` seconds while another process holds it."""
+    from mutewatch.store import Store, when_free
+
     store = when_free(
         Path(ctx.obj), lambda: Store.open(ctx.obj, read_only=read_only), wait, poll=0.2
     )
@@ -152,6 +158,9 @@ def ingest_command(
     name:<chat name>. Tabular files (CSV, TSV, JSON Lines, Parquet) need --platform, and
     --map for each field whose column has another name.
     """
+    from mutewatch.ingest import IngestOptions
+    from mutewatch.outlets import load_registry
+
     options = IngestOptions(fmt, mapping, time_format, tz, platform, encoding, delimiter)
     with open_store(ctx, wait=wait) as store:
         if registry:
@@ -220,6 +229,8 @@ def run_ingest(
             label = f"files {files_done}/{files}, {records:,} records read"
             progress.update(whole, description=label, completed=files_done, total=files)
 
+        from mutewatch.ingest import ingest
+
         return ingest(store, paths, options, advance, overall)
 
 
@@ -285,6 +296,8 @@ def outlets_list(ctx: click.Context, as_json: bool) -> None:
 
     Example: mutewatch outlets list --json
     """
+    from mutewatch.outlets import list_outlets
+
     with open_store(ctx, read_only=True) as store:
         rows = list_outlets(store)
     for row in rows:
@@ -314,13 +327,20 @@ def outlets_load(ctx: click.Context, registry: Path, wait: float) -> None:
 
     Example: mutewatch outlets load outlets.yaml
     """
+    from mutewatch.outlets import load_registry
+
     with open_store(ctx, wait=wait) as store:
         outlets = load_registry(store, registry)
         data = store.status()
     click.echo(
-        f"Loaded {len(outlets)} outlets; {data['official_posts']} official and "
+        f"Loaded {_count(len(outlets), 'outlet')}; {data['official_posts']} official and "
         f"{data['supporter_posts']} supporter posts attributed."
     )
+
+
+def _count(n: int, word: str) -> str:
+    """``1 outlet``, ``0 outlets``, ``2 outlets``: a count and its noun, singular for one."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @click.command("quarantine")
@@ -374,6 +394,8 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
     Example: mutewatch demo --dir mutewatch-demo
     """
     from mutewatch.demo import check_demo_store, demo_store_path, generate
+    from mutewatch.ingest import IngestOptions
+    from mutewatch.outlets import load_registry
 
     ctx.obj = demo_store_path(directory, _given_store(ctx))
     check_demo_store(ctx.obj, directory)
