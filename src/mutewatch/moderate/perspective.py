@@ -87,7 +87,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -163,6 +163,24 @@ def parse_request(body: str) -> Any:
             f'Invalid JSON payload received. Duplicate field "{name}": a field is given once'
             " (JSON readers disagree on which of two values counts)"
         ) from None
+
+
+def api_key(values: Sequence[str]) -> str | None:
+    """The API key of a request's query string, from every value of its ``key`` parameter
+    (``request.query_params.getlist("key")``); None when it has none.
+
+    ``?key=A&key=B`` is refused (InputError: Perspective's HTTP 400 ``INVALID_ARGUMENT``)
+    naming the parameter, as a field given twice in the body is: Google does not document
+    which of two keys it takes, and a web framework silently takes the last one, so a
+    request could be billed to, and authorised as, a key its sender did not mean.
+    """
+    if len(values) > 1:
+        raise InputError(
+            f'Invalid query parameter "key": it is given {len(values)} times; an API key is'
+            " given once (which of them would count is not said)",
+            hint="send one key: ?key=TOKEN or the X-Goog-Api-Key header",
+        )
+    return values[0] if values else None
 
 
 def _lenient(body: str) -> str:
