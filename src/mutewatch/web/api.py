@@ -3,6 +3,13 @@
 Measurement endpoints take the CLI command's options as query parameters in snake_case
 (``/api/v1/silences?scope=network&min_hours=12``), convert them with the CLI's own click
 types, and return the same JSON as ``--json``. Results are cached per store snapshot.
+
+A bad query value on any route is a 400 ``bad_request`` in the one error shape naming the
+parameter as sent: FastAPI's validation of a declared parameter (``app.py``), a parameter
+given twice (``given_once``; a measurement's ``_once``), and each measurement parameter
+checked here before the library runs (``_check_type``, ``_check_bounds``,
+``_check_days``). Only the library's refusals of a combination of values or of what the
+store holds still arrive in the CLI's words and are respelt (``in_query_words``).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from typing import Annotated, Any, TypeVar
 
 import click
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi._compat import field_annotation_is_sequence
 from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -355,23 +363,39 @@ def declared_query(route: Any) -> tuple[str, ...] | None:
     (``OPEN_QUERY``) or checking its own (``parses_own_query``)."""
     if route.path.startswith(OPEN_QUERY) or getattr(route.endpoint, OWN_QUERY, False):
         return None
-    names: dict[str, None] = {}
+    return tuple(_query_fields(route))
+
+
+def repeatable_query(route: Any) -> tuple[str, ...]:
+    """The query parameters of ``route`` declared as lists (``outlet: list[str]``), which
+    may be given more than once; every other one is read once (see ``declared_query``)."""
+    return tuple(name for name, many in _query_fields(route).items() if many)
+
+
+def _query_fields(route: Any) -> dict[str, bool]:
+    """Each query parameter ``route`` declares, by the name it is sent as, and whether it
+    is a list (given as often as wanted)."""
+    names: dict[str, bool] = {}
     pending: list[Dependant] = [route.dependant]
     while pending:
         dependant = pending.pop(0)
         for field in dependant.query_params:
-            names.update(dict.fromkeys(_query_names(field)))
+            names.update(_query_names(field))
         pending.extend(dependant.dependencies)
-    return tuple(names)
+    return names
 
 
-def _query_names(field: Any) -> list[str]:
+def _query_names(field: Any) -> dict[str, bool]:
     """The names a query parameter is sent by: its alias, or for a model of parameters
-    (``filters: Annotated[Filters, Query()]``) each of its fields'."""
+    (``filters: Annotated[Filters, Query()]``) each of its fields', each with whether it
+    is a list."""
     model = field.field_info.annotation
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return [info.alias or name for name, info in model.model_fields.items()]
-    return [field.alias]
+        return {
+            info.alias or name: field_annotation_is_sequence(info.annotation)
+            for name, info in model.model_fields.items()
+        }
+    return {field.alias: field_annotation_is_sequence(model)}
 
 
 def api_routes(app: FastAPI) -> list[Any]:
@@ -392,12 +416,14 @@ def guard_query_parameters(app: FastAPI) -> None:
         if not getattr(route.dependant.call, GUARDED, False):
             known = declared_query(route)
             if known is not None:
-                _guard(route.dependant, known)
+                many = repeatable_query(route) if route.path.startswith("/api/") else None
+                _guard(route.dependant, known, many)
 
 
-def _guard(dependant: Dependant, known: tuple[str, ...]) -> None:
+def _guard(dependant: Dependant, known: tuple[str, ...], many: tuple[str, ...] | None) -> None:
     """Wrap the route's call (which its handler runs with the solved arguments) in the
-    check; a call not taking the request is handed it under ``REQUEST_ARG``."""
+    check; a call not taking the request is handed it under ``REQUEST_ARG``. ``many``: the
+    parameters that may be given more than once (None: any, the dashboard's pages)."""
     call = dependant.call
     assert call is not None
     takes_request = dependant.request_param_name
@@ -406,6 +432,8 @@ def _guard(dependant: Dependant, known: tuple[str, ...]) -> None:
     def check(values: dict[str, Any]) -> None:
         request = values[takes_request] if takes_request else values.pop(REQUEST_ARG)
         known_parameters(request, *known)
+        if many is not None:
+            given_once(request, many)
 
     if inspect.iscoroutinefunction(call):
 
@@ -468,7 +496,10 @@ def options_from_query(name: str, query: Any) -> dict[str, Any]:
     would parse them.
 
     A parameter is named like the CLI option in snake_case (``--min-hours`` is
-    ``min_hours``, ``--from`` is ``from``); the option's own name (``date_from``) works too.
+    ``min_hours``, ``--from`` is ``from``); the option's own name (``date_from``) works too,
+    but not both at once, nor one twice unless its option takes many (``outlet``). Each
+    value is checked here, naming the parameter as sent: its click type, the library's
+    numeric bounds (``registry.OPTION_BOUNDS``) and the days of ``from``/``to``.
     """
     if not hasattr(query, "getlist"):
         query = _MultiDict(query)
@@ -495,28 +526,104 @@ def options_from_query(name: str, query: Any) -> dict[str, Any]:
             for opt in candidate.secondary_opts:
                 negations.setdefault(_snake(opt), candidate)
     argv: list[str] = []
+    given: dict[str, str] = {}  # option name -> the query parameter it was sent as
     for key in query:
         found = params.get(key)
-        if found is None and key in negations:
-            argv.extend(_as_argv(negations[key], query.getlist(key), negated=True))
-            continue
+        negated = found is None and key in negations
+        if negated:
+            found = negations[key]
         if found is None:
             known = ", ".join(sorted([*params, *negations]))
             raise UsageError(
                 f"unknown query parameter {key!r} for {name}", hint=f"known: {known or 'none'}"
             )
-        argv.extend(_as_argv(found, query.getlist(key)))
+        values = query.getlist(key)
+        _once(found, key, values, given)
+        for value in values:
+            _check_type(name, found, key, value)
+        argv.extend(_as_argv(found, values, negated=negated))
     try:  # click parses exactly as the CLI does: types, choices, defaults
         ctx = command.make_context(name, argv)
     except click.MissingParameter as exc:  # click says "Missing option '--baseline'"
         raise _missing(name, exc) from exc
-    except click.ClickException as exc:
+    except click.ClickException as exc:  # a callback's refusal: the values passed their types
         raise in_query_words(
             UsageError(f"bad query parameters for {name}: {exc.format_message()}"), name
         ) from exc
     options = {k: v for k, v in ctx.params.items() if k not in API_DENIED}
     _check_finite(name, options)
+    _check_bounds(name, options, given)
+    _check_days(options, given)
     return options
+
+
+def _once(option: click.Option, key: str, values: list[str], given: dict[str, str]) -> None:
+    """Refuse a query parameter given twice, by one name or two (``from`` and
+    ``date_from``; ``coordinated`` and ``no_coordinated``), unless its option takes many
+    (``outlet``): click kept the last, while a proxy or log reading the first saw another."""
+    assert option.name is not None
+    earlier = given.setdefault(option.name, key)
+    if earlier != key:
+        raise UsageError(
+            f"the query parameters {earlier!r} and {key!r} both give"
+            f" {_snake(max(option.opts, key=len))}: which one counts is not agreed between readers",
+            hint=f"give {earlier} once, and not {key}",
+        )
+    if len(values) > 1 and not option.multiple:
+        raise UsageError(
+            f"the query parameter {key!r} is given more than once: which one counts is"
+            " not agreed between readers",
+            hint=f"give {key} once",
+        )
+
+
+def _check_type(name: str, option: click.Option, key: str, value: str) -> None:
+    """Refuse ``value`` of the query parameter ``key`` unless the option's click type takes
+    it (a number, one of a Choice's values), naming ``key``: click's own error names the
+    command-line option (``Invalid value for '--top'``)."""
+    if option.is_flag:
+        return  # its words are checked by _as_argv
+    try:
+        option.type.convert(value, option, None)
+    except click.BadParameter as exc:
+        example = option.metavar or (option.default if option.default is not None else "VALUE")
+        raise UsageError(
+            f"bad query parameters for {name}: Invalid value for {key!r}: {exc.message}",
+            hint=f"send {key}={example}, or leave it out",
+        ) from exc
+
+
+def _check_bounds(name: str, options: dict[str, Any], given: dict[str, str]) -> None:
+    """Refuse a number outside the measurement library's bounds (``OPTION_BOUNDS``: ``top``
+    at least 1, ``silenced_below`` a share) naming the query parameter as sent; the
+    library's own refusal names the option (``silenced-below must be ...``)."""
+    registry = load("mutewatch.measure.registry")
+    for option, key in given.items():
+        bounds = registry.OPTION_BOUNDS.get(option)
+        value = options.get(option)
+        if bounds is None or value is None or registry._in_range(value, *bounds):
+            continue
+        raise UsageError(
+            f"bad query parameters for {name}: {key} must be"
+            f" {registry._range_words(*bounds)}, not {value!r}",
+            hint=f"send {key} within those bounds, or leave it out for its default",
+        )
+
+
+def _check_days(options: dict[str, Any], given: dict[str, str]) -> None:
+    """Refuse ``from``/``to`` that are not days (YYYY-MM-DD, the measurement's own rule)
+    or a ``to`` before ``from``, naming them as sent."""
+    days = {
+        option: parse_date(options.get(option), given.get(option, option.removeprefix("date_")))
+        for option in ("date_from", "date_to")
+    }
+    start, end = days["date_from"], days["date_to"]
+    if start is not None and end is not None and end < start:
+        first, last = given.get("date_from", "from"), given.get("date_to", "to")
+        raise UsageError(
+            f"{last}={end} is before {first}={start}",
+            hint=f"give {first}=A {last}=B with A <= B",
+        )
 
 
 def _missing(name: str, exc: click.MissingParameter) -> UsageError:
@@ -563,7 +670,13 @@ def in_query_words(exc: Refused, name: str) -> Refused:
     ``to=2017-01-01 is before from=2017-02-01``; ``swap --baseline and --period``: ``swap
     baseline and period``), for a reader of the API, who sent no ``--options``. The library
     and click keep the CLI's words; text in backquotes (a command to run) is kept as it is.
-    The same exception when nothing changes."""
+    The same exception when nothing changes.
+
+    What is left to it: a click callback's refusal and the library's refusals of a
+    combination of values (``baseline`` and ``period`` overlapping, ``outlet`` without
+    ``scope=outlet``) or of what the store holds (``findings``' full months); each value on
+    its own is checked in the query's words first (``options_from_query``). Naming those
+    structurally needs the library's errors to carry the option they are about."""
     message = in_query_text(exc.message, name)
     hint = in_query_text(exc.hint, name) if exc.hint is not None else None
     if message == exc.message and hint == exc.hint:
@@ -970,6 +1083,23 @@ def known_parameters(request: Request, *known: str) -> None:
                 f"unknown query parameter {key!r} for {request.url.path}",
                 hint=f"known: {', '.join(known)}" if known else "it takes no query parameters",
             )
+
+
+def given_once(request: Request, many: tuple[str, ...] = ()) -> None:
+    """Refuse a query parameter given more than once, but those in ``many`` (declared as
+    lists): the routes read one value, and Starlette hands them the last
+    (``?limit=1&limit=500``), while a proxy or log reading the first saw another. Every API
+    route is checked this way (``guard_query_parameters``); moderation's by ``once_each``
+    first."""
+    seen: set[str] = set()
+    for key, _ in request.query_params.multi_items():
+        if key in seen and key not in many:
+            raise UsageError(
+                f"the query parameter {key!r} is given more than once: which one counts is"
+                " not agreed between readers",
+                hint=f"give {key} once",
+            )
+        seen.add(key)
 
 
 # -- users and audit (admin) ---------------------------------------------------------------

@@ -64,6 +64,7 @@ from mutewatch.errors import (
     MutewatchError,
     UsageError,
 )
+from mutewatch.web.api import given_once
 from mutewatch.web.auth import User, limited_token_user, require_role
 
 log = logging.getLogger(__name__)
@@ -210,16 +211,8 @@ def once_each(request: Request) -> None:
     one value, and Starlette hands them the last (``?from=2026-11-01&from=2026-01-01`` gave
     the stats of January on, while a proxy or log reading the first saw November's).
     A dependency of every moderation route that takes query parameters (``Once``), after
-    its role check."""
-    seen: set[str] = set()
-    for key, _ in request.query_params.multi_items():
-        if key in seen:
-            raise UsageError(
-                f"the query parameter {key!r} is given more than once: which one counts is"
-                " not agreed between readers",
-                hint=f"give {key} once",
-            )
-        seen.add(key)
+    its role check, before FastAPI validates the values (``api.given_once``)."""
+    given_once(request)
 
 
 Once = Annotated[None, Depends(once_each)]
