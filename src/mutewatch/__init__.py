@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from mutewatch.errors import (
     AuthError,
     EngineError,
@@ -14,7 +16,9 @@ from mutewatch.errors import (
     StoreError,
     UsageError,
 )
-from mutewatch.store import Store
+
+if TYPE_CHECKING:
+    from mutewatch.store import Store
 
 __version__ = "0.1.0"
 
@@ -32,3 +36,12 @@ __all__ = [
     "UsageError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``Store`` on first use: importing it loads DuckDB, which ``mutewatch --help`` needs not."""
+    if name == "Store":
+        from mutewatch.store import Store
+
+        return Store
+    raise AttributeError(f"module 'mutewatch' has no attribute {name!r}")

@@ -9,8 +9,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 HEAVY = ("pyarrow", "numpy", "pandas", "ibis", "scipy", "yaml")
 
 _RUN = """
@@ -65,11 +63,6 @@ def test_every_command_help_imports_no_pyarrow_or_numpy() -> None:
     assert [name for name in HEAVY if name in seen["modules"]] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mutewatch/__init__.py (Store) and cli/__init__.py (default_store_path) import "
-    "mutewatch.store, hence duckdb, outside the CLI files made lazy here: see the s13 report",
-)
 def test_mutewatch_help_imports_no_duckdb() -> None:
     modules = _modules(_RUN)
     assert isinstance(modules, list) and "duckdb" not in modules

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
+from mutewatch._store_path import default_store_path
 from mutewatch.cli import foundation, measuring, measuring_more, moderating, serving
 from mutewatch.errors import MutewatchError
-from mutewatch.store import default_store_path
 
 
 class _Group(click.Group):

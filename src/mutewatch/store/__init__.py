@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from mutewatch._store_path import DEFAULT_STORE, default_store_path
 from mutewatch.errors import StoreBusyError, StoreError
 from mutewatch.store.schema import SCHEMA_VERSION, migrate
 
-DEFAULT_STORE = "mutewatch.duckdb"
 T = TypeVar("T")
 
 __all__ = [
@@ -36,10 +36,6 @@ __all__ = [
     "default_store_path",
     "iso_utc",
 ]
-
-
-def default_store_path() -> Path:
-    return Path(os.environ.get("MUTEWATCH_STORE", DEFAULT_STORE))
 
 
 # A process that finds the store locked says so in a file beside it, so that a holder that
