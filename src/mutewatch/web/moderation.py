@@ -564,10 +564,14 @@ def perspective_error(exc: MutewatchError) -> JSONResponse:
 async def _perspective(
     request: Request, key: str | None, answer: Callable[[Any], dict[str, Any]]
 ) -> JSONResponse:
-    """Authenticate by API key, read the body as Perspective does, answer or fail Google's way."""
-    from mutewatch.moderate.perspective import parse_request
+    """Authenticate by API key, read the body as Perspective does, answer or fail Google's way.
+    The key is read from every ``key`` of the query (``perspective.api_key``: ``?key=A&key=B``
+    is a 400 ``INVALID_ARGUMENT`` naming it; the route's ``key`` was the last, taken
+    silently), else the ``X-Goog-Api-Key`` header."""
+    from mutewatch.moderate.perspective import api_key, parse_request
 
     try:
+        key = api_key(request.query_params.getlist("key"))
         await run_in_threadpool(_token_user, request, key or request.headers.get("x-goog-api-key"))
         record = parse_request(await _text_body(request))
         check_utf8(record)
