@@ -35,6 +35,8 @@ import io
 import itertools
 import re
 import sys
+import threading
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -312,6 +314,10 @@ def _broken_off(
             if len(held) > 2:
                 yield held.pop(0)
     last = [row for rows in held for row in rows]
+    # rows read again from the file (after a record too long, or a ragged one not UTF-8)
+    # leave the first read short of the end, where a break is seen: it is read on to there
+    while stream.read(1 << 20):
+        pass
     broken = broken_off(fh)
     if broken is None:
         yield last
@@ -343,8 +349,9 @@ _BLOCK_SIZE = 16 << 20
 _MAX_BLOCK = 1 << 30  # a record longer than this (a quoted value of 1 GiB) is not read
 
 
-def _read_options(block_size: int = _BLOCK_SIZE) -> pacsv.ReadOptions:
-    return pacsv.ReadOptions(block_size=block_size, use_threads=False)  # serial: stable order
+def _read_options(block_size: int | None = None) -> pacsv.ReadOptions:
+    size = block_size or _BLOCK_SIZE  # read when called: a test may read with short blocks
+    return pacsv.ReadOptions(block_size=size, use_threads=False)  # serial: stable order
 
 
 def _parse_options(spec: TableSpec, handler: Any) -> pacsv.ParseOptions:
@@ -372,53 +379,324 @@ def _arrow_rows(
     header: list[str],
     encoding: str,
     start: int = 1,
-    block_size: int = _BLOCK_SIZE,
+    block_size: int | None = None,
+    stop: int | None = None,
+    fed: _Fed | None = None,
 ) -> Iterator[list[Any]]:
-    """The rows of CSV text (its header line, then the file's lines from ``start``) in
-    batches, as Arrow parses them; ragged rows are numbered by their line in the file.
+    """The rows of CSV text (its header line, then the file's lines from ``start`` up to
+    ``stop``, 0-based; None: to the end) in batches, as Arrow parses them; ragged rows are
+    numbered by their line in the file (``fed``: the lines of the records fed, else they
+    are counted in the file when one is ragged, ``_Lines``).
 
     A record longer than Arrow's block (a value of many MB) makes it stop; the records
     after those read are then read again from the line where the next one begins, with
-    blocks four times as long, so no row is lost or read twice."""
+    blocks four times as long, so no row is lost or read twice. A ragged row whose text is
+    not UTF-8 (``_UNDECODABLE``) makes it stop too: the records after those read are then
+    read checked, each such row set aside (``_checked_rows``).
+
+    Arrow reads ahead of what it parses on a thread of its own, and goes on after it stops:
+    it reads ``stream`` through a ``_Fence`` closed before anything else reads it."""
+    block_size = block_size or _BLOCK_SIZE
     invalid: list[_Unreadable] = []
     done = 0  # records (rows after the header) yielded
-    with contextlib.closing(_Lines(path, encoding, spec.delimiter, start)) as lines:
+    counter: _Fed | _Lines = (
+        fed if fed is not None else _Lines(path, encoding, spec.delimiter, start)
+    )
+    with contextlib.closing(counter):
         try:
-            reader = pacsv.open_csv(
-                stream,
-                read_options=_read_options(block_size),
-                parse_options=_parse_options(spec, _quarantine_into(invalid, lines)),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(header, pa.binary())
-                ),
-            )
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
-                invalid.clear()
-                done += len(rows)
-                yield rows
+            with _fenced(stream) as fence:
+                with _quiet_handlers():
+                    reader = pacsv.open_csv(
+                        fence,
+                        read_options=_read_options(block_size),
+                        parse_options=_parse_options(spec, _quarantine_into(invalid, counter)),
+                        convert_options=pacsv.ConvertOptions(
+                            column_types=dict.fromkeys(header, pa.binary())
+                        ),
+                    )
+                while True:
+                    try:
+                        with _quiet_handlers():
+                            batch = reader.read_next_batch()
+                    except StopIteration:
+                        break
+                    rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
+                    invalid.clear()
+                    done += len(rows)
+                    yield rows
         except pa.ArrowInvalid as exc:
             if _no_line_end(exc) and done == 0:
                 return  # the header line alone (it was read by _csv_header): no rows
+            where = _Where(path, spec, header, encoding, stop)
+            if _UNDECODABLE.match(str(exc)) and fed is None:
+                yield from _checked_rows(stream, where, start, done, block_size, exc)
+                return
             if not _too_long(exc) or block_size >= _MAX_BLOCK:
                 raise _unreadable_file(path, "CSV", exc) from None
-            first = _Lines(path, encoding, spec.delimiter, start)
-            with contextlib.closing(first):
-                after = first.line(done)  # where the first record not yet read begins
+            after = counter.line(done) if fed is not None else _line_of(where, start, done)
             if after is None:  # the records could not be counted: say so, lose nothing
                 raise _unreadable_file(path, "CSV", exc) from None
-            with _lines_from(path, encoding, after) as rest:
-                again: IO[bytes] | _Tail = rest
-                if isinstance(stream, _Tail):  # how the text ends: seen in the new one
-                    stream.fh, stream.pieces = rest, [b"", b""]
-                    again = stream
-                yield from _arrow_rows(again, path, spec, header, encoding, after, block_size * 4)
+            if fed is not None:  # a checked pass: its lines end where it was cut
+                raise _CutShort(after) from None
+            yield from _read_again(stream, where, after, block_size * 4)
             return
     yield list(invalid)
+
+
+@dataclass
+class _Where:
+    """What is read: the file, how, and the line where the text read stops (None: its end)."""
+
+    path: Path
+    spec: TableSpec
+    header: list[str]
+    encoding: str
+    stop: int | None
+
+
+def _line_of(where: _Where, start: int, record: int) -> int | None:
+    """The line where ``record`` (0-based) of the records from line ``start`` begins."""
+    with contextlib.closing(_Lines(where.path, where.encoding, where.spec.delimiter, start)) as c:
+        return c.line(record)
+
+
+def _read_again(
+    stream: IO[bytes] | _Tail, where: _Where, after: int, block_size: int
+) -> Iterator[list[Any]]:
+    """The rows of the file's lines from ``after`` up to ``where.stop``, read again from the
+    file (``stream``, its old reader fenced off, sees how the text ends when they reach it)."""
+    with _lines_from(where.path, where.encoding, after, where.stop) as rest:
+        again: IO[bytes] | _Tail = rest
+        if isinstance(stream, _Tail) and where.stop is None:
+            stream.fh, stream.pieces = rest, [b"", b""]
+            again = stream
+        path, spec, header, encoding = where.path, where.spec, where.header, where.encoding
+        yield from _arrow_rows(again, path, spec, header, encoding, after, block_size, where.stop)
+
+
+class _CutShort(Exception):
+    """A checked pass stopped at a record longer than its block, which begins on ``line``."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+# Arrow's error for a row short or long of columns whose text is not UTF-8: it decodes a
+# row's text before the invalid-row handler is called, and fails there (``_quiet_handlers``)
+_UNDECODABLE = re.compile(r"CSV parse error: Row #(\d+): Expected (\d+) columns, got (\d+)")
+
+
+def _checked_rows(
+    stream: IO[bytes] | _Tail, where: _Where, start: int, done: int, block_size: int, exc: Exception
+) -> Iterator[list[Any]]:
+    """The rows after the ``done`` read when Arrow stopped at a ragged row whose text is not
+    UTF-8 (``_UNDECODABLE``), a record its invalid-row handler never saw. The file is read
+    again once, from line ``start`` (to ``where.stop``), record by record (``_Records``):
+    the ``done`` are passed over, and the rest fed to Arrow in passes, each cut short
+    before such a row, which is set aside naming its line: the file is read once more
+    however many such rows it holds (each pass, one Arrow reader of its own, fenced)."""
+    header, stop = where.header, where.stop
+    with _text_lines(where.path, where.encoding) as text:
+        head = next(text, "").encode("utf-8", "surrogateescape")
+        lines = itertools.islice(text, start - 1, None if stop is None else stop - 1)
+        records = _Records(lines, where.spec.delimiter, start, where.encoding, len(header))
+        if not records.pass_over(done):  # the records could not be counted: say so
+            raise _unreadable_file(where.path, "CSV", exc) from None
+        record = records.next()
+        while record is not None:
+            if record.bad is not None:
+                yield [record.bad]
+                record = records.next()
+                continue
+            fed = _Fed()
+            feeding = records.feed(record, fed)
+            text_in = joined(itertools.chain([head], feeding))
+            again: IO[bytes] | _Tail = text_in
+            if isinstance(stream, _Tail) and stop is None:  # how the text ends: seen here
+                stream.fh, stream.pieces = text_in, [b"", b""]
+                again = stream
+            path, spec, encoding = where.path, where.spec, where.encoding
+            try:
+                yield from _arrow_rows(
+                    again, path, spec, header, encoding, record.line, block_size, None, fed
+                )
+            except _CutShort as cut:  # read that pass's lines again, with longer blocks
+                for _ in feeding:  # on to the row it was cut before (Arrow's reader fenced off)
+                    pass
+                to = records.cut.line if records.cut is not None else stop
+                part = _Where(where.path, spec, header, encoding, to)
+                yield from _read_again(stream, part, cut.line, block_size * 4)
+            for _ in feeding:  # read to its end (Arrow's reader, fenced off, may not have)
+                pass
+            if records.cut is None:  # the pass read to the end
+                return
+            record = records.cut
+            records.cut = None
+
+
+@dataclass
+class _Record:
+    """A record of CSV text: the line it begins on, its text (UTF-8), and when it is a
+    ragged row whose text is not UTF-8, that row set aside."""
+
+    line: int
+    text: bytes
+    values: int  # how many (0: an empty line, no record)
+    bad: _Unreadable | None = None
+
+
+class _Records:
+    """The records of CSV text lines read once, in order (``csv``, as ``_Lines`` counts
+    them), each told apart as Arrow would read it or not (a ragged row not UTF-8)."""
+
+    def __init__(
+        self, lines: Iterator[str], delimiter: str, line: int, encoding: str, columns: int
+    ) -> None:
+        csv.field_size_limit(sys.maxsize)
+        self.taken: list[str] = []
+        self.reader: Iterator[list[str]] | None = csv.reader(
+            self._taking(lines), delimiter=delimiter
+        )
+        self.lines = lines
+        self.line = line  # where the next record begins
+        self.encoding, self.columns = encoding, columns
+        self.cut: _Record | None = None  # the row a feed stopped before
+
+    def _taking(self, lines: Iterator[str]) -> Iterator[str]:
+        for text in lines:
+            self.taken.append(text)
+            yield text
+
+    def next(self) -> _Record | None:
+        """The next record (or empty line); None at the end. From text ``csv`` cannot read
+        on, the lines are passed on unchecked and uncounted (a ragged row there is "a row")."""
+        if self.reader is None:
+            line = self.taken.pop(0) if self.taken else next(self.lines, None)
+            if line is None:
+                return None
+            self.line += 1
+            return _Record(self.line - 1, line.encode("utf-8", "surrogateescape"), 0)
+        try:
+            values = next(self.reader)
+        except StopIteration:
+            return None
+        except csv.Error:
+            self.reader = None
+            return self.next()
+        text = "".join(self.taken)
+        record = _Record(self.line, b"", len(values))
+        self.line += len(self.taken)
+        self.taken.clear()
+        try:
+            record.text = text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 (or not of --encoding)
+            record.text = text.encode("utf-8", "surrogateescape")
+            if values and len(values) != self.columns:
+                raw = record.text.decode("utf-8", "replace").rstrip("\r\n")
+                reason = (
+                    f"line {record.line + 1}: expected {self.columns} columns, got "
+                    f"{len(values)}; " + _not_of(self.encoding, "the row")
+                )
+                record.bad = _Unreadable(raw, reason)
+        return record
+
+    def pass_over(self, count: int) -> bool:
+        """Pass over ``count`` records (empty lines are none); False: the text ends first,
+        or they cannot be counted."""
+        while count > 0:
+            record = self.next()
+            if record is None or self.reader is None:
+                return False
+            count -= record.values > 0
+        return True
+
+    def feed(self, first: _Record, fed: _Fed) -> Iterator[bytes]:
+        """The text of ``first`` and the records after it, up to (not including) the next
+        ragged row not UTF-8 (kept as ``cut``), their lines noted in ``fed``."""
+        record: _Record | None = first
+        while record is not None and record.bad is None:
+            if record.values:
+                fed.add(record.line)
+            yield record.text
+            record = self.next()
+        self.cut = record
+
+
+class _Fed:
+    """The lines where the records fed to Arrow begin: ``line(k)`` as ``_Lines.line``,
+    noted as they are fed (on Arrow's thread), kept where a record is not one line on."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[int, int]] = []  # (record, line) where line - record changes
+        self.count = 0
+
+    def add(self, line: int) -> None:
+        if not self.marks or line - self.count != self.marks[-1][1] - self.marks[-1][0]:
+            self.marks.append((self.count, line))
+        self.count += 1
+
+    def line(self, k: int) -> int | None:
+        if not 0 <= k < self.count:
+            return None
+        record, line = self.marks[bisect_right(self.marks, (k, sys.maxsize)) - 1]
+        return line + k - record
+
+    def close(self) -> None:
+        pass
+
+
+class _Fence:
+    """A binary file as one Arrow reader reads it, until closed: after that, it reads
+    nothing (as at the end). Arrow reads ahead of what it parses (some 34 blocks) on an
+    I/O thread of its own, and that goes on after the reader stops at an error, until it
+    is freed; ``close`` waits for a read under way, so the file may then be sought or read
+    by another reader without one read of the old landing in between."""
+
+    def __init__(self, fh: IO[bytes] | _Tail) -> None:
+        self.fh: IO[bytes] | _Tail | None = fh
+        self.lock = threading.Lock()
+
+    def read(self, size: int = -1) -> bytes:
+        with self.lock:
+            return b"" if self.fh is None else self.fh.read(size)
+
+    @property
+    def closed(self) -> bool:
+        return self.fh is None or self.fh.closed
+
+    def close(self) -> None:
+        with self.lock:
+            self.fh = None
+
+
+@contextlib.contextmanager
+def _fenced(fh: IO[bytes] | _Tail) -> Iterator[_Fence]:
+    """``fh`` for one Arrow reader to read, fenced off from it on leaving (``_Fence``)."""
+    fence = _Fence(fh)
+    try:
+        yield fence
+    finally:
+        fence.close()
+
+
+@contextlib.contextmanager
+def _quiet_handlers() -> Iterator[None]:
+    """Arrow decodes a ragged row's text before it calls the invalid-row handler: when that
+    text is not UTF-8, the decoding fails inside Arrow, which prints the error as ignored
+    and stops with a parse error (``_UNDECODABLE``, handled). The print is left out."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:
+        ours = getattr(unraisable.object, "__module__", None) == __name__
+        if not (ours and isinstance(unraisable.exc_value, UnicodeDecodeError)):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook
 
 
 @contextlib.contextmanager
@@ -432,12 +710,16 @@ def _text_lines(path: Path, encoding: str) -> Iterator[IO[str]]:
 
 
 @contextlib.contextmanager
-def _lines_from(path: Path, encoding: str, line: int) -> Iterator[IO[bytes]]:
-    """The file's header line and its lines from ``line`` (0-based) on, as UTF-8 bytes."""
+def _lines_from(
+    path: Path, encoding: str, line: int, stop: int | None = None
+) -> Iterator[IO[bytes]]:
+    """The file's header line and its lines from ``line`` (0-based) on, up to ``stop`` (not
+    included; None: to the end), as UTF-8 bytes."""
     with _text_lines(path, encoding) as text:
         lines = (part.encode("utf-8", "surrogateescape") for part in text)
         head = next(lines)
-        yield joined(itertools.chain([head], itertools.islice(lines, line - 1, None)))
+        stop = None if stop is None else stop - 1
+        yield joined(itertools.chain([head], itertools.islice(lines, line - 1, stop)))
 
 
 def _csv_rows(
@@ -969,7 +1251,7 @@ def _skip(row: Any) -> str:
     return "skip"
 
 
-def _quarantine_into(invalid: list[_Unreadable], lines: _Lines) -> Any:
+def _quarantine_into(invalid: list[_Unreadable], lines: _Lines | _Fed) -> Any:
     def handle(row: Any) -> str:
         # Arrow numbers records (the header is 1; empty lines are none), not lines
         line = lines.line(row.number - 2) if row.number is not None else None
@@ -1022,19 +1304,27 @@ def _csv_header(fh: IO[bytes], options: pacsv.ReadOptions, parse: pacsv.ParseOpt
     """The column names of CSV text. Arrow reads them with the first block, which must
     hold the first record whole: a longer one (a value of many MB) is read with longer
     blocks. A header line with no line end after it (a file of the header alone) is read
-    as if it had one."""
+    as if it had one. A ragged row whose text is not UTF-8 (``_UNDECODABLE``) stops Arrow
+    reading the block: the rows up to it are passed over unparsed (their columns do not
+    matter here; the read of the rows sets it aside). Each reader reads ``fh`` through a
+    ``_Fence``, closed before ``fh`` is sought back: its read-ahead lands in no later read."""
     start = fh.tell()
     size = options.block_size
     text = fh
+    skip = 0
     try:
         while True:
-            read = pacsv.ReadOptions(block_size=size, use_threads=False)
+            read = pacsv.ReadOptions(block_size=size, use_threads=False, skip_rows_after_names=skip)
             try:
-                return list(
-                    pacsv.open_csv(text, read_options=read, parse_options=parse).schema.names
-                )
+                with _fenced(text) as fence, _quiet_handlers():
+                    csv_reader = pacsv.open_csv(fence, read_options=read, parse_options=parse)
+                    return list(csv_reader.schema.names)
             except pa.ArrowInvalid as exc:
                 text.seek(0 if text is not fh else start)
+                undecodable = _UNDECODABLE.match(str(exc))
+                if undecodable is not None:
+                    skip = max(2 * skip, int(undecodable.group(1)))
+                    continue
                 if _too_long(exc) and size < _MAX_BLOCK:
                     size *= 4
                     continue
