@@ -62,7 +62,7 @@ def test_hosts_are_defanged(report_file: Path) -> None:
 
 def test_bad_window_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="YYYY-MM-DD"):
-        ReportOptions.from_strings(period="2024-05")
+        ReportOptions.from_strings(period="2024/05")
     with pytest.raises(UsageError, match="ends before it starts"):
         ReportOptions.from_strings(period="2024-05-02..2024-05-01")
 

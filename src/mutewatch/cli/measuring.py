@@ -214,8 +214,20 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 
 
 @click.command("status")
-@click.option("--baseline", required=True, metavar="A..B", help="Baseline dates, inclusive UTC.")
-@click.option("--period", required=True, metavar="C..D", help="Target dates, inclusive UTC.")
+@click.option(
+    "--baseline",
+    required=True,
+    metavar="A..B",
+    help="Baseline dates, inclusive UTC: A..B or one of them, each YYYY, YYYY-MM or "
+    "YYYY-MM-DD (2015, 2015-01..2015-06).",
+)
+@click.option(
+    "--period",
+    required=True,
+    metavar="C..D",
+    help="Target dates, inclusive UTC: C..D or one of them, each YYYY, YYYY-MM or "
+    "YYYY-MM-DD (2017-12).",
+)
 @click.option(
     "--silenced-below",
     type=float,

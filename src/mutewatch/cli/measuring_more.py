@@ -221,8 +221,18 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 
 
 @click.command("findings")
-@click.option("--baseline", metavar="A..B", help="Baseline window [default: first full year].")
-@click.option("--period", metavar="C..D", help="Target window [default: last full month].")
+@click.option(
+    "--baseline",
+    metavar="A..B",
+    help="Baseline window, inclusive UTC: A..B or one of them, each YYYY, YYYY-MM or "
+    "YYYY-MM-DD (2015, 2015-01..2015-06) [default: first full year].",
+)
+@click.option(
+    "--period",
+    metavar="C..D",
+    help="Target window, inclusive UTC: C..D or one of them, each YYYY, YYYY-MM or "
+    "YYYY-MM-DD (2017-12) [default: last full month].",
+)
 @click.option(
     "--silenced-below",
     type=float,

@@ -34,7 +34,8 @@ store's first day), and their sentences say so; the comparisons are baseline vs 
 An empty store gives no findings, every kind skipped and a note (not an error).
 
 Windows: ``baseline`` and ``period`` are inclusive UTC date ranges (``A..B``; ``YYYY`` and
-``YYYY-MM`` also work). The period begins after the baseline ends: two given windows that
+``YYYY-MM`` also work), read by ``params.parse_range`` as ``report`` and ``outlets status``
+read theirs. The period begins after the baseline ends: two given windows that
 overlap (a month and itself, a period inside the baseline) or come in the wrong order are a
 UsageError saying what to pass. When not given, the baseline is the first full calendar
 year in the store (else its first full month) and the period is the last full calendar
@@ -47,7 +48,6 @@ from __future__ import annotations
 
 import calendar
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -60,7 +60,12 @@ from mutewatch.measure import status as status_mod
 from mutewatch.measure import supporters as sup_mod
 from mutewatch.measure import trend as trend_mod
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import DateRange, Params, require_period_after_baseline
+from mutewatch.measure.params import (
+    DateRange,
+    Params,
+    parse_range,
+    require_period_after_baseline,
+)
 
 WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
 CHANNELS = {
@@ -89,61 +94,15 @@ Window = tuple[date, date]
 
 # ----------------------------------------------------------------------------- windows
 def parse_window(text: str, what: str) -> Window:
-    """``A..B`` (inclusive UTC dates, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) to two dates.
+    """``A..B`` (inclusive UTC dates, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) to two dates,
+    as ``params.parse_range`` reads every window (of ``report`` and ``outlets status`` too);
+    ``what`` is the option's name, ``period`` or ``--period``.
 
     Each end must be one of those forms whole: ``2017-12-01-2017-12-31`` (a dash typed for
     ``..``), ``2017/12`` or a date with text after it is refused, naming ``--<what>``.
     """
-    parts = text.split("..")
-    if len(parts) == 1:
-        parts = [text, text]
-    if len(parts) != 2 or not parts[0] or not parts[1]:
-        raise UsageError(
-            f"{what} {text!r} is not a date range",
-            hint=f"write it as A..B, e.g. --{what} 2015-01-01..2015-12-31 or --{what} 2015",
-        )
-    start = _parse_day(parts[0].strip(), text, what, first=True)
-    end = _parse_day(parts[1].strip(), text, what, first=False)
-    if end < start:
-        raise UsageError(f"{what} {text!r} ends before it starts", hint="swap the two dates")
-    return start, end
-
-
-# one end of a window: YYYY, YYYY-MM or YYYY-MM-DD, nothing before or after
-_WINDOW_END = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
-# two full dates joined by a dash, as in 2017-12-01-2017-12-31 (meant: 2017-12-01..2017-12-31)
-_DASHED_RANGE = re.compile(r"([0-9]{4}(?:-[0-9]{2}){0,2})-([0-9]{4}(?:-[0-9]{2}){0,2})", re.ASCII)
-
-
-def _parse_day(text: str, window: str, what: str, *, first: bool) -> date:
-    """One end ``text`` of the window ``window`` (given as ``--<what>``): its first day
-    (``first``) or its last."""
-    match = _WINDOW_END.fullmatch(text)
-    try:
-        if match is None:
-            raise ValueError(text)
-        year, month, day = (int(g) if g else None for g in match.groups())
-        assert year is not None
-        if month is None:
-            return date(year, 1, 1) if first else date(year, 12, 31)
-        if day is None:
-            last = calendar.monthrange(year, month)[1]
-            return date(year, month, 1) if first else date(year, month, last)
-        return date(year, month, day)
-    except ValueError as exc:  # calendar's IllegalMonthError too
-        dashed = _DASHED_RANGE.fullmatch(window)
-        example = (
-            f"--{what} {dashed[1]}..{dashed[2]}"
-            if dashed
-            else f"--{what} 2017-12 or --{what} 2017-12-01..2017-12-31"
-        )
-        given = f"--{what} {window!r}" + (f": {text!r}" if text != window.strip() else "")
-        wrong = "is not a calendar date" if match else "is not YYYY, YYYY-MM or YYYY-MM-DD"
-        raise UsageError(
-            f"{given} {wrong}",
-            hint=f"write --{what} as one UTC date or A..B of two, each YYYY, YYYY-MM or "
-            f"YYYY-MM-DD, e.g. {example}",
-        ) from exc
+    window = parse_range(text, f"--{what.lstrip('-')}")
+    return window.start, window.end
 
 
 def default_windows(

@@ -14,7 +14,9 @@ Conventions (the issue's contract):
 * ``include_forwards``: forwards (``posts.forwarded_from`` NOT NULL) are distribution, not
   releases; they are left out unless this is true.
 * ``date_from`` / ``date_to`` (``--from`` / ``--to``): inclusive UTC dates. ``A..B`` ranges
-  (``parse_range``) are inclusive too: ``2017-12-01..2017-12-31`` is the whole of December.
+  (``parse_range``) are inclusive too: ``2017-12-01..2017-12-31`` is the whole of December,
+  as is ``2017-12``; ``parse_range`` is the one window syntax of ``findings``, ``report``
+  and ``outlets status`` (``--baseline``/``--period``).
 * ``engine``: ``duckdb`` (the store file, read-only) or ``spark`` (a Parquet export of the
   store; ``parquet`` names it, else one is cached beside the store); ``spark_master`` is the
   Spark master URL (default ``local[*]``).
@@ -25,6 +27,7 @@ CLI use: decorate a click command with ``@common_options`` and build the paramet
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -134,21 +137,91 @@ class DateRange:
         return DateRange(start, end) if start <= end else None
 
 
+# one end of a window: YYYY, YYYY-MM or YYYY-MM-DD, nothing before or after
+_WINDOW_END = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+# two ends joined by a dash, as in 2017-12-01-2017-12-31 (meant: 2017-12-01..2017-12-31)
+_DASHED_RANGE = re.compile(r"([0-9]{4}(?:-[0-9]{2}){0,2})-([0-9]{4}(?:-[0-9]{2}){0,2})", re.ASCII)
+
+
 def parse_range(text: str | DateRange, what: str = "range") -> DateRange:
-    """``A..B`` (inclusive UTC dates) -> DateRange. ``A`` alone means the single day A."""
+    """A date window -> DateRange of inclusive UTC days: the one window syntax of
+    ``findings``, ``report`` and ``outlets status`` (``--baseline``/``--period``, and the
+    API's ``baseline``/``period``), ``what`` naming the option in its errors.
+
+    ``A..B``, or ``A`` alone for the days of A; each end is ``YYYY`` (the year: its first
+    day at the start, its last at the end), ``YYYY-MM`` (the month, likewise) or
+    ``YYYY-MM-DD``, whole: ``2016-04`` is 2016-04-01..2016-04-30, ``2015..2015-06`` is
+    2015-01-01..2015-06-30, ``2016-02-29`` the one day. Spaces around an end are ignored.
+    Anything else is a UsageError naming ``what`` and saying what to write, among them a
+    dash typed for ``..`` (``2017-12-01-2017-12-31``), ``2017/12``, ``20171201``, a date
+    with text after it, an end left out (``2017-12-01..``) or a window ending before it
+    starts.
+    """
     if isinstance(text, DateRange):
         return text
-    parts = str(text).split("..")
-    if len(parts) > 2 or not parts[0].strip():
+    text = str(text)
+    parts = text.split("..")
+    if len(parts) == 1:
+        parts = [text, text]
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
         raise UsageError(
-            f"{what}: {text!r} is not a date range", hint="write A..B, e.g. 2015-01-01..2015-12-31"
+            f"{what} {text!r} is not a date range",
+            hint=_how(
+                what, f"{_example(what, '2015-01-01..2015-12-31')} or {_example(what, '2015')}"
+            ),
         )
-    start = parse_date(parts[0], what)
-    end = parse_date(parts[-1], what)
-    assert start is not None and end is not None
+    start = _window_end(parts[0].strip(), text, what, first=True)
+    end = _window_end(parts[1].strip(), text, what, first=False)
     if end < start:
-        raise UsageError(f"{what}: {text!r} ends before it starts", hint="write A..B with A <= B")
+        raise UsageError(
+            f"{what} {text!r} ends before it starts",
+            hint="swap the two dates: write A..B with A <= B",
+        )
     return DateRange(start, end)
+
+
+def _example(what: str, value: str) -> str:
+    """``value`` as it is passed to ``what``: ``--period 2017-12`` for an option."""
+    return f"{what} {value}" if what.startswith("-") else value
+
+
+def _window_end(text: str, window: str, what: str, *, first: bool) -> date:
+    """One end ``text`` of the window ``window`` (given to ``what``): its first day
+    (``first``) or its last."""
+    match = _WINDOW_END.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError("not one of the forms")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        if month is None:
+            return date(year, 1, 1) if first else date(year, 12, 31)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, 1) if first else date(year, month, last)
+        return date(year, month, day)
+    except ValueError as exc:  # calendar's IllegalMonthError too
+        dashed = _DASHED_RANGE.fullmatch(window.strip())
+        example = (
+            _example(what, f"{dashed[1]}..{dashed[2]}")
+            if dashed
+            else f"{_example(what, '2017-12')} or {_example(what, '2017-12-01..2017-12-31')}"
+        )
+        given = f"{what} {window!r}" + (f": {text!r}" if text != window.strip() else "")
+        wrong = (
+            f"is not a calendar date ({exc})"
+            if match
+            else "is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"
+        )
+        raise UsageError(f"{given} {wrong}", hint=_how(what, example)) from exc
+
+
+def _how(what: str, example: str) -> str:
+    """What to write for a window given to ``what``, with the ``example``."""
+    return (
+        f"write {what} as one UTC date or A..B of two, each YYYY, YYYY-MM or YYYY-MM-DD, "
+        f"e.g. {example}"
+    )
 
 
 def require_period_after_baseline(baseline: DateRange, period: DateRange, command: str) -> None:

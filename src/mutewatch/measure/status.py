@@ -429,6 +429,7 @@ def measure(
     min_segment_days: int = 7,
 ) -> dict[str, Any]:
     """Per-outlet baseline and period rates, ratio, status and change point; see module doc."""
+    # the one window syntax of findings, report and outlets status: YYYY, YYYY-MM, YYYY-MM-DD
     base = parse_range(baseline, "--baseline")
     per = parse_range(period, "--period")
     require_period_after_baseline(base, per, "outlets status")

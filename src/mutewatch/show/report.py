@@ -43,7 +43,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from mutewatch.errors import MutewatchError, StoreBusyError, UsageError
-from mutewatch.measure.params import DateRange, parse_date, require_period_after_baseline
+from mutewatch.measure.params import DateRange, parse_range, require_period_after_baseline
 from mutewatch.show import charts
 from mutewatch.store import Store
 
@@ -151,20 +151,11 @@ def _instant(text: str) -> datetime:
 
 
 def _window(text: str, what: str) -> tuple[date, date]:
-    """``A..B`` as two inclusive UTC days, each read by ``params.parse_date`` (YYYY-MM-DD only)."""
-    start, sep, end = text.partition("..")
-    hint = "write YYYY-MM-DD..YYYY-MM-DD"
-    if not sep:
-        raise UsageError(f"{what} {text!r} is not a window", hint=hint)
-    try:
-        first, last = parse_date(start, what), parse_date(end, what)
-    except UsageError as exc:
-        raise UsageError(f"{what} {text!r} is not a window: {exc.message}", hint=hint) from exc
-    if first is None or last is None:
-        raise UsageError(f"{what} {text!r} is not a window", hint=hint)
-    if last < first:
-        raise UsageError(f"{what} {text!r} ends before it starts", hint="write A..B with A <= B")
-    return first, last
+    """A window as two inclusive UTC days, read by ``params.parse_range`` as ``findings``
+    and ``outlets status`` read theirs: ``A..B`` or ``A``, each end YYYY, YYYY-MM or
+    YYYY-MM-DD (``--period 2016-04`` is April 2016)."""
+    window = parse_range(text, what)
+    return window.start, window.end
 
 
 @dataclass
