@@ -275,13 +275,18 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
         s = r["summary"]
         share = s["share_silenced"]
         click.echo(
-            f"{s['silenced']} of {s['active_in_baseline']} outlets active in the baseline were "
+            f"{s['silenced']} of {_outlets(s['active_in_baseline'])} active in the baseline "
+            f"{'was' if s['active_in_baseline'] == 1 else 'were'} "
             f"silenced (ratio <= {r['threshold']})"
             + (f": {share:.0%}" if share is not None else "")
             + f"; {s['active_in_period']} active in the period."
         )
 
     _emit(result, as_json, render)
+
+
+def _outlets(n: int) -> str:
+    return f"{n} outlet{'' if n == 1 else 's'}"
 
 
 @click.command("silences")
@@ -405,7 +410,7 @@ def coordinated_heading(co: dict[str, Any], min_hours: float) -> str:
         )
     else:
         rule += f" with p <= {co['alpha']:g} under its own rate model"
-    return f"Coordinated (>= {co['k']} of {co['n']} outlets silent at once; {rule}):"
+    return f"Coordinated (>= {co['k']} of {_outlets(co['n'])} silent at once; {rule}):"
 
 
 @click.command("export")

@@ -45,8 +45,15 @@ def _demo_report(ctx: click.Context, directory: Path) -> None:
 
 
 @click.command()
-@click.option("--baseline", metavar="A..B", help="Baseline period, e.g. 2023-01-01..2023-12-31.")
-@click.option("--period", metavar="C..D", help="Period under study, e.g. 2024-01-01..2024-06-30.")
+@click.option(
+    "--baseline", metavar="A..B",
+    help="Baseline period: YYYY, YYYY-MM or YYYY-MM-DD, or A..B of those, e.g. 2023 or "
+    "2023-01-01..2023-12-31.",
+)  # fmt: skip
+@click.option(
+    "--period", metavar="C..D",
+    help="Period under study, in the same forms, e.g. 2024-05 or 2024-01-01..2024-06-30.",
+)  # fmt: skip
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
     show_default=True, help="The HTML file to write.",
