@@ -461,7 +461,9 @@ def _unreadable_body(exc: RequestValidationError) -> bool:
 
 
 def _problem(err: Any) -> str:
-    """One validation error in words: ``query.limit: Input should be ...``; a body that is
+    """One validation error in words naming what it is about: ``the query parameter 'limit'
+    must be a whole number, not 'abc'``, ``the body field 'name' is missing`` (FastAPI's
+    were ``query.limit: Input should be ...``, ``body.name: Field required``); a body that is
     not JSON says so and where (FastAPI's own words were ``body.1: JSON decode error``)."""
     if err.get("type") == "json_invalid":
         loc = err.get("loc", ())
@@ -471,6 +473,10 @@ def _problem(err: Any) -> str:
     place, loc = _place(err), err.get("loc", ())
     if place in PARAMETER_PLACES and len(loc) > 1:
         return _parameter_problem(f"{place} parameter", str(loc[1]), err)
+    if place == "body" and len(loc) > 1:
+        return _parameter_problem("body field", ".".join(str(p) for p in loc[1:]), err)
+    if place == "body" and err.get("type") == "missing":
+        return "the request body is missing"
     return f"{'.'.join(str(p) for p in loc)}: {err.get('msg')}"
 
 
