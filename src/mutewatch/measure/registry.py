@@ -121,7 +121,7 @@ def run_measurement(name: str, store_path: Path, **options: Any) -> dict[str, An
             f"no measurement named {name!r}", hint=f"use one of {sorted(MEASUREMENTS)}"
         )
     opts = dict(options)
-    check_option_values(opts)
+    check_option_values(opts, command=name.replace("_", " "))
     params = Params.from_options(opts)
     measure = MEASUREMENTS[name]
     with Engine.for_params(store_path, params) as engine:
@@ -179,7 +179,7 @@ OPTION_BOUNDS: dict[str, tuple[float | None, float | None, bool, bool]] = {
 }
 
 
-def check_option_values(options: dict[str, Any]) -> None:
+def check_option_values(options: dict[str, Any], command: str = "<command>") -> None:
     """UsageError for a numeric option that is not a finite number in its range: NaN,
     infinities and negative windows made measurements crash or answer nonsense."""
     for key, (low, high, whole, low_ok) in OPTION_BOUNDS.items():
@@ -190,7 +190,7 @@ def check_option_values(options: dict[str, Any]) -> None:
             raise UsageError(
                 f"{key.replace('_', '-')} must be {_range_words(low, high, whole, low_ok)},"
                 f" not {value!r}",
-                hint=f"see `mutewatch <command> --help` for what --{key.replace('_', '-')} means",
+                hint=f"see `mutewatch {command} --help` for what --{key.replace('_', '-')} means",
             )
 
 
