@@ -38,7 +38,7 @@ import sys
 import threading
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -684,19 +684,31 @@ def _fenced(fh: IO[bytes] | _Tail) -> Iterator[_Fence]:
 def _quiet_handlers() -> Iterator[None]:
     """Arrow decodes a ragged row's text before it calls the invalid-row handler: when that
     text is not UTF-8, the decoding fails inside Arrow, which prints the error as ignored
-    and stops with a parse error (``_UNDECODABLE``, handled). The print is left out."""
-    hook = sys.unraisablehook
+    and stops with a parse error (``_UNDECODABLE``, handled). The print is left out.
 
-    def quiet(unraisable: Any) -> None:
+    The filter is put in front of the process's hook once and left there (``_QuietHook``):
+    saving and restoring the hook around each read let two reading threads undo each
+    other's filter, so one printed, and could leave a filter for good anyway."""
+    with _QUIET_LOCK:
+        if not isinstance(sys.unraisablehook, _QuietHook):
+            sys.unraisablehook = _QuietHook(sys.unraisablehook)
+    yield
+
+
+_QUIET_LOCK = threading.Lock()
+
+
+class _QuietHook:
+    """``sys.unraisablehook`` less Arrow's failures to decode a ragged row's text for our
+    invalid-row handler; everything else goes on to the hook it was put in front of."""
+
+    def __init__(self, hook: Callable[[Any], object]) -> None:
+        self.hook = hook
+
+    def __call__(self, unraisable: Any) -> None:
         ours = getattr(unraisable.object, "__module__", None) == __name__
         if not (ours and isinstance(unraisable.exc_value, UnicodeDecodeError)):
-            hook(unraisable)
-
-    sys.unraisablehook = quiet
-    try:
-        yield
-    finally:
-        sys.unraisablehook = hook
+            self.hook(unraisable)
 
 
 @contextlib.contextmanager
