@@ -73,7 +73,17 @@ def _token(store: Path, name: str, role: str) -> str:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """``mutewatch serve`` on a free port; stopped when the module is done."""
-    base = tmp_path_factory.mktemp("a11m")
+    with serve_store(tmp_path_factory.mktemp("a11m")) as running:
+        yield running
+
+
+@contextmanager
+def serve_store(
+    base: Path, prefill: Callable[[Path, Path], None] | None = None
+) -> Iterator[Served]:
+    """``mutewatch serve`` on a free port over a new store in the folder ``base`` (users
+    ``mod1`` and ``view1``; the shipped policy with ``personal`` holding), stopped on leaving;
+    ``prefill(store, policy file)`` is called before the server starts."""
     store = base / "store.duckdb"
     moderator, viewer = _token(store, "mod1", "moderator"), _token(store, "view1", "viewer")
     doc = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
@@ -82,6 +92,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             clause["action"] = "hold"
     policy = base / "policy.yaml"
     policy.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    if prefill is not None:
+        prefill(store, policy)
     port = free_port()
     env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy), "TZ": "UTC"}
     cmd = [sys.executable, "-m", "mutewatch", "--store", str(store), "serve", "--port", str(port)]
@@ -139,25 +151,37 @@ def submit(served: Served, article_id: str, author: str, text: str) -> dict[str,
 
 @contextmanager
 def moderator_page(served: Served, errors: list[str]) -> Iterator[Any]:
-    """The moderator page, signed in through /login; page errors go to ``errors``, and so
-    does any native dialog (the page asks in its own: ``answer``)."""
+    """The moderator page, signed in through /login, in a Chromium of its own; page errors
+    go to ``errors``, and so does any native dialog (the page asks in its own: ``answer``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("dialog", lambda d: (errors.append(f"native dialog: {d.message}"), d.dismiss()))
-            page.goto(f"{served.url}/login?next=/moderation")
-            page.fill("input[name=name]", "mod1")
-            page.fill("input[name=token]", served.moderator)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{served.url}/moderation")
-            page.locator("#status").filter(has_text="held comment").wait_for()
-            yield page
+            with moderator_page_in(browser, served, errors) as page:
+                yield page
         finally:
             browser.close()
+
+
+@contextmanager
+def moderator_page_in(browser: Any, served: Served, errors: list[str]) -> Iterator[Any]:
+    """``moderator_page`` in a new context (its own cookies and storage) of ``browser``, a
+    Chromium that a module's tests share (``chromium_fixture.chromium``)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("dialog", lambda d: (errors.append(f"native dialog: {d.message}"), d.dismiss()))
+        page.goto(f"{served.url}/login?next=/moderation")
+        page.fill("input[name=name]", "mod1")
+        page.fill("input[name=token]", served.moderator)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{served.url}/moderation")
+        page.locator("#status").filter(has_text="held comment").wait_for()
+        yield page
+    finally:
+        context.close()
 
 
 def answer(page: Any, note: str | None = "a11m note") -> None:

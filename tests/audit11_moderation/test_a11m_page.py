@@ -11,13 +11,14 @@ from a11m_served import (
     Served,
     add_article,
     answer,
-    moderator_page,
+    moderator_page_in,
     served,
     submit,
 )
+from chromium_fixture import chromium
 
 pytestmark = BROWSER_MARKS
-__all__ = ["served"]  # the fixture this module's tests use
+__all__ = ["chromium", "served"]  # the fixtures this module's tests use
 
 BRIDGE = ("The harbour bridge repair will close two lanes for six weeks from March, the"
           " transport office said; builders start on the north side.")  # fmt: skip
@@ -35,14 +36,16 @@ def nested(served: Served) -> dict[str, Any]:
     return {c["clause"]: c["evidence"].get("span") for c in decided["clauses"] if c["fired"]}
 
 
-def test_evidence_inside_other_evidence_is_marked_too(served: Served, nested: Any) -> None:
+def test_evidence_inside_other_evidence_is_marked_too(
+    chromium: Any, served: Served, nested: Any
+) -> None:
     """Found: spans were marked one after another and a span starting inside the one before
     was dropped, so the insult inside an allegation sentence was never marked as
     ``personal`` evidence (only the defamatory sentence was)."""
     inner, outer = nested["personal"], nested["defamatory"]
     assert outer["start"] <= inner["start"] < inner["end"] <= outer["end"]
     errors: list[str] = []
-    with moderator_page(served, errors) as page:
+    with moderator_page_in(chromium, served, errors) as page:
         card = page.locator("article.item", has_text="Li Wei").first
         card.wait_for()
         marks = card.locator("mark.evidence")
@@ -56,7 +59,7 @@ def test_evidence_inside_other_evidence_is_marked_too(served: Served, nested: An
     assert errors == []
 
 
-def test_the_status_says_what_was_done_to_which_comment(served: Served) -> None:
+def test_the_status_says_what_was_done_to_which_comment(chromium: Any, served: Served) -> None:
     """Found: the status line (a live region) said "approve: c2" and was overwritten at once
     by the reloaded queue's "N held comment(s)", so neither the moderator nor a screen reader
     was told that the action went through, nor on which comment."""
@@ -64,7 +67,7 @@ def test_the_status_says_what_was_done_to_which_comment(served: Served) -> None:
     held = submit(served, "a2", "Ana Silva", HELD)
     assert held["decision"] == "hold"
     errors: list[str] = []
-    with moderator_page(served, errors) as page:
+    with moderator_page_in(chromium, served, errors) as page:
         card = page.locator(f'article.item[data-id="{held["id"]}"]')
         card.focus()
         page.keyboard.press("a")
@@ -101,7 +104,7 @@ LEFT_OF = """([element, needle]) => {
 }"""
 
 
-def test_a_right_to_left_title_leaves_the_date_after_it(served: Served) -> None:
+def test_a_right_to_left_title_leaves_the_date_after_it(chromium: Any, served: Served) -> None:
     """Found: the card's line "c3 · Ana Silva · on “<title>” · <date>" was one text, so
     after an Arabic title the date joined the right-to-left run and was laid out reversed
     and before the title ("on “30-11-2026 · <title>”T04:29:20Z"). Names, titles and ids are
@@ -110,7 +113,7 @@ def test_a_right_to_left_title_leaves_the_date_after_it(served: Served) -> None:
     held = submit(served, "ar1", "Omar Haddad", HELD)
     assert held["decision"] == "hold"
     errors: list[str] = []
-    with moderator_page(served, errors) as page:
+    with moderator_page_in(chromium, served, errors) as page:
         meta = page.locator(f'article.item[data-id="{held["id"]}"] .meta').first
         meta.wait_for()
         created = meta.inner_text().rsplit(" · ", 1)[1]
@@ -123,7 +126,7 @@ def test_a_right_to_left_title_leaves_the_date_after_it(served: Served) -> None:
     assert errors == []
 
 
-def test_a_decided_comments_history_opens_from_the_audit_log(served: Served) -> None:
+def test_a_decided_comments_history_opens_from_the_audit_log(chromium: Any, served: Served) -> None:
     """Found: a comment's history opened only from its card in the queue, so once approved
     or rejected (out of the queue) nothing on the page showed its revisions and decisions,
     though the audit log beside it names the comment. Its id there now opens the history."""
@@ -135,7 +138,7 @@ def test_a_decided_comments_history_opens_from_the_audit_log(served: Served) -> 
         got = client.post(f"/api/v1/comments/{held['id']}/actions", json=action)
         assert got.status_code == 200 and got.json()["status"] == "published"
     errors: list[str] = []
-    with moderator_page(served, errors) as page:
+    with moderator_page_in(chromium, served, errors) as page:
         assert page.locator(f'article.item[data-id="{held["id"]}"]').count() == 0
         page.get_by_role("link", name=f"History of {held['id']}").first.click(timeout=10_000)
         history = page.locator("#history")
@@ -146,7 +149,7 @@ def test_a_decided_comments_history_opens_from_the_audit_log(served: Served) -> 
     assert errors == []
 
 
-def test_evidence_without_a_span_is_said_on_the_card(served: Served) -> None:
+def test_evidence_without_a_span_is_said_on_the_card(chromium: Any, served: Served) -> None:
     """Found: a held name, or a short text held for its language, showed only "fantasy_name
     0.70 ≥ 0.5" over blurred text; the name rule that matched, the detected language and its
     confidence and the similarity to the article were in the tag's tooltip alone, which a
@@ -165,7 +168,7 @@ def test_evidence_without_a_span_is_said_on_the_card(served: Served) -> None:
     language = fired[(short["id"], "language")]
     similarity = fired[(short["id"], "irrelevant")]["similarity"]["article"]
     errors: list[str] = []
-    with moderator_page(served, errors) as page:
+    with moderator_page_in(chromium, served, errors) as page:
         card = page.locator(f'article.item[data-id="{name["id"]}"]')
         said = card.locator(".why").all_inner_texts()
         other = page.locator(f'article.item[data-id="{short["id"]}"]').locator(".why")
@@ -181,7 +184,7 @@ def test_evidence_without_a_span_is_said_on_the_card(served: Served) -> None:
     assert errors == []
 
 
-def test_history_of_a_comment_already_read_opens_read(served: Served) -> None:
+def test_history_of_a_comment_already_read_opens_read(chromium: Any, served: Served) -> None:
     """Found: v showed the selected comment's text, but h then opened its history blurred;
     the next v (to read the history) blurred the card again and left the history blurred,
     so reading both took v, v, v. The history of a comment read in the queue opens read,
@@ -190,7 +193,7 @@ def test_history_of_a_comment_already_read_opens_read(served: Served) -> None:
     held = submit(served, "a2", "Li Wei", HELD)
     errors: list[str] = []
     blurred = "(s) => document.querySelector(s).classList.contains('blurred')"
-    with moderator_page(served, errors) as page:
+    with moderator_page_in(chromium, served, errors) as page:
         page.locator(f'article.item[data-id="{held["id"]}"]').focus()
         page.keyboard.press("v")
         card = f'article.item[data-id="{held["id"]}"] .text'
@@ -205,7 +208,7 @@ def test_history_of_a_comment_already_read_opens_read(served: Served) -> None:
     assert errors == []
 
 
-def test_an_edit_that_changes_nothing_is_not_sent(served: Served) -> None:
+def test_an_edit_that_changes_nothing_is_not_sent(chromium: Any, served: Served) -> None:
     """Found: pressing e and accepting the text as it stood (Enter in the prompt, now
     Ctrl+Enter in the dialog's text) sent an edit: the comment was published with a second
     revision identical to the first, and the audit log said "edit" for a comment nobody
@@ -214,7 +217,7 @@ def test_an_edit_that_changes_nothing_is_not_sent(served: Served) -> None:
     add_article(served, "a2", "Tram line", TRAM)
     held = submit(served, "a2", "Ana Silva", HELD)
     errors: list[str] = []
-    with moderator_page(served, errors) as page:
+    with moderator_page_in(chromium, served, errors) as page:
         posts: list[str] = []
         page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
         page.locator(f'article.item[data-id="{held["id"]}"]').focus()
