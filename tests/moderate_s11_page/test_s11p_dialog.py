@@ -17,14 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
-from test_moderation_page import CHROMIUM, moderation_page, server
+from s11p_browser import chromium, moderation_page_in
+from test_moderation_page import CHROMIUM, server
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
 ]
-__all__ = ["server"]  # the fixture this module's tests use (conftest.py)
+__all__ = ["chromium", "server"]  # the fixtures this module's tests use (conftest.py)
 Server = tuple[str, str]
 # three paragraphs; the second holds the comment (an allegation against a named person)
 THREE = (
@@ -64,11 +65,11 @@ def _history(server: Server, cid: str) -> dict[str, Any]:
 
 
 @contextmanager
-def page_of(server: Server, seen: dict[str, Any]) -> Iterator[Any]:
-    """The moderator page, its queue loaded; page errors, native dialogs (there should be
-    none) and the POSTed bodies go to ``seen``."""
+def page_of(browser: Any, server: Server, seen: dict[str, Any]) -> Iterator[Any]:
+    """The moderator page in a new context of ``browser``, its queue loaded; page errors,
+    native dialogs (there should be none) and the POSTed bodies go to ``seen``."""
     seen.update(errors=[], native=[], posts=[])
-    with moderation_page(server, seen["errors"]) as page:
+    with moderation_page_in(browser, server, seen["errors"]) as page:
         page.on("dialog", lambda d: (seen["native"].append(d.message), d.dismiss()))
         page.on(
             "request",
@@ -86,11 +87,11 @@ def _open(page: Any, cid: str, key: str) -> None:
 
 
 @contextmanager
-def editing(server: Server, cid: str) -> Iterator[tuple[Any, dict[str, Any]]]:
+def editing(browser: Any, server: Server, cid: str) -> Iterator[tuple[Any, dict[str, Any]]]:
     """``page_of`` with the edit dialog of ``cid`` open (e pressed on its card), and what
     it saw; the page raised no error and opened no native dialog."""
     seen: dict[str, Any] = {}
-    with page_of(server, seen) as page:
+    with page_of(browser, server, seen) as page:
         _open(page, cid, "e")
         yield page, seen
     assert seen["errors"] == [] and seen["native"] == []
@@ -102,9 +103,11 @@ def _stored(server: Server, cid: str) -> tuple[str, list[str]]:
     return history["comment"]["status"], [r["text"] for r in history["revisions"]]
 
 
-def test_a_three_paragraph_edit_keeps_its_line_breaks(server: Server, held: list[str]) -> None:
+def test_a_three_paragraph_edit_keeps_its_line_breaks(
+    chromium: Any, server: Server, held: list[str]
+) -> None:
     cid = held[0]
-    with editing(server, cid) as (page, seen):
+    with editing(chromium, server, cid) as (page, seen):
         shown = {
             "focus": page.evaluate(FOCUS),
             "text": page.input_value("#act-text"),
@@ -134,9 +137,11 @@ def test_a_three_paragraph_edit_keeps_its_line_breaks(server: Server, held: list
     assert _history(server, cid)["revisions"][1]["note"] == "allegation removed"
 
 
-def test_escape_cancels_and_nothing_is_stored(server: Server, held: list[str]) -> None:
+def test_escape_cancels_and_nothing_is_stored(
+    chromium: Any, server: Server, held: list[str]
+) -> None:
     cid = held[1]
-    with editing(server, cid) as (page, seen):
+    with editing(chromium, server, cid) as (page, seen):
         page.fill("#act-text", "A changed text\n\nin two paragraphs.")
         page.fill("#act-note", "about to cancel")
         page.keyboard.press("Escape")
@@ -168,9 +173,9 @@ def test_escape_cancels_and_nothing_is_stored(server: Server, held: list[str]) -
     assert [a for a in _history(server, cid)["audit"] if a["actor"] == "mod"] == []
 
 
-def test_ctrl_enter_in_the_text_saves(server: Server, held: list[str]) -> None:
+def test_ctrl_enter_in_the_text_saves(chromium: Any, server: Server, held: list[str]) -> None:
     cid = held[2]
-    with editing(server, cid) as (page, seen):
+    with editing(chromium, server, cid) as (page, seen):
         page.fill("#act-note", "names removed")
         page.fill("#act-text", "A councillor was named here.\nNo longer.")
         page.press("#act-text", "Enter")  # a new line, not a save

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from s11p_browser import chromium
 from test_moderation_page import CHROMIUM, server
 from test_s11p_dialog import Server, _open, held, page_of
 
@@ -16,17 +17,17 @@ pytestmark = [
     pytest.mark.server,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
 ]
-__all__ = ["held", "server"]  # the fixtures this module's tests use
+__all__ = ["chromium", "held", "server"]  # the fixtures this module's tests use
 WIDTH = "(() => { const d = document.getElementById('act-dialog');"
 WIDTH += " return [d.getAttribute('style'), getComputedStyle(d).width]; })()"
 
 
 @pytest.mark.parametrize(("window", "width"), [(1400, "768px"), (600, "552px")])
 def test_the_dialog_is_as_wide_as_the_stylesheet_says(
-    server: Server, held: list[str], window: int, width: str
+    chromium: Any, server: Server, held: list[str], window: int, width: str
 ) -> None:
     seen: dict[str, Any] = {}
-    with page_of(server, seen) as page:
+    with page_of(chromium, server, seen) as page:
         page.set_viewport_size({"width": window, "height": 900})
         _open(page, held[1], "e")
         assert page.evaluate(WIDTH) == [None, width]
