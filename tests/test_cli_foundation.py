@@ -88,17 +88,6 @@ def test_errors_name_the_problem_and_exit_codes(
     assert message in result.output
 
 
-def test_demo_command(tmp_path: Path) -> None:
-    store = str(tmp_path / "demo.duckdb")
-    code, out = run("--store", store, "demo", "--dir", str(tmp_path / "demo"), "--scale", "0.05")
-    assert code == 0 and "posts" in out
-    code, out = run("--store", store, "status", "--json")
-    status = json.loads(out)
-    manifest = json.loads((tmp_path / "demo" / "manifest.json").read_text())
-    assert status["posts"] == manifest["expected"]["posts"]
-    assert status["official_posts"] > 0 and status["supporter_posts"] > 0
-
-
 def test_json_output_is_one_compact_line_like_the_measurements_and_api(tmp_path: Path) -> None:
     """ingest, status, outlets list and quarantine print one JSON object on one line, as
     every measuring command and the API do, so their bytes can be compared and piped."""

@@ -1,8 +1,11 @@
 """``mutewatch demo`` at a small scale: it says where it wrote the exports, the store and
-the report, the report it names exists and is self-contained, and it runs in seconds."""
+the report, the report it names exists and is self-contained, its store holds the posts
+its manifest expects, and it runs in seconds. (One demo run for all of these: the check of
+the store's posts was test_cli_foundation's test_demo_command, a demo run of its own.)"""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -11,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 
-@pytest.mark.slow  # about 35 s on the loaded 2 cores: the ingest of 51 small files is 20 s
+@pytest.mark.slow  # about 35 s on the loaded 2 cores: the ingest of 49 small files is 20 s
 def test_demo_says_where_it_wrote_everything(tmp_path: Path) -> None:
     from mutewatch.cli import main
 
@@ -31,3 +34,9 @@ def test_demo_says_where_it_wrote_everything(tmp_path: Path) -> None:
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page, re.IGNORECASE)
     assert "Findings:" in said and said.count("\n- ") >= 3
     assert seconds < 120, f"the small demo took {seconds:.0f} s"
+    status = CliRunner().invoke(main, ["--store", str(store), "status", "--json"])
+    assert status.exit_code == 0, status.output
+    counts = json.loads(status.output)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert counts["posts"] == manifest["expected"]["posts"]
+    assert counts["official_posts"] > 0 and counts["supporter_posts"] > 0
