@@ -14,6 +14,8 @@ import pytest
 
 from mutewatch.measure.registry import run_measurement
 
+from .spark_local import MASTER
+
 pytestmark = pytest.mark.spark
 
 pyspark = pytest.importorskip("pyspark", reason="PySpark is not installed")
@@ -50,27 +52,50 @@ def export(scenario: tuple[Path, dict[str, Any]], tmp_path_factory: pytest.TempP
     return out
 
 
+#: the case Spark runs without ``parquet`` (its export made beside the store): its answer
+#: also serves test_spark_without_parquet_exports_beside_the_store, one Spark run for both
+BESIDE = 3
+
+
+@pytest.fixture(scope="module")
+def spark_runs() -> dict[int, dict[str, Any]]:
+    return {}
+
+
+def _on_spark(
+    index: int, path: Path, export: Path, runs: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    if index not in runs:
+        name, options = CASES[index]
+        where = {} if index == BESIDE else {"parquet": export}
+        runs[index] = run_measurement(
+            name, path, engine="spark", spark_master=MASTER, **where, **options
+        )
+    return runs[index]
+
+
 @pytest.mark.parametrize(
-    ("name", "options"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
+    "index", range(len(CASES)), ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
 )
 def test_same_answers_on_duckdb_and_spark(
-    scenario: tuple[Path, dict[str, Any]], export: Path, name: str, options: dict[str, Any]
+    scenario: tuple[Path, dict[str, Any]],
+    export: Path,
+    spark_runs: dict[int, dict[str, Any]],
+    index: int,
 ) -> None:
     path, _ = scenario
+    name, options = CASES[index]
     duck = run_measurement(name, path, **options)
-    spark = run_measurement(
-        name, path, engine="spark", spark_master="local[2]", parquet=export, **options
-    )
+    spark = _on_spark(index, path, export, spark_runs)
     assert spark["parameters"]["engine"] == "spark"
     assert _comparable(duck) == _comparable(spark)
 
 
 def test_spark_without_parquet_exports_beside_the_store(
-    scenario: tuple[Path, dict[str, Any]],
+    scenario: tuple[Path, dict[str, Any]], export: Path, spark_runs: dict[int, dict[str, Any]]
 ) -> None:
     path, _ = scenario
-    result = run_measurement(
-        "silences", path, engine="spark", spark_master="local[2]", with_coordinated=False
-    )
-    assert result["silences"][0]["hours"] == 24.5
+    assert CASES[BESIDE][0] == "silences"
+    result = _on_spark(BESIDE, path, export, spark_runs)
+    assert [s["hours"] for s in result["silences"]] == pytest.approx([8.2, 24.5])
     assert (Path(str(path) + ".parquet") / "manifest.json").exists()

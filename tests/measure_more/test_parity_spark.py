@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from mutewatch.measure import platforms, supporters, trend
+from tests.measure.spark_local import MASTER
 
 from .conftest import Planted
 
@@ -44,8 +45,8 @@ def answers(planted: Planted) -> dict[str, dict[str, dict[str, Any]]]:
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for name, (run, options) in CASES.items():
         out[name] = {
-            engine: _comparable(run(planted.path, engine=engine, **options))
-            for engine in ("duckdb", "spark")
+            "duckdb": _comparable(run(planted.path, engine="duckdb", **options)),
+            "spark": _comparable(run(planted.path, engine="spark", spark_master=MASTER, **options)),
         }
     return out
 

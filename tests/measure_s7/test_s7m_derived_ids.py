@@ -13,10 +13,12 @@ import pytest
 
 from mutewatch.measure.engine import export_parquet
 from mutewatch.measure.registry import run_measurement
+from tests.measure.spark_local import MASTER
 from tests.measure_s7.conftest import Part, build, every
 
 # posts every 2 hours for 20 days, nothing for 30 days, then every 2 hours for 20 days
 TIMES = every(2, 0, 20) + every(2, 50, 70)
+SPARK = {"engine": "spark", "spark_master": MASTER}
 BIG = 2**60  # real ids this large (e.g. a platform's snowflake-like sequence) stay real
 
 
@@ -122,5 +124,5 @@ def test_parquet_export_carries_the_table(big_real: Path, tmp_path: Path) -> Non
 
 @pytest.mark.spark
 def test_spark_reads_the_table(big_real: Path, hashed: Path) -> None:
-    assert _labels(_longest(big_real, engine="spark")) == ("full", True, True)
-    assert _labels(_longest(hashed, engine="spark")) == ("unverified", False, False)
+    assert _labels(_longest(big_real, **SPARK)) == ("full", True, True)
+    assert _labels(_longest(hashed, **SPARK)) == ("unverified", False, False)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from mutewatch.measure.registry import run_measurement
+from tests.measure.spark_local import MASTER
 from tests.measure_s8.conftest import build, every
 
 pytestmark = pytest.mark.spark
@@ -20,6 +21,7 @@ pytest.importorskip("pyspark", reason="PySpark is not installed")
 if shutil.which("java") is None:
     pytest.skip("Java is not installed (Spark needs Java 17)", allow_module_level=True)
 
+SPARK = {"engine": "spark", "spark_master": MASTER}
 CASES: list[dict[str, Any]] = [
     {"outlets": ["late"], "every": "month"},
     {"outlets": ["late", "steady"], "every": "week", "date_from": "2016-01-10"},
@@ -47,6 +49,7 @@ def _comparable(result: dict[str, Any]) -> str:
 @pytest.mark.parametrize("options", CASES)
 def test_same_answers_on_duckdb_and_spark(store: Path, options: dict[str, Any]) -> None:
     duck = run_measurement("output", store, of="all", **options)
-    spark = run_measurement("output", store, of="all", engine="spark", **options)  # cached export
+    # (the export beside the store is made once, then reused)
+    spark = run_measurement("output", store, of="all", **SPARK, **options)
     assert duck["total"] > 0
     assert _comparable(spark) == _comparable(duck)
