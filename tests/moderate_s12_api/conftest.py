@@ -14,12 +14,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # s12_api_helpers
 for _folder in ("moderate", "moderate_service_more"):  # modhelpers, service_more_helpers
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / _folder))
-from modhelpers import role_tokens  # noqa: E402
 from s12_api_helpers import Api  # noqa: E402
+from s12_shared import built_api  # noqa: E402
 from service_more_helpers import small_policy  # noqa: E402
 
 from mutewatch.moderate.checks import Moderator  # noqa: E402
-from mutewatch.moderate.service import GatewayAccess, ModerationService  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -30,14 +29,5 @@ def moderator() -> Moderator:
 @pytest.fixture()
 def api(tmp_path: Path, moderator: Moderator) -> Iterator[Api]:
     """The app over a fresh store file with a user of each role (``viewer1`` ...)."""
-    from mutewatch.web.app import create_app
-
-    store = tmp_path / "store.duckdb"
-    tokens = role_tokens(store)
-    app = create_app(store, cache_dir=tmp_path / "cache", refresh_interval=0.2, linger=0.05,
-                     pseudonym_key="test-key")  # fmt: skip
-    app.state.moderation_service = ModerationService(
-        GatewayAccess(app.state.gateway), small_policy(), moderator
-    )
-    yield Api(app, tokens, store)
-    app.state.gateway.stop()
+    with built_api(tmp_path, moderator) as built:
+        yield built
