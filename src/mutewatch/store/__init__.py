@@ -231,7 +231,7 @@ class Store:
     def first_quarantine_reason(self, source_id: int) -> str | None:
         """The reason of the first record quarantined from a source (None if there is none)."""
         row = self.con.execute(
-            "SELECT reason FROM quarantine WHERE source_id = ? ORDER BY rowid LIMIT 1",
+            "SELECT reason FROM quarantine WHERE source_id = ? ORDER BY position LIMIT 1",
             [source_id],
         ).fetchone()
         return None if row is None else str(row[0])
