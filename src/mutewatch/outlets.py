@@ -282,7 +282,8 @@ def list_outlets(store: Store) -> list[dict[str, Any]]:
         """
         SELECT o.name AS outlet, o.official, o.region, o.registered,
                count(DISTINCT a.platform || ':' || a.account_id) AS accounts,
-               list(DISTINCT a.platform || ':' || a.account_id ORDER BY 1)
+               list(DISTINCT a.platform || ':' || a.account_id
+                    ORDER BY a.platform || ':' || a.account_id)
                    FILTER (WHERE a.account_id IS NOT NULL) AS account_ids,
                coalesce(sum(p.posts), 0)::BIGINT AS posts,
                min(p.first) AS first, max(p.last) AS last

@@ -102,13 +102,13 @@ def outlet_detail(store: Store, outlet_id: int) -> dict[str, Any]:
         raise NotFoundError(f"no outlet with id {outlet_id}", hint="list them at /api/v1/outlets")
     accounts = store.rows(
         "SELECT platform, account_id, name, chat_type, first_seen, last_seen FROM accounts "
-        "WHERE outlet_id = ? ORDER BY first_seen",
+        "WHERE outlet_id = ? ORDER BY first_seen, platform, account_id",
         [outlet_id],
     )
     names = store.rows(
         "SELECT n.platform, n.account_id, n.name, n.first_seen, n.last_seen "
         "FROM account_names n JOIN accounts a USING (platform, account_id) "
-        "WHERE a.outlet_id = ? ORDER BY n.account_id, n.first_seen",
+        "WHERE a.outlet_id = ? ORDER BY n.account_id, n.first_seen, n.platform, n.name",
         [outlet_id],
     )
     daily = store.rows(
@@ -186,7 +186,8 @@ def search_posts(
                p.text, p.forwarded_from, p.outlet_id, o.name AS outlet, p.official, p.media
         FROM posts p LEFT JOIN accounts a USING (platform, account_id)
         LEFT JOIN outlets o ON o.outlet_id = p.outlet_id
-        WHERE {clause} ORDER BY p.ts DESC, p.message_id DESC LIMIT ? OFFSET ?
+        WHERE {clause} ORDER BY p.ts DESC, p.message_id DESC, p.platform, p.account_id
+        LIMIT ? OFFSET ?
         """,
         [*params, limit, offset],
     )
