@@ -222,10 +222,12 @@ class Store:
         }
 
     def quarantine(self) -> list[dict[str, Any]]:
-        """Every quarantined record: file, position, reason and the raw record."""
+        """Every quarantined record: file, position, reason and the raw record (a file read
+        again after it changed has a record at a position per reading: the older first)."""
         return self.rows(
             "SELECT q.path AS file, q.position, q.reason, q.raw, s.sha256 "
-            "FROM quarantine q JOIN sources s USING (source_id) ORDER BY q.path, q.position"
+            "FROM quarantine q JOIN sources s USING (source_id) "
+            "ORDER BY q.path, q.position, q.source_id"
         )
 
     def first_quarantine_reason(self, source_id: int) -> str | None:
