@@ -182,16 +182,26 @@ OPTION_BOUNDS: dict[str, tuple[float | None, float | None, bool, bool]] = {
 def check_option_values(options: dict[str, Any], command: str = "<command>") -> None:
     """UsageError for a numeric option that is not a finite number in its range: NaN,
     infinities and negative windows made measurements crash or answer nonsense."""
-    for key, (low, high, whole, low_ok) in OPTION_BOUNDS.items():
-        value = options.get(key)
-        if value is None:
-            continue
-        if not _in_range(value, low, high, whole, low_ok):
+    for key in OPTION_BOUNDS:
+        refusal = check_bound(key, options.get(key))
+        if refusal is not None:
+            dashed = key.replace("_", "-")
             raise UsageError(
-                f"{key.replace('_', '-')} must be {_range_words(low, high, whole, low_ok)},"
-                f" not {value!r}",
-                hint=f"see `mutewatch {command} --help` for what --{key.replace('_', '-')} means",
+                f"{dashed} {refusal}",
+                hint=f"see `mutewatch {command} --help` for what --{dashed} means",
             )
+
+
+def check_bound(key: str, value: Any) -> str | None:
+    """The refusal of ``value`` for the numeric option ``key`` by its ``OPTION_BOUNDS``,
+    in the words every caller puts after the option's name (``must be a whole number at
+    least 1, not 0``); None when it is within them, when it is None (the option's default)
+    or when ``key`` has no bounds. The library (``check_option_values``) and the web API's
+    query check (``web.api``) both refuse in these words."""
+    bounds = OPTION_BOUNDS.get(key)
+    if bounds is None or value is None or _in_range(value, *bounds):
+        return None
+    return f"must be {_range_words(*bounds)}, not {value!r}"
 
 
 def _in_range(value: Any, low: float | None, high: float | None, whole: bool, low_ok: bool) -> bool:

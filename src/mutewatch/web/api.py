@@ -9,7 +9,9 @@ parameter as sent: FastAPI's validation of a declared parameter (``app.py``), a 
 given twice (``given_once``; a measurement's ``_once``), and each measurement parameter
 checked here before the library runs (``_check_type``, ``_check_bounds``,
 ``_check_days``). Only the library's refusals of a combination of values or of what the
-store holds still arrive in the CLI's words and are respelt (``in_query_words``).
+store holds still arrive in the CLI's words and are respelt (``in_query_words``). The
+dashboard's pages refuse alike, in the same words, as an error page for a browser (a
+parameter given twice: ``guard_query_parameters``; a number: ``query_values``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from fastapi._compat import field_annotation_is_sequence
 from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import EngineError, InputError, MutewatchError, NotFoundError, UsageError
@@ -405,8 +407,10 @@ def api_routes(app: FastAPI) -> list[Any]:
 
 
 def guard_query_parameters(app: FastAPI) -> None:
-    """Make every route of ``app`` refuse a query parameter it does not declare (a 400
-    naming it and the known ones: JSON, or the error page for a browser). The check runs
+    """Make every route of ``app`` refuse a query parameter it does not declare, or one
+    given more than once that it does not declare as a list (a 400 naming it: JSON, or the
+    dashboard's error page for a browser; a dashboard page took the last value of
+    ``?since=A&since=B`` silently, as the API did before ``given_once``). The check runs
     where each route called ``known_parameters`` itself: after the role check and the
     validation of what it declares, before its body. No route can forget it, and a
     parameter added to a route's signature is taken at once. Call it once the routers
@@ -416,14 +420,13 @@ def guard_query_parameters(app: FastAPI) -> None:
         if not getattr(route.dependant.call, GUARDED, False):
             known = declared_query(route)
             if known is not None:
-                many = repeatable_query(route) if route.path.startswith("/api/") else None
-                _guard(route.dependant, known, many)
+                _guard(route.dependant, known, repeatable_query(route))
 
 
-def _guard(dependant: Dependant, known: tuple[str, ...], many: tuple[str, ...] | None) -> None:
+def _guard(dependant: Dependant, known: tuple[str, ...], many: tuple[str, ...]) -> None:
     """Wrap the route's call (which its handler runs with the solved arguments) in the
     check; a call not taking the request is handed it under ``REQUEST_ARG``. ``many``: the
-    parameters that may be given more than once (None: any, the dashboard's pages)."""
+    parameters that may be given more than once."""
     call = dependant.call
     assert call is not None
     takes_request = dependant.request_param_name
@@ -432,8 +435,7 @@ def _guard(dependant: Dependant, known: tuple[str, ...], many: tuple[str, ...] |
     def check(values: dict[str, Any]) -> None:
         request = values[takes_request] if takes_request else values.pop(REQUEST_ARG)
         known_parameters(request, *known)
-        if many is not None:
-            given_once(request, many)
+        given_once(request, many)
 
     if inspect.iscoroutinefunction(call):
 
@@ -570,11 +572,7 @@ def _once(option: click.Option, key: str, values: list[str], given: dict[str, st
             hint=f"give {earlier} once, and not {key}",
         )
     if len(values) > 1 and not option.multiple:
-        raise UsageError(
-            f"the query parameter {key!r} is given more than once: which one counts is"
-            " not agreed between readers",
-            hint=f"give {key} once",
-        )
+        raise given_twice(key)
 
 
 def _check_type(name: str, option: click.Option, key: str, value: str) -> None:
@@ -599,15 +597,12 @@ def _check_bounds(name: str, options: dict[str, Any], given: dict[str, str]) -> 
     library's own refusal names the option (``silenced-below must be ...``)."""
     registry = load("mutewatch.measure.registry")
     for option, key in given.items():
-        bounds = registry.OPTION_BOUNDS.get(option)
-        value = options.get(option)
-        if bounds is None or value is None or registry._in_range(value, *bounds):
-            continue
-        raise UsageError(
-            f"bad query parameters for {name}: {key} must be"
-            f" {registry._range_words(*bounds)}, not {value!r}",
-            hint=f"send {key} within those bounds, or leave it out for its default",
-        )
+        refusal = registry.check_bound(option, options.get(option))
+        if refusal is not None:
+            raise UsageError(
+                f"bad query parameters for {name}: {key} {refusal}",
+                hint=f"send {key} within those bounds, or leave it out for its default",
+            )
 
 
 def _check_days(options: dict[str, Any], given: dict[str, str]) -> None:
@@ -1088,18 +1083,86 @@ def known_parameters(request: Request, *known: str) -> None:
 def given_once(request: Request, many: tuple[str, ...] = ()) -> None:
     """Refuse a query parameter given more than once, but those in ``many`` (declared as
     lists): the routes read one value, and Starlette hands them the last
-    (``?limit=1&limit=500``), while a proxy or log reading the first saw another. Every API
-    route is checked this way (``guard_query_parameters``); moderation's by ``once_each``
-    first."""
+    (``?limit=1&limit=500``), while a proxy or log reading the first saw another. Every
+    route, the dashboard's pages too, is checked this way (``guard_query_parameters``);
+    moderation's by ``once_each`` first."""
     seen: set[str] = set()
     for key, _ in request.query_params.multi_items():
         if key in seen and key not in many:
-            raise UsageError(
-                f"the query parameter {key!r} is given more than once: which one counts is"
-                " not agreed between readers",
-                hint=f"give {key} once",
-            )
+            raise given_twice(key)
         seen.add(key)
+
+
+def given_twice(key: str) -> UsageError:
+    """The refusal of the query parameter ``key`` given more than once, in the one wording
+    of every route (``given_once``) and measurement (``_once``)."""
+    return UsageError(
+        f"the query parameter {key!r} is given more than once: which one counts is"
+        " not agreed between readers",
+        hint=f"give {key} once",
+    )
+
+
+_WHOLE = TypeAdapter(int)
+_FLAG = TypeAdapter(bool)
+Bounds = tuple[int, int | None]
+Kind = Bounds | type[int] | type[bool]
+
+
+def query_values(**kinds: Kind) -> Any:
+    """A dependency refusing a query parameter of ``kinds`` whose value FastAPI would refuse
+    with a 422 ``validation_error`` (``query.limit: Input should be ...``): a UsageError
+    (HTTP 400 ``bad_request``) naming the parameter instead, as every other bad query value
+    is (an unknown ``clause``, an empty ``article_id``, a bad ``from``). A kind is ``(low,
+    high)`` for a whole number (``high`` None: no upper bound), ``int`` for any whole number
+    or ``bool``. Moderation's routes and the dashboard's pages declare it.
+
+    The values accepted are FastAPI's own (pydantic reads them: ``" 5"``, ``"5.0"``,
+    ``yes``/``off``), and the same bounds go to ``Query(ge=, le=)``, so the route's OpenAPI
+    and what it takes stay as they were. Declared after the route's role check, it runs
+    after it (a reader without the role never learns what the query got wrong), before
+    FastAPI validates the parameters; each value of a parameter sent twice is checked
+    (``given_once`` refuses the second later)."""
+
+    def check(request: Request) -> None:
+        for name, kind in kinds.items():
+            for text in request.query_params.getlist(name):
+                check_value(name, text, kind)
+
+    return Depends(check)
+
+
+def check_value(name: str, text: str, kind: Kind) -> Any:
+    """The value of the query parameter ``name`` sent as ``text``, read as ``kind`` (see
+    ``query_values``); a UsageError naming ``name`` and what it takes unless it is one."""
+    shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
+    if kind is bool:
+        try:
+            return _FLAG.validate_python(text)
+        except ValidationError:
+            raise UsageError(
+                f"the query parameter {name!r} must be true or false, not {shown}",
+                hint=f"send {name}=true or {name}=false, or leave it out",
+            ) from None
+    low, high = kind if isinstance(kind, tuple) else (None, None)
+    try:
+        value = _WHOLE.validate_python(text)
+    except ValidationError:
+        value = None
+    if low is None:
+        if value is None:
+            raise UsageError(
+                f"the query parameter {name!r} must be a whole number, not {shown}",
+                hint=f"send {name} as a number, or leave it out",
+            )
+        return value
+    span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+    if value is None or value < low or (high is not None and value > high):
+        raise UsageError(
+            f"the query parameter {name!r} must be a whole number {span}, not {shown}",
+            hint=f"send {name} as a number such as {low}, or leave it out",
+        )
+    return value
 
 
 # -- users and audit (admin) ---------------------------------------------------------------

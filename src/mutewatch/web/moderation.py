@@ -54,7 +54,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import (
@@ -64,7 +63,7 @@ from mutewatch.errors import (
     MutewatchError,
     UsageError,
 )
-from mutewatch.web.api import given_once
+from mutewatch.web.api import given_once, query_values
 from mutewatch.web.auth import User, limited_token_user, require_role
 
 log = logging.getLogger(__name__)
@@ -221,55 +220,6 @@ PAGE_LIMIT = (1, 500)
 AUDIT_LIMIT = (1, 5000)
 OFFSET = (0, None)
 AUDIT_BEFORE = (1, None)
-_WHOLE = TypeAdapter(int)
-_FLAG = TypeAdapter(bool)
-Bounds = tuple[int, int | None]
-
-
-def query_values(**kinds: Bounds | type[bool]) -> Any:
-    """A dependency refusing a query parameter of ``kinds`` whose value FastAPI would refuse
-    with a 422 ``validation_error`` (``query.limit: Input should be ...``): a UsageError
-    (HTTP 400 ``bad_request``) naming the parameter instead, as every other bad query value on
-    these routes is (an unknown ``clause``, an empty ``article_id``, a bad ``from``). A kind
-    is ``(low, high)`` for a whole number (``high`` None: no upper bound) or ``bool``.
-
-    The values accepted are FastAPI's own (pydantic reads them: ``" 5"``, ``"5.0"``,
-    ``yes``/``off``), and the same bounds go to ``Query(ge=, le=)``, so the route's OpenAPI
-    and what it takes stay as they were. It runs after the role and ``once_each`` checks,
-    before FastAPI validates the parameters."""
-
-    def check(request: Request) -> None:
-        for name, kind in kinds.items():
-            text = request.query_params.get(name)
-            if text is not None:
-                _check_value(name, text, kind)
-
-    return Depends(check)
-
-
-def _check_value(name: str, text: str, kind: Bounds | type[bool]) -> None:
-    """UsageError naming ``name`` unless ``text`` is a value of ``kind`` (see query_values)."""
-    shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
-    if not isinstance(kind, tuple):
-        try:
-            _FLAG.validate_python(text)
-        except ValidationError:
-            raise UsageError(
-                f"the query parameter {name!r} must be true or false, not {shown}",
-                hint=f"send {name}=true or {name}=false, or leave it out",
-            ) from None
-        return
-    low, high = kind
-    span = f"from {low} to {high}" if high is not None else f"of at least {low}"
-    try:
-        value = _WHOLE.validate_python(text)
-    except ValidationError:
-        value = None
-    if value is None or value < low or (high is not None and value > high):
-        raise UsageError(
-            f"the query parameter {name!r} must be a whole number {span}, not {shown}",
-            hint=f"send {name} as a number such as {low}, or leave it out",
-        )
 
 
 async def _text_body(request: Request) -> str:
@@ -561,9 +511,7 @@ def perspective_error(exc: MutewatchError) -> JSONResponse:
     return JSONResponse(body, status_code=code, headers=headers)
 
 
-async def _perspective(
-    request: Request, key: str | None, answer: Callable[[Any], dict[str, Any]]
-) -> JSONResponse:
+async def _perspective(request: Request, answer: Callable[[Any], dict[str, Any]]) -> JSONResponse:
     """Authenticate by API key, read the body as Perspective does, answer or fail Google's way.
     The key is read from every ``key`` of the query (``perspective.api_key``: ``?key=A&key=B``
     is a 400 ``INVALID_ARGUMENT`` naming it; the route's ``key`` was the last, taken
@@ -585,10 +533,11 @@ async def _perspective(
 
 @router.post("/v1alpha1/comments:analyze")
 async def analyze(request: Request, key: str | None = None) -> JSONResponse:
-    """Perspective API's ``comments:analyze``: same request, same response shape."""
+    """Perspective API's ``comments:analyze``: same request, same response shape.
+    (``key`` is declared for the OpenAPI document; ``_perspective`` reads every ``key``.)"""
     from mutewatch.moderate.perspective import analyze as perspective_analyze
 
-    return await _perspective(request, key, perspective_analyze)
+    return await _perspective(request, perspective_analyze)
 
 
 @router.post("/v1alpha1/comments:suggestscore")
@@ -596,7 +545,7 @@ async def suggest_score(request: Request, key: str | None = None) -> JSONRespons
     """Perspective API's ``comments:suggestscore``: validated and acknowledged, never stored."""
     from mutewatch.moderate.perspective import suggest_score as perspective_suggest
 
-    return await _perspective(request, key, perspective_suggest)
+    return await _perspective(request, perspective_suggest)
 
 
 def _csrf(request: Request) -> str:

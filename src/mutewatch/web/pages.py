@@ -28,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
-from mutewatch.errors import MutewatchError, NotFoundError, UsageError
+from mutewatch.errors import MutewatchError, NotFoundError
 from mutewatch.show import charts, report
 from mutewatch.web import plotly_assets, queries
 from mutewatch.web.api import (
@@ -37,8 +37,10 @@ from mutewatch.web.api import (
     VIEW,
     accept_upload,
     cached,
+    check_value,
     create_user,
     measured,
+    query_values,
     shown,
     status_of,
 )
@@ -287,12 +289,11 @@ def _safe_next(target: str) -> str:
 
 # -- dashboard -----------------------------------------------------------------------------
 def _filters(since: str | None, until: str | None, outlet_id: str | None) -> charts.Filters:
+    """The pages' filters; a bad value is a 400 naming its query parameter in the API's
+    words (``outlet_id`` as ``/api/v1/posts?outlet_id=`` refuses it; empty: all outlets)."""
     oid: int | None = None
     if outlet_id not in (None, ""):
-        try:
-            oid = int(str(outlet_id))
-        except ValueError as exc:
-            raise UsageError(f"outlet_id={outlet_id!r} is not a number") from exc
+        oid = check_value("outlet_id", str(outlet_id), int)
     start, end = queries.parse_time(since, "since"), _until(until)
     queries.check_window(start, end, f"From {since} Until {until}")
     return charts.Filters(since=start, until=end, outlet_id=oid)
@@ -577,20 +578,27 @@ def outlet_page(request: Request, outlet_id: int, user: Annotated[User, Depends(
     )  # fmt: skip
 
 
+POSTS_PER_PAGE = 50
+# the last page whose offset the post search takes (``queries.MAX_OFFSET``)
+POST_PAGES = (1, queries.MAX_OFFSET // POSTS_PER_PAGE + 1)
+
+
 @router.get("/posts")
 def posts_page(
     request: Request,
     user: Annotated[User, Depends(READ)],
+    _values: Annotated[None, query_values(page=POST_PAGES)],
     q: str | None = None,
     outlet_id: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    page: int = 1,
+    page: Annotated[int, Query(ge=POST_PAGES[0], le=POST_PAGES[1])] = 1,
 ) -> Response:
-    """The post browser: full-text (substring) search, escaped text, defanged links."""
+    """The post browser: full-text (substring) search, escaped text, defanged links. A bad
+    ``page`` is a 400 naming it, after the role check (page 0 was read as 1, a page past
+    the archive refused as ``offset=...``)."""
     f = _filters(since, until, outlet_id)
-    page = max(1, page)
-    limit = 50
+    limit = POSTS_PER_PAGE
     q = (q or "").strip()[:200] or None
     result = cached(
         request,
