@@ -187,10 +187,11 @@ def chosen_outlets(known: dict[str, int], wanted: Sequence[str]) -> dict[str, in
     """Outlet name -> id of the names ``wanted`` (``--outlet``), sorted by name, among the
     ``known`` names (name -> id: as ``outlets list`` prints them; the web API passes the
     names its user sees). UsageError naming every unknown name with its close matches
-    (same name in another case, names containing it, ``difflib``)."""
+    (same name in another case, names containing it, ``difflib``), each kind by name: not
+    in the order the store happens to hold the outlets."""
     unknown = [name for name in dict.fromkeys(wanted) if name not in known]
     if unknown:
-        what = "; ".join(f"{name!r}{_close(name, list(known))}" for name in unknown)
+        what = "; ".join(f"{name!r}{_close(name, sorted(known))}" for name in unknown)
         raise UsageError(
             f"--outlet names no outlet of the store: {what}",
             hint="give each name exactly as `mutewatch outlets list` prints it; run "
