@@ -43,7 +43,9 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "again": again,
             "quarantine": store.quarantine(),
             "texts": [r["text"] for r in store.rows("SELECT text FROM posts ORDER BY ts")],
-            "source": store.rows("SELECT read, new, duplicates, quarantined FROM sources")[1],
+            "source": store.rows(
+                "SELECT read, new, duplicates, quarantined FROM sources ORDER BY source_id"
+            )[1],
         }
 
 
