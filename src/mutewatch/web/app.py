@@ -427,6 +427,8 @@ def _install_errors(app: FastAPI) -> None:
         if in_query and request.url.path.startswith("/api/"):  # a bad query value: 400
             return api.error_response(400, "bad_request", "; ".join(in_query))
         if _wants_html(request):  # a dashboard page: a page, not JSON in the browser
+            if in_query:  # a bad query value: a 400 page, as query_values and the API answer
+                return pages.error_page(request, 400, "; ".join(in_query))
             return pages.error_page(request, 422, problems or "invalid request")
         return api.error_response(422, "validation_error", problems or "invalid request")
 
