@@ -14,6 +14,13 @@ on a shared machine:
 ``--accounts N``: each run starts from a store already holding N accounts (one Telegram
 account export of N one-post chats, ingested once per tree, untimed, and copied before each
 run), so the files land in a large store, as when adding to a long-kept observatory.
+``--base-after``: those accounts' ids sort after the demo's (9... against 1...), so each
+account the files add comes before them and renumbers their own outlets (the costliest
+case for an attribution that writes only what changed).
+
+``--per-file``: each export folder (or file) under the demo's exports is ingested by its
+own ``ingest`` call, as separate uploads or command runs do, on one open store; each call
+attributes the store once at its end (one call for all: once in all).
 """
 
 from __future__ import annotations
@@ -35,8 +42,11 @@ from pathlib import Path
 from mutewatch.ingest import IngestOptions, ingest
 from mutewatch.store import Store
 store = Store.open(Path(sys.argv[1]))
+exports = Path(sys.argv[2])
+calls = sorted(exports.iterdir()) if sys.argv[3:] == ["per-file"] else [exports]
 started, cpu = time.perf_counter(), time.process_time()
-ingest(store, [Path(sys.argv[2])], IngestOptions())
+for path in calls:
+    ingest(store, [path], IngestOptions())
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 store.close()
 print(json.dumps({"seconds": seconds, "cpu": cpu}))
@@ -48,15 +58,19 @@ WALL_CLOCK = {"sources": ("started_at", "finished_at")}  # columns that differ r
 SKIPPED_TABLES = {"ingest_runs", "meta"}
 
 
-def _run(tree: Path, store: Path, exports: Path, base: Path | None = None) -> tuple[float, float]:
+def _run(
+    tree: Path, store: Path, exports: Path, base: Path | None = None, per_file: bool = False
+) -> tuple[float, float]:
     """Wall and CPU seconds ``ingest`` took in a child process importing ``tree``'s code
-    (into a copy of the store ``base``, if given)."""
+    (into a copy of the store ``base``, if given; ``per_file``: one call per entry of
+    ``exports``)."""
     store.unlink(missing_ok=True)
     if base is not None:
         shutil.copyfile(base, store)
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(store), str(exports)],
+        [sys.executable, "-c", _CHILD, str(store), str(exports)]
+        + (["per-file"] if per_file else []),
         check=True,
         capture_output=True,
         text=True,
@@ -66,20 +80,21 @@ def _run(tree: Path, store: Path, exports: Path, base: Path | None = None) -> tu
     return float(took["seconds"]), float(took["cpu"])
 
 
-def write_accounts_export(path: Path, accounts: int) -> None:
-    """A Telegram account export of ``accounts`` public channels of one post each."""
+def write_accounts_export(path: Path, accounts: int, first_id: int = 10_000_000) -> None:
+    """A Telegram account export of ``accounts`` public channels of one post each, their
+    ids from ``first_id`` on."""
     chats = [
         {
             "name": f"Base Channel {n}",
             "type": "public_channel",
-            "id": 10_000_000 + n,
+            "id": first_id + n,
             "messages": [
                 {
                     "id": 1,
                     "type": "message",
                     "date_unixtime": str(1_500_000_000 + n),
                     "from": f"Base Channel {n}",
-                    "from_id": f"channel{10_000_000 + n}",
+                    "from_id": f"channel{first_id + n}",
                     "text": f"Item {n}",
                 }
             ],
@@ -137,6 +152,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--accounts", type=int, default=0, help="accounts already stored")
+    parser.add_argument(
+        "--base-after", action="store_true", help="their ids sort after the files' accounts"
+    )
+    parser.add_argument(
+        "--per-file", action="store_true", help="one ingest call per export, not one for all"
+    )
     args = parser.parse_args()
     new = Path(__file__).resolve().parents[1]
     trees = {"new": new, **({"old": args.old.resolve()} if args.old else {})}
@@ -150,7 +171,8 @@ def main() -> None:
         bases: dict[str, Path | None] = {name: None for name in trees}
         if args.accounts:
             base_export = Path(tmp) / "base" / "result.json"
-            write_accounts_export(base_export, args.accounts)
+            first_id = 90_000_000 if args.base_after else 10_000_000
+            write_accounts_export(base_export, args.accounts, first_id)
             for name, tree in trees.items():
                 bases[name] = Path(tmp) / f"{name}-base.duckdb"
                 _run(tree, Path(tmp) / f"{name}-base.duckdb", base_export)
@@ -158,10 +180,11 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, tree in reversed(trees.items()):  # old first, then new, alternating
                 store = Path(tmp) / f"{name}.duckdb"
-                times[name].append(_run(tree, store, exports, bases[name]))
+                times[name].append(_run(tree, store, exports, bases[name], args.per_file))
         result: dict[str, Any] = {
             "files": files,
             "accounts_before": args.accounts,
+            "calls": sum(1 for _ in exports.iterdir()) if args.per_file else 1,
             "load": os.getloadavg()[0],
         }
         for name, values in times.items():

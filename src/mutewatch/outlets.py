@@ -191,64 +191,101 @@ def load_registry(store: Store, path: Path) -> list[Outlet]:
 
 
 def attribute(store: Store) -> None:
-    """Point every account and post at its outlet; unnamed accounts become their own outlet."""
+    """Point every account and post at its outlet; unnamed accounts become their own outlet.
+
+    The whole attribution is worked out first (``_TARGET``: reads only, cheap in a column
+    store), then only the rows it changes are written: an ingest adding a few accounts to a
+    store of many rewrites a few rows, not every account, own outlet and post.
+    """
     with store.transaction() as con:
-        con.execute(
-            "DELETE FROM outlet_accounts WHERE outlet_id IN "
-            "(SELECT outlet_id FROM outlets WHERE NOT registered)"
-        )
-        con.execute("DELETE FROM outlets WHERE NOT registered")
-        con.execute(_MATCH_ACCOUNTS)
-        con.execute(_CREATE_OWN_OUTLETS)
-        con.execute(
-            "INSERT INTO outlet_accounts SELECT o.outlet_id, a.platform, a.account_id, NULL "
-            "FROM accounts a JOIN outlets o ON NOT o.registered "
-            "AND o.outlet_id = a.outlet_id"
-        )
+        con.execute(_TARGET)
+        for statement in _APPLY:
+            con.execute(statement)
+        con.execute("DROP TABLE temp._attribution")  # on an error, the rollback drops it
         con.execute(_UPDATE_POSTS)
         con.execute(_RESOLVE_FORWARDS)
 
 
-_MATCH_ACCOUNTS = """
-UPDATE accounts SET outlet_id = m.outlet_id FROM (
-    SELECT platform, account_id, coalesce(by_id, by_name) AS outlet_id FROM (
-        SELECT a.platform, a.account_id, (
-            SELECT min(r.outlet_id) FROM outlet_accounts r
-            WHERE r.platform = a.platform AND r.account_id = a.account_id
-        ) AS by_id, (
-            SELECT min(r.outlet_id) FROM outlet_accounts r JOIN account_names n
-              ON r.account_id IS NULL AND r.platform = n.platform
-             AND lower(r.account_name) = lower(n.name)
-            WHERE n.platform = a.platform AND n.account_id = a.account_id
-        ) AS by_name
-        FROM accounts a
-    )
-) m
-WHERE accounts.platform = m.platform AND accounts.account_id = m.account_id
+# Each account's outlet as a full re-attribution would set it: the registered outlet that
+# names it by id, else by any name it was seen under (the lowest outlet id where several
+# do), else an own outlet, numbered after the registered ones in (platform, account_id)
+# order and named after its latest name (with the platform and id where two such names, or
+# an own and a registered name, would collide). Own outlets' rows (outlets not registered,
+# and their outlet_accounts rows) are left out of the match, as if already deleted.
+_TARGET = """
+CREATE OR REPLACE TEMP TABLE _attribution AS
+WITH registered AS (
+    SELECT * FROM outlet_accounts
+    WHERE outlet_id NOT IN (SELECT outlet_id FROM outlets WHERE NOT registered)
+), matched AS (
+    SELECT a.platform, a.account_id, a.name, (
+        SELECT min(r.outlet_id) FROM registered r
+        WHERE r.platform = a.platform AND r.account_id = a.account_id
+    ) AS by_id, (
+        SELECT min(r.outlet_id) FROM registered r JOIN account_names n
+          ON r.account_id IS NULL AND r.platform = n.platform
+         AND lower(r.account_name) = lower(n.name)
+        WHERE n.platform = a.platform AND n.account_id = a.account_id
+    ) AS by_name
+    FROM accounts a
+), own AS (
+    SELECT platform, account_id, name,
+           (SELECT coalesce(max(outlet_id), 0) FROM outlets WHERE registered)
+           + row_number() OVER (ORDER BY platform, account_id) AS outlet_id
+    FROM matched WHERE coalesce(by_id, by_name) IS NULL
+)
+SELECT platform, account_id, coalesce(by_id, by_name) AS outlet_id, NULL AS own_name
+FROM matched WHERE coalesce(by_id, by_name) IS NOT NULL
+UNION ALL
+SELECT platform, account_id, outlet_id,
+       CASE WHEN count(*) OVER (PARTITION BY lower(coalesce(name, account_id))) > 1
+              OR lower(coalesce(name, account_id))
+                 IN (SELECT lower(name) FROM outlets WHERE registered)
+            THEN coalesce(name, account_id) || ' (' || platform || ':' || account_id || ')'
+            ELSE coalesce(name, account_id) END
+FROM own
 """
 
-# An account that no registry names: its own outlet, named after its latest name; the
-# platform and id are added only where two such names would collide.
-_CREATE_OWN_OUTLETS = """
-UPDATE accounts SET outlet_id = n.new_id FROM (
-    SELECT platform, account_id, new_id FROM (
-        SELECT a.platform, a.account_id,
-               (SELECT coalesce(max(outlet_id), 0) FROM outlets)
-               + row_number() OVER (ORDER BY a.platform, a.account_id) AS new_id
-        FROM accounts a WHERE a.outlet_id IS NULL
-    )
-) n
-WHERE accounts.platform = n.platform AND accounts.account_id = n.account_id;
-INSERT INTO outlets
-SELECT a.outlet_id,
-       CASE WHEN count(*) OVER (PARTITION BY lower(coalesce(a.name, a.account_id))) > 1
-              OR lower(coalesce(a.name, a.account_id)) IN (SELECT lower(name) FROM outlets)
-            THEN coalesce(a.name, a.account_id) || ' (' || a.platform || ':' || a.account_id || ')'
-            ELSE coalesce(a.name, a.account_id) END,
-       false, NULL, false
-FROM accounts a
-WHERE a.outlet_id > coalesce((SELECT max(outlet_id) FROM outlets), 0)
-"""
+# Only the rows that differ from the target are written. An own outlet's rows are matched
+# whole (id, name, official, region; platform and account id), so one renumbered or renamed
+# is deleted and inserted again, as the full re-attribution did with all of them.
+_APPLY = (
+    """
+    UPDATE accounts SET outlet_id = t.outlet_id FROM _attribution t
+    WHERE accounts.platform = t.platform AND accounts.account_id = t.account_id
+      AND accounts.outlet_id IS DISTINCT FROM t.outlet_id
+    """,
+    """
+    DELETE FROM outlet_accounts r
+    WHERE r.outlet_id IN (SELECT outlet_id FROM outlets WHERE NOT registered)
+      AND NOT EXISTS (SELECT 1 FROM _attribution t
+                      WHERE t.own_name IS NOT NULL AND r.account_name IS NULL
+                        AND t.outlet_id = r.outlet_id AND t.platform = r.platform
+                        AND t.account_id = r.account_id)
+    """,
+    """
+    DELETE FROM outlets o
+    WHERE NOT o.registered
+      AND NOT EXISTS (SELECT 1 FROM _attribution t
+                      WHERE NOT o.official AND o.region IS NULL
+                        AND t.outlet_id = o.outlet_id AND t.own_name = o.name)
+    """,
+    """
+    INSERT INTO outlets
+    SELECT outlet_id, own_name, false, NULL, false FROM _attribution t
+    WHERE own_name IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM outlets o WHERE o.outlet_id = t.outlet_id)
+    """,
+    """
+    INSERT INTO outlet_accounts
+    SELECT outlet_id, platform, account_id, NULL FROM _attribution t
+    WHERE own_name IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM outlet_accounts r
+                      WHERE r.outlet_id = t.outlet_id AND r.platform = t.platform
+                        AND r.account_id = t.account_id AND r.account_name IS NULL)
+    """,
+)
+
 
 _UPDATE_POSTS = """
 UPDATE posts SET outlet_id = a.outlet_id, official = o.official
