@@ -16,12 +16,12 @@ live = live_server_fixture("audit6-live", name="live")  # one per module
 def test_the_server_does_not_name_its_software(live: LiveServer) -> None:
     """Every answer said `server: uvicorn` (and so its version to a scanner's lookup)."""
     for path in ("/login", "/api/v1/status", "/static/style.css"):
-        r = httpx.get(live.url + path, headers=bearer(live.env, "viewer"))
+        r = httpx.get(live.url + path, headers=bearer(live.env, "viewer"), timeout=60)
         assert "server" not in r.headers, (path, r.headers.get("server"))
 
 
 def test_head_over_the_wire_has_headers_and_no_body(live: LiveServer) -> None:
-    get = httpx.get(live.url + "/api/v1/status", headers=bearer(live.env, "viewer"))
+    get = httpx.get(live.url + "/api/v1/status", headers=bearer(live.env, "viewer"), timeout=60)
     head = httpx.head(live.url + "/api/v1/status", headers=bearer(live.env, "viewer"))
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-length"] == get.headers["content-length"]

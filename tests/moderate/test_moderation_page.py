@@ -31,7 +31,9 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     proc, _, url, token = start_server(tmp_path_factory.mktemp("modpage"), SERVER)
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(
+        timeout=60, base_url=url, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         wait_until_serving(client, proc)
         article = {"id": "a1", "title": "Tram line", "body": "The council funds a tram line."}
         client.post("/api/v1/articles", json=article).raise_for_status()

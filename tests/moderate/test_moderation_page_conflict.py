@@ -22,7 +22,7 @@ def test_page_refuses_to_override_another_moderators_decision(server: tuple[str,
     errors: list[str] = []
     with (
         moderation_page(server, errors) as page,
-        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as api,
+        httpx.Client(timeout=60, base_url=url, headers={"Authorization": f"Bearer {token}"}) as api,
     ):
         item = page.locator("article.item").first
         item.wait_for()

@@ -23,7 +23,9 @@ TEXT = "\U0001f600\U0001f600 Tram news. Councillor John Smith took bribes from t
 
 def test_evidence_after_emoji_is_marked_where_it_is(server: tuple[str, str]) -> None:
     url, token = server
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(
+        timeout=60, base_url=url, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         body = {"article_id": "a1", "author_name": "C D", "text": TEXT}
         got = client.post("/api/v1/comments", json=body)
         assert got.status_code == 201 and got.json()["decision"] == "hold"

@@ -49,7 +49,9 @@ def held(server: Server) -> list[str]:
     """The ids of three comments submitted to the server and held: THREE, then HELD twice."""
     url, token = server
     ids = []
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(
+        timeout=60, base_url=url, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         for text in (THREE, HELD, HELD):
             body = {"article_id": "a1", "author_name": "A B", "text": text}
             got = client.post("/api/v1/comments", json=body)
@@ -60,7 +62,9 @@ def held(server: Server) -> list[str]:
 
 def _history(server: Server, cid: str) -> dict[str, Any]:
     url, token = server
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(
+        timeout=60, base_url=url, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         return dict(client.get(f"/api/v1/comments/{cid}/history").json())
 
 

@@ -14,18 +14,18 @@ pytestmark = pytest.mark.server
 
 def test_api_over_http(live_server: LiveServer) -> None:
     env = live_server.env
-    r = httpx.get(live_server.url + "/api/v1/status", headers=bearer(env, "viewer"))
+    r = httpx.get(live_server.url + "/api/v1/status", headers=bearer(env, "viewer"), timeout=60)
     assert r.status_code == 200
     assert r.json()["outlets"] == 5
     assert r.json().get("store", "store.duckdb") == "store.duckdb"  # the name, not a path
-    r = httpx.get(live_server.url + "/api/v1/status")
+    r = httpx.get(live_server.url + "/api/v1/status", timeout=60)
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
-    r = httpx.get(live_server.url + "/api/v1/posts", headers=bearer(env, "viewer"))
+    r = httpx.get(live_server.url + "/api/v1/posts", headers=bearer(env, "viewer"), timeout=60)
     assert r.status_code == 403
 
 
 def test_security_headers(live_server: LiveServer) -> None:
-    r = httpx.get(live_server.url + "/login")
+    r = httpx.get(live_server.url + "/login", timeout=60)
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "default-src 'self'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
@@ -34,7 +34,7 @@ def test_security_headers(live_server: LiveServer) -> None:
 
 def test_dashboard_login_over_http(live_server: LiveServer) -> None:
     env = live_server.env
-    with httpx.Client(base_url=live_server.url) as client:
+    with httpx.Client(timeout=60, base_url=live_server.url) as client:
         r = form_login_sync(client, "analyst1", env.tokens["analyst"])
         assert r.status_code == 303
         page = client.get("/posts", params={"q": "onerror"})
@@ -56,7 +56,7 @@ def test_behind_a_trusted_proxy_each_reader_has_its_own_login_limit(
 
         def attempt(reader: str, role: str, token: str, proto: str = "http") -> httpx.Response:
             headers = {"X-Forwarded-For": reader, "X-Forwarded-Proto": proto}
-            with httpx.Client(base_url=server.url, headers=headers) as client:
+            with httpx.Client(timeout=60, base_url=server.url, headers=headers) as client:
                 return form_login_sync(client, f"{role}1", token)
 
         codes = [attempt("203.0.113.5", "viewer", "mw_wrong").status_code for _ in range(6)]
@@ -69,7 +69,7 @@ def test_behind_a_trusted_proxy_each_reader_has_its_own_login_limit(
         # the proxy's HTTPS reaches the cookie
         secure = attempt("203.0.113.7", "admin", env.tokens["admin"], proto="https")
         assert "secure" in secure.headers["set-cookie"].lower()
-        with httpx.Client(base_url=server.url, headers=bearer(env, "admin")) as admin:
+        with httpx.Client(timeout=60, base_url=server.url, headers=bearer(env, "admin")) as admin:
             entries = admin.get("/api/v1/audit", params={"limit": 200}).json()["entries"]
         addresses = {e["ip"] for e in entries if e["action"].startswith("login")}
         assert {"203.0.113.5", "203.0.113.6"} <= addresses
@@ -79,12 +79,15 @@ def test_behind_a_trusted_proxy_each_reader_has_its_own_login_limit(
 def test_without_trusted_proxy_forwarded_headers_are_ignored(live_server: LiveServer) -> None:
     """Otherwise anyone could pick a fresh address per guess with one header."""
     spoofed = {"X-Forwarded-For": "192.0.2.44", "X-Forwarded-Proto": "https"}
-    with httpx.Client(base_url=live_server.url, headers=spoofed) as client:
+    with httpx.Client(timeout=60, base_url=live_server.url, headers=spoofed) as client:
         refused = form_login_sync(client, "spoofer-of-addresses", "mw_wrong")
     assert refused.status_code == 401
     admin = bearer(live_server.env, "admin")
-    for _ in range(50):
-        got = httpx.get(live_server.url + "/api/v1/audit?limit=50", headers=admin).json()
+    deadline = time.monotonic() + 60  # a poll: ends as soon as it is there
+    while time.monotonic() < deadline:
+        got = httpx.get(
+            live_server.url + "/api/v1/audit?limit=50", headers=admin, timeout=60
+        ).json()
         mine = [e for e in got["entries"] if e["actor"] == "spoofer-of-addresses"]
         if mine:
             break

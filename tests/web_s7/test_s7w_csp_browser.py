@@ -181,7 +181,7 @@ def _moderation_style(page: Any) -> dict[str, Any]:
 
 
 def test_the_policy_allows_no_inline_style(served: Any) -> None:
-    csp = httpx.get(served.url + "/login").headers["content-security-policy"]
+    csp = httpx.get(served.url + "/login", timeout=60).headers["content-security-policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "style-src 'self';" in csp
 
