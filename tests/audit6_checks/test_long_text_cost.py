@@ -28,11 +28,11 @@ RUNS = {
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_a_long_run_is_checked_quickly(name: str) -> None:
     text = RUNS[name]
-    start = time.perf_counter()
+    start = time.thread_time()  # CPU, not wall time: a loaded machine does not slow it
     spam_signals(text)
     identity_mentions(text)
     lexicon_findings(text)
-    seconds = time.perf_counter() - start
+    seconds = time.thread_time() - start
     assert seconds < 0.5, f"{name}: {seconds:.2f} s"
 
 

@@ -75,7 +75,7 @@ def test_the_server_lets_go_when_another_process_waits(tmp_path: Path) -> None:
             [sys.executable, "-c", WAITER, str(path)],
             capture_output=True, text=True, timeout=60, check=True,
         )  # fmt: skip
-        assert float(waited.stdout) < 10, waited.stdout
+        assert float(waited.stdout) < 20, waited.stdout  # not the 30 s it lingers
         assert not Path(f"{path}.waiting").exists()
     finally:
         gateway.stop()

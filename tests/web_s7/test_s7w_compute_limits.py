@@ -44,8 +44,13 @@ def test_a_failed_computation_is_not_shared() -> None:
             raise ValueError("the leader's own failure")
         return "value"
 
-    with ThreadPoolExecutor(3) as pool:
-        futures = [pool.submit(cache.get_or_compute, ("k",), compute) for _ in range(3)]
+    with ThreadPoolExecutor(3) as pool:  # the first computes: the others come after it
+        futures = [pool.submit(cache.get_or_compute, ("k",), compute)]
+        deadline = time.monotonic() + 60
+        while not calls:
+            assert time.monotonic() < deadline, "the first computation did not start"
+            time.sleep(0.005)
+        futures += [pool.submit(cache.get_or_compute, ("k",), compute) for _ in range(2)]
         outcomes = [f.exception() or f.result() for f in futures]
     assert isinstance(outcomes[0], ValueError) and outcomes[1:] == ["value", "value"]
     assert cache.get_or_compute(("k",), compute) == "value"  # kept: no new call
@@ -91,18 +96,16 @@ async def test_a_fifth_computation_of_one_user_waits_its_turn_others_do_not(
         return asyncio.create_task(client.get(url, headers=headers))
 
     running = [get(day, viewer) for day in range(1, 5)]
-    for _ in range(200):
-        if gate["started"] == 4:
-            break
+    deadline = time.monotonic() + 60
+    while gate["started"] < 4 and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
     assert gate["started"] == 4
     fifth = await client.get("/api/v1/output?every=week&from=2024-02-05", headers=viewer)
     assert fifth.status_code == 429 and fifth.headers["retry-after"] == "5"
     assert fifth.json()["error"]["code"] == "too_many_requests"
     other = get(6, analyst)  # another user is not held up by the viewer's four
-    for _ in range(200):
-        if gate["started"] == 5:
-            break
+    deadline = time.monotonic() + 60
+    while gate["started"] < 5 and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
     assert gate["started"] == 5
     gate["open"].set()
