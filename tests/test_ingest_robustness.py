@@ -140,6 +140,7 @@ stream = read_in_worker(produce, "endless")
 next(stream)
 print(os.getpid(), flush=True)
 time.sleep(1.0)
+sys.stdin.readline()  # once the test has found the reader
 os._exit(9)  # the writer dies without closing anything, like kill -9
 """
 
@@ -157,6 +158,7 @@ stream = read_in_worker(produce, "busy")
 next(stream)
 print(os.getpid(), flush=True)
 time.sleep(0.5)
+sys.stdin.readline()  # once the test has found the reader
 os._exit(9)  # the writer dies without closing anything, like kill -9
 """
 
@@ -174,8 +176,11 @@ def _alive(pid: int) -> bool:
     "script_text", [READER_ORPHAN, READER_BUSY], ids=["blocked-on-a-full-pipe", "busy-parsing"]
 )
 def test_the_reader_process_ends_when_the_writer_is_killed(script_text: str) -> None:
-    script = subprocess.Popen(
-        [sys.executable, "-c", script_text], stdout=subprocess.PIPE, text=True
+    script = subprocess.Popen(  # its stdin: it dies once told (the readers found first)
+        [sys.executable, "-c", script_text],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     writer_pid = int(script.stdout.readline()) if script.stdout else 0
     readers = [
@@ -183,6 +188,9 @@ def test_the_reader_process_ends_when_the_writer_is_killed(script_text: str) -> 
         for pid in os.listdir("/proc")
         if pid.isdigit() and _parent_of(int(pid)) == writer_pid
     ]
+    assert script.stdin is not None
+    script.stdin.write("now\n")
+    script.stdin.close()
     assert readers, "no reader process was forked"
     try:
         script.wait(timeout=30)
@@ -309,10 +317,10 @@ def test_the_reader_starts_before_the_stream_is_read_and_close_ends_it(tmp_path:
         yield b"two"
 
     stream = read_in_worker(produce, "eager")
-    deadline = time.monotonic() + 10
-    while not marker.exists() and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60  # written, not only created (write_text opens first)
+    while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert marker.exists(), "the reader waited for the first next()"
+    assert marker.exists() and marker.read_text(), "the reader waited for the first next()"
     reader = int(marker.read_text())
     stream.close()
     stream.close()  # twice is harmless
