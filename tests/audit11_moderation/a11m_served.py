@@ -187,7 +187,7 @@ def moderator_page_in(browser: Any, served: Served, errors: list[str]) -> Iterat
 def answer(page: Any, note: str | None = "a11m note") -> None:
     """Answer the page's action dialog once it opens: type ``note`` and press Enter in it;
     ``None``: save the dialog as it is with Ctrl+Enter in the edited text."""
-    page.locator("#act-dialog[open]").wait_for(timeout=10_000)
+    page.locator("#act-dialog[open]").wait_for(timeout=60_000)
     if note is None:
         page.press("#act-text", "Control+Enter")
         return
@@ -195,7 +195,7 @@ def answer(page: Any, note: str | None = "a11m note") -> None:
     page.press("#act-note", "Enter")
 
 
-def until(page: Any, expression: str, timeout: float = 10.0) -> Any:
+def until(page: Any, expression: str, timeout: float = 60.0) -> Any:
     """``expression`` evaluated in the page once it is truthy (the page's CSP refuses the
     eval-based ``wait_for_function``)."""
     return wait_for(lambda: page.evaluate(expression), timeout, expression)

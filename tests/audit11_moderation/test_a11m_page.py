@@ -140,7 +140,7 @@ def test_a_decided_comments_history_opens_from_the_audit_log(chromium: Any, serv
     errors: list[str] = []
     with moderator_page_in(chromium, served, errors) as page:
         assert page.locator(f'article.item[data-id="{held["id"]}"]').count() == 0
-        page.get_by_role("link", name=f"History of {held['id']}").first.click(timeout=10_000)
+        page.get_by_role("link", name=f"History of {held['id']}").first.click(timeout=60_000)
         history = page.locator("#history")
         history.filter(has_text=f"{held['id']}: published").wait_for()
         shown = history.inner_text()

@@ -25,7 +25,7 @@ def _submit(page: Any, server: LiveServer, role: str) -> None:
 def test_two_login_tabs_in_one_browser(chromium: Any, server: LiveServer) -> None:
     """The tab opened first was refused: the second tab's form replaced its cookie."""
     context = chromium.new_context()
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(60_000)
     first, second = context.new_page(), context.new_page()
     first.goto(server.url + "/login")
     second.goto(server.url + "/login?next=/posts")
@@ -42,7 +42,7 @@ def test_two_login_tabs_in_one_browser(chromium: Any, server: LiveServer) -> Non
 def test_forbidden_page_then_log_out_in_a_browser(chromium: Any, server: LiveServer) -> None:
     """A viewer's 403 page offered no way to log out; now its menu's button works."""
     context = chromium.new_context()
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(server.url + "/login")
     _submit(page, server, "viewer")

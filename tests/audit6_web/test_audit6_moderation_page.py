@@ -103,7 +103,7 @@ def seen() -> dict[str, Any]:
             page.route("http://mod.test/**", answer)
             page.on("dialog", dialog)
             page.goto("http://mod.test/moderation")
-            page.locator(".item").nth(2).wait_for(timeout=10_000)
+            page.locator(".item").nth(2).wait_for(timeout=60_000)
             page.keyboard.press("Tab")
             out["first_tab"] = page.evaluate("document.activeElement.getAttribute('href')")
             out["contrast"] = page.evaluate(CONTRAST, "header .keys, header .meta, header kbd")
@@ -113,7 +113,7 @@ def seen() -> dict[str, Any]:
             out["after_j"] = page.evaluate("document.activeElement.dataset.id || null")
             page.locator(".item").nth(2).focus()
             page.keyboard.press("a")
-            page.locator("#act-dialog[open]").wait_for(timeout=10_000)
+            page.locator("#act-dialog[open]").wait_for(timeout=60_000)
             out["asked"] = shown(page)
             page.fill("#act-note", "audit6 note")
             with page.expect_request(lambda r: r.method == "POST"):

@@ -56,7 +56,7 @@ def _run() -> dict[str, Any]:
             page.route("http://mod.test/**", answer)
             page.on("dialog", lambda d: (seen["native"].append(d.message), d.dismiss()))
             page.goto("http://mod.test/moderation")
-            page.locator(".item").first.wait_for(timeout=10_000)
+            page.locator(".item").first.wait_for(timeout=60_000)
             cards = page.locator(".item")
             seen["badges"] = [cards.nth(i).locator(".appeal-badge").count() for i in range(2)]
             seen["note"] = cards.first.locator(".appeal-note").inner_text()
@@ -64,7 +64,7 @@ def _run() -> dict[str, Any]:
             seen["repeat"] = cards.first.locator(".author-record.repeat").count()
             seen["hacked"] = page.evaluate("window.hacked === 1")
             page.keyboard.press("a")  # the note is asked in the page's dialog
-            page.locator("#act-dialog[open]").wait_for(timeout=10_000)
+            page.locator("#act-dialog[open]").wait_for(timeout=60_000)
             page.fill("#act-note", "appeal upheld")
             with page.expect_request(lambda r: r.method == "POST"):
                 page.press("#act-note", "Enter")

@@ -87,7 +87,7 @@ def _open(page: Any, cid: str, key: str) -> None:
     """Focus the card of ``cid``, press ``key`` and wait for the dialog."""
     page.locator(f'article.item[data-id="{cid}"]').focus()
     page.keyboard.press(key)
-    page.locator("#act-dialog[open]").wait_for(timeout=5_000)
+    page.locator("#act-dialog[open]").wait_for(timeout=60_000)
 
 
 @contextmanager

@@ -62,7 +62,7 @@ def _chain_lines(chains: list[dict[str, Any] | None]) -> list[tuple[str, str]]:
                 page.route("http://mod.test/**", _responder(_answers(chain)))
                 page.goto("http://mod.test/moderation")
                 box = page.locator("#audit-chain")
-                box.filter(has_not_text="Checking").wait_for(timeout=10_000)
+                box.filter(has_not_text="Checking").wait_for(timeout=60_000)
                 out.append((box.inner_text(), box.get_attribute("class") or ""))
                 page.close()
         finally:

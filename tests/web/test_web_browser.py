@@ -59,7 +59,7 @@ def test_dashboard_renders_and_hostile_posts_stay_text(
     # the charts rendered: every figure block became a plotly graph with an SVG
     figures = page.locator("script[type='application/json'][id^='fig-']").count()
     assert figures >= 9
-    page.wait_for_selector(f"body[data-charts-rendered='{figures}']", timeout=20_000)
+    page.wait_for_selector(f"body[data-charts-rendered='{figures}']", timeout=60_000)
     assert page.locator(".plot .main-svg").count() >= figures
     assert page.locator("#chart-heatmap .heatmaplayer, #chart-heatmap .hm").count() >= 1
     # key findings arrive from the API as text
@@ -69,7 +69,7 @@ def test_dashboard_renders_and_hostile_posts_stay_text(
     page.select_option("select[name=outlet_id]", label="Outlet B")
     page.fill("input[name=since]", "2024-02-01")
     page.click("form.filters button[type=submit]")
-    page.wait_for_selector("body[data-charts-rendered]", timeout=20_000)
+    page.wait_for_selector("body[data-charts-rendered]", timeout=60_000)
     assert "outlet_id=2" in page.url and "since=2024-02-01" in page.url
     # the hostile post: shown as text, nothing executes, nothing loads, links not clickable
     page.goto(live_server.url + "/posts?q=onerror")

@@ -110,7 +110,7 @@ def visit_all(browser: Any, url: str, token: str, shots: Path | None) -> dict[st
         if path in CHART_PAGES:
             found = _charts(page)
         if path == "/moderation":
-            page.locator(".item").first.wait_for(timeout=10_000)
+            page.locator(".item").first.wait_for(timeout=60_000)
             found = _moderation_style(page)
         page.mouse.move(0, 0)
         page.wait_for_timeout(500 if path in CHART_PAGES else 0)  # the modebar's fade: 0.3 s

@@ -91,7 +91,7 @@ def shown(page: Any) -> list[str]:
 def answer(page: Any, site: Site, note: str = "s8b note") -> None:
     """Answer the page's action dialog once it opens: note its labels in ``site.dialogs``,
     type ``note`` (and, for an edit, the same as the new text) and press Enter in the note."""
-    page.locator("#act-dialog[open]").wait_for(timeout=5_000)
+    page.locator("#act-dialog[open]").wait_for(timeout=60_000)
     labels = shown(page)
     site.dialogs.extend(labels)
     if len(labels) == 2:
@@ -118,7 +118,7 @@ def moderator_page(site: Site) -> Iterator[Any]:
             browser.close()
 
 
-def until(page: Any, expression: str | Callable[[], Any], timeout: float = 5.0) -> Any:
+def until(page: Any, expression: str | Callable[[], Any], timeout: float = 60.0) -> Any:
     """Poll ``expression`` (in the page, or a Python function) until it is truthy, and
     return it (``page.wait_for_function`` evaluates a string, which the page's CSP refuses)."""
     deadline = time.monotonic() + timeout
