@@ -27,7 +27,7 @@ from mutewatch.demo import DemoManifest, generate, write_benchmark_export
 pytestmark = pytest.mark.slow
 
 BIG_MESSAGES = 60_000  # more than one batch of the importer's 50,000 records
-KILL_FRACTIONS = (0.5, 0.3, 0.75)  # tried in turn until one kill lands mid-ingest
+KILL_ATTEMPTS = 8  # kill moments bisected until one lands mid-ingest
 SKIP_TABLES = {"meta", "ingest_runs"}  # ingest_runs is the per-run log: runs differ by design
 SKIP_COLUMNS = {"started_at", "finished_at"}
 
@@ -71,6 +71,36 @@ def _kill_after(store: Path, demo: DemoManifest, seconds: float) -> int | None:
     except subprocess.TimeoutExpired:
         os.kill(proc.pid, signal.SIGKILL)
         return proc.wait()
+
+
+def _killed_mid_ingest(
+    demo: DemoManifest, clean_seconds: float, files: int, tmp_path: Path
+) -> Path:
+    """A store whose ingest was SIGKILLed after its first commit and before its end.
+
+    The kill moment is bisected, each attempt on a fresh store: a run that finished (or had
+    every file done) moves the next kill earlier, one killed before any post was stored moves
+    it later. A machine whose
+    load changed since the clean run only costs attempts, not the test.
+    """
+    early, late = 0.0, clean_seconds
+    for attempt in range(KILL_ATTEMPTS):
+        store = tmp_path / f"killed{attempt}.duckdb"
+        seconds = (early + late) / 2
+        code = _kill_after(store, demo, seconds)
+        if code is None:
+            late = seconds
+            continue
+        assert code == -signal.SIGKILL
+        posts, done, running = _progress(store)
+        print(f"kill at {seconds:.1f} s of {clean_seconds:.1f} s: {posts} posts, {done} done")
+        if posts and (running or done < files):
+            return store
+        if posts:
+            late = seconds  # every file was done: killed while it finished
+        else:
+            early = seconds
+    raise AssertionError(f"no kill landed in the middle of the ingest in {KILL_ATTEMPTS} tries")
 
 
 def _progress(store: Path) -> tuple[int, int, int]:
@@ -179,20 +209,7 @@ def test_kill_9_then_resume_gives_the_clean_store(
         + clean_report["skipped"]
     )  # fmt: skip
 
-    store = tmp_path / "killed.duckdb"
-    mid_ingest_kills = 0
-    for fraction in KILL_FRACTIONS:
-        code = _kill_after(store, archive, clean_seconds * fraction)
-        if code is None:
-            break
-        assert code == -signal.SIGKILL
-        posts, done, running = _progress(store)
-        print(f"kill at {fraction:.2f} of {clean_seconds:.1f}s: {posts} posts, {done} files done")
-        if posts and (running or done < len(clean_report["files"])):
-            mid_ingest_kills += 1
-            break
-    assert mid_ingest_kills >= 1, "no kill landed in the middle of the ingest"
-
+    store = _killed_mid_ingest(archive, clean_seconds, len(clean_report["files"]), tmp_path)
     _, final_report = _run(store, archive)
     assert final_report["read"] == (
         final_report["new"] + final_report["duplicates"] + final_report["quarantined"]
