@@ -280,12 +280,18 @@ class _FastReader(_ShapeSink):
         self.shape = _Shape(self)
 
     def records(self) -> Iterator[Item]:
+        # ``buf[at:]`` is what is left to read: each chat moves ``at`` on instead of copying
+        # the rest of the buffer (up to BLOCK_BYTES) once per chat, which made an account
+        # export of many small chats quadratic in its size. ``buf`` is compacted only when
+        # more of the file is read into it.
         buf = b""
+        at = 0
         eof = False
         header = b""
         while True:
-            match = _MESSAGES_OPEN.search(buf)
+            match = _MESSAGES_OPEN.search(buf, at)
             while match is None and not eof:
+                buf, at = buf[at:], 0
                 chunk = self.fh.read(BLOCK_BYTES)
                 eof = not chunk
                 header = (header + buf[:-256])[-(1 << 20) :]
@@ -293,56 +299,62 @@ class _FastReader(_ShapeSink):
                 buf = buf[-256:] + chunk
                 match = _MESSAGES_OPEN.search(buf)
             if match is None:
-                yield from self.shape.feed(buf)
+                yield from self.shape.feed(buf[at:])
                 yield from self.shape.close()
                 return
-            chat = _chat_from_header(header + buf[: match.start() + 1])
-            yield from self.shape.feed(buf[: match.end()] + (b"" if match.group(2) else b"]"))
+            chat = _chat_from_header(header + buf[at : match.start() + 1])
+            yield from self.shape.feed(buf[at : match.end()] + (b"" if match.group(2) else b"]"))
             yield from _chat_names(chat)
-            buf = buf[match.end() :]
+            at = match.end()
             header = b""
             if match.group(2):  # "messages": []
                 continue
-            buf, eof = self._fill(buf, eof)
-            items = _ITEM_INDENT.match(buf)
+            buf, at, eof = self._fill(buf, at, eof)
+            items = _ITEM_INDENT.match(buf, at)
             if items is None:  # an empty list written over lines, or not Telegram's layout
-                closing = buf.find(b"]")
-                buf = buf[closing + 1 :] if closing >= 0 else b""
+                closing = buf.find(b"]", at)
+                at = closing + 1 if closing >= 0 else len(buf)
                 continue
-            buf, eof = yield from self._messages(chat, match.group(1), items.group(1), buf, eof)
+            buf, at, eof = yield from self._messages(
+                chat, match.group(1), items.group(1), buf, at, eof
+            )
 
-    def _fill(self, buf: bytes, eof: bool, need: int = 1 << 16) -> tuple[bytes, bool]:
-        """Read until ``buf`` holds ``need`` bytes or the file ends."""
-        while len(buf) < need and not eof:
+    def _fill(self, buf: bytes, at: int, eof: bool, need: int = 1 << 16) -> tuple[bytes, int, bool]:
+        """Read until ``buf[at:]`` holds ``need`` bytes or the file ends (``buf`` then
+        starts at ``at``: the new ``at`` is returned with it)."""
+        while len(buf) - at < need and not eof:
             chunk = self.fh.read(BLOCK_BYTES)
             eof = not chunk
-            buf += chunk
-        return buf, eof
+            buf, at = buf[at:] + chunk, 0
+        return buf, at, eof
 
     def _messages(
-        self, chat: Chat, key_indent: bytes, indent: bytes, buf: bytes, eof: bool
-    ) -> Generator[Item, None, tuple[bytes, bool]]:
+        self, chat: Chat, key_indent: bytes, indent: bytes, buf: bytes, at: int, eof: bool
+    ) -> Generator[Item, None, tuple[bytes, int, bool]]:
+        """Decode the chat's message list from ``buf[at:]`` on; the buffer and the offset
+        just past the list's closing bracket."""
         # Only the array's own closing bracket sits at the indentation of its key.
         closing = b"\n" + key_indent + b"]"
         separator = b",\n" + indent + b"{"
         while True:
-            end = buf.find(closing)
+            end = buf.find(closing, at)
             if end >= 0:
-                yield from self._decode(indent, chat, memoryview(buf)[:end])
-                return buf[end + len(closing) :], eof
-            cut = buf.rfind(separator)
+                yield from self._decode(indent, chat, memoryview(buf)[at:end])
+                return buf, end + len(closing), eof
+            cut = buf.rfind(separator, at)
             if cut >= 0:
-                yield from self._decode(indent, chat, memoryview(buf)[:cut])
-                buf = buf[cut + 1 :]
+                yield from self._decode(indent, chat, memoryview(buf)[at:cut])
+                at = cut + 1
             if eof:
-                if buf.strip():
+                rest = buf[at:]
+                if rest.strip():
                     yield self._quarantine(
-                        chat, buf, "the file ends inside this message (truncated)"
+                        chat, rest, "the file ends inside this message (truncated)"
                     )
-                return b"", True
+                return b"", 0, True
             chunk = self.fh.read(BLOCK_BYTES)
             eof = not chunk
-            buf += chunk
+            buf, at = buf[at:] + chunk, 0
 
     def _decode(self, indent: bytes, chat: Chat, block: memoryview) -> Iterator[Item]:
         # One copy of the block (into the array the decoder reads), not three.
