@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from mutewatch.cli import main
-from mutewatch.ingest import IngestOptions, ingest
 from mutewatch.store import Store
+from tests.cli_s12.one_account import one_account_store
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +25,7 @@ def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def one_outlet_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("one")
-    rows = [{"acc": "a", "t": f"2016-01-{d:02d}T10:00:00", "txt": "placeholder"} for d in (1, 3)]
-    (folder / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with Store.open(folder / "store.duckdb") as opened:
-        mapping = {"account": "acc", "time": "t", "text": "txt"}
-        ingest(opened, [folder / "rows.jsonl"], IngestOptions(platform="web", mapping=mapping))
-    return folder / "store.duckdb"
+    return one_account_store(tmp_path_factory.mktemp("one"), ["2016-01-01", "2016-01-03"])
 
 
 def silences(store: Path, *args: str) -> str:

@@ -10,20 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from mutewatch.cli import main
-from mutewatch.ingest import IngestOptions, ingest
-from mutewatch.store import Store
+from tests.cli_s12.one_account import one_account_store
 
 
 @pytest.fixture(scope="module")
 def one_outlet_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("one")
     days = [f"2016-01-{d:02d}" for d in range(1, 32)] + ["2016-02-01"]
-    rows = [{"acc": "a", "t": f"{d}T10:00:00", "txt": "placeholder"} for d in days]
-    (folder / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    with Store.open(folder / "store.duckdb") as opened:
-        mapping = {"account": "acc", "time": "t", "text": "txt"}
-        ingest(opened, [folder / "rows.jsonl"], IngestOptions(platform="web", mapping=mapping))
-    return folder / "store.duckdb"
+    return one_account_store(tmp_path_factory.mktemp("one"), days)
 
 
 def run(store: Path, *args: str) -> str:
