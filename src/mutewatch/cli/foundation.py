@@ -28,6 +28,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from mutewatch._words import counted
+
 if TYPE_CHECKING:
     from mutewatch.ingest import IngestOptions, IngestReport
     from mutewatch.store import Store
@@ -333,14 +335,9 @@ def outlets_load(ctx: click.Context, registry: Path, wait: float) -> None:
         outlets = load_registry(store, registry)
         data = store.status()
     click.echo(
-        f"Loaded {_count(len(outlets), 'outlet')}; {data['official_posts']} official and "
+        f"Loaded {counted(len(outlets), 'outlet')}; {data['official_posts']} official and "
         f"{data['supporter_posts']} supporter posts attributed."
     )
-
-
-def _count(n: int, word: str) -> str:
-    """``1 outlet``, ``0 outlets``, ``2 outlets``: a count and its noun, singular for one."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @click.command("quarantine")

@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 import click
 
+from mutewatch._words import counted
 from mutewatch.errors import MutewatchError
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, SCOPES, common_options
 
@@ -275,18 +276,14 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
         s = r["summary"]
         share = s["share_silenced"]
         click.echo(
-            f"{s['silenced']} of {_outlets(s['active_in_baseline'])} active in the baseline "
-            f"{'was' if s['active_in_baseline'] == 1 else 'were'} "
+            f"{s['silenced']} of {counted(s['active_in_baseline'], 'outlet')} active in the "
+            f"baseline {'was' if s['active_in_baseline'] == 1 else 'were'} "
             f"silenced (ratio <= {r['threshold']})"
             + (f": {share:.0%}" if share is not None else "")
             + f"; {s['active_in_period']} active in the period."
         )
 
     _emit(result, as_json, render)
-
-
-def _outlets(n: int) -> str:
-    return f"{n} outlet{'' if n == 1 else 's'}"
 
 
 @click.command("silences")
@@ -395,11 +392,11 @@ def coordinated_heading(co: dict[str, Any], min_hours: float) -> str:
     """The line above the coordinated windows: k of N, and what made an outlet silent; when
     fewer than k outlets have counted posts (an empty store: "2 of 0"), that none can be."""
     if co["k"] > co["n"]:
-        counted = {0: "no outlet has", 1: "only 1 outlet has"}.get(
+        having = {0: "no outlet has", 1: "only 1 outlet has"}.get(
             co["n"], f"only {co['n']} outlets have"
         )
         return (
-            f"Coordinated (none possible: {counted} counted posts in the selection, and a "
+            f"Coordinated (none possible: {having} counted posts in the selection, and a "
             f"window needs at least {co['k']} silent at once):"
         )
     rule = f"an outlet counts while in a gap of at least {min_hours:g} h"
@@ -410,7 +407,7 @@ def coordinated_heading(co: dict[str, Any], min_hours: float) -> str:
         )
     else:
         rule += f" with p <= {co['alpha']:g} under its own rate model"
-    return f"Coordinated (>= {co['k']} of {_outlets(co['n'])} silent at once; {rule}):"
+    return f"Coordinated (>= {co['k']} of {counted(co['n'], 'outlet')} silent at once; {rule}):"
 
 
 @click.command("export")

@@ -54,6 +54,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mutewatch._words import counted
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
 from mutewatch.measure import status as status_mod
@@ -410,7 +411,7 @@ def _period_decline(
     now = float(period["per_day"])
     change = round((peak["per_day"] - now) / peak["per_day"], 4)
     window = (date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
-    days = _plural(int(period["days"]), "day")
+    days = counted(int(period["days"]), "day")
     who, peak_label = OUTPUT.get(of, "Output"), _period_label(peak, every)
     if change >= 0:
         sentence = (
@@ -452,10 +453,6 @@ def rate(per_day: float) -> str:
     """A rate per day: one decimal, two below 1 a day (0.37), 0.0 for nothing."""
     value = float(per_day)
     return f"{value:.2f}" if 0 < value < 1 else f"{value:.1f}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def change_phrase(change: dict[str, Any]) -> str:
@@ -511,7 +508,7 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
         first, last = changes[0], changes[-1]
         sentence = (
             f"{who} changed level {len(changes)} times in the daily series{span} "
-            f"({_plural(drops, 'drop')}, {_plural(len(changes) - drops, 'rise')}): from "
+            f"({counted(drops, 'drop')}, {counted(len(changes) - drops, 'rise')}): from "
             f"{first['before_per_day']:.1f} posts a day before {first['at']} to "
             f"{rate(last['after_per_day'])} a day after {last['at']}; the largest single "
             f"shift was on {biggest['at']} ({_shift(biggest)})"
@@ -1110,7 +1107,7 @@ def silencing_times_sentence(
         else f"between {times[0]} and {times[-1]} (median {median}; the change points of"
     )
     sentence = (
-        f"Of the {_plural(len(silenced), 'silenced outlet')}, {len(times)} "
+        f"Of the {counted(len(silenced), 'silenced outlet')}, {len(times)} "
         f"{'shows' if one else 'show'} a drop in output {when} `outlets status`)."
     )
     return finding(
