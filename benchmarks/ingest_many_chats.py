@@ -21,37 +21,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest_many_files import differing_tables, write_accounts_export  # noqa: E402
-
-_CHILD = """
-import json, resource, sys, time
-from pathlib import Path
-from mutewatch.ingest import IngestOptions, ingest
-from mutewatch.store import Store
-store = Store.open(Path(sys.argv[1]))
-started, cpu = time.perf_counter(), time.process_time()
-ingest(store, [Path(sys.argv[2])], IngestOptions())
-seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-store.close()
-kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"seconds": seconds, "cpu": cpu + kids.ru_utime + kids.ru_stime}))
-"""
-
-
-def _run(tree: Path, store: Path, export: Path) -> tuple[float, float]:
-    """Wall and CPU seconds one ``ingest`` of ``export`` took with ``tree``'s code."""
-    store.unlink(missing_ok=True)
-    child = [sys.executable, "-c", _CHILD, str(store), str(export)]
-    out = subprocess.check_output(child, text=True, env={**os.environ, "PYTHONPATH": f"{tree}/src"})
-    took = json.loads(out.strip().splitlines()[-1])
-    return float(took["seconds"]), float(took["cpu"])
+from ingest_many_files import differing_tables, timed_ingest, write_accounts_export  # noqa: E402
 
 
 def main() -> None:
@@ -69,7 +45,7 @@ def main() -> None:
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in reversed(trees.items()):  # old first, then new, alternating
-                times[name].append(_run(tree, Path(tmp) / f"{name}.duckdb", export))
+                times[name].append(timed_ingest(tree, Path(tmp) / f"{name}.duckdb", export))
         result: dict[str, Any] = {
             "chats": args.chats,
             "bytes": export.stat().st_size,

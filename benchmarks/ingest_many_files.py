@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 _CHILD = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from mutewatch.ingest import IngestOptions, ingest
 from mutewatch.store import Store
@@ -49,7 +49,9 @@ for path in calls:
     ingest(store, [path], IngestOptions())
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 store.close()
-print(json.dumps({"seconds": seconds, "cpu": cpu}))
+# the forked reader processes too: the ingest reads in them by default
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "cpu": cpu + kids.ru_utime + kids.ru_stime}))
 """
 
 WALL_CLOCK = {"sources": ("started_at", "finished_at")}  # columns that differ run to run
@@ -58,12 +60,12 @@ WALL_CLOCK = {"sources": ("started_at", "finished_at")}  # columns that differ r
 SKIPPED_TABLES = {"ingest_runs", "meta"}
 
 
-def _run(
+def timed_ingest(
     tree: Path, store: Path, exports: Path, base: Path | None = None, per_file: bool = False
 ) -> tuple[float, float]:
-    """Wall and CPU seconds ``ingest`` took in a child process importing ``tree``'s code
-    (into a copy of the store ``base``, if given; ``per_file``: one call per entry of
-    ``exports``)."""
+    """Wall and CPU seconds (its reader processes' too) ``ingest`` of ``exports`` (a folder
+    or one file) took in a child process importing ``tree``'s code (into a copy of the store
+    ``base``, if given; ``per_file``: one call per entry of the folder ``exports``)."""
     store.unlink(missing_ok=True)
     if base is not None:
         shutil.copyfile(base, store)
@@ -175,12 +177,12 @@ def main() -> None:
             write_accounts_export(base_export, args.accounts, first_id)
             for name, tree in trees.items():
                 bases[name] = Path(tmp) / f"{name}-base.duckdb"
-                _run(tree, Path(tmp) / f"{name}-base.duckdb", base_export)
+                timed_ingest(tree, Path(tmp) / f"{name}-base.duckdb", base_export)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in reversed(trees.items()):  # old first, then new, alternating
                 store = Path(tmp) / f"{name}.duckdb"
-                times[name].append(_run(tree, store, exports, bases[name], args.per_file))
+                times[name].append(timed_ingest(tree, store, exports, bases[name], args.per_file))
         result: dict[str, Any] = {
             "files": files,
             "accounts_before": args.accounts,
