@@ -304,6 +304,12 @@ class SourceWriter:
         )
 
     def _record_nonpost_ids(self, con: Any, records: list[Quarantined | Skipped]) -> None:
+        """Ids of messages that are not posts (they bound id gaps, with their time: the
+        gaps' after_ts and before_ts). An id given more than once, in this batch or by an
+        earlier batch or source, keeps its earliest known time: the same row whatever the
+        order of records, batches and files (a batch has no order in DuckDB), and a record
+        without a time (quarantined, or a service message of an HTML page) does not hide
+        one that has it."""
         rows = [r for r in records if r.platform and r.account_id and r.message_id is not None]
         columns: dict[str, list[Any]] = {
             "platform": [r.platform for r in rows],
@@ -312,7 +318,12 @@ class SourceWriter:
             "ts": [r.ts if isinstance(r, Skipped) else None for r in rows],
         }
         _insert_columns(
-            con, "nonpost_ids", columns, "INSERT OR IGNORE INTO nonpost_ids SELECT * FROM {batch}"
+            con,
+            "nonpost_ids",
+            columns,
+            "INSERT INTO nonpost_ids SELECT platform, account_id, message_id, min(ts) "
+            "FROM {batch} GROUP BY ALL ON CONFLICT DO UPDATE SET "
+            "ts = least(nonpost_ids.ts, excluded.ts)",
         )
 
     def _record_names(self, con: Any, names: list[NameSeen]) -> None:
