@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 import click
 
 from mutewatch._words import counted
+from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
 from mutewatch.errors import MutewatchError
 from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, SCOPES, common_options
 
@@ -219,15 +220,13 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     "--baseline",
     required=True,
     metavar="A..B",
-    help="Baseline dates, inclusive UTC: A..B or one of them, each YYYY, YYYY-MM or "
-    "YYYY-MM-DD (2015, 2015-01..2015-06).",
+    help=BASELINE_HELP,
 )
 @click.option(
     "--period",
     required=True,
     metavar="C..D",
-    help="Target dates, inclusive UTC: C..D or one of them, each YYYY, YYYY-MM or "
-    "YYYY-MM-DD (2017-12).",
+    help=PERIOD_HELP,
 )
 @click.option(
     "--silenced-below",

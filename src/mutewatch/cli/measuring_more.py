@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
 from mutewatch.measure.params import common_options
 
 EVERY = click.Choice(["day", "week", "month"])
@@ -224,14 +225,12 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
 @click.option(
     "--baseline",
     metavar="A..B",
-    help="Baseline window, inclusive UTC: A..B or one of them, each YYYY, YYYY-MM or "
-    "YYYY-MM-DD (2015, 2015-01..2015-06) [default: first full year].",
+    help=f"{BASELINE_HELP}  [default: first full calendar year, else first full month]",
 )
 @click.option(
     "--period",
     metavar="C..D",
-    help="Target window, inclusive UTC: C..D or one of them, each YYYY, YYYY-MM or "
-    "YYYY-MM-DD (2017-12) [default: last full month].",
+    help=f"{PERIOD_HELP}  [default: last full month]",
 )
 @click.option(
     "--silenced-below",
