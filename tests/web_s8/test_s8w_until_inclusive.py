@@ -72,7 +72,10 @@ async def test_a_window_ending_before_it_starts_is_refused(app: Any, env: Env) -
             page = await c.get(f"{path}?since=2024-03-02&until=2024-03-01",
                                headers=bearer(env, "analyst"))  # fmt: skip
             assert page.status_code == 400
-            assert "From 2024-03-02 Until 2024-03-01: the end is not after the start" in page.text
+            assert (
+                "since=2024-03-02 until=2024-03-01 (until includes its day): the end is not "
+                "after the start" in page.text
+            )
         answer = await c.get("/api/v1/posts?since=2024-03-02&until=2024-03-02",
                              headers=bearer(env, "analyst"))  # fmt: skip
     assert answer.status_code == 400

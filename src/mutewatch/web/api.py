@@ -1055,7 +1055,7 @@ def get_posts(
 ) -> Any:
     """Search post texts (links defanged; media as labels, never URLs). Analysts only."""
     start, end = queries.parse_time(since, "since"), queries.parse_time(until, "until")
-    queries.check_window(start, end, f"since={since} until={until} (until is exclusive)")
+    check_window(since, until, start, end)
     params = (q, outlet_id, start, end, limit, offset)
     return json_cached(
         request,
@@ -1066,6 +1066,22 @@ def get_posts(
             s, q=q, outlet_id=outlet_id, since=start, until=end, limit=limit, offset=offset
         ),
     )
+
+
+def check_window(
+    since: str | None,
+    until: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    until_has_its_day: bool = False,
+) -> None:
+    """Refuse the window ``since``/``until`` (as sent; ``start``, ``end`` as read) whose end
+    is not after its start, in one wording for ``/api/v1/posts`` and the dashboard's pages:
+    ``since=A until=B (until is exclusive): the end is not after the start, ...``.
+    ``until_has_its_day``: ``until`` is a date the pages read as the end of that day."""
+    note = "until includes its day" if until_has_its_day else "until is exclusive"
+    queries.check_window(start, end, f"since={since} until={until} ({note})")
 
 
 def known_parameters(request: Request, *known: str) -> None:
@@ -1135,13 +1151,12 @@ def query_values(**kinds: Kind) -> Any:
 def check_value(name: str, text: str, kind: Kind) -> Any:
     """The value of the query parameter ``name`` sent as ``text``, read as ``kind`` (see
     ``query_values``); a UsageError naming ``name`` and what it takes unless it is one."""
-    shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
     if kind is bool:
         try:
             return _FLAG.validate_python(text)
         except ValidationError:
             raise UsageError(
-                f"the query parameter {name!r} must be true or false, not {shown}",
+                refused_value(name, VALUE_WORDS["bool_parsing"], text),
                 hint=f"send {name}=true or {name}=false, or leave it out",
             ) from None
     low, high = kind if isinstance(kind, tuple) else (None, None)
@@ -1152,17 +1167,67 @@ def check_value(name: str, text: str, kind: Kind) -> Any:
     if low is None:
         if value is None:
             raise UsageError(
-                f"the query parameter {name!r} must be a whole number, not {shown}",
+                refused_value(name, whole_number(None), text),
                 hint=f"send {name} as a number, or leave it out",
             )
         return value
-    span = f"from {low} to {high}" if high is not None else f"of at least {low}"
     if value is None or value < low or (high is not None and value > high):
         raise UsageError(
-            f"the query parameter {name!r} must be a whole number {span}, not {shown}",
+            refused_value(name, whole_number((low, high)), text),
             hint=f"send {name} as a number such as {low}, or leave it out",
         )
     return value
+
+
+# pydantic's error types of a parameter's value, in the words of check_value: the one
+# wording of a refused value, for every value FastAPI refuses too (the app's validation
+# handler; FastAPI's were ``query.limit: Input should be a valid integer, unable to parse
+# string as an integer``), on the API and the dashboard's pages alike
+VALUE_WORDS = {
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_parsing_size": "must be a whole number of at most 19 digits",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
+    "bool_parsing": "must be true or false",
+}
+# pydantic's error types of a whole number outside a parameter's bounds (``Query(ge=, le=)``)
+BOUND_ERRORS = ("greater_than_equal", "less_than_equal", "int_parsing", "int_from_float")
+
+
+def whole_number(bounds: Bounds | None) -> str:
+    """What a whole-number parameter must be: ``must be a whole number from 1 to 500``
+    (``bounds`` ``(low, high)``; ``high`` None: ``of at least low``; None: any)."""
+    if bounds is None:
+        return VALUE_WORDS["int_parsing"]
+    low, high = bounds
+    span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+    return f"{VALUE_WORDS['int_parsing']} {span}"
+
+
+def refused_value(name: str, words: str, text: str, what: str = "query parameter") -> str:
+    """``the query parameter 'limit' must be a whole number, not 'abc'``: a value ``text``
+    of ``name`` refused, ``words`` saying what it must be (its first 40 characters shown)."""
+    shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
+    return f"the {what} {name!r} {words}, not {shown}"
+
+
+def declared_bounds(route: Any, place: str, name: str) -> Bounds | None:
+    """The bounds of the whole-number parameter ``name`` sent in ``place`` (``query`` or
+    ``path``) that ``route`` or its dependencies declare with ``Query(ge=, le=)``, as
+    ``query_values`` takes them; None without a lower bound, or for another route."""
+    pending: list[Dependant] = [route.dependant] if hasattr(route, "dependant") else []
+    while pending:
+        dependant = pending.pop(0)
+        for field in dependant.query_params if place == "query" else dependant.path_params:
+            if field.alias != name:
+                continue
+            metadata = field.field_info.metadata
+            low = next((m.ge for m in metadata if isinstance(getattr(m, "ge", None), int)), None)
+            high = next((m.le for m in metadata if isinstance(getattr(m, "le", None), int)), None)
+            return None if low is None else (low, high)
+        pending.extend(dependant.dependencies)
+    return None
 
 
 # -- users and audit (admin) ---------------------------------------------------------------

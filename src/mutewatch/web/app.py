@@ -422,8 +422,9 @@ def _install_errors(app: FastAPI) -> None:
                 await authenticate(request)
             except MutewatchError as refused:
                 return await mutewatch_error(request, refused)
-        problems = "; ".join(_problem(err) for err in exc.errors())
-        in_query = [_problem(err) for err in exc.errors() if _place(err) == "query"]
+        route = request.scope.get("route")
+        problems = "; ".join(_problem(err, route) for err in exc.errors())
+        in_query = [_problem(err, route) for err in exc.errors() if _place(err) == "query"]
         if in_query and request.url.path.startswith("/api/"):  # a bad query value: 400
             return api.error_response(400, "bad_request", "; ".join(in_query))
         if _wants_html(request):  # a dashboard page: a page, not JSON in the browser
@@ -462,11 +463,13 @@ def _unreadable_body(exc: RequestValidationError) -> bool:
     return any(err.get("type") == "json_invalid" for err in exc.errors())
 
 
-def _problem(err: Any) -> str:
+def _problem(err: Any, route: Any = None) -> str:
     """One validation error in words naming what it is about: ``the query parameter 'limit'
     must be a whole number, not 'abc'``, ``the body field 'name' is missing`` (FastAPI's
-    were ``query.limit: Input should be ...``, ``body.name: Field required``); a body that is
-    not JSON says so and where (FastAPI's own words were ``body.1: JSON decode error``)."""
+    were ``query.limit: Input should be ...``, ``body.name: Field required``), a value out
+    of the bounds ``route`` declares as ``api.check_value`` says it (``must be a whole
+    number from 1 to 9``); a body that is not JSON says so and where (FastAPI's own words
+    were ``body.1: JSON decode error``)."""
     if err.get("type") == "json_invalid":
         loc = err.get("loc", ())
         at = loc[1] if len(loc) > 1 else "?"
@@ -474,7 +477,8 @@ def _problem(err: Any) -> str:
         return f"the request body is not valid JSON: {reason} (at character {at})"
     place, loc = _place(err), err.get("loc", ())
     if place in PARAMETER_PLACES and len(loc) > 1:
-        return _parameter_problem(f"{place} parameter", str(loc[1]), err)
+        bounds = api.declared_bounds(route, place, str(loc[1])) if route else None
+        return _parameter_problem(f"{place} parameter", str(loc[1]), err, bounds)
     if place == "body" and len(loc) > 1:
         return _parameter_problem("body field", ".".join(str(p) for p in loc[1:]), err)
     if place == "body" and err.get("type") == "missing":
@@ -483,17 +487,6 @@ def _problem(err: Any) -> str:
 
 
 PARAMETER_PLACES = ("query", "path")
-# pydantic's error types of a parameter's value, in the words of the moderation routes'
-# query_values (FastAPI's were ``query.limit: Input should be a valid integer, unable to
-# parse string as an integer``)
-VALUE_WORDS = {
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "int_parsing_size": "must be a whole number of at most 19 digits",
-    "float_parsing": "must be a number",
-    "finite_number": "must be a finite number",
-    "bool_parsing": "must be true or false",
-}
 
 
 def _place(err: Any) -> str | None:
@@ -502,12 +495,17 @@ def _place(err: Any) -> str | None:
     return str(loc[0]) if loc else None
 
 
-def _parameter_problem(what: str, name: str, err: Any) -> str:
-    """``the query parameter 'limit' must be a whole number, not 'abc'``."""
+def _parameter_problem(what: str, name: str, err: Any, bounds: api.Bounds | None = None) -> str:
+    """``the query parameter 'limit' must be a whole number, not 'abc'``, in the words of
+    ``api.check_value`` (``api.VALUE_WORDS``; ``bounds``: what the parameter declares)."""
     kind = str(err.get("type", ""))
     if kind == "missing":
         return f"the {what} {name!r} is missing"
-    words = VALUE_WORDS.get(kind)
+    words = (
+        api.whole_number(bounds)
+        if bounds is not None and kind in api.BOUND_ERRORS
+        else api.VALUE_WORDS.get(kind)
+    )
     if words is None:
         msg = str(err.get("msg", "is not valid"))
         words = (
@@ -515,9 +513,7 @@ def _parameter_problem(what: str, name: str, err: Any) -> str:
             if msg.startswith("Input should be ")
             else msg
         )
-    given = str(err.get("input", ""))
-    shown = repr(given[:40] + ("..." if len(given) > 40 else ""))
-    return f"the {what} {name!r} {words}, not {shown}"
+    return api.refused_value(name, words, str(err.get("input", "")), what)
 
 
 def _allowed(request: Request) -> str:

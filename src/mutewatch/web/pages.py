@@ -38,6 +38,7 @@ from mutewatch.web.api import (
     accept_upload,
     cached,
     check_value,
+    check_window,
     create_user,
     measured,
     query_values,
@@ -290,12 +291,14 @@ def _safe_next(target: str) -> str:
 # -- dashboard -----------------------------------------------------------------------------
 def _filters(since: str | None, until: str | None, outlet_id: str | None) -> charts.Filters:
     """The pages' filters; a bad value is a 400 naming its query parameter in the API's
-    words (``outlet_id`` as ``/api/v1/posts?outlet_id=`` refuses it; empty: all outlets)."""
+    words (``outlet_id`` as ``/api/v1/posts?outlet_id=`` refuses it; empty: all outlets),
+    a window ending before it starts too (``api.check_window``)."""
     oid: int | None = None
     if outlet_id not in (None, ""):
         oid = check_value("outlet_id", str(outlet_id), int)
     start, end = queries.parse_time(since, "since"), _until(until)
-    queries.check_window(start, end, f"From {since} Until {until}")
+    whole_day = until is not None and DATE_ONLY.fullmatch(until.strip()) is not None
+    check_window(since, until, start, end, until_has_its_day=whole_day)
     return charts.Filters(since=start, until=end, outlet_id=oid)
 
 
