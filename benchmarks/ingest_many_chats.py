@@ -10,6 +10,10 @@ excepted, as in ``ingest_many_files.py``). Run it flocked on a shared machine:
 
     flock /work/notes/bench.lock python benchmarks/ingest_many_chats.py --old /tmp/wt65
     python benchmarks/ingest_many_chats.py --chats 5000 --json     # this tree alone
+    python benchmarks/ingest_many_chats.py --single-chat 1000000 --old /tmp/wt65
+
+``--single-chat N`` times one big chat of N messages instead (the demo's single-chat export,
+``mutewatch.demo.write_benchmark_export``): what a change for many small chats must not slow.
 
 ``MUTEWATCH_INGEST_PROCESS=0`` in the environment reads in the ingesting process (as the web
 server's writer thread does) instead of a forked reader.
@@ -36,18 +40,27 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--single-chat", type=int, default=0, help="one chat of this many messages instead"
+    )
     args = parser.parse_args()
     new = Path(__file__).resolve().parents[1]
     trees = {"new": new, **({"old": args.old.resolve()} if args.old else {})}
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "account" / "result.json"
-        write_accounts_export(export, args.chats)
+        if args.single_chat:
+            sys.path.insert(0, str(new / "src"))
+            from mutewatch.demo import write_benchmark_export
+
+            write_benchmark_export(export, messages=args.single_chat)
+        else:
+            write_accounts_export(export, args.chats)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in reversed(trees.items()):  # old first, then new, alternating
                 times[name].append(timed_ingest(tree, Path(tmp) / f"{name}.duckdb", export))
         result: dict[str, Any] = {
-            "chats": args.chats,
+            **({"messages": args.single_chat} if args.single_chat else {"chats": args.chats}),
             "bytes": export.stat().st_size,
             "load": os.getloadavg()[0],
         }

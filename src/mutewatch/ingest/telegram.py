@@ -12,7 +12,10 @@ Streaming, in memory bounded by a block, not by the file:
   reading goes on at the next whole message, or at the next chat (see ``_Streamer``).
 
 Both paths yield the same records. A block that fails to decode is decoded message by
-message, so one bad record is quarantined and its neighbours are kept.
+message, so one bad record is quarantined and its neighbours are kept. The fast path joins
+the posts of consecutive small chats into one columnar batch (up to FLUSH_ROWS records or
+FLUSH_BYTES of JSON), so an account export of many small chats does not build and send one
+Arrow table per chat; a big chat's blocks leave one batch each, as they are read.
 
 Times come from ``date_unixtime``. Only where it is missing is the local ``date`` read in
 ``--tz`` and the post flagged ``time_from_local``. Across a daylight-saving change, a local
@@ -33,7 +36,7 @@ from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, cast
 from zoneinfo import ZoneInfo
 
 import ijson
@@ -57,6 +60,10 @@ from mutewatch.model import (
 
 PLATFORM = "telegram"
 BLOCK_BYTES = 8 << 20
+# The fast reader joins the rows of consecutive small chats (or blocks) into one PostBatch
+# until it holds this many records or this many bytes of their JSON (``_coalesced``).
+FLUSH_ROWS = 8192
+FLUSH_BYTES = 4 << 20
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video)\b.*\)$", re.S)
 _MESSAGES_OPEN = re.compile(rb'\n( *)"messages": \[(\]?)')
 _ITEM_INDENT = re.compile(rb"\s*?\n( +)(?=[^\s\]])")
@@ -280,6 +287,9 @@ class _FastReader(_ShapeSink):
         self.shape = _Shape(self)
 
     def records(self) -> Iterator[Item]:
+        return _coalesced(self._records())
+
+    def _records(self) -> Iterator[Item | _Rows]:
         # ``buf[at:]`` is what is left to read: each chat moves ``at`` on instead of copying
         # the rest of the buffer (up to BLOCK_BYTES) once per chat, which made an account
         # export of many small chats quadratic in its size. ``buf`` is compacted only when
@@ -330,7 +340,7 @@ class _FastReader(_ShapeSink):
 
     def _messages(
         self, chat: Chat, key_indent: bytes, indent: bytes, buf: bytes, at: int, eof: bool
-    ) -> Generator[Item, None, tuple[bytes, int, bool]]:
+    ) -> Generator[Item | _Rows, None, tuple[bytes, int, bool]]:
         """Decode the chat's message list from ``buf[at:]`` on; the buffer and the offset
         just past the list's closing bracket."""
         # Only the array's own closing bracket sits at the indentation of its key.
@@ -356,7 +366,7 @@ class _FastReader(_ShapeSink):
             eof = not chunk
             buf, at = buf[at:] + chunk, 0
 
-    def _decode(self, indent: bytes, chat: Chat, block: memoryview) -> Iterator[Item]:
+    def _decode(self, indent: bytes, chat: Chat, block: memoryview) -> Iterator[Item | _Rows]:
         # One copy of the block (into the array the decoder reads), not three.
         array = b"".join((b"[", block, b"]"))
         if len(array) < 256 and not array[1:-1].strip():
@@ -374,7 +384,7 @@ class _FastReader(_ShapeSink):
             return
         base = self.position
         self.position += len(messages)
-        yield from _block_records(chat, messages, base, self.zone)
+        yield _Rows.of(chat, messages, base, self.zone, len(array))
 
     def _decode_each(self, chat: Chat, parts: list[bytes]) -> Iterator[Item]:
         for raw in parts:
@@ -481,21 +491,116 @@ def _block_records(
     block must be committed with it (``PostBatch.others``): a record left for the next
     batch would be skipped by a resumed run.
     """
-    unix = [_plain_unix(m) for m in messages]
-    ordinary = [i for i, t in enumerate(unix) if t is not None]
-    others = [
-        item
-        for i, t in enumerate(unix)
-        if t is None
-        for item in _records_of(chat, messages[i], base + i, zone, None)
-    ]
-    if not ordinary:
-        yield from others
-        return
-    seconds = [t for t in unix if t is not None]
-    batch = _batch_of(chat, [messages[i] for i in ordinary], [base + i for i in ordinary], seconds)
-    batch.others = others
-    yield batch
+    return _Rows.of(chat, messages, base, zone, 0).records()
+
+
+class _Rows:
+    """The ordinary messages of one or more blocks, not yet in columns, with every other
+    record read among them (``others``, in file order): what becomes one PostBatch.
+
+    The fast reader hands these to ``_coalesced``, which joins those of consecutive small
+    chats, so that an account export of many one-post chats builds and pickles one Arrow
+    table per few thousand chats, not one per chat. ``runs`` says which chat each row is of.
+    """
+
+    __slots__ = ("runs", "messages", "positions", "seconds", "others", "nbytes")
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[Chat, int]] = []
+        self.messages: list[Message] = []
+        self.positions: list[int] = []
+        self.seconds: list[int] = []
+        self.others: list[Item] = []
+        self.nbytes = 0  # the JSON bytes of the blocks: a bound on the memory held
+
+    @classmethod
+    def of(
+        cls, chat: Chat, messages: list[Message], base: int, zone: ZoneInfo, nbytes: int
+    ) -> _Rows:
+        rows = cls()
+        unix = [_plain_unix(m) for m in messages]
+        ordinary = [i for i, t in enumerate(unix) if t is not None]
+        if len(ordinary) < len(messages):
+            rows.others = [
+                item
+                for i, t in enumerate(unix)
+                if t is None
+                for item in _records_of(chat, messages[i], base + i, zone, None)
+            ]
+        if ordinary:
+            rows.runs.append((chat, len(ordinary)))
+            if len(ordinary) == len(messages):
+                rows.messages = messages
+                rows.positions = list(range(base, base + len(messages)))
+                rows.seconds = cast(list[int], unix)
+            else:
+                rows.messages = [messages[i] for i in ordinary]
+                rows.positions = [base + i for i in ordinary]
+                rows.seconds = [t for t in unix if t is not None]
+        rows.nbytes = nbytes
+        return rows
+
+    @property
+    def size(self) -> int:
+        """The records held: rows and others."""
+        return len(self.messages) + len(self.others)
+
+    def full(self) -> bool:
+        return self.size >= FLUSH_ROWS or self.nbytes >= FLUSH_BYTES
+
+    def add(self, rows: _Rows) -> None:
+        """Take the rows and records of the next block (or chat) read."""
+        self.runs.extend(rows.runs)
+        self.messages.extend(rows.messages)
+        self.positions.extend(rows.positions)
+        self.seconds.extend(rows.seconds)
+        self.others.extend(rows.others)
+        self.nbytes += rows.nbytes
+
+    def records(self) -> Iterator[Item]:
+        """One PostBatch carrying the others, or only the others when no row is held."""
+        if not self.messages:
+            yield from self.others
+            return
+        batch = _batch_of(self.runs, self.messages, self.positions, self.seconds)
+        batch.others = self.others
+        yield batch
+
+
+def _coalesced(items: Iterator[Item | _Rows]) -> Iterator[Item]:
+    """The fast reader's records, the rows of consecutive small blocks joined into one
+    PostBatch until FLUSH_ROWS records or FLUSH_BYTES of JSON are held, and at the end.
+
+    A block that is full on its own (a big chat) leaves as it is, after what is held. Every
+    record read while rows are held travels in the joined batch's ``others`` (a chat's
+    header name, a quarantined record), in file order, so a write still ends only after a
+    batch and all the records between its rows: no resume position passes a record not
+    written (see ``_block_records``). The records and their positions are those of one
+    batch per block; only the number of Arrow tables changes.
+    """
+    pending: _Rows | None = None
+    for item in items:
+        if isinstance(item, _Rows):
+            if item.full():
+                if pending is not None:
+                    yield from pending.records()
+                    pending = None
+                yield from item.records()
+                continue
+            if pending is None:
+                pending = item
+            else:
+                pending.add(item)
+        elif pending is not None:
+            pending.others.append(item)
+        else:
+            yield item
+            continue
+        if pending.full():
+            yield from pending.records()
+            pending = None
+    if pending is not None:
+        yield from pending.records()
 
 
 def _plain_unix(m: Message) -> int | None:
@@ -510,21 +615,27 @@ def _plain_unix(m: Message) -> int | None:
 
 
 def _batch_of(
-    chat: Chat, msgs: list[Message], positions: list[int], seconds: list[int]
+    runs: list[tuple[Chat, int]], msgs: list[Message], positions: list[int], seconds: list[int]
 ) -> PostBatch:
+    """The rows of ``msgs`` in columns; ``runs`` gives the chat of each row, run by run."""
     n = len(msgs)
+    ids: list[str] = []
+    names: list[str | None] = []
+    for chat, count in runs:
+        ids += [chat.id] * count
+        names += [chat.name] * count
     texts = [m.text for m in msgs]
-    links: list[tuple[int, str]] = []
+    links: list[tuple[str, int, str]] = []
     # Entity arrays, and plain texts that spell out a URL, need a closer look.
     for i in [i for i, t in enumerate(texts) if not isinstance(t, str) or "://" in t]:
         text, found = _plain_text(texts[i])
         texts[i] = text
-        links.extend((msgs[i].id, url) for url in found)
+        links.extend((ids[i], msgs[i].id, url) for url in found)
     table = pa.table(
         {
             "position": pa.array(positions, pa.int64()),
             "platform": pa.array([PLATFORM] * n, pa.string()),
-            "account_id": pa.array([chat.id] * n, pa.string()),
+            "account_id": pa.array(ids, pa.string()),
             "message_id": pa.array([m.id for m in msgs], pa.int64()),
             "ts": _timestamps(seconds),
             "edited": _timestamps([_unix_or_none(m.edited_unixtime) for m in msgs]),
@@ -535,16 +646,16 @@ def _batch_of(
             "reply_to": pa.array([m.reply_to_message_id for m in msgs], pa.int64()),
             "author": pa.array([m.author for m in msgs], pa.string()),
             "media": _media_column(msgs),
-            "account_name": pa.array([chat.name] * n, pa.string()),
+            "account_name": pa.array(names, pa.string()),
         },
         schema=BATCH_SCHEMA,
     )
     link_table = pa.table(
         {
             "platform": pa.array([PLATFORM] * len(links), pa.string()),
-            "account_id": pa.array([chat.id] * len(links), pa.string()),
-            "message_id": pa.array([i for i, _ in links], pa.int64()),
-            "url": pa.array([u for _, u in links], pa.string()),
+            "account_id": pa.array([a for a, _, _ in links], pa.string()),
+            "message_id": pa.array([i for _, i, _ in links], pa.int64()),
+            "url": pa.array([u for _, _, u in links], pa.string()),
         },
         schema=LINK_SCHEMA,
     )
