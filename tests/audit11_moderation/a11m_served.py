@@ -26,8 +26,9 @@ import yaml
 
 from mutewatch.moderate.policy import DEFAULT_POLICY_FILE
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "moderate"))
-from modhelpers import free_port, wait_until_serving  # noqa: E402
+# tests/moderate: chromium_fixture, for this folder's tests; tests/web: webfactory
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in ("moderate", "web")]
+from webfactory import serve_command, wait_for_port  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -94,20 +95,19 @@ def serve_store(
     policy.write_text(yaml.safe_dump(doc), encoding="utf-8")
     if prefill is not None:
         prefill(store, policy)
-    port = free_port()
     env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy), "TZ": "UTC"}
-    cmd = [sys.executable, "-m", "mutewatch", "--store", str(store), "serve", "--port", str(port)]
     stderr = base / "serve.stderr"  # kept: a start that fails under load says why
     with stderr.open("wb") as log:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    served = Served(f"http://127.0.0.1:{port}", moderator, viewer, store)
+        proc = subprocess.Popen(
+            serve_command(store, base / "serve.port"), env=env, stdout=subprocess.DEVNULL,
+            stderr=log,
+        )  # fmt: skip
     try:
-        with served.client(moderator) as client:
-            try:
-                wait_until_serving(client, proc, 180)
-            except AssertionError as exc:
-                raise AssertionError(f"{exc}: {server_exit(proc, stderr)}") from None
-        yield served
+        try:
+            port = wait_for_port(base / "serve.port", proc, 180)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {server_exit(proc, stderr)}") from None
+        yield Served(f"http://127.0.0.1:{port}", moderator, viewer, store)
     finally:
         proc.terminate()
         proc.wait(timeout=60)

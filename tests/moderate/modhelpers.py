@@ -30,7 +30,6 @@ __all__ = [
     "ROLES",
     "auth",
     "direct_service",
-    "free_port",
     "role_tokens",
     "Served",
     "start_server",
@@ -75,8 +74,10 @@ def two_clause_policy(path: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 free right now."""
+def _free_port() -> int:
+    """A port on 127.0.0.1 free right now, for ``start_server``'s scripts, which take a port
+    number: another socket may take it before the script binds it (``mutewatch serve``
+    picks its own, webfactory.serve_command)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -100,7 +101,7 @@ def start_server(base: Path, code: str) -> Served:
     with Store.open(store) as s:
         _, token = add_user(s, "mod", "moderator")
     policy = two_clause_policy(base / "policy.yaml")
-    port = free_port()
+    port = _free_port()
     env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
     proc = subprocess.Popen([sys.executable, "-c", code, str(store), str(port)], env=env)
     return Served(proc, store, f"http://127.0.0.1:{port}", token)

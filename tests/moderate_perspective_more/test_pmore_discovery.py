@@ -9,11 +9,8 @@ do the same against mutewatch (in process, and over a real uvicorn server).
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,9 @@ from mutewatch.web.perspective_discovery import discovery_document
 
 googleapiclient = pytest.importorskip("googleapiclient", reason="pip install -e '.[dev]'")
 from googleapiclient import discovery, errors  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from webfactory import serve_command, wait_for_port  # noqa: E402
 
 DISCOVERY = "/$discovery/rest?version=v1alpha1"
 # methods.md "AnalyzeComment example", UNSUBSTANTIAL left out (mutewatch has no such model)
@@ -43,13 +43,6 @@ SUGGEST_REQUEST = {
     "communityId": "/forum/movies",
     "clientToken": "comment-53922",
 }  # fmt: skip
-SERVER = """
-import sys, uvicorn
-from pathlib import Path
-from mutewatch.web.app import create_app
-app = create_app(Path(sys.argv[1]), linger=5.0)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
-"""
 
 
 def _client(root: str, key: str) -> Any:
@@ -158,30 +151,15 @@ def test_google_client_builds_requests_from_it() -> None:
 # --- a real server ---------------------------------------------------------------------------
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(keys: tuple[Path, dict[str, str]]) -> Iterator[str]:
-    """``mutewatch serve``'s app under uvicorn on 127.0.0.1; yields its root URL."""
-    port, key = _port(), keys[1]["viewer"]
-    root = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(keys[0]), str(port)],
-                            env=dict(os.environ))  # fmt: skip
+def server(
+    keys: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``mutewatch serve`` on 127.0.0.1; yields its root URL."""
+    port_file = tmp_path_factory.mktemp("pmore-serve") / "port"
+    proc = subprocess.Popen(serve_command(keys[0], port_file), stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                ready = httpx.get(root + DISCOVERY, headers={"X-Goog-Api-Key": key}, timeout=5)
-                if ready.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        root = f"http://127.0.0.1:{wait_for_port(port_file, proc, 120)}"
         yield root
     finally:
         proc.terminate()

@@ -217,38 +217,44 @@ class LiveServer:
     process: subprocess.Popen[str]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def serve_command(store: Path, port_file: Path, *options: str) -> list[str]:
+    """`python -m mutewatch --store STORE serve` on a port the system picks (``--port 0``),
+    written to ``port_file`` once it accepts connections (:func:`wait_for_port`)."""
+    serve = [sys.executable, "-m", "mutewatch", "--store", str(store), "serve"]
+    return [*serve, "--host", "127.0.0.1", "--port", "0", "--port-file", str(port_file), *options]
+
+
+def wait_for_port(port_file: Path, process: subprocess.Popen[Any], seconds: float) -> int:
+    """The port of a server started by :func:`serve_command`, read once its port file is
+    there (it then accepts connections); AssertionError when ``process`` ends or ``seconds``
+    pass first. The server binds the port itself: none is picked here and handed over, which
+    another socket could take in between."""
+    deadline = time.monotonic() + seconds
+    while not port_file.exists():
+        code = process.poll()
+        assert code is None, f"the server exited with {code} before it listened"
+        assert time.monotonic() < deadline, f"the server did not listen in {seconds:g} s"
+        time.sleep(0.05)
+    return int(port_file.read_text(encoding="utf-8"))
 
 
 @contextmanager
 def running_server(env: Env, logdir: Path, *options: str) -> Iterator[LiveServer]:
     """`python -m mutewatch --store S serve OPTIONS` in a subprocess, stopped on exit."""
-    port = free_port()
     log = (logdir / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "mutewatch", "--store", str(env.path), "serve",
-         "--host", "127.0.0.1", "--port", str(port), "--no-moderation", *options],
+        serve_command(env.path, logdir / "server.port", "--no-moderation", *options),
         stdout=log, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "MUTEWATCH_PSEUDONYM_KEY": "live-test-key"},
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120  # a start-up on a loaded machine; ends once it answers
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}; see {log.name}")
-        try:
-            # a first page slower than 1 s (a loaded machine) timed out every try
-            if httpx.get(url + "/login", timeout=30).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
+    try:  # a start-up on a loaded machine
+        port = wait_for_port(logdir / "server.port", process, 120)
+    except AssertionError as exc:
         process.kill()
-        pytest.fail(f"the server did not answer in 120 s; see {log.name}")
-    try:
+        pytest.fail(f"{exc}; see {log.name}")
+    url = f"http://127.0.0.1:{port}"
+    try:  # its first page, for which the tests' first requests could not wait under load
+        assert httpx.get(url + "/login", timeout=60).status_code == 200, f"see {log.name}"
         yield LiveServer(url, env, process)
     finally:
         process.terminate()
@@ -284,9 +290,12 @@ def serving(app: Any) -> Iterator[str]:
     sees the server's real headers; yields its base URL."""
     import uvicorn
 
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="test-uvicorn", daemon=True)
+    sock = socket.create_server(("127.0.0.1", 0))  # bound here: its port is known and kept
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="test-uvicorn", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:

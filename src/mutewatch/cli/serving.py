@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import copy
+import errno
 import ipaddress
 import json
 import logging
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from mutewatch.errors import UsageError
+from mutewatch.errors import MutewatchError, UsageError
 
 if TYPE_CHECKING:
     from mutewatch.store import Store
@@ -180,19 +182,95 @@ class KeyRedaction(logging.Filter):
         return True
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's logging configuration with :class:`KeyRedaction` on its access log."""
+def log_config(listening: Listening | None = None) -> dict[str, Any]:
+    """uvicorn's logging configuration with :class:`KeyRedaction` on its access log and
+    ``listening`` (if given) on its start-up log."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["hide_keys"] = {"()": KeyRedaction}
     config["handlers"]["access"]["filters"] = ["hide_keys"]
+    if listening is not None:
+        config["loggers"]["uvicorn.error"]["filters"] = [listening]
     return config
+
+
+class Listening(logging.Filter):
+    """What uvicorn's start-up log (logger ``uvicorn.error``) says about its socket.
+
+    uvicorn binds ``--host``/``--port`` itself (port 0: the system picks a free one) and
+    logs ``Uvicorn running on http://HOST:PORT`` with the port it got, once it accepts
+    connections; a bind that fails is logged as its ``OSError``. On the first, this prints
+    ``Serving on URL`` on stdout and writes the port to ``port_file``; the second is kept in
+    :attr:`failed`. Records pass unchanged.
+    """
+
+    def __init__(self, port_file: Path | None = None) -> None:
+        super().__init__()
+        self.port_file = port_file
+        self.failed: OSError | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Note a failed bind, or announce the listening address; never drop the record."""
+        args = record.args
+        if isinstance(record.msg, OSError):
+            self.failed = record.msg
+        elif (
+            str(record.msg).startswith("Uvicorn running on ")
+            and isinstance(args, tuple)
+            and len(args) == 3
+            and isinstance(args[2], int)
+        ):
+            scheme, host, port = args
+            host = f"[{host}]" if ":" in str(host) else host
+            click.echo(f"Serving on {scheme}://{host}:{port}")
+            if self.port_file is not None:
+                _write_atomically(self.port_file, f"{port}\n")
+        return True
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """``text`` in ``path``, written beside it and renamed: a reader sees all or nothing."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+class ListenError(MutewatchError):
+    """``serve`` cannot listen on its --host and --port."""
+
+    exit_code = 3  # the code of uvicorn's start-up failure, which serve exited with before
+
+
+def _listen_error(exc: OSError, host: str, port: int) -> ListenError:
+    if exc.errno == errno.EADDRINUSE:
+        return ListenError(
+            f"port {port} on {host} is in use",
+            hint="stop the program listening there or pass another --port; --port 0 picks "
+            "a free one",
+        )
+    # uvicorn's OSError says "error while attempting to bind on address ...: " before it
+    code = exc.errno or 0  # negative: getaddrinfo's (an unknown --host), its own strerror
+    reason = os.strerror(code) if code > 0 else exc.strerror or str(exc)
+    return ListenError(
+        f"cannot listen on {host} port {port}: {reason}",
+        hint="pass an address of this machine with --host, e.g. 127.0.0.1, and a free "
+        "--port; --port 0 picks one",
+    )
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="TCP port.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+    help="TCP port; 0 picks a free one (printed, and written to --port-file).",
+)  # fmt: skip
+@click.option(
+    "--port-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    metavar="PATH",
+    help="Once the server accepts connections, write the port it listens on (and a newline) "
+    "to PATH, atomically; a PATH already there is removed at start. Scripts wait for it.",
+)  # fmt: skip
 @click.option("--secure-cookies", is_flag=True, help="Mark session cookies Secure (behind HTTPS).")
 @click.option(
     "--no-moderation", is_flag=True, help="Serve the observatory only (no comment moderation)."
@@ -215,8 +293,9 @@ def log_config() -> dict[str, Any]:
 )  # fmt: skip
 @click.pass_obj
 def serve(
-    store: Path, host: str, port: int, secure_cookies: bool, no_moderation: bool,
-    proxies: tuple[str, ...], compute_per_user: int, cache_mb: float | None,
+    store: Path, host: str, port: int, port_file: Path | None, secure_cookies: bool,
+    no_moderation: bool, proxies: tuple[str, ...], compute_per_user: int,
+    cache_mb: float | None,
 ) -> None:  # fmt: skip
     """Run the API and dashboard (log in with a user name and token from `users add`).
 
@@ -226,22 +305,40 @@ def serve(
     its address or network (127.0.0.1, ::1, 10.0.0.0/8, fd00::/8); '*', 0.0.0.0/0 and ::/0
     are refused, since every reader could then forge its own address.
 
+    Once it listens it prints `Serving on http://HOST:PORT`. --port 0 lets the system pick
+    a free port; --port-file writes it where a script can wait for it.
+
     \b
     Example: mutewatch --store mutewatch-demo/mutewatch.duckdb serve --host 127.0.0.1 --port 8000
+    Example (a free port, its number in port.txt once it serves):
+      mutewatch --store mutewatch-demo/mutewatch.duckdb serve --port 0 --port-file port.txt
     """
     import uvicorn
 
     from mutewatch.web.app import create_app
 
+    if port_file is not None:  # a script waiting for it must not read a past server's port
+        if not port_file.parent.is_dir():
+            raise UsageError(
+                f"--port-file {port_file}: no folder {port_file.parent}",
+                hint="name a file in an existing folder",
+            )
+        port_file.unlink(missing_ok=True)
     app = create_app(
         store, secure_cookies=secure_cookies, moderation=not no_moderation,
         compute_per_user=compute_per_user, cache_mb=cache_mb,
     )  # fmt: skip
-    uvicorn.run(  # no `server: uvicorn` header: what runs is nobody else's business
-        app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
-        forwarded_allow_ips=list(proxies) or None, log_config=log_config(),
-        server_header=False,
-    )  # fmt: skip
+    listening = Listening(port_file)
+    try:
+        uvicorn.run(  # no `server: uvicorn` header: what runs is nobody else's business
+            app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
+            forwarded_allow_ips=list(proxies) or None, log_config=log_config(listening),
+            server_header=False,
+        )  # fmt: skip
+    except SystemExit:  # uvicorn's start-up failure: its log says why, in its words
+        if listening.failed is not None:
+            raise _listen_error(listening.failed, host, port) from None
+        raise
 
 
 @click.group()
