@@ -9,7 +9,6 @@ probes the language and name modules when imported).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,11 @@ from mutewatch.moderate.service import DirectAccess, ModerationService
 from mutewatch.store import Store
 from mutewatch.web.auth import add_user
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from webfactory import wait_for_port  # noqa: E402
+
 __all__ = [
+    "app_script",
     "ROLES",
     "auth",
     "direct_service",
@@ -74,13 +77,24 @@ def two_clause_policy(path: Path) -> Path:
     return path
 
 
-def _free_port() -> int:
-    """A port on 127.0.0.1 free right now, for ``start_server``'s scripts, which take a port
-    number: another socket may take it before the script binds it (``mutewatch serve``
-    picks its own, webfactory.serve_command)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def app_script(app: str) -> str:
+    """A ``start_server`` script serving ``app`` (a Python expression over ``create_app``
+    and ``Path``; the store path is ``sys.argv[1]``) on a port it binds itself (port 0),
+    written to the file ``sys.argv[2]`` once the socket listens: no port is picked here and
+    handed over, which another socket could take in between (as ``mutewatch serve
+    --port-file`` does, webfactory.serve_command)."""
+    return f"""
+import os, socket, sys, uvicorn
+from pathlib import Path
+from mutewatch.web.app import create_app
+app = {app}
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+sock.listen(128)
+Path(sys.argv[2] + ".tmp").write_text(str(sock.getsockname()[1]), encoding="utf-8")
+os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+"""
 
 
 class Served(NamedTuple):
@@ -94,16 +108,21 @@ class Served(NamedTuple):
 
 
 def start_server(base: Path, code: str) -> Served:
-    """Run ``code`` (a Python script taking a store path and a port) on a fresh store
-    ``base/store.duckdb`` with a moderator ``mod``, under ``two_clause_policy``; it is not
-    waited for (``wait_until_serving``)."""
+    """Run ``code`` (an ``app_script``) on a fresh store ``base/store.duckdb`` with a
+    moderator ``mod``, under ``two_clause_policy``, once its socket listens; the app may
+    still be starting (``wait_until_serving``)."""
     store = base / "store.duckdb"
     with Store.open(store) as s:
         _, token = add_user(s, "mod", "moderator")
     policy = two_clause_policy(base / "policy.yaml")
-    port = _free_port()
+    port_file = base / "server.port"
     env = {**os.environ, "MUTEWATCH_MODERATION_POLICY": str(policy)}
-    proc = subprocess.Popen([sys.executable, "-c", code, str(store), str(port)], env=env)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(store), str(port_file)], env=env)
+    try:
+        port = wait_for_port(port_file, proc, 120)
+    except AssertionError:
+        proc.kill()
+        raise
     return Served(proc, store, f"http://127.0.0.1:{port}", token)
 
 

@@ -9,18 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from modhelpers import start_server, wait_until_serving
+from modhelpers import app_script, start_server, wait_until_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
-SERVER = """
-import sys, uvicorn
-from pathlib import Path
-from mutewatch.web.app import create_app
-app = create_app(Path(sys.argv[1]))
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
-"""
+SERVER = app_script("create_app(Path(sys.argv[1]))")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.server,

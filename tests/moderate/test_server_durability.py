@@ -9,15 +9,9 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from modhelpers import start_server, wait_until_serving
+from modhelpers import app_script, start_server, wait_until_serving
 
-SERVER = """
-import sys, uvicorn
-from pathlib import Path
-from mutewatch.web.app import create_app
-app = create_app(Path(sys.argv[1]), linger=5.0)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
-"""
+SERVER = app_script("create_app(Path(sys.argv[1]), linger=5.0)")
 
 
 @pytest.mark.server
