@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
 from mutewatch.errors import MutewatchError, UsageError
 
 if TYPE_CHECKING:
@@ -48,13 +49,10 @@ def _demo_report(ctx: click.Context, directory: Path) -> None:
 
 @click.command()
 @click.option(
-    "--baseline", metavar="A..B",
-    help="Baseline period: YYYY, YYYY-MM or YYYY-MM-DD, or A..B of those, e.g. 2023 or "
-    "2023-01-01..2023-12-31.",
+    "--baseline", metavar="A..B", help=BASELINE_HELP,
 )  # fmt: skip
 @click.option(
-    "--period", metavar="C..D",
-    help="Period under study, in the same forms, e.g. 2024-05 or 2024-01-01..2024-06-30.",
+    "--period", metavar="C..D", help=PERIOD_HELP,
 )  # fmt: skip
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
