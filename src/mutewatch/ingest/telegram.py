@@ -564,6 +564,9 @@ class _Rows:
             return
         batch = _batch_of(self.runs, self.messages, self.positions, self.seconds)
         batch.others = self.others
+        # Let go of the messages before the next block is decoded: held until the reader
+        # moves on, they would keep two blocks of them in memory instead of one.
+        self.runs, self.messages, self.positions, self.seconds, self.others = [], [], [], [], []
         yield batch
 
 
