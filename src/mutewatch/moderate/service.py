@@ -1621,13 +1621,20 @@ SELECT 0 AS part, embedding FROM mod_articles WHERE article_id = $1
 UNION ALL
 (SELECT 1 AS part, embedding FROM mod_comments
  WHERE article_id = $1 AND status = 'published' AND embedding IS NOT NULL
- ORDER BY created_at DESC LIMIT $2)
+ ORDER BY created_at DESC, length(comment_id) DESC, comment_id DESC LIMIT $2)
 UNION ALL
 SELECT 2 AS part, embedding FROM mod_comments
 WHERE comment_id = $3 AND status = 'published' AND embedding IS NOT NULL
 """
 """The article, its published thread and the parent when it is published: a held or rejected
-parent is no topic (an off-topic reply to held spam was published as on topic for it)."""
+parent is no topic (an off-topic reply to held spam was published as on topic for it).
+
+The thread is the latest ``THREAD_SIZE`` published comments: the last ones of the published
+list (``_PUBLISHED_SQL``'s order, reversed), comments of the same ``created_at`` taken by
+their number (``c12`` after ``c9``: the order they were stored in). By ``created_at`` alone,
+ties (comments imported with one time) were cut where the rows happened to lie in the file:
+the same comments stored in another order made another thread, and so another relevance
+score for the same comment (tests/s15_moderate)."""
 
 
 def _topic(con: Con, article_id: str, parent_id: str | None) -> Topic:
