@@ -26,8 +26,8 @@ class Recording:
         self.con = con
         self.seen: list[tuple[str, Any]] = []
 
-    def execute(self, sql: str, params: Any = None) -> Any:
-        self.seen.append((sql, params))
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        self.seen.append((getattr(sql, "query", sql), params))  # the SQL of a parsed statement
         return self.con.execute(sql, params or [])
 
     def __getattr__(self, name: str) -> Any:
