@@ -1197,12 +1197,13 @@ def _queue_page(
     article_id: str | None = None,
 ) -> tuple[int, list[tuple[str, datetime]]]:
     """The number of queue items matching the filters and the ids and times of the page,
-    oldest first (only ids and times are read: the texts and decisions of the page come
-    next, their scan cut to the page's time range)."""
+    oldest first, then by the comment's number as in the published list (c9 before c10; by
+    the id as text, c10 came first). Only ids and times are read: the texts and decisions of
+    the page come next, their scan cut to the page's time range."""
     where, params = _queue_where(clause, appeal, article_id)
     rows = con.execute(
         f"SELECT c.comment_id, c.created_at, count(*) OVER () FROM mod_comments c WHERE {where}"
-        " ORDER BY c.created_at, c.comment_id LIMIT ? OFFSET ?",
+        " ORDER BY c.created_at, length(c.comment_id), c.comment_id LIMIT ? OFFSET ?",
         [*params, limit, min(offset, MAX_BIGINT)],  # past every row: an empty page, no 500
     ).fetchall()
     if rows:
@@ -1224,7 +1225,7 @@ LEFT JOIN (SELECT * FROM mod_decisions
           ) d ON d.comment_id = c.comment_id
 LEFT JOIN mod_appeals p ON p.comment_id = c.comment_id
 WHERE c.created_at BETWEEN $2 AND $3 AND list_contains($1::VARCHAR[], c.comment_id)
-ORDER BY c.created_at, c.comment_id
+ORDER BY c.created_at, length(c.comment_id), c.comment_id
 """
 """The queue items of a page of ids ($1, created from $2 to $3), with the machine's latest
 decision and the appeal. Both scans are cut to the page's times by the zone maps: looking

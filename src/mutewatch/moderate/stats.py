@@ -201,7 +201,7 @@ and fired on (``checked`` rows: part, clause, -, -, checked, fired): one query, 
 parse of the decisions' JSON."""
 _QUEUE_SQL = f"""WITH {_BASE}
 SELECT min(created_at), count(*) FILTER (WHERE status = 'held'),
-  arg_min(comment_id, (created_at, comment_id)) FILTER (WHERE status = 'held'),
+  arg_min(comment_id, (created_at, length(comment_id), comment_id)) FILTER (WHERE status = 'held'),
   min(created_at) FILTER (WHERE status = 'held'),
   count(first_at) FILTER (WHERE decision = 'hold'),
   quantile_cont(epoch(first_at - created_at), [0.5, 0.9]) FILTER (WHERE decision = 'hold')
