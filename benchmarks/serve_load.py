@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,12 +42,6 @@ ENDPOINTS: list[tuple[str, str, str | None, dict[str, Any]]] = [
 TARGETS = {"status", "outlets/status", "silences"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def build_demo(directory: Path) -> Path:
     """The demo store (``mutewatch demo``), built once."""
     store = directory / "demo.duckdb"
@@ -70,18 +63,22 @@ def viewer_token(store: Path) -> str:
     return str(json.loads(out.stdout)["token"])
 
 
-def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(store: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``mutewatch serve`` on a port it picks itself (``--port 0``), and that port once it
+    answers."""
+    port_file = workdir / "serve.port"
     process = subprocess.Popen(
         [sys.executable, "-m", "mutewatch", "--store", str(store), "serve",
-         "--host", "127.0.0.1", "--port", str(port), "--no-moderation"],
+         "--host", "127.0.0.1", "--port", "0", "--port-file", str(port_file), "--no-moderation"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
+            port = int(port_file.read_text(encoding="utf-8"))
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
+                return process, port
+        except (OSError, ValueError, httpx.HTTPError):
             time.sleep(0.2)
     process.kill()
     raise SystemExit("the server did not start in 120 s")
@@ -175,8 +172,7 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="mutewatch-bench-"))
     store = args.store or build_demo(workdir)
     token = viewer_token(store)
-    port = free_port()
-    server = start_server(store, port)
+    server, port = start_server(store, workdir)
     results: dict[str, Any] = {"store": str(store), "concurrency": args.concurrency, "rows": []}
     try:
         for label, path, name, options in ENDPOINTS:
