@@ -482,21 +482,13 @@ def _chat_names(chat: Chat) -> Iterator[NameSeen]:
 # -- a block of messages -> one columnar batch -------------------------------------------
 
 
-def _block_records(
-    chat: Chat, messages: list[Message], base: int, zone: ZoneInfo
-) -> Iterator[Item]:
-    """Ordinary messages become one columnar PostBatch; the rest travel inside it, in order.
-
-    A batch's resume position is the highest position it holds, so every record of the
-    block must be committed with it (``PostBatch.others``): a record left for the next
-    batch would be skipped by a resumed run.
-    """
-    return _Rows.of(chat, messages, base, zone, 0).records()
-
-
 class _Rows:
     """The ordinary messages of one or more blocks, not yet in columns, with every other
     record read among them (``others``, in file order): what becomes one PostBatch.
+
+    A batch's resume position is the highest position it holds, so every record read among
+    its rows must be committed with it (``PostBatch.others``): a record left for the next
+    batch would be skipped by a resumed run.
 
     The fast reader hands these to ``_coalesced``, which joins those of consecutive small
     chats, so that an account export of many one-post chats builds and pickles one Arrow
@@ -578,7 +570,7 @@ def _coalesced(items: Iterator[Item | _Rows]) -> Iterator[Item]:
     record read while rows are held travels in the joined batch's ``others`` (a chat's
     header name, a quarantined record), in file order, so a write still ends only after a
     batch and all the records between its rows: no resume position passes a record not
-    written (see ``_block_records``). The records and their positions are those of one
+    written (see ``_Rows``). The records and their positions are those of one
     batch per block; only the number of Arrow tables changes.
     """
     pending: _Rows | None = None
@@ -731,8 +723,9 @@ def _unix_or_none(value: str | int | None) -> int | None:
 
 def message_block(chat: Chat, messages: list[Message], base: int, zone: ZoneInfo) -> Iterator[Item]:
     """The records of consecutive messages (positions ``base`` on) read by another reader
-    of Telegram exports (the HTML pages), by this file's rules (kind, text, links, times)."""
-    return _block_records(chat, messages, base, zone)
+    of Telegram exports (the HTML pages), by this file's rules (kind, text, links, times):
+    ordinary messages become one columnar PostBatch, the rest travel inside it, in order."""
+    return _Rows.of(chat, messages, base, zone, 0).records()
 
 
 def _records_of(
