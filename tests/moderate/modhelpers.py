@@ -88,9 +88,7 @@ import os, socket, sys, uvicorn
 from pathlib import Path
 from mutewatch.web.app import create_app
 app = {app}
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-sock.listen(128)
+sock = socket.create_server(("127.0.0.1", 0))  # as webfactory.serving binds
 Path(sys.argv[2] + ".tmp").write_text(str(sock.getsockname()[1]), encoding="utf-8")
 os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
