@@ -11,8 +11,10 @@ median / the first's (old: pass it first; more than two trees rotate). Every
 command's stdout must be byte-identical across trees and rounds, else the script stops.
 ``--serve`` also times ``mutewatch serve --no-moderation`` from launch to its first answer
 (``/login``) and then its first ``/api/v1/silences`` (the user ``bench`` is added to the
-store, so pass a copy). ``--command NAME`` (repeatable; ``--command=--help``) times only
-those. Run it under ``flock /work/notes/bench.lock`` there.
+store, so pass a copy); serve binds a port of its own choosing (``--port 0 --port-file``),
+save a tree from before it could, which is handed one picked and released (the report's
+``serve_port_file`` says which tree did what). ``--command NAME`` (repeatable;
+``--command=--help``) times only those. Run it under ``flock /work/notes/bench.lock`` there.
 
     cp -r mutewatch-demo /tmp/bench-demo && python benchmarks/cli_startup.py \\
         --store /tmp/bench-demo/mutewatch.duckdb --tree /tmp/old --tree . --rounds 7 --serve
@@ -50,10 +52,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -89,10 +93,31 @@ def _run(tree: Path, store: Path, args: list[str]) -> tuple[float, bytes]:
     return seconds, done.stdout
 
 
-def _free_port() -> int:
+def _serves_port_file(tree: Path) -> bool:
+    """Whether ``tree``'s ``serve`` takes ``--port 0 --port-file PATH`` (its ``--help`` names
+    ``--port-file``; trees before 3e4a0ab do not)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, "serve", "--help"],
+        env=_env(tree), capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    return "--port-file" in done.stdout
+
+
+def _old_tree_port() -> int:
+    """A port picked here and released, for a tree whose serve cannot pick its own (no
+    ``--port-file``): another socket may take it before that server binds it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _listening(server: subprocess.Popen[bytes], port_file: Path) -> int:
+    """The port ``serve --port 0 --port-file PORT_FILE`` bound, once it is written."""
+    while not port_file.exists():
+        if server.poll() is not None:
+            raise SystemExit(f"serve exited {server.returncode} before it listened")
+        time.sleep(0.02)
+    return int(port_file.read_text(encoding="utf-8"))
 
 
 def _get(url: str, token: str | None = None) -> bytes:
@@ -103,18 +128,30 @@ def _get(url: str, token: str | None = None) -> bytes:
         return bytes(response.read())
 
 
-def _serve(tree: Path, store: Path, token: str) -> tuple[float, float, bytes]:
-    """Seconds from launch to the first ``/login`` answer, then of the first silences."""
-    port = _free_port()
+def _serve(
+    tree: Path, store: Path, token: str, own_port: bool = True
+) -> tuple[float, float, bytes]:
+    """Seconds from launch to the first ``/login`` answer, then of the first silences.
+
+    ``own_port`` (``_serves_port_file``): serve binds a port the system picks (``--port 0``)
+    and writes it to ``--port-file``. Only an old tree without those options is handed a
+    port picked here (``_old_tree_port``), which another socket could take in between."""
+    tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-serve-"))
+    port_file = tmp / "serve.port"
+    # a port picked here only for an old tree, whose serve has no --port 0 / --port-file
+    port = 0 if own_port else _old_tree_port()
+    where = ["--port", str(port)] + (["--port-file", str(port_file)] if own_port else [])
     cmd = [sys.executable, "-c", _RUN, "--store", str(store), "serve", "--no-moderation"]
     start = time.perf_counter()
     server = subprocess.Popen(
-        [*cmd, "--port", str(port)],
+        [*cmd, *where],
         env=_env(tree),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
+        if own_port:
+            port = _listening(server, port_file)
         while True:
             if server.poll() is not None:
                 raise SystemExit(f"{tree}: serve exited {server.returncode}")
@@ -130,6 +167,7 @@ def _serve(tree: Path, store: Path, token: str) -> tuple[float, float, bytes]:
     finally:
         server.terminate()
         server.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
     return up, first, body
 
 
@@ -158,6 +196,7 @@ def main() -> None:
     for tree in trees:  # every tree starts from bytecode (PYTHONDONTWRITEBYTECODE may be set)
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "src")], check=True)
     token = _token(trees[0], args.store) if args.serve else ""
+    own_port = {str(t): _serves_port_file(t) for t in trees} if args.serve else {}
     serve: dict[str, dict[str, list[float]]] = {
         "serve start": {str(t): [] for t in trees},
         "serve first silences": {str(t): [] for t in trees},
@@ -174,7 +213,7 @@ def main() -> None:
                 outputs[name].add(out)
         if args.serve:
             for tree in order:
-                up, first, body = _serve(tree, args.store, token)
+                up, first, body = _serve(tree, args.store, token, own_port[str(tree)])
                 serve["serve start"][str(tree)].append(up)
                 serve["serve first silences"][str(tree)].append(first)
                 bodies.add(body)
@@ -189,6 +228,8 @@ def main() -> None:
             "median_s": [round(m, 3) for m in medians],
             "ratio": [round(m / medians[0], 3) for m in medians[1:]],
         }
+    if args.serve:
+        report["serve_port_file"] = [own_port[str(t)] for t in trees]
     report["load_1min"] = [min(load), max(load)]
     print(json.dumps(report, indent=1))
 
