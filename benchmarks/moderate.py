@@ -21,8 +21,11 @@ alternately with one shared moderator: the store part of a submission (``submit_
 less prepare and decide) of both, under the same load, and their ratio; ``--store-comments
 N`` writes N comments to both stores first (as ``benchmarks/moderation_queue.py`` does).
 
-Comments come from the Fox News data in ../shared/data when present (else neutral
-placeholders). The default policy is used when the language and name modules are installed;
+Comments come from the Fox News data of the shared data folder: ``$MUTEWATCH_DATA``, else
+../shared/data beside the checkout of the ``mutewatch`` imported (as the product looks; set
+MUTEWATCH_DATA when running a git worktree elsewhere). Without them it stops, naming the file
+looked for, unless ``--placeholder-texts`` (neutral placeholders, said on stderr and in the
+report's ``texts``). The default policy is used when the language and name modules are installed;
 otherwise the text clauses only (the report says which).
 """
 
@@ -35,7 +38,6 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -61,9 +63,18 @@ ARTICLE = {
     "title": "Texas, 12 states to ask judge to stall Obama transgender bathroom order",
     "body": "A coalition of states asked a federal judge to block a directive on school restrooms.",
 }
+# argv: store, port file, linger, max_hold. The server first binds port 0 itself (the system
+# picks a free port, kept from then on) and writes it to the port file atomically, as
+# `mutewatch serve --port 0 --port-file` does; a port picked by the client, released and
+# handed over could be taken by another socket in between. Bound before the app is built,
+# the socket holds the client's first requests until the app answers (startup_s).
 SERVER = """
-import os, sys, uvicorn
+import os, socket, sys
 from pathlib import Path
+sock = socket.create_server(("127.0.0.1", 0))
+Path(sys.argv[2] + ".tmp").write_text(str(sock.getsockname()[1]), encoding="utf-8")
+os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+import uvicorn
 from mutewatch.web.app import create_app
 settings = {"linger": float(sys.argv[3])} if sys.argv[3] != "-" else {}
 app = create_app(Path(sys.argv[1]), **settings)
@@ -73,7 +84,7 @@ if os.environ.get("MUTEWATCH_BENCH_TRACE"):
     sys.path.insert(0, os.environ["MUTEWATCH_BENCH_DIR"])
     from moderate import traced_app
     app = traced_app(app, Path(os.environ["MUTEWATCH_BENCH_TRACE"]))
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 """
 
 
@@ -94,13 +105,41 @@ def _policy() -> tuple[Policy, str, Path | None]:
     return replace(policy, clauses=clauses), "text clauses only (4 of 8)", path
 
 
-def _texts(n: int) -> list[str]:
-    try:
-        rows = ds.fox_news(ds.default_data_dir())
-        texts = [r.text for r in rows if r.text.strip()]
-    except Exception:  # noqa: BLE001 - no research data: neutral placeholders
+def _texts(n: int, placeholders: bool = False) -> tuple[list[str], dict[str, str]]:
+    """``n`` comments (cycling) and where they come from (the report's ``texts``): the Fox
+    News comments of the shared data folder, found as the product finds it
+    (``datasets.default_data_dir``: ``$MUTEWATCH_DATA``, else ../shared/data beside the
+    checkout of the ``mutewatch`` imported, which a git worktree elsewhere does not have).
+    Without them: SystemExit naming the file looked for, or with ``placeholders`` neutral
+    placeholder texts, said on stderr and in ``texts``."""
+    folder = ds.default_data_dir()
+    path = folder / "moderation" / "fox_news_comments.json"
+    if path.is_file():
+        texts = [r.text for r in ds.fox_news(folder) if r.text.strip()]
+        if not texts:
+            raise SystemExit(f"error: {path} holds no comment text")
+        source = {"source": "fox_news", "path": str(path)}
+    elif placeholders:
+        print(
+            f"WARNING: no moderation data at {path}: measuring neutral PLACEHOLDER texts,"
+            " not real comments (--placeholder-texts)",
+            file=sys.stderr,
+        )
         texts = [f"Placeholder comment number {i} about the council budget." for i in range(50)]
-    return [texts[i % len(texts)] for i in range(n)]
+        source = {"source": "placeholder", "path": str(path)}
+    else:
+        where = (
+            "from $MUTEWATCH_DATA"
+            if os.environ.get("MUTEWATCH_DATA")
+            else f"../shared/data beside {Path(ds.__file__).resolve().parents[3]}, the checkout"
+            " of the mutewatch imported; MUTEWATCH_DATA is not set"
+        )
+        raise SystemExit(
+            f"error: no moderation data at {path} ({where}). Set MUTEWATCH_DATA to the shared"
+            " data folder (the one holding moderation/), or pass --placeholder-texts to"
+            " measure neutral placeholder texts instead of real comments."
+        )
+    return [texts[i % len(texts)] for i in range(n)], source
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -525,17 +564,36 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def start_server(
+    store: Path,
+    port_file: Path,
+    env: dict[str, str],
+    linger: float | None = None,
+    max_hold: float | None = None,
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The moderation server (``SERVER``) on ``store`` and the port it bound itself, read
+    from ``port_file`` once its socket listens (the app is still starting: its first answer
+    says it is up)."""
+    knobs = [str(v) if v is not None else "-" for v in (linger, max_hold)]
+    argv = [sys.executable, "-c", SERVER, str(store), str(port_file), *knobs]
+    proc = subprocess.Popen(argv, env=env)
+    deadline = time.monotonic() + 120
+    while not port_file.exists():
+        code = proc.poll()
+        if code is not None:
+            raise RuntimeError(f"the server exited with {code} before it listened")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("the server did not listen in 120 s")
+        time.sleep(0.02)
+    return proc, int(port_file.read_text(encoding="utf-8"))
 
 
 def over_http(
@@ -558,7 +616,6 @@ def over_http(
     store_path = tmp / "bench.duckdb"
     with Store.open(store_path) as store:
         _, token = add_user(store, "bench", "moderator")
-    port = _free_port()
     started = time.perf_counter()
     env = dict(os.environ)
     if policy_file is not None:
@@ -577,9 +634,7 @@ def over_http(
         else:
             client_gc.append((gc_start[0], time.monotonic(), int(info["generation"])))
 
-    argv = [sys.executable, "-c", SERVER, str(store_path), str(port)]
-    knobs = [str(v) if v is not None else "-" for v in (linger, max_hold)]
-    proc = subprocess.Popen(argv + knobs, env=env)
+    proc, port = start_server(store_path, tmp / "server.port", env, linger, max_hold)
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"}
     try:
@@ -686,14 +741,21 @@ def main() -> None:
         default=0,
         help="with --store-against: comments written in bulk to both stores first",
     )
+    parser.add_argument(
+        "--placeholder-texts",
+        action="store_true",
+        help="without the shared data's Fox News comments, measure neutral placeholder texts"
+        " (said in the report's texts) instead of stopping",
+    )
     args = parser.parse_args()
+    texts, source = _texts(args.comments, args.placeholder_texts)
     policy, which, policy_file = _policy()
-    texts = _texts(args.comments)
     load_before = os.getloadavg()[0]
     report: dict[str, Any] = {
         "cpus": os.cpu_count(),
         "policy": which,
         "comments": len(texts),
+        "texts": source,
         "in_process": None if args.no_in_process else in_process(policy, texts),
         "http": over_http(
             texts, policy_file, args.linger, args.max_hold, args.paced, trace=args.trace
@@ -729,6 +791,11 @@ def _print(report: dict[str, Any]) -> None:
         f"moderation benchmark: {report['comments']} comments, {report['cpus']} CPUs,"
         f" policy {report['policy']}"
     )
+    texts = report["texts"]
+    if texts["source"] == "placeholder":
+        print(f"WARNING: PLACEHOLDER texts, not real comments (no {texts['path']})")
+    else:
+        print(f"texts: {texts['source']} ({texts['path']})")
     print(f"{'':24}{'in-process':>12}{'HTTP':>12}{'HTTP/in-proc':>14}   target")
     rows = [
         ("throughput (/s)", "throughput_per_s", ">= 100 (batch, in-process)"),
