@@ -167,7 +167,10 @@ class WrittenReport:
 
 
 def load_findings(store_path: Path, options: ReportOptions) -> dict[str, Any]:
-    """The ``findings`` measurement, or an explanation of why it is missing."""
+    """The ``findings`` measurement, or an explanation of why it is missing. Windows the
+    reader gave (``--baseline``/``--period``) that `findings` refuses (wholly outside the
+    archive, no full month after the baseline) are refused here too: the report used to be
+    written anyway, exit 0, every section empty."""
     kwargs: dict[str, Any] = {}
     if options.baseline:
         kwargs["baseline"] = f"{options.baseline[0]}..{options.baseline[1]}"
@@ -180,6 +183,8 @@ def load_findings(store_path: Path, options: ReportOptions) -> dict[str, Any]:
         module = importlib.import_module("mutewatch.measure.findings")
         return dict(module.findings(store_path, **kwargs))
     except (ImportError, MutewatchError) as exc:
+        if isinstance(exc, UsageError) and (options.baseline or options.period):
+            raise
         return {"findings": [], "skipped": [{"kind": "all", "reason": str(exc)}], "parameters": {}}
 
 
@@ -508,6 +513,9 @@ def _findings_html(found: dict[str, Any]) -> str:
         for s in found.get("skipped", [])
     )
     out = f"<ul class='findings'>{items}</ul>" if items else "<p>No findings.</p>"
+    warned = "".join(f"<li>{_text(w)}</li>" for w in found.get("warnings") or [])
+    if warned:  # as `findings` prints them: windows cut to the coverage, no official outlet
+        out += f"<div class='note' role='note'><p>Warnings:</p><ul>{warned}</ul></div>"
     if skipped:
         out += f"<details><summary>Findings left out</summary><ul>{skipped}</ul></details>"
     return out
