@@ -205,14 +205,17 @@ def _layout(fig: go.Figure, title: str, **extra: Any) -> go.Figure:
 
 
 def _stacked(rows: list[tuple[Any, str, int]], title: str, key_order: list[str]) -> go.Figure:
+    """Stacked counts, each series zero-filled over the buckets of the chart: a series
+    missing from a bucket counted nothing there, and its data table said so with an empty
+    cell (the heatmap and ``output`` say 0)."""
     fig = go.Figure()
-    series: dict[str, tuple[list[Any], list[int]]] = {k: ([], []) for k in key_order}
+    counts: dict[str, dict[Any, int]] = {k: {} for k in key_order}
     for bucket, key, n in rows:
-        xs, ys = series.setdefault(key, ([], []))
-        xs.append(bucket)
-        ys.append(n)
-    for i, (key, (xs, ys)) in enumerate(series.items()):
-        fig.add_bar(x=xs, y=ys, name=str(key), marker_color=PALETTE[i % len(PALETTE)])
+        counts.setdefault(key, {})[bucket] = n
+    buckets = sorted({r[0] for r in rows})
+    for i, (key, by_bucket) in enumerate(counts.items()):
+        ys = [by_bucket.get(b, 0) for b in buckets]
+        fig.add_bar(x=buckets, y=ys, name=str(key), marker_color=PALETTE[i % len(PALETTE)])
     return _layout(fig, title, barmode="stack")
 
 
@@ -268,11 +271,20 @@ def heatmap(store: Store, f: Filters) -> go.Figure:
 
 
 def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
-    """Distinct official outlets with a release, per bucket."""
+    """Distinct official outlets with a release, per bucket, zero-filled from the first
+    bucket to the last: a bucket without any release had no point, and the step line held
+    the level before it across the bucket."""
     where, params = f.where()
     rows = store.con.execute(
-        f"SELECT date_trunc('{bucket}', p.ts) AS b, count(DISTINCT p.outlet_id) FROM posts p "
-        f"WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL ORDER BY b",
+        f"""
+        WITH c AS (
+            SELECT date_trunc('{bucket}', p.ts) AS b, count(DISTINCT p.outlet_id) AS n
+            FROM posts p WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL
+        ), s AS (
+            SELECT unnest(generate_series(min(b), max(b), INTERVAL 1 {bucket})) AS b FROM c
+        )
+        SELECT s.b, coalesce(c.n, 0) FROM s LEFT JOIN c USING (b) ORDER BY s.b
+        """,
         params,
     ).fetchall()
     fig = go.Figure(
