@@ -104,9 +104,21 @@ def _emit(result: dict[str, Any], as_json: bool, render: Any) -> None:
         click.echo(json.dumps(result, ensure_ascii=False, default=str))
         return
     render(result)
-    params = ", ".join(f"{k}={v}" for k, v in result["parameters"].items() if v is not None)
-    click.echo(f"Parameters: {params}")
+    click.echo(f"Parameters: {params_text(result['parameters'])}")
     echo_warnings(result)
+
+
+def params_text(parameters: dict[str, Any]) -> str:
+    """``key=value, ...`` of the parameters given a value; a window echoed as ``{"from":
+    A, "to": B}`` (findings' baseline and period) reads ``A..B``, as outlets status writes
+    its windows, not as a Python dict."""
+    return ", ".join(f"{k}={_param(v)}" for k, v in parameters.items() if v is not None)
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, dict) and {"from", "to"} <= value.keys():
+        return f"{value['from'] or ''}..{value['to'] or ''}"
+    return value
 
 
 def echo_warnings(result: dict[str, Any]) -> None:
@@ -119,7 +131,9 @@ def _fmt(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.4g}"
+        # four significant digits, but whole numbers from 10,000 up: hours of a long
+        # silence read '10598', not '1.06e+04'
+        return f"{value:.0f}" if abs(value) >= 9999.5 else f"{value:.4g}"
     return str(value)
 
 
@@ -378,6 +392,8 @@ def silences_cmd(store: Path, /, as_json: bool, no_coordinated: bool, **options:
 
     def render(r: dict[str, Any]) -> None:
         keys = ["outlet", "start", "end", "hours", "unprecedented", "rank", "p_value", "coverage"]
+        if r["parameters"].get("ongoing"):  # an ongoing silence's end is the archive's end
+            keys.append("ongoing")
         _table(r["silences"], keys if r["parameters"]["scope"] == "outlet" else keys[1:])
         co = r.get("coordinated")
         if co:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from mutewatch._words import counted
 from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
 from mutewatch.measure.params import common_options
 
@@ -19,11 +20,9 @@ def _print_json(result: dict[str, Any]) -> None:
 
 
 def _params_line(result: dict[str, Any]) -> None:
-    parameters = result.get("parameters", {})
-    text = ", ".join(f"{k}={v}" for k, v in parameters.items() if v is not None)
-    click.echo(f"Parameters: {text}")
-    from mutewatch.cli.measuring import echo_warnings
+    from mutewatch.cli.measuring import echo_warnings, params_text
 
+    click.echo(f"Parameters: {params_text(result.get('parameters', {}))}")
     echo_warnings(result)
 
 
@@ -107,13 +106,14 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         return
     _params_line(result)
     s = result["series"]
-    left = f" ({s['uncovered_days']} uncovered days left out)" if s.get("uncovered_days") else ""
+    uncovered = s.get("uncovered_days")
+    left = f" ({counted(uncovered, 'uncovered day')} left out)" if uncovered else ""
     if s["start"] is None:  # no (covered) day in the window: the warnings say why
-        click.echo(f"Series: no day to measure{left}, {s['posts']} posts")
+        click.echo(f"Series: no day to measure{left}, {counted(s['posts'], 'post')}")
     else:
         click.echo(
-            f"Series: {s['start']} to {s['end']}, {s['days']} days{left}, {s['posts']} posts "
-            f"({_fmt(s['per_day'])} a day)"
+            f"Series: {s['start']} to {s['end']}, {counted(s['days'], 'day')}{left}, "
+            f"{counted(s['posts'], 'post')} ({_fmt(s['per_day'])} a day)"
         )
     for note in result.get("notes") or []:
         click.echo(f"Note: {note}")
@@ -164,6 +164,8 @@ def supporters_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         _print_json(result)
         return
     _params_line(result)
+    for note in result.get("notes") or []:  # --of not applied; nothing to measure
+        click.echo(f"Note: {note}")
     click.echo(
         f"{'period':<11}{'official':>9}{'supporter':>10}{'share':>7}{'fwds':>7}"
         f"{'per rel.':>9}{'accts':>6}"

@@ -1140,8 +1140,12 @@ def coordinated_sentence(
     sentence = (
         f"At least {k} of {n} {WHO.get(of, 'outlets')} were silent at once for "
         f"{duration(float(top['hours']))} from {when(top['start'])} (up to {top['max_silent']} "
-        f"at the same time), the longest of {len(windows)} such "
-        f"window{'s' if len(windows) != 1 else ''}."
+        "at the same time), "
+        + (
+            "the only such window."
+            if len(windows) == 1
+            else f"the longest of {len(windows)} such windows."
+        )
     )
     return finding(
         "coordinated_silence",

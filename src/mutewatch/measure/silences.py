@@ -1118,6 +1118,12 @@ def measure(
         raise UsageError(
             f"coordinated_alpha {coordinated_alpha} must be in (0, 1]", hint="e.g. 0.05"
         )
+    if lookback_days < min_lookback_days:  # no gap could have the record a p-value needs
+        raise UsageError(
+            f"--lookback-days {lookback_days:g} is shorter than the {min_lookback_days:g} days "
+            "of record before a gap that its p-value needs, so no silence would get one",
+            hint=f"pass --lookback-days {min_lookback_days:g} or more; the default is 28",
+        )
     _check_ratio(dense_ratio)
     names_df = engine.outlet_names()
     chosen = _chosen_outlets(names_df, scope, outlets)

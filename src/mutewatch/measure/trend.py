@@ -332,7 +332,9 @@ def zero_fill(
 def _check(level: float, min_size: int) -> None:
     """UsageError for a level outside (0, 1) or a segment shorter than a day."""
     if not 0.0 < level < 1.0:
-        raise UsageError(f"level must be between 0 and 1, got {level}", hint="pass --level 0.95")
+        raise UsageError(
+            f"level must be above 0 and below 1, not {level!r}", hint="pass e.g. --level 0.95"
+        )
     if min_size < 1:
         raise UsageError(
             f"min-size must be at least 1 day, got {min_size}", hint="pass --min-size 7"
