@@ -52,6 +52,7 @@ from mutewatch.errors import (
     StoreError,
     UsageError,
 )
+from mutewatch.moderate import _textview
 from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import CLAUSES, SEVERITY, Policy, load_policy
@@ -448,11 +449,19 @@ def _meant_field(key: str, known: tuple[str, ...]) -> str | None:
 
 def _visible(ch: str) -> bool:
     """Whether a reader sees the character: not a space, control or format character
-    (zero-width spaces and joiners, soft hyphens, direction marks)."""
-    return not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+    (zero-width spaces and joiners, soft hyphens, direction marks), nor one the text view
+    drops (a combining mark or variation selector, which shows nothing without a letter to
+    sit on; private-use and unassigned code points) or reads as a blank "letter" (a Hangul
+    filler U+3164, the blank braille pattern U+2800): a text or name of only these was
+    published as a blank comment or a blank author."""
+    return (
+        not ch.isspace()
+        and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        and ch not in _textview._FILLERS
+    )
 
 
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_INVISIBLE_CATEGORIES = _textview._DROP_CATEGORIES | frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 
 def _text_field(
@@ -472,8 +481,9 @@ def _text_field(
         raise InputError(f"the {what} field `{key}` is empty", hint=f"send a non-empty `{key}`")
     if required and not any(_visible(ch) for ch in value):
         raise InputError(
-            f"the {what} field `{key}` has no visible characters (only spaces and invisible "
-            "format characters such as U+200B)",
+            f"the {what} field `{key}` has no visible characters (only spaces, invisible "
+            "format characters such as U+200B, lone combining marks or blank fillers such as"
+            " U+3164)",
             hint=f"send a `{key}` a reader can see",
         )
     if len(value) > limit:
