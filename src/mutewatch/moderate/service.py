@@ -415,14 +415,26 @@ def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+MAX_RECORD_FIELDS = 100
+"""The most fields a comment may have, its own and the site's (``refuse_unknown_fields``)."""
+
+
 def refuse_unknown_fields(
     record: dict[str, Any], known: tuple[str, ...], what: str, *, near_misses_only: bool = False
 ) -> None:
     """An InputError naming a field of ``record`` that is not one of ``known``.
 
     With ``near_misses_only``, only a field that looks like a misspelt known one is refused
-    (``parentId``, ``parent`` for ``parent_id``): other extra fields are let through.
+    (``parentId``, ``parent`` for ``parent_id``): other extra fields are let through, up to
+    ``MAX_RECORD_FIELDS`` in all. Each is compared with the known ones (difflib, about 30
+    microseconds), and a 1 MB comment of 90,000 made-up fields took 2.8 s of CPU where a
+    plain one takes 30 ms, and was then stored; more fields than that are refused at once.
     """
+    if near_misses_only and len(record) > MAX_RECORD_FIELDS:
+        raise InputError(
+            f"the {what} has {len(record)} fields; at most {MAX_RECORD_FIELDS} are read",
+            hint=f"send {', '.join(known)} and at most a few fields of your own",
+        )
     for key in record:
         if key in known:
             continue
