@@ -57,7 +57,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str] | str | None] = {
     ("POST", "/api/v1/comments/{comment_id}/actions"): MODERATOR,
     ("GET", "/api/v1/comments/{comment_id}/history"): MODERATOR,
     ("GET", "/api/v1/moderation/audit"): MODERATOR,
-    ("GET", "/api/v1/articles/{article_id}/comments"): EVERYONE,
+    # ``:path``: an article id may hold slashes ("2026/11/30/tram-line")
+    ("GET", "/api/v1/articles/{article_id:path}/comments"): EVERYONE,
     ("GET", "/api/v1/comments/{comment_id}"): EVERYONE,
     ("GET", "/api/v1/moderation/audit/verify"): MODERATOR,
     ("GET", "/api/v1/moderation/stats"): MODERATOR,

@@ -379,7 +379,7 @@ async def get_audit(
     return _json({"items": items, "next_before": next_before})
 
 
-@router.get("/api/v1/articles/{article_id}/comments")
+@router.get("/api/v1/articles/{article_id:path}/comments")
 async def get_published(
     article_id: str,
     request: Request,
