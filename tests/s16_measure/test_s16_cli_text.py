@@ -118,3 +118,16 @@ def test_a_lookback_too_short_for_any_p_value_is_refused(two_channels: Path, day
     weekly = run(two_channels, *args[:-1], "7", "--scope", "outlet", "--min-hours", "6", "--json")
     listed = json.loads(weekly.output)["silences"]
     assert listed and any(s["p_value"] is not None for s in listed)
+
+
+def test_an_untested_trend_is_not_called_flat(two_channels: Path) -> None:
+    """Under 3 full periods, or the same value in each, Kendall's tau is not computed; the
+    JSON's direction is 'flat' all the same, and the text said 'flat (tau -, p -)' as if a
+    test had found no trend."""
+    one = run(two_channels, "supporters", "--from", "2016-03-01").output
+    assert "Trend of share: not tested (1 full period; the test needs 3 or more)\n" in one
+    assert "flat" not in one
+    every_month = run(two_channels, "supporters").output  # supporters only: share 1.0 always
+    assert "Trend of share: flat (the same in all 15 full periods; tau -, p -)\n" in every_month
+    links = run(two_channels, "platforms", "--of", "all", "--from", "2016-02-01").output
+    assert "Trend of distinct hosts: not tested (2 full periods; the test needs 3" in links

@@ -177,9 +177,17 @@ def supporters_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
             f"{_fmt(r['forwards_per_release']):>9}{r['amplifiers']:>6}"
         )
     for name, t in result["trend"].items():
-        click.echo(
-            f"Trend of {name}: {t['direction']} (tau {_fmt(t['kendall_tau'])}, {_p(t['p_value'])})"
-        )
+        click.echo(f"Trend of {name}: {_trend_words(t)}")
+
+
+def _trend_words(t: dict[str, Any]) -> str:
+    """A ``monotone_trend`` in words: its direction with tau and p, or why it has none (the
+    JSON's ``direction`` is ``flat`` then too, which read as a tested flat trend)."""
+    if t["kendall_tau"] is not None:
+        return f"{t['direction']} (tau {_fmt(t['kendall_tau'])}, {_p(t['p_value'])})"
+    if t["periods"] < 3:
+        return f"not tested ({counted(t['periods'], 'full period')}; the test needs 3 or more)"
+    return f"flat (the same in all {t['periods']} full periods; tau -, p -)"
 
 
 @click.command("platforms")
@@ -211,10 +219,7 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         by = ", ".join(f"{c} {v['links']}" for c, v in r["by_class"].items())
         click.echo(f"{r['period']:<11}{r['links']:>7}{r['hosts']:>6}{r['host_classes']:>8}  {by}")
     for name, t in result["trend"].items():
-        click.echo(
-            f"Trend of distinct {name}: {t['direction']} (tau {_fmt(t['kendall_tau'])}, "
-            f"{_p(t['p_value'])})"
-        )
+        click.echo(f"Trend of distinct {name}: {_trend_words(t)}")
     gone = [c for c, s in result["host_classes"].items() if s["gone"]]
     if gone:
         click.echo(
