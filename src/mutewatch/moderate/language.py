@@ -66,6 +66,8 @@ from typing import Any
 import numpy as np
 
 from mutewatch.errors import InputError
+from mutewatch.moderate.datasets import default_data_dir
+from mutewatch.moderate.datasets import is_evaluation as _is_eval
 
 LANGUAGE_MODEL_VERSION = "language-5"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
@@ -619,15 +621,6 @@ def _call(
         code = max(sorted(votes), key=lambda c: votes[c])
         return code, votes[code] * (1.0 - english)
     return "en", english
-
-
-def _is_eval(text: str) -> bool:
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 5 == 0
-
-
-def default_data_dir() -> Path:
-    """``../shared/data`` next to the repository checkout (the project's research data)."""
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
 def evaluation_rows(data: Path | None = None) -> dict[str, list[tuple[str, str]]]:

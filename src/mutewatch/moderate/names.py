@@ -51,6 +51,8 @@ from typing import Any, TypeVar, cast
 import numpy as np
 
 from mutewatch.errors import InputError
+from mutewatch.moderate.datasets import default_data_dir
+from mutewatch.moderate.datasets import is_evaluation as _is_eval
 
 NAMES_MODEL_VERSION = "names-9"
 """Version of the name check (bump when lists, rules or the char model change)."""
@@ -714,7 +716,7 @@ def evaluate(data: Path | None = None) -> dict[str, Any]:
     with the hand-written Star Wars list entries switched off: the honest measure of how the
     rules, the other lists and the char model generalise to unseen fiction.
     """
-    base = (data or Path(__file__).resolve().parents[3].parent / "shared" / "data") / "moderation"
+    base = (data or default_data_dir()) / "moderation"
     real = [n for n in _read_names(base / "names/real_names_us_legislators.csv", "full")]
     fic = [n for n in _read_names(base / "names/fictional_names_starwars.csv", "name")]
     real = [n for n in real if _is_eval(n)]
@@ -743,10 +745,6 @@ def _share(part: list[str], whole: list[str]) -> float:
 
 def _passes(r: NameResult) -> bool:
     return r.fantasy < HOLD and r.false < HOLD
-
-
-def _is_eval(text: str) -> bool:
-    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 5 == 0
 
 
 def _read_names(path: Path, column: str) -> list[str]:
