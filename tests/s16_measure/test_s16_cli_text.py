@@ -131,3 +131,17 @@ def test_an_untested_trend_is_not_called_flat(two_channels: Path) -> None:
     assert "Trend of share: flat (the same in all 15 full periods; tau -, p -)\n" in every_month
     links = run(two_channels, "platforms", "--of", "all", "--from", "2016-02-01").output
     assert "Trend of distinct hosts: not tested (2 full periods; the test needs 3" in links
+
+
+def test_a_period_cut_by_from_to_is_not_said_to_be_cut_by_the_archive(
+    two_channels: Path,
+) -> None:
+    """The archive covers March 2016 whole; --from/--to keep 1 of its days. The footnote
+    said 'the archive covers 1 of its 31 days'."""
+    args = ["output", "--of", "all", "--every", "month"]
+    text = run(two_channels, *args, "--from", "2016-03-31", "--to", "2016-03-31").output
+    assert "2016-03-01  8      3% partial*" in text
+    assert "* 2016-03-01: --from/--to and the archive's coverage leave 1 of its 31 days" in text
+    assert "the archive covers" not in text
+    whole = run(two_channels, *args, "--from", "2016-03-01").output
+    assert "partial" not in whole and "Total: 248" in whole

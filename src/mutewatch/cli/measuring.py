@@ -157,6 +157,29 @@ _COVERS = {
     "outlet": "the chosen outlet's channels were collected on {c} of its {d} days",
     "outlets": "the chosen outlets' channels (any of them) were collected on {c} of its {d} days",
 }
+# the same when --from/--to cut the period too: 'the archive covers 1 of its 31 days' was
+# said of a month the archive covers whole, as --from 2016-03-01 --to 2016-03-01 left 1 day
+_COVERS_CUT = {
+    "archive": "--from/--to and the archive's coverage leave {c} of its {d} days",
+    "outlet": "--from/--to and the days the chosen outlet's channels were collected on "
+    "leave {c} of its {d} days",
+    "outlets": "--from/--to and the days the chosen outlets' channels (any of them) were "
+    "collected on leave {c} of its {d} days",
+}
+
+
+def _cut_by_dates(period: str, days: int, parameters: dict[str, Any]) -> bool:
+    """Whether --from/--to leave out some of the period's ``days`` from ``period`` (its
+    first day, YYYY-MM-DD)."""
+    from datetime import date, timedelta
+
+    first = date.fromisoformat(period)
+    last = first + timedelta(days=days - 1)
+    since, until = parameters.get("from"), parameters.get("to")
+    return bool(
+        (since and date.fromisoformat(str(since)) > first)
+        or (until and date.fromisoformat(str(until)) < last)
+    )
 
 
 @click.command("output")
@@ -213,8 +236,10 @@ def output_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         flagged = any(row.get("partial") for row in r["rows"])
         _table(rows, [*keys, "covered"] if flagged or r.get("partial_periods") else keys)
         click.echo(f"Total: {r['total']}")
-        who = _COVERS[r["coverage_basis"] if r["by"] != "outlet" else "archive"]
+        basis = r["coverage_basis"] if r["by"] != "outlet" else "archive"
         for part in r.get("partial_periods") or []:
+            cut = _cut_by_dates(part["period"], part["days"], r["parameters"])
+            who = (_COVERS_CUT if cut else _COVERS)[basis]
             covered = who.format(c=part["covered_days"], d=part["days"])
             click.echo(
                 f"* {part['period']}: {covered}, so its count is not comparable to a whole period's"
