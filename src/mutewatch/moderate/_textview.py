@@ -23,6 +23,18 @@ from mutewatch.errors import EngineError
 CONFUSABLES_FILE = Path(__file__).parent / "data" / "confusables.json"
 _DROP_CATEGORIES = frozenset(("Mn", "Me", "Cf", "Cc", "Cs", "Co", "Cn"))
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")  # blank "letters" (Hangul, braille)
+
+
+def visible(ch: str) -> bool:
+    """Whether a reader sees the character: not a space, control or format character
+    (zero-width spaces and joiners, soft hyphens, direction marks), nor one the text view
+    drops (a combining mark or variation selector, which shows nothing without a letter to
+    sit on; private-use and unassigned code points) or reads as a blank "letter" (a Hangul
+    filler U+3164, the blank braille pattern U+2800): a text or name of only these is blank."""
+    return not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE and ch not in _FILLERS
+
+
+_INVISIBLE = _DROP_CATEGORIES | frozenset({"Zs", "Zl", "Zp"})
 _LEET_TOKEN_RE = re.compile(r"(?<![\w@$!|])[\w@$!|]+")
 # four letters or more: "r u a" and "u r a" are chat spelling of words, not one word spaced out
 _SPACED_RE = re.compile(r"(?<![\w'’])[A-Za-z](?:([ .*_-])[A-Za-z])(?:\1[A-Za-z]){2,}(?![\w'’])")

@@ -94,6 +94,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mutewatch.errors import InputError, MutewatchError
+from mutewatch.moderate._textview import visible
 from mutewatch.moderate.checks import (
     CHECKS,
     CommentInput,
@@ -281,9 +282,9 @@ def _text(request: dict[str, Any]) -> str:
     if (comment.get("type") or "PLAIN_TEXT") not in ("PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"):
         raise _fail("comment.type: only PLAIN_TEXT is supported")
     text: str = comment["text"]
-    if not text.strip():
-        raise _fail("comment.text is empty")
     check_unicode(text, "comment.text")
+    if not any(map(visible, text)):  # blank, or only zero-width and other unseen characters
+        raise _fail("comment.text is empty")
     if len(text.encode("utf-8")) > MAX_TEXT_CHARS:
         raise _fail(f"comment.text is longer than {MAX_TEXT_CHARS} bytes")
     return text

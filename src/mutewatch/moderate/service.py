@@ -33,7 +33,6 @@ import json
 import random
 import threading
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -459,23 +458,6 @@ def _meant_field(key: str, known: tuple[str, ...]) -> str | None:
     return folded[close[0]] if close else None
 
 
-def _visible(ch: str) -> bool:
-    """Whether a reader sees the character: not a space, control or format character
-    (zero-width spaces and joiners, soft hyphens, direction marks), nor one the text view
-    drops (a combining mark or variation selector, which shows nothing without a letter to
-    sit on; private-use and unassigned code points) or reads as a blank "letter" (a Hangul
-    filler U+3164, the blank braille pattern U+2800): a text or name of only these was
-    published as a blank comment or a blank author."""
-    return (
-        not ch.isspace()
-        and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
-        and ch not in _textview._FILLERS
-    )
-
-
-_INVISIBLE_CATEGORIES = _textview._DROP_CATEGORIES | frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-
-
 def _text_field(
     record: dict[str, Any], key: str, *, limit: int, required: bool = True, what: str = "request"
 ) -> str | None:
@@ -491,7 +473,7 @@ def _text_field(
     check_unicode(value, key, what)
     if required and not value.strip():
         raise InputError(f"the {what} field `{key}` is empty", hint=f"send a non-empty `{key}`")
-    if required and not any(_visible(ch) for ch in value):
+    if required and not any(map(_textview.visible, value)):
         raise InputError(
             f"the {what} field `{key}` has no visible characters (only spaces, invisible "
             "format characters such as U+200B, lone combining marks or blank fillers such as"
