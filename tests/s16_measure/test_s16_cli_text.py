@@ -145,3 +145,12 @@ def test_a_period_cut_by_from_to_is_not_said_to_be_cut_by_the_archive(
     assert "the archive covers" not in text
     whole = run(two_channels, *args, "--from", "2016-03-01").output
     assert "partial" not in whole and "Total: 248" in whole
+
+
+def test_a_change_point_rising_from_zero_says_so(two_channels: Path) -> None:
+    """chan_b resumes on 2016-03-01 after 14 months without a post: a rise from 0 a day
+    has no percentage, and the text wrote '(-)', which reads as a fall."""
+    text = run(two_channels, "trend", "--of", "all", "--outlet", "chan_b").output
+    (line,) = [x for x in text.splitlines() if x.startswith("  2016-03-01")]
+    assert line.endswith("-> 4.00 a day (from 0)"), text
+    assert "(-)" not in text

@@ -119,7 +119,8 @@ def trend_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         click.echo(f"Note: {note}")
     click.echo(f"Change points ({len(result['change_points'])}):")
     for c in result["change_points"]:
-        change = "-" if c["change"] is None else f"{c['change'] * 100:+.0f}%"
+        # a rise from zero has no percentage: '(-)' read as a fall
+        change = "from 0" if c["change"] is None else f"{c['change'] * 100:+.0f}%"
         click.echo(
             f"  {c['at']}  {_fmt(c['before_per_day'])} -> {_fmt(c['after_per_day'])} "
             f"a day ({change})"
