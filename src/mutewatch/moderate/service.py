@@ -2241,6 +2241,7 @@ class ModerationService:
                 "the appeal must be a JSON object {note}",
                 hint='say why the decision is wrong, e.g. {"note": "my comment is on topic"}',
             )
+        refuse_unknown_fields(record, ("note",), "appeal")
         note = _text_field(record, "note", limit=MAX_NOTE_CHARS, what="appeal")
         assert note is not None
         check_unicode(reader, "reader", "appeal")
