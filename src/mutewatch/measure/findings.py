@@ -455,12 +455,15 @@ def rate(per_day: float) -> str:
     return f"{value:.2f}" if 0 < value < 1 else f"{value:.1f}"
 
 
-def change_phrase(change: dict[str, Any]) -> str:
+def change_phrase(change: dict[str, Any], first: bool = False) -> str:
     """One change point as words: ``dropped on D from A to B posts a day (-40%)``.
 
-    A rise from zero has no relative change (``change`` is None): it ``resumed``.
+    A rise from zero has no relative change (``change`` is None): it ``resumed``, or, as the
+    ``first`` change point of the series (nothing before it in the series), it ``began``.
     """
     before, after = float(change["before_per_day"]), float(change["after_per_day"])
+    if before == 0 and first:
+        return f"began on {change['at']} at {rate(after)} a day, with no post before it"
     if before == 0:
         return f"resumed on {change['at']} from 0.0 to {rate(after)} a day"
     verb = "dropped" if after < before else "rose"
@@ -470,11 +473,12 @@ def change_phrase(change: dict[str, Any]) -> str:
     )
 
 
-def _shift(change: dict[str, Any]) -> str:
-    """``40.0 to 140.0 a day, +250%`` (``resumed from zero`` when it rose from nothing)."""
+def _shift(change: dict[str, Any], first: bool = False) -> str:
+    """``40.0 to 140.0 a day, +250%`` (``resumed from zero`` when it rose from nothing,
+    ``began from zero`` when that was the series' first change point)."""
     before, after = float(change["before_per_day"]), float(change["after_per_day"])
     if before == 0:
-        return f"0.0 to {rate(after)} a day, resumed from zero"
+        return f"0.0 to {rate(after)} a day, {'began' if first else 'resumed'} from zero"
     return f"{before:.1f} to {after:.1f} a day, {(after - before) / before * 100:+.0f}%"
 
 
@@ -501,7 +505,7 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
     span = series_span(trend_result)
     if len(changes) == 1:
         sentence = (
-            f"{who} {change_phrase(biggest)}, the only change point found in the daily "
+            f"{who} {change_phrase(biggest, first=True)}, the only change point found in the daily "
             f"series{span}."
         )
     else:
@@ -511,11 +515,11 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
             f"({counted(drops, 'drop')}, {counted(len(changes) - drops, 'rise')}): from "
             f"{first['before_per_day']:.1f} posts a day before {first['at']} to "
             f"{rate(last['after_per_day'])} a day after {last['at']}; the largest single "
-            f"shift was on {biggest['at']} ({_shift(biggest)})"
+            f"shift was on {biggest['at']} ({_shift(biggest, first=biggest is first)})"
         )
         resumed = [c for c in changes if float(c["before_per_day"]) == 0 and c is not biggest]
         for c in resumed:
-            sentence += f"; it {change_phrase(c)}"
+            sentence += f"; it {change_phrase(c, first=c is first)}"
         sentence += "."
     params = {k: trend_result.get("parameters", {}).get(k) for k in ("penalty", "min_size")}
     params["of"] = of
