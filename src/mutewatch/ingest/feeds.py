@@ -30,7 +30,6 @@ import itertools
 import re
 import xml.sax
 import xml.sax.handler
-from array import array
 from calendar import timegm
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -119,7 +118,7 @@ def read(fh: IO[bytes], path: Path, platform: str = "web") -> Iterator[Item]:
     title = _plain(str(feed.get("title") or "")).strip() or account  # as entries' titles
     yield NameSeen(platform, account, title, None, "feed")
     base = str(feed.get("link") or "")
-    seen = _Seen()  # an entry key -> the link and date it came with (digests)
+    seen: dict[int, int] = {}  # an entry key -> the link and date it came with (digests)
     whole = survey.ends if survey.bozo else None  # entries from this one on are cut short
     count = 0
     for position, entry in entries.entries():
@@ -512,7 +511,7 @@ def _entry(
     platform: str,
     account: str,
     base: str,
-    seen: _Seen,
+    seen: dict[int, int],
 ) -> Post | Quarantined:
     # dict.get: feedparser's own get() maps updated to published with a deprecation warning
     stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
@@ -560,62 +559,15 @@ def _absolute(url: str, base: str) -> str:
     return urljoin(base, url)
 
 
-def _told_apart(key: str, entry: Any, seen: _Seen) -> str:
+def _told_apart(key: str, entry: Any, seen: dict[int, int]) -> str:
     """The key of an entry: its own (``_key``), unless an earlier entry of the file had the
     same key with another link or date; then the key, link and date together. ``seen``
     holds 64-bit digests of keys and of links and dates, not the text (a feed of millions
-    of entries), in a table of its own (``_Seen``)."""
+    of entries)."""
     sign = (str(entry.get("link") or ""), str(entry.get("published") or entry.get("updated")))
     told = _digest(f"{len(sign[0])}:{sign[0]}{sign[1]}")
     first = seen.setdefault(_digest(key), told)
     return key if first == told else "\x1f".join((key, *sign))
-
-
-class _Seen:
-    """64-bit digests of a feed's entry keys, each with the digest of the link and date it
-    first came with: ``dict.setdefault`` for them, in two ``array('Q')`` of open
-    addressing (linear probing, at most 2/3 full; the key's low bits, a hash already, its
-    slot). 24 to 48 bytes an entry (72 while it grows) where a dict of Python ints took 124:
-    the only part of reading a feed that grows with its entries."""
-
-    __slots__ = ("keys", "values", "mask", "count", "zero")
-
-    def __init__(self, slots: int = 1 << 10) -> None:
-        self.keys = array("Q", bytes(8 * slots))  # 0: a free slot (the key 0 is ``zero``)
-        self.values = array("Q", bytes(8 * slots))
-        self.mask = slots - 1
-        self.count = 0
-        self.zero: int | None = None
-
-    def __len__(self) -> int:
-        return self.count + (self.zero is not None)
-
-    def setdefault(self, key: int, value: int) -> int:
-        """The value ``key`` came with first; ``value`` when it is new (kept)."""
-        if key == 0:
-            if self.zero is None:
-                self.zero = value
-            return self.zero
-        keys, mask = self.keys, self.mask
-        slot = key & mask
-        while (held := keys[slot]) != key:
-            if held == 0:
-                keys[slot], self.values[slot] = key, value
-                self.count += 1
-                if 3 * self.count > 2 * (mask + 1):
-                    self._grow()
-                return value
-            slot = (slot + 1) & mask
-        return int(self.values[slot])
-
-    def _grow(self) -> None:
-        keys, values = self.keys, self.values
-        slots = 2 * len(keys)
-        self.keys, self.values = array("Q", bytes(8 * slots)), array("Q", bytes(8 * slots))
-        self.mask, self.count = slots - 1, 0
-        for key, value in zip(keys, values, strict=True):
-            if key:
-                self.setdefault(key, value)
 
 
 def _digest(text: str) -> int:
