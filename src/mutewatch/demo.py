@@ -95,7 +95,7 @@ _SUPPORTER_KIND_P = np.array([0.45, 0.28, 0.05, 0.02, 0.03, 0.01, 0.05, 0.05, 0.
 
 # (host, class, live from, live until): fake hosts only. Fewer places to upload over time.
 # Classes follow mutewatch.ingest.links (telegram, onion, file_host, paste, video, social,
-# other); the fake hosts sit under the suffixes that module lists (files.example, ...).
+# shortener, other); the fake hosts sit under the suffixes that module lists (files.example, ...).
 HOSTS: tuple[tuple[str, str, str, str], ...] = (
     ("t.me", "telegram", "2015-01-01", "2018-01-01"),
     ("archive.files.example", "file_host", "2015-01-01", "2016-03-01"),

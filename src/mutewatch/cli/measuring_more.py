@@ -209,6 +209,7 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
       mutewatch platforms --every month --top 5 --json
     """
     from mutewatch.measure.platforms import platforms as measure
+    from mutewatch.measure.platforms import shortened_words
 
     result = measure(store, **options)
     if as_json:
@@ -221,6 +222,9 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         click.echo(f"{r['period']:<11}{r['links']:>7}{r['hosts']:>6}{r['host_classes']:>8}  {by}")
     for name, t in result["trend"].items():
         click.echo(f"Trend of distinct {name}: {_trend_words(t)}")
+    words = shortened_words(result["total"])
+    if words:
+        click.echo(words[0].upper() + words[1:] + ".")
     gone = [c for c, s in result["host_classes"].items() if s["gone"]]
     if gone:
         click.echo(

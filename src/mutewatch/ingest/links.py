@@ -1,12 +1,21 @@
 """Outbound links: url -> host -> host class.
 
-Classes: telegram, onion (hidden service), file_host, paste, video, social, other. The
-lists are deliberately short and overridable; researchers extend them with ``HOST_CLASSES``.
-No URL is ever fetched: a link is only parsed.
+Classes: telegram, onion (hidden service), file_host, paste, video, social, shortener,
+other. The lists are deliberately short and overridable; researchers extend them with
+``HOST_CLASSES``. No URL is ever fetched: a link is only parsed.
+
+``shortener`` holds link shorteners (t.co, bit.ly, ...): a shortened link names the
+shortener, not the place its content is uploaded to, and mutewatch never follows it to find
+out. Measurements say how many of the links they count are shortened (``platforms``,
+``findings``). Stores keep each link's class: whoever adds a class bumps
+``measure.derived.FORMAT`` and names it in ``measure.derived.ADDED_HOST_CLASSES``; the
+next refresh of the derived tables moves stored ``other`` links into it
+(``measure.derived.reclassify_links``, once per ``classes_digest``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import urlsplit
 
@@ -50,6 +59,28 @@ HOST_CLASSES: dict[str, tuple[str, ...]] = {
         "rocket.chat",
         "social.example",
     ),
+    # Link shorteners: the host seen is the shortener's, never the destination's. Only
+    # general-purpose shorteners (and the platforms' own: t.co, fb.me, lnkd.in, wp.me);
+    # youtu.be, t.me and the like name their platform and keep its class.
+    "shortener": (
+        "t.co",
+        "bit.ly",
+        "j.mp",
+        "goo.gl",
+        "ow.ly",
+        "tinyurl.com",
+        "is.gd",
+        "buff.ly",
+        "dlvr.it",
+        "fb.me",
+        "tiny.cc",
+        "cutt.ly",
+        "rebrand.ly",
+        "lnkd.in",
+        "shorturl.at",
+        "wp.me",
+        "short.example",
+    ),
 }
 
 _CLASS_OF_SUFFIX = {host: cls for cls, hosts in HOST_CLASSES.items() for host in hosts}
@@ -57,6 +88,12 @@ _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'\]\[)]+|\b[a-z2-7]{16,56}\.onion\b[^\s<>\"']*", re.I
 )
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def classes_digest() -> str:
+    """A short digest of the host lists: stored classes made under other lists are stale."""
+    listed = "\n".join(f"{suffix} {cls}" for suffix, cls in sorted(_CLASS_OF_SUFFIX.items()))
+    return hashlib.sha256(listed.encode()).hexdigest()[:16]
 
 
 def host_of(url: str) -> str | None:

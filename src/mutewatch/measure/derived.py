@@ -36,6 +36,11 @@ it; set ``MUTEWATCH_MEASURE_REFRESH=0`` to never write, ``MUTEWATCH_MEASURE_DERI
 never use the tables). Ingest and ``outlets load`` keep
 them current with one call: ``mutewatch.measure.derived.refresh(store.con)``.
 
+Links are stored with their host class. When ``ingest.links`` gains a host class
+(``ADDED_HOST_CLASSES``; ``FORMAT`` is bumped with it), ``refresh`` first moves stored links
+of class other whose host is now in it (``reclassify_links``, once per digest of the lists),
+so links stored before and after the change are counted alike.
+
 Writes that change posts without changing any of the signature's parts (an UPDATE of
 ``posts.ts`` by hand) are not seen: call ``refresh`` after such edits.
 """
@@ -71,8 +76,10 @@ __all__ = [
     "signature",
 ]
 
-#: Bumped whenever an expression below changes: tables of another format are rebuilt.
-FORMAT = "3"
+#: Bumped whenever an expression below changes, or the host lists of ``ingest.links`` do:
+#: tables of another format are rebuilt (and stored link classes brought up to date).
+#: 4: the ``shortener`` host class.
+FORMAT = "4"
 DAILY = "measure_daily"
 GAPS = "measure_gaps"
 LINKS = "measure_links"
@@ -302,6 +309,37 @@ def maintained() -> bool:
 
 
 # --------------------------------------------------------------------------- refresh
+#: Host classes added to ``ingest.links`` after stores kept their links' classes: links
+#: stored as ``other`` whose host is now in one of them are moved to it (``reclassify_links``).
+ADDED_HOST_CLASSES = ("shortener",)
+
+
+def reclassify_links(con: duckdb.DuckDBPyConnection) -> int:
+    """Move stored links of class ``other`` whose host the current lists put in an added
+    class (``ADDED_HOST_CLASSES``) to that class, once per digest of the lists; returns the
+    links moved.
+
+    Links are classified as they are stored: a store written before ``shortener`` existed
+    holds t.co and bit.ly links as ``other``. Only ``other`` is revised: a class stored
+    otherwise (by hand, by another tool) is kept. Links without a host yet (NULL) are left
+    to ``store.writer.classify_links``."""
+    # here, not at the top: measurements that only read never load the ingest package
+    from mutewatch.ingest.links import classes_digest, host_class_sql
+
+    digest = classes_digest()
+    done = con.execute(f"SELECT value FROM {STATE} WHERE key = 'host_classes'").fetchall()
+    if done and done[0][0] == digest:
+        return 0
+    cls = host_class_sql("host")
+    added = ", ".join(f"'{c}'" for c in ADDED_HOST_CLASSES)
+    changed = con.execute(
+        f"UPDATE links SET host_class = {cls} WHERE host_class = 'other' AND host IS NOT NULL "
+        f"AND host <> '' AND {cls} IN ({added})"
+    ).fetchall()
+    con.execute(f"INSERT OR REPLACE INTO {STATE} VALUES ('host_classes', ?)", [digest])
+    return int(changed[0][0]) if changed else 0
+
+
 def refresh_if_stale(con: duckdb.DuckDBPyConnection) -> bool:
     """``refresh`` unless the tables are current already; True when it refreshed."""
     if fresh(con):
@@ -327,6 +365,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 
     con.execute("BEGIN TRANSACTION")
     try:
+        reclassify_links(con)
         # sorted on the columns measurements filter on, so DuckDB skips row groups
         for name, expr, order in (
             (DAILY, daily_expr(tables), "day, outlet_id"),

@@ -16,8 +16,10 @@ Kinds, in order:
 * ``change_points`` (trend): the network-level PELT change points of the daily series.
 * ``supporter_share``, ``amplification`` (supporters): baseline vs period.
 * ``platform_hosts``, ``host_class_gone`` (platforms): distinct hosts baseline vs period with
-  their trend; host classes absent in the period where their baseline share predicts enough
-  links that the absence is unlikely by chance (exp(-expected) < 0.05).
+  their trend, and how many links go through link shorteners wherever a window holds one
+  (their hosts are the shorteners', never followed); host classes absent in the period
+  where their baseline share predicts enough links that the absence is unlikely by chance
+  (exp(-expected) < 0.05).
 * ``silenced_outlets`` (outlet status) and ``silencing_dates``: per silenced outlet, the
   change point `outlets status` reports (``changed_at``), so both say the same date.
 * ``longest_silence`` (silences, network scope): the longest collected silence up to the
@@ -87,6 +89,7 @@ HOST_CLASS_NAMES = {
     "paste": "paste sites",
     "video": "video hosts",
     "social": "social networks",
+    "shortener": "link shorteners",
     "other": "other sites",
 }
 
@@ -633,13 +636,14 @@ def hosts_sentence(
         f"{during(period)}, {word} "
         f"{b_hosts} ({base['host_classes']}) {during(baseline)}"
     )
+    shortened = shortened_clause(base, now, baseline, period)
     if trend_info and trend_info.get("kendall_tau") is not None:
         sentence += (
             f"; over all periods to {period[1].isoformat()} the number of hosts is "
             f"{trend_info['direction']} "
             f"(Kendall tau {trend_info['kendall_tau']:+.2f}, {pval(trend_info['p_value'])})"
         )
-    sentence += "."
+    sentence += "." + (f" {shortened[0].upper()}{shortened[1:]}." if shortened else "")
     numbers = {
         "baseline_hosts": b_hosts,
         "period_hosts": p_hosts,
@@ -649,10 +653,19 @@ def hosts_sentence(
         "period_links": now["links"],
         "trend": trend_info,
     }
+    for name, window in (("baseline", base), ("period", now)):
+        if window.get("shortened_links"):
+            numbers[f"{name}_shortened_links"] = window["shortened_links"]
+            numbers[f"{name}_shortener_hosts"] = window["shortener_hosts"]
     method = (
         "Distinct link hosts and host classes among links in counted posts, per window; trend "
         "= Kendall's tau and Theil-Sen slope of the per-period host counts."
     )
+    if shortened:
+        method += (
+            " Shortened links (host class shortener: t.co, bit.ly, ...) are counted under the "
+            "shortener's host; mutewatch never follows a link to its destination."
+        )
     return finding(
         "platform_hosts",
         sentence,
@@ -660,6 +673,23 @@ def hosts_sentence(
         method,
         {"baseline": window_json(baseline), "period": window_json(period), "of": of},
     )
+
+
+def shortened_clause(
+    base: dict[str, Any], now: dict[str, Any], baseline: Window, period: Window
+) -> str | None:
+    """How many links go through link shorteners, period first, the baseline in brackets.
+
+    Said whenever either window holds a shortened link: a single one already makes the
+    hosts counted hold a shortener where the content's host is unknown, and a researcher
+    must know which of the places counted are real upload places. None without any."""
+    words = plat_mod.shortened_words(now, f" {during(period)}")
+    if words is None:
+        return plat_mod.shortened_words(base, f" {during(baseline)}")
+    if base.get("links"):
+        share = float(base.get("shortened_share", 0.0))
+        words += f" ({during(baseline)}: {plat_mod.shortened_numbers(base)}, {share:.1%})"
+    return words
 
 
 def vanished_classes_sentences(

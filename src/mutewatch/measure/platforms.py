@@ -3,14 +3,21 @@
 Method:
 
 * Links are the ``links`` table (one row per URL found in a post, with its ``host`` and
-  ``host_class``: telegram, onion, file_host, paste, video, social, other), restricted to
-  links in counted posts (``--of``, ``--include-forwards``, ``--from``/``--to``: a semi-join
-  on the post key), bucketed by the link's UTC time (that of its post; ``--every``).
+  ``host_class``: telegram, onion, file_host, paste, video, social, shortener, other),
+  restricted to links in counted posts (``--of``, ``--include-forwards``, ``--from``/``--to``:
+  a semi-join on the post key), bucketed by the link's UTC time (that of its post;
+  ``--every``).
   Counting runs on the per-day relation of links (``derived.links_expr``).
 * Per period: links by host class (count and distinct hosts), the ``--top`` hosts by links,
-  the number of distinct hosts and of distinct host classes ("platforms") in use.
+  the number of distinct hosts and of distinct host classes ("platforms") in use; a link
+  that names no host (a URL cut short in it) counts in its class's links, never as a host
+  or a kind of platform.
 * Trend of the distinct counts over full periods: Kendall's tau with its p-value and the
   Theil-Sen slope (``trend.monotone_trend``). ``falling`` means fewer places to upload.
+* Shortened links (class ``shortener``: t.co, bit.ly, ...) name the shortener, not where
+  the content is: mutewatch never follows a link to find out. Where the counted links hold
+  any, the total says how many (``shortened_links``, ``shortened_share``) and through which
+  shorteners (``shortener_hosts``); the keys are left out where there is none.
 * Per host class: first and last link seen, and ``gone`` when its last link falls before the
   last period began.
 
@@ -59,15 +66,76 @@ def host_summary(eng: Engine, params: Params) -> pd.DataFrame:
     return eng.execute(expr)
 
 
+SHORTENER = "shortener"
+
+
 def summarise(hosts: pd.DataFrame) -> dict[str, Any]:
-    """Links, distinct hosts and classes, links by class, from ``host_summary`` rows."""
+    """Links, distinct hosts and classes, links by class, from ``host_summary`` rows; with
+    shortened links among them, how many and through which shorteners (``shortened``)."""
     by = hosts.groupby("host_class")["links"].sum() if len(hosts) else pd.Series(dtype=int)
-    return {
-        "links": int(hosts["links"].sum()) if len(hosts) else 0,
+    links = int(hosts["links"].sum()) if len(hosts) else 0
+    out = {
+        "links": links,
         "hosts": int(hosts["host"].dropna().nunique()) if len(hosts) else 0,
-        "host_classes": int(hosts["host_class"].nunique()) if len(hosts) else 0,
+        "host_classes": _named_classes(hosts),
         "by_class": {str(c): int(n) for c, n in sorted(by.items())},
     }
+    return {**out, **shortened(hosts, links)}
+
+
+def _named_classes(hosts: pd.DataFrame) -> int:
+    """Distinct host classes of links that name a host. A link naming none (a URL cut short
+    in its host, "https://t.c…") is class other but no kind of platform, as it is no host:
+    counted as one, every month with a cut link beside the t.co links of a tweet archive
+    had two kinds of platform where it has one."""
+    return int(hosts.dropna(subset=["host"])["host_class"].nunique()) if len(hosts) else 0
+
+
+def shortened(hosts: pd.DataFrame, links: int) -> dict[str, Any]:
+    """``shortened_links``, ``shortened_share`` (of all counted links) and
+    ``shortener_hosts`` (host and links, most first) of ``host_summary`` rows.
+
+    Empty where no counted link is shortened: one shortened link already makes the host
+    counts partly the shorteners' (a researcher reading "N hosts" must know), and outputs
+    without any keep the shape they had."""
+    rows = hosts[hosts["host_class"] == SHORTENER] if len(hosts) else hosts
+    count = int(rows["links"].sum()) if len(rows) else 0
+    if count == 0 or links == 0:
+        return {}
+    per_host = rows.dropna(subset=["host"]).groupby("host")["links"].sum()
+    named = sorted(((str(h), int(n)) for h, n in per_host.items()), key=lambda r: (-r[1], r[0]))
+    return {
+        "shortened_links": count,
+        "shortened_share": round(count / links, 4),
+        "shortener_hosts": [{"host": h, "links": n} for h, n in named],
+    }
+
+
+def shortened_words(summary: dict[str, Any], when: str = "") -> str | None:
+    """What the shortened links of a ``summarise`` result mean, as a clause; None without
+    any. ``when`` ("in 2017-11") follows "links"."""
+    count = int(summary.get("shortened_links", 0))
+    if not count:
+        return None
+    names = [h["host"] for h in summary.get("shortener_hosts", [])]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    counted = int(summary["hosts"])
+    hosts = (
+        "the hosts counted are the shorteners'"
+        if len(names) >= counted
+        else f"{len(names)} of the {counted} hosts counted "
+        + ("is a shortener" if len(names) == 1 else "are shorteners")
+    )
+    return (
+        f"{shortened_numbers(summary)} links{when} ({summary['shortened_share']:.1%}) go "
+        f"through link shorteners{f' ({shown})' if shown else ''}, whose destination "
+        f"mutewatch cannot tell without following them, which it never does: {hosts}"
+    )
+
+
+def shortened_numbers(summary: dict[str, Any]) -> str:
+    """'8,644 of 9,297': shortened links of all links of a ``summarise`` result."""
+    return f"{int(summary.get('shortened_links', 0)):,} of {int(summary['links']):,}"
 
 
 def totals(eng: Engine, params: Params, first: date, last: date) -> dict[str, Any]:
@@ -116,7 +184,7 @@ def _period_row(rows: list[tuple[str, str | None, int]], top: int) -> dict[str, 
     return {
         "links": sum(n for _, _, n in rows),
         "hosts": len({h for _, h, _ in rows if h is not None}),
-        "host_classes": len(by_class),
+        "host_classes": sum(1 for entry in by_class.values() if entry["hosts"]),
         "by_class": {
             c: {"links": by_class[c]["links"], "hosts": len(by_class[c]["hosts"])}
             for c in sorted(by_class)

@@ -53,7 +53,7 @@ DEFINITIONS: dict[str, str] = {
     "not counted on either side, as mutewatch supporters measures it",
     "amplification": "supporter forwards whose source is an official outlet's account",
     "host mix": "links in releases per host class (telegram, onion, file_host, paste, video, "
-    "social, other), as mutewatch platforms counts them",
+    "social, shortener, other), as mutewatch platforms counts them",
     "distinct hosts": "number of different link hosts in releases in the bucket",
     "coverage": "per source file, the time window and channels it covered; quarantined "
     "records could not be read and are kept apart",

@@ -505,8 +505,8 @@ class Pseudonymiser:
 VOCABULARY = frozenset({
     "official", "supporter", "all", "day", "week", "month", "network", "outlet", "medium",
     "platform", "host", "duckdb", "spark", "poisson", "negbin", "other", "unknown",
-    "telegram", "onion", "file_host", "paste", "video", "social", "channel", "group",
-    "public_channel", "private_channel", "private_group", "public_supergroup",
+    "telegram", "onion", "file_host", "paste", "video", "social", "shortener", "channel",
+    "group", "public_channel", "private_channel", "private_group", "public_supergroup",
     "private_supergroup", "silenced", "dormant", "new", "active", "no_posts", "gone",
     "sources", "coverage", "true", "false", "null", "none", "yes", "no",
 })  # fmt: skip
