@@ -13,6 +13,7 @@ shared machine:
 
     flock /work/notes/bench.lock python benchmarks/ingest_feeds.py --old /tmp/wt-old
     python benchmarks/ingest_feeds.py --entries 20000 --json   # this tree alone
+    python benchmarks/ingest_feeds.py --entries 10000 --entry-kb 20   # article-sized entries
 
 Measured 2026-11-30 on 2 shared cores (load average in brackets), old = d255b50, which read
 the whole file and handed it to ``feedparser.parse``; medians of 3 runs, alternating:
@@ -37,6 +38,22 @@ Python ints, 124 bytes an entry, now two arrays (``feeds._Seen``): ``--parse-onl
 records, about 800 MB of the peak at 1 KB an entry): old, 25,000 / 50,000 / 100,000 /
 200,000 entries, 440 / 675 / 899 / 924 MB; 200,000 old -> new, medians of 2, 914 -> 925 MB,
 CPU 98.7 -> 103.8 s [load 3-5], ``differing_tables: []``.
+
+Session 16, old = 6d7fc3a, whose store batches ended by count alone (``BATCH_RECORDS``),
+now also by weight (``BATCH_BYTES``, 16 MiB of text, links, media, Arrow tables);
+``--entry-kb 20``: entries of about 20 KB, as full articles in content:encoded:
+
+    run                                    peak RSS old -> new   new/old: RSS   CPU  wall [load]
+    ingest, 10,000 entries of 20 KB (205 MB)   2027 -> 585 MB           0.29  1.02  1.08 [2-3]
+    ingest, 60,000 entries of 1 KB (66 MB)      681 -> 479 MB           0.70  0.97  1.00 [2-3]
+
+(medians of 2 and of 3.) The bound, at 20 KB an entry, peak RSS: 64 MiB 1105 MB, 16 MiB
+563, 4 MiB 460, CPU within 7% of each other (16 MiB 23.4 s, 4 MiB 25.0 s): past 16 MiB
+the peak is mostly what does not depend on the batch. Every run: ``differing_tables: []``.
+``benchmarks/ingest.py --messages 300000 --skip-raw`` (Telegram, batches still cut by
+count, 54,000 records weigh 13 MB), medians of 6 alternating: wall 7.05 -> 7.18 s, CPU
+8.23 -> 8.53 s, peak 664 -> 666 MB [load 2.5-3.5], the same rows; ``ingest_many_files.py``
+medians of 3: wall 6.75 -> 6.82 s, CPU 7.25 -> 7.30 s [load 3.8], ``differing_tables: []``.
 """
 
 from __future__ import annotations
@@ -81,10 +98,14 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "new": new}))
 """
 
 
-def write_feed(path: Path, entries: int, compressed: bool, loose: bool = False) -> int:
-    """An RSS 2.0 feed of ``entries`` entries of placeholder text, written a block at a
-    time; its size in bytes (as stored). ``loose``: its first title holds a bare ``&``, so
-    it is not well-formed XML and feedparser's lenient parser reads it."""
+def write_feed(
+    path: Path, entries: int, compressed: bool, loose: bool = False, entry_kb: int = 1
+) -> int:
+    """An RSS 2.0 feed of ``entries`` entries of placeholder text (about ``entry_kb`` KB
+    each), written a block at a time; its size in bytes (as stored). ``loose``: its first
+    title holds a bare ``&``, so it is not well-formed XML and feedparser's lenient parser
+    reads it."""
+    words = 70 + 85 * (entry_kb - 1)  # 12 characters each
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
         "<title>Sample &amp; Outlet</title><link>https://feed.example/</link>"
@@ -100,7 +121,7 @@ def write_feed(path: Path, entries: int, compressed: bool, loose: bool = False) 
                     f"<link>https://feed.example/{i}</link><guid>item-{i}</guid>"
                     f"<pubDate>Wed, {1 + i % 28:02d} Jan 2020 {i % 24:02d}:{i % 60:02d}:00 "
                     f"+0000</pubDate><description>Placeholder body {i}: "
-                    f"{'lorem ipsum ' * 70}&lt;a href=&quot;/p/{i}&quot;&gt;link&lt;/a&gt;"
+                    f"{'lorem ipsum ' * words}&lt;a href=&quot;/p/{i}&quot;&gt;link&lt;/a&gt;"
                     f"</description></item>\n"
                     for i in range(start, min(start + 1000, entries))
                 )
@@ -120,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old", type=Path, help="another worktree to compare against")
     parser.add_argument("--entries", type=int, default=60_000)
+    parser.add_argument("--entry-kb", type=int, default=1, help="about this many KB an entry")
     parser.add_argument("--gzip", action="store_true", help="the feed as feed.xml.gz")
     parser.add_argument("--loose", action="store_true", help="not well-formed (a bare &)")
     parser.add_argument("--parse-only", action="store_true", help="feeds.read alone, no store")
@@ -133,7 +155,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="mw-feed-bench-") as tmp:
         feed = Path(tmp) / ("feed.xml.gz" if args.gzip else "feed.xml")
-        size = write_feed(feed, args.entries, args.gzip, args.loose)
+        size = write_feed(feed, args.entries, args.gzip, args.loose, args.entry_kb)
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
         loads = [os.getloadavg()[0]]
         for _ in range(args.repeat):
@@ -143,6 +165,7 @@ def main() -> None:
                 loads.append(os.getloadavg()[0])
         result: dict[str, Any] = {
             "entries": args.entries,
+            "entry_kb": args.entry_kb,
             "file_mb": round(size / 1e6, 1),
             "gzip": args.gzip,
             "loose": args.loose,
