@@ -31,13 +31,13 @@ times the file. A whole ingest also holds what the store side takes (new, 120,00
 is not well-formed is read a third time only when a tag stands outside its entries after
 the first one (before that check, every such feed was: ``--loose`` took 1.73 the CPU).
 
-Session 16, old = 8f20c0a, whose keys of entries (``feeds._told_apart``) were a dict of
-Python ints, 124 bytes an entry, now two arrays (``feeds._Seen``): ``--parse-only``,
-200,000 entries (221 MB), medians of 3: peak RSS 127 -> 109 MB, CPU 85.4 -> 82.1 s [load
-4-8]. A whole ingest does not grow with the feed past the store's batch (``BATCH_RECORDS``
-records, about 800 MB of the peak at 1 KB an entry): old, 25,000 / 50,000 / 100,000 /
-200,000 entries, 440 / 675 / 899 / 924 MB; 200,000 old -> new, medians of 2, 914 -> 925 MB,
-CPU 98.7 -> 103.8 s [load 3-5], ``differing_tables: []``.
+Session 16, old = 8f20c0a: the keys of entries (``feeds._told_apart``, a dict of Python
+ints, 124 bytes an entry) are the one part of reading that grows with the feed. Two arrays
+of 64-bit values in a table of our own (6d7fc3a, reverted in e882617 as not worth its code)
+took ``--parse-only``, 200,000 entries (221 MB), medians of 3: peak RSS 127 -> 109 MB, CPU
+85.4 -> 82.1 s [load 4-8]. A whole ingest does not grow with the feed past the store's
+batch (``BATCH_RECORDS`` records, about 800 MB of the peak at 1 KB an entry): old, 25,000 /
+50,000 / 100,000 / 200,000 entries, 440 / 675 / 899 / 924 MB.
 
 Session 16, old = 6d7fc3a, whose store batches ended by count alone (``BATCH_RECORDS``),
 now also by weight (``BATCH_BYTES``, 16 MiB of text, links, media, Arrow tables);
