@@ -1,8 +1,9 @@
 """Outbound links: url -> host -> host class.
 
 Classes: telegram, onion (hidden service), file_host, paste, video, social, shortener,
-other. The lists are deliberately short and overridable; researchers extend them with
-``HOST_CLASSES``. No URL is ever fetched: a link is only parsed.
+other. The lists are deliberately short; researchers extend them by editing
+``HOST_CLASSES`` here (read once, at import; a new class also bumps
+``measure.derived.FORMAT``, below). No URL is ever fetched: a link is only parsed.
 
 ``shortener`` holds link shorteners (t.co, bit.ly, ...): a shortened link names the
 shortener, not the place its content is uploaded to, and mutewatch never follows it to find
