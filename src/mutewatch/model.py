@@ -198,3 +198,18 @@ def _media_json(media: dict[str, object] | None) -> str | None:
 
 Record = Post | Quarantined | Skipped | PostBatch
 Item = Record | NameSeen
+
+
+def record_weight(item: Item) -> int:
+    """About the bytes a record holds that grow with its content, by which batches are
+    bounded (the Telegram reader's joined batches, ingest's store batches): a post's text,
+    links and media (UTF-8), a quarantined record's raw text, a PostBatch's Arrow tables;
+    a name seen or a skipped record: none."""
+    if isinstance(item, PostBatch):
+        return int(item.table.nbytes) + int(item.links.nbytes)
+    if isinstance(item, Post):
+        texts = (item.text, *item.links, item.media or "")
+        return sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
+    if isinstance(item, Quarantined):
+        return len(item.raw.encode("utf-8", "surrogatepass"))
+    return 0

@@ -3,7 +3,7 @@
 ``ingest._batches`` grouped records into store batches by count alone (``BATCH_RECORDS``),
 so 50,000 feed entries of full article HTML were held as Posts, then again in Arrow and in
 DuckDB, all at once. A batch now also ends once its records weigh ``BATCH_BYTES``
-(``ingest._weight``). These tests set tiny bounds and check where batches end, that a
+(``model.record_weight``). These tests set tiny bounds and check where batches end, that a
 PostBatch and the records travelling with it stay in one batch with every resume position
 past what is written, and that the store, the counts and a resumed run are the same
 whatever the bounds.
@@ -18,7 +18,7 @@ import pytest
 
 from mutewatch import ingest as ingest_module
 from mutewatch.ingest import FORMATS, IngestOptions, ingest
-from mutewatch.model import NameSeen, PostBatch, Quarantined, Record
+from mutewatch.model import NameSeen, PostBatch, Quarantined, Record, record_weight
 from mutewatch.store import Store
 from tests.s14_chats.test_s14c_many_chats import _exact, _ingest, _tables, _write
 from tests.s15_chats.test_s15_joined_chats import _bounds, _chats, _sources
@@ -84,7 +84,7 @@ def test_long_entries_leave_in_several_batches_by_bytes(
     groups = _groups(_feed(tmp_path / "feed.xml"), "feed")
     assert len(groups) >= ENTRIES * BODY // SMALL_BYTES  # by count alone: one batch
     for records, _names, _after, _offset in groups[:-1]:
-        weights = [ingest_module._weight(r) for r in records]
+        weights = [record_weight(r) for r in records]
         assert sum(weights) >= SMALL_BYTES > sum(weights) - weights[-1]  # cut when reached
     assert [p for g in groups for r in g[0] for p in _positions(r)] == list(range(ENTRIES))
     assert sum(isinstance(r, Quarantined) for g in groups for r in g[0]) == 1

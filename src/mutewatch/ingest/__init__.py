@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from mutewatch.errors import InputError, UsageError
 from mutewatch.ingest import feeds, files, tabular, telegram, telegram_html
 from mutewatch.ingest.parallel import gc_paused, read_in_worker, worker_allowed
-from mutewatch.model import Item, NameSeen, Post, PostBatch, Quarantined, Record
+from mutewatch.model import Item, NameSeen, PostBatch, Record, record_weight
 from mutewatch.store import Store
 from mutewatch.store.writer import (
     DENSE_ID_SPAN_PER_POST,
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 BATCH_RECORDS = 50_000
-# A store batch also ends once its records weigh BATCH_BYTES (``_weight``: text, links,
+# A store batch also ends once its records weigh BATCH_BYTES (``record_weight``: text, links,
 # media, a quarantined record's raw text; a PostBatch's Arrow tables): 50,000 entries of
 # full article HTML (20 KB each) would otherwise be held as Posts and again in Arrow and
 # DuckDB, GBs at once. 10,000 such entries, peak RSS: 1977 MB by count alone, 1105 / 563 /
@@ -606,8 +606,8 @@ def _batches(
     items: Iterator[Item], fh: IO[bytes]
 ) -> Iterator[tuple[list[Record], list[NameSeen], int, int]]:
     """Records in groups of about BATCH_RECORDS, or of about BATCH_BYTES by weight
-    (``_weight``), whichever is reached first, each with the offset read so far in ``fh``
-    (the file as stored: compressed bytes for a .gz)."""
+    (``model.record_weight``), whichever is reached first, each with the offset read so far
+    in ``fh`` (the file as stored: compressed bytes for a .gz)."""
     records: list[Record] = []
     names: list[NameSeen] = []
     size = 0
@@ -625,7 +625,7 @@ def _batches(
                 names.append(one)
                 continue
             records.append(one)
-            nbytes += _weight(one)
+            nbytes += record_weight(one)
             if isinstance(one, PostBatch):
                 size += len(one)
                 position_after = max(position_after, one.last_position + 1)
@@ -637,15 +637,3 @@ def _batches(
             yield records, names, position_after, fh.tell()
             records, names, size, nbytes = [], [], 0, 0
     yield records, names, position_after, fh.tell()
-
-
-def _weight(record: Record) -> int:
-    """About the bytes a record holds that grow with its content: a post's text, links and
-    media (characters), a quarantined record's raw text, a PostBatch's Arrow tables."""
-    if isinstance(record, PostBatch):
-        return int(record.table.nbytes) + int(record.links.nbytes)
-    if isinstance(record, Post):
-        return len(record.text) + sum(map(len, record.links)) + len(record.media or "")
-    if isinstance(record, Quarantined):
-        return len(record.raw)
-    return 0

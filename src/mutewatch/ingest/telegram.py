@@ -56,6 +56,7 @@ from mutewatch.model import (
     PostBatch,
     Quarantined,
     Skipped,
+    record_weight,
 )
 
 PLATFORM = "telegram"
@@ -571,8 +572,8 @@ def _coalesced(items: Iterator[Item | _Rows]) -> Iterator[Item]:
     header name, a quarantined record), in file order, so a write still ends only after a
     batch and all the records between its rows: no resume position passes a record not
     written (see ``_Rows``). Such a record counts toward both bounds, its bytes too
-    (``_weight``): a run of large damaged messages after a small chat leaves by bytes, as
-    rows do. The records and their positions are those of one batch per block; only the
+    (``model.record_weight``): a run of large damaged messages after a small chat leaves by
+    bytes, as rows do. The records and their positions are those of one batch per block; only the
     number of Arrow tables changes.
     """
     pending: _Rows | None = None
@@ -590,7 +591,7 @@ def _coalesced(items: Iterator[Item | _Rows]) -> Iterator[Item]:
                 pending.add(item)
         elif pending is not None:
             pending.others.append(item)
-            pending.nbytes += _weight(item)
+            pending.nbytes += record_weight(item)
         else:
             yield item
             continue
@@ -599,18 +600,6 @@ def _coalesced(items: Iterator[Item | _Rows]) -> Iterator[Item]:
             pending = None
     if pending is not None:
         yield from pending.records()
-
-
-def _weight(item: Item) -> int:
-    """The bytes a record read among joined rows brings to their batch, as the rows' JSON
-    counts toward FLUSH_BYTES: a quarantined record's raw text (a whole damaged message,
-    or a bad chat's), a post's text and media read one by one (a block that failed to
-    decode); a header name, a skipped record: none."""
-    if isinstance(item, Quarantined):
-        return len(item.raw.encode("utf-8", "surrogatepass"))
-    if isinstance(item, Post):
-        return len(item.text.encode("utf-8", "surrogatepass")) + len(item.media or "")
-    return 0
 
 
 def _plain_unix(m: Message) -> int | None:
