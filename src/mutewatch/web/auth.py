@@ -561,6 +561,15 @@ def supporter_identifiers(store: Store) -> set[str]:
 
 
 # -- CSRF ----------------------------------------------------------------------------------
+def same_secret(sent: str, expected: str) -> bool:
+    """``sent == expected`` in constant time, for any text a client sends. Compared as UTF-8
+    bytes: ``hmac.compare_digest`` refuses two strings holding a non-ASCII character with a
+    TypeError, so a CSRF token of ``é`` (or a login as the user ``josé``) was a 500."""
+    return hmac.compare_digest(
+        sent.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
+
+
 def csrf_token(secret: str, session_id: str) -> str:
     """The CSRF token of a session: HMAC(secret, session id)."""
     return hmac.new(secret.encode(), f"csrf:{session_id}".encode(), hashlib.sha256).hexdigest()
@@ -675,7 +684,7 @@ async def _check_csrf(request: Request, expected: str) -> None:
             form = await request.form()
             value = form.get("csrf")
             sent = value if isinstance(value, str) else None
-    if not sent or not hmac.compare_digest(sent, expected):
+    if not sent or not same_secret(sent, expected):
         raise ForbiddenError(
             "missing or wrong CSRF token",
             hint="reload the page; dashboard forms must carry the `csrf` field",
@@ -761,7 +770,7 @@ class AuthService:
     def login(self, name: str, token: str) -> tuple[User, str] | None:
         """Check a name and token; on success open a session and return it with its id."""
         user = self.user_for_token(token)
-        if user is None or not hmac.compare_digest(user.name, name):
+        if user is None or not same_secret(user.name, name):
             return None
         session_id = secrets.token_urlsafe(32)
         expires = _now() + timedelta(hours=SESSION_HOURS)

@@ -55,6 +55,7 @@ from mutewatch.web.auth import (
     list_users,
     read_audit,
     require_role,
+    same_secret,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -194,7 +195,7 @@ def _login_csrf(request: Request, nonce: str) -> str:
 
 def _login_csrf_ok(request: Request, sent: str) -> bool:
     nonce = _login_nonce(request)
-    return nonce is not None and hmac.compare_digest(_login_csrf(request, nonce), sent)
+    return nonce is not None and same_secret(sent, _login_csrf(request, nonce))
 
 
 @router.post("/login")
@@ -210,11 +211,16 @@ def login(
     auth = request.app.state.auth
     ip = request.client.host if request.client else "?"
     who = _loggable_name(name)
-    if not _login_csrf_ok(request, csrf):
-        # not a guess at a token, so it does not count against the address or the name
-        auth.audit("login.csrf", actor=who, ip=ip, ok=False)
-        return _login_page(request, 403, next, LOGIN_FORM_EXPIRED)
     block = address_block(ip)  # an IPv6 client by its /64
+    if not _login_csrf_ok(request, csrf):
+        # not a guess at a token, so it does not count against the address or the name;
+        # audited once per address and window: anyone may post this form, and each refusal
+        # written down let an anonymous client append rows to the audit log without end
+        if not auth.limiter.flagged(f"login.csrf:{block}"):
+            quiet = f"{auth.limiter.window:g} s"
+            detail = {"note": f"further refusals from {block} in {quiet} are not recorded"}
+            auth.audit("login.csrf", actor=who, ip=ip, ok=False, detail=detail)
+        return _login_page(request, 403, next, LOGIN_FORM_EXPIRED)
     keys = (f"ip:{block}", f"name:{name}")
     wait = auth.limiter.retry_after(*keys)
     if wait:
