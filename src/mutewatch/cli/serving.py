@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 import click
 
@@ -160,24 +161,37 @@ def _trusted(value: str) -> str:
     return str(network)
 
 
-_KEY_IN_QUERY = re.compile(r"([?&]key=)[^&#\s]*", re.IGNORECASE)
+_QUERY_PAIR = re.compile(r"([?&])([^=&#\s]*)=([^&#\s]*)")
+# a mutewatch token (web.auth.new_token: "mw_" and 43 URL-safe characters), written out so
+# that the log configuration does not import the web stack
+_TOKEN_SHAPE = re.compile(r"mw_[A-Za-z0-9_-]{43}")
 
 
 class KeyRedaction(logging.Filter):
     """Hide API keys in access-log lines: ``/v1alpha1/comments:analyze?key=(hidden)``.
 
     Perspective's clients send the key in the query (``?key=TOKEN``), and uvicorn's access
-    log writes each request's path with its query: a mutewatch token in every line.
+    log writes each request's path with its query: a mutewatch token in every line. A
+    parameter is read as the server reads it, percent-decoded: ``?%6Bey=TOKEN`` is a key
+    too, and was written out in clear; so is any value holding a mutewatch token, under
+    whatever name a client put it (``?access_token=TOKEN``, answered 400).
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's string arguments; never drop the record."""
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _KEY_IN_QUERY.sub(r"\1(hidden)", a) if isinstance(a, str) else a
-                for a in record.args
+                _QUERY_PAIR.sub(_hide_key, a) if isinstance(a, str) else a for a in record.args
             )
         return True
+
+
+def _hide_key(pair: re.Match[str]) -> str:
+    """A query parameter as the log shows it: its value hidden when it is a key."""
+    name, value = unquote_plus(pair.group(2)), unquote_plus(pair.group(3))
+    if name.strip().lower() == "key" or _TOKEN_SHAPE.search(value):
+        return f"{pair.group(1)}{pair.group(2)}=(hidden)"
+    return pair.group(0)
 
 
 def log_config(listening: Listening | None = None) -> dict[str, Any]:
@@ -477,11 +491,23 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
     else:
         for e in report["entries"]:
             ok = "" if e["ok"] else " FAILED"
-            click.echo(f"{e['ts']} {e['action']}{ok} actor={e['actor']} target={e['target']}")
+            who, target = _printable(e["actor"]), _printable(e["target"])
+            click.echo(f"{e['ts']} {_printable(e['action'])}{ok} actor={who} target={target}")
         click.echo(_chain_line("chain", chain))
         click.echo(_chain_line("moderation chain", moderation))
     if not (chain["intact"] and moderation["intact"]):
         raise SystemExit(1)
+
+
+def _printable(value: Any) -> str:
+    """A value of the audit log as one line of plain text: every character that is not
+    printable (a newline, an escape, a bidi control) written out as its escape (``\\n``,
+    ``\\x1b``, ``\\u202e``). Actors are what anyone typed into the login form: a name
+    holding a newline printed a forged entry of its own making, and an escape sequence
+    reached the admin's terminal."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode() for c in str(value)
+    )
 
 
 def _chain_line(label: str, chain: dict[str, Any]) -> str:
