@@ -121,3 +121,21 @@ def test_refused_login_forms_are_audited_once_per_address(reviewed: Reviewed) ->
         ("login.csrf", "127.0.17.4"),
     ]
     assert "further refusals from 127.0.17.5 in 300 s are not recorded" in flood[0]["detail"]
+
+
+def test_a_token_pasted_after_the_name_is_not_written_to_the_audit_log(reviewed: Reviewed) -> None:
+    token = reviewed.token("viewer")
+    with reviewed.client(11) as client:
+        refused = form_login_sync(client, f"viewer1 {token}", token)  # both fields pasted
+        assert refused.status_code == 401
+        assert token not in refused.text
+
+    def done(entries: list[dict[str, Any]]) -> bool:
+        return any(e["action"] == "login.failed" and e["ip"] == "127.0.17.11" for e in entries)
+
+    entries = reviewed.audit(12, done)
+    mine = [e for e in entries if e["ip"] == "127.0.17.11"]
+    assert [(e["action"], e["actor"]) for e in mine] == [
+        ("login.failed", "(withheld: it holds what looks like a token)")
+    ]
+    assert token not in str(entries)

@@ -276,10 +276,16 @@ def logout(request: Request, user: Annotated[User, Depends(ANY)]) -> Response:
 
 def _loggable_name(name: str) -> str:
     """The name tried at a login, as the audit log keeps it: a token typed into the name
-    field (a common slip) is not written down in clear."""
+    field (a common slip) is not written down in clear, nor one pasted after the name
+    (``ada mw_...``, two fields copied at once), which was."""
     if name.strip().startswith(TOKEN_PREFIX) and len(name.strip()) > 30:
         return "(withheld: it looks like a token)"
+    if TOKEN_IN_TEXT.search(name):
+        return "(withheld: it holds what looks like a token)"
     return name
+
+
+TOKEN_IN_TEXT = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{30,}")
 
 
 def _secure(request: Request) -> bool:
