@@ -549,6 +549,11 @@ def parse_comment(
     The service (``article_id`` required, the id assigned on storing) and the batch CLI
     (``with_id``: each line has its own ``id``; ``article_id`` optional) share this, so the
     same comment is refused, with the same reason, in both. InputError names the field.
+
+    A ``parent_id`` left out, null, empty or only white space means no parent: a top-level
+    comment, as a blank ``email`` means no address. A web form or a comment widget sends
+    its hidden parent field as ``""`` (or padded) for a comment that replies to nothing, and
+    ``""`` always meant that; ``"   "`` was looked up as an id and answered 404.
     """
     if not isinstance(record, dict):
         raise InputError(
@@ -571,7 +576,7 @@ def parse_comment(
         text=text,
         author_name=author,
         article_id=article_id or None,
-        parent_id=parent_id or None,
+        parent_id=parent_id if parent_id and parent_id.strip() else None,
     )
 
 
@@ -1629,9 +1634,13 @@ def _check_parent(con: Con, parent_id: str, article_id: str) -> None:
     ``article_id``. Both name the field, for the commenting site rather than a moderator."""
     rows = _rows(con, "SELECT article_id FROM mod_comments WHERE comment_id = ?", [parent_id])
     if not rows:
+        padded = parent_id != parent_id.strip()
         raise NotFoundError(
-            f"the comment field `parent_id` names no comment: {shown(parent_id)}",
-            hint="reply to a comment that was submitted here, or leave `parent_id` out",
+            f"the comment field `parent_id` names no comment: {shown(parent_id)}"
+            + (" (comment ids have no white space at their ends)" if padded else ""),
+            hint=f"send it as {shown(parent_id.strip())}"
+            if padded
+            else "reply to a comment that was submitted here, or leave `parent_id` out",
         )
     if rows[0]["article_id"] != article_id:
         raise InputError(
