@@ -2159,7 +2159,14 @@ class ModerationService:
         behind the machine's decision on the comment. ``expected_status`` / ``expected_revision``
         / ``expected_appealed`` say what the moderator saw: when another moderator acted since,
         or the reader appealed, the action is refused with a ConflictError (HTTP 409) instead
-        of silently overriding theirs or deciding without the appeal.
+        of silently overriding theirs or deciding without the appeal. Left out, the action
+        overrides on purpose: a reject of an approved comment, an approve of a rejected one.
+        An approve of a comment a moderator approved (or edited) and a reject of one a
+        moderator rejected override nothing: two moderators deciding alike, or a double
+        click, are refused with a ConflictError naming who decided it and when, and nothing
+        is written (the audit log, the decisions and the moderators' figures in ``stats``
+        would count it twice). A moderator's approve of a comment the machine published, or
+        reject of one it rejected, is a human review and is recorded.
         """
         comment_id = _check_comment_id(comment_id)
         if not isinstance(record, dict):
@@ -2194,6 +2201,8 @@ class ModerationService:
         def write(con: Con) -> dict[str, Any]:
             current = _comment(con, comment_id)
             _check_unchanged(con, current, expected)
+            if text is None:
+                _check_not_repeated(con, current, action)
             if text is not None and text == current["text"]:
                 raise InputError(
                     f"the edit's text is comment {comment_id}'s text as it stands: an edit"
@@ -2338,6 +2347,37 @@ def _check_unchanged(con: Con, current: dict[str, Any], expected: dict[str, Any]
         f" revision {expected.get('revision', now['revision'])}{_appeal_change(now, expected)}",
         hint="reload the comment and decide again; leave out expected_status,"
         " expected_revision and expected_appealed to override on purpose",
+    )
+
+
+def _check_not_repeated(con: Con, current: dict[str, Any], action: str) -> None:
+    """ConflictError when a moderator already made the decision ``action`` (approve or
+    reject) would make: the comment has its status and the latest decision on it is a
+    moderator's (see ``ModerationService.act``)."""
+    status = "rejected" if action == "reject" else "published"
+    if current["status"] != status:
+        return
+    last = con.execute(
+        "SELECT decided_by FROM mod_decisions WHERE comment_id = ?"
+        " ORDER BY decision_id DESC LIMIT 1",
+        [current["id"]],
+    ).fetchone()
+    if last is None or last[0] == "machine":
+        return
+    entry = con.execute(
+        "SELECT actor, action, logged_at FROM mod_audit WHERE comment_id = ?"
+        " AND action IN ('approve', 'reject', 'edit') ORDER BY audit_id DESC LIMIT 1",
+        [current["id"]],
+    ).fetchone()
+    actor, done, at = entry if entry else (last[0], action, None)
+    past = {"approve": "approved", "reject": "rejected", "edit": "edited and published"}
+    when = f" at {at.isoformat(timespec='seconds')}Z" if at is not None else ""
+    raise ConflictError(
+        f"comment {current['id']!r} was already {past.get(done, done)} by {actor}{when}:"
+        f" it is {status}, and another {action} would change nothing; nothing was recorded",
+        hint="reload the comment; send "
+        + ("reject" if action == "approve" else "approve")
+        + " to overturn that decision",
     )
 
 

@@ -11,7 +11,8 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
   comment back in the queue, held; once, against an automated hold or reject only (409)
 - ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note,
   expected_status?, expected_revision?, expected_appealed?}`` (409 when another moderator
-  acted since, or the reader appealed since)
+  acted since, or the reader appealed since, and when a moderator already made this very
+  decision: a second approve or reject records nothing)
   (moderator) → the comment's new state
 - ``GET /api/v1/comments/{id}/history`` and ``GET /api/v1/moderation/audit`` (moderator)
 - ``GET /api/v1/articles/{id}/comments?limit=&offset=&after=`` (any signed-in role) → the
@@ -335,7 +336,9 @@ async def post_action(comment_id: str, request: Request, user: ModeratorUser) ->
     """Approve, reject or edit a comment ``{action, text?, note, expected_status?,
     expected_revision?, expected_appealed?}``; audited with your name. 409 when the comment
     is no longer in the expected state (another moderator acted since, or the reader
-    appealed since: ``expected_appealed`` says whether you saw an appeal)."""
+    appealed since: ``expected_appealed`` says whether you saw an appeal), and when a
+    moderator already approved (or edited) it and this is an approve, or rejected it and
+    this is a reject: the 409 names who and when, and nothing is recorded."""
     record = await _json_body(request, "action")
     result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
     return _json(result)
