@@ -54,8 +54,7 @@ def _parse_line(raw: bytes, policy: Any) -> tuple[Any, Any]:
     except UnicodeDecodeError as exc:
         raise InputError(f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
     record = read_json(text, subject="")
-    if not isinstance(record, dict):
-        raise InputError("a comment must be a JSON object")
+    # not an object: parse_comment says what it is (an array, the number 42, null, ...)
     return parse_comment(record, policy, with_id=True, article_required=False), record["id"]
 
 
@@ -138,6 +137,23 @@ class _Run:
         default_factory=list
     )  # line, comment, topic, raw
     given_ids: dict[int, Any] = field(default_factory=dict)  # line -> id, where not a string
+    seen: dict[str, tuple[int, Any]] = field(default_factory=dict)  # id -> its line, as given
+    repeated: int = 0
+
+    def note_id(self, comment_id: str, given: Any, number: int) -> None:
+        """Warn on stderr when an earlier line gave the same ``id`` (17 and "17" are one id
+        to the service): both lines are decided, in order, but their decisions share an id,
+        so a join on it cannot tell them apart (nor, if the texts differ, which is whose)."""
+        first, as_given = self.seen.setdefault(comment_id, (number, given))
+        if first == number:
+            return
+        self.repeated += 1
+        was = "" if as_given == given else f" (as {_safe(json.dumps(as_given))})"
+        click.echo(
+            f"Warning: <stdin> line {number}: the id {_safe(json.dumps(given))} was already"
+            f" given on line {first}{was}; both are decided, and their decisions share the id",
+            err=True,
+        )
 
     def refuse(self, number: int, reason: str, raw: bytes) -> None:
         """Report a bad line on stderr (and quarantine it); it gets no decision."""
@@ -196,9 +212,11 @@ class _Run:
         self.decided += 1
 
     def summary(self) -> str:
-        """``read N line(s): D decided, R refused`` (and the blank lines skipped)."""
+        """``read N line(s): D decided, R refused`` (and the blank lines skipped, and the
+        lines whose id an earlier line gave)."""
         text = f"read {self.read} line(s): {self.decided} decided, {self.refused} refused"
-        return text + (f" ({self.blank} blank line(s) skipped)" if self.blank else "")
+        text += f" ({self.blank} blank line(s) skipped)" if self.blank else ""
+        return text + (f"; {self.repeated} gave an earlier line's id" if self.repeated else "")
 
 
 def _take_line(run: _Run, topics: _Topics, policy: Any, number: int, raw: bytes) -> None:
@@ -213,6 +231,7 @@ def _take_line(run: _Run, topics: _Topics, policy: Any, number: int, raw: bytes)
     except MutewatchError as exc:
         run.refuse(number, str(exc), raw)
         return
+    run.note_id(comment.id, given_id, number)
     run.add(number, comment, topic, raw, given_id)
 
 
@@ -244,9 +263,13 @@ def check(
     judged against the article in the store when article_id is given. The policy's limits
     (max_text_chars, max_name_chars) apply, as in the service.
 
-    A bad line (not UTF-8 or JSON, a missing or non-string field, a text over the limit, a
-    lone surrogate, an unknown article) is refused: stderr gets "Error: <stdin> line N:
-    reason", --quarantine FILE gets the line itself, and every good line is still decided.
+    A bad line (not UTF-8 or JSON, not an object, a missing or non-string field, a text
+    over the limit, a lone surrogate, an unknown article) is refused: stderr gets "Error:
+    <stdin> line N: reason", --quarantine FILE gets the line itself, and every good line is
+    still decided, in input order. A line giving an id an earlier line gave is decided too,
+    with "Warning: <stdin> line N: ..." naming that line. Blank lines are skipped; a byte
+    order mark and CRLF line ends are read as plain lines. A blank parent_id means no
+    parent, as in the service.
     The last stderr line counts them: read N line(s): D decided, R refused. The exit code
     is 0 when nothing was refused, else 3 (bad input).
 

@@ -490,6 +490,23 @@ def _text_field(
     return value
 
 
+def json_kind(value: Any) -> str:
+    """A decoded JSON value as its sender wrote it, for an error message: ``true``,
+    ``null``, ``the number 7.5``, ``an array [1, 2]``, ``a string "x"`` (shortened), where
+    Python's type names (``list``, ``float``) are not words of JSON."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    kinds = (
+        (dict, "an object"),
+        (list, "an array"),
+        (str, "a string"),
+        ((int, float), "the number"),
+    )
+    kind = next((name for types, name in kinds if isinstance(value, types)), type(value).__name__)
+    given = json.dumps(value, ensure_ascii=False)
+    return f"{kind} {given[:40]}{'...' if len(given) > 40 else ''}"
+
+
 def _email_field(record: dict[str, Any], what: str = "comment") -> str | None:
     """The optional ``email``: one ``@``, a local part, a dotted domain, no spaces, not long.
 
@@ -523,11 +540,12 @@ def _id_field(record: dict[str, Any], what: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # within the same length limit as a string id
         record = {"id": value}
+    if value is None:
+        raise InputError(f"the {what} has no `id`", hint='give each line an "id"')
     if not isinstance(value, str):
         raise InputError(
-            f"the {what} has no `id` string or number"
-            + ("" if value is None else f" (got {type(value).__name__})"),
-            hint='give each line an "id"',
+            f"the {what} field `id` must be a string or a whole number, not {json_kind(value)}",
+            hint='give each line an "id" such as "c1" or 17',
         )
     checked = _text_field(record, "id", limit=MAX_ID_CHARS, what=what)
     assert checked is not None
@@ -557,8 +575,10 @@ def parse_comment(
     """
     if not isinstance(record, dict):
         raise InputError(
-            f"the comment must be a JSON object, not {type(record).__name__}",
-            hint='send {"article_id", "author_name", "text"}',
+            f"the comment must be a JSON object, not {json_kind(record)}",
+            hint='send {"id", "article_id", "author_name", "text"}'
+            if with_id
+            else 'send {"article_id", "author_name", "text"}',
         )
     fields = COMMENT_FIELDS + (("id",) if with_id else ())
     refuse_unknown_fields(record, fields, "comment", near_misses_only=True)
