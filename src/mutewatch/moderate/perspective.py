@@ -53,9 +53,10 @@ level). Defaults to false"):
 
 Languages: the response's ``languages`` mirror the request's, or are the language mutewatch's
 language check detected when the request names none; ``detectedLanguages`` is always the
-detection. Every attribute supports English only: any other language is an error naming
-the attribute, unless ``dropUnsupportedAttributes`` is true, in which case the attributes
-that cannot be scored (unknown names, or the language) are silently left out.
+detection. A language is named by its ISO or BCP-47 code, as Perspective accepts them
+(``en``, ``eng``, ``en-US``). Every attribute supports English only: any other language is
+an error naming the attribute, unless ``dropUnsupportedAttributes`` is true, in which case
+the attributes that cannot be scored (unknown names, or the language) are silently left out.
 
 Nothing is stored, neither by ``analyze`` nor by ``suggest_score``, whatever ``doNotStore``
 says. Every invalid request raises ``InputError`` (the web layer answers it as Perspective's
@@ -115,6 +116,11 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_480  # Perspective's own limit is 20 KB
 SUPPORTED = ("TOXICITY", "SEVERE_TOXICITY", "IDENTITY_ATTACK", "INSULT", "PROFANITY", "THREAT")
 SUPPORTED_LANGUAGES = ("en",)
+ISO_639_ALPHA_3 = {"eng": "en"}
+"""The three-letter ISO 639-2/639-3 codes of the supported languages. Perspective's API
+reference (``AnalyzeCommentRequest.languages`` in its discovery document and the Python
+client's docs) says "Both ISO and BCP-47 language codes are accepted", and ``eng`` is
+English's ISO 639-2 and 639-3 code, where BCP-47 uses the shortest ISO code, ``en``."""
 SCORE_TYPES = ("SCORE_TYPE_UNSPECIFIED", "PROBABILITY", "STD_DEV_SCORE", "PERCENTILE", "RAW")
 _PROBABILITY = ("SCORE_TYPE_UNSPECIFIED", "PROBABILITY")
 _COMMON_FIELDS = ("comment", "context", "languages", "clientToken", "sessionId", "communityId")
@@ -342,7 +348,10 @@ def _language_list(request: dict[str, Any]) -> list[str] | None:
 
 
 def _supported_language(code: str) -> bool:
-    return re.split(r"[-_]", code)[0].lower() in SUPPORTED_LANGUAGES
+    """Whether ``code`` names a supported language: an ISO 639-1 (``en``), ISO 639-2/3
+    (``eng``) or BCP-47 code (``en-GB``, ``en_US``, ``eng-GB``), in any case."""
+    primary = re.split(r"[-_]", code)[0].lower()
+    return ISO_639_ALPHA_3.get(primary, primary) in SUPPORTED_LANGUAGES
 
 
 def detected_languages(text: str) -> list[str]:
