@@ -251,24 +251,69 @@
   }
 
   const QUEUE_PAGE = 200;
+  const POLL_MS = 15000;  // the queue is asked again this often while the tab is visible
+  let shown = null;  // what the queue shows (ids, revisions, statuses, appeals, total)
+  let loading = null;  // the queue load in progress
 
+  // What a card shows that a refresh could change: when none of it did, the queue is left
+  // as it is (no re-render, no scroll, the focus and the revealed text untouched).
+  function queueKey(data) {
+    const parts = data.items.map((i) => [i.id, i.revision, i.status, Boolean(i.appeal)].join("\u0000"));
+    return [String(data.total), ...parts].join("\u0001");
+  }
+
+  // Load the queue again, keeping the reviewer's place: the selected comment stays selected
+  // (or the one that took its place), the card or button with the focus keeps it, and text
+  // the reviewer chose to read (v, or a click) is not blurred again.
   async function loadQueue() {
+    while (loading) await loading.catch(() => null);  // a load after an action sees the action
+    loading = fetchQueue().finally(() => { loading = null; });
+    return loading;
+  }
+
+  async function fetchQueue() {
     const appealsOnly = appealsEl && appealsEl.checked;
     const data = await api("GET", `/api/v1/moderation/queue?limit=${QUEUE_PAGE}` + (appealsOnly ? "&appeal=true" : ""));
-    items = data.items;
-    current = Math.min(current, Math.max(0, items.length - 1));
-    queueEl.replaceChildren(...items.map(renderItem));
     // the page lists the oldest QUEUE_PAGE: say so when there are more, and how to reach them
-    const more = data.total > items.length;
+    const more = data.total > data.items.length;
     const summary = `${data.total} held comment(s)${appealsOnly ? " with an appeal" : ""}` +
-      (more ? `, the oldest ${items.length} shown` : "");
+      (more ? `, the oldest ${data.items.length} shown` : "");
+    const key = queueKey(data) + (appealsOnly ? "\u0002appeals" : "");
+    if (key === shown) return { summary, changed: false };
+    const selected = items[current] ? items[current].id : null;
+    const active = document.activeElement;
+    const activeCard = queueEl.contains(active) ? active.closest("article.item") : null;
+    const activeAction = activeCard && active.dataset ? active.dataset.action : undefined;
+    const activeText = activeCard && active.classList.contains("text");
+    const read = new Set([...queueEl.querySelectorAll(".text.flagged:not(.blurred)")].map((t) => t.dataset.comment));
+    items = data.items;
+    const kept = items.findIndex((i) => i.id === selected);
+    current = kept >= 0 ? kept : Math.max(0, Math.min(current, items.length - 1));
+    queueEl.replaceChildren(...items.map(renderItem));
+    for (const t of queueEl.querySelectorAll(".text.flagged")) if (read.has(t.dataset.comment)) t.classList.remove("blurred");
     statusEl.textContent = summary;
     if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
     if (more) {
       queueEl.appendChild(el("p", "meta queue-more",
         `${data.total - items.length} newer held comment(s) not shown: they appear as these are decided.`));
     }
-    return summary;
+    shown = key;
+    if (activeCard) {  // the focus was in the queue: back on the same card (or its successor)
+      const card = [...queueEl.children].find((c) => c.dataset.id === activeCard.dataset.id);
+      const target = card && (activeText ? card.querySelector(".text")
+        : activeAction ? card.querySelector(`button[data-action="${activeAction}"]`) : card);
+      if (target) target.focus({ preventScroll: true });
+      else select(current);
+    }
+    return { summary, changed: true };
+  }
+
+  // Refresh while the page is seen: every POLL_MS while the tab is visible, at once when it
+  // becomes visible again; not while a dialog is open or an action is being sent (the
+  // action refreshes the queue itself when it is done).
+  function refreshQueue() {
+    if (document.visibilityState !== "visible" || dialogEl.open || asking || inFlight.size) return;
+    loadQueue().catch((err) => { statusEl.textContent = `Could not refresh the queue: ${err.message}`; });
   }
 
   // The audit log, newest first, a page at a time: "Older entries" asks for the entries
@@ -419,6 +464,7 @@
   ].map((id) => document.getElementById(id));
   const VERB = Object.fromEntries(BUTTONS);
   let asking = null;  // { action, item, resolve } while the dialog is open
+  const inFlight = new Set();  // ids of the comments whose action is being sent
 
   // a textarea gives its value with LF line ends: a stored CRLF text left as it was is unchanged
   const lf = (s) => String(s || "").replace(/\r\n?/g, "\n");
@@ -500,7 +546,7 @@
       await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
       statusEl.textContent = `${action}: ${item.id}`;
       const focused = queueEl.contains(document.activeElement);
-      const summary = await loadQueue();
+      const { summary } = await loadQueue();
       // said last, after the queue's count, so the moderator (and a screen reader, the
       // status being a live region) hears what was done to which comment
       statusEl.textContent = `${DONE[action]} ${item.id}. ${summary}`;
@@ -563,7 +609,7 @@
     if (ev.target.closest && ev.target.closest("input, textarea, select")) return;
     const node = queueEl.children[current];
     switch (ev.key) {
-      case "j": select(Math.min(current + 1, items.length - 1)); break;
+      case "j": select(Math.max(0, Math.min(current + 1, items.length - 1))); break;
       case "k": select(Math.max(current - 1, 0)); break;
       case "v": toggleReveal(node); break;
       case "a": act("approve"); break;
@@ -582,5 +628,7 @@
   });
 
   loadQueue().then(() => loadAudit(false)).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+  setInterval(refreshQueue, POLL_MS);
+  document.addEventListener("visibilitychange", refreshQueue);
   loadChain();
 })();
