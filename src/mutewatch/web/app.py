@@ -11,7 +11,8 @@ the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
 ``login_limit`` (failed logins per 5 minutes, 5), ``compute_per_user`` (measurements a
 user may have computing at once, 4; more answer 429), ``cache_mb`` (the result cache's
 bound in MiB; default env ``MUTEWATCH_CACHE_MB``, else 64), ``moderation`` (False: leave out
-``mutewatch.web.moderation`` even when it is installed).
+``mutewatch.web.moderation`` even when it is installed), ``session_seconds`` (how long a
+dashboard session lasts, 12 h).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -42,6 +44,7 @@ from mutewatch.web import api, pages, plotly_assets
 from mutewatch.web.access import StoreGateway
 from mutewatch.web.auth import (
     SERVICES,
+    SESSION_HOURS,
     AuthService,
     LoginLimiter,
     authenticate,
@@ -107,7 +110,14 @@ def create_app(store_path: Path, **settings: Any) -> FastAPI:
         log.warning("store busy at start: sessions will not survive a restart")
         session_secret = str(settings.get("session_secret") or secrets.token_hex(32))
     gateway.wait_ready(timeout=5.0)
-    auth = AuthService(gateway, pseudonym_key=pseudonym_key, session_secret=session_secret)
+    auth = AuthService(
+        gateway,
+        pseudonym_key=pseudonym_key,
+        session_secret=session_secret,
+        session_lifetime=timedelta(
+            seconds=float(settings.get("session_seconds", SESSION_HOURS * 3600))
+        ),
+    )
     auth.limiter = LoginLimiter(limit=int(settings.get("login_limit", 5)))
     SERVICES[store_path.resolve()] = auth
 

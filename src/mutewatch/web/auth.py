@@ -697,8 +697,16 @@ TOKEN_CACHE_SECONDS = 5.0
 class AuthService:
     """Per-app authentication state: token/session lookups against the snapshot."""
 
-    def __init__(self, gateway: Any, *, pseudonym_key: str | None, session_secret: str) -> None:
+    def __init__(
+        self,
+        gateway: Any,
+        *,
+        pseudonym_key: str | None,
+        session_secret: str,
+        session_lifetime: timedelta = timedelta(hours=SESSION_HOURS),
+    ) -> None:
         self.gateway = gateway
+        self.session_lifetime = session_lifetime
         self.session_secret = session_secret
         self._pseudonym_key = pseudonym_key
         self.limiter = LoginLimiter()
@@ -706,7 +714,10 @@ class AuthService:
         self.denials = LoginLimiter(window=300.0)  # refused requests audited, per user+route
         self._sessions: dict[str, tuple[User, datetime]] = {}
         self._session_checked: dict[str, float] = {}  # session hash: user re-read after
-        self._revoked: set[str] = set()
+        # session hash: when it would have expired (its row says it is revoked after that,
+        # or it is expired anyway; until then the snapshot may not show the revocation yet)
+        self._revoked: dict[str, datetime] = {}
+        self._pruned_at = time.monotonic()  # expired sessions were last dropped then
         self._cache: dict[str, tuple[User | None, float]] = {}  # token hash: user, until
         self._pseudo: tuple[int, Pseudonymiser] | None = None
         self._lock = threading.Lock()
@@ -773,7 +784,8 @@ class AuthService:
         if user is None or not same_secret(user.name, name):
             return None
         session_id = secrets.token_urlsafe(32)
-        expires = _now() + timedelta(hours=SESSION_HOURS)
+        self._prune_expired()
+        expires = _now() + self.session_lifetime
         session_user = User(user.name, user.role, via="session", session_id=session_id)
         self._sessions[hash_secret(session_id)] = (session_user, expires)
         self.gateway.submit(
@@ -787,10 +799,35 @@ class AuthService:
         )
         return session_user, session_id
 
+    def _prune_expired(self) -> None:
+        """Drop expired sessions from memory, at most once per minute (or per lifetime, when
+        sessions are shorter): each login added an entry to ``_sessions``,
+        ``_session_checked`` and, once replaced or logged out, ``_revoked``, kept until the
+        server stopped. An expired session is refused by its row all the same."""
+        now = time.monotonic()
+        if now - self._pruned_at < min(60.0, self.session_lifetime.total_seconds()):
+            return
+        self._pruned_at = now
+        at = _now()
+        with self._lock:
+            for digest, (_, expires) in list(self._sessions.items()):
+                if expires <= at:
+                    self._sessions.pop(digest, None)
+            for digest, expires in list(self._revoked.items()):
+                if expires <= at:
+                    self._revoked.pop(digest, None)
+            for digest in list(self._session_checked):
+                if digest not in self._sessions:
+                    self._session_checked.pop(digest, None)
+
+    def _revoke(self, digest: str) -> None:
+        live = self._sessions.pop(digest, None)
+        self._revoked[digest] = live[1] if live else _now() + self.session_lifetime
+        self._session_checked.pop(digest, None)
+
     def logout(self, session_id: str) -> None:
         digest = hash_secret(session_id)
-        self._sessions.pop(digest, None)
-        self._revoked.add(digest)
+        self._revoke(digest)
         self.gateway.submit(
             lambda store: store.con.execute(
                 "UPDATE web_sessions SET revoked_at = ? WHERE session_hash = ?", [_now(), digest]
@@ -805,8 +842,7 @@ class AuthService:
             self._cache.clear()
             for digest, (user, _) in list(self._sessions.items()):
                 if user.name == name:
-                    self._sessions.pop(digest, None)
-                    self._revoked.add(digest)
+                    self._revoke(digest)
 
     def audit(
         self,
