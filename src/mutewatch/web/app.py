@@ -269,8 +269,17 @@ class SecurityHeaders:
             if started:  # the answer is on its way: nothing better to send than to stop
                 raise
             if not isinstance(exc, MutewatchError):
-                log.exception("unhandled error on %s", scope.get("path"))
+                log.exception("unhandled error on %s", _loggable_path(scope))
             await internal_error(exc)(scope, receive, with_headers)
+
+
+def _loggable_path(scope: Scope) -> str:
+    """The request's path as one line of the server log: decoded (``%0a`` is a newline) by
+    the time it reaches here, so its control characters are written out as escapes, as
+    `mutewatch audit` prints actors; a path holding a newline wrote a forged log line."""
+    from mutewatch.cli.serving import _printable  # imported on a crash only: the whole CLI
+
+    return _printable(scope.get("path"))
 
 
 def internal_error(exc: BaseException) -> JSONResponse:
