@@ -57,6 +57,7 @@ from mutewatch.store import Store
 from mutewatch.web import queries
 from mutewatch.web.auth import (
     ROLES,
+    TOKEN_IN_TEXT,
     User,
     add_user_noting,
     audit_report,
@@ -1207,7 +1208,10 @@ def whole_number(bounds: Bounds | None) -> str:
 
 def refused_value(name: str, words: str, text: str, what: str = "query parameter") -> str:
     """``the query parameter 'limit' must be a whole number, not 'abc'``: a value ``text``
-    of ``name`` refused, ``words`` saying what it must be (its first 40 characters shown)."""
+    of ``name`` refused, ``words`` saying what it must be (its first 40 characters shown,
+    none when it holds a token: a token pasted into an over-long login field came back)."""
+    if TOKEN_IN_TEXT.search(text):
+        return f"the {what} {name!r} {words} (its value is withheld: it holds a token)"
     shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
     return f"the {what} {name!r} {words}, not {shown}"
 

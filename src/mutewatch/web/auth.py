@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import secrets
 import threading
 import time
@@ -42,6 +43,8 @@ ROLES = ("viewer", "analyst", "moderator", "admin")
 SESSION_COOKIE = "mw_session"
 SESSION_HOURS = 12
 TOKEN_PREFIX = "mw_"
+# what looks like a token inside a text (a name, a query value): to be withheld, not shown
+TOKEN_IN_TEXT = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{30,}")
 
 WEB_MIGRATIONS: list[str] = [
     """

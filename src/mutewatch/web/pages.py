@@ -49,6 +49,7 @@ from mutewatch.web.auth import (
     ROLES,
     SESSION_COOKIE,
     SESSION_HOURS,
+    TOKEN_IN_TEXT,
     TOKEN_PREFIX,
     User,
     address_block,
@@ -283,9 +284,6 @@ def _loggable_name(name: str) -> str:
     if TOKEN_IN_TEXT.search(name):
         return "(withheld: it holds what looks like a token)"
     return name
-
-
-TOKEN_IN_TEXT = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{30,}")
 
 
 def _secure(request: Request) -> bool:
