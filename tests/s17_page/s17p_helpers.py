@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from modhelpers import app_script, start_server, wait_until_serving
+from test_moderation_page import CHROMIUM
+
+MARKS = [
+    pytest.mark.browser,
+    pytest.mark.server,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
+]
 
 SERVER = app_script("create_app(Path(sys.argv[1]))")
 POLL_MS = 15_000  # moderation.js's POLL_MS

@@ -13,25 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from s11p_browser import chromium
-from s17p_helpers import Server, clear_queue, clocked_page, empty_server, hold, refresh
-from test_moderation_page import CHROMIUM
+from s17p_helpers import MARKS, Server, clear_queue, clocked_page, hold, refresh
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.server,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium"),
-]
-__all__ = ["chromium"]
+pytestmark = MARKS
+__all__ = ["chromium"]  # with conftest.py's server: the fixtures the tests use
 OPEN = "document.getElementById('act-dialog').open"
 FOCUS = "document.activeElement && (document.activeElement.id || document.activeElement.dataset.id)"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with empty_server(tmp_path_factory.mktemp("s17refresh")) as served:
-        yield served
 
 
 def _blurred(page: Any, cid: str) -> bool:

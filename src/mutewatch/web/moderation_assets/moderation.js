@@ -45,7 +45,11 @@
     }
     const res = await fetch(url, opts);
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
+    if (!res.ok) {
+      const err = new Error((data.error && data.error.message) || res.statusText);
+      err.status = res.status;  // a 409 is said in the page's words (refused)
+      throw err;
+    }
     return data;
   }
 
@@ -464,7 +468,7 @@
   ].map((id) => document.getElementById(id));
   const VERB = Object.fromEntries(BUTTONS);
   let asking = null;  // { action, item, resolve } while the dialog is open
-  const inFlight = new Set();  // ids of the comments whose action is being sent
+  const inFlight = new Map();  // comment id → the action being sent for it
 
   // a textarea gives its value with LF line ends: a stored CRLF text left as it was is unchanged
   const lf = (s) => String(s || "").replace(/\r\n?/g, "\n");
@@ -526,6 +530,12 @@
   async function act(action) {
     const item = items[current];
     if (!item || asking) return;
+    // a second a (or a click) while the first approve is being sent would ask again for the
+    // comment being decided: keys and buttons wait until its answer is in
+    if (inFlight.has(item.id)) {
+      statusEl.textContent = `${VERB[inFlight.get(item.id)]} of ${item.id} is being sent: wait for its answer`;
+      return;
+    }
     // what this moderator saw: if another moderator acted since, or the reader appealed, the
     // server refuses (409)
     const body = {
@@ -542,19 +552,42 @@
     }
     if (action === "edit") body.text = answer.text;
     body.note = answer.note;
+    if (inFlight.has(item.id)) return;  // a button's dialog and a key's both answered
+    inFlight.set(item.id, action);
+    const focused = () => queueEl.contains(document.activeElement);
     try {
-      await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
       statusEl.textContent = `${action}: ${item.id}`;
-      const focused = queueEl.contains(document.activeElement);
+      await api("POST", `/api/v1/comments/${encodeURIComponent(item.id)}/actions`, body);
+      const wasFocused = focused();
       const { summary } = await loadQueue();
       // said last, after the queue's count, so the moderator (and a screen reader, the
       // status being a live region) hears what was done to which comment
       statusEl.textContent = `${DONE[action]} ${item.id}. ${summary}`;
-      if (focused) select(current);  // the card that took its place, not the page's top
+      if (wasFocused) select(current);  // the card that took its place, not the page's top
       await loadAudit(false);
     } catch (err) {
-      statusEl.textContent = `Error: ${err.message}`;
+      if (err.status === 409) await refused(action, item, err, focused());
+      else statusEl.textContent = `Error: ${err.message}`;
+    } finally {
+      inFlight.delete(item.id);
     }
+  }
+
+  // A 409: the comment changed since the page read it (another moderator decided it, or its
+  // reader appealed) or the decision was already made. The server's message says what it
+  // is now; its hint is advice for API clients (leave out expected_status to override),
+  // not for the page: the page refreshes the queue and says so.
+  async function refused(action, item, err, wasFocused) {
+    const said = err.message.replace(/\s*\(reload the comment[^()]*\)\s*$/, "");
+    let after = "another moderator decided this comment, or its reader appealed; the queue was refreshed";
+    try {
+      await loadQueue();
+      if (wasFocused) select(current);
+      await loadAudit(false);
+    } catch (loadErr) {
+      after = `the queue could not be refreshed (${loadErr.message}): reload the page`;
+    }
+    statusEl.textContent = `Not done: ${VERB[action].toLowerCase()} of ${item.id}: ${said}. Nothing was changed: ${after}.`;
   }
 
   // WCAG 2.1.4 (Character Key Shortcuts): the single-key shortcuts can be turned off, or
