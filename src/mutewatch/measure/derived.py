@@ -85,6 +85,9 @@ GAPS = "measure_gaps"
 LINKS = "measure_links"
 STATE = "measure_state"
 DERIVED = (DAILY, GAPS, LINKS)
+#: Host classes added to ``ingest.links`` after stores kept their links' classes: links
+#: stored as ``other`` whose host is now in one of them are moved to it (``reclassify_links``).
+ADDED_HOST_CLASSES = ("shortener",)
 LONG_GAP_HOURS = 1.0
 US_PER_HOUR = 3_600_000_000
 LONG_GAP_US = int(LONG_GAP_HOURS * US_PER_HOUR)
@@ -128,9 +131,43 @@ def readable_host(host: ir.StringValue) -> ir.StringValue:
     return ibis.ifelse(host.re_search(f"^{HOST_NAME_RE}$"), host, ibis.null().cast("string"))
 
 
+def current_host_class(host_class: ir.StringValue, host: ir.StringValue) -> ir.StringValue:
+    """A link's class under the current host lists: ``host_class`` as stored, except that
+    a stored ``other`` whose host a class added since (``ADDED_HOST_CLASSES``) now holds is
+    that class, as ``reclassify_links`` moves it in the store.
+
+    Stores are reclassified by the derived refresh, which not every measurement can run: a
+    store measured with ``MUTEWATCH_MEASURE_DERIVED=0`` or ``MUTEWATCH_MEASURE_REFRESH=0``,
+    one another process holds, or a Parquet export read by Spark keeps the classes its links
+    were stored with, and t.co counted as ``other`` there while it is ``shortener`` once
+    refreshed. Read through this, every path gives the same classes. Same rule as
+    ``ingest.links.classify_host`` (the longest listed suffix wins), limited to the suffixes
+    that can decide for an added class: the added classes' own and any longer one ending in
+    them."""
+    # here, not at the top: measurements that only read current tables never load ingest
+    from mutewatch.ingest.links import HOST_CLASSES
+
+    added = [s for c in ADDED_HOST_CLASSES for s in HOST_CLASSES.get(c, ())]
+    deciding = sorted(
+        (
+            (suffix, cls)
+            for cls, hosts in HOST_CLASSES.items()
+            for suffix in hosts
+            if "." in suffix and any(suffix == a or suffix.endswith("." + a) for a in added)
+        ),
+        key=lambda pair: (-len(pair[0]), pair[0]),
+    )
+    if not deciding:
+        return host_class
+    whens = [((host == suffix) | host.endswith("." + suffix), cls) for suffix, cls in deciding]
+    now = ibis.cases(*whens, else_=ibis.literal("other"))
+    moved = (host_class == "other") & host.notnull() & now.isin(list(ADDED_HOST_CLASSES))
+    return ibis.ifelse(moved, now, host_class)
+
+
 def links_expr(table: Tables) -> ir.Table:
-    """Links of posts per off, fwd, post day, link day, host class and host (NULL where
-    the URL names no readable host: ``readable_host``)."""
+    """Links of posts per off, fwd, post day, link day, host class (``current_host_class``)
+    and host (NULL where the URL names no readable host: ``readable_host``)."""
     posts = table("posts")
     links = table("links")
     key = ["platform", "account_id", "message_id"]
@@ -141,7 +178,7 @@ def links_expr(table: Tables) -> ir.Table:
         fwd=j.fwd,
         pday=j.pday,
         day=j.ts.truncate("D"),
-        host_class=j.host_class,
+        host_class=current_host_class(j.host_class, j.host),
         host=readable_host(j.host),
         ts=j.ts,
     )
@@ -309,11 +346,6 @@ def maintained() -> bool:
 
 
 # --------------------------------------------------------------------------- refresh
-#: Host classes added to ``ingest.links`` after stores kept their links' classes: links
-#: stored as ``other`` whose host is now in one of them are moved to it (``reclassify_links``).
-ADDED_HOST_CLASSES = ("shortener",)
-
-
 def reclassify_links(con: duckdb.DuckDBPyConnection) -> int:
     """Move stored links of class ``other`` whose host the current lists put in an added
     class (``ADDED_HOST_CLASSES``) to that class, once per digest of the lists; returns the

@@ -206,7 +206,7 @@ def export_parquet(store_path: str | Path, out_dir: str | Path) -> dict[str, Any
         have = {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         for table in (*TABLES, *(t for t in OPTIONAL_TABLES if t in have)):
             target = tmp / f"{table}.parquet"
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' (FORMAT parquet)")
+            con.execute(f"COPY ({_export_query(con, table)}) TO '{target}' (FORMAT parquet)")
             rows[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
         manifest = {
             "format": EXPORT_FORMAT,
@@ -230,6 +230,19 @@ def export_parquet(store_path: str | Path, out_dir: str | Path) -> dict[str, Any
     finally:
         con.close()
     return manifest
+
+
+def _export_query(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The SQL that exports ``table``: the table whole, its links with each link's current
+    class (``derived.current_host_class``), so an export of a store not yet refreshed since
+    a host class was added holds the classes a refreshed one does."""
+    if table != "links":
+        return f"SELECT * FROM {table}"
+    from mutewatch.measure import derived
+
+    links = ibis.duckdb.from_connection(con).table("links")
+    now = links.mutate(host_class=derived.current_host_class(links.host_class, links.host))
+    return str(ibis.to_sql(now, dialect="duckdb"))
 
 
 def cached_export_dir(store_path: Path) -> Path:
