@@ -92,4 +92,7 @@ def test_the_cli_takes_ongoing_and_coordinated_alpha(one_export: Path) -> None:
     assert [s["outlet"] for s in found["silences"] if s["ongoing"]] == ["dormant"]
     assert found["parameters"]["coordinated_alpha"] == 0.05
     bad = CliRunner().invoke(main, [*args, "--coordinated-alpha", "2"])
-    assert bad.exit_code == 2 and "coordinated_alpha 2.0 must be in (0, 1]" in bad.output
+    assert bad.exit_code == 2 and (
+        "coordinated-alpha must be a finite number above 0 and at most 1, not 2.0" in bad.output
+    )
+    assert "for what --coordinated-alpha means" in bad.output

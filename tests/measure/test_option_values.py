@@ -22,7 +22,7 @@ BAD = [
     ("silences", ["--lookback-days", "-1"], "lookback-days must be a finite number above 0"),
     ("silences", ["--k", "0"], "k must be a whole number at least 1"),
     ("trend", ["--penalty", "-1"], "penalty must be a finite number above 0"),
-    ("trend", ["--level", "1.5"], "level must be a finite number above 0 and at most 1"),
+    ("trend", ["--level", "1.5"], "level must be a finite number above 0 and below 1"),
     ("trend", ["--window", "0"], "window must be a whole number at least 1"),
     ("platforms", ["--top", "-1"], "top must be a whole number at least 1"),
     ("findings", ["--min-hours", "inf"], "min-hours must be a finite number above 0"),

@@ -24,7 +24,13 @@ import click
 from mutewatch._words import counted
 from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
 from mutewatch.errors import MutewatchError
-from mutewatch.measure.params import BY_CHOICES, EVERY_CHOICES, SCOPES, common_options
+from mutewatch.measure.params import (
+    BY_CHOICES,
+    EVERY_CHOICES,
+    SCOPES,
+    bound_words,
+    common_options,
+)
 
 
 def error_json(code: str, message: str, hint: str | None = None) -> dict[str, Any]:
@@ -359,7 +365,8 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
     type=float,
     default=None,
     help="Coordinated: count an outlet as silent only while its gap is unusual for its own "
-    "rate (p <= ALPHA, e.g. 0.05) [default: every gap of --min-hours].",
+    f"rate (p <= ALPHA, e.g. 0.05; ALPHA {bound_words('coordinated_alpha')}) "
+    "[default: every gap of --min-hours].",
 )
 @click.option(
     "--dense-ratio",

@@ -10,7 +10,7 @@ import click
 
 from mutewatch._words import counted
 from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
-from mutewatch.measure.params import common_options
+from mutewatch.measure.params import bound_words, common_options
 
 EVERY = click.Choice(["day", "week", "month"])
 
@@ -58,7 +58,13 @@ def _fmt(value: Any, digits: int = 2) -> str:
     help="Calendar periods for peak-to-current.",
 )
 @click.option("--window", type=int, default=28, show_default=True, help="Rolling window, days.")
-@click.option("--level", type=float, default=0.95, show_default=True, help="Interval level.")
+@click.option(
+    "--level",
+    type=float,
+    default=0.95,
+    show_default=True,
+    help=f"Interval level, {bound_words('level')}.",
+)
 @click.option(
     "--interval",
     type=click.Choice(["poisson", "negbin"]),  # trend.INTERVALS; literal to keep start-up light

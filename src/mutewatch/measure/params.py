@@ -28,6 +28,7 @@ CLI use: decorate a click command with ``@common_options`` and build the paramet
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -53,14 +54,108 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = [
     "ENGINES",
     "OF_CHOICES",
+    "OPTION_BOUNDS",
     "DateRange",
     "Params",
+    "bound_words",
+    "check_bound",
+    "check_option_values",
     "common_options",
     "iso",
     "parse_date",
     "parse_range",
     "require_period_after_baseline",
 ]
+
+
+# (smallest, largest, whole number, smallest allowed itself) of the measurements' numeric
+# options, wherever they occur; None is "no bound", and an option left as None is its
+# default. Every check of these numbers reads them: the library (``check_option_values``,
+# the CLI's refusal), the web API (``check_bound``), a measurement's own guard (``trend``'s
+# level, ``silences``' coordinated alpha) and the options' help (``bound_words``). A largest
+# value not allowed itself is written as the float just below it (``_below``): no float lies
+# between them, and the words say "below 1".
+def _below(value: float) -> float:
+    """The largest float below ``value``: ``x <= _below(1.0)`` is exactly ``x < 1``."""
+    return math.nextafter(value, -math.inf)
+
+
+OPTION_BOUNDS: dict[str, tuple[float | None, float | None, bool, bool]] = {
+    "min_hours": (0.0, None, False, False),
+    "lookback_days": (0.0, None, False, False),
+    "min_lookback_days": (0.0, None, False, False),
+    "penalty": (0.0, None, False, False),
+    "silenced_below": (0.0, 1.0, False, True),
+    # an interval's level: at 1 it would be every rate from 0 to infinity
+    "level": (0.0, _below(1.0), False, False),
+    "coordinated_alpha": (0.0, 1.0, False, False),
+    "k": (1, None, True, True),
+    "top": (1, None, True, True),
+    "window": (1, None, True, True),
+    "min_size": (1, None, True, True),
+    "min_segment_days": (1, None, True, True),
+}
+
+
+def check_option_values(options: dict[str, Any], command: str = "<command>") -> None:
+    """UsageError for a numeric option that is not a finite number in its range: NaN,
+    infinities and negative windows made measurements crash or answer nonsense."""
+    for key in OPTION_BOUNDS:
+        refusal = check_bound(key, options.get(key))
+        if refusal is not None:
+            dashed = key.replace("_", "-")
+            raise UsageError(
+                f"{dashed} {refusal}",
+                hint=f"see `mutewatch {command} --help` for what --{dashed} means",
+            )
+
+
+def check_bound(key: str, value: Any) -> str | None:
+    """The refusal of ``value`` for the numeric option ``key`` by its ``OPTION_BOUNDS``,
+    in the words every caller puts after the option's name (``must be a whole number at
+    least 1, not 0``); None when it is within them, when it is None (the option's default)
+    or when ``key`` has no bounds. The library (``check_option_values``) and the web API's
+    query check (``web.api``) both refuse in these words."""
+    bounds = OPTION_BOUNDS.get(key)
+    if bounds is None or value is None or _in_range(value, *bounds):
+        return None
+    return f"must be {_range_words(*bounds)}, not {value!r}"
+
+
+def bound_words(key: str) -> str:
+    """What ``key``'s values must be, for its help: ``above 0 and below 1``."""
+    low, high, whole, low_ok = OPTION_BOUNDS[key]
+    return _range_words(low, high, whole, low_ok).removeprefix("a finite number ")
+
+
+def _in_range(value: Any, low: float | None, high: float | None, whole: bool, low_ok: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and (
+        not math.isfinite(value) or (whole and not value.is_integer())
+    ):
+        return False
+    if low is not None and (value < low or (value == low and not low_ok)):
+        return False
+    return high is None or value <= high
+
+
+def _range_words(low: float | None, high: float | None, whole: bool, low_ok: bool) -> str:
+    kind = "a whole number" if whole else "a finite number"
+    low_part = f"{'at least' if low_ok else 'above'} {low:g}" if low is not None else ""
+    high_part = _high_words(high) if high is not None else ""
+    return " ".join(
+        p for p in (kind, low_part, "and" if low_part and high_part else "", high_part) if p
+    )
+
+
+def _high_words(high: float) -> str:
+    """``at most 1``; ``below 1`` for ``_below(1.0)``, the float just below a bound that is
+    not allowed itself."""
+    above = math.nextafter(high, math.inf)
+    if f"{above:g}" == f"{high:g}" and float(f"{above:g}") == above:
+        return f"below {above:g}"
+    return f"at most {high:g}"
 
 
 def iso(value: datetime | None) -> str | None:

@@ -20,7 +20,6 @@ Library use::
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,26 @@ from mutewatch.lazy import load
 # two stay up front, so importing the registry (the web server's warm-up) still imports Ibis
 from mutewatch.measure import status
 from mutewatch.measure.engine import Engine
-from mutewatch.measure.params import Params
+from mutewatch.measure.params import (  # the bounds live with the options (light to import)
+    OPTION_BOUNDS,
+    Params,
+    check_bound,
+    check_option_values,
+)
+
+__all__ = [
+    "CLIPPED_TO_COVERAGE",
+    "MEASUREMENTS",
+    "MEASUREMENT_MODULES",
+    "OPTION_BOUNDS",
+    "LazyMeasurements",
+    "Measurement",
+    "check_bound",
+    "check_option_values",
+    "load_all",
+    "nothing_selected",
+    "run_measurement",
+]
 
 Measurement = Callable[..., dict[str, Any]]
 
@@ -160,66 +178,3 @@ def nothing_selected(engine: Engine, params: Params) -> list[str]:
             "pass --of official or --of all"
         ]
     return []
-
-
-# (smallest, largest, whole number, smallest allowed itself) of the measurements' numeric
-# options, wherever they occur; None is "no bound", and an option left as None is its default
-OPTION_BOUNDS: dict[str, tuple[float | None, float | None, bool, bool]] = {
-    "min_hours": (0.0, None, False, False),
-    "lookback_days": (0.0, None, False, False),
-    "min_lookback_days": (0.0, None, False, False),
-    "penalty": (0.0, None, False, False),
-    "silenced_below": (0.0, 1.0, False, True),
-    "level": (0.0, 1.0, False, False),
-    "k": (1, None, True, True),
-    "top": (1, None, True, True),
-    "window": (1, None, True, True),
-    "min_size": (1, None, True, True),
-    "min_segment_days": (1, None, True, True),
-}
-
-
-def check_option_values(options: dict[str, Any], command: str = "<command>") -> None:
-    """UsageError for a numeric option that is not a finite number in its range: NaN,
-    infinities and negative windows made measurements crash or answer nonsense."""
-    for key in OPTION_BOUNDS:
-        refusal = check_bound(key, options.get(key))
-        if refusal is not None:
-            dashed = key.replace("_", "-")
-            raise UsageError(
-                f"{dashed} {refusal}",
-                hint=f"see `mutewatch {command} --help` for what --{dashed} means",
-            )
-
-
-def check_bound(key: str, value: Any) -> str | None:
-    """The refusal of ``value`` for the numeric option ``key`` by its ``OPTION_BOUNDS``,
-    in the words every caller puts after the option's name (``must be a whole number at
-    least 1, not 0``); None when it is within them, when it is None (the option's default)
-    or when ``key`` has no bounds. The library (``check_option_values``) and the web API's
-    query check (``web.api``) both refuse in these words."""
-    bounds = OPTION_BOUNDS.get(key)
-    if bounds is None or value is None or _in_range(value, *bounds):
-        return None
-    return f"must be {_range_words(*bounds)}, not {value!r}"
-
-
-def _in_range(value: Any, low: float | None, high: float | None, whole: bool, low_ok: bool) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    if isinstance(value, float) and (
-        not math.isfinite(value) or (whole and not value.is_integer())
-    ):
-        return False
-    if low is not None and (value < low or (value == low and not low_ok)):
-        return False
-    return high is None or value <= high
-
-
-def _range_words(low: float | None, high: float | None, whole: bool, low_ok: bool) -> str:
-    kind = "a whole number" if whole else "a finite number"
-    low_part = f"{'at least' if low_ok else 'above'} {low:g}" if low is not None else ""
-    high_part = f"at most {high:g}" if high is not None else ""
-    return " ".join(
-        p for p in (kind, low_part, "and" if low_part and high_part else "", high_part) if p
-    )

@@ -105,7 +105,7 @@ from mutewatch.measure import derived, stats
 from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.output import chosen_outlets, known_outlets
-from mutewatch.measure.params import SCOPES, Params, iso
+from mutewatch.measure.params import SCOPES, Params, check_option_values, iso
 
 _US_PER_HOUR = 3_600_000_000
 _FEW_SPANS = 32  # lookback spans given as predicates; more are joined
@@ -1114,10 +1114,8 @@ def measure(
         raise UsageError(f"--min-hours {min_hours} must be positive", hint="e.g. --min-hours 12")
     if k is not None and k < 1:
         raise UsageError(f"--k {k} must be at least 1", hint="e.g. --k 3")
-    if coordinated_alpha is not None and not 0 < coordinated_alpha <= 1:
-        raise UsageError(
-            f"coordinated_alpha {coordinated_alpha} must be in (0, 1]", hint="e.g. 0.05"
-        )
+    # the bounds every caller checks (``params.OPTION_BOUNDS``), in the same words
+    check_option_values({"coordinated_alpha": coordinated_alpha}, command="silences")
     if lookback_days < min_lookback_days:  # no gap could have the record a p-value needs
         raise UsageError(
             f"--lookback-days {lookback_days:g} is shorter than the {min_lookback_days:g} days "

@@ -60,7 +60,7 @@ from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.outlet_days import fallback_warnings, read_chosen
 from mutewatch.measure.output import chosen_outlets, known_outlets, of_warnings
-from mutewatch.measure.params import DateRange, Params
+from mutewatch.measure.params import DateRange, Params, check_bound
 
 INTERVALS = ("poisson", "negbin")
 EVERY = ("week", "month")
@@ -178,8 +178,17 @@ def garwood(k: float, level: float = 0.95) -> tuple[float, float]:
     """Exact (Garwood) two-sided interval for a Poisson mean given the count ``k``."""
     alpha = 1.0 - level
     low = 0.0 if k <= 0 else float(sps.chi2.ppf(alpha / 2.0, 2.0 * k)) / 2.0
-    high = float(sps.chi2.ppf(1.0 - alpha / 2.0, 2.0 * k + 2.0)) / 2.0
+    high = float(_upper_quantile(alpha, 2.0 * k + 2.0)) / 2.0
     return low, high
+
+
+def _upper_quantile(alpha: float, df: Any) -> Any:
+    """``chi2.ppf(1 - alpha / 2, df)``; where ``1 - alpha / 2`` rounds to 1 (a level within
+    a few 1e-16 of 1, which the bounds allow) the same quantile by ``isf``, which stays
+    finite: ``ppf(1.0)`` is infinity, and JSON has none."""
+    if 1.0 - alpha / 2.0 < 1.0:
+        return sps.chi2.ppf(1.0 - alpha / 2.0, df)
+    return sps.chi2.isf(alpha / 2.0, df)
 
 
 def rate_interval(
@@ -223,7 +232,7 @@ def rolling_rates(
     k = totals / phi
     alpha = 1.0 - level
     low = np.where(k > 0, sps.chi2.ppf(alpha / 2.0, 2.0 * np.maximum(k, 1e-12)) / 2.0, 0.0)
-    high = sps.chi2.ppf(1.0 - alpha / 2.0, 2.0 * k + 2.0) / 2.0
+    high = _upper_quantile(alpha, 2.0 * k + 2.0) / 2.0
     low, high = low * phi / window, high * phi / window
     return [
         {
@@ -330,11 +339,11 @@ def zero_fill(
 
 
 def _check(level: float, min_size: int) -> None:
-    """UsageError for a level outside (0, 1) or a segment shorter than a day."""
-    if not 0.0 < level < 1.0:
-        raise UsageError(
-            f"level must be above 0 and below 1, not {level!r}", hint="pass e.g. --level 0.95"
-        )
+    """UsageError for a level outside its bounds (``params.OPTION_BOUNDS``: above 0 and
+    below 1, as ``--level``'s help and the API say) or a segment shorter than a day."""
+    refusal = check_bound("level", level)
+    if refusal is not None:
+        raise UsageError(f"level {refusal}", hint="pass e.g. --level 0.95")
     if min_size < 1:
         raise UsageError(
             f"min-size must be at least 1 day, got {min_size}", hint="pass --min-size 7"
