@@ -1,4 +1,5 @@
-"""Small pieces of English that the findings' sentences and the CLI's lines share."""
+"""Small pieces of English that the findings' sentences and the CLI's lines share, and the
+one way a value someone else typed is written on one line of a log or a terminal."""
 
 from __future__ import annotations
 
@@ -6,3 +7,14 @@ from __future__ import annotations
 def counted(n: int, word: str) -> str:
     """``1 outlet``, ``0 outlets``, ``2 outlets``: a count and its noun, singular for one."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def printable(value: object) -> str:
+    """A value as one line of plain text: every character that is not printable (a newline,
+    an escape, a bidi control) written out as its escape (``\\n``, ``\\x1b``, ``\\u202e``).
+    Audit actors are what anyone typed into the login form, and a crashing request's path is
+    what anyone put in a URL: a newline in either wrote a forged line of its own making, and
+    an escape sequence reached the admin's terminal."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode() for c in str(value)
+    )

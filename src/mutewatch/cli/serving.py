@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 
 import click
 
+from mutewatch._words import printable
 from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
 from mutewatch.errors import MutewatchError, UsageError
 
@@ -491,23 +492,12 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
     else:
         for e in report["entries"]:
             ok = "" if e["ok"] else " FAILED"
-            who, target = _printable(e["actor"]), _printable(e["target"])
-            click.echo(f"{e['ts']} {_printable(e['action'])}{ok} actor={who} target={target}")
+            who, target = printable(e["actor"]), printable(e["target"])
+            click.echo(f"{e['ts']} {printable(e['action'])}{ok} actor={who} target={target}")
         click.echo(_chain_line("chain", chain))
         click.echo(_chain_line("moderation chain", moderation))
     if not (chain["intact"] and moderation["intact"]):
         raise SystemExit(1)
-
-
-def _printable(value: Any) -> str:
-    """A value of the audit log as one line of plain text: every character that is not
-    printable (a newline, an escape, a bidi control) written out as its escape (``\\n``,
-    ``\\x1b``, ``\\u202e``). Actors are what anyone typed into the login form: a name
-    holding a newline printed a forged entry of its own making, and an escape sequence
-    reached the admin's terminal."""
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode() for c in str(value)
-    )
 
 
 def _chain_line(label: str, chain: dict[str, Any]) -> str:

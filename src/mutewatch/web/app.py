@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mutewatch._words import printable
 from mutewatch.errors import AuthError, ForbiddenError, MutewatchError, StoreError, UsageError
 from mutewatch.lazy import load
 from mutewatch.web import api, pages, plotly_assets
@@ -277,9 +278,7 @@ def _loggable_path(scope: Scope) -> str:
     """The request's path as one line of the server log: decoded (``%0a`` is a newline) by
     the time it reaches here, so its control characters are written out as escapes, as
     `mutewatch audit` prints actors; a path holding a newline wrote a forged log line."""
-    from mutewatch.cli.serving import _printable  # imported on a crash only: the whole CLI
-
-    return _printable(scope.get("path"))
+    return printable(scope.get("path"))
 
 
 def internal_error(exc: BaseException) -> JSONResponse:
