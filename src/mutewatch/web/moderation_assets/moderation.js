@@ -204,6 +204,8 @@
     return box;
   }
 
+  const TEXT_MAX_HEIGHT = "18em";
+
   function renderItem(item, index) {
     const card = el("article", "item" + (index === current ? " current" : ""));
     card.tabIndex = 0;
@@ -226,7 +228,12 @@
       const why = evidenceWhy(c);
       if (why) card.appendChild(line("meta why", `${c.clause}: `, iso(why)));
     }
-    card.appendChild(renderText(item, true));
+    // a long comment (10,000 characters made a card some 2,300 px tall, its buttons screens
+    // away) scrolls inside its own box: the card's buttons stay in reach. Set here, not in
+    // style.css, as the box's own style (the CSP allows styles set from a script)
+    const text = card.appendChild(renderText(item, true));
+    text.classList.add("capped");
+    Object.assign(text.style, { maxHeight: TEXT_MAX_HEIGHT, overflowY: "auto", overscrollBehavior: "contain" });
     card.appendChild(el("div", "meta", item.reason || ""));
     card.appendChild(renderButtons(item, index));
     if (index === current) card.setAttribute("aria-current", "true");
@@ -290,11 +297,15 @@
     const activeAction = activeCard && active.dataset ? active.dataset.action : undefined;
     const activeText = activeCard && active.classList.contains("text");
     const read = new Set([...queueEl.querySelectorAll(".text.flagged:not(.blurred)")].map((t) => t.dataset.comment));
+    const scrolled = new Map([...queueEl.querySelectorAll(".text.capped")].map((t) => [t.dataset.comment, t.scrollTop]));
     items = data.items;
     const kept = items.findIndex((i) => i.id === selected);
     current = kept >= 0 ? kept : Math.max(0, Math.min(current, items.length - 1));
     queueEl.replaceChildren(...items.map(renderItem));
-    for (const t of queueEl.querySelectorAll(".text.flagged")) if (read.has(t.dataset.comment)) t.classList.remove("blurred");
+    for (const t of queueEl.querySelectorAll(".text.flagged")) {
+      if (read.has(t.dataset.comment)) t.classList.remove("blurred");
+      if (scrolled.get(t.dataset.comment)) t.scrollTop = scrolled.get(t.dataset.comment);  // where the reader was in it
+    }
     statusEl.textContent = summary;
     if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
     if (more) {
