@@ -450,15 +450,18 @@ def analyze(request: Any) -> dict[str, Any]:
     requested_languages = _language_list(request)
     detected = detected_languages(text)
     languages = _effective_languages(requested_languages, detected)
+    # the text is scored in the request's supported languages ("en" of ["en", "de"]):
+    # Perspective refuses a request only when none of its languages is supported
     unsupported = [x for x in languages if not _supported_language(x)]
-    if unsupported and attrs and not drop:
+    none_supported = bool(languages) and len(unsupported) == len(languages)
+    if none_supported and attrs and not drop:
         raise _fail(
             f"Attribute {next(iter(attrs))} does not support request languages: "
             f"{', '.join(unsupported)}"
         )
     by_sentence = _flag(request, "spanAnnotations")
     out: dict[str, Any] = {"attributeScores": {}, "languages": languages}
-    if attrs and not unsupported:
+    if attrs and not none_supported:
         out["attributeScores"] = _scored(text, attrs, by_sentence)
     out["detectedLanguages"] = detected
     _client_token(request, out)
