@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 
 
 @contextmanager
-def moderation_page(server: tuple[str, str], errors: list[str]) -> Iterator[Any]:
+def moderation_page(
+    server: tuple[str, str], errors: list[str], *, refresh: bool = True
+) -> Iterator[Any]:
     """The moderator page in headless Chromium as the server's moderator; page errors are
-    appended to ``errors``."""
+    appended to ``errors``. ``refresh=False`` stops the page's clock, so its queue refresh
+    (every 15 s) never fires: for a test that changes the queue behind the page's back."""
     from playwright.sync_api import sync_playwright
 
     url, token = server
@@ -53,6 +57,9 @@ def moderation_page(server: tuple[str, str], errors: list[str]) -> Iterator[Any]
         context = browser.new_context(extra_http_headers={"Authorization": f"Bearer {token}"})
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        if not refresh:
+            page.clock.install()
+            page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))
         page.goto(f"{url}/moderation")
         try:
             yield page

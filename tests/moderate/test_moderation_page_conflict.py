@@ -21,7 +21,7 @@ def test_page_refuses_to_override_another_moderators_decision(server: tuple[str,
     url, token = server
     errors: list[str] = []
     with (
-        moderation_page(server, errors) as page,
+        moderation_page(server, errors, refresh=False) as page,  # the page must not see the reject
         httpx.Client(timeout=60, base_url=url, headers={"Authorization": f"Bearer {token}"}) as api,
     ):
         item = page.locator("article.item").first
