@@ -65,7 +65,7 @@ import numpy as np
 import pandas as pd
 
 from mutewatch.errors import UsageError
-from mutewatch.measure.derived import counted_days
+from mutewatch.measure.derived import counted_days, readable_host
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.outlet_days import (
     coverage_rows,
@@ -247,7 +247,8 @@ def _counts(
         j = p.join(links, ["platform", "account_id", "message_id"])
         j = j.select(
             period=j.ts.truncate(_TRUNC[every]),
-            group=j.host,
+            # a host cut short in an older store ("t.c…") names no host, as a new one's ''
+            group=readable_host(j.host).fill_null(""),
             platform=j.platform,
             account_id=j.account_id,
             message_id=j.message_id,
