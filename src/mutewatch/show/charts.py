@@ -459,13 +459,25 @@ _READABLE_HOST = is_host_name_sql("l.host")
 NO_HOST = "(no host)"
 
 
+def _current_class_sql() -> str:
+    """A link's class under the current host lists, as the measurements read it
+    (``measure.derived.current_host_class``): a stored ``other`` is classed again, so a store
+    written before a class was added (t.co before ``shortener``) charts what ``platforms``
+    and ``findings`` count, refreshed or not."""
+    from mutewatch.ingest.links import host_class_sql  # the lists load with the charts only
+
+    return f"CASE WHEN l.host_class = 'other' THEN {host_class_sql('l.host')} ELSE l.host_class END"
+
+
 def hosts(
     store: Store, f: Filters, bucket: str
 ) -> tuple[go.Figure, go.Figure, list[dict[str, Any]]]:
     """Links by host class per bucket, distinct hosts per bucket, and the top hosts."""
     where, params = _link_where(f)
+    host_class = _current_class_sql()
     rows = store.con.execute(
-        f"SELECT date_trunc('{bucket}', l.ts) AS b, l.host_class, count(*) FROM links l "
+        f"SELECT date_trunc('{bucket}', l.ts) AS b, {host_class} AS host_class, count(*) "
+        "FROM links l "
         f"WHERE {where} GROUP BY ALL ORDER BY b, host_class",
         params,
     ).fetchall()
@@ -480,7 +492,7 @@ def hosts(
                                 mode="lines+markers", name="distinct hosts"))  # fmt: skip
     top = store.rows(
         f"SELECT CASE WHEN {_READABLE_HOST} THEN l.host ELSE '{NO_HOST}' END AS host, "
-        "l.host_class, count(*) AS links, min(l.ts) AS first, max(l.ts) AS last "
+        f"{host_class} AS host_class, count(*) AS links, min(l.ts) AS first, max(l.ts) AS last "
         f"FROM links l WHERE {where} GROUP BY ALL ORDER BY links DESC, host LIMIT 25",
         params,
     )
