@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from mutewatch.cli import main
-from mutewatch.ingest.links import HOST_CLASSES, classify_host, host_class_sql
+from mutewatch.ingest.links import HOST_CLASSES, classes_digest, classify_host, host_class_sql
 from mutewatch.measure import derived
 from mutewatch.measure.registry import run_measurement
 
@@ -152,13 +152,17 @@ def test_without_shortened_links_the_output_keeps_its_shape(tmp_path: Path) -> N
 
 def test_an_older_store_gets_its_shortened_links_reclassified(tmp_path: Path) -> None:
     """A store written before the class held t.co and bit.ly as other, with derived tables
-    built from them: measuring it rebuilds them with the links' current classes."""
+    built from them: measuring it moves its stored links into the class and rebuilds the
+    tables with them (measurements read the current class either way: tests/s17_measure)."""
     store = _ingest(tmp_path, ROWS)
     con = duckdb.connect(str(store))
     try:
         derived.refresh(con)
         con.execute("UPDATE links SET host_class = 'other' WHERE host_class = 'shortener'")
-        con.execute("DELETE FROM measure_state WHERE key = 'host_classes'")
+        # the lists' digest as done, so this refresh builds the tables from the old classes
+        con.execute(
+            "UPDATE measure_state SET value = ? WHERE key = 'host_classes'", [classes_digest()]
+        )
         derived.refresh(con)  # as the old code built them: every shortened link other
         (old,) = con.execute("SELECT value FROM measure_state WHERE key = 'signature'").fetchall()[
             0
@@ -167,12 +171,23 @@ def test_an_older_store_gets_its_shortened_links_reclassified(tmp_path: Path) ->
             "UPDATE measure_state SET value = ? WHERE key = 'signature'",
             ["3|" + old.split("|", 1)[1]],  # the format before the class
         )
-        con.execute("UPDATE measure_state SET value = 'before' WHERE key = 'host_classes'")
+        con.execute("DELETE FROM measure_state WHERE key = 'host_classes'")
+        assert _stored_classes(con) == {"file_host": 2, "other": 7, "social": 1}
     finally:
         con.close()
     total = _total(store)
     assert total["by_class"]["shortener"] == 6
     assert total["shortened_links"] == 6
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        assert _stored_classes(con) == {"file_host": 2, "other": 1, "shortener": 6, "social": 1}
+    finally:
+        con.close()
+
+
+def _stored_classes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute("SELECT host_class, count(*) FROM links GROUP BY ALL").fetchall()
+    return {str(cls): int(n) for cls, n in rows}
 
 
 def test_a_link_naming_no_host_is_no_kind_of_platform(tmp_path: Path) -> None:
