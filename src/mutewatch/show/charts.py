@@ -461,12 +461,19 @@ NO_HOST = "(no host)"
 
 def _current_class_sql() -> str:
     """A link's class under the current host lists, as the measurements read it
-    (``measure.derived.current_host_class``): a stored ``other`` is classed again, so a store
-    written before a class was added (t.co before ``shortener``) charts what ``platforms``
-    and ``findings`` count, refreshed or not."""
-    from mutewatch.ingest.links import host_class_sql  # the lists load with the charts only
+    (``measure.derived.current_host_class``): a stored ``other`` whose host a class added
+    since now holds is that class, so a store written before a class was added (t.co before
+    ``shortener``) charts what ``platforms`` and ``findings`` count, refreshed or not."""
+    # the lists load with the charts only
+    from mutewatch.ingest.links import host_class_sql
+    from mutewatch.measure.derived import ADDED_HOST_CLASSES
 
-    return f"CASE WHEN l.host_class = 'other' THEN {host_class_sql('l.host')} ELSE l.host_class END"
+    now = host_class_sql("l.host")
+    added = ", ".join(f"'{c}'" for c in ADDED_HOST_CLASSES)
+    return (
+        f"CASE WHEN l.host_class = 'other' AND ({now}) IN ({added}) THEN {now} "
+        "ELSE l.host_class END"
+    )
 
 
 def hosts(
