@@ -33,11 +33,19 @@ def test_demo_silenced_outlets_sentence(demo_findings: dict[str, Any], demo: Dem
     truth = demo.truth["outlet_summary"]
     item = _kind(demo_findings, "silenced_outlets")
     share = round(truth["silenced"] / truth["active_in_baseline"] * 100)
+    new = [
+        o
+        for o in demo.truth["outlets"]
+        if o["official"] and o["releases_2015"] == 0 and o["releases_2017_12"] > 0
+    ]
+    assert len(new) == 2  # the demo plants outlets that begin after 2015
     assert item["sentence"] == (
         f"{truth['silenced']} of {truth['active_in_baseline']} official outlets active in 2015 "
         f"({share}%) were almost totally silenced in December 2017 (output at most 10% of "
-        "their 2015 rate)."
+        "their 2015 rate). 2 official outlets active in December 2017 had no post in 2015 "
+        "(new, not counted in that share)."
     )
+    assert item["numbers"]["new_in_period"] == 2
 
 
 def test_demo_longest_silence_sentence(demo_findings: dict[str, Any], demo: DemoManifest) -> None:

@@ -239,6 +239,15 @@ def silenced_sentence(
         "at most "
         f"{pct(threshold)} of {'its' if active == 1 else 'their'} {b} rate)."
     )
+    # outlets that began after the baseline are not in the share: a sentence of 1 silenced
+    # outlet out of 1 read as the whole ecosystem falling silent while 42 others were posting
+    new = int((summary.get("by_status") or {}).get("new") or 0)
+    if new:
+        plural = WHO.get(of, "outlets")
+        sentence += (
+            f" {new} {plural.removesuffix('s') if new == 1 else plural} active "
+            f"{during(period)} had no post {during(baseline)} (new, not counted in that share)."
+        )
     numbers = {
         "active_in_baseline": active,
         "silenced": silenced,
@@ -246,6 +255,8 @@ def silenced_sentence(
         "active_in_period": summary.get("active_in_period"),
         "threshold": threshold,
     }
+    if new:
+        numbers["new_in_period"] = new
     method = (
         "Outlet status: per outlet, posts per day in the period divided by posts per day in "
         "the baseline; an outlet active in the baseline is silenced when that ratio is at most "
