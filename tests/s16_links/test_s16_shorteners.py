@@ -150,11 +150,10 @@ def test_without_shortened_links_the_output_keeps_its_shape(tmp_path: Path) -> N
     assert "period_shortened_links" not in hosts["numbers"]
 
 
-def test_an_older_store_gets_its_shortened_links_reclassified(tmp_path: Path) -> None:
-    """A store written before the class held t.co and bit.ly as other, with derived tables
-    built from them: measuring it moves its stored links into the class and rebuilds the
-    tables with them (measurements read the current class either way: tests/s17_measure)."""
-    store = _ingest(tmp_path, ROWS)
+def old_store(folder: Path) -> Path:
+    """The tweets of ``ROWS`` as a store written before ``shortener`` existed: its links
+    stored as other, and derived tables of format 3 built from them."""
+    store = _ingest(folder, ROWS)
     con = duckdb.connect(str(store))
     try:
         derived.refresh(con)
@@ -175,6 +174,14 @@ def test_an_older_store_gets_its_shortened_links_reclassified(tmp_path: Path) ->
         assert _stored_classes(con) == {"file_host": 2, "other": 7, "social": 1}
     finally:
         con.close()
+    return store
+
+
+def test_an_older_store_gets_its_shortened_links_reclassified(tmp_path: Path) -> None:
+    """A store written before the class held t.co and bit.ly as other, with derived tables
+    built from them: measuring it moves its stored links into the class and rebuilds the
+    tables with them (measurements read the current class either way: tests/s17_measure)."""
+    store = old_store(tmp_path)
     total = _total(store)
     assert total["by_class"]["shortener"] == 6
     assert total["shortened_links"] == 6

@@ -22,49 +22,21 @@ import pytest
 from click.testing import CliRunner
 
 from mutewatch.cli import main
-from mutewatch.ingest.links import HOST_CLASSES, classes_digest, classify_host
+from mutewatch.ingest.links import HOST_CLASSES, classify_host
 from mutewatch.measure import derived
 from mutewatch.measure.engine import export_parquet
 from mutewatch.measure.registry import run_measurement
 from tests.measure.spark_local import MASTER
-from tests.s16_links.test_s16_shorteners import PERIOD, ROWS
-from tests.s17_measure.conftest import ingest_rows
+from tests.s16_links.test_s16_shorteners import PERIOD, old_store
 
 # what the store gives once refreshed (tests/s16_links)
 BY_CLASS = {"file_host": 2, "other": 1, "shortener": 6, "social": 1}
 SHORTENED = "5 of 7 links in 2016-03-01 to 2016-03-23 (71.4%) go through link shorteners"
 
 
-def _old_store(folder: Path) -> Path:
-    """The tweets of ``ROWS`` as a store written before ``shortener`` existed: its links
-    stored as other, and derived tables of format 3 built from them."""
-    store = ingest_rows(folder, ROWS)
-    con = duckdb.connect(str(store))
-    try:
-        derived.refresh(con)
-        con.execute("UPDATE links SET host_class = 'other' WHERE host_class = 'shortener'")
-        # the lists' digest as done, so this refresh builds the tables from the old classes
-        con.execute(
-            "UPDATE measure_state SET value = ? WHERE key = 'host_classes'", [classes_digest()]
-        )
-        derived.refresh(con)
-        (sig,) = con.execute("SELECT value FROM measure_state WHERE key = 'signature'").fetchone()  # type: ignore[misc]
-        con.execute(
-            "UPDATE measure_state SET value = ? WHERE key = 'signature'",
-            ["3|" + str(sig).split("|", 1)[1]],
-        )
-        con.execute("DELETE FROM measure_state WHERE key = 'host_classes'")
-        assert con.execute("SELECT count(*) FROM links WHERE host_class = 'other'").fetchone() == (
-            7,
-        )
-    finally:
-        con.close()
-    return store
-
-
 @pytest.fixture
 def old(tmp_path: Path) -> Path:
-    return _old_store(tmp_path)
+    return old_store(tmp_path)
 
 
 def _stored_other(store: Path) -> int:

@@ -16,13 +16,14 @@ import pytest
 
 from mutewatch.show import charts
 from mutewatch.store import Store
-from tests.s17_measure.test_s17_old_store_classes import BY_CLASS, _old_store, _stored_other
+from tests.s16_links.test_s16_shorteners import old_store
+from tests.s17_measure.test_s17_old_store_classes import BY_CLASS, _stored_other
 
 
 @pytest.fixture
 def old(tmp_path: Path) -> Path:
     """The old store, its one account an official outlet's (the report charts releases)."""
-    store = _old_store(tmp_path)
+    store = old_store(tmp_path)
     con = duckdb.connect(str(store))
     try:
         con.execute("UPDATE posts SET official = true")
