@@ -31,7 +31,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import ibis.expr.types as ir
 import pandas as pd
 
 from mutewatch.measure import trend as tr
@@ -47,14 +46,6 @@ METHOD = {
     "full periods only; falling = fewer places to upload",
     "gone": "a host class is gone when its last link precedes the start of the last period",
 }
-KEY = ["platform", "account_id", "message_id"]
-
-
-def counted_links(eng: Engine, params: Params) -> ir.Table:
-    """Links of counted posts (a semi-join on the post key)."""
-    posts = eng.posts(params).select(*KEY)
-    links = eng.table("links")
-    return links.join(posts, KEY, how="semi")
 
 
 def host_summary(eng: Engine, params: Params) -> pd.DataFrame:
