@@ -68,6 +68,7 @@ __all__ = [
     "MIGRATIONS",
     "counted_days",
     "counted_link_days",
+    "current_class_sql",
     "daily_expr",
     "fresh",
     "links_expr",
@@ -163,6 +164,20 @@ def current_host_class(host_class: ir.StringValue, host: ir.StringValue) -> ir.S
     now = ibis.cases(*whens, else_=ibis.literal("other"))
     moved = (host_class == "other") & host.notnull() & now.isin(list(ADDED_HOST_CLASSES))
     return ibis.ifelse(moved, now, host_class)
+
+
+def current_class_sql(host_class: str, host: str) -> str:
+    """DuckDB SQL of ``current_host_class`` over the columns ``host_class`` and ``host``: the
+    stored class, except that an ``other`` whose host the current lists put in an added class
+    (``ADDED_HOST_CLASSES``) is that class (no host, '', is other by ``host_class_sql``). The
+    one rule of ``reclassify_links``, which moves links in the store, and of the report's
+    host charts, which read a store as it is."""
+    from mutewatch.ingest.links import host_class_sql  # the lists load where they are used
+
+    now = host_class_sql(host)
+    added = ", ".join(f"'{c}'" for c in ADDED_HOST_CLASSES)
+    moved = f"{host_class} = 'other' AND ({now}) IN ({added})"
+    return f"CASE WHEN {moved} THEN {now} ELSE {host_class} END"
 
 
 def links_expr(table: Tables) -> ir.Table:
@@ -356,17 +371,15 @@ def reclassify_links(con: duckdb.DuckDBPyConnection) -> int:
     otherwise (by hand, by another tool) is kept. Links without a host yet (NULL) are left
     to ``store.writer.classify_links``."""
     # here, not at the top: measurements that only read never load the ingest package
-    from mutewatch.ingest.links import classes_digest, host_class_sql
+    from mutewatch.ingest.links import classes_digest
 
     digest = classes_digest()
     done = con.execute(f"SELECT value FROM {STATE} WHERE key = 'host_classes'").fetchall()
     if done and done[0][0] == digest:
         return 0
-    cls = host_class_sql("host")
-    added = ", ".join(f"'{c}'" for c in ADDED_HOST_CLASSES)
+    cls = current_class_sql("host_class", "host")
     changed = con.execute(
-        f"UPDATE links SET host_class = {cls} WHERE host_class = 'other' AND host IS NOT NULL "
-        f"AND host <> '' AND {cls} IN ({added})"
+        f"UPDATE links SET host_class = {cls} WHERE host_class = 'other' AND {cls} <> 'other'"
     ).fetchall()
     con.execute(f"INSERT OR REPLACE INTO {STATE} VALUES ('host_classes', ?)", [digest])
     return int(changed[0][0]) if changed else 0

@@ -459,29 +459,15 @@ _READABLE_HOST = is_host_name_sql("l.host")
 NO_HOST = "(no host)"
 
 
-def _current_class_sql() -> str:
-    """A link's class under the current host lists, as the measurements read it
-    (``measure.derived.current_host_class``): a stored ``other`` whose host a class added
-    since now holds is that class, so a store written before a class was added (t.co before
-    ``shortener``) charts what ``platforms`` and ``findings`` count, refreshed or not."""
-    # the lists load with the charts only
-    from mutewatch.ingest.links import host_class_sql
-    from mutewatch.measure.derived import ADDED_HOST_CLASSES
-
-    now = host_class_sql("l.host")
-    added = ", ".join(f"'{c}'" for c in ADDED_HOST_CLASSES)
-    return (
-        f"CASE WHEN l.host_class = 'other' AND ({now}) IN ({added}) THEN {now} "
-        "ELSE l.host_class END"
-    )
-
-
 def hosts(
     store: Store, f: Filters, bucket: str
 ) -> tuple[go.Figure, go.Figure, list[dict[str, Any]]]:
     """Links by host class per bucket, distinct hosts per bucket, and the top hosts."""
     where, params = _link_where(f)
-    host_class = _current_class_sql()
+    # the class the measurements give each link, refreshed store or not (t.co: shortener)
+    from mutewatch.measure.derived import current_class_sql  # Ibis loads with the charts only
+
+    host_class = current_class_sql("l.host_class", "l.host")
     rows = store.con.execute(
         f"SELECT date_trunc('{bucket}', l.ts) AS b, {host_class} AS host_class, count(*) "
         "FROM links l "
