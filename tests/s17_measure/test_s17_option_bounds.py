@@ -27,6 +27,7 @@ from mutewatch.measure.params import Params
 from mutewatch.measure.registry import OPTION_BOUNDS, check_bound, run_measurement
 from mutewatch.measure.silences import measure as silences
 from mutewatch.web.api import options_from_query
+from tests.s17_measure.conftest import ingest_rows
 
 ALPHA = "coordinated-alpha must be a finite number above 0 and at most 1, not 2.0"
 LEVEL = "level must be a finite number above 0 and below 1, not 1.0"
@@ -35,17 +36,9 @@ LEVEL = "level must be a finite number above 0 and below 1, not 1.0"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A few weeks of posts of one account, daily."""
-    folder = tmp_path_factory.mktemp("bounds")
-    csv = folder / "rows.csv"
-    rows = [f"outlet_alpha,2016-01-{d:02d} 10:00:00,placeholder {d}" for d in range(1, 32)]
-    rows += [f"outlet_alpha,2016-02-{d:02d} 1{d % 10}:00:00,placeholder b{d}" for d in range(1, 29)]
-    csv.write_text("user,when,body\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    path = folder / "store.duckdb"
-    args = ["--store", str(path), "ingest", str(csv), "--format", "csv", "--platform"]
-    args += ["twitter", "--map", "account=user", "--map", "time=when", "--map", "text=body"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return path
+    rows = [(f"2016-01-{d:02d}", f"placeholder {d}") for d in range(1, 32)]
+    rows += [(f"2016-02-{d:02d}", f"placeholder b{d}") for d in range(1, 29)]
+    return ingest_rows(tmp_path_factory.mktemp("bounds"), rows)
 
 
 def _cli(store: Path, *args: str) -> Any:
