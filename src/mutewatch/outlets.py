@@ -4,7 +4,9 @@ One outlet may have many accounts, across platforms and over time (renamed or su
 channels). An account matches a registry entry by platform and id, or by any name it was
 seen under where the entry gives no id. An account no registry names stands as its own
 non-official outlet (``registered = false``). Loading a registry re-attributes the posts
-already in the store; no archive is read again.
+already in the store; no archive is read again. An outlet's id, once given, is kept
+(``load_registry``, ``attribute``): later ingests and registry loads neither renumber
+outlets nor give a gone outlet's id to another.
 
 ```yaml
 outlets:
@@ -171,12 +173,40 @@ def _check_accounts_unique(path: Path, outlets: list[Outlet]) -> None:
 
 
 def load_registry(store: Store, path: Path) -> list[Outlet]:
-    """Replace the registry in the store with this file, then re-attribute every post."""
+    """Replace the registry in the store with this file, then re-attribute every post.
+
+    An outlet keeps its id: a registered outlet the store already holds under the same name
+    keeps it however the file is ordered, a new one takes the next id never given (in file
+    order; on an empty store 1, 2, ...), and own outlets keep theirs (see ``attribute``).
+    """
     outlets = parse_registry(path)
     with store.transaction() as con:
-        con.execute("DELETE FROM outlet_accounts")
-        con.execute("DELETE FROM outlets")
-        for outlet_id, outlet in enumerate(outlets, start=1):
+        given = _given(con)
+        kept = dict(con.execute("SELECT name, outlet_id FROM outlets WHERE registered").fetchall())
+        ids: list[int] = []
+        for outlet in outlets:
+            if outlet.name not in kept:
+                given += 1
+            ids.append(kept.get(outlet.name, given))
+        _remember_given(con, given)
+        con.execute(
+            "DELETE FROM outlet_accounts "
+            "WHERE outlet_id IN (SELECT outlet_id FROM outlets WHERE registered)"
+        )
+        con.execute("DELETE FROM outlets WHERE registered")
+        # an own outlet under a name the registry now gives steps aside, under the name
+        # attribute() gives it (its platform and account id added), keeping its id
+        con.execute(
+            """
+            UPDATE outlets SET name = outlets.name || ' (' || r.platform || ':'
+                                      || r.account_id || ')'
+            FROM outlet_accounts r
+            WHERE NOT outlets.registered AND r.outlet_id = outlets.outlet_id
+              AND r.account_name IS NULL AND list_contains(?, outlets.name)
+            """,
+            [[o.name for o in outlets]],
+        )
+        for outlet_id, outlet in zip(ids, outlets, strict=True):
             con.execute(
                 "INSERT INTO outlets VALUES (?, ?, ?, ?, true)",
                 [outlet_id, outlet.name, outlet.official, outlet.region],
@@ -190,6 +220,32 @@ def load_registry(store: Store, path: Path) -> list[Outlet]:
     return outlets
 
 
+# The highest outlet id ever given, kept in ``meta`` so that the id of an outlet gone from
+# the store (an own outlet whose account a registry came to claim, a registered outlet left
+# out of a later registry) is never given to another; a store from before it was kept
+# starts from the highest id it holds.
+_GIVEN_KEY = "outlets:last_id_given"
+_GIVEN = f"""
+SELECT greatest(
+    coalesce((SELECT max(outlet_id) FROM outlets), 0),
+    coalesce((SELECT max(value::BIGINT) FROM meta WHERE key = '{_GIVEN_KEY}'), 0)
+)
+"""
+
+
+def _given(con: Any) -> int:
+    row = con.execute(_GIVEN).fetchone()
+    return int(row[0])
+
+
+def _remember_given(con: Any, given: int) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO meta SELECT ?, ? WHERE ? IS DISTINCT FROM "
+        "(SELECT value FROM meta WHERE key = ?)",
+        [_GIVEN_KEY, str(given), str(given), _GIVEN_KEY],
+    )
+
+
 def attribute(store: Store) -> None:
     """Point every account and post at its outlet; unnamed accounts become their own outlet.
 
@@ -199,6 +255,10 @@ def attribute(store: Store) -> None:
     """
     with store.transaction() as con:
         con.execute(_TARGET)
+        given = con.execute(
+            f"SELECT greatest(({_GIVEN}), (SELECT coalesce(max(outlet_id), 0) FROM _attribution))"
+        ).fetchone()
+        _remember_given(con, int(given[0]) if given else 0)
         for statement in _APPLY:
             con.execute(statement)
         con.execute("DROP TABLE temp._attribution")  # on an error, the rollback drops it
@@ -208,15 +268,23 @@ def attribute(store: Store) -> None:
 
 # Each account's outlet as a full re-attribution would set it: the registered outlet that
 # names it by id, else by any name it was seen under (the lowest outlet id where several
-# do), else an own outlet, numbered after the registered ones in (platform, account_id)
-# order and named after its latest name (with the platform and id where two such names, or
-# an own and a registered name, would collide). Own outlets' rows (outlets not registered,
-# and their outlet_accounts rows) are left out of the match, as if already deleted.
-_TARGET = """
+# do), else an own outlet: the one it already stands as (an outlet's id, once given, is
+# kept), or a new one numbered after every id ever given (``_GIVEN``), new ones in
+# (platform, account_id) order (so a first ingest numbers them after the registered ones),
+# named after its latest name (with the platform and id where two such names, or an own and
+# a registered name, would collide). Own outlets' rows (outlets not registered, and their
+# outlet_accounts rows) are left out of the match, as if already deleted.
+_TARGET = (
+    """
 CREATE OR REPLACE TEMP TABLE _attribution AS
 WITH registered AS (
     SELECT * FROM outlet_accounts
     WHERE outlet_id NOT IN (SELECT outlet_id FROM outlets WHERE NOT registered)
+), own_before AS (
+    SELECT platform, account_id, min(outlet_id) AS outlet_id FROM outlet_accounts
+    WHERE account_name IS NULL
+      AND outlet_id IN (SELECT outlet_id FROM outlets WHERE NOT registered)
+    GROUP BY ALL
 ), matched AS (
     SELECT a.platform, a.account_id, a.name, (
         SELECT min(r.outlet_id) FROM registered r
@@ -229,10 +297,16 @@ WITH registered AS (
     ) AS by_name
     FROM accounts a
 ), own AS (
-    SELECT platform, account_id, name,
-           (SELECT coalesce(max(outlet_id), 0) FROM outlets WHERE registered)
-           + row_number() OVER (ORDER BY platform, account_id) AS outlet_id
-    FROM matched WHERE coalesce(by_id, by_name) IS NULL
+    SELECT m.platform, m.account_id, m.name, coalesce(
+        b.outlet_id,
+        ("""
+    + _GIVEN
+    + """)
+        + row_number() OVER (PARTITION BY b.outlet_id IS NULL
+                             ORDER BY m.platform, m.account_id)
+    ) AS outlet_id
+    FROM matched m LEFT JOIN own_before b USING (platform, account_id)
+    WHERE coalesce(m.by_id, m.by_name) IS NULL
 )
 SELECT platform, account_id, coalesce(by_id, by_name) AS outlet_id, NULL AS own_name
 FROM matched WHERE coalesce(by_id, by_name) IS NOT NULL
@@ -245,10 +319,11 @@ SELECT platform, account_id, outlet_id,
             ELSE coalesce(name, account_id) END
 FROM own
 """
+)
 
 # Only the rows that differ from the target are written. An own outlet's rows are matched
-# whole (id, name, official, region; platform and account id), so one renumbered or renamed
-# is deleted and inserted again, as the full re-attribution did with all of them.
+# whole (id, name, official, region; platform and account id), so one renamed is deleted and
+# inserted again under its id, as the full re-attribution did with all of them.
 _APPLY = (
     """
     UPDATE accounts SET outlet_id = t.outlet_id FROM _attribution t

@@ -11,7 +11,8 @@ options, and the same name on another platform. After each step the store's attr
 (accounts, outlets, outlet_accounts, the posts' outlet, official and resolved forward)
 must equal that of a copy of the store stripped of every attribution and attributed once;
 at the end it must also equal that of a store given the final registry first and every
-file in one ingest call.
+file in one ingest call. Outlets are compared by name (unique): an outlet's id, once given,
+is kept by later calls, where the stripped copy numbers its own outlets afresh.
 """
 
 from __future__ import annotations
@@ -55,12 +56,15 @@ REGISTRY = "outlets:\n" + OFFICE.format("true") + NAMED + GAMMA
 REGISTRY_V2 = "outlets:\n" + OFFICE.format("false") + GAMMA  # Named gone, Office not official
 
 SNAPSHOT = {
-    "accounts": "SELECT platform, account_id, outlet_id FROM accounts",
-    "outlets": "SELECT * FROM outlets",
-    "outlet_accounts": "SELECT * FROM outlet_accounts",
-    "posts": "SELECT platform, account_id, message_id, outlet_id, official, "
-    "forwarded_account_id FROM posts",
+    "accounts": "SELECT platform, account_id, o.name FROM accounts LEFT JOIN outlets o "
+    "USING (outlet_id)",
+    "outlets": "SELECT name, official, region, registered FROM outlets",
+    "outlet_accounts": "SELECT o.name, platform, account_id, account_name FROM outlet_accounts "
+    "LEFT JOIN outlets o USING (outlet_id)",
+    "posts": "SELECT platform, account_id, message_id, o.name, p.official, "
+    "forwarded_account_id FROM posts p LEFT JOIN outlets o USING (outlet_id)",
 }
+IDS = "SELECT a.account_id, a.outlet_id FROM accounts a"
 
 STRIP = """
 DELETE FROM outlet_accounts WHERE outlet_id IN (SELECT outlet_id FROM outlets WHERE NOT registered);
@@ -142,6 +146,7 @@ def test_each_ingest_call_leaves_the_single_pass_attribution(tmp_path: Path) -> 
     ]
     store_path, scratch = tmp_path / "a.duckdb", tmp_path / "scratch.duckdb"
     seen: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+    ids: dict[str, dict[str, int]] = {}
     for label, step in steps:
         with Store.open(store_path) as store:
             if isinstance(step, Path):
@@ -152,20 +157,27 @@ def test_each_ingest_call_leaves_the_single_pass_attribution(tmp_path: Path) -> 
                 ingest(store, step, IngestOptions())
         seen[label] = _snapshot(store_path)
         assert seen[label] == _single_pass(store_path, scratch), label
+        con = duckdb.connect(str(store_path), read_only=True)
+        ids[label] = dict(con.execute(IDS).fetchall())
+        con.close()
 
     # the steps did what they are here for
     def outlet(label: str, account: str) -> tuple[Any, ...]:
-        (outlet_id,) = (a[2] for a in seen[label]["accounts"] if a[1] == account)
-        return next(o for o in seen[label]["outlets"] if o[0] == outlet_id)
+        (name,) = (a[2] for a in seen[label]["accounts"] if a[1] == account)
+        return next(o for o in seen[label]["outlets"] if o[0] == name)
 
-    assert outlet("beta", "500")[0] != outlet("gamma sorts first", "500")[0]
-    assert outlet("second alpha", "500")[1] == "Alpha (telegram:500)"
-    assert outlet("second alpha", "700")[1] == "alpha (telegram:700)"
-    assert outlet("registry", "300")[1] == "Gamma (telegram:300)"
-    assert outlet("registry", "600")[1:4] == ("Office", True, None)
-    assert outlet("alpha renamed delta", "500")[1] == "Named"
-    assert outlet("epsilon sorts first", "700")[0] != outlet("alpha renamed delta", "700")[0]
-    assert outlet("registry v2", "500")[1:] == ("Delta", False, None, False)
+    # an account sorting first leaves the own outlets' ids as they were
+    assert ids["beta"]["500"] == ids["gamma sorts first"]["500"]
+    assert ids["beta"]["600"] == ids["gamma sorts first"]["600"]
+    assert ids["gamma sorts first"]["300"] > ids["beta"]["600"]
+    assert outlet("second alpha", "500")[0] == "Alpha (telegram:500)"
+    assert outlet("second alpha", "700")[0] == "alpha (telegram:700)"
+    assert ids["second alpha"]["500"] == ids["alpha"]["500"]
+    assert outlet("registry", "300")[0] == "Gamma (telegram:300)"
+    assert outlet("registry", "600")[0:3] == ("Office", True, None)
+    assert outlet("alpha renamed delta", "500")[0] == "Named"
+    assert ids["epsilon sorts first"]["700"] == ids["alpha renamed delta"]["700"]
+    assert outlet("registry v2", "500") == ("Delta", False, None, False)
     resolved = {p[2]: p[5] for p in seen["registry v2"]["posts"] if p[1] == "600"}
     assert resolved == {1: "500", 2: "500"}
 
