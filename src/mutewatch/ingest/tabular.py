@@ -267,8 +267,9 @@ def read_csv(fh: IO[bytes], path: Path, spec: TableSpec) -> Iterator[Item]:
     problem = header_problem(header, spec)
     if problem:
         raise InputError(f"{path}: {problem}", hint=HEADER_HINT)
-    rows = _csv_rows(stream, path, spec, header, encoding)
-    return _rows(_broken_off(rows, fh, stream, path, encoding), path, spec)
+    seen = _Tail(stream)
+    rows = _csv_rows(seen, path, spec, header, encoding)
+    return _rows(_broken_off(rows, seen, path, encoding), path, spec)
 
 
 def _text_end(tail: bytes, stream: IO[bytes]) -> str:
@@ -278,6 +279,12 @@ def _text_end(tail: bytes, stream: IO[bytes]) -> str:
     if isinstance(transcoded, _Transcoded):
         tail = transcoded.last
     return tail.decode("utf-8", "replace").rstrip("\x00")
+
+
+def _archive(stream: IO[bytes]) -> IO[bytes]:
+    """The file as ``open_archive`` gave it, under a stream ``utf8_stream`` made of it."""
+    transcoded = getattr(stream, "raw", None)
+    return transcoded.raw if isinstance(transcoded, _Transcoded) else stream
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -296,17 +303,15 @@ def _breaks_in(row: Any) -> int:
 
 
 def _broken_off(
-    batches: Iterator[list[Any]],
-    fh: IO[bytes],
-    stream: IO[bytes],
-    path: Path,
-    encoding: str,
+    batches: Iterator[list[Any]], seen: _Tail, path: Path, encoding: str
 ) -> Iterator[list[Any]]:
     """The batches of rows; when the file's gzip stream breaks off (cut short or damaged,
     ``files.broken_off``), the row it cuts is set aside (it may hold the start of its
     values only: a text cut short) naming its line, or, when it breaks at a line end, one
-    record says that what followed is lost. How the text ends is read from ``stream``, the
-    text as decoded (UTF-16 bytes from wherever the last 64 KB begin are no text)."""
+    record says that what followed is lost. How the text ends is read from the stream that
+    read the file's end (``seen.source``: ``read_csv``'s own, or the one the rows after a
+    record too long or a ragged one not UTF-8 were read again through), the text as decoded
+    (UTF-16 bytes from wherever the last 64 KB begin are no text)."""
     held: list[list[Any]] = []  # the last two batches holding rows (the last row comes alone)
     for rows in batches:
         if rows:
@@ -314,11 +319,13 @@ def _broken_off(
             if len(held) > 2:
                 yield held.pop(0)
     last = [row for rows in held for row in rows]
-    # rows read again from the file (after a record too long, or a ragged one not UTF-8)
-    # leave the first read short of the end, where a break is seen: it is read on to there
-    while stream.read(1 << 20):
+    stream = seen.source
+    # read_csv's own stream is at its end (a read again of the rest left it short, but
+    # then the stream that read the rest is the source): nothing more is read from it. A
+    # stream read again is closed once read to its end.
+    while not stream.closed and stream.read(1 << 20):
         pass
-    broken = broken_off(fh)
+    broken = broken_off(_archive(stream))
     if broken is None:
         yield last
         return
@@ -465,10 +472,10 @@ def _read_again(
 ) -> Iterator[list[Any]]:
     """The rows of the file's lines from ``after`` up to ``where.stop``, read again from the
     file (``stream``, its old reader fenced off, sees how the text ends when they reach it)."""
-    with _lines_from(where.path, where.encoding, after, where.stop) as rest:
+    with _lines_from(where.path, where.encoding, after, where.stop) as (rest, source):
         again: IO[bytes] | _Tail = rest
         if isinstance(stream, _Tail) and where.stop is None:
-            stream.fh, stream.pieces = rest, [b"", b""]
+            stream.fh, stream.pieces, stream.source = rest, [b"", b""], source
             again = stream
         path, spec, header, encoding = where.path, where.spec, where.header, where.encoding
         yield from _arrow_rows(again, path, spec, header, encoding, after, block_size, where.stop)
@@ -514,7 +521,7 @@ def _checked_rows(
             text_in = joined(itertools.chain([head], feeding))
             again: IO[bytes] | _Tail = text_in
             if isinstance(stream, _Tail) and stop is None:  # how the text ends: seen here
-                stream.fh, stream.pieces = text_in, [b"", b""]
+                stream.fh, stream.pieces, stream.source = text_in, [b"", b""], text.buffer
                 again = stream
             path, spec, encoding = where.path, where.spec, where.encoding
             try:
@@ -712,7 +719,7 @@ class _QuietHook:
 
 
 @contextlib.contextmanager
-def _text_lines(path: Path, encoding: str) -> Iterator[IO[str]]:
+def _text_lines(path: Path, encoding: str) -> Iterator[io.TextIOWrapper[IO[bytes]]]:
     """The file (decompressed, decoded from ``encoding``) as text read line by line, line
     ends kept as written; bytes not of the encoding kept as surrogates."""
     with open_archive(path) as raw:
@@ -724,18 +731,19 @@ def _text_lines(path: Path, encoding: str) -> Iterator[IO[str]]:
 @contextlib.contextmanager
 def _lines_from(
     path: Path, encoding: str, line: int, stop: int | None = None
-) -> Iterator[IO[bytes]]:
+) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
     """The file's header line and its lines from ``line`` (0-based) on, up to ``stop`` (not
-    included; None: to the end), as UTF-8 bytes."""
+    included; None: to the end), as UTF-8 bytes; and the file as ``utf8_stream`` reads it
+    (``_Tail.source``)."""
     with _text_lines(path, encoding) as text:
         lines = (part.encode("utf-8", "surrogateescape") for part in text)
         head = next(lines)
         stop = None if stop is None else stop - 1
-        yield joined(itertools.chain([head], itertools.islice(lines, line - 1, stop)))
+        yield joined(itertools.chain([head], itertools.islice(lines, line - 1, stop))), text.buffer
 
 
 def _csv_rows(
-    stream: IO[bytes],
+    seen: _Tail,
     path: Path,
     spec: TableSpec,
     header: list[str],
@@ -746,8 +754,8 @@ def _csv_rows(
     in batches. A quote opened and never closed makes the rest of the file the last
     record's value, so a last record holding a newline is checked (``_may_end_open``):
     when the file ends inside a quote, the line where that record began is quarantined and
-    the lines after it are read as rows (each such line in turn)."""
-    seen = _Tail(stream)
+    the lines after it are read as rows (each such line in turn). ``seen`` reads the text
+    and keeps how it ends; it is given the rest of the file when lines are read again."""
     held = yield from _all_but_last(_arrow_rows(seen, path, spec, header, encoding, start))
     if not held:
         return
@@ -773,16 +781,20 @@ def _csv_rows(
             "are read as rows (repair the quote and ingest the file again)"
         )
         yield [_Unreadable(damaged.decode("utf-8", "replace").rstrip("\r\n"), reason)]
-        tail = joined(itertools.chain([head], lines))
-        yield from _csv_rows(tail, path, spec, header, encoding, bad + 1)
+        seen.fh, seen.pieces = joined(itertools.chain([head], lines)), [b"", b""]
+        seen.source = text.buffer
+        yield from _csv_rows(seen, path, spec, header, encoding, bad + 1)
 
 
 class _Tail:
     """A binary file that keeps the last bytes read from it (its last two reads: at least
-    the reader's block, or all), to see how the file ends once a reader has gone through."""
+    the reader's block, or all), to see how the file ends once a reader has gone through.
+    ``source`` is the file (as ``utf8_stream`` reads it) whose end ``fh`` reads to: ``fh``
+    itself, or the file read again when ``fh`` is some of its lines (``_broken_off``)."""
 
     def __init__(self, fh: IO[bytes]) -> None:
         self.fh = fh
+        self.source = fh
         self.pieces = [b"", b""]
 
     def read(self, size: int = -1) -> bytes:
