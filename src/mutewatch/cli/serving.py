@@ -410,6 +410,7 @@ def users_add(store: Path, name: str, role: str, as_json: bool, enable: bool, wa
     if not name.strip():
         raise UsageError("the user name is empty", hint="pass a NAME, e.g. `users add ada`")
     with _open_when_free(store, wait) as opened:
+        _replay_journal(opened)
         user, token, before = add_user_noting(opened, name, role, enable=enable)
         detail: dict[str, Any] = {"role": role}
         if before is not None:
@@ -460,6 +461,7 @@ def users_disable(store: Path, name: str, wait: float) -> None:
     from mutewatch.web.auth import append_audit, disable_user, migrate_web
 
     with _open_when_free(store, wait, existing=True) as opened:
+        _replay_journal(opened)
         migrate_web(opened.con)
         disable_user(opened, name, listed_by="`mutewatch users list`")
         append_audit(opened, "user.disable", actor="cli", target=name)
@@ -481,10 +483,15 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
 
     Example: mutewatch audit --limit 20
     """
-    from mutewatch.web.auth import audit_report
+    from mutewatch.web.auth import AuditJournal, audit_journal_path, audit_report
     from mutewatch.web.queries import jsonable
 
-    with _open_when_free(store, wait, read_only=True) as opened:
+    # entries a server journalled but had not yet written (it was killed, or its writer is
+    # behind) are written first, once each, so that the log shown is the whole log
+    replay = AuditJournal(audit_journal_path(Path(store))).pending()
+    with _open_when_free(store, wait, read_only=not replay, existing=replay) as opened:
+        if replay:
+            _replay_journal(opened)
         report = audit_report(opened, limit)
     chain, moderation = report["chain"], report["moderation_chain"]
     if as_json:  # times as ISO-8601 UTC with a Z, as the API's GET /api/v1/audit
@@ -498,6 +505,17 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
         click.echo(_chain_line("moderation chain", moderation))
     if not (chain["intact"] and moderation["intact"]):
         raise SystemExit(1)
+
+
+def _replay_journal(opened: Store) -> None:
+    """Write the audit journal's entries not yet in the store into it (a store open to
+    write), before an entry is added or the log is read: the log stays in order."""
+    from mutewatch.web.auth import audit_journal_path, migrate_web, replay_audit_journal
+
+    journal = audit_journal_path(Path(opened.path))
+    if journal.exists():
+        migrate_web(opened.con)
+        replay_audit_journal(opened, journal)
 
 
 def _chain_line(label: str, chain: dict[str, Any]) -> str:

@@ -27,7 +27,12 @@ store open for long:
   writer polling for the lock gets its turn.
 * **Busy store.** While another process holds the write lock, a job waits (retrying) until
   its deadline (``write_timeout``) and then fails with ``StoreBusyError`` (HTTP 503).
-  Fire-and-forget jobs (audit entries, session rows) are retried until written.
+  Fire-and-forget jobs (session rows, moving audit entries into the store) are retried
+  until written. A fire-and-forget job still queued when the process dies is lost with
+  it, so what must survive that is made durable before it is queued: the access audit's
+  entries are fsync'd to a journal beside the store (``web.auth.AuditJournal``) before
+  the request is answered, and a job only moves them into ``web_audit``; the next start
+  writes what a killed server left in the journal.
 
 A CLI ``mutewatch ingest`` against the same store should retry while the server briefly
 holds the lock (polling every 0.1 s or so); the server keeps serving reads from its

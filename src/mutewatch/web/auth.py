@@ -9,6 +9,14 @@ is right for high-entropy secrets). The dashboard login takes the user name and 
 sets an HttpOnly, SameSite=Strict session cookie; state-changing dashboard requests carry a
 CSRF token (form field ``csrf`` or header ``X-CSRF-Token``) derived from the session.
 
+Access audit entries the server writes (logins, failed and blocked logins, log-outs,
+refused requests, blocked API addresses, admin actions) are durable before the request is
+answered: each is appended to a journal beside the store (``STORE.audit.jsonl``, one JSON
+line per entry, fsync'd) and moved into ``web_audit`` by the server's writer thread, in
+journal order, keyed by a stable entry key (``web_audit_keys``) so that no entry is written
+twice. A server killed before its writer got to an entry leaves it in the journal; the next
+server start, and `mutewatch audit` before it reads, write it (``replay_audit_journal``).
+
 Library use::
 
     from mutewatch.web.auth import add_user
@@ -17,16 +25,21 @@ Library use::
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import ipaddress
 import json
+import logging
+import os
 import re
 import secrets
 import threading
 import time
+import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +51,8 @@ from fastapi import Request
 from mutewatch.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, UsageError
 from mutewatch.store import Store
 from mutewatch.store.schema import migrate
+
+log = logging.getLogger(__name__)
 
 ROLES = ("viewer", "analyst", "moderator", "admin")
 SESSION_COOKIE = "mw_session"
@@ -82,6 +97,14 @@ WEB_MIGRATIONS: list[str] = [
         hash VARCHAR NOT NULL
     );
     CREATE TABLE IF NOT EXISTS web_settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+    """,
+    """
+    -- the stable key of each audit entry that came through the journal (AuditJournal):
+    -- a journal line whose key is here is in web_audit already, and is not written again
+    CREATE TABLE IF NOT EXISTS web_audit_keys (
+        entry_key VARCHAR PRIMARY KEY,
+        audit_id BIGINT NOT NULL
+    );
     """,
 ]
 
@@ -311,21 +334,195 @@ def append_audit(
 
     The web tables must exist (``migrate_web``; the server's writer has run it).
     """
+    detail_text = json.dumps(detail or {}, sort_keys=True, default=str)
     with store.transaction() as con:
-        prev = con.execute("SELECT hash FROM web_audit ORDER BY id DESC LIMIT 1").fetchone()
-        prev_hash = prev[0] if prev else "0" * 64
-        entry_id = int(con.execute("SELECT nextval('web_audit_ids')").fetchone()[0])  # type: ignore[index]
-        when = at or _now()
-        detail_text = json.dumps(detail or {}, sort_keys=True, default=str)
-        payload = json.dumps(
-            [entry_id, when.isoformat(), actor, action, target, detail_text, ip, ok, prev_hash]
-        )
-        digest = hashlib.sha256(payload.encode()).hexdigest()
-        con.execute(
-            "INSERT INTO web_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [entry_id, when, actor, action, target, detail_text, ip, ok, prev_hash, digest],
-        )
+        return _insert_audit(con, at or _now(), actor, action, target, detail_text, ip, ok)
+
+
+def _insert_audit(
+    con: duckdb.DuckDBPyConnection,
+    when: datetime,
+    actor: str | None,
+    action: str,
+    target: str | None,
+    detail_text: str,
+    ip: str | None,
+    ok: bool,
+) -> int:
+    """Insert one chained audit row in the caller's transaction; return its id."""
+    prev = con.execute("SELECT hash FROM web_audit ORDER BY id DESC LIMIT 1").fetchone()
+    prev_hash = prev[0] if prev else "0" * 64
+    entry_id = int(con.execute("SELECT nextval('web_audit_ids')").fetchone()[0])  # type: ignore[index]
+    payload = json.dumps(
+        [entry_id, when.isoformat(), actor, action, target, detail_text, ip, ok, prev_hash]
+    )
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    con.execute(
+        "INSERT INTO web_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [entry_id, when, actor, action, target, detail_text, ip, ok, prev_hash, digest],
+    )
     return entry_id
+
+
+AUDIT_JOURNAL_SUFFIX = ".audit.jsonl"
+_JOURNAL_FIELDS = ("key", "ts", "actor", "action", "target", "detail", "ip", "ok")
+
+
+def audit_journal_path(store_path: Path) -> Path:
+    """The access audit's journal of the store at ``store_path``: ``STORE.audit.jsonl``."""
+    return Path(str(store_path) + AUDIT_JOURNAL_SUFFIX)
+
+
+@contextlib.contextmanager
+def _locked(path: Path, flags: int) -> Iterator[int]:
+    """``path`` opened with ``flags`` and locked (``flock``, exclusive) against every other
+    open of it, in this process or another; closed (and so unlocked) on exit."""
+    fd = os.open(path, flags, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks, offset = [], 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+class AuditJournal:
+    """Audit entries made durable before the request that caused them is answered.
+
+    ``append`` writes one JSON line (the entry and its stable ``key``) to the journal file
+    and fsyncs it (about 0.2 ms); the writer thread then moves the journal's entries into
+    ``web_audit`` (``replay_audit_journal``) and empties the journal of what it wrote. The
+    file is locked (``flock``) for each append and each look at it, so servers and
+    `mutewatch audit` on the same store can share it; it is never renamed or removed,
+    only cut back in place.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._dir_synced = False
+
+    def append(
+        self,
+        action: str,
+        *,
+        actor: str | None,
+        target: str | None,
+        detail: dict[str, Any] | None,
+        ip: str | None,
+        ok: bool,
+        at: datetime,
+    ) -> str:
+        """Write one entry durably; return its key."""
+        key = uuid.uuid4().hex
+        entry = {
+            "key": key, "ts": at.isoformat(), "actor": actor, "action": action,
+            "target": target, "detail": json.dumps(detail or {}, sort_keys=True, default=str),
+            "ip": ip, "ok": ok,
+        }  # fmt: skip
+        line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
+        with _locked(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT) as fd:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + line  # a line cut short by a crash stays a line of its own
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fdatasync(fd)
+        if not self._dir_synced:  # the file's own name, once per process
+            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+            self._dir_synced = True
+        return key
+
+    def pending(self) -> bool:
+        """True when the journal holds anything (written or not)."""
+        try:
+            return self.path.stat().st_size > 0
+        except FileNotFoundError:
+            return False
+
+
+def _journal_entries(data: bytes, path: Path) -> list[dict[str, Any]]:
+    """The journal's entries in order; a line that is not one (cut short by a crash before
+    its request was answered) is skipped."""
+    entries = []
+    for raw in data.split(b"\n"):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw)
+            if not isinstance(entry, dict) or set(entry) != set(_JOURNAL_FIELDS):
+                raise ValueError("not an audit entry")
+            datetime.fromisoformat(entry["ts"])
+        except ValueError:
+            log.warning("%s: skipped a line that is no audit entry: %.80r", path, raw)
+            continue
+        entries.append(entry)
+    return entries
+
+
+def replay_audit_journal(store: Store, path: Path) -> int:
+    """Write the journal's entries not yet in ``web_audit`` into it, in journal order and
+    chained, in one transaction; then cut what was written from the journal. Returns how
+    many entries were written. The web tables must exist (``migrate_web``)."""
+    if not path.exists():
+        return 0
+    with _locked(path, os.O_RDONLY) as fd:
+        data = _read_all(fd)
+    if not data:
+        return 0
+    entries = _journal_entries(data, path)
+    written = 0
+    if entries:
+        keys = [e["key"] for e in entries]
+        with store.transaction() as con:
+            done = {
+                r[0]
+                for r in con.execute(
+                    "SELECT entry_key FROM web_audit_keys WHERE list_contains(?, entry_key)",
+                    [keys],
+                ).fetchall()
+            }
+            for e in entries:
+                if e["key"] in done:
+                    continue
+                entry_id = _insert_audit(
+                    con, datetime.fromisoformat(e["ts"]), e["actor"], e["action"],
+                    e["target"], e["detail"], e["ip"], bool(e["ok"]),
+                )  # fmt: skip
+                con.execute("INSERT INTO web_audit_keys VALUES (?, ?)", [e["key"], entry_id])
+                done.add(e["key"])
+                written += 1
+    _cut_journal(path, data)
+    return written
+
+
+def _cut_journal(path: Path, written: bytes) -> None:
+    """Drop ``written`` (all in the store now) from the start of the journal, keeping what
+    was appended since. Only when the journal still starts with exactly those bytes: another
+    process may have cut it meanwhile (its lines are then in the store too)."""
+    with _locked(path, os.O_RDWR) as fd:
+        size = os.fstat(fd).st_size
+        if size < len(written) or os.pread(fd, len(written), 0) != written:
+            return
+        tail = os.pread(fd, size - len(written), len(written)) if size > len(written) else b""
+        if tail:  # a crash in between leaves lines twice (skipped by their keys), none lost
+            view, offset = memoryview(tail), 0
+            while offset < len(tail):
+                offset += os.pwrite(fd, view[offset:], offset)
+            os.fdatasync(fd)
+        os.ftruncate(fd, len(tail))
+        os.fdatasync(fd)
 
 
 def read_audit(store: Store, limit: int = 200) -> list[dict[str, Any]]:
@@ -724,6 +921,10 @@ class AuthService:
         self._cache: dict[str, tuple[User | None, float]] = {}  # token hash: user, until
         self._pseudo: tuple[int, Pseudonymiser] | None = None
         self._lock = threading.Lock()
+        self.journal = AuditJournal(audit_journal_path(gateway.store_path))
+        self._replay_queued = False
+        if self.journal.pending():  # entries a server killed before its writer left
+            self._queue_replay()
 
     def user_for_token(self, token: str) -> User | None:
         """The token's user, looked up at most every TOKEN_CACHE_SECONDS per token.
@@ -857,15 +1058,27 @@ class AuthService:
         ip: str | None = None,
         ok: bool = True,
     ) -> None:
-        """Queue an audit entry; it is retried until written (never dropped)."""
-        at = _now()
-        self.gateway.submit(
-            lambda store: append_audit(
-                store, action, actor=actor, target=target, detail=detail, ip=ip, ok=ok, at=at
-            ),
-            persistent=True,
-            data=False,
+        """Write an audit entry to the journal (durable when this returns, so before the
+        request is answered) and let the writer move it into the store: a server killed
+        before the writer got to it leaves it in the journal, and the next start (or
+        `mutewatch audit`) writes it, once."""
+        self.journal.append(
+            action, actor=actor, target=target, detail=detail, ip=ip, ok=ok, at=_now()
         )
+        self._queue_replay()
+
+    def _queue_replay(self) -> None:
+        """Ask the writer to move the journal into the store (one job for many entries)."""
+        with self._lock:
+            if self._replay_queued:
+                return
+            self._replay_queued = True
+        self.gateway.submit(self._replay, persistent=True, data=False)
+
+    def _replay(self, store: Store) -> int:
+        with self._lock:
+            self._replay_queued = False
+        return replay_audit_journal(store, self.journal.path)
 
     def pseudonymiser(self) -> Pseudonymiser:
         """The pseudonymiser for the current snapshot (its identifier set is cached)."""
