@@ -592,6 +592,17 @@ class RateLimitedError(AuthError):
         self.retry_after = retry_after
 
 
+# Failed dashboard logins (``POST /login``) in a sliding window of LOGIN_WINDOW seconds:
+# LOGIN_LIMIT per address (an IPv6 client's /64, ``address_block``) whatever the names
+# tried, and LOGIN_LIMIT per name from one address; a name's failures from every address
+# together only block it at NAME_LOGIN_LIMIT, against guessing spread over many addresses.
+# A name is not locked out for everyone by a few failures from anywhere: anyone could
+# lock a moderator out of the dashboard by typing the name five times.
+LOGIN_LIMIT = 5
+LOGIN_WINDOW = 300.0
+NAME_LOGIN_LIMIT = 50
+
+
 class LoginLimiter:
     """At most ``limit`` failed logins per key (IP, user name) in a sliding ``window``.
 
@@ -600,7 +611,9 @@ class LoginLimiter:
     with a new name used to leave an entry behind for as long as the server ran.
     """
 
-    def __init__(self, limit: int = 5, window: float = 300.0, prune_at: int = 10_000) -> None:
+    def __init__(
+        self, limit: int = LOGIN_LIMIT, window: float = LOGIN_WINDOW, prune_at: int = 10_000
+    ) -> None:
         self.limit = limit
         self.window = window
         self.prune_at = prune_at
@@ -909,7 +922,8 @@ class AuthService:
         self.session_lifetime = session_lifetime
         self.session_secret = session_secret
         self._pseudonym_key = pseudonym_key
-        self.limiter = LoginLimiter()
+        self.limiter = LoginLimiter()  # failed logins per address, and per name and address
+        self.name_limiter = LoginLimiter(NAME_LOGIN_LIMIT)  # per name, from every address
         self.token_limiter = LoginLimiter(limit=30, window=300.0)  # bad API tokens per IP
         self.denials = LoginLimiter(window=300.0)  # refused requests audited, per user+route
         self._sessions: dict[str, tuple[User, datetime]] = {}

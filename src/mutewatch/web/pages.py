@@ -222,8 +222,12 @@ def login(
             detail = {"note": f"further refusals from {block} in {quiet} are not recorded"}
             auth.audit("login.csrf", actor=who, ip=ip, ok=False, detail=detail)
         return _login_page(request, 403, next, LOGIN_FORM_EXPIRED)
-    keys = (f"ip:{block}", f"name:{name}")
-    wait = auth.limiter.retry_after(*keys)
+    # a name is blocked with the address it is tried from, and from everywhere only after
+    # many failures (auth.LOGIN_LIMIT, NAME_LOGIN_LIMIT): five failures on a name from
+    # anywhere used to lock its user out of the dashboard, whoever typed them
+    keys = (f"ip:{block}", f"pair:{block}\0{name}")
+    everywhere = f"name:{name}"
+    wait = max(auth.limiter.retry_after(*keys), auth.name_limiter.retry_after(everywhere))
     if wait:
         if not auth.limiter.flagged(f"blocked:{block}"):  # once per address and episode
             auth.audit("login.blocked", actor=who, ip=ip, ok=False, detail={"retry_after": wait})
@@ -233,12 +237,14 @@ def login(
     result = auth.login(name, token)
     if result is None:
         auth.limiter.fail(*keys)
+        auth.name_limiter.fail(everywhere)
         auth.audit("login.failed", actor=who, ip=ip, ok=False)
         return _login_page(request, 401, next, "Unknown user name or token.")
     user, session_id = result
-    # the user's own count starts over; the address's does not: a login to one's own
-    # account must not buy another round of guesses at other accounts from that address
-    auth.limiter.succeed(f"name:{name}")
+    # the name's count from this address starts over; the address's does not (a login to
+    # one's own account must not buy another round of guesses at other accounts from that
+    # address), nor the name's from everywhere (nor another round of spread guesses)
+    auth.limiter.succeed(keys[1])
     _end_previous_session(request, ip)
     auth.audit("login", actor=user.name, ip=ip, detail={"role": user.role})
     # mw_login stays: another tab's login form, still open, carries a token bound to it
