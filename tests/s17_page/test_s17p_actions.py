@@ -79,5 +79,5 @@ def test_a_409_is_said_in_the_pages_words_and_the_queue_refreshed(
         page.locator("#queue").filter(has_text="The queue is empty.").wait_for()
     assert "expected_status" not in said and "override" not in said
     assert said.startswith(f"Not done: approve of {cid}: comment '{cid}' changed since it was read")
-    assert "another moderator decided this comment" in said
+    assert ": mod rejected it at " in said  # who decided it meanwhile (session 18: conflict)
     assert errors == []

@@ -58,6 +58,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import (
+    ConflictError,
     EngineError,
     ForbiddenError,
     InputError,
@@ -338,9 +339,22 @@ async def post_action(comment_id: str, request: Request, user: ModeratorUser) ->
     is no longer in the expected state (another moderator acted since, or the reader
     appealed since: ``expected_appealed`` says whether you saw an appeal), and when a
     moderator already approved (or edited) it and this is an approve, or rejected it and
-    this is a reject: the 409 names who and when, and nothing is recorded."""
+    this is a reject: the 409 names who and when, and nothing is recorded.
+
+    The 409's error has, beside its ``code`` and ``message``, a ``conflict`` object saying
+    the same for a program (the moderator page builds its own sentence from it): ``reason``
+    ("changed" or "already_decided"), ``comment_id``, ``status``, ``revision``, ``appealed``
+    (when ``expected_appealed`` was sent), ``expected`` (changed: the expected_ fields
+    sent) and ``last`` ``{actor, action, at}``, the audit entry behind it (or null)."""
     record = await _json_body(request, "action")
-    result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
+    try:
+        result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
+    except ConflictError as exc:
+        conflict = getattr(exc, "conflict", None)  # service.ActionConflict's
+        if conflict is None:
+            raise
+        error = {"code": exc.code, "message": str(exc), "conflict": conflict}
+        return JSONResponse({"error": error}, status_code=exc.http_status)
     return _json(result)
 
 

@@ -48,6 +48,7 @@
     if (!res.ok) {
       const err = new Error((data.error && data.error.message) || res.statusText);
       err.status = res.status;  // a 409 is said in the page's words (refused)
+      err.conflict = (data.error && data.error.conflict) || null;  // what a 409 is about
       throw err;
     }
     return data;
@@ -585,12 +586,34 @@
   }
 
   // A 409: the comment changed since the page read it (another moderator decided it, or its
-  // reader appealed) or the decision was already made. The server's message says what it
-  // is now; its hint is advice for API clients (leave out expected_status to override),
-  // not for the page: the page refreshes the queue and says so.
+  // reader appealed) or the decision was already made. The page says so in its own words,
+  // built from the error's conflict object (who did what and when, what the comment is
+  // now), not from the server's message (whose hint is advice for API clients: leave out
+  // expected_status to override); it refreshes the queue and says so.
+  const PAST = { approve: "approved", reject: "rejected", edit: "edited", appeal: "appealed" };
+
+  // "2026-12-01T00:13:05Z" as the audit table shows it: "2026-12-01 00:13:05 UTC"
+  const utc = (at) => String(at).replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, " UTC");
+
+  function conflictParts(c, id) {
+    const last = c.last && typeof c.last === "object" ? c.last : null;
+    const when = last && last.at ? ` at ${utc(last.at)}` : "";
+    const did = last ? PAST[last.action] || String(last.action) : "";
+    const who = last && last.action === "appeal" ? "its reader" : last ? iso(last.actor) : null;
+    if (c.reason === "already_decided") {
+      return who
+        ? ["comment '", iso(id), `' was already ${did} by `, who, `${when}; it is ${c.status}`]
+        : ["comment '", iso(id), `' was already decided; it is ${c.status}`];
+    }
+    const now = `it is ${c.status} at revision ${c.revision}`;
+    const changed = ["comment '", iso(id), "' changed since it was read"];
+    return who ? [...changed, ": ", who, ` ${did} it${when}; ${now}`] : [...changed, `; ${now}`];
+  }
+
   async function refused(action, item, err, wasFocused) {
-    const said = err.message.replace(/\s*\(reload the comment[^()]*\)\s*$/, "");
-    let after = "another moderator decided this comment, or its reader appealed; the queue was refreshed";
+    const c = err.conflict;
+    const said = c && typeof c === "object" ? conflictParts(c, item.id) : [err.message];
+    let after = "the queue was refreshed";
     try {
       await loadQueue();
       if (wasFocused) select(current);
@@ -598,7 +621,8 @@
     } catch (loadErr) {
       after = `the queue could not be refreshed (${loadErr.message}): reload the page`;
     }
-    statusEl.textContent = `Not done: ${VERB[action].toLowerCase()} of ${item.id}: ${said}. Nothing was changed: ${after}.`;
+    statusEl.replaceChildren(...line(null, `Not done: ${VERB[action].toLowerCase()} of `, iso(item.id),
+      ": ", ...said, `. Nothing was changed: ${after}.`).childNodes);
   }
 
   // WCAG 2.1.4 (Character Key Shortcuts): the single-key shortcuts can be turned off, or
