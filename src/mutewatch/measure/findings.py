@@ -1080,23 +1080,14 @@ def _no_decline(trend_result: dict[str, Any], of: str) -> str:
             f"({', '.join(p['period'] for p in partial)} only in part): a month held only "
             "in part is never peak or current"
         )
-    months = (
-        f"the full calendar month {full[0]['period']}"
-        if len(full) == 1
-        else f"the {len(full)} full calendar months {full[0]['period']} to {full[-1]['period']}"
-    )
-    reason = (
+    words = trend_mod.empty_full_periods(rated, "month")
+    if words is None:  # a full month with posts: the decline had nothing else to say
+        return f"no peak-to-current in the record{span}"
+    months, where = words
+    return (
         f"no counted post in {months} of the record{span} (posts by {WHO.get(of, 'outlets')}, "
-        f"--of {of}): with a peak of 0 posts a day there is no decline"
+        f"--of {of}): with a peak of 0 posts a day there is no decline{where}"
     )
-    posts = sum(int(p["posts"]) for p in partial)
-    if posts:
-        reason += (
-            f"; the {posts} counted post{'s' if posts != 1 else ''} fall in months held only "
-            f"in part ({', '.join(p['period'] for p in partial if p['posts'])}), which are "
-            "never peak or current"
-        )
-    return reason
 
 
 def silenced_outlets(status: dict[str, Any]) -> list[str]:

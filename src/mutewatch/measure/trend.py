@@ -16,7 +16,9 @@ Method (every number below is reported with the parameters that produced it):
   its start) unless ``penalty`` is given; segments are at least ``min_size`` days long.
 * **Peak-to-current.** Calendar periods (``every``: week from Monday, or month); rates per
   day so periods of different lengths compare. Peak = the full period with the highest rate;
-  current = the last full period. Change = (peak - current) / peak.
+  current = the last full period. Change = (peak - current) / peak. Without a full period,
+  or when no full period holds a counted post (a peak of 0 a day is no peak), there is no
+  peak-to-current (null) and ``notes`` says why.
 * **Rolling rates.** Sum over the trailing ``window`` days, divided by ``window``, with an
   interval at ``level``: ``poisson`` = exact (Garwood) Poisson interval on the window total;
   ``negbin`` (default) = the same interval on the effective count ``K / phi`` scaled back by
@@ -307,15 +309,18 @@ def period_rates(
 def peak_to_current(periods: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """Peak (highest-rate full period) vs current (last full period); None without a full
     period: a period the window holds only in part is never peak or current (its rate over
-    a few days, labelled as the whole period, made a peak of six days)."""
+    a few days, labelled as the whole period, made a peak of six days). None too when no
+    full period holds a post: a peak of 0 posts a day is no peak, and printing it as one
+    ("Peak 2016-02 (0.00 a day)") named an empty month the record's busiest
+    (``empty_peak_note`` says why)."""
     full = [p for p in periods if p["full"]]
     if not full:
         return None
     peak = max(full, key=lambda p: (p["per_day"], p["start"]))
+    if not peak["per_day"] > 0:
+        return None
     current = full[-1]
-    change = None
-    if peak["per_day"] > 0:
-        change = round((peak["per_day"] - current["per_day"]) / peak["per_day"], 4)
+    change = round((peak["per_day"] - current["per_day"]) / peak["per_day"], 4)
     return {"peak": peak, "current": current, "change": change}
 
 
@@ -539,7 +544,9 @@ def _notes(result: dict[str, Any], n: int, every: str) -> list[str]:
             f"{len(empty)} period{'s' if len(empty) > 1 else ''} ({', '.join(empty)}) "
             "had no covered day: rate unknown (per_day null), never peak or current"
         )
-    return notes + partial_note(result["periods"], every)
+    return (
+        notes + partial_note(result["periods"], every) + empty_peak_note(result["periods"], every)
+    )
 
 
 def partial_note(periods: Sequence[dict[str, Any]], every: str) -> list[str]:
@@ -553,6 +560,46 @@ def partial_note(periods: Sequence[dict[str, Any]], every: str) -> list[str]:
         "peak-to-current, as a period held only in part is never peak or current; its "
         "posts and days are in periods"
     ]
+
+
+def empty_peak_note(periods: Sequence[dict[str, Any]], every: str) -> list[str]:
+    """Why there is no peak-to-current when the window's full periods (with a rate) hold no
+    counted post: a peak of 0 posts a day is no peak."""
+    words = empty_full_periods(periods, every)
+    if words is None:
+        return []
+    which, where = words
+    return [
+        f"no counted post in {which} of the window: no peak-to-current, as a peak of 0 posts "
+        f"a day is no peak{where}"
+    ]
+
+
+def empty_full_periods(periods: Sequence[dict[str, Any]], every: str) -> tuple[str, str] | None:
+    """The full periods (with a rate) when none holds a counted post, in words (``the 3
+    full calendar months 2016-02 to 2016-04``), and where the posts are instead (``; the 3
+    counted posts fall in months held only in part (2016-01, 2016-03), which are never peak
+    or current``, or ``""``); None when a full period holds a post or there is none.
+    ``trend``'s note and ``findings``' skipped decline both say it."""
+    rated = [p for p in periods if p["per_day"] is not None]
+    full = [p for p in rated if p["full"]]
+    if not full or any(p["posts"] for p in full):
+        return None
+    unit = "calendar month" if every == "month" else "week"
+    which = (
+        f"the full {unit} {full[0]['period']}"
+        if len(full) == 1
+        else f"the {len(full)} full {unit}s {full[0]['period']} to {full[-1]['period']}"
+    )
+    partial = [p for p in rated if not p["full"] and p["posts"]]
+    posts = sum(int(p["posts"]) for p in partial)
+    where = (
+        f"; the {posts} counted post{'s' if posts != 1 else ''} fall in {every}s held only in "
+        f"part ({', '.join(p['period'] for p in partial)}), which are never peak or current"
+        if posts
+        else ""
+    )
+    return which, where
 
 
 def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[str, Any]:
@@ -686,7 +733,7 @@ def measure(
         min_size=min_size,
     )
     if not chosen:
-        notes = partial_note(result["periods"], every)
+        notes = partial_note(result["periods"], every) + empty_peak_note(result["periods"], every)
         return {
             "parameters": echo,
             "method": METHOD,
