@@ -74,7 +74,9 @@ __all__ = [
 # the CLI's refusal), the web API (``check_bound``), a measurement's own guard (``trend``'s
 # level, ``silences``' coordinated alpha) and the options' help (``bound_words``). A largest
 # value not allowed itself is written as the float just below it (``_below``): no float lies
-# between them, and the words say "below 1".
+# between them, and the words say "below 1". A fifth field (largest allowed itself) would
+# read plainer, but callers unpack four values and take ``high`` as a value allowed
+# (tests/s14_web/test_s14w_bound_words.py): the float below keeps both true.
 def _below(value: float) -> float:
     """The largest float below ``value``: ``x <= _below(1.0)`` is exactly ``x < 1``."""
     return math.nextafter(value, -math.inf)

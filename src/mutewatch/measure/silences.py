@@ -1110,12 +1110,11 @@ def measure(
     """
     if scope not in SCOPES:
         raise UsageError(f"--scope {scope!r} is not known", hint=f"use one of {SCOPES}")
-    if min_hours <= 0:
-        raise UsageError(f"--min-hours {min_hours} must be positive", hint="e.g. --min-hours 12")
-    if k is not None and k < 1:
-        raise UsageError(f"--k {k} must be at least 1", hint="e.g. --k 3")
-    # the bounds every caller checks (``params.OPTION_BOUNDS``), in the same words
-    check_option_values({"coordinated_alpha": coordinated_alpha}, command="silences")
+    # the bounds every caller checks (``params.OPTION_BOUNDS``), in the same words: a
+    # caller of this function (findings, a script) meets the CLI's and the API's refusal
+    bounded = {"min_hours": min_hours, "k": k, "coordinated_alpha": coordinated_alpha}
+    bounded |= {"lookback_days": lookback_days, "min_lookback_days": min_lookback_days}
+    check_option_values(bounded, command="silences")
     if lookback_days < min_lookback_days:  # no gap could have the record a p-value needs
         raise UsageError(
             f"--lookback-days {lookback_days:g} is shorter than the {min_lookback_days:g} days "
