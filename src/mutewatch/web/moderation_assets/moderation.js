@@ -115,14 +115,30 @@
     box.title = "Flagged text is blurred: press v or click to read it";
     box.tabIndex = 0;
     box.setAttribute("role", "button");
-    box.addEventListener("click", () => box.classList.toggle("blurred"));
+    box.addEventListener("click", () => { if (!box.classList.toggle("blurred")) showEvidence(box); });
     box.addEventListener("keydown", (ev) => {
       if (ev.key !== "Enter" && ev.key !== " ") return;
-      box.classList.toggle("blurred");
+      if (!box.classList.toggle("blurred")) showEvidence(box);
       ev.preventDefault();
       ev.stopPropagation();
     });
     return box;
+  }
+
+  // A long comment scrolls in its own box (TEXT_MAX_HEIGHT): its first evidence mark may be
+  // far below the box's fold, and the reviewer then sees none of what was flagged. Scroll
+  // the box, not the page (scrollIntoView would move the page too), so that the mark is in
+  // view, a third of the way down (the words before it are context); left alone when the
+  // mark is in view already, or when the box does not scroll.
+  function showEvidence(box) {
+    if (!box || box.scrollHeight <= box.clientHeight) return;
+    const mark = box.querySelector("mark.evidence");
+    if (!mark) return;
+    const top = mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientTop + box.scrollTop;
+    const bottom = top + mark.getBoundingClientRect().height;
+    if (top >= box.scrollTop && bottom <= box.scrollTop + box.clientHeight) return;
+    const room = box.clientHeight - (bottom - top);
+    box.scrollTop = Math.max(0, room > 0 ? top - Math.min(room, box.clientHeight / 3) : top);
   }
 
   // v: show or hide the selected comment's text, in the queue and in its history alike.
@@ -131,6 +147,7 @@
     if (!text) return;
     const blur = !text.classList.contains("blurred");
     text.classList.toggle("blurred", blur);
+    if (!blur) showEvidence(text);
     for (const t of historyEl.querySelectorAll(".text.flagged")) {
       if (t.dataset.comment === node.dataset.id) t.classList.toggle("blurred", blur);
     }
@@ -251,6 +268,10 @@
     });
     const node = queueEl.children[current];
     if (node) node.scrollIntoView({ block: "nearest" });
+    if (node && node.dataset.id !== evidenceShown) {  // newly selected: its evidence in view
+      evidenceShown = node.dataset.id;
+      showEvidence(node.querySelector(".text.capped"));
+    }
   }
 
   // j, k and a finished action move the keyboard focus with the selection, and focusing a
@@ -262,6 +283,7 @@
     if (node && node.classList.contains("item")) node.focus({ preventScroll: true });
   }
 
+  let evidenceShown = null;  // the comment whose box was last scrolled to its evidence
   const QUEUE_PAGE = 200;
   const POLL_MS = 15000;  // the queue is asked again this often while the tab is visible
   let shown = null;  // what the queue shows (ids, revisions, statuses, appeals, total)
@@ -306,6 +328,14 @@
     for (const t of queueEl.querySelectorAll(".text.flagged")) {
       if (read.has(t.dataset.comment)) t.classList.remove("blurred");
       if (scrolled.get(t.dataset.comment)) t.scrollTop = scrolled.get(t.dataset.comment);  // where the reader was in it
+    }
+    // the selected comment, newly so (the page opened, the one before was decided): its
+    // evidence in view, unless the reviewer had scrolled its box
+    const selectedCard = queueEl.children[current];
+    const selectedId = selectedCard && selectedCard.dataset.id;
+    if (selectedId && selectedId !== evidenceShown && !scrolled.get(selectedId)) {
+      evidenceShown = selectedId;
+      showEvidence(selectedCard.querySelector(".text.capped"));
     }
     statusEl.textContent = summary;
     if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
