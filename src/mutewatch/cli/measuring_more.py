@@ -268,8 +268,8 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     "--coordinated/--no-coordinated",
     default=False,
     show_default=True,
-    help="Also state the longest window with k of N outlets silent at once (slower; "
-    "per-outlet silences of --min-hours).",
+    help="Also state the longest time k of N outlets were silent together, the same k "
+    "throughout (slower; per-outlet silences of --min-hours).",
 )
 @common_options
 @click.pass_obj

@@ -28,7 +28,12 @@ Kinds, in order:
   archive cannot tell a silence from a collection gap (coverage ``unverified`` or
   ``ids_checked`` false: no message ids that could show missing posts), the sentence says so
   and does not call the gap a record.
-* ``coordinated_silence`` (only with ``coordinated=True``; per-outlet silences are costly).
+* ``coordinated_silence`` (only with ``coordinated=True``; per-outlet silences are costly):
+  the longest stretch in which the same k of the N outlets were all silent (``together_*``
+  numbers), and the longest window of ``silences``' sweep (k silent at every moment) when
+  that is longer, its outlets taking turns. At low rates (outlets each in a gap of
+  ``min_hours`` much of the time) the sweep's window can span most of the record; no k
+  outlets silent together for ``min_hours`` is no finding, and ``skipped`` gives the numbers.
 
 Every finding honours the period: decline, change points, the platform trend and the
 longest silence speak of the record up to the period's end (from ``--from``, else the
@@ -899,6 +904,7 @@ def measure(
             min_hours=min_hours,
             with_coordinated=coordinated,
             ongoing=True,
+            coordinated_together=coordinated,
         )
         rows = result.get("silences", [])
         _add(
@@ -916,7 +922,7 @@ def measure(
                 skipped,
                 "coordinated_silence",
                 coordinated_sentence(result.get("coordinated") or {}, params.of, min_hours),
-                "no window with k of N outlets silent at once",
+                coordinated_reason(result.get("coordinated") or {}, params.of, min_hours),
             )
     except KeyError as exc:
         skipped.append({"kind": "longest_silence", "reason": f"not available: {exc}"})
@@ -1167,14 +1173,36 @@ def silencing_times_sentence(
 def coordinated_sentence(
     coordinated: dict[str, Any], of: str, min_hours: float
 ) -> dict[str, Any] | None:
-    """The longest window in which at least k of the N outlets were silent at once."""
+    """The longest time at least k of the N outlets were silent together.
+
+    Given each window's ``together`` (``silences.coordinated(..., together=True)``), that is
+    the longest stretch in which the same k outlets were all silent: at low rates a window
+    of k silent at every moment runs for months while its outlets take turns (outlets
+    posting about once a day are each in a 12-hour gap much of the time), and calling it "k
+    of N silent at once for 44.9 days" named the whole record one silence. None when no k
+    outlets were silent together for ``min_hours`` (``coordinated_reason`` says why).
+    """
     windows = coordinated.get("windows") or []
     if not windows:
         return None
     top = max(windows, key=lambda w: (float(w["hours"]), w["max_silent"]))
     k, n = coordinated.get("k"), coordinated.get("n")
+    who = WHO.get(of, "outlets")
+    numbers: dict[str, Any] = {
+        "k": k,
+        "n": n,
+        "start": top["start"],
+        "end": top["end"],
+        "hours": top["hours"],
+        "max_silent": top["max_silent"],
+        "windows": len(windows),
+    }
+    method = (
+        "Per-outlet silences (gaps of at least min_hours, coverage not none) swept in time; "
+        "a window is a maximal stretch with at least k of the N counted outlets silent."
+    )
     sentence = (
-        f"At least {k} of {n} {WHO.get(of, 'outlets')} were silent at once for "
+        f"At least {k} of {n} {who} were silent at once for "
         f"{duration(float(top['hours']))} from {when(top['start'])} (up to {top['max_silent']} "
         "at the same time), "
         + (
@@ -1183,19 +1211,66 @@ def coordinated_sentence(
             else f"the longest of {len(windows)} such windows."
         )
     )
+    best = _longest_together(windows)
+    if best is not None:
+        together = best["together"]
+        numbers |= {f"together_{key}": together[key] for key in TOGETHER_KEYS}
+        method += (
+            " Together: the longest stretch in which the same k outlets were all silent "
+            "from start to end (a window's outlets may take turns)."
+        )
+        if float(together["hours"]) < min_hours:
+            return None
+        if together["hours"] < top["hours"]:  # the longest window's outlets took turns
+            sentence = (
+                f"At least {k} of {n} {who} were silent together for "
+                f"{duration(float(together['hours']))} from {when(together['start'])} (the "
+                f"same {together['silent']} from start to end), the longest such stretch; "
+                f"at least {k} were in gaps of {num(min_hours)} hours or more at every moment "
+                f"of a longer {duration(float(top['hours']))} from {when(top['start'])} (up "
+                f"to {top['max_silent']} at once), but in turn, not the same ones."
+            )
+        low_p = together.get("min_p_value")
+        if low_p is not None and low_p > ORDINARY_P:
+            sentence = sentence[:-1] + (
+                f"; none of those {together['silent']} gaps was unusual for its outlet's own "
+                f"rate (each p >= {math.floor(low_p * 100) / 100:g}; `mutewatch silences "
+                f"--coordinated-alpha {ORDINARY_P:g}` counts only unusual gaps)."
+            )
     return finding(
-        "coordinated_silence",
-        sentence,
-        {
-            "k": k,
-            "n": n,
-            "start": top["start"],
-            "end": top["end"],
-            "hours": top["hours"],
-            "max_silent": top["max_silent"],
-            "windows": len(windows),
-        },
-        "Per-outlet silences (gaps of at least min_hours, coverage not none) swept in time; "
-        "a window is a maximal stretch with at least k of the N counted outlets silent.",
-        {"of": of, "min_hours": min_hours, "k": k},
+        "coordinated_silence", sentence, numbers, method, {"of": of, "min_hours": min_hours, "k": k}
+    )
+
+
+TOGETHER_KEYS = ("start", "end", "hours", "silent", "min_p_value")
+# a gap with a p-value above this is usual for its outlet's rate (``--coordinated-alpha``'s
+# example value)
+ORDINARY_P = 0.05
+
+
+def _longest_together(windows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The window whose ``together`` stretch is longest (None: no window carries one)."""
+    carried = [w for w in windows if w.get("together")]
+    if not carried:
+        return None
+    return max(carried, key=lambda w: (float(w["together"]["hours"]), w["together"]["silent"]))
+
+
+def coordinated_reason(coordinated: dict[str, Any], of: str, min_hours: float) -> str:
+    """Why there is no coordinated-silence finding, with the numbers that say so."""
+    windows = coordinated.get("windows") or []
+    k, n = coordinated.get("k"), coordinated.get("n")
+    best = _longest_together(windows)
+    if not windows or best is None:
+        return "no window with k of N outlets silent at once"
+    top = max(windows, key=lambda w: (float(w["hours"]), w["max_silent"]))
+    together = best["together"]
+    return (
+        f"no {k} of the {n} {WHO.get(of, 'outlets')} were silent together for "
+        f"{num(min_hours)} hours (--min-hours): the same {k} were all silent for at most "
+        f"{duration(float(together['hours']))} (from {when(together['start'])}); at least "
+        f"{k} were in gaps of {num(min_hours)} hours or more at every moment of "
+        f"{duration(float(top['hours']))} from {when(top['start'])} (up to "
+        f"{top['max_silent']} at once), but in turn, not together: at these posting rates "
+        f"such gaps are ordinary (a larger --min-hours counts only longer ones)"
     )
