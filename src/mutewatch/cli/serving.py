@@ -481,6 +481,8 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
 
     Exits with 1 when a row of either log does not match its hash or the row before it (the
     log was edited). Note down the printed head hashes: rows cut from the end leave no trace.
+    Entries a server journalled but had not written yet (STORE.audit.jsonl: it was killed,
+    or is still at it) are written first, each once.
 
     Example: mutewatch audit --limit 20
     """
