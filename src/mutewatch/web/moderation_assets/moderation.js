@@ -224,6 +224,14 @@
 
   const TEXT_MAX_HEIGHT = "18em";
 
+  // A text box of at most TEXT_MAX_HEIGHT that scrolls (the queue's cards, the history's
+  // revisions)
+  function capped(text) {
+    text.classList.add("capped");
+    Object.assign(text.style, { maxHeight: TEXT_MAX_HEIGHT, overflowY: "auto", overscrollBehavior: "contain" });
+    return text;
+  }
+
   function renderItem(item, index) {
     const card = el("article", "item" + (index === current ? " current" : ""));
     card.tabIndex = 0;
@@ -249,9 +257,7 @@
     // a long comment (10,000 characters made a card some 2,300 px tall, its buttons screens
     // away) scrolls inside its own box: the card's buttons stay in reach. Set here, not in
     // style.css, as the box's own style (the CSP allows styles set from a script)
-    const text = card.appendChild(renderText(item, true));
-    text.classList.add("capped");
-    Object.assign(text.style, { maxHeight: TEXT_MAX_HEIGHT, overflowY: "auto", overscrollBehavior: "contain" });
+    capped(card.appendChild(renderText(item, true)));
     card.appendChild(el("div", "meta", item.reason || ""));
     card.appendChild(renderButtons(item, index));
     if (index === current) card.setAttribute("aria-current", "true");
@@ -480,7 +486,7 @@
       box.appendChild(line("meta", `revision ${r.revision} by `, iso(r.editor), ` at ${r.created_at}`,
         ...(r.note ? [" — ", iso(r.note)] : [])));
       const { view, flagged } = revisionView(data, r);
-      box.appendChild(renderText(view, flagged));
+      capped(box.appendChild(renderText(view, flagged)));  // a long revision: the rest in reach
     }
     for (const d of data.decisions) {
       box.appendChild(line("meta", `decision ${d.decision} by `, iso(d.decided_by), ` at ${d.created_at}: `, iso(d.reason)));
@@ -494,7 +500,22 @@
     if (card && card.querySelector(".text.flagged:not(.blurred)")) {
       for (const t of box.querySelectorAll(".text.flagged")) t.classList.remove("blurred");
     }
+    // the keyboard goes to the history (deep in a queue of 30 it was a page away, and the
+    // focus stayed on the card: nothing seemed to happen, and a screen reader said nothing);
+    // Escape brings it back to the queue
+    box.setAttribute("aria-label", `History of ${data.comment.id}`);
+    box.focus();
+    statusEl.textContent = `History of ${data.comment.id} shown` +
+      (items.length ? ": Escape goes back to the queue" : "");
   }
+
+  // Escape in the side panel (the history, the audit log and its filter): back to the
+  // selected comment in the queue
+  document.querySelector("main.mod aside").addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape" || dialogEl.open || !items.length) return;
+    ev.preventDefault();
+    select(current);
+  });
 
   const DONE = { approve: "Approved", reject: "Rejected", edit: "Edited and published" };
 
