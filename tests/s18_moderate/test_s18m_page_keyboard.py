@@ -91,3 +91,23 @@ def test_h_deep_in_the_queue_takes_the_keyboard_to_the_history_and_escape_back(
     with_status = {i: live.history(i)["comment"]["status"] for i in ids[24:27]}
     assert with_status == {ids[24]: "published", ids[25]: "rejected", ids[26]: "published"}
     assert errors == []
+
+
+def test_the_last_comment_decided_leaves_the_keyboard_on_the_empty_queue(
+    chromium: Any, live: Live
+) -> None:
+    """Found: the focus fell to the page's body once the queue was empty."""
+    empty_queue(live)
+    only = str(live.submit(DEFAMATORY).json()["id"])
+    errors: list[str] = []
+    with moderator_page(chromium, live, errors) as page:
+        page.locator(f'article.item[data-id="{only}"]').focus()
+        page.keyboard.press("r")
+        page.keyboard.type("an allegation")
+        page.keyboard.press("Enter")
+        page.locator("#status").filter(has_text=f"Rejected {only}.").wait_for()
+        focused = page.evaluate(
+            "[document.activeElement.tagName, document.activeElement.innerText]"
+        )
+    assert focused == ["P", "The queue is empty."]
+    assert errors == []

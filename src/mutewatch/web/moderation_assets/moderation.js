@@ -287,6 +287,9 @@
     highlight();
     const node = queueEl.children[current];
     if (node && node.classList.contains("item")) node.focus({ preventScroll: true });
+    // the last comment decided: the keyboard stays in the queue, on the words that say it is
+    // empty (the focus fell to the page's body, and a screen reader said nothing more)
+    else if (!items.length && queueEl.querySelector(".queue-empty")) queueEl.querySelector(".queue-empty").focus();
   }
 
   let evidenceShown = null;  // the comment whose box was last scrolled to its evidence
@@ -344,7 +347,7 @@
       showEvidence(selectedCard.querySelector(".text.capped"));
     }
     statusEl.textContent = summary;
-    if (!items.length) queueEl.appendChild(el("p", "meta", "The queue is empty."));
+    if (!items.length) queueEl.appendChild(el("p", "meta queue-empty", "The queue is empty.")).tabIndex = -1;
     if (more) {
       queueEl.appendChild(el("p", "meta queue-more",
         `${data.total - items.length} newer held comment(s) not shown: they appear as these are decided.`));
