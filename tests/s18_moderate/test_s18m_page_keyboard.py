@@ -111,3 +111,31 @@ def test_the_last_comment_decided_leaves_the_keyboard_on_the_empty_queue(
         )
     assert focused == ["P", "The queue is empty."]
     assert errors == []
+
+
+def test_appeals_only_by_keyboard_goes_on_to_the_first_appealed_comment(
+    chromium: Any, live: Live
+) -> None:
+    """Found: the appeals-only box let go of the focus when toggled (to the page's body): with
+    the shortcuts "only in the queue" no key acted until the reviewer tabbed back."""
+    empty_queue(live)
+    plain = str(live.submit(DEFAMATORY).json()["id"])
+    appealed = str(live.submit(DEFAMATORY).json()["id"])
+    path = f"/api/v1/comments/{appealed}/appeal"
+    assert live.call("POST", path, "reader", json={"note": "please"}).status_code == 200
+    errors: list[str] = []
+    with moderator_page(chromium, live, errors) as page:
+        page.locator(f'article.item[data-id="{plain}"]').wait_for()
+        page.select_option("#shortcuts", "queue")
+        page.locator("#appeals-only").focus()
+        page.keyboard.press("Space")
+        page.locator("#status").filter(has_text="with an appeal").wait_for()
+        page.wait_for_function("document.activeElement.tagName !== 'INPUT'")
+        focused = page.evaluate("(document.activeElement.dataset || {}).id || null")
+        page.keyboard.press("a")  # a shortcut, in the queue
+        asked = page.locator("#act-title").inner_text()
+        opened = page.evaluate("document.getElementById('act-dialog').open")
+        page.keyboard.press("Escape")
+    assert focused == appealed
+    assert (opened, asked) == (True, f"Approve {appealed}")
+    assert errors == []

@@ -743,10 +743,12 @@
     ev.preventDefault();
   });
 
+  // the queue filtered (or not) by appeal: the keyboard goes on to its first comment (or to
+  // the words that say it is empty), where the single-key shortcuts act, in every mode
+  // (the focus fell to the page's body: in "only in the queue" mode no key acted)
   if (appealsEl) appealsEl.addEventListener("change", () => {
     current = 0;
-    loadQueue().catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
-    appealsEl.blur();  // back to the keyboard shortcuts
+    loadQueue().then(() => select(0)).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
   });
 
   loadQueue().then(() => loadAudit(false)).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
