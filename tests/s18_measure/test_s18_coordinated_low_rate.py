@@ -50,8 +50,9 @@ def low_rate(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def burst(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Four outlets posting every 2 hours through January and February 2016, all silent
-    from 2016-01-20 06:00 to 2016-01-21 12:00."""
+    """Four Telegram channels posting every 2 hours through January and February 2016, all
+    silent from 2016-01-20 06:00 to 2016-01-21 12:00; their message ids show no post
+    missing (coverage full)."""
     quiet = (datetime(2016, 1, 20, 6), datetime(2016, 1, 21, 12))
     times = {}
     for o in range(4):
@@ -61,7 +62,8 @@ def burst(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ts.append(t)
             t += timedelta(hours=2)
         times[f"outlet_{o}"] = ts
-    return ingest_rows(tmp_path_factory.mktemp("burst"), _rows(times))
+    folder = tmp_path_factory.mktemp("burst")
+    return ingest_rows(folder, _rows(times), platform="telegram", ids=True)
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +101,14 @@ def test_a_low_rate_window_is_not_called_one_silence(low_rate: Path) -> None:
     assert "(the same 2 from start to end), the longest such stretch" in sentence
     assert f"of a longer {numbers['hours'] / 24:.1f} days from" in sentence
     assert "but in turn, not the same ones" in sentence
-    assert "none of those 2 gaps was unusual for its outlet's own rate" in sentence
+    assert " None of those 2 gaps was unusual for its outlet's own rate (each p >= " in sentence
     assert "silent at once for" not in sentence
+    # tweets carry no message ids that would show missing posts
+    assert numbers["together_unverified"] == 2 and numbers["together_ongoing"] == 0
+    assert sentence.endswith(
+        " The archive cannot tell those 2 silences from gaps in collection: their channels "
+        "carry no message ids that would show missing posts (coverage unverified)."
+    )
 
 
 def test_the_together_stretch_is_the_same_outlets_throughout(low_rate: Path) -> None:
@@ -125,6 +133,30 @@ def test_a_real_shared_silence_reads_as_before(burst: Path) -> None:
     numbers = found["numbers"]
     assert numbers["together_hours"] == numbers["hours"] == 32.0
     assert numbers["together_min_p_value"] < 0.05
+    assert numbers["together_unverified"] == numbers["together_ongoing"] == 0
+
+
+def test_silences_running_to_the_archives_end_are_said(tmp_path: Path) -> None:
+    """Three accounts whose timelines end on 9 February while a fourth posts on: two of them
+    (k) are silent together from the second's last post to the archive's end, which tweets
+    cannot tell from collection."""
+    day0 = datetime(2016, 1, 1)
+    times = {f"outlet_{o}": [day0 + timedelta(hours=3 * n + o) for n in range(8 * 40)]
+             for o in range(3)}  # fmt: skip
+    times["outlet_3"] = [day0 + timedelta(hours=3 * n) for n in range(8 * 59)]
+    store = ingest_rows(tmp_path, _rows(times))
+    found = _coordinated(_findings(store))
+    assert found is not None
+    numbers = found["numbers"]
+    assert numbers["together_silent"] == 2 and numbers["together_ongoing"] == 2
+    assert numbers["together_start"] == "2016-02-09T22:00:00Z"  # outlet_1's last post
+    assert numbers["together_end"] == numbers["end"] == "2016-02-28T21:00:00Z"
+    assert found["sentence"].startswith("At least 2 of 4 outlets were silent at once for ")
+    assert found["sentence"].endswith(
+        " Those 2 silences still run at the archive's end. The archive cannot tell those 2 "
+        "silences from gaps in collection: their channels carry no message ids that would "
+        "show missing posts (coverage unverified)."
+    )
 
 
 def test_outlets_only_in_turn_give_no_finding_and_say_why(alternating: Path) -> None:

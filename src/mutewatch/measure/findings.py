@@ -1230,19 +1230,46 @@ def coordinated_sentence(
                 f"of a longer {duration(float(top['hours']))} from {when(top['start'])} (up "
                 f"to {top['max_silent']} at once), but in turn, not the same ones."
             )
-        low_p = together.get("min_p_value")
-        if low_p is not None and low_p > ORDINARY_P:
-            sentence = sentence[:-1] + (
-                f"; none of those {together['silent']} gaps was unusual for its outlet's own "
-                f"rate (each p >= {math.floor(low_p * 100) / 100:g}; `mutewatch silences "
-                f"--coordinated-alpha {ORDINARY_P:g}` counts only unusual gaps)."
-            )
+        sentence += _together_notes(together)
     return finding(
         "coordinated_silence", sentence, numbers, method, {"of": of, "min_hours": min_hours, "k": k}
     )
 
 
-TOGETHER_KEYS = ("start", "end", "hours", "silent", "min_p_value")
+TOGETHER_KEYS = ("start", "end", "hours", "silent", "min_p_value", "unverified", "ongoing")
+
+
+def _of_those(some: int, silent: int) -> str:
+    """``Those 3 silences``, or ``2 of those 3 silences``."""
+    return f"Those {silent} silences" if some == silent else f"{some} of those {silent} silences"
+
+
+def _together_notes(together: dict[str, Any]) -> str:
+    """What the silences of a together stretch are: usual for their outlets' rates, still
+    running at the archive's end, or gaps the archive cannot tell from gaps in collection
+    (the Fifth Tribe tweets: accounts whose collected timelines end early)."""
+    silent = int(together["silent"])
+    notes = ""
+    low_p = together.get("min_p_value")
+    if low_p is not None and low_p > ORDINARY_P:
+        notes += (
+            f" None of those {silent} gaps was unusual for its outlet's own rate (each p >= "
+            f"{math.floor(low_p * 100) / 100:g}; `mutewatch silences --coordinated-alpha "
+            f"{ORDINARY_P:g}` counts only unusual gaps)."
+        )
+    ongoing = int(together.get("ongoing") or 0)
+    if ongoing:
+        notes += f" {_of_those(ongoing, silent)} still run at the archive's end."
+    unverified = int(together.get("unverified") or 0)
+    if unverified:
+        notes += (
+            f" The archive cannot tell {_of_those(unverified, silent).lower()} from gaps in "
+            "collection: their channels carry no message ids that would show missing posts "
+            "(coverage unverified)."
+        )
+    return notes
+
+
 # a gap with a p-value above this is usual for its outlet's rate (``--coordinated-alpha``'s
 # example value)
 ORDINARY_P = 0.05

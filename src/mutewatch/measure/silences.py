@@ -1070,19 +1070,21 @@ def coordinated(
                 np.maximum(starts[window], w_start),
                 np.minimum(ends[window], w_end),
                 labels[window],
-                [kept[i]["p_value"] for i in window],
+                [kept[i] for i in window],
                 k_eff,
             )
     return result
 
 
 def _together(
-    starts: Any, ends: Any, labels: Any, p_values: Sequence[float | None], k: int
+    starts: Any, ends: Any, labels: Any, rows: Sequence[dict[str, Any]], k: int
 ) -> dict[str, Any] | None:
-    """The longest stretch in which the same ``k`` of these silences (clipped to their
-    window) were all running: from a silence's start to the k-th latest end among those
-    running then, with the smallest p-value of the silences running throughout (None when
-    none has one). None when fewer than ``k`` ever run at once."""
+    """The longest stretch in which the same ``k`` of these silences (``rows``, clipped to
+    their window) were all running: from a silence's start to the k-th latest end among
+    those running then. With it, of the silences running throughout: the smallest p-value
+    (None when none has one), how many the archive cannot tell from a gap in collection
+    (``unverified``: coverage unverified or ids not checked) and how many run to the
+    archive's end (``ongoing``). None when fewer than ``k`` ever run at once."""
     order = np.argsort(starts, kind="stable")
     # microseconds as Python ints: numpy scalars make the loop some ten times slower
     begin, finish = starts.astype("int64").tolist(), ends.astype("int64").tolist()
@@ -1100,7 +1102,10 @@ def _together(
     if best is None:
         return None
     start, end, through = best
-    known = [float(p) for i in through if (p := p_values[i]) is not None]
+    known = [float(p) for i in through if (p := rows[i]["p_value"]) is not None]
+    unverified = sum(
+        rows[i]["coverage"] == "unverified" or not rows[i].get("ids_checked", True) for i in through
+    )
     return {
         "start": iso(datetime(1970, 1, 1) + timedelta(microseconds=start)),
         "end": iso(datetime(1970, 1, 1) + timedelta(microseconds=end)),
@@ -1108,6 +1113,8 @@ def _together(
         "silent": len(through),
         "outlets": sorted({str(labels[i]) for i in through}),
         "min_p_value": min(known) if known else None,
+        "unverified": unverified,
+        "ongoing": sum(bool(rows[i].get("ongoing")) for i in through),
     }
 
 
