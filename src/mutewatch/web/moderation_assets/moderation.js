@@ -503,6 +503,7 @@
     if (card && card.querySelector(".text.flagged:not(.blurred)")) {
       for (const t of box.querySelectorAll(".text.flagged")) t.classList.remove("blurred");
     }
+    for (const t of box.querySelectorAll(".text.capped")) showEvidence(t);  // as on the card
     // the keyboard goes to the history (deep in a queue of 30 it was a page away, and the
     // focus stayed on the card: nothing seemed to happen, and a screen reader said nothing);
     // Escape brings it back to the queue
