@@ -62,7 +62,7 @@ from mutewatch.measure.derived import counted_days
 from mutewatch.measure.engine import Engine
 from mutewatch.measure.outlet_days import fallback_warnings, read_chosen
 from mutewatch.measure.output import chosen_outlets, known_outlets, of_warnings
-from mutewatch.measure.params import DateRange, Params, check_bound
+from mutewatch.measure.params import DateRange, Params, check_option_values
 
 INTERVALS = ("poisson", "negbin")
 EVERY = ("week", "month")
@@ -218,8 +218,7 @@ def rolling_rates(
     r: float = math.inf,
 ) -> list[dict[str, Any]]:
     """Trailing ``window``-day rate per day on each day with a full window, with its interval."""
-    if window < 1:
-        raise UsageError(f"window must be at least 1 day, got {window}", hint="pass --window 28")
+    _check(window=window, level=level)
     if interval not in INTERVALS:
         raise UsageError(
             f"unknown interval {interval!r}", hint=f"use one of {', '.join(INTERVALS)}"
@@ -343,16 +342,12 @@ def zero_fill(
     return days, counts
 
 
-def _check(level: float, min_size: int) -> None:
-    """UsageError for a level outside its bounds (``params.OPTION_BOUNDS``: above 0 and
-    below 1, as ``--level``'s help and the API say) or a segment shorter than a day."""
-    refusal = check_bound("level", level)
-    if refusal is not None:
-        raise UsageError(f"level {refusal}", hint="pass e.g. --level 0.95")
-    if min_size < 1:
-        raise UsageError(
-            f"min-size must be at least 1 day, got {min_size}", hint="pass --min-size 7"
-        )
+def _check(**options: Any) -> None:
+    """UsageError for a numeric option outside its bounds (``params.OPTION_BOUNDS``: a level
+    above 0 and below 1, a window and a segment of at least a whole day, a penalty above
+    0), in the words the CLI's and the API's refusal give: a caller of ``analyse`` or
+    ``measure`` (findings, a script) passing NaN or 2.5 days met a crash, or other words."""
+    check_option_values(options, command="trend")
 
 
 def analyse(
@@ -373,7 +368,7 @@ def analyse(
     enter no rate, dispersion, change point or rolling window, segments and periods carry
     ``uncovered_days`` and the series its own (see the module docstring's outlet filter).
     """
-    _check(level, min_size)
+    _check(level=level, min_size=min_size, window=window, penalty=penalty)
     mask = [True] * len(counts) if covered is None else list(covered)
     kept = [i for i, k in enumerate(mask) if k]
     kdays, kcounts = [days[i] for i in kept], [counts[i] for i in kept]
