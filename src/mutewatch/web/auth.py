@@ -17,6 +17,12 @@ journal order, keyed by a stable entry key (``web_audit_keys``) so that no entry
 twice. A server killed before its writer got to an entry leaves it in the journal; the next
 server start, and `mutewatch audit` before it reads, write it (``replay_audit_journal``).
 
+Sessions ended by a log-out (or by a new login in the same browser) are durable before
+the log-out is answered in the same way: the session's hash goes to a second journal
+(``STORE.revoked.jsonl``, ``RevocationJournal``), the writer marks its row revoked, and the
+next server start refuses it from its first request and marks it. Disabling a user (which
+revokes its tokens and sessions) is answered once the writer committed it.
+
 Library use::
 
     from mutewatch.web.auth import add_user
@@ -393,39 +399,26 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-class AuditJournal:
-    """Audit entries made durable before the request that caused them is answered.
+def _journal_bytes(path: Path) -> bytes:
+    """What the journal at ``path`` holds now (nothing when there is none)."""
+    if not path.exists():
+        return b""
+    with _locked(path, os.O_RDONLY) as fd:
+        return _read_all(fd)
 
-    ``append`` writes one JSON line (the entry and its stable ``key``) to the journal file
-    and fsyncs it (about 0.2 ms); the writer thread then moves the journal's entries into
-    ``web_audit`` (``replay_audit_journal``) and empties the journal of what it wrote. The
-    file is locked (``flock``) for each append and each look at it, so servers and
-    `mutewatch audit` on the same store can share it; it is never renamed or removed,
-    only cut back in place.
-    """
+
+class _Journal:
+    """A file beside the store of JSON lines made durable (fsync'd) one by one, and moved
+    into the store by the server's writer. The file is locked (``flock``) for each append
+    and each look at it, so servers and `mutewatch audit` on the same store can share it;
+    it is never renamed or removed, only cut back in place (``_cut_journal``)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._dir_synced = False
 
-    def append(
-        self,
-        action: str,
-        *,
-        actor: str | None,
-        target: str | None,
-        detail: dict[str, Any] | None,
-        ip: str | None,
-        ok: bool,
-        at: datetime,
-    ) -> str:
-        """Write one entry durably; return its key."""
-        key = uuid.uuid4().hex
-        entry = {
-            "key": key, "ts": at.isoformat(), "actor": actor, "action": action,
-            "target": target, "detail": json.dumps(detail or {}, sort_keys=True, default=str),
-            "ip": ip, "ok": ok,
-        }  # fmt: skip
+    def _append(self, entry: dict[str, Any]) -> None:
+        """Write ``entry`` as one line and fsync it (about 0.2 ms)."""
         line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
         with _locked(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT) as fd:
             size = os.fstat(fd).st_size
@@ -442,7 +435,6 @@ class AuditJournal:
             finally:
                 os.close(dir_fd)
             self._dir_synced = True
-        return key
 
     def pending(self) -> bool:
         """True when the journal holds anything (written or not)."""
@@ -450,6 +442,100 @@ class AuditJournal:
             return self.path.stat().st_size > 0
         except FileNotFoundError:
             return False
+
+
+class AuditJournal(_Journal):
+    """Audit entries made durable before the request that caused them is answered.
+
+    ``append`` writes one JSON line (the entry and its stable ``key``) to the journal file
+    and fsyncs it; the writer thread then moves the journal's entries into ``web_audit``
+    (``replay_audit_journal``) and empties the journal of what it wrote.
+    """
+
+    def append(
+        self,
+        action: str,
+        *,
+        actor: str | None,
+        target: str | None,
+        detail: dict[str, Any] | None,
+        ip: str | None,
+        ok: bool,
+        at: datetime,
+    ) -> str:
+        """Write one entry durably; return its key."""
+        key = uuid.uuid4().hex
+        self._append({
+            "key": key, "ts": at.isoformat(), "actor": actor, "action": action,
+            "target": target, "detail": json.dumps(detail or {}, sort_keys=True, default=str),
+            "ip": ip, "ok": ok,
+        })  # fmt: skip
+        return key
+
+
+REVOKED_JOURNAL_SUFFIX = ".revoked.jsonl"
+
+
+def revocation_journal_path(store_path: Path) -> Path:
+    """The journal of ended sessions of the store at ``store_path``: ``STORE.revoked.jsonl``."""
+    return Path(str(store_path) + REVOKED_JOURNAL_SUFFIX)
+
+
+class RevocationJournal(_Journal):
+    """Sessions ended (log-outs) made durable before the log-out is answered.
+
+    ``append`` writes the session's hash and when it would have expired; the writer then
+    marks the session's row revoked (``replay_revocations``) and cuts the line. A server
+    killed before its writer got to it leaves the line, and the next server start refuses
+    the session from its first request (``sessions``) and writes it: a log-out answered
+    used to be a queued write, lost by a kill -9, and the cookie worked again after the
+    restart until it expired (12 h).
+    """
+
+    def append(self, session_hash: str, until: datetime) -> None:
+        """Write one ended session durably."""
+        self._append({"session": session_hash, "until": until.isoformat()})
+
+    def sessions(self) -> dict[str, datetime]:
+        """The ended sessions in the journal: hash, when it would have expired."""
+        return _revocations(_journal_bytes(self.path), self.path)
+
+
+def _revocations(data: bytes, path: Path) -> dict[str, datetime]:
+    """The journal's ended sessions; a line that is none (cut short by a crash before its
+    log-out was answered) is skipped."""
+    ended: dict[str, datetime] = {}
+    for raw in data.split(b"\n"):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw)
+            if not isinstance(entry, dict) or set(entry) != {"session", "until"}:
+                raise ValueError("not an ended session")
+            ended[str(entry["session"])] = datetime.fromisoformat(entry["until"])
+        except ValueError:
+            log.warning("%s: skipped a line that is no ended session: %.80r", path, raw)
+    return ended
+
+
+def replay_revocations(store: Store, path: Path) -> int:
+    """Mark the sessions the journal ended revoked in ``web_sessions`` (those still live)
+    in one transaction, then cut them from the journal; return how many lines were read.
+    A session whose row is not written yet is not marked: its row is written revoked
+    (``AuthService.login``), or never. The web tables must exist (``migrate_web``)."""
+    data = _journal_bytes(path)
+    if not data:
+        return 0
+    ended = _revocations(data, path)
+    if ended:
+        with store.transaction() as con:
+            con.execute(
+                "UPDATE web_sessions SET revoked_at = ? "
+                "WHERE list_contains(?, session_hash) AND revoked_at IS NULL",
+                [_now(), list(ended)],
+            )
+    _cut_journal(path, data)
+    return len(ended)
 
 
 def _journal_entries(data: bytes, path: Path) -> list[dict[str, Any]]:
@@ -475,10 +561,7 @@ def replay_audit_journal(store: Store, path: Path) -> int:
     """Write the journal's entries not yet in ``web_audit`` into it, in journal order and
     chained, in one transaction; then cut what was written from the journal. Returns how
     many entries were written. The web tables must exist (``migrate_web``)."""
-    if not path.exists():
-        return 0
-    with _locked(path, os.O_RDONLY) as fd:
-        data = _read_all(fd)
+    data = _journal_bytes(path)
     if not data:
         return 0
     entries = _journal_entries(data, path)
@@ -937,8 +1020,12 @@ class AuthService:
         self._pseudo: tuple[int, Pseudonymiser] | None = None
         self._lock = threading.Lock()
         self.journal = AuditJournal(audit_journal_path(gateway.store_path))
+        self.revocations = RevocationJournal(revocation_journal_path(gateway.store_path))
+        # sessions a server killed before its writer got to them had ended: refused from
+        # the first request, before the writer marks their rows
+        self._revoked.update(self.revocations.sessions())
         self._replay_queued = False
-        if self.journal.pending():  # entries a server killed before its writer left
+        if self.journal.pending() or self.revocations.pending():  # what a killed server left
             self._queue_replay()
 
     def user_for_token(self, token: str) -> User | None:
@@ -1006,16 +1093,22 @@ class AuthService:
         self._prune_expired()
         expires = _now() + self.session_lifetime
         session_user = User(user.name, user.role, via="session", session_id=session_id)
-        self._sessions[hash_secret(session_id)] = (session_user, expires)
-        self.gateway.submit(
-            lambda store: store.con.execute(
-                "INSERT INTO web_sessions (session_hash, name, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?)",
-                [hash_secret(session_id), user.name, _now(), expires],
-            ),
-            persistent=True,
-            data=False,
-        )
+        digest = hash_secret(session_id)
+        self._sessions[digest] = (session_user, expires)
+
+        def insert(store: Store) -> None:
+            # a log-out before this row was written is in _revoked (and in the journal
+            # of ended sessions, which the writer may have read before this row was here)
+            revoked = _now() if digest in self._revoked else None
+            store.con.execute(
+                "INSERT INTO web_sessions (session_hash, name, created_at, expires_at, "
+                "revoked_at) VALUES (?, ?, ?, ?, ?)",
+                [digest, user.name, _now(), expires, revoked],
+            )
+
+        # lost if the server is killed before it is written: that session is then
+        # refused after the restart, which only means logging in again
+        self.gateway.submit(insert, persistent=True, data=False)
         return session_user, session_id
 
     def _prune_expired(self) -> None:
@@ -1039,21 +1132,23 @@ class AuthService:
                 if digest not in self._sessions:
                     self._session_checked.pop(digest, None)
 
-    def _revoke(self, digest: str) -> None:
+    def _revoke(self, digest: str) -> datetime:
+        """Refuse the session from now on in this process; return when it would expire."""
         live = self._sessions.pop(digest, None)
-        self._revoked[digest] = live[1] if live else _now() + self.session_lifetime
+        until = live[1] if live else _now() + self.session_lifetime
+        self._revoked[digest] = until
         self._session_checked.pop(digest, None)
+        return until
 
     def logout(self, session_id: str) -> None:
+        """End a session, durably when this returns (so before the log-out is answered):
+        it is fsync'd to the journal of ended sessions (``RevocationJournal``), and the
+        writer marks its row revoked. It used to be only a queued write: a server killed
+        after the answer left the row live, and the cookie worked again after a restart."""
         digest = hash_secret(session_id)
-        self._revoke(digest)
-        self.gateway.submit(
-            lambda store: store.con.execute(
-                "UPDATE web_sessions SET revoked_at = ? WHERE session_hash = ?", [_now(), digest]
-            ),
-            persistent=True,
-            data=False,
-        )
+        until = self._revoke(digest)
+        self.revocations.append(digest, until)
+        self._queue_replay()
 
     def forget_user(self, name: str) -> None:
         """Drop cached sessions and token lookups of a user (after disabling it)."""
@@ -1083,7 +1178,8 @@ class AuthService:
         self._queue_replay()
 
     def _queue_replay(self) -> None:
-        """Ask the writer to move the journal into the store (one job for many entries)."""
+        """Ask the writer to move the journals (audit entries, ended sessions) into the
+        store (one job for many entries)."""
         with self._lock:
             if self._replay_queued:
                 return
@@ -1093,6 +1189,7 @@ class AuthService:
     def _replay(self, store: Store) -> int:
         with self._lock:
             self._replay_queued = False
+        replay_revocations(store, self.revocations.path)
         return replay_audit_journal(store, self.journal.path)
 
     def pseudonymiser(self) -> Pseudonymiser:
