@@ -71,8 +71,9 @@ def test_behind_a_trusted_proxy_each_reader_has_its_own_login_limit(
         # the proxy's HTTPS reaches the cookie
         secure = attempt("203.0.113.7", "admin", env.tokens["admin"], proto="https")
         assert "secure" in secure.headers["set-cookie"].lower()
-        # the entries are written by the server's writer thread after the answers went out
-        # (AuthService.audit queues them), so wait for the last login's entry, then look
+        # the entries are in the store once the server's writer thread moved them there
+        # from the journal (AuthService.audit fsyncs them to it before the answer, and
+        # queues the move), so wait for the last login's entry, then look
         expected = {"203.0.113.5", "203.0.113.6", "203.0.113.7"}
         entries = _audit_once(
             server.url,

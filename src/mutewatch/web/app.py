@@ -8,11 +8,12 @@ Settings (keyword arguments): ``cache_dir`` (snapshots; default a temporary dire
 ``pseudonym_key`` (default env ``MUTEWATCH_PSEUDONYM_KEY``, else generated once and kept in
 the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
 ``ingest`` (a ``callable(store, path)`` replacing ``mutewatch.ingest.ingest``; for tests),
-``login_limit`` (failed logins per 5 minutes, 5), ``compute_per_user`` (measurements a
-user may have computing at once, 4; more answer 429), ``cache_mb`` (the result cache's
-bound in MiB; default env ``MUTEWATCH_CACHE_MB``, else 64), ``moderation`` (False: leave out
-``mutewatch.web.moderation`` even when it is installed), ``session_seconds`` (how long a
-dashboard session lasts, 12 h).
+``login_limit`` (failed logins in 5 minutes from one address, and for one name from one
+address, 5; for one name from every address it stays ``auth.NAME_LOGIN_LIMIT``, 50),
+``compute_per_user`` (measurements a user may have computing at once, 4; more answer
+429), ``cache_mb`` (the result cache's bound in MiB; default env ``MUTEWATCH_CACHE_MB``,
+else 64), ``moderation`` (False: leave out ``mutewatch.web.moderation`` even when it is
+installed), ``session_seconds`` (how long a dashboard session lasts, 12 h).
 """
 
 from __future__ import annotations
