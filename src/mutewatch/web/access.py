@@ -31,8 +31,10 @@ store open for long:
   until written. A fire-and-forget job still queued when the process dies is lost with
   it, so what must survive that is made durable before it is queued: the access audit's
   entries are fsync'd to a journal beside the store (``web.auth.AuditJournal``) before
-  the request is answered, and a job only moves them into ``web_audit``; the next start
-  writes what a killed server left in the journal.
+  the request is answered, and a job only moves them into ``web_audit``; so are ended
+  sessions (log-outs, ``web.auth.RevocationJournal``), which a new server refuses before
+  it answers anything. The next start writes what a killed server left in the journals.
+  Login session rows stay fire-and-forget: one lost means logging in again.
 
 A CLI ``mutewatch ingest`` against the same store should retry while the server briefly
 holds the lock (polling every 0.1 s or so); the server keeps serving reads from its
