@@ -180,3 +180,23 @@ def test_silences_json_is_unchanged(low_rate: Path) -> None:
     result = json.loads(cli(low_rate, "silences", "--of", "all", "--json").output)
     assert result["coordinated"]["windows"]
     assert all("together" not in w for w in result["coordinated"]["windows"])
+
+
+def test_one_outlet_cannot_be_silent_with_another_and_it_is_said(tmp_path: Path) -> None:
+    rows = [(f"2016-01-{d:02d}", f"jan {d}") for d in range(1, 32)]
+    rows += [(f"2016-02-{d:02d}", f"feb {d}") for d in range(1, 30)]
+    found = _findings(ingest_rows(tmp_path, rows))
+    reason = next(s["reason"] for s in found["skipped"] if s["kind"] == "coordinated_silence")
+    assert reason == (
+        "none possible: only 1 outlet has counted posts, and a coordinated silence needs at "
+        "least 2 silent at once"
+    )
+
+
+def test_no_window_names_its_k_n_and_hours(low_rate: Path) -> None:
+    found = _findings(low_rate, "--min-hours", "200")
+    reason = next(s["reason"] for s in found["skipped"] if s["kind"] == "coordinated_silence")
+    assert reason == (
+        "no window in which 2 of the 4 outlets were silent at once (each in a gap of 200 "
+        "hours or more, --min-hours)"
+    )

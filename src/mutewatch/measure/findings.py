@@ -1288,8 +1288,21 @@ def coordinated_reason(coordinated: dict[str, Any], of: str, min_hours: float) -
     windows = coordinated.get("windows") or []
     k, n = coordinated.get("k"), coordinated.get("n")
     best = _longest_together(windows)
-    if not windows or best is None:
+    if k is None or n is None:  # not measured (a caller's own dict)
         return "no window with k of N outlets silent at once"
+    who = WHO.get(of, "outlets")
+    if k > n:
+        one = who.removesuffix("s")
+        having = {0: f"no {one} has", 1: f"only 1 {one} has"}.get(n, f"only {n} {who} have")
+        return (
+            f"none possible: {having} counted posts, and a coordinated silence needs at "
+            f"least {k} silent at once"
+        )
+    if not windows or best is None:
+        return (
+            f"no window in which {k} of the {n} {who} were silent at once (each in a gap "
+            f"of {num(min_hours)} hours or more, --min-hours)"
+        )
     top = max(windows, key=lambda w: (float(w["hours"]), w["max_silent"]))
     together = best["together"]
     return (
