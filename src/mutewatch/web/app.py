@@ -4,7 +4,8 @@
     app = create_app(Path("mutewatch.duckdb"))
 
 Settings (keyword arguments): ``cache_dir`` (snapshots; default a temporary directory),
-``refresh_interval`` (s, 1.0), ``linger`` (s, 2.0), ``max_hold`` (s, 60), ``write_timeout`` (s, 30),
+``refresh_interval`` (s, 1.0), ``linger`` (s, 2.0), ``max_hold`` (s, 60),
+``write_timeout`` (s, 30),
 ``pseudonym_key`` (default env ``MUTEWATCH_PSEUDONYM_KEY``, else generated once and kept in
 the store), ``secure_cookies`` (False; set True behind HTTPS), ``upload_dir``,
 ``ingest`` (a ``callable(store, path)`` replacing ``mutewatch.ingest.ingest``; for tests),
