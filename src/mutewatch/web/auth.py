@@ -512,7 +512,9 @@ def _revocations(data: bytes, path: Path) -> dict[str, datetime]:
             entry = json.loads(raw)
             if not isinstance(entry, dict) or set(entry) != {"session", "until"}:
                 raise ValueError("not an ended session")
-            ended[str(entry["session"])] = datetime.fromisoformat(entry["until"])
+            if not isinstance(entry["session"], str):
+                raise ValueError("not an ended session")
+            ended[entry["session"]] = _journal_time(entry["until"])
         except ValueError:
             log.warning("%s: skipped a line that is no ended session: %.80r", path, raw)
     return ended
@@ -538,6 +540,32 @@ def replay_revocations(store: Store, path: Path) -> int:
     return len(ended)
 
 
+def _journal_time(value: object) -> datetime:
+    """A journal's time as the store keeps times (naive UTC, ``_now``); ValueError when it
+    is none. A time with an offset is taken to UTC: compared with ``_now`` it raised
+    TypeError (an ended session's, at every login), and written as it was it broke the
+    audit chain (its hash was of the offset, its row of the time without it)."""
+    if not isinstance(value, str):
+        raise ValueError("not a time")
+    at = datetime.fromisoformat(value)
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo is not None else at
+
+
+# what each field of an audit journal's line may be: any other line is skipped, where one
+# with a key that is no string, an action missing or an actor that is a list stopped every
+# replay of the journal (no entry after it reached web_audit) or broke the chain
+_ENTRY_TYPES: dict[str, tuple[type, ...]] = {
+    "key": (str,), "ts": (str,), "actor": (str, type(None)), "action": (str,),
+    "target": (str, type(None)), "detail": (str,), "ip": (str, type(None)), "ok": (bool,),
+}  # fmt: skip
+
+
+def _check_entry_types(entry: dict[str, Any]) -> None:
+    for name, types in _ENTRY_TYPES.items():
+        if not isinstance(entry[name], types):
+            raise ValueError(f"{name} is no {' or '.join(t.__name__ for t in types)}")
+
+
 def _journal_entries(data: bytes, path: Path) -> list[dict[str, Any]]:
     """The journal's entries in order; a line that is not one (cut short by a crash before
     its request was answered) is skipped."""
@@ -549,7 +577,8 @@ def _journal_entries(data: bytes, path: Path) -> list[dict[str, Any]]:
             entry = json.loads(raw)
             if not isinstance(entry, dict) or set(entry) != set(_JOURNAL_FIELDS):
                 raise ValueError("not an audit entry")
-            datetime.fromisoformat(entry["ts"])
+            _check_entry_types(entry)
+            entry["ts"] = _journal_time(entry["ts"]).isoformat()
         except ValueError:
             log.warning("%s: skipped a line that is no audit entry: %.80r", path, raw)
             continue
