@@ -540,6 +540,25 @@
   // a textarea gives its value with LF line ends: a stored CRLF text left as it was is unchanged
   const lf = (s) => String(s || "").replace(/\r\n?/g, "\n");
 
+  // The edit opens at what was flagged, as the card's box does (showEvidence): the caret at
+  // the first evidence span's start, a third of the way down the textarea (it opened at the
+  // top of a long comment, the mark screens below). The span counts code points, the
+  // textarea UTF-16 units; the text before the span, alone in the textarea, gives its height.
+  function caretAtEvidence(item) {
+    const first = spans(item)[0];
+    const at = first ? Array.from(textEl.value).slice(0, first[0]).join("").length : 0;
+    textEl.focus();
+    textEl.setSelectionRange(at, at);
+    textEl.scrollTop = 0;
+    if (!at || textEl.scrollHeight <= textEl.clientHeight) return;
+    const full = textEl.value;
+    textEl.value = full.slice(0, at);
+    const above = textEl.scrollHeight;
+    textEl.value = full;
+    textEl.setSelectionRange(at, at);
+    if (above > textEl.clientHeight) textEl.scrollTop = above - textEl.clientHeight / 3;
+  }
+
   function ask(action, item) {
     const editing = action === "edit";
     dialogTitle.textContent = `${VERB[action]} ${item.id}`;
@@ -553,11 +572,8 @@
     return new Promise((resolve) => {
       asking = { action, item, resolve };
       dialogEl.showModal();
-      if (editing) {
-        textEl.focus();
-        textEl.setSelectionRange(0, 0);
-        textEl.scrollTop = 0;
-      } else noteEl.focus();
+      if (editing) caretAtEvidence(item);
+      else noteEl.focus();
     });
   }
 
