@@ -6,7 +6,9 @@ seen under where the entry gives no id. An account no registry names stands as i
 non-official outlet (``registered = false``). Loading a registry re-attributes the posts
 already in the store; no archive is read again. An outlet's id, once given, is kept
 (``load_registry``, ``attribute``): later ingests and registry loads neither renumber
-outlets nor give a gone outlet's id to another.
+outlets nor give a gone outlet's id to another. So is an own outlet's name while its
+account's latest name is unchanged: an account coming later under the same name (case
+ignored) is the one named with its platform and id added.
 
 ```yaml
 outlets:
@@ -195,7 +197,8 @@ def load_registry(store: Store, path: Path) -> list[Outlet]:
         )
         con.execute("DELETE FROM outlets WHERE registered")
         # an own outlet under a name the registry now gives steps aside, under the name
-        # attribute() gives it (its platform and account id added), keeping its id
+        # attribute() gives it (its platform and account id added), keeping its id; that
+        # name, once given, it keeps (attribute() does the same where only the case differs)
         con.execute(
             """
             UPDATE outlets SET name = outlets.name || ' (' || r.platform || ':'
@@ -270,9 +273,14 @@ def attribute(store: Store) -> None:
 # names it by id, else by any name it was seen under (the lowest outlet id where several
 # do), else an own outlet: the one it already stands as (an outlet's id, once given, is
 # kept), or a new one numbered after every id ever given (``_GIVEN``), new ones in
-# (platform, account_id) order (so a first ingest numbers them after the registered ones),
-# named after its latest name (with the platform and id where two such names, or an own and
-# a registered name, would collide). Own outlets' rows (outlets not registered, and their
+# (platform, account_id) order (so a first ingest numbers them after the registered ones).
+# An own outlet's name, once given, is kept too, while it is its account's latest name, or
+# that name with the platform and id added, and is no registered outlet's name (case
+# ignored): a later account under the same name leaves it alone. Any other (a new outlet,
+# one whose account was renamed) is named after its account's latest name, with the
+# platform and id added where that name (case ignored) is another own account's, a
+# registered outlet's or a kept name: on a first ingest, every account of a shared name
+# takes the longer form. Own outlets' rows (outlets not registered, and their
 # outlet_accounts rows) are left out of the match, as if already deleted.
 _TARGET = (
     """
@@ -281,9 +289,10 @@ WITH registered AS (
     SELECT * FROM outlet_accounts
     WHERE outlet_id NOT IN (SELECT outlet_id FROM outlets WHERE NOT registered)
 ), own_before AS (
-    SELECT platform, account_id, min(outlet_id) AS outlet_id FROM outlet_accounts
-    WHERE account_name IS NULL
-      AND outlet_id IN (SELECT outlet_id FROM outlets WHERE NOT registered)
+    SELECT r.platform, r.account_id, min(r.outlet_id) AS outlet_id,
+           arg_min(o.name, r.outlet_id) AS name
+    FROM outlet_accounts r JOIN outlets o ON o.outlet_id = r.outlet_id AND NOT o.registered
+    WHERE r.account_name IS NULL
     GROUP BY ALL
 ), matched AS (
     SELECT a.platform, a.account_id, a.name, (
@@ -297,7 +306,13 @@ WITH registered AS (
     ) AS by_name
     FROM accounts a
 ), own AS (
-    SELECT m.platform, m.account_id, m.name, coalesce(
+    SELECT m.platform, m.account_id, coalesce(m.name, m.account_id) AS base,
+           base || ' (' || m.platform || ':' || m.account_id || ')' AS suffixed,
+           CASE WHEN b.name = suffixed
+                  OR b.name = base AND lower(base) NOT IN (SELECT lower(name) FROM outlets
+                                                           WHERE registered)
+                THEN b.name END AS kept,
+           coalesce(
         b.outlet_id,
         ("""
     + _GIVEN
@@ -311,12 +326,12 @@ WITH registered AS (
 SELECT platform, account_id, coalesce(by_id, by_name) AS outlet_id, NULL AS own_name
 FROM matched WHERE coalesce(by_id, by_name) IS NOT NULL
 UNION ALL
-SELECT platform, account_id, outlet_id,
-       CASE WHEN count(*) OVER (PARTITION BY lower(coalesce(name, account_id))) > 1
-              OR lower(coalesce(name, account_id))
-                 IN (SELECT lower(name) FROM outlets WHERE registered)
-            THEN coalesce(name, account_id) || ' (' || platform || ':' || account_id || ')'
-            ELSE coalesce(name, account_id) END
+SELECT platform, account_id, outlet_id, coalesce(
+           kept,
+           CASE WHEN count(*) OVER (PARTITION BY lower(base)) > 1
+                  OR lower(base) IN (SELECT lower(name) FROM outlets WHERE registered)
+                  OR lower(base) IN (SELECT lower(kept) FROM own WHERE kept IS NOT NULL)
+                THEN suffixed ELSE base END)
 FROM own
 """
 )

@@ -4,15 +4,16 @@
 writes only the rows that differ from the full attribution. Files are ingested here one call
 each into one store, in an order that makes later files change what earlier ones set: an
 account whose id sorts first (every own outlet renumbered), a second account under a name
-already taken (both own outlets named with their ids), a name seen only in a later file
+already taken (the later own outlet named with its id), a name seen only in a later file
 (a forward resolved, a registry rule by name matched, a collision undone), a registry
 loaded midway and loaded again changed, a file ingested again, a CSV read again with other
 options, and the same name on another platform. After each step the store's attribution
 (accounts, outlets, outlet_accounts, the posts' outlet, official and resolved forward)
 must equal that of a copy of the store stripped of every attribution and attributed once;
 at the end it must also equal that of a store given the final registry first and every
-file in one ingest call. Outlets are compared by name (unique): an outlet's id, once given,
-is kept by later calls, where the stripped copy numbers its own outlets afresh.
+file in one ingest call. Registered outlets are compared by name (unique), own ones by
+their account: an outlet's id and an own outlet's name, once given, are kept by later
+calls, where the stripped copy numbers and names its own outlets afresh.
 """
 
 from __future__ import annotations
@@ -55,15 +56,25 @@ GAMMA = """  - name: Gamma
 REGISTRY = "outlets:\n" + OFFICE.format("true") + NAMED + GAMMA
 REGISTRY_V2 = "outlets:\n" + OFFICE.format("false") + GAMMA  # Named gone, Office not official
 
+# an outlet by its name where registered, by its one account where its own (own outlets
+# keep the names they were given, where the stripped copy names them afresh: OWN_NAMES)
+OUTLET = (
+    "CASE WHEN o.registered THEN o.name ELSE (SELECT 'own ' || min(r.platform || ':' || "
+    "r.account_id) FROM outlet_accounts r WHERE r.outlet_id = o.outlet_id) END"
+)
 SNAPSHOT = {
-    "accounts": "SELECT platform, account_id, o.name FROM accounts LEFT JOIN outlets o "
+    "accounts": f"SELECT platform, account_id, {OUTLET} FROM accounts LEFT JOIN outlets o "
     "USING (outlet_id)",
-    "outlets": "SELECT name, official, region, registered FROM outlets",
-    "outlet_accounts": "SELECT o.name, platform, account_id, account_name FROM outlet_accounts "
-    "LEFT JOIN outlets o USING (outlet_id)",
-    "posts": "SELECT platform, account_id, message_id, o.name, p.official, "
+    "outlets": f"SELECT {OUTLET}, official, region, registered FROM outlets o",
+    "outlet_accounts": f"SELECT {OUTLET}, platform, account_id, account_name "
+    "FROM outlet_accounts LEFT JOIN outlets o USING (outlet_id)",
+    "posts": f"SELECT platform, account_id, message_id, {OUTLET}, p.official, "
     "forwarded_account_id FROM posts p LEFT JOIN outlets o USING (outlet_id)",
 }
+OWN_NAMES = (
+    "SELECT a.account_id, o.name FROM accounts a JOIN outlets o USING (outlet_id) "
+    "WHERE NOT o.registered"
+)
 IDS = "SELECT a.account_id, a.outlet_id FROM accounts a"
 
 STRIP = """
@@ -147,6 +158,7 @@ def test_each_ingest_call_leaves_the_single_pass_attribution(tmp_path: Path) -> 
     store_path, scratch = tmp_path / "a.duckdb", tmp_path / "scratch.duckdb"
     seen: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
     ids: dict[str, dict[str, int]] = {}
+    names: dict[str, dict[str, str]] = {}
     for label, step in steps:
         with Store.open(store_path) as store:
             if isinstance(step, Path):
@@ -159,18 +171,21 @@ def test_each_ingest_call_leaves_the_single_pass_attribution(tmp_path: Path) -> 
         assert seen[label] == _single_pass(store_path, scratch), label
         con = duckdb.connect(str(store_path), read_only=True)
         ids[label] = dict(con.execute(IDS).fetchall())
+        names[label] = dict(con.execute(OWN_NAMES).fetchall())
         con.close()
 
     # the steps did what they are here for
     def outlet(label: str, account: str) -> tuple[Any, ...]:
-        (name,) = (a[2] for a in seen[label]["accounts"] if a[1] == account)
-        return next(o for o in seen[label]["outlets"] if o[0] == name)
+        (key,) = (a[2] for a in seen[label]["accounts"] if a[1] == account)
+        found = next(o for o in seen[label]["outlets"] if o[0] == key)
+        return (names[label].get(account, key), *found[1:])
 
     # an account sorting first leaves the own outlets' ids as they were
     assert ids["beta"]["500"] == ids["gamma sorts first"]["500"]
     assert ids["beta"]["600"] == ids["gamma sorts first"]["600"]
     assert ids["gamma sorts first"]["300"] > ids["beta"]["600"]
-    assert outlet("second alpha", "500")[0] == "Alpha (telegram:500)"
+    # the own outlet named Alpha first keeps its name; the later alpha takes the longer one
+    assert outlet("second alpha", "500")[0] == "Alpha"
     assert outlet("second alpha", "700")[0] == "alpha (telegram:700)"
     assert ids["second alpha"]["500"] == ids["alpha"]["500"]
     assert outlet("registry", "300")[0] == "Gamma (telegram:300)"
@@ -190,3 +205,6 @@ def test_each_ingest_call_leaves_the_single_pass_attribution(tmp_path: Path) -> 
         ingest(store, [alpha_renamed, first, alpha], IngestOptions())
         ingest(store, [csv], later_tz)
     assert _snapshot(single) == seen["registry v2"]
+    con = duckdb.connect(str(single), read_only=True)
+    assert dict(con.execute(OWN_NAMES).fetchall()) == names["registry v2"]
+    con.close()
