@@ -375,8 +375,17 @@ _JOURNAL_FIELDS = ("key", "ts", "actor", "action", "target", "detail", "ip", "ok
 
 
 def audit_journal_path(store_path: Path) -> Path:
-    """The access audit's journal of the store at ``store_path``: ``STORE.audit.jsonl``."""
-    return Path(str(store_path) + AUDIT_JOURNAL_SUFFIX)
+    """The access audit's journal of the store at ``store_path``: ``STORE.audit.jsonl``,
+    beside the store's own file (``_journal_beside``)."""
+    return _journal_beside(store_path, AUDIT_JOURNAL_SUFFIX)
+
+
+def _journal_beside(store_path: Path, suffix: str) -> Path:
+    """``suffix`` added to the store file's real path: a store reached through a symlink (or
+    a relative path) has the journals of its file, where a server started on a link wrote
+    beside the link, and `mutewatch audit` or a restart on the file itself never read them
+    (entries a killed server left unlisted, its log-outs undone)."""
+    return Path(os.path.realpath(store_path) + suffix)
 
 
 @contextlib.contextmanager
@@ -478,7 +487,7 @@ REVOKED_JOURNAL_SUFFIX = ".revoked.jsonl"
 
 def revocation_journal_path(store_path: Path) -> Path:
     """The journal of ended sessions of the store at ``store_path``: ``STORE.revoked.jsonl``."""
-    return Path(str(store_path) + REVOKED_JOURNAL_SUFFIX)
+    return _journal_beside(store_path, REVOKED_JOURNAL_SUFFIX)
 
 
 class RevocationJournal(_Journal):
