@@ -404,10 +404,10 @@ WHERE posts.platform = r.platform AND posts.forwarded_from = r.forwarded_from
 
 
 def list_outlets(store: Store) -> list[dict[str, Any]]:
-    """Every outlet with its accounts, names and post counts."""
+    """Every outlet with its id (``/outlets/{id}``, ``?outlet_id=``), accounts and post counts."""
     return store.rows(
         """
-        SELECT o.name AS outlet, o.official, o.region, o.registered,
+        SELECT o.name AS outlet, o.outlet_id, o.official, o.region, o.registered,
                count(DISTINCT a.platform || ':' || a.account_id) AS accounts,
                list(DISTINCT a.platform || ':' || a.account_id
                     ORDER BY a.platform || ':' || a.account_id)

@@ -73,8 +73,12 @@ def test_outlet_detail_orders_accounts_and_names_seen_at_the_same_time(tmp_path:
         store = _store(
             tmp_path / f"s{seed}", rows, header="id,user,date,text", more=("account_id=id",)
         )
+        # the outlet's id as `outlets list` gives it: the ingest before the registry load
+        # gave ids to own outlets, and an id, once given, is kept
+        listed = CliRunner().invoke(main, ["--store", str(store), "outlets", "list", "--json"])
+        (outlet,) = json.loads(listed.output)["outlets"]
         with Store.open(store, read_only=True) as opened:
-            detail = queries.outlet_detail(opened, 1)
+            detail = queries.outlet_detail(opened, outlet["outlet_id"])
         assert [a["account_id"] for a in detail["accounts"]] == ACCOUNTS
         names = [(n["account_id"], n["name"]) for n in detail["names"]]
         assert names == [(a, name) for a in ACCOUNTS for name in (a, f"{a}-renamed")]
