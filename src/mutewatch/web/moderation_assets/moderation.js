@@ -112,17 +112,30 @@
     const part = (a, b) => chars.slice(a, b).join("");
     markSpans(box, part, 0, chars.length, spans(item));
     if (!flagged) return box;
-    box.title = "Flagged text is blurred: press v or click to read it";
     box.tabIndex = 0;
     box.setAttribute("role", "button");
-    box.addEventListener("click", () => { if (!box.classList.toggle("blurred")) showEvidence(box); });
+    setBlurred(box, true);
+    const toggle = () => { if (!setBlurred(box, !box.classList.contains("blurred"))) showEvidence(box); };
+    box.addEventListener("click", toggle);
     box.addEventListener("keydown", (ev) => {
       if (ev.key !== "Enter" && ev.key !== " ") return;
-      if (!box.classList.toggle("blurred")) showEvidence(box);
+      toggle();
       ev.preventDefault();
       ev.stopPropagation();
     });
     return box;
+  }
+
+  // Blur (or show) a flagged text, and tell a screen reader: the text is a toggle button,
+  // pressed while the text is shown (aria-pressed, kept in step with the blur whatever
+  // toggled it: a click, Enter or Space, v, the history opened as read, a refresh keeping
+  // it read), its title saying what a press does next. Returns blur.
+  function setBlurred(box, blur) {
+    box.classList.toggle("blurred", blur);
+    box.setAttribute("aria-pressed", String(!blur));
+    box.title = blur ? "Flagged text is blurred: press v or click to read it"
+      : "Flagged text is shown: press v or click to blur it again";
+    return blur;
   }
 
   // A long comment scrolls in its own box (TEXT_MAX_HEIGHT): its first evidence mark may be
@@ -146,10 +159,10 @@
     const text = node && node.querySelector(".text.flagged");
     if (!text) return;
     const blur = !text.classList.contains("blurred");
-    text.classList.toggle("blurred", blur);
+    setBlurred(text, blur);
     if (!blur) showEvidence(text);
     for (const t of historyEl.querySelectorAll(".text.flagged")) {
-      if (t.dataset.comment === node.dataset.id) t.classList.toggle("blurred", blur);
+      if (t.dataset.comment === node.dataset.id) setBlurred(t, blur);
     }
   }
 
@@ -335,7 +348,7 @@
     current = kept >= 0 ? kept : Math.max(0, Math.min(current, items.length - 1));
     queueEl.replaceChildren(...items.map(renderItem));
     for (const t of queueEl.querySelectorAll(".text.flagged")) {
-      if (read.has(t.dataset.comment)) t.classList.remove("blurred");
+      if (read.has(t.dataset.comment)) setBlurred(t, false);
       if (scrolled.get(t.dataset.comment)) t.scrollTop = scrolled.get(t.dataset.comment);  // where the reader was in it
     }
     // the selected comment, newly so (the page opened, the one before was decided): its
@@ -501,7 +514,7 @@
     // opens as read too, as v shows and hides both together
     const card = [...queueEl.children].find((c) => c.dataset.id === data.comment.id);
     if (card && card.querySelector(".text.flagged:not(.blurred)")) {
-      for (const t of box.querySelectorAll(".text.flagged")) t.classList.remove("blurred");
+      for (const t of box.querySelectorAll(".text.flagged")) setBlurred(t, false);
     }
     for (const t of box.querySelectorAll(".text.capped")) showEvidence(t);  // as on the card
     // the keyboard goes to the history (deep in a queue of 30 it was a page away, and the
