@@ -322,6 +322,11 @@ def serve(
     Once it listens it prints `Serving on http://HOST:PORT`. --port 0 lets the system pick
     a free port; --port-file writes it where a script can wait for it.
 
+    Logins, admin actions and other audit entries, and log-outs, are fsync'd before they
+    are answered to journals beside the store's file (symlinks followed): STORE.audit.jsonl
+    and STORE.revoked.jsonl. Their directory must be writable; move or back up a store
+    with both, since the next start writes what a killed server left in them.
+
     \b
     Example: mutewatch --store mutewatch-demo/mutewatch.duckdb serve --host 127.0.0.1 --port 8000
     Example (a free port, its number in port.txt once it serves):
