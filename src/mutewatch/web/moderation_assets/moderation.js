@@ -527,11 +527,13 @@
   }
 
   // Escape in the side panel (the history, the audit log and its filter): back to the
-  // selected comment in the queue
+  // selected comment in the queue, and the status (a live region) says so, where it still
+  // said "History of … shown: Escape goes back to the queue" with the focus gone back
   document.querySelector("main.mod aside").addEventListener("keydown", (ev) => {
     if (ev.key !== "Escape" || dialogEl.open || !items.length) return;
     ev.preventDefault();
     select(current);
+    statusEl.textContent = `Back in the queue on ${items[current].id} (${current + 1} of ${items.length})`;
   });
 
   const DONE = { approve: "Approved", reject: "Rejected", edit: "Edited and published" };
