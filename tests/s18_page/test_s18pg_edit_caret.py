@@ -40,40 +40,53 @@ def utf16(text: str, at: int) -> int:
     return len(text[:at].encode("utf-16-le")) // 2
 
 
-def test_e_opens_the_edit_at_the_first_evidence_mark(chromium: Any, live: Live) -> None:
-    empty_queue(live)
-    long, start = held(live, LONG)
-    assert start > 8_000 and utf16(LONG, start) > start  # near the end, emoji before it
+def edit(chromium: Any, live: Live, comment: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """e on ``comment``'s card: the textarea as it opened, and as it is after typing X at
+    the caret (with the text then), before Escape (nothing sent)."""
     errors: list[str] = []
     with moderator_page(chromium, live, errors) as page:
-        page.locator(f'article.item[data-id="{long}"]').focus()
+        page.locator(f'article.item[data-id="{comment}"]').focus()
         page.keyboard.press("e")
         text = page.locator("#act-text")
         text.wait_for()
         opened = text.evaluate(CARET)
-        # typing where the caret is does not scroll the textarea: the caret was in view
         page.keyboard.type("X")
         typed = text.evaluate(CARET)
         value = text.input_value()
         page.keyboard.press("Escape")
+    assert errors == []
+    return opened, typed, value
+
+
+def test_e_opens_the_edit_at_the_first_evidence_mark(chromium: Any, live: Live) -> None:
+    empty_queue(live)
+    long, start = held(live, LONG)
+    assert start > 8_000 and utf16(LONG, start) > start  # near the end, emoji before it
+    opened, typed, value = edit(chromium, live, long)
     at = utf16(LONG, start)
     assert opened == {"start": at, "end": at, "top": opened["top"], "focused": True,
                       "scrolls": True}  # fmt: skip
     assert opened["top"] > 0
+    # typing where the caret is does not scroll the textarea: the caret was in view
     assert typed["top"] == opened["top"]
     assert value == LONG[:start] + "X" + LONG[start:]
-    assert errors == []
+
+
+def test_line_ends_of_two_characters_do_not_shift_the_caret(chromium: Any, live: Live) -> None:
+    """A stored CRLF counts two code points in the span's offsets, one LF in the textarea."""
+    empty_queue(live)
+    text = "A first line.\r\n" * 40 + DEFAMATORY
+    crlf, start = held(live, text)
+    assert live.history(crlf)["revisions"][-1]["text"] == text  # stored as sent
+    opened, _, value = edit(chromium, live, crlf)
+    at = len(text[:start].replace("\r\n", "\n"))
+    assert (opened["start"], opened["end"]) == (at, at)
+    assert value == (text[:start] + "X" + text[start:]).replace("\r\n", "\n")
 
 
 def test_a_short_comment_opens_at_its_mark_unscrolled(chromium: Any, live: Live) -> None:
     empty_queue(live)
     short, start = held(live, "Fair point. " + DEFAMATORY)
-    errors: list[str] = []
-    with moderator_page(chromium, live, errors) as page:
-        page.locator(f'article.item[data-id="{short}"]').focus()
-        page.keyboard.press("e")
-        opened = page.locator("#act-text").evaluate(CARET)
-        page.keyboard.press("Escape")
+    opened, _, _ = edit(chromium, live, short)
     assert start > 0
     assert (opened["start"], opened["end"], opened["top"]) == (start, start, 0)
-    assert errors == []

@@ -557,11 +557,12 @@
 
   // The edit opens at what was flagged, as the card's box does (showEvidence): the caret at
   // the first evidence span's start, a third of the way down the textarea (it opened at the
-  // top of a long comment, the mark screens below). The span counts code points, the
-  // textarea UTF-16 units; the text before the span, alone in the textarea, gives its height.
+  // top of a long comment, the mark screens below). The span counts code points of the
+  // stored text, the textarea UTF-16 units of it with LF line ends (lf); the text before the
+  // span, alone in the textarea, gives its height.
   function caretAtEvidence(item) {
     const first = spans(item)[0];
-    const at = first ? Array.from(textEl.value).slice(0, first[0]).join("").length : 0;
+    const at = first ? lf(Array.from(item.text || "").slice(0, first[0]).join("")).length : 0;
     textEl.focus();
     textEl.setSelectionRange(at, at);
     textEl.scrollTop = 0;
