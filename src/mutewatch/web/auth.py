@@ -416,6 +416,13 @@ def _journal_bytes(path: Path) -> bytes:
         return _read_all(fd)
 
 
+def _writable(path: Path) -> bool:
+    """Whether this process may append to the journal at ``path`` (or create it)."""
+    if path.exists():
+        return os.access(path, os.R_OK | os.W_OK)
+    return os.access(path.parent, os.W_OK | os.X_OK)
+
+
 class _Journal:
     """A file beside the store of JSON lines made durable (fsync'd) one by one, and moved
     into the store by the server's writer. The file is locked (``flock``) for each append
@@ -1059,9 +1066,16 @@ class AuthService:
         self._lock = threading.Lock()
         self.journal = AuditJournal(audit_journal_path(gateway.store_path))
         self.revocations = RevocationJournal(revocation_journal_path(gateway.store_path))
+        self._unjournalled: set[Path] = set()  # journals found not writable (said once)
+        for journal in (self.journal, self.revocations):
+            if not _writable(journal.path):
+                self._journal_failed(journal.path, PermissionError("not writable"))
         # sessions a server killed before its writer got to them had ended: refused from
         # the first request, before the writer marks their rows
-        self._revoked.update(self.revocations.sessions())
+        try:
+            self._revoked.update(self.revocations.sessions())
+        except OSError as exc:
+            self._journal_failed(self.revocations.path, exc)
         self._replay_queued = False
         if self.journal.pending() or self.revocations.pending():  # what a killed server left
             self._queue_replay()
@@ -1185,7 +1199,19 @@ class AuthService:
         after the answer left the row live, and the cookie worked again after a restart."""
         digest = hash_secret(session_id)
         until = self._revoke(digest)
-        self.revocations.append(digest, until)
+        try:
+            self.revocations.append(digest, until)
+        except OSError as exc:  # a store the server may not write: queued, as it used to be
+            self._journal_failed(self.revocations.path, exc)
+            self.gateway.submit(
+                lambda store: store.con.execute(
+                    "UPDATE web_sessions SET revoked_at = ? WHERE session_hash = ?",
+                    [_now(), digest],
+                ),
+                persistent=True,
+                data=False,
+            )
+            return
         self._queue_replay()
 
     def forget_user(self, name: str) -> None:
@@ -1210,10 +1236,37 @@ class AuthService:
         request is answered) and let the writer move it into the store: a server killed
         before the writer got to it leaves it in the journal, and the next start (or
         `mutewatch audit`) writes it, once."""
-        self.journal.append(
-            action, actor=actor, target=target, detail=detail, ip=ip, ok=ok, at=_now()
-        )
+        at = _now()
+        try:
+            self.journal.append(
+                action, actor=actor, target=target, detail=detail, ip=ip, ok=ok, at=at
+            )
+        except OSError as exc:  # a store the server may not write: queued, as it used to be
+            self._journal_failed(self.journal.path, exc)
+            fields: dict[str, Any] = {"actor": actor, "target": target, "detail": detail}
+            self.gateway.submit(
+                lambda store: append_audit(store, action, ip=ip, ok=ok, at=at, **fields),
+                persistent=True,
+                data=False,
+            )
+            return
         self._queue_replay()
+
+    def _journal_failed(self, path: Path, exc: OSError) -> None:
+        """Say once per journal that it cannot be written, and what that means. Every login
+        used to answer 500 ("internal error: PermissionError") on a store the server could
+        read but not write (its directory read-only, or a journal another user made), and
+        the server said nothing of it when it started."""
+        with self._lock:
+            if path in self._unjournalled:
+                return
+            self._unjournalled.add(path)
+        log.error(
+            "cannot write the journal %s (%s): audit entries and log-outs are queued for the "
+            "store instead, and lost if the server is killed before it writes them; let the "
+            "server's user write the store's directory and its journals",
+            path, exc.strerror or exc,
+        )  # fmt: skip
 
     def _queue_replay(self) -> None:
         """Ask the writer to move the journals (audit entries, ended sessions) into the

@@ -1,0 +1,88 @@
+"""A real `mutewatch serve` run by a user who may read the store but not write its
+directory (nor so create the journals beside it): it starts, says at its start that the
+journals cannot be written and what that means, and logs users in as it did before the
+journals (audit entries and log-outs then queued for the store).
+
+Before: the server said nothing, and every dashboard login, good or bad, was answered 500
+"internal error: PermissionError" (the journal's open), where it used to log users in.
+Run as root only: the server is started as nobody (setpriv), since root writes anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from webfactory import Env, form_login_sync, make_env, wait_for_port
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(
+        os.geteuid() != 0 or not shutil.which("setpriv"),
+        reason="starts the server as nobody (setpriv), which needs root",
+    ),
+]
+
+
+@pytest.fixture
+def readable_only() -> Iterator[tuple[Env, Path]]:
+    """A store nobody may read but not write, in a directory nobody may not write; and a
+    directory of nobody's own (its HOME, the port file, the log)."""
+    root = Path(tempfile.mkdtemp(prefix="mw-s18v-ro-"))
+    try:
+        env = make_env(root / "store")
+        for path in (root, env.path.parent):
+            path.chmod(0o755)
+        env.path.chmod(0o644)
+        own = root / "nobody"
+        own.mkdir()
+        own.chmod(0o777)
+        yield env, own
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_server_that_may_not_write_the_store_logs_users_in(
+    readable_only: tuple[Env, Path],
+) -> None:
+    env, own = readable_only
+    log = (own / "server.log").open("w")
+    serve = [
+        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        sys.executable, "-m", "mutewatch", "--store", str(env.path), "serve",
+        "--host", "127.0.0.1", "--port", "0", "--port-file", str(own / "port"),
+        "--no-moderation",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        serve, stdout=log, stderr=subprocess.STDOUT, cwd=own,
+        env={**os.environ, "TZ": "UTC", "HOME": str(own), "XDG_CACHE_HOME": str(own),
+             "MUTEWATCH_PSEUDONYM_KEY": "live-test-key"},
+    )  # fmt: skip
+    try:
+        port = wait_for_port(own / "port", process, 120)
+        transport = httpx.HTTPTransport(local_address="127.0.0.61")
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", transport=transport, timeout=120
+        ) as client:
+            answer = form_login_sync(client, "viewer1", env.tokens["viewer"])
+            assert answer.status_code == 303, answer.text[:300]
+            assert client.get("/").status_code == 200
+            client.cookies.clear()
+            wrong = form_login_sync(client, "viewer1", "mw_" + "x" * 43)
+            assert wrong.status_code == 401, wrong.text[:300]
+        time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+    said = (own / "server.log").read_text()
+    for name in ("store.duckdb.audit.jsonl", "store.duckdb.revoked.jsonl"):
+        assert f"cannot write the journal {env.path.parent / name}" in said, said[-2000:]
