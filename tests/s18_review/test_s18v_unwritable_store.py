@@ -1,15 +1,18 @@
-"""A real `mutewatch serve` run by a user who may read the store but not write its
-directory (nor so create the journals beside it): it starts, says at its start that the
-journals cannot be written and what that means, and logs users in as it did before the
-journals (audit entries and log-outs then queued for the store).
+"""A user who may read the store but not write its directory (nor so create the journals
+beside it), nor read a journal another user made: a real `mutewatch serve` run by it
+starts, says at its start that the journals cannot be written and what that means, and
+logs users in as it did before the journals (audit entries and log-outs then queued for
+the store); `mutewatch audit` run by it lists the log as the store has it, with a note.
 
 Before: the server said nothing, and every dashboard login, good or bad, was answered 500
-"internal error: PermissionError" (the journal's open), where it used to log users in.
-Run as root only: the server is started as nobody (setpriv), since root writes anywhere.
+"internal error: PermissionError" (the journal's open), where it used to log users in;
+`mutewatch audit` failed with exit 4 whenever the journal held an entry.
+Run as root only: both run as nobody (setpriv), since root writes anywhere.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,11 +20,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from webfactory import Env, form_login_sync, make_env, wait_for_port
+
+from mutewatch.web.auth import AuditJournal, audit_journal_path
 
 pytestmark = [
     pytest.mark.server,
@@ -86,3 +92,29 @@ def test_a_server_that_may_not_write_the_store_logs_users_in(
     said = (own / "server.log").read_text()
     for name in ("store.duckdb.audit.jsonl", "store.duckdb.revoked.jsonl"):
         assert f"cannot write the journal {env.path.parent / name}" in said, said[-2000:]
+
+
+def test_audit_by_a_user_who_may_only_read_lists_the_store_with_a_note(
+    readable_only: tuple[Env, Path],
+) -> None:
+    """`mutewatch audit` as nobody while the journal holds an entry (root's, 0600): the log
+    as the store has it, exit 0, and a note that the journal's entries are not shown.
+    Before: exit 4, "cannot open the store ...: Permission denied", nothing listed."""
+    env, own = readable_only
+    AuditJournal(audit_journal_path(env.path)).append(
+        "login", actor="journalled", target=None, detail=None, ip="127.0.0.62", ok=True,
+        at=datetime(2026, 1, 1, 12),
+    )  # fmt: skip
+    shown = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+         sys.executable, "-m", "mutewatch", "--store", str(env.path), "audit", "--json"],
+        capture_output=True, text=True, timeout=300, cwd=own,
+        env={**os.environ, "TZ": "UTC", "HOME": str(own)},
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    report = json.loads(shown.stdout)
+    assert report["chain"]["intact"]
+    assert "journalled" not in {e["actor"] for e in report["entries"]}
+    assert f"{audit_journal_path(env.path)} holds entries not in the store yet" in " ".join(
+        shown.stderr.split()
+    )

@@ -487,7 +487,8 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
     Exits with 1 when a row of either log does not match its hash or the row before it (the
     log was edited). Note down the printed head hashes: rows cut from the end leave no trace.
     Entries a server journalled but had not written yet (STORE.audit.jsonl: it was killed,
-    or is still at it) are written first, each once.
+    or is still at it) are written first, each once; a user who may only read the store is
+    shown what the store holds, with a note on stderr.
 
     Example: mutewatch audit --limit 20
     """
@@ -496,7 +497,16 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
 
     # entries a server journalled but had not yet written (it was killed, or its writer is
     # behind) are written first, once each, so that the log shown is the whole log
-    replay = AuditJournal(audit_journal_path(Path(store))).pending()
+    journal = audit_journal_path(Path(store))
+    replay = AuditJournal(journal).pending()
+    if replay and not _may_write(Path(store), journal):  # the log as the store has it
+        replay = False
+        click.echo(
+            f"note: {journal} holds entries not in the store yet, not shown: this user may "
+            "not write the store or the journal (the server, or `mutewatch audit` run as a "
+            "user who may, writes them)",
+            err=True,
+        )
     with _open_when_free(store, wait, read_only=not replay, existing=replay) as opened:
         if replay:
             _replay_journal(opened)
@@ -513,6 +523,19 @@ def audit(store: Path, limit: int, as_json: bool, wait: float) -> None:
         click.echo(_chain_line("moderation chain", moderation))
     if not (chain["intact"] and moderation["intact"]):
         raise SystemExit(1)
+
+
+def _may_write(store: Path, journal: Path) -> bool:
+    """Whether this user may write the store (its file, and its directory for the WAL) and
+    read and cut its audit journal: `mutewatch audit` on a store it may only read, while a
+    server's journal held entries, failed ("cannot open the store") where it could list
+    what the store holds."""
+    directory = store.resolve().parent
+    return (
+        os.access(store, os.R_OK | os.W_OK)
+        and os.access(directory, os.W_OK | os.X_OK)
+        and os.access(journal, os.R_OK | os.W_OK)
+    )
 
 
 def _replay_journal(opened: Store) -> None:
