@@ -2,11 +2,13 @@
 beside it), nor read a journal another user made: a real `mutewatch serve` run by it
 starts, says at its start that the journals cannot be written and what that means, and
 logs users in as it did before the journals (audit entries and log-outs then queued for
-the store); `mutewatch audit` run by it lists the log as the store has it, with a note.
+the store); `mutewatch audit` run by it lists the log as the store has it, with a note;
+`mutewatch users add` run by it on a store it may write adds the user, with a note.
 
 Before: the server said nothing, and every dashboard login, good or bad, was answered 500
 "internal error: PermissionError" (the journal's open), where it used to log users in;
-`mutewatch audit` failed with exit 4 whenever the journal held an entry.
+`mutewatch audit` failed with exit 4 whenever the journal held an entry, `users add` with
+a PermissionError traceback.
 Run as root only: both run as nobody (setpriv), since root writes anywhere.
 """
 
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -38,22 +41,30 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def readable_only() -> Iterator[tuple[Env, Path]]:
-    """A store nobody may read but not write, in a directory nobody may not write; and a
-    directory of nobody's own (its HOME, the port file, the log)."""
-    root = Path(tempfile.mkdtemp(prefix="mw-s18v-ro-"))
+@contextmanager
+def _store_for_nobody(directory_mode: int, store_mode: int) -> Iterator[tuple[Env, Path]]:
+    """A store (``make_env``) in a directory outside root's 0700 temporary one, the store
+    file and its directories in these modes; and a directory of nobody's own (its HOME, the
+    port file, the log)."""
+    root = Path(tempfile.mkdtemp(prefix="mw-s18v-"))
     try:
         env = make_env(root / "store")
         for path in (root, env.path.parent):
-            path.chmod(0o755)
-        env.path.chmod(0o644)
+            path.chmod(directory_mode)
+        env.path.chmod(store_mode)
         own = root / "nobody"
         own.mkdir()
         own.chmod(0o777)
         yield env, own
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def readable_only() -> Iterator[tuple[Env, Path]]:
+    """A store nobody may read but not write, in a directory nobody may not write."""
+    with _store_for_nobody(0o755, 0o644) as made:
+        yield made
 
 
 def test_a_server_that_may_not_write_the_store_logs_users_in(
@@ -118,3 +129,35 @@ def test_audit_by_a_user_who_may_only_read_lists_the_store_with_a_note(
     assert f"{audit_journal_path(env.path)} holds entries not in the store yet" in " ".join(
         shown.stderr.split()
     )
+
+
+def test_users_add_by_a_user_who_may_not_read_the_journal() -> None:
+    """`mutewatch users add` as nobody on a store it may write, while the journal holds
+    an entry only its maker (root, 0600) may read: the user is added, with a note, and the
+    entry is written after it once root's `mutewatch audit` runs. Before: PermissionError
+    traceback, nobody added."""
+    with _store_for_nobody(0o777, 0o666) as (env, own):
+        journal = audit_journal_path(env.path)
+        AuditJournal(journal).append(
+            "login", actor="journalled", target=None, detail=None, ip="127.0.0.63", ok=True,
+            at=datetime(2026, 1, 1, 12),
+        )  # fmt: skip
+        added = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             sys.executable, "-m", "mutewatch", "--store", str(env.path), "users", "add",
+             "nobody1", "--role", "viewer", "--json"],
+            capture_output=True, text=True, timeout=300, cwd=own,
+            env={**os.environ, "TZ": "UTC", "HOME": str(own)},
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        assert json.loads(added.stdout)["name"] == "nobody1"
+        assert f"{journal} may not be read and cut by this user" in " ".join(added.stderr.split())
+        shown = subprocess.run(
+            [sys.executable, "-m", "mutewatch", "--store", str(env.path), "audit", "--json"],
+            capture_output=True, text=True, timeout=300, env={**os.environ, "TZ": "UTC"},
+        )  # fmt: skip
+        assert shown.returncode == 0, shown.stderr
+        report = json.loads(shown.stdout)
+        actors = [(e["action"], e["actor"], e["target"]) for e in report["entries"]]
+        assert actors[:2] == [("login", "journalled", None), ("user.add", "cli", "nobody1")]
+        assert report["chain"]["intact"]

@@ -544,9 +544,17 @@ def _replay_journal(opened: Store) -> None:
     from mutewatch.web.auth import audit_journal_path, migrate_web, replay_audit_journal
 
     journal = audit_journal_path(Path(opened.path))
-    if journal.exists():
-        migrate_web(opened.con)
-        replay_audit_journal(opened, journal)
+    if not journal.exists():
+        return
+    if not os.access(journal, os.R_OK | os.W_OK):  # a server's, run as another user
+        click.echo(
+            f"note: {journal} may not be read and cut by this user: its entries are left for "
+            "the server (or `mutewatch audit` run as its user) to write, after this one",
+            err=True,
+        )  # `users add/disable` failed with a PermissionError traceback
+        return
+    migrate_web(opened.con)
+    replay_audit_journal(opened, journal)
 
 
 def _chain_line(label: str, chain: dict[str, Any]) -> str:
