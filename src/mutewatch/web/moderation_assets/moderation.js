@@ -103,6 +103,8 @@
 
   // A comment's text with its evidence marked. Flagged text starts blurred; a click (or Enter
   // or Space when focused) shows or hides it, and v does so for the selected comment.
+  let flaggedCount = 0;  // ids for the flagged texts' words (the toggles' aria-describedby)
+
   function renderText(item, flagged) {
     const box = el("div", flagged ? "text flagged blurred" : "text");
     box.dataset.comment = item.id;
@@ -110,8 +112,13 @@
     // so an emoji before a span would shift it: slice an array of code points instead.
     const chars = Array.from(item.text || "");
     const part = (a, b) => chars.slice(a, b).join("");
-    markSpans(box, part, 0, chars.length, spans(item));
+    // a flagged text's words in a box of their own: the toggle's name is short (a button is
+    // named by its content, and a screen reader read a whole comment, up to some 9,000
+    // characters, as the button's name), its words its description while shown
+    const words = flagged ? box.appendChild(el("span", "words")) : box;
+    markSpans(words, part, 0, chars.length, spans(item));
     if (!flagged) return box;
+    words.id = `flagged-text-${++flaggedCount}`;
     box.tabIndex = 0;
     box.setAttribute("role", "button");
     setBlurred(box, true);
@@ -129,12 +136,21 @@
   // Blur (or show) a flagged text, and tell a screen reader: the text is a toggle button,
   // pressed while the text is shown (aria-pressed, kept in step with the blur whatever
   // toggled it: a click, Enter or Space, v, the history opened as read, a refresh keeping
-  // it read), its title saying what a press does next. Returns blur.
+  // it read), its title saying what a press does next. Its name is short and says the same;
+  // the words are its description while shown, and kept from the accessibility tree while
+  // blurred (the reviewer has not chosen to read them yet). Returns blur.
   function setBlurred(box, blur) {
     box.classList.toggle("blurred", blur);
     box.setAttribute("aria-pressed", String(!blur));
+    box.setAttribute("aria-label", blur ? "Flagged text, hidden: show it" : "Flagged text shown: hide it");
     box.title = blur ? "Flagged text is blurred: press v or click to read it"
       : "Flagged text is shown: press v or click to blur it again";
+    const words = box.querySelector(".words");
+    if (words) {
+      if (blur) box.removeAttribute("aria-describedby");
+      else box.setAttribute("aria-describedby", words.id);
+      words.setAttribute("aria-hidden", String(blur));
+    }
     return blur;
   }
 
