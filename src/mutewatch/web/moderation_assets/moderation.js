@@ -102,7 +102,8 @@
   }
 
   // A comment's text with its evidence marked. Flagged text starts blurred; a click (or Enter
-  // or Space when focused) shows or hides it, and v does so for the selected comment.
+  // or Space when focused) shows or hides it, and v does so for the selected comment: the
+  // comment's card and its history's revisions together, whichever was pressed.
   let flaggedCount = 0;  // ids for the flagged texts' words (the toggles' aria-describedby)
 
   function renderText(item, flagged) {
@@ -122,7 +123,7 @@
     box.tabIndex = 0;
     box.setAttribute("role", "button");
     setBlurred(box, true);
-    const toggle = () => { if (!setBlurred(box, !box.classList.contains("blurred"))) showEvidence(box); };
+    const toggle = () => reveal(item.id, !box.classList.contains("blurred"), box);
     box.addEventListener("click", toggle);
     box.addEventListener("keydown", (ev) => {
       if (ev.key !== "Enter" && ev.key !== " ") return;
@@ -154,6 +155,17 @@
     return blur;
   }
 
+  // Show or blur a comment's flagged text everywhere the page shows it (its card in the
+  // queue, its revisions in the history): v, a click, Enter or Space on either, where a click
+  // in the history changed that box alone and v both. The box pressed (from, else the
+  // card's) is scrolled to its evidence when shown.
+  function reveal(id, blur, from) {
+    for (const t of document.querySelectorAll("#queue .text.flagged, #history .text.flagged")) {
+      if (t.dataset.comment === id) setBlurred(t, blur);
+    }
+    if (!blur) showEvidence(from);
+  }
+
   // A long comment scrolls in its own box (TEXT_MAX_HEIGHT): its first evidence mark may be
   // far below the box's fold, and the reviewer then sees none of what was flagged. Scroll
   // the box, not the page (scrollIntoView would move the page too), so that the mark is in
@@ -173,13 +185,7 @@
   // v: show or hide the selected comment's text, in the queue and in its history alike.
   function toggleReveal(node) {
     const text = node && node.querySelector(".text.flagged");
-    if (!text) return;
-    const blur = !text.classList.contains("blurred");
-    setBlurred(text, blur);
-    if (!blur) showEvidence(text);
-    for (const t of historyEl.querySelectorAll(".text.flagged")) {
-      if (t.dataset.comment === node.dataset.id) setBlurred(t, blur);
-    }
+    if (text) reveal(node.dataset.id, !text.classList.contains("blurred"), text);
   }
 
   // The reader's appeal against the machine's decision: a badge, when, and their note.

@@ -1,0 +1,60 @@
+"""The history beside the queue: a click on a flagged text there, and Escape from it.
+
+Found: v shows or blurs the selected comment's text on its card and in its history
+together, but a click (or Enter, Space) on either box changed that box alone: a text read
+in the history stayed blurred on the card, and one blurred again on the card stayed shown
+in the history. Now a click on either does as v does.
+
+Real headless Chromium, real server, real store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from s11p_browser import chromium
+from s17m_helpers import DEFAMATORY, Live
+from s17p_helpers import MARKS
+from s18m_page import empty_queue, moderator_page
+
+pytestmark = MARKS
+__all__ = ["chromium"]
+STATES = "boxes => boxes.map(t => t.classList.contains('blurred') ? 'blurred' : 'shown')"
+
+
+def held_alone(live: Live) -> str:
+    """The queue emptied, then one comment held: its id."""
+    empty_queue(live)
+    r = live.submit(DEFAMATORY)
+    assert r.status_code == 201 and r.json()["decision"] == "hold", r.text
+    return str(r.json()["id"])
+
+
+def test_a_click_on_the_card_or_the_history_toggles_both(chromium: Any, live: Live) -> None:
+    comment = held_alone(live)
+    errors: list[str] = []
+    seen: dict[str, Any] = {}
+    with moderator_page(chromium, live, errors) as page:
+        card = page.locator(f'article.item[data-id="{comment}"] .text')
+        history = page.locator("#history .text")
+
+        def note(step: str) -> None:
+            seen[step] = (card.evaluate_all(STATES), history.evaluate_all(STATES))
+
+        page.locator(f'article.item[data-id="{comment}"]').focus()
+        page.keyboard.press("h")
+        history.first.wait_for()
+        note("history opened")
+        history.first.click()
+        note("history clicked")
+        card.click()
+        note("card clicked")
+        history.first.focus()
+        page.keyboard.press("Enter")
+        note("Enter in the history")
+    assert seen == {
+        "history opened": (["blurred"], ["blurred"]),
+        "history clicked": (["shown"], ["shown"]),
+        "card clicked": (["blurred"], ["blurred"]),
+        "Enter in the history": (["shown"], ["shown"]),
+    }
+    assert errors == []
