@@ -544,18 +544,22 @@
     // Escape brings it back to the queue
     box.setAttribute("aria-label", `History of ${data.comment.id}`);
     box.focus();
-    statusEl.textContent = `History of ${data.comment.id} shown` +
-      (items.length ? ": Escape goes back to the queue" : "");
+    statusEl.textContent = `History of ${data.comment.id} shown: Escape goes back to the queue`;
   }
 
   // Escape in the side panel (the history, the audit log and its filter): back to the
   // selected comment in the queue, and the status (a live region) says so, where it still
-  // said "History of … shown: Escape goes back to the queue" with the focus gone back
+  // said "History of … shown: Escape goes back to the queue" with the focus gone back. The
+  // queue empty: back on the words that say so, as after its last comment was decided
+  // (Escape did nothing, and the keyboard stayed in the panel)
   document.querySelector("main.mod aside").addEventListener("keydown", (ev) => {
-    if (ev.key !== "Escape" || dialogEl.open || !items.length) return;
+    if (ev.key !== "Escape" || dialogEl.open) return;
+    if (!items.length && !queueEl.querySelector(".queue-empty")) return;  // not loaded yet
     ev.preventDefault();
     select(current);
-    statusEl.textContent = `Back in the queue on ${items[current].id} (${current + 1} of ${items.length})`;
+    statusEl.textContent = items.length
+      ? `Back in the queue on ${items[current].id} (${current + 1} of ${items.length})`
+      : "Back in the queue: the queue is empty.";
   });
 
   const DONE = { approve: "Approved", reject: "Rejected", edit: "Edited and published" };
