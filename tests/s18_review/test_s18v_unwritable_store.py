@@ -30,7 +30,13 @@ import httpx
 import pytest
 from webfactory import Env, form_login_sync, make_env, wait_for_port
 
-from mutewatch.web.auth import AuditJournal, audit_journal_path
+from mutewatch.store import Store, when_free
+from mutewatch.web.auth import (
+    AuditJournal,
+    RevocationJournal,
+    audit_journal_path,
+    revocation_journal_path,
+)
 
 pytestmark = [
     pytest.mark.server,
@@ -71,35 +77,15 @@ def test_a_server_that_may_not_write_the_store_logs_users_in(
     readable_only: tuple[Env, Path],
 ) -> None:
     env, own = readable_only
-    log = (own / "server.log").open("w")
-    serve = [
-        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        sys.executable, "-m", "mutewatch", "--store", str(env.path), "serve",
-        "--host", "127.0.0.1", "--port", "0", "--port-file", str(own / "port"),
-        "--no-moderation",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        serve, stdout=log, stderr=subprocess.STDOUT, cwd=own,
-        env={**os.environ, "TZ": "UTC", "HOME": str(own), "XDG_CACHE_HOME": str(own),
-             "MUTEWATCH_PSEUDONYM_KEY": "live-test-key"},
-    )  # fmt: skip
-    try:
-        port = wait_for_port(own / "port", process, 120)
+    with _served_as_nobody(env, own) as url:
         transport = httpx.HTTPTransport(local_address="127.0.0.61")
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", transport=transport, timeout=120
-        ) as client:
+        with httpx.Client(base_url=url, transport=transport, timeout=120) as client:
             answer = form_login_sync(client, "viewer1", env.tokens["viewer"])
             assert answer.status_code == 303, answer.text[:300]
             assert client.get("/").status_code == 200
             client.cookies.clear()
             wrong = form_login_sync(client, "viewer1", "mw_" + "x" * 43)
             assert wrong.status_code == 401, wrong.text[:300]
-        time.sleep(0.2)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
     said = (own / "server.log").read_text()
     for name in ("store.duckdb.audit.jsonl", "store.duckdb.revoked.jsonl"):
         assert f"cannot write the journal {env.path.parent / name}" in said, said[-2000:]
@@ -161,3 +147,58 @@ def test_users_add_by_a_user_who_may_not_read_the_journal() -> None:
         actors = [(e["action"], e["actor"], e["target"]) for e in report["entries"]]
         assert actors[:2] == [("login", "journalled", None), ("user.add", "cli", "nobody1")]
         assert report["chain"]["intact"]
+
+
+def test_a_journal_of_another_user_stops_neither_the_start_nor_the_other_journal() -> None:
+    """A server run as nobody on a store it may write, beside a journal of ended sessions
+    only root may read (0600, as journals are made): it starts, says so, and its writer
+    moves the logins it journals into web_audit while it runs. Before: the server did not
+    start (PermissionError reading that journal); past that, every move of the journals
+    stopped at it, so no entry reached web_audit until a restart or `mutewatch audit`."""
+    with _store_for_nobody(0o777, 0o666) as (env, own):
+        revoked = revocation_journal_path(env.path)
+        RevocationJournal(revoked).append("0" * 64, datetime(2026, 1, 1, 12))
+        with _served_as_nobody(env, own) as url:
+            transport = httpx.HTTPTransport(local_address="127.0.0.64")
+            with httpx.Client(base_url=url, transport=transport, timeout=120) as client:
+                answer = form_login_sync(client, "viewer1", env.tokens["viewer"])
+                assert answer.status_code == 303, answer.text[:300]
+            deadline = time.monotonic() + 60
+            while _logins_in_store(env.path) < 1 and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert _logins_in_store(env.path) == 1
+        said = (own / "server.log").read_text()
+        assert f"cannot write the journal {revoked}" in said, said[-2000:]
+
+
+@contextmanager
+def _served_as_nobody(env: Env, own: Path) -> Iterator[str]:
+    """`mutewatch serve` run as nobody on ``env``'s store (log in ``own``); its URL."""
+    log = (own / "server.log").open("w")
+    serve = [
+        "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        sys.executable, "-m", "mutewatch", "--store", str(env.path), "serve",
+        "--host", "127.0.0.1", "--port", "0", "--port-file", str(own / "port"),
+        "--no-moderation",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        serve, stdout=log, stderr=subprocess.STDOUT, cwd=own,
+        env={**os.environ, "TZ": "UTC", "HOME": str(own), "XDG_CACHE_HOME": str(own),
+             "MUTEWATCH_PSEUDONYM_KEY": "live-test-key"},
+    )  # fmt: skip
+    try:
+        yield f"http://127.0.0.1:{wait_for_port(own / 'port', process, 120)}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _logins_in_store(store: Path) -> int:
+    """The successful logins in web_audit, read while the server runs (it lets go of the
+    store between writes)."""
+    with when_free(store, lambda: Store.open(store, read_only=True), 60, poll=0.2) as opened:
+        row = opened.con.execute(
+            "SELECT count(*) FROM web_audit WHERE action = 'login' AND ok"
+        ).fetchone()
+    return int(row[0]) if row else 0

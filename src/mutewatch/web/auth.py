@@ -1280,8 +1280,17 @@ class AuthService:
     def _replay(self, store: Store) -> int:
         with self._lock:
             self._replay_queued = False
-        replay_revocations(store, self.revocations.path)
-        return replay_audit_journal(store, self.journal.path)
+        # each journal on its own: one this server may not read (another user's) stopped
+        # the other's entries from reaching the store while it ran
+        try:
+            replay_revocations(store, self.revocations.path)
+        except OSError as exc:
+            self._journal_failed(self.revocations.path, exc)
+        try:
+            return replay_audit_journal(store, self.journal.path)
+        except OSError as exc:
+            self._journal_failed(self.journal.path, exc)
+            return 0
 
     def pseudonymiser(self) -> Pseudonymiser:
         """The pseudonymiser for the current snapshot (its identifier set is cached)."""
