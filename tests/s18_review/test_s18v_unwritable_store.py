@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,7 +153,8 @@ def test_users_add_by_a_user_who_may_not_read_the_journal() -> None:
 def test_a_journal_of_another_user_stops_neither_the_start_nor_the_other_journal() -> None:
     """A server run as nobody on a store it may write, beside a journal of ended sessions
     only root may read (0600, as journals are made): it starts, says so, and its writer
-    moves the logins it journals into web_audit while it runs. Before: the server did not
+    moves the logins it journals into web_audit while it runs; a log-out, its journal
+    not writable, is queued for the store and marks the session's row. Before: the server did not
     start (PermissionError reading that journal); past that, every move of the journals
     stopped at it, so no entry reached web_audit until a restart or `mutewatch audit`."""
     with _store_for_nobody(0o777, 0o666) as (env, own):
@@ -163,10 +165,16 @@ def test_a_journal_of_another_user_stops_neither_the_start_nor_the_other_journal
             with httpx.Client(base_url=url, transport=transport, timeout=120) as client:
                 answer = form_login_sync(client, "viewer1", env.tokens["viewer"])
                 assert answer.status_code == 303, answer.text[:300]
+                page = client.get("/", headers={"Accept": "text/html"}).text
+                found = re.search(r'name="csrf-token" content="([0-9a-f]+)"', page)
+                assert found, page[:300]
+                # its journal not writable: the log-out is queued for the store, as before
+                out = client.post("/logout", data={"csrf": found.group(1)})
+                assert out.status_code == 303, out.text[:300]
             deadline = time.monotonic() + 60
-            while _logins_in_store(env.path) < 1 and time.monotonic() < deadline:
+            while _in_store(env.path) != (1, 1) and time.monotonic() < deadline:
                 time.sleep(0.5)
-            assert _logins_in_store(env.path) == 1
+            assert _in_store(env.path) == (1, 1)
         said = (own / "server.log").read_text()
         assert f"cannot write the journal {revoked}" in said, said[-2000:]
 
@@ -194,11 +202,12 @@ def _served_as_nobody(env: Env, own: Path) -> Iterator[str]:
         log.close()
 
 
-def _logins_in_store(store: Path) -> int:
-    """The successful logins in web_audit, read while the server runs (it lets go of the
-    store between writes)."""
+def _in_store(store: Path) -> tuple[int, int]:
+    """The successful logins in web_audit and the revoked sessions in web_sessions, read
+    while the server runs (it lets go of the store between writes)."""
     with when_free(store, lambda: Store.open(store, read_only=True), 60, poll=0.2) as opened:
         row = opened.con.execute(
-            "SELECT count(*) FROM web_audit WHERE action = 'login' AND ok"
+            "SELECT (SELECT count(*) FROM web_audit WHERE action = 'login' AND ok), "
+            "(SELECT count(*) FROM web_sessions WHERE revoked_at IS NOT NULL)"
         ).fetchone()
-    return int(row[0]) if row else 0
+    return (int(row[0]), int(row[1])) if row else (0, 0)
