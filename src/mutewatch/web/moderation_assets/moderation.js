@@ -137,13 +137,15 @@
   // Blur (or show) a flagged text, and tell a screen reader: the text is a toggle button,
   // pressed while the text is shown (aria-pressed, kept in step with the blur whatever
   // toggled it: a click, Enter or Space, v, the history opened as read, a refresh keeping
-  // it read), its title saying what a press does next. Its name is short and says the same;
+  // it read), its title saying what a press does next. Its name is short and fixed (a toggle
+  // button's name must not change with its state: a screen reader would say it twice);
   // the words are its description while shown, and kept from the accessibility tree while
   // blurred (the reviewer has not chosen to read them yet). Returns blur.
+  const TOGGLE_NAME = "Show flagged text";
   function setBlurred(box, blur) {
     box.classList.toggle("blurred", blur);
     box.setAttribute("aria-pressed", String(!blur));
-    box.setAttribute("aria-label", blur ? "Flagged text, hidden: show it" : "Flagged text shown: hide it");
+    box.setAttribute("aria-label", TOGGLE_NAME);  // fixed: aria-pressed says the state
     box.title = blur ? "Flagged text is blurred: press v or click to read it"
       : "Flagged text is shown: press v or click to blur it again";
     const words = box.querySelector(".words");
