@@ -50,6 +50,8 @@ def test_a_click_on_the_card_or_the_history_toggles_both(chromium: Any, live: Li
         page.keyboard.press("h")
         history.first.wait_for()
         note("history opened")
+        # a region, so its name ("History of ...") is one a screen reader announces
+        seen["region"] = page.get_by_role("region", name=f"History of {comment}").count()
         history.first.click()
         note("history clicked")
         card.click()
@@ -58,6 +60,7 @@ def test_a_click_on_the_card_or_the_history_toggles_both(chromium: Any, live: Li
         page.keyboard.press("Enter")
         note("Enter in the history")
     assert seen == {
+        "region": 1,
         "history opened": (["blurred"], ["blurred"]),
         "history clicked": (["shown"], ["shown"]),
         "card clicked": (["blurred"], ["blurred"]),
