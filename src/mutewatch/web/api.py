@@ -1325,7 +1325,10 @@ async def accept_upload(request: Request, user: User, file: UploadFile) -> dict[
     try:
         await run_in_threadpool(jobs.vet, job["id"])
     except MutewatchError as exc:
-        request.app.state.auth.audit(
+        # audits in a worker thread: each is fsync'd, which on the event loop held up every
+        # other request meanwhile (awaited: durable before the answer, as before)
+        await run_in_threadpool(
+            request.app.state.auth.audit,
             "ingest.rejected",
             actor=user.name,
             target=job["file"],
@@ -1334,7 +1337,8 @@ async def accept_upload(request: Request, user: User, file: UploadFile) -> dict[
             ok=False,
         )
         raise
-    request.app.state.auth.audit(
+    await run_in_threadpool(
+        request.app.state.auth.audit,
         "ingest.upload",
         actor=user.name,
         target=job["file"],

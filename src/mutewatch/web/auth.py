@@ -53,6 +53,7 @@ from typing import Any
 
 import duckdb
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, UsageError
 from mutewatch.store import Store
@@ -935,7 +936,9 @@ def require_role(*roles: str) -> Callable[[Request], Awaitable[User]]:
     async def dependency(request: Request) -> User:
         user = await authenticate(request)
         if user.role not in allowed:
-            _audit_denial(request, user)
+            # in a worker thread: the entry is fsync'd, which held up every request of the
+            # event loop meanwhile; awaited, so it is durable before the 403
+            await run_in_threadpool(_audit_denial, request, user)
             raise ForbiddenError(
                 f"the role {user.role!r} of {user.name!r} may not use {request.url.path}",
                 hint=f"this needs one of: {', '.join(sorted(allowed))}",
@@ -1001,7 +1004,9 @@ async def authenticate(request: Request) -> User:
                 "the Authorization header must be `Bearer TOKEN`",
                 hint="create a token with `mutewatch users add NAME --role ROLE`",
             )
-        user = limited_token_user(request, token.strip())
+        # in a worker thread: a token that trips the limit is audited (an fsync), and the
+        # lookup may read the store; on the event loop either held up every other request
+        user = await run_in_threadpool(limited_token_user, request, token.strip())
         if user is None:
             raise AuthError("unknown or revoked token", hint="ask an admin for a new token")
         return user
