@@ -223,9 +223,13 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         return
     _params_line(result)
     click.echo(f"{'period':<11}{'links':>7}{'hosts':>6}{'classes':>8}  by class")
+    hostless = False
     for r in result["rows"]:
-        by = ", ".join(f"{c} {v['links']}" for c, v in r["by_class"].items())
+        by = ", ".join(_class_links(c, v) for c, v in r["by_class"].items())
+        hostless = hostless or "(no host)" in by
         click.echo(f"{r['period']:<11}{r['links']:>7}{r['hosts']:>6}{r['host_classes']:>8}  {by}")
+    if hostless:
+        click.echo(NO_HOST_NOTE)
     for name, t in result["trend"].items():
         click.echo(f"Trend of distinct {name}: {_trend_words(t)}")
     words = shortened_words(result["total"])
@@ -237,6 +241,20 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
             "Gone before the last period: "
             + ", ".join(f"{c} (last {result['host_classes'][c]['last']})" for c in gone)
         )
+
+
+NO_HOST_NOTE = (
+    "(no host): the class's links name no host (their URL is cut short in it, as in "
+    "https://t.c...); counted in links, not in hosts or classes."
+)
+
+
+def _class_links(host_class: str, entry: dict[str, Any]) -> str:
+    """'shortener 125' of a period's ``by_class`` entry; 'other 7 (no host)' when none of
+    its links names a host: the class is then not counted in the period's classes, and
+    "classes 1" beside "other 7, shortener 125" read as a contradiction."""
+    links = f"{host_class} {entry['links']}"
+    return f"{links} (no host)" if entry["links"] and entry.get("hosts") == 0 else links
 
 
 @click.command("findings")
