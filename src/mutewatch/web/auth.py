@@ -974,7 +974,19 @@ def limited_token_user(request: Request, token: str) -> User | None:
     counts against the client's address (an IPv6 client's /64): after ``token_limiter``'s
     limit a ``RateLimitedError`` (429) answers, whatever the token. Every way a token comes
     (``Authorization: Bearer``, the Perspective routes' ``?key=``) goes through here, so
-    none of them can be used to try tokens without end."""
+    none of them can be used to try tokens without end. Writes the audit entry of a block
+    (an fsync): call it from a worker thread (the event loop's callers use
+    ``_checked_token``)."""
+    user, blocked = _checked_token(request, token)
+    if blocked is not None:
+        _audit_token_block(request, blocked)
+    return user
+
+
+def _checked_token(request: Request, token: str) -> tuple[User | None, str | None]:
+    """``limited_token_user`` without the audit entry: the user (or None) and, when this
+    bad token blocked the client's address, the address, whose ``token.blocked`` entry the
+    caller writes (``_audit_token_block``)."""
     auth = request.app.state.auth
     host = request.client.host if request.client else "?"
     ip = f"api:{address_block(host)}"  # an IPv6 client by its /64
@@ -989,8 +1001,13 @@ def limited_token_user(request: Request, token: str) -> User | None:
     if user is None:
         auth.token_limiter.fail(ip)
         if auth.token_limiter.retry_after(ip) and not auth.token_limiter.flagged(ip):
-            auth.audit("token.blocked", actor=None, ip=host, ok=False)
-    return user
+            return None, host
+    return user, None
+
+
+def _audit_token_block(request: Request, host: str) -> None:
+    """Audit a client address blocked for bad tokens (``token.blocked``), durably."""
+    request.app.state.auth.audit("token.blocked", actor=None, ip=host, ok=False)
 
 
 async def authenticate(request: Request) -> User:
@@ -1004,9 +1021,11 @@ async def authenticate(request: Request) -> User:
                 "the Authorization header must be `Bearer TOKEN`",
                 hint="create a token with `mutewatch users add NAME --role ROLE`",
             )
-        # in a worker thread: a token that trips the limit is audited (an fsync), and the
-        # lookup may read the store; on the event loop either held up every other request
-        user = await run_in_threadpool(limited_token_user, request, token.strip())
+        user, blocked = _checked_token(request, token.strip())
+        if blocked is not None:
+            # in a worker thread: its fsync on the event loop held up every other request
+            # meanwhile; awaited, so the entry is durable before the answer
+            await run_in_threadpool(_audit_token_block, request, blocked)
         if user is None:
             raise AuthError("unknown or revoked token", hint="ask an admin for a new token")
         return user
