@@ -19,7 +19,7 @@ Kinds, in order:
   their trend, and how many links go through link shorteners wherever a window holds one
   (their hosts are the shorteners', never followed); host classes absent in the period
   where their baseline share predicts enough links that the absence is unlikely by chance
-  (exp(-expected) < 0.05).
+  (exp(-expected) < 0.05), among links that name a host (a URL cut short in it is left out).
 * ``silenced_outlets`` (outlet status) and ``silencing_dates``: per silenced outlet, the
   change point `outlets status` reports (``changed_at``), so both say the same date.
 * ``longest_silence`` (silences, network scope): the longest collected silence up to the
@@ -60,6 +60,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from mutewatch._words import counted
 from mutewatch.errors import UsageError
@@ -708,6 +710,29 @@ def shortened_clause(
     return words
 
 
+def readable_links(hosts: pd.DataFrame) -> dict[str, Any]:
+    """Links naming a host, in all and by host class, of ``platforms.host_summary`` rows;
+    ``links_without_host``: those naming none (a URL cut short in its host)."""
+    if not len(hosts):
+        return {"links": 0, "by_class": {}, "links_without_host": 0}
+    named = hosts.dropna(subset=["host"])
+    by = named.groupby("host_class")["links"].sum()
+    return {
+        "links": int(named["links"].sum()),
+        "by_class": {str(c): int(n) for c, n in sorted(by.items()) if n},
+        "links_without_host": int(hosts["links"].sum()) - int(named["links"].sum()),
+    }
+
+
+def _cut_links_words(cut: dict[str, int], baseline: Window, period: Window) -> str:
+    """'Left out: 74 links in January 2016 and 116 in February 2016 that name no host...'"""
+    b, p = cut["baseline"], cut["period"]
+    return (
+        f"Left out: {num(b)} link{'' if b == 1 else 's'} {during(baseline)} and {num(p)} "
+        f"{during(period)} that name no host (cut short, as in https://t.c…), of no known class."
+    )
+
+
 def vanished_classes_sentences(
     base: dict[str, Any],
     now: dict[str, Any],
@@ -722,11 +747,17 @@ def vanished_classes_sentences(
     Only where the absence means something: had the class kept its baseline share of links,
     the period would hold ``expected`` of them; the finding is made when P(0 | Poisson
     ``expected``) = exp(-expected) is below ``alpha``.
+
+    ``base`` and ``now`` are ``readable_links`` results: only links naming a host count. A
+    link cut short in its host ("https://t.c…") is class other with no host, though it is
+    most likely a t.co link; counted, February's cut links hid that other sites were gone,
+    and a baseline of cut links alone made "No links to other sites" a finding.
     """
     out: list[dict[str, Any]] = []
     base_classes: dict[str, int] = base.get("by_class", {})
     now_classes: dict[str, int] = now.get("by_class", {})
     base_links, now_links = int(base.get("links", 0)), int(now.get("links", 0))
+    cut = {w: int(d.get("links_without_host", 0)) for w, d in (("baseline", base), ("period", now))}
     for cls, count in sorted(base_classes.items(), key=lambda kv: (-kv[1], kv[0])):
         if count <= 0 or now_classes.get(cls, 0) > 0 or base_links == 0:
             continue
@@ -739,26 +770,38 @@ def vanished_classes_sentences(
         seen = last_seen.get(cls)
         sentence = (
             f"No links to {name} {during(period)}, against {num(count)} "
-            f"{during(baseline)} ({pct(share)} of its links; about {expected:.0f} "
+            f"{during(baseline)} ({pct(share)} of its links"
+            f"{' naming a host' if any(cut.values()) else ''}; about {expected:.0f} "
             f"expected had that share held)"
         )
         sentence += f"; last seen {seen[:10]}." if seen else "."
+        numbers = {
+            "host_class": cls,
+            "baseline_links": count,
+            "baseline_share": round(share, 4),
+            "period_links": 0,
+            "expected_if_unchanged": round(expected, 2),
+            "p_value": float(f"{p_value:.3g}"),
+            "last_seen": seen,
+        }
+        method = (
+            "Links per host class among links in counted posts, per window; expected = "
+            "baseline share x links in the period; reported when exp(-expected) < alpha; "
+            "last seen = the latest link of that class within --from/--to."
+        )
+        if any(cut.values()):
+            sentence += " " + _cut_links_words(cut, baseline, period)
+            numbers.update({f"{w}_links_without_host": n for w, n in cut.items()})
+            method += (
+                " Links naming no host (cut short in it, as in https://t.c…) are left out of "
+                "every count, the shares' totals and the last seen: their class is unknown."
+            )
         out.append(
             finding(
                 "host_class_gone",
                 sentence,
-                {
-                    "host_class": cls,
-                    "baseline_links": count,
-                    "baseline_share": round(share, 4),
-                    "period_links": 0,
-                    "expected_if_unchanged": round(expected, 2),
-                    "p_value": float(f"{p_value:.3g}"),
-                    "last_seen": seen,
-                },
-                "Links per host class among links in counted posts, per window; expected = "
-                "baseline share x links in the period; reported when exp(-expected) < alpha; "
-                "last seen = the latest link of that class within --from/--to.",
+                numbers,
+                method,
                 {
                     "baseline": window_json(baseline),
                     "period": window_json(period),
@@ -1057,7 +1100,8 @@ def _own_findings(
         amplification_sentence(sb, sp, b, p),
         "no supporter forwards of official releases",
     )
-    pb, pp = plat_mod.totals(eng, params, *b), plat_mod.totals(eng, params, *p)
+    hb, hp = (plat_mod.host_summary(eng, params.within(*w)) for w in (b, p))
+    pb, pp = plat_mod.summarise(hb), plat_mod.summarise(hp)
     measured = plat_mod.measure(eng, upto)
     _add(
         out,
@@ -1066,8 +1110,13 @@ def _own_findings(
         hosts_sentence(pb, pp, measured["trend"]["hosts"], b, p, params.of),
         "no links in counted posts",
     )
-    last = {c: s["last"] for c, s in measured["host_classes"].items()}
-    out.extend(vanished_classes_sentences(pb, pp, last, b, p, params.of))
+    rb, rp = readable_links(hb), readable_links(hp)
+    if rb["links_without_host"] or rp["links_without_host"]:
+        named = plat_mod.host_summary(eng, upto).dropna(subset=["host"])
+        last = {c: s["last"] for c, s in plat_mod.class_times(named).items()}
+    else:
+        last = {c: s["last"] for c, s in measured["host_classes"].items()}
+    out.extend(vanished_classes_sentences(rb, rp, last, b, p, params.of))
 
 
 def _no_decline(trend_result: dict[str, Any], of: str) -> str:
