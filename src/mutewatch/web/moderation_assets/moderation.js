@@ -362,7 +362,8 @@
     if (key === shown) return { summary, changed: false };
     const selected = items[current] ? items[current].id : null;
     const active = document.activeElement;
-    const activeCard = queueEl.contains(active) ? active.closest("article.item") : null;
+    const inQueue = queueEl.contains(active);
+    const activeCard = inQueue ? active.closest("article.item") : null;
     const activeAction = activeCard && active.dataset ? active.dataset.action : undefined;
     const activeText = activeCard && active.classList.contains("text");
     const read = new Set([...queueEl.querySelectorAll(".text.flagged:not(.blurred)")].map((t) => t.dataset.comment));
@@ -396,6 +397,11 @@
         : activeAction ? card.querySelector(`button[data-action="${activeAction}"]`) : card);
       if (target) target.focus({ preventScroll: true });
       else select(current);
+    } else if (inQueue && !queueEl.contains(document.activeElement)) {
+      // the focus was on the words that said the queue was empty, gone with them: on the
+      // comment that came in (or the words again), where it fell to the page's body and, in
+      // "only in the queue" mode, no key acted
+      select(current);
     }
     return { summary, changed: true };
   }
