@@ -368,6 +368,7 @@
     const activeText = activeCard && active.classList.contains("text");
     const read = new Set([...queueEl.querySelectorAll(".text.flagged:not(.blurred)")].map((t) => t.dataset.comment));
     const scrolled = new Map([...queueEl.querySelectorAll(".text.capped")].map((t) => [t.dataset.comment, t.scrollTop]));
+    const anchorTop = onScreenTop(queueEl.children[current], selected);
     items = data.items;
     const kept = items.findIndex((i) => i.id === selected);
     current = kept >= 0 ? kept : Math.max(0, Math.min(current, items.length - 1));
@@ -391,6 +392,7 @@
         `${data.total - items.length} newer held comment(s) not shown: they appear as these are decided.`));
     }
     shown = key;
+    keepOnScreen(queueEl.children[current], selected, anchorTop);
     if (activeCard) {  // the focus was in the queue: back on the same card (or its successor)
       const card = [...queueEl.children].find((c) => c.dataset.id === activeCard.dataset.id);
       const target = card && (activeText ? card.querySelector(".text")
@@ -404,6 +406,23 @@
       select(current);
     }
     return { summary, changed: true };
+  }
+
+  // The selected card where the reviewer sees it, across a refresh: a card decided above it
+  // (by another moderator) or an appeal taking its place no longer moves it up or down the
+  // window (the queue drawn anew, the browser's scroll anchoring had nothing to hold on to,
+  // and the card the reviewer was reading jumped by the height of the cards gone above it).
+  // Its top in the window, when it is (partly) in view and is the selected comment `id`.
+  function onScreenTop(card, id) {
+    if (!card || !id || card.dataset.id !== id) return null;
+    const box = card.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight ? box.top : null;
+  }
+
+  function keepOnScreen(card, id, top) {
+    if (top === null || !card || card.dataset.id !== id) return;
+    const shift = card.getBoundingClientRect().top - top;
+    if (shift) window.scrollBy(0, shift);
   }
 
   // Refresh while the page is seen: every POLL_MS while the tab is visible, at once when it
