@@ -184,10 +184,13 @@
     box.scrollTop = Math.max(0, room > 0 ? top - Math.min(room, box.clientHeight / 3) : top);
   }
 
-  // v: show or hide the selected comment's text, in the queue and in its history alike.
+  // v: show or hide the selected comment's text, in the queue and in its history alike;
+  // with the focus in the history, the comment the history is of (opened from the audit log
+  // it may be another, or one no longer in the queue: v showed the queue's selected card,
+  // out of sight, and left the history the reviewer was reading blurred).
   function toggleReveal(node) {
     const text = node && node.querySelector(".text.flagged");
-    if (text) reveal(node.dataset.id, !text.classList.contains("blurred"), text);
+    if (text) reveal(text.dataset.comment, !text.classList.contains("blurred"), text);
   }
 
   // The reader's appeal against the machine's decision: a badge, when, and their note.
@@ -819,7 +822,7 @@
     switch (ev.key) {
       case "j": select(Math.max(0, Math.min(current + 1, items.length - 1))); break;
       case "k": select(Math.max(current - 1, 0)); break;
-      case "v": toggleReveal(node); break;
+      case "v": toggleReveal(historyEl.contains(ev.target) && historyEl.querySelector(".text.flagged") ? historyEl : node); break;
       case "a": act("approve"); break;
       case "r": act("reject"); break;
       case "e": act("edit"); break;
