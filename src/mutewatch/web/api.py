@@ -1444,7 +1444,13 @@ class IngestJobs:
                 ok=exc is None,
             )
 
-        future.add_done_callback(done)
+        def finish(fut: Any) -> None:
+            # a thread of its own: a callback added to a future already done (an ingest
+            # the writer finished before this line ran) runs at once on the caller's
+            # thread, the event loop's, where its fsync'd audit held up every request
+            threading.Thread(target=done, args=(fut,), name=f"ingest-finish-{job_id}").start()
+
+        future.add_done_callback(finish)
 
     def ingest_file(self, store: Store, path: Path) -> Any:
         if path.is_file() and zipfile.is_zipfile(path):
