@@ -545,8 +545,15 @@
     return { view: { id: data.comment.id, text: r.text, clauses: fired }, flagged };
   }
 
+  // The history last asked for is the one shown: h on one comment, j, h on the next (or a
+  // link in the audit log), and the first answer coming in last showed the first comment's
+  // history, the keyboard taken to it, where the reviewer had asked for the second.
+  let historyAsked = 0;
+
   async function showHistory(id) {
+    const asked = ++historyAsked;
     const data = await api("GET", `/api/v1/comments/${encodeURIComponent(id)}/history`);
+    if (asked !== historyAsked) return;  // a later request: that one shows
     const box = historyEl;
     box.replaceChildren();
     box.appendChild(el("div", null, `${data.comment.id}: ${data.comment.status}, revision ${data.comment.revision}`));

@@ -1,0 +1,46 @@
+"""The history shown is the one last asked for.
+
+Found: h on one comment, j, h on the next: when the first history's answer came in after
+the second's (a slow store, a busy server), the page showed the first comment's history,
+said 'History of <first> shown' and took the keyboard to it, where the reviewer had asked
+for the second. Now an answer to an earlier request is dropped. Real headless Chromium, real
+server, real store; the first request held back by the test's route until the second is
+shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from s11p_browser import chromium
+from s17m_helpers import DEFAMATORY, Live
+from s17p_helpers import MARKS, hold
+from s18m_page import as_server, empty_queue, moderator_page
+
+pytestmark = MARKS
+__all__ = ["chromium"]
+
+
+def test_a_late_answer_for_an_earlier_history_is_not_shown(chromium: Any, live: Live) -> None:
+    empty_queue(live)
+    server = as_server(live)
+    first, second = (hold(server, f"{DEFAMATORY} N{n}.") for n in range(2))
+    errors: list[str] = []
+    with moderator_page(chromium, live, errors) as page:
+        held: list[Any] = []
+        page.route(f"**/comments/{first}/history", lambda route: held.append(route))
+        page.locator(f'article.item[data-id="{first}"]').focus()
+        page.keyboard.press("h")
+        page.keyboard.press("j")
+        page.keyboard.press("h")
+        page.locator("#status").filter(has_text=f"History of {second} shown").wait_for()
+        assert len(held) == 1
+        held[0].continue_()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)  # the late answer handled (or dropped)
+        shown = page.locator("#history > div").first.inner_text()
+        status = page.locator("#status").inner_text()
+        label = page.locator("#history").get_attribute("aria-label")
+    assert shown.startswith(f"{second}:")
+    assert (status, label) == (f"History of {second} shown: Escape goes back to the queue",
+                               f"History of {second}")  # fmt: skip
+    assert errors == []
