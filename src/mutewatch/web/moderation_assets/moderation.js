@@ -254,7 +254,7 @@
         ev.stopPropagation();
         current = index;
         highlight();
-        if (action === "history") showHistory(item.id).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+        if (action === "history") showHistory(item.id).catch(historyError);
         else act(action);
       });
       box.appendChild(button);
@@ -462,7 +462,7 @@
       link.setAttribute("aria-label", `History of ${a.comment_id}`);
       link.addEventListener("click", (ev) => {
         ev.preventDefault();
-        showHistory(a.comment_id).catch((err) => { statusEl.textContent = `Error: ${err.message}`; });
+        showHistory(a.comment_id).catch(historyError);
       });
       tr.children[3].replaceChildren(link);
     }
@@ -544,6 +544,11 @@
     const flagged = !decisions.length || fired.length > 0 || decisions.some((d) => d.decision !== "publish");
     return { view: { id: data.comment.id, text: r.text, clauses: fired }, flagged };
   }
+
+  // A history that could not be loaded is said in the status, whatever asked for it (h, its
+  // button, a link in the audit log), where h left it an unhandled rejection: nothing said,
+  // an error in the console
+  function historyError(err) { statusEl.textContent = `Error: ${err.message}`; }
 
   // The history last asked for is the one shown: h on one comment, j, h on the next (or a
   // link in the audit log), and the first answer coming in last showed the first comment's
@@ -833,7 +838,7 @@
       case "a": act("approve"); break;
       case "r": act("reject"); break;
       case "e": act("edit"); break;
-      case "h": if (items[current]) showHistory(items[current].id); break;
+      case "h": if (items[current]) showHistory(items[current].id).catch(historyError); break;
       default: return;
     }
     ev.preventDefault();
