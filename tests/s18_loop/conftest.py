@@ -15,12 +15,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # webfactory
 
+from s18l_session import STORED_SESSION  # noqa: E402
 from webfactory import Env, make_env, running_app  # noqa: E402
 
 from mutewatch.store import Store  # noqa: E402
 from mutewatch.web.auth import hash_secret  # noqa: E402
-
-STORED_SESSION = "s18-loop-stored-session"
 
 
 @pytest.fixture

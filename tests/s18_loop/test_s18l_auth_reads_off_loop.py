@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from conftest import STORED_SESSION
+from s18l_session import STORED_SESSION
 from webfactory import Env, asgi_client, bearer, form_login
 
 from mutewatch.web import auth as auth_mod
