@@ -35,6 +35,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import iter_route_contexts
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -419,13 +420,17 @@ def _retry_after(exc: MutewatchError) -> str:
 def _install_errors(app: FastAPI) -> None:
     """Every error leaves as ``{"error": {"code", "message"}}`` (dashboard: a page)."""
 
+    async def _error_page(request: Request, status: int, message: str) -> Response:
+        # in a worker thread: a signed-in reader's session may be read from the store
+        return await run_in_threadpool(pages.error_page, request, status, message)
+
     @app.exception_handler(MutewatchError)
     async def mutewatch_error(request: Request, exc: MutewatchError) -> Response:
         if _wants_html(request):
             if isinstance(exc, AuthError) and not isinstance(exc, ForbiddenError):
                 back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
-            page = pages.error_page(request, exc.http_status, str(exc))
+            page = await _error_page(request, exc.http_status, str(exc))
             if exc.http_status == 429:  # a page refused as busy says when to retry too
                 page.headers["Retry-After"] = _retry_after(exc)
             return page
@@ -449,14 +454,14 @@ def _install_errors(app: FastAPI) -> None:
             return api.error_response(400, "bad_request", "; ".join(in_query))
         if _wants_html(request):  # a dashboard page: a page, not JSON in the browser
             if in_query:  # a bad query value: a 400 page, as query_values and the API answer
-                return pages.error_page(request, 400, "; ".join(in_query))
-            return pages.error_page(request, 422, problems or "invalid request")
+                return await _error_page(request, 400, "; ".join(in_query))
+            return await _error_page(request, 422, problems or "invalid request")
         return api.error_response(422, "validation_error", problems or "invalid request")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_html(request) and exc.status_code == 404:
-            return pages.error_page(request, 404, "no such page")
+            return await _error_page(request, 404, "no such page")
         code = STATUS_CODES.get(exc.status_code, "http_error")
         headers = dict(exc.headers) if exc.headers else {}
         message = str(exc.detail)
@@ -472,7 +477,7 @@ def _install_errors(app: FastAPI) -> None:
             message = f"{method} is not allowed on {path}; it takes {allow}"
             headers["Allow"] = allow
         if _wants_html(request):  # an address typed into a browser: a page, not raw JSON
-            page = pages.error_page(request, exc.status_code, message)
+            page = await _error_page(request, exc.status_code, message)
             page.headers.update(headers)
             return page
         return api.error_response(exc.status_code, code, message, headers or None)
