@@ -12,25 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from s11p_browser import chromium
-from s17m_helpers import DEFAMATORY, Live
-from s17p_helpers import MARKS, hold
-from s18m_page import as_server, empty_queue, moderator_page
+from s17m_helpers import Live
+from s17p_helpers import MARKS
+from s18pg2_helpers import history_held_back
 
 pytestmark = MARKS
 __all__ = ["chromium"]
 
 
 def test_a_late_answer_for_an_earlier_history_is_not_shown(chromium: Any, live: Live) -> None:
-    empty_queue(live)
-    server = as_server(live)
-    first, second = (hold(server, f"{DEFAMATORY} N{n}.") for n in range(2))
     errors: list[str] = []
-    with moderator_page(chromium, live, errors) as page:
-        held: list[Any] = []
-        page.route(f"**/comments/{first}/history", lambda route: held.append(route))
-        page.locator(f'article.item[data-id="{first}"]').focus()
-        page.keyboard.press("h")
-        page.keyboard.press("j")
+    with history_held_back(chromium, live, errors, "on") as (page, first, second, held):
         page.keyboard.press("h")
         page.locator("#status").filter(has_text=f"History of {second} shown").wait_for()
         assert len(held) == 1

@@ -16,11 +16,10 @@ from s11p_browser import chromium
 from s17m_helpers import DEFAMATORY, Live
 from s17p_helpers import MARKS, hold, refresh
 from s18m_page import as_server, empty_queue, moderator_page
+from s18pg2_helpers import FOCUSED
 
 pytestmark = MARKS
 __all__ = ["chromium"]
-FOCUSED = """() => { const a = document.activeElement;
-  return a.closest('article.item') ? a.closest('article.item').dataset.id : a.tagName; }"""
 
 
 def test_a_comment_coming_into_an_empty_queue_takes_the_focus(chromium: Any, live: Live) -> None:

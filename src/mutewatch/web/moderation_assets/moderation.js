@@ -557,6 +557,7 @@
 
   async function showHistory(id) {
     const asked = ++historyAsked;
+    const from = document.activeElement;
     const data = await api("GET", `/api/v1/comments/${encodeURIComponent(id)}/history`);
     if (asked !== historyAsked) return;  // a later request: that one shows
     const box = historyEl;
@@ -583,8 +584,15 @@
     for (const t of box.querySelectorAll(".text.capped")) showEvidence(t);  // as on the card
     // the keyboard goes to the history (deep in a queue of 30 it was a page away, and the
     // focus stayed on the card: nothing seemed to happen, and a screen reader said nothing);
-    // Escape brings it back to the queue
+    // Escape brings it back to the queue. Not when the reviewer moved on while it loaded (j,
+    // a click, Tab): the keyboard stays where they took it (it was taken from the next
+    // comment to the history, and in "only in the queue" mode no key then acted)
     box.setAttribute("aria-label", `History of ${data.comment.id}`);
+    const now = document.activeElement;
+    if (now !== from && now && now !== document.body && !box.contains(now)) {
+      statusEl.textContent = `History of ${data.comment.id} shown`;
+      return;
+    }
     box.focus();
     statusEl.textContent = `History of ${data.comment.id} shown: Escape goes back to the queue`;
   }
