@@ -530,23 +530,30 @@ def _may_write(store: Path, journal: Path) -> bool:
     read and cut its audit journal: `mutewatch audit` on a store it may only read, while a
     server's journal held entries, failed ("cannot open the store") where it could list
     what the store holds."""
+    from mutewatch.web.auth import journal_writable
+
     directory = store.resolve().parent
     return (
         os.access(store, os.R_OK | os.W_OK)
         and os.access(directory, os.W_OK | os.X_OK)
-        and os.access(journal, os.R_OK | os.W_OK)
+        and journal_writable(journal)
     )
 
 
 def _replay_journal(opened: Store) -> None:
     """Write the audit journal's entries not yet in the store into it (a store open to
     write), before an entry is added or the log is read: the log stays in order."""
-    from mutewatch.web.auth import audit_journal_path, migrate_web, replay_audit_journal
+    from mutewatch.web.auth import (
+        audit_journal_path,
+        journal_writable,
+        migrate_web,
+        replay_audit_journal,
+    )
 
     journal = audit_journal_path(Path(opened.path))
     if not journal.exists():
         return
-    if not os.access(journal, os.R_OK | os.W_OK):  # a server's, run as another user
+    if not journal_writable(journal):  # a server's, run as another user
         click.echo(
             f"note: {journal} may not be read and cut by this user: its entries are left for "
             "the server (or `mutewatch audit` run as its user) to write, after this one",

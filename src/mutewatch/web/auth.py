@@ -417,8 +417,9 @@ def _journal_bytes(path: Path) -> bytes:
         return _read_all(fd)
 
 
-def _writable(path: Path) -> bool:
-    """Whether this process may append to the journal at ``path`` (or create it)."""
+def journal_writable(path: Path) -> bool:
+    """Whether this process may read, append to and cut the journal at ``path`` (or create
+    it)."""
     if path.exists():
         return os.access(path, os.R_OK | os.W_OK)
     return os.access(path.parent, os.W_OK | os.X_OK)
@@ -1103,7 +1104,7 @@ class AuthService:
         self.revocations = RevocationJournal(revocation_journal_path(gateway.store_path))
         self._unjournalled: set[Path] = set()  # journals found not writable (said once)
         for journal in (self.journal, self.revocations):
-            if not _writable(journal.path):
+            if not journal_writable(journal.path):
                 self._journal_failed(journal.path, PermissionError("not writable"))
         # sessions a server killed before its writer got to them had ended: refused from
         # the first request, before the writer marks their rows
