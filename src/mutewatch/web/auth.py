@@ -1023,13 +1023,13 @@ async def authenticate(request: Request) -> User:
                 hint="create a token with `mutewatch users add NAME --role ROLE`",
             )
         token = token.strip()
-        if not auth.token_cached(token):
-            # a store read (ms): in a worker thread, as every other request waits while
-            # the loop reads; a hit (every request but one per token and 5 s) stays here
-            host = request.client.host if request.client else "?"
-            if not auth.token_limiter.retry_after(f"api:{address_block(host)}"):
-                await run_in_threadpool(auth.user_for_token, token)
-        user, blocked = _checked_token(request, token)
+        # a cache miss reads the store (ms): in a worker thread, as every other request
+        # waits while the loop reads; a hit (every request but one per token and 5 s) stays
+        user, blocked = (
+            _checked_token(request, token)
+            if auth.token_cached(token)
+            else await run_in_threadpool(_checked_token, request, token)
+        )
         if blocked is not None:
             # in a worker thread: its fsync on the event loop held up every other request
             # meanwhile; awaited, so the entry is durable before the answer
