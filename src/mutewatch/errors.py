@@ -18,6 +18,8 @@ process exit code the CLI uses and the HTTP status the web API answers with::
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class MutewatchError(Exception):
     """Base of every error mutewatch raises on purpose."""
@@ -26,10 +28,15 @@ class MutewatchError(Exception):
     http_status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, fields: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # more keys of the web API's error object, beside code and message, for a program
+        # to read (a moderator's 409: ``conflict``)
+        self.fields = fields
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message

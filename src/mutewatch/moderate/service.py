@@ -2361,13 +2361,13 @@ def _check_unchanged(con: Con, current: dict[str, Any], expected: dict[str, Any]
         [current["id"]],
     ).fetchone()
     by = f" ({last[1]} by {last[0]} at {last[2].isoformat(timespec='seconds')}Z)" if last else ""
-    raise ActionConflict(
+    raise ConflictError(
         f"comment {current['id']!r} changed since it was read: it is {now['status']} at"
         f" revision {now['revision']}{by}, not {expected.get('status', now['status'])} at"
         f" revision {expected.get('revision', now['revision'])}{_appeal_change(now, expected)}",
         hint="reload the comment and decide again; leave out expected_status,"
         " expected_revision and expected_appealed to override on purpose",
-        conflict=_conflict("changed", current["id"], now, last, expected),
+        fields={"conflict": _conflict("changed", current["id"], now, last, expected)},
     )
 
 
@@ -2394,24 +2394,14 @@ def _check_not_repeated(con: Con, current: dict[str, Any], action: str) -> None:
     past = {"approve": "approved", "reject": "rejected", "edit": "edited and published"}
     when = f" at {at.isoformat(timespec='seconds')}Z" if at is not None else ""
     now = {"status": status, "revision": int(current["revision"])}
-    raise ActionConflict(
+    raise ConflictError(
         f"comment {current['id']!r} was already {past.get(done, done)} by {actor}{when}:"
         f" it is {status}, and another {action} would change nothing; nothing was recorded",
         hint="reload the comment; send "
         + ("reject" if action == "approve" else "approve")
         + " to overturn that decision",
-        conflict=_conflict("already_decided", current["id"], now, (actor, done, at)),
+        fields={"conflict": _conflict("already_decided", current["id"], now, (actor, done, at))},
     )
-
-
-class ActionConflict(ConflictError):  # noqa: N818 - a ConflictError (HTTP 409) as any other
-    """A moderator's action refused (HTTP 409, see ``ModerationService.act``), with what a
-    client needs to say why in its own words: ``conflict``, a JSON object that the API
-    answers as the error's ``conflict`` key (see ``_conflict``)."""
-
-    def __init__(self, message: str, *, hint: str, conflict: dict[str, Any]) -> None:
-        super().__init__(message, hint=hint)
-        self.conflict = conflict
 
 
 def _conflict(
@@ -2421,8 +2411,10 @@ def _conflict(
     last: Sequence[Any] | None,
     expected: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ``conflict`` of an ActionConflict: ``reason`` ("changed": the comment is no longer
-    as the moderator read it; "already_decided": a moderator already made this decision),
+    """The ``conflict`` field of a moderator's refused action (the API's 409 answers it
+    beside the error's code and message, ``MutewatchError.fields``): ``reason``
+    ("changed": the comment is no longer as the moderator read it; "already_decided": a
+    moderator already made this decision),
     the comment's ``id``, ``status``, ``revision`` (and ``appealed`` when asked), what the
     moderator ``expected`` (changed only), and ``last``, the latest audit entry behind it
     ``{actor, action, at}`` (``at`` ISO 8601 UTC to the second, or None), or None."""

@@ -1561,9 +1561,13 @@ def _ip(request: Request) -> str | None:
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """The one error shape of the API."""
-    return JSONResponse(
-        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
-    )
+    """The one error shape of the API; ``fields`` (an error's own, ``MutewatchError.fields``)
+    are more keys beside ``code`` and ``message``."""
+    error = {"code": code, "message": message, **(fields or {})}
+    return JSONResponse({"error": error}, status_code=status, headers=headers)

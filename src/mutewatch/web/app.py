@@ -288,7 +288,7 @@ def internal_error(exc: BaseException) -> JSONResponse:
     """The answer to an exception no handler took: a mutewatch error (the size limit's,
     raised while the body is read) as itself; a bug as a 500 naming its type only."""
     if isinstance(exc, MutewatchError):
-        return api.error_response(exc.http_status, exc.code, str(exc))
+        return api.error_response(exc.http_status, exc.code, str(exc), fields=exc.fields)
     return api.error_response(
         500, "internal_error", f"internal error: {type(exc).__name__}; see the server log"
     )
@@ -437,7 +437,7 @@ def _install_errors(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         if exc.http_status == 429:  # the wait the limiter computed, as the message says
             headers = {"Retry-After": _retry_after(exc)}
-        return api.error_response(exc.http_status, exc.code, str(exc), headers)
+        return api.error_response(exc.http_status, exc.code, str(exc), headers, exc.fields)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -58,7 +58,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mutewatch.errors import (
-    ConflictError,
     EngineError,
     ForbiddenError,
     InputError,
@@ -347,14 +346,7 @@ async def post_action(comment_id: str, request: Request, user: ModeratorUser) ->
     (when ``expected_appealed`` was sent), ``expected`` (changed: the expected_ fields
     sent) and ``last`` ``{actor, action, at}``, the audit entry behind it (or null)."""
     record = await _json_body(request, "action")
-    try:
-        result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
-    except ConflictError as exc:
-        conflict = getattr(exc, "conflict", None)  # service.ActionConflict's
-        if conflict is None:
-            raise
-        error = {"code": exc.code, "message": str(exc), "conflict": conflict}
-        return JSONResponse({"error": error}, status_code=exc.http_status)
+    result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
     return _json(result)
 
 
