@@ -404,7 +404,7 @@ def _arrow_rows(
     Arrow reads ahead of what it parses on a thread of its own, and goes on after it stops:
     it reads ``stream`` through a ``_Fence`` closed before anything else reads it."""
     block_size = block_size or _BLOCK_SIZE
-    invalid: list[_Unreadable] = []
+    invalid = _Invalid()
     done = 0  # records (rows after the header) yielded
     counter: _Fed | _Lines = (
         fed if fed is not None else _Lines(path, encoding, spec.delimiter, start)
@@ -427,8 +427,7 @@ def _arrow_rows(
                             batch = reader.read_next_batch()
                     except StopIteration:
                         break
-                    rows: list[Any] = [*invalid, *_decoded(batch, encoding)]
-                    invalid.clear()
+                    rows = invalid.placed(_decoded(batch, encoding), done)
                     done += len(rows)
                     yield rows
         except pa.ArrowInvalid as exc:
@@ -447,7 +446,7 @@ def _arrow_rows(
                 raise _CutShort(after) from None
             yield from _read_again(stream, where, after, block_size * 4)
             return
-    yield list(invalid)
+    yield invalid.rest()
 
 
 @dataclass
@@ -1275,16 +1274,55 @@ def _skip(row: Any) -> str:
     return "skip"
 
 
-def _quarantine_into(invalid: list[_Unreadable], lines: _Lines | _Fed) -> Any:
+def _quarantine_into(invalid: _Invalid, lines: _Lines | _Fed) -> Any:
     def handle(row: Any) -> str:
         # Arrow numbers records (the header is 1; empty lines are none), not lines
-        line = lines.line(row.number - 2) if row.number is not None else None
-        where = "a row" if line is None else f"line {line + 1}"
-        reason = f"{where}: expected {row.expected_columns} columns, got {row.actual_columns}"
-        invalid.append(_Unreadable(str(row.text), reason))
+        record = row.number - 2 if row.number is not None else None
+        with invalid.lock:  # called on Arrow's threads, and more than one of them
+            line = lines.line(record) if record is not None else None
+            where = "a row" if line is None else f"line {line + 1}"
+            reason = f"{where}: expected {row.expected_columns} columns, got {row.actual_columns}"
+            invalid.rows.append(
+                (-1 if record is None else record, _Unreadable(str(row.text), reason))
+            )
         return "skip"
 
     return handle
+
+
+class _Invalid:
+    """Ragged rows as Arrow's invalid-row handler meets them (``_quarantine_into``), each
+    with the record it is (0-based; -1: not told). The handler runs on Arrow's threads,
+    which parse a block ahead of the batch the reader gives: a row is given out with the
+    batch that holds it, in its place (``placed``), never with an earlier one, and taking
+    rows out is locked against the handler adding one."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.rows: list[tuple[int, _Unreadable]] = []
+
+    def placed(self, good: list[Any], done: int) -> list[Any]:
+        """The rows of a batch whose first record is ``done``, in file order: ``good``,
+        the rows Arrow parsed, and the ragged rows among or just after them."""
+        with self.lock:
+            pending = sorted(self.rows, key=lambda seen: seen[0])
+            out: list[Any] = []
+            used = 0  # rows of ``good`` placed
+            for record, row in pending:
+                before = len(good) - used if record < 0 else max(0, record - done - len(out))
+                if before > len(good) - used:
+                    break  # of a block parsed ahead: it goes with a later batch
+                out += good[used : used + before]
+                used += before
+                out.append(row)
+            self.rows = pending[len(out) - used :]
+        return [*out, *good[used:]]
+
+    def rest(self) -> list[Any]:
+        """The ragged rows not given out yet (at the end of the text), in file order."""
+        with self.lock:
+            rows, self.rows = sorted(self.rows, key=lambda seen: seen[0]), []
+        return [row for _, row in rows]
 
 
 class _Lines:
