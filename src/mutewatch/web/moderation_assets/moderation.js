@@ -314,10 +314,21 @@
     });
     const node = queueEl.children[current];
     if (node) node.scrollIntoView({ block: "nearest" });
-    if (node && node.dataset.id !== evidenceShown) {  // newly selected: its evidence in view
-      evidenceShown = node.dataset.id;
-      showEvidence(node.querySelector(".text.capped"));
-    }
+    evidenceOnce(node);
+  }
+
+  // A card's box is scrolled to its evidence the first time the card is selected, and again
+  // only when its text changed (an edit): back on it (j, then k) the reviewer's own scroll
+  // is kept, where the box went back to its mark each time it was selected and the context
+  // they had scrolled to read was gone.
+  const evidenceShown = new Map();  // comment id → the text (textKey) whose box was scrolled
+  const textKey = (item) => (item ? `${item.revision}\u0000${item.text || ""}` : null);
+
+  function evidenceOnce(card) {
+    const item = card && items.find((i) => i.id === card.dataset.id);
+    if (!item || evidenceShown.get(item.id) === textKey(item)) return;
+    evidenceShown.set(item.id, textKey(item));
+    showEvidence(card.querySelector(".text.capped"));
   }
 
   // j, k and a finished action move the keyboard focus with the selection, and focusing a
@@ -332,7 +343,6 @@
     else if (!items.length && queueEl.querySelector(".queue-empty")) queueEl.querySelector(".queue-empty").focus();
   }
 
-  let evidenceShown = null;  // the comment whose box was last scrolled to its evidence
   const QUEUE_PAGE = 200;
   const POLL_MS = 15000;  // the queue is asked again this often while the tab is visible
   let shown = null;  // what the queue shows (ids, revisions, statuses, appeals, total)
@@ -370,6 +380,8 @@
     const activeAction = activeCard && active.dataset ? active.dataset.action : undefined;
     const activeText = activeCard && active.classList.contains("text");
     const read = new Set([...queueEl.querySelectorAll(".text.flagged:not(.blurred)")].map((t) => t.dataset.comment));
+    // where the reader was in each box, kept for the same text only (an edited text is new)
+    const before = new Map(items.map((i) => [i.id, textKey(i)]));
     const scrolled = new Map([...queueEl.querySelectorAll(".text.capped")].map((t) => [t.dataset.comment, t.scrollTop]));
     const anchorTop = onScreenTop(queueEl.children[current], selected);
     items = data.items;
@@ -378,16 +390,17 @@
     queueEl.replaceChildren(...items.map(renderItem));
     for (const t of queueEl.querySelectorAll(".text.flagged")) {
       if (read.has(t.dataset.comment)) setBlurred(t, false);
-      if (scrolled.get(t.dataset.comment)) t.scrollTop = scrolled.get(t.dataset.comment);  // where the reader was in it
+      const same = before.get(t.dataset.comment) === textKey(items.find((i) => i.id === t.dataset.comment));
+      if (same && scrolled.get(t.dataset.comment)) t.scrollTop = scrolled.get(t.dataset.comment);  // where the reader was in it
     }
-    // the selected comment, newly so (the page opened, the one before was decided): its
-    // evidence in view, unless the reviewer had scrolled its box
+    // the selected comment, newly so (the page opened, the one before was decided) or its
+    // text changed: its evidence in view, unless the reviewer had scrolled its box
     const selectedCard = queueEl.children[current];
-    const selectedId = selectedCard && selectedCard.dataset.id;
-    if (selectedId && selectedId !== evidenceShown && !scrolled.get(selectedId)) {
-      evidenceShown = selectedId;
-      showEvidence(selectedCard.querySelector(".text.capped"));
+    if (selectedCard && selectedCard.dataset.id && scrolled.get(selectedCard.dataset.id)
+        && before.get(selectedCard.dataset.id) === textKey(items[current])) {
+      evidenceShown.set(selectedCard.dataset.id, textKey(items[current]));
     }
+    evidenceOnce(selectedCard);
     statusEl.textContent = summary;
     if (!items.length) queueEl.appendChild(el("p", "meta queue-empty", "The queue is empty.")).tabIndex = -1;
     if (more) {
