@@ -3,7 +3,8 @@
 Found on the Fifth Tribe tweets: 2015-09 read "classes 1" beside "other 7, shortener 125",
 two classes listed and one counted. The seven links were cut short in their host
 ("https://t.c…"): class other, no host, so no kind of platform (``host_classes``); the
-text did not say so. The JSON is unchanged. No URL is fetched here: links are only parsed.
+text did not say so. The JSON is unchanged (session 19 adds ``links_without_host``). No
+URL is fetched here: links are only parsed.
 """
 
 from __future__ import annotations
@@ -41,16 +42,18 @@ def test_a_class_of_links_without_a_host_is_marked_as_such(tmp_path: Path) -> No
     # January: the cut link is the only one of class other; the class is not counted
     assert _line(text, "2016-01") == ["2016-01", "3", "1", "1", "other 1 (no host), shortener 2"]
     # February: other names a host (example.org) too; the class is counted, its links listed
-    assert _line(text, "2016-02") == ["2016-02", "3", "2", "2", "other 2, shortener 1"]
+    # with how many name no host (session 19)
+    other = "other 2 (1 without a host), shortener 1"
+    assert _line(text, "2016-02") == ["2016-02", "3", "2", "2", other]
     assert text.count("(no host)") == 2  # the row and the note saying what it means
     assert "(no host): the class's links name no host" in text
     rows = {r["period"]: r for r in json.loads(_platforms(store, "--json"))["rows"]}
     assert rows["2016-01"]["host_classes"] == 1
     assert rows["2016-01"]["by_class"] == {
-        "other": {"links": 1, "hosts": 0},
-        "shortener": {"links": 2, "hosts": 1},
+        "other": {"links": 1, "hosts": 0, "links_without_host": 1},
+        "shortener": {"links": 2, "hosts": 1, "links_without_host": 0},
     }
-    assert rows["2016-02"]["by_class"]["other"] == {"links": 2, "hosts": 1}
+    assert rows["2016-02"]["by_class"]["other"] == {"links": 2, "hosts": 1, "links_without_host": 1}
 
 
 def test_without_such_a_class_the_text_is_as_it_was(tmp_path: Path) -> None:

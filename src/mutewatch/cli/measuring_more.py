@@ -223,13 +223,16 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         return
     _params_line(result)
     click.echo(f"{'period':<11}{'links':>7}{'hosts':>6}{'classes':>8}  by class")
-    hostless = False
+    hostless = some_hostless = False
     for r in result["rows"]:
         by = ", ".join(_class_links(c, v) for c, v in r["by_class"].items())
         hostless = hostless or "(no host)" in by
+        some_hostless = some_hostless or "without a host)" in by
         click.echo(f"{r['period']:<11}{r['links']:>7}{r['hosts']:>6}{r['host_classes']:>8}  {by}")
     if hostless:
         click.echo(NO_HOST_NOTE)
+    if some_hostless:
+        click.echo(SOME_WITHOUT_HOST_NOTE)
     for name, t in result["trend"].items():
         click.echo(f"Trend of distinct {name}: {_trend_words(t)}")
     words = shortened_words(result["total"])
@@ -249,12 +252,23 @@ NO_HOST_NOTE = (
 )
 
 
+SOME_WITHOUT_HOST_NOTE = (
+    "(N without a host): N of the class's links name no host (cut short in it, as in "
+    "https://t.c...); counted in its links, not in hosts."
+)
+
+
 def _class_links(host_class: str, entry: dict[str, Any]) -> str:
     """'shortener 125' of a period's ``by_class`` entry; 'other 7 (no host)' when none of
     its links names a host: the class is then not counted in the period's classes, and
-    "classes 1" beside "other 7, shortener 125" read as a contradiction."""
+    "classes 1" beside "other 7, shortener 125" read as a contradiction; 'other 10 (3
+    without a host)' when some of them name none (``links_without_host``), where it said
+    'other 10', 3 of them no place at all."""
     links = f"{host_class} {entry['links']}"
-    return f"{links} (no host)" if entry["links"] and entry.get("hosts") == 0 else links
+    if entry["links"] and entry.get("hosts") == 0:
+        return f"{links} (no host)"
+    without = int(entry.get("links_without_host", 0))
+    return f"{links} ({without} without a host)" if without else links
 
 
 @click.command("findings")

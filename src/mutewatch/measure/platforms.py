@@ -11,7 +11,8 @@ Method:
 * Per period: links by host class (count and distinct hosts), the ``--top`` hosts by links,
   the number of distinct hosts and of distinct host classes ("platforms") in use; a link
   that names no host (a URL cut short in it) counts in its class's links, never as a host
-  or a kind of platform.
+  or a kind of platform. Each class entry (``by_class`` of a period, ``host_classes`` of the
+  window) says how many of its links name no host (``links_without_host``).
 * Trend of the distinct counts over full periods: Kendall's tau with its p-value and the
   Theil-Sen slope (``trend.monotone_trend``). ``falling`` means fewer places to upload.
 * Shortened links (class ``shortener``: t.co, bit.ly, ...) name the shortener, not where
@@ -135,13 +136,16 @@ def totals(eng: Engine, params: Params, first: date, last: date) -> dict[str, An
     return {"from": first.isoformat(), "to": last.isoformat(), **summarise(host_summary(eng, sub))}
 
 
-def class_times(hosts: pd.DataFrame) -> dict[str, dict[str, str | None]]:
-    """Per host class: first and last link time (ISO UTC), from ``host_summary`` rows."""
-    out: dict[str, dict[str, str | None]] = {}
+def class_times(hosts: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per host class: first and last link time (ISO UTC), and ``links_without_host``, how
+    many of its links name no host (cut short in it, "https://t.c…"), from ``host_summary``
+    rows."""
+    out: dict[str, dict[str, Any]] = {}
     for cls, group in hosts.groupby("host_class", sort=True):
         out[str(cls)] = {
             "first": iso(pd.Timestamp(group["first"].min()).to_pydatetime()),
             "last": iso(pd.Timestamp(group["last"].max()).to_pydatetime()),
+            "links_without_host": int(group.loc[group["host"].isna(), "links"].sum()),
         }
     return out
 
@@ -167,17 +171,23 @@ def _period_row(rows: list[tuple[str, str | None, int]], top: int) -> dict[str, 
     """One period from its (host class, host, links) rows (plain Python: a few rows)."""
     by_class: dict[str, dict[str, Any]] = {}
     for c, h, n in rows:
-        entry = by_class.setdefault(c, {"links": 0, "hosts": set()})
+        entry = by_class.setdefault(c, {"links": 0, "hosts": set(), "without_host": 0})
         entry["links"] += n
         if h is not None:
             entry["hosts"].add(h)
+        else:
+            entry["without_host"] += n
     named = sorted(((h, n) for _, h, n in rows if h is not None), key=lambda r: (-r[1], r[0]))
     return {
         "links": sum(n for _, _, n in rows),
         "hosts": len({h for _, h, _ in rows if h is not None}),
         "host_classes": sum(1 for entry in by_class.values() if entry["hosts"]),
         "by_class": {
-            c: {"links": by_class[c]["links"], "hosts": len(by_class[c]["hosts"])}
+            c: {
+                "links": by_class[c]["links"],
+                "hosts": len(by_class[c]["hosts"]),
+                "links_without_host": by_class[c]["without_host"],
+            }
             for c in sorted(by_class)
         },
         "top_hosts": [{"host": h, "links": n} for h, n in named[:top]],
