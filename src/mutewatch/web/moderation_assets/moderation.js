@@ -187,7 +187,8 @@
   // v: show or hide the selected comment's text, in the queue and in its history alike;
   // with the focus in the history, the comment the history is of (opened from the audit log
   // it may be another, or one no longer in the queue: v showed the queue's selected card,
-  // out of sight, and left the history the reviewer was reading blurred).
+  // out of sight, and left the history the reviewer was reading blurred), and nothing when
+  // none of its text is flagged.
   function toggleReveal(node) {
     const text = node && node.querySelector(".text.flagged");
     if (text) reveal(text.dataset.comment, !text.classList.contains("blurred"), text);
@@ -575,6 +576,7 @@
     if (asked !== historyAsked) return;  // a later request: that one shows
     const box = historyEl;
     box.replaceChildren();
+    box.dataset.comment = data.comment.id;  // the comment v acts on with the focus in it
     box.appendChild(el("div", null, `${data.comment.id}: ${data.comment.status}, revision ${data.comment.revision}`));
     for (const r of data.revisions) {
       box.appendChild(line("meta", `revision ${r.revision} by `, iso(r.editor), ` at ${r.created_at}`,
@@ -855,7 +857,9 @@
     switch (ev.key) {
       case "j": select(Math.max(0, Math.min(current + 1, items.length - 1))); break;
       case "k": select(Math.max(current - 1, 0)); break;
-      case "v": toggleReveal(historyEl.contains(ev.target) && historyEl.querySelector(".text.flagged") ? historyEl : node); break;
+      // in a shown history, its comment only: nothing flagged there (a clean comment), v
+      // does nothing, where it showed or blurred the queue's selected card, out of sight
+      case "v": toggleReveal(historyEl.contains(ev.target) && historyEl.dataset.comment ? historyEl : node); break;
       case "a": act("approve"); break;
       case "r": act("reject"); break;
       case "e": act("edit"); break;
