@@ -8,7 +8,10 @@ already in the store; no archive is read again. An outlet's id, once given, is k
 (``load_registry``, ``attribute``): later ingests and registry loads neither renumber
 outlets nor give a gone outlet's id to another. So is an own outlet's name while its
 account's latest name is unchanged: an account coming later under the same name (case
-ignored) is the one named with its platform and id added.
+ignored) is the one named with its platform and id added. A registered outlet is known
+across loads by its name, or, renamed, by its accounts: an entry under a new name listing
+the same accounts as one the file no longer names keeps that one's id (``_renamed``);
+renamed and given other accounts at once, it is a new outlet.
 
 ```yaml
 outlets:
@@ -178,18 +181,24 @@ def load_registry(store: Store, path: Path) -> list[Outlet]:
     """Replace the registry in the store with this file, then re-attribute every post.
 
     An outlet keeps its id: a registered outlet the store already holds under the same name
-    keeps it however the file is ordered, a new one takes the next id never given (in file
-    order; on an empty store 1, 2, ...), and own outlets keep theirs (see ``attribute``).
+    keeps it however the file is ordered, and so does a renamed one (``_renamed``); a new one
+    takes the next id never given (in file order; on an empty store 1, 2, ...), and own
+    outlets keep theirs (see ``attribute``).
     """
     outlets = parse_registry(path)
     with store.transaction() as con:
         given = _given(con)
         kept = dict(con.execute("SELECT name, outlet_id FROM outlets WHERE registered").fetchall())
+        renamed = _renamed(con, outlets, kept)
         ids: list[int] = []
-        for outlet in outlets:
-            if outlet.name not in kept:
+        for index, outlet in enumerate(outlets):
+            if outlet.name in kept:
+                ids.append(kept[outlet.name])
+            elif index in renamed:
+                ids.append(renamed[index])
+            else:
                 given += 1
-            ids.append(kept.get(outlet.name, given))
+                ids.append(given)
         _remember_given(con, given)
         con.execute(
             "DELETE FROM outlet_accounts "
@@ -221,6 +230,45 @@ def load_registry(store: Store, path: Path) -> list[Outlet]:
                 )
     attribute(store)
     return outlets
+
+
+def _account_key(platform: str, account_id: str | None, name: str | None) -> tuple[str, ...]:
+    """An account rule as ``_check_accounts_unique`` tells rules apart: the platform and id,
+    else the platform and the name without case."""
+    if account_id is not None:
+        return (platform, "id", account_id)
+    return (platform, "name", (name or "").lower())
+
+
+def _renamed(con: Any, outlets: list[Outlet], kept: dict[str, int]) -> dict[int, int]:
+    """The entries of a registry (by index) that are a registered outlet renamed, with the
+    id that outlet had.
+
+    An entry under a name the store's registered outlets do not hold is that outlet renamed
+    when it lists the same accounts (``_account_key``: platform and id, or name without
+    case), no more and no fewer, as a registered outlet whose name the file no longer
+    gives. An account belongs to one outlet in a registry, so such a match is one to one.
+    Anything else is a new outlet: an entry listing no account, or accounts that differ
+    from every gone outlet's (renamed and given another account at once, merged, split),
+    cannot be told from one, and no id is guessed."""
+    rows = con.execute(
+        "SELECT r.outlet_id, r.platform, r.account_id, r.account_name FROM outlet_accounts r "
+        "JOIN outlets o USING (outlet_id) WHERE o.registered"
+    ).fetchall()
+    still = {kept[o.name] for o in outlets if o.name in kept}
+    accounts: dict[int, set[tuple[str, ...]]] = {}
+    for outlet_id, platform, account_id, name in rows:
+        if outlet_id not in still:
+            accounts.setdefault(outlet_id, set()).add(_account_key(platform, account_id, name))
+    gone: dict[frozenset[tuple[str, ...]], list[int]] = {}
+    for outlet_id, listed in accounts.items():
+        gone.setdefault(frozenset(listed), []).append(outlet_id)
+    out: dict[int, int] = {}
+    for index, outlet in enumerate(outlets):
+        keys = frozenset(_account_key(r.platform, r.id, r.name) for r in outlet.accounts)
+        if outlet.name not in kept and keys and len(gone.get(keys, [])) == 1:
+            out[index] = gone[keys][0]
+    return out
 
 
 # The highest outlet id ever given, kept in ``meta`` so that the id of an outlet gone from

@@ -327,6 +327,11 @@ def outlets_list(ctx: click.Context, as_json: bool) -> None:
 def outlets_load(ctx: click.Context, registry: Path, wait: float) -> None:
     """Load (or replace) the outlet registry and re-attribute every post; no archive is re-read.
 
+    An outlet keeps its id across loads: an entry under the same name, or renamed with
+    the same accounts (platform and id, or name), keeps it; an entry renamed and given
+    other accounts in the same load is a new outlet, under a new id (rename in one load,
+    change the accounts in the next, to keep it).
+
     Example: mutewatch outlets load outlets.yaml
     """
     from mutewatch.outlets import load_registry
