@@ -40,11 +40,34 @@ def reads(app: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return threads
 
 
+class _Clock:
+    """The ``time`` module as ``web.auth`` sees it, its monotonic clock moved on at will
+    (``ahead``): a test sees the user read again once the cache time has passed, without
+    waiting for it, and a slow machine cannot end the cache time before the test moves
+    the clock (a TOKEN_CACHE_SECONDS of 0.3 s ended while a request was answered on a
+    loaded runner: one read taking 0.35 s failed both tests)."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.ahead
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
 @pytest.fixture
-def short_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[float]:
-    """TOKEN_CACHE_SECONDS at 0.3 s, so that a test sees the re-read without waiting 5 s."""
-    monkeypatch.setattr(auth_mod, "TOKEN_CACHE_SECONDS", 0.3)
-    yield 0.3
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Clock]:
+    """``web.auth``'s clock (``_Clock``), with TOKEN_CACHE_SECONDS at 60 s."""
+    moved = _Clock()
+    monkeypatch.setattr(auth_mod, "TOKEN_CACHE_SECONDS", 60.0)
+    monkeypatch.setattr(auth_mod, "time", moved)
+    yield moved
+
+
+def _past_the_cache(clock: _Clock) -> None:
+    clock.ahead += auth_mod.TOKEN_CACHE_SECONDS + 1
 
 
 async def test_a_stored_session_is_read_off_the_event_loop(app: Any, reads: list[int]) -> None:
@@ -67,7 +90,7 @@ async def test_an_unknown_session_is_read_off_the_event_loop(app: Any, reads: li
 
 
 async def test_a_live_session_is_read_again_off_the_event_loop(
-    app: Any, env: Env, reads: list[int], short_cache: float
+    app: Any, env: Env, reads: list[int], clock: _Clock
 ) -> None:
     loop_thread = threading.get_ident()
     async with asgi_client(app) as client:
@@ -76,14 +99,14 @@ async def test_a_live_session_is_read_again_off_the_event_loop(
         assert (await client.get("/api/v1/me")).status_code == 200  # its user read
         assert (await client.get("/api/v1/me")).status_code == 200  # cached
         assert len(reads) == 1
-        time.sleep(short_cache + 0.1)
+        _past_the_cache(clock)
         assert (await client.get("/api/v1/me")).status_code == 200  # read again
     assert len(reads) == 2
     assert loop_thread not in reads, "a session's user was read again on the event loop"
 
 
 async def test_a_token_is_read_off_the_event_loop_once_then_cached(
-    app: Any, env: Env, reads: list[int], short_cache: float
+    app: Any, env: Env, reads: list[int], clock: _Clock
 ) -> None:
     loop_thread = threading.get_ident()
     async with asgi_client(app) as client:
@@ -92,7 +115,7 @@ async def test_a_token_is_read_off_the_event_loop_once_then_cached(
                 await client.get("/api/v1/me", headers=bearer(env, "viewer"))
             ).status_code == 200
         assert len(reads) == 1  # the cache answers the others, on the loop, no thread
-        time.sleep(short_cache + 0.1)
+        _past_the_cache(clock)
         assert (await client.get("/api/v1/me", headers=bearer(env, "viewer"))).status_code == 200
     assert len(reads) == 2
     assert loop_thread not in reads, "a token was read from the store on the event loop"
