@@ -464,6 +464,7 @@
 
   function auditRow(a) {
     const tr = el("tr");
+    if (Number.isInteger(a.audit_id)) tr.dataset.audit = String(a.audit_id);  // for merging newer entries
     // to the second, date and time apart (the full stamp is the cell's tooltip); clauses
     // one after another: the column then keeps whole words
     const when = String(a.at || "").replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, "");
@@ -496,20 +497,63 @@
     return `/api/v1/moderation/audit?${query}`;
   }
 
+  let auditStart = 0;  // counts the starts at the newest (a filter, Clear): older answers are dropped
+
   // older: append the page before the last entry shown; otherwise start again at the newest
   async function loadAudit(older) {
+    const start = older ? auditStart : ++auditStart;
     const data = await api("GET", auditUrl(older ? auditNext : null));
+    if (start !== auditStart) return;  // the log was started again (another filter) meanwhile
     const rows = data.items.map(auditRow);
     if (older) auditEl.append(...rows);
     else auditEl.replaceChildren(...rows);
     auditNext = data.next_before === undefined ? null : data.next_before;
     const hadFocus = document.activeElement === auditOlderEl;
     auditOlderEl.hidden = auditNext === null;
+    sayAuditShown();
+    if (hadFocus && auditOlderEl.hidden) auditShownEl.focus();  // the button went: keep the focus near
+  }
+
+  function sayAuditShown() {
     const filtered = Object.values(auditFilter).some(Boolean);
     const count = auditEl.children.length;
     auditShownEl.textContent = `${count} ${filtered ? "matching " : ""}entr${count === 1 ? "y" : "ies"} shown` +
       (auditNext === null && count ? ", the oldest reached" : "");
-    if (hadFocus && auditOlderEl.hidden) auditShownEl.focus();  // the button went: keep the focus near
+  }
+
+  // After a decision: the entries newer than the newest one shown go on top, each in its
+  // place by audit_id (once, whichever answer brings it), and the older pages the reviewer
+  // loaded ("Older entries") stay, where each decision started the log again at its newest
+  // page and dropped them. Pages are asked back from the newest until one reaches what is
+  // shown (no gap); past AUDIT_CATCH_UP pages of new entries, the log starts again at the
+  // newest instead. Nothing shown yet: the newest page.
+  const AUDIT_CATCH_UP = 10;
+
+  async function loadAuditNewer() {
+    const ids = () => [...auditEl.children].map((tr) => Number(tr.dataset.audit));
+    const top = auditEl.children.length ? ids()[0] : NaN;
+    if (!Number.isInteger(top)) return loadAudit(false);
+    const start = auditStart;
+    const fresh = [];
+    let before = null;
+    for (let pages = 0; ; pages++) {
+      if (pages === AUDIT_CATCH_UP) return start === auditStart ? loadAudit(false) : undefined;
+      const data = await api("GET", auditUrl(before));
+      if (start !== auditStart) return undefined;  // the log was started again meanwhile
+      const newer = data.items.filter((a) => Number.isInteger(a.audit_id) && a.audit_id > top);
+      fresh.push(...newer);
+      if (newer.length < data.items.length || data.next_before === undefined || data.next_before === null) break;
+      before = data.next_before;
+    }
+    const shown = new Set(ids());
+    for (const a of fresh.sort((x, y) => y.audit_id - x.audit_id)) {
+      if (shown.has(a.audit_id)) continue;  // brought by another decision's answer
+      shown.add(a.audit_id);
+      const next = [...auditEl.children].find((tr) => Number(tr.dataset.audit) < a.audit_id);
+      auditEl.insertBefore(auditRow(a), next || null);
+    }
+    sayAuditShown();
+    return undefined;
   }
 
   function readAuditFilter() {
@@ -754,7 +798,7 @@
       // status being a live region) hears what was done to which comment
       statusEl.textContent = `${DONE[action]} ${item.id}. ${summary}`;
       if (wasFocused) select(current);  // the card that took its place, not the page's top
-      await loadAudit(false);
+      await loadAuditNewer();
     } catch (err) {
       if (err.status === 409) await refused(action, item, err, focused());
       else statusEl.textContent = `Error: ${err.message}`;
@@ -795,7 +839,7 @@
     try {
       await loadQueue();
       if (wasFocused) select(current);
-      await loadAudit(false);
+      await loadAuditNewer();
     } catch (loadErr) {
       after = `the queue could not be refreshed (${loadErr.message}): reload the page`;
     }
