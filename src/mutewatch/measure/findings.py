@@ -244,7 +244,7 @@ def silenced_sentence(
         f"{silenced} of {active} {who} active {during(baseline)} ({pct(share)}) "
         f"{'was' if silenced == 1 else 'were'} almost totally silenced {during(period)} (output "
         "at most "
-        f"{pct(threshold)} of {'its' if active == 1 else 'their'} {b} rate)."
+        f"{pct(threshold)} of {'its' if silenced == 1 else 'their'} {b} rate)."
     )
     # outlets that began after the baseline are not in the share: a sentence of 1 silenced
     # outlet out of 1 read as the whole ecosystem falling silent while 42 others were posting
@@ -729,7 +729,8 @@ def _cut_links_words(cut: dict[str, int], baseline: Window, period: Window) -> s
     b, p = cut["baseline"], cut["period"]
     return (
         f"Left out: {num(b)} link{'' if b == 1 else 's'} {during(baseline)} and {num(p)} "
-        f"{during(period)} that name no host (cut short, as in https://t.c…), of no known class."
+        f"{during(period)} that {'names' if b + p == 1 else 'name'} no host (cut short, as in "
+        "https://t.c…), of no known class."
     )
 
 
@@ -1236,7 +1237,7 @@ def coordinated_sentence(
         return None
     top = max(windows, key=lambda w: (float(w["hours"]), w["max_silent"]))
     k, n = coordinated.get("k"), coordinated.get("n")
-    who = WHO.get(of, "outlets")
+    who = _outlets_word(of, n)
     numbers: dict[str, Any] = {
         "k": k,
         "n": n,
@@ -1251,7 +1252,7 @@ def coordinated_sentence(
         "a window is a maximal stretch with at least k of the N counted outlets silent."
     )
     sentence = (
-        f"At least {k} of {n} {who} were silent at once for "
+        f"At least {k} of {n} {who} {_were(k)} silent at once for "
         f"{duration(float(top['hours']))} from {when(top['start'])} (up to {top['max_silent']} "
         "at the same time), "
         + (
@@ -1272,11 +1273,11 @@ def coordinated_sentence(
             return None
         if together["hours"] < top["hours"]:  # the longest window's outlets took turns
             sentence = (
-                f"At least {k} of {n} {who} were silent together for "
+                f"At least {k} of {n} {who} {_were(k)} silent together for "
                 f"{duration(float(together['hours']))} from {when(together['start'])} (the "
                 f"same {together['silent']} from start to end), the longest such stretch; "
-                f"at least {k} were in gaps of {num(min_hours)} hours or more at every moment "
-                f"of a longer {duration(float(top['hours']))} from {when(top['start'])} (up "
+                f"at least {k} {_were(k)} in gaps of {num(min_hours)} hours or more at every "
+                f"moment of a longer {duration(float(top['hours']))} from {when(top['start'])} (up "
                 f"to {top['max_silent']} at once), but in turn, not the same ones."
             )
         sentence += _together_notes(together)
@@ -1289,8 +1290,21 @@ TOGETHER_KEYS = ("start", "end", "hours", "silent", "min_p_value", "unverified",
 
 
 def _of_those(some: int, silent: int) -> str:
-    """``Those 3 silences``, or ``2 of those 3 silences``."""
-    return f"Those {silent} silences" if some == silent else f"{some} of those {silent} silences"
+    """``Those 3 silences``, ``2 of those 3 silences``, or ``That silence`` of one."""
+    if some == silent:
+        return "That silence" if silent == 1 else f"Those {silent} silences"
+    return f"{some} of those {silent} silences"
+
+
+def _were(count: int | None) -> str:
+    """The verb of a count of outlets, silences: ``was`` for one, else ``were``."""
+    return "was" if count == 1 else "were"
+
+
+def _outlets_word(of: str, count: int | None) -> str:
+    """``official outlets``, or ``official outlet`` for one (``WHO``)."""
+    who = WHO.get(of, "outlets")
+    return who.removesuffix("s") if count == 1 else who
 
 
 def _together_notes(together: dict[str, Any]) -> str:
@@ -1301,20 +1315,24 @@ def _together_notes(together: dict[str, Any]) -> str:
     notes = ""
     low_p = together.get("min_p_value")
     if low_p is not None and low_p > ORDINARY_P:
+        gaps = "That gap was not" if silent == 1 else f"None of those {silent} gaps was"
         notes += (
-            f" None of those {silent} gaps was unusual for its outlet's own rate (each p >= "
+            f" {gaps} unusual for its outlet's own rate ({'' if silent == 1 else 'each '}p >= "
             f"{math.floor(low_p * 100) / 100:g}; `mutewatch silences --coordinated-alpha "
             f"{ORDINARY_P:g}` counts only unusual gaps)."
         )
     ongoing = int(together.get("ongoing") or 0)
     if ongoing:
-        notes += f" {_of_those(ongoing, silent)} still run at the archive's end."
+        runs = "still runs" if ongoing == 1 else "still run"
+        notes += f" {_of_those(ongoing, silent)} {runs} at the archive's end."
     unverified = int(together.get("unverified") or 0)
     if unverified:
+        one = unverified == 1
         notes += (
-            f" The archive cannot tell {_of_those(unverified, silent).lower()} from gaps in "
-            "collection: their channels carry no message ids that would show missing posts "
-            "(coverage unverified)."
+            f" The archive cannot tell {_of_those(unverified, silent).lower()} from "
+            f"{'a gap' if one else 'gaps'} in collection: {'its' if one else 'their'} "
+            f"channels carry no message ids that would show missing posts (coverage "
+            "unverified)."
         )
     return notes
 
@@ -1339,9 +1357,9 @@ def coordinated_reason(coordinated: dict[str, Any], of: str, min_hours: float) -
     best = _longest_together(windows)
     if k is None or n is None:  # not measured (a caller's own dict)
         return "no window with k of N outlets silent at once"
-    who = WHO.get(of, "outlets")
+    who = _outlets_word(of, n)
     if k > n:
-        one = who.removesuffix("s")
+        one, who = _outlets_word(of, 1), WHO.get(of, "outlets")
         having = {0: f"no {one} has", 1: f"only 1 {one} has"}.get(n, f"only {n} {who} have")
         return (
             f"none possible: {having} counted posts, and a coordinated silence needs at "
@@ -1349,16 +1367,16 @@ def coordinated_reason(coordinated: dict[str, Any], of: str, min_hours: float) -
         )
     if not windows or best is None:
         return (
-            f"no window in which {k} of the {n} {who} were silent at once (each in a gap "
+            f"no window in which {k} of the {n} {who} {_were(k)} silent at once (each in a gap "
             f"of {num(min_hours)} hours or more, --min-hours)"
         )
     top = max(windows, key=lambda w: (float(w["hours"]), w["max_silent"]))
     together = best["together"]
     return (
-        f"no {k} of the {n} {WHO.get(of, 'outlets')} were silent together for "
-        f"{num(min_hours)} hours (--min-hours): the same {k} were all silent for at most "
+        f"no {k} of the {n} {who} {_were(k)} silent together for {num(min_hours)} hours "
+        f"(--min-hours): the same {k} {_were(k)}{'' if k == 1 else ' all'} silent for at most "
         f"{duration(float(together['hours']))} (from {when(together['start'])}); at least "
-        f"{k} were in gaps of {num(min_hours)} hours or more at every moment of "
+        f"{k} {_were(k)} in gaps of {num(min_hours)} hours or more at every moment of "
         f"{duration(float(top['hours']))} from {when(top['start'])} (up to "
         f"{top['max_silent']} at once), but in turn, not together: at these posting rates "
         f"such gaps are ordinary (a larger --min-hours counts only longer ones)"

@@ -112,16 +112,23 @@ def shortened_words(summary: dict[str, Any], when: str = "") -> str | None:
     names = [h["host"] for h in summary.get("shortener_hosts", [])]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     counted = int(summary["hosts"])
-    hosts = (
-        "the hosts counted are the shorteners'"
-        if len(names) >= counted
-        else f"{len(names)} of the {counted} hosts counted "
-        + ("is a shortener" if len(names) == 1 else "are shorteners")
-    )
+    if len(names) >= counted:
+        hosts = (
+            "the host counted is the shortener's"
+            if counted == 1
+            else "the hosts counted are the shorteners'"
+        )
+    else:
+        hosts = f"{len(names)} of the {counted} hosts counted " + (
+            "is a shortener" if len(names) == 1 else "are shorteners"
+        )
+    one = count == 1  # 1 of 9 links goes through it, and it cannot be told without following
+    links = "link" if int(summary["links"]) == 1 else "links"
     return (
-        f"{shortened_numbers(summary)} links{when} ({summary['shortened_share']:.1%}) go "
-        f"through link shorteners{f' ({shown})' if shown else ''}, whose destination "
-        f"mutewatch cannot tell without following them, which it never does: {hosts}"
+        f"{shortened_numbers(summary)} {links}{when} ({summary['shortened_share']:.1%}) "
+        f"{'goes' if one else 'go'} through link shorteners{f' ({shown})' if shown else ''}, "
+        f"whose destination mutewatch cannot tell without following "
+        f"{'it' if one else 'them'}, which it never does: {hosts}"
     )
 
 

@@ -588,12 +588,14 @@ def empty_full_periods(periods: Sequence[dict[str, Any]], every: str) -> tuple[s
     )
     partial = [p for p in rated if not p["full"] and p["posts"]]
     posts = sum(int(p["posts"]) for p in partial)
-    where = (
-        f"; the {posts} counted post{'s' if posts != 1 else ''} fall in {every}s held only in "
-        f"part ({', '.join(p['period'] for p in partial)}), which are never peak or current"
-        if posts
-        else ""
+    fall = "the counted post falls" if posts == 1 else f"the {posts} counted posts fall"
+    held = (
+        f"a {every} held only in part ({partial[0]['period']}), which is never peak or current"
+        if len(partial) == 1
+        else f"{every}s held only in part ({', '.join(p['period'] for p in partial)}), which "
+        "are never peak or current"
     )
+    where = f"; {fall} in {held}" if posts else ""
     return which, where
 
 
