@@ -29,8 +29,9 @@ def test_h_says_a_history_that_could_not_be_loaded(chromium: Any, live: Live) ->
         page.route("**/history", lambda route: route.fulfill(**busy))
         page.locator(f'article.item[data-id="{comment}"]').focus()
         page.keyboard.press("h")
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(300)  # the answer handled
+        # the answer handled: waited for, where 300 ms after the network was idle read the
+        # status before it on a loaded runner (the request not yet made when idle was asked)
+        page.locator("#status").filter(has_text="Error:").wait_for(timeout=30_000)
         status = page.locator("#status").inner_text()
     assert status == "Error: the store is busy"
     assert errors == []
