@@ -21,7 +21,7 @@ import pytest
 from s18a_serving import Served, audit_command, started
 from webfactory import make_env
 
-from mutewatch.store import Store
+from mutewatch.store import Store, when_free
 from mutewatch.web.auth import (
     AuditJournal,
     audit_chain,
@@ -38,9 +38,10 @@ FAILED = 12  # failed logins, 2 from each of 6 addresses (5 from one would be bl
 
 @contextmanager
 def _holding(store: Path) -> Iterator[None]:
-    """The store opened to write by this process, as an ingest holds it: the server's
-    writer cannot get to it meanwhile (its reads come from its snapshot)."""
-    with Store.open(store):
+    """The store opened to write by this process, as an ingest holds it, once the server's
+    writer let it go (it writes at its start, for longer on a loaded runner): the writer
+    cannot get to it meanwhile (its reads come from its snapshot)."""
+    with when_free(store, lambda: Store.open(store), 120, 0.05):
         yield
 
 
