@@ -61,7 +61,7 @@ def test_the_toggle_is_named_short_and_the_words_described_only_when_shown(
         shown_named = toggle.count()
         description = toggle.evaluate(
             "b => document.getElementById(b.getAttribute('aria-describedby')).textContent",
-            timeout=5000,
+            timeout=60_000,
         )
         shown_tree = exposed(page)
         page.keyboard.press("v")

@@ -63,7 +63,7 @@ def decide_with_older_pages_loaded(chromium: Any, live: Live, meanwhile: int) ->
         new = len(log) - opened  # theirs, the second hold, the approval
         rows = page.locator("#audit tr")
         with suppress(PlaywrightTimeout):  # the rows are compared below, whatever they are
-            shown.filter(has_text=f"{2 * PAGE + new} entries shown").wait_for(timeout=10_000)
+            shown.filter(has_text=f"{2 * PAGE + new} entries shown").wait_for(timeout=60_000)
         seen = rows.evaluate_all(ROWS)
         focused = page.evaluate("document.activeElement.closest('article.item') !== null")
         older_button = page.locator("#audit-older").is_visible()
