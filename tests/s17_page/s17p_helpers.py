@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -69,15 +70,22 @@ def clear_queue(server: Server) -> None:
 
 
 @contextmanager
-def clocked_page(browser: Any, server: Server, errors: list[str]) -> Iterator[Any]:
+def clocked_page(
+    browser: Any, server: Server, errors: list[str], *, paused: bool = False
+) -> Iterator[Any]:
     """The moderator page in a new context of ``browser`` with Playwright's clock installed
-    (``page.clock.run_for`` fires the page's timers), its queue loaded."""
+    (``page.clock.run_for`` fires the page's timers), its queue loaded. The clock runs from
+    install, so the queue's refresh fires every 15 s of real time too; ``paused``: it stands
+    still until the test moves it (the refresh fires only in ``refresh``)."""
     url, token = server
     context = browser.new_context(extra_http_headers=_auth(token))
     try:
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.clock.install()
+        if paused:  # well ahead of the running clock (1 s ahead can be past once it lands);
+            # the page reads no Date, so where its clock stands does not matter
+            page.clock.pause_at(datetime.now(UTC) + timedelta(minutes=10))
         page.goto(f"{url}/moderation")
         page.locator("#status").filter(has_text="held comment").wait_for()
         yield page

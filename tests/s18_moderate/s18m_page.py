@@ -21,8 +21,11 @@ def as_server(live: Live, user: str = "mod") -> tuple[str, str]:
 
 @contextmanager
 def moderator_page(browser: Any, live: Live, errors: list[str]) -> Iterator[Any]:
-    """The page as ``mod`` in a 1280 x 720 window, its queue loaded."""
-    with clocked_page(browser, as_server(live), errors) as page:
+    """The page as ``mod`` in a 1280 x 720 window, its queue loaded, its clock paused: the
+    queue's refresh fires only when the test moves the clock (``refresh``), where with the
+    clock running it fired 15 s after the page opened, and on a loaded runner it took in a
+    change the test made through the API before the page acted on it."""
+    with clocked_page(browser, as_server(live), errors, paused=True) as page:
         yield page
 
 
