@@ -73,8 +73,9 @@ def _past_the_cache(clock: _Clock) -> None:
 async def test_a_stored_session_is_read_off_the_event_loop(app: Any, reads: list[int]) -> None:
     loop_thread = threading.get_ident()  # the test runs on the event loop's thread
     async with asgi_client(app) as client:
+        client.cookies.set("mw_session", STORED_SESSION)
         for _ in range(3):
-            answer = await client.get("/api/v1/me", cookies={"mw_session": STORED_SESSION})
+            answer = await client.get("/api/v1/me")
             assert answer.status_code == 200
             assert answer.json() == {"name": "viewer1", "role": "viewer"}
     assert len(reads) == 3  # not cached: a log-out by another server is seen at once
@@ -84,7 +85,8 @@ async def test_a_stored_session_is_read_off_the_event_loop(app: Any, reads: list
 async def test_an_unknown_session_is_read_off_the_event_loop(app: Any, reads: list[int]) -> None:
     loop_thread = threading.get_ident()
     async with asgi_client(app) as client:
-        answer = await client.get("/api/v1/me", cookies={"mw_session": "s18-no-such-session"})
+        client.cookies.set("mw_session", "s18-no-such-session")
+        answer = await client.get("/api/v1/me")
     assert answer.status_code == 401
     assert reads and loop_thread not in reads
 

@@ -23,7 +23,8 @@ async def test_an_error_page_reads_the_session_off_the_event_loop(
 ) -> None:
     loop_thread = threading.get_ident()  # the test runs on the event loop's thread
     async with asgi_client(app) as client:
-        answer = await client.get(path, headers=HTML, cookies={"mw_session": STORED_SESSION})
+        client.cookies.set("mw_session", STORED_SESSION)
+        answer = await client.get(path, headers=HTML)
     assert answer.status_code == status, answer.text
     assert "viewer1" in answer.text  # the signed-in reader keeps the menu
     assert reads and loop_thread not in reads, "the error page read the store on the loop"
