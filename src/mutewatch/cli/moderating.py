@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import sys
 from array import array
 from collections import OrderedDict
@@ -122,11 +123,18 @@ class _Topics:
 class _SeenIds:
     """The ids of a ``moderate check`` run's lines, each with the first line that gave it.
 
-    Kept as 8-byte digests (BLAKE2b of the id's UTF-8) in an open-addressing table of two
-    ``array("Q")``: a digest, and the line number shifted left once with whether that line
-    gave the id as a number in the low bit. At most two thirds full, a table of n ids takes
-    24 to 48 bytes an id where a dict of the ids themselves took about 150 (10 million
-    lines: under 0.5 GB, not 1.5 GB).
+    Kept as 8-byte digests (BLAKE2b of the id's UTF-8) with the line number shifted left
+    once and whether that line gave the id as a number in the low bit: in memory, an
+    open-addressing table of two ``array("Q")`` at most two thirds full (24 to 48 bytes an
+    id, where a dict of the ids themselves took about 150), up to ``MAX_SLOTS`` slots (16
+    MiB, about 700,000 ids). Past that the digests move to a private temporary SQLite file
+    (``sqlite3.connect("")``: on disk, deleted when closed) whose page cache is capped at
+    ``CACHE_KIB``, so a run's memory stays bounded however many lines it reads (the table
+    grew with them: 0.5 GB at 10 million lines, briefly more while it doubled). A look-up
+    there costs some 25 microseconds a line, against milliseconds to decide one.
+
+    Should the temporary file fail (a full disk), the ids read from then on are no longer
+    checked (``lost`` says why; ``_Run`` warns once): every line is decided all the same.
 
     Two different ids are taken as one when their digests are equal: for a run of n
     distinct ids the odds that any two do are under n²/2⁶⁵, one in 37 million for a
@@ -135,15 +143,24 @@ class _SeenIds:
     """
 
     EMPTY = 0  # no digest is stored as 0 (a digest 0 is stored as 1)
+    MAX_SLOTS = 1 << 20  # slots held in memory (2 x 8 MiB); more ids go to disk
+    CACHE_KIB = 4096  # the temporary file's page cache
 
     def __init__(self, slots: int = 1 << 12) -> None:
-        self._keys = array("Q", bytes(8 * slots))
-        self._lines = array("Q", bytes(8 * slots))
+        self._keys = _zeros(slots)
+        self._lines = _zeros(slots)
         self._mask = slots - 1
         self._count = 0
+        self._disk: sqlite3.Connection | None = None
+        self.lost: str | None = None  # why ids are no longer checked, once the file failed
 
     def __len__(self) -> int:
         return self._count
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the digests have moved to the temporary file."""
+        return self._disk is not None
 
     @staticmethod
     def digest(comment_id: str) -> int:
@@ -155,6 +172,9 @@ class _SeenIds:
         """The first line that gave ``comment_id`` and whether it gave it as a number;
         ``(number, as_number)``, now recorded, when no earlier line did."""
         key = self.digest(comment_id)
+        packed = number << 1 | as_number
+        if self._disk is not None or self.lost is not None:
+            return self._first_on_disk(key, packed)
         keys, mask = self._keys, self._mask
         slot = key & mask
         while True:
@@ -166,18 +186,39 @@ class _SeenIds:
                 break
             slot = (slot + 1) & mask
         keys[slot] = key
-        self._lines[slot] = number << 1 | as_number
+        self._lines[slot] = packed
         self._count += 1
         if 3 * self._count > 2 * len(keys):
-            self._grow()
+            if 2 * len(keys) > self.MAX_SLOTS:
+                self._spill()
+            else:
+                self._grow()
         return number, as_number
+
+    def _first_on_disk(self, key: int, packed: int) -> tuple[int, bool]:
+        """``first`` once the digests are in the temporary file."""
+        if self._disk is None:  # the file failed: nothing is checked any more
+            return packed >> 1, bool(packed & 1)
+        signed = key - (1 << 64) if key >= 1 << 63 else key  # SQLite integers are signed
+        try:
+            row = self._disk.execute("SELECT line FROM seen WHERE digest = ?", (signed,))
+            there = row.fetchone()
+            if there is None:
+                self._disk.execute("INSERT INTO seen VALUES (?, ?)", (signed, packed))
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return packed >> 1, bool(packed & 1)
+        if there is not None:
+            return int(there[0]) >> 1, bool(there[0] & 1)
+        self._count += 1
+        return packed >> 1, bool(packed & 1)
 
     def _grow(self) -> None:
         """Twice the slots, every digest placed again."""
         old_keys, old_lines = self._keys, self._lines
         slots = 2 * len(old_keys)
-        keys = array("Q", bytes(8 * slots))
-        lines = array("Q", bytes(8 * slots))
+        keys = _zeros(slots)
+        lines = _zeros(slots)
         mask = slots - 1
         for key, packed in zip(old_keys, old_lines, strict=True):
             if key == self.EMPTY:
@@ -188,6 +229,48 @@ class _SeenIds:
             keys[slot] = key
             lines[slot] = packed
         self._keys, self._lines, self._mask = keys, lines, mask
+
+    def _spill(self) -> None:
+        """Move every digest to a temporary SQLite file and let the table go; should the
+        file not open, the table doubles in memory instead."""
+        try:
+            disk = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+            disk.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
+            disk.execute("PRAGMA journal_mode = OFF")
+            disk.execute("PRAGMA synchronous = OFF")
+            disk.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+            disk.execute("BEGIN")
+            disk.executemany(
+                "INSERT INTO seen VALUES (?, ?)",
+                (
+                    (key - (1 << 64) if key >= 1 << 63 else key, packed)
+                    for key, packed in zip(self._keys, self._lines, strict=True)
+                    if key != self.EMPTY
+                ),
+            )
+            # the transaction stays open: nothing needs to last, and a commit a line cost
+            # twice the look-up (pages spill to the file as the cache fills all the same)
+        except sqlite3.Error:
+            self._grow()
+            return
+        self._disk = disk
+        self._keys, self._lines, self._mask = _zeros(1), _zeros(1), 0
+
+    def _fail(self, exc: sqlite3.Error) -> None:
+        self.lost = f"{type(exc).__name__}: {exc}"
+        self.close()
+
+    def close(self) -> None:
+        """Close (and so delete) the temporary file, if there is one."""
+        if self._disk is not None:
+            disk, self._disk = self._disk, None
+            disk.close()
+
+
+def _zeros(slots: int) -> array[int]:
+    """``slots`` zeros as an ``array("Q")``, allocated once (``bytes(8 * slots)`` held a
+    second copy of it while the array was made)."""
+    return array("Q", [0]) * slots
 
 
 @dataclass
@@ -212,6 +295,7 @@ class _Run:
     given_ids: dict[int, Any] = field(default_factory=dict)  # line -> id, where not a string
     seen: _SeenIds = field(default_factory=_SeenIds)  # id -> its first line
     repeated: int = 0
+    lost_said: bool = False  # the warning that ids are no longer checked was given
 
     def note_id(self, comment_id: str, given: Any, number: int) -> None:
         """Warn on stderr when an earlier line gave the same ``id`` (17 and "17" are one id
@@ -219,6 +303,14 @@ class _Run:
         so a join on it cannot tell them apart (nor, if the texts differ, which is whose)."""
         as_number = not isinstance(given, str)  # an id is a string or a whole number
         first, first_as_number = self.seen.first(comment_id, as_number, number)
+        if self.seen.lost is not None and not self.lost_said:
+            self.lost_said = True
+            click.echo(
+                f"Warning: <stdin> line {number}: ids from this line on are not checked for"
+                f" repeats: the temporary file of the ids read failed ({_safe(self.seen.lost)});"
+                " every line is still decided",
+                err=True,
+            )
         if first == number:
             return
         self.repeated += 1
@@ -367,6 +459,7 @@ def check(
             _take_line(run, topics, policy, number, raw)
         run.flush()
     finally:
+        run.seen.close()
         if quarantine is not None:
             quarantine.close()
     if run.refused:
