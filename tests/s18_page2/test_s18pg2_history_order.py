@@ -5,7 +5,9 @@ the second's (a slow store, a busy server), the page showed the first comment's 
 said 'History of <first> shown' and took the keyboard to it, where the reviewer had asked
 for the second. Now an answer to an earlier request is dropped. Real headless Chromium, real
 server, real store; the first request held back by the test's route until the second is
-shown."""
+shown, then read once the page says it is done with the first's answer (the history's
+data-answers), where it read 300 ms after the network was idle: an answer later than that
+left the old page's wrong history unseen."""
 
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ def test_a_late_answer_for_an_earlier_history_is_not_shown(chromium: Any, live: 
         page.keyboard.press("h")
         page.locator("#status").filter(has_text=f"History of {second} shown").wait_for()
         assert len(held) == 1
+        assert page.locator("#history").get_attribute("data-answers") == "1"
         held[0].continue_()
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(300)  # the late answer handled (or dropped)
+        # the late answer handled (shown, or dropped): the page counts the answers it is
+        # done with, however late the answer comes in
+        page.locator('#history[data-answers="2"]').wait_for(state="attached", timeout=60_000)
         shown = page.locator("#history > div").first.inner_text()
         status = page.locator("#status").inner_text()
         label = page.locator("#history").get_attribute("aria-label")

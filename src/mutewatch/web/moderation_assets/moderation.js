@@ -255,7 +255,7 @@
         ev.stopPropagation();
         current = index;
         highlight();
-        if (action === "history") showHistory(item.id).catch(historyError);
+        if (action === "history") showHistory(item.id);
         else act(action);
       });
       box.appendChild(button);
@@ -477,7 +477,7 @@
       link.setAttribute("aria-label", `History of ${a.comment_id}`);
       link.addEventListener("click", (ev) => {
         ev.preventDefault();
-        showHistory(a.comment_id).catch(historyError);
+        showHistory(a.comment_id);
       });
       tr.children[3].replaceChildren(link);
     }
@@ -613,7 +613,17 @@
   // history, the keyboard taken to it, where the reviewer had asked for the second.
   let historyAsked = 0;
 
-  async function showHistory(id) {
+  // data-answers on the history: how many history answers the page is done with (shown,
+  // dropped as older than the one last asked for, or said as an error), for a test or a
+  // script to wait on an answer's end rather than on time
+  let historyAnswers = 0;
+  function showHistory(id) {
+    return drawHistory(id).catch(historyError).finally(() => {
+      historyEl.dataset.answers = String(++historyAnswers);
+    });
+  }
+
+  async function drawHistory(id) {
     const asked = ++historyAsked;
     const from = document.activeElement;
     const data = await api("GET", `/api/v1/comments/${encodeURIComponent(id)}/history`);
@@ -907,7 +917,7 @@
       case "a": act("approve"); break;
       case "r": act("reject"); break;
       case "e": act("edit"); break;
-      case "h": if (items[current]) showHistory(items[current].id).catch(historyError); break;
+      case "h": if (items[current]) showHistory(items[current].id); break;
       default: return;
     }
     ev.preventDefault();
