@@ -160,14 +160,31 @@ def _charts(page: Any) -> dict[str, Any]:
     labels = 0
     for fraction in (0.5, 0.3, 0.7, 0.1, 0.9):  # a point somewhere along the x axis
         page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(150)
-        labels = page.locator(".js-plotly-plot .hoverlayer .hovertext").count()
+        labels = _settled(page, HOVER_LABELS, 10_000)  # plotly's hover: up to 50 ms later
         if labels:
             break
-    page.wait_for_timeout(500)  # the modebar's fade-in: 0.3 s
+    # the modebar's fade-in (0.3 s) to its end, however slow the runner: a value read
+    # mid-fade was neither 0 nor 1
+    _settled(page, MODEBAR_SHOWN, 60_000)
     found["hover"] = page.evaluate(CHART_STYLE)
     found["hover_labels"] = labels
     return found
+
+
+HOVER_LABELS = "() => document.querySelectorAll('.js-plotly-plot .hoverlayer .hovertext').length"
+MODEBAR_SHOWN = """() => { const g = document.querySelector('.js-plotly-plot .modebar-group');
+  return g !== null && getComputedStyle(g).opacity === '1'; }"""
+
+
+def _settled(page: Any, condition: str, timeout: float) -> Any:
+    """``condition``'s value once truthy, polled for up to ``timeout`` ms; else its value
+    then (the test's own assertion says what it was)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        return page.wait_for_function(condition, timeout=timeout).json_value()
+    except PlaywrightTimeoutError:
+        return page.evaluate(condition)
 
 
 def _moderation_style(page: Any) -> dict[str, Any]:
