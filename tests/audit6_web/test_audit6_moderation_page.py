@@ -118,8 +118,9 @@ def seen() -> dict[str, Any]:
             page.fill("#act-note", "audit6 note")
             with page.expect_request(lambda r: r.method == "POST"):
                 page.press("#act-note", "Enter")
-            page.wait_for_function("document.getElementById('status').textContent.includes('c')")
-            page.wait_for_timeout(300)
+            # the action's answer handled: said last, after the queue was loaded again and the
+            # card selected (where it waited for a 'c' the queue's count already held, then 300 ms)
+            page.locator("#status").filter(has_text="Approved c3. ").wait_for(timeout=60_000)
             out["focused_after_action"] = page.evaluate("document.activeElement.dataset.id || null")
             out["csp"] = page.evaluate("window.__csp")
         finally:
