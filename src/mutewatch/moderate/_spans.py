@@ -14,7 +14,11 @@ import numpy.typing as npt
 from mutewatch.moderate._features import DIM, Features, _round, _span
 from mutewatch.moderate.models import embedder, heads
 
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+"""A sentence: up to its end punctuation, the end of its line or the end of the text. Without
+``re.MULTILINE`` a line that did not end in punctuation ("... took bribes" and a line break)
+matched nowhere, since ``$`` only matched at the text's end: it was no sentence at all, so the
+defamation check never read it and the span scores left it out."""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
