@@ -358,6 +358,16 @@ def silence_kind(row: dict[str, Any]) -> str:
     return "unprecedented" if row["unprecedented"] else "silence"
 
 
+def _span_ms(row: dict[str, Any]) -> float:
+    """A silence's length in milliseconds, from its start and end: ``hours`` is rounded to
+    0.1 h (6 minutes), so a bar drawn from it (and the data table's end, read back from the
+    bar) could end up to 3 minutes off the post that closed the gap."""
+    start, end = row.get("start"), row.get("end")
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        return (end - start).total_seconds() * 1000
+    return float(row["hours"]) * 3_600_000
+
+
 def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
     """A timeline: one bar per silence, per outlet; unprecedented ones in red, time the
     archive did not collect (when ``coverage`` is known) in grey."""
@@ -368,7 +378,7 @@ def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
             continue
         fig.add_bar(
             base=[r["start"] for r in sel],
-            x=[r["hours"] * 3_600_000 for r in sel],
+            x=[_span_ms(r) for r in sel],
             y=[r["outlet"] for r in sel],
             orientation="h",
             name=label,
