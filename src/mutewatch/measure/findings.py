@@ -284,13 +284,17 @@ def longest_silence_sentence(
     min_hours: float,
     previous_longest: float | None = None,
     until: date | None = None,
+    since: date | None = None,
 ) -> dict[str, Any] | None:
     """The longest collected network-wide silence on record, and the longest break before it.
 
     A gap whose coverage is ``none`` (nothing was collected then) is not a silence: it is
     neither the longest nor anybody's previous longest. ``until`` (the period's end) is the
     end of the record the sentence speaks of when the period ends before the store's last
-    day (None: the whole record); the silences given should begin before it.
+    day (None: the whole record); the silences given should begin before it. ``since``
+    (``--from``) is the first day the silences given were chosen from: the record before
+    it may hold a longer gap (``previous_longest_hours`` comes from the whole record), and
+    then the silence is the longest of those days, never "the longest on record".
     """
     network = [
         s
@@ -328,9 +332,13 @@ def longest_silence_sentence(
             "preceding weeks"
         )
     on_record = "on record" if until is None else f"on record to {until.isoformat()}"
+    earlier_longer = previous is not None and previous > hours  # before ``since``
+    if earlier_longer:
+        days = f"from {since.isoformat()}" if since is not None else "of the days measured"
+        on_record = days if until is None or since is None else f"{days} to {until}"
     if not checked:
         sentence += f", the longest gap between posts {on_record}"
-    elif record:
+    elif record or earlier_longer:
         sentence += f", the longest break {on_record}"
     else:
         sentence += ", the longest break"
@@ -956,7 +964,11 @@ def measure(
             skipped,
             "longest_silence",
             longest_silence_sentence(
-                rows, params.of, min_hours, until=p[1] if p[1] < store_last else None
+                rows,
+                params.of,
+                min_hours,
+                until=p[1] if p[1] < store_last else None,
+                since=params.date_from,
             ),
             f"no collected network gap of {num(min_hours)} hours or more to {p[1]}",
         )
@@ -1184,6 +1196,17 @@ def status_changes(status: dict[str, Any], names: Sequence[str]) -> list[dict[st
     return out
 
 
+def median_day(days: Sequence[str]) -> str:
+    """The median of sorted ISO days: the middle one, or for an even count the day halfway
+    between the two middle ones (earlier day when the half falls between two days), where
+    the upper middle day was taken (of 10 dates, the 6th: 5 before it, 4 after)."""
+    half = len(days) // 2
+    if len(days) % 2:
+        return days[half]
+    low, high = date.fromisoformat(days[half - 1]), date.fromisoformat(days[half])
+    return (low + (high - low) / 2).isoformat() if high > low else low.isoformat()
+
+
 def silencing_times_sentence(
     silenced: Sequence[str], changes: Sequence[dict[str, Any]], b: Window, p: Window
 ) -> dict[str, Any] | None:
@@ -1191,7 +1214,7 @@ def silencing_times_sentence(
     if not changes:
         return None
     times = sorted(c["day"] for c in changes)
-    median = times[len(times) // 2]
+    median = median_day(times)
     one = len(times) == 1
     when = (
         f"on {times[0]} (the change point{'' if one else 's'} of"
