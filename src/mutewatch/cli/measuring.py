@@ -326,8 +326,33 @@ def status_cmd(store: Path, /, as_json: bool, no_change_points: bool, **options:
             + (f": {share:.0%}" if share is not None else "")
             + f"; {s['active_in_period']} active in the period."
         )
+        used = _windows_used(r)
+        if used:
+            click.echo(used)
 
     _emit(result, as_json, render)
+
+
+def _windows_used(result: dict[str, Any]) -> str | None:
+    """The baseline and period the rates are per day of, when they are not the windows
+    asked for (``--from``/``--to`` or the archive's coverage cut them): the JSON echoes them
+    under ``baseline`` and ``period``, and the text named only the windows asked for, so a
+    rate of 196 posts over 22 days read as one over 31."""
+    asked = result.get("parameters") or {}
+    cut = []
+    for name in ("baseline", "period"):
+        used = result.get(name) or {}
+        if not used.get("from") or not used.get("to"):
+            continue
+        text = f"{used['from']}..{used['to']}"
+        if text != asked.get(name):
+            cut.append(f"{name} {text} ({counted(int(used['days']), 'day')})")
+    if not cut:
+        return None
+    return (
+        f"Rates are per day of the {' and the '.join(cut)}: what --from/--to and the "
+        f"archive's coverage leave of the {'window' if len(cut) == 1 else 'windows'} asked for."
+    )
 
 
 @click.command("silences")
