@@ -13,68 +13,18 @@ its store a real DuckDB file), the Perspective-compatible route and ``moderate c
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-TESTS = Path(__file__).resolve().parents[1]
-for _folder in ("moderate", "web"):
-    if str(TESTS / _folder) not in sys.path:
-        sys.path.insert(0, str(TESTS / _folder))
-
-from modhelpers import role_tokens, two_clause_policy  # noqa: E402
+from s20_moderate.s20m_helpers import auth as _auth
+from s20_moderate.s20m_helpers import check_lines
+from s20_moderate.s20m_helpers import clause as _clause
 
 pytestmark = pytest.mark.anyio
-ARTICLE = {"id": "a1", "title": "Tram line", "body": "The council funds a new tram line."}
 ALLEGATION = "Councillor John Smith took bribes from the tram builders"
 LINES = f"{ALLEGATION}\nThanks for the article"
-
-
-@pytest.fixture(scope="module")
-def s20m_policy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default policy's defamatory and irrelevant clauses (no language or name model)."""
-    return Path(two_clause_policy(tmp_path_factory.mktemp("s20m_policy") / "policy.yaml"))
-
-
-@pytest.fixture
-async def s20m_client(
-    tmp_path: Path, s20m_policy: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str]]]:
-    """create_app on a fresh store file with article a1; the client and each role's token."""
-    from mutewatch.web.app import create_app
-
-    monkeypatch.setenv("MUTEWATCH_MODERATION_POLICY", str(s20m_policy))
-    store = tmp_path / "store.duckdb"
-    tokens = role_tokens(store)
-    app = create_app(
-        store, cache_dir=tmp_path / "cache", refresh_interval=0.2, linger=0.05,
-        pseudonym_key="test-key",
-    )  # fmt: skip
-    transport = httpx.ASGITransport(app=app)
-    try:
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://test", timeout=120
-        ) as client:
-            r = await client.post("/api/v1/articles", json=ARTICLE, headers=_auth(tokens))
-            assert r.status_code == 201, r.text
-            yield client, tokens
-    finally:
-        app.state.gateway.stop()
-
-
-def _auth(tokens: dict[str, str], role: str = "moderator") -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens[role]}"}
-
-
-def _clause(decision: dict[str, Any], name: str) -> dict[str, Any]:
-    [clause] = [c for c in decision["clauses"] if c["clause"] == name]
-    return dict(clause)
 
 
 async def test_an_allegation_on_a_line_of_its_own_is_held_for_a_moderator(
@@ -119,14 +69,8 @@ def test_moderate_check_holds_the_allegation_on_a_line_of_its_own(
     tmp_path: Path, s20m_policy: Path
 ) -> None:
     """``moderate check``, the same comment as a JSON line: held, as it is with a full stop."""
-    lines = b"".join(
-        json.dumps({"id": str(n), "author_name": "Ana Silva", "text": text}).encode() + b"\n"
-        for n, text in enumerate((LINES, f"{ALLEGATION}.\nThanks for the article."), start=1)
+    decisions = check_lines(
+        [LINES, f"{ALLEGATION}.\nThanks for the article."], tmp_path, s20m_policy
     )
-    command = [sys.executable, "-m", "mutewatch", "--store", str(tmp_path / "none.duckdb"),
-               "moderate", "check", "--policy", str(s20m_policy)]  # fmt: skip
-    done = subprocess.run(command, input=lines, capture_output=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    decisions = [json.loads(line) for line in done.stdout.splitlines()]
     assert [d["decision"] for d in decisions] == ["hold", "hold"]
     assert _clause(decisions[0], "defamatory")["evidence"]["span"]["text"] == ALLEGATION

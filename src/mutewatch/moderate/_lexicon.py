@@ -33,8 +33,12 @@ _HONORIFIC = (
     r"Minister|Secretary|Chancellor|Prime Minister|Sheriff|Chief|Officer|Professor|Prof)\.?"
 )
 _CAP = r"[A-Z][a-z'’-]+"
-_HONORIFIC_RE = re.compile(rf"\b{_HONORIFIC}\s+{_CAP}(?:\s+{_CAP})?")
-_RUN_RE = re.compile(rf"\b{_CAP}(?:\s+{_CAP})+")
+_INITIAL = r"(?<![\w.])[A-Z]\.\s+"
+"""One initial before a name ("J. Smith", "John F. Smith"); not a letter of "U.S."."""
+_HONORIFIC_RE = re.compile(rf"\b{_HONORIFIC}\s+(?:{_INITIAL})?{_CAP}(?:\s+(?:{_INITIAL})?{_CAP})?")
+_RUN_RE = re.compile(rf"(?:{_INITIAL}|\b){_CAP}(?:\s+(?:{_INITIAL})?{_CAP})*")
+"""Capitalised words, initials among them; a run of two or three words is a name
+(``person_names``), so a lone capitalised word is no name."""
 _STARTERS = {
     "yesterday", "today", "now", "also", "maybe", "perhaps", "clearly", "obviously",
     "honestly", "sadly", "again", "even", "only", "still", "because", "since", "after",
@@ -619,8 +623,8 @@ def person_names(text: str) -> list[dict[str, Any]]:
         words = m.group(0).split()
         while words and (words[0] in _NOT_NAMES or words[0].lower() in _STARTERS):
             words = words[1:]
-        while words and words[-1] in _NOT_NAMES:
-            words = words[:-1]
+        while words and (words[-1] in _NOT_NAMES or words[-1].endswith(".")):
+            words = words[:-1]  # a name ends in a name, not an initial ("Plan B. Then")
         if not 2 <= len(words) <= 3:
             continue
         start = m.start() + m.group(0).index(words[0])

@@ -14,11 +14,28 @@ import numpy.typing as npt
 from mutewatch.moderate._features import DIM, Features, _round, _span
 from mutewatch.moderate.models import embedder, heads
 
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
-"""A sentence: up to its end punctuation, the end of its line or the end of the text. Without
-``re.MULTILINE`` a line that did not end in punctuation ("... took bribes" and a line break)
-matched nowhere, since ``$`` only matched at the text's end: it was no sentence at all, so the
-defamation check never read it and the span scores left it out."""
+TITLE_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Col", "Capt", "Lt",
+    "Sgt", "Rev", "Hon", "Det", "Insp", "Supt", "Cllr",
+)  # fmt: skip
+"""Titles written with a full stop before a person's name ("Mr. Smith"): that full stop ends
+no sentence when a word follows on its line."""
+_NAME_DOT = (
+    r"(?:\b(?:" + "|".join(TITLE_ABBREVIATIONS) + r")\.(?=[^\S\n]+\w)"
+    r"|\b[JS]r\.(?=[^\S\n]+[a-z])"
+    r"|(?<![\w.])[A-Z]\.(?=[^\S\n]+[A-Z]))"
+)
+"""A full stop inside a sentence: a title's before a word ("Mr. Smith"), "Jr." or "Sr."
+before a word in lower case ("John Smith Jr. took"), and a single capital's initial before a
+capital ("J. Smith", "John F. Smith"; not a letter of "U.S."), each on the same line."""
+_SENTENCE_RE = re.compile(rf"(?:{_NAME_DOT}|[^.!?\n])+(?:[.!?]+|$)", re.MULTILINE)
+"""A sentence: up to its end punctuation, the end of its line or the end of the text.
+
+Without ``re.MULTILINE`` a line that did not end in punctuation ("... took bribes" and a line
+break) matched nowhere, since ``$`` only matched at the text's end: it was no sentence at
+all, so the defamation check never read it and the span scores left it out. And the full
+stop of "Mr." or of an initial ended a sentence, so "Mr. Smith took bribes" was read as "Mr."
+and "Smith took bribes", which names nobody the defamation check recognises (published)."""
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

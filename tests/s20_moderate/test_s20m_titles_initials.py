@@ -1,0 +1,79 @@
+"""An allegation against "Mr. Smith", "Ms. Berg", "J. Smith" or "John F. Smith" goes to a
+moderator, as one against "John Smith" does.
+
+The sentence pattern ended a sentence at every full stop, so "Mr. Smith took bribes" was read
+as "Mr." and "Smith took bribes": the defamation check, which reads sentence by sentence,
+found no named person (a lone capitalised word at a sentence's start is no name) and the
+comment was published. Names with an initial were not names at all ("F." broke the run of
+capitalised words). News comments name people so all the time.
+
+A title's full stop now ends no sentence before a word on its line, nor does an initial's
+before a capital; "U.S." still does, and "Plan B." is no one's name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mutewatch.moderate.checks import sentence_spans
+from s20_moderate.s20m_helpers import auth, check_lines, clause
+
+pytestmark = pytest.mark.anyio
+NAMED = {
+    "Mr. Smith took bribes from the tram builders.": "Mr. Smith",
+    "Ms. Berg stole money from the tram fund.": "Ms. Berg",
+    "J. Smith took bribes from the tram builders.": "J. Smith",
+    "Mayor John F. Smith took bribes from the tram builders.": "Mayor John F. Smith",
+}
+NOBODY = [
+    "Plan B. Then the council stole the show with the tram line.",
+    "Mr. Smith did not take bribes from the tram builders.",
+]
+
+
+async def test_allegations_against_titled_and_initialled_names_are_held(
+    s20m_client: tuple[httpx.AsyncClient, dict[str, str]],
+) -> None:
+    """Through the service: each held, naming the person; the negated allegation and the
+    one naming nobody are still published."""
+    client, tokens = s20m_client
+    for text, person in NAMED.items():
+        comment = {"article_id": "a1", "author_name": "Ana Silva", "text": text}
+        r = await client.post("/api/v1/comments", json=comment, headers=auth(tokens, "viewer"))
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert body["decision"] == "hold", (text, body)
+        evidence = clause(body, "defamatory")["evidence"]
+        assert evidence["person"] == person
+        assert evidence["span"]["text"] == text
+    for text in NOBODY:
+        comment = {"article_id": "a1", "author_name": "Ana Silva", "text": text}
+        r = await client.post("/api/v1/comments", json=comment, headers=auth(tokens, "viewer"))
+        assert r.status_code == 201, r.text
+        assert clause(r.json(), "defamatory")["fired"] is False, (text, r.json())
+
+
+def test_moderate_check_holds_them_too(tmp_path: Path, s20m_policy: Path) -> None:
+    """``moderate check`` on the same texts: held, held, held, held, published, published."""
+    decisions = check_lines([*NAMED, *NOBODY], tmp_path, s20m_policy)
+    assert [d["decision"] for d in decisions] == ["hold"] * 4 + ["publish"] * 2
+
+
+def test_the_sentences_around_titles_and_initials() -> None:
+    """Perspective's spans and the checks' sentences: a title or an initial stays with its
+    name; other full stops still end sentences."""
+    cases = {
+        "Mr. Smith spoke. Then he left.": ["Mr. Smith spoke.", "Then he left."],
+        "I met John F. Smith. He left.": ["I met John F. Smith.", "He left."],
+        "Dr. jones was there. Ok.": ["Dr. jones was there.", "Ok."],
+        "John Smith Jr. spoke. Fine.": ["John Smith Jr. spoke.", "Fine."],
+        "What kind of idiot name is foo? Sorry, I like your name.": [
+            "What kind of idiot name is foo?",
+            "Sorry, I like your name.",
+        ],
+    }
+    for text, sentences in cases.items():
+        assert [text[a:b] for a, b in sentence_spans(text)] == sentences, text
