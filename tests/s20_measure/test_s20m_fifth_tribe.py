@@ -122,3 +122,11 @@ def test_report_silence_table_ends_at_the_closing_tweet(
     )
     expected = {s["start"][:16]: s["end"][:16] for s in measured["silences"]}
     assert len(shown) > 100 and shown == expected
+
+
+def test_trend_change_points_of_the_exact_rates(store: Path) -> None:
+    result = run_measurement("trend", store, of="all", every="month")
+    rows = {r["at"]: r for r in result["change_points"]}
+    rise = rows["2015-08-29"]
+    assert (rise["before_per_day"], rise["after_per_day"]) == (0.0508, 14.0)
+    assert rise["change"] == round(14 / (9 / 177) - 1, 4)

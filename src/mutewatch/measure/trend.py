@@ -161,19 +161,30 @@ def segments(
 
 
 def describe_changes(segs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per change point: when, the rate before and after, and the relative change."""
+    """One row per change point: when, the rate before and after, and the relative change.
+
+    The change is of the segments' exact rates (posts / days), not of the rates rounded to
+    4 decimals: at 9 posts in 177 days (0.0508 a day) the rounding made a rise to 14.00 a
+    day +27459% where it is +27433%."""
     rows: list[dict[str, Any]] = []
     for before, after in zip(segs[:-1], segs[1:], strict=True):
-        b, a = before["per_day"], after["per_day"]
+        b, a = _exact_rate(before), _exact_rate(after)
         rows.append(
             {
                 "at": after["start"],
-                "before_per_day": b,
-                "after_per_day": a,
+                "before_per_day": before["per_day"],
+                "after_per_day": after["per_day"],
                 "change": round((a - b) / b, 4) if b > 0 else None,
             }
         )
     return rows
+
+
+def _exact_rate(seg: dict[str, Any]) -> float:
+    """A segment's posts per day unrounded (its ``per_day`` when it carries no counts)."""
+    if seg.get("days") and seg.get("posts") is not None:
+        return float(seg["posts"]) / float(seg["days"])
+    return float(seg["per_day"])
 
 
 def garwood(k: float, level: float = 0.95) -> tuple[float, float]:
