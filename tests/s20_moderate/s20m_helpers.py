@@ -29,13 +29,16 @@ def clause(decision: dict[str, Any], name: str) -> dict[str, Any]:
     return dict(found)
 
 
-def check_lines(texts: list[str], tmp: Path, policy: Path) -> list[dict[str, Any]]:
+def check_lines(
+    texts: list[str], tmp: Path, policy: Path, raw: bytes = b""
+) -> list[dict[str, Any]]:
     """The decisions of ``moderate check --policy POLICY`` on one line per text (ids 1, 2,
-    ...; no store), asserting that it exits 0."""
+    ...; no store), then the lines ``raw``, asserting that it exits 0."""
     lines = b"".join(
         json.dumps({"id": str(n), "author_name": "Ana Silva", "text": text}).encode() + b"\n"
         for n, text in enumerate(texts, start=1)
     )
+    lines += raw
     command = [sys.executable, "-m", "mutewatch", "--store", str(tmp / "none.duckdb"),
                "moderate", "check", "--policy", str(policy)]  # fmt: skip
     done = subprocess.run(command, input=lines, capture_output=True, timeout=600, check=False)

@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +20,12 @@ from mutewatch.errors import InputError, MutewatchError
 
 BATCH = 256  # comments decided together: 73/s at 256 against 58/s at 64 (measured)
 WAIT = 30.0  # seconds to wait for a store another process holds
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""A ``moderate check`` line longer than this is refused unread: a comment's fields fit in
+far fewer (the service refuses a body over 1 MB), and a line was held whole, then decoded and
+parsed (a 200 MB line took the run to 1.1 GB; a JSON array of a whole export on one line
+could take it out of memory, losing every line)."""
+KEPT_BYTES = 64 * 1024  # of a line over the limit, the start kept in the quarantine file
 
 
 def register(main: click.Group) -> None:
@@ -387,8 +394,46 @@ class _Run:
         return text + (f"; {self.repeated} gave an earlier line's id" if self.repeated else "")
 
 
-def _take_line(run: _Run, topics: _Topics, policy: Any, number: int, raw: bytes) -> None:
+def _read_lines(
+    stream: IO[bytes], limit: int = MAX_LINE_BYTES
+) -> Iterator[tuple[bytes, int | None]]:
+    """Each line of ``stream`` as ``(line, None)``; a line over ``limit`` bytes (its line
+    end aside) is read through in pieces, never held, and given as ``(its first KEPT_BYTES,
+    its length without its line end)``."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, None
+            continue
+        kept, size = line[:KEPT_BYTES], len(line)
+        del line
+        while True:
+            chunk = stream.readline(1 << 20)
+            size += len(chunk)
+            if not chunk:
+                break
+            if chunk.endswith(b"\n"):
+                size -= 1
+                break
+        yield kept, size
+
+
+def _take_line(
+    run: _Run, topics: _Topics, policy: Any, number: int, raw: bytes, size: int | None = None
+) -> None:
     """Check one input line and queue it, or refuse it with its reason."""
+    if size is not None:  # over MAX_LINE_BYTES: only its start is here
+        run.read += 1
+        run.refuse(
+            number,
+            f"the line has {size:,} bytes, more than the limit of {MAX_LINE_BYTES:,}: it was"
+            " not read (one comment's fields fit in far fewer; is the input one JSON document"
+            " rather than JSON Lines, one comment a line?)",
+            raw,
+        )
+        return
     if not raw.strip():
         run.blank += 1
         return
@@ -432,8 +477,9 @@ def check(
     (max_text_chars, max_name_chars) apply, as in the service.
 
     A bad line (not UTF-8 or JSON, not an object, a missing or non-string field, a text
-    over the limit, a lone surrogate, an unknown article) is refused: stderr gets "Error:
-    <stdin> line N: reason", --quarantine FILE gets the line itself, and every good line is
+    over the limit, a lone surrogate, an unknown article, a line of more than 16 MiB, which
+    is not read) is refused: stderr gets "Error: <stdin> line N: reason", --quarantine FILE
+    gets the line itself (of a line over 16 MiB, its first 64 KiB), and every good line is
     still decided, in input order. A line giving an id an earlier line gave is decided too,
     with "Warning: <stdin> line N: ..." naming that line. Blank lines are skipped; a byte
     order mark and CRLF line ends are read as plain lines. A blank parent_id means no
@@ -455,8 +501,8 @@ def check(
     run = _Run(Moderator(policy), sys.stdout, with_versions, quarantine)
     topics = _Topics(store)
     try:
-        for number, raw in enumerate(sys.stdin.buffer, start=1):
-            _take_line(run, topics, policy, number, raw)
+        for number, (raw, size) in enumerate(_read_lines(sys.stdin.buffer), start=1):
+            _take_line(run, topics, policy, number, raw, size)
         run.flush()
     finally:
         run.seen.close()
