@@ -40,11 +40,12 @@ def test_a_class_of_links_without_a_host_is_marked_as_such(tmp_path: Path) -> No
     store = ingest_rows(tmp_path, ROWS)
     text = _platforms(store)
     # January: the cut link is the only one of class other; the class is not counted
-    assert _line(text, "2016-01") == ["2016-01", "3", "1", "1", "other 1 (no host), shortener 2"]
+    # (both months are starred: the archive covers 2016-01-04..2016-02-05, part of each)
+    assert _line(text, "2016-01") == ["2016-01*", "3", "1", "1", "other 1 (no host), shortener 2"]
     # February: other names a host (example.org) too; the class is counted, its links listed
     # with how many name no host (session 19)
     other = "other 2 (1 without a host), shortener 1"
-    assert _line(text, "2016-02") == ["2016-02", "3", "2", "2", other]
+    assert _line(text, "2016-02") == ["2016-02*", "3", "2", "2", other]
     assert text.count("(no host)") == 2  # the row and the note saying what it means
     assert "(no host): the class's links name no host" in text
     rows = {r["period"]: r for r in json.loads(_platforms(store, "--json"))["rows"]}
@@ -60,4 +61,4 @@ def test_without_such_a_class_the_text_is_as_it_was(tmp_path: Path) -> None:
     store = ingest_rows(tmp_path, [r for r in ROWS if "t.c…" not in r[1]])
     text = _platforms(store)
     assert "(no host)" not in text
-    assert _line(text, "2016-01") == ["2016-01", "1", "1", "1", "shortener 1"]
+    assert _line(text, "2016-01") == ["2016-01*", "1", "1", "1", "shortener 1"]

@@ -179,12 +179,48 @@ def supporters_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
     )
     for r in result["rows"]:
         click.echo(
-            f"{r['period']:<11}{r['official']:>9}{r['supporter']:>10}"
+            f"{_period_cell(r):<11}{r['official']:>9}{r['supporter']:>10}"
             f"{_fmt(r['share']):>7}{r['amplification']:>7}"
             f"{_fmt(r['forwards_per_release']):>9}{r['amplifiers']:>6}"
         )
+    _partial_notes(result)
     for name, t in result["trend"].items():
         click.echo(f"Trend of {name}: {_trend_words(t)}")
+
+
+def _period_cell(row: dict[str, Any]) -> str:
+    """A period's label, starred when the window holds only part of it (``full`` false)."""
+    return f"{row['period']}{'' if row.get('full', True) else '*'}"
+
+
+def _period_days(row: dict[str, Any], every: str) -> int | None:
+    """The days of a whole period of ``every`` that starts on ``row['start']``."""
+    import calendar
+    from datetime import date
+
+    start = date.fromisoformat(str(row["start"]))
+    if every == "month":
+        return calendar.monthrange(start.year, start.month)[1]
+    return {"week": 7, "day": 1}.get(every)
+
+
+def _partial_notes(result: dict[str, Any]) -> None:
+    """One line per starred period (``full`` false in the JSON): how many of its days the
+    window holds, where the table gave its counts as a whole period's, so a first or last
+    week or month read as a drop."""
+    params = result.get("parameters") or {}
+    every = str(params.get("every", "month"))
+    dated = params.get("from") is not None or params.get("to") is not None
+    for row in result["rows"]:
+        if row.get("full", True):
+            continue
+        whole = _period_days(row, every)
+        days = f"{row['days']} of its {whole} days" if whole else counted(row["days"], "day")
+        who = "--from/--to and the archive's coverage leave" if dated else "the archive covers"
+        click.echo(
+            f"* {row['period']}: {who} {days}, so its counts are not comparable to a whole "
+            "period's (trends use full periods only)"
+        )
 
 
 def _trend_words(t: dict[str, Any]) -> str:
@@ -228,7 +264,10 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         by = ", ".join(_class_links(c, v) for c, v in r["by_class"].items())
         hostless = hostless or "(no host)" in by
         some_hostless = some_hostless or "without a host)" in by
-        click.echo(f"{r['period']:<11}{r['links']:>7}{r['hosts']:>6}{r['host_classes']:>8}  {by}")
+        click.echo(
+            f"{_period_cell(r):<11}{r['links']:>7}{r['hosts']:>6}{r['host_classes']:>8}  {by}"
+        )
+    _partial_notes(result)
     if hostless:
         click.echo(NO_HOST_NOTE)
     if some_hostless:
