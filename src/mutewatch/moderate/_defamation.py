@@ -392,8 +392,18 @@ def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
                     score,
                     {
                         "allegation": allegation.words,
-                        "person": person["name"] if person else None,
+                        "person": _as_written(view, sent.start(), person),
                         "span": _span(view.original, *view.span(*_trimmed(sent))),
                     },
                 )
     return best
+
+
+def _as_written(view: Any, at: int, person: dict[str, Any] | None) -> str | None:
+    """The person's name as the comment writes it ("José García", "Ólafur"), where the view
+    the patterns read has it without accents or lookalike letters ("Jose Garcia"): the
+    evidence a moderator reads quotes the comment. ``at``: where its sentence starts."""
+    if person is None:
+        return None
+    a, b = view.span(at + person["start"], at + person["end"])
+    return str(view.original[a:b])

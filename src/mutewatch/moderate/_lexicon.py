@@ -32,7 +32,9 @@ _HONORIFIC = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Senator|Rep|Representative|President|Governor|Gov|Mayor|Judge|"
     r"Minister|Secretary|Chancellor|Prime Minister|Sheriff|Chief|Officer|Professor|Prof)\.?"
 )
-_CAP = r"[A-Z][a-z'’-]+"
+_CAP = r"[A-Z][a-z'’-]+(?:[A-Z][a-z'’-]+)?"
+"""A capitalised word, one inner capital allowed ("McDonald", "O'Brien", "MacLeod": they were
+cut at it, "Mary Mc")."""
 _INITIAL = r"(?<![\w.])[A-Z]\.\s+"
 """One initial before a name ("J. Smith", "John F. Smith"); not a letter of "U.S."."""
 _HONORIFIC_RE = re.compile(rf"\b{_HONORIFIC}\s+(?:{_INITIAL})?{_CAP}(?:\s+(?:{_INITIAL})?{_CAP})?")
