@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 TESTS = Path(__file__).resolve().parents[1]
 for _folder in ("moderate", "web"):
     if str(TESTS / _folder) not in sys.path:
@@ -44,3 +46,19 @@ def check_lines(
     done = subprocess.run(command, input=lines, capture_output=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+async def submit(client: httpx.AsyncClient, tokens: dict[str, str], text: str) -> dict[str, Any]:
+    """POST a comment on a1 by Ana Silva as the viewer; its 201 answer."""
+    comment = {"article_id": "a1", "author_name": "Ana Silva", "text": text}
+    r = await client.post("/api/v1/comments", json=comment, headers=auth(tokens, "viewer"))
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def held_naming(body: dict[str, Any], text: str, person: str) -> None:
+    """Assert that ``body`` is a hold whose defamatory evidence names ``person`` in ``text``."""
+    assert body["decision"] == "hold", (text, body)
+    evidence = clause(body, "defamatory")["evidence"]
+    assert evidence["person"] == person, text
+    assert evidence["span"]["text"] == text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from s20_moderate.s20m_helpers import auth, clause
+from s20_moderate.s20m_helpers import auth, clause, held_naming, submit
 
 pytestmark = pytest.mark.anyio
 WRITTEN = {
@@ -27,14 +27,7 @@ async def test_the_evidence_quotes_the_name_as_written(
 ) -> None:
     client, tokens = s20m_client
     for text, person in WRITTEN.items():
-        comment = {"article_id": "a1", "author_name": "Ana Silva", "text": text}
-        r = await client.post("/api/v1/comments", json=comment, headers=auth(tokens, "viewer"))
-        assert r.status_code == 201, r.text
-        body = r.json()
-        assert body["decision"] == "hold", (text, body)
-        evidence = clause(body, "defamatory")["evidence"]
-        assert evidence["person"] == person, text
-        assert evidence["span"]["text"] == text
+        held_naming(await submit(client, tokens, text), text, person)
     queue = (await client.get("/api/v1/moderation/queue", headers=auth(tokens))).json()
     shown = [clause(item, "defamatory")["evidence"]["person"] for item in queue["items"]]
     assert shown == list(WRITTEN.values())

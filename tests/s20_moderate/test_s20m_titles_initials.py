@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from mutewatch.moderate.checks import sentence_spans
-from s20_moderate.s20m_helpers import auth, check_lines, clause
+from s20_moderate.s20m_helpers import check_lines, clause, held_naming, submit
 
 pytestmark = pytest.mark.anyio
 NAMED = {
@@ -41,19 +41,10 @@ async def test_allegations_against_titled_and_initialled_names_are_held(
     one naming nobody are still published."""
     client, tokens = s20m_client
     for text, person in NAMED.items():
-        comment = {"article_id": "a1", "author_name": "Ana Silva", "text": text}
-        r = await client.post("/api/v1/comments", json=comment, headers=auth(tokens, "viewer"))
-        assert r.status_code == 201, r.text
-        body = r.json()
-        assert body["decision"] == "hold", (text, body)
-        evidence = clause(body, "defamatory")["evidence"]
-        assert evidence["person"] == person
-        assert evidence["span"]["text"] == text
+        held_naming(await submit(client, tokens, text), text, person)
     for text in NOBODY:
-        comment = {"article_id": "a1", "author_name": "Ana Silva", "text": text}
-        r = await client.post("/api/v1/comments", json=comment, headers=auth(tokens, "viewer"))
-        assert r.status_code == 201, r.text
-        assert clause(r.json(), "defamatory")["fired"] is False, (text, r.json())
+        body = await submit(client, tokens, text)
+        assert clause(body, "defamatory")["fired"] is False, (text, body)
 
 
 def test_moderate_check_holds_them_too(tmp_path: Path, s20m_policy: Path) -> None:
