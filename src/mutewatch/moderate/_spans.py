@@ -23,11 +23,14 @@ no sentence when a word follows on its line."""
 _NAME_DOT = (
     r"(?:\b(?:" + "|".join(TITLE_ABBREVIATIONS) + r")\.(?=[^\S\n]+\w)"
     r"|\b[JS]r\.(?=[^\S\n]+[a-z])"
-    r"|(?<![\w.])[A-Z]\.(?=[^\S\n]+[A-Z]))"
+    r"|(?<![\w.])[A-Z]\.(?=[^\S\n]+[A-Z])"
+    r"|\.{2,}(?=[^\S\n]*[a-z]))"
 )
 """A full stop inside a sentence: a title's before a word ("Mr. Smith"), "Jr." or "Sr."
-before a word in lower case ("John Smith Jr. took"), and a single capital's initial before a
-capital ("J. Smith", "John F. Smith"; not a letter of "U.S."), each on the same line."""
+before a word in lower case ("John Smith Jr. took"), a single capital's initial before a
+capital ("J. Smith", "John F. Smith"; not a letter of "U.S."), and an ellipsis before a word
+in lower case ("John Smith... took bribes", a pause; the view reads "…" as "..."), each on
+the same line."""
 _SENTENCE_RE = re.compile(rf"(?:{_NAME_DOT}|[^.!?\n])+(?:[.!?]+|$)", re.MULTILINE)
 """A sentence: up to its end punctuation, the end of its line or the end of the text.
 
