@@ -122,6 +122,11 @@ def test_report_silence_table_ends_at_the_closing_tweet(
     )
     expected = {s["start"][:16]: s["end"][:16] for s in measured["silences"]}
     assert len(shown) > 100 and shown == expected
+    # every week of the output tables, those without a release too, as `output` counts
+    _, weekly = chart_rows(built.figures["output_by_medium"], "output_by_medium")
+    counted = run_measurement("output", path, every="week")["rows"]
+    assert [r["period"] for r in weekly] == [r["period"] for r in counted]
+    assert len(weekly) == 71
 
 
 def test_trend_change_points_of_the_exact_rates(store: Path) -> None:

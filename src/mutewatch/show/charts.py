@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -204,15 +205,35 @@ def _layout(fig: go.Figure, title: str, **extra: Any) -> go.Figure:
     return fig
 
 
-def _stacked(rows: list[tuple[Any, str, int]], title: str, key_order: list[str]) -> go.Figure:
-    """Stacked counts, each series zero-filled over the buckets of the chart: a series
-    missing from a bucket counted nothing there, and its data table said so with an empty
-    cell (the heatmap and ``output`` say 0)."""
+def every_bucket(present: Iterable[Any], bucket: str) -> list[Any]:
+    """Every ``bucket`` (day, week or month) start from the first of ``present`` to the
+    last: a bucket in which nothing was counted is a 0, not a bucket left out (``output``
+    zero-fills its periods so)."""
+    starts = sorted(set(present))
+    if not starts:
+        return []
+    out, b, last = [], starts[0], starts[-1]
+    while b <= last:
+        out.append(b)
+        if bucket == "month":
+            b = b.replace(year=b.year + b.month // 12, month=b.month % 12 + 1)
+        else:
+            b = b + timedelta(days=7 if bucket == "week" else 1)
+    return out if bucket in ("day", "week", "month") else starts
+
+
+def _stacked(
+    rows: list[tuple[Any, str, int]], title: str, key_order: list[str], bucket: str
+) -> go.Figure:
+    """Stacked counts, each series zero-filled over every bucket from the first to the last
+    of the chart: a series missing from a bucket counted nothing there, and its data table
+    said so with an empty cell, and a bucket in which no series counted anything (a week
+    without a release) had no row at all (the heatmap and ``output`` say 0)."""
     fig = go.Figure()
     counts: dict[str, dict[Any, int]] = {k: {} for k in key_order}
-    for bucket, key, n in rows:
-        counts.setdefault(key, {})[bucket] = n
-    buckets = sorted({r[0] for r in rows})
+    for b, key, n in rows:
+        counts.setdefault(key, {})[b] = n
+    buckets = every_bucket((r[0] for r in rows), bucket)
     for i, (key, by_bucket) in enumerate(counts.items()):
         ys = [by_bucket.get(b, 0) for b in buckets]
         fig.add_bar(x=buckets, y=ys, name=str(key), marker_color=PALETTE[i % len(PALETTE)])
@@ -239,7 +260,7 @@ def output_by_outlet(store: Store, f: Filters, bucket: str) -> go.Figure:
     order = sorted({r[1] for r in rows if r[1] != "other"}) + (
         ["other"] if any(r[1] == "other" for r in rows) else []
     )
-    return _stacked(rows, TITLES["output_by_outlet"], order)
+    return _stacked(rows, TITLES["output_by_outlet"], order, bucket)
 
 
 def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
@@ -250,7 +271,7 @@ def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
         f"WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL ORDER BY b, kind",
         params,
     ).fetchall()
-    return _stacked(rows, TITLES["output_by_medium"], sorted({r[1] for r in rows}))
+    return _stacked(rows, TITLES["output_by_medium"], sorted({r[1] for r in rows}), bucket)
 
 
 def heatmap(store: Store, f: Filters) -> go.Figure:
@@ -263,7 +284,8 @@ def heatmap(store: Store, f: Filters) -> go.Figure:
         params,
     ).fetchall()
     outlets = sorted({r[0] for r in rows})
-    months = sorted({r[1] for r in rows})
+    firsts = every_bucket((date.fromisoformat(f"{r[1]}-01") for r in rows), "month")
+    months = [m.strftime("%Y-%m") for m in firsts]  # a month without a release: 0s
     grid = {(r[0], r[1]): r[2] for r in rows}
     z = [[grid.get((o, m), 0) for m in months] for o in outlets]
     fig = go.Figure(go.Heatmap(z=z, x=months, y=outlets, colorscale="Blues", hoverongaps=False))
@@ -484,14 +506,16 @@ def hosts(
         f"WHERE {where} GROUP BY ALL ORDER BY b, host_class",
         params,
     ).fetchall()
-    mix = _stacked(rows, TITLES["hosts"], sorted({r[1] for r in rows}))
+    mix = _stacked(rows, TITLES["hosts"], sorted({r[1] for r in rows}), bucket)
     distinct = store.con.execute(
         f"SELECT date_trunc('{bucket}', l.ts) AS b, count(DISTINCT l.host) "
         f"FILTER (WHERE {_READABLE_HOST}) FROM links l "
         f"WHERE {where} GROUP BY ALL ORDER BY b",
         params,
     ).fetchall()
-    dfig = go.Figure(go.Scatter(x=[r[0] for r in distinct], y=[r[1] for r in distinct],
+    seen = {r[0]: r[1] for r in distinct}
+    xs = every_bucket(seen, bucket)  # a bucket without a link: 0 hosts, as platforms says
+    dfig = go.Figure(go.Scatter(x=xs, y=[seen.get(b, 0) for b in xs],
                                 mode="lines+markers", name="distinct hosts"))  # fmt: skip
     top = store.rows(
         f"SELECT CASE WHEN {_READABLE_HOST} THEN l.host ELSE '{NO_HOST}' END AS host, "
