@@ -18,8 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mutewatch.moderate.checks import sentence_spans
 from s20_moderate.s20m_helpers import auth as _auth
-from s20_moderate.s20m_helpers import check_lines
+from s20_moderate.s20m_helpers import check_lines, held_naming, submit
 from s20_moderate.s20m_helpers import clause as _clause
 
 pytestmark = pytest.mark.anyio
@@ -74,3 +75,17 @@ def test_moderate_check_holds_the_allegation_on_a_line_of_its_own(
     )
     assert [d["decision"] for d in decisions] == ["hold", "hold"]
     assert _clause(decisions[0], "defamatory")["evidence"]["span"]["text"] == ALLEGATION
+
+
+async def test_an_allegation_wrapped_onto_the_next_line_is_held(
+    s20m_client: tuple[httpx.AsyncClient, dict[str, str]],
+) -> None:
+    """A line break before a word in lower case wraps a sentence, it does not end one: the
+    name on one line and "took bribes" on the next are read together (the line break cut
+    the allegation from its name); a blank line still parts two sentences."""
+    client, tokens = s20m_client
+    text = "Great piece on the tram line\nCouncillor John Smith\ntook bribes from the builders."
+    held_naming(await submit(client, tokens, text), text[29:], "Councillor John Smith")
+    wrapped = "Ana Berg\ntook it. Fine\n\nwell done"
+    pieces = [wrapped[a:b] for a, b in sentence_spans(wrapped)]
+    assert pieces == ["Ana Berg\ntook it.", "Fine", "well done"]
