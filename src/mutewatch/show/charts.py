@@ -442,10 +442,15 @@ def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
                count(*) FILTER (WHERE NOT official AND NOT forward)
                    / nullif(count(*) FILTER (WHERE NOT forward), 0) AS share,
                count(*) FILTER (WHERE NOT official AND forward AND amplifies) AS amplification
-        FROM c GROUP BY ALL HAVING count(*) FILTER (WHERE NOT forward) > 0 ORDER BY b
+        FROM c GROUP BY ALL ORDER BY b
         """,
         params,
     ).fetchall()
+    # every bucket, as ``supporters`` gives it: one without posts has no share (a break in
+    # the line, an empty cell) and 0 amplification; one of forwards alone keeps its
+    # amplification (it was left out with its share)
+    got = {r[0]: (r[1], r[2]) for r in rows}
+    rows = [(b, *got.get(b, (None, 0))) for b in every_bucket(got, bucket)]
     fig = go.Figure()
     fig.add_scatter(x=[r[0] for r in rows], y=[r[1] for r in rows],
                     name="supporter share (forwards not counted)",
