@@ -19,6 +19,12 @@ from mutewatch.outlets import load_registry
 from mutewatch.store import Store
 
 os.environ.setdefault("TZ", "UTC")
+# The Spark tests run small queries in a JVM that lives a few minutes: its optimising (C2)
+# compiler spent about a third of their CPU on code that ran too briefly to repay it. The
+# launcher puts SPARK_SUBMIT_OPTS on the driver's java command line (local mode: the one
+# JVM) before the options the engine sets, which it leaves as they are; Spark computes the
+# same with C1-compiled code. Read by this process's sessions and the CLIs it starts.
+os.environ.setdefault("SPARK_SUBMIT_OPTS", "-XX:TieredStopAtLevel=1")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

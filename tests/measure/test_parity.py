@@ -99,3 +99,15 @@ def test_spark_without_parquet_exports_beside_the_store(
     result = _on_spark(BESIDE, path, export, spark_runs)
     assert [s["hours"] for s in result["silences"]] == pytest.approx([8.2, 24.5])
     assert (Path(str(path) + ".parquet") / "manifest.json").exists()
+
+
+def test_the_spark_jvm_takes_the_tests_options_and_the_engines() -> None:
+    """The suite's SPARK_SUBMIT_OPTS (C1-compiled code only: tests/conftest.py) reach the
+    driver JVM beside the engine's own -Duser.timezone=UTC, which they leave in place."""
+    from mutewatch.measure.engine import spark_session
+
+    jvm = spark_session(MASTER).sparkContext._jvm
+    flags = list(jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+    assert "-XX:TieredStopAtLevel=1" in flags
+    assert "-Duser.timezone=UTC" in flags
+    assert str(jvm.java.util.TimeZone.getDefault().getID()) == "UTC"
