@@ -225,10 +225,10 @@ def _partial_notes(result: dict[str, Any]) -> None:
 
 def _trend_words(t: dict[str, Any]) -> str:
     """A ``monotone_trend`` in words: its direction with tau and p, or why it has none (the
-    JSON's ``direction`` is ``flat`` then too, which read as a tested flat trend)."""
+    JSON's ``direction`` is ``flat`` then too; its ``tested`` is false)."""
     if t["kendall_tau"] is not None:
         return f"{t['direction']} (tau {_fmt(t['kendall_tau'])}, {_p(t['p_value'])})"
-    if t["periods"] < 3:
+    if not t.get("tested", t["periods"] >= 3):
         return f"not tested ({counted(t['periods'], 'full period')}; the test needs 3 or more)"
     return f"flat (the same in all {t['periods']} full periods; tau -, p -)"
 

@@ -615,7 +615,10 @@ def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[
 
     Non-parametric and computed on the period values themselves, so bursty or over-dispersed
     posting does not inflate its significance. ``direction`` is ``rising``/``falling`` when
-    the p-value is below ``alpha``, else ``flat``; None values are left out.
+    the p-value is below ``alpha``, else ``flat``; None values are left out. ``tested`` is
+    False when fewer than 3 values are left (``direction`` then reads ``flat`` too, though
+    nothing was tested; the text says "not tested"); a series of 3 or more equal values is
+    tested and flat (no tau, no p-value).
     """
     pairs = [(i, float(v)) for i, v in enumerate(values) if v is not None]
     if len(pairs) < 3 or len({v for _, v in pairs}) < 2:
@@ -625,6 +628,7 @@ def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[
             "p_value": None,
             "slope_per_period": None,
             "direction": "flat",
+            "tested": len(pairs) >= 3,
             "alpha": alpha,
         }
     xs = np.array([p[0] for p in pairs], dtype=float)
@@ -641,6 +645,7 @@ def monotone_trend(values: Sequence[float | None], alpha: float = 0.05) -> dict[
         "p_value": float(f"{p_value:.3g}"),
         "slope_per_period": round(slope, 6),
         "direction": direction,
+        "tested": True,
         "alpha": alpha,
     }
 
