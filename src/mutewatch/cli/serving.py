@@ -18,6 +18,7 @@ import click
 from mutewatch._words import printable
 from mutewatch.cli.window_help import BASELINE_HELP, PERIOD_HELP
 from mutewatch.errors import MutewatchError, UsageError
+from mutewatch.measure.params import population_options
 
 if TYPE_CHECKING:
     from mutewatch.store import Store
@@ -81,6 +82,7 @@ def _demo_report(ctx: click.Context, directory: Path) -> None:
     "in the output section as `output --outlet NAME --by outlet --of all` and `trend "
     "--outlet NAME --of all` read it: against its own channels' coverage.",
 )  # fmt: skip
+@population_options
 @click.pass_obj
 def report(
     store: Path,
@@ -91,14 +93,21 @@ def report(
     generated_at: str | None,
     pseudonymise: bool,
     outlets: tuple[str, ...],
+    of: str,
+    include_forwards: bool,
 ) -> None:
     """Write a self-contained HTML report (opens offline; plotly.js inlined).
 
     The charts span --baseline's start to --period's end (the whole archive without
     them); the key findings are `mutewatch findings` with the same windows.
 
-    Examples (in mutewatch-demo/; the last three: reproducible, to hand to viewers, and two
-    outlets read against their own coverage):
+    --of and --include-forwards choose the posts the charts of output, outlets, silences
+    and hosts, the silences' coverage and the key findings count, as every measuring
+    command reads them (default: official outlets' releases). A store ingested without an
+    outlet registry has no official outlet: write its report with --of all.
+
+    Examples (in mutewatch-demo/; the last four: reproducible, to hand to viewers, two
+    outlets read against their own coverage, and a store without a registry, every post):
 
     \b
       mutewatch report --period 2017-07-01..2017-12-31 --out report.html --png-dir charts/
@@ -106,14 +115,16 @@ def report(
       mutewatch report --pseudonymise --out public.html
       mutewatch report --outlet "Province 39 Media Office" \\
         --outlet "Province 05 Media Office" --out chosen.html
+      mutewatch report --of all --out everything.html
     """
     import dataclasses
 
     from mutewatch.show.report import ReportOptions, write_report
 
     options = ReportOptions.from_strings(
-        baseline=baseline, period=period, generated_at=generated_at, outlets=outlets
-    )
+        baseline=baseline, period=period, generated_at=generated_at, outlets=outlets,
+        of=of, include_forwards=include_forwards,
+    )  # fmt: skip
     options = dataclasses.replace(options, pseudonymise=pseudonymise)
     written = write_report(store, out, options, png_dir=png_dir)
     click.echo(str(written.html))

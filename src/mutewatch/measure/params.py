@@ -431,9 +431,9 @@ class Params:
         return out
 
 
-def common_options(func: F) -> F:
-    """Click options every measuring command takes: --of, --include-forwards, --from/--to,
-    --engine, --spark-master, --parquet, --json."""
+def population_options(func: F) -> F:
+    """The click options choosing which posts count: --of and --include-forwards (part of
+    :func:`common_options`; ``report`` takes them alone)."""
     decorators = [
         click.option(
             "--of",
@@ -447,6 +447,17 @@ def common_options(func: F) -> F:
             is_flag=True,
             help="Count forwards/reposts too (distribution; left out by default).",
         ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def common_options(func: F) -> F:
+    """Click options every measuring command takes: --of, --include-forwards
+    (:func:`population_options`), --from/--to, --engine, --spark-master, --parquet, --json."""
+    decorators = [
+        population_options,
         click.option("--from", "date_from", metavar="YYYY-MM-DD", help="First UTC day counted."),
         click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Last UTC day counted."),
         click.option(

@@ -71,6 +71,27 @@ class Filters:
     min_hours: float = 48.0
     network_min_hours: float = 12.0
     min_history_days: float = 90.0
+    # which posts the charts of output, outlets, silences and hosts count, as the measuring
+    # commands' --of and --include-forwards choose them (report --of; default: releases)
+    of: str = "official"
+    include_forwards: bool = False
+
+    def counted(self, alias: str = "p") -> str:
+        """SQL condition on ``alias`` (posts) for the posts ``of``/``include_forwards``
+        count, as ``measure.derived.counted`` reads them: official releases by default, a
+        post of no outlet counted as a supporter's."""
+        parts = {
+            "official": [f"{alias}.official"],
+            "supporter": [f"NOT coalesce({alias}.official, FALSE)"],
+            "all": [],
+        }[self.of]
+        if not self.include_forwards:
+            parts.append(f"{alias}.forwarded_from IS NULL")
+        return " AND ".join(parts) or "TRUE"
+
+    def network(self) -> str:
+        """The name of the network-wide silence series for ``of``."""
+        return NETWORKS.get(self.of, NETWORK)
 
     def where(self, alias: str = "p", ts: str = "ts") -> tuple[str, list[Any]]:
         """SQL conditions and parameters for this filter."""
@@ -246,9 +267,9 @@ def output_by_outlet(store: Store, f: Filters, bucket: str) -> go.Figure:
     rows = store.con.execute(
         f"""
         WITH r AS (
-            SELECT date_trunc('{bucket}', p.ts) AS b, o.name AS outlet
-            FROM posts p JOIN outlets o ON o.outlet_id = p.outlet_id
-            WHERE p.official AND p.forwarded_from IS NULL AND {where}
+            SELECT date_trunc('{bucket}', p.ts) AS b, coalesce(o.name, '{NO_OUTLET}') AS outlet
+            FROM posts p LEFT JOIN outlets o ON o.outlet_id = p.outlet_id
+            WHERE {f.counted()} AND {where}
         ), top AS (
             SELECT outlet FROM r GROUP BY outlet ORDER BY count(*) DESC, outlet LIMIT {TOP_OUTLETS}
         )
@@ -268,7 +289,7 @@ def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
     where, params = f.where()
     rows = store.con.execute(
         f"SELECT date_trunc('{bucket}', p.ts) AS b, p.kind, count(*) FROM posts p "
-        f"WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL ORDER BY b, kind",
+        f"WHERE {f.counted()} AND {where} GROUP BY ALL ORDER BY b, kind",
         params,
     ).fetchall()
     return _stacked(rows, TITLES["output_by_medium"], sorted({r[1] for r in rows}), bucket)
@@ -278,9 +299,10 @@ def heatmap(store: Store, f: Filters) -> go.Figure:
     """Releases per official outlet and month."""
     where, params = f.where()
     rows = store.con.execute(
-        f"SELECT o.name, strftime(date_trunc('month', p.ts), '%Y-%m') AS m, count(*) "
-        f"FROM posts p JOIN outlets o ON o.outlet_id = p.outlet_id "
-        f"WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL",
+        f"SELECT coalesce(o.name, '{NO_OUTLET}'), "
+        f"strftime(date_trunc('month', p.ts), '%Y-%m') AS m, count(*) "
+        f"FROM posts p LEFT JOIN outlets o ON o.outlet_id = p.outlet_id "
+        f"WHERE {f.counted()} AND {where} GROUP BY ALL",
         params,
     ).fetchall()
     outlets = sorted({r[0] for r in rows})
@@ -301,7 +323,7 @@ def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
         f"""
         WITH c AS (
             SELECT date_trunc('{bucket}', p.ts) AS b, count(DISTINCT p.outlet_id) AS n
-            FROM posts p WHERE p.official AND p.forwarded_from IS NULL AND {where} GROUP BY ALL
+            FROM posts p WHERE {f.counted()} AND {where} GROUP BY ALL
         ), s AS (
             SELECT unnest(generate_series(min(b), max(b), INTERVAL 1 {bucket})) AS b FROM c
         )
@@ -317,6 +339,13 @@ def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
 
 
 NETWORK = "network: all official outlets"
+NETWORKS = {
+    "official": NETWORK,
+    "supporter": "network: all supporter channels",
+    "all": "network: all channels",
+}
+# the outlet of posts by accounts no registry names (output --by outlet: null)
+NO_OUTLET = "(no outlet)"
 
 
 def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
@@ -328,10 +357,10 @@ def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
         WITH r AS (
             SELECT p.outlet_id AS series, o.name AS outlet, p.ts
             FROM posts p JOIN outlets o ON o.outlet_id = p.outlet_id
-            WHERE p.official AND p.forwarded_from IS NULL AND {where}
+            WHERE {f.counted()} AND {where}
             UNION ALL
-            SELECT 0 AS series, '{NETWORK}' AS outlet, p.ts
-            FROM posts p WHERE p.official AND p.forwarded_from IS NULL AND {where}
+            SELECT 0 AS series, '{f.network()}' AS outlet, p.ts
+            FROM posts p WHERE {f.counted()} AND {where}
                 AND ? IS NULL
         ), l AS (
             SELECT series, outlet, ts,
@@ -473,13 +502,14 @@ def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
 
 
 def _link_where(f: Filters) -> tuple[str, list[Any]]:
-    """Links of releases (official outlets, no forwards) in the filter, as ``mutewatch
-    platforms`` counts them by default (``--of official``)."""
+    """Links of the posts the filter counts (``Filters.counted``: releases, official
+    outlets' posts that are not forwards, by default), as ``mutewatch platforms`` counts
+    them with the same ``--of`` and ``--include-forwards``."""
     where, params = f.where("l")
     where += (
         " AND EXISTS (SELECT 1 FROM posts p WHERE p.platform = l.platform"
         " AND p.account_id = l.account_id AND p.message_id = l.message_id"
-        " AND p.official AND p.forwarded_from IS NULL)"
+        f" AND {f.counted()})"
     )
     if f.outlet_id is not None:
         where += (

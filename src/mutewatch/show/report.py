@@ -43,7 +43,12 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from mutewatch.errors import MutewatchError, StoreBusyError, UsageError
-from mutewatch.measure.params import DateRange, parse_range, require_period_after_baseline
+from mutewatch.measure.params import (
+    OF_CHOICES,
+    DateRange,
+    parse_range,
+    require_period_after_baseline,
+)
 from mutewatch.show import charts
 from mutewatch.store import Store
 
@@ -78,6 +83,11 @@ class ReportOptions:
     # outlets named as ``outlets list`` prints them (``--outlet``, repeatable): the output
     # section then also reads them as ``output --outlet`` and ``trend --outlet`` do
     outlets: tuple[str, ...] = ()
+    # which posts the charts of output, outlets, silences and hosts, the silences'
+    # coverage and the key findings count, as the measuring commands' --of and
+    # --include-forwards choose them (default: official outlets' releases)
+    of: str = "official"
+    include_forwards: bool = False
 
     @classmethod
     def from_strings(
@@ -87,9 +97,17 @@ class ReportOptions:
         period: str | None = None,
         generated_at: str | None = None,
         outlets: Sequence[str] = (),
+        of: str = "official",
+        include_forwards: bool = False,
     ) -> ReportOptions:
         """Parse ``A..B`` windows and an ISO-8601 generated-at time as the CLI gives them;
-        ``outlets``: the names ``--outlet`` gives (checked when the report is built)."""
+        ``outlets``: the names ``--outlet`` gives (checked when the report is built);
+        ``of``: official, supporter or all, as ``--of`` takes it."""
+        if of not in OF_CHOICES:
+            raise UsageError(
+                f"--of {of!r} is not one of {', '.join(OF_CHOICES)}",
+                hint="pass --of official, --of supporter or --of all",
+            )
         base = _window(baseline, "--baseline") if baseline else None
         per = _window(period, "--period") if period else None
         if base and per:
@@ -99,6 +117,8 @@ class ReportOptions:
             period=per,
             generated_at=_instant(generated_at) if generated_at else None,
             outlets=tuple(outlets),
+            of=of,
+            include_forwards=include_forwards,
         )
 
     def generated(self) -> datetime:
@@ -136,6 +156,8 @@ class ReportOptions:
             min_hours=self.min_hours,
             network_min_hours=self.network_min_hours,
             min_history_days=self.min_history_days,
+            of=self.of,
+            include_forwards=self.include_forwards,
         )
 
 
@@ -171,7 +193,7 @@ def load_findings(store_path: Path, options: ReportOptions) -> dict[str, Any]:
     reader gave (``--baseline``/``--period``) that `findings` refuses (wholly outside the
     archive, no full month after the baseline) are refused here too: the report used to be
     written anyway, exit 0, every section empty."""
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"of": options.of, "include_forwards": options.include_forwards}
     if options.baseline:
         kwargs["baseline"] = f"{options.baseline[0]}..{options.baseline[1]}"
     if options.period:
@@ -332,24 +354,36 @@ def with_coverage(
     """The chart's silences with ``coverage``, ``p_value`` and ``rank`` from the silences
     measurement (network and outlet scope, the report's thresholds); a gap the archive did
     not collect is not unprecedented. Unknown (the measurement failed) stays blank."""
-    known = silence_lookup(store_path, options.min_hours, options.network_min_hours)
+    known = silence_lookup(
+        store_path, options.min_hours, options.network_min_hours,
+        of=options.of, include_forwards=options.include_forwards,
+    )  # fmt: skip
     return apply_coverage(rows, known)
 
 
 Lookup = dict[tuple[str | None, str], dict[str, Any]]
 
 
-def silence_lookup(store_path: Path, min_hours: float, network_min_hours: float) -> Lookup | None:
-    """The silences measurement's gaps (network and outlet scope) by outlet (None: the
-    network) and start to the minute; None when the measurement failed."""
+def silence_lookup(
+    store_path: Path,
+    min_hours: float,
+    network_min_hours: float,
+    *,
+    of: str = "official",
+    include_forwards: bool = False,
+) -> Lookup | None:
+    """The silences measurement's gaps (network and outlet scope; ``--of``,
+    ``--include-forwards``) by outlet (None: the network) and start to the minute; None
+    when the measurement failed."""
     known: Lookup = {}
     try:
         from mutewatch.measure.registry import run_measurement
 
         for scope, hours in (("network", network_min_hours), ("outlet", min_hours)):
             found = run_measurement(
-                "silences", store_path, scope=scope, min_hours=hours, with_coordinated=False
-            )
+                "silences", store_path, scope=scope, min_hours=hours, with_coordinated=False,
+                of=of, include_forwards=include_forwards,
+            )  # fmt: skip
             for s in found.get("silences", []):
                 known[_silence_key(s.get("outlet"), s.get("start"))] = s
     except (ImportError, MutewatchError):
@@ -536,6 +570,8 @@ def _methods_html(
     params = {
         "baseline": f"{options.baseline[0]}..{options.baseline[1]}" if options.baseline else "auto",
         "period": f"{options.period[0]}..{options.period[1]}" if options.period else "auto",
+        "of (--of: the posts counted)": options.of,
+        "include forwards (--include-forwards)": options.include_forwards,
         "time bucket of the charts": built.bucket,
         "min_hours (silence of an outlet)": options.min_hours,
         "network_min_hours (silence of the network)": options.network_min_hours,
@@ -563,8 +599,9 @@ def _methods_html(
     )
 
 
-def _notice(status: dict[str, Any]) -> str:
-    """What to do when the store holds no posts, or none is an official outlet's release."""
+def _notice(status: dict[str, Any], of: str = "official") -> str:
+    """What to do when the store holds no posts, or (``--of official``) none is an official
+    outlet's release."""
     if not status.get("posts"):
         return (
             "<p class='notice' role='note'>This store holds no posts yet, so every chart is "
@@ -572,13 +609,14 @@ def _notice(status: dict[str, Any]) -> str:
             "with <code>--outlets FILE</code>), check with <code>mutewatch status</code>, "
             "then write the report again.</p>\n"
         )
-    if status.get("official_releases"):
+    if status.get("official_releases") or of != "official":
         return ""
     return (
         "<p class='notice' role='note'>This store has posts but no official outlet's "
         "releases, so the charts of output, outlets and silences are empty: no registry "
         "names any account as an official outlet's. Name them in a registry file and run "
-        "<code>mutewatch outlets load FILE</code>, then write the report again.</p>\n"
+        "<code>mutewatch outlets load FILE</code>, then write the report again, or write "
+        "it with <code>--of all</code> to chart every post.</p>\n"
     )
 
 
@@ -694,7 +732,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
         generated=html.escape(generated),
         store=html.escape(store_path.name),
         toc=toc,
-        notice=_notice(status),
+        notice=_notice(status, options.of),
         sections="\n".join(parts),
         posts=_count(int(status.get("posts") or 0), "post"),
         first=html.escape(str(status.get("first") or "–")),
