@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -195,9 +197,6 @@ def _period_cell(row: dict[str, Any]) -> str:
 
 def _period_days(row: dict[str, Any], every: str) -> int | None:
     """The days of a whole period of ``every`` that starts on ``row['start']``."""
-    import calendar
-    from datetime import date
-
     start = date.fromisoformat(str(row["start"]))
     if every == "month":
         return calendar.monthrange(start.year, start.month)[1]
