@@ -26,14 +26,14 @@ _NAME_DOT = (
     r"|(?<![\w.])[A-Z]\.(?=[^\S\n]+[A-Z])"
     r"|\.{2,}(?=[^\S\n]*[a-z]))"
 )
-_WRAPPED = r"\n(?=[^\S\n]*[a-z])"
-"""A line break before a word in lower case: a sentence wrapped onto the next line ("John
-Smith\ntook bribes", as mail clients and narrow text boxes break lines), not a new one."""
 """A full stop inside a sentence: a title's before a word ("Mr. Smith"), "Jr." or "Sr."
 before a word in lower case ("John Smith Jr. took"), a single capital's initial before a
 capital ("J. Smith", "John F. Smith"; not a letter of "U.S."), and an ellipsis before a word
 in lower case ("John Smith... took bribes", a pause; the view reads "…" as "..."), each on
 the same line."""
+_WRAPPED = r"\n(?=[^\S\n]*[a-z])"
+"""A line break before a word in lower case: a sentence wrapped onto the next line ("John
+Smith\ntook bribes", as mail clients and narrow text boxes break lines), not a new one."""
 _SENTENCE_RE = re.compile(rf"(?:{_NAME_DOT}|{_WRAPPED}|[^.!?\n])+(?:[.!?]+|$)", re.MULTILINE)
 """A sentence: up to its end punctuation, the end of its line or the end of the text.
 
