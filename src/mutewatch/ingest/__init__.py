@@ -57,6 +57,10 @@ BATCH_BYTES = 16 << 20
 # values of their first reading (a post's key is its platform, account and id); the file's
 # sources row holds this reading's counts.
 REREAD = "re-read with other options"
+RETWEETS_HINT = (
+    "it applies to CSV, TSV, JSON Lines and Parquet rows; Telegram exports and feeds mark "
+    "their forwards themselves, so ingest them in a run of their own without it"
+)
 ProgressCallback = Callable[[Path, int, int], None]  # (file, bytes done, bytes total)
 OverallCallback = Callable[[int, int, int], None]  # (files done, files, records read)
 
@@ -72,6 +76,8 @@ class IngestOptions:
     platform: str | None = None
     encoding: str | None = None  # of CSV / JSON Lines text; None: UTF-8 or its byte-order mark
     delimiter: str | None = None  # of CSV fields; None: "," (a tab in a .tsv file)
+    # tabular rows whose text begins "RT @handle" are forwards from handle (tabular.retweeted)
+    retweets_as_forwards: bool = False
 
     def validate(self) -> None:
         if self.format not in ("auto", *FORMATS):
@@ -89,6 +95,11 @@ class IngestOptions:
         tabular.check_time_format(self.time_format)
         tabular.check_encoding(self.encoding)
         _ = self.field_delimiter  # normalised and checked once, here first
+        if self.retweets_as_forwards and self.format not in ("auto", *_TABULAR):
+            raise UsageError(
+                f"--retweets-as-forwards reads tabular files only, not --format {self.format}",
+                hint=RETWEETS_HINT,
+            )
 
     @cached_property
     def field_delimiter(self) -> str | None:
@@ -109,6 +120,7 @@ class IngestOptions:
             self.tz,
             encoding=self.encoding,
             delimiter=delimiter,
+            retweets_as_forwards=self.retweets_as_forwards,
         )
 
 
@@ -499,6 +511,12 @@ def ingest(
     opts.validate()
     report = IngestReport()
     found = discover(paths, opts.format, opts, report.skipped_files)
+    other = next(((p, f) for p, f in found if f not in _TABULAR), None)
+    if opts.retweets_as_forwards and other is not None:
+        raise UsageError(
+            f"{other[0]}: --retweets-as-forwards reads tabular files only, not a {other[1]} file",
+            hint=RETWEETS_HINT,
+        )
     for path, fmt in found:
         if overall:
             overall(len(report.files), len(found), report.read)
@@ -588,6 +606,8 @@ def _options_key(fmt: str, options: IngestOptions) -> str:
             used["encoding"] = codecs.lookup(options.encoding).name
         if options.field_delimiter is not None:
             used["delimiter"] = options.field_delimiter
+        if options.retweets_as_forwards:
+            used["retweets_as_forwards"] = True
     return json.dumps({"format": fmt, **used}, sort_keys=True)
 
 

@@ -6,6 +6,10 @@ The mapping names which column holds each canonical field (``--map FIELD=COLUMN`
 * optional: ``account_id``, ``message_id``, ``text``, ``kind``, ``forwarded_from``,
   ``reply_to``, ``author``, ``links`` (URLs separated by whitespace).
 
+With ``retweets_as_forwards`` (``--retweets-as-forwards``), a row whose text begins with
+Twitter's retweet convention ``RT @handle`` and whose mapped ``forwarded_from`` is empty or
+unmapped is a forward from ``handle`` (``retweeted``); its text is kept as it is.
+
 Where there is no ``message_id`` column, a stable id is derived from the account, the raw
 time, the text and how many identical rows came before, so re-ingesting the same or an
 overlapping file adds no duplicates. Times are parsed with ``--time-format`` (strptime; also
@@ -84,6 +88,7 @@ class TableSpec:
     tz: str = "UTC"
     encoding: str | None = None  # None: UTF-8, or what a byte-order mark says
     delimiter: str = ","
+    retweets_as_forwards: bool = False  # "RT @handle: ..." rows as forwards (``retweeted``)
 
     def column(self, name: str) -> str | None:
         return self.mapping.get(name) or (name if name in REQUIRED else None)
@@ -92,6 +97,20 @@ class TableSpec:
         """The column each field is read from: every mapped field and the required ones."""
         wanted = {name: self.column(name) for name in FIELDS}
         return {name: column for name, column in wanted.items() if column}
+
+
+# Twitter's retweet convention at the start of a text: "RT" (upper case only: "rt" or "Rt"
+# is someone's own word as often as not), after any whitespace, then whitespace, "@" and a
+# handle of 1 to 15 letters, digits or underscores (Twitter's rule) that ends there (a
+# longer run is no handle); a ':' may follow. "RT @a RT @b: ..." is a retweet of @a.
+_RETWEET = re.compile(r"\s*RT\s+@([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_])")
+
+
+def retweeted(text: str) -> str | None:
+    """The handle a text retweets by Twitter's convention ("RT @handle: ..."), as written
+    and without the '@'; None when the text does not begin so (``_RETWEET``)."""
+    match = _RETWEET.match(text)
+    return match.group(1) if match else None
 
 
 def check_mapping(mapping: Mapping[str, str]) -> None:
@@ -1510,11 +1529,20 @@ def _post(
         kind=_text(row, spec.column("kind")) or "text",
         text=text,
         links=links,
-        forwarded_from=_text(row, spec.column("forwarded_from")) or None,
+        forwarded_from=_forwarded_from(row, spec, text),
         reply_to=_optional_int(row, spec.column("reply_to")),
         author=_text(row, spec.column("author")) or None,
         account_name=account,
     )
+
+
+def _forwarded_from(row: dict[str, Any], spec: TableSpec, text: str) -> str | None:
+    """The mapped forwarded_from value; without one (no column, or empty in this row) and
+    with ``retweets_as_forwards``, the handle a retweet's text names (``retweeted``)."""
+    mapped = _text(row, spec.column("forwarded_from"))
+    if mapped:
+        return mapped
+    return retweeted(text) if spec.retweets_as_forwards else None
 
 
 def _message_id(
