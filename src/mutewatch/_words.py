@@ -3,6 +3,10 @@ one way a value someone else typed is written on one line of a log or a terminal
 
 from __future__ import annotations
 
+# the outlets whose posts ``--of`` counts, as the findings' sentences and the report's
+# chart titles name them
+WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
+
 
 def counted(n: int, word: str) -> str:
     """``1 outlet``, ``0 outlets``, ``2 outlets``: a count and its noun, singular for one."""

@@ -63,7 +63,7 @@ from typing import Any
 
 import pandas as pd
 
-from mutewatch._words import counted
+from mutewatch._words import WHO, counted
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
 from mutewatch.measure import status as status_mod
@@ -77,7 +77,6 @@ from mutewatch.measure.params import (
     require_period_after_baseline,
 )
 
-WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
 CHANNELS = {
     "official": "Official channels",
     "supporter": "Supporter channels",

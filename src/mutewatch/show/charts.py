@@ -15,6 +15,12 @@ Definitions (also listed in the report's methods appendix, ``DEFINITIONS``):
   official outlets' posts (both as ``mutewatch supporters`` measures them);
 * the *host mix* counts links in releases by host class; *distinct hosts* counts their hosts
   in a bucket (as ``mutewatch platforms`` does with its default ``--of official``).
+
+Under ``--of supporter|all`` (or ``--include-forwards``) the charts of output, outlets,
+silences and hosts count other posts, and their titles, definitions and empty-chart notes
+say which (``titles``, ``definitions``, ``empty_notes``), naming the outlets as the
+findings do (``_words.WHO``); with the defaults they are ``TITLES``, ``DEFINITIONS`` and
+``EMPTY``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from mutewatch._words import WHO
 from mutewatch.store import Store
 from mutewatch.store.hosts import is_host_name_sql
 
@@ -60,6 +67,42 @@ DEFINITIONS: dict[str, str] = {
     "records could not be read and are kept apart",
 }
 
+# what ``--of`` counts, as a counted post's definition says it (``definitions``)
+_COUNTED = {
+    "official": "a post by an official outlet's account",
+    "supporter": "a post by an account not belonging to an official outlet (including "
+    "accounts no registry names)",
+    "all": "any post",
+}
+
+
+def definitions(of: str = "official", include_forwards: bool = False) -> dict[str, str]:
+    """The methods appendix's definitions for ``--of``/``--include-forwards``:
+    ``DEFINITIONS`` by default, else a *counted post* first and the definitions that
+    said releases (output, active outlet, silence, host mix, distinct hosts) with it."""
+    if _default(of, include_forwards):
+        return dict(DEFINITIONS)
+    fwd = ", forwards included" if include_forwards else " that is not a forward"
+    one = _one(of)
+    counted = {
+        f"counted post (--of {of}{' --include-forwards' if include_forwards else ''})": (
+            f"{_COUNTED.get(of, 'any post')}{fwd}: what the charts of output, outlets, "
+            "silences and hosts count"
+        )
+    }
+    return {
+        **counted,
+        **DEFINITIONS,
+        "output": "counted posts per time bucket (day up to 120 days, week up to 2 years, "
+        "else month)",
+        "active outlet": f"{one} with at least one counted post in the bucket",
+        "silence": f"a gap of at least min_hours between consecutive counted posts of {one}; "
+        "a network silence: a gap of at least network_min_hours without any counted post",
+        "host mix": "links in counted posts per host class (telegram, onion, file_host, "
+        "paste, video, social, shortener, other), as mutewatch platforms counts them",
+        "distinct hosts": "number of different link hosts in counted posts in the bucket",
+    }
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -88,6 +131,10 @@ class Filters:
         if not self.include_forwards:
             parts.append(f"{alias}.forwarded_from IS NULL")
         return " AND ".join(parts) or "TRUE"
+
+    def titles(self) -> dict[str, str]:
+        """The charts' titles for ``of``/``include_forwards`` (``TITLES`` by default)."""
+        return titles(self.of, self.include_forwards)
 
     def network(self) -> str:
         """The name of the network-wide silence series for ``of``."""
@@ -118,9 +165,12 @@ class ChartSet:
     bucket: str = "week"
     gaps: list[dict[str, Any]] = field(default_factory=list)  # every silence of the chart
     partial: list[dict[str, Any]] = field(default_factory=list)  # see ``partial_buckets``
+    # the titles and empty-chart notes of the posts the filters count (``Filters.of``)
+    titles: dict[str, str] = field(default_factory=lambda: dict(TITLES))
+    empty: dict[str, str] = field(default_factory=lambda: dict(EMPTY))
 
 
-TITLES = {
+TITLES: dict[str, str] = {
     "output_by_outlet": "Output over time, by outlet (releases)",
     "output_by_medium": "Output over time, by medium (releases)",
     "heatmap": "Outlets × months (releases)",
@@ -132,6 +182,45 @@ TITLES = {
     "coverage": "Data coverage by source, and quarantine",
     "trend": "Trend: rolling posts per day, segments between change points",
 }
+
+
+def _default(of: str, include_forwards: bool) -> bool:
+    """Whether ``of``/``include_forwards`` count releases (the defaults' wording)."""
+    return of == "official" and not include_forwards
+
+
+def _one(of: str) -> str:
+    """``an official outlet``, ``a supporter outlet``, ``an outlet``: one of ``WHO[of]``."""
+    who = WHO.get(of, "outlets").removesuffix("s")
+    return f"{'an' if who[0] in 'aeiou' else 'a'} {who}"
+
+
+def counted_posts(of: str = "official", include_forwards: bool = False) -> str:
+    """The posts the charts of output, outlets, silences and hosts count, as their titles
+    name them: ``releases`` by default, else ``posts by supporter outlets`` (the outlets as
+    ``findings`` names them, ``WHO``), ``, forwards included`` with ``--include-forwards``."""
+    if _default(of, include_forwards):
+        return "releases"
+    fwd = ", forwards included" if include_forwards else ""
+    return f"posts by {WHO.get(of, 'outlets')}{fwd}"
+
+
+def titles(of: str = "official", include_forwards: bool = False) -> dict[str, str]:
+    """The charts' titles for ``--of``/``--include-forwards``: ``TITLES`` by default, else
+    the charts that count other posts than releases name them (``counted_posts``)."""
+    if _default(of, include_forwards):
+        return dict(TITLES)
+    posts, who = counted_posts(of, include_forwards), WHO.get(of, "outlets")
+    return {
+        **TITLES,
+        "output_by_outlet": f"Output over time, by outlet ({posts})",
+        "output_by_medium": f"Output over time, by medium ({posts})",
+        "heatmap": f"Outlets × months ({posts})",
+        "active_outlets": f"Active {who} over time",
+        "silences": f"Silences of {who} (unprecedented ones marked)",
+        "hosts": f"Link host mix (links in {posts})",
+        "distinct_hosts": f"Distinct hosts in use (in {posts})",
+    }
 
 
 # keys whose strings are our own plotly formatting (``<br>``, ``<extra>``), not data
@@ -281,7 +370,7 @@ def output_by_outlet(store: Store, f: Filters, bucket: str) -> go.Figure:
     order = sorted({r[1] for r in rows if r[1] != "other"}) + (
         ["other"] if any(r[1] == "other" for r in rows) else []
     )
-    return _stacked(rows, TITLES["output_by_outlet"], order, bucket)
+    return _stacked(rows, f.titles()["output_by_outlet"], order, bucket)
 
 
 def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
@@ -292,7 +381,7 @@ def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
         f"WHERE {f.counted()} AND {where} GROUP BY ALL ORDER BY b, kind",
         params,
     ).fetchall()
-    return _stacked(rows, TITLES["output_by_medium"], sorted({r[1] for r in rows}), bucket)
+    return _stacked(rows, f.titles()["output_by_medium"], sorted({r[1] for r in rows}), bucket)
 
 
 def heatmap(store: Store, f: Filters) -> go.Figure:
@@ -311,7 +400,7 @@ def heatmap(store: Store, f: Filters) -> go.Figure:
     grid = {(r[0], r[1]): r[2] for r in rows}
     z = [[grid.get((o, m), 0) for m in months] for o in outlets]
     fig = go.Figure(go.Heatmap(z=z, x=months, y=outlets, colorscale="Blues", hoverongaps=False))
-    return _layout(fig, TITLES["heatmap"], height=max(320, 40 + 22 * len(outlets)))
+    return _layout(fig, f.titles()["heatmap"], height=max(320, 40 + 22 * len(outlets)))
 
 
 def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
@@ -335,7 +424,7 @@ def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
         go.Scatter(x=[r[0] for r in rows], y=[r[1] for r in rows], mode="lines+markers",
                    name="active outlets", line={"shape": "hv"})
     )  # fmt: skip
-    return _layout(fig, TITLES["active_outlets"])
+    return _layout(fig, f.titles()["active_outlets"])
 
 
 NETWORK = "network: all official outlets"
@@ -419,9 +508,10 @@ def _span_ms(row: dict[str, Any]) -> float:
     return float(row["hours"]) * 3_600_000
 
 
-def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
+def silence_figure(rows: list[dict[str, Any]], title: str = TITLES["silences"]) -> go.Figure:
     """A timeline: one bar per silence, per outlet; unprecedented ones in red, time the
-    archive did not collect (when ``coverage`` is known) in grey."""
+    archive did not collect (when ``coverage`` is known) in grey; ``title``: the chart's
+    (``Filters.titles``)."""
     fig = go.Figure()
     for label, color in SILENCE_KINDS:
         sel = [r for r in rows if silence_kind(r) == label]
@@ -439,9 +529,7 @@ def silence_figure(rows: list[dict[str, Any]]) -> go.Figure:
         )
     fig.update_xaxes(type="date")
     outlets = {r["outlet"] for r in rows}
-    return _layout(
-        fig, TITLES["silences"], barmode="overlay", height=max(320, 60 + 24 * len(outlets))
-    )
+    return _layout(fig, title, barmode="overlay", height=max(320, 60 + 24 * len(outlets)))
 
 
 def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
@@ -541,7 +629,8 @@ def hosts(
         f"WHERE {where} GROUP BY ALL ORDER BY b, host_class",
         params,
     ).fetchall()
-    mix = _stacked(rows, TITLES["hosts"], sorted({r[1] for r in rows}), bucket)
+    titled = f.titles()
+    mix = _stacked(rows, titled["hosts"], sorted({r[1] for r in rows}), bucket)
     distinct = store.con.execute(
         f"SELECT date_trunc('{bucket}', l.ts) AS b, count(DISTINCT l.host) "
         f"FILTER (WHERE {_READABLE_HOST}) FROM links l "
@@ -558,7 +647,7 @@ def hosts(
         f"FROM links l WHERE {where} GROUP BY ALL ORDER BY links DESC, host LIMIT 25",
         params,
     )
-    return mix, _layout(dfig, TITLES["distinct_hosts"]), top
+    return mix, _layout(dfig, titled["distinct_hosts"]), top
 
 
 def coverage(store: Store) -> tuple[go.Figure, list[dict[str, Any]]]:
@@ -597,7 +686,7 @@ def _settle_pandas() -> None:
 
 
 # what a chart without data lacks, said in its place (instead of empty axes round 0)
-EMPTY = {
+EMPTY: dict[str, str] = {
     "output_by_outlet": "releases (posts by official outlets' accounts, not forwards)",
     "output_by_medium": "releases (posts by official outlets' accounts, not forwards)",
     "heatmap": "releases (posts by official outlets' accounts, not forwards)",
@@ -611,17 +700,37 @@ EMPTY = {
 }
 
 
+def empty_notes(of: str = "official", include_forwards: bool = False) -> dict[str, str]:
+    """What a chart without data lacks for ``--of``/``--include-forwards``: ``EMPTY`` by
+    default, else the posts the charts of output, outlets, silences and hosts count."""
+    if _default(of, include_forwards):
+        return dict(EMPTY)
+    who = WHO.get(of, "outlets")
+    posts = f"posts by {who} ({'forwards included' if include_forwards else 'not forwards'})"
+    return {
+        **EMPTY,
+        "output_by_outlet": posts,
+        "output_by_medium": posts,
+        "heatmap": posts,
+        "active_outlets": posts,
+        "silences": f"silences (counted posts of {_one(of)} this far apart)",
+        "hosts": f"links in {posts}",
+        "distinct_hosts": f"links in {posts}",
+    }
+
+
 def _points(trace: Any) -> int:
     return max((len(getattr(trace, a, None) or ()) for a in ("x", "y", "z")), default=0)
 
 
-def mark_empty(fig: go.Figure, name: str) -> go.Figure:
-    """A figure without a single point says so, instead of drawing empty axes."""
+def mark_empty(fig: go.Figure, name: str, notes: dict[str, str] | None = None) -> go.Figure:
+    """A figure without a single point says so, instead of drawing empty axes; ``notes``:
+    what each chart lacks then (``empty_notes``; ``EMPTY`` by default)."""
     if any(_points(trace) for trace in fig.data):
         return fig
     fig.update_layout(
         annotations=[{
-            "text": f"No data: no {EMPTY.get(name, 'values')} in this selection.",
+            "text": f"No data: no {(notes or EMPTY).get(name, 'values')} in this selection.",
             "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
             "font": {"size": 14, "color": "#444444"},
         }],
@@ -718,13 +827,14 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
     _settle_pandas()
     f = filters or Filters()
     bucket = choose_bucket(store, f)
-    out = ChartSet(bucket=bucket)
+    out = ChartSet(bucket=bucket, titles=f.titles(),
+                   empty=empty_notes(f.of, f.include_forwards))  # fmt: skip
     out.figures["output_by_outlet"] = output_by_outlet(store, f, bucket)
     out.figures["output_by_medium"] = output_by_medium(store, f, bucket)
     out.figures["heatmap"] = heatmap(store, f)
     out.figures["active_outlets"] = active_outlets(store, f, bucket)
     gaps = silences(store, f)
-    out.figures["silences"] = silence_figure(gaps)
+    out.figures["silences"] = silence_figure(gaps, out.titles["silences"])
     out.tables["silences"] = silence_table(gaps)
     out.gaps = gaps
     out.figures["supporters"] = supporters(store, f, bucket)
@@ -746,7 +856,7 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
     for name, fig in out.figures.items():
         if name in TIME_CHARTS and any(_points(trace) for trace in fig.data):
             shade_partial(fig, out.partial)
-        mark_empty(fig, name)
+        mark_empty(fig, name, out.empty)
     return out
 
 

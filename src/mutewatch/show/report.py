@@ -246,9 +246,10 @@ def _partial_note(partial: list[dict[str, Any]], bucket: str) -> str:
     )
 
 
-def _figure(fig: go.Figure, name: str) -> str:
-    """A chart with its text alternative: a label, and its numbers as a table (closed)."""
-    title = charts.TITLES.get(name, name)
+def _figure(fig: go.Figure, name: str, titles: dict[str, str] | None = None) -> str:
+    """A chart with its text alternative: a label, and its numbers as a table (closed);
+    ``titles``: the charts' (``ChartSet.titles``, as ``--of`` words them)."""
+    title = (titles or charts.TITLES).get(name, name)
     label = html.escape(f"Chart: {title}. Its numbers are in the data table below it.")
     columns, rows = chart_rows(fig, name)
     return (
@@ -536,7 +537,8 @@ def _change(change: float | None) -> str | None:
 
 def show_silences(built: charts.ChartSet, gaps: list[dict[str, Any]]) -> None:
     """Draw ``built``'s silence chart and table from ``gaps`` (with their coverage)."""
-    built.figures["silences"] = charts.mark_empty(charts.silence_figure(gaps), "silences")
+    figure = charts.silence_figure(gaps, built.titles["silences"])
+    built.figures["silences"] = charts.mark_empty(figure, "silences", built.empty)
     built.tables["silences"] = charts.silence_table(gaps)
 
 
@@ -565,7 +567,8 @@ def _methods_html(
     """The methods appendix; ``outlets``: the chosen outlets' names as the report shows
     them (pseudonymised with ``--pseudonymise``)."""
     defs = "".join(
-        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in charts.DEFINITIONS.items()
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>"
+        for k, v in charts.definitions(options.of, options.include_forwards).items()
     )
     params = {
         "baseline": f"{options.baseline[0]}..{options.baseline[1]}" if options.baseline else "auto",
@@ -687,7 +690,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
             shown = chosen["output"]["parameters"]["outlets"] if chosen else None
             body = _methods_html(options, found, built, status, shown)
         for name in names:
-            body += _figure(built.figures[name], name)
+            body += _figure(built.figures[name], name, built.titles)
         if section_id == "output":
             body += _partial_note(built.partial, built.bucket)
             if chosen is not None:
