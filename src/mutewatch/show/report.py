@@ -11,10 +11,11 @@ active outlets; silences (unprecedented marked, with coverage and p-value from
 ``mutewatch silences``: a gap the archive did not collect is never unprecedented);
 supporter share and amplification; platform and host mix with distinct hosts; data
 coverage and quarantine; methods appendix. The charts count what the measuring commands
-count with their defaults (``output``, ``supporters``, ``platforms``, ``silences`` with
-``--json`` give the same numbers). Every chart has a text label and its numbers in a data
-table (closed ``<details>``); names are escaped, bidi controls shown as ``[U+XXXX]``, long
-names cut in chart labels (whole in the tables). A print stylesheet leaves out the
+count with the same ``--of`` and ``--include-forwards`` (``output``, ``supporters``,
+``platforms``, ``silences`` with ``--json`` give the same numbers). Every chart has a text
+label and its numbers in a data table (closed ``<details>``); names are escaped, bidi
+controls shown as ``[U+XXXX]``, long names cut in chart labels (whole in the tables). A
+print stylesheet leaves out the
 navigation, chart toolbars and data tables.
 ``--png-dir`` also writes every chart as a PNG through kaleido and Debian's Chromium.
 
