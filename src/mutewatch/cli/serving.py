@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
@@ -345,8 +346,6 @@ def serve(
     """
     import uvicorn
 
-    from mutewatch.web.app import create_app
-
     if port_file is not None:  # a script waiting for it must not read a past server's port
         if not port_file.parent.is_dir():
             raise UsageError(
@@ -354,6 +353,15 @@ def serve(
                 hint="name a file in an existing folder",
             )
         port_file.unlink(missing_ok=True)
+    # tried before the store and the models load (4 s of CPU, 20-30 s on a busy machine):
+    # a port in use or an address not of this machine was said only after them
+    try:
+        for sock in bind_sockets(host, port):
+            sock.close()
+    except OSError as exc:
+        raise _listen_error(exc, host, port) from None
+    from mutewatch.web.app import create_app
+
     app = create_app(
         store, secure_cookies=secure_cookies, moderation=not no_moderation,
         compute_per_user=compute_per_user, cache_mb=cache_mb,
@@ -369,6 +377,36 @@ def serve(
         if listening.failed is not None:
             raise _listen_error(listening.failed, host, port) from None
         raise
+
+
+def bind_sockets(host: str, port: int) -> list[socket.socket]:
+    """The sockets ``host`` and ``port`` name, bound, not listening: one per address
+    ``host`` resolves to (``localhost``: 127.0.0.1 and ::1), as asyncio's ``create_server``
+    (uvicorn's own bind) makes them, with SO_REUSEADDR and IPv6 sockets IPv6-only. The
+    first ``OSError`` (a port in use, an address not of this machine, an unknown host) is
+    raised with every socket closed."""
+    infos = socket.getaddrinfo(
+        host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
+    )
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):
+            try:
+                sock = socket.socket(family, kind, proto)
+            except OSError:  # a family this machine does not have, as asyncio skips it
+                continue
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    if not sockets:
+        raise OSError(errno.EADDRNOTAVAIL, os.strerror(errno.EADDRNOTAVAIL))
+    return sockets
 
 
 @click.group()
