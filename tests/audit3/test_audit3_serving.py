@@ -23,7 +23,7 @@ def _serve_options(monkeypatch: pytest.MonkeyPatch, *proxies: str) -> tuple[int,
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
     monkeypatch.setattr("mutewatch.web.app.create_app", lambda *a, **k: object())
-    args = ["--store", "unused.duckdb", "serve"]
+    args = ["--store", "unused.duckdb", "serve", "--port", "0"]
     for proxy in proxies:
         args += ["--trusted-proxy", proxy]
     result = CliRunner().invoke(main, args)

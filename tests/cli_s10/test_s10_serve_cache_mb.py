@@ -50,7 +50,9 @@ def test_serve_passes_cache_mb(store: Path, monkeypatch: pytest.MonkeyPatch) -> 
         app.state.gateway.stop()
 
     monkeypatch.setattr("uvicorn.run", run)
-    result = CliRunner().invoke(main, ["--store", str(store), "serve", "--cache-mb", "3"])
+    result = CliRunner().invoke(
+        main, ["--store", str(store), "serve", "--port", "0", "--cache-mb", "3"]
+    )
     assert result.exit_code == 0, result.output
     assert served[0].state.cache.max_bytes == 3 * MIB
 

@@ -18,7 +18,9 @@ def _served_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str) -> 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(app=app))
     store = tmp_path / "store.duckdb"
-    result = CliRunner().invoke(main, ["--store", str(store), "serve", "--no-moderation", *args])
+    result = CliRunner().invoke(
+        main, ["--store", str(store), "serve", "--port", "0", "--no-moderation", *args]
+    )
     return result.exit_code, seen.get("app")
 
 
