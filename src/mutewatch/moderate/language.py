@@ -20,11 +20,16 @@ few characters for any detector, so their words decide (``short_rule``). Word co
 language (``data/language_lexicon.npz``, counted by ``scripts/train_language.py`` from the same
 non-evaluation rows: English sentences and every non-evaluation English comment, the other
 langid languages, Swiss German) and hand lists (``data/language_short_words.json``: English
-replies such as "kudos" and "lol", foreign greetings, Swiss German marker words) say for each
-word whether it is English, a Swiss German marker, or known in another language:
+replies such as "kudos" and "lol", foreign greetings, Swiss German marker words, and curated
+English loanwords and internet slang, each with its source: "touché", "déjà vu", "gg") say for
+each word whether it is English, a Swiss German marker, or known in another language:
 
 * a Swiss German marker word makes the text dialect ("Merci vielmal", "Grüezi");
-* a text of English words only is English ("hi", "No.", "Kudos", "Well said");
+* a text of English words only is English ("hi", "No.", "Kudos", "Well said", "Touché",
+  "Déjà vu again");
+* a text of one word that English writers use too, though it is commoner in another
+  language, is English unless another language's hand list names it ("Word.", but not
+  "Gut"): one word is not evidence of another language;
 * a text of English and foreign words only is that other language, never dialect, unless
   the detectors are sure of English ("Hallo", "Danke schön" and "Schön" are German, "Si" and
   "Gracias" Spanish, "Oui" French);
@@ -69,7 +74,7 @@ from mutewatch.errors import InputError
 from mutewatch.moderate.datasets import default_data_dir
 from mutewatch.moderate.datasets import is_evaluation as _is_eval
 
-LANGUAGE_MODEL_VERSION = "language-5"
+LANGUAGE_MODEL_VERSION = "language-6"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
 
 DIM = 1 << 18
@@ -93,6 +98,12 @@ MODEL_FILE = "language_ngrams.npz"
 LEXICON_FILE = "language_lexicon.npz"
 SHORT_WORDS_FILE = "language_short_words.json"
 
+ENGLISH_CURATED = ("en_loanwords", "en_slang")
+"""Keys of ``language_short_words.json`` that map an English word or phrase to the source and
+reason it is English: loanwords English dictionaries list ("touché", "déjà vu") and internet
+abbreviations and interjections ("gg", "ngl"). Their words join the ``en`` list; their
+phrases of two or three words make a whole short text English."""
+
 SHORT_WORDS = 3
 """Texts of at most this many words also go through the short-text rule (``short_rule``):
 the detectors see too little of them, so which words they are decides (see the module
@@ -112,6 +123,7 @@ SHORT_RULE = {
     "sure_high": 0.8,
     "dialect_floor": 0.9,
     "dialect_ceiling": 0.1,
+    "one_word_en_ratio": 0.02,
 }
 """Parameters of the short-text rule. A word is English when the hand list names it or when
 the English word counts hold it ``en_min_count`` times and its frequency there is at least
@@ -126,7 +138,10 @@ policy's language hold band 0.4-0.5); ``sure_low``/``sure_high`` bound the detec
 English probability that an undecided short text keeps; ``dialect_floor``/``dialect_ceiling``
 are the dialect probabilities of a text with a Swiss marker word / of one whose every word is
 known in a standard language. Chosen on the dev fifth of the non-evaluation rows
-(``python scripts/train_language.py --lexicon-only --dev``)."""
+(``python scripts/train_language.py --lexicon-only --dev``). ``one_word_en_ratio`` (session
+21) is the looser ratio of a comment of one word (``ShortWord.english_too``): a word English
+writers use that is commoner elsewhere ("word", "die") is not, alone, evidence of another
+language (``python scripts/language_short_report_s21.py``)."""
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<!\w)[@#]\w+")
@@ -264,6 +279,11 @@ class ShortWord:
     languages: dict[str, float]
     """Standard languages other than English that know the word, with a weight (2 for a
     hand-listed word, plus its frequency relative to its most frequent language)."""
+    english_too: bool = False
+    """Not ``english``, but English writers use it too: the English counts hold it
+    ``en_min_count`` times at ``one_word_en_ratio`` times its highest frequency elsewhere,
+    and no hand list of another language or of Swiss German names it ("word", "die").
+    Alone, such a word is English ("Word."); with other words it counts as before."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +297,8 @@ class _Lexicon:
     totals: np.ndarray
     hand: dict[str, frozenset[str]]
     version: str
+    phrases: frozenset[str] = frozenset()
+    """Normalised English phrases of two or three words from the curated lists ("déjà vu")."""
 
     def counts(self, word: str) -> dict[str, int]:
         """Occurrences of ``word`` in each language's counted text (absent: not seen)."""
@@ -311,10 +333,19 @@ class _Lexicon:
             for c, v in pm.items()
             if c not in ("en", DIALECT_CODE) and counts[c] >= r["other_min_count"]
         }
+        hand_listed = False
         for code, words in self.hand.items():
             if code not in ("en", DIALECT_CODE) and word in words:
                 languages[code] = languages.get(code, 0.0) + 2.0
-        return ShortWord(word, english, swiss, languages)
+                hand_listed = True
+        english_too = (
+            not english
+            and not hand_listed
+            and word not in self.hand[DIALECT_CODE]
+            and counts.get("en", 0) >= r["en_min_count"]
+            and en_pm >= r["one_word_en_ratio"] * other
+        )
+        return ShortWord(word, english, swiss, languages, english_too)
 
 
 def _word_bucket(word: str) -> int:
@@ -361,6 +392,9 @@ def _load_lexicon(path: Path | None = None) -> _Lexicon:
     try:
         raw = path.read_bytes()
         hand = json.loads((base / SHORT_WORDS_FILE).read_text(encoding="utf-8"))
+        lists = {k: frozenset(v) for k, v in hand.items() if isinstance(v, list)}
+        curated = [entry for key in ENGLISH_CURATED for entry in hand.get(key, {})]
+        lists["en"] = lists["en"] | {e for e in curated if " " not in e}
         with np.load(path, allow_pickle=False) as z:
             return _Lexicon(
                 langs=tuple(str(c) for c in z["langs"]),
@@ -368,8 +402,9 @@ def _load_lexicon(path: Path | None = None) -> _Lexicon:
                 lang=z["lang"],
                 count=z["count"],
                 totals=z["totals"].astype(np.float64),
-                hand={k: frozenset(v) for k, v in hand.items() if isinstance(v, list)},
+                hand=lists,
                 version="lexicon-" + hashlib.sha1(raw).hexdigest()[:8],
+                phrases=frozenset(e for e in curated if " " in e),
             )
     except (OSError, KeyError, ValueError) as exc:
         raise InputError(
@@ -560,8 +595,13 @@ def _best(weights: dict[str, float]) -> str:
 def short_rule(norm: str, english: float, dialect: float) -> ShortText:
     """Decide a short text (at most ``SHORT_WORDS`` words) by its words; see ``SHORT_RULE``.
 
+    - the words of a curated English phrase ("déjà vu", "tl;dr") count as English words;
     - a Swiss German marker word: dialect (``swiss_word``);
-    - every word English: English (``english_words``), so "No." and "Kudos" publish;
+    - every word English: English (``english_words``, or ``english_phrase`` when a phrase
+      is among them), so "No.", "Kudos" and "Déjà vu again" publish;
+    - one word that English writers use too, though commoner in another language, and no
+      hand list of another language names: English (``english_too``), so "Word." publishes:
+      one word is not evidence of another language;
     - every word English or known in another language, and the detectors not sure of
       English: that language (``foreign_words``), so "Hallo" and "Danke schön" do not publish
       and standard German is called German, not dialect;
@@ -570,14 +610,22 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
       which the default policy's language hold band sends to a human (``undecided``).
     """
     lex: _Lexicon = _get("lexicon")
-    words = tuple(lex.profile(w) for w in norm.split())
+    tokens = norm.split()
+    covered = _phrase_positions(tokens, lex.phrases)
+    words = tuple(
+        ShortWord(w, True, False, {}) if i in covered else lex.profile(w)
+        for i, w in enumerate(tokens)
+    )
     r = SHORT_RULE
     if any(w.swiss for w in words):
         d = max(dialect, r["dialect_floor"])
         return ShortText("swiss_word", min(english, 1.0 - d), d, None, words)
-    if all(w.english for w in words):
+    if all(w.english for w in words) or (len(words) == 1 and words[0].english_too):
+        rule = "english_phrase" if covered else "english_words"
         e = max(english, r["english"])
-        return ShortText("english_words", e, min(dialect, 1.0 - e), None, words)
+        return ShortText(
+            rule if words[0].english else "english_too", e, min(dialect, 1.0 - e), None, words
+        )
     if all(w.english or w.languages for w in words) and english < r["sure_high"]:
         votes: dict[str, float] = {}
         for w in words:
@@ -590,6 +638,17 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
         d = min(dialect, 1.0 - e - r["hold_score"])
         return ShortText("undecided", e, d, None, words)
     return ShortText("detectors", english, dialect, None, words)
+
+
+def _phrase_positions(tokens: list[str], phrases: frozenset[str]) -> set[int]:
+    """Positions of the words of ``tokens`` that belong to one of the curated phrases."""
+    covered: set[int] = set()
+    for phrase in phrases:
+        parts = phrase.split()
+        for i in range(len(tokens) - len(parts) + 1):
+            if tokens[i : i + len(parts)] == parts:
+                covered.update(range(i, i + len(parts)))
+    return covered
 
 
 def _sure_english(ft: dict[str, float], p_en: float, p_dialect: float, n_words: int) -> bool:
