@@ -35,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -134,7 +134,6 @@ UPDATE mod_audit_head SET held = s.held, published = s.published, rejected = s.r
 FROM ({STATUS_COUNTS_SQL}) s WHERE k = 1
 """
 """The audit head's comments by status set to the stored comments' (with HEAD_RESET_SQL)."""
-
 
 MIGRATIONS: list[str] = [
     """
@@ -306,6 +305,23 @@ MIGRATIONS: list[str] = [
     INSERT INTO mod_author_counts {AUTHOR_COUNTS_SQL};
     {HEAD_RESET_SQL};
     {HEAD_STATUS_SQL};
+    """,
+    # the ``Idempotency-Key`` of ``POST /api/v1/comments`` (``submit_comment_once``): a key
+    # of the caller (``principal``: the API user, "" for a library caller), the SHA-256 of
+    # the canonical JSON of the body it came with, and the answer given, written in the
+    # transaction that stores the comment: a 201 acknowledged is replayed after a crash too.
+    # Rows older than IDEMPOTENCY_HOURS count for nothing and are deleted (``_keep_key``).
+    """
+    CREATE TABLE IF NOT EXISTS mod_idempotency (
+        principal VARCHAR NOT NULL,
+        idempotency_key VARCHAR NOT NULL,
+        body_hash VARCHAR NOT NULL,
+        comment_id VARCHAR NOT NULL,
+        status INTEGER NOT NULL,             -- the HTTP status answered (201)
+        response VARCHAR NOT NULL,           -- the JSON answered
+        created_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (principal, idempotency_key)
+    );
     """,
 ]
 
@@ -1806,6 +1822,7 @@ class ModerationService:
         self.policy = policy or load_policy()
         self._moderator = moderator
         self._topics = TopicCache()
+        self._purge_at = 0.0  # when a keyed submission next deletes expired keys
 
     @classmethod
     def open(
@@ -2142,13 +2159,46 @@ class ModerationService:
         the state they were read or last updated in (a reply reads them afresh, with its
         parent).
         """
+        result, _ = self._submit(record, submitted_by, None)
+        return result
+
+    def submit_comment_once(
+        self, record: Any, submitted_by: str | None, idempotency_key: str
+    ) -> tuple[dict[str, Any], bool]:
+        """``submit_comment`` under an idempotency key: ``(answer, replayed)``.
+
+        The first submission with a key of this ``submitted_by`` (the key is theirs alone;
+        None and "" are one caller) stores the comment, and in the same transaction the key,
+        the SHA-256 of the body's canonical JSON (``body_hash``) and the answer. A later one
+        with the same key and the same body, within IDEMPOTENCY_HOURS, stores nothing and
+        gets that answer again (``replayed`` True): the same id, decision, clauses and
+        reason, even after a crash or restart. The same key with another body is an
+        IdempotencyKeyReused (HTTP 422). Only a stored comment keeps its key: a refused
+        one (4xx) may be sent again with it."""
+        key = check_idempotency_key(idempotency_key)
+        return self._submit(record, submitted_by, (key, body_hash(record)))
+
+    def _submit(
+        self, record: Any, submitted_by: str | None, once: tuple[str, str] | None
+    ) -> tuple[dict[str, Any], bool]:
+        principal = submitted_by or ""
+        if once is not None:
+            check_unicode(principal, "submitted_by", "submission")
+            earlier = self.access.read(lambda con: _keyed(con, principal, *once))
+            if earlier is not None:  # a retry: no model need run
+                return earlier, True
         comment = self.validate_comment(record)
         if submitted_by is not None:
             check_unicode(submitted_by, "submitted_by", "submission")
         [features] = self.moderator.prepare([comment])
         email = _email_field(record)
+        purge = once is not None and time.monotonic() >= self._purge_at
 
-        def write(con: Con) -> tuple[_Head, Decision, Topic]:
+        def write(con: Con) -> tuple[_Head, Decision, Topic, dict[str, Any]] | dict[str, Any]:
+            if once is not None:
+                earlier = _keyed(con, principal, *once)
+                if earlier is not None:  # the same request, stored since the read above
+                    return earlier
             head = _submit_head(con, email)
             article_id = comment.article_id or ""
             known = None if comment.parent_id else self._topics.get(article_id, head.last)
@@ -2158,15 +2208,23 @@ class ModerationService:
             features.topic = topic
             decision = self.moderator.decide(features)
             _store_comment(con, head, comment, email, decision, submitted_by)
-            return head, decision, topic
+            out = decision.as_dict()
+            out["id"] = head.comment_id
+            if once is not None:  # answered as it is stored, and replayed
+                out = json.loads(json.dumps(out, ensure_ascii=False, default=str))
+                _keep_key(con, principal, once, head.comment_id, out, purge)
+            return head, decision, topic, out
 
-        head, decision, topic = self.access.write(write)
+        written = self.access.write(write)
+        if isinstance(written, dict):
+            return written, True
+        head, decision, topic, out = written
+        if purge:
+            self._purge_at = time.monotonic() + PURGE_EVERY
         published = decision.decision == "publish" and decision.embedding is not None
         self._topics.note(head.last, head.audit_id, topic,
                           decision.embedding if published else None)  # fmt: skip
-        out = decision.as_dict()
-        out["id"] = head.comment_id
-        return out
+        return out, False
 
     def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
         """A moderator's action ``{action: approve|reject|edit, text?, note, clause?,
@@ -2305,6 +2363,99 @@ class ModerationService:
                     "appeal": {"note": note, "at": now}}  # fmt: skip
 
         return self.access.write(write)
+
+
+IDEMPOTENCY_HOURS = 24
+"""How long an idempotency key is kept (Stripe keeps them 24 hours): a retry comes within
+seconds or minutes; a key sent again after a day is a new submission."""
+PURGE_EVERY = 3600.0
+"""Seconds between the deletions of expired keys (by one keyed submission, in its own
+transaction): a DELETE scanning the keys on every submission would cost each one."""
+MAX_IDEMPOTENCY_KEY_CHARS = 255
+
+
+class IdempotencyKeyReused(InputError):
+    """An idempotency key sent again with another comment (HTTP 422, as Stripe answers it
+    and the IETF draft "The Idempotency-Key HTTP Header Field" asks)."""
+
+    code = "idempotency_key_reused"
+
+
+def check_idempotency_key(key: Any) -> str:
+    """The key, or a UsageError (HTTP 400) unless it is 1-255 printable ASCII characters
+    (space to ``~``; a header's leading and trailing white space is not part of it)."""
+    if not isinstance(key, str) or not key:
+        raise UsageError(
+            "the Idempotency-Key is empty",
+            hint="send 1-255 printable ASCII characters, e.g. a UUID, or leave the header out",
+        )
+    if len(key) > MAX_IDEMPOTENCY_KEY_CHARS:
+        raise UsageError(
+            f"the Idempotency-Key has {len(key)} characters; the limit is"
+            f" {MAX_IDEMPOTENCY_KEY_CHARS}",
+            hint="send a shorter key, e.g. a UUID",
+        )
+    bad = next((i for i, ch in enumerate(key) if not " " <= ch <= "~"), None)
+    if bad is not None:
+        raise UsageError(
+            f"the Idempotency-Key holds a character that is not printable ASCII"
+            f" (U+{ord(key[bad]):04X} at character {bad})",
+            hint="send 1-255 printable ASCII characters (space to ~), e.g. a UUID",
+        )
+    return key
+
+
+def body_hash(record: Any) -> str:
+    """The SHA-256 of a request body's canonical JSON (keys sorted, no spaces, UTF-8): two
+    bodies that parse to the same JSON (keys in another order, other spacing or escapes)
+    have the same hash."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_KEYED_SQL = """
+SELECT body_hash, comment_id, response, created_at FROM mod_idempotency
+WHERE principal = ? AND idempotency_key = ?
+"""
+
+
+def _keyed(con: Con, principal: str, key: str, digest: str) -> dict[str, Any] | None:
+    """The answer stored under the caller's key for this body (None: no key within
+    IDEMPOTENCY_HOURS); IdempotencyKeyReused when the key came with another body."""
+    row = _run(con, _KEYED_SQL, [principal, key]).fetchone()
+    if row is None or (_now() - row[3]).total_seconds() >= IDEMPOTENCY_HOURS * 3600:
+        return None
+    if row[0] != digest:
+        raise IdempotencyKeyReused(
+            f"the Idempotency-Key {shown(key)} was used for another comment ({row[1]}):"
+            " a retry must send the same body",
+            hint="send a new key for a new comment",
+            fields={"comment_id": row[1]},
+        )
+    answer: dict[str, Any] = json.loads(row[2])
+    return answer
+
+
+def _keep_key(
+    con: Con,
+    principal: str,
+    once: tuple[str, str],
+    comment_id: str,
+    answer: dict[str, Any],
+    purge: bool,
+) -> None:
+    """Store the key with the answer (replacing an expired row of it); with ``purge``, first
+    delete every key older than IDEMPOTENCY_HOURS."""
+    now = _now()
+    cutoff = now - timedelta(hours=IDEMPOTENCY_HOURS)
+    if purge:
+        _run(con, "DELETE FROM mod_idempotency WHERE created_at <= ?", [cutoff])
+    _run(
+        con,
+        "INSERT OR REPLACE INTO mod_idempotency VALUES (?, ?, ?, ?, 201, ?, ?)",
+        [principal, once[0], once[1], comment_id,
+         json.dumps(answer, ensure_ascii=False), now],
+    )  # fmt: skip
 
 
 def _expected_state(record: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,11 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 
 - ``POST /api/v1/articles`` ``{id, title, body}`` (moderator) → 201 ``{id, title, created}``
 - ``POST /api/v1/comments`` ``{article_id, author_name, email?, text, parent_id?}`` (any
-  signed-in role: the site's comment backend) → 201 ``{id, decision, clauses, reason}``
+  signed-in role: the site's comment backend) → 201 ``{id, decision, clauses, reason}``;
+  header ``Idempotency-Key`` (optional, 1-255 printable ASCII, the user's own, kept 24 h):
+  a retry with the same key and body answers the first 201 again with
+  ``Idempotent-Replayed: true`` and stores nothing; the key with another body is a 422
+  ``idempotency_key_reused``
 - ``GET /api/v1/moderation/queue?limit=&offset=&clause=&appeal=`` (moderator) → held
   comments, each with the reader's ``appeal`` and the ``author_record``
 - ``POST /api/v1/comments/{id}/appeal`` ``{note}`` (the account that submitted it) → the
@@ -287,12 +291,57 @@ async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
     return _json(result, 201)
 
 
-@router.post("/api/v1/comments", status_code=201)
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The request's ``Idempotency-Key`` (None when it has none), checked: 1-255 printable
+    ASCII characters (``service.check_idempotency_key``), given once (a UsageError, HTTP
+    400, otherwise: two keys would make the request's identity ambiguous)."""
+    from mutewatch.moderate.service import check_idempotency_key
+
+    given = request.headers.getlist(IDEMPOTENCY_HEADER)
+    if not given:
+        return None
+    if len(given) > 1:
+        raise UsageError(
+            f"the {IDEMPOTENCY_HEADER} header is given {len(given)} times",
+            hint="send one key per request",
+        )
+    return check_idempotency_key(given[0].strip(" \t"))  # bytes over 0x7E: not ASCII
+
+
+@router.post(
+    "/api/v1/comments",
+    status_code=201,
+    openapi_extra={"parameters": [{
+        "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": "1-255 printable ASCII characters: a retry with the same key and body"
+        " gets the first answer again (header Idempotent-Replayed: true) and stores nothing;"
+        " the same key with another body is a 422 idempotency_key_reused. Kept 24 hours,"
+        " per signed-in user.",
+    }]},
+)  # fmt: skip
 async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
-    """Submit a comment; 201 ``{id, decision, clauses, reason}`` once stored with its decision."""
+    """Submit a comment; 201 ``{id, decision, clauses, reason}`` once stored with its decision.
+
+    With an ``Idempotency-Key`` header (1-255 printable ASCII characters, the signed-in
+    user's own), a retry with the same key and the same body (compared as canonical JSON)
+    answers what the first did, with ``Idempotent-Replayed: true``, and stores nothing; the
+    key with another body is a 422 ``idempotency_key_reused``. Keys are kept 24 hours, in
+    the transaction that stores the comment (a 201 is replayed after a restart too)."""
+    key = idempotency_key(request)
     record = await _json_body(request, "comment")
-    result = await run_in_threadpool(_service(request).submit_comment, record, user.name)
-    return _json(result, 201)
+    service = _service(request)
+    if key is None:
+        return _json(await run_in_threadpool(service.submit_comment, record, user.name), 201)
+    result, replayed = await run_in_threadpool(service.submit_comment_once, record, user.name, key)
+    response = _json(result, 201)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return response
 
 
 @router.get("/api/v1/moderation/queue")
