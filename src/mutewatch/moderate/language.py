@@ -21,15 +21,23 @@ language (``data/language_lexicon.npz``, counted by ``scripts/train_language.py`
 non-evaluation rows: English sentences and every non-evaluation English comment, the other
 langid languages, Swiss German) and hand lists (``data/language_short_words.json``: English
 replies such as "kudos" and "lol", foreign greetings, Swiss German marker words, and curated
-English loanwords and internet slang, each with its source: "touché", "déjà vu", "gg") say for
-each word whether it is English, a Swiss German marker, or known in another language:
+English loanwords and internet slang, each with its source: "touché", "déjà vu", "gg") and the
+ordinary English dictionary words (``data/english_words.npz``: 64,604 lower-case words of at
+least four letters from SCOWL size 50, Debian's wamerican/wbritish, built by
+``scripts/build_english_words.py``) say for each word whether it is English, a Swiss German
+marker, or known in another language:
 
 * a Swiss German marker word makes the text dialect ("Merci vielmal", "Grüezi");
 * a text of English words only is English ("hi", "No.", "Kudos", "Well said", "Touché",
   "Déjà vu again");
 * a text of one word that English writers use too, though it is commoner in another
-  language, is English unless another language's hand list names it ("Word.", but not
-  "Gut"): one word is not evidence of another language;
+  language, or that English dictionaries list, is English unless another language's hand
+  list names it ("Word.", "Browser", "Exterior", but not "Gut"): one word is not evidence
+  of another language;
+* a text of English words and dictionary words that no other hand list names is English
+  ("Exterior looks fine", "Ferment canal");
+* one dictionary word that another language's hand list names, where the detectors lean
+  English, is held for a person ("Tack": Swedish thanks or a sailing tack);
 * a text of English and foreign words only is that other language, never dialect, unless
   the detectors are sure of English ("Hallo", "Danke schön" and "Schön" are German, "Si" and
   "Gracias" Spanish, "Oui" French);
@@ -74,7 +82,7 @@ from mutewatch.errors import InputError
 from mutewatch.moderate.datasets import default_data_dir
 from mutewatch.moderate.datasets import is_evaluation as _is_eval
 
-LANGUAGE_MODEL_VERSION = "language-6"
+LANGUAGE_MODEL_VERSION = "language-7"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
 
 DIM = 1 << 18
@@ -97,6 +105,7 @@ DIALECT_CODE = "gsw"
 MODEL_FILE = "language_ngrams.npz"
 LEXICON_FILE = "language_lexicon.npz"
 SHORT_WORDS_FILE = "language_short_words.json"
+ENGLISH_WORDS_FILE = "english_words.npz"
 
 ENGLISH_CURATED = ("en_loanwords", "en_slang")
 """Keys of ``language_short_words.json`` that map an English word or phrase to the source and
@@ -124,6 +133,7 @@ SHORT_RULE = {
     "dialect_floor": 0.9,
     "dialect_ceiling": 0.1,
     "one_word_en_ratio": 0.02,
+    "dictionary_min_letters": 4,
 }
 """Parameters of the short-text rule. A word is English when the hand list names it or when
 the English word counts hold it ``en_min_count`` times and its frequency there is at least
@@ -141,7 +151,11 @@ known in a standard language. Chosen on the dev fifth of the non-evaluation rows
 (``python scripts/train_language.py --lexicon-only --dev``). ``one_word_en_ratio`` (session
 21) is the looser ratio of a comment of one word (``ShortWord.english_too``): a word English
 writers use that is commoner elsewhere ("word", "die") is not, alone, evidence of another
-language (``python scripts/language_short_report_s21.py``)."""
+language (``python scripts/language_short_report_s21.py``). ``dictionary_min_letters``
+(session 22) is the shortest dictionary word that counts (``ShortWord.dictionary``): shorter
+entries are mostly abbreviations and function words of other languages ("es", "la", "con");
+at 3 letters 6.9% of the dev Swiss German one-word comments publish, at 4 6.3%
+(``python scripts/language_short_report_s22.py``)."""
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<!\w)[@#]\w+")
@@ -282,8 +296,14 @@ class ShortWord:
     english_too: bool = False
     """Not ``english``, but English writers use it too: the English counts hold it
     ``en_min_count`` times at ``one_word_en_ratio`` times its highest frequency elsewhere,
-    and no hand list of another language or of Swiss German names it ("word", "die").
-    Alone, such a word is English ("Word."); with other words it counts as before."""
+    or it is an ordinary English dictionary word (``dictionary``), and no hand list of
+    another language or of Swiss German names it ("word", "die", "browser", "exterior").
+    Alone, such a word is English ("Word.", "Browser")."""
+    dictionary: bool = False
+    """An ordinary English dictionary word (``english_words.npz``) of at least
+    ``SHORT_RULE["dictionary_min_letters"]`` letters ("tram", "exterior", "tack")."""
+    foreign_hand: bool = False
+    """A hand list of another language names it ("tack", "danke", "gut")."""
 
 
 @dataclass(frozen=True)
@@ -299,6 +319,16 @@ class _Lexicon:
     version: str
     phrases: frozenset[str] = frozenset()
     """Normalised English phrases of two or three words from the curated lists ("déjà vu")."""
+    dictionary: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+    """Sorted CRC32 hashes of the ordinary English dictionary words (``english_words.npz``)."""
+
+    def in_dictionary(self, word: str) -> bool:
+        """Is ``word`` an ordinary English dictionary word of enough letters?"""
+        if len(word) < SHORT_RULE["dictionary_min_letters"]:
+            return False
+        h = np.uint32(word_hash(word))
+        i = int(np.searchsorted(self.dictionary, h))
+        return i < len(self.dictionary) and int(self.dictionary[i]) == int(h)
 
     def counts(self, word: str) -> dict[str, int]:
         """Occurrences of ``word`` in each language's counted text (absent: not seen)."""
@@ -338,14 +368,20 @@ class _Lexicon:
             if code not in ("en", DIALECT_CODE) and word in words:
                 languages[code] = languages.get(code, 0.0) + 2.0
                 hand_listed = True
+        dictionary = self.in_dictionary(word)
         english_too = (
             not english
             and not hand_listed
             and word not in self.hand[DIALECT_CODE]
-            and counts.get("en", 0) >= r["en_min_count"]
-            and en_pm >= r["one_word_en_ratio"] * other
+            and (
+                dictionary
+                or (
+                    counts.get("en", 0) >= r["en_min_count"]
+                    and en_pm >= r["one_word_en_ratio"] * other
+                )
+            )
         )
-        return ShortWord(word, english, swiss, languages, english_too)
+        return ShortWord(word, english, swiss, languages, english_too, dictionary, hand_listed)
 
 
 def _word_bucket(word: str) -> int:
@@ -395,6 +431,8 @@ def _load_lexicon(path: Path | None = None) -> _Lexicon:
         lists = {k: frozenset(v) for k, v in hand.items() if isinstance(v, list)}
         curated = [entry for key in ENGLISH_CURATED for entry in hand.get(key, {})]
         lists["en"] = lists["en"] | {e for e in curated if " " not in e}
+        with np.load(base / ENGLISH_WORDS_FILE, allow_pickle=False) as z:
+            dictionary = np.cumsum(z["delta"], dtype=np.uint64).astype(np.uint32)
         with np.load(path, allow_pickle=False) as z:
             return _Lexicon(
                 langs=tuple(str(c) for c in z["langs"]),
@@ -405,6 +443,7 @@ def _load_lexicon(path: Path | None = None) -> _Lexicon:
                 hand=lists,
                 version="lexicon-" + hashlib.sha1(raw).hexdigest()[:8],
                 phrases=frozenset(e for e in curated if " " in e),
+                dictionary=dictionary,
             )
     except (OSError, KeyError, ValueError) as exc:
         raise InputError(
@@ -580,6 +619,7 @@ class ShortText:
             "rule": self.rule,
             "english_words": [w.word for w in self.words if w.english],
             "swiss_words": [w.word for w in self.words if w.swiss],
+            "dictionary_words": [w.word for w in self.words if w.dictionary],
             "other_words": {
                 w.word: _best({c: v for c, v in w.languages.items()})
                 for w in self.words
@@ -599,9 +639,14 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
     - a Swiss German marker word: dialect (``swiss_word``);
     - every word English: English (``english_words``, or ``english_phrase`` when a phrase
       is among them), so "No.", "Kudos" and "Déjà vu again" publish;
-    - one word that English writers use too, though commoner in another language, and no
-      hand list of another language names: English (``english_too``), so "Word." publishes:
-      one word is not evidence of another language;
+    - one word that English writers use too, though commoner in another language, or that
+      English dictionaries list, and that no hand list of another language names: English
+      (``english_too``), so "Word." and "Browser" publish: one word is not evidence of
+      another language;
+    - English words and dictionary words no other hand list names: English
+      (``english_dictionary``), so "Exterior looks fine" publishes;
+    - one dictionary word another language's hand list names, the detectors at
+      ``sure_high`` or more: held (``ambiguous``), so "Tack" goes to a person;
     - every word English or known in another language, and the detectors not sure of
       English: that language (``foreign_words``), so "Hallo" and "Danke schön" do not publish
       and standard German is called German, not dialect;
@@ -626,6 +671,16 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
         return ShortText(
             rule if words[0].english else "english_too", e, min(dialect, 1.0 - e), None, words
         )
+    if all(w.english or (w.dictionary and w.english_too) for w in words):
+        e = max(english, r["english"])
+        return ShortText("english_dictionary", e, min(dialect, 1.0 - e), None, words)
+    one = words[0] if len(words) == 1 else None
+    if one and one.dictionary and one.foreign_hand and english >= r["sure_high"]:
+        # "Tack": Swedish thanks by the hand list, an English noun by the dictionary, and the
+        # detectors lean English. Neither reading is sure, so a person decides.
+        e = r["hold"]
+        d = min(dialect, 1.0 - e - r["hold_score"])
+        return ShortText("ambiguous", e, d, None, words)
     if all(w.english or w.languages for w in words) and english < r["sure_high"]:
         votes: dict[str, float] = {}
         for w in words:

@@ -1,0 +1,74 @@
+"""Build ``src/mutewatch/moderate/data/english_words.npz``: the ordinary English words.
+
+Usage::
+
+    python scripts/build_english_words.py [--dict /usr/share/dict] [--out DIR]
+
+Reads Debian's ``wamerican`` and ``wbritish`` word lists (SCOWL size 50, Kevin Atkinson's
+Spell Checker Oriented Word Lists: ``apt-get install wamerican wbritish``; their licence
+allows copying and redistribution with the copyright notice, which
+``src/mutewatch/moderate/data/README.md`` carries). An ordinary English word is an entry of
+either list written in lower-case a-z only: no proper nouns ("Geneva"), no possessives; both
+spellings ("color", "colour") are kept. Words shorter than
+``language.SHORT_RULE["dictionary_min_letters"]`` are dropped too (two- and three-letter
+entries are mostly abbreviations that other languages write as words: "es", "la", "con").
+
+Writes ``english_words.npz`` with ``delta``: the gaps between the sorted unique
+``language.word_hash`` values (CRC32 of the word, as the word counts are keyed; gaps pack to
+187 kB where the hashes take 249 kB), ``source`` and ``words`` (their number). No word text is
+written. Deterministic; under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import numpy as np
+
+from mutewatch.moderate import language as lang
+
+REPO = Path(__file__).resolve().parents[1]
+DICTS = ("american-english", "british-english")
+SOURCE = (
+    "SCOWL size 50 via Debian wamerican + wbritish 2020.12.07: lower-case a-z entries of either, "
+    "at least {n} letters"
+)
+_ORDINARY = re.compile(r"^[a-z]+$")
+
+
+def ordinary_words(folder: Path, min_letters: int) -> list[str]:
+    """Lower-case a-z entries of either list, at least ``min_letters`` long, sorted."""
+    lists = [set((folder / n).read_text(encoding="utf-8").split()) for n in DICTS]
+    either = lists[0] | lists[1]
+    return sorted(w for w in either if _ORDINARY.match(w) and len(w) >= min_letters)
+
+
+def write(words: list[str], path: Path, min_letters: int) -> None:
+    """Write the sorted unique hashes of ``words`` to ``path``."""
+    hashes = np.unique(np.array([lang.word_hash(w) for w in words], dtype=np.uint32))
+    np.savez_compressed(
+        path,
+        delta=np.diff(hashes, prepend=np.uint32(0)).astype(np.uint32),
+        source=np.array(SOURCE.format(n=min_letters)),
+        words=np.array(len(words)),
+    )
+    print(f"wrote {path}: {len(words)} words, {len(hashes)} hashes, {path.stat().st_size} bytes")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dict", type=Path, default=Path("/usr/share/dict"))
+    parser.add_argument("--out", type=Path, default=REPO / "src/mutewatch/moderate/data")
+    args = parser.parse_args(argv)
+    if not all((args.dict / n).is_file() for n in DICTS):
+        print(f"no {' / '.join(DICTS)} in {args.dict}: apt-get install wamerican wbritish")
+        return 2
+    n = int(lang.SHORT_RULE["dictionary_min_letters"])
+    write(ordinary_words(args.dict, n), args.out / lang.ENGLISH_WORDS_FILE, n)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
