@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from mutewatch.errors import EngineError
 from mutewatch.moderate._features import Features, _module, _span
-from mutewatch.moderate._lexicon import _CAP, _NOT_NAMES, _STARTERS, person_names
+from mutewatch.moderate._lexicon import _CAP, _HONORIFIC, _NOT_NAMES, _STARTERS, person_names
 from mutewatch.moderate._spans import _SENTENCE_RE, _trimmed
 from mutewatch.moderate._textview import text_view
 
@@ -377,23 +377,209 @@ def _in_words(table: npt.NDArray[np.uint32], word: str) -> bool:
     return bool(_module("names").hashed_in(table, word))
 
 
+# --- follow-ups: "He took bribes." after a sentence naming someone (session 21) --------------
+#
+# An allegation was only held when its own sentence named someone, so "I know John Smith from
+# the council. He took bribes for years." and "John Smith? Took bribes." were published: the
+# name and the allegation stand in neighbouring sentences. With FOLLOW_UPS an allegation whose
+# sentence names nobody is made against a person named before it when its subject is
+#   - "he" or "she" opening the sentence ("And she stole ...", "He's a crook"; not "they", so
+#     often a group), the antecedent being the last person's name in the one or two sentences
+#     before it (the nearer one first); or
+#   - missing ("Took bribes.", "- took bribes from the council", "Was convicted of fraud."),
+#     the previous sentence ending with the name ("John Smith?", "Remember John Smith?", a
+#     name alone on its line).
+# Between the subject and the allegation stand at most four words of _FOLLOW_LEAD (adverbs,
+# auxiliaries and verbs taking a crime as their object: "also took", "has been taking", "got
+# caught"), so "He fought corruption" or "She was the victim of fraud" allege nothing; a
+# missing subject needs such a word first or an allegation verb ending in -ed ("Embezzled the
+# fund"), so a noun ("Criminal justice reform ...") is no allegation. A name is a person's when
+# its first and last words are not words writers keep in lower case ("New York", "City
+# Council", "Toronto Star" are not); a pronoun refers to no name when the name is possessive
+# ("John Smith's brother. He ...") or a person is named by a noun after it ("John Smith hired
+# an accountant. He stole ..."). Gender is not read. The negations, conditionals and fiction
+# that ``framed`` skips are skipped here too, in the allegation's sentence and the name's
+# ("John Smith runs the shelter. She never stole anything."). Score FOLLOW_UP_SCORE; the
+# evidence names the person as written, with ``person_span`` (where the name is) and
+# ``pronoun`` (null for a missing subject), the span being the allegation's sentence.
+# Non-evaluation rows: scripts/defamation_report_s21.py (data/README.md, session 21).
+
+FOLLOW_UPS = True
+"""Read "he"/"she" or a missing subject as the person named just before (``follow_up``)."""
+FOLLOW_UP_SCORE = 0.7
+"""An allegation made against a person named in an earlier sentence (a lone surname's)."""
+_FOLLOW_LEAD = frozenset((
+    "allegedly", "reportedly", "apparently", "also", "just", "clearly", "obviously", "openly",
+    "secretly", "repeatedly", "actually", "literally", "basically", "definitely", "certainly",
+    "probably", "once", "then", "even", "still", "always", "routinely", "knowingly",
+    "blatantly", "shamelessly", "really", "has", "had", "have", "'s", "’s", "was", "is",
+    "been", "being", "got", "gets", "did", "does", "took", "takes", "taking", "taken",
+    "accepted", "accepts", "accepting", "pocketed", "committed", "commits", "caught",
+))  # fmt: skip
+"""Words that may stand between a follow-up's subject and its allegation."""
+_FOLLOW_START_RE = re.compile(
+    r"[\s\-\u2013\u2014*\u2022>]*(?:(?:and|but|so|yet|plus|oh|yes|yeah|well|also)\b[\s,]*)?"
+    r"(?:(?P<pronoun>he|she)\b)?",
+    re.IGNORECASE,
+)
+"""A follow-up's start: a bullet or dash, a conjunction, and "he"/"she" if any."""
+_FOLLOW_VERB = frozenset(("stole", "steals", "lied"))
+"""Allegation verbs that may open a sentence without a subject (with those ending in -ed)."""
+_PERSON_NOUN_RE = re.compile(
+    r"\b(?:a|an|the|his|her|their|my|our|your|this|that|whose|its)\s+(?:[\w'’-]+\s+)?"
+    r"(?:man|woman|guy|lady|gentleman|boy|girl|kid|child|person|husband|wife|son|daughter|"
+    r"brother|sister|father|mother|dad|mom|mum|uncle|aunt|cousin|nephew|niece|friend|"
+    r"boyfriend|girlfriend|partner|colleague|neighbou?r|boss|manager|director|accountant|"
+    r"lawyer|attorney|officer|cop|judge|mayor|councill?or|chair(?:man|woman)?|ceo|owner|"
+    r"employee|worker|staffer|aide|assistant|deputy|treasurer|secretary|president|minister|"
+    r"candidate|politician|official|priest|pastor|teacher|doctor|driver|guard|landlord|"
+    r"contractor|developer|member|successor|predecessor|replacement)\b",
+    re.IGNORECASE,
+)
+"""A person named by a noun ("his brother", "the new accountant"): nearer to a pronoun after
+it than a name before it."""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The person an allegation of a follow-up is made against: the name at ``[start, end)``
+    of the sentence starting at ``at`` (text offsets); ``pronoun`` its (start, end) in the
+    allegation's sentence, None for a missing subject."""
+
+    at: int
+    start: int
+    end: int
+    pronoun: tuple[int, int] | None
+
+
+def follow_up(
+    earlier: list[tuple[int, str]], sentence: str, allegation: Allegation
+) -> FollowUp | None:
+    """``FOLLOW_UPS``: the person named in ``earlier`` (the one or two sentences before, as
+    (offset, text), nearest last) that ``allegation`` of ``sentence`` is made against, when
+    its subject is "he"/"she" or missing (see above); None when there is none or the
+    allegation is negated, conditional or fictional."""
+    start = _FOLLOW_START_RE.match(sentence)
+    if start is None or not earlier:
+        return None
+    pronoun = start.span("pronoun") if start.group("pronoun") else None
+    subject_end = allegation.subject_end
+    lead = sentence[start.end() : allegation.start if subject_end is None else subject_end]
+    words = lead.lower().split()
+    if subject_end is not None:
+        if lead.strip() or pronoun is None:
+            return None  # "He is a thief"; a predicate with no subject is not read
+    elif not re.fullmatch(r"[\s\w'’]*", lead) or not _leads(words):
+        return None
+    elif pronoun is None and not words and not _allegation_verb(allegation.words):
+        return None  # "Criminal justice reform ...": no verb, so a subject may be to come
+    if ALLEGATION_FRAMES and (negated(sentence, allegation.end) or _FICTION_RE.search(sentence)):
+        return None
+    if pronoun is None:
+        at, prev = earlier[-1]
+        names = person_names(prev)
+        if not names or prev[names[-1]["end"] :].strip(" \t\n.!?:;-\u2013\u2014"):
+            return None  # the name must end the previous sentence ("John Smith?")
+        found = [(at, prev, names[-1])]
+    else:
+        found = [(at, prev, p) for at, prev in reversed(earlier) for p in person_names(prev)[::-1]]
+    for at, prev, named in found:
+        person = _as_person(named)
+        if person is None:
+            continue
+        between = prev[person["end"] :] + " ".join(t for a, t in earlier if a > at)
+        if re.match(r"['’]", between) or _PERSON_NOUN_RE.search(between):
+            return None  # "John Smith's brother", "hired an accountant": someone else
+        if ALLEGATION_FRAMES and (
+            _FICTION_RE.search(prev) or _CONDITIONAL_RE.search(prev[: person["start"]])
+        ):
+            return None
+        return FollowUp(at, person["start"], person["end"], pronoun)
+    return None
+
+
+def _leads(words: list[str]) -> bool:
+    """Whether the words between a follow-up's subject and its allegation are at most four
+    of ``_FOLLOW_LEAD`` ("also took", "has been taking")."""
+    return len(words) <= 4 and all(w in _FOLLOW_LEAD for w in words)
+
+
+def _allegation_verb(words: str) -> bool:
+    """Whether an allegation's words open with a verb: "stole", "embezzled", "lied"."""
+    first = words.split()[0].lower()
+    return first in _FOLLOW_VERB or first.endswith("ed")
+
+
+def _as_person(named: dict[str, Any]) -> dict[str, Any] | None:
+    """A name of ``person_names`` as a person's, without a sentence's first word before it
+    ("Remember John Smith" is "John Smith") or its possessive ending; None when it reads as a
+    place or a paper ("New York", "City Council", "Toronto Star": a first or last word that
+    writers keep in lower case). A title makes it a person's ("Mayor Smith")."""
+    name, start = named["name"], named["start"]
+    if name.endswith(("'s", "’s")):
+        name = name[:-2]
+    if _HONORIFIC_START_RE.match(name):
+        return {"name": name, "start": start, "end": start + len(name)}
+    words = list(re.finditer(r"[^\W\d_][\w'’-]*", name))
+    if len(words) > 2 and _kept_lower(words[0].group(0)):
+        words = words[1:]  # "Remember John Smith", "Ask Mary Jones"
+    if not words or _kept_lower(words[0].group(0)) or _kept_lower(words[-1].group(0)):
+        return None
+    a, b = words[0].start(), words[-1].end()
+    return {"name": name[a:b], "start": start + a, "end": start + b}
+
+
+_HONORIFIC_START_RE = re.compile(rf"{_HONORIFIC}\s")
+
+
+def _kept_lower(word: str) -> bool:
+    """Whether writers keep ``word`` in lower case mid-sentence (``truecase_words.npz``)."""
+    sets = _truecase()
+    return sets is not None and _in_words(sets[0], word.lower())
+
+
+def _pronoun_as_written(view: Any, at: int, pronoun: tuple[int, int] | None) -> str | None:
+    """The follow-up's pronoun as the comment writes it; None for a missing subject."""
+    if pronoun is None:
+        return None
+    a, b = view.span(at + pronoun[0], at + pronoun[1])
+    return str(view.original[a:b])
+
+
 def check_defamation(f: Features) -> tuple[float, dict[str, Any]]:
     """Allegations of crimes or misconduct against a named person, per sentence: the words of
-    ``_ALLEGATION_RE`` near a name, or a crime noun predicated of one ("is a swindler")."""
+    ``_ALLEGATION_RE`` near a name, or a crime noun predicated of one ("is a swindler"); with
+    ``FOLLOW_UPS``, also one whose subject is "he"/"she" or missing, made against the person
+    named just before (``follow_up``)."""
     view = text_view(f.comment.text)
     text = view.text
     best: tuple[float, dict[str, Any]] = (0.0, {"allegation": None, "person": None})
-    for sent in _SENTENCE_RE.finditer(text):
+    sents = [m for m in _SENTENCE_RE.finditer(text) if m.group(0).strip()]
+    for i, sent in enumerate(sents):
         sentence = sent.group(0)
         for allegation in allegations(sentence):
             score, person = accused(sentence, allegation)
+            at, extra = sent.start(), {}
+            if person is None and FOLLOW_UPS:
+                earlier = [(m.start(), m.group(0)) for m in sents[max(0, i - 2) : i]]
+                follow = follow_up(earlier, sentence, allegation)
+                if follow is not None:
+                    score, at = FOLLOW_UP_SCORE, follow.at
+                    person = {"start": follow.start, "end": follow.end}
+                    extra = {
+                        "person_span": _span(
+                            view.original, *view.span(at + follow.start, at + follow.end)
+                        ),
+                        "pronoun": _pronoun_as_written(view, sent.start(), follow.pronoun),
+                    }
             if score > best[0]:
                 best = (
                     score,
                     {
                         "allegation": allegation.words,
-                        "person": _as_written(view, sent.start(), person),
+                        "person": _as_written(view, at, person),
                         "span": _span(view.original, *view.span(*_trimmed(sent))),
+                        **extra,
                     },
                 )
     return best
