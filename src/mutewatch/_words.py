@@ -6,6 +6,16 @@ from __future__ import annotations
 # the outlets whose posts ``--of`` counts, as the findings' sentences and the report's
 # chart titles name them
 WHO = {"official": "official outlets", "supporter": "supporter outlets", "all": "outlets"}
+# the posts ``--of`` counts, named as exactly as ``derived.counted`` takes them: a supporter
+# post is any post not by an official outlet's account (a supporter outlet's, or an account
+# no registry names: the report's "(no outlet)"), and ``--of all`` counts every account's,
+# outlet or none. "posts by outlets" or "posts by supporter outlets" left those out in words
+# while counting them.
+POSTS = {
+    "official": "posts by official outlets",
+    "supporter": "supporter posts",
+    "all": "posts by any account",
+}
 
 
 def counted(n: int, word: str) -> str:

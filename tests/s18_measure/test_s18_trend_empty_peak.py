@@ -62,7 +62,7 @@ def test_findings_leaves_the_decline_out_for_the_same_month(empty_february: Path
     reason = next(s["reason"] for s in found["skipped"] if s["kind"] == "decline")
     assert reason == (
         "no counted post in the full calendar month 2016-02 of the record from 2016-01-20 to "
-        "2016-03-05 (posts by outlets, --of all): with a peak of 0 posts a day there is no "
+        "2016-03-05 (posts by any account, --of all): with a peak of 0 posts a day there is no "
         "decline; the 3 counted posts fall in months held only in part (2016-01, 2016-03), "
         "which are never peak or current"
     )

@@ -69,13 +69,13 @@ def _shown(page: str, figures: dict[str, dict[str, Any]], name: str, title: str)
 def test_of_all_titles_and_definitions(bare_store: Path, tmp_path: Path) -> None:
     page, figures = _report(bare_store, tmp_path / "all.html", "--of", "all")
     expected = {
-        "output_by_outlet": "Output over time, by outlet (posts by outlets)",
-        "output_by_medium": "Output over time, by medium (posts by outlets)",
-        "heatmap": "Outlets × months (posts by outlets)",
+        "output_by_outlet": "Output over time, by outlet (posts by any account)",
+        "output_by_medium": "Output over time, by medium (posts by any account)",
+        "heatmap": "Outlets × months (posts by any account)",
         "active_outlets": "Active outlets over time",
-        "silences": "Silences of outlets (unprecedented ones marked)",
-        "hosts": "Link host mix (links in posts by outlets)",
-        "distinct_hosts": "Distinct hosts in use (in posts by outlets)",
+        "silences": "Silences of outlets and of all channels (unprecedented ones marked)",
+        "hosts": "Link host mix (links in posts by any account)",
+        "distinct_hosts": "Distinct hosts in use (in posts by any account)",
     }
     for name, title in expected.items():
         _shown(page, figures, name, title)
@@ -94,11 +94,11 @@ def test_of_all_titles_and_definitions(bare_store: Path, tmp_path: Path) -> None
 
 def test_of_supporter_titles_and_forwards(bare_store: Path, tmp_path: Path) -> None:
     page, figures = _report(bare_store, tmp_path / "s.html", "--of", "supporter")
-    _shown(page, figures, "output_by_outlet", "Output over time, by outlet (posts by supporter "
-           "outlets)")  # fmt: skip
+    _shown(page, figures, "output_by_outlet", "Output over time, by outlet (supporter posts)")
     _shown(page, figures, "active_outlets", "Active supporter outlets over time")
-    _shown(page, figures, "silences", "Silences of supporter outlets (unprecedented ones marked)")
-    _shown(page, figures, "hosts", "Link host mix (links in posts by supporter outlets)")
+    _shown(page, figures, "silences", "Silences of supporter outlets and of all supporter "
+           "channels (unprecedented ones marked)")  # fmt: skip
+    _shown(page, figures, "hosts", "Link host mix (links in supporter posts)")
     for words in RELEASE_WORDS:
         assert words not in page, words
     assert "<dt>counted post (--of supporter)</dt>" in page
@@ -106,10 +106,10 @@ def test_of_supporter_titles_and_forwards(bare_store: Path, tmp_path: Path) -> N
     page, figures = _report(
         bare_store, tmp_path / "sf.html", "--of", "supporter", "--include-forwards"
     )
-    _shown(page, figures, "output_by_medium", "Output over time, by medium (posts by supporter "
-           "outlets, forwards included)")  # fmt: skip
-    _shown(page, figures, "distinct_hosts", "Distinct hosts in use (in posts by supporter "
-           "outlets, forwards included)")  # fmt: skip
+    _shown(page, figures, "output_by_medium", "Output over time, by medium (supporter posts, "
+           "forwards included)")  # fmt: skip
+    _shown(page, figures, "distinct_hosts", "Distinct hosts in use (in supporter posts, "
+           "forwards included)")  # fmt: skip
     assert "<dt>counted post (--of supporter --include-forwards)</dt>" in page
     assert "forwards included: what the charts of output" in page
 

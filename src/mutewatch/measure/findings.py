@@ -63,7 +63,7 @@ from typing import Any
 
 import pandas as pd
 
-from mutewatch._words import WHO, counted
+from mutewatch._words import POSTS, WHO, counted
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
 from mutewatch.measure import status as status_mod
@@ -655,7 +655,7 @@ def hosts_sentence(
     b_hosts, p_hosts = int(base["hosts"]), int(now["hosts"])
     word = "down from" if p_hosts < b_hosts else ("up from" if p_hosts > b_hosts else "as")
     sentence = (
-        f"Links in posts of {WHO.get(of, 'outlets')} pointed to {p_hosts} distinct "
+        f"Links in {_linked(of)} pointed to {p_hosts} distinct "
         f"host{'' if p_hosts == 1 else 's'} ({now['host_classes']} "
         f"kind{'' if now['host_classes'] == 1 else 's'} of platform) "
         f"{during(period)}, {word} "
@@ -1152,7 +1152,7 @@ def _no_decline(trend_result: dict[str, Any], of: str) -> str:
         return f"no peak-to-current in the record{span}"
     months, where = words
     return (
-        f"no counted post in {months} of the record{span} (posts by {WHO.get(of, 'outlets')}, "
+        f"no counted post in {months} of the record{span} ({POSTS.get(of, POSTS['all'])}, "
         f"--of {of}): with a peak of 0 posts a day there is no decline{where}"
     )
 
@@ -1321,6 +1321,13 @@ def _of_those(some: int, silent: int) -> str:
 def _were(count: int | None) -> str:
     """The verb of a count of outlets, silences: ``was`` for one, else ``were``."""
     return "was" if count == 1 else "were"
+
+
+def _linked(of: str) -> str:
+    """The posts whose links ``--of`` counts: ``posts of official outlets``, else
+    ``_words.POSTS`` (a post of no outlet is counted by --of supporter and --of all, which
+    "posts of supporter outlets" and "posts of outlets" left out)."""
+    return "posts of official outlets" if of == "official" else POSTS.get(of, POSTS["all"])
 
 
 def _outlets_word(of: str, count: int | None) -> str:

@@ -19,8 +19,9 @@ Definitions (also listed in the report's methods appendix, ``DEFINITIONS``):
 Under ``--of supporter|all`` (or ``--include-forwards``) the charts of output, outlets,
 silences and hosts count other posts, and their titles, definitions and empty-chart notes
 say which (``titles``, ``definitions``, ``empty_notes``), naming the outlets as the
-findings do (``_words.WHO``); with the defaults they are ``TITLES``, ``DEFINITIONS`` and
-``EMPTY``.
+findings do (``_words.WHO``) and the posts as ``--of`` counts them (``_words.POSTS``: a post
+of no outlet, "(no outlet)" in the charts, is a supporter post and one of any account's);
+with the defaults they are ``TITLES``, ``DEFINITIONS`` and ``EMPTY``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from mutewatch._words import WHO
+from mutewatch._words import POSTS, WHO
 from mutewatch.store import Store
 from mutewatch.store.hosts import is_host_name_sql
 
@@ -197,12 +198,20 @@ def _one(of: str) -> str:
 
 def counted_posts(of: str = "official", include_forwards: bool = False) -> str:
     """The posts the charts of output, outlets, silences and hosts count, as their titles
-    name them: ``releases`` by default, else ``posts by supporter outlets`` (the outlets as
-    ``findings`` names them, ``WHO``), ``, forwards included`` with ``--include-forwards``."""
+    name them: ``releases`` by default, else ``_words.POSTS`` (``supporter posts``, ``posts
+    by any account``: a post of no outlet is counted by both), ``, forwards included``
+    with ``--include-forwards``."""
     if _default(of, include_forwards):
         return "releases"
     fwd = ", forwards included" if include_forwards else ""
-    return f"posts by {WHO.get(of, 'outlets')}{fwd}"
+    return f"{POSTS.get(of, POSTS['all'])}{fwd}"
+
+
+def _silenced(of: str) -> str:
+    """Whose silences the chart shows: the outlets of ``--of`` (``WHO``), and for
+    ``--of supporter|all`` the network of every channel counted (posts of no outlet too)."""
+    network = {"supporter": " and of all supporter channels", "all": " and of all channels"}
+    return f"{WHO.get(of, 'outlets')}{network.get(of, '')}"
 
 
 def titles(of: str = "official", include_forwards: bool = False) -> dict[str, str]:
@@ -217,7 +226,7 @@ def titles(of: str = "official", include_forwards: bool = False) -> dict[str, st
         "output_by_medium": f"Output over time, by medium ({posts})",
         "heatmap": f"Outlets × months ({posts})",
         "active_outlets": f"Active {who} over time",
-        "silences": f"Silences of {who} (unprecedented ones marked)",
+        "silences": f"Silences of {_silenced(of)} (unprecedented ones marked)",
         "hosts": f"Link host mix (links in {posts})",
         "distinct_hosts": f"Distinct hosts in use (in {posts})",
     }
@@ -705,15 +714,16 @@ def empty_notes(of: str = "official", include_forwards: bool = False) -> dict[st
     default, else the posts the charts of output, outlets, silences and hosts count."""
     if _default(of, include_forwards):
         return dict(EMPTY)
-    who = WHO.get(of, "outlets")
-    posts = f"posts by {who} ({'forwards included' if include_forwards else 'not forwards'})"
+    which = "forwards included" if include_forwards else "not forwards"
+    posts = f"{POSTS.get(of, POSTS['all'])} ({which})"
     return {
         **EMPTY,
         "output_by_outlet": posts,
         "output_by_medium": posts,
         "heatmap": posts,
         "active_outlets": posts,
-        "silences": f"silences (counted posts of {_one(of)} this far apart)",
+        "silences": f"silences (counted posts of {_one(of)}"
+        f"{'' if of == 'official' else ', or of the network,'} this far apart)",
         "hosts": f"links in {posts}",
         "distinct_hosts": f"links in {posts}",
     }
