@@ -30,7 +30,7 @@ import importlib
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -448,8 +448,18 @@ NO_OUTLET = "(no outlet)"
 
 def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
     """Silences per official outlet (``min_hours``) and of the whole official network
-    (``network_min_hours``: no official outlet released anything), oldest first."""
-    where, params = f.where()
+    (``network_min_hours``: no official outlet released anything), oldest first.
+
+    As ``mutewatch silences`` lists them: the gaps, their record (``longest_before``, the
+    longest earlier gap of the series) and ``history_days`` (days of the series' record
+    before the gap) come from the whole record, and ``since``/``until`` only choose which
+    are listed: every silence that overlaps them, also one that began before ``since`` or
+    ended after ``until``. Gaps were read from the posts inside the window alone, so a gap
+    10 days into it had 10 days of history and a record of the window's gaps only ("longest
+    on record" for a gap the record before the window beat), and a gap across its start or
+    end was not listed."""
+    whole = replace(f, since=None, until=None)
+    where, params = whole.where()
     rows = store.rows(
         f"""
         WITH r AS (
@@ -475,12 +485,15 @@ def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
         )
         SELECT nullif(series, 0) AS outlet_id, outlet, start, "end", round(hours, 1) AS hours,
                history_days >= ? AND hours > coalesce(longest_before, 0) AS unprecedented,
-               round(longest_before, 1) AS longest_before
+               round(longest_before, 1) AS longest_before, round(history_days, 1) AS history_days
         FROM g WHERE hours >= CASE WHEN series = 0 THEN ? ELSE ? END
+            AND (CAST(? AS TIMESTAMP) IS NULL OR "end" > ?)
+            AND (CAST(? AS TIMESTAMP) IS NULL OR start < ?)
         ORDER BY start, outlet
         """,
-        [*params, *params, f.outlet_id, f.min_history_days, f.network_min_hours, f.min_hours],
-    )
+        [*params, *params, f.outlet_id, f.min_history_days, f.network_min_hours, f.min_hours,
+         f.since, f.since, f.until, f.until],
+    )  # fmt: skip
     return rows
 
 

@@ -7,8 +7,10 @@ Library use::
                            ReportOptions.from_strings(period="2024-01-01..2024-06-30"))
 
 Sections: key findings; output over time by outlet and by medium; outlets × months;
-active outlets; silences (unprecedented marked, with coverage and p-value from
-``mutewatch silences``: a gap the archive did not collect is never unprecedented);
+active outlets; silences (unprecedented marked, with coverage, p-value and record from
+``mutewatch silences``: a gap the archive did not collect is never unprecedented; every
+silence overlapping the window, its record that of the whole archive, as ``silences
+--from/--to`` lists them);
 supporter share and amplification; platform and host mix with distinct hosts; data
 coverage and quarantine; methods appendix. The charts count what the measuring commands
 count with the same ``--of`` and ``--include-forwards`` (``output``, ``supporters``,
@@ -345,6 +347,19 @@ COVERAGE_NOTE = (
 )
 
 
+def record_note(min_history_days: float) -> str:
+    """Under the silence table: its record columns are ``silences``' over the whole record,
+    not the window's, and the report's one rule of its own (``min_history_days``)."""
+    days = f"{min_history_days:g} day{'' if min_history_days == 1 else 's'}"
+    return (
+        "<p class='note'>longest_before and unprecedented are those of <code>mutewatch "
+        "silences</code> (previous_longest_hours, unprecedented) over the whole record, "
+        "whatever the window; every silence that overlaps the window is listed. A silence is "
+        f"marked unprecedented only once {days} of its series' record lie before it "
+        "(min_history_days).</p>"
+    )
+
+
 def _silence_key(outlet: str | None, start: Any) -> tuple[str | None, str]:
     text = start.isoformat() if isinstance(start, datetime) else str(start)
     return outlet, text[:16]
@@ -360,7 +375,7 @@ def with_coverage(
         store_path, options.min_hours, options.network_min_hours,
         of=options.of, include_forwards=options.include_forwards,
     )  # fmt: skip
-    return apply_coverage(rows, known)
+    return apply_coverage(rows, known, options.min_history_days)
 
 
 Lookup = dict[tuple[str | None, str], dict[str, Any]]
@@ -393,10 +408,20 @@ def silence_lookup(
     return known
 
 
-def apply_coverage(rows: list[dict[str, Any]], known: Lookup | None) -> list[dict[str, Any]]:
+def apply_coverage(
+    rows: list[dict[str, Any]], known: Lookup | None, min_history_days: float = 90.0
+) -> list[dict[str, Any]]:
     """``rows`` (``charts.silences``) with the ``coverage``, ``p_value`` and ``rank`` of
     ``known`` (:func:`silence_lookup`); a gap the archive did not collect (coverage none) or
-    cannot check (no message ids) is not unprecedented. ``known`` None: ``rows`` as they are."""
+    cannot check (no message ids) is not unprecedented. ``known`` None: ``rows`` as they are.
+
+    A gap ``known`` holds takes its record from it too, as ``mutewatch silences`` gives it:
+    ``longest_before`` is its ``previous_longest_hours`` (to 0.1 h; a gap the archive did
+    not collect is nobody's record there), and ``unprecedented`` is its ``unprecedented``
+    once ``min_history_days`` of the series' record lie before the gap (``history_days``,
+    the report's rule; default the charts' ``Filters.min_history_days``). The chart's
+    record counted uncollected gaps, so the same gap read two previous
+    longests (Province 05 in the demo: 139.4 h in the report, 124.8 h in ``silences``)."""
     if known is None:
         return rows
     out = []
@@ -404,6 +429,12 @@ def apply_coverage(rows: list[dict[str, Any]], known: Lookup | None) -> list[dic
         outlet = None if row["outlet_id"] is None else row["outlet"]
         s = known.get(_silence_key(outlet, row["start"]), {})
         row = dict(row, coverage=s.get("coverage"), p_value=s.get("p_value"), rank=s.get("rank"))
+        if s:
+            prior = s.get("previous_longest_hours")
+            days = row.get("history_days")  # None: rows of another maker, silences' verdict
+            seasoned = days is None or float(days) >= min_history_days
+            row["longest_before"] = None if prior is None else round(float(prior), 1)
+            row["unprecedented"] = bool(s.get("unprecedented")) and seasoned
         if row["coverage"] == "none" or s.get("ids_checked") is False:
             row["unprecedented"] = False
         out.append(row)
@@ -703,7 +734,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
                 ["outlet", "start", "end", "hours", "longest_before", "unprecedented",
                  "coverage", "p_value"],
             )  # fmt: skip
-            body += COVERAGE_NOTE
+            body += record_note(options.min_history_days) + COVERAGE_NOTE
         elif section_id == "platforms":
             hosts = [
                 dict(h, host=str(h["host"]).replace(".", "[.]")) for h in built.tables["hosts"]
