@@ -802,23 +802,49 @@ def write_report(
 
 
 def write_pngs(figures: dict[str, go.Figure], png_dir: Path) -> list[Path]:
-    """Every figure as ``NAME.png`` through kaleido, with Debian's Chromium (no download)."""
+    """Every figure as ``NAME.png`` through kaleido, with Debian's Chromium (no download).
+
+    Only written files are returned: kaleido can return without writing one (under load
+    test_png_export met no a.png), so a file missing or empty after the call is written
+    once more, and one still missing raises the UsageError naming it. A file of an earlier
+    run is removed first, never taken for this run's."""
     if "BROWSER_PATH" not in os.environ and CHROMIUM.exists():
         os.environ["BROWSER_PATH"] = str(CHROMIUM)
     png_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: png_dir / f"{name}.png" for name in figures}
+    for path in paths.values():
+        path.unlink(missing_ok=True)
+    missing = list(paths)
+    for _ in range(2):
+        _kaleido({n: figures[n] for n in missing}, {n: paths[n] for n in missing}, png_dir)
+        missing = [n for n in missing if not _written(paths[n])]
+        if not missing:
+            return list(paths.values())
+    raise UsageError(
+        f"could not write PNGs to {png_dir}: kaleido wrote no "
+        f"{', '.join(paths[n].name for n in missing)} (tried twice)",
+        hint=PNG_HINT,
+    )
+
+
+PNG_HINT = "install Debian's chromium (apt-get install chromium) or set BROWSER_PATH"
+
+
+def _kaleido(figures: dict[str, go.Figure], paths: dict[str, Path], png_dir: Path) -> None:
+    """One ``pio.write_images`` call for these figures; its failures as one UsageError."""
     names = list(figures)
-    paths = [png_dir / f"{name}.png" for name in names]
     try:
         pio.write_images(
-            [_as_text(figures[n]) for n in names], [str(p) for p in paths], format="png",
-            width=1100,
+            [_as_text(figures[n]) for n in names], [str(paths[n]) for n in names],
+            format="png", width=1100,
         )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - kaleido/Chromium failures become one clear error
-        raise UsageError(
-            f"could not write PNGs to {png_dir}: {exc}",
-            hint="install Debian's chromium (apt-get install chromium) or set BROWSER_PATH",
-        ) from exc
-    return paths
+        raise UsageError(f"could not write PNGs to {png_dir}: {exc}", hint=PNG_HINT) from exc
+
+
+def _written(path: Path) -> bool:
+    """``path`` is a file with at least one byte."""
+    return path.is_file() and path.stat().st_size > 0
 
 
 # the file loads nothing: only its own inline script and styles run, no request leaves it
