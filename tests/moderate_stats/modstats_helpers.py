@@ -29,8 +29,6 @@ PARK = {
 }
 ON_TOPIC = "The tram should run late in the evening."
 ALLEGATION = "Councillor John Smith took bribes from the tram builders."
-ALLEGATIONS = (ALLEGATION, f"{ALLEGATION} Twice.", f"{ALLEGATION} Again.")
-"""The allegation three times, each a new text (the service holds a copy as irrelevant too)."""
 OFF_TOPIC = "My favourite chocolate cake recipe uses three eggs."
 ADVERT = "Buy now at www.example-shop.com, promo code SAVE, click here"
 
@@ -82,10 +80,10 @@ def build(path: Path, clock: Clock) -> dict[str, str]:
         day = timedelta(days=1)
         ids = {
             "published": _submit(svc, clock, T0, "a1", ON_TOPIC),
-            "held_approved": _submit(svc, clock, T0 + timedelta(minutes=10), "a1", ALLEGATIONS[0]),
-            "held_rejected": _submit(svc, clock, T0 + day, "a1", ALLEGATIONS[1]),
+            "held_approved": _submit(svc, clock, T0 + timedelta(minutes=10), "a1", ALLEGATION),
+            "held_rejected": _submit(svc, clock, T0 + day, "a1", ALLEGATION),
             "held_edited": _submit(svc, clock, T0 + day + timedelta(hours=1), "a1", OFF_TOPIC),
-            "held_waiting": _submit(svc, clock, T0 + 2 * day, "a1", ALLEGATIONS[2]),
+            "held_waiting": _submit(svc, clock, T0 + 2 * day, "a1", ALLEGATION),
             "rejected_approved": _submit(svc, clock, T0 + 2 * day, "a1", ADVERT),
             "published_rejected": _submit(svc, clock, T0 + 3 * day, "a2", ON_TOPIC),
         }

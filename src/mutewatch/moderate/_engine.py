@@ -32,10 +32,7 @@ from mutewatch.moderate._spans import embed_spans, head_spans
 from mutewatch.moderate._toxicity import candidate_sentences, check_personal, check_racism
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-7"
-"""checks-7: a copy of an earlier comment on the article (``Features.copy_of``, set by the
-service) gets no thread similarity from its original, and one of ``COPY_MIN_WORDS`` words or
-more is held under ``irrelevant``."""
+CHECKS_VERSION = "checks-6"
 
 
 CheckFn = Callable[[Features], tuple[float, dict[str, Any]]]

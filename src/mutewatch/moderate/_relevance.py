@@ -231,36 +231,9 @@ def offtopic_probability(similarity: float) -> float:
 SIMILARITY_CEILING = 0.94
 
 
-COPY_MIN_WORDS = 6
-"""The fewest words of a copy that is held (``Features.copy_of``): the stock replies that
-readers repeat on their own ("Agreed.", "Well said", "Source?", "Don't hold your breath.",
-"I couldn't agree more.", "Thanks for sharing this article.") have five words or fewer.
-Checked on the non-evaluation rows of the Fox News and SFU comments (2,139 comments on 23
-articles): of the 13 texts posted twice on one article (``service.TEXT_KEY``: the same
-but for case and spacing), 11 have 6-194 words (reposted opinions) and two have 4 ("So get
-out, traitor.", "Playing the race card."); 196 of all comments (9.2%) have 1-5 words
-(``copy_words``), the short replies a threshold of 6 leaves alone."""
-COPY_SCORE = 0.85
-"""A copy of an earlier comment on the article: inside the hold band (0.752-0.95), as a
-sales pitch, so a human decides (a reader reposting after an error, or spam)."""
-_COPY_WORD_RE = re.compile(r"\w+(?:['\u2019]\w+)*")
-
-
-def copy_words(text: str) -> int:
-    """The words of a text, for ``COPY_MIN_WORDS`` ("don't" is one)."""
-    return len(_COPY_WORD_RE.findall(text))
-
-
 def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
-    """Off-topic for the article and thread (semantic similarity), or spam/advertising, or
-    a copy of an earlier comment on the article of ``COPY_MIN_WORDS`` words or more (held:
-    ``duplicate_of`` names the earlier comment; its similarity to its copies in the thread
-    counts for nothing, whatever its length: ``Features.copy_of``)."""
+    """Off-topic for the article and thread (semantic similarity), or spam/advertising."""
     spam, evidence = spam_signals(f.comment.text)
-    copied = 0.0
-    if f.copy_of is not None and copy_words(f.comment.text) >= COPY_MIN_WORDS:
-        evidence["duplicate_of"] = f.copy_of
-        copied = COPY_SCORE
     sims = topic_similarity(f)
     offtopic = 0.0
     if sims is not None:
@@ -276,4 +249,4 @@ def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
     pitch = evidence.get("solicitation")
     if pitch is not None and spam >= SIMILARITY_CEILING * offtopic:
         evidence["span"] = pitch["span"]  # the sales pitch is the offending span
-    return max(spam, SIMILARITY_CEILING * offtopic, copied), evidence
+    return max(spam, SIMILARITY_CEILING * offtopic), evidence

@@ -34,7 +34,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -134,16 +134,6 @@ UPDATE mod_audit_head SET held = s.held, published = s.published, rejected = s.r
 FROM ({STATUS_COUNTS_SQL}) s WHERE k = 1
 """
 """The audit head's comments by status set to the stored comments' (with HEAD_RESET_SQL)."""
-
-TEXT_KEY = (
-    "md5_number_lower(lower(trim(regexp_replace(regexp_replace({text}, '\\p{{Cf}}+', '', 'g'),"
-    " '[\\s\\pZ]+', ' ', 'g'))))"
-)
-"""The key two texts share when they are the same but for case, white space (runs of
-spaces, tabs, line breaks, no-break spaces as one space; none at the ends) and invisible
-format characters (U+200B and the like, removed): computed by DuckDB, in the migration that
-keys the stored comments and for each new one, so every key is made the same way."""
-
 
 MIGRATIONS: list[str] = [
     """
@@ -332,19 +322,6 @@ MIGRATIONS: list[str] = [
         created_at TIMESTAMP NOT NULL,
         PRIMARY KEY (principal, idempotency_key)
     );
-    """,
-    # each comment's text key (TEXT_KEY of the text it was submitted with): a later comment
-    # on the same article with the same key is a copy (``_COPIES_SQL``): it gets no thread
-    # similarity from its original, and one of COPY_MIN_WORDS words or more is held.
-    f"""
-    CREATE TABLE IF NOT EXISTS mod_text_keys (
-        article_id VARCHAR NOT NULL,
-        text_key UBIGINT NOT NULL,
-        comment_id VARCHAR NOT NULL
-    );
-    INSERT INTO mod_text_keys
-    SELECT c.article_id, {TEXT_KEY.format(text="r.text")}, c.comment_id
-    FROM mod_comments c JOIN mod_revisions r ON r.comment_id = c.comment_id AND r.revision = 1;
     """,
 ]
 
@@ -1710,13 +1687,13 @@ def _check_parent(con: Con, parent_id: str, article_id: str) -> None:
 
 
 _TOPIC_SQL = """
-SELECT 0 AS part, embedding, NULL AS comment_id FROM mod_articles WHERE article_id = $1
+SELECT 0 AS part, embedding FROM mod_articles WHERE article_id = $1
 UNION ALL
-(SELECT 1 AS part, embedding, comment_id FROM mod_comments
+(SELECT 1 AS part, embedding FROM mod_comments
  WHERE article_id = $1 AND status = 'published' AND embedding IS NOT NULL
  ORDER BY created_at DESC, length(comment_id) DESC, comment_id DESC LIMIT $2)
 UNION ALL
-SELECT 2 AS part, embedding, comment_id FROM mod_comments
+SELECT 2 AS part, embedding FROM mod_comments
 WHERE comment_id = $3 AND status = 'published' AND embedding IS NOT NULL
 """
 """The article, its published thread and the parent when it is published: a held or rejected
@@ -1748,39 +1725,12 @@ def _topic(con: Con, article_id: str, parent_id: str | None) -> Topic:
     if not len(article):
         _article(con, article_id)  # raises NotFoundError
     parent = of(2)
-    ids = [str(i) for p, i in zip(parts, got["comment_id"], strict=True) if p == 1]
     return Topic(
         article_id=article_id,
         article=article[0],
         thread=of(1),
         parent=parent[0] if len(parent) else None,
-        thread_ids=tuple(ids),
     )
-
-
-_COPIES_SQL = f"""
-SELECT k.key, t.comment_id
-FROM (SELECT {TEXT_KEY.format(text="$2::VARCHAR")} AS key) k
-LEFT JOIN mod_text_keys t ON t.article_id = $1 AND t.text_key = k.key
-"""
-"""A new comment's text key ($2) and the comments on the article ($1) with that key (one row
-of NULL: none). One scan of ``mod_text_keys``: 5 ms at 1M keyed comments on 5,000 articles
-(p50, 2 cores), where subqueries for the first comment and the thread's copies took 55 ms."""
-
-
-def _without_copies(con: Con, topic: Topic, text: str) -> tuple[Topic, int, str | None]:
-    """The topic without the thread's comments that have the text ``text`` has (a copy gets
-    no similarity from its original), the text's key, and the first comment on the article
-    with that text, the one numbered first (None: the text is new there)."""
-    rows = _run(con, _COPIES_SQL, [topic.article_id, text]).fetchall()
-    key, copies = int(rows[0][0]), {str(r[1]) for r in rows if r[1] is not None}
-    first = min(copies, key=lambda c: (len(c), c)) if copies else None
-    if copies.intersection(topic.thread_ids):
-        keep = [i for i, c in enumerate(topic.thread_ids) if c not in copies]
-        topic = replace(
-            topic, thread=topic.thread[keep], thread_ids=tuple(topic.thread_ids[i] for i in keep)
-        )
-    return topic, key, first
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
@@ -1842,26 +1792,18 @@ class TopicCache:
             return self._topics.get(article_id) if self._at == at else None
 
     def note(
-        self,
-        before: int,
-        after: int,
-        topic: Topic,
-        published: npt.NDArray[np.float32] | None,
-        comment_id: str = "",
+        self, before: int, after: int, topic: Topic, published: npt.NDArray[np.float32] | None
     ) -> None:
-        """A submission (``comment_id``) committed audit entry ``after`` on the state after
-        ``before``, judged against ``topic``; ``published``: its vector, if it was published."""
-        thread, ids = topic.thread, topic.thread_ids
+        """A submission committed audit entry ``after`` on the state after ``before``,
+        judged against ``topic``; ``published``: its vector, if it was published."""
+        thread = topic.thread
         if published is not None:
             thread = np.vstack([published[None, :].astype(np.float32), thread])[:THREAD_SIZE]
-            ids = (comment_id, *ids)[:THREAD_SIZE]
         with self._lock:
             if self._at != before:
                 self._topics = {}  # the store moved on: only this article is known now
             self._topics.pop(topic.article_id, None)  # to the end: the latest commented on
-            self._topics[topic.article_id] = Topic(
-                topic.article_id, topic.article, thread, thread_ids=ids
-            )
+            self._topics[topic.article_id] = Topic(topic.article_id, topic.article, thread)
             while len(self._topics) > self.ARTICLES:
                 del self._topics[next(iter(self._topics))]
             self._at = after
@@ -2215,11 +2157,7 @@ class ModerationService:
         ``submitted_by``: the API user who sent it). It is committed before this returns.
         The article's vector and thread come from ``TopicCache`` when the store is still in
         the state they were read or last updated in (a reply reads them afresh, with its
-        parent). A copy of an earlier comment on the article (the same text but for case,
-        white space and invisible characters: ``TEXT_KEY``) is judged without the copies in
-        the thread, and held when it has ``COPY_MIN_WORDS`` words or more (``duplicate_of``
-        in the ``irrelevant`` clause's evidence). A comment's key is that of the text it was
-        submitted with (``mod_text_keys``): a moderator's edit does not change it.
+        parent).
         """
         result, _ = self._submit(record, submitted_by, None)
         return result
@@ -2267,10 +2205,9 @@ class ModerationService:
             topic = known or _topic(con, article_id, comment.parent_id)  # NotFoundError
             if comment.parent_id:
                 _check_parent(con, comment.parent_id, article_id)
-            features.topic, text_key, features.copy_of = _without_copies(con, topic, comment.text)
+            features.topic = topic
             decision = self.moderator.decide(features)
             _store_comment(con, head, comment, email, decision, submitted_by)
-            _run(con, _TEXT_KEY_INSERT, [article_id, text_key, head.comment_id])
             out = decision.as_dict()
             out["id"] = head.comment_id
             if once is not None:  # answered as it is stored, and replayed
@@ -2286,8 +2223,7 @@ class ModerationService:
             self._purge_at = time.monotonic() + PURGE_EVERY
         published = decision.decision == "publish" and decision.embedding is not None
         self._topics.note(head.last, head.audit_id, topic,
-                          decision.embedding if published else None,
-                          head.comment_id)  # fmt: skip
+                          decision.embedding if published else None)  # fmt: skip
         return out, False
 
     def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
@@ -2520,9 +2456,6 @@ def _keep_key(
         [principal, once[0], once[1], comment_id,
          json.dumps(answer, ensure_ascii=False), now],
     )  # fmt: skip
-
-
-_TEXT_KEY_INSERT = "INSERT INTO mod_text_keys VALUES (?, ?, ?)"
 
 
 def _expected_state(record: dict[str, Any]) -> dict[str, Any]:
