@@ -83,6 +83,12 @@ def _demo_report(ctx: click.Context, directory: Path) -> None:
     "in the output section as `output --outlet NAME --by outlet --of all` and `trend "
     "--outlet NAME --of all` read it: against its own channels' coverage.",
 )  # fmt: skip
+@click.option(
+    "--min-history-days", metavar="DAYS", default="90", show_default=True,
+    help="Call a silence unprecedented only once this many days of its series' record "
+    "(outlet, or the network) lie before it; a number >= 0 (0: whenever `mutewatch "
+    "silences` calls it unprecedented).",
+)  # fmt: skip
 @population_options
 @click.pass_obj
 def report(
@@ -94,6 +100,7 @@ def report(
     generated_at: str | None,
     pseudonymise: bool,
     outlets: tuple[str, ...],
+    min_history_days: str,
     of: str,
     include_forwards: bool,
 ) -> None:
@@ -107,8 +114,13 @@ def report(
     command reads them (default: official outlets' releases). A store ingested without an
     outlet registry has no official outlet: write its report with --of all.
 
-    Examples (in mutewatch-demo/; the last four: reproducible, to hand to viewers, two
-    outlets read against their own coverage, and a store without a registry, every post):
+    --min-history-days DAYS (default 90) is the report's one rule of its own: a silence is
+    marked unprecedented (as `mutewatch silences` marks it) only once DAYS days of its
+    series' record lie before it; the methods appendix echoes it.
+
+    Examples (in mutewatch-demo/; then: reproducible, to hand to viewers, two outlets read
+    against their own coverage, a store without a registry, every post, and a short
+    archive, whose silences may be unprecedented after 30 days of record):
 
     \b
       mutewatch report --period 2017-07-01..2017-12-31 --out report.html --png-dir charts/
@@ -117,6 +129,7 @@ def report(
       mutewatch report --outlet "Province 39 Media Office" \\
         --outlet "Province 05 Media Office" --out chosen.html
       mutewatch report --of all --out everything.html
+      mutewatch report --min-history-days 30 --out short.html
     """
     import dataclasses
 
@@ -124,7 +137,7 @@ def report(
 
     options = ReportOptions.from_strings(
         baseline=baseline, period=period, generated_at=generated_at, outlets=outlets,
-        of=of, include_forwards=include_forwards,
+        of=of, include_forwards=include_forwards, min_history_days=min_history_days,
     )  # fmt: skip
     options = dataclasses.replace(options, pseudonymise=pseudonymise)
     written = write_report(store, out, options, png_dir=png_dir)

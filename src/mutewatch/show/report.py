@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import importlib
 import json
+import math
 import os
 import secrets
 import time
@@ -92,6 +93,9 @@ class ReportOptions:
     of: str = "official"
     include_forwards: bool = False
 
+    def __post_init__(self) -> None:
+        check_history_days(self.min_history_days)
+
     @classmethod
     def from_strings(
         cls,
@@ -102,10 +106,12 @@ class ReportOptions:
         outlets: Sequence[str] = (),
         of: str = "official",
         include_forwards: bool = False,
+        min_history_days: float | str = 90.0,
     ) -> ReportOptions:
         """Parse ``A..B`` windows and an ISO-8601 generated-at time as the CLI gives them;
         ``outlets``: the names ``--outlet`` gives (checked when the report is built);
-        ``of``: official, supporter or all, as ``--of`` takes it."""
+        ``of``: official, supporter or all, as ``--of`` takes it; ``min_history_days``:
+        days (a number >= 0, or its text), as ``--min-history-days`` takes it."""
         if of not in OF_CHOICES:
             raise UsageError(
                 f"--of {of!r} is not one of {', '.join(OF_CHOICES)}",
@@ -122,6 +128,7 @@ class ReportOptions:
             outlets=tuple(outlets),
             of=of,
             include_forwards=include_forwards,
+            min_history_days=_history_days(min_history_days),
         )
 
     def generated(self) -> datetime:
@@ -162,6 +169,43 @@ class ReportOptions:
             of=self.of,
             include_forwards=self.include_forwards,
         )
+
+
+HISTORY_DAYS_HINT = (
+    "pass --min-history-days DAYS with DAYS a number >= 0 (default 90; with 0 a gap is "
+    "unprecedented whenever `mutewatch silences` calls it so)"
+)
+
+
+def _history_days(value: float | str) -> float:
+    """``--min-history-days`` as a number of days: a number, or its text as typed."""
+    if isinstance(value, str):
+        try:
+            days = float(value.strip())
+        except ValueError:
+            raise UsageError(
+                f"--min-history-days {value!r} is not a number of days", hint=HISTORY_DAYS_HINT
+            ) from None
+    else:
+        days = value
+    check_history_days(days)
+    return float(days)
+
+
+def check_history_days(days: object) -> None:
+    """Refuse a ``min_history_days`` that is not a finite number of days of at least 0
+    (a negative number, NaN or infinity: every gap, or none, would read unprecedented),
+    naming ``--min-history-days`` and the value as given."""
+    if isinstance(days, int | float) and not isinstance(days, bool):
+        if math.isfinite(days) and days >= 0:
+            return
+        shown = f"{days:g}"
+    else:
+        shown = repr(days)
+    raise UsageError(
+        f"--min-history-days {shown} is not a number of days of at least 0",
+        hint=HISTORY_DAYS_HINT,
+    )
 
 
 def _instant(text: str) -> datetime:
