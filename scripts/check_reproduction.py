@@ -3,11 +3,15 @@
 Usage::
 
     python scripts/check_reproduction.py [--data ../shared/data] [--only NAME ...] [--keep DIR]
+        [--dict /usr/share/dict]
 
 Names: ``truecase`` (build_truecase.py), ``lexicon`` (train_language.py --lexicon-only),
 ``language`` (train_language.py: n-gram models, stackers and lexicon), ``heads``
-(train_moderation.py). ``names_known.npz`` needs three PyPI archives (see build_names.py) and
-is compared only with ``--names-sources DIR``. Nothing under src/ is written.
+(train_moderation.py), ``english`` (build_english_words.py: english_words.npz from Debian's
+word lists, ``apt-get install -y wamerican wbritish``; skipped, saying so, when ``--dict``
+lacks them; needs no research data). ``names_known.npz`` needs three PyPI archives (see
+build_names.py) and is compared only with ``--names-sources DIR``. Nothing under src/ is
+written.
 
 Each file is compared bit for bit; where it differs, array by array. Logistic regressions fitted
 by LBFGS or liblinear stop at a tolerance, so their last digits follow the floating-point
@@ -41,6 +45,20 @@ STACK_TOLERANCE = 1e-8
 """Largest difference accepted in a stacker coefficient (measured 4e-15 to 5.8e-11: the
 stackers differ from run to run in their last bits even on one machine)."""
 POLICY_THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
+WORD_LISTS = ("american-english", "british-english")  # build_english_words.DICTS
+ENGLISH = "english_words.npz"
+
+
+def english_skip(folder: Path) -> str | None:
+    """Why ``english`` cannot be rebuilt from ``folder`` (None: it can): the word lists
+    build_english_words.py reads are not installed there."""
+    missing = [n for n in WORD_LISTS if not (folder / n).is_file()]
+    if not missing:
+        return None
+    return (
+        f"english: skipped: no {' / '.join(missing)} in {folder}"
+        " (apt-get install -y wamerican wbritish, or pass --dict DIR)"
+    )
 
 
 def _run(args: list[str]) -> float:
@@ -113,11 +131,15 @@ def compare_heads(new: Path, old: Path, data: Path) -> tuple[bool, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--only", nargs="*", default=["truecase", "lexicon", "language", "heads"])
+    ap.add_argument(
+        "--only", nargs="*", default=["truecase", "lexicon", "language", "heads", "english"]
+    )
+    ap.add_argument("--dict", type=Path, default=Path("/usr/share/dict"), help="word lists' folder")
     ap.add_argument("--names-sources", type=Path, help="folder of build_names.py's archives")
     ap.add_argument("--keep", type=Path, help="write the rebuilt files here (default: a temp dir)")
     args = ap.parse_args(argv)
-    if not (args.data / "moderation").is_dir():
+    needs_data = set(args.only) - {"english"} or args.names_sources
+    if needs_data and not (args.data / "moderation").is_dir():
         print(f"no data at {args.data / 'moderation'}: pass --data", file=sys.stderr)
         return 2
     failed = False
@@ -137,6 +159,19 @@ def main(argv: list[str] | None = None) -> int:
         if "heads" in args.only:
             out = tmp / "heads.json"
             jobs.append(("heads", ["scripts/train_moderation.py", *data, "--out", str(out)], ""))
+        if "english" in args.only:
+            skip = english_skip(args.dict)
+            if skip is not None:
+                print(skip)
+            else:
+                cmd = [
+                    "scripts/build_english_words.py",
+                    "--dict",
+                    str(args.dict),
+                    "--out",
+                    str(tmp),
+                ]
+                jobs.append(("english", cmd, ""))
         if args.names_sources:
             out = tmp / "names_known.npz"
             cmd = [
@@ -167,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(compare_npz(tmp / model, DATA / model, tol))
             if name == "heads":
                 results.append(compare_heads(tmp / "heads.json", HEADS, args.data))
+            if name == "english":
+                results.append(compare_npz(tmp / ENGLISH, DATA / ENGLISH, {}))
             if name == "names":
                 results.append(compare_npz(tmp / "names_known.npz", DATA / "names_known.npz", {}))
             for ok, lines in results:
