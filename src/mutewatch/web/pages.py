@@ -10,6 +10,7 @@ plotly's stylesheets are linked files (``/static/plotly/ID.css``, ``plotly_asset
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -28,7 +29,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import Scope
 
-from mutewatch.errors import MutewatchError, NotFoundError
+from mutewatch.errors import MutewatchError, NotFoundError, UsageError
+from mutewatch.measure.params import OF_CHOICES
 from mutewatch.show import charts, report
 from mutewatch.web import plotly_assets, queries
 from mutewatch.web.api import (
@@ -333,13 +335,31 @@ def _until(value: str | None) -> datetime | None:
 
 
 def _silence_coverage(request: Request, f: charts.Filters) -> report.Lookup | None:
-    """The silences measurement's coverage of each gap (``report.silence_lookup``), so the
-    dashboard marks what the report marks: a gap the archive did not collect is never an
+    """The silences measurement's coverage of each gap (``report.silence_lookup``, of the
+    posts ``f.of`` counts, as ``GET /api/v1/silences?of=`` reads them), so the dashboard
+    marks what the report marks: a gap the archive did not collect is never an
     unprecedented silence."""
     hours = (f.min_hours, f.network_min_hours)
     return cached(  # type: ignore[no-any-return]
-        request, "silence_coverage", hours, lambda s: report.silence_lookup(s.path, *hours)
-    )
+        request, "silence_coverage", (*hours, f.of),
+        lambda s: report.silence_lookup(s.path, *hours, of=f.of),
+    )  # fmt: skip
+
+
+def dashboard_of(of: str | None) -> str:
+    """The dashboard's ``of`` (the posts its charts, silences and trend count: official,
+    supporter or all, as ``--of`` and ``GET /api/v1/silences?of=`` take them; empty or
+    left out: official), refused in the API's words as the measurement API refuses it."""
+    if of in (None, ""):
+        return "official"
+    if of not in OF_CHOICES:
+        choices = ", ".join(repr(c) for c in OF_CHOICES)
+        raise UsageError(
+            f"bad query parameters for dashboard: Invalid value for 'of': {of!r} is not one "
+            f"of {choices}.",
+            hint="send of=official, or leave it out",
+        )
+    return of
 
 
 def _chart_payload(request: Request, user: User, f: charts.Filters) -> dict[str, Any]:
@@ -354,7 +374,7 @@ def _chart_payload(request: Request, user: User, f: charts.Filters) -> dict[str,
             "bucket": built.bucket,
         }
 
-    key = (f.since, f.until, f.outlet_id)
+    key = (f.since, f.until, f.outlet_id, f.of)
     data = cached(request, "charts", key, compute)
     return shown(request, user, data)  # type: ignore[no-any-return]
 
@@ -438,16 +458,20 @@ def dashboard(
     ] = None,
     of: Annotated[str | None, Query(description="the trend's posts: official, ...")] = None,
 ) -> Response:
-    """Charts, filterable by time range and outlet, and the trend (``mutewatch trend``) of
-    the network or of the outlets ``outlet`` names (pseudonyms for a viewer, as the API)."""
+    """Charts, filterable by time range, outlet and the posts counted (``of``: the
+    charts, the silence table and its coverage, and the trend, as ``--of``), and the trend
+    (``mutewatch trend``) of the network or of the outlets ``outlet`` names (pseudonyms for
+    a viewer, as the API)."""
     if user.role == "moderator":
         return RedirectResponse("/moderation", status_code=303)
     f = _filters(since, until, outlet_id)
-    view = _dashboard_view(request, user, f)
     outlets = shown(request, user, cached(request, "outlets", (), queries.outlets))["outlets"]
     status = status_of(request)
     chosen = [name for name in outlet or () if name.strip()]
+    # the trend first: it refuses a bad ``of`` as ``/api/v1/trend`` does, before any chart
     trend = _trend_view(request, user, f, as_named(chosen, outlets), of or "")
+    f = dataclasses.replace(f, of=dashboard_of(of))
+    view = _dashboard_view(request, user, f)
     return render(
         request, "dashboard.html", figures=view["figures"], tables=view["tables"],
         bucket=view["bucket"], outlets=outlets, status=status,
@@ -548,7 +572,7 @@ def _dashboard_view(request: Request, user: User, f: charts.Filters) -> dict[str
 
     audience = "pseudonymised" if not user.sees_identities else "named"
     view: dict[str, Any] = _cached_view(
-        request, "dashboard", (f.since, f.until, f.outlet_id, audience), build
+        request, "dashboard", (f.since, f.until, f.outlet_id, f.of, audience), build
     )
     return view
 
