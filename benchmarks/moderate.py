@@ -106,7 +106,9 @@ def _policy() -> tuple[Policy, str, Path | None]:
 
 
 def _texts(n: int, placeholders: bool = False) -> tuple[list[str], dict[str, str]]:
-    """``n`` comments (cycling) and where they come from (the report's ``texts``): the Fox
+    """``n`` comments (cycling: a text's second round ends " (1)", its third " (2)": each
+    submission to the benchmark's one article a new text, as the service holds a copy of an
+    earlier comment there) and where they come from (the report's ``texts``): the Fox
     News comments of the shared data folder, found as the product finds it
     (``datasets.default_data_dir``: ``$MUTEWATCH_DATA``, else ../shared/data beside the
     checkout of the ``mutewatch`` imported, which a git worktree elsewhere does not have).
@@ -139,7 +141,11 @@ def _texts(n: int, placeholders: bool = False) -> tuple[list[str], dict[str, str
             " data folder (the one holding moderation/), or pass --placeholder-texts to"
             " measure neutral placeholder texts instead of real comments."
         )
-    return [texts[i % len(texts)] for i in range(n)], source
+    return [_round(texts[i % len(texts)], i // len(texts)) for i in range(n)], source
+
+
+def _round(text: str, again: int) -> str:
+    return f"{text} ({again})" if again else text
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -676,7 +682,8 @@ def over_http(
             slow = []
             for text in texts[:paced]:
                 time.sleep(0.4)
-                body = {"article_id": "bench", "author_name": "Ana Silva", "text": text + " "}
+                paced_text = f"{text} (paced)"  # not a copy of the text sent above
+                body = {"article_id": "bench", "author_name": "Ana Silva", "text": paced_text}
                 t0 = time.perf_counter()
                 r = client.post("/api/v1/comments", json=body)
                 slow.append((time.perf_counter() - t0) * 1000)

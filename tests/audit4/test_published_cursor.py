@@ -7,12 +7,17 @@ from typing import Any
 
 import pytest
 from appeal_helpers import post
-from service_more_helpers import ARTICLE, ON_TOPIC
+from service_more_helpers import ARTICLE, ON_TOPIC, fresh_text
 
 from mutewatch.errors import NotFoundError
 from mutewatch.moderate.service import ModerationService
 
 COMMENT = {"author_name": "Ana Silva", "text": ON_TOPIC}
+
+
+def _comment() -> dict[str, str]:
+    """A comment on a1 that the service publishes (a new text: not a copy)."""
+    return {**COMMENT, "article_id": "a1", "text": fresh_text(ON_TOPIC)}
 
 
 def _ids(page: dict[str, object]) -> list[str]:
@@ -59,8 +64,7 @@ def test_web_pages_by_cursor(api: Any) -> None:
     """Through the app: ``?after=`` follows ``next_after``; a bad cursor is a 404."""
     assert api("POST", "/api/v1/articles", "moderator", json=ARTICLE).status_code == 201
     posted = [
-        api("POST", "/api/v1/comments", "viewer", json={**COMMENT, "article_id": "a1"}).json()["id"]
-        for _ in range(3)
+        api("POST", "/api/v1/comments", "viewer", json=_comment()).json()["id"] for _ in range(3)
     ]
     url = "/api/v1/articles/a1/comments?limit=2"
     first = api("GET", url, "viewer").json()

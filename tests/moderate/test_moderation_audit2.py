@@ -479,7 +479,8 @@ async def test_actions_roles_and_the_append_only_audit_log(
     action on an already decided comment is a new human decision (a reversal is allowed)
     appended to the log, whose earlier entries never change."""
     await _article(client, env)
-    held = (await client.post("/api/v1/comments", json=HELD, headers=_auth(env, "viewer"))).json()
+    own = {**HELD, "text": "Councillor John Smith took bribes from the bus builders."}  # no copy
+    held = (await client.post("/api/v1/comments", json=own, headers=_auth(env, "viewer"))).json()
     url = f"/api/v1/comments/{held['id']}/actions"
     for role, status in (("viewer", 403), ("analyst", 403)):
         r = await client.post(

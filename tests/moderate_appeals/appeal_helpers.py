@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service_more_helpers import DEFAMATORY, ON_TOPIC
+from service_more_helpers import DEFAMATORY, ON_TOPIC, fresh_text
 
 from mutewatch.moderate.service import ModerationService
 
@@ -19,7 +19,7 @@ def post(
     email: str | None = None,
 ) -> str:
     """Submit a comment the machine decides ``decision`` on, as API user ``by``; its id."""
-    record = {"article_id": "a1", "author_name": name, "text": TEXTS[decision]}
+    record = {"article_id": "a1", "author_name": name, "text": fresh_text(TEXTS[decision])}
     if email:
         record["email"] = email
     result = svc.submit_comment(record, by)

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 from perf_s6_helpers import open_service
-from service_more_helpers import DEFAMATORY, ON_TOPIC
+from service_more_helpers import DEFAMATORY, ON_TOPIC, fresh_text
 
 from mutewatch.moderate.service import (
     _AUTHOR_SCAN_SQL,
@@ -31,7 +31,12 @@ def con_of(svc: ModerationService) -> duckdb.DuckDBPyConnection:
 
 def post(svc: ModerationService, decision: str, name: str, email: str | None = None) -> str:
     """Submit a comment the machine decides ``decision`` on; its id."""
-    record = {"article_id": "a1", "author_name": name, "text": TEXTS[decision], "email": email}
+    record = {
+        "article_id": "a1",
+        "author_name": name,
+        "text": fresh_text(TEXTS[decision]),
+        "email": email,
+    }
     result = svc.submit_comment(record, "viewer1")
     assert result["decision"] == decision, result
     return str(result["id"])

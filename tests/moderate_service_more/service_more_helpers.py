@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from mutewatch.moderate.policy import Policy, load_policy
@@ -14,6 +15,15 @@ ARTICLE = {
 }
 ON_TOPIC = "The tram should run late in the evening too."
 DEFAMATORY = "Councillor John Smith took bribes from the tram builders."  # the machine holds it
+
+
+_SENT = itertools.count(1)
+
+
+def fresh_text(text: str) -> str:
+    """``text`` and a number no other call gives: a new text for the service, which holds
+    a copy of an earlier comment on the article of six words or more (session 21)."""
+    return f"{text} ({next(_SENT)})"
 
 
 def small_policy() -> Policy:

@@ -57,7 +57,9 @@ def test_placeholder_texts_are_said_loudly_and_in_the_report(
 ) -> None:
     monkeypatch.setenv("MUTEWATCH_DATA", str(tmp_path))
     texts, source = moderate._texts(60, placeholders=True)
-    assert len(texts) == 60 and texts[0] == texts[50] != texts[1]
+    # the 50 placeholders cycle, each round numbered: every submission a new text
+    assert len(texts) == 60 and texts[50] == f"{texts[0]} (1)" and texts[0] != texts[1]
+    assert len(set(texts)) == 60
     assert texts[0].startswith("Placeholder comment")
     assert source == {"source": "placeholder", "path": str(tmp_path / FOX)}
     assert "WARNING: no moderation data at" in capsys.readouterr().err

@@ -4,6 +4,7 @@ rows of the moderation tables a test compares, and ``moderate check`` run as a p
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -31,7 +32,14 @@ ARTICLE = {"id": "a1", "title": "Tram line", "body": "The council funds a new tr
 DEFAMATORY = "Councillor John Smith took bribes from the tram builders."  # held
 ON_TOPIC = "Good to see the council fund the new tram line at last."  # published
 USERS = {"mod": "moderator", "mod2": "moderator", "reader": "viewer"}
-__all__ = ["ARTICLE", "DEFAMATORY", "ON_TOPIC", "Live", "check_run", "live_server"]
+__all__ = ["ARTICLE", "DEFAMATORY", "ON_TOPIC", "Live", "check_run", "fresh_text", "live_server"]
+_SENT = itertools.count(1)
+
+
+def fresh_text(text: str) -> str:
+    """``text`` and a number no other call gives: a new text for the service, which holds
+    a copy of an earlier comment on the article of six words or more (session 21)."""
+    return f"{text} ({next(_SENT)})"
 
 
 @dataclass

@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-from s17m_helpers import ON_TOPIC, Live, check_run
+from s17m_helpers import ON_TOPIC, Live, check_run, fresh_text
 
 
 @pytest.mark.parametrize("blank", ["", "   ", "\t", " \r\n ", "\u3000"])
 def test_a_blank_parent_is_a_top_level_comment(live: Live, blank: str) -> None:
-    r = live.submit(ON_TOPIC, parent_id=blank)
+    r = live.submit(fresh_text(ON_TOPIC), parent_id=blank)
     assert r.status_code == 201, r.text
     comment = r.json()["id"]
     status = live.call("GET", f"/api/v1/comments/{comment}", "reader")

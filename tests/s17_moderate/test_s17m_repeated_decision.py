@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 import httpx
-from s17m_helpers import DEFAMATORY, ON_TOPIC, Live
+from s17m_helpers import DEFAMATORY, ON_TOPIC, Live, fresh_text
 
 ACTIONS = "/api/v1/comments/{}/actions"
 
@@ -74,7 +74,7 @@ def test_an_approve_after_an_edit_is_409_an_edit_after_an_approve_is_not(live: L
 
 
 def test_confirming_the_machines_decision_is_recorded_once(live: Live) -> None:
-    r = live.submit(ON_TOPIC)
+    r = live.submit(fresh_text(ON_TOPIC))
     assert r.status_code == 201 and r.json()["decision"] == "publish", r.text
     comment = str(r.json()["id"])
     assert act(live, comment, "approve").status_code == 200  # a human review of a publish

@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from s11p_browser import chromium
-from s17m_helpers import DEFAMATORY, ON_TOPIC, Live
+from s17m_helpers import DEFAMATORY, ON_TOPIC, Live, fresh_text
 from s17p_helpers import MARKS, hold
 from s18m_page import as_server, empty_queue, moderator_page
 
@@ -33,8 +33,8 @@ def log_rows(live: Live) -> list[list[str]]:
 
 def publish(live: Live, count: int) -> None:
     """``count`` clean comments published: as many audit entries."""
-    for n in range(count):
-        r = live.submit(f"{ON_TOPIC} P{n}.")
+    for _ in range(count):
+        r = live.submit(fresh_text(ON_TOPIC))
         assert r.status_code == 201 and r.json()["decision"] == "publish", r.text
 
 

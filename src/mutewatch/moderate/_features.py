@@ -41,6 +41,9 @@ class Topic:
         default_factory=lambda: np.zeros((0, DIM), dtype=np.float32)
     )
     parent: npt.NDArray[np.float32] | None = None
+    thread_ids: tuple[str, ...] = ()
+    """The stored comments' ids of the ``thread`` rows, in their order, when the thread was
+    read from the store (empty otherwise)."""
 
 
 @dataclass
@@ -65,6 +68,11 @@ class Features:
     scores each sentence itself, as the Perspective endpoint does)."""
     sentence_vectors: npt.NDArray[np.float32] | None = None
     """Their embeddings, one row each (None: embedded when a head first needs them)."""
+    copy_of: str | None = None
+    """The earliest comment of the published thread (or the parent) whose text this one
+    repeats (the service sets it, from the vectors: ``thread_copies``, and leaves the
+    copies out of ``topic``): ``check_relevance`` holds a copy of ``COPY_MIN_WORDS`` words
+    or more."""
     span_vectors: tuple[list[tuple[int, int]], npt.NDArray[np.float32]] | None = None
     """The comment's ``scored_spans`` and their embeddings, for the evidence span of a fired
     head clause without a lexicon span (None: not embedded yet). Embedded once, when the first

@@ -103,13 +103,18 @@ from mutewatch.moderate._lexicon import (
     _racist_hits as _racist_hits,
 )
 from mutewatch.moderate._relevance import (
+    COPY_MIN_WORDS,
+    COPY_SCORE,
+    COPY_SIMILARITY,
     SIMILARITY_CEILING,
     SOLICITATION_PUSH_SCORE,
     SOLICITATION_SCORE,
     check_relevance,
+    copy_words,
     offtopic_probability,
     solicitation,
     spam_signals,
+    thread_copies,
     topic_similarity,
 )
 from mutewatch.moderate._spans import (
@@ -153,6 +158,9 @@ __all__ = [
     "CHECKS_VERSION",
     "CLAUSE_MIN_WORDS",
     "CONFUSABLES_FILE",
+    "COPY_MIN_WORDS",
+    "COPY_SCORE",
+    "COPY_SIMILARITY",
     "CRIME_NOUNS",
     "CheckFn",
     "ClauseResult",
@@ -203,6 +211,7 @@ __all__ = [
     "check_relevance",
     "clause_scores",
     "clause_spans",
+    "copy_words",
     "embed_spans",
     "foreign_sentences",
     "framed",
@@ -224,6 +233,7 @@ __all__ = [
     "spam_signals",
     "text_view",
     "text_words",
+    "thread_copies",
     "topic_similarity",
     "use_truecase",
 ]

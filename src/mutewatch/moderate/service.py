@@ -34,7 +34,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -52,7 +52,7 @@ from mutewatch.errors import (
     UsageError,
 )
 from mutewatch.moderate import _textview
-from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic
+from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic, thread_copies
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import CLAUSES, SEVERITY, Policy, load_policy
 from mutewatch.store.schema import current_version, migrate
@@ -1687,13 +1687,13 @@ def _check_parent(con: Con, parent_id: str, article_id: str) -> None:
 
 
 _TOPIC_SQL = """
-SELECT 0 AS part, embedding FROM mod_articles WHERE article_id = $1
+SELECT 0 AS part, embedding, NULL AS comment_id FROM mod_articles WHERE article_id = $1
 UNION ALL
-(SELECT 1 AS part, embedding FROM mod_comments
+(SELECT 1 AS part, embedding, comment_id FROM mod_comments
  WHERE article_id = $1 AND status = 'published' AND embedding IS NOT NULL
  ORDER BY created_at DESC, length(comment_id) DESC, comment_id DESC LIMIT $2)
 UNION ALL
-SELECT 2 AS part, embedding FROM mod_comments
+SELECT 2 AS part, embedding, comment_id FROM mod_comments
 WHERE comment_id = $3 AND status = 'published' AND embedding IS NOT NULL
 """
 """The article, its published thread and the parent when it is published: a held or rejected
@@ -1708,7 +1708,8 @@ score for the same comment (tests/s15_moderate)."""
 
 
 def _topic(con: Con, article_id: str, parent_id: str | None) -> Topic:
-    """The article's vector, its published thread (latest 50) and the parent, if published.
+    """The article's vector, its published thread (latest 50, with their ids) and the
+    parent, if published.
 
     One query reads all three (each statement costs about a millisecond in DuckDB, and this
     runs in the writer for every comment).
@@ -1725,12 +1726,39 @@ def _topic(con: Con, article_id: str, parent_id: str | None) -> Topic:
     if not len(article):
         _article(con, article_id)  # raises NotFoundError
     parent = of(2)
+    ids = [str(i) for p, i in zip(parts, got["comment_id"], strict=True) if p == 1]
     return Topic(
         article_id=article_id,
         article=article[0],
         thread=of(1),
         parent=parent[0] if len(parent) else None,
+        thread_ids=tuple(ids),
     )
+
+
+def _without_copies(
+    topic: Topic, vector: npt.NDArray[np.float32], parent_id: str | None
+) -> tuple[Topic, str | None]:
+    """The topic without the comments of its thread (and the parent) that the comment
+    embedded as ``vector`` copies (``checks.thread_copies``: a copy gets no similarity
+    from its original), and the earliest of them (None: no copy). Computed in memory from
+    the vectors the submission has anyway: no statement under the write lock (a lookup of
+    text keys in the store cost 5 ms there, reverted in 38cac83). Only the published thread
+    (the latest ``THREAD_SIZE``) and a published parent are compared: a copy of a held or
+    rejected comment, or of one older than the thread, is not found."""
+    copies = thread_copies(topic.thread, vector)
+    found = [topic.thread_ids[i] for i in np.flatnonzero(copies) if i < len(topic.thread_ids)]
+    first = found[-1] if found else None  # the thread is latest first
+    parent = topic.parent
+    if parent is not None and bool(thread_copies(parent[None, :], vector)[0]):
+        parent = None
+        if parent_id and parent_id not in found:  # older than the thread: the first
+            first = parent_id
+    if copies.any() or parent is not topic.parent:
+        keep = np.flatnonzero(~copies)
+        ids = tuple(topic.thread_ids[i] for i in keep if i < len(topic.thread_ids))
+        topic = replace(topic, thread=topic.thread[keep], thread_ids=ids, parent=parent)
+    return topic, first
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:
@@ -1792,18 +1820,28 @@ class TopicCache:
             return self._topics.get(article_id) if self._at == at else None
 
     def note(
-        self, before: int, after: int, topic: Topic, published: npt.NDArray[np.float32] | None
+        self,
+        before: int,
+        after: int,
+        topic: Topic,
+        published: npt.NDArray[np.float32] | None,
+        comment_id: str = "",
     ) -> None:
-        """A submission committed audit entry ``after`` on the state after ``before``,
-        judged against ``topic``; ``published``: its vector, if it was published."""
-        thread = topic.thread
+        """A submission (``comment_id``) committed audit entry ``after`` on the state after
+        ``before``, judged against ``topic`` (the whole thread: with any copies of it);
+        ``published``: its vector, if it was published. The thread's ids move with its
+        vectors (``Topic.thread_ids``: what ``duplicate_of`` names)."""
+        thread, ids = topic.thread, topic.thread_ids
         if published is not None:
             thread = np.vstack([published[None, :].astype(np.float32), thread])[:THREAD_SIZE]
+            ids = (comment_id, *ids)[:THREAD_SIZE]
         with self._lock:
             if self._at != before:
                 self._topics = {}  # the store moved on: only this article is known now
             self._topics.pop(topic.article_id, None)  # to the end: the latest commented on
-            self._topics[topic.article_id] = Topic(topic.article_id, topic.article, thread)
+            self._topics[topic.article_id] = Topic(
+                topic.article_id, topic.article, thread, thread_ids=ids
+            )
             while len(self._topics) > self.ARTICLES:
                 del self._topics[next(iter(self._topics))]
             self._at = after
@@ -2157,7 +2195,14 @@ class ModerationService:
         ``submitted_by``: the API user who sent it). It is committed before this returns.
         The article's vector and thread come from ``TopicCache`` when the store is still in
         the state they were read or last updated in (a reply reads them afresh, with its
-        parent).
+        parent). A copy of a comment of the published thread (the latest ``THREAD_SIZE``)
+        or of the published parent (the same text but for case, white space and invisible
+        characters, found by its embedding: ``checks.COPY_SIMILARITY``) is judged without
+        its copies, and held when it has ``COPY_MIN_WORDS`` words or more (``duplicate_of``
+        in the ``irrelevant`` clause's evidence names the earliest). Only those published
+        comments are compared (in memory, no lookup in the store): a copy of a held,
+        rejected or older comment is judged as a new text; an edited comment is compared by
+        its edit's text.
         """
         result, _ = self._submit(record, submitted_by, None)
         return result
@@ -2205,7 +2250,9 @@ class ModerationService:
             topic = known or _topic(con, article_id, comment.parent_id)  # NotFoundError
             if comment.parent_id:
                 _check_parent(con, comment.parent_id, article_id)
-            features.topic = topic
+            features.topic, features.copy_of = _without_copies(
+                topic, features.vector, comment.parent_id
+            )
             decision = self.moderator.decide(features)
             _store_comment(con, head, comment, email, decision, submitted_by)
             out = decision.as_dict()
@@ -2223,7 +2270,8 @@ class ModerationService:
             self._purge_at = time.monotonic() + PURGE_EVERY
         published = decision.decision == "publish" and decision.embedding is not None
         self._topics.note(head.last, head.audit_id, topic,
-                          decision.embedding if published else None)  # fmt: skip
+                          decision.embedding if published else None,
+                          head.comment_id)  # fmt: skip
         return out, False
 
     def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
