@@ -19,7 +19,6 @@ non-evaluation rows are read; the check needs no model.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,24 +62,9 @@ SYNTHETIC_NOT_HELD = (
 
 def datasets(data: Path, everything: bool) -> dict[str, list[str]]:
     """The non-evaluation texts of each dataset, each text once."""
-    readers: dict[str, Callable[[], list[ds.Row]]] = {
-        "Fox News": lambda: ds.fox_news(data),
-        "SFU": lambda: ds.sfu(data),
-    }
-    if everything:
-        readers |= {
-            "ETHOS": lambda: ds.ethos(data),
-            "Davidson": lambda: ds.davidson(data),
-            "Jigsaw": lambda: ds.jigsaw(data),
-            "Leipzig English sentences": lambda: [
-                r for r in ds.langid(data, "sentences") if r.group == "en"
-            ],
-        }
-    out = {}
-    for name, read in readers.items():
-        texts = dict.fromkeys(r.text for r in read())
-        out[name] = [t for t in texts if not ds.is_evaluation(t)]
-    return out
+    return ds.english_training_texts(
+        data, ds.ENGLISH_DATASETS if everything else ds.ENGLISH_COMMENTS
+    )
 
 
 def scored(text: str, follow_ups: bool) -> tuple[float, dict[str, Any]]:

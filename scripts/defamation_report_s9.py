@@ -17,7 +17,6 @@ newly held or no longer held, as written and all in lower case. The changed text
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -37,22 +36,8 @@ VARIANTS = {
 
 
 def datasets(data: Path) -> dict[str, list[str]]:
-    """The non-evaluation texts of each dataset, each text once."""
-    readers: dict[str, Callable[[], list[ds.Row]]] = {
-        "Fox News": lambda: ds.fox_news(data),
-        "SFU": lambda: ds.sfu(data),
-        "ETHOS": lambda: ds.ethos(data),
-        "Davidson": lambda: ds.davidson(data),
-        "Jigsaw": lambda: ds.jigsaw(data),
-        "Leipzig English sentences": lambda: [
-            r for r in ds.langid(data, "sentences") if r.group == "en"
-        ],
-    }
-    out = {}
-    for name, read in readers.items():
-        texts = dict.fromkeys(r.text for r in read())
-        out[name] = [t for t in texts if not ds.is_evaluation(t)]
-    return out
+    """The non-evaluation texts of each English dataset, each text once."""
+    return ds.english_training_texts(data)
 
 
 def holds(text: str) -> bool:

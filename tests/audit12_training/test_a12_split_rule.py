@@ -126,3 +126,18 @@ def test_name_lists_hold_no_evaluation_name(file_texts: FileTexts) -> None:
     names = file_texts.evaluation_of("starwars", "legislators")
     listed = sorted(n for n in names if nm.fold(n) in entries)
     assert not listed, listed
+
+
+def test_english_training_texts_hold_no_evaluation_text(file_texts: FileTexts) -> None:
+    """datasets.english_training_texts (the development texts of the defamation reports):
+    each English dataset's texts once, none of them an evaluation text."""
+    evaluation = file_texts.evaluation()
+    got = ds.english_training_texts(ds.default_data_dir())
+    assert list(got) == list(ds.ENGLISH_DATASETS)
+    for name, texts in got.items():
+        assert texts and len(texts) == len(set(texts)), name
+        assert not set(texts) & evaluation, name
+    comments = ds.english_training_texts(ds.default_data_dir(), ds.ENGLISH_COMMENTS)
+    assert comments == {name: got[name] for name in ds.ENGLISH_COMMENTS}
+    with pytest.raises(ValueError, match="no English dataset 'Reddit'"):
+        ds.english_training_texts(ds.default_data_dir(), ("Reddit",))

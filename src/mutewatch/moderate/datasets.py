@@ -16,7 +16,7 @@ import csv
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,3 +187,34 @@ def split(rows: list[Row], evaluation: bool) -> list[Row]:
 def iter_texts(rows: list[Row]) -> Iterator[str]:
     """The texts of rows, in order."""
     return (r.text for r in rows)
+
+
+ENGLISH_COMMENTS = ("Fox News", "SFU")
+"""The news-comment datasets of :func:`english_training_texts`."""
+ENGLISH_DATASETS = (*ENGLISH_COMMENTS, "ETHOS", "Davidson", "Jigsaw", "Leipzig English sentences")
+"""Every English dataset of :func:`english_training_texts`, news comments first."""
+
+
+def english_training_texts(
+    data: Path, which: tuple[str, ...] = ENGLISH_DATASETS
+) -> dict[str, list[str]]:
+    """The non-evaluation texts of each English dataset named in ``which``, each text once,
+    in file order (the development side of the split, for reports that weigh a rule)."""
+    readers: dict[str, Callable[[Path], list[Row]]] = {
+        "Fox News": fox_news,
+        "SFU": sfu,
+        "ETHOS": ethos,
+        "Davidson": davidson,
+        "Jigsaw": jigsaw,
+        "Leipzig English sentences": lambda d: [
+            r for r in langid(d, "sentences") if r.group == "en"
+        ],
+    }
+    unknown = [name for name in which if name not in readers]
+    if unknown:
+        raise ValueError(f"no English dataset {unknown[0]!r}: use one of {', '.join(readers)}")
+    out = {}
+    for name in which:
+        texts = dict.fromkeys(r.text for r in readers[name](data))
+        out[name] = [t for t in texts if not is_evaluation(t)]
+    return out
