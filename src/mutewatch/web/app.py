@@ -476,6 +476,10 @@ def _install_errors(app: FastAPI) -> None:
             method = "HEAD" if request.scope.get(HEAD_FLAG) else request.method
             message = f"{method} is not allowed on {path}; it takes {allow}"
             headers["Allow"] = allow
+        routing_error = getattr(request.app.state, "routing_error", None)
+        own = routing_error(path, exc.status_code, message, headers) if routing_error else None
+        if isinstance(own, Response):  # Perspective's paths: Google's shape (moderation.setup)
+            return own
         if _wants_html(request):  # an address typed into a browser: a page, not raw JSON
             page = await _error_page(request, exc.status_code, message)
             page.headers.update(headers)

@@ -120,6 +120,7 @@ def _make_service(app: FastAPI) -> Any:
 def setup(app: FastAPI) -> None:
     """Create the service and load the models now, so the first comment is fast (they are
     usually loaded already: ``create_app`` starts :func:`load_models` before the store)."""
+    app.state.routing_error = perspective_routing_error  # Google's error shape on its paths
     service = _make_service(app)
     used = [n for n in _USES if any(c.check in _USES[n] for c in service.policy.clauses)]
     try:
@@ -567,6 +568,31 @@ def perspective_error(exc: MutewatchError) -> JSONResponse:
     wait = getattr(exc, "retry_after", 60)  # a limiter's own wait, when it computed one
     headers = {"Retry-After": str(wait)} if code in (429, 503) else None
     return JSONResponse(body, status_code=code, headers=headers)
+
+
+PERSPECTIVE_PATHS = "/v1alpha1/"
+PERSPECTIVE_METHODS = "comments:analyze, comments:suggestscore"
+
+
+def perspective_routing_error(
+    path: str, status: int, message: str, headers: dict[str, str]
+) -> JSONResponse | None:
+    """A routing error under ``/v1alpha1/`` in Google's shape, as ``perspective_error``
+    answers the routes' own errors; None elsewhere (``app.http_error`` answers those).
+
+    No such method (a typo such as ``comments:analyse``) is 404 ``NOT_FOUND`` naming the
+    methods served; a method the path does not take (``GET .../comments:analyze``) keeps its
+    HTTP 405 and ``Allow`` header, with status ``UNIMPLEMENTED`` (grpc-gateway's code for
+    it). These were ``{"error": {"code": "not_found", ...}}``, mutewatch's shape, whose
+    string ``code`` a Perspective client reading Google's numeric ``code`` cannot take."""
+    if not path.startswith(PERSPECTIVE_PATHS):
+        return None
+    if status == 404:
+        message = f"Method not found: {path} (this server has {PERSPECTIVE_METHODS})"
+    code = status if status in GOOGLE_STATUS or status == 405 else 500
+    name = "UNIMPLEMENTED" if code == 405 else GOOGLE_STATUS[code]
+    body = {"error": {"code": code, "message": message, "status": name}}
+    return JSONResponse(body, status_code=code, headers=headers or None)
 
 
 async def _perspective(request: Request, answer: Callable[[Any], dict[str, Any]]) -> JSONResponse:
