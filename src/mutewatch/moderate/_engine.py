@@ -32,8 +32,10 @@ from mutewatch.moderate._spans import embed_spans, head_spans
 from mutewatch.moderate._toxicity import candidate_sentences, check_personal, check_racism
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-7"
-"""checks-7: a copy of a comment of the article's published thread (``Features.copy_of``, set
+CHECKS_VERSION = "checks-8"
+"""checks-8: a comment that only names groups ("Muslims", "Jews and Muslims":
+``bare_mention``) has its racist and personal heads capped below the hold band.
+checks-7: a copy of a comment of the article's published thread (``Features.copy_of``, set
 by the service from the thread's vectors) gets no thread similarity from it, and one of
 ``COPY_MIN_WORDS`` words or more is held under ``irrelevant``."""
 

@@ -65,6 +65,34 @@ def identity_mentions(text: str) -> list[str]:
     return list(seen)
 
 
+# A comment that only names a group ("Muslims", "Jews?", "Black people", "Jews and Muslims")
+# says nothing of it, yet the heads read the group word alone as an attack: racist 0.93 and
+# personal 0.82 for "Muslims" (rejected), 0.86/0.86 for "Jews", 0.92/0.86 for "Africans";
+# Perspective's IDENTITY_ATTACK and TOXICITY followed (over Coral Talk's 0.8). Its heads are
+# capped below the hold band, as when the lexicon explains a comment as the other clause;
+# the lexicon still scores what it finds. None of the 22,926 non-evaluation rows of
+# ../shared/data/moderation is such a comment (session 24), so no real decision moved.
+BARE_MENTION_WORDS = frozenset(
+    {"the", "a", "an", "and", "or", "nor", "of", "all", "some", "many", "most", "people",
+     "persons", "folk", "folks", "community", "communities", "men", "women"}
+)  # fmt: skip
+"""Words a comment that only names groups may hold beside the group terms."""
+PEJORATIVE_TERMS = frozenset({"negro", "negroes", "gypsy", "gypsies"})
+"""Group terms that are slurs in themselves: a comment of them is no bare mention."""
+BARE_MENTION_NOTE = "only a group named, nothing said of it"
+
+
+def bare_mention(text: str) -> bool:
+    """True when every word of ``text`` is an identity-group term (``PEJORATIVE_TERMS``
+    aside) or one of ``BARE_MENTION_WORDS``, with at least one group term."""
+    words = _WORD_RE.findall(text_view(text).text.lower())
+    return (
+        any(w in _IDENTITY_WORDS for w in words)
+        and PEJORATIVE_TERMS.isdisjoint(words)
+        and all(w in _IDENTITY_WORDS or w in BARE_MENTION_WORDS for w in words)
+    )
+
+
 # --- the lexicon of plain insults and identity attacks ----------------------------------------
 #
 # The embedding heads rank comments well (ROC-AUC) but give middling scores to short, plain
@@ -553,28 +581,40 @@ def _countered_head(head: float, findings: LexiconFindings, evidence: dict[str, 
 
 
 def racist_score(
-    head: float, findings: LexiconFindings, groups: list[str], evidence: dict[str, Any]
+    head: float,
+    findings: LexiconFindings,
+    groups: list[str],
+    evidence: dict[str, Any],
+    bare: bool = False,
 ) -> float:
     """The racist clause score from its head and the lexicon; notes go into ``evidence``.
 
     When the comment mentions no group and the lexicon explains it as a plain insult aimed at
-    a person, the head is capped below the hold band: that is ``personal``.
+    a person, the head is capped below the hold band: that is ``personal``. So is it when the
+    comment only names groups (``bare``: ``bare_mention``).
     """
     explained = not findings.racist and bool(findings.personal) and not groups
     note = "no group mentioned; the insult is aimed at a person (personal)"
     cap = ("racist_head_when_explained", note) if explained else None
+    if bare:
+        cap = ("racist_head_when_explained", BARE_MENTION_NOTE)
     return _head_with_lexicon(head, findings, evidence, "racist", cap)
 
 
-def personal_score(head: float, findings: LexiconFindings, evidence: dict[str, Any]) -> float:
+def personal_score(
+    head: float, findings: LexiconFindings, evidence: dict[str, Any], bare: bool = False
+) -> float:
     """The personal clause score from its head and the lexicon; notes go into ``evidence``.
 
     When the lexicon explains the comment as an attack on a group and finds no insult aimed
-    at a person, the head is capped below the hold band: that is ``racist``.
+    at a person, the head is capped below the hold band: that is ``racist``. So is it when
+    the comment only names groups (``bare``: ``bare_mention``).
     """
     explained = bool(findings.racist) and not findings.personal
     note = "an attack on a group, no person insulted (racist)"
     cap = ("personal_head_when_explained", note) if explained else None
+    if bare:
+        cap = ("personal_head_when_explained", BARE_MENTION_NOTE)
     return _head_with_lexicon(head, findings, evidence, "personal", cap)
 
 
@@ -603,9 +643,10 @@ def clause_scores(text: str, racist_head: float, personal_head: float) -> tuple[
     """(racist, personal) scores of a text given its two head scores (for calibration)."""
     findings = lexicon_findings(text)
     groups = identity_mentions(text)
+    bare = bare_mention(text)
     return (
-        racist_score(racist_head, findings, groups, {}),
-        personal_score(personal_head, findings, {}),
+        racist_score(racist_head, findings, groups, {}, bare),
+        personal_score(personal_head, findings, {}, bare),
     )
 
 

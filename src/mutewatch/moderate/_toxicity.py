@@ -16,6 +16,7 @@ from mutewatch.moderate._lexicon import (
     _IDENTITY_RE,
     LexiconFindings,
     _may_match,
+    bare_mention,
     identity_mentions,
     lexicon,
     lexicon_findings,
@@ -167,6 +168,7 @@ def candidate_sentences(text: str) -> list[tuple[int, int]]:
     one ("Muslims moved here. They are ..."): the same words scored without the padding.
     With ``RUN_ON_WINDOWS``, then the windows of run-on sentences that name a group
     (``run_on_windows``; a window is never a whole sentence, so ``piece_discount`` tells).
+    A piece that only names groups (``bare_mention``: "Muslims?") is left out.
 
     The pieces are the sentences, a sentence of more than ``RUN_ON_WORDS`` words cut into its
     clauses with ``SPLIT_RUN_ONS`` (``clause_spans``). Group words are found in the comment's
@@ -183,6 +185,10 @@ def candidate_sentences(text: str) -> list[tuple[int, int]]:
         return []
     chosen = _group_pieces(text, spans, hits) if len(spans) >= 2 else []
     named = [(a, b) for a, b in windows if any(a <= h < b for h in hits)]
+    # a piece that only names groups ("Muslims?") says nothing of them: not scored alone
+    # (its pair with a next piece referring back stays)
+    chosen = [(a, b) for a, b in chosen if not bare_mention(text[a:b])]
+    named = [(a, b) for a, b in named if not bare_mention(text[a:b])]
     return chosen[:MAX_CANDIDATE_SENTENCES] + named[:MAX_RUN_ON_WINDOWS]
 
 
@@ -264,7 +270,8 @@ def check_racism(f: Features) -> tuple[float, dict[str, Any]]:
     groups = identity_mentions(f.comment.text)
     evidence: dict[str, Any] = {"model": "racist", "head": _round(head), "groups_mentioned": groups}
     head = _with_sentences(f, "racist", head, evidence)
-    return racist_score(head, _findings(f), groups, evidence), evidence
+    bare = bare_mention(f.comment.text)
+    return racist_score(head, _findings(f), groups, evidence, bare), evidence
 
 
 def check_personal(f: Features) -> tuple[float, dict[str, Any]]:
@@ -281,7 +288,7 @@ def check_personal(f: Features) -> tuple[float, dict[str, Any]]:
         targets.append("named person")
     evidence: dict[str, Any] = {"model": "personal", "head": _round(head), "targets": targets}
     head = _with_sentences(f, "personal", head, evidence)
-    return personal_score(head, _findings(f), evidence), evidence
+    return personal_score(head, _findings(f), evidence, bare_mention(f.comment.text)), evidence
 
 
 def _findings(f: Features) -> LexiconFindings:
