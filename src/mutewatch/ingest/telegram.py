@@ -23,6 +23,12 @@ Times come from ``date_unixtime``. Only where it is missing is the local ``date`
 date and the zone: --tz is wrong or the record damaged. One that happened twice (the clocks
 went back) is the earlier of the two instants, at most an hour early, as any local time
 flagged ``time_from_local``.
+
+A message whose ``forwarded_from`` is ``null`` is a forward all the same: Telegram Desktop
+writes ``null`` where the origin's name is unknown (hidden by its sender, a deleted
+channel). Such a forward is stored with ``forwarded_from`` ``""`` (a forward from an
+unnamed origin), so it is counted as distribution, never as the channel's own release; only
+a message without the key is not a forward (``_forwarded_from``).
 """
 
 from __future__ import annotations
@@ -108,7 +114,9 @@ class Message(msgspec.Struct, rename={"from_": "from"}, gc=False):
     from_: str | None = None
     from_id: str | None = None
     author: str | None = None
-    forwarded_from: str | None = None
+    # UNSET: no such key (not a forward); None: the key with null, a forward whose
+    # origin is not named (see the module doc and ``_forwarded_from``)
+    forwarded_from: str | None | msgspec.UnsetType = msgspec.UNSET
     reply_to_message_id: Int64 | None = None
     action: str | None = None
     title: str | None = None
@@ -641,7 +649,7 @@ def _batch_of(
             "time_from_local": pa.array([False] * n, pa.bool_()),
             "kind": pa.array([_kind(m) for m in msgs], pa.string()),
             "text": pa.array(texts, pa.string()),
-            "forwarded_from": pa.array([m.forwarded_from for m in msgs], pa.string()),
+            "forwarded_from": pa.array([_forwarded_from(m) for m in msgs], pa.string()),
             "reply_to": pa.array([m.reply_to_message_id for m in msgs], pa.int64()),
             "author": pa.array([m.author for m in msgs], pa.string()),
             "media": _media_column(msgs),
@@ -772,12 +780,21 @@ def _records_of(
         links=links,
         edited=_from_unix(m.edited_unixtime),
         time_from_local=from_local,
-        forwarded_from=m.forwarded_from,
+        forwarded_from=_forwarded_from(m),
         reply_to=m.reply_to_message_id,
         author=m.author,
         media=media,
         account_name=chat.name,
     )
+
+
+def _forwarded_from(m: Message) -> str | None:
+    """The stored ``forwarded_from``: None for a message that is not a forward (no such
+    key), the name for a named origin, ``""`` for a forward whose origin the export gives as
+    ``null`` (hidden or deleted: still a forward, never an own release)."""
+    if m.forwarded_from is msgspec.UNSET:
+        return None
+    return m.forwarded_from if m.forwarded_from is not None else ""
 
 
 def _from_unix(value: str | int | None) -> datetime | None:

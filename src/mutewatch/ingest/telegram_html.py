@@ -87,6 +87,8 @@ from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from mutewatch.ingest import files, telegram
 from mutewatch.ingest.tabular import wall_time_utc
 from mutewatch.model import Item, NameSeen, Quarantined, Skipped
@@ -694,7 +696,7 @@ class _Page(HTMLParser):
             self.state.forwarded_from = forwarded
         message = telegram.Message(
             id=ident,
-            forwarded_from=forwarded,
+            forwarded_from=forwarded if msg.forwarded else msgspec.UNSET,
             reply_to_message_id=msg.reply_to,
             author=_field(msg.signature) or None,
             text=_text(msg),

@@ -1,0 +1,1 @@
+"""Session 24: observatory audit (ingest and measurement figures)."""
