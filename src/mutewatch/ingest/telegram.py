@@ -71,6 +71,10 @@ BLOCK_BYTES = 8 << 20
 # until it holds this many records or this many bytes of their JSON (``_coalesced``).
 FLUSH_ROWS = 8192
 FLUSH_BYTES = 4 << 20
+# A text_link whose href has one of these schemes (or is an in-page "#..." anchor) is no
+# outbound link: an e-mail address, a phone number, a script; the HTML reader drops the same
+# anchors, so both exports of a chat give the same links.
+NOT_LINKS = ("mailto:", "tel:", "javascript:")
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video)\b.*\)$", re.S)
 _MESSAGES_OPEN = re.compile(rb'\n( *)"messages": \[(\]?)')
 _ITEM_INDENT = re.compile(rb"\s*?\n( +)(?=[^\s\]])")
@@ -849,9 +853,15 @@ def _plain_text(text: str | list[str | Entity]) -> tuple[str, list[str]]:
         (piece.href or "") if piece.type == "text_link" else piece.text
         for piece in text
         if not isinstance(piece, str)
-        and (piece.type == "link" or (piece.type == "text_link" and piece.href))
+        and (piece.type == "link" or (piece.type == "text_link" and _outbound(piece.href)))
     ]
     return plain, links
+
+
+def _outbound(href: str | None) -> bool:
+    """Whether a text_link's href is an outbound link (see ``NOT_LINKS``)."""
+    target = (href or "").strip().lower()
+    return bool(target) and not target.startswith("#") and not target.startswith(NOT_LINKS)
 
 
 def _media(m: Message) -> tuple[str, str | None]:

@@ -115,7 +115,7 @@ _MESSAGE_ID = re.compile(r"message(-?\d+)")
 _REPLY = re.compile(r"(?:go_to_message|GoToMessage\()(-?\d+)")
 _VOTES = re.compile(r"(\d+) votes?")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
-_NOT_LINKS = ("mailto:", "tel:", "javascript:")
+_NOT_LINKS = telegram.NOT_LINKS
 _VOID = frozenset({"br", "img", "meta", "link", "hr", "input", "source", "wbr", "area"})
 _EXPORT_MARKS = (b'class="history"', b'class="page_header"', b'class="message ')
 _SCAN = 1 << 16  # an export page says so within this many bytes
