@@ -13,8 +13,9 @@ import pytest
 from s7s_helpers import append_old_entry, con_of, open_service, post
 
 from mutewatch.errors import NotFoundError
+from mutewatch.moderate import service as service_module
 from mutewatch.moderate.checks import Moderator
-from mutewatch.moderate.service import ModerationService, moderation_audit_chain
+from mutewatch.moderate.service import ModerationService, _audit, moderation_audit_chain
 
 AUDIT_SCAN = re.compile(r"Table: [\w.]*\bmod_audit\s")
 
@@ -116,3 +117,61 @@ def test_two_connections_writing_at_once_keep_one_chain(
     assert errors == []
     got = chain(service)
     assert got["intact"] and got["entries"] == 13  # the article and 12 comments
+
+
+def test_a_second_service_on_the_file_writes_after_the_first_commits(
+    service: ModerationService, moderator: Moderator, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Reproduction (the test above failed now and then: ``assert errors == []`` with
+    TransactionException('TransactionContext Error: Conflict on update!')): the second
+    service's transaction began while the first's was open, lost the audit head to it and
+    started again; a write that lost ten times in a row (WRITE_ATTEMPTS) raised. Now the
+    writers of one file in a process take turns: the second begins after the first's
+    commit, once, and nothing conflicts. (The wait below can only let the old code pass on a
+    machine too slow to begin a transaction in WAIT seconds; it cannot fail the new code.)"""
+    WAIT = 0.3
+    other = open_service(tmp_path / "store.duckdb", moderator)
+    second_con = other.access.con  # type: ignore[attr-defined]
+    inside, released = threading.Event(), threading.Event()
+    began: list[bool] = []  # each transaction of the second: begun after the first's?
+    real = service_module._transaction
+
+    def noted(con: Any, fn: Any) -> Any:
+        if con is second_con:
+            began.append(released.is_set())
+        return real(con, fn)
+
+    monkeypatch.setattr(service_module, "_transaction", noted)
+
+    def hold_open(con: Any) -> None:
+        _audit(con, "tester", "note", article_id="a1", note="first")  # moves the head
+        inside.set()
+        released.wait(30)
+
+    def write(svc: ModerationService, fn: Any) -> None:
+        try:
+            svc.access.write(fn)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def append(con: Any) -> None:
+        _audit(con, "tester", "note", article_id="a1", note="second")
+
+    errors: list[BaseException] = []
+    first = threading.Thread(target=write, args=(service, hold_open))
+    second = threading.Thread(target=write, args=(other, append))
+    try:
+        first.start()
+        assert inside.wait(30)
+        second.start()
+        second.join(WAIT)  # the old code began (and lost) meanwhile; the new one waits
+    finally:
+        released.set()
+        first.join()
+        second.join()
+        other.close()
+    assert errors == []
+    assert began == [True]
+    got = chain(service)
+    assert got["intact"] and got["entries"] == 3  # the article, the first, the second
