@@ -18,17 +18,9 @@ COMPANIONS = ("mutewatch.moderate.language", "mutewatch.moderate.names")
 
 @functools.cache
 def companions_present() -> bool:
-    """True when the language and names modules (written in parallel) are installed and run."""
-    if not all(importlib.util.find_spec(m) is not None for m in COMPANIONS):
-        return False
-    from mutewatch.moderate import language, names
-
-    try:
-        language.detect("A plain sentence in English.")
-        names.assess("Ana Silva")
-    except Exception:  # noqa: BLE001 - e.g. their model files have not landed yet
-        return False
-    return True
+    """True when the language and names modules are installed. They have landed, so a crash in
+    either (a missing model file, say) must fail the tests that need them, not skip them."""
+    return all(importlib.util.find_spec(m) is not None for m in COMPANIONS)
 
 
 needs_companions = pytest.mark.skipif(
