@@ -318,18 +318,20 @@ def attribute(store: Store) -> None:
 
 
 # Each account's outlet as a full re-attribution would set it: the registered outlet that
-# names it by id, else by any name it was seen under (the lowest outlet id where several
-# do), else an own outlet: the one it already stands as (an outlet's id, once given, is
-# kept), or a new one numbered after every id ever given (``_GIVEN``), new ones in
-# (platform, account_id) order (so a first ingest numbers them after the registered ones).
-# An own outlet's name, once given, is kept too, while it is its account's latest name, or
-# that name with the platform and id added, and is no registered outlet's name (case
-# ignored): a later account under the same name leaves it alone. Any other (a new outlet,
-# one whose account was renamed) is named after its account's latest name, with the
-# platform and id added where that name (case ignored) is another own account's, a
-# registered outlet's or a kept name: on a first ingest, every account of a shared name
-# takes the longer form. Own outlets' rows (outlets not registered, and their
-# outlet_accounts rows) are left out of the match, as if already deleted.
+# names it by id (a Telegram id also in the Bot API's form: ``-100`` before the bare id
+# that exports write, as Telethon and bots give channel ids), else by any name it was seen
+# under (the lowest outlet id where several do), else an own outlet: the one it already
+# stands as (an outlet's id, once given, is kept), or a new one numbered after every id
+# ever given (``_GIVEN``), new ones in (platform, account_id) order (so a first ingest
+# numbers them after the registered ones). An own outlet's name, once given, is kept too,
+# while it is its account's latest name, or that name with the platform and id added, and
+# is no registered outlet's name (case ignored): a later account under the same name
+# leaves it alone. Any other (a new outlet, one whose account was renamed) is named after
+# its account's latest name, with the platform and id added where that name (case ignored)
+# is another own account's, a registered outlet's or a kept name: on a first ingest, every
+# account of a shared name takes the longer form. Own outlets' rows (outlets not
+# registered, and their outlet_accounts rows) are left out of the match, as if already
+# deleted.
 _TARGET = (
     """
 CREATE OR REPLACE TEMP TABLE _attribution AS
@@ -345,7 +347,9 @@ WITH registered AS (
 ), matched AS (
     SELECT a.platform, a.account_id, a.name, (
         SELECT min(r.outlet_id) FROM registered r
-        WHERE r.platform = a.platform AND r.account_id = a.account_id
+        WHERE r.platform = a.platform
+          AND (r.account_id = a.account_id
+               OR r.platform = 'telegram' AND r.account_id = '-100' || a.account_id)
     ) AS by_id, (
         SELECT min(r.outlet_id) FROM registered r JOIN account_names n
           ON r.account_id IS NULL AND r.platform = n.platform
