@@ -29,6 +29,11 @@ writes ``null`` where the origin's name is unknown (hidden by its sender, a dele
 channel). Such a forward is stored with ``forwarded_from`` ``""`` (a forward from an
 unnamed origin), so it is counted as distribution, never as the channel's own release; only
 a message without the key is not a forward (``_forwarded_from``).
+
+A full-account export holds the exporting account's own conversations too: one-to-one
+chats (``personal_chat``), Saved Messages and Telegram's Replies chat (``PRIVATE_CHATS``).
+They are no outlet, so their messages are counted as skipped (``chat:<type>``) and nothing
+of them is stored: no post, no account, no name. Channels, groups and bot chats are read.
 """
 
 from __future__ import annotations
@@ -75,6 +80,8 @@ FLUSH_BYTES = 4 << 20
 # outbound link: an e-mail address, a phone number, a script; the HTML reader drops the same
 # anchors, so both exports of a chat give the same links.
 NOT_LINKS = ("mailto:", "tel:", "javascript:")
+# Chat types of the exporting account's own conversations: skipped (see the module doc).
+PRIVATE_CHATS = frozenset({"personal_chat", "saved_messages", "replies"})
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video)\b.*\)$", re.S)
 _MESSAGES_OPEN = re.compile(rb'\n( *)"messages": \[(\]?)')
 _ITEM_INDENT = re.compile(rb"\s*?\n( +)(?=[^\s\]])")
@@ -488,7 +495,7 @@ def _plain(value: Any) -> Any:
 
 
 def _chat_names(chat: Chat) -> Iterator[NameSeen]:
-    if chat.name and chat.bad is None:
+    if chat.name and chat.bad is None and chat.type not in PRIVATE_CHATS:
         yield NameSeen(PLATFORM, chat.id, chat.name, None, chat.type)
 
 
@@ -523,7 +530,8 @@ class _Rows:
         cls, chat: Chat, messages: list[Message], base: int, zone: ZoneInfo, nbytes: int
     ) -> _Rows:
         rows = cls()
-        unix = [_plain_unix(m) for m in messages]
+        private = chat.type in PRIVATE_CHATS  # every message a skipped record
+        unix = [None if private else _plain_unix(m) for m in messages]
         ordinary = [i for i, t in enumerate(unix) if t is not None]
         if len(ordinary) < len(messages):
             rows.others = [
@@ -747,6 +755,10 @@ def message_block(chat: Chat, messages: list[Message], base: int, zone: ZoneInfo
 def _records_of(
     chat: Chat, m: Message, position: int, zone: ZoneInfo, raw: bytes | None
 ) -> Iterator[Item]:
+    if chat.type in PRIVATE_CHATS:
+        # counted, never stored: no account, id or time of the exporter's own chats
+        yield Skipped(position, f"chat:{chat.type}")
+        return
     ts, from_local = _timestamp(m, zone)
     if m.type == "unsupported":
         yield Skipped(position, "unsupported", PLATFORM, chat.id, m.id, ts)
