@@ -678,12 +678,14 @@ def coverage(store: Store) -> tuple[go.Figure, list[dict[str, Any]]]:
         "SELECT source_id, path, format, first_time, last_time, read, new, duplicates, "
         "quarantined, skipped FROM sources ORDER BY source_id"
     )
+    for r, label in zip(rows, source_labels([str(r["path"]) for r in rows]), strict=True):
+        r["path"] = label
     fig = go.Figure()
     with_window = [r for r in rows if r["first_time"] is not None and r["last_time"] is not None]
     fig.add_bar(
         base=[r["first_time"] for r in with_window],
         x=[(r["last_time"] - r["first_time"]).total_seconds() * 1000 for r in with_window],
-        y=[f"#{r['source_id']} {str(r['path']).rsplit('/', 1)[-1][:40]}" for r in with_window],
+        y=[f"#{r['source_id']} {r['path'][-40:]}" for r in with_window],
         orientation="h",
         marker_color=["#d62728" if r["quarantined"] else "#2ca02c" for r in with_window],
         customdata=[r["quarantined"] for r in with_window],
@@ -691,9 +693,31 @@ def coverage(store: Store) -> tuple[go.Figure, list[dict[str, Any]]]:
         name="coverage window",
     )
     fig.update_xaxes(type="date")
-    for r in rows:
-        r["path"] = str(r["path"]).rsplit("/", 1)[-1]
     return _layout(fig, TITLES["coverage"], height=max(300, 60 + 24 * len(with_window))), rows
+
+
+def source_labels(paths: list[str]) -> list[str]:
+    """Each source's path as shown: its file name, with as many of the folders above it as
+    tell it apart from the other sources (``province_03/result.json`` where every Telegram
+    export is a ``result.json``); sources of one path keep its file name alone, so a label
+    never reaches the folders all of them share."""
+    parts = [[p for p in path.replace("\\", "/").split("/") if p] or [path] for path in paths]
+    depth = [1] * len(parts)
+    while True:
+        groups: dict[str, list[int]] = {}
+        for i, (p, d) in enumerate(zip(parts, depth, strict=True)):
+            groups.setdefault("/".join(p[-d:]), []).append(i)
+        grow = [
+            i
+            for same in groups.values()
+            if len({tuple(parts[i]) for i in same}) > 1  # told apart further up
+            for i in same
+            if depth[i] < len(parts[i])
+        ]
+        if not grow:
+            return ["/".join(p[-d:]) for p, d in zip(parts, depth, strict=True)]
+        for i in grow:
+            depth[i] += 1
 
 
 def _settle_pandas() -> None:
