@@ -10,8 +10,11 @@ allows copying and redistribution with the copyright notice, which
 ``src/mutewatch/moderate/data/README.md`` carries). An ordinary English word is an entry of
 either list written in lower-case a-z only: no proper nouns ("Geneva"), no possessives; both
 spellings ("color", "colour") are kept. Words shorter than
-``language.SHORT_RULE["dictionary_min_letters"]`` are dropped too (two- and three-letter
-entries are mostly abbreviations that other languages write as words: "es", "la", "con").
+``language.SHORT_RULE["short_dictionary_letters"]`` (3) are dropped too (two-letter entries
+are mostly abbreviations that other languages write as words: "es", "la"). The short-text
+rule reads entries of ``SHORT_RULE["dictionary_min_letters"]`` (4) letters or more as
+dictionary words, and three-letter entries ("cur", "elm") only where no other language's
+word counts or hand lists know them (session 24: "con" and "per" do not count).
 
 Writes ``english_words.npz`` with ``delta``: the gaps between the sorted unique
 ``language.word_hash`` values (CRC32 of the word, as the word counts are keyed; gaps pack to
@@ -65,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if not all((args.dict / n).is_file() for n in DICTS):
         print(f"no {' / '.join(DICTS)} in {args.dict}: apt-get install wamerican wbritish")
         return 2
-    n = int(lang.SHORT_RULE["dictionary_min_letters"])
+    rule = lang.SHORT_RULE
+    n = int(min(rule["dictionary_min_letters"], rule["short_dictionary_letters"]))
     write(ordinary_words(args.dict, n), args.out / lang.ENGLISH_WORDS_FILE, n)
     return 0
 

@@ -22,10 +22,11 @@ non-evaluation rows: English sentences and every non-evaluation English comment,
 langid languages, Swiss German) and hand lists (``data/language_short_words.json``: English
 replies such as "kudos" and "lol", foreign greetings, Swiss German marker words, and curated
 English loanwords and internet slang, each with its source: "touché", "déjà vu", "gg") and the
-ordinary English dictionary words (``data/english_words.npz``: 64,604 lower-case words of at
-least four letters from SCOWL size 50, Debian's wamerican/wbritish, built by
-``scripts/build_english_words.py``) say for each word whether it is English, a Swiss German
-marker, or known in another language:
+ordinary English dictionary words (``data/english_words.npz``: 65,269 lower-case words of at
+least three letters from SCOWL size 50, Debian's wamerican/wbritish, built by
+``scripts/build_english_words.py``; a three-letter one counts only where no other language's
+counts or hand lists know it: "cur", "elm", not "con" or "rue") say for each word whether it
+is English, a Swiss German marker, or known in another language:
 
 * a Swiss German marker word makes the text dialect ("Merci vielmal", "Grüezi");
 * a text of English words only is English ("hi", "No.", "Kudos", "Well said", "Touché",
@@ -40,7 +41,8 @@ marker, or known in another language:
   English, is held for a person ("Tack": Swedish thanks or a sailing tack);
 * a text of English and foreign words only is that other language, never dialect, unless
   the detectors are sure of English ("Hallo", "Danke schön" and "Schön" are German, "Si" and
-  "Gracias" Spanish, "Oui" French);
+  "Gracias" Spanish, "Oui" French); sure detectors do not save a text that one other
+  language knows every word of ("Bon article": French knows "article" too);
 * any other short text (a word no count knows) keeps the detectors' call when they are sure
   (English probability below 0.3 or from 0.8 up) and is otherwise undecided: its English
   probability becomes 0.55, which the default policy's language hold band (0.4-0.5) sends
@@ -82,7 +84,7 @@ from mutewatch.errors import InputError
 from mutewatch.moderate.datasets import default_data_dir
 from mutewatch.moderate.datasets import is_evaluation as _is_eval
 
-LANGUAGE_MODEL_VERSION = "language-7"
+LANGUAGE_MODEL_VERSION = "language-8"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
 
 DIM = 1 << 18
@@ -134,6 +136,8 @@ SHORT_RULE = {
     "dialect_ceiling": 0.1,
     "one_word_en_ratio": 0.02,
     "dictionary_min_letters": 4,
+    "short_dictionary_letters": 3,
+    "shared_ratio": 0.5,
 }
 """Parameters of the short-text rule. A word is English when the hand list names it or when
 the English word counts hold it ``en_min_count`` times and its frequency there is at least
@@ -155,7 +159,17 @@ language (``python scripts/language_short_report_s21.py``). ``dictionary_min_let
 (session 22) is the shortest dictionary word that counts (``ShortWord.dictionary``): shorter
 entries are mostly abbreviations and function words of other languages ("es", "la", "con");
 at 3 letters 6.9% of the dev Swiss German one-word comments publish, at 4 6.3%
-(``python scripts/language_short_report_s22.py``)."""
+(``python scripts/language_short_report_s22.py``). ``short_dictionary_letters`` (session 24)
+is the shortest dictionary word that counts when no other language's counts (not even once)
+or hand lists know it ("cur", "elm"): of SCOWL's 665 three-letter words alone 59.8% -> 78.0%
+publish, the dev Swiss German one-word comments 6.34% -> 6.34% (``python
+scripts/language_short_report_s24.py``). ``shared_ratio`` (session 24) is how often, relative
+to English, another language must write an English word of a short text for that language to
+read the whole text (rule ``one_language``, ``ShortWord.shared``): French writes "article"
+1.3 times as often as English, German "the" 0.009 times (English quotes). Chosen on the dev
+fifth among 0.25, 0.5 and 1: with no ratio, "The ban" and "What net?" were rejected (17 of
+665 three-letter dictionary words in a 2-3 word comment); 0.25 loses one dev English text,
+1 publishes five more dev foreign texts (and "So mm")."""
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<!\w)[@#]\w+")
@@ -301,9 +315,16 @@ class ShortWord:
     Alone, such a word is English ("Word.", "Browser")."""
     dictionary: bool = False
     """An ordinary English dictionary word (``english_words.npz``) of at least
-    ``SHORT_RULE["dictionary_min_letters"]`` letters ("tram", "exterior", "tack")."""
+    ``SHORT_RULE["dictionary_min_letters"]`` letters ("tram", "exterior", "tack"), or of
+    ``short_dictionary_letters`` that is not ``english`` and that no other language's counts
+    (not even once) nor any hand list but English know ("cur", "elm"; not "con", "rue")."""
     foreign_hand: bool = False
     """A hand list of another language names it ("tack", "danke", "gut")."""
+    shared: frozenset[str] = frozenset()
+    """The languages of ``languages`` that write the word as often as English does: all of
+    them for a word that is not ``english``; for an ``english`` word, those whose frequency of
+    it is at least ``SHORT_RULE["shared_ratio"]`` times its English frequency ("article" in
+    French, not "the" in German, where English quotes put it)."""
 
 
 @dataclass(frozen=True)
@@ -322,9 +343,11 @@ class _Lexicon:
     dictionary: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     """Sorted CRC32 hashes of the ordinary English dictionary words (``english_words.npz``)."""
 
-    def in_dictionary(self, word: str) -> bool:
-        """Is ``word`` an ordinary English dictionary word of enough letters?"""
-        if len(word) < SHORT_RULE["dictionary_min_letters"]:
+    def in_dictionary(self, word: str, min_letters: float | None = None) -> bool:
+        """Is ``word`` an ordinary English dictionary word of at least ``min_letters`` letters
+        (default ``SHORT_RULE["dictionary_min_letters"]``)?"""
+        floor = SHORT_RULE["dictionary_min_letters"] if min_letters is None else min_letters
+        if len(word) < floor:
             return False
         h = np.uint32(word_hash(word))
         i = int(np.searchsorted(self.dictionary, h))
@@ -368,7 +391,14 @@ class _Lexicon:
             if code not in ("en", DIALECT_CODE) and word in words:
                 languages[code] = languages.get(code, 0.0) + 2.0
                 hand_listed = True
-        dictionary = self.in_dictionary(word)
+        dictionary = self.in_dictionary(word) or (
+            not english
+            and not hand_listed
+            and not swiss
+            and word not in self.hand[DIALECT_CODE]
+            and set(counts) <= {"en"}
+            and self.in_dictionary(word, r["short_dictionary_letters"])
+        )
         english_too = (
             not english
             and not hand_listed
@@ -381,7 +411,12 @@ class _Lexicon:
                 )
             )
         )
-        return ShortWord(word, english, swiss, languages, english_too, dictionary, hand_listed)
+        shared = frozenset(
+            c for c in languages if not english or pm.get(c, 0.0) >= r["shared_ratio"] * en_pm
+        )
+        return ShortWord(
+            word, english, swiss, languages, english_too, dictionary, hand_listed, shared
+        )
 
 
 def _word_bucket(word: str) -> int:
@@ -650,6 +685,9 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
     - every word English or known in another language, and the detectors not sure of
       English: that language (``foreign_words``), so "Hallo" and "Danke schön" do not publish
       and standard German is called German, not dialect;
+    - the same when the detectors are sure of English but one other language knows every
+      word (``one_language``, ``_one_language``): "Bon article" is French, where fastText
+      scores only "article" as it scores "Great article";
     - otherwise (a word nobody's counts know): the detectors decide when they are sure,
       and an English probability between ``sure_low`` and ``sure_high`` becomes ``hold``,
       which the default policy's language hold band sends to a human (``undecided``).
@@ -681,18 +719,33 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
         e = r["hold"]
         d = min(dialect, 1.0 - e - r["hold_score"])
         return ShortText("ambiguous", e, d, None, words)
-    if all(w.english or w.languages for w in words) and english < r["sure_high"]:
+    reading = _one_language(words)
+    if all(w.english or w.languages for w in words) and (english < r["sure_high"] or reading):
+        # Sure detectors do not outvote a text that reads whole in one other language ("Bon
+        # article": fastText scores only "article", which French writes too).
         votes: dict[str, float] = {}
         for w in words:
             for code, v in w.languages.items():
-                votes[code] = votes.get(code, 0.0) + v
+                if code in reading or english < r["sure_high"]:
+                    votes[code] = votes.get(code, 0.0) + v
+        rule = "foreign_words" if english < r["sure_high"] else "one_language"
         d = min(dialect, r["dialect_ceiling"])
-        return ShortText("foreign_words", min(english, r["foreign"]), d, _best(votes), words)
+        return ShortText(rule, min(english, r["foreign"]), d, _best(votes), words)
     if dialect < 0.5 and r["sure_low"] <= english < r["sure_high"]:
         e = r["hold"]
         d = min(dialect, 1.0 - e - r["hold_score"])
         return ShortText("undecided", e, d, None, words)
     return ShortText("detectors", english, dialect, None, words)
+
+
+def _one_language(words: tuple[ShortWord, ...]) -> frozenset[str]:
+    """The other languages that know every word of ``words`` and write its English words as
+    often as English does (``ShortWord.shared``; "Bon article": French). Empty when no one
+    language does ("The ban": German counts hold "the", from English quotes)."""
+    common: set[str] | None = None
+    for w in words:
+        common = set(w.shared) if common is None else common & w.shared
+    return frozenset(common or ())
 
 
 def _phrase_positions(tokens: list[str], phrases: frozenset[str]) -> set[int]:
