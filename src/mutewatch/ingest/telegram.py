@@ -43,9 +43,10 @@ import io
 import json
 import re
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import IO, Annotated, Any, cast
 from zoneinfo import ZoneInfo
@@ -404,7 +405,16 @@ class _FastReader(_ShapeSink):
             return
         base = self.position
         self.position += len(messages)
-        yield _Rows.of(chat, messages, base, self.zone, len(array))
+        parts: list[bytes] = []
+
+        def raw_of(i: int) -> bytes | None:
+            """The i-th message's own bytes, for a quarantined record (split on demand)."""
+            if not parts:
+                element = re.compile(rb",\n" + re.escape(indent) + rb"(?=\S)")
+                parts.extend(element.split(array[1:-1].strip()))
+            return parts[i] if len(parts) == len(messages) else None
+
+        yield _Rows.of(chat, messages, base, self.zone, len(array), raw_of)
 
     def _decode_each(self, chat: Chat, parts: list[bytes]) -> Iterator[Item]:
         for raw in parts:
@@ -527,8 +537,16 @@ class _Rows:
 
     @classmethod
     def of(
-        cls, chat: Chat, messages: list[Message], base: int, zone: ZoneInfo, nbytes: int
+        cls,
+        chat: Chat,
+        messages: list[Message],
+        base: int,
+        zone: ZoneInfo,
+        nbytes: int,
+        raw_of: Callable[[int], bytes | None] | None = None,
     ) -> _Rows:
+        """``raw_of(i)``: the i-th message's bytes as the file holds them, which a
+        quarantined record keeps (else the decoded fields, re-encoded)."""
         rows = cls()
         private = chat.type in PRIVATE_CHATS  # every message a skipped record
         unix = [None if private else _plain_unix(m) for m in messages]
@@ -538,7 +556,9 @@ class _Rows:
                 item
                 for i, t in enumerate(unix)
                 if t is None
-                for item in _records_of(chat, messages[i], base + i, zone, None)
+                for item in _records_of(
+                    chat, messages[i], base + i, zone, partial(raw_of, i) if raw_of else None
+                )
             ]
         if ordinary:
             rows.runs.append((chat, len(ordinary)))
@@ -753,7 +773,11 @@ def message_block(chat: Chat, messages: list[Message], base: int, zone: ZoneInfo
 
 
 def _records_of(
-    chat: Chat, m: Message, position: int, zone: ZoneInfo, raw: bytes | None
+    chat: Chat,
+    m: Message,
+    position: int,
+    zone: ZoneInfo,
+    raw: bytes | Callable[[], bytes | None] | None,
 ) -> Iterator[Item]:
     if chat.type in PRIVATE_CHATS:
         # counted, never stored: no account, id or time of the exporter's own chats
@@ -884,8 +908,11 @@ def _media(m: Message) -> tuple[str, str | None]:
     return _kind(m), msgspec.json.encode({k: v for k, v in media.items() if v is not None}).decode()
 
 
-def _raw_text(m: Message, raw: bytes | None) -> str:
-    return (raw or msgspec.json.encode(m)).decode("utf-8", "replace")
+def _raw_text(m: Message, raw: bytes | Callable[[], bytes | None] | None) -> str:
+    """The record as the file holds it (``raw``, or a function giving it), else its decoded
+    fields re-encoded."""
+    found = raw() if callable(raw) else raw
+    return (found or msgspec.json.encode(m)).decode("utf-8", "replace")
 
 
 # -- the streaming fallback (any JSON layout) --------------------------------------------
