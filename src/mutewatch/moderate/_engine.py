@@ -32,8 +32,11 @@ from mutewatch.moderate._spans import embed_spans, head_spans
 from mutewatch.moderate._toxicity import candidate_sentences, check_personal, check_racism
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-8"
-"""checks-8: a comment that only names groups ("Muslims", "Jews and Muslims":
+CHECKS_VERSION = "checks-9"
+"""checks-9: an order to go back to a place or origin ("Go back to Africa", "go back where
+you came from", "send them back to Mexico") is a racist lexicon hit, as "go back to your
+country" was.
+checks-8: a comment that only names groups ("Muslims", "Jews and Muslims":
 ``bare_mention``) has its racist and personal heads capped below the hold band.
 checks-7: a copy of a comment of the article's published thread (``Features.copy_of``, set
 by the service from the thread's vectors) gets no thread similarity from it, and one of

@@ -131,6 +131,43 @@ _FREE_MODS = (
     r"drooling|stinking)[a-z]+ing\b)[a-z'’-]+[\s,]+){0,2}?"
 )
 _NAME = r"(?-i:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"
+# 'go back to <place>': where the order may start (a clause start, then interjections and a
+# vocative: "Yo, go back to ...", "You people go back to ..."), advice to "you", the ones
+# told ("send them back ...") and what after the place makes it a trip ("... next year")
+_CLAUSE_START = r"(?:^|(?<=[.!?;:,\n\"“”(…–—-]))\s*"
+_VOCATIVE = (
+    r"(?:(?:just|so|now|then|please|pls|plz|well|ok|okay|oh|and)[\s,]+)*"
+    r"(?:(?:hey|yo|oi)[\s,]+(?:[\w'’-]+[\s,]+){0,2}?)?"
+    r"(?:(?:you|u|ya|y'all|yall)\s+(?:(?:people|guys|lot|all|folks)\s+)?)?(?:just\s+)?"
+)
+_TO_YOU = (
+    r"\b(?:why\s+(?:don'?t|dont|not)\s+(?:you|u|ya|y'all|yall)\s+|(?:you|u|ya|y'all|yall)\s+"
+    r"(?:should|need\s+to|ought\s+to|oughta|can|could|better|had\s+better|gotta|must|"
+    r"have\s+to)\s+)(?:(?:just|all|all\s+just)\s+)?"
+)
+_SENT = (
+    r"(?:them|'em|em|him|her|you|u|y'all|yall|these\s+people|those\s+people|the\s+lot|"
+    r"them\s+all|all\s+of\s+them|every\s+(?:last\s+)?one\s+of\s+them)\s+"
+    r"(?:(?:all|right|straight|the\s+hell|damn)\s+)*"
+)
+_ORIGIN = (
+    r"(?:(?:where|wherever)\s+(?:you|u|ya|y'all|yall|they|he|she|your\s+\w+|their\s+\w+)"
+    r"\s+(?:(?:came|come|crawled|crawl)\s+(?:out\s+)?from|belongs?|are\s+from|were\s+born)|"
+    r"(?:from\s+)?whence\s+(?:you|they|he|she)\s+came)\b"
+)
+_WHY_DONT = re.compile(
+    r"\bwhy\s+(?:don'?t|dont|not)\s+(?:you|u|ya|y'all|yall|they)(?:\s+just)?\s*$"
+)
+_CONDITION = re.compile(r"\b(?:if|unless|when|since|because|as\s+long\s+as)\b[^,;:]*[,;:]")
+_ORDER_RULES = frozenset(
+    {"national origin: 'go back to your country'", "national origin: 'go back to <place>'",
+     "national origin: 'send them back to <place>'",
+     "national origin: 'go back where you came from'"}
+)  # fmt: skip
+_TRAVEL_AFTER = (
+    r"\s+(?:city|next\b|someday|some\s+day|sometime|one\s+day|again\b|"
+    r"on\s+(?:vacation|holiday)|for\s+(?!good\b))"
+)
 
 
 _WORD_RE = re.compile(r"\w+")
@@ -311,6 +348,31 @@ class Lexicon:
                 r"(?:country|countries|homeland|land|jungle|desert|village|continent)\b",
             }
         )
+        self._compile_go_back(r)
+
+    def _compile_go_back(self, r: dict[str, Any]) -> None:
+        """'Go back to Africa', 'go back where you came from', 'send them back to Mexico':
+        told to a person or a group, not said of one's own travel ("I want to go back to
+        Africa", "we went back to Mexico", "go back to the article" name no one or no place).
+        """
+        place = rf"(?P<place>{_alt(r['origin_places'])})\b(?!{_TRAVEL_AFTER})"
+        back = r"(?:right\s+|straight\s+)?back\s+(?:home\s+)?"
+        self._add(
+            {
+                # an order (a clause starting with the verb, after a vocative or "you"), or
+                # advice to "you": the speaker's own plans ("I want to go back") never match
+                "go_back_place": rf"(?:{_CLAUSE_START}{_VOCATIVE}|{_TO_YOU})"
+                rf"(?P<pred>(?:go|get|fuck\s+off|piss\s+off|swim|crawl)\s+{back}to)\s+{place}",
+                "go_back_origin": rf"\b(?P<pred>(?:(?:go|get|fuck\s+off|piss\s+off|swim|crawl)\s+|"
+                rf"(?:send|ship|deport|kick|boot)\s+(?:[\w'’]+\s+){{1,3}}?){back}(?:to\s+)?"
+                rf"){_ORIGIN}",
+                "send_back_place": rf"\b(?P<pred>(?:send|ship|deport|kick|boot|fly)\s+"
+                rf"{_SENT}{back}to)\s+{place}",
+                "take_back_place": r"\b(?P<pred>(?:take|get|drag|haul|move)\s+(?:your|ur|yo)\s+"
+                r"(?:[\w'’-]+\s+){0,3}?(?:ass|asses|butt|butts|behind|self|selves)\s+"
+                rf"{back}to)\s+{place}",
+            }
+        )
 
     def _compile_counter(self, c: dict[str, Any]) -> None:
         self.counter_before = {w.lower() for w in c["before"]}
@@ -318,10 +380,15 @@ class Lexicon:
         self.endorsers = {w.lower() for w in c["endorsers"]}
         self.counter_after = re.compile(rf"^[\s,\"'”’]*(?:{_alt(c['after'])})\b", re.IGNORECASE)
 
-    def countered(self, text: str, start: int, end: int) -> str | None:
-        """The cue that makes a hit counter-speech (reported, negated, rejected), if any."""
+    def countered(self, text: str, start: int, end: int, order: bool = False) -> str | None:
+        """The cue that makes a hit counter-speech (reported, negated, rejected), if any.
+
+        An ``order`` ("go back to ...") is read without its condition and "why don't you":
+        the "don't" of "If you don't like it, go back ..." rejects nothing."""
         lo, hi = _sentence_bounds(text, start, end)
         before = _PREFACES.sub(" ", text[lo:start]).lower()
+        if order:
+            before = _WHY_DONT.sub(" ", _CONDITION.sub(" ", before))
         words: list[str] = re.findall(r"[a-z'’-]+", before)[-_WORD_CAP:]
         for i, word in enumerate(words):
             w = word.replace("’", "'")
@@ -392,6 +459,20 @@ def _racist_hits(lx: Lexicon, text: str, words: frozenset[str] | None) -> list[L
     for m in lx.rx["go_back"].finditer(text):
         hits.append(_hit("racist", lx.scores["go_back"],
                          "national origin: 'go back to your country'", m, text))  # fmt: skip
+    if not _may_match(words, frozenset({"back"})):  # every order below says "back"
+        return hits
+    for key, rule in (
+        ("go_back_place", "national origin: 'go back to <place>'"),
+        ("send_back_place", "national origin: 'send them back to <place>'"),
+        ("take_back_place", "national origin: 'go back to <place>'"),
+    ):
+        for m in lx.rx[key].finditer(text):
+            hits.append(_hit("racist", lx.scores["go_back"], rule, m, text,
+                             start=m.start("pred"), place=m["place"]))  # fmt: skip
+    for m in lx.rx["go_back_origin"].finditer(text):
+        hits.append(_hit("racist", lx.scores["go_back"],
+                         "national origin: 'go back where you came from'", m, text,
+                         start=m.start("pred")))  # fmt: skip
     return hits
 
 
@@ -542,7 +623,7 @@ def _lexicon_pass(view: TextView) -> list[LexiconHit]:
     racist = _racist_hits(lx, read, words)
     out: list[LexiconHit] = []
     for hit in racist + _personal_hits(lx, read, racist, words):
-        cue = lx.countered(read, hit.start, hit.end)
+        cue = lx.countered(read, hit.start, hit.end, hit.rule in _ORDER_RULES)
         hit = hit.in_comment(view)
         if cue is not None:
             hit = replace(hit, countered={"clause": hit.clause, "rule": hit.rule, "cue": cue,
@@ -608,9 +689,12 @@ def personal_score(
 
     When the lexicon explains the comment as an attack on a group and finds no insult aimed
     at a person, the head is capped below the hold band: that is ``racist``. So is it when
-    the comment only names groups (``bare``: ``bare_mention``).
+    the comment only names groups (``bare``: ``bare_mention``). An order to go back to a
+    country (``_ORDER_RULES``) is said to a person, so it explains away no insult the head
+    reads beside it.
     """
-    explained = bool(findings.racist) and not findings.personal
+    group_attack = any(h.rule not in _ORDER_RULES for h in findings.racist)
+    explained = group_attack and not findings.personal
     note = "an attack on a group, no person insulted (racist)"
     cap = ("personal_head_when_explained", note) if explained else None
     if bare:
