@@ -51,7 +51,7 @@ def app(
 
 async def _article(client: httpx.AsyncClient, env: tuple[Path, dict[str, str]]) -> None:
     r = await client.post("/api/v1/articles", json=ARTICLE, headers=_auth(env, "moderator"))
-    assert r.status_code == 201, r.text
+    assert r.status_code in (200, 201), r.text  # 200: the module's store already had it
 
 
 async def test_comment_lifecycle(

@@ -3,6 +3,7 @@
 Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 
 - ``POST /api/v1/articles`` ``{id, title, body}`` (moderator) → 201 ``{id, title, created}``
+  when the id is new, 200 with ``created: false`` when it replaces the article of that id
 - ``POST /api/v1/comments`` ``{article_id, author_name, email?, text, parent_id?}`` (any
   signed-in role: the site's comment backend) → 201 ``{id, decision, clauses, reason}``;
   header ``Idempotency-Key`` (optional, 1-255 printable ASCII, the user's own, kept 24 h):
@@ -284,12 +285,17 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(json.loads(json.dumps(jsonable(data), default=str)), status_code=status)
 
 
-@router.post("/api/v1/articles", status_code=201)
+@router.post(
+    "/api/v1/articles",
+    status_code=201,
+    responses={200: {"description": "Replaced: an article of that id existed (`created` false)"}},
+)
 async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
-    """Add or replace an article ``{id, title, body}`` comments are judged against."""
+    """Add or replace an article ``{id, title, body}`` comments are judged against: 201 when
+    it is created, 200 when it replaces the article of that id (``created`` says which)."""
     record = await _json_body(request, "article")
     result = await run_in_threadpool(_service(request).add_article, record, user.name)
-    return _json(result, 201)
+    return _json(result, 201 if result["created"] else 200)
 
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
