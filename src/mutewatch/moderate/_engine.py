@@ -27,13 +27,16 @@ from mutewatch.moderate._features import (
     _round,
 )
 from mutewatch.moderate._lexicon import lexicon_findings
-from mutewatch.moderate._relevance import check_relevance
+from mutewatch.moderate._relevance import check_relevance, reaction_bank
 from mutewatch.moderate._spans import embed_spans, head_spans
 from mutewatch.moderate._toxicity import candidate_sentences, check_personal, check_racism
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-9"
-"""checks-9: an order to go back to a place or origin ("Go back to Africa", "go back where
+CHECKS_VERSION = "checks-10"
+"""checks-10: a short generic reaction to the article or the parent ("Thanks!", "Agreed.", "I
+agree with this decision.": ``_relevance.reaction``) has its off-topic probability scaled
+under the irrelevant clause's hold band.
+checks-9: an order to go back to a place or origin ("Go back to Africa", "go back where
 you came from", "send them back to Mexico") is a racist lexicon hit, as "go back to your
 country" was.
 checks-8: a comment that only names groups ("Muslims", "Jews and Muslims":
@@ -105,6 +108,8 @@ class Moderator:
         # the candidate sentences ride in the comments' batch (``candidate_sentences``)
         pending = embedder().embed_async(texts + extra) if texts or extra else None
         topics = topics if topics is not None else [None] * len(comments)
+        if any(t is not None for t in topics):
+            reaction_bank()  # embedded once per process, here: decide() runs in the write lock
         out = []
         for c, t, spans in zip(comments, topics, sentences, strict=True):
             f = Features(comment=c, vector=np.zeros(0, dtype=np.float32), topic=t)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from mutewatch.moderate._features import DIM, SCORE_DIGITS, Features, _round, _span
 from mutewatch.moderate._lexicon import _may_match, _sentence_bounds, text_words
 from mutewatch.moderate._textview import TextView, text_view
-from mutewatch.moderate.models import heads
+from mutewatch.moderate.models import embedder, heads
 
 # Each pattern starts only where a run of its characters starts (the lookbehinds): a run
 # such as "a1a1a1..." or "AbAbAb..." of 10,000 characters was otherwise tried from every
@@ -225,10 +225,79 @@ def offtopic_probability(similarity: float) -> float:
 
 
 # Similarity alone maps into the doubtful band and never reaches the default reject threshold
-# (0.95): a short comment such as "Good piece." shares nothing an embedding can tie to the
-# article, so a human decides. Only spam signals (links plus sales phrases) reject. The
-# scaling is monotone, so the ranking (ROC-AUC) of off-topic comments is unchanged.
+# (0.95). Only spam signals (links plus sales phrases) reject. The scaling is monotone, so the
+# ranking (ROC-AUC) of off-topic comments is unchanged.
 SIMILARITY_CEILING = 0.94
+
+
+# A short generic reaction to the article or the comment it answers ("Thanks!", "Agreed.",
+# "Well said.", "I agree with this decision.", "This is a waste of money.") shares nothing an
+# embedding can tie to the article, so similarity alone held it as off-topic (0.78-0.94 on an
+# article about a tram line) while "Nice weather today, going fishing." was published (0.51):
+# a newsroom's queue would fill with thanks (196 of the 2,139 non-evaluation Fox News and SFU
+# comments, 9.2%, have 1-5 words). A comment of at most ``REACTION_MAX_WORDS`` words that is
+# close to one of these hand-written reactions (cosine of the embeddings, not centred: at
+# least ``REACTION_SIMILARITY``) reacts to what it answers: its off-topic probability is
+# scaled by ``REACTION_SCALE``, below the hold band, keeping its order. The bank is embedded
+# once per process; the comment's own embedding is the one every check uses. Chosen on the
+# non-evaluation rows (own article vs the other 22, the thread the article's other comments):
+# ROC-AUC 0.8778 -> 0.8788 on Fox News, 0.9388 -> 0.9397 on SFU; own-article comments of 1-5
+# words held 9.4% -> 6.5% and 41% -> 34% (with no thread yet: 93% -> 73% and 69%), the rest
+# being short remarks on the topic that no bank knows ("GLOCK", "Feel the bern"); 29 short
+# hand-written comments about something else ("Go Lakers!", "Happy birthday Sarah!") come no
+# nearer a reaction than 0.50.
+GENERIC_REACTIONS = (
+    "Thanks!", "Thank you.", "Thank you so much!", "Many thanks.", "Thanks for this article.",
+    "Thank you for sharing.", "Thanks for the information.", "Agreed.", "I agree with this.",
+    "I agree with this decision.", "I couldn't agree more.", "Totally agree.", "Exactly.",
+    "So true.", "Absolutely right.", "You are right.", "Correct.", "Indeed.", "Yes.", "Well said.",
+    "Good point.", "Great comment.", "Good question.", "Great article, thanks!", "Good piece.",
+    "Great article.", "Well written.", "Excellent reporting.", "Nice article.",
+    "Loved this article!", "Interesting article.", "Very interesting.", "Good news.",
+    "Great news!", "About time!", "Finally!", "It's about time.", "Good decision.", "Great idea.",
+    "Love the idea.", "Well done.", "Bravo!", "Good for them.", "Amen.", "ok", "Okay.", "Sure.",
+    "Fair enough.", "Makes sense.", "Right on!", "Yep.", "Wow.", "I disagree.", "I don't agree.",
+    "Not true.", "Wrong.", "Nonsense.", "Ridiculous.", "That's ridiculous.", "Bad idea.",
+    "Bad decision.", "Terrible idea.", "This is a mistake.", "What a mess.", "Shameful.",
+    "Disgraceful.", "Unbelievable.", "Sad.", "Pathetic.", "This is a waste of money.",
+    "Waste of money.", "What a waste of taxpayers' money.", "Who cares?", "Why?", "Really?",
+    "Source?", "Says who?", "So what?", "Not surprised.", "No way.", "Never.",
+    "Don't hold your breath.", "Good luck with that.", "Haha.", "Very nice.", "Nice.", "Great.",
+    "True.", "Very true.", "Spot on.", "Perfect.", "Good one.", "Good job.", "Nice work.",
+    "Excellent.", "Of course.", "Obviously.", "Me too.", "Me neither.", "Same here.",
+    "I don't think so.", "Not really.", "Seriously?", "How so?", "What?", "Oh please.",
+    "Give me a break.", "Here we go again.", "What a joke.", "Too little, too late.", "Shocking.",
+    "Typical.", "Hmm.", "Great, isn't it?", "Good stuff.", "Great stuff.", "Interesting.",
+    "Good read.", "Great writing.", "Cheers!", "Huh?", "What are you talking about?",
+    "That's a given.", "Seems so.", "Baloney.", "Hahaha.", "Not me.", "100% correct.",
+)  # fmt: skip
+"""Short generic reactions to an article or comment (``reaction``)."""
+REACTION_MAX_WORDS = 8
+"""The most words (``copy_words``) of a comment read as a generic reaction."""
+REACTION_SIMILARITY = 0.6
+"""The cosine to the nearest of ``GENERIC_REACTIONS`` from which a short comment is one."""
+REACTION_SCALE = 0.75
+"""The factor on a reaction's off-topic probability: at most 0.75 x 0.94 = 0.705, under the
+hold threshold (0.752); monotone, so a reaction nearer the article still ranks lower."""
+
+
+@cache
+def reaction_bank() -> npt.NDArray[np.float32]:
+    """The embeddings of ``GENERIC_REACTIONS``, once per process (about 0.5 s the first time:
+    ``Moderator.prepare`` asks for them, outside the service's write transaction)."""
+    return np.asarray(embedder().embed(list(GENERIC_REACTIONS)), dtype=np.float32)
+
+
+def reaction(text: str, vector: npt.NDArray[np.float32]) -> dict[str, Any] | None:
+    """The generic reaction a short comment (its text and embedding) is close to, if any:
+    ``{"like": reaction, "similarity": cosine}``."""
+    if copy_words(text) > REACTION_MAX_WORDS:
+        return None
+    sims = reaction_bank() @ vector.astype(np.float32)
+    best = int(np.argmax(sims))
+    if float(sims[best]) < REACTION_SIMILARITY:
+        return None
+    return {"like": GENERIC_REACTIONS[best], "similarity": round(float(sims[best]), SCORE_DIGITS)}
 
 
 COPY_MIN_WORDS = 6
@@ -292,6 +361,10 @@ def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
         best = max(sims.values())
         offtopic = offtopic_probability(best)
         evidence["similarity"] = sims
+        reacts = reaction(f.comment.text, f.vector)
+        if reacts is not None:
+            evidence["reaction"] = reacts  # a short reaction to the article or its parent
+            offtopic *= REACTION_SCALE
         evidence["article_id"] = f.topic.article_id if f.topic else None
     else:
         evidence["similarity"] = None
