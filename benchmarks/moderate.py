@@ -21,6 +21,17 @@ alternately with one shared moderator: the store part of a submission (``submit_
 less prepare and decide) of both, under the same load, and their ratio; ``--store-comments
 N`` writes N comments to both stores first (as ``benchmarks/moderation_queue.py`` does).
 
+The service parts (HTTP, the service in process, the store side by side) send each comment
+to the article it was written on (its title, and its lead as the body), the articles in turn,
+after a thread of up to 50 of that article's other comments has been published (sent, and the
+held ones approved by a moderator; not timed, never measured themselves): a live article's
+path (``_workload``). Until 2026-12-02 they sent every comment to one article, the Texas
+article's title with a made-up one-line body, on an empty thread; 122 of the first 200
+comments were written on another article, and 178 of 200 were held as ``irrelevant``
+(off-topic), the thread never above 16 comments, so the figures were those of the hold path
+on a short thread. Now 140 of the first 200 are published, 57 held (32 of them
+``irrelevant``), 3 rejected. The batch throughput in process has no article, as before.
+
 Comments come from the Fox News data of the shared data folder: ``$MUTEWATCH_DATA``, else
 ../shared/data beside the checkout of the ``mutewatch`` imported (as the product looks; set
 MUTEWATCH_DATA when running a git worktree elsewhere). Without them it stops, naming the file
@@ -45,7 +56,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import yaml
@@ -146,6 +157,82 @@ def _texts(n: int, placeholders: bool = False) -> tuple[list[str], dict[str, str
 
 def _round(text: str, again: int) -> str:
     return f"{text} ({again})" if again else text
+
+
+SEED_THREAD = 50
+"""The most comments of an article published before the measured ones (the service's
+``THREAD_SIZE``: the thread a submission is judged against)."""
+
+
+class Workload(NamedTuple):
+    """What the service parts measure: each comment on its own article, whose published
+    thread holds some of the article's other comments first (``seeds``). (A NamedTuple: the
+    tests load this file as a module that ``sys.modules`` does not name, as dataclass needs.)
+    """
+
+    texts: list[str]
+    """The measured comments, in order (``_texts``' numbering when they cycle)."""
+    article_of: list[str]
+    """The article id of each of ``texts``."""
+    articles: list[dict[str, str]]
+    """The articles ``{id, title, body}``."""
+    seeds: list[tuple[str, str]]
+    """``(article id, text)``: published (a moderator approving the held ones) before the
+    measured comments, as the thread of a live article; none of ``texts``."""
+    source: dict[str, str]
+
+
+def _workload(n: int, placeholders: bool = False) -> Workload:
+    """``n`` comments and their articles. The Fox News comments each go to the article they
+    were written on (its title, and its lead as the body: as ``evaluate`` judges relevance),
+    taken in turn from each article (a site's comments arrive on several articles); the last
+    ``SEED_THREAD`` of an article's comments (at most half of them) are its ``seeds``, never
+    measured. Placeholders (``--placeholder-texts``) go to ``ARTICLE``, no seeds.
+
+    Until 2026-12-02 every comment went to ``ARTICLE`` alone (the Texas article's title with a
+    made-up one-line body) on an empty thread: 122 of the first 200 are comments on another
+    article, and with no published thread to compare with, 178 of 200 were held as
+    ``irrelevant`` and the thread never passed 16 comments, so the service's figures were
+    those of the hold path on a short thread, not those of a live article's comments."""
+    texts, source = _texts(n, placeholders)
+    if source["source"] != "fox_news":
+        return Workload(texts, [str(ARTICLE["id"])] * n, [ARTICLE], [], source)
+    by_title: dict[str, list[ds.Row]] = {}
+    for row in ds.fox_news(Path(source["path"]).parents[1]):
+        if row.text.strip():
+            by_title.setdefault(row.group, []).append(row)
+    articles, measured, seeds = [], [], []
+    for k, (title, rows) in enumerate(by_title.items()):
+        article_id = f"fox-{k}"
+        lead = next((r.context for r in rows if r.context.strip()), "") or title
+        articles.append({"id": article_id, "title": title, "body": lead})
+        keep = min(SEED_THREAD, len(rows) // 2)
+        seeds += [(article_id, r.text) for r in rows[len(rows) - keep :]]
+        measured.append([(article_id, r.text) for r in rows[: len(rows) - keep]])
+    pool = [turn[i] for i in range(max(map(len, measured))) for turn in measured if i < len(turn)]
+    chosen = [pool[i % len(pool)] for i in range(n)]
+    return Workload(
+        [_round(text, i // len(pool)) for i, (_, text) in enumerate(chosen)],
+        [article_id for article_id, _ in chosen],
+        articles,
+        seeds,
+        source,
+    )
+
+
+SEED_NOTE = "benchmark seed: an earlier comment of the article's thread"
+
+
+def _seed(work: Workload, submit: Any, approve: Any) -> dict[str, int]:
+    """Publish ``work.seeds``: ``submit(body)`` each (its answer), ``approve(comment_id)``
+    the held ones; how many ended published and how many not (rejected: left out)."""
+    published = 0
+    for article_id, text in work.seeds:
+        answer = submit({"article_id": article_id, "author_name": "Ana Silva", "text": text})
+        if answer["decision"] == "hold":
+            approve(answer["id"])
+        published += answer["decision"] in ("hold", "publish")
+    return {"published": published, "left_out": len(work.seeds) - published}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -252,8 +339,9 @@ def _timed(obj: Any, name: str, times: list[float]) -> None:
     setattr(obj, name, timed)
 
 
-def service_in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
-    """``submit_comment`` on a store file in this process: total, and where the time goes."""
+def service_in_process(policy: Policy, work: Workload) -> dict[str, Any]:
+    """``submit_comment`` on a store file in this process: total, and where the time goes
+    (after ``work``'s articles and seeds, not timed)."""
     from mutewatch.moderate.service import ModerationService
 
     tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-svc-"))
@@ -262,13 +350,13 @@ def service_in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
     times: dict[str, list[float]] = {"prepare": [], "decide": []}
     for name, noted in times.items():
         _timed(moderator, name, noted)
-    service._moderator = moderator
     try:
-        service.add_article(ARTICLE, "bench")
+        _prepare_service(service, work)
+        service._moderator = moderator
         embedder().forget()
         total = []
-        for text in texts[:200]:
-            body = {"article_id": "bench", "author_name": "Ana Silva", "text": text}
+        for text, article_id in zip(work.texts[:200], work.article_of, strict=False):
+            body = {"article_id": article_id, "author_name": "Ana Silva", "text": text}
             t0 = time.perf_counter()
             service.submit_comment(body)
             total.append((time.perf_counter() - t0) * 1000)
@@ -281,6 +369,17 @@ def service_in_process(policy: Policy, texts: list[str]) -> dict[str, Any]:
         out[f"{key}p50_ms"] = round(_pct(values, 0.5), 2)
         out[f"{key}p99_ms"] = round(_pct(values, 0.99), 2)
     return out
+
+
+def _prepare_service(service: Any, work: Workload) -> dict[str, int]:
+    """``work``'s articles added to a ModerationService and its seeds published."""
+    for article in work.articles:
+        service.add_article(article, "bench")
+    return _seed(
+        work,
+        service.submit_comment,
+        lambda cid: service.act(cid, {"action": "approve", "note": SEED_NOTE}, "bench"),
+    )
 
 
 def _service_module(src: Path) -> Any:
@@ -296,11 +395,13 @@ def _service_module(src: Path) -> Any:
 
 
 def store_side_by_side(
-    policy: Policy, texts: list[str], against: Path, prefill: int = 0
+    policy: Policy, work: Workload, against: Path, prefill: int = 0
 ) -> dict[str, Any]:
     """The store part of ``submit_comment`` (total less prepare and decide) of this tree
     ("new") and the tree at ``against`` ("old"), submissions alternating one by one; each
-    store first holds ``prefill`` comments written in bulk (``moderation_queue.build``)."""
+    store first holds ``prefill`` comments written in bulk (``moderation_queue.build``), then
+    ``work``'s articles and seeds. The author is "Ana Silva", as in the other parts: the
+    "Reader N" names used until 2026-12-02 made every comment a ``fantasy_name`` reject."""
     from mutewatch.moderate import service as this
 
     tmp = Path(tempfile.mkdtemp(prefix="mutewatch-bench-store-"))
@@ -316,14 +417,14 @@ def store_side_by_side(
     services = {}
     for tree, module in (("old", _service_module(against)), ("new", this)):
         service = module.ModerationService.open(tmp / f"{tree}.duckdb", policy)
+        _prepare_service(service, work)
         service._moderator = moderator
-        service.add_article(ARTICLE, "bench")
         services[tree] = service
     store: dict[str, list[float]] = {tree: [] for tree in services}
     try:
-        for i, text in enumerate(texts[:300]):
+        for text, article_id in zip(work.texts[:300], work.article_of, strict=False):
             for tree, service in services.items():
-                body = {"article_id": "bench", "author_name": f"Reader {i % 37}", "text": text}
+                body = {"article_id": article_id, "author_name": "Ana Silva", "text": text}
                 embedder().forget()  # each tree embeds afresh, as a server would
                 before = sum(len(v) for v in parts.values())
                 t0 = time.perf_counter()
@@ -602,15 +703,28 @@ def start_server(
     return proc, int(port_file.read_text(encoding="utf-8"))
 
 
+def _posted(client: httpx.Client, body: dict[str, str]) -> dict[str, Any]:
+    r = client.post("/api/v1/comments", json=body)
+    r.raise_for_status()
+    answer: dict[str, Any] = r.json()
+    return answer
+
+
+def _approved(client: httpx.Client, comment_id: str) -> None:
+    action = {"action": "approve", "note": SEED_NOTE}
+    client.post(f"/api/v1/comments/{comment_id}/actions", json=action).raise_for_status()
+
+
 def over_http(
-    texts: list[str],
+    work: Workload,
     policy_file: Path | None,
     linger: float | None,
     max_hold: float | None = None,
     paced: int = 40,
     trace: bool = False,
 ) -> dict[str, Any]:
-    """Startup, back-to-back comments, then ``paced`` comments 0.4 s apart, RSS at the end.
+    """Startup, back-to-back comments, then ``paced`` comments 0.4 s apart, RSS at the
+    end (``work``'s articles and seeds sent first, not timed).
 
     Back to back, the server's single writer keeps the store open between comments and lets
     it go every ``max_hold`` seconds (2 s by default) for 0.3 s, so that another process
@@ -655,7 +769,12 @@ def over_http(
                     raise RuntimeError("the server did not start")
                 time.sleep(0.05)
             startup = time.perf_counter() - started
-            client.post("/api/v1/articles", json=ARTICLE).raise_for_status()
+            for article in work.articles:
+                client.post("/api/v1/articles", json=article).raise_for_status()
+            seeded = _seed(
+                work, lambda body: _posted(client, body), lambda cid: _approved(client, cid)
+            )
+            texts = work.texts
             latencies = []
             decisions: list[str] = []
             statuses: dict[int, int] = {}
@@ -663,8 +782,8 @@ def over_http(
             cpu_before = _cpu_s(proc.pid)
             if trace:
                 gc.callbacks.append(on_gc)
-            for i, text in enumerate(texts):
-                body = {"article_id": "bench", "author_name": "Ana Silva", "text": text}
+            for i, (text, article_id) in enumerate(zip(texts, work.article_of, strict=True)):
+                body = {"article_id": article_id, "author_name": "Ana Silva", "text": text}
                 seq = {"x-bench-seq": str(i)} if trace else None
                 c0 = time.monotonic()
                 t0 = time.perf_counter()
@@ -680,10 +799,10 @@ def over_http(
             if trace:
                 gc.callbacks.remove(on_gc)
             slow = []
-            for text in texts[:paced]:
+            for text, article_id in zip(texts[:paced], work.article_of, strict=False):
                 time.sleep(0.4)
                 paced_text = f"{text} (paced)"  # not a copy of the text sent above
-                body = {"article_id": "bench", "author_name": "Ana Silva", "text": paced_text}
+                body = {"article_id": article_id, "author_name": "Ana Silva", "text": paced_text}
                 t0 = time.perf_counter()
                 r = client.post("/api/v1/comments", json=body)
                 slow.append((time.perf_counter() - t0) * 1000)
@@ -707,6 +826,7 @@ def over_http(
         "startup_s": round(startup, 2),
         "statuses": statuses,
         "decisions": _decisions_digest(decisions),
+        "seeded": seeded,
     }
     if trace:
         server = json.loads(trace_file.read_text(encoding="utf-8"))
@@ -755,7 +875,8 @@ def main() -> None:
         " (said in the report's texts) instead of stopping",
     )
     args = parser.parse_args()
-    texts, source = _texts(args.comments, args.placeholder_texts)
+    work = _workload(args.comments, args.placeholder_texts)
+    texts, source = work.texts, work.source
     policy, which, policy_file = _policy()
     load_before = os.getloadavg()[0]
     report: dict[str, Any] = {
@@ -765,17 +886,17 @@ def main() -> None:
         "texts": source,
         "in_process": None if args.no_in_process else in_process(policy, texts),
         "http": over_http(
-            texts, policy_file, args.linger, args.max_hold, args.paced, trace=args.trace
+            work, policy_file, args.linger, args.max_hold, args.paced, trace=args.trace
         ),
         "server_settings": {"linger": args.linger, "max_hold": args.max_hold},
     }
     if not args.no_stages:
         report["stages"] = stages(policy, texts)
         report["stages"]["one_at_a_time"] = one_at_a_time(policy, texts)
-        report["stages"]["service_in_process"] = service_in_process(policy, texts)
+        report["stages"]["service_in_process"] = service_in_process(policy, work)
     if args.store_against is not None:
         report["store_side_by_side"] = store_side_by_side(
-            policy, texts, args.store_against, args.store_comments
+            policy, work, args.store_against, args.store_comments
         )
     report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     if args.json:
