@@ -67,3 +67,24 @@ def test_seeding_approves_the_held_and_leaves_the_rejected_out() -> None:
     assert moderate._seed(work, submit, approved.append) == {"published": 2, "left_out": 1}
     assert [(b["article_id"], b["text"]) for b in sent] == work.seeds
     assert approved == ["c-two"]
+
+
+def test_the_batch_texts_are_spread_over_the_whole_file(
+    shared_data: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The in-process batch takes every k-th comment of the file, so its lengths are the
+    file's (30.5 words a comment for 200, 25.7 for all 1,528): not the articles' first
+    comments (39.0), nor the file's (20.7)."""
+    fox = shared_data(*FOX.parts)
+    monkeypatch.setenv("MUTEWATCH_DATA", str(fox.parents[1]))
+    whole = [r.text for r in moderate.ds.fox_news(fox.parents[1]) if r.text.strip()]
+    picked = moderate.batch_texts(200)
+    assert len(picked) == 200 and picked[0] == whole[0]
+    assert picked == whole[:: len(whole) // 200][:200] or picked[-1] in whole[-8:]
+    assert moderate.batch_texts(len(whole) + 1)[-1] == whole[0] + " (1)"  # cycles past it
+
+    def words(texts: list[str]) -> float:
+        return sum(len(t.split()) for t in texts) / len(texts)
+
+    assert abs(words(picked) - words(whole)) < 0.25 * words(whole)  # a sample of 200: 30.5
+    assert words(moderate._workload(200).texts) > 1.3 * words(whole)  # why it is not those
