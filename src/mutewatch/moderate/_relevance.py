@@ -218,7 +218,10 @@ def topic_similarity(f: Features) -> dict[str, float] | None:
 
 
 def offtopic_probability(similarity: float) -> float:
-    """P(off-topic | best similarity), a logistic calibration fitted on non-evaluation rows."""
+    """P(off-topic | best similarity), a logistic calibration fitted on non-evaluation rows
+    against each article's whole thread (every other comment of it: 50-207 on Fox News). The
+    service's thread is its latest 50 published comments, on which the thread similarity (the
+    top 3) is lower and more own comments are held: the policy's table of held rates."""
     cal = heads().meta.get("relevance", {"slope": -12.0, "intercept": 2.4})
     z = float(cal["slope"]) * similarity + float(cal["intercept"])
     return 1.0 / (1.0 + float(np.exp(-z)))

@@ -217,7 +217,9 @@ def _relevance(scorer: _Scorer, data: Path) -> dict[str, Any]:
     """Own article vs another article's comments, per corpus (Fox News, SFU).
 
     The article is its title (and lead, for Fox News); the thread is the article's
-    non-evaluation comments, standing for comments already published.
+    non-evaluation comments, standing for comments already published: all of them (51-208 on
+    Fox News), as the calibration's, where the service has its latest 50. The ranking is
+    measured on the longest thread; the held rates of a shorter one are the policy's table.
     """
     out: dict[str, Any] = {}
     check = CHECKS[_clause(scorer.policy, "irrelevant").check]
