@@ -1,13 +1,12 @@
 """A full-account export's own conversations are no outlets.
 
 Telegram Desktop's full-account export holds, beside channels and groups, the exporting
-account's one-to-one chats (``personal_chat``), its Saved Messages and the Replies chat. They
-were read as channels: each became a non-official outlet, its messages (the researcher's own
-among them) "supporter posts" in ``status``, ``--of supporter|all`` and the supporters'
-share (the export below: 6 posts, 4 of them the exporter's own conversations; with the
-channel registered as official, a supporter share of 83% instead of 50%). Now their
-messages are counted as skipped (``chat:<type>``) and nothing of them is stored. Synthetic
-export: made-up names, placeholder text.
+account's one-to-one chats with people (``personal_chat``) and with bots (``bot_chat``), its
+Saved Messages and the Replies chat. They were read as channels: each became a non-official
+outlet, its messages (the researcher's own among them) "supporter posts" in ``status``,
+``--of supporter|all`` and the supporters' share (the export below: 6 posts, 5 of them the
+exporter's own conversations). Now their messages are counted as skipped (``chat:<type>``)
+and nothing of them is stored. Synthetic export: made-up names, placeholder text.
 """
 
 from __future__ import annotations
@@ -71,18 +70,39 @@ def test_own_conversations_are_skipped_and_not_stored(tmp_path: Path, minified: 
     export = _export(tmp_path / "DataExport" / "result.json", minified)
     with Store.open(tmp_path / "s.duckdb") as store:
         report = ingest(store, [export], IngestOptions(tz="UTC"))
-        # old code: new 6, skipped 0
-        assert (report.read, report.new, report.duplicates, report.quarantined) == (6, 2, 0, 0)
-        assert report.skipped == 4
+        # old code: new 6, skipped 0 (before the bot chat was skipped too: new 2, skipped 4)
+        assert (report.read, report.new, report.duplicates, report.quarantined) == (6, 1, 0, 0)
+        assert report.skipped == 5
         status = store.status()
-        # no registry: the channel and the bot chat stand as their own (supporter) outlets
-        assert (status["posts"], status["supporter_posts"], status["skipped"]) == (2, 2, 4)
+        # no registry: the channel stands as its own (supporter) outlet
+        assert (status["posts"], status["supporter_posts"], status["skipped"]) == (1, 1, 5)
         accounts = store.rows("SELECT account_id FROM accounts ORDER BY account_id")
-        assert [a["account_id"] for a in accounts] == ["2400000001", "66"]
+        assert [a["account_id"] for a in accounts] == ["2400000001"]
         outlets = store.rows("SELECT name FROM outlets ORDER BY name")
-        assert [o["name"] for o in outlets] == ["Sample Bot", "Sample Channel"]
+        assert [o["name"] for o in outlets] == ["Sample Channel"]
         for table in ("account_names", "nonpost_ids", "posts"):
             left = store.scalar(
-                f"SELECT count(*) FROM {table} WHERE account_id IN ('1', '2', '55')"
+                f"SELECT count(*) FROM {table} WHERE account_id IN ('1', '2', '55', '66')"
             )
             assert left == 0, table
+
+
+@pytest.mark.parametrize("minified", [False, True], ids=["fast", "streaming"])
+def test_a_single_bot_chat_export_is_skipped(tmp_path: Path, minified: bool) -> None:
+    chat = {
+        "name": "Sample Bot",
+        "type": "bot_chat",
+        "id": 66,
+        "messages": [_message(1, 0, "Demo"), _message(2, 60, "Sample Bot")],
+    }
+    path = tmp_path / "ChatExport" / "result.json"
+    path.parent.mkdir(parents=True)
+    text = json.dumps(chat, separators=(",", ":")) if minified else json.dumps(chat, indent=1)
+    path.write_text(text, encoding="utf-8")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [path], IngestOptions(tz="UTC"))
+        # old code: new 2, skipped 0
+        assert (report.read, report.new, report.skipped, report.quarantined) == (2, 0, 2, 0)
+        for table in ("accounts", "account_names", "outlets", "posts"):
+            assert store.scalar(f"SELECT count(*) FROM {table}") == 0, table
+        assert store.status()["skipped"] == 2

@@ -31,9 +31,10 @@ unnamed origin), so it is counted as distribution, never as the channel's own re
 a message without the key is not a forward (``_forwarded_from``).
 
 A full-account export holds the exporting account's own conversations too: one-to-one
-chats (``personal_chat``), Saved Messages and Telegram's Replies chat (``PRIVATE_CHATS``).
-They are no outlet, so their messages are counted as skipped (``chat:<type>``) and nothing
-of them is stored: no post, no account, no name. Channels, groups and bot chats are read.
+chats with people (``personal_chat``) and with bots (``bot_chat``), Saved Messages and
+Telegram's Replies chat (``PRIVATE_CHATS``). They are no outlet, so their messages are
+counted as skipped (``chat:<type>``) and nothing of them is stored: no post, no account, no
+name. Channels and groups are read.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ FLUSH_BYTES = 4 << 20
 # anchors, so both exports of a chat give the same links.
 NOT_LINKS = ("mailto:", "tel:", "javascript:")
 # Chat types of the exporting account's own conversations: skipped (see the module doc).
-PRIVATE_CHATS = frozenset({"personal_chat", "saved_messages", "replies"})
+PRIVATE_CHATS = frozenset({"personal_chat", "bot_chat", "saved_messages", "replies"})
 _PLACEHOLDER = re.compile(r"^\((?:File|Photo|Video)\b.*\)$", re.S)
 _MESSAGES_OPEN = re.compile(rb'\n( *)"messages": \[(\]?)')
 _ITEM_INDENT = re.compile(rb"\s*?\n( +)(?=[^\s\]])")
