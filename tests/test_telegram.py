@@ -206,6 +206,7 @@ def test_link_hosts_in_sql_match_the_python_parser(tmp_path: Path) -> None:
         "t.me/some_channel",
         "http://abcdefghijklmnop.onion/page",
         "https://youtu.be/abc#t=1",
+        "tg://resolve?domain=some_channel",
         "not a url",
     ]
     with Store.open(tmp_path / "s.duckdb") as store:

@@ -5,6 +5,11 @@ other. The lists are deliberately short; researchers extend them by editing
 ``HOST_CLASSES`` here (read once, at import; a new class also bumps
 ``measure.derived.FORMAT``, below). No URL is ever fetched: a link is only parsed.
 
+Telegram's own deep links (``tg://resolve?domain=name``, ``tg://join?invite=...``) open
+in the app what a ``t.me`` link opens in a browser; the part after ``tg://`` is a command,
+not a place, so such a link is given ``t.me``'s host (``TELEGRAM_LINK_HOST``) and class
+telegram. The URL is stored as written.
+
 ``shortener`` holds link shorteners (t.co, bit.ly, ...): a shortened link names the
 shortener, not the place its content is uploaded to, and mutewatch never follows it to find
 out. Measurements say how many of the links they count are shortened (``platforms``,
@@ -84,6 +89,10 @@ HOST_CLASSES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Telegram's deep-link scheme and the host its links are counted under (see the module doc).
+TELEGRAM_SCHEME = "tg:"
+TELEGRAM_LINK_HOST = "t.me"
+
 _CLASS_OF_SUFFIX = {host: cls for cls, hosts in HOST_CLASSES.items() for host in hosts}
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'\]\[)]+|\b[a-z2-7]{16,56}\.onion\b[^\s<>\"']*", re.I
@@ -98,8 +107,11 @@ def classes_digest() -> str:
 
 
 def host_of(url: str) -> str | None:
-    """The lower-case host of a URL, without ``www.``; None when there is none."""
+    """The lower-case host of a URL, without ``www.`` (``t.me`` for a ``tg:`` link); None
+    when there is none."""
     candidate = url.strip()
+    if candidate.lower().startswith(TELEGRAM_SCHEME):
+        return TELEGRAM_LINK_HOST
     if not _SCHEME_RE.match(candidate):
         candidate = "http://" + candidate
     try:

@@ -18,7 +18,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mutewatch.ingest.links import classify_host, host_class_sql
+from mutewatch.ingest.links import (
+    TELEGRAM_LINK_HOST,
+    TELEGRAM_SCHEME,
+    classify_host,
+    host_class_sql,
+)
 from mutewatch.model import NameSeen, Post, PostBatch, Quarantined, Record, Skipped
 from mutewatch.store import Store
 from mutewatch.store.hosts import is_host_name_sql
@@ -547,12 +552,15 @@ def _one_batch(records: list[Record], resume_from: int) -> PostBatch:
 # holding a character no host name has (a URL cut short inside its host, as truncated
 # tweets show them: "https://t.c…", "https://…") is '', as a URL without a host has: it
 # names no place, and read as a host each cut would count as another one (``store.hosts``;
-# measurements count no '' host).
+# measurements count no '' host). A tg: deep link is counted under t.me (``ingest.links``).
 _RAW_HOST_SQL = (
     "regexp_replace(lower(regexp_extract(url, "
     "'^(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?(?:[^@/?#]*@)?([^/:?#]+)', 1)), '^www\\.', '')"
 )
-_HOST_SQL = f"CASE WHEN {is_host_name_sql(_RAW_HOST_SQL)} THEN {_RAW_HOST_SQL} ELSE '' END"
+_HOST_SQL = (
+    f"CASE WHEN starts_with(lower(trim(url)), '{TELEGRAM_SCHEME}') THEN '{TELEGRAM_LINK_HOST}' "
+    f"WHEN {is_host_name_sql(_RAW_HOST_SQL)} THEN {_RAW_HOST_SQL} ELSE '' END"
+)
 
 
 def classify_links(con: Any) -> None:
