@@ -71,6 +71,7 @@ from mutewatch.errors import (
 )
 from mutewatch.web.api import given_once, query_values
 from mutewatch.web.auth import User, limited_token_user, require_role
+from mutewatch.web.moderation_bodies import ACTION, APPEAL, ARTICLE, COMMENT
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -289,6 +290,7 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
     "/api/v1/articles",
     status_code=201,
     responses={200: {"description": "Replaced: an article of that id existed (`created` false)"}},
+    openapi_extra=ARTICLE,
 )
 async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
     """Add or replace an article ``{id, title, body}`` comments are judged against: 201 when
@@ -322,7 +324,7 @@ def idempotency_key(request: Request) -> str | None:
 @router.post(
     "/api/v1/comments",
     status_code=201,
-    openapi_extra={"parameters": [{
+    openapi_extra={**COMMENT, "parameters": [{
         "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
         "schema": {"type": "string", "minLength": 1, "maxLength": 255},
         "description": "1-255 printable ASCII characters: a retry with the same key and body"
@@ -332,7 +334,8 @@ def idempotency_key(request: Request) -> str | None:
     }]},
 )  # fmt: skip
 async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
-    """Submit a comment; 201 ``{id, decision, clauses, reason}`` once stored with its decision.
+    """Submit a comment ``{article_id, author_name, text, email?, parent_id?}``; 201 ``{id,
+    decision, clauses, reason}`` once stored with its decision.
 
     With an ``Idempotency-Key`` header (1-255 printable ASCII characters, the signed-in
     user's own), a retry with the same key and the same body (compared as canonical JSON)
@@ -374,7 +377,7 @@ async def get_queue(
     return _json(result)
 
 
-@router.post("/api/v1/comments/{comment_id}/appeal")
+@router.post("/api/v1/comments/{comment_id}/appeal", openapi_extra=APPEAL)
 async def post_appeal(comment_id: str, request: Request, user: SubmitterUser) -> JSONResponse:
     """A reader's appeal ``{note}`` against an automated hold or reject: the comment goes
     back to the moderation queue as held, and the appeal is in the audit log.
@@ -387,7 +390,7 @@ async def post_appeal(comment_id: str, request: Request, user: SubmitterUser) ->
     return _json(await run_in_threadpool(service.appeal, comment_id, record, user.name))
 
 
-@router.post("/api/v1/comments/{comment_id}/actions")
+@router.post("/api/v1/comments/{comment_id}/actions", openapi_extra=ACTION)
 async def post_action(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """Approve, reject or edit a comment ``{action, text?, note, expected_status?,
     expected_revision?, expected_appealed?}``; audited with your name. 409 when the comment

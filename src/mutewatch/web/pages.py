@@ -731,5 +731,55 @@ def docs(request: Request, user: Annotated[User, Depends(ANY)]) -> Response:
                 "method": method.upper(), "path": path, "summary": op.get("summary", ""),
                 "description": op.get("description", ""), "params": params,
                 "tags": ", ".join(op.get("tags", [])),
+                "body": body_fields(spec, op.get("requestBody")),
             })  # fmt: skip
     return render(request, "docs.html", ops=ops, info=spec.get("info", {}))
+
+
+def body_fields(spec: dict[str, Any], body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A request body as ``/docs`` lists it: its media type and each field's name, type,
+    whether it is required and its description (with its limits). The API's bodies were
+    missing from the page: a reader of ``POST /api/v1/comments`` learnt no field of it."""
+    if not body:
+        return None
+    content: dict[str, Any] = body.get("content") or {}
+    media = next(iter(content), "")
+    schema = _resolved(spec, (content.get(media) or {}).get("schema") or {})
+    required = set(schema.get("required", []))
+    fields = [
+        {"name": name, "type": _field_type(field), "required": name in required,
+         "description": _field_description(_resolved(spec, field))}
+        for name, field in (schema.get("properties") or {}).items()
+    ]  # fmt: skip
+    return {"media": media, "description": body.get("description", ""), "fields": fields}
+
+
+def _resolved(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref", "")
+    if not ref.startswith("#/components/schemas/"):
+        return schema
+    found: dict[str, Any] = (
+        spec.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[1], {})
+    )
+    return found
+
+
+def _field_type(field: dict[str, Any]) -> str:
+    if "enum" in field:
+        return " | ".join(map(str, field["enum"]))
+    return str(field.get("type") or field.get("format") or "")
+
+
+def _field_description(field: dict[str, Any]) -> str:
+    limits = [
+        form.format(field[key])
+        for key, form in (
+            ("maxLength", "at most {} characters"),
+            ("minimum", "at least {}"),
+            ("maximum", "at most {}"),
+            ("default", "default {}"),
+        )  # fmt: skip
+        if key in field
+    ]
+    text = str(field.get("description") or "")
+    return f"{text} ({', '.join(limits)})" if limits and text else text or ", ".join(limits)
