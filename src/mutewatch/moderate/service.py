@@ -2363,12 +2363,14 @@ class ModerationService:
             raise InputError(
                 f"unknown action {shown_action}", hint=f"use one of {', '.join(ACTIONS)}"
             )
-        if not isinstance(record.get("note"), str) or not record["note"].strip():
+        given_note = record.get("note")
+        if given_note is None or (isinstance(given_note, str) and not given_note.strip()):
             raise InputError(
                 "the action has no `note`: every approve, reject and edit needs one for the"
                 " audit log",
                 hint='say why, e.g. "note": "on topic, allegation is sourced"',
             )
+        # a note that is no string is refused there, naming its type ("has no note" it had)
         note = _text_field(record, "note", limit=MAX_NOTE_CHARS, what="action")
         clause = _clause_field(record)
         text = None
