@@ -25,18 +25,24 @@ English loanwords and internet slang, each with its source: "touché", "déjà v
 ordinary English dictionary words (``data/english_words.npz``: 65,269 lower-case words of at
 least three letters from SCOWL size 50, Debian's wamerican/wbritish, built by
 ``scripts/build_english_words.py``; a three-letter one counts only where no other language's
-counts or hand lists know it: "cur", "elm", not "con" or "rue") say for each word whether it
+counts or hand lists know it: "cur", "elm", not "con" or "rue"; and its 9,931 proper nouns,
+folded: "chelsea") say for each word whether it
 is English, a Swiss German marker, or known in another language:
 
 * a Swiss German marker word makes the text dialect ("Merci vielmal", "Grüezi");
 * a text of English words only is English ("hi", "No.", "Kudos", "Well said", "Touché",
   "Déjà vu again");
-* a text of one word that English writers use too, though it is commoner in another
-  language, or that English dictionaries list, is English unless another language's hand
-  list names it ("Word.", "Browser", "Exterior", but not "Gut"): one word is not evidence
+* a text of one word that English dictionaries list, that English writers use too though it
+  is commoner in another language (a dictionary entry or a word under three letters), or
+  that English dictionaries list as a proper noun and English comments write ("chelsea"),
+  is English unless another language's hand list names it ("Word.", "Browser", "Exterior",
+  "Chelsea", but not "Gut", nor "Bon", which no dictionary lists): one word is not evidence
   of another language;
 * a text of English words and dictionary words that no other hand list names is English
   ("Exterior looks fine", "Ferment canal");
+* a text of two or three dictionary entries, one of them an English word, that no one other
+  language knows all of is English ("Die hard": "die" is Afrikaans and German too, "hard"
+  is neither; not "Die Hand");
 * one dictionary word that another language's hand list names, where the detectors lean
   English, is held for a person ("Tack": Swedish thanks or a sailing tack);
 * a text of English and foreign words only is that other language, never dialect, unless
@@ -84,7 +90,7 @@ from mutewatch.errors import InputError
 from mutewatch.moderate.datasets import default_data_dir
 from mutewatch.moderate.datasets import is_evaluation as _is_eval
 
-LANGUAGE_MODEL_VERSION = "language-8"
+LANGUAGE_MODEL_VERSION = "language-9"
 """Version of the combined language/dialect check (bump when weights or rules change)."""
 
 DIM = 1 << 18
@@ -139,37 +145,39 @@ SHORT_RULE = {
     "short_dictionary_letters": 3,
     "shared_ratio": 0.5,
 }
-"""Parameters of the short-text rule. A word is English when the hand list names it or when
-the English word counts hold it ``en_min_count`` times and its frequency there is at least
-``en_ratio`` times its highest frequency in another language; a word marks Swiss German when
-the hand list names it or when the Swiss German counts hold it ``swiss_min_count`` times at
-``swiss_ratio`` times its frequency in any other language; a word is known in another
-language when the hand list names it or that language's counts hold it ``other_min_count``
-times. ``english``, ``foreign`` and ``hold``
-are the English probabilities the rule gives (an undecided text's dialect is capped so its
-language score ``1 - english - dialect`` is at least ``hold_score``, inside the default
-policy's language hold band 0.4-0.5); ``sure_low``/``sure_high`` bound the detectors'
-English probability that an undecided short text keeps; ``dialect_floor``/``dialect_ceiling``
-are the dialect probabilities of a text with a Swiss marker word / of one whose every word is
-known in a standard language. Chosen on the dev fifth of the non-evaluation rows
-(``python scripts/train_language.py --lexicon-only --dev``). ``one_word_en_ratio`` (session
-21) is the looser ratio of a comment of one word (``ShortWord.english_too``): a word English
-writers use that is commoner elsewhere ("word", "die") is not, alone, evidence of another
-language (``python scripts/language_short_report_s21.py``). ``dictionary_min_letters``
-(session 22) is the shortest dictionary word that counts (``ShortWord.dictionary``): shorter
-entries are mostly abbreviations and function words of other languages ("es", "la", "con");
-at 3 letters 6.9% of the dev Swiss German one-word comments publish, at 4 6.3%
-(``python scripts/language_short_report_s22.py``). ``short_dictionary_letters`` (session 24)
-is the shortest dictionary word that counts when no other language's counts (not even once)
-or hand lists know it ("cur", "elm"): of SCOWL's 665 three-letter words alone 59.8% -> 78.0%
-publish, the dev Swiss German one-word comments 6.34% -> 6.34% (``python
-scripts/language_short_report_s24.py``). ``shared_ratio`` (session 24) is how often, relative
-to English, another language must write an English word of a short text for that language to
-read the whole text (rule ``one_language``, ``ShortWord.shared``): French writes "article"
-1.3 times as often as English, German "the" 0.009 times (English quotes). Chosen on the dev
-fifth among 0.25, 0.5 and 1: with no ratio, "The ban" and "What net?" were rejected (17 of
-665 three-letter dictionary words in a 2-3 word comment); 0.25 loses one dev English text,
-1 publishes five more dev foreign texts (and "So mm")."""
+"""Parameters of the short-text rule. A word is English when the hand list names it or when the
+English word counts hold it ``en_min_count`` times and its frequency there is at least
+``en_ratio`` times its highest frequency in another language; a word marks Swiss German when the
+hand list names it or when the Swiss German counts hold it ``swiss_min_count`` times at
+``swiss_ratio`` times its frequency in any other language; a word is known in another language
+when the hand list names it or that language's counts hold it ``other_min_count`` times.
+``english``, ``foreign`` and ``hold`` are the English probabilities the rule gives (an undecided
+text's dialect is capped so its language score ``1 - english - dialect`` is at least
+``hold_score``, inside the default policy's language hold band 0.4-0.5);
+``sure_low``/``sure_high`` bound the detectors' English probability that an undecided short text
+keeps; ``dialect_floor``/``dialect_ceiling`` are the dialect probabilities of a text with a
+Swiss marker word / of one whose every word is known in a standard language. Chosen on the dev
+fifth of the non-evaluation rows (``python scripts/train_language.py --lexicon-only --dev``).
+``one_word_en_ratio`` (session 21) is the looser ratio of a comment of one word
+(``ShortWord.english_too``): a word English writers use that is commoner elsewhere ("word",
+"die") is not, alone, evidence of another language (``python
+scripts/language_short_report_s21.py``); since session 25 only for an English dictionary entry
+or a word under ``short_dictionary_letters`` letters ("Bon", which no dictionary lists and
+French writes 23 times as often as English, is French). ``dictionary_min_letters`` (session 22)
+is the shortest dictionary word that counts (``ShortWord.dictionary``): shorter entries are
+mostly abbreviations and function words of other languages ("es", "la", "con"); at 3 letters
+6.9% of the dev Swiss German one-word comments publish, at 4 6.3% (``python
+scripts/language_short_report_s22.py``). ``short_dictionary_letters`` (session 24) is the
+shortest dictionary word that counts when no other language's counts (not even once) or hand
+lists know it ("cur", "elm"): of SCOWL's 665 three-letter words alone 59.8% -> 78.0% publish,
+the dev Swiss German one-word comments 6.34% -> 6.34% (``python
+scripts/language_short_report_s24.py``). ``shared_ratio`` (session 24) is how often, relative to
+English, another language must write an English word of a short text for that language to read
+the whole text (rule ``one_language``, ``ShortWord.shared``): French writes "article" 1.3 times
+as often as English, German "the" 0.009 times (English quotes). Chosen on the dev fifth among
+0.25, 0.5 and 1: with no ratio, "The ban" and "What net?" were rejected (17 of 665 three-letter
+dictionary words in a 2-3 word comment); 0.25 loses one dev English text, 1 publishes five more
+dev foreign texts (and "So mm")."""
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<!\w)[@#]\w+")
@@ -308,11 +316,14 @@ class ShortWord:
     """Standard languages other than English that know the word, with a weight (2 for a
     hand-listed word, plus its frequency relative to its most frequent language)."""
     english_too: bool = False
-    """Not ``english``, but English writers use it too: the English counts hold it
-    ``en_min_count`` times at ``one_word_en_ratio`` times its highest frequency elsewhere,
-    or it is an ordinary English dictionary word (``dictionary``), and no hand list of
-    another language or of Swiss German names it ("word", "die", "browser", "exterior").
-    Alone, such a word is English ("Word.", "Browser")."""
+    """Not ``english``, but English writers use it too: a dictionary entry (``listed``) or a
+    word under ``short_dictionary_letters`` letters that the English counts hold
+    ``en_min_count`` times at ``one_word_en_ratio`` times its highest frequency elsewhere, an
+    ordinary English dictionary word (``dictionary``), or a proper noun of the dictionary
+    (``_Lexicon.is_name``; three-letter ones only where no other language's counts know
+    them) that the English counts hold or no other language's counts do; and no hand list of
+    another language or of Swiss German names it ("word", "browser", "exterior", "chelsea";
+    not "bon", "oder"). Alone, such a word is English ("Word.", "Browser", "Chelsea")."""
     dictionary: bool = False
     """An ordinary English dictionary word (``english_words.npz``) of at least
     ``SHORT_RULE["dictionary_min_letters"]`` letters ("tram", "exterior", "tack"), or of
@@ -325,6 +336,11 @@ class ShortWord:
     them for a word that is not ``english``; for an ``english`` word, those whose frequency of
     it is at least ``SHORT_RULE["shared_ratio"]`` times its English frequency ("article" in
     French, not "the" in German, where English quotes put it)."""
+    listed: bool = False
+    """An entry of the English dictionary (``english_words.npz``) of at least
+    ``short_dictionary_letters`` letters, even one other languages know ("die", "con"): the
+    rule ``dictionary_words`` reads a text of such words that no one other language knows
+    whole as English ("Die hard")."""
 
 
 @dataclass(frozen=True)
@@ -342,6 +358,12 @@ class _Lexicon:
     """Normalised English phrases of two or three words from the curated lists ("déjà vu")."""
     dictionary: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
     """Sorted CRC32 hashes of the ordinary English dictionary words (``english_words.npz``)."""
+    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+    """Sorted CRC32 hashes of the English dictionary's proper nouns, folded ("chelsea")."""
+
+    def is_name(self, word: str) -> bool:
+        """Does the English dictionary list ``word`` as a proper noun ("Chelsea", "Weber")?"""
+        return _hashed_in(self.names, word)
 
     def in_dictionary(self, word: str, min_letters: float | None = None) -> bool:
         """Is ``word`` an ordinary English dictionary word of at least ``min_letters`` letters
@@ -349,9 +371,7 @@ class _Lexicon:
         floor = SHORT_RULE["dictionary_min_letters"] if min_letters is None else min_letters
         if len(word) < floor:
             return False
-        h = np.uint32(word_hash(word))
-        i = int(np.searchsorted(self.dictionary, h))
-        return i < len(self.dictionary) and int(self.dictionary[i]) == int(h)
+        return _hashed_in(self.dictionary, word)
 
     def counts(self, word: str) -> dict[str, int]:
         """Occurrences of ``word`` in each language's counted text (absent: not seen)."""
@@ -391,22 +411,29 @@ class _Lexicon:
             if code not in ("en", DIALECT_CODE) and word in words:
                 languages[code] = languages.get(code, 0.0) + 2.0
                 hand_listed = True
+        short = r["short_dictionary_letters"]
+        listed = self.in_dictionary(word, short)
+        unclaimed = not hand_listed and not swiss and word not in self.hand[DIALECT_CODE]
+        # A three-letter entry counts only where no other language's counts know it at all.
+        known_here_only = len(word) > short or set(counts) <= {"en"}
         dictionary = self.in_dictionary(word) or (
-            not english
-            and not hand_listed
-            and not swiss
-            and word not in self.hand[DIALECT_CODE]
-            and set(counts) <= {"en"}
-            and self.in_dictionary(word, r["short_dictionary_letters"])
+            not english and unclaimed and known_here_only and listed
         )
+        # A name the English comments never wrote but other languages' text has is no
+        # evidence of English ("oder", "lang", "carlos": German words, a Spanish name).
+        written_here = "en" in counts or not counts
+        name = not english and unclaimed and known_here_only and written_here
+        name = name and self.is_name(word)
         english_too = (
             not english
             and not hand_listed
             and word not in self.hand[DIALECT_CODE]
             and (
                 dictionary
+                or name
                 or (
-                    counts.get("en", 0) >= r["en_min_count"]
+                    (listed or len(word) < short)
+                    and counts.get("en", 0) >= r["en_min_count"]
                     and en_pm >= r["one_word_en_ratio"] * other
                 )
             )
@@ -415,8 +442,15 @@ class _Lexicon:
             c for c in languages if not english or pm.get(c, 0.0) >= r["shared_ratio"] * en_pm
         )
         return ShortWord(
-            word, english, swiss, languages, english_too, dictionary, hand_listed, shared
+            word, english, swiss, languages, english_too, dictionary, hand_listed, shared, listed
         )
+
+
+def _hashed_in(table: np.ndarray, word: str) -> bool:
+    """Is ``word_hash(word)`` in the sorted hash array ``table``?"""
+    h = np.uint32(word_hash(word))
+    i = int(np.searchsorted(table, h))
+    return i < len(table) and int(table[i]) == int(h)
 
 
 def _word_bucket(word: str) -> int:
@@ -468,6 +502,7 @@ def _load_lexicon(path: Path | None = None) -> _Lexicon:
         lists["en"] = lists["en"] | {e for e in curated if " " not in e}
         with np.load(base / ENGLISH_WORDS_FILE, allow_pickle=False) as z:
             dictionary = np.cumsum(z["delta"], dtype=np.uint64).astype(np.uint32)
+            names = np.cumsum(z["names_delta"], dtype=np.uint64).astype(np.uint32)
         with np.load(path, allow_pickle=False) as z:
             return _Lexicon(
                 langs=tuple(str(c) for c in z["langs"]),
@@ -479,6 +514,7 @@ def _load_lexicon(path: Path | None = None) -> _Lexicon:
                 version="lexicon-" + hashlib.sha1(raw).hexdigest()[:8],
                 phrases=frozenset(e for e in curated if " " in e),
                 dictionary=dictionary,
+                names=names,
             )
     except (OSError, KeyError, ValueError) as exc:
         raise InputError(
@@ -675,11 +711,15 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
     - every word English: English (``english_words``, or ``english_phrase`` when a phrase
       is among them), so "No.", "Kudos" and "Déjà vu again" publish;
     - one word that English writers use too, though commoner in another language, or that
-      English dictionaries list, and that no hand list of another language names: English
-      (``english_too``), so "Word." and "Browser" publish: one word is not evidence of
-      another language;
+      English dictionaries list (as a word or, written by English comments, as a name),
+      and that no hand list of another language names: English (``english_too``), so
+      "Word.", "Browser" and "chelsea" publish: one word is not evidence of another
+      language;
     - English words and dictionary words no other hand list names: English
       (``english_dictionary``), so "Exterior looks fine" publishes;
+    - two or three dictionary entries, one an English word, that no one other language
+      (nor Swiss German) knows all of, by hand list or counts: English
+      (``dictionary_words``), so "Die hard" publishes and "Die Hand" does not;
     - one dictionary word another language's hand list names, the detectors at
       ``sure_high`` or more: held (``ambiguous``), so "Tack" goes to a person;
     - every word English or known in another language, and the detectors not sure of
@@ -712,6 +752,16 @@ def short_rule(norm: str, english: float, dialect: float) -> ShortText:
     if all(w.english or (w.dictionary and w.english_too) for w in words):
         e = max(english, r["english"])
         return ShortText("english_dictionary", e, min(dialect, 1.0 - e), None, words)
+    if (
+        len(words) > 1
+        and all(w.listed for w in words)
+        and any(w.english for w in words)
+        and not _known_whole(words, lex)
+    ):
+        # "Die hard": English words and dictionary entries ("die" is Afrikaans and German too)
+        # that no one other language knows all of; the detectors read only the "die".
+        e = max(english, r["english"])
+        return ShortText("dictionary_words", e, min(dialect, 1.0 - e), None, words)
     one = words[0] if len(words) == 1 else None
     if one and one.dictionary and one.foreign_hand and english >= r["sure_high"]:
         # "Tack": Swedish thanks by the hand list, an English noun by the dictionary, and the
@@ -746,6 +796,17 @@ def _one_language(words: tuple[ShortWord, ...]) -> frozenset[str]:
     for w in words:
         common = set(w.shared) if common is None else common & w.shared
     return frozenset(common or ())
+
+
+def _known_whole(words: tuple[ShortWord, ...], lex: _Lexicon) -> bool:
+    """Does one other language (or Swiss German) know every word of ``words``, by its hand
+    list or by its counts even once ("Die Hand": German)?"""
+    common: set[str] | None = None
+    for w in words:
+        known = {c for c in lex.counts(w.word) if c != "en"} | set(w.languages)
+        known |= {c for c, ws in lex.hand.items() if c != "en" and w.word in ws}
+        common = known if common is None else common & known
+    return bool(common)
 
 
 def _phrase_positions(tokens: list[str], phrases: frozenset[str]) -> set[int]:
