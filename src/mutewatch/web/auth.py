@@ -174,6 +174,7 @@ def add_user(store: Store, name: str, role: str, *, enable: bool = False) -> tup
             hint='to re-enable it on purpose pass --enable (API: "enable": true; admin '
             "page: tick 're-enable'), or choose another name",
         )
+    _keep_an_admin(store, name, before, f"making it {role}" if role != "admin" else None)
     token = new_token()
     with store.transaction() as con:
         con.execute(
@@ -186,6 +187,26 @@ def add_user(store: Store, name: str, role: str, *, enable: bool = False) -> tup
             [hash_secret(token), name, _now()],
         )
     return User(name, role), token
+
+
+def _keep_an_admin(
+    store: Store, name: str, before: dict[str, Any] | None, change: str | None
+) -> None:
+    """ConflictError (409, exit 2) when ``change`` (None: none that matters) would take the
+    last enabled admin away: nobody could then manage users or uploads from the server. The
+    admin page's role list starts at viewer, so an admin giving itself a new token there
+    without picking its role again made itself a viewer."""
+    if change is None or before is None or before["disabled"] or before["role"] != "admin":
+        return
+    others = store.scalar(
+        "SELECT count(*) FROM web_users WHERE role = 'admin' AND NOT disabled AND name <> ?",
+        [name],
+    )
+    if not others:
+        raise ConflictError(
+            f"{name!r} is the only enabled admin: {change} would leave nobody to manage users",
+            hint="make another user an admin first (`mutewatch users add NAME --role admin`)",
+        )
 
 
 def user_record(store: Store, name: str) -> dict[str, Any] | None:
@@ -236,6 +257,7 @@ def disable_user(store: Store, name: str, *, listed_by: str = "GET /api/v1/users
     passes ``mutewatch users list``)."""
     if not store.scalar("SELECT count(*) FROM web_users WHERE name = ?", [name]):
         raise NotFoundError(f"no user named {name!r}", hint=f"list users with {listed_by}")
+    _keep_an_admin(store, name, user_record(store, name), "disabling it")
     with store.transaction() as con:
         con.execute("UPDATE web_users SET disabled = TRUE WHERE name = ?", [name])
         con.execute(
