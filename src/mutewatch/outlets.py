@@ -35,7 +35,15 @@ import yaml
 from mutewatch.errors import RegistryError
 from mutewatch.store import Store
 
-__all__ = ["AccountRule", "Outlet", "attribute", "list_outlets", "load_registry", "parse_registry"]
+__all__ = [
+    "AccountRule",
+    "Outlet",
+    "ambiguous_forwards",
+    "attribute",
+    "list_outlets",
+    "load_registry",
+    "parse_registry",
+]
 
 
 @dataclass(frozen=True)
@@ -436,23 +444,91 @@ WHERE posts.platform = a.platform AND posts.account_id = a.account_id
   AND (posts.outlet_id IS DISTINCT FROM a.outlet_id OR posts.official IS DISTINCT FROM o.official)
 """
 
-_RESOLVE_FORWARDS = """
+# The accounts a forward's origin name may be: the accounts seen under that name as written,
+# else under it with case ignored, else those of the outlet of that name, else the accounts
+# its registry entry lists by id (case ignored; the first of the four that holds any), with
+# how many outlets they are of (an account no outlet holds yet counts as its own).
+_FORWARD_CANDIDATES = """
+SELECT platform, forwarded_from, list(DISTINCT account_id ORDER BY account_id) AS candidates,
+       count(DISTINCT outlet_key) AS outlets
+FROM (
+    SELECT *, min(tier) OVER (PARTITION BY platform, forwarded_from) AS best FROM (
+        SELECT f.platform, f.forwarded_from,
+               CASE WHEN n.name = f.forwarded_from THEN 1 ELSE 2 END AS tier, n.account_id,
+               coalesce(a.outlet_id::VARCHAR, 'account:' || n.account_id) AS outlet_key
+        FROM _forwarded f
+        JOIN account_names n
+          ON n.platform = f.platform AND lower(n.name) = lower(f.forwarded_from)
+        LEFT JOIN accounts a ON a.platform = n.platform AND a.account_id = n.account_id
+        UNION ALL
+        SELECT f.platform, f.forwarded_from, 3, a.account_id, a.outlet_id::VARCHAR
+        FROM _forwarded f JOIN outlets o ON lower(o.name) = lower(f.forwarded_from)
+        JOIN accounts a ON a.outlet_id = o.outlet_id AND a.platform = f.platform
+        UNION ALL
+        SELECT f.platform, f.forwarded_from, 4, r.account_id, r.outlet_id::VARCHAR
+        FROM _forwarded f JOIN outlets o ON lower(o.name) = lower(f.forwarded_from)
+        JOIN outlet_accounts r ON r.outlet_id = o.outlet_id AND r.platform = f.platform
+        WHERE r.account_id IS NOT NULL
+    )
+)
+WHERE tier = best
+GROUP BY platform, forwarded_from
+"""
+_FORWARDED = (
+    "_forwarded AS (SELECT DISTINCT platform, forwarded_from FROM posts "
+    "WHERE forwarded_from IS NOT NULL)"
+)
+
+# A forward's origin is the account its name names. Accounts of one outlet (a renamed or
+# successor channel) are one origin: the forward is that outlet's, given its lowest account
+# id. Accounts of different outlets are not: the forward is left unresolved (NULL), never
+# given the lowest id, and ``ambiguous_forwards`` names it.
+_RESOLVE_FORWARDS = f"""
 UPDATE posts SET forwarded_account_id = r.account_id FROM (
-    SELECT f.platform, f.forwarded_from, coalesce(
-        (SELECT min(n.account_id) FROM account_names n
-         WHERE n.platform = f.platform AND lower(n.name) = lower(f.forwarded_from)),
-        (SELECT min(a.account_id) FROM outlets o JOIN accounts a USING (outlet_id)
-         WHERE a.platform = f.platform AND lower(o.name) = lower(f.forwarded_from)),
-        (SELECT min(r.account_id) FROM outlets o JOIN outlet_accounts r USING (outlet_id)
-         WHERE r.platform = f.platform AND r.account_id IS NOT NULL
-           AND lower(o.name) = lower(f.forwarded_from))
-    ) AS account_id
-    FROM (SELECT DISTINCT platform, forwarded_from FROM posts
-          WHERE forwarded_from IS NOT NULL) f
+    WITH {_FORWARDED}, c AS ({_FORWARD_CANDIDATES})
+    SELECT f.platform, f.forwarded_from,
+           CASE WHEN c.outlets = 1 THEN c.candidates[1] END AS account_id
+    FROM _forwarded f LEFT JOIN c USING (platform, forwarded_from)
 ) r
 WHERE posts.platform = r.platform AND posts.forwarded_from = r.forwarded_from
   AND posts.forwarded_account_id IS DISTINCT FROM r.account_id
 """
+
+# How many of a file's ambiguous forwards a warning names by account and message id.
+_NAMED_RECORDS = 3
+
+
+def ambiguous_forwards(store: Store) -> list[str]:
+    """A warning for each file and forward origin name that accounts of more than one
+    outlet share: those forwards are attributed to no account (``attribute``), so they
+    amplify no outlet. It names the file, the first records (account and message id) and
+    the candidate accounts. Registering the accounts as one outlet (if they are one)
+    resolves them."""
+    rows = store.rows(
+        f"""
+        WITH {_FORWARDED}, c AS ({_FORWARD_CANDIDATES})
+        SELECT s.path, p.platform, p.forwarded_from, c.candidates, count(*) AS forwards,
+               list(p.account_id || ' #' || p.message_id
+                    ORDER BY p.account_id, p.message_id) AS records
+        FROM posts p JOIN c USING (platform, forwarded_from) JOIN sources s USING (source_id)
+        WHERE c.outlets > 1
+        GROUP BY ALL ORDER BY s.path, p.platform, p.forwarded_from
+        """
+    )
+    return [_ambiguity_warning(r) for r in rows]
+
+
+def _ambiguity_warning(row: dict[str, Any]) -> str:
+    records = ", ".join(row["records"][:_NAMED_RECORDS])
+    more = row["forwards"] - _NAMED_RECORDS
+    if more > 0:
+        records += f" and {more} more"
+    candidates = ", ".join(f"{row['platform']}:{c}" for c in row["candidates"])
+    return (
+        f"{row['path']}: {row['forwards']} forward(s) from {row['forwarded_from']!r} "
+        f"({row['platform']} {records}) left unattributed: accounts of different outlets "
+        f"had that name ({candidates}). If they are one outlet, register them as one."
+    )
 
 
 def list_outlets(store: Store) -> list[dict[str, Any]]:

@@ -294,6 +294,8 @@ def print_report(report: IngestReport) -> None:
         click.echo(f"{report.quarantined} record(s) quarantined: see `mutewatch quarantine`.")
     for skipped in report.skipped_files:
         click.echo(f"Skipped {skipped.path}: {skipped.reason}")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @click.command("status")
@@ -374,15 +376,18 @@ def outlets_load(ctx: click.Context, registry: Path, wait: float) -> None:
 
     Example: mutewatch outlets load outlets.yaml
     """
-    from mutewatch.outlets import load_registry
+    from mutewatch.outlets import ambiguous_forwards, load_registry
 
     with open_store(ctx, wait=wait) as store:
         outlets = load_registry(store, registry)
         data = store.status()
+        warnings = ambiguous_forwards(store)
     click.echo(
         f"Loaded {counted(len(outlets), 'outlet')}; {data['official_posts']} official and "
         f"{data['supporter_posts']} supporter posts attributed."
     )
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @click.command("quarantine")

@@ -146,6 +146,9 @@ class FileReport:
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     skipped_files: list[SkippedFile] = field(default_factory=list)  # found, not archives
+    # forwards the store leaves unattributed, their origin's name being shared by accounts
+    # of different outlets (``outlets.ambiguous_forwards``)
+    warnings: list[str] = field(default_factory=list)
 
     def _sum(self, name: str) -> int:
         return sum(getattr(f.counts, name) for f in self.files)
@@ -178,6 +181,7 @@ class IngestReport:
             **totals,
             "files": [f.as_dict() for f in self.files],
             "skipped_files": [s.as_dict() for s in self.skipped_files],
+            "warnings": list(self.warnings),
         }
 
 
@@ -505,7 +509,7 @@ def ingest(
 ) -> IngestReport:
     """Ingest every file under ``paths``; re-attribute posts to outlets at the end.
     ``overall`` hears how far the run is before each file and at the end."""
-    from mutewatch.outlets import attribute
+    from mutewatch.outlets import ambiguous_forwards, attribute
 
     opts = options or IngestOptions()
     opts.validate()
@@ -524,6 +528,7 @@ def ingest(
     if overall:
         overall(len(report.files), len(found), report.read)
     attribute(store)
+    report.warnings = ambiguous_forwards(store)
     return report
 
 

@@ -15,7 +15,10 @@ Method:
 * **Amplification** per period = supporter posts that forward a post of an official
   outlet's account: ``forwarded_account_id`` is the id of an account attributed to an
   official outlet or, where the export gave only a name, ``forwarded_from`` equals a name such
-  an account had (``account_names``) or the registry gave it (``outlet_accounts``).
+  an account had (``account_names``) or the registry gave it (``outlet_accounts``), and no
+  account of another outlet had (case ignored). A name accounts of an official and another
+  outlet share is ambiguous: the forward is resolved to no account (``outlets``) and is
+  not counted.
   Reported as a count, per day, per official release of the same period
   (``forwards_per_release``) and as the number of distinct supporter accounts amplifying.
 * **Trend** of each per-period series over full periods: Kendall's tau with its p-value and
@@ -44,23 +47,31 @@ METHOD = {
     "share": "supporter posts / (supporter posts + official posts); forwards on both sides only "
     "with --include-forwards; --of does not apply",
     "amplification": "supporter posts forwarding a post of an official outlet's account "
-    "(forwarded_account_id, else forwarded_from = a name of such an account)",
+    "(forwarded_account_id, else forwarded_from = a name of such an account and of no "
+    "account of another outlet)",
     "trend": "Kendall's tau (p-value) and Theil-Sen slope of the per-period values, full "
     "periods only",
 }
 
 
 def official_accounts(eng: Engine) -> tuple[ir.Table, ir.Table]:
-    """Ids and names of accounts attributed to official outlets (two one-column tables)."""
+    """Ids of accounts attributed to official outlets, and the names that tell a forward
+    from one of them: names they had or the registry gives them, which no account of a
+    non-official outlet had (case ignored; two one-column tables)."""
     acc = eng.table("accounts")
-    out = eng.table("outlets").filter(lambda o: o.official.fill_null(False))
+    outlets = eng.table("outlets")
+    out = outlets.filter(lambda o: o.official.fill_null(False))
     ids = acc.join(out, acc.outlet_id == out.outlet_id).select(account_id=acc.account_id)
     names_tbl = eng.table("account_names")
     names = names_tbl.join(ids, names_tbl.account_id == ids.account_id).select(name=names_tbl.name)
     oa = eng.table("outlet_accounts")
     reg = oa.join(out, oa.outlet_id == out.outlet_id).filter(oa.account_name.notnull())
     names = names.union(reg.select(name=oa.account_name), distinct=True)
-    return ids, names
+    others = acc.filter(~acc.outlet_id.isin(out.outlet_id) | acc.outlet_id.isnull())
+    shared = names_tbl.filter(names_tbl.account_id.isin(others.account_id)).select(
+        name=names_tbl.name.lower()
+    )
+    return ids, names.filter(~names.name.lower().isin(shared.name))
 
 
 def flags(eng: Engine, params: Params) -> ir.Table:

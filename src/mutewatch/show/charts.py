@@ -558,17 +558,26 @@ def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
     """Supporter share of posts (left axis) and amplification forwards (right axis), as
     ``mutewatch supporters`` measures them: the share compares supporter-made posts with
     official releases (forwards on neither side), amplification counts supporter forwards
-    of an official outlet's account (by id, else by a name that account had)."""
+    of an official outlet's account (by id, else by a name that account had and no account
+    of another outlet had)."""
     where, params = f.where()
     rows = store.con.execute(
         f"""
         WITH off AS (
             SELECT a.platform, a.account_id FROM accounts a
             JOIN outlets o USING (outlet_id) WHERE o.official
+        ), others AS (
+            SELECT a.platform, a.account_id FROM accounts a
+            LEFT JOIN outlets o USING (outlet_id) WHERE NOT coalesce(o.official, FALSE)
         ), off_names AS (
-            SELECT n.name FROM account_names n JOIN off USING (platform, account_id)
-            UNION SELECT oa.account_name FROM outlet_accounts oa
-            JOIN outlets o USING (outlet_id) WHERE o.official AND oa.account_name IS NOT NULL
+            -- a name an account of another outlet had too is ambiguous (measure.supporters)
+            SELECT name FROM (
+                SELECT n.name FROM account_names n JOIN off USING (platform, account_id)
+                UNION SELECT oa.account_name FROM outlet_accounts oa
+                JOIN outlets o USING (outlet_id) WHERE o.official AND oa.account_name IS NOT NULL
+            ) WHERE lower(name) NOT IN (
+                SELECT lower(n.name) FROM account_names n JOIN others USING (platform, account_id)
+            )
         ), c AS (
             SELECT date_trunc('{bucket}', p.ts) AS b, coalesce(p.official, FALSE) AS official,
                    p.forwarded_from IS NOT NULL AS forward,
