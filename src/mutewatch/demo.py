@@ -42,6 +42,7 @@ import yaml
 __all__ = [
     "PLACEHOLDER",
     "DemoManifest",
+    "check_ingest_totals",
     "generate",
     "write_benchmark_export",
     "write_export",
@@ -1412,6 +1413,38 @@ def _expected(files: list[dict[str, Any]], chans: list[Channel]) -> dict[str, An
         "first": _iso_utc(min(times)) if times else None,
         "last": _iso_utc(max(times)) if times else None,
     }
+
+
+_COUNTS = ("read", "new", "duplicates", "quarantined", "skipped")
+
+
+def check_ingest_totals(manifest: DemoManifest, report: Any) -> None:
+    """Raise unless an ingest of the demo's exports reported what the generator planted.
+
+    ``report`` is the ``IngestReport`` of ``manifest.exports``: its read, new, duplicates,
+    quarantined and skipped must be the manifest's ``expected`` ones. Files the store held
+    already (a demo run again in the same folder) are read again as duplicates, so a run in
+    which any file was ingested before is held to new 0 and duplicates of every post read.
+    A difference means the importer lost, doubled or misfiled records, or the store held
+    other data: the demo's figures would not be the planted truth.
+    """
+    from mutewatch.errors import MutewatchError
+
+    expected = {k: int(manifest.truth["expected"][k]) for k in _COUNTS}
+    if any(f.status != "new" for f in report.files):  # read before: nothing new
+        expected["duplicates"] += expected["new"]
+        expected["new"] = 0
+    got = {k: int(getattr(report, k)) for k in _COUNTS}
+    wrong = [f"{k} {got[k]:,} (expected {expected[k]:,})" for k in _COUNTS if got[k] != expected[k]]
+    if wrong:
+        raise MutewatchError(
+            f"the demo's ingest of {manifest.exports} does not match what the generator wrote "
+            f"({manifest.path}): {'; '.join(wrong)}",
+            hint=(
+                "the importer lost, doubled or misfiled records, or the store held other "
+                "data; run the demo into a new --dir to tell which"
+            ),
+        )
 
 
 # --------------------------------------------------------------------------------------

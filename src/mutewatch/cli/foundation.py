@@ -440,7 +440,12 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
 
     Example: mutewatch demo --dir mutewatch-demo
     """
-    from mutewatch.demo import check_demo_store, demo_store_path, generate
+    from mutewatch.demo import (
+        check_demo_store,
+        check_ingest_totals,
+        demo_store_path,
+        generate,
+    )
     from mutewatch.ingest import IngestOptions
     from mutewatch.outlets import load_registry
 
@@ -453,6 +458,7 @@ def demo_command(ctx: click.Context, directory: Path, seed: int, scale: float) -
         report = run_ingest(store, [manifest.exports], IngestOptions(tz=manifest.tz))
         data = store.status()
     print_report(report)
+    check_ingest_totals(manifest, report)  # the planted truth, or a loud error
     click.echo(
         f"Store {data['store']}: {data['posts']} posts ({data['official_posts']} official, "
         f"{data['supporter_posts']} supporter) from {data['outlets']} outlets and "
