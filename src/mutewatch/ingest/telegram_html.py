@@ -61,6 +61,17 @@ where the JSON ``name`` is the first name only.) The same channel's JSON export 
 account id is the numeric chat id) stands as a second account, unless the registry names
 both (an entry with its ``id`` and its ``name``).
 
+The chat's type. Pages name none. A full-account export lists its chats in
+``lists/chats.html`` (beside ``chats/chat_NNN/``), each entry linking the chat's
+``messages.html`` and giving its type: ``private`` (a one-to-one chat, Saved Messages,
+Replies), ``bot``, ``group``, ``channel``. A chat listed ``private`` or ``bot`` is the
+exporting account's own conversation, no outlet (``PRIVATE_LISTED``, as the JSON reader's
+``telegram.PRIVATE_CHATS``): each of its messages is skipped (``chat:private``,
+``chat:bot``) and nothing of it is stored, no account and no name. A single-chat HTML
+export names its type nowhere, so a one-to-one chat exported alone as HTML is read like a
+channel: its senders (two people, or only the other one) do not tell it apart safely from
+a channel or a small group, and no rule is guessed from them.
+
 A page may be gzip-compressed (``messages.html.gz``, ``messages2.html.gz``, any mix with
 plain pages), as the other formats' ``.gz`` files: it is decompressed in memory, one page
 at a time; the export's identity, size and progress are of the compressed bytes. A page
@@ -81,6 +92,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -191,6 +203,17 @@ _TITLED_ACTIONS = frozenset({"create_group", "create_channel", "edit_group_title
 _TITLE = re.compile(r"«(.*)»", re.S)
 # Telegram Desktop writes a message it cannot show as a service message saying so
 _UNSUPPORTED = "This message is not supported by this version"
+# A full-account HTML export lists its chats in lists/chats.html, each entry a link to the
+# chat's chats/chat_NNN/messages.html with the chat's type as the entry's info: "private"
+# (a one-to-one chat, Saved Messages, Replies), "bot", "group", "channel" or "unknown"
+# (export_output_html.cpp, HtmlWriter::writeDialogEnd). The exporter's own conversations,
+# as the JSON reader's telegram.PRIVATE_CHATS.
+PRIVATE_LISTED = frozenset({"private", "bot"})
+_CHATS_LIST = Path("lists") / "chats.html"
+_LIST_ENTRY = re.compile(
+    r'<a class="entry block_link clearfix" href="([^"#]*)[^"]*">(.*?)</a>', re.S
+)
+_LIST_INFO = re.compile(r'<div class="pull_right info details">\s*([^<]*?)\s*</div>')
 
 
 def is_page_name(name: str) -> bool:
@@ -310,6 +333,29 @@ def read(fh: IO[bytes], path: Path, tz: str = "UTC") -> Iterator[Item]:
         # line breaks normalised as HTML's input stream does (a page saved with CRLF)
         text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
         yield from _Page(page, text, state).records()
+
+
+def listed_type(folder: Path) -> str | None:
+    """The type the export's chat list gives the chat whose pages are in ``folder`` (one
+    of a full-account export's ``chats/chat_NNN``); None for a single-chat export, which
+    names no type anywhere, or a chat the list does not link to."""
+    listing = folder.parent.parent / _CHATS_LIST
+    if folder.parent.name != "chats" or not listing.is_file():
+        return None
+    return _listed_types(listing, listing.stat().st_mtime_ns).get(folder.resolve())
+
+
+@lru_cache(maxsize=4)
+def _listed_types(listing: Path, _mtime_ns: int) -> dict[Path, str]:
+    """Each listed chat's folder and type, from a full-account export's lists/chats.html
+    (read once per export: its chats are ingested one after another)."""
+    text = listing.read_text(encoding="utf-8", errors="replace")
+    types = {}
+    for entry in _LIST_ENTRY.finditer(text):
+        info = _LIST_INFO.search(entry.group(2))
+        if info is not None and entry.group(1):
+            types[(listing.parent / unescape(entry.group(1))).resolve().parent] = info.group(1)
+    return types
 
 
 def _decompressed(data: bytes) -> bytes:
@@ -607,9 +653,13 @@ class _Page(HTMLParser):
         if chat.chat is not None:
             return
         name = _field(self.header or [])
-        if name:
+        listed = listed_type(self.path.parent)
+        if listed in PRIVATE_LISTED:
+            # the exporter's own conversation: no account, no name (see _record_of)
+            chat.chat = telegram.Chat("", name or None, listed)
+        elif name:
             chat.name = name
-            chat.chat = telegram.Chat(account_id(name), name, None)
+            chat.chat = telegram.Chat(account_id(name), name, listed)
             yield NameSeen(PLATFORM, chat.chat.id, name, None)
         else:
             chat.chat = telegram.Chat(
@@ -653,6 +703,8 @@ class _Page(HTMLParser):
         """A message as the JSON reader's Message (at the next position), or the records
         that stand for it (a service message, or one that cannot be read)."""
         chat = self._chat()
+        if chat.type in PRIVATE_LISTED:  # counted, never stored, as in the JSON reader
+            return (Skipped(self._next(), f"chat:{chat.type}"),)
         ident = _int(msg.ident)
         where = f"{self.path.name}, message {msg.ident or '(no id)'}"
         if chat.bad is not None:
@@ -713,7 +765,7 @@ class _Page(HTMLParser):
 
     def _quarantine(self, ident: int | None, reason: str, raw: str) -> Quarantined:
         chat = self._chat()
-        account = chat.id if chat.bad is None else None
+        account = chat.id if chat.bad is None and chat.id else None
         return Quarantined(self._next(), reason, raw, PLATFORM, account, ident)
 
     def _raw(self, msg: _Msg) -> str:
