@@ -28,7 +28,7 @@ from mutewatch.moderate._features import (
 )
 from mutewatch.moderate._lexicon import lexicon_findings
 from mutewatch.moderate._relevance import check_relevance, reaction_bank
-from mutewatch.moderate._spans import embed_spans, head_spans
+from mutewatch.moderate._spans import embed_spans, evidence_span
 from mutewatch.moderate._toxicity import candidate_sentences, check_personal, check_racism
 from mutewatch.moderate.models import Vectors, embedder, heads
 
@@ -205,12 +205,12 @@ class Moderator:
     @staticmethod
     def _with_span(f: Features, scored: tuple[Any, ClauseResult]) -> ClauseResult:
         """The result, with the sentence its head scores highest as the evidence span when it
-        wants one (``f.span_vectors`` embedded by then)."""
+        wants one (``evidence_span``; ``f.span_vectors`` embedded by then)."""
         clause, result = scored
         if _wants_span(scored):
             # no lexicon span: the sentence the head scores highest is the evidence
-            spans = head_spans(_SPAN_HEADS[clause.check], f.comment.text, f.span_vectors)
-            result.evidence["span"] = max(spans, key=lambda s: s["score"])
+            head = _SPAN_HEADS[clause.check]
+            result.evidence["span"] = evidence_span(head, f.comment.text, f.span_vectors)
         return result
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mutewatch.moderate._features import DIM, Features, _round, _span
+from mutewatch.moderate._lexicon import bare_mention
 from mutewatch.moderate.models import embedder, heads
 
 TITLE_ABBREVIATIONS = (
@@ -98,6 +99,22 @@ def head_spans(
     return [
         {**_span(text, a, b), "score": _round(s)} for (a, b), s in zip(spans, scores, strict=True)
     ]
+
+
+def evidence_span(
+    head: str,
+    text: str,
+    embedded: tuple[list[tuple[int, int]], npt.NDArray[np.float32]] | None = None,
+) -> dict[str, Any]:
+    """The evidence span of a fired head clause: the sentence the head scores highest
+    (``head_spans``), a sentence that only names groups (``bare_mention``: "Muslims.")
+    aside when the comment has others. Such a sentence says nothing of the group, and the
+    checks never score it alone (``candidate_sentences``); as the span it showed the
+    moderator the group's name as what offended ("Muslims. I love my neighbours.": the span
+    "Muslims." at racist 0.91, where the comment's own head fired)."""
+    spans = head_spans(head, text, embedded)
+    said = [s for s in spans if not bare_mention(s["text"])]
+    return max(said or spans, key=lambda s: s["score"])
 
 
 def _embedded_spans(
