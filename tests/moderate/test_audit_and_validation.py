@@ -171,7 +171,8 @@ def test_queue_refuses_an_unknown_clause(service: ModerationService) -> None:
 # --- actions and the audit log -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("note", ["", "   ", None, 5])
+# a note of another type (5) is refused by its type (moderate_service_more/test_action_note_type)
+@pytest.mark.parametrize("note", ["", "   ", None])
 def test_an_action_needs_a_note(service: ModerationService, note: object) -> None:
     held = service.submit_comment(HELD)
     before = _counts(service)
