@@ -110,6 +110,25 @@ def out_of_fold(
     return oof, oof_cf, cf_of
 
 
+def report_groups(data: Path) -> dict[str, list[str]]:
+    """The non-evaluation texts the report's columns count, by column."""
+    ethos = ds.split(ds.ethos(data), evaluation=False)
+    fox = ds.split(ds.fox_news(data), evaluation=False)
+    sfu = ds.split(ds.sfu(data), evaluation=False)
+    harmless = (
+        [r.text for r in fox if not r.labels["hateful"]]
+        + [r.text for r in sfu if not r.labels["toxic"]]
+        + [r.text for r in ethos if not r.labels["hate"]]
+    )
+    return {
+        "harmless held": [t for t in harmless if checks.identity_mentions(t)],
+        "Fox hateful": [r.text for r in fox if r.labels["hateful"]],
+        "ETHOS hate": [r.text for r in ethos if r.labels["hate"]],
+        "ETHOS racist": [r.text for r in ethos if r.labels["racist"]],
+        "Fox non-hateful held": [r.text for r in fox if not r.labels["hateful"]],
+    }
+
+
 def main() -> None:
     data = ds.default_data_dir()
     oof, oof_cf, cf_of = out_of_fold(data)
@@ -124,21 +143,7 @@ def main() -> None:
             fired += racist >= tm.POLICY_RACIST_HOLD or personal >= tm.POLICY_PERSONAL_HOLD
         return f"{fired}/{len(texts)} {fired / len(texts):.1%}"
 
-    ethos = ds.split(ds.ethos(data), evaluation=False)
-    fox = ds.split(ds.fox_news(data), evaluation=False)
-    sfu = ds.split(ds.sfu(data), evaluation=False)
-    harmless = (
-        [r.text for r in fox if not r.labels["hateful"]]
-        + [r.text for r in sfu if not r.labels["toxic"]]
-        + [r.text for r in ethos if not r.labels["hate"]]
-    )
-    groups = {
-        "harmless held": [t for t in harmless if checks.identity_mentions(t)],
-        "Fox hateful": [r.text for r in fox if r.labels["hateful"]],
-        "ETHOS hate": [r.text for r in ethos if r.labels["hate"]],
-        "ETHOS racist": [r.text for r in ethos if r.labels["racist"]],
-        "Fox non-hateful held": [r.text for r in fox if not r.labels["hateful"]],
-    }
+    groups = report_groups(data)
     for level in (None, *LEVELS):
         cells = "; ".join(f"{k} {held(v, level)}" for k, v in groups.items())
         print(f"L = {level or 'off'}: {cells}")
