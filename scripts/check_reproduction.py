@@ -10,8 +10,9 @@ Names: ``truecase`` (build_truecase.py), ``lexicon`` (train_language.py --lexico
 (train_moderation.py), ``english`` (build_english_words.py: english_words.npz from Debian's
 word lists, ``apt-get install -y wamerican wbritish``; skipped, saying so, when ``--dict``
 lacks them; needs no research data). ``names_known.npz`` needs three PyPI archives (see
-build_names.py) and is compared only with ``--names-sources DIR``. Nothing under src/ is
-written.
+build_names.py) and is compared only with ``--names-sources DIR``. ``relevance_bands``
+(fit_relevance_bands.py: the irrelevant clause's intercepts per thread length, fitted against
+the shipped heads.json; about 5 s). Nothing under src/ is written.
 
 Each file is compared bit for bit; where it differs, array by array. Logistic regressions fitted
 by LBFGS or liblinear stop at a tolerance, so their last digits follow the floating-point
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
 DATA = ROOT / "src" / "mutewatch" / "moderate" / "data"
 HEADS = ROOT / "src" / "mutewatch" / "moderate" / "weights" / "heads.json"
+BANDS = HEADS.with_name("relevance_bands.json")
 HEAD_TOLERANCE = 1e-3
 """Largest difference accepted in a head weight or bias (measured: 6.8e-4, offensive)."""
 STACK_TOLERANCE = 1e-8
@@ -132,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument(
-        "--only", nargs="*", default=["truecase", "lexicon", "language", "heads", "english"]
+        "--only",
+        nargs="*",
+        default=["truecase", "lexicon", "language", "heads", "english", "relevance_bands"],
     )
     ap.add_argument("--dict", type=Path, default=Path("/usr/share/dict"), help="word lists' folder")
     ap.add_argument("--names-sources", type=Path, help="folder of build_names.py's archives")
@@ -159,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         if "heads" in args.only:
             out = tmp / "heads.json"
             jobs.append(("heads", ["scripts/train_moderation.py", *data, "--out", str(out)], ""))
+        if "relevance_bands" in args.only:
+            out = tmp / BANDS.name
+            cmd = ["scripts/fit_relevance_bands.py", *data, "--out", str(out)]
+            jobs.append(("relevance_bands", cmd, ""))
         if "english" in args.only:
             skip = english_skip(args.dict)
             if skip is not None:
@@ -204,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(compare_heads(tmp / "heads.json", HEADS, args.data))
             if name == "english":
                 results.append(compare_npz(tmp / ENGLISH, DATA / ENGLISH, {}))
+            if name == "relevance_bands":
+                same = (tmp / BANDS.name).read_bytes() == BANDS.read_bytes()
+                results.append((same, [f"{BANDS.name}: {'identical' if same else 'DIFFERS'}"]))
             if name == "names":
                 results.append(compare_npz(tmp / "names_known.npz", DATA / "names_known.npz", {}))
             for ok, lines in results:

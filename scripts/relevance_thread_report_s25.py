@@ -17,6 +17,10 @@ Threads measured, per article, the article's other comments in file order:
 - ``young``: the latest 10;
 - ``none``: no thread (the article, title and lead, alone).
 
+From checks-11 a thread shorter than 50 has its own calibration (scripts/fit_relevance_bands.py,
+which simulates each comment's thread as the comments before it and reports out of fold); the
+threads here are the same for every comment of an article.
+
 Each comment is scored by ``check_relevance`` (reactions and spam included) and counted held
 at the shipped policy's hold threshold; other-article rates pair every comment with every
 other article of its corpus. For the Fox News replies (``prev``, the comment answered), the

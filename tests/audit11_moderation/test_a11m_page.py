@@ -154,32 +154,39 @@ def test_evidence_without_a_span_is_said_on_the_card(chromium: Any, served: Serv
     0.70 ≥ 0.5" over blurred text; the name rule that matched, the detected language and its
     confidence and the similarity to the article were in the tag's tooltip alone, which a
     keyboard or touch-screen moderator never sees. Each fired clause now says them."""
-    add_article(served, "a2", "Tram line", TRAM)
-    name = submit(served, "a2", "Captain Awesome", "The tram line plan looks sensible.")
-    short = submit(served, "a2", "Ana Silva", "Brillant")
+    # a new article (no published thread): checks-11 holds there only what reads as off topic
+    # as on a full thread, which "Brillant" (0.06 to the article) no longer does; the recipe does
+    add_article(served, "a3", "Tram line", TRAM)
+    name = submit(served, "a3", "Captain Awesome", "The tram line plan looks sensible.")
+    short = submit(served, "a3", "Ana Silva", "Brillant")
+    recipe = submit(
+        served, "a3", "Ana Silva", "I make my carrot cake with walnuts and raisins too."
+    )
     fired = {
         (d["id"], c["clause"]): c["evidence"]
-        for d in (name, short)
+        for d in (name, short, recipe)
         for c in d["clauses"]
         if c["fired"]
     }
-    assert name["decision"] == short["decision"] == "hold"
+    assert name["decision"] == short["decision"] == recipe["decision"] == "hold"
     rule = fired[(name["id"], "fantasy_name")]["rule"]
     language = fired[(short["id"], "language")]
-    similarity = fired[(short["id"], "irrelevant")]["similarity"]["article"]
+    similarity = fired[(recipe["id"], "irrelevant")]["similarity"]["article"]
     errors: list[str] = []
     with moderator_page_in(chromium, served, errors) as page:
         card = page.locator(f'article.item[data-id="{name["id"]}"]')
         said = card.locator(".why").all_inner_texts()
         other = page.locator(f'article.item[data-id="{short["id"]}"]').locator(".why")
         said_short = other.all_inner_texts()
+        off = page.locator(f'article.item[data-id="{recipe["id"]}"]').locator(".why")
+        said_recipe = off.all_inner_texts()
     assert said == [f"fantasy_name: name rule {rule.replace('_', ' ')}"]
     assert (
         f"language: detected {language['language']} (confidence {language['confidence']:.2f})"
         in (said_short)
     )
     assert any(
-        s.startswith(f"irrelevant: similarity to the article {similarity:.2f}") for s in said_short
+        s.startswith(f"irrelevant: similarity to the article {similarity:.2f}") for s in said_recipe
     )
     assert errors == []
 

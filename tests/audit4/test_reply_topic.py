@@ -8,6 +8,10 @@ from appeal_helpers import OFF_TOPIC
 from mutewatch.moderate.service import ModerationService
 
 SPAM_AGAIN = "My favourite recipe for banana bread uses pecans and walnuts."
+# checks-11: on an article with no published thread, similarity holds only what reads as
+# off topic as on a full thread; these two are (the second one more so), the recipe above not.
+HELD_OFF_TOPIC = "My favourite recipe for carrot cake uses walnuts and raisins."
+REPLY_OFF_TOPIC = "I make my carrot cake with walnuts and raisins too."
 
 
 def _irrelevant(result: dict[str, object]) -> dict[str, object]:
@@ -28,9 +32,9 @@ def test_off_topic_reply_to_a_held_off_topic_comment_is_held(service: Moderation
     """Reproduction: the off-topic comment is held; an off-topic reply to it (parent_id) was
     published, judged on topic by its similarity to the held parent, and then seeded the
     thread every later comment is judged against."""
-    held = _submit(service, OFF_TOPIC)
+    held = _submit(service, HELD_OFF_TOPIC)
     assert held["decision"] == "hold"
-    reply = _submit(service, SPAM_AGAIN, parent_id=str(held["id"]))
+    reply = _submit(service, REPLY_OFF_TOPIC, parent_id=str(held["id"]))
     assert reply["decision"] == "hold", reply
     evidence = _irrelevant(reply)["evidence"]
     assert isinstance(evidence, dict) and "parent" not in evidence["similarity"]

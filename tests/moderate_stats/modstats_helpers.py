@@ -29,7 +29,7 @@ PARK = {
 }
 ON_TOPIC = "The tram should run late in the evening."
 ALLEGATION = "Councillor John Smith took bribes from the tram builders."
-OFF_TOPIC = "My favourite chocolate cake recipe uses three eggs."
+OFF_TOPIC = "My favourite recipe for carrot cake uses walnuts and raisins."  # held (irrelevant)
 ADVERT = "Buy now at www.example-shop.com, promo code SAVE, click here"
 
 

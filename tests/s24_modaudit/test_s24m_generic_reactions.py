@@ -6,7 +6,9 @@ line): similarity alone held "Thanks!" (irrelevant 0.89), "Agreed." (0.93), "Wel
 off-topic: nothing in a thanks ties it to the article. Now a comment of at most
 ``REACTION_MAX_WORDS`` words close to one of the hand-written ``GENERIC_REACTIONS`` has its
 off-topic probability scaled under the hold band (evidence ``reaction``); a short comment
-about something else and a longer comment that opens with thanks are held as before (guards).
+about something else and a longer comment that opens with thanks are held as before on a
+full thread (guards; checks-11: on a young article they are published, the thread-length
+calibration's trade-off).
 """
 
 from __future__ import annotations
@@ -22,9 +24,21 @@ from mutewatch.moderate import _relevance
 from mutewatch.moderate._features import CommentInput, Features, Topic
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import load_policy
-from mutewatch.moderate.service import ModerationService
+from mutewatch.moderate.service import THREAD_SIZE, ModerationService
 
 HOLD = 0.752  # the irrelevant clause's hold_threshold in the shipped policy
+TRAM_ARTICLE = (
+    "Council approves new tram line. The city council voted on Tuesday to approve a new tram"
+    " line linking the central station to the hospital. Construction starts next spring."
+)
+TRAM_THREAD = (
+    "The tram should also stop at the university.",
+    "Trams are quieter than buses.",
+    "Buses would have done the same job for a fraction of the cost.",
+    "The new line will take years to build.",
+    "The council should publish the full cost of the line.",
+)
+"""Published comments on the tram article, repeated into a full thread."""
 _ids = itertools.count()
 
 
@@ -112,11 +126,18 @@ def test_a_reply_reacting_to_its_parent_is_published(service: ModerationService)
         "Thanks! By the way, does anyone know a good pizza place near the harbour?",
     ],
 )
-def test_short_off_topic_comments_are_still_held(service: ModerationService, text: str) -> None:
-    decision, irrelevant = _submit(service, text)
-    assert "reaction" not in irrelevant["evidence"], (text, irrelevant["evidence"])
-    assert irrelevant["score"] >= HOLD, (text, irrelevant["score"])
-    assert decision == "hold", (text, decision)
+def test_short_off_topic_comments_are_still_held(text: str) -> None:
+    """On the service's full thread (``THREAD_SIZE`` published comments; checks-11: on a
+    young article similarity alone holds no more of its own comments than there, so such
+    chatter is published until the thread grows: the policy's trade-off)."""
+    vectors = embedder().embed([TRAM_ARTICLE, *TRAM_THREAD, text])
+    thread = np.resize(vectors[1:-1], (THREAD_SIZE, vectors.shape[1]))
+    topic = Topic("tram", vectors[0], thread)
+    score, evidence = _relevance.check_relevance(
+        Features(CommentInput(id="c", text=text, author_name="Sam Lee"), vectors[-1], topic)
+    )
+    assert "reaction" not in evidence, (text, evidence)
+    assert score >= HOLD, (text, score)
 
 
 def test_the_reaction_rule_embeds_no_more_than_the_comment(

@@ -27,13 +27,18 @@ from mutewatch.moderate._features import (
     _round,
 )
 from mutewatch.moderate._lexicon import lexicon_findings
-from mutewatch.moderate._relevance import check_relevance, reaction_bank
+from mutewatch.moderate._relevance import check_relevance, reaction_bank, thread_calibration
 from mutewatch.moderate._spans import embed_spans, evidence_span
 from mutewatch.moderate._toxicity import candidate_sentences, check_personal, check_racism
 from mutewatch.moderate.models import Vectors, embedder, heads
 
-CHECKS_VERSION = "checks-10"
-"""checks-10: a short generic reaction to the article or the parent ("Thanks!", "Agreed.", "I
+CHECKS_VERSION = "checks-11"
+"""checks-11: the irrelevant clause's off-topic probability depends on the thread's length
+too (``_relevance.thread_calibration``, weights/relevance_bands.json): on a thread shorter
+than the service's 50 comments an article's own comments are held no more often than on a
+full one: a new article's on-topic comment is published where it was held, and so is
+unrelated chatter until the thread grows (the policy's trade-off).
+checks-10: a short generic reaction to the article or the parent ("Thanks!", "Agreed.", "I
 agree with this decision.": ``_relevance.reaction``) has its off-topic probability scaled
 under the irrelevant clause's hold band.
 checks-9: an order to go back to a place or origin ("Go back to Africa", "go back where
@@ -81,6 +86,8 @@ class Moderator:
             "embedding": embedder().version,
             "heads": heads().version,
         }
+        if any(c.check == "relevance" for c in self.policy.clauses):
+            versions["relevance_bands"] = thread_calibration().version
         if self._language is not None:
             versions["language"] = str(self._language.LANGUAGE_MODEL_VERSION)
         if self._names is not None:

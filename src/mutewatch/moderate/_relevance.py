@@ -3,17 +3,21 @@ advertising (``spam_signals``, ``solicitation``)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from mutewatch.errors import EngineError
 from mutewatch.moderate._features import DIM, SCORE_DIGITS, Features, _round, _span
 from mutewatch.moderate._lexicon import _may_match, _sentence_bounds, text_words
 from mutewatch.moderate._textview import TextView, text_view
-from mutewatch.moderate.models import embedder, heads
+from mutewatch.moderate.models import RELEVANCE_BANDS_FILE, embedder, heads
 
 # Each pattern starts only where a run of its characters starts (the lookbehinds): a run
 # such as "a1a1a1..." or "AbAbAb..." of 10,000 characters was otherwise tried from every
@@ -217,13 +221,70 @@ def topic_similarity(f: Features) -> dict[str, float] | None:
     return {k: round(v, SCORE_DIGITS) for k, v in out.items()}
 
 
-def offtopic_probability(similarity: float) -> float:
-    """P(off-topic | best similarity), a logistic calibration fitted on non-evaluation rows
-    against each article's whole thread (every other comment of it: 50-207 on Fox News). The
-    service's thread is its latest 50 published comments, on which the thread similarity (the
-    top 3) is lower and more own comments are held: the policy's table of held rates."""
-    cal = heads().meta.get("relevance", {"slope": -12.0, "intercept": 2.4})
-    z = float(cal["slope"]) * similarity + float(cal["intercept"])
+FULL_THREAD_CALIBRATION = {"slope": -12.0, "intercept": 2.4}
+"""The off-topic calibration when heads.json has none (``meta.relevance``)."""
+
+
+@dataclass(frozen=True)
+class ThreadCalibration:
+    """The off-topic calibration of a thread shorter than the service's full one
+    (``weights/relevance_bands.json``, scripts/fit_relevance_bands.py): the shipped slope and
+    an intercept per anchor length, linear in log(1 + length) between anchors."""
+
+    slope: float
+    lengths: tuple[int, ...]
+    intercepts: tuple[float, ...]
+    fitted_on: dict[str, float]
+    """heads.json's ``meta.relevance`` slope and intercept the intercepts were fitted against."""
+    version: str
+
+    @property
+    def full_length(self) -> int:
+        """The length from which heads.json's calibration applies (the last anchor)."""
+        return self.lengths[-1]
+
+    def intercept(self, length: int) -> float:
+        xs = np.log1p(np.asarray(self.lengths, dtype=np.float64))
+        return float(np.interp(np.log1p(length), xs, self.intercepts))
+
+
+@cache
+def thread_calibration() -> ThreadCalibration:
+    """The shipped ``relevance_bands.json``, once per process."""
+    if not RELEVANCE_BANDS_FILE.exists():
+        raise EngineError(
+            f"the relevance calibration {RELEVANCE_BANDS_FILE} is missing",
+            hint="run scripts/fit_relevance_bands.py, or reinstall mutewatch",
+        )
+    raw = RELEVANCE_BANDS_FILE.read_bytes()
+    data = json.loads(raw)
+    anchors = sorted(data["anchors"], key=lambda a: int(a["length"]))
+    return ThreadCalibration(
+        slope=float(data["slope"]),
+        lengths=tuple(int(a["length"]) for a in anchors),
+        intercepts=tuple(float(a["intercept"]) for a in anchors),
+        fitted_on={k: float(v) for k, v in data["heads_relevance"].items()},
+        version=f"relevance_bands@{hashlib.sha256(raw).hexdigest()[:12]}",
+    )
+
+
+def offtopic_probability(similarity: float, thread_length: int | None = None) -> float:
+    """P(off-topic | best similarity, thread length), fitted on non-evaluation rows.
+
+    On the service's full thread (``thread_length`` of 50 or more, or None) it is heads.json's
+    logistic calibration (fitted against each article's whole thread). The thread similarity
+    (the mean of the top 3) falls with the thread's length, so on a shorter thread the same
+    on-topic comment reads more off-topic: there the intercept is
+    ``thread_calibration()``'s, fitted so that an article's own comments are held no more
+    often than on the full thread (a hold means the same at any length; fewer off-topic
+    comments are caught on a young article: the policy's table)."""
+    cal = heads().meta.get("relevance", FULL_THREAD_CALIBRATION)
+    slope, intercept = float(cal["slope"]), float(cal["intercept"])
+    if thread_length is not None:
+        short = thread_calibration()
+        if thread_length < short.full_length:
+            slope, intercept = short.slope, short.intercept(thread_length)
+    z = slope * similarity + intercept
     return 1.0 / (1.0 + float(np.exp(-z)))
 
 
@@ -362,7 +423,7 @@ def check_relevance(f: Features) -> tuple[float, dict[str, Any]]:
     offtopic = 0.0
     if sims is not None:
         best = max(sims.values())
-        offtopic = offtopic_probability(best)
+        offtopic = offtopic_probability(best, len(f.topic.thread) if f.topic else None)
         evidence["similarity"] = sims
         reacts = reaction(f.comment.text, f.vector)
         if reacts is not None:

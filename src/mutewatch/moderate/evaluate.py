@@ -219,7 +219,8 @@ def _relevance(scorer: _Scorer, data: Path) -> dict[str, Any]:
     The article is its title (and lead, for Fox News); the thread is the article's
     non-evaluation comments, standing for comments already published: all of them (51-208 on
     Fox News), as the calibration's, where the service has its latest 50. The ranking is
-    measured on the longest thread; the held rates of a shorter one are the policy's table.
+    measured on the longest thread (an SFU article with fewer than 50 is judged with the
+    shorter thread's calibration, checks-11); the held rates per length are the policy's table.
     """
     out: dict[str, Any] = {}
     check = CHECKS[_clause(scorer.policy, "irrelevant").check]

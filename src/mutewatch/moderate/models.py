@@ -38,6 +38,8 @@ from mutewatch.errors import EngineError
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 TOKENIZER_FILE = WEIGHTS_DIR / "minilm_tokenizer.json"
 HEADS_FILE = WEIGHTS_DIR / "heads.json"
+RELEVANCE_BANDS_FILE = WEIGHTS_DIR / "relevance_bands.json"
+"""The off-topic calibration of a thread shorter than the service's (``_relevance``)."""
 EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 128
 """Texts are truncated to this many word pieces (measured: 128 keeps every quality target and
