@@ -257,6 +257,8 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         _print_json(result)
         return
     _params_line(result)
+    for note in result.get("notes") or []:  # nothing to measure
+        click.echo(f"Note: {note}")
     click.echo(f"{'period':<11}{'links':>7}{'hosts':>6}{'classes':>8}  by class")
     hostless = some_hostless = False
     for r in result["rows"]:
@@ -273,7 +275,7 @@ def platforms_cmd(store: Path, /, as_json: bool, **options: Any) -> None:
         click.echo(SOME_WITHOUT_HOST_NOTE)
     for name, t in result["trend"].items():
         click.echo(f"Trend of distinct {name}: {_trend_words(t)}")
-    words = shortened_words(result["total"])
+    words = shortened_words(result["total"] or {})  # None: no post in the window
     if words:
         click.echo(words[0].upper() + words[1:] + ".")
     gone = [c for c, s in result["host_classes"].items() if s["gone"]]
