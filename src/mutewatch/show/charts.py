@@ -457,7 +457,14 @@ def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
     ended after ``until``. Gaps were read from the posts inside the window alone, so a gap
     10 days into it had 10 days of history and a record of the window's gaps only ("longest
     on record" for a gap the record before the window beat), and a gap across its start or
-    end was not listed."""
+    end was not listed.
+
+    A series silent from its last post to the archive's end (the latest time any source
+    covers) has that silence too, ``ongoing`` true, as ``silences --ongoing`` and
+    ``findings`` list it (its record: the series' longest gap); the other rows have
+    ``ongoing`` false. Without it an outlet that stopped before the archive's end showed
+    no silence at all, and the key finding of a network silence still running at the end
+    named a gap the chart and its table did not show."""
     whole = replace(f, since=None, until=None)
     where, params = whole.where()
     rows = store.rows(
@@ -480,13 +487,28 @@ def silences(store: Store, f: Filters) -> list[dict[str, Any]]:
                    max(date_diff('second', prev, ts)) OVER (
                        PARTITION BY series ORDER BY ts
                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) / 3600.0 AS longest_before,
-                   date_diff('second', first_ts, prev) / 86400.0 AS history_days
+                   date_diff('second', first_ts, prev) / 86400.0 AS history_days,
+                   FALSE AS ongoing
             FROM l WHERE prev IS NOT NULL
-        )
+        ), last_post AS (
+            SELECT series, any_value(outlet) AS outlet, min(ts) AS first_ts, max(ts) AS start,
+                   (SELECT max(last_time) FROM sources) AS archive_end
+            FROM r GROUP BY series
+        ), running AS (
+            -- a series' last post to the archive's end: the silence still running there
+            SELECT series, outlet, start, archive_end AS "end",
+                   date_diff('second', start, archive_end) / 3600.0 AS hours,
+                   (SELECT max(g.hours) FROM g WHERE g.series = last_post.series)
+                       AS longest_before,
+                   date_diff('second', first_ts, start) / 86400.0 AS history_days,
+                   TRUE AS ongoing
+            FROM last_post WHERE archive_end > start
+        ), a AS (SELECT * FROM g UNION ALL BY NAME SELECT * FROM running)
         SELECT nullif(series, 0) AS outlet_id, outlet, start, "end", round(hours, 1) AS hours,
                history_days >= ? AND hours > coalesce(longest_before, 0) AS unprecedented,
-               round(longest_before, 1) AS longest_before, round(history_days, 1) AS history_days
-        FROM g WHERE hours >= CASE WHEN series = 0 THEN ? ELSE ? END
+               round(longest_before, 1) AS longest_before, round(history_days, 1) AS history_days,
+               ongoing
+        FROM a WHERE hours >= CASE WHEN series = 0 THEN ? ELSE ? END
             AND (CAST(? AS TIMESTAMP) IS NULL OR "end" > ?)
             AND (CAST(? AS TIMESTAMP) IS NULL OR start < ?)
         ORDER BY start, outlet

@@ -400,7 +400,9 @@ def record_note(min_history_days: float) -> str:
         "silences</code> (previous_longest_hours, unprecedented) over the whole record, "
         "whatever the window; every silence that overlaps the window is listed. A silence is "
         f"marked unprecedented only once {days} of its series' record lie before it "
-        "(min_history_days).</p>"
+        "(min_history_days). ongoing: the silence still runs at the archive's end (the "
+        "latest time any source covers), which is its end, so its hours are a lower bound, "
+        "as <code>mutewatch silences --ongoing</code> and the key findings list it.</p>"
     )
 
 
@@ -443,7 +445,7 @@ def silence_lookup(
         for scope, hours in (("network", network_min_hours), ("outlet", min_hours)):
             found = run_measurement(
                 "silences", store_path, scope=scope, min_hours=hours, with_coordinated=False,
-                of=of, include_forwards=include_forwards,
+                of=of, include_forwards=include_forwards, ongoing=True,
             )  # fmt: skip
             for s in found.get("silences", []):
                 known[_silence_key(s.get("outlet"), s.get("start"))] = s
@@ -776,7 +778,7 @@ def build_report(store_path: Path, options: ReportOptions) -> tuple[str, dict[st
                 "Unprecedented silences (else the latest)",
                 built.tables["silences"],
                 ["outlet", "start", "end", "hours", "longest_before", "unprecedented",
-                 "coverage", "p_value"],
+                 "coverage", "p_value", "ongoing"],
             )  # fmt: skip
             body += record_note(options.min_history_days) + COVERAGE_NOTE
         elif section_id == "platforms":
