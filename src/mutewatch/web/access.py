@@ -67,6 +67,7 @@ from mutewatch.store import Store, copy_store_file, someone_waits
 log = logging.getLogger(__name__)
 
 WAITER_POLL = 0.1  # seconds between looks for another process that waits for the store
+CATCH_UP_GAP = 0.2  # seconds between two snapshots asked for by ``catch_up``, at least
 
 T = TypeVar("T")
 Migrator = Callable[[duckdb.DuckDBPyConnection], None]
@@ -206,6 +207,11 @@ class StoreGateway:
         self._current: View | None = None  # the newest snapshot
         self._live: View | None = None  # set while the writer holds the main store
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a new view, or a refresh tried
+        self._refreshes_begun = 0  # ``_maybe_refresh`` calls begun, and the last one ended
+        self._refreshes_ended = 0
+        self._caught_up_by: int | None = None  # the refresh ``catch_up`` callers wait for
+        self._catch_up_asked = -CATCH_UP_GAP
         self._generations = itertools.count(1)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -282,6 +288,51 @@ class StoreGateway:
         """Ask the worker to check the main file now rather than at the next interval."""
         self._queue.put(None)
 
+    def behind(self) -> bool:
+        """Whether reads see a snapshot older than the main file (changed by another process,
+        not yet copied): two ``stat`` calls, no store read."""
+        with self._lock:
+            return self._behind()
+
+    def _behind(self) -> bool:
+        current = self._current
+        if self._live is not None or current is None:
+            return False
+        return current.signature != file_signature(self.store_path)
+
+    def _generation_now(self) -> int:
+        view = self._live or self._current
+        return view.generation if view else 0
+
+    def catch_up(self, seen: int, timeout: float) -> bool:
+        """Whether reads now see a newer view than the generation ``seen``, waiting up to
+        ``timeout`` s for a snapshot of the main file when it changed since the current one.
+
+        For a read that found nothing and may have looked too early: a token that
+        `mutewatch users add` created a moment ago is in the main file, not yet in the
+        snapshot (the worker copies it within ``refresh_interval``). At most one snapshot
+        is asked for per CATCH_UP_GAP, and callers meanwhile wait for that one: a flood of
+        unknown tokens cannot make the worker copy the store for each of them.
+        """
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            if self._generation_now() != seen:
+                return True
+            if not self._behind():
+                return False
+            if self._caught_up_by is None:
+                if time.monotonic() - self._catch_up_asked < CATCH_UP_GAP:
+                    return False
+                self._catch_up_asked = time.monotonic()
+                self._caught_up_by = self._refreshes_begun + 1  # the next one, not a running one
+                self._queue.put(None)
+            target = self._caught_up_by
+            self._changed.wait_for(
+                lambda: self._refreshes_ended >= target or self._generation_now() != seen,
+                timeout=max(0.0, deadline - time.monotonic()),
+            )
+            return self._generation_now() != seen
+
     # -- writing -----------------------------------------------------------------------
     def submit(
         self,
@@ -318,8 +369,11 @@ class StoreGateway:
         pending: list[_Job] = []
         while True:
             if not pending:
+                # stopping: the wake-up ``stop`` queued may have been taken by a write
+                # session's wait for more jobs, and the worker then slept refresh_interval
+                wait = 0.0 if self._stop.is_set() else self.refresh_interval
                 try:
-                    item = self._queue.get(timeout=self.refresh_interval)
+                    item = self._queue.get(timeout=wait)
                 except queue.Empty:
                     item = None
                 if item is not None:
@@ -403,8 +457,9 @@ class StoreGateway:
         began = time.monotonic()
         try:
             live = View(self.store_path, next(self._generations), data_version(store.con))
-            with self._lock:
+            with self._changed:
                 self._live = live
+                self._changed.notify_all()
             while pending:
                 settled = [(job, self._run_job(store, job)) for job in pending]
                 self.stats["jobs"] += len(settled)
@@ -463,7 +518,21 @@ class StoreGateway:
 
     # -- snapshots -----------------------------------------------------------------------
     def _maybe_refresh(self) -> None:
-        """Take a new snapshot when the main file changed and nobody writes it."""
+        """Take a new snapshot when the main file changed and nobody writes it; callers of
+        ``catch_up`` are told when it is done, whatever came of it."""
+        with self._changed:
+            self._refreshes_begun += 1
+            begun = self._refreshes_begun
+        try:
+            self._refresh()
+        finally:
+            with self._changed:
+                self._refreshes_ended = begun
+                if self._caught_up_by is not None and begun >= self._caught_up_by:
+                    self._caught_up_by = None
+                self._changed.notify_all()
+
+    def _refresh(self) -> None:
         if not self.store_path.exists():
             return
         current = self._current
@@ -540,8 +609,9 @@ class StoreGateway:
 
     def _install(self, snap: View) -> None:
         self.last_refresh_error = None
-        with self._lock:
+        with self._changed:
             old, self._current = self._current, snap
+            self._changed.notify_all()
         self._snapshot_ready.set()
         if old is not None:
             self._retire(old)

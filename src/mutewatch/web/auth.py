@@ -802,13 +802,23 @@ class LoginLimiter:
                     wait = max(wait, fails[0] + self.window - now)
         return int(wait) + 1 if wait > 0 else 0
 
-    def fail(self, *keys: str) -> None:
+    def fail(self, *keys: str) -> float:
+        """Count a failure against ``keys``; return its time (for ``forgive``)."""
         now = time.monotonic()
         with self._lock:
             for key in keys:
                 self._fails.setdefault(key, deque()).append(now)
             if len(self._fails) >= self._next_prune:
                 self._prune(now)
+        return now
+
+    def forgive(self, key: str, times: list[float]) -> None:
+        """Take back the failures of ``key`` counted at ``times`` (those still counted)."""
+        with self._lock:
+            fails = self._fails.get(key)
+            for at in times:
+                if fails and at in fails:
+                    fails.remove(at)
 
     def _prune(self, now: float) -> None:
         """Drop the keys with no failure in the window; prune again at twice what stays
@@ -1022,9 +1032,11 @@ def _checked_token(request: Request, token: str) -> tuple[User | None, str | Non
         )
     user: User | None = auth.user_for_token(token)
     if user is None:
-        auth.token_limiter.fail(ip)
+        auth.refused_token(ip, token, auth.token_limiter.fail(ip))
         if auth.token_limiter.retry_after(ip) and not auth.token_limiter.flagged(ip):
             return None, host
+    else:
+        auth.forgive_token(ip, token)
     return user, None
 
 
@@ -1092,6 +1104,9 @@ async def _check_csrf(request: Request, expected: str) -> None:
 
 
 TOKEN_CACHE_SECONDS = 5.0
+# how long an unknown token's lookup waits for a snapshot of a store file changed since the
+# one it read (``StoreGateway.catch_up``) before the token is refused
+CATCH_UP_SECONDS = 2.0
 
 
 class AuthService:
@@ -1119,7 +1134,10 @@ class AuthService:
         # or it is expired anyway; until then the snapshot may not show the revocation yet)
         self._revoked: dict[str, datetime] = {}
         self._pruned_at = time.monotonic()  # expired sessions were last dropped then
-        self._cache: dict[str, tuple[User | None, float]] = {}  # token hash: user, until
+        # token hash: user, until when, and the store generation it was read at
+        self._cache: dict[str, tuple[User | None, float, int]] = {}
+        # (address, token hash): when the token was refused, taken back once it works
+        self._refused: dict[tuple[str, str], list[float]] = {}
         self._pseudo: tuple[int, Pseudonymiser] | None = None
         self._lock = threading.Lock()
         self.journal = AuditJournal(audit_journal_path(gateway.store_path))
@@ -1144,27 +1162,64 @@ class AuthService:
         Not per store generation: every comment is a write, so a generation-keyed cache
         missed on every request. A user disabled here is forgotten at once
         (``forget_user``); one disabled by another process within TOKEN_CACHE_SECONDS.
+
+        An unknown token is looked up again in a fresh snapshot before it is refused when
+        the store file changed since the one read (``StoreGateway.catch_up``), and its
+        refusal is cached only while neither the file nor the snapshot changes: a token
+        `mutewatch users add` had just created was refused for up to TOKEN_CACHE_SECONDS,
+        each refusal counting toward the block of the client's address.
         """
         key = hash_secret(token)
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(key)
-            if cached is not None and cached[1] > now:
-                return cached[0]
-        with self.gateway.reading() as snap:
-            user = lookup_token(snap.store(), token)
+        if cached is not None and self._answers(cached, now):
+            return cached[0]
+        user, seen = self._lookup_token(token)
+        if user is None and self.gateway.catch_up(seen, CATCH_UP_SECONDS):
+            user, seen = self._lookup_token(token)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[key] = (user, now + TOKEN_CACHE_SECONDS)
+            self._cache[key] = (user, now + TOKEN_CACHE_SECONDS, seen)
         return user
+
+    def _lookup_token(self, token: str) -> tuple[User | None, int]:
+        """The token's user in what readers see now, and that view's generation."""
+        with self.gateway.reading() as snap:
+            return lookup_token(snap.store(), token), snap.generation
+
+    def _answers(self, cached: tuple[User | None, float, int], now: float) -> bool:
+        """Whether a cached lookup still answers: a user until its time is up; a refusal
+        only while the view read is still the newest and the file has not changed since."""
+        user, until, seen = cached
+        if until <= now:
+            return False
+        return user is not None or (self.gateway.generation == seen and not self.gateway.behind())
 
     def token_cached(self, token: str) -> bool:
         """Whether ``user_for_token`` answers ``token`` from its cache, without a store read
         (``authenticate`` makes that read in a worker thread, not on the event loop)."""
         with self._lock:
             cached = self._cache.get(hash_secret(token))
-        return cached is not None and cached[1] > time.monotonic()
+        return cached is not None and self._answers(cached, time.monotonic())
+
+    def refused_token(self, address: str, token: str, at: float) -> None:
+        """Note that ``token`` from ``address`` was refused at ``at`` (``token_limiter``)."""
+        with self._lock:
+            if len(self._refused) > 10_000:
+                self._refused.clear()  # those refusals then stay counted, as they used to
+            self._refused.setdefault((address, hash_secret(token)), []).append(at)
+
+    def forgive_token(self, address: str, token: str) -> None:
+        """A token that works now no longer counts against ``address`` for the times it was
+        refused (looked up before the store showed it)."""
+        with self._lock:
+            if not self._refused:
+                return
+            times = self._refused.pop((address, hash_secret(token)), None)
+        if times:
+            self.token_limiter.forgive(address, times)
 
     def session_needs_read(self, session_id: str) -> bool:
         """Whether ``user_for_session`` reads the store for ``session_id`` now: a session
