@@ -188,6 +188,28 @@ def pct(share: float) -> str:
     return f"{round(share * 100):.0f}%"
 
 
+def share_texts(*shares: float) -> tuple[str, ...]:
+    """Shares as whole percents (``pct``), with as many decimals (up to 2) as it takes for
+    the text to keep what the numbers say: a share above 0 never reads "0%" nor one below 1
+    "100%" (1 post of 250 is 0.4%), and two different shares never read the same ("down
+    from 6%" after "6%": 5.9% and 6.3%)."""
+
+    def text(share: float, digits: int) -> str:
+        if digits == 0 or share in (0, 1):
+            return pct(share)
+        return f"{share * 100:.{digits}f}%"
+
+    for digits in (0, 1, 2):
+        texts = tuple(text(share, digits) for share in shares)
+        ends = all(
+            (t != f"{0:.{digits}f}%" or s == 0) and (t != f"{100:.{digits}f}%" or s == 1)
+            for t, s in zip(texts, shares, strict=True)
+        )
+        if ends and len(set(texts)) == len(set(shares)):
+            break
+    return texts
+
+
 def num(value: float) -> str:
     """Counts with thousands separators; rates with one decimal."""
     if float(value).is_integer():
@@ -578,9 +600,10 @@ def supporter_share_sentence(
     fwd = "" if include_forwards else "; forwards not counted"
     b, p = float(base["share"]), float(now["share"])
     trend_word = "up from" if p > b else ("down from" if p < b else "as in")
+    b_text, p_text = share_texts(b, p)
     sentence = (
-        f"Supporters made {pct(p)} of all posts {during(period)} "
-        f"({num(now['supporter'])} of {num(now['posts'])}{fwd}), {trend_word} {pct(b)} "
+        f"Supporters made {p_text} of all posts {during(period)} "
+        f"({num(now['supporter'])} of {num(now['posts'])}{fwd}), {trend_word} {b_text} "
         f"{during(baseline)}."
     )
     numbers = {
