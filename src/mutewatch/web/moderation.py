@@ -318,7 +318,33 @@ def idempotency_key(request: Request) -> str | None:
             f"the {IDEMPOTENCY_HEADER} header is given {len(given)} times",
             hint="send one key per request",
         )
-    return check_idempotency_key(given[0].strip(" \t"))  # bytes over 0x7E: not ASCII
+    key = given[0].strip(" \t")
+    _check_key_bytes(key)
+    return check_idempotency_key(key)
+
+
+def _check_key_bytes(key: str) -> None:
+    """A UsageError naming the first byte of the header's key that is not printable ASCII.
+
+    Starlette gives a header's bytes as latin-1 characters, one per byte, so the service's
+    check named the byte as a character: "é" sent as UTF-8 (C3 A9) was refused as
+    "U+00C3". The byte is named here, and the character it begins when the key is UTF-8.
+    """
+    bad = next((i for i, ch in enumerate(key) if not " " <= ch <= "~"), None)
+    if bad is None:
+        return
+    raw = key.encode("latin-1")
+    try:
+        character = f", the start of U+{ord(raw.decode('utf-8')[bad]):04X} in UTF-8"
+    except UnicodeDecodeError:
+        character = ""
+    if raw[bad] < 0x80:  # a control character is that character
+        character = ""
+    raise UsageError(
+        f"the {IDEMPOTENCY_HEADER} header holds a byte that is not printable ASCII"
+        f" (byte 0x{raw[bad]:02X} at byte {bad}{character})",
+        hint="send 1-255 printable ASCII characters (space to ~), e.g. a UUID",
+    )
 
 
 @router.post(
