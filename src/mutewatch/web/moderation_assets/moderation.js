@@ -27,10 +27,22 @@
   // reversed, "30-11-2026").
   const iso = (value) => ({ isolated: value });
 
+  // A time as the audit log's table shows it: to the second, date and time apart, the
+  // zone (UTC) said by the column or the text around it; the stamp as sent (microseconds)
+  // is the element's datetime and tooltip. The queue and the history showed the raw stamp.
+  const stamp = (at) => String(at || "").replace("T", " ").replace(/\.\d+/, "").replace(/(?:Z|[+-]00:00)$/, "");
+  function timeOf(at) {
+    const node = el("time", null, stamp(at));
+    node.dateTime = String(at || "");
+    node.title = String(at || "");
+    return node;
+  }
+
   function line(cls, ...parts) {
     const box = el("div", cls);
     for (const part of parts) {
-      if (part && typeof part === "object") box.appendChild(el("bdi", null, part.isolated));
+      if (part instanceof Node) box.appendChild(part);
+      else if (part && typeof part === "object") box.appendChild(el("bdi", null, part.isolated));
       else box.appendChild(document.createTextNode(String(part)));
     }
     return box;
@@ -198,7 +210,8 @@
   function renderAppeal(appeal) {
     const box = el("div", "appeal");
     box.appendChild(el("span", "badge appeal-badge", "Appeal"));
-    box.appendChild(el("span", "meta", ` by the commenter at ${appeal.at}: `));
+    const meta = box.appendChild(el("span", "meta", " by the commenter at "));
+    meta.append(timeOf(appeal.at), " UTC: ");
     box.appendChild(el("q", "appeal-note", appeal.note));
     return box;
   }
@@ -278,7 +291,7 @@
     card.tabIndex = 0;
     card.dataset.id = item.id;
     card.appendChild(line("meta", iso(item.id), " · ", iso(item.author_name), " · on “",
-      iso(item.article_title || item.article_id), "” · ", item.created_at));
+      iso(item.article_title || item.article_id), "” · ", timeOf(item.created_at), " UTC"));
     if (item.appeal) card.appendChild(renderAppeal(item.appeal));
     if (item.author_record) card.appendChild(renderRecord(item.author_record));
     const clauses = el("div");
@@ -467,7 +480,7 @@
     if (Number.isInteger(a.audit_id)) tr.dataset.audit = String(a.audit_id);  // for merging newer entries
     // to the second, date and time apart (the full stamp is the cell's tooltip); clauses
     // one after another: the column then keeps whole words
-    const when = String(a.at || "").replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, "");
+    const when = stamp(a.at);
     const clause = String(a.clause || "").replace(/,/g, ", ");
     for (const v of [when, a.actor, a.action, a.comment_id || a.article_id, clause, a.note]) tr.appendChild(el("td", null, v || ""));
     if (a.at) tr.firstChild.title = a.at;
@@ -633,16 +646,16 @@
     box.dataset.comment = data.comment.id;  // the comment v acts on with the focus in it
     box.appendChild(el("div", null, `${data.comment.id}: ${data.comment.status}, revision ${data.comment.revision}`));
     for (const r of data.revisions) {
-      box.appendChild(line("meta", `revision ${r.revision} by `, iso(r.editor), ` at ${r.created_at}`,
+      box.appendChild(line("meta", `revision ${r.revision} by `, iso(r.editor), " at ", timeOf(r.created_at), " UTC",
         ...(r.note ? [" — ", iso(r.note)] : [])));
       const { view, flagged } = revisionView(data, r);
       capped(box.appendChild(renderText(view, flagged)));  // a long revision: the rest in reach
     }
     for (const d of data.decisions) {
-      box.appendChild(line("meta", `decision ${d.decision} by `, iso(d.decided_by), ` at ${d.created_at}: `, iso(d.reason)));
+      box.appendChild(line("meta", `decision ${d.decision} by `, iso(d.decided_by), " at ", timeOf(d.created_at), " UTC: ", iso(d.reason)));
     }
     for (const a of data.audit) {
-      box.appendChild(line("meta", `audit: ${a.at} `, iso(a.actor), ` ${a.action} ${a.clause || ""} `, iso(a.note || "")));
+      box.appendChild(line("meta", "audit: ", timeOf(a.at), " UTC ", iso(a.actor), ` ${a.action} ${a.clause || ""} `, iso(a.note || "")));
     }
     // the moderator chose to read this comment in the queue (v, or a click): its history
     // opens as read too, as v shows and hides both together
@@ -825,7 +838,7 @@
   const PAST = { approve: "approved", reject: "rejected", edit: "edited", appeal: "appealed" };
 
   // "2026-12-01T00:13:05Z" as the audit table shows it: "2026-12-01 00:13:05 UTC"
-  const utc = (at) => String(at).replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, " UTC");
+  const utc = (at) => `${stamp(at)} UTC`;
 
   function conflictParts(c, id) {
     const last = c.last && typeof c.last === "object" ? c.last : null;
