@@ -204,9 +204,10 @@ def _period_row(rows: list[tuple[str, str | None, int]], top: int) -> dict[str, 
 def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10) -> dict[str, Any]:
     """``mutewatch platforms`` on an open engine: the JSON object the command prints."""
     tr.check_every(every)
-    first, last = tr.observed_window(eng, params)
-    if first is None or last is None or last < first:  # no post, or --from/--to past them
+    window = tr.periodic_window(eng, params)
+    if window is None:  # no post, or --from/--to past them
         return _empty(params, every, top)
+    first, last = window
     found = _per_period(eng, params, every, top)
     empty = {"links": 0, "hosts": 0, "host_classes": 0, "by_class": {}, "top_hosts": []}
     rows = []

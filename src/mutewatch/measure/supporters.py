@@ -151,9 +151,10 @@ def measure(eng: Engine, params: Params, *, every: str = "month") -> dict[str, A
     """``mutewatch supporters`` on an open engine: the JSON object the command prints."""
     tr.check_every(every)
     echo, notes = _echo(params, every)
-    first, last = tr.observed_window(eng, params)
-    if first is None or last is None or last < first:  # no post, or --from/--to past them
+    window = tr.periodic_window(eng, params)
+    if window is None:  # no post, or --from/--to past them
         return _empty(params, every, notes)
+    first, last = window
     t = flags(eng, params)
     t = t.mutate(bucket=tr.bucket(t.ts, every))
     df = eng.execute(t.group_by("bucket").aggregate(**_aggregates(t)))

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -666,6 +666,21 @@ def observed_window(eng: Engine, params: Params) -> tuple[date | None, date | No
             first = pd.Timestamp(row["lo"]).date()
         if last is None and not pd.isna(row["hi"]):
             last = pd.Timestamp(row["hi"]).date()
+    return first, last
+
+
+def periodic_window(eng: Engine, params: Params) -> tuple[date, date] | None:
+    """The days a per-period measurement (``supporters``, ``platforms``) reads, or None
+    when there is nothing to measure: no post in the store, or ``--from``/``--to`` wholly
+    after its last post or before its first, given both as given one (given both, the
+    window was zero-filled periods of days nobody collected, each a measured zero)."""
+    first, last = observed_window(eng, params)
+    if first is None or last is None or last < first:
+        return None
+    if params.date_from is not None and params.date_to is not None:
+        lo, hi = observed_window(eng, replace(params, date_from=None, date_to=None))
+        if lo is None or hi is None or last < lo or first > hi:
+            return None
     return first, last
 
 
