@@ -216,7 +216,7 @@ def measure(eng: Engine, params: Params, *, every: str = "month", top: int = 10)
         row["days"] = b["days"]
         row.update(found.get(b["start"], empty))
         rows.append(row)
-    full = [r for r in rows if r["full"]] or rows
+    full = [r for r in rows if r["full"]]  # a period held in part is never in a trend
     hosts = host_summary(eng, params)
     last_start = rows[-1]["start"] if rows else None
     classes = {

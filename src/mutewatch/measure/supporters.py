@@ -167,7 +167,7 @@ def measure(eng: Engine, params: Params, *, every: str = "month") -> dict[str, A
         row = {"period": b["period"], "start": b["start"].isoformat(), "full": b["full"]}
         row.update(_row(found.get(b["start"], zero), b["days"]))
         rows.append(row)
-    full = [r for r in rows if r["full"]] or rows
+    full = [r for r in rows if r["full"]]  # a period held in part is never in a trend
     return {
         "parameters": echo,
         "notes": notes,
