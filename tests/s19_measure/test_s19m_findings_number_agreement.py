@@ -39,9 +39,6 @@ def test_one_silenced_outlet_of_many_is_it() -> None:
     assert _silenced(5, 2).endswith("were almost totally silenced in April 2016 (output at "
                                      "most 10% of their February 2015 rate).")  # fmt: skip
     assert _silenced(1, 1).endswith("(output at most 10% of its February 2015 rate).")
-    assert "were almost totally silenced in April 2016 (output at most 10% of their" in (
-        _silenced(1, 0)
-    )
 
 
 def _coordinated(k: int, silent: int, ongoing: int, unverified: int, p: float) -> str:
@@ -158,3 +155,13 @@ def test_one_link_without_a_host_names_none() -> None:
     )
     many = findings._cut_links_words({"baseline": 1, "period": 2}, B, P)
     assert "1 link in February 2015 and 2 in April 2016 that name no host" in many
+
+
+def test_none_of_one_outlet_is_singular() -> None:
+    # "0 of 1 official outlet active in February 2015 (0%) were ... of their" (verb and
+    # pronoun followed the silenced count, not the noun they follow)
+    assert _silenced(1, 0) == (
+        "0 of 1 official outlet active in February 2015 (0%) was almost totally silenced "
+        "in April 2016 (output at most 10% of its February 2015 rate)."
+    )
+    assert "(0%) were almost totally" in _silenced(3, 0)

@@ -261,11 +261,13 @@ def silenced_sentence(
     b = window_label(baseline)
     who = WHO.get(of, "outlets")
     who = who.removesuffix("s") if active == 1 else who
+    # the verb agrees with the noun printed too: "0 of 1 official outlet were" read wrong
+    one = silenced == 1 or active == 1
     sentence = (
         f"{silenced} of {active} {who} active {during(baseline)} ({pct(share)}) "
-        f"{'was' if silenced == 1 else 'were'} almost totally silenced {during(period)} (output "
+        f"{'was' if one else 'were'} almost totally silenced {during(period)} (output "
         "at most "
-        f"{pct(threshold)} of {'its' if silenced == 1 else 'their'} {b} rate)."
+        f"{pct(threshold)} of {'its' if one else 'their'} {b} rate)."
     )
     # outlets that began after the baseline are not in the share: a sentence of 1 silenced
     # outlet out of 1 read as the whole ecosystem falling silent while 42 others were posting
