@@ -5,7 +5,9 @@ Method (every number below is reported with the parameters that produced it):
 * **Series.** Counted posts (``--of``, ``--include-forwards``) are counted per UTC day by the
   shared engine (one Ibis expression, DuckDB or Spark) and zero-filled over the observed
   window: ``--from``/``--to`` when given, else the first to the last day of any post in the
-  store, so days on which only supporters posted count as zero official output.
+  store, so days on which only supporters posted count as zero official output. A window
+  wholly outside the archive's coverage (no day of it collected) is not measured: no rate,
+  change point, peak-to-current or rolling rate (``series.per_day`` null, ``notes`` says so).
 * **Change points.** PELT (``ruptures.Pelt``, ``jump=1``) on the daily counts with a
   negative-binomial cost: each segment has its own mean ``mu`` and a shared dispersion ``r``;
   the cost of a segment is ``-2 * loglik`` up to terms that do not depend on ``mu``. ``r`` is
@@ -63,6 +65,7 @@ from mutewatch.measure.engine import Engine
 from mutewatch.measure.outlet_days import fallback_warnings, read_chosen
 from mutewatch.measure.output import chosen_outlets, known_outlets, of_warnings
 from mutewatch.measure.params import DateRange, Params, check_option_values
+from mutewatch.measure.status import archive_span
 
 INTERVALS = ("poisson", "negbin")
 EVERY = ("week", "month")
@@ -745,11 +748,14 @@ def measure(
         "penalty": penalty,
         "min_size": min_size,
     }
+    uncollected = False  # a network window without a collected day: nothing to measure
     if chosen:
         result = _filtered(eng, params, chosen, options)
     else:
         days, counts = daily_series(eng, params)
-        result = analyse(days, counts, **options)
+        uncollected = _uncollected(eng, days)
+        result = analyse(days, counts, covered=[False] * len(days) if uncollected else None,
+                         **options)  # fmt: skip
     used_penalty = result.pop("penalty")
     echo = params.echo()
     echo.update(
@@ -762,6 +768,7 @@ def measure(
     )
     if not chosen:
         notes = partial_note(result["periods"], every) + empty_peak_note(result["periods"], every)
+        notes = [NOT_COLLECTED] if uncollected else notes
         return {
             "parameters": echo,
             "method": METHOD,
@@ -777,6 +784,20 @@ def measure(
     if warnings:
         out["warnings"] = warnings
     return out
+
+
+NOT_COLLECTED = (
+    "not measured: the window holds no collected day (it lies wholly outside the archive's "
+    "coverage), so there is no rate, change point, peak-to-current or rolling rate"
+)
+
+
+def _uncollected(eng: Engine, days: Sequence[date]) -> bool:
+    """Whether the window ``days`` holds no day of the archive's covered span (its days
+    were left as given, zero-filled: ``status.clip_dates``); a store that records no
+    coverage keeps every day."""
+    span, _ = archive_span(eng)
+    return bool(days) and span is not None and (days[-1] < span.start or days[0] > span.end)
 
 
 def _method_sentence(cov: dict[str, Any], n: int) -> str:
