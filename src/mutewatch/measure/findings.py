@@ -344,7 +344,11 @@ def longest_silence_sentence(
             f"from {when(longest['start'])}"
         )
     notes: list[str] = []
-    if previous is not None:
+    # neither a record nor shorter than an earlier gap: as long as the longest before it
+    tied = checked and previous is not None and not record and hours == previous
+    if tied:
+        notes.append(f"equal to the longest before it, {previous:.1f} hours")
+    elif previous is not None:
         notes.append(f"previous longest {previous:.1f} hours")
     else:
         notes.append("the first gap in the record")
@@ -363,6 +367,8 @@ def longest_silence_sentence(
         sentence += f", the longest gap between posts {on_record}"
     elif record or earlier_longer:
         sentence += f", the longest break {on_record}"
+    elif tied:
+        sentence += f", tied for the longest break {on_record}"
     else:
         sentence += ", the longest break"
     if longest.get("ongoing"):
