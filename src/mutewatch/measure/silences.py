@@ -990,12 +990,11 @@ def collected_records(gaps: pd.DataFrame, uncollected: Any, min_hours: float) ->
 
 
 def _round_sig_array(x: Any, digits: int = 6) -> Any:
-    """Round to ``digits`` significant digits, element-wise (NaN stays NaN)."""
-    x = np.asarray(x, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.floor(np.log10(np.abs(x)))
-    shift = np.where(np.isfinite(mag), digits - 1 - mag, 0)
-    return np.where(x == 0, 0.0, np.round(x * 10.0**shift) / 10.0**shift)
+    """Round to ``digits`` significant digits, element-wise (NaN stays NaN), as
+    ``_round_sig`` does: scaling by a power of ten left float noise in JSON
+    (``6.239890000000001e-26``), the decimal text gives the nearest float (``6.23989e-26``)."""
+    flat = np.asarray(x, dtype=float)
+    return np.array([float(f"{v:.{digits}g}") + 0.0 for v in flat.ravel()]).reshape(flat.shape)
 
 
 def _round_sig(x: float | None, digits: int = 6) -> float | None:
