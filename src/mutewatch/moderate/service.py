@@ -54,6 +54,13 @@ from mutewatch.errors import (
     UsageError,
 )
 from mutewatch.moderate import _textview
+from mutewatch.moderate._limits import (
+    MAX_BODY_CHARS,
+    MAX_EMAIL_CHARS,
+    MAX_ID_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_TITLE_CHARS,
+)
 from mutewatch.moderate.checks import CommentInput, Decision, Moderator, Topic, thread_copies
 from mutewatch.moderate.models import embedder
 from mutewatch.moderate.policy import CLAUSES, SEVERITY, Policy, load_policy
@@ -330,11 +337,6 @@ MIGRATIONS: list[str] = [
 STATUS_OF = {"publish": "published", "hold": "held", "reject": "rejected"}
 ACTIONS = ("approve", "reject", "edit")
 THREAD_SIZE = 50
-MAX_ID_CHARS = 200
-MAX_TITLE_CHARS = 1000
-MAX_BODY_CHARS = 200_000
-MAX_NOTE_CHARS = 2000
-MAX_EMAIL_CHARS = 254  # the longest address SMTP carries (RFC 5321 path limit)
 MAX_EMAIL_LOCAL_CHARS = 64
 AUDIT_KEYS = (
     "audit_id", "at", "actor", "action", "comment_id", "article_id", "clause", "note",

@@ -4,19 +4,23 @@ The routes read their bodies raw (``moderation._json_body``: invalid UTF-8 and l
 surrogates are refused by the library, naming the field), so FastAPI cannot describe them
 from a model; without these, ``/openapi.json`` and ``/docs`` named no field of
 ``POST /api/v1/comments`` or the other moderation bodies. The limits are the library's
-(``mutewatch.moderate.service``, kept apart so the web layer need not import it to build
-its routes); tests/s14_web/test_s14w_request_bodies.py holds the two together.
+own (``mutewatch.moderate._limits``, which the service enforces), read without importing
+the service to build the routes; tests/s14_web/test_s14w_request_bodies.py checks the
+bodies against the service.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-MAX_ID_CHARS = 200  # service.MAX_ID_CHARS
-MAX_TITLE_CHARS = 1000  # service.MAX_TITLE_CHARS
-MAX_BODY_CHARS = 200_000  # service.MAX_BODY_CHARS
-MAX_NOTE_CHARS = 2000  # service.MAX_NOTE_CHARS
-MAX_EMAIL_CHARS = 254  # service.MAX_EMAIL_CHARS
+from mutewatch.moderate._limits import (
+    MAX_BODY_CHARS,
+    MAX_EMAIL_CHARS,
+    MAX_ID_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_TITLE_CHARS,
+)
+
 ACTIONS = ("approve", "reject", "edit")  # service.ACTIONS
 STATUSES = ("held", "published", "rejected")  # the values of service.STATUS_OF
 POLICY_LIMIT = "within the policy's `limits` (the shipped policy: {} characters)"
