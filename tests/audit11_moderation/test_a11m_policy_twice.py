@@ -56,7 +56,7 @@ def test_check_refuses_the_file_and_decides_nothing(tmp_path: Path) -> None:
 
 def test_shipped_policy_merge_keys_and_distinct_keys_still_load() -> None:
     assert parse_policy(DEFAULT_POLICY_FILE.read_text(encoding="utf-8")).version.startswith(
-        "2026-11-29.3+"
+        "2026-12-02.1+"
     )
     anchored = (
         "clauses:\n  - &base {clause: racist, check: racism, threshold: 0.9, action: reject,"

@@ -22,7 +22,7 @@ def test_default_policy_has_every_clause_of_the_terms() -> None:
     assert all(c.reason and c.action in ("reject", "hold") for c in policy.clauses)
     defamatory = next(c for c in policy.clauses if c.clause == "defamatory")
     assert defamatory.action == "hold"  # a machine cannot judge truth
-    assert policy.version.startswith("2026-11-29.3+")
+    assert policy.version.startswith("2026-12-02.1+")
 
 
 def test_version_changes_with_content() -> None:

@@ -3,6 +3,8 @@ once, runs every clause of a policy, and turns the scores into decisions."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -178,7 +180,8 @@ class Moderator:
             result = checked.get(i) or self._check_clause(f, clause)
             results.append(result)
             if result.fired:
-                decisive.append((SEVERITY_OF[result.evidence["action"]], clause.reason))
+                action = result.evidence["action"]
+                decisive.append((SEVERITY_OF[action], clause.reason_for(action)))
         decision, reason = _verdict(decisive)
         return Decision(
             id=f.comment.id,
@@ -240,4 +243,19 @@ def _verdict(fired: list[tuple[int, str]]) -> tuple[str, str]:
     reasons = list(dict.fromkeys(r for level, r in fired if level == top))
     if top == 0:
         return "publish", "The comment meets the terms."
-    return _DECISION_OF[top], " ".join(reasons)
+    return _DECISION_OF[top], _joined(reasons)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _joined(reasons: list[str]) -> str:
+    """Reasons as one text, a sentence that several share said once, at the end: two held
+    clauses each promising "A moderator will check it before it is published." say so once."""
+    if len(reasons) < 2:
+        return " ".join(reasons)
+    split = [_SENTENCE_END.split(r) for r in reasons]
+    seen = Counter(s for sentences in split for s in dict.fromkeys(sentences))
+    shared = [s for s in dict.fromkeys(s for ss in split for s in ss) if seen[s] > 1]
+    own = [s for ss in split for s in ss if seen[s] == 1]
+    return " ".join(own + shared)

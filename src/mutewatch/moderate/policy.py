@@ -37,13 +37,26 @@ CLAUSES = (
 ACTIONS = ("publish", "hold", "reject")
 SEVERITY = {"publish": 0, "hold": 1, "reject": 2}
 POLICY_KEYS = ("name", "version", "limits", "clauses")
-CLAUSE_KEYS = ("clause", "check", "threshold", "hold_threshold", "action", "reason")
+CLAUSE_KEYS = (
+    "clause",
+    "check",
+    "threshold",
+    "hold_threshold",
+    "action",
+    "reason",
+    "hold_reason",
+)
 LIMITS = {"max_text_chars": 10000, "max_name_chars": 120}
 
 
 @dataclass(frozen=True)
 class Clause:
-    """One clause of the terms: its check, thresholds, action and reason for the commenter."""
+    """One clause of the terms: its check, thresholds, action and reason for the commenter.
+
+    ``hold_reason`` is what the commenter reads when the score falls in the hold band (at
+    least ``hold_threshold``, under ``threshold``): a doubt a moderator will settle, not
+    the finding that the comment broke the terms (``reason``).
+    """
 
     clause: str
     check: str
@@ -51,6 +64,13 @@ class Clause:
     action: str
     reason: str
     hold_threshold: float | None = None
+    hold_reason: str | None = None
+
+    def reason_for(self, action: str) -> str:
+        """The commenter's reason when the clause fired with ``action``."""
+        if action == "hold" and self.action != "hold" and self.hold_reason:
+            return self.hold_reason
+        return self.reason
 
     def outcome(self, score: float) -> tuple[bool, float, str]:
         """(fired, the threshold that applied, the action) for a score.
@@ -127,7 +147,24 @@ def _clause(source: str, spec: Any, index: int) -> Clause:
                 f"{where} ({name}): hold_threshold with action publish would hold the lower"
                 " scores and publish the higher ones; use action reject or hold",
             )
-    return Clause(name, check, threshold, action, " ".join(reason.split()), hold)
+    hold_reason = _hold_reason(source, spec, f"{where} ({name})", hold)
+    return Clause(name, check, threshold, action, " ".join(reason.split()), hold, hold_reason)
+
+
+def _hold_reason(source: str, spec: dict[str, Any], where: str, hold: float | None) -> str | None:
+    """A clause's optional ``hold_reason``: a text, for a clause with a hold band."""
+    text = spec.get("hold_reason")
+    if text is None:
+        return None
+    if not isinstance(text, str) or not text.strip():
+        raise _fail(source, f"{where}: hold_reason must be a non-empty text")
+    if hold is None:
+        raise _fail(
+            source,
+            f"{where}: hold_reason is read only in a hold band; give hold_threshold too"
+            " (or drop hold_reason)",
+        )
+    return " ".join(text.split())
 
 
 class _TwiceError(yaml.YAMLError):
