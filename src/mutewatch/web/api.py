@@ -1253,19 +1253,31 @@ def get_users(request: Request, user: Annotated[User, Depends(ADMIN)]) -> Any:
         return {"users": queries.jsonable(list_users(snap.store()))}
 
 
-@router.post("/users", tags=["admin"], status_code=201)
+@router.post(
+    "/users",
+    tags=["admin"],
+    status_code=201,
+    responses={200: {"description": "The user existed: a new token (`created` false)"}},
+)
 def post_user(request: Request, body: NewUser, user: Annotated[User, Depends(ADMIN)]) -> Any:
-    """Create a user (or issue a new token); returns `{name, role, token}` once. A disabled
-    user's name is a 409 unless `enable` is true."""
-    created, token, _ = create_user(request, user, body.name, body.role, enable=body.enable)
-    return {"name": created.name, "role": created.role, "token": token}
+    """Create a user (or issue a new token); returns `{name, role, token, created, changed}`,
+    the token once: 201 when the user is new, 200 when it existed (`created` false; its
+    older tokens stay valid), `changed` saying in words what changed about it (a new role,
+    a re-enable) or null. A disabled user's name is a 409 unless `enable` is true."""
+    created, token, change, new = create_user(
+        request, user, body.name, body.role, enable=body.enable
+    )
+    answer = {"name": created.name, "role": created.role, "token": token,
+              "created": new, "changed": change}  # fmt: skip
+    return JSONResponse(answer, status_code=201 if new else 200)
 
 
 def create_user(
     request: Request, admin: User, name: str, role: str, *, enable: bool
-) -> tuple[User, str, str | None]:
+) -> tuple[User, str, str | None, bool]:
     """Add a user in the writer and audit it with what it was before; return the user,
-    its token and what changed about an existing user, in words (or None)."""
+    its token, what changed about an existing user, in words (or None), and whether the
+    user is new."""
     created, token, before = request.app.state.gateway.write(
         lambda s: add_user_noting(s, name, role, enable=enable)
     )
@@ -1275,7 +1287,7 @@ def create_user(
     request.app.state.auth.audit(
         "user.add", actor=admin.name, target=created.name, detail=detail, ip=_ip(request)
     )
-    return created, token, user_change(created.name, before, created.role)
+    return created, token, user_change(created.name, before, created.role), before is None
 
 
 @router.delete("/users/{name}", tags=["admin"])

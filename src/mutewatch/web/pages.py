@@ -689,7 +689,7 @@ def admin_add_user(
 ) -> Response:
     """Create a user from the dashboard; its token is shown once (a disabled user's name
     needs the 're-enable' box)."""
-    created, token, change = create_user(request, user, name, role, enable=enable)
+    created, token, change, _ = create_user(request, user, name, role, enable=enable)
     new_token = {"name": created.name, "role": created.role, "token": token}
     return _admin(request, {**new_token, "change": change or ""})
 
