@@ -1005,7 +1005,8 @@ def _audit_denial(request: Request, user: User) -> None:
 def limited_token_user(request: Request, token: str) -> User | None:
     """The user of an API token the request's client sent, or None for a bad token, which
     counts against the client's address (an IPv6 client's /64): after ``token_limiter``'s
-    limit a ``RateLimitedError`` (429) answers, whatever the token. Every way a token comes
+    limit a ``RateLimitedError`` (429) answers, whatever the token, but for a token refused
+    from that address that works now (``AuthService.was_refused``). Every way a token comes
     (``Authorization: Bearer``, the Perspective routes' ``?key=``) goes through here, so
     none of them can be used to try tokens without end. Writes the audit entry of a block
     (an fsync): call it from a worker thread (the event loop's callers use
@@ -1024,6 +1025,10 @@ def _checked_token(request: Request, token: str) -> tuple[User | None, str | Non
     host = request.client.host if request.client else "?"
     ip = f"api:{address_block(host)}"  # an IPv6 client by its /64
     wait = auth.token_limiter.retry_after(ip)
+    if wait and auth.was_refused(ip, token):  # a token behind the block may work now
+        unblocked = _refused_now_valid(auth, ip, token)
+        if unblocked is not None:
+            return unblocked, None
     if wait:
         raise RateLimitedError(
             f"too many requests with bad tokens from this address; retry in {wait} s",
@@ -1038,6 +1043,16 @@ def _checked_token(request: Request, token: str) -> tuple[User | None, str | Non
     else:
         auth.forgive_token(ip, token)
     return user, None
+
+
+def _refused_now_valid(auth: Any, ip: str, token: str) -> User | None:
+    """The user of ``token``, refused before from the blocked ``ip``, when it works now and
+    taking its refusals back lifts the block; else None (the block stands)."""
+    user: User | None = auth.user_for_token(token)
+    if user is None:
+        return None
+    auth.forgive_token(ip, token)
+    return None if auth.token_limiter.retry_after(ip) else user
 
 
 def _audit_token_block(request: Request, host: str) -> None:
@@ -1210,6 +1225,18 @@ class AuthService:
             if len(self._refused) > 10_000:
                 self._refused.clear()  # those refusals then stay counted, as they used to
             self._refused.setdefault((address, hash_secret(token)), []).append(at)
+
+    def was_refused(self, address: str, token: str) -> bool:
+        """Whether ``token`` is one refused from ``address`` and still counted against it.
+
+        A blocked address has only such a token looked up again: one that works now (a
+        token `mutewatch users add` created just after the client first tried it) takes
+        its refusals back, which lifts the block (the other refusals still count). Any
+        other token, valid or not, is answered 429 unread: were valid tokens let through
+        a block, its 429 or 200 would tell a client trying stolen or guessed tokens which
+        one works, at any rate, and the block would slow nothing."""
+        with self._lock:
+            return (address, hash_secret(token)) in self._refused
 
     def forgive_token(self, address: str, token: str) -> None:
         """A token that works now no longer counts against ``address`` for the times it was
