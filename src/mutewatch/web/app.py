@@ -460,6 +460,9 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's 400 "There was an error parsing the body", before any role check
+            return await validation_error(request, _not_utf8(exc.__cause__))
         if _wants_html(request) and exc.status_code == 404:
             return await _error_page(request, 404, "no such page")
         code = STATUS_CODES.get(exc.status_code, "http_error")
@@ -489,7 +492,17 @@ def _install_errors(app: FastAPI) -> None:
 
 def _unreadable_body(exc: RequestValidationError) -> bool:
     """True when the body could not be decoded at all (before any dependency ran)."""
-    return any(err.get("type") == "json_invalid" for err in exc.errors())
+    return any(err.get("type") in ("json_invalid", NOT_UTF8) for err in exc.errors())
+
+
+NOT_UTF8 = "utf8_invalid"
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> RequestValidationError:
+    """A body FastAPI could not decode as UTF-8, as a validation error: FastAPI answered it
+    400 "There was an error parsing the body", naming nothing, and before the role check
+    (anonymous too), where a body that is not JSON is a 422 naming where."""
+    return RequestValidationError([{"type": NOT_UTF8, "loc": ("body", exc.start), "input": {}}])
 
 
 def _problem(err: Any, route: Any = None) -> str:
@@ -499,6 +512,9 @@ def _problem(err: Any, route: Any = None) -> str:
     of the bounds ``route`` declares as ``api.check_value`` says it (``must be a whole
     number from 1 to 9``); a body that is not JSON says so and where (FastAPI's own words
     were ``body.1: JSON decode error``)."""
+    if err.get("type") == NOT_UTF8:  # the moderation routes' words (web.moderation)
+        at = err["loc"][1]
+        return f"the request body is not valid UTF-8 (byte {at}) (encode the JSON body as UTF-8)"
     if err.get("type") == "json_invalid":
         loc = err.get("loc", ())
         at = loc[1] if len(loc) > 1 else "?"
