@@ -14,6 +14,28 @@ process exit code the CLI uses and the HTTP status the web API answers with::
      ├── EngineError                exit 5, HTTP 500   a measuring engine (DuckDB/Spark) failed
      └── AuthError                  exit 6, HTTP 401   missing or bad credentials
           └── ForbiddenError        exit 6, HTTP 403   the role may not do this
+
+The web API answers every error as ``{"error": {"code", "message"}}`` (a few add keys for
+a program, said where they are raised: a 409's ``conflict``), one status per kind of
+problem, whoever finds it (the library, FastAPI, the app's own checks)::
+
+    400 bad_request          a query parameter or header: unknown, given twice, a bad value
+    401 unauthorized         no credential, or a bad one
+    403 forbidden            the role may not do this
+    404 not_found            no such route, or no such record named in the path, the query
+                             or the body (an article, a comment, a parent, a user)
+    405 method_not_allowed, 415 unsupported_media_type, 429 too_many_requests (Retry-After)
+    409 conflict             the record changed since read, or its state refuses this
+    413 too_large            a body over its route's byte limit, refused before it is read
+    422 bad_input            the body, where the library reads it (the moderation routes):
+        validation_error     not UTF-8, not JSON, not an object, a field missing, of the
+                             wrong type, too long or not one of its values; where a model
+                             declares it (POST /api/v1/users), and a path parameter of the
+                             wrong type (GET /api/v1/outlets/abc)
+    500 internal_error, engine_error;  503 store_unavailable, store_busy
+
+Two codes for one kind (422) are kept: clients and tests read each on its routes. The
+Perspective-compatible routes answer in Google's shape instead (web/moderation.py).
 """
 
 from __future__ import annotations

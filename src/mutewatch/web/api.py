@@ -58,12 +58,14 @@ from mutewatch.web import queries
 from mutewatch.web.auth import (
     ROLES,
     TOKEN_IN_TEXT,
+    USER_NAME_WORDS,
     User,
     add_user_noting,
     audit_report,
     disable_user,
     list_users,
     user_change,
+    user_problem,
 )
 from mutewatch.web.auth import require_role as _require_role
 
@@ -1238,8 +1240,10 @@ def declared_bounds(route: Any, place: str, name: str) -> Bounds | None:
 class NewUser(BaseModel):
     """A user to create; the answer carries its token, shown once."""
 
-    name: str = Field(min_length=1, max_length=64)
-    role: str = Field(description=f"one of {', '.join(ROLES)}")
+    name: str = Field(min_length=1, max_length=64, description=USER_NAME_WORDS)
+    role: str = Field(
+        description=f"one of {', '.join(ROLES)}", json_schema_extra={"enum": [*ROLES]}
+    )
     enable: bool = Field(
         default=False,
         description="re-enable the user if it was disabled (otherwise such a name is a 409)",
@@ -1264,12 +1268,34 @@ def post_user(request: Request, body: NewUser, user: Annotated[User, Depends(ADM
     the token once: 201 when the user is new, 200 when it existed (`created` false; its
     older tokens stay valid), `changed` saying in words what changed about it (a new role,
     a re-enable) or null. A disabled user's name is a 409 unless `enable` is true."""
+    check_new_user(body)
     created, token, change, new = create_user(
         request, user, body.name, body.role, enable=body.enable
     )
     answer = {"name": created.name, "role": created.role, "token": token,
               "created": new, "changed": change}  # fmt: skip
     return JSONResponse(answer, status_code=201 if new else 200)
+
+
+class BodyFieldError(InputError):
+    """A body field a route's model declares, refused as FastAPI's own check refuses one
+    (422 ``validation_error``), though the library checked it (``auth.user_problem``)."""
+
+    code = "validation_error"
+
+
+def check_new_user(body: NewUser) -> None:
+    """BodyFieldError naming the field of ``body`` :func:`add_user` would refuse: a role
+    not among ROLES, a name with spaces, was a 400 ``bad_request`` beside the model's 422
+    for a name too long or of the wrong type."""
+    field = user_problem(body.name, body.role)
+    if field is None:
+        return
+    words = (
+        f"must be one of {', '.join(ROLES)}" if field == "role" else f"must be {USER_NAME_WORDS}"
+    )
+    value = body.role if field == "role" else body.name
+    raise BodyFieldError(refused_value(field, words, value, "body field"))
 
 
 def create_user(

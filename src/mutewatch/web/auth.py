@@ -159,12 +159,11 @@ def add_user(store: Store, name: str, role: str, *, enable: bool = False) -> tup
     deliberate disable with whatever role was asked. ``user_change`` words what changed.
     """
     name = name.strip()
-    if role not in ROLES:
+    problem = user_problem(name, role)
+    if problem == "role":
         raise UsageError(f"unknown role {role!r}", hint=f"use one of {', '.join(ROLES)}")
-    if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
-        raise UsageError(
-            f"invalid user name {name!r}", hint="use 1-64 printable characters without spaces"
-        )
+    if problem == "name":
+        raise UsageError(f"invalid user name {name!r}", hint=f"use {USER_NAME_WORDS}")
     migrate_web(store.con)
     before = user_record(store, name)
     if before is not None and before["disabled"] and not enable:
@@ -187,6 +186,20 @@ def add_user(store: Store, name: str, role: str, *, enable: bool = False) -> tup
             [hash_secret(token), name, _now()],
         )
     return User(name, role), token
+
+
+USER_NAME_WORDS = "1-64 printable characters without spaces"
+
+
+def user_problem(name: str, role: str) -> str | None:
+    """The field of a new user :func:`add_user` refuses, ``"role"`` (not one of ROLES) or
+    ``"name"`` (not USER_NAME_WORDS once stripped), role first; None when both will do."""
+    if role not in ROLES:
+        return "role"
+    name = name.strip()
+    if not name or len(name) > 64 or any(c.isspace() or not c.isprintable() for c in name):
+        return "name"
+    return None
 
 
 def _keep_an_admin(
