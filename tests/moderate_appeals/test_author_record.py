@@ -65,7 +65,7 @@ def test_one_grouped_query_per_page(
     monkeypatch.setattr(service_module, "_author_records", counting)
     page = service.queue(limit=4, offset=1)
     assert (page["total"], len(page["items"]), calls) == (6, 4, [4])
-    assert service.queue(offset=10) == {"total": 6, "items": []}
+    assert service.queue(offset=10) == {"total": 6, "next_after": None, "items": []}
 
 
 def test_clause_filter_reads_fired_clauses_backfilled_by_the_migration(

@@ -100,7 +100,7 @@ def test_an_offset_past_every_row_is_an_empty_page(served_api: Api) -> None:
     far = "9" * 30
     queue = served_api("GET", QUEUE, "moderator", params={"offset": far})
     assert queue.status_code == 200, queue.text[:300]
-    assert queue.json() == {"total": 1, "items": []}, "the held comment is counted"
+    assert queue.json() == {"total": 1, "next_after": None, "items": []}, "the held is counted"
     page = served_api("GET", PAGE, "viewer", params={"offset": far})
     assert page.status_code == 200, page.text[:300]
     assert (page.json()["total"], page.json()["items"], page.json()["offset"]) == (1, [], int(far))
@@ -126,7 +126,8 @@ OPENAPI = {
     QUEUE: [("limit", _int("Limit", 1, 500, 50)), ("offset", _int("Offset", 0, None, 0)),
             ("clause", _maybe("Clause", type="string")),
             ("appeal", _maybe("Appeal", type="boolean")),
-            ("article_id", _maybe("Article Id", type="string"))],
+            ("article_id", _maybe("Article Id", type="string")),
+            ("after", _maybe("After", type="string"))],  # since session 26
     AUDIT: [("limit", _int("Limit", 1, 5000, 200)),
             ("before", _maybe("Before", type="integer", minimum=1)),
             ("actor", _maybe("Actor", type="string")),

@@ -1301,21 +1301,47 @@ def _queue_page(
     limit: int,
     offset: int,
     article_id: str | None = None,
+    after: str | None = None,
 ) -> tuple[int, list[tuple[str, datetime]]]:
     """The number of queue items matching the filters and the ids and times of the page,
     oldest first, then by the comment's number as in the published list (c9 before c10; by
-    the id as text, c10 came first). Only ids and times are read: the texts and decisions of
-    the page come next, their scan cut to the page's time range."""
+    the id as text, c10 came first), past the ``after`` comment if given (``_queue_after``).
+    Only ids and times are read: the texts and decisions of the page come next, their scan
+    cut to the page's time range."""
     where, params = _queue_where(clause, appeal, article_id)
+    past, cursor = _queue_after(con, after)
+    counted = "" if after is not None else ", count(*) OVER ()"  # a cursor cuts the count
     rows = con.execute(
-        f"SELECT c.comment_id, c.created_at, count(*) OVER () FROM mod_comments c WHERE {where}"
+        f"SELECT c.comment_id, c.created_at{counted} FROM mod_comments c WHERE {where}{past}"
         " ORDER BY c.created_at, length(c.comment_id), c.comment_id LIMIT ? OFFSET ?",
-        [*params, limit, min(offset, MAX_BIGINT)],  # past every row: an empty page, no 500
+        [*params, *cursor, limit, min(offset, MAX_BIGINT)],  # past every row: empty, no 500
     ).fetchall()
-    if rows:
-        return int(rows[0][2]), [(str(r[0]), r[1]) for r in rows]
+    page = [(str(r[0]), r[1]) for r in rows]
+    if rows and after is None:
+        return int(rows[0][2]), page
     total = con.execute(f"SELECT count(*) FROM mod_comments c WHERE {where}", params).fetchone()
-    return (int(total[0]) if total else 0), []
+    return (int(total[0]) if total else 0), page
+
+
+def _queue_after(con: Con, after: str | None) -> tuple[str, list[Any]]:
+    """The queue's condition (and its parameters) for the items past the comment ``after``
+    in the queue's order: the ``next_after`` of the page before, whatever became of it
+    since (approved, it left the queue); NotFoundError for an id no comment has."""
+    if after is None:
+        return "", []
+    row = con.execute("SELECT created_at FROM mod_comments WHERE comment_id = ?", [after])
+    found = row.fetchone()
+    if found is None:
+        raise NotFoundError(
+            f"the `after` comment {shown(after)} is no comment",
+            hint="send the `next_after` of the queue's page before, or leave `after` out",
+        )
+    at, size = found[0], len(after)
+    return (
+        " AND (c.created_at > ? OR (c.created_at = ? AND (length(c.comment_id) > ?"
+        " OR (length(c.comment_id) = ? AND c.comment_id > ?))))",
+        [at, at, size, size, after],
+    )
 
 
 _QUEUE_ITEMS_SQL = """
@@ -2004,14 +2030,20 @@ class ModerationService:
         appeal: bool | None = None,
         *,
         article_id: str | None = None,
+        after: str | None = None,
     ) -> dict[str, Any]:
-        """Held comments, oldest first, each with the machine's fired clauses and evidence.
+        """Held comments, oldest first, each with the machine's fired clauses and evidence:
+        ``{total, next_after, items}``.
 
         ``clause`` keeps those where that clause fired; an unknown clause is a UsageError
         naming the valid ones (not an empty list that looks like an empty queue). ``appeal``
         True keeps the comments a reader appealed, False the others. ``article_id`` keeps
         one article's comments (a story drawing many comments is worked through on its
-        own); an article nobody added is a NotFoundError, not an empty queue. Each item has
+        own); an article nobody added is a NotFoundError, not an empty queue. ``after`` (a
+        comment id: the ``next_after`` of the page before, None on the last page) starts
+        the page after that comment: an offset skipped as many items as moderators had
+        decided since the page before (with c1-c5 held and c1, c2 approved, offset 2 gave
+        c5); ``total`` counts the queue whole. Each item has
         ``appeal`` (``{note, at}`` or None) and ``author_record`` (see ``_author_records``):
         the page is filtered and cut in SQL, and the records of its authors read in one
         grouped query.
@@ -2019,6 +2051,8 @@ class ModerationService:
         _check_page(limit, offset)
         if article_id is not None:
             article_id = query_text(article_id, "article_id", "queue filter")
+        if after is not None:
+            after = query_text(after, "after", "queue page")
         if clause is not None and clause not in CLAUSES:
             raise UsageError(
                 f"unknown clause {shown(str(clause))} in the queue filter",
@@ -2028,7 +2062,8 @@ class ModerationService:
         def read(con: Con) -> dict[str, Any]:
             if article_id is not None:
                 _article(con, article_id)  # NotFoundError if unknown
-            total, page = _queue_page(con, clause, appeal, limit, offset, article_id)
+            total, page = _queue_page(con, clause, appeal, limit + 1, offset, article_id, after)
+            more, page = len(page) > limit, page[:limit]
             rows = _queue_items(con, page)
             records = _author_records(con, rows)
             for row in rows:
@@ -2038,7 +2073,8 @@ class ModerationService:
                 row["appeal"] = None if at is None else {"note": note, "at": at}
                 row["author_record"] = records[row["id"]]
                 row.pop("email")
-            return {"total": total, "items": rows}
+            next_after = page[-1][0] if more else None
+            return {"total": total, "next_after": next_after, "items": rows}
 
         return self.access.read(read)
 

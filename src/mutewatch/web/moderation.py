@@ -10,8 +10,9 @@ Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
   a retry with the same key and body answers the first 201 again with
   ``Idempotent-Replayed: true`` and stores nothing; the key with another body is a 422
   ``idempotency_key_reused``
-- ``GET /api/v1/moderation/queue?limit=&offset=&clause=&appeal=`` (moderator) → held
-  comments, each with the reader's ``appeal`` and the ``author_record``
+- ``GET /api/v1/moderation/queue?limit=&offset=&after=&clause=&appeal=`` (moderator) → held
+  comments, each with the reader's ``appeal`` and the ``author_record``; ``after``: the
+  previous page's ``next_after``
 - ``POST /api/v1/comments/{id}/appeal`` ``{note}`` (the account that submitted it) → the
   comment back in the queue, held; once, against an automated hold or reject only (409)
 - ``POST /api/v1/comments/{id}/actions`` ``{action: approve|reject|edit, text?, note,
@@ -391,14 +392,18 @@ async def get_queue(
     clause: str | None = None,
     appeal: bool | None = None,
     article_id: str | None = None,
+    after: str | None = None,
 ) -> JSONResponse:
     """Held comments, oldest first, with the clauses that fired and their evidence, the
     reader's ``appeal`` (``{note, at}`` or null) and the ``author_record`` (the author's
-    other comments by status). ``appeal=true`` lists only appealed comments, ``false`` the
-    others; ``article_id`` one article's (404 for an article nobody added)."""
+    other comments by status): ``{total, next_after, items}``. ``appeal=true`` lists only
+    appealed comments, ``false`` the others; ``article_id`` one article's (404 for an
+    article nobody added). ``after`` (the ``next_after`` of the page before; null on the
+    last page) pages on without skipping the items left after comments were decided since
+    (an ``offset`` skips as many)."""
     service = _service(request)
     result = await run_in_threadpool(
-        lambda: service.queue(limit, offset, clause, appeal, article_id=article_id)
+        lambda: service.queue(limit, offset, clause, appeal, article_id=article_id, after=after)
     )
     return _json(result)
 
