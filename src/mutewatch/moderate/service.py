@@ -1752,6 +1752,24 @@ def _check_page(limit: int, offset: int) -> None:
         raise UsageError(f"limit must be 1..500 and offset at least 0 (got {limit}, {offset})")
 
 
+def _action_field(record: dict[str, Any]) -> str:
+    """The action's ``action``, one of ACTIONS; an InputError in the words of every other
+    field for one missing (null) or not a string: they read "unknown action None" and
+    "unknown action 5", as if an action of that name had been asked for."""
+    action = record.get("action")
+    choose = f"send one of {', '.join(ACTIONS)}"
+    if action is None:
+        raise InputError("the action has no `action` field", hint=choose)
+    if not isinstance(action, str):
+        raise InputError(
+            f"the action field `action` must be a string, not {type(action).__name__}",
+            hint=choose,
+        )
+    if action not in ACTIONS:
+        raise InputError(f"unknown action {shown(action)}", hint=f"use one of {', '.join(ACTIONS)}")
+    return action
+
+
 def _check_parent(con: Con, parent_id: str, article_id: str) -> None:
     """NotFoundError unless ``parent_id`` is a stored comment; InputError unless it is on
     ``article_id``. Both name the field, for the commenting site rather than a moderator."""
@@ -2395,12 +2413,7 @@ class ModerationService:
         if not isinstance(record, dict):
             raise InputError("the action must be a JSON object {action, note, text?}")
         refuse_unknown_fields(record, ACTION_FIELDS, "action")
-        action = record.get("action")
-        if not isinstance(action, str) or action not in ACTIONS:
-            shown_action = shown(action) if isinstance(action, str) else repr(action)
-            raise InputError(
-                f"unknown action {shown_action}", hint=f"use one of {', '.join(ACTIONS)}"
-            )
+        action = _action_field(record)
         given_note = record.get("note")
         if given_note is None or (isinstance(given_note, str) and not given_note.strip()):
             raise InputError(
