@@ -34,7 +34,8 @@ problem, whoever finds it (the library, FastAPI, the app's own checks)::
                              wrong type (GET /api/v1/outlets/abc)
     500 internal_error, engine_error;  503 store_unavailable, store_busy
 
-Two codes for one kind (422) are kept: clients and tests read each on its routes. The
+Left as they are, as clients and tests read them: the 422's two codes, each on its routes,
+and a path parameter's bad value (422) beside a query parameter's (400). The
 Perspective-compatible routes answer in Google's shape instead (web/moderation.py).
 """
 
