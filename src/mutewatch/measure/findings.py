@@ -24,7 +24,11 @@ Kinds, in order:
   change point `outlets status` reports (``changed_at``), so both say the same date.
 * ``longest_silence`` (silences, network scope): the longest collected silence up to the
   period's end (gaps with coverage ``none`` are uncollected time, not silence), with the
-  previous longest, p-value and coverage as `mutewatch silences` reports them. Where the
+  previous longest, p-value and coverage as `mutewatch silences` reports them. The silences
+  are those of the record as it stood at the period's end (``silences`` ``as_of``): one still
+  running then ends there (or at the archive's end, when that comes first), ``ongoing``, its
+  hours a lower bound and its p-value and coverage those of that span, as ``silences
+  --ongoing`` reads one running at the archive's end; no post after the period counts. Where the
   archive cannot tell a silence from a collection gap (coverage ``unverified`` or
   ``ids_checked`` false: no message ids that could show missing posts), the sentence says so
   and does not call the gap a record.
@@ -36,8 +40,9 @@ Kinds, in order:
   outlets silent together for ``min_hours`` is no finding, and ``skipped`` gives the numbers.
 
 Every finding honours the period: decline, change points, the platform trend and the
-longest silence speak of the record up to the period's end (from ``--from``, else the
-store's first day), and their sentences say so; the comparisons are baseline vs period.
+longest (and coordinated) silence speak of the record up to the period's end (from
+``--from``, else the store's first day), and their sentences say so; the comparisons are
+baseline vs period.
 An empty store gives no findings, every kind skipped and a note (not an error).
 
 Windows: ``baseline`` and ``period`` are inclusive UTC date ranges (``A..B``; ``YYYY`` and
@@ -66,6 +71,7 @@ import pandas as pd
 from mutewatch._words import POSTS, WHO, counted
 from mutewatch.errors import UsageError
 from mutewatch.measure import platforms as plat_mod
+from mutewatch.measure import silences as silences_mod
 from mutewatch.measure import status as status_mod
 from mutewatch.measure import supporters as sup_mod
 from mutewatch.measure import trend as trend_mod
@@ -308,6 +314,7 @@ def longest_silence_sentence(
     previous_longest: float | None = None,
     until: date | None = None,
     since: date | None = None,
+    cut_at: date | None = None,
 ) -> dict[str, Any] | None:
     """The longest collected network-wide silence on record, and the longest break before it.
 
@@ -318,6 +325,9 @@ def longest_silence_sentence(
     (``--from``) is the first day the silences given were chosen from: the record before
     it may hold a longer gap (``previous_longest_hours`` comes from the whole record), and
     then the silence is the longest of those days, never "the longest on record".
+    ``cut_at`` (the period's last day) says the silences were measured as the record stood
+    at the period's end, before the archive's (``silences`` ``as_of``): an ongoing one runs
+    at the period's end, not at the archive's.
     """
     network = [
         s
@@ -372,7 +382,7 @@ def longest_silence_sentence(
     else:
         sentence += ", the longest break"
     if longest.get("ongoing"):
-        notes.insert(0, "still running at the archive's end, so at least that long")
+        notes.insert(0, f"still running at {running_at(cut_at)}, so at least that long")
     sentence += f" ({'; '.join(notes)})"
     if not checked:
         sentence += (
@@ -404,7 +414,9 @@ def longest_silence_sentence(
     }
     method = (
         "Silences: gaps between consecutive counted posts across all counted outlets "
-        "(network scope) of at least min_hours, up to the end of the period; gaps with "
+        "(network scope) of at least min_hours, up to the end of the period; a silence "
+        "still running at the period's end (or at the archive's end) ends there, its hours "
+        "a lower bound (ongoing true), as the record stood then; gaps with "
         "coverage none (nothing collected) are left out and are no record; previous longest = "
         "the longest collected gap that ended before this one began; p-value and coverage as "
         "reported by `mutewatch silences`; where the channels' message ids cannot show "
@@ -416,6 +428,12 @@ def longest_silence_sentence(
     if until is not None:
         params["until"] = until.isoformat()
     return finding("longest_silence", sentence, numbers, method, params)
+
+
+def running_at(cut_at: date | None) -> str:
+    """Where an ongoing silence runs: at the archive's end, or at the end of the period
+    when the record was cut there (``cut_at``, the period's last day)."""
+    return "the archive's end" if cut_at is None else f"the end of the period, {cut_at.isoformat()}"
 
 
 def decline_sentence(
@@ -951,6 +969,10 @@ def measure(
     b, p, window_warnings = _covered_windows(eng, params, *_windows(eng, params, baseline, period))
     warnings += window_warnings
     upto = replace(params, date_to=p[1])  # the record up to the end of the period
+    # silences as the record stood at the period's end: one running then ends there
+    as_of = datetime.combine(p[1] + timedelta(days=1), datetime.min.time())
+    end = silences_mod.archive_end(eng)
+    cut_at = p[1] if end is not None and as_of < end.astype(datetime) else None
     _own_findings(eng, params, b, p, out, skipped)
     try:
         status = _measurement("outlets_status")(
@@ -987,6 +1009,7 @@ def measure(
             with_coordinated=coordinated,
             ongoing=True,
             coordinated_together=coordinated,
+            as_of=as_of,
         )
         rows = result.get("silences", [])
         _add(
@@ -999,6 +1022,7 @@ def measure(
                 min_hours,
                 until=p[1] if p[1] < store_last else None,
                 since=params.date_from,
+                cut_at=cut_at,
             ),
             f"no collected network gap of {num(min_hours)} hours or more to {p[1]}",
         )
@@ -1007,7 +1031,7 @@ def measure(
                 out,
                 skipped,
                 "coordinated_silence",
-                coordinated_sentence(result.get("coordinated") or {}, params.of, min_hours),
+                coordinated_sentence(result.get("coordinated") or {}, params.of, min_hours, cut_at),
                 coordinated_reason(result.get("coordinated") or {}, params.of, min_hours),
             )
     except KeyError as exc:
@@ -1274,7 +1298,7 @@ def silencing_times_sentence(
 
 
 def coordinated_sentence(
-    coordinated: dict[str, Any], of: str, min_hours: float
+    coordinated: dict[str, Any], of: str, min_hours: float, cut_at: date | None = None
 ) -> dict[str, Any] | None:
     """The longest time at least k of the N outlets were silent together.
 
@@ -1333,7 +1357,7 @@ def coordinated_sentence(
                 f"moment of a longer {duration(float(top['hours']))} from {when(top['start'])} (up "
                 f"to {top['max_silent']} at once), but in turn, not the same ones."
             )
-        sentence += _together_notes(together)
+        sentence += _together_notes(together, cut_at)
     return finding(
         "coordinated_silence", sentence, numbers, method, {"of": of, "min_hours": min_hours, "k": k}
     )
@@ -1367,10 +1391,11 @@ def _outlets_word(of: str, count: int | None) -> str:
     return who.removesuffix("s") if count == 1 else who
 
 
-def _together_notes(together: dict[str, Any]) -> str:
+def _together_notes(together: dict[str, Any], cut_at: date | None = None) -> str:
     """What the silences of a together stretch are: usual for their outlets' rates, still
-    running at the archive's end, or gaps the archive cannot tell from gaps in collection
-    (the Fifth Tribe tweets: accounts whose collected timelines end early)."""
+    running at the archive's end (or the period's, ``cut_at``), or gaps the archive cannot
+    tell from gaps in collection (the Fifth Tribe tweets: accounts whose collected
+    timelines end early)."""
     silent = int(together["silent"])
     notes = ""
     low_p = together.get("min_p_value")
@@ -1384,7 +1409,7 @@ def _together_notes(together: dict[str, Any]) -> str:
     ongoing = int(together.get("ongoing") or 0)
     if ongoing:
         runs = "still runs" if ongoing == 1 else "still run"
-        notes += f" {_of_those(ongoing, silent)} {runs} at the archive's end."
+        notes += f" {_of_those(ongoing, silent)} {runs} at {running_at(cut_at)}."
     unverified = int(together.get("unverified") or 0)
     if unverified:
         one = unverified == 1

@@ -846,6 +846,7 @@ def _scope_silences(
     names: dict[int, str],
     ongoing: bool = False,
     dense_ratio: float = DENSE_RATIO,
+    as_of: datetime | None = None,
 ) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     stored = stored_gaps(engine, params, scope, min_hours)
     if stored is not None:
@@ -870,6 +871,9 @@ def _scope_silences(
     running = ongoing_gaps(engine, params, scope, min_hours, gaps) if ongoing else None
     if running is not None and not running.empty:
         gaps = pd.concat([gaps, running.astype(gaps.dtypes.to_dict())], ignore_index=True)
+    gaps["to_source_end"] = gaps["ongoing"].astype(bool)  # running to the archive's end
+    if as_of is not None:
+        gaps = gaps_as_of(gaps, as_of, min_hours, ongoing)
     gaps = gaps.sort_values(["series", "start", "end"], kind="stable").reset_index(drop=True)
     # every gap longer than a silence is itself a silence, so ranking the silences ranks
     # them among all gaps of the series
@@ -949,12 +953,34 @@ def _scope_silences(
     return rows, gaps
 
 
+def gaps_as_of(
+    gaps: pd.DataFrame, as_of: datetime, min_hours: float, keep_running: bool
+) -> pd.DataFrame:
+    """The gaps as the record stood at ``as_of`` (naive UTC): a gap begun later is left
+    out, and one still running then (its next post, or the archive's end, after ``as_of``)
+    ends at ``as_of`` and is ``ongoing`` there, its hours a lower bound, when it had
+    lasted ``min_hours`` by then and ``keep_running`` (``ongoing=True``) lists such
+    silences. Its record (the longest earlier gap) is unchanged; rank, coverage and
+    p-value are then computed on the cut gap."""
+    at = np.datetime64(as_of, "us")
+    gaps = gaps[gaps["start"].to_numpy(dtype="datetime64[us]") < at].copy()
+    running = gaps["end"].to_numpy(dtype="datetime64[us]") > at
+    if not running.any():
+        return gaps.reset_index(drop=True)
+    lasted = (at - gaps["start"].to_numpy(dtype="datetime64[us]")).astype("int64")
+    gaps.loc[running, "end"] = at
+    gaps.loc[running, "gap_us"] = lasted[running]
+    gaps.loc[running, "ongoing"] = True
+    kept = ~running | (keep_running & (lasted >= min_hours * _US_PER_HOUR))
+    return gaps[kept].reset_index(drop=True)
+
+
 def _coverage_with_ongoing(
     engine: Engine, params: Params, scope: str, gaps: pd.DataFrame, dense_ratio: float
 ) -> pd.DataFrame:
     """``coverage`` of every gap; ongoing silences read each window to its source's end."""
     cov = coverage(engine, params, scope, gaps, dense_ratio=dense_ratio)
-    running = gaps["ongoing"].to_numpy(dtype=bool)
+    running = gaps["to_source_end"].to_numpy(dtype=bool)
     if running.any():
         ongoing = gaps[running].reset_index(drop=True)
         part = coverage(engine, params, scope, ongoing, True, dense_ratio)
@@ -1160,8 +1186,15 @@ def measure(
     dense_ratio: float = DENSE_RATIO,
     outlets: Sequence[str] | None = (),
     coordinated_together: bool = False,
+    as_of: datetime | None = None,
 ) -> dict[str, Any]:
     """Silences of ``scope`` with rank, record, p-value and coverage; coordinated windows.
+
+    ``as_of`` (the library's, for ``findings``: the end of its period; naive UTC) measures
+    the record as it stood then (``gaps_as_of``): a silence running at ``as_of`` ends there,
+    ``ongoing`` (listed with ``ongoing=True``), and its hours, rank, coverage and p-value are
+    those of the cut span; later gaps are left out, the coordinated windows' silences too.
+    Without it (the command) a silence across ``--to`` keeps its whole length.
 
     ``coordinated_together`` (the library's, for ``findings``) adds each coordinated
     window's longest stretch with the same k outlets silent throughout (``coordinated``).
@@ -1189,7 +1222,7 @@ def measure(
     names_df = engine.outlet_names()
     chosen = _chosen_outlets(names_df, scope, outlets)
     names = dict(zip(names_df["outlet_id"].astype(int), names_df["name"], strict=True))
-    args = (min_hours, lookback_days, min_lookback_days, names, ongoing, dense_ratio)
+    args = (min_hours, lookback_days, min_lookback_days, names, ongoing, dense_ratio, as_of)
     whole = replace(params, date_from=None, date_to=None)  # statistics: the whole record
     rows, _ = _scope_silences(engine, whole, scope, *args)
     result: dict[str, Any] = {"silences": []}
