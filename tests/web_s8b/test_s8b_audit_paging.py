@@ -35,8 +35,9 @@ def _audit(query: dict[str, str]) -> dict[str, Any]:
         e for e in ENTRIES
         if ("before" not in query or e["audit_id"] < int(query["before"]))
         and all(e[key] == query[key] for key in ("actor", "action", "comment_id") if key in query)
-    ][:limit]  # fmt: skip
-    return {"items": keep, "next_before": keep[-1]["audit_id"] if len(keep) == limit else None}
+    ]  # fmt: skip
+    more = len(keep) > limit  # null on the last page, an exactly full one included
+    return {"items": keep[:limit], "next_before": keep[limit - 1]["audit_id"] if more else None}
 
 
 def _state(page: Any) -> dict[str, Any]:

@@ -2144,6 +2144,25 @@ class ModerationService:
         one comment's entries). UsageError for a limit out of range, a ``before`` below 1 or a
         filter that is empty or too long (``query_text``).
         """
+        page = self.audit_page(
+            limit, before=before, actor=actor, action=action, comment_id=comment_id
+        )
+        items: list[dict[str, Any]] = page["items"]
+        return items
+
+    def audit_page(
+        self,
+        limit: int = 200,
+        *,
+        before: int | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        comment_id: str | None = None,
+    ) -> dict[str, Any]:
+        """``audit``'s page with its cursor: ``{items, next_before}``, ``next_before`` the
+        last item's ``audit_id`` when older entries match, None on the last page (one more
+        entry is read to know, as the queue and the published list do: a last page exactly
+        full no longer points to an empty one)."""
         where, params = _audit_filter(before, actor, action, comment_id)
         if not 1 <= limit <= MAX_AUDIT_PAGE:
             raise UsageError(
@@ -2151,7 +2170,10 @@ class ModerationService:
                 hint="page back with `before`: the audit_id of the last entry of the page",
             )
         sql = f"WHERE {where} ORDER BY audit_id DESC LIMIT ?"
-        return self.access.read(lambda con: _audit_rows(con, sql, [*params, limit]))
+        rows = self.access.read(lambda con: _audit_rows(con, sql, [*params, limit + 1]))
+        items = rows[:limit]
+        next_before = items[-1]["audit_id"] if len(rows) > limit else None
+        return {"items": items, "next_before": next_before}
 
     def recount(self) -> dict[str, Any]:
         """Rebuild the author counts, fired clauses and audit head in one transaction (see

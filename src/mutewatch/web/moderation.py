@@ -462,11 +462,12 @@ async def get_audit(
 
     ``before`` (the ``next_before`` of the page before) pages back through the whole log;
     ``actor``, ``action`` and ``comment_id`` keep the entries that match exactly.
-    ``next_before`` is None once a page comes back short.
+    ``next_before`` is None on the last page (a last page exactly full included, as the
+    queue's and the published list's ``next_after``).
     """
-    items = await run_in_threadpool(
+    page = await run_in_threadpool(
         functools.partial(
-            _service(request).audit,
+            _service(request).audit_page,
             limit,
             before=before,
             actor=actor,
@@ -474,8 +475,7 @@ async def get_audit(
             comment_id=comment_id,
         )  # fmt: skip
     )
-    next_before = items[-1]["audit_id"] if len(items) == limit else None
-    return _json({"items": items, "next_before": next_before})
+    return _json(page)
 
 
 @router.get("/api/v1/articles/{article_id:path}/comments")
