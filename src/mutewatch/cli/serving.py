@@ -457,7 +457,10 @@ def _open_when_free(
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"name", "role", "token"}.')
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help='Print {"name", "role", "token", "created", "changed"} (as POST /api/v1/users).',
+)  # fmt: skip
 @click.option(
     "--enable", is_flag=True,
     help="Re-enable NAME if it was disabled (without it, a disabled name is refused).",
@@ -488,7 +491,14 @@ def users_add(store: Path, name: str, role: str, as_json: bool, enable: bool, wa
     if change:
         click.echo(change, err=True)
     if as_json:
-        click.echo(json.dumps({"name": user.name, "role": user.role, "token": token}))
+        answer = {
+            "name": user.name,
+            "role": user.role,
+            "token": token,
+            "created": before is None,
+            "changed": change,
+        }  # as POST /api/v1/users
+        click.echo(json.dumps(answer))
     else:
         click.echo(f"user {user.name} ({user.role}); token (shown once):")
         click.echo(token)
