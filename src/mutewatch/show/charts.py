@@ -293,15 +293,51 @@ def plain_text(figure: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def choose_bucket(store: Store, filters: Filters) -> str:
-    """day, week or month from the span of the filtered posts."""
+#: The first and last day the time charts' buckets run over (``window_bounds``); None: the
+#: first or last bucket holding something counted.
+Bounds = tuple[date | None, date | None]
+NO_BOUNDS: Bounds = (None, None)
+
+
+def window_bounds(store: Store, f: Filters) -> Bounds:
+    """The days the time charts run over where the filters give an end (``since``,
+    ``until``): that end cut to the archive's covered days (``covered_spans``), as ``output
+    --from/--to`` zero-fills its periods over the window within the archive's coverage; a
+    side the filters leave open is None (the first or last bucket holding something
+    counted, as ``output`` without them)."""
+    if f.since is None and f.until is None:
+        return NO_BOUNDS
+    spans = covered_spans(store, f)
+    if not spans:
+        return NO_BOUNDS
+    return (
+        spans[0][0] if f.since is not None else None,
+        spans[-1][1] if f.until is not None else None,
+    )
+
+
+def bucket_of(day: date, bucket: str) -> datetime:
+    """The start of the day, Monday week or month holding ``day``, as ``date_trunc`` gives
+    it."""
+    start = datetime.combine(day, datetime.min.time())
+    if bucket == "week":
+        return start - timedelta(days=start.weekday())
+    return start.replace(day=1) if bucket == "month" else start
+
+
+def choose_bucket(store: Store, filters: Filters, bounds: Bounds = NO_BOUNDS) -> str:
+    """day, week or month from the span the charts run over: the filtered posts' span, each
+    end the window's (``bounds``) where it gives one."""
     where, params = filters.where()
     row = store.con.execute(
         f"SELECT min(ts), max(ts) FROM posts p WHERE {where}", params
     ).fetchone()
     if not row or row[0] is None:
         return "week"
-    span = row[1] - row[0]
+    first, last = bounds
+    start = datetime.combine(first, datetime.min.time()) if first else row[0]
+    end = datetime.combine(last, datetime.min.time()) if last else row[1]
+    span = end - start
     if span <= timedelta(days=120):
         return "day"
     return "week" if span <= timedelta(days=730) else "month"
@@ -324,14 +360,18 @@ def _layout(fig: go.Figure, title: str, **extra: Any) -> go.Figure:
     return fig
 
 
-def every_bucket(present: Iterable[Any], bucket: str) -> list[Any]:
+def every_bucket(present: Iterable[Any], bucket: str, bounds: Bounds = NO_BOUNDS) -> list[Any]:
     """Every ``bucket`` (day, week or month) start from the first of ``present`` to the
-    last: a bucket in which nothing was counted is a 0, not a bucket left out (``output``
-    zero-fills its periods so)."""
+    last, or from and to the buckets of ``bounds``' days where given (``window_bounds``): a
+    bucket in which nothing was counted is a 0, not a bucket left out (``output``
+    zero-fills its periods so, over ``--from``/``--to`` when given). Nothing present:
+    none (the chart says it has no data)."""
     starts = sorted(set(present))
     if not starts:
         return []
-    out, b, last = [], starts[0], starts[-1]
+    first, last_day = bounds
+    b = bucket_of(first, bucket) if first else starts[0]
+    out, last = [], bucket_of(last_day, bucket) if last_day else starts[-1]
     while b <= last:
         out.append(b)
         if bucket == "month":
@@ -342,7 +382,11 @@ def every_bucket(present: Iterable[Any], bucket: str) -> list[Any]:
 
 
 def _stacked(
-    rows: list[tuple[Any, str, int]], title: str, key_order: list[str], bucket: str
+    rows: list[tuple[Any, str, int]],
+    title: str,
+    key_order: list[str],
+    bucket: str,
+    bounds: Bounds = NO_BOUNDS,
 ) -> go.Figure:
     """Stacked counts, each series zero-filled over every bucket from the first to the last
     of the chart: a series missing from a bucket counted nothing there, and its data table
@@ -352,14 +396,16 @@ def _stacked(
     counts: dict[str, dict[Any, int]] = {k: {} for k in key_order}
     for b, key, n in rows:
         counts.setdefault(key, {})[b] = n
-    buckets = every_bucket((r[0] for r in rows), bucket)
+    buckets = every_bucket((r[0] for r in rows), bucket, bounds)
     for i, (key, by_bucket) in enumerate(counts.items()):
         ys = [by_bucket.get(b, 0) for b in buckets]
         fig.add_bar(x=buckets, y=ys, name=str(key), marker_color=PALETTE[i % len(PALETTE)])
     return _layout(fig, title, barmode="stack")
 
 
-def output_by_outlet(store: Store, f: Filters, bucket: str) -> go.Figure:
+def output_by_outlet(
+    store: Store, f: Filters, bucket: str, bounds: Bounds = NO_BOUNDS
+) -> go.Figure:
     """Stacked releases per bucket, top outlets by volume and the rest as "other"."""
     where, params = f.where()
     rows = store.con.execute(
@@ -379,10 +425,12 @@ def output_by_outlet(store: Store, f: Filters, bucket: str) -> go.Figure:
     order = sorted({r[1] for r in rows if r[1] != "other"}) + (
         ["other"] if any(r[1] == "other" for r in rows) else []
     )
-    return _stacked(rows, f.titles()["output_by_outlet"], order, bucket)
+    return _stacked(rows, f.titles()["output_by_outlet"], order, bucket, bounds)
 
 
-def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
+def output_by_medium(
+    store: Store, f: Filters, bucket: str, bounds: Bounds = NO_BOUNDS
+) -> go.Figure:
     """Stacked releases per bucket by medium (post kind)."""
     where, params = f.where()
     rows = store.con.execute(
@@ -390,10 +438,11 @@ def output_by_medium(store: Store, f: Filters, bucket: str) -> go.Figure:
         f"WHERE {f.counted()} AND {where} GROUP BY ALL ORDER BY b, kind",
         params,
     ).fetchall()
-    return _stacked(rows, f.titles()["output_by_medium"], sorted({r[1] for r in rows}), bucket)
+    kinds = sorted({r[1] for r in rows})
+    return _stacked(rows, f.titles()["output_by_medium"], kinds, bucket, bounds)
 
 
-def heatmap(store: Store, f: Filters) -> go.Figure:
+def heatmap(store: Store, f: Filters, bounds: Bounds = NO_BOUNDS) -> go.Figure:
     """Releases per official outlet and month."""
     where, params = f.where()
     rows = store.con.execute(
@@ -404,7 +453,8 @@ def heatmap(store: Store, f: Filters) -> go.Figure:
         params,
     ).fetchall()
     outlets = sorted({r[0] for r in rows})
-    firsts = every_bucket((date.fromisoformat(f"{r[1]}-01") for r in rows), "month")
+    present = (datetime.fromisoformat(f"{r[1]}-01") for r in rows)
+    firsts = every_bucket(present, "month", bounds)
     months = [m.strftime("%Y-%m") for m in firsts]  # a month without a release: 0s
     grid = {(r[0], r[1]): r[2] for r in rows}
     z = [[grid.get((o, m), 0) for m in months] for o in outlets]
@@ -412,22 +462,25 @@ def heatmap(store: Store, f: Filters) -> go.Figure:
     return _layout(fig, f.titles()["heatmap"], height=max(320, 40 + 22 * len(outlets)))
 
 
-def active_outlets(store: Store, f: Filters, bucket: str) -> go.Figure:
+def active_outlets(store: Store, f: Filters, bucket: str, bounds: Bounds = NO_BOUNDS) -> go.Figure:
     """Distinct official outlets with a release, per bucket, zero-filled from the first
-    bucket to the last: a bucket without any release had no point, and the step line held
-    the level before it across the bucket."""
+    bucket to the last (``every_bucket``, ``bounds`` too): a bucket without any release had
+    no point, and the step line held the level before it across the bucket."""
     where, params = f.where()
+    first, last = (bucket_of(day, bucket) if day else None for day in bounds)
     rows = store.con.execute(
         f"""
         WITH c AS (
             SELECT date_trunc('{bucket}', p.ts) AS b, count(DISTINCT p.outlet_id) AS n
             FROM posts p WHERE {f.counted()} AND {where} GROUP BY ALL
         ), s AS (
-            SELECT unnest(generate_series(min(b), max(b), INTERVAL 1 {bucket})) AS b FROM c
+            SELECT unnest(generate_series(
+                coalesce(?::TIMESTAMP, min(b)), coalesce(?::TIMESTAMP, max(b)), INTERVAL 1 {bucket}
+            )) AS b FROM c HAVING count(*) > 0
         )
         SELECT s.b, coalesce(c.n, 0) FROM s LEFT JOIN c USING (b) ORDER BY s.b
         """,
-        params,
+        [*params, first, last],
     ).fetchall()
     fig = go.Figure(
         go.Scatter(x=[r[0] for r in rows], y=[r[1] for r in rows], mode="lines+markers",
@@ -576,7 +629,7 @@ def silence_figure(rows: list[dict[str, Any]], title: str = TITLES["silences"]) 
     return _layout(fig, title, barmode="overlay", height=max(320, 60 + 24 * len(outlets)))
 
 
-def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
+def supporters(store: Store, f: Filters, bucket: str, bounds: Bounds = NO_BOUNDS) -> go.Figure:
     """Supporter share of posts (left axis) and amplification forwards (right axis), as
     ``mutewatch supporters`` measures them: the share compares supporter-made posts with
     official releases (forwards on neither side), amplification counts supporter forwards
@@ -620,7 +673,7 @@ def supporters(store: Store, f: Filters, bucket: str) -> go.Figure:
     # the line, an empty cell) and 0 amplification; one of forwards alone keeps its
     # amplification (it was left out with its share)
     got = {r[0]: (r[1], r[2]) for r in rows}
-    rows = [(b, *got.get(b, (None, 0))) for b in every_bucket(got, bucket)]
+    rows = [(b, *got.get(b, (None, 0))) for b in every_bucket(got, bucket, bounds)]
     fig = go.Figure()
     fig.add_scatter(x=[r[0] for r in rows], y=[r[1] for r in rows],
                     name="supporter share (forwards not counted)",
@@ -668,7 +721,7 @@ NO_HOST = "(no host)"
 
 
 def hosts(
-    store: Store, f: Filters, bucket: str
+    store: Store, f: Filters, bucket: str, bounds: Bounds = NO_BOUNDS
 ) -> tuple[go.Figure, go.Figure, list[dict[str, Any]]]:
     """Links by host class per bucket, distinct hosts per bucket, and the top hosts."""
     where, params = _link_where(f)
@@ -683,7 +736,7 @@ def hosts(
         params,
     ).fetchall()
     titled = f.titles()
-    mix = _stacked(rows, titled["hosts"], sorted({r[1] for r in rows}), bucket)
+    mix = _stacked(rows, titled["hosts"], sorted({r[1] for r in rows}), bucket, bounds)
     distinct = store.con.execute(
         f"SELECT date_trunc('{bucket}', l.ts) AS b, count(DISTINCT l.host) "
         f"FILTER (WHERE {_READABLE_HOST}) FROM links l "
@@ -691,7 +744,7 @@ def hosts(
         params,
     ).fetchall()
     seen = {r[0]: r[1] for r in distinct}
-    xs = every_bucket(seen, bucket)  # a bucket without a link: 0 hosts, as platforms says
+    xs = every_bucket(seen, bucket, bounds)  # a bucket without a link: 0 hosts, as platforms says
     dfig = go.Figure(go.Scatter(x=xs, y=[seen.get(b, 0) for b in xs],
                                 mode="lines+markers", name="distinct hosts"))  # fmt: skip
     top = store.rows(
@@ -904,19 +957,20 @@ def build(store: Store, filters: Filters | None = None) -> ChartSet:
     """Every figure and table for these filters."""
     _settle_pandas()
     f = filters or Filters()
-    bucket = choose_bucket(store, f)
+    bounds = window_bounds(store, f)
+    bucket = choose_bucket(store, f, bounds)
     out = ChartSet(bucket=bucket, titles=f.titles(),
                    empty=empty_notes(f.of, f.include_forwards))  # fmt: skip
-    out.figures["output_by_outlet"] = output_by_outlet(store, f, bucket)
-    out.figures["output_by_medium"] = output_by_medium(store, f, bucket)
-    out.figures["heatmap"] = heatmap(store, f)
-    out.figures["active_outlets"] = active_outlets(store, f, bucket)
+    out.figures["output_by_outlet"] = output_by_outlet(store, f, bucket, bounds)
+    out.figures["output_by_medium"] = output_by_medium(store, f, bucket, bounds)
+    out.figures["heatmap"] = heatmap(store, f, bounds)
+    out.figures["active_outlets"] = active_outlets(store, f, bucket, bounds)
     gaps = silences(store, f)
     out.figures["silences"] = silence_figure(gaps, out.titles["silences"])
     out.tables["silences"] = silence_table(gaps)
     out.gaps = gaps
-    out.figures["supporters"] = supporters(store, f, bucket)
-    mix, distinct, top = hosts(store, f, bucket)
+    out.figures["supporters"] = supporters(store, f, bucket, bounds)
+    mix, distinct, top = hosts(store, f, bucket, bounds)
     out.figures["hosts"], out.figures["distinct_hosts"] = mix, distinct
     out.tables["hosts"] = top
     out.figures["coverage"], out.tables["coverage"] = coverage(store)
