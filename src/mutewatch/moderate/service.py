@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import duckdb
 import numpy as np
@@ -331,6 +331,33 @@ MIGRATIONS: list[str] = [
         created_at TIMESTAMP NOT NULL,
         PRIMARY KEY (principal, idempotency_key)
     );
+    """,
+    # the key's route (``KEY_ROUTES``): POST /api/v1/articles, the actions and the appeal
+    # take keys too, each route its own (a key of the comments route is not one of the
+    # actions'); ``comment_id`` is the record the request made or acted on (the article's
+    # id for an article). The primary key gains the route, so the table is rebuilt; the
+    # keys kept so far are the comments route's (named columns: a store whose version was
+    # set back runs this again on the rebuilt table).
+    """
+    ALTER TABLE mod_idempotency
+        ADD COLUMN IF NOT EXISTS route VARCHAR DEFAULT 'POST /api/v1/comments';
+    CREATE TABLE mod_idempotency_routes (
+        principal VARCHAR NOT NULL,
+        idempotency_key VARCHAR NOT NULL,
+        body_hash VARCHAR NOT NULL,
+        comment_id VARCHAR NOT NULL,
+        status INTEGER NOT NULL,             -- the HTTP status answered (201 or 200)
+        response VARCHAR NOT NULL,           -- the JSON answered
+        created_at TIMESTAMP NOT NULL,
+        route VARCHAR NOT NULL,              -- e.g. POST /api/v1/comments/{id}/actions
+        PRIMARY KEY (principal, route, idempotency_key)
+    );
+    INSERT INTO mod_idempotency_routes
+        SELECT principal, idempotency_key, body_hash, comment_id, status, response,
+               created_at, route
+        FROM mod_idempotency;
+    DROP TABLE mod_idempotency;
+    ALTER TABLE mod_idempotency_routes RENAME TO mod_idempotency;
     """,
 ]
 
@@ -2299,10 +2326,27 @@ class ModerationService:
 
     def add_article(self, record: Any, actor: str) -> dict[str, Any]:
         """Create or replace an article ``{id, title, body}``; its embedding is stored."""
+        return self._add_article(record, actor, None)[0]
+
+    def add_article_once(
+        self, record: Any, actor: str, idempotency_key: str
+    ) -> tuple[dict[str, Any], bool]:
+        """``add_article`` under an idempotency key of ``actor``: ``(answer, replayed)``, as
+        ``submit_comment_once`` (a retry with the key and the same body gets the first
+        answer, ``created`` as it was then; the key with another body is an
+        IdempotencyKeyReused)."""
+        once = _Once.of("article", actor, idempotency_key, record)
+        return self._add_article(record, actor, once)
+
+    def _add_article(
+        self, record: Any, actor: str, once: _Once | None
+    ) -> tuple[dict[str, Any], bool]:
+        if once is not None and (earlier := self._replay(once)) is not None:
+            return earlier, True
         article_id, title, body = parse_article(record)
         vector = embedder().embed([f"{title}. {body}"])[0]
 
-        def write(con: Con) -> bool:
+        def write(con: Con) -> dict[str, Any]:
             now = _now()
             old = _rows(
                 con, "SELECT created_at FROM mod_articles WHERE article_id = ?", [article_id]
@@ -2314,10 +2358,9 @@ class ModerationService:
             )
             action = "article_updated" if old else "article_added"
             _audit(con, actor, action, article_id=article_id)
-            return not old
+            return {"id": article_id, "title": title, "created": not old}
 
-        created = self.access.write(write)
-        return {"id": article_id, "title": title, "created": created}
+        return self._write_once(once, write, article_id, 201)
 
     def validate_comment(self, record: Any) -> CommentInput:
         """Check a comment request's fields (not yet the article); InputError says what."""
@@ -2357,16 +2400,14 @@ class ModerationService:
         reason, even after a crash or restart. The same key with another body is an
         IdempotencyKeyReused (HTTP 422). Only a stored comment keeps its key: a refused
         one (4xx) may be sent again with it."""
-        key = check_idempotency_key(idempotency_key)
-        return self._submit(record, submitted_by, (key, body_hash(record)))
+        once = _Once.of("comment", submitted_by, idempotency_key, record)
+        return self._submit(record, submitted_by, once)
 
     def _submit(
-        self, record: Any, submitted_by: str | None, once: tuple[str, str] | None
+        self, record: Any, submitted_by: str | None, once: _Once | None
     ) -> tuple[dict[str, Any], bool]:
-        principal = submitted_by or ""
         if once is not None:
-            check_unicode(principal, "submitted_by", "submission")
-            earlier = self.access.read(lambda con: _keyed(con, principal, *once))
+            earlier = self._replay(once)
             if earlier is not None:  # a retry: no model need run
                 return earlier, True
         comment = self.validate_comment(record)
@@ -2378,7 +2419,7 @@ class ModerationService:
 
         def write(con: Con) -> tuple[_Head, Decision, Topic, dict[str, Any]] | dict[str, Any]:
             if once is not None:
-                earlier = _keyed(con, principal, *once)
+                earlier = _keyed(con, once)
                 if earlier is not None:  # the same request, stored since the read above
                     return earlier
             head = _submit_head(con, email)
@@ -2395,8 +2436,8 @@ class ModerationService:
             out = decision.as_dict()
             out["id"] = head.comment_id
             if once is not None:  # answered as it is stored, and replayed
-                out = json.loads(json.dumps(out, ensure_ascii=False, default=str))
-                _keep_key(con, principal, once, head.comment_id, out, purge)
+                out = _answer(out)
+                _keep_key(con, once, head.comment_id, out, 201, purge)
             return head, decision, topic, out
 
         written = self.access.write(write)
@@ -2412,6 +2453,23 @@ class ModerationService:
         return out, False
 
     def act(self, comment_id: str, record: Any, actor: str) -> dict[str, Any]:
+        """A moderator's action (see ``_act``): the comment's new state."""
+        return self._act(comment_id, record, actor, None)[0]
+
+    def act_once(
+        self, comment_id: str, record: Any, actor: str, idempotency_key: str
+    ) -> tuple[dict[str, Any], bool]:
+        """``act`` under an idempotency key of ``actor``: ``(answer, replayed)``, as
+        ``submit_comment_once``. A retry of an action that was done (a timeout, a double
+        click) gets the first answer again instead of the 409 of a decision already made;
+        the key with another body or another comment is an IdempotencyKeyReused."""
+        comment_id = _check_comment_id(comment_id)
+        once = _Once.of("action", actor, idempotency_key, record, comment_id)
+        return self._act(comment_id, record, actor, once)
+
+    def _act(
+        self, comment_id: str, record: Any, actor: str, once: _Once | None
+    ) -> tuple[dict[str, Any], bool]:
         """A moderator's action ``{action: approve|reject|edit, text?, note, clause?,
         expected_status?, expected_revision?, expected_appealed?}``.
 
@@ -2431,6 +2489,8 @@ class ModerationService:
         would count it twice). A moderator's approve of a comment the machine published, or
         reject of one it rejected, is a human review and is recorded.
         """
+        if once is not None and (earlier := self._replay(once)) is not None:
+            return earlier, True
         comment_id = _check_comment_id(comment_id)
         if not isinstance(record, dict):
             raise InputError("the action must be a JSON object {action, note, text?}")
@@ -2501,9 +2561,25 @@ class ModerationService:
             )  # fmt: skip
             return _comment(con, comment_id)
 
-        return self.access.write(write)
+        return self._write_once(once, write, comment_id)
 
     def appeal(self, comment_id: str, record: Any, reader: str) -> dict[str, Any]:
+        """A reader's appeal (see ``_appeal``): ``{id, status, appealed, appeal}``."""
+        return self._appeal(comment_id, record, reader, None)[0]
+
+    def appeal_once(
+        self, comment_id: str, record: Any, reader: str, idempotency_key: str
+    ) -> tuple[dict[str, Any], bool]:
+        """``appeal`` under an idempotency key of ``reader``: ``(answer, replayed)``, as
+        ``submit_comment_once`` (a retry gets the first answer, not the 409 of an appeal
+        already made; the key with another body or comment is an IdempotencyKeyReused)."""
+        comment_id = _check_comment_id(comment_id)
+        once = _Once.of("appeal", reader, idempotency_key, record, comment_id)
+        return self._appeal(comment_id, record, reader, once)
+
+    def _appeal(
+        self, comment_id: str, record: Any, reader: str, once: _Once | None
+    ) -> tuple[dict[str, Any], bool]:
         """A reader's appeal ``{note}`` against the machine's decision on their comment.
 
         Only the API user who submitted the comment may appeal (NotFoundError for anyone
@@ -2513,6 +2589,8 @@ class ModerationService:
         appeal, and an ``appeal`` entry (actor: the reader) is chained into the audit log,
         in one transaction. Returns ``{id, status, appealed, appeal: {note, at}}``.
         """
+        if once is not None and (earlier := self._replay(once)) is not None:
+            return earlier, True
         comment_id = _check_comment_id(comment_id)
         if not isinstance(record, dict):
             raise InputError(
@@ -2544,7 +2622,42 @@ class ModerationService:
             return {"id": comment_id, "status": "held", "appealed": True,
                     "appeal": {"note": note, "at": now}}  # fmt: skip
 
-        return self.access.write(write)
+        return self._write_once(once, write, comment_id)
+
+    def _replay(self, once: _Once) -> dict[str, Any] | None:
+        """The answer stored under ``once``'s key for its request, read before the request
+        is checked or anything is computed (see ``_keyed``)."""
+        return self.access.read(lambda con: _keyed(con, once))
+
+    def _write_once(
+        self,
+        once: _Once | None,
+        write: Callable[[Con], dict[str, Any]],
+        record_id: str,
+        created_status: int = 200,
+    ) -> tuple[dict[str, Any], bool]:
+        """Run ``write`` in one transaction: ``(answer, replayed)``. With ``once``, the key is
+        looked up again in that transaction (the same request may have been stored since
+        ``_replay``) and kept there with the answer and its status (``created_status`` when
+        the answer says ``created``, else 200), so an answer given is replayed after a
+        restart too; a refused request (an exception) keeps nothing."""
+        if once is None:
+            return self.access.write(write), False
+        purge = time.monotonic() >= self._purge_at
+
+        def keyed(con: Con) -> tuple[dict[str, Any], bool]:
+            earlier = _keyed(con, once)
+            if earlier is not None:
+                return earlier, True
+            out = _answer(write(con))
+            status = created_status if out.get("created", True) else 200
+            _keep_key(con, once, record_id, out, status, purge)
+            return out, False
+
+        answer, replayed = self.access.write(keyed)
+        if purge and not replayed:
+            self._purge_at = time.monotonic() + PURGE_EVERY
+        return answer, replayed
 
 
 IDEMPOTENCY_HOURS = 24
@@ -2557,8 +2670,9 @@ MAX_IDEMPOTENCY_KEY_CHARS = 255
 
 
 class IdempotencyKeyReused(InputError):
-    """An idempotency key sent again with another comment (HTTP 422, as Stripe answers it
-    and the IETF draft "The Idempotency-Key HTTP Header Field" asks)."""
+    """An idempotency key sent again with another request on its route: another body, or
+    another comment on a comment's routes (HTTP 422, as Stripe answers it and the IETF draft
+    "The Idempotency-Key HTTP Header Field" asks)."""
 
     code = "idempotency_key_reused"
 
@@ -2597,45 +2711,99 @@ def body_hash(record: Any) -> str:
 
 _KEYED_SQL = """
 SELECT body_hash, comment_id, response, created_at FROM mod_idempotency
-WHERE principal = ? AND idempotency_key = ?
+WHERE principal = ? AND route = ? AND idempotency_key = ?
 """
 
 
-def _keyed(con: Con, principal: str, key: str, digest: str) -> dict[str, Any] | None:
-    """The answer stored under the caller's key for this body (None: no key within
-    IDEMPOTENCY_HOURS); IdempotencyKeyReused when the key came with another body."""
-    row = _run(con, _KEYED_SQL, [principal, key]).fetchone()
+class KeyRoute(NamedTuple):
+    """A route that takes an ``Idempotency-Key``: its keys are its own (``path``), and its
+    refusal of a key sent with another request names what the key was used for."""
+
+    path: str
+    noun: str  # what a new key is for
+    other: str  # "another ...": {} is the record the key made or acted on
+    same: str  # what a retry must send the same of
+    field: str  # the error's field naming that record
+
+
+KEY_ROUTES = {
+    "comment": KeyRoute("POST /api/v1/comments", "comment", "comment ({})", "body",
+                        "comment_id"),
+    "article": KeyRoute("POST /api/v1/articles", "request", "article body (article {})",
+                        "body", "article_id"),
+    "action": KeyRoute("POST /api/v1/comments/{id}/actions", "action",
+                       "action (on comment {})", "body to the same comment", "comment_id"),
+    "appeal": KeyRoute("POST /api/v1/comments/{id}/appeal", "appeal",
+                       "appeal (of comment {})", "body to the same comment", "comment_id"),
+}  # fmt: skip
+"""The routes that take an ``Idempotency-Key`` (``mutewatch.web.moderation``), by name."""
+
+
+@dataclass(frozen=True)
+class _Once:
+    """An idempotency key of one caller (``principal``: the API user, "" for a library
+    caller) on one route, and the digest of the request it came with: the SHA-256 of the
+    body's canonical JSON, with the path's comment id on the routes of one comment."""
+
+    principal: str
+    route: KeyRoute
+    key: str
+    digest: str
+
+    @classmethod
+    def of(
+        cls, route: str, caller: str | None, key: str, record: Any, comment_id: str | None = None
+    ) -> _Once:
+        checked = check_idempotency_key(key)
+        principal = caller or ""
+        what = "submission" if route == "comment" else route
+        check_unicode(principal, "submitted_by" if route == "comment" else "actor", what)
+        request = record if comment_id is None else {"comment_id": comment_id, "body": record}
+        return cls(principal, KEY_ROUTES[route], checked, body_hash(request))
+
+
+def _keyed(con: Con, once: _Once) -> dict[str, Any] | None:
+    """The answer stored under the caller's key on the route for this request (None: no
+    key within IDEMPOTENCY_HOURS); IdempotencyKeyReused when the key came with another."""
+    row = _run(con, _KEYED_SQL, [once.principal, once.route.path, once.key]).fetchone()
     if row is None or (_now() - row[3]).total_seconds() >= IDEMPOTENCY_HOURS * 3600:
         return None
-    if row[0] != digest:
+    if row[0] != once.digest:
+        route = once.route
         raise IdempotencyKeyReused(
-            f"the Idempotency-Key {shown(key)} was used for another comment ({row[1]}):"
-            " a retry must send the same body",
-            hint="send a new key for a new comment",
-            fields={"comment_id": row[1]},
+            f"the Idempotency-Key {shown(once.key)} was used for another"
+            f" {route.other.format(row[1])}: a retry must send the same {route.same}",
+            hint=f"send a new key for a new {route.noun}",
+            fields={route.field: row[1]},
         )
     answer: dict[str, Any] = json.loads(row[2])
     return answer
 
 
+def _answer(out: dict[str, Any]) -> dict[str, Any]:
+    """An answer as JSON gives it back (times in ISO 8601 with ``Z``, as the API writes
+    them): what is kept under a key is what was answered."""
+    from mutewatch.web.queries import jsonable
+
+    answer: dict[str, Any] = json.loads(json.dumps(jsonable(out), ensure_ascii=False, default=str))
+    return answer
+
+
 def _keep_key(
-    con: Con,
-    principal: str,
-    once: tuple[str, str],
-    comment_id: str,
-    answer: dict[str, Any],
-    purge: bool,
+    con: Con, once: _Once, record_id: str, answer: dict[str, Any], status: int, purge: bool
 ) -> None:
-    """Store the key with the answer (replacing an expired row of it); with ``purge``, first
-    delete every key older than IDEMPOTENCY_HOURS."""
+    """Store the key with the answer and its HTTP status (replacing an expired row of it);
+    with ``purge``, first delete every key older than IDEMPOTENCY_HOURS."""
     now = _now()
     cutoff = now - timedelta(hours=IDEMPOTENCY_HOURS)
     if purge:
         _run(con, "DELETE FROM mod_idempotency WHERE created_at <= ?", [cutoff])
     _run(
         con,
-        "INSERT OR REPLACE INTO mod_idempotency VALUES (?, ?, ?, ?, 201, ?, ?)",
-        [principal, once[0], once[1], comment_id,
+        "INSERT OR REPLACE INTO mod_idempotency (principal, route, idempotency_key,"
+        " body_hash, comment_id, status, response, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [once.principal, once.route.path, once.key, once.digest, record_id, status,
          json.dumps(answer, ensure_ascii=False), now],
     )  # fmt: skip
 

@@ -3,13 +3,17 @@
 Included by ``mutewatch.web.app.create_app`` (which also calls ``setup(app)``):
 
 - ``POST /api/v1/articles`` ``{id, title, body}`` (moderator) → 201 ``{id, title, created}``
-  when the id is new, 200 with ``created: false`` when it replaces the article of that id
+  when the id is new, 200 with ``created: false`` when it replaces the article of that id;
+  ``Idempotency-Key`` as below (a retry gets the first answer and status)
 - ``POST /api/v1/comments`` ``{article_id, author_name, email?, text, parent_id?}`` (any
   signed-in role: the site's comment backend) → 201 ``{id, decision, clauses, reason}``;
   header ``Idempotency-Key`` (optional, 1-255 printable ASCII, the user's own, kept 24 h):
   a retry with the same key and body answers the first 201 again with
   ``Idempotent-Replayed: true`` and stores nothing; the key with another body is a 422
-  ``idempotency_key_reused``
+  ``idempotency_key_reused``. The articles, actions and appeal routes take the header
+  alike, each route's keys its own (per user and route; on a comment's routes the key also
+  holds to that comment: sent for another, a 422): a retry of an approve or an appeal that
+  was done gets its first answer again, not the 409 of a decision already made
 - ``GET /api/v1/moderation/queue?limit=&offset=&after=&clause=&appeal=`` (moderator) → held
   comments, each with the reader's ``appeal`` and the ``author_record``; ``after``: the
   previous page's ``next_after``
@@ -287,22 +291,64 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(json.loads(json.dumps(jsonable(data), default=str)), status_code=status)
 
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def _with_key(extra: dict[str, Any], first: str) -> dict[str, Any]:
+    """A route's OpenAPI extra with the optional ``Idempotency-Key`` header; ``first``: the
+    answer a retry gets again."""
+    header = {
+        "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": f"1-255 printable ASCII characters: a retry with the same key and"
+        f" body gets {first} again (header Idempotent-Replayed: true) and changes nothing;"
+        " the same key with another body is a 422 idempotency_key_reused. Kept 24 hours,"
+        " per signed-in user and route.",
+    }  # fmt: skip
+    return {**extra, "parameters": [header]}
+
+
+async def _once(
+    request: Request,
+    user: User,
+    what: str,
+    plain: Callable[..., dict[str, Any]],
+    keyed: Callable[..., tuple[dict[str, Any], bool]],
+    *path: str,
+) -> tuple[dict[str, Any], bool]:
+    """The body (``what``) read and given to ``plain(*path, body, user.name)``, or, with an
+    ``Idempotency-Key`` (checked before the body is read), to ``keyed(*path, body,
+    user.name, key)``: ``(answer, replayed)``."""
+    key = idempotency_key(request)
+    called = (*path, await _json_body(request, what), user.name)
+    if key is None:
+        return await run_in_threadpool(plain, *called), False
+    return await run_in_threadpool(keyed, *called, key)
+
+
+def _replayed(response: JSONResponse, replayed: bool) -> JSONResponse:
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
 @router.post(
     "/api/v1/articles",
     status_code=201,
     responses={200: {"description": "Replaced: an article of that id existed (`created` false)"}},
-    openapi_extra=ARTICLE,
+    openapi_extra=_with_key(ARTICLE, "the first answer and status"),
 )
 async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
     """Add or replace an article ``{id, title, body}`` comments are judged against: 201 when
-    it is created, 200 when it replaces the article of that id (``created`` says which)."""
-    record = await _json_body(request, "article")
-    result = await run_in_threadpool(_service(request).add_article, record, user.name)
-    return _json(result, 201 if result["created"] else 200)
-
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-REPLAYED_HEADER = "Idempotent-Replayed"
+    it is created, 200 when it replaces the article of that id (``created`` says which).
+    ``Idempotency-Key`` as on ``POST /api/v1/comments``: a retry gets the first answer and
+    status (a 201 stays a 201)."""
+    service = _service(request)
+    result, replayed = await _once(
+        request, user, "article", service.add_article, service.add_article_once
+    )
+    return _replayed(_json(result, 201 if result["created"] else 200), replayed)
 
 
 def idempotency_key(request: Request) -> str | None:
@@ -351,15 +397,8 @@ def _check_key_bytes(key: str) -> None:
 @router.post(
     "/api/v1/comments",
     status_code=201,
-    openapi_extra={**COMMENT, "parameters": [{
-        "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-        "description": "1-255 printable ASCII characters: a retry with the same key and body"
-        " gets the first answer again (header Idempotent-Replayed: true) and stores nothing;"
-        " the same key with another body is a 422 idempotency_key_reused. Kept 24 hours,"
-        " per signed-in user.",
-    }]},
-)  # fmt: skip
+    openapi_extra=_with_key(COMMENT, "the first answer"),
+)
 async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
     """Submit a comment ``{article_id, author_name, text, email?, parent_id?}``; 201 ``{id,
     decision, clauses, reason}`` once stored with its decision.
@@ -369,16 +408,11 @@ async def post_comment(request: Request, user: SubmitterUser) -> JSONResponse:
     answers what the first did, with ``Idempotent-Replayed: true``, and stores nothing; the
     key with another body is a 422 ``idempotency_key_reused``. Keys are kept 24 hours, in
     the transaction that stores the comment (a 201 is replayed after a restart too)."""
-    key = idempotency_key(request)
-    record = await _json_body(request, "comment")
     service = _service(request)
-    if key is None:
-        return _json(await run_in_threadpool(service.submit_comment, record, user.name), 201)
-    result, replayed = await run_in_threadpool(service.submit_comment_once, record, user.name, key)
-    response = _json(result, 201)
-    if replayed:
-        response.headers[REPLAYED_HEADER] = "true"
-    return response
+    result, replayed = await _once(
+        request, user, "comment", service.submit_comment, service.submit_comment_once
+    )
+    return _replayed(_json(result, 201), replayed)
 
 
 @router.get("/api/v1/moderation/queue")
@@ -408,20 +442,30 @@ async def get_queue(
     return _json(result)
 
 
-@router.post("/api/v1/comments/{comment_id}/appeal", openapi_extra=APPEAL)
+@router.post(
+    "/api/v1/comments/{comment_id}/appeal",
+    openapi_extra=_with_key(APPEAL, "the first answer, not the 409 of an appeal made"),
+)
 async def post_appeal(comment_id: str, request: Request, user: SubmitterUser) -> JSONResponse:
     """A reader's appeal ``{note}`` against an automated hold or reject: the comment goes
     back to the moderation queue as held, and the appeal is in the audit log.
 
     Only the account that submitted the comment may appeal (404 for anyone else, so
     comments cannot be enumerated), once per comment; a moderator's decision and a
-    published comment cannot be appealed (409). → ``{id, status, appealed, appeal}``."""
-    record = await _json_body(request, "appeal")
+    published comment cannot be appealed (409). → ``{id, status, appealed, appeal}``.
+    ``Idempotency-Key`` as on ``POST /api/v1/comments``: a retry of an appeal that was
+    made gets its answer again, not a 409; the key sent for another comment is a 422."""
     service = _service(request)
-    return _json(await run_in_threadpool(service.appeal, comment_id, record, user.name))
+    result, replayed = await _once(
+        request, user, "appeal", service.appeal, service.appeal_once, comment_id
+    )
+    return _replayed(_json(result), replayed)
 
 
-@router.post("/api/v1/comments/{comment_id}/actions", openapi_extra=ACTION)
+@router.post(
+    "/api/v1/comments/{comment_id}/actions",
+    openapi_extra=_with_key(ACTION, "the first answer, not the 409 of a decision made"),
+)
 async def post_action(comment_id: str, request: Request, user: ModeratorUser) -> JSONResponse:
     """Approve, reject or edit a comment ``{action, text?, note, expected_status?,
     expected_revision?, expected_appealed?}``; audited with your name. 409 when the comment
@@ -434,10 +478,17 @@ async def post_action(comment_id: str, request: Request, user: ModeratorUser) ->
     the same for a program (the moderator page builds its own sentence from it): ``reason``
     ("changed" or "already_decided"), ``comment_id``, ``status``, ``revision``, ``appealed``
     (when ``expected_appealed`` was sent), ``expected`` (changed: the expected_ fields
-    sent) and ``last`` ``{actor, action, at}``, the audit entry behind it (or null)."""
-    record = await _json_body(request, "action")
-    result = await run_in_threadpool(_service(request).act, comment_id, record, user.name)
-    return _json(result)
+    sent) and ``last`` ``{actor, action, at}``, the audit entry behind it (or null).
+
+    ``Idempotency-Key`` as on ``POST /api/v1/comments``: a newsroom client retrying an
+    approve after a timeout gets the first answer again (``Idempotent-Replayed: true``),
+    not the 409 of a decision already made; the key sent with another body or for another
+    comment is a 422 ``idempotency_key_reused``."""
+    service = _service(request)
+    result, replayed = await _once(
+        request, user, "action", service.act, service.act_once, comment_id
+    )
+    return _replayed(_json(result), replayed)
 
 
 @router.get("/api/v1/comments/{comment_id}/history")
