@@ -340,7 +340,7 @@ def test_staircase_sentence_names_the_largest_absolute_shift() -> None:
     assert item is not None
     assert item["sentence"] == (
         "Supporter output changed level 2 times in the daily series (0 drops, 2 rises): from "
-        "0.1 posts a day before 2016-01-01 to 140.0 a day after 2016-03-01; the largest single "
+        "0.05 posts a day before 2016-01-01 to 140.0 a day after 2016-03-01; the largest single "
         "shift was on 2016-03-01 (40.0 to 140.0 a day, +250%)."
     )
     assert fnd.change_point_sentence({"change_points": []}, "official") is None

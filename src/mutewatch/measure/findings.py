@@ -531,6 +531,15 @@ def rate(per_day: float) -> str:
     return f"{value:.2f}" if 0 < value < 1 else f"{value:.1f}"
 
 
+def relative_change(change: dict[str, Any]) -> str:
+    """``-40%``: the change point's own relative change (``change``, of the unrounded
+    levels, as `trend` prints it), else one computed from the levels given."""
+    before, after = float(change["before_per_day"]), float(change["after_per_day"])
+    ratio = change.get("change")
+    value = float(ratio) if ratio is not None else (after - before) / before
+    return f"{value * 100:+.0f}%"
+
+
 def change_phrase(change: dict[str, Any], first: bool = False) -> str:
     """One change point as words: ``dropped on D from A to B posts a day (-40%)``.
 
@@ -544,8 +553,8 @@ def change_phrase(change: dict[str, Any], first: bool = False) -> str:
         return f"resumed on {change['at']} from 0.0 to {rate(after)} a day"
     verb = "dropped" if after < before else "rose"
     return (
-        f"{verb} on {change['at']} from {before:.1f} to {after:.1f} posts a day "
-        f"({(after - before) / before * 100:+.0f}%)"
+        f"{verb} on {change['at']} from {rate(before)} to {rate(after)} posts a day "
+        f"({relative_change(change)})"
     )
 
 
@@ -555,7 +564,7 @@ def _shift(change: dict[str, Any], first: bool = False) -> str:
     before, after = float(change["before_per_day"]), float(change["after_per_day"])
     if before == 0:
         return f"0.0 to {rate(after)} a day, {'began' if first else 'resumed'} from zero"
-    return f"{before:.1f} to {after:.1f} a day, {(after - before) / before * 100:+.0f}%"
+    return f"{rate(before)} to {rate(after)} a day, {relative_change(change)}"
 
 
 def series_span(trend_result: dict[str, Any]) -> str:
@@ -589,7 +598,7 @@ def change_point_sentence(trend_result: dict[str, Any], of: str) -> dict[str, An
         sentence = (
             f"{who} changed level {len(changes)} times in the daily series{span} "
             f"({counted(drops, 'drop')}, {counted(len(changes) - drops, 'rise')}): from "
-            f"{first['before_per_day']:.1f} posts a day before {first['at']} to "
+            f"{rate(first['before_per_day'])} posts a day before {first['at']} to "
             f"{rate(last['after_per_day'])} a day after {last['at']}; the largest single "
             f"shift was on {biggest['at']} ({_shift(biggest, first=biggest is first)})"
         )
