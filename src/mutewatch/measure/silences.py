@@ -92,7 +92,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import ibis
@@ -953,6 +953,11 @@ def _scope_silences(
     return rows, gaps
 
 
+def _last_day(as_of: datetime) -> date:
+    """The last UTC day wholly or partly before ``as_of`` (naive UTC)."""
+    return (as_of - timedelta(microseconds=1)).date()
+
+
 def gaps_as_of(
     gaps: pd.DataFrame, as_of: datetime, min_hours: float, keep_running: bool
 ) -> pd.DataFrame:
@@ -1193,7 +1198,9 @@ def measure(
     ``as_of`` (the library's, for ``findings``: the end of its period; naive UTC) measures
     the record as it stood then (``gaps_as_of``): a silence running at ``as_of`` ends there,
     ``ongoing`` (listed with ``ongoing=True``), and its hours, rank, coverage and p-value are
-    those of the cut span; later gaps are left out, the coordinated windows' silences too.
+    those of the cut span; later gaps are left out, the coordinated windows' silences too,
+    and their N (``n``, and ``k``'s default, half of it) counts the outlets with a counted
+    post before ``as_of``, not those that first posted after it.
     Without it (the command) a silence across ``--to`` keeps its whole length.
 
     ``coordinated_together`` (the library's, for ``findings``) adds each coordinated
@@ -1231,11 +1238,15 @@ def measure(
             rows if scope == "outlet" else _scope_silences(engine, whole, "outlet", *args)[0]
         )
 
+        # N of "k of N" (and k's default, half of it): the outlets with a counted post by
+        # ``as_of``, as the record stood then, not outlets that first posted after it
+        by_then = whole if as_of is None else replace(whole, date_to=_last_day(as_of))
+
         def n_expr(*_: Any) -> ir.Table:
-            d = counted_days(engine.daily(), whole)
+            d = counted_days(engine.daily(), by_then)
             return d.aggregate(n=d.outlet_id.nunique())
 
-        n_outlets = int(engine.shaped(("silences.n_outlets", whole), n_expr)["n"].iloc[0])
+        n_outlets = int(engine.shaped(("silences.n_outlets", by_then), n_expr)["n"].iloc[0])
         co = coordinated(
             outlet_rows, n_outlets, k, coordinated_alpha, together=coordinated_together
         )
