@@ -16,12 +16,13 @@ ARTICLE = {"id": "a1", "title": "Tram line", "body": "The council voted to fund 
 def test_a_new_article_is_201_and_a_replaced_one_200(api: Api) -> None:
     first = api("POST", "/api/v1/articles", "moderator", json=ARTICLE)
     assert first.status_code == 201, first.text
-    assert first.json() == {"id": "a1", "title": "Tram line", "created": True}
+    assert first.json() == {"id": "a1", "title": "Tram line", "created": True, "updated": False}
 
     changed = {**ARTICLE, "title": "Tram line, revised"}
     again = api("POST", "/api/v1/articles", "moderator", json=changed)
     assert again.status_code == 200, again.text
-    assert again.json() == {"id": "a1", "title": "Tram line, revised", "created": False}
+    revised = {"id": "a1", "title": "Tram line, revised", "created": False, "updated": True}
+    assert again.json() == revised
 
     other = api("POST", "/api/v1/articles", "moderator", json={**ARTICLE, "id": "a2"})
     assert other.status_code == 201, other.text

@@ -566,6 +566,9 @@ def articles_add(store: Path, article_id: str, title: str, body_file: Path) -> N
         result = service.add_article(record, actor="cli")
     finally:
         service.close()
+    if not (result["created"] or result["updated"]):
+        click.echo(f"article {article_id} in {store} is unchanged (nothing written)")
+        return
     verb = "added" if result["created"] else "updated"
     click.echo(f"{verb} article {article_id} in {store}")
 

@@ -2325,7 +2325,9 @@ class ModerationService:
     # --- writing ---------------------------------------------------------------------------
 
     def add_article(self, record: Any, actor: str) -> dict[str, Any]:
-        """Create or replace an article ``{id, title, body}``; its embedding is stored."""
+        """Create or replace an article ``{id, title, body}``; its embedding is stored.
+        Returns ``{id, title, created, updated}``; the same article again (title, body and
+        embedding) writes and audits nothing (``updated`` false)."""
         return self._add_article(record, actor, None)[0]
 
     def add_article_once(
@@ -2349,8 +2351,13 @@ class ModerationService:
         def write(con: Con) -> dict[str, Any]:
             now = _now()
             old = _rows(
-                con, "SELECT created_at FROM mod_articles WHERE article_id = ?", [article_id]
+                con,
+                "SELECT created_at, title, body, embedding FROM mod_articles WHERE article_id = ?",
+                [article_id],
             )
+            answer = {"id": article_id, "title": title, "created": not old, "updated": False}
+            if old and _same_article(old[0], title, body, vector):
+                return answer  # a CMS posting the article again: nothing to write or audit
             created = old[0]["created_at"] if old else now
             con.execute(
                 f"INSERT OR REPLACE INTO mod_articles VALUES (?, ?, ?, {VECTOR_PARAM}, ?, ?)",
@@ -2358,7 +2365,7 @@ class ModerationService:
             )
             action = "article_updated" if old else "article_added"
             _audit(con, actor, action, article_id=article_id)
-            return {"id": article_id, "title": title, "created": not old}
+            return {**answer, "updated": bool(old)}
 
         return self._write_once(once, write, article_id, 201)
 
@@ -2713,6 +2720,17 @@ _KEYED_SQL = """
 SELECT body_hash, comment_id, response, created_at FROM mod_idempotency
 WHERE principal = ? AND route = ? AND idempotency_key = ?
 """
+
+
+def _same_article(
+    stored: dict[str, Any], title: str, body: str, vector: npt.NDArray[np.float32]
+) -> bool:
+    """Whether a stored article row holds this title, body and embedding already (the
+    embedding too: posting an article again is how its vector is refreshed after a model
+    change)."""
+    if stored["title"] != title or stored["body"] != body or stored["embedding"] is None:
+        return False
+    return bool(np.array_equal(np.asarray(stored["embedding"], dtype=np.float32), vector))
 
 
 class KeyRoute(NamedTuple):

@@ -341,7 +341,9 @@ def _replayed(response: JSONResponse, replayed: bool) -> JSONResponse:
 )
 async def post_article(request: Request, user: ModeratorUser) -> JSONResponse:
     """Add or replace an article ``{id, title, body}`` comments are judged against: 201 when
-    it is created, 200 when it replaces the article of that id (``created`` says which).
+    it is created, 200 when the id existed (``created`` says which; ``updated`` whether its
+    title, body or embedding changed: the same article posted again writes and audits
+    nothing).
     ``Idempotency-Key`` as on ``POST /api/v1/comments``: a retry gets the first answer and
     status (a 201 stays a 201)."""
     service = _service(request)
