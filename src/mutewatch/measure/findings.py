@@ -699,6 +699,14 @@ def amplification_sentence(
     )
 
 
+def _host_trend_words(direction: str) -> str:
+    """The trend's direction in words: a tau that is not significant is no trend, not a
+    "flat" count (tau -0.82 with p = 0.22 is far from flat)."""
+    if direction == "flat":
+        return "shows no significant trend"
+    return f"is {direction}"
+
+
 def hosts_sentence(
     base: dict[str, Any],
     now: dict[str, Any],
@@ -722,8 +730,8 @@ def hosts_sentence(
     shortened = shortened_clause(base, now, baseline, period)
     if trend_info and trend_info.get("kendall_tau") is not None:
         sentence += (
-            f"; over all periods to {period[1].isoformat()} the number of hosts is "
-            f"{trend_info['direction']} "
+            f"; over all periods to {period[1].isoformat()} the number of hosts "
+            f"{_host_trend_words(trend_info['direction'])} "
             f"(Kendall tau {trend_info['kendall_tau']:+.2f}, {pval(trend_info['p_value'])})"
         )
     sentence += "." + (f" {shortened[0].upper()}{shortened[1:]}." if shortened else "")
