@@ -19,7 +19,7 @@ from tests.measure_s8.conftest import build
 NOTE = (
     "the window holds no full calendar month (2016-01, 2016-02 only in part): no "
     "peak-to-current, as a period held only in part is never peak or current; its posts "
-    "and days are in periods"
+    "and days still count in the series (per period: periods in --json)"
 )
 
 

@@ -105,8 +105,8 @@ def test_one_partial_month_only_has_no_peak(tmp_path: Path) -> None:
     assert result["peak_to_current"] is None
     assert result["notes"] == [
         "the window holds no full calendar month (2016-01 only in part): no peak-to-current, "
-        "as a period held only in part is never peak or current; its posts and days are in "
-        "periods"
+        "as a period held only in part is never peak or current; its posts and days still "
+        "count in the series (per period: periods in --json)"
     ]
     assert "Peak" not in cli(store, "trend", "--of", "all").output
 

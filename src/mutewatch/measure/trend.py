@@ -567,7 +567,7 @@ def partial_note(periods: Sequence[dict[str, Any]], every: str) -> list[str]:
     return [
         f"the window holds no full {unit} ({', '.join(rated)} only in part): no "
         "peak-to-current, as a period held only in part is never peak or current; its "
-        "posts and days are in periods"
+        "posts and days still count in the series (per period: periods in --json)"
     ]
 
 
