@@ -4,6 +4,7 @@ false), and a real change is still written and audited."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -46,3 +47,15 @@ def test_the_cli_says_an_article_added_again_is_unchanged(tmp_path: Path) -> Non
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output
     assert f"article a1 in {store} is unchanged (nothing written)" in again.output
+
+
+def test_an_update_says_in_the_audit_log_what_the_article_was(api: Api) -> None:
+    assert api("POST", "/api/v1/articles", "moderator", json=ARTICLE).status_code == 201
+    changed = {**ARTICLE, "title": "Tram line, revised", "body": "The council voted again."}
+    assert api("POST", "/api/v1/articles", "moderator", json=changed).status_code == 200
+    answer = api("GET", "/api/v1/moderation/audit?action=article_updated", "moderator").json()
+    old_digest = hashlib.sha256(ARTICLE["body"].encode()).hexdigest()[:16]
+    assert [e["note"] for e in answer["items"]] == [
+        f"title was 'Tram line'; body changed (38 -> 24 characters; the old body's sha256"
+        f" {old_digest}...)"
+    ]

@@ -2364,7 +2364,8 @@ class ModerationService:
                 [article_id, title, body, vector, created, now],
             )
             action = "article_updated" if old else "article_added"
-            _audit(con, actor, action, article_id=article_id)
+            note = _article_change(old[0], title, body) if old else None
+            _audit(con, actor, action, article_id=article_id, note=note)
             return {**answer, "updated": bool(old)}
 
         return self._write_once(once, write, article_id, 201)
@@ -2720,6 +2721,23 @@ _KEYED_SQL = """
 SELECT body_hash, comment_id, response, created_at FROM mod_idempotency
 WHERE principal = ? AND route = ? AND idempotency_key = ?
 """
+
+
+def _article_change(stored: dict[str, Any], title: str, body: str) -> str:
+    """What an update changed, for its audit entry: the comments judged before it were
+    judged against the old text, which the article row no longer holds (the title itself,
+    cut at 200 characters; the body by its length and SHA-256)."""
+    changes = []
+    if stored["title"] != title:
+        was = stored["title"] if len(stored["title"]) <= 200 else stored["title"][:199] + "…"
+        changes.append(f"title was {was!r}")
+    if stored["body"] != body:
+        digest = hashlib.sha256(stored["body"].encode("utf-8")).hexdigest()[:16]
+        changes.append(
+            f"body changed ({len(stored['body'])} -> {len(body)} characters; "
+            f"the old body's sha256 {digest}...)"
+        )
+    return "; ".join(changes) or "embedding refreshed (title and body unchanged)"
 
 
 def _same_article(
